@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AuditEvent, ConsentRecord, ErasureRecord, Profile, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "pseudonym", "is_active", "date_joined"]
+    search_fields = ["email", "pseudonym"]
+    fieldsets = [
+        (None, {"fields": ["email", "pseudonym", "password"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "erased_at"]}),
+    ]
+    readonly_fields = ["erased_at"]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at", "actor_label", "action", "object_type", "object_id"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Profile)
+admin.site.register(ConsentRecord)
+admin.site.register(ErasureRecord)

@@ -1,0 +1,172 @@
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .strata import (
+    DEPARTEMENT_CHOICES,
+    DEPARTEMENT_TO_REGION,
+    REGION_CHOICES,
+    AgeBand,
+    Education,
+    Gender,
+    SocioProfessional,
+)
+
+
+def new_pseudonym() -> str:
+    """A public name that reveals nothing: contributions are shown under it, never under the e-mail."""
+    return f"Citoyen·ne {secrets.token_hex(3).upper()}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account. Identified by e-mail; shown publicly only by `pseudonym`."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    pseudonym = models.CharField(_("public pseudonym"), max_length=40, default=new_pseudonym)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.pseudonym if self.erased_at else self.email
+
+    @property
+    def public_name(self) -> str:
+        return self.pseudonym
+
+
+class Profile(models.Model):
+    """Optional stratification answers. Each one may be left blank; see the help texts for why we ask."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    departement = models.CharField(_("département"), max_length=3, choices=DEPARTEMENT_CHOICES, blank=True)
+    region = models.CharField(_("region"), max_length=40, choices=REGION_CHOICES, blank=True, editable=False)
+    education = models.CharField(_("education level"), max_length=12, choices=Education.choices, blank=True)
+    socio_professional = models.CharField(
+        _("socio-professional category"), max_length=16, choices=SocioProfessional.choices, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"
+
+    def derive_region(self) -> None:
+        self.region = DEPARTEMENT_TO_REGION.get(self.departement, "")
+
+    def strata(self) -> dict[str, str]:
+        """The answers given, as {stratum: value}; blank answers are left out."""
+        from .strata import STRATA_FIELDS
+
+        return {name: getattr(self, name) for name in STRATA_FIELDS if getattr(self, name)}
+
+
+class ConsentRecord(models.Model):
+    """One decision of a person about one purpose, at one version of the text they were shown."""
+
+    class Purpose(models.TextChoices):
+        PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+        PROFILE_STRATA = "profile_strata", _("Use of my profile answers for representativeness")
+        CHARTER = "charter", _("Consultation charter")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    version = models.CharField(_("version"), max_length=64)
+    granted = models.BooleanField(_("granted"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.version} {'granted' if self.granted else 'withdrawn'}"
+
+
+class ErasureRecord(models.Model):
+    """What a person chose when they deleted their account. Holds no identity, only the pseudonym."""
+
+    class Choice(models.TextChoices):
+        DELETE = "delete", _("Delete my public contributions")
+        PSEUDONYMISE = "pseudonymise", _("Keep my public contributions under my pseudonym")
+
+    pseudonym = models.CharField(max_length=40)
+    choice = models.CharField(max_length=16, choices=Choice.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account erasure")
+        verbose_name_plural = _("account erasures")
+
+    def __str__(self) -> str:
+        return f"{self.pseudonym}: {self.choice}"
+
+
+class AuditEvent(models.Model):
+    """Append-only log. Each row carries the SHA-256 of its content and of the previous row's hash,
+    so altering or deleting a row breaks the chain (`manage.py verify_audit`)."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A plain integer, not a foreign key: the chain must not change when a user row changes.
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=80, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

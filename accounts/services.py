@@ -1,0 +1,159 @@
+"""Writes that matter in `accounts`. Keyword-only, one transaction each, audited."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from . import gdpr
+from .audit import record_event
+from .models import ConsentRecord, ErasureRecord, Profile, User
+from .roles import Role
+from .rules import can_manage_roles
+
+
+def get_profile(user: User) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def record_consent(*, user: User, purpose: str, version: str, granted: bool) -> ConsentRecord:
+    consent = ConsentRecord.objects.create(user=user, purpose=purpose, version=version, granted=granted)
+    record_event(
+        actor=user,
+        action="consent.granted" if granted else "consent.withdrawn",
+        obj=consent,
+        details={"purpose": purpose, "version": version},
+    )
+    return consent
+
+
+def current_consent(user: User, purpose: str) -> ConsentRecord | None:
+    return ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-created_at", "-id").first()
+
+
+def has_accepted_privacy_notice(user: User) -> bool:
+    consent = current_consent(user, ConsentRecord.Purpose.PRIVACY_NOTICE)
+    return bool(consent and consent.granted and consent.version == settings.PACTE_PRIVACY_NOTICE_VERSION)
+
+
+@transaction.atomic
+def update_profile(*, user: User, strata: dict[str, str]) -> Profile:
+    """Save the optional answers. Giving any answer records consent to their use; clearing them all
+    records its withdrawal."""
+    profile = get_profile(user)
+    before = profile.strata()
+    for field in ("age_band", "gender", "departement", "education", "socio_professional"):
+        setattr(profile, field, strata.get(field, "") or "")
+    profile.derive_region()
+    profile.save()
+    after = profile.strata()
+    if bool(after) != bool(before):
+        record_consent(
+            user=user,
+            purpose=ConsentRecord.Purpose.PROFILE_STRATA,
+            version=settings.PACTE_PRIVACY_NOTICE_VERSION,
+            granted=bool(after),
+        )
+    # The values themselves stay out of the log: only which answers changed.
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    record_event(actor=user, action="profile.updated", obj=profile, details={"changed": changed})
+    return profile
+
+
+@transaction.atomic
+def grant_role(*, actor: User, user: User, role: str) -> None:
+    if not can_manage_roles(actor):
+        raise PermissionDenied
+    user.groups.add(Group.objects.get(name=Role(role).value))
+    record_event(actor=actor, action="role.granted", obj=user, details={"role": role})
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, user: User, role: str) -> None:
+    if not can_manage_roles(actor):
+        raise PermissionDenied
+    if role == Role.ORGANISER and user == actor:
+        # Keeps at least the person acting able to grant it back; another organiser must do it.
+        raise PermissionDenied
+    user.groups.remove(Group.objects.get(name=Role(role).value))
+    record_event(actor=actor, action="role.revoked", obj=user, details={"role": role})
+
+
+def export_personal_data(user: User) -> dict:
+    """Everything Pacte holds about the person (GDPR art. 15 and 20), as JSON-serialisable data."""
+    profile = get_profile(user)
+    data = {
+        "account": {
+            "email": user.email,
+            "pseudonym": user.pseudonym,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "profile": {
+            "age_band": profile.age_band,
+            "gender": profile.gender,
+            "departement": profile.departement,
+            "region": profile.region,
+            "education": profile.education,
+            "socio_professional": profile.socio_professional,
+        },
+        "consents": [
+            {"purpose": c.purpose, "version": c.version, "granted": c.granted, "at": c.created_at.isoformat()}
+            for c in user.consents.all()
+        ],
+        "audit_events": [
+            {"action": e.action, "object": f"{e.object_type}:{e.object_id}", "at": e.created_at.isoformat()}
+            for e in _audit_events_of(user)
+        ],
+    }
+    for name, exporter in gdpr.exporters().items():
+        data[name] = exporter(user)
+    record_event(actor=user, action="account.exported", obj=user)
+    return data
+
+
+def _audit_events_of(user: User):
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(actor_id=user.pk).order_by("id")
+
+
+@transaction.atomic
+def erase_account(*, user: User, keep_contributions: bool) -> ErasureRecord:
+    """Erase the identity (GDPR art. 17). Public contributions are deleted or kept under the
+    pseudonym, as the person chose; the choice is recorded without identity."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    choice = ErasureRecord.Choice.PSEUDONYMISE if keep_contributions else ErasureRecord.Choice.DELETE
+    record = ErasureRecord.objects.create(pseudonym=user.pseudonym, choice=choice)
+    for _name, eraser in gdpr.erasers().items():
+        eraser(user, keep_contributions)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    Profile.objects.filter(user=user).delete()
+    user.consents.all().delete()
+    user.groups.clear()
+    user.email = f"erased-{uuid.uuid4().hex}@invalid"
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.erased_at = timezone.now()
+    # A new (unusable) password changes the session auth hash: every open session ends with it.
+    user.save()
+    record_event(actor=None, action="account.erased", obj=user, details={"choice": choice})
+    return record
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

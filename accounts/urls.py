@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profil/", views.profile_edit, name="profile"),
+    path("confidentialite/accepter/", views.accept_privacy, name="accept_privacy"),
+    path("mes-donnees/", views.export_data, name="export"),
+    path("supprimer/", views.delete_account, name="delete"),
+    path("roles/", views.manage_roles, name="roles"),
+    path("journal/", views.audit_log, name="audit_log"),
+]

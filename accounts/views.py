@@ -1,0 +1,122 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import DeleteAccountForm, ProfileForm, RoleForm
+from .models import AuditEvent, ConsentRecord, ErasureRecord, User
+from .roles import Role
+from .rules import can_manage_roles, can_view_audit_log
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "profile": services.get_profile(request.user),
+            "consents": request.user.consents.order_by("-created_at")[:20],
+            "needs_privacy": not services.has_accepted_privacy_notice(request.user),
+            "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
+        },
+    )
+
+
+@login_required
+def profile_edit(request):
+    profile = services.get_profile(request.user)
+    form = ProfileForm.for_profile(profile, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user=request.user, strata=form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def accept_privacy(request):
+    services.record_consent(
+        user=request.user,
+        purpose=ConsentRecord.Purpose.PRIVACY_NOTICE,
+        version=settings.PACTE_PRIVACY_NOTICE_VERSION,
+        granted=True,
+    )
+    messages.success(request, _("Thank you: your acceptance of the privacy notice has been recorded."))
+    return redirect("accounts:dashboard")
+
+
+@login_required
+def export_data(request):
+    if request.method != "POST":
+        return render(request, "accounts/export.html")
+    data = services.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="pacte-my-data-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["contributions"] == ErasureRecord.Choice.PSEUDONYMISE
+        services.erase_account(user=request.user, keep_contributions=keep)
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+def manage_roles(request):
+    if not can_manage_roles(request.user):
+        raise PermissionDenied
+    form = RoleForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        target = User.objects.filter(email__iexact=form.cleaned_data["email"], erased_at__isnull=True).first()
+        if target is None:
+            form.add_error("email", _("No account uses this e-mail address."))
+        else:
+            role = form.cleaned_data["role"]
+            try:
+                if form.cleaned_data["action"] == "grant":
+                    services.grant_role(actor=request.user, user=target, role=role)
+                    messages.success(request, _("Role %(role)s granted.") % {"role": Role(role).label})
+                else:
+                    services.revoke_role(actor=request.user, user=target, role=role)
+                    messages.success(request, _("Role %(role)s revoked.") % {"role": Role(role).label})
+            except PermissionDenied:
+                form.add_error(None, _("You cannot remove your own organiser role; ask another organiser."))
+            else:
+                return redirect("accounts:roles")
+    staff = (
+        User.objects.filter(groups__name__in=[Role.FACILITATOR, Role.MODERATOR, Role.ORGANISER])
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("email")
+    )
+    return render(request, "accounts/roles.html", {"form": form, "staff": staff})
+
+
+@login_required
+def audit_log(request):
+    if not can_view_audit_log(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.order_by("-id")[:200]
+    return render(request, "accounts/audit_log.html", {"events": events})

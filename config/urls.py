@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from . import views
+
+pages = (
+    [
+        path(
+            "accessibilite/",
+            views.PageView.as_view(template_name="pages/accessibility.html"),
+            name="accessibility",
+        ),
+        path("mentions-legales/", views.PageView.as_view(template_name="pages/legal.html"), name="legal"),
+        path("confidentialite/", views.PageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    ],
+    "pages",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pages/", include(pages)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("compte/", include("accounts.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,24 @@
+"""Site-level pages. `config` sits above every app, so the home page may show what each app offers."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.generic import TemplateView
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+class PageView(TemplateView):
+    """A static page (legal notice, accessibility statement, privacy notice)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(privacy_version=settings.PACTE_PRIVACY_NOTICE_VERSION, **kwargs)
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

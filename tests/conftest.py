@@ -1,0 +1,112 @@
+"""Shared fixtures. Integration fixtures start real processes (a Celery worker over Redis) against the
+PostgreSQL test database; they are only usable when the suite runs with DATABASE_URL and REDIS_URL set,
+as `make test` does."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and debounce keys live in the cache (Redis under `make test`): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(roles=["citizen"])
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(roles=["citizen", "facilitator"])
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(roles=["citizen", "organiser"])
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(roles=["citizen", "moderator"])
+
+
+def with_totp(user):
+    """Give `user` an activated TOTP authenticator, as allauth's own set-up flow would."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    path = Path(settings.PACTE_SHARED_DATA)
+    if not path.is_dir():
+        pytest.fail(f"shared data not found at {path}; set PACTE_SHARED_DATA")
+    return path
+
+
+def _require_services():
+    if (
+        not os.environ.get("REDIS_URL")
+        or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        pytest.fail(
+            "integration tests need DATABASE_URL (PostgreSQL) and REDIS_URL: run them with `make test`"
+        )
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery -A config worker` process consuming the Redis queue and using the test database."""
+    _require_services()
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}:{port}/{db['NAME']}"
+    env["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    log = open(ROOT / "var" / "test-celery-worker.log", "w")  # noqa: SIM115 (closed at teardown)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2",
+         "--hostname=pacte-test@%h", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    from config.celery import app
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {proc.returncode}; see var/test-celery-worker.log")
+        if app.control.ping(timeout=1.0):
+            break
+    else:
+        proc.terminate()
+        pytest.fail("the Celery worker did not answer within 90 s; see var/test-celery-worker.log")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
