@@ -90,9 +90,13 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != prev_hash:
-            return ChainReport(checked, event.pk, _("the link to the previous event is broken (a row was deleted?)"))
+            return ChainReport(
+                checked, event.pk, _("the link to the previous event is broken (a row was deleted?)")
+            )
         if compute_hash(event) != event.hash:
-            return ChainReport(checked, event.pk, _("its content does not match its hash (the row was altered)"))
+            return ChainReport(
+                checked, event.pk, _("its content does not match its hash (the row was altered)")
+            )
         prev_hash = event.hash
         checked += 1
     return ChainReport(checked)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer on 127.0.0.1 for the test suite: start them when they are
-# installed but stopped, say so in one line when they are missing.
+# Make sure PostgreSQL and Redis answer on 127.0.0.1 for the test suite (start them when they are
+# installed but stopped, say so in one line when they are missing), and that headless Chromium is there
+# for the browser tests (installed from Debian's packages when running as root).
 set -u
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
 
@@ -38,4 +39,14 @@ if ! redis-cli -h $PG_HOST -p $REDIS_PORT ping >/dev/null 2>&1; then
     exit 1
   fi
 fi
-echo "PostgreSQL and Redis are up"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium is missing (browser tests): installing Debian's chromium and chromium-driver"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || { echo "Could not install chromium and chromium-driver"; exit 1; }
+  else
+    echo "Chromium is missing: install chromium and chromium-driver (Debian) for the browser tests"
+    exit 1
+  fi
+fi
+echo "PostgreSQL, Redis and Chromium are ready"

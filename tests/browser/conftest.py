@@ -1,0 +1,82 @@
+"""Headless Chromium driven by Selenium against pytest-django's live server, with axe-core (shipped in
+the axe-selenium-python package) checking WCAG 2.1 A/AA rules on real rendered pages."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.fail(
+            "browser tests need Debian's chromium and chromium-driver (scripts/services.sh installs them)"
+        )
+    options = Options()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,900", "--lang=fr",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    # axe-core 4.x as shipped inside the axe-playwright-python wheel (we drive Chromium with Selenium and
+    # only need the script).
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+@pytest.fixture
+def run_axe(browser, axe_source):
+    def run() -> list[dict]:
+        browser.execute_script(axe_source)
+        result = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+            ".then(r => done(r.violations))"
+            ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+            AXE_TAGS,
+        )
+        return [
+            {"id": v["id"], "help": v["help"], "targets": [n.get("target") for n in v.get("nodes", [])][:5]}
+            for v in result
+        ]
+
+    return run
+
+
+@pytest.fixture
+def login_browser(browser, live_server):
+    """Sign `user` in by handing the browser a session cookie made by Django's test client."""
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        browser.get(live_server.url + "/pages/accessibilite/")
+        browser.add_cookie(
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "path": "/",
+            }
+        )
+
+    return login

@@ -1,0 +1,57 @@
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+                "/pages/accessibilite/", "/pages/mentions-legales/", "/pages/confidentialite/"]  # fmt: skip
+CITIZEN_PAGES = ["/compte/", "/compte/profil/", "/compte/mes-donnees/", "/compte/supprimer/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_pass_axe(browser, live_server, run_axe, path):
+    browser.get(live_server.url + path)
+    assert browser.find_element(By.TAG_NAME, "main")
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+    assert run_axe() == []
+
+
+@pytest.mark.parametrize("path", CITIZEN_PAGES)
+def test_account_pages_pass_axe(browser, live_server, run_axe, login_browser, citizen, path):
+    login_browser(citizen)
+    browser.get(live_server.url + path)
+    assert browser.find_element(By.TAG_NAME, "h1")
+    assert run_axe() == []
+
+
+def test_first_tab_reaches_the_skip_link_and_it_moves_focus_to_content(browser, live_server):
+    browser.get(live_server.url + "/")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("href").endswith("#content")
+    focused.send_keys(Keys.ENTER)
+    assert browser.current_url.endswith("#content")
+
+
+def test_profile_form_is_usable_with_the_keyboard_alone(browser, live_server, login_browser, citizen):
+    login_browser(citizen)
+    browser.get(live_server.url + "/compte/profil/")
+    select = browser.find_element(By.ID, "id_age_band")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='id_age_band']")
+    assert label.text.strip()
+    select.send_keys("35")  # typing selects the matching option, as a keyboard user does
+    select.submit()
+    assert "/compte/" in browser.current_url
+    citizen.profile.refresh_from_db()
+    assert citizen.profile.age_band == "35-49"
+
+
+def test_the_checker_reports_a_real_violation(browser, live_server, run_axe):
+    # Guards the guard: an input without a label on a real page must be reported.
+    browser.get(live_server.url + "/")
+    browser.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=\"text\">')"
+    )
+    assert "label" in {v["id"] for v in run_axe()}
