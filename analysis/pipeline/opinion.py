@@ -292,6 +292,8 @@ def _project(matrix: VoteMatrix, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Two principal components and the sparsity-aware projection of every participant."""
     centred = matrix.centred()
     n_components = 2
+    if not np.any(np.abs(centred.data) > 1e-12):  # everyone voted alike on every proposal: no axis at all
+        return np.zeros((centred.shape[0], n_components)), np.zeros(n_components)
     if min(centred.shape) > n_components:
         # ARPACK on the sparse centred matrix: exact leading components, no densification.
         svd = TruncatedSVD(n_components=n_components, algorithm="arpack", random_state=seed)
@@ -335,15 +337,19 @@ def _clustered_participants(matrix: VoteMatrix, params: OpinionParameters) -> np
 
 def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np.ndarray, list]:
     """Base clusters, then k-means on them for k = 2..max, best silhouette. Labels ordered by size."""
-    n_distinct = len(np.unique(points, axis=0))
-    n_base = min(params.base_clusters, n_distinct)
-    # Several restarts: the base clusters decide group boundaries, one unlucky start moves them (measured:
-    # ARI vs Pol.is over 8 seeds went from 0.56-0.88 to 0.86-0.88 on brexit-consensus). Restarts are
-    # bounded by a work budget so 10,000 participants still take about a second.
-    restarts = max(1, min(10, _BASE_RESTART_BUDGET // len(points)))
-    base = KMeans(n_clusters=n_base, n_init=restarts, random_state=seed).fit(points)
-    centers = base.cluster_centers_
-    weights = np.bincount(base.labels_, minlength=n_base).astype(float)
+    distinct, base_labels = np.unique(points, axis=0, return_inverse=True)
+    base_labels = base_labels.ravel()
+    if len(distinct) <= params.base_clusters:  # few enough positions: each one is a base cluster
+        centers = distinct
+    else:
+        # Several restarts: the base clusters decide group boundaries, one unlucky start moves them
+        # (measured: ARI vs Pol.is over 8 seeds went from 0.56-0.88 to 0.86-0.88 on brexit-consensus).
+        # Restarts are bounded by a work budget so 10,000 participants still take about a second.
+        restarts = max(1, min(10, _BASE_RESTART_BUDGET // len(points)))
+        base = KMeans(n_clusters=params.base_clusters, n_init=restarts, random_state=seed).fit(points)
+        centers, base_labels = base.cluster_centers_, base.labels_
+    n_base = len(centers)
+    weights = np.bincount(base_labels, minlength=n_base).astype(float)
 
     silhouettes: list[tuple[int, float]] = []
     if n_base == 2:  # two positions only: they are the two groups
@@ -364,7 +370,7 @@ def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np
                 best_labels, best_score = labels, score
         if best_labels is None:  # every k collapsed onto one cluster: treat as two-position case
             best_labels = (centers[:, 0] > np.median(centers[:, 0])).astype(int)
-    participant_labels = best_labels[base.labels_]
+    participant_labels = best_labels[base_labels]
     # Stable, seed-independent naming: largest group first (ties: leftmost centre).
     groups = sorted(
         set(participant_labels.tolist()),
