@@ -23,7 +23,6 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -237,10 +236,11 @@ def analyse_opinions(
     if len(matrix.values) == 0:
         result.message = "No votes yet on any proposal (moderated-out proposals do not count)."
         return result
-    if n_participants < 2 or n_proposals < 2:
+    n_voters = int((matrix.votes_per_participant() > 0).sum())
+    if n_voters < 2 or n_proposals < 2:
         result.message = (
             f"Opinion groups need votes from at least 2 participants on at least 2 proposals; "
-            f"there are {n_participants} participant(s) and {n_proposals} proposal(s) with votes."
+            f"there are {n_voters} participant(s) and {n_proposals} proposal(s) with votes."
         )
         return result
 
@@ -357,19 +357,14 @@ def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np
     else:
         # Pol.is: at most 2 + n_base / 12 groups, so small conversations are not over-split.
         max_k = min(params.max_groups, 2 + n_base // 12, n_base - 1)
-        best_labels, best_score = None, -math.inf
+        candidates = {}
         for k in range(2, max_k + 1):
-            labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(
+            candidates[k] = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(
                 centers, sample_weight=weights
             )
-            if len(set(labels.tolist())) < 2:
-                continue
-            score = float(silhouette_score(centers, labels))
-            silhouettes.append((k, score))
-            if score > best_score:
-                best_labels, best_score = labels, score
-        if best_labels is None:  # every k collapsed onto one cluster: treat as two-position case
-            best_labels = (centers[:, 0] > np.median(centers[:, 0])).astype(int)
+            silhouettes.append((k, float(silhouette_score(centers, candidates[k]))))
+        best_k = max(silhouettes, key=lambda k_score: k_score[1])[0]  # ties: the smaller k
+        best_labels = candidates[best_k]
     participant_labels = best_labels[base_labels]
     # Stable, seed-independent naming: largest group first (ties: leftmost centre).
     groups = sorted(
