@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -57,6 +58,26 @@ def test_two_camps_are_recovered_as_two_groups() -> None:
     assert sorted(g.size for g in result.groups) == [30, 30]
 
 
+def test_three_camps_give_three_groups() -> None:
+    rng = random.Random(5)
+    blocks = {camp: [f"{camp}{i}" for i in range(6)] for camp in "XYZ"}
+    votes, camp_of = [], {}
+    for camp in "XYZ":
+        for n in range(25):
+            person = f"{camp}-{n}"
+            camp_of[person] = camp
+            for block, proposals in blocks.items():
+                for proposal in proposals:
+                    stance = 1 if block == camp else -1
+                    votes.append((person, proposal, stance if rng.random() > 0.1 else 0))
+    result = analyse_opinions(votes, seed=0)
+
+    assert len(result.groups) == 3
+    assert max(result.silhouettes, key=lambda k_score: k_score[1])[0] == 3  # k chosen by silhouette
+    groups = result.group_of()
+    assert adjusted_rand_score([camp_of[p] for p in groups], list(groups.values())) == 1.0
+
+
 def test_a_participant_who_saw_few_proposals_still_joins_their_camp() -> None:
     votes, camp_of = two_camps()
     # 7 votes (the clustering minimum) out of 20, all like camp A: the sparsity correction stretches
@@ -80,6 +101,7 @@ def test_representative_statements_of_a_camp_are_the_ones_it_agrees_or_disagrees
         expected = CAMP_A_AGREES if statement.direction == "agree" else CAMP_B_AGREES
         assert statement.proposal in expected
         assert statement.repness_test > result.parameters.z_threshold
+        assert statement.p_success == pytest.approx((statement.n_success + 1) / (statement.n_trials + 2))
         assert statement.p_success > 0.5
 
 
@@ -88,6 +110,7 @@ def test_a_statement_both_camps_agree_with_ranks_first_as_a_bridge_and_is_a_cons
     result = analyse_opinions(votes, seed=0)
 
     assert result.bridging[0].proposal == BRIDGE
+    assert result.bridging[0].consensus == pytest.approx(math.prod(result.bridging[0].agree_probabilities))
     assert all(p > 0.7 for p in result.bridging[0].agree_probabilities)
     assert result.bridging[0].consensus > 2 * result.bridging[1].consensus
     assert result.consensus_agree[0].proposal == BRIDGE
