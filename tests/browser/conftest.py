@@ -29,6 +29,7 @@ def browser():
         "--window-size=1280,900", "--lang=fr",
     ):  # fmt: skip
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -80,3 +81,14 @@ def login_browser(browser, live_server):
         )
 
     return login
+
+
+@pytest.fixture
+def console_errors(browser):
+    """Severe messages the page wrote to the browser console (blocked scripts, CSP violations, 404s)."""
+
+    def read() -> list[str]:
+        return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+    read()  # drop what earlier tests left
+    return read

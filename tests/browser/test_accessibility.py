@@ -10,8 +10,9 @@ CITIZEN_PAGES = ["/compte/", "/compte/profil/", "/compte/mes-donnees/", "/compte
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_pass_axe(browser, live_server, run_axe, path):
+def test_public_pages_pass_axe(browser, live_server, run_axe, console_errors, path):
     browser.get(live_server.url + path)
+    assert console_errors() == []  # no script or style blocked by the Content-Security-Policy
     assert browser.find_element(By.TAG_NAME, "main")
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     assert run_axe() == []
