@@ -12,6 +12,12 @@ from deliberation.models import Attendance, Panel, PanelMember, Recommendation, 
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Panels need many citizens; the production hasher costs about a second each on a shared machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def seat(panel: Panel, user=None) -> PanelMember:
     """Seat a citizen on the panel as if the draw had picked them."""
     user = user or UserFactory(roles=["citizen"])
