@@ -5,7 +5,7 @@ everything under test goes through the services."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from deliberation import services
 from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
@@ -16,6 +16,13 @@ from tests.factories import UserFactory
 def _fast_password_hashing(settings):
     """Panels need many citizens; the production hasher costs about a second each on a shared machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English (the source language); pages choose their own language."""
+    with translation.override("en"):
+        yield
 
 
 def seat(panel: Panel, user=None) -> PanelMember:
