@@ -3,9 +3,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation import services
+from deliberation.models import Panel
 
 from .conftest import adopt
 
@@ -53,7 +55,7 @@ def test_adoption_report_unknown_panel(db):
 
 
 @pytest.mark.slow
-def test_load_panel_demo_gives_a_realistic_adoption_rate(organiser, facilitator, settings, tmp_path):
+def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, facilitator, settings, tmp_path):
     pytest.importorskip("deliberation.sortition")
     settings.MEDIA_ROOT = tmp_path
     call_command("load_panel_demo", stdout=StringIO())
@@ -61,6 +63,15 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(organiser, facilitator,
     assert report["recommendations"] == 11
     assert 0.7 <= report["adoption_rate"] <= 0.9
     assert report["overdue"] >= 1
+    panel = Panel.objects.get()
+    report_page = client.get(
+        reverse("deliberation:selection_report", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert report_page.status_code == 200 and "assises-pacte-2026" in report_page.content.decode()
+    assert "Plus faible probabilité de sélection" in report_page.content.decode()
+    out = StringIO()
+    call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
+    assert "Same panel" in out.getvalue()
     out = StringIO()
     call_command("load_panel_demo", stdout=out)  # idempotent
     assert "already exists" in out.getvalue()
