@@ -414,7 +414,9 @@ def add_agenda_item(request, pk):
 @require_POST
 def check_in(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    member = get_object_or_404(PanelMember, pk=request.POST.get("member"), panel=session.panel)
+    member_id = request.POST.get("member", "")
+    member_pk = int(member_id) if member_id.isdigit() else 0
+    member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
     try:
         services.check_in(actor=request.user, session=session, member=member)
     except services.DeliberationError as error:
