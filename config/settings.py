@@ -252,5 +252,7 @@ LOGGING = {
 # --- Pacte
 # Current version of the privacy notice; bumping it asks every citizen to accept the new text.
 PACTE_PRIVACY_NOTICE_VERSION = env("PACTE_PRIVACY_NOTICE_VERSION", "2026-11")
+# Days after a panel adopts a recommendation without any answer before the answer is flagged overdue.
+PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # Where the read-only public data sets used by tests and benchmarks live.
 PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("Citizen panels")
+
+    def ready(self):
+        from accounts import gdpr
+
+        from .gdpr import erase, export
+
+        gdpr.register_exporter("citizen_panels", export)
+        gdpr.register_eraser("citizen_panels", erase)

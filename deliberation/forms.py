@@ -1,0 +1,167 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from .models import AgendaItem, Ballot, DecisionMakerResponse, Panel
+
+
+class PanelForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    size = forms.IntegerField(label=_("Panel size"), min_value=2, max_value=500, initial=30)
+    threshold = forms.ChoiceField(label=_("Adoption threshold"), choices=Panel.Threshold.choices)
+    household_rule = forms.BooleanField(
+        label=_("At most one person per household"), required=False, initial=True
+    )
+
+
+class VolunteerForm(DsfrBaseForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the answers of my profile (age band, gender, region, education, socio-professional "
+            "category) are copied now and used only to draw a representative panel."
+        ),
+        required=False,
+    )
+
+
+class ImportForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("CSV file of volunteers"),
+        help_text=_(
+            "Header line: id, contact, one column per stratum (e.g. gender, age_band, region), optional "
+            "address for the one-per-household rule. Separator: comma or semicolon; UTF-8."
+        ),
+    )
+
+
+class QuotasForm(DsfrBaseForm):
+    quotas = forms.CharField(
+        label=_("Quotas"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("One quota per line: category, value, minimum, maximum (e.g. gender, female, 14, 16)."),
+    )
+
+
+class SelectionForm(DsfrBaseForm):
+    seed = forms.CharField(
+        label=_("Seed of the public draw"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Leave empty for a random seed. It is published with the result so anyone can re-run the draw."
+        ),
+    )
+
+
+class SessionForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+
+class AgendaItemForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title of the item"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
+
+
+class MinutesForm(DsfrBaseForm):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+
+class CheckInCodeForm(DsfrBaseForm):
+    code = forms.CharField(label=_("Session code"), max_length=8)
+
+
+class DocumentForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    file = forms.FileField(label=_("File"))
+
+
+class RecommendationForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    rationale = forms.CharField(
+        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    session = forms.ModelChoiceField(label=_("Session it came from"), queryset=None)
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = panel.sessions.all()
+
+
+class AmendmentForm(DsfrBaseForm):
+    text = forms.CharField(label=_("Proposed text"), widget=forms.Textarea(attrs={"rows": 4}))
+    explanation = forms.CharField(
+        label=_("Why this change"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class AmendmentDecisionForm(DsfrBaseForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to reject)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class OpenVoteForm(DsfrBaseForm):
+    session = forms.ModelChoiceField(label=_("Session of the vote"), queryset=None)
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = panel.sessions.all()
+
+
+class BallotForm(DsfrBaseForm):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=Ballot.Choice.choices, widget=forms.RadioSelect)
+
+
+class ResponseForm(DsfrBaseForm):
+    decision_maker = forms.CharField(label=_("Decision-maker"), max_length=200)
+    body = forms.CharField(label=_("Body responsible"), max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=DecisionMakerResponse.Status.choices)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}))
+    answered_on = forms.DateField(
+        label=_("Date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    implementation_deadline = forms.DateField(
+        label=_("Implementation deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    implemented_on = forms.DateField(
+        label=_("Implemented on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    milestones = forms.CharField(
+        label=_("Milestones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: title; due date as YYYY-MM-DD (optional)."),
+    )
+
+    def clean_milestones(self):
+        from datetime import date
+
+        parsed = []
+        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _sep, due = line.partition(";")
+            try:
+                parsed.append((title.strip(), date.fromisoformat(due.strip()) if due.strip() else None))
+            except ValueError as error:
+                raise forms.ValidationError(
+                    _("Line %(n)s: the date must be written YYYY-MM-DD.") % {"n": number}
+                ) from error
+        return parsed

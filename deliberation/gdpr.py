@@ -1,0 +1,40 @@
+"""What the citizen panels hold about a person, for the GDPR export and erasure hooks of `accounts`.
+
+Ballots are secret and hold no identity: they are neither exported nor erasable per person."""
+
+from .models import Amendment, Volunteer
+
+
+def export(user) -> dict:
+    volunteerings = (
+        Volunteer.objects.filter(user=user).select_related("panel").prefetch_related("memberships")
+    )
+    return {
+        "volunteerings": [
+            {
+                "panel": v.panel.title,
+                "strata_copied": v.strata,
+                "consent_at": v.consent_at.isoformat() if v.consent_at else None,
+                "seats": [
+                    {"status": m.status, "joined_at": m.joined_at.isoformat()} for m in v.memberships.all()
+                ],
+            }
+            for v in volunteerings
+        ],
+        "amendments": [
+            {"recommendation": a.recommendation.title, "text": a.text, "status": a.status}
+            for a in Amendment.objects.filter(proposed_by__volunteer__user=user).select_related(
+                "recommendation"
+            )
+        ],
+    }
+
+
+def erase(user, keep_pseudonymous: bool) -> None:
+    """Strata and contact details go; a seat already taken stays (the panel's composition and the
+    selection report are public records) but no longer points at the person."""
+    mine = Volunteer.objects.filter(user=user)
+    if not keep_pseudonymous:
+        Amendment.objects.filter(proposed_by__volunteer__user=user, status=Amendment.Status.PROPOSED).delete()
+    mine.filter(memberships__isnull=True).delete()
+    mine.update(user=None, contact="", address="")

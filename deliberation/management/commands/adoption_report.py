@@ -1,0 +1,53 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from deliberation import selectors
+from deliberation.models import Panel
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the adoption figures of the citizen panels' recommendations: adoption rate = (adopted + "
+        "partly adopted) / answered, share still unanswered, median answer delay in days, overdue answers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--panel", type=int, help="only this panel (id); all panels otherwise")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--overdue-days", type=int, default=None,
+            help="days without answer before an answer is overdue (default: PACTE_ANSWER_OVERDUE_DAYS)",
+        )  # fmt: skip
+
+    def handle(self, *args, panel=None, as_json=False, overdue_days=None, **options):
+        target = None
+        if panel is not None:
+            target = Panel.objects.filter(pk=panel).first()
+            if target is None:
+                raise CommandError(f"No panel with id {panel}.")
+        follow_ups, figures = selectors.accountability(target, overdue_days=overdue_days)
+        report = {
+            "panel": target.pk if target else None,
+            "overdue_after_days": selectors.overdue_after_days() if overdue_days is None else overdue_days,
+            **figures.as_dict(),
+            "overdue_recommendations": [
+                {"id": f.recommendation.pk, "title": f.recommendation.title, "reason": f.overdue_reason}
+                for f in follow_ups
+                if f.overdue
+            ],
+        }
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, sort_keys=True))
+            return
+        rate = figures.adoption_rate
+        share = figures.unanswered_share
+        self.stdout.write(f"Recommendations handed to decision-makers: {figures.recommendations}")
+        self.stdout.write(f"Answered: {figures.answered}")
+        self.stdout.write(f"Adoption rate: {'n/a' if rate is None else f'{rate:.1%}'}")
+        self.stdout.write(f"Still unanswered: {'n/a' if share is None else f'{share:.1%}'}")
+        delay = figures.median_answer_delay_days
+        self.stdout.write(f"Median answer delay: {'n/a' if delay is None else f'{delay} days'}")
+        self.stdout.write(f"Overdue: {figures.overdue}")
+        for row in report["overdue_recommendations"]:
+            self.stdout.write(f"  #{row['id']} {row['title']} ({row['reason']})")

@@ -1,0 +1,275 @@
+"""Demo content for the citizen panels: a panel on default health-data donation with a generated pool,
+quotas from the French population shares, a fair draw, three sessions, recommendations voted by secret
+ballot and decision-makers' answers (adoption rate near the ~80 % of the Assises citoyennes du numérique
+en santé). Everything goes through the services, as a real organiser would do it."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Profile, User
+from accounts.roles import Role
+from accounts.strata import DEPARTEMENT_TO_REGION, AgeBand, Education, Gender, SocioProfessional
+from deliberation import services
+from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection
+
+TITLE = "Assises citoyennes : le don de données de santé par défaut"
+POOL = 240
+SEED = "assises-pacte-2026"
+
+# (title, text, rationale, panel votes for/against/abstain share, answer status or None, days to answer)
+RECOMMENDATIONS = [
+    ("Consentement présumé avec registre national des refus",
+     "Les données de santé sont données par défaut à la recherche publique, comme pour le don d'organes ; "
+     "chacun peut s'y opposer en s'inscrivant au registre national des refus.",
+     "Le consentement présumé élargit les données utiles sans retirer la maîtrise à chacun.", "adopted", 45),
+    ("Se retirer en un geste, partout",
+     "L'inscription au registre des refus se fait en ligne (Mon Espace Santé), chez son médecin ou par "
+     "courrier, en moins de cinq minutes, et peut être annulée à tout moment.",
+     "Un droit de refus n'existe que s'il est facile à exercer, y compris hors ligne.", "adopted", 30),
+    ("Consentement modulable par usage",
+     "Chacun peut accepter ou refuser séparément : recherche publique, recherche privée, entreprises, "
+     "acteurs étrangers, entraînement d'intelligence artificielle.",
+     "Les citoyens font davantage confiance aux acteurs publics qu'aux usages privés ou étrangers.",
+     "partly_adopted", 60),
+    ("Des citoyens dans les comités d'accès aux données",
+     "Des citoyens tirés au sort siègent avec voix délibérative dans les instances qui autorisent l'accès "
+     "aux données de santé.", "Une gouvernance partagée construit la confiance.", "adopted", 75),
+    ("Hébergement souverain et certifié",
+     "Les données de santé sont hébergées sur une infrastructure européenne certifiée, non soumise aux lois "
+     "extraterritoriales.",
+     "Sobriété et souveraineté sont des conditions de la confiance.", "partly_adopted", 90),
+    ("Voir les usages de ses données",
+     "Mon Espace Santé montre à chacun quels projets ont utilisé ses données et ce qu'ils ont produit.",
+     "Des retours d'impact concrets et incarnés entretiennent l'adhésion.", "adopted", 40),
+    ("Une campagne nationale d'information",
+     "Une campagne d'information grand public, sur le modèle de « Les antibiotiques, "
+     "c'est pas automatique », précède l'entrée en vigueur du don par défaut.",
+     "67 % des Français se disent insuffisamment informés sur les données de santé.", "adopted", 20),
+    ("Former les professionnels de santé",
+     "Les professionnels de santé sont formés pour expliquer le don de données et recueillir un refus.",
+     "Les soignants sont les acteurs en qui les citoyens ont le plus confiance (91 %).", "adopted", 55),
+    ("Partager les bénéfices",
+     "Les bénéfices tirés des données par des acteurs privés financent en partie la santé publique.",
+     "Solidarité : les données de tous doivent profiter à tous.", "under_study", 80),
+    ("Inclure les territoires et publics vulnérables",
+     "Les programmes de recherche rendent compte de la représentativité des données (territoires, publics "
+     "vulnérables) et corrigent les manques.", "Équité et représentativité.", "rejected", 50),
+    ("Évaluer chaque année l'adhésion des citoyens",
+     "Une enquête annuelle et une consultation publique mesurent l'adhésion au don par défaut.",
+     "L'évaluation continue permet d'ajuster la politique.", None, None),
+    ("Interdire tout usage commercial",
+     "Aucune entreprise ne peut accéder aux données de santé, même pseudonymisées.",
+     "Certains participants refusent toute marchandisation.", "panel_rejects", None),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
+
+    def handle(self, *args, **options):
+        if Panel.objects.filter(title=TITLE).exists():
+            self.stdout.write("The demo panel already exists.")
+            return
+        organiser = User.objects.filter(groups__name=Role.ORGANISER).order_by("id").first()
+        facilitator = User.objects.filter(groups__name=Role.FACILITATOR).order_by("id").first()
+        if organiser is None or facilitator is None:
+            raise CommandError("Run `manage.py create_demo_accounts` first (an organiser and a facilitator).")
+        try:
+            services.load_sortition()
+        except services.DeliberationError:
+            self.stdout.write(self.style.WARNING("The sortition module is missing: no demo panel created."))
+            return
+        rng = random.Random(2026)
+        panel = self._recruit(organiser, rng)
+        selection = self._draw(organiser, panel)
+        if selection.status != Selection.Status.DONE:
+            raise CommandError(f"The demo selection failed: {selection.error}")
+        sessions = self._sessions(facilitator, panel)
+        self._recommendations(organiser, facilitator, panel, sessions, rng)
+        self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))
+
+    @transaction.atomic
+    def _recruit(self, organiser, rng) -> Panel:
+        panel = services.create_panel(
+            actor=organiser,
+            title=TITLE,
+            topic="Don de données de santé par défaut",
+            size=30,
+            description="Trente personnes tirées au sort parmi les volontaires délibèrent sur le don "
+            "de leurs données de santé à la recherche publique, avec un registre national des refus.",
+        )
+        services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
+        citizens = Group.objects.get(name=Role.CITIZEN)
+        departements = list(DEPARTEMENT_TO_REGION)
+        weights = {
+            "age_band": ([a.value for a in AgeBand], [10, 15, 24, 24, 27]),
+            "gender": ([g.value for g in Gender], [51, 47, 2]),
+            "education": ([e.value for e in Education], [18, 28, 18, 36]),
+        }
+        for i in range(POOL):
+            # No password: these generated volunteers exist to fill the pool, nobody logs in as them.
+            user = User.objects.create_user(email=f"volontaire{i:03d}@demo.pacte.localhost")
+            user.groups.add(citizens)
+            answers = {key: rng.choices(values, w)[0] for key, (values, w) in weights.items()}
+            answers["socio_professional"] = rng.choice([s.value for s in SocioProfessional])
+            profile = Profile(user=user, departement=rng.choice(departements), **answers)
+            profile.derive_region()
+            profile.save()
+            services.volunteer(user=user, panel=panel, consent=True)
+        services.propose_quotas(actor=organiser, panel=panel, categories=["gender", "age_band", "education"])
+        return panel
+
+    def _draw(self, organiser, panel) -> Selection:
+        selection = services.start_selection(actor=organiser, panel=panel, seed=SEED)
+        selection.refresh_from_db()
+        if selection.status not in (Selection.Status.DONE, Selection.Status.FAILED):
+            # A real worker took the task (REDIS_URL set): the demo waits for the same run.
+            from deliberation.tasks import run_selection
+
+            run_selection(selection.pk)
+            selection.refresh_from_db()
+        services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
+        return selection
+
+    @transaction.atomic
+    def _sessions(self, facilitator, panel):
+        start = timezone.now() - timedelta(days=200)
+        plan = [
+            (
+                "Séance 1 : comprendre les données de santé",
+                "Lyon, Hôtel de Région",
+                [
+                    ("Accueil et règles de la délibération", "plenary", 30),
+                    ("Audition : le Health Data Hub", "hearing", 60),
+                    ("Audition : une association de patients", "hearing", 45),
+                    ("Questions en petits groupes", "small_group", 60),
+                ],
+            ),
+            (
+                "Séance 2 : les options du don par défaut",
+                "",
+                [
+                    ("Audition : la CNIL", "hearing", 45),
+                    ("Délibération en petits groupes", "small_group", 90),
+                    ("Rédaction des recommandations", "drafting", 90),
+                ],
+            ),
+            (
+                "Séance 3 : amendements et votes",
+                "Paris, Conseil économique, social et environnemental",
+                [("Relecture des amendements", "plenary", 60), ("Vote des recommandations", "vote", 90)],
+            ),
+        ]
+        sessions = []
+        members = list(panel.members.filter(status=PanelMember.Status.ACTIVE))
+        for index, (title, place, agenda) in enumerate(plan):
+            session = services.schedule_session(
+                actor=facilitator,
+                panel=panel,
+                title=title,
+                starts_at=start + timedelta(days=21 * index),
+                place=place,
+                video_link="" if place else "https://visio.example.org/assises-2",
+            )
+            for item_title, kind, minutes in agenda:
+                services.add_agenda_item(
+                    actor=facilitator, session=session, title=item_title, kind=kind, duration_minutes=minutes
+                )
+            for member in members[: len(members) - index]:  # a few absences in later sessions
+                services.check_in(actor=facilitator, session=session, member=member)
+            services.save_minutes(
+                actor=facilitator,
+                session=session,
+                minutes=f"{title}. {session.attendances.count()} membres présents. "
+                "Travaux conduits selon l'ordre du jour.",
+            )
+            sessions.append(session)
+        services.upload_document(
+            actor=facilitator,
+            panel=panel,
+            session=sessions[0],
+            title="Note de cadrage : le don par défaut",
+            description="Synthèse du rapport « Vers un nouveau pacte social » (APRS, 2025).",
+            file=ContentFile(b"Note de cadrage du panel.", name="note-de-cadrage.txt"),
+        )
+        return sessions
+
+    def _recommendations(self, organiser, facilitator, panel, sessions, rng):
+        drafting, voting = sessions[1], sessions[2]
+        present = [
+            a.member
+            for a in Attendance.objects.filter(session=voting).select_related("member__volunteer__user")
+        ]
+        for number, (title, text, rationale, answer_status, days) in enumerate(RECOMMENDATIONS):
+            recommendation = services.create_recommendation(
+                actor=facilitator, panel=panel, session=drafting, title=title, text=text, rationale=rationale
+            )
+            if number == 1:
+                amendment = services.propose_amendment(
+                    user=present[0].volunteer.user,
+                    recommendation=recommendation,
+                    text=text + " Un rappel est envoyé chaque année.",
+                    explanation="Pour que personne n'oublie.",
+                )
+                services.accept_amendment(actor=facilitator, amendment=amendment)
+                rejected = services.propose_amendment(
+                    user=present[1].volunteer.user,
+                    recommendation=recommendation,
+                    text="Supprimer le refus par courrier.",
+                )
+                services.reject_amendment(
+                    actor=facilitator,
+                    amendment=rejected,
+                    reason="Le courrier reste nécessaire aux personnes sans internet.",
+                )
+            services.open_vote(actor=facilitator, recommendation=recommendation, session=voting)
+            # Shares of for / against (the rest abstains): the last proposal divides the panel and fails.
+            share_for, share_against = (0.25, 0.6) if answer_status == "panel_rejects" else (0.8, 0.12)
+            for member in present:
+                draw = rng.random()
+                choice = (
+                    "for"
+                    if draw < share_for
+                    else ("against" if draw < share_for + share_against else "abstain")
+                )
+                services.cast_ballot(user=member.volunteer.user, recommendation=recommendation, choice=choice)
+            recommendation = services.close_vote(actor=facilitator, recommendation=recommendation)
+            # Demo history: the vote took place at the third session, months ago.
+            Recommendation.objects.filter(pk=recommendation.pk).update(decided_at=voting.starts_at)
+            recommendation.refresh_from_db()
+            if recommendation.status != Recommendation.Status.ADOPTED or answer_status in (
+                None,
+                "panel_rejects",
+            ):
+                continue
+            answered_on = timezone.localdate(voting.starts_at) + timedelta(days=days)
+            deadline = (
+                answered_on + timedelta(days=60) if answer_status in ("adopted", "partly_adopted") else None
+            )
+            services.record_response(
+                actor=organiser,
+                recommendation=recommendation,
+                decision_maker="Ministre chargé de la Santé",
+                body="Ministère de la Santé et de l'Accès aux soins",
+                status=answer_status,
+                justification=_JUSTIFICATIONS[answer_status],
+                answered_on=answered_on,
+                implementation_deadline=deadline,
+                # All but one measure implemented on time: that one shows as overdue.
+                implemented_on=deadline - timedelta(days=5) if deadline and number != 4 else None,
+                milestones=[("Décret d'application", deadline)] if deadline else [],
+            )
+
+
+_JUSTIFICATIONS = {
+    "adopted": "La recommandation est reprise telle quelle dans le projet de loi.",
+    "partly_adopted": "La recommandation est reprise en partie ; le reste fait l'objet d'une concertation.",
+    "under_study": "Une mission d'inspection étudie la faisabilité ; réponse définitive dans six mois.",
+    "rejected": "Le gouvernement ne retient pas la recommandation : les obligations existantes suffisent.",
+}

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from deliberation import services
+from deliberation.models import Selection
+
+
+class Command(BaseCommand):
+    help = "Re-run the public draw of a selection from its recorded seed and portfolio, and compare."
+
+    def add_arguments(self, parser):
+        parser.add_argument("selection", type=int, help="id of the selection (shown in the selection report)")
+
+    def handle(self, *args, selection, **options):
+        record = Selection.objects.filter(pk=selection, status=Selection.Status.DONE).first()
+        if record is None:
+            raise CommandError(f"No completed selection with id {selection}.")
+        try:
+            panel = services.redraw(record)
+        except services.DeliberationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(f"Seed: {record.seed}")
+        self.stdout.write(f"Panel drawn again: {', '.join(panel)}")
+        if sorted(panel) == sorted(record.drawn):
+            self.stdout.write(self.style.SUCCESS("Same panel as the recorded draw."))
+        else:
+            raise CommandError("The draw does not give the recorded panel: the stored data was altered.")

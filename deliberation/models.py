@@ -1,0 +1,457 @@
+"""Citizen panels: volunteer pool, quotas, selection (sortition), sessions, recommendations, secret
+ballots and decision-makers' answers. Invariants live here as database constraints; every write that
+matters goes through `services.py`."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_checkin_code() -> str:
+    """Six characters a member types to check in; no look-alike letters (0/O, 1/I)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class Panel(models.Model):
+    class Threshold(models.TextChoices):
+        MAJORITY = "majority", _("Simple majority of votes cast for or against")
+        TWO_THIRDS = "two_thirds", _("Two thirds of votes cast for or against")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In preparation")
+        RECRUITING = "recruiting", _("Open to volunteers")
+        SELECTED = "selected", _("Panel drawn")
+        DELIBERATING = "deliberating", _("Deliberating")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    size = models.PositiveSmallIntegerField(_("panel size"), default=30)
+    threshold = models.CharField(
+        _("adoption threshold"), max_length=16, choices=Threshold.choices, default=Threshold.MAJORITY
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    household_rule = models.BooleanField(
+        _("at most one person per household"),
+        default=True,
+        help_text=_("Volunteers who give the same address are never on the panel together."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("citizen panel")
+        verbose_name_plural = _("citizen panels")
+        constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="panel_size_positive")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Volunteer(models.Model):
+    """One person in the pool of a panel. Strata are copied at volunteering time (or imported), so
+    later profile edits do not change a draw already made."""
+
+    class Source(models.TextChoices):
+        ACCOUNT = "account", _("Volunteered from their account")
+        IMPORT = "import", _("Imported by an organiser")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="volunteers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteerings",
+    )
+    external_id = models.CharField(_("identifier in the imported file"), max_length=64, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    strata = models.JSONField(_("strata"), default=dict)
+    address = models.CharField(_("address (household rule)"), max_length=300, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "user"], condition=Q(user__isnull=False), name="one_volunteering_per_panel"
+            ),
+            models.UniqueConstraint(
+                fields=["panel", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_import_id_per_panel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"volunteer #{self.pk}"
+
+    @property
+    def public_name(self) -> str:
+        if self.user_id:
+            return self.user.pseudonym
+        return _("Volunteer #%(id)s") % {"id": self.pk}
+
+
+class Quota(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="quotas")
+    category = models.CharField(_("category"), max_length=40)
+    value = models.CharField(_("value"), max_length=80)
+    min = models.PositiveSmallIntegerField(_("minimum"))
+    max = models.PositiveSmallIntegerField(_("maximum"))
+
+    class Meta:
+        ordering = ["category", "value"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "category", "value"], name="one_quota_per_value"),
+            models.CheckConstraint(condition=Q(max__gte=F("min")), name="quota_max_at_least_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}={self.value} [{self.min}, {self.max}]"
+
+
+class Selection(models.Model):
+    """One run of the sortition: the fair lottery (portfolio), each volunteer's probability, the public
+    draw from a recorded seed, and the ranked reserve list."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="selections")
+    seed = models.CharField(_("seed"), max_length=64)
+    algorithm = models.CharField(_("algorithm"), max_length=16)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress_message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    # {volunteer pk as str: probability}, the portfolio as [[ids...], probability] and the draw.
+    probabilities = models.JSONField(default=dict, blank=True)
+    portfolio = models.JSONField(default=list, blank=True)
+    drawn = models.JSONField(default=list, blank=True)
+    reserves = models.JSONField(default=list, blank=True)  # ranked volunteer ids still waiting
+    composition = models.JSONField(default=list, blank=True)
+    quotas_used = models.JSONField(default=list, blank=True)
+    excluded = models.JSONField(default=list, blank=True)  # volunteers left out, with the reason
+    min_probability = models.FloatField(null=True, blank=True)
+    median_probability = models.FloatField(null=True, blank=True)
+    pool_size = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("selection")
+        verbose_name_plural = _("selections")
+
+    def __str__(self) -> str:
+        return f"selection #{self.pk} of panel {self.panel_id}"
+
+
+class PanelMember(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DROPPED = "dropped", _("Withdrew")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="memberships")
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="members")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["panel", "volunteer"], name="one_seat_per_volunteer")]
+
+    def __str__(self) -> str:
+        return f"member #{self.pk} of panel {self.panel_id}"
+
+
+class Session(models.Model):
+    """A session of the assises."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    checkin_code = models.CharField(_("check-in code"), max_length=8, default=new_checkin_code)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("Hearing")
+        SMALL_GROUP = "small_group", _("Small-group deliberation")
+        PLENARY = "plenary", _("Plenary")
+        DRAFTING = "drafting", _("Drafting")
+        VOTE = "vote", _("Vote")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [models.UniqueConstraint(fields=["session", "order"], name="one_item_per_rank")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Document(models.Model):
+    """The evidence library of a panel."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="documents")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(_("file"), upload_to="deliberation/documents/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Method(models.TextChoices):
+        FACILITATOR = "facilitator", _("Checked in by a facilitator")
+        CODE = "code", _("Typed the session code")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="attendances")
+    method = models.CharField(max_length=12, choices=Method.choices)
+    checked_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="one_checkin_per_session")]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} at session {self.session_id}"
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being drafted")
+        VOTING = "voting", _("Vote open")
+        ADOPTED = "adopted", _("Adopted by the panel")
+        REJECTED = "rejected", _("Rejected by the panel")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="recommendations")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("session")
+    )
+    # The current text; every version, this one included, is kept in RecommendationVersion.
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    rationale = models.TextField(_("rationale"), blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    vote_session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
+    votes_for = models.PositiveIntegerField(default=0)
+    votes_against = models.PositiveIntegerField(default=0)
+    votes_abstain = models.PositiveIntegerField(default=0)
+    voting_opened_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["panel_id", "id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RecommendationVersion(models.Model):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    rationale = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recommendation_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+
+class Amendment(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField(_("proposed text"))
+    explanation = models.TextField(_("why this change"), blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    resulting_version = models.OneToOneField(
+        RecommendationVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendment"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""), name="rejected_amendment_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"amendment #{self.pk} to recommendation {self.recommendation_id}"
+
+
+class Ballot(models.Model):
+    """A secret ballot. Deliberately no link to a person and no timestamp: the random UUID key gives
+    no insertion order that could be matched against the receipts."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        ABSTAIN = "abstain", _("Abstain")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="ballots")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return f"ballot on recommendation {self.recommendation_id}"
+
+
+class BallotReceipt(models.Model):
+    """Proof that a member has voted on a recommendation (not how): prevents a second ballot."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="receipts")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="receipts")
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "member"], name="one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"receipt on recommendation {self.recommendation_id}"
+
+
+class DecisionMakerResponse(models.Model):
+    """What a decision-maker answered about an adopted recommendation. Answers accumulate (e.g. under
+    study, then adopted); the latest gives the recommendation's current follow-up status."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ADOPTED = "adopted", _("Adopted")
+        PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
+        UNDER_STUDY = "under_study", _("Under study")
+        REJECTED = "rejected", _("Rejected")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="responses")
+    decision_maker = models.CharField(_("decision-maker"), max_length=200)
+    body = models.CharField(_("body responsible"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    justification = models.TextField(_("justification"))
+    answered_on = models.DateField(_("date of the answer"))
+    implementation_deadline = models.DateField(_("implementation deadline"), null=True, blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_on", "id"]
+        verbose_name = _("decision-maker's answer")
+        verbose_name_plural = _("decision-makers' answers")
+
+    def __str__(self) -> str:
+        return f"{self.decision_maker}: {self.status}"
+
+
+class Milestone(models.Model):
+    response = models.ForeignKey(DecisionMakerResponse, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,223 @@
+"""Reads shared by pages, commands and services: vote outcomes, the console's clock, and the adoption
+figures (the headline of the accountability page). Each figure is defined here and only here."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import AgendaItem, DecisionMakerResponse, Panel, Recommendation, Selection
+
+# --------------------------------------------------------------------------------------------------
+# Votes
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    adopted: bool
+
+    @property
+    def total(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+    def percent(self, count: int) -> float:
+        return round(100 * count / self.total, 1) if self.total else 0.0
+
+    @property
+    def percent_for(self) -> float:
+        return self.percent(self.votes_for)
+
+    @property
+    def percent_against(self) -> float:
+        return self.percent(self.votes_against)
+
+    @property
+    def percent_abstain(self) -> float:
+        return self.percent(self.votes_abstain)
+
+
+def vote_outcome(threshold: str, votes_for: int, votes_against: int, votes_abstain: int) -> VoteOutcome:
+    """Adopted when the votes for reach the panel's threshold among the votes cast for or against
+    (abstentions are counted and shown but do not count as against): more than half for a simple
+    majority, at least two thirds for the two-thirds rule. No vote for or against: not adopted."""
+    expressed = votes_for + votes_against
+    if threshold == Panel.Threshold.TWO_THIRDS:
+        adopted = expressed > 0 and 3 * votes_for >= 2 * expressed
+    else:
+        adopted = 2 * votes_for > expressed
+    return VoteOutcome(votes_for, votes_against, votes_abstain, adopted)
+
+
+def recommendation_outcome(recommendation: Recommendation) -> VoteOutcome:
+    return vote_outcome(
+        recommendation.panel.threshold,
+        recommendation.votes_for,
+        recommendation.votes_against,
+        recommendation.votes_abstain,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------------------------------
+
+
+def current_agenda_item(items) -> AgendaItem | None:
+    """The item started and not yet ended (the console starts at most one at a time)."""
+    return next((item for item in items if item.started_at and not item.ended_at), None)
+
+
+def remaining_seconds(item: AgendaItem, now: datetime | None = None) -> int:
+    """Time left on the item, negative when it overruns (the console shows the overrun)."""
+    now = now or timezone.now()
+    end = item.started_at + timedelta(minutes=item.duration_minutes)
+    return int((end - now).total_seconds())
+
+
+# --------------------------------------------------------------------------------------------------
+# Panels and selections
+# --------------------------------------------------------------------------------------------------
+
+
+def public_panels() -> QuerySet[Panel]:
+    return Panel.objects.exclude(status=Panel.Status.DRAFT)
+
+
+def latest_selection(panel: Panel) -> Selection | None:
+    return panel.selections.order_by("-created_at", "-id").first()
+
+
+def published_selection(panel: Panel) -> Selection | None:
+    return panel.selections.filter(status=Selection.Status.DONE).order_by("-created_at", "-id").first()
+
+
+# --------------------------------------------------------------------------------------------------
+# Adoption tracking
+# --------------------------------------------------------------------------------------------------
+
+ADOPTION_STATUSES = (DecisionMakerResponse.Status.ADOPTED, DecisionMakerResponse.Status.PARTLY_ADOPTED)
+IMPLEMENTING_STATUSES = (*ADOPTION_STATUSES, DecisionMakerResponse.Status.UNDER_STUDY)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Where an adopted recommendation stands with the decision-makers."""
+
+    recommendation: Recommendation
+    latest: DecisionMakerResponse | None  # the answer in force
+    first_answer: DecisionMakerResponse | None  # the first answer that is not "pending"
+    status: str  # a DecisionMakerResponse.Status value; "pending" when nobody has answered yet
+    answer_delay_days: int | None
+    overdue: bool
+    overdue_reason: str  # "no_answer" or "deadline" or ""
+
+
+def overdue_after_days() -> int:
+    return int(getattr(settings, "PACTE_ANSWER_OVERDUE_DAYS", 90))
+
+
+def adopted_recommendations(panel: Panel | None = None) -> QuerySet[Recommendation]:
+    queryset = Recommendation.objects.filter(status=Recommendation.Status.ADOPTED).select_related("panel")
+    if panel is not None:
+        queryset = queryset.filter(panel=panel)
+    return queryset.prefetch_related(
+        Prefetch(
+            "responses",
+            queryset=DecisionMakerResponse.objects.order_by("answered_on", "id").prefetch_related(
+                "milestones"
+            ),
+        )
+    ).order_by("panel_id", "id")
+
+
+def follow_up(
+    recommendation: Recommendation, today: date | None = None, overdue_days: int | None = None
+) -> FollowUp:
+    """Overdue means: no answer (or only "pending") more than `overdue_days` after the panel adopted
+    the recommendation, or an implementation deadline passed while the measure is not implemented."""
+    today = today or timezone.localdate()
+    overdue_days = overdue_after_days() if overdue_days is None else overdue_days
+    responses = list(recommendation.responses.all())
+    latest = responses[-1] if responses else None
+    first_answer = next((r for r in responses if r.status != DecisionMakerResponse.Status.PENDING), None)
+    status = latest.status if latest else DecisionMakerResponse.Status.PENDING
+    adopted_on = timezone.localdate(recommendation.decided_at) if recommendation.decided_at else today
+    delay = (first_answer.answered_on - adopted_on).days if first_answer else None
+    reason = ""
+    if status == DecisionMakerResponse.Status.PENDING and (today - adopted_on).days > overdue_days:
+        reason = "no_answer"
+    elif (
+        latest
+        and status in IMPLEMENTING_STATUSES
+        and latest.implementation_deadline
+        and latest.implementation_deadline < today
+        and not latest.implemented_on
+    ):
+        reason = "deadline"
+    return FollowUp(recommendation, latest, first_answer, status, delay, bool(reason), reason)
+
+
+@dataclass(frozen=True)
+class AdoptionFigures:
+    recommendations: int  # adopted by the panel(s), hence handed to a decision-maker
+    answered: int  # latest answer is not "pending"
+    adopted: int
+    partly_adopted: int
+    under_study: int
+    rejected: int
+    unanswered: int
+    adoption_rate: float | None  # (adopted + partly adopted) / answered
+    unanswered_share: float | None  # unanswered / recommendations
+    median_answer_delay_days: float | None  # from the panel's adoption to the first real answer
+    overdue: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def adoption_figures(follow_ups: list[FollowUp]) -> AdoptionFigures:
+    statuses = [f.status for f in follow_ups]
+    count = statuses.count
+    total = len(follow_ups)
+    answered = total - count(DecisionMakerResponse.Status.PENDING)
+    taken_up = count(DecisionMakerResponse.Status.ADOPTED) + count(
+        DecisionMakerResponse.Status.PARTLY_ADOPTED
+    )
+    delays = [f.answer_delay_days for f in follow_ups if f.answer_delay_days is not None]
+    return AdoptionFigures(
+        recommendations=total,
+        answered=answered,
+        adopted=count(DecisionMakerResponse.Status.ADOPTED),
+        partly_adopted=count(DecisionMakerResponse.Status.PARTLY_ADOPTED),
+        under_study=count(DecisionMakerResponse.Status.UNDER_STUDY),
+        rejected=count(DecisionMakerResponse.Status.REJECTED),
+        unanswered=total - answered,
+        adoption_rate=taken_up / answered if answered else None,
+        unanswered_share=(total - answered) / total if total else None,
+        median_answer_delay_days=statistics.median(delays) if delays else None,
+        overdue=sum(f.overdue for f in follow_ups),
+    )
+
+
+def accountability(panel: Panel | None = None, today: date | None = None, overdue_days: int | None = None):
+    """(follow-ups, figures) for one panel, or across every panel when `panel` is None."""
+    follow_ups = [follow_up(r, today, overdue_days) for r in adopted_recommendations(panel)]
+    return follow_ups, adoption_figures(follow_ups)
+
+
+def figures_by_panel(
+    today: date | None = None, overdue_days: int | None = None
+) -> list[tuple[Panel, AdoptionFigures]]:
+    rows = []
+    for panel in public_panels().order_by("id"):
+        _follow_ups, figures = accountability(panel, today, overdue_days)
+        if figures.recommendations:
+            rows.append((panel, figures))
+    return rows

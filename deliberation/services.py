@@ -1,0 +1,717 @@
+"""Writes that matter for citizen panels. Keyword-only, one transaction each, permission checked through
+`rules.py`, audited with `record_event`. Bad input raises `DeliberationError` (a ValidationError with a
+translated message): views show it, nothing already saved is lost."""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.services import get_profile
+
+from . import rules, selectors
+from .models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Ballot,
+    BallotReceipt,
+    DecisionMakerResponse,
+    Document,
+    Milestone,
+    Panel,
+    PanelMember,
+    Quota,
+    Recommendation,
+    RecommendationVersion,
+    Selection,
+    Session,
+    Volunteer,
+)
+from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE
+
+
+class DeliberationError(ValidationError):
+    """Bad input or a step taken at the wrong time; the message is translated and meant for the page."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def load_sortition():
+    """The pure sortition core, imported lazily so the rest of the app works while it is absent."""
+    try:
+        from . import sortition
+    except ImportError as error:
+        raise DeliberationError(_("The sortition module is not installed on this server.")) from error
+    return sortition
+
+
+# --------------------------------------------------------------------------------------------------
+# Panels, volunteers, quotas
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_panel(
+    *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
+    threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True,
+) -> Panel:  # fmt: skip
+    _require(rules.can_organise(actor))
+    panel = Panel.objects.create(
+        title=title, description=description, topic=topic, size=size, threshold=threshold,
+        household_rule=household_rule, created_by=actor,
+    )  # fmt: skip
+    record_event(
+        actor=actor, action="panel.created", obj=panel, details={"size": size, "threshold": threshold}
+    )
+    return panel
+
+
+@transaction.atomic
+def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
+    _require(rules.can_organise(actor))
+    before = panel.status
+    panel.status = Panel.Status(status)
+    panel.save(update_fields=["status"])
+    record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status})
+    return panel
+
+
+@transaction.atomic
+def volunteer(*, user, panel: Panel, consent: bool) -> Volunteer:
+    """A citizen joins the pool; their profile strata are copied now, with their consent."""
+    _require(rules.can_volunteer(user, panel))
+    if not consent:
+        raise DeliberationError(
+            _("Please confirm that your profile answers may be used to draw a representative panel.")
+        )
+    if Volunteer.objects.filter(panel=panel, user=user).exists():
+        raise DeliberationError(_("You have already volunteered for this panel."))
+    strata = get_profile(user).strata()
+    person = Volunteer.objects.create(
+        panel=panel, user=user, strata=strata, source=Volunteer.Source.ACCOUNT, consent_at=timezone.now()
+    )
+    # Which answers were copied, not their values: the log must not become a second profile store.
+    record_event(actor=user, action="panel.volunteered", obj=person, details={"strata": sorted(strata)})
+    return person
+
+
+@transaction.atomic
+def withdraw_volunteering(*, user, panel: Panel) -> None:
+    person = Volunteer.objects.filter(panel=panel, user=user).first()
+    if person is None or person.memberships.exists():
+        raise DeliberationError(_("You can withdraw from the pool only before the panel is drawn."))
+    record_event(actor=user, action="panel.volunteering_withdrawn", obj=person)
+    person.delete()
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number in the file, message)
+
+
+RESERVED_COLUMNS = {"id", "contact", "address"}
+
+
+def _read_csv(text: str) -> csv.DictReader:
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # French spreadsheets save with ";"; the header tells which separator the file uses.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+
+
+@transaction.atomic
+def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
+    """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported
+    with their line number in the file."""
+    _require(rules.can_edit_selection_inputs(actor, panel))
+    reader = _read_csv(text)
+    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    if "id" not in header:
+        raise DeliberationError(_("The file must have a header line with an 'id' column."))
+    reader.fieldnames = header
+    strata_columns = [name for name in header if name and name not in RESERVED_COLUMNS]
+    if not strata_columns:
+        raise DeliberationError(_("The file has no strata column (e.g. gender, age_band, region)."))
+    report = ImportReport()
+    known = set(
+        Volunteer.objects.filter(panel=panel).exclude(external_id="").values_list("external_id", flat=True)
+    )
+    for row in reader:
+        line = reader.line_num
+        if None in row:  # more cells than header columns
+            report.errors.append((line, _("more values than columns")))
+            continue
+        if any(value is None for value in row.values()):
+            report.errors.append((line, _("fewer values than columns")))
+            continue
+        cells = {key: value.strip() for key, value in row.items()}
+        if not any(cells.values()):
+            continue  # blank line
+        ext_id = cells["id"]
+        missing = [name for name in strata_columns if not cells[name]]
+        if not ext_id:
+            report.errors.append((line, _("the id is empty")))
+        elif ext_id in known:
+            report.errors.append((line, _("id %(id)s appears twice") % {"id": ext_id}))
+        elif len(ext_id) > 64:
+            report.errors.append((line, _("the id is longer than 64 characters")))
+        elif missing:
+            report.errors.append((line, _("no value for %(columns)s") % {"columns": ", ".join(missing)}))
+        else:
+            known.add(ext_id)
+            Volunteer.objects.create(
+                panel=panel, external_id=ext_id, contact=cells.get("contact", "")[:200],
+                strata={name: cells[name] for name in strata_columns}, address=cells.get("address", "")[:300],
+                source=Volunteer.Source.IMPORT,
+            )  # fmt: skip
+            report.created += 1
+    record_event(
+        actor=actor, action="panel.volunteers_imported", obj=panel,
+        details={"created": report.created, "rejected_lines": [line for line, _m in report.errors]},
+    )  # fmt: skip
+    return report
+
+
+@dataclass(frozen=True)
+class QuotaInput:
+    category: str
+    value: str
+    min: int
+    max: int
+
+
+def _quota_problems(panel: Panel, quotas: list[QuotaInput]) -> list[str]:
+    problems = []
+    seen = set()
+    for quota in quotas:
+        if (quota.category, quota.value) in seen:
+            problems.append(_("%(c)s = %(v)s is given twice.") % {"c": quota.category, "v": quota.value})
+        seen.add((quota.category, quota.value))
+        if quota.min < 0 or quota.max < quota.min:
+            problems.append(
+                _("%(c)s = %(v)s: the minimum must be between 0 and the maximum.")
+                % {"c": quota.category, "v": quota.value}
+            )
+    for category in sorted({q.category for q in quotas}):
+        total_min = sum(q.min for q in quotas if q.category == category)
+        if total_min > panel.size:
+            problems.append(
+                _("%(c)s: the minimums add up to %(n)s, more than the panel size %(size)s.")
+                % {"c": category, "n": total_min, "size": panel.size}
+            )
+    return problems
+
+
+@transaction.atomic
+def replace_quotas(*, actor, panel: Panel, quotas: list[QuotaInput]) -> list[Quota]:
+    """Replace the panel's quotas as a whole (the edit form shows them all); refused with every problem
+    listed when they cannot be right whatever the pool."""
+    _require(rules.can_edit_selection_inputs(actor, panel))
+    problems = _quota_problems(panel, quotas)
+    if problems:
+        raise DeliberationError(problems)
+    panel.quotas.all().delete()
+    created = Quota.objects.bulk_create(
+        Quota(panel=panel, category=q.category, value=q.value, min=q.min, max=q.max) for q in quotas
+    )
+    record_event(
+        actor=actor, action="panel.quotas_set", obj=panel,
+        details={"quotas": [[q.category, q.value, q.min, q.max] for q in quotas]},
+    )  # fmt: skip
+    return created
+
+
+def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) -> list[Quota]:
+    """Quotas bracketing the French reference population shares for this panel size, in the profile's
+    values; values the reference does not count (e.g. gender "other") get 0 to panel size."""
+    sortition = load_sortition()
+    shares = sortition.load_reference_shares()
+    proposed = []
+    for ref_category, (category, mapping) in REFERENCE_TO_PROFILE.items():
+        if categories is not None and category not in categories:
+            continue
+        ref_shares = {ref_category: shares.get(ref_category, {})}
+        by_value = {}
+        for quota in sortition.propose_quotas(ref_shares, panel.size):
+            value = str(mapping.get(quota.value, quota.value))
+            by_value[value] = QuotaInput(category, value, quota.min, quota.max)
+        for value, _label in PROFILE_VALUES[category]:
+            by_value.setdefault(str(value), QuotaInput(category, str(value), 0, panel.size))
+        proposed.extend(by_value.values())
+    return replace_quotas(actor=actor, panel=panel, quotas=proposed)
+
+
+# --------------------------------------------------------------------------------------------------
+# Selection
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "") -> Selection:
+    """Record the seed and enqueue the selection task (after commit: the task reads the committed rows)."""
+    _require(rules.can_run_selection(actor, panel))
+    sortition = load_sortition()
+    Panel.objects.select_for_update().get(pk=panel.pk)
+    if panel.selections.filter(status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]).exists():
+        raise DeliberationError(_("A selection is already running for this panel."))
+    pool = panel.volunteers.count()
+    if pool < panel.size:
+        raise DeliberationError(
+            _("The pool has %(pool)s volunteers, fewer than the panel size %(size)s: recruit more volunteers "
+              "or reduce the panel.") % {"pool": pool, "size": panel.size}
+        )  # fmt: skip
+    if not panel.quotas.exists():
+        raise DeliberationError(_("Set the quotas before drawing the panel."))
+    algorithm = algorithm or sortition.default_algorithm()
+    if algorithm not in sortition.ALGORITHMS:
+        raise DeliberationError(_("Unknown algorithm."))
+    selection = Selection.objects.create(
+        panel=panel, seed=seed.strip() or sortition.new_seed(), algorithm=algorithm, created_by=actor
+    )
+    record_event(
+        actor=actor, action="selection.started", obj=selection,
+        details={"seed": selection.seed, "algorithm": algorithm, "panel": panel.pk},
+    )  # fmt: skip
+    from .tasks import run_selection
+
+    transaction.on_commit(lambda: run_selection.delay(selection.pk))
+    return selection
+
+
+def selection_inputs(selection: Selection):
+    """The volunteers and quotas handed to the sortition core, and the volunteers left out (no answer
+    for a quota category) with the reason."""
+    sortition = load_sortition()
+    quotas = [sortition.Quota(q.category, q.value, q.min, q.max) for q in selection.panel.quotas.all()]
+    categories = sorted({q.category for q in quotas})
+    people, excluded = [], []
+    for person in selection.panel.volunteers.order_by("id"):
+        missing = [c for c in categories if not person.strata.get(c)]
+        if missing:
+            excluded.append({"volunteer": person.pk, "missing": missing})
+            continue
+        people.append(
+            sortition.Volunteer(
+                id=str(person.pk),
+                strata={c: str(person.strata[c]) for c in categories},
+                household=person.address or None,
+            )
+        )
+    return people, quotas, excluded
+
+
+def set_selection_progress(*, selection_id: int, message: str) -> None:
+    """Not audited: progress notes are transient and written from inside the running task."""
+    Selection.objects.filter(pk=selection_id).update(
+        status=Selection.Status.RUNNING, progress_message=message[:200]
+    )
+
+
+@transaction.atomic
+def record_selection_failure(*, selection_id: int, messages: list[str]) -> None:
+    selection = Selection.objects.select_for_update().get(pk=selection_id)
+    selection.status = Selection.Status.FAILED
+    selection.error = "\n".join(messages)
+    selection.finished_at = timezone.now()
+    selection.save(update_fields=["status", "error", "finished_at"])
+    record_event(actor=None, action="selection.failed", obj=selection, details={"messages": messages})
+
+
+@transaction.atomic
+def record_selection_result(*, selection_id: int, result, excluded: list[dict]) -> Selection:
+    """Store what the sortition core returned (a `SelectionResult`) and seat the drawn panel."""
+    selection = Selection.objects.select_for_update().select_related("panel").get(pk=selection_id)
+    panel = selection.panel
+    selection.probabilities = dict(result.probabilities)
+    selection.portfolio = [[list(members), probability] for members, probability in result.portfolio]
+    selection.drawn = list(result.panel)
+    selection.reserves = list(result.reserves)
+    selection.composition = [
+        {"category": o.category, "value": o.value, "min": o.min, "max": o.max, "achieved": o.achieved,
+         "in_pool": o.in_pool}
+        for o in result.composition
+    ]  # fmt: skip
+    selection.quotas_used = [[o.category, o.value, o.min, o.max] for o in result.composition]
+    selection.excluded = excluded
+    selection.min_probability = result.min_probability
+    selection.median_probability = result.median_probability
+    selection.pool_size = len(result.probabilities)
+    selection.status = Selection.Status.DONE
+    selection.progress_message = ""
+    selection.finished_at = timezone.now()
+    selection.save()
+    volunteers = {str(v.pk): v for v in panel.volunteers.filter(pk__in=[int(i) for i in result.panel])}
+    PanelMember.objects.bulk_create(
+        PanelMember(panel=panel, volunteer=volunteers[vid], selection=selection) for vid in result.panel
+    )
+    panel.status = Panel.Status.SELECTED
+    panel.save(update_fields=["status"])
+    record_event(
+        actor=None, action="selection.drawn", obj=selection,
+        details={"seed": selection.seed, "panel": selection.drawn, "reserves": len(selection.reserves),
+                 "min_probability": result.min_probability, "median_probability": result.median_probability},
+    )  # fmt: skip
+    return selection
+
+
+def redraw(selection: Selection) -> tuple[str, ...]:
+    """Re-run the public draw from the stored seed and portfolio; anyone gets the same panel."""
+    sortition = load_sortition()
+    return tuple(sortition.draw([(members, p) for members, p in selection.portfolio], selection.seed))
+
+
+@transaction.atomic
+def replace_member(*, actor, member: PanelMember) -> PanelMember:
+    """A member withdraws: the first reserve whose arrival keeps every quota takes the seat."""
+    _require(rules.can_facilitate(actor))
+    sortition = load_sortition()
+    member = PanelMember.objects.select_for_update().select_related("selection", "panel").get(pk=member.pk)
+    if member.status != PanelMember.Status.ACTIVE:
+        raise DeliberationError(_("This member has already withdrawn."))
+    selection = Selection.objects.select_for_update().get(pk=member.selection_id)
+    people, quotas, _excluded = selection_inputs(selection)
+    seated = [str(v) for v in member.panel.members.filter(status=PanelMember.Status.ACTIVE).values_list(
+        "volunteer_id", flat=True)]  # fmt: skip
+    try:
+        replacement = sortition.replace_dropout(
+            seated,
+            str(member.volunteer_id),
+            list(selection.reserves),
+            people,
+            quotas,
+            member.panel.household_rule,
+        )
+    except sortition.SortitionError as error:
+        raise DeliberationError(
+            _("No reserve can take this seat while keeping every quota. Details: %(details)s")
+            % {"details": str(error)}
+        ) from error
+    newcomer = PanelMember.objects.create(
+        panel=member.panel, volunteer_id=int(replacement.replacement_id), selection=selection
+    )
+    member.status = PanelMember.Status.DROPPED
+    member.dropped_at = timezone.now()
+    member.replaced_by = newcomer
+    member.save(update_fields=["status", "dropped_at", "replaced_by"])
+    selection.reserves = list(replacement.reserves)
+    selection.save(update_fields=["reserves"])
+    record_event(
+        actor=actor, action="selection.replaced", obj=selection,
+        details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id},
+    )  # fmt: skip
+    return newcomer
+
+
+# --------------------------------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_session(
+    *, actor, panel: Panel, title: str, starts_at, place: str = "", video_link: str = ""
+) -> Session:
+    _require(rules.can_facilitate(actor))
+    if not place and not video_link:
+        raise DeliberationError(_("Give a place or a video link."))
+    session = Session.objects.create(
+        panel=panel, title=title, starts_at=starts_at, place=place, video_link=video_link
+    )
+    record_event(actor=actor, action="session.scheduled", obj=session, details={"panel": panel.pk})
+    return session
+
+
+@transaction.atomic
+def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
+    _require(rules.can_facilitate(actor))
+    last = session.agenda.aggregate(last=Max("order"))["last"] or 0
+    item = AgendaItem.objects.create(
+        session=session,
+        order=last + 1,
+        title=title,
+        kind=AgendaItem.Kind(kind),
+        duration_minutes=duration_minutes,
+    )
+    record_event(actor=actor, action="session.agenda_item_added", obj=item)
+    return item
+
+
+@transaction.atomic
+def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
+    """End the current item and start the next (or go back to the previous one). Returns the item now
+    running, or None when the agenda is finished."""
+    _require(rules.can_facilitate(actor))
+    items = list(session.agenda.select_for_update().order_by("order"))
+    now = timezone.now()
+    current = selectors.current_agenda_item(items)
+    if current is None:
+        started = [item for item in items if item.started_at]
+        index = (len(started) if forward else len(started) - 1) if started else (0 if forward else -1)
+    else:
+        index = items.index(current) + (1 if forward else -1)
+        current.ended_at = now
+        if not forward:  # going back un-starts the item we leave, so the console shows it as upcoming
+            current.started_at = current.ended_at = None
+        current.save(update_fields=["started_at", "ended_at"])
+    if not 0 <= index < len(items):
+        record_event(actor=actor, action="session.agenda_moved", obj=session, details={"item": None})
+        return None
+    target = items[index]
+    target.started_at, target.ended_at = now, None
+    target.save(update_fields=["started_at", "ended_at"])
+    record_event(actor=actor, action="session.agenda_moved", obj=session, details={"item": target.pk})
+    return target
+
+
+@transaction.atomic
+def upload_document(
+    *, actor, panel: Panel, title: str, file, description: str = "", session=None
+) -> Document:
+    _require(rules.can_facilitate(actor))
+    document = Document.objects.create(
+        panel=panel, session=session, title=title, description=description, file=file, uploaded_by=actor
+    )
+    record_event(actor=actor, action="panel.document_added", obj=document)
+    return document
+
+
+def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
+    if member.panel_id != session.panel_id or member.status != PanelMember.Status.ACTIVE:
+        raise DeliberationError(_("This person is not an active member of the panel."))
+    attendance, _created = Attendance.objects.get_or_create(
+        session=session, member=member, defaults={"method": method}
+    )
+    return attendance
+
+
+@transaction.atomic
+def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
+    _require(rules.can_facilitate(actor))
+    attendance = _check_in(session, member, Attendance.Method.FACILITATOR)
+    record_event(actor=actor, action="session.check_in", obj=session, details={"member": member.pk})
+    return attendance
+
+
+@transaction.atomic
+def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
+    seat = rules.active_seat(user, session.panel)
+    if seat is None:
+        raise PermissionDenied
+    if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
+        raise DeliberationError(_("This code is not the code of this session."))
+    attendance = _check_in(session, seat, Attendance.Method.CODE)
+    record_event(actor=user, action="session.check_in", obj=session, details={"member": seat.pk})
+    return attendance
+
+
+@transaction.atomic
+def save_minutes(*, actor, session: Session, minutes: str) -> Session:
+    _require(rules.can_facilitate(actor))
+    session.minutes = minutes
+    session.save(update_fields=["minutes"])
+    record_event(actor=actor, action="session.minutes_saved", obj=session)
+    return session
+
+
+# --------------------------------------------------------------------------------------------------
+# Recommendations, amendments, ballots
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_recommendation(
+    *, actor, panel: Panel, session: Session, title: str, text: str, rationale: str = ""
+) -> Recommendation:
+    _require(rules.can_facilitate(actor))
+    if session.panel_id != panel.pk:
+        raise DeliberationError(_("This session belongs to another panel."))
+    recommendation = Recommendation.objects.create(
+        panel=panel, session=session, title=title, text=text, rationale=rationale
+    )
+    RecommendationVersion.objects.create(
+        recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
+    )
+    record_event(actor=actor, action="recommendation.created", obj=recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def propose_amendment(*, user, recommendation: Recommendation, text: str, explanation: str = "") -> Amendment:
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("panel").get(pk=recommendation.pk)
+    )
+    if recommendation.status != Recommendation.Status.DRAFT:
+        raise DeliberationError(
+            _("Amendments can be proposed only while the recommendation is being drafted.")
+        )
+    seat = rules.active_seat(user, recommendation.panel)
+    _require(seat is not None)
+    if not text.strip():
+        raise DeliberationError(_("Write the text you propose."))
+    amendment = Amendment.objects.create(
+        recommendation=recommendation, proposed_by=seat, text=text, explanation=explanation
+    )
+    record_event(actor=user, action="amendment.proposed", obj=amendment)
+    return amendment
+
+
+def _pending_amendment(amendment: Amendment) -> Amendment:
+    amendment = Amendment.objects.select_for_update().select_related("recommendation").get(pk=amendment.pk)
+    if amendment.status != Amendment.Status.PROPOSED:
+        raise DeliberationError(_("This amendment has already been decided."))
+    if amendment.recommendation.status != Recommendation.Status.DRAFT:
+        raise DeliberationError(_("The recommendation is no longer being drafted."))
+    return amendment
+
+
+@transaction.atomic
+def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> RecommendationVersion:
+    """The amended text becomes a new version of the recommendation; earlier versions stay."""
+    _require(rules.can_decide_amendment(actor, amendment.recommendation))
+    amendment = _pending_amendment(amendment)
+    recommendation = Recommendation.objects.select_for_update().get(pk=amendment.recommendation_id)
+    number = (recommendation.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = RecommendationVersion.objects.create(
+        recommendation=recommendation, number=number, title=recommendation.title, text=amendment.text,
+        rationale=recommendation.rationale, author=amendment.proposed_by.volunteer.user,
+    )  # fmt: skip
+    recommendation.text = amendment.text
+    recommendation.save(update_fields=["text"])
+    amendment.status = Amendment.Status.ACCEPTED
+    amendment.reason, amendment.decided_by, amendment.decided_at = reason, actor, timezone.now()
+    amendment.resulting_version = version
+    amendment.save()
+    record_event(actor=actor, action="amendment.accepted", obj=amendment, details={"version": number})
+    return version
+
+
+@transaction.atomic
+def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
+    _require(rules.can_decide_amendment(actor, amendment.recommendation))
+    if not reason.strip():
+        raise DeliberationError(_("Give the reason for rejecting the amendment: the member will read it."))
+    amendment = _pending_amendment(amendment)
+    amendment.status = Amendment.Status.REJECTED
+    amendment.reason, amendment.decided_by, amendment.decided_at = reason.strip(), actor, timezone.now()
+    amendment.save()
+    record_event(actor=actor, action="amendment.rejected", obj=amendment)
+    return amendment
+
+
+@transaction.atomic
+def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Recommendation:
+    _require(rules.can_facilitate(actor))
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.status != Recommendation.Status.DRAFT:
+        raise DeliberationError(_("The vote can be opened only on a recommendation being drafted."))
+    if session.panel_id != recommendation.panel_id:
+        raise DeliberationError(_("This session belongs to another panel."))
+    recommendation.status = Recommendation.Status.VOTING
+    recommendation.vote_session = session
+    recommendation.voting_opened_at = timezone.now()
+    recommendation.save(update_fields=["status", "vote_session", "voting_opened_at"])
+    record_event(actor=actor, action="vote.opened", obj=recommendation, details={"session": session.pk})
+    return recommendation
+
+
+@transaction.atomic
+def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
+    """Secret ballot: the Ballot row says only what was chosen; the receipt says only who voted. Both
+    are written in this one transaction; the receipt's unique constraint refuses a second vote."""
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise DeliberationError(_("The vote on this recommendation is not open (it may have been closed)."))
+    if choice not in Ballot.Choice.values:
+        raise DeliberationError(_("Choose for, against or abstain."))
+    seat = rules.active_seat(user, recommendation.panel)
+    if seat is None:
+        raise PermissionDenied
+    if not rules.can_vote(user, recommendation):
+        raise DeliberationError(_("Only members checked in at the session of the vote can vote."))
+    try:
+        with transaction.atomic():
+            BallotReceipt.objects.create(recommendation=recommendation, member=seat)
+    except IntegrityError as error:
+        raise DeliberationError(_("You have already voted on this recommendation.")) from error
+    Ballot.objects.create(recommendation=recommendation, choice=choice)
+    # The event says that this person voted, never how.
+    record_event(actor=user, action="vote.ballot_cast", obj=recommendation)
+
+
+@transaction.atomic
+def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
+    _require(rules.can_facilitate(actor))
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("panel").get(pk=recommendation.pk)
+    )
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise DeliberationError(_("This vote is not open."))
+    counts = dict.fromkeys(Ballot.Choice.values, 0)
+    for row in recommendation.ballots.values("choice").annotate(n=Count("id")):
+        counts[row["choice"]] = row["n"]
+    outcome = selectors.vote_outcome(
+        recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]
+    )
+    recommendation.votes_for, recommendation.votes_against = counts["for"], counts["against"]
+    recommendation.votes_abstain = counts["abstain"]
+    recommendation.status = (
+        Recommendation.Status.ADOPTED if outcome.adopted else Recommendation.Status.REJECTED
+    )
+    recommendation.decided_at = timezone.now()
+    recommendation.save()
+    record_event(
+        actor=actor, action="vote.closed", obj=recommendation,
+        details={"for": counts["for"], "against": counts["against"], "abstain": counts["abstain"],
+                 "status": recommendation.status},
+    )  # fmt: skip
+    return recommendation
+
+
+# --------------------------------------------------------------------------------------------------
+# Decision-makers' answers
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_response(
+    *, actor, recommendation: Recommendation, decision_maker: str, body: str, status: str,
+    justification: str, answered_on: date, implementation_deadline: date | None = None,
+    implemented_on: date | None = None, milestones: list[tuple[str, date | None]] = (),
+) -> DecisionMakerResponse:  # fmt: skip
+    if not rules.can_organise(actor):
+        raise PermissionDenied
+    if recommendation.status != Recommendation.Status.ADOPTED:
+        raise DeliberationError(
+            _(
+                "Only a recommendation adopted by the panel is handed to a decision-maker; "
+                "this one is “%(status)s”."
+            )
+            % {"status": recommendation.get_status_display()}
+        )
+    if recommendation.decided_at and answered_on < timezone.localdate(recommendation.decided_at):
+        raise DeliberationError(_("The answer cannot be dated before the panel adopted the recommendation."))
+    if status not in DecisionMakerResponse.Status.values:
+        raise DeliberationError(_("Unknown answer status."))
+    response = DecisionMakerResponse.objects.create(
+        recommendation=recommendation, decision_maker=decision_maker, body=body, status=status,
+        justification=justification, answered_on=answered_on, implementation_deadline=implementation_deadline,
+        implemented_on=implemented_on, recorded_by=actor,
+    )  # fmt: skip
+    Milestone.objects.bulk_create(Milestone(response=response, title=t, due_on=d) for t, d in milestones)
+    record_event(actor=actor, action="recommendation.answer_recorded", obj=response,
+                 details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
+    return response

@@ -1,0 +1,41 @@
+"""How the panels name strata: the profile's slugs (`accounts.strata`), so that a citizen who volunteers
+from their account and a volunteer imported from a file are compared on the same values.
+
+The reference population shares shipped with the sortition core use INSEE wording ("woman", "18-24",
+region names); `REFERENCE_TO_PROFILE` is the one place that translates them."""
+
+from accounts.strata import REGIONS, STRATA_FIELDS, AgeBand, Education, Gender, SocioProfessional
+
+# reference category -> (profile category, {reference value: profile value})
+REFERENCE_TO_PROFILE: dict[str, tuple[str, dict[str, str]]] = {
+    "gender": ("gender", {"woman": Gender.FEMALE, "man": Gender.MALE}),
+    # The reference covers adults; the profile's first band starts at 16: the closest band.
+    "age": ("age_band", {"18-24": AgeBand.AGE_16_24, "25-34": AgeBand.AGE_25_34, "35-49": AgeBand.AGE_35_49,
+                         "50-64": AgeBand.AGE_50_64, "65+": AgeBand.AGE_65_PLUS}),
+    "region": ("region", {name.replace(" (DROM)", ""): slug for slug, (name, _deps) in REGIONS.items()}),
+    "education": ("education", {"no_diploma": Education.NONE, "secondary": Education.SECONDARY,
+                                "bac": Education.BAC, "higher": Education.HIGHER}),
+}  # fmt: skip
+
+# Every value a profile can hold, per category (used to add quotas for values the reference lacks).
+PROFILE_VALUES: dict[str, list[tuple[str, str]]] = {
+    "age_band": list(AgeBand.choices),
+    "gender": list(Gender.choices),
+    "region": [(slug, name) for slug, (name, _deps) in REGIONS.items()],
+    "education": list(Education.choices),
+    "socio_professional": list(SocioProfessional.choices),
+}
+
+
+def category_label(category: str) -> str:
+    from accounts.models import Profile
+
+    if category in STRATA_FIELDS:
+        return str(Profile._meta.get_field(category).verbose_name)
+    return category
+
+
+def value_label(category: str, value: str) -> str:
+    """The human label of a stratum value when it is a profile value; the raw value otherwise (imports
+    may bring their own categories)."""
+    return str(dict(PROFILE_VALUES.get(category, [])).get(value, value))

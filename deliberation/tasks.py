@@ -1,0 +1,49 @@
+"""Celery tasks of the citizen panels. They only orchestrate: load, call the pure sortition core, save
+through the services."""
+
+from celery import shared_task
+
+from .models import Selection
+
+
+@shared_task(name="deliberation.run_selection")
+def run_selection(selection_id: int) -> str:
+    """Find the fair lottery over panels, draw the panel from the recorded seed and rank the reserves.
+
+    Progress notes are written on the Selection row (the page polls them). Infeasible quotas or bad
+    input end the run as "failed" with the sortition core's explanation; nothing is seated then."""
+    from . import services
+
+    selection = Selection.objects.select_related("panel").get(pk=selection_id)
+    if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+        return selection.status  # a redelivered message (acks_late) must not draw twice
+    sortition = services.load_sortition()
+    services.set_selection_progress(selection_id=selection_id, message="Loading the pool and the quotas")
+    people, quotas, excluded = services.selection_inputs(selection)
+
+    def progress(event) -> None:
+        total = f"/{event.total}" if event.total else ""
+        services.set_selection_progress(
+            selection_id=selection_id, message=f"{event.message} ({event.current}{total})"
+        )
+
+    try:
+        result = sortition.select(
+            people,
+            quotas,
+            selection.panel.size,
+            selection.seed,
+            algorithm=selection.algorithm,
+            household_rule=selection.panel.household_rule,
+            progress=progress,
+        )
+    except sortition.SortitionError as error:
+        messages = list(getattr(error, "messages", None) or [str(error)])
+        if excluded:
+            messages.append(
+                f"{len(excluded)} volunteer(s) were left out for lack of an answer in a quota category."
+            )
+        services.record_selection_failure(selection_id=selection_id, messages=messages)
+        return Selection.Status.FAILED
+    services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)
+    return Selection.Status.DONE

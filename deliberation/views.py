@@ -1,0 +1,666 @@
+"""Pages of the citizen panels. Thin: read through selectors, write through services, show a service's
+`DeliberationError` as a message on the page it came from. Every action is a plain form POST."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AuditEvent
+
+from . import forms, rules, selectors, services
+from .models import Amendment, Document, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
+from .strata import category_label, value_label
+
+
+def _error(request, error: services.DeliberationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _panel_for_public(pk: int) -> Panel:
+    return get_object_or_404(selectors.public_panels(), pk=pk)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --------------------------------------------------------------------------------------------------
+# Public pages
+# --------------------------------------------------------------------------------------------------
+
+
+def panel_list(request):
+    panels = selectors.public_panels()
+    if rules.can_organise(request.user):
+        panels = Panel.objects.all()
+    return render(request, "deliberation/panel_list.html", {"panels": panels})
+
+
+def panel_detail(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    if panel.status == Panel.Status.DRAFT and not rules.can_facilitate(request.user):
+        raise PermissionDenied
+    volunteered = request.user.is_authenticated and panel.volunteers.filter(user=request.user).exists()
+    return render(
+        request,
+        "deliberation/panel_detail.html",
+        {
+            "panel": panel,
+            "sessions": panel.sessions.all(),
+            "decided": panel.recommendations.exclude(status__in=["draft", "voting"]),
+            "selection": selectors.published_selection(panel),
+            "can_volunteer": rules.can_volunteer(request.user, panel) and not volunteered,
+            "volunteered": volunteered,
+            "seat": rules.active_seat(request.user, panel),
+        },
+    )
+
+
+def accountability(request, pk=None):
+    panel = _panel_for_public(pk) if pk is not None else None
+    follow_ups, figures = selectors.accountability(panel)
+    return render(
+        request,
+        "deliberation/accountability.html",
+        {
+            "panel": panel,
+            "follow_ups": follow_ups,
+            "figures": figures,
+            "by_panel": selectors.figures_by_panel() if panel is None else [],
+            "overdue_days": selectors.overdue_after_days(),
+        },
+    )
+
+
+def selection_report(request, pk):
+    panel = _panel_for_public(pk)
+    selection = selectors.published_selection(panel)
+    composition = [
+        {
+            **row,
+            "category_label": category_label(row["category"]),
+            "value_label": value_label(row["category"], row["value"]),
+        }
+        for row in (selection.composition if selection else [])
+    ]
+    events = (
+        AuditEvent.objects.filter(object_type="deliberation.selection", object_id=str(selection.pk)).order_by(
+            "id"
+        )
+        if selection
+        else []
+    )
+    return render(
+        request,
+        "deliberation/selection_report.html",
+        {"panel": panel, "selection": selection, "composition": composition, "events": events,
+         "latest": selectors.latest_selection(panel)},
+    )  # fmt: skip
+
+
+def selection_status(request, pk):
+    """What the progress script polls: the state of the latest run, from the database."""
+    panel = get_object_or_404(Panel, pk=pk)
+    selection = selectors.latest_selection(panel)
+    if selection is None:
+        return JsonResponse({"error": _("No selection has been run.")}, status=404)
+    return JsonResponse(
+        {
+            "status": selection.status,
+            "status_label": selection.get_status_display(),
+            "message": selection.progress_message,
+            "done": selection.status in (Selection.Status.DONE, Selection.Status.FAILED),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Citizens and members
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def volunteer(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    form = forms.VolunteerForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"])
+        except services.DeliberationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Thank you: you are in the pool of volunteers for this panel."))
+            return redirect("deliberation:panel_detail", pk=panel.pk)
+    from accounts.services import get_profile
+
+    strata = get_profile(request.user).strata()
+    return render(
+        request,
+        "deliberation/volunteer.html",
+        {
+            "panel": panel,
+            "form": form,
+            "strata": [(category_label(k), value_label(k, v)) for k, v in strata.items()],
+            "allowed": rules.can_volunteer(request.user, panel),
+        },
+    )
+
+
+@login_required
+def member_space(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    seat = rules.active_seat(request.user, panel)
+    _require(seat is not None or rules.can_facilitate(request.user))
+    recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
+    voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
+    return render(
+        request,
+        "deliberation/member_space.html",
+        {
+            "panel": panel,
+            "seat": seat,
+            "sessions": panel.sessions.prefetch_related("agenda"),
+            "attended": set(seat.attendances.values_list("session_id", flat=True)) if seat else set(),
+            "documents": panel.documents.all(),
+            "recommendations": recommendations,
+            "voted": voted,
+            "code_form": forms.CheckInCodeForm(),
+            "ballot_form": forms.BallotForm(),
+            "amendment_form": forms.AmendmentForm(),
+        },
+    )
+
+
+@login_required
+def document_download(request, pk):
+    document = get_object_or_404(Document, pk=pk)
+    _require(
+        rules.active_seat(request.user, document.panel) is not None or rules.can_facilitate(request.user)
+    )
+    return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_POST
+def check_in_code(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    form = forms.CheckInCodeForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.check_in_with_code(user=request.user, session=session, code=form.cleaned_data["code"])
+        except services.DeliberationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("You are checked in at this session."))
+    else:
+        _form_errors(request, form)
+    return redirect("deliberation:member_space", pk=session.panel_id)
+
+
+def recommendation_detail(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.select_related("panel", "session"), pk=pk)
+    panel = recommendation.panel
+    seat = rules.active_seat(request.user, panel)
+    decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
+    _require(decided or seat is not None or rules.can_facilitate(request.user))
+    return render(
+        request,
+        "deliberation/recommendation.html",
+        {
+            "recommendation": recommendation,
+            "panel": panel,
+            "versions": recommendation.versions.select_related("author"),
+            "amendments": recommendation.amendments.select_related("proposed_by__volunteer__user"),
+            "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
+            "follow_up": selectors.follow_up(recommendation) if recommendation.status == "adopted" else None,
+            "can_amend": rules.can_propose_amendment(request.user, recommendation),
+            "can_decide": rules.can_decide_amendment(request.user, recommendation),
+            "can_vote": rules.can_vote(request.user, recommendation),
+            "has_voted": bool(seat and seat.receipts.filter(recommendation=recommendation).exists()),
+            "can_facilitate": rules.can_facilitate(request.user),
+            "can_respond": rules.can_record_response(request.user, recommendation),
+            "amendment_form": forms.AmendmentForm(),
+            "ballot_form": forms.BallotForm(),
+            "open_vote_form": forms.OpenVoteForm(panel=panel),
+        },
+    )
+
+
+def _back_to(recommendation):
+    return redirect("deliberation:recommendation", pk=recommendation.pk)
+
+
+@login_required
+@require_POST
+def propose_amendment(request, pk):
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    form = forms.AmendmentForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.propose_amendment(user=request.user, recommendation=recommendation, **form.cleaned_data)
+        except services.DeliberationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Your amendment has been sent to the facilitators."))
+    else:
+        _form_errors(request, form)
+    return _back_to(recommendation)
+
+
+@login_required
+@require_POST
+def cast_ballot(request, pk):
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    form = forms.BallotForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.cast_ballot(
+                user=request.user, recommendation=recommendation, choice=form.cleaned_data["choice"]
+            )
+        except services.DeliberationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request, _("Your vote has been recorded. It is secret: it is stored without your name.")
+            )
+    else:
+        _form_errors(request, form)
+    return _back_to(recommendation)
+
+
+# --------------------------------------------------------------------------------------------------
+# Facilitators
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def facilitate(request, pk):
+    _require(rules.can_facilitate(request.user))
+    panel = get_object_or_404(Panel, pk=pk)
+    return render(
+        request,
+        "deliberation/facilitate.html",
+        {
+            "panel": panel,
+            "sessions": panel.sessions.all(),
+            "documents": panel.documents.all(),
+            "recommendations": panel.recommendations.all(),
+            "session_form": forms.SessionForm(),
+            "document_form": forms.DocumentForm(),
+            "recommendation_form": forms.RecommendationForm(panel=panel),
+        },
+    )
+
+
+def _post_form(request, form, action, success: str):
+    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    try:
+        action(form.cleaned_data)
+    except services.DeliberationError as error:
+        _error(request, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def schedule_session(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _post_form(
+        request, forms.SessionForm(data=request.POST),
+        lambda data: services.schedule_session(actor=request.user, panel=panel, **data),
+        _("Session scheduled."),
+    )  # fmt: skip
+    return redirect("deliberation:facilitate", pk=panel.pk)
+
+
+@login_required
+@require_POST
+def upload_document(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _post_form(
+        request, forms.DocumentForm(data=request.POST, files=request.FILES),
+        lambda data: services.upload_document(actor=request.user, panel=panel, **data),
+        _("Document added to the evidence library."),
+    )  # fmt: skip
+    return redirect("deliberation:facilitate", pk=panel.pk)
+
+
+@login_required
+@require_POST
+def create_recommendation(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _post_form(
+        request, forms.RecommendationForm(data=request.POST, panel=panel),
+        lambda data: services.create_recommendation(actor=request.user, panel=panel, **data),
+        _("Draft recommendation created."),
+    )  # fmt: skip
+    return redirect("deliberation:facilitate", pk=panel.pk)
+
+
+@login_required
+def console(request, pk):
+    _require(rules.can_facilitate(request.user))
+    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    items = list(session.agenda.all())
+    current = selectors.current_agenda_item(items)
+    remaining = selectors.remaining_seconds(current) if current else None
+    present = set(session.attendances.values_list("member_id", flat=True))
+    members = session.panel.members.filter(status=PanelMember.Status.ACTIVE).select_related("volunteer__user")
+    return render(
+        request,
+        "deliberation/console.html",
+        {
+            "session": session,
+            "panel": session.panel,
+            "items": items,
+            "current": current,
+            "remaining_minutes": abs(remaining) // 60 if remaining is not None else None,
+            "remaining_seconds": abs(remaining) % 60 if remaining is not None else None,
+            "overrun": remaining is not None and remaining < 0,
+            "members": [(m, m.pk in present) for m in members],
+            "present_count": len(present),
+            "agenda_form": forms.AgendaItemForm(),
+            "minutes_form": forms.MinutesForm(initial={"minutes": session.minutes}),
+        },
+    )
+
+
+def _to_console(session):
+    return redirect("deliberation:console", pk=session.pk)
+
+
+@login_required
+@require_POST
+def move_agenda(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    services.move_agenda(
+        actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
+    )
+    return _to_console(session)
+
+
+@login_required
+@require_POST
+def add_agenda_item(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    _post_form(
+        request, forms.AgendaItemForm(data=request.POST),
+        lambda data: services.add_agenda_item(actor=request.user, session=session, **data),
+        _("Agenda item added."),
+    )  # fmt: skip
+    return _to_console(session)
+
+
+@login_required
+@require_POST
+def check_in(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    member_id = request.POST.get("member", "")
+    member_pk = int(member_id) if member_id.isdigit() else 0
+    member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
+    try:
+        services.check_in(actor=request.user, session=session, member=member)
+    except services.DeliberationError as error:
+        _error(request, error)
+    return _to_console(session)
+
+
+@login_required
+@require_POST
+def save_minutes(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    _post_form(
+        request, forms.MinutesForm(data=request.POST),
+        lambda data: services.save_minutes(actor=request.user, session=session, minutes=data["minutes"]),
+        _("Minutes saved."),
+    )  # fmt: skip
+    return _to_console(session)
+
+
+@login_required
+@require_POST
+def decide_amendment(request, pk):
+    amendment = get_object_or_404(Amendment.objects.select_related("recommendation"), pk=pk)
+
+    def decide(data):
+        if data["decision"] == "accept":
+            services.accept_amendment(actor=request.user, amendment=amendment, reason=data["reason"])
+        else:
+            services.reject_amendment(actor=request.user, amendment=amendment, reason=data["reason"])
+
+    _post_form(request, forms.AmendmentDecisionForm(data=request.POST), decide, _("Decision recorded."))
+    return _back_to(amendment.recommendation)
+
+
+@login_required
+@require_POST
+def open_vote(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _post_form(
+        request, forms.OpenVoteForm(data=request.POST, panel=recommendation.panel),
+        lambda data: services.open_vote(
+            actor=request.user, recommendation=recommendation, session=data["session"]
+        ),
+        _("The vote is open."),
+    )  # fmt: skip
+    return _back_to(recommendation)
+
+
+@login_required
+@require_POST
+def close_vote(request, pk):
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    try:
+        services.close_vote(actor=request.user, recommendation=recommendation)
+    except services.DeliberationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The vote is closed and the result published."))
+    return _back_to(recommendation)
+
+
+# --------------------------------------------------------------------------------------------------
+# Organisers
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def panel_create(request):
+    _require(rules.can_organise(request.user))
+    form = forms.PanelForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        panel = services.create_panel(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Panel created. Set its quotas and open it to volunteers."))
+        return redirect("deliberation:manage", pk=panel.pk)
+    return render(request, "deliberation/panel_form.html", {"form": form})
+
+
+def _quota_lines(panel) -> str:
+    return "\n".join(f"{q.category}, {q.value}, {q.min}, {q.max}" for q in panel.quotas.all())
+
+
+@login_required
+def manage(request, pk):
+    _require(rules.can_organise(request.user))
+    panel = get_object_or_404(Panel, pk=pk)
+    selection = selectors.latest_selection(panel)
+    members = panel.members.select_related("volunteer__user", "replaced_by__volunteer")
+    pool = panel.volunteers.all()
+    return render(
+        request,
+        "deliberation/manage.html",
+        {
+            "panel": panel,
+            "statuses": Panel.Status.choices,
+            "pool_count": pool.count(),
+            "pool_by_source": [(s.label, pool.filter(source=s).count()) for s in Volunteer.Source],
+            "quotas": panel.quotas.all(),
+            "quota_form": forms.QuotasForm(initial={"quotas": _quota_lines(panel)}),
+            "import_form": forms.ImportForm(),
+            "selection_form": forms.SelectionForm(),
+            "selection": selection,
+            "members": members,
+            "can_edit": rules.can_edit_selection_inputs(request.user, panel),
+            "adopted": panel.recommendations.filter(status=Recommendation.Status.ADOPTED),
+        },
+    )
+
+
+def _to_manage(panel):
+    return redirect("deliberation:manage", pk=panel.pk)
+
+
+@login_required
+@require_POST
+def set_status(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    if request.POST.get("status") in Panel.Status.values:
+        services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"])
+        messages.success(request, _("Status updated."))
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def import_volunteers(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    form = forms.ImportForm(data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_manage(panel)
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again."))
+        return _to_manage(panel)
+    try:
+        report = services.import_volunteers(actor=request.user, panel=panel, text=text)
+    except services.DeliberationError as error:
+        _error(request, error)
+        return _to_manage(panel)
+    messages.success(request, _("%(n)s volunteers imported.") % {"n": report.created})
+    for line, problem in report.errors[:50]:
+        messages.warning(
+            request, _("Line %(line)s not imported: %(problem)s.") % {"line": line, "problem": problem}
+        )
+    if len(report.errors) > 50:
+        messages.warning(request, _("… and %(n)s more rejected lines.") % {"n": len(report.errors) - 50})
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def save_quotas(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    form = forms.QuotasForm(data=request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_manage(panel)
+    quotas, problems = [], []
+    for number, line in enumerate(form.cleaned_data["quotas"].splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [cell.strip() for cell in line.split(",")]
+        try:
+            category, value, low, high = cells
+            quotas.append(services.QuotaInput(category, value, int(low), int(high)))
+        except ValueError:
+            problems.append(_("Line %(n)s: write category, value, minimum, maximum.") % {"n": number})
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return _to_manage(panel)
+    try:
+        services.replace_quotas(actor=request.user, panel=panel, quotas=quotas)
+    except services.DeliberationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Quotas saved."))
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def propose_quotas(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    try:
+        services.propose_quotas(actor=request.user, panel=panel)
+    except services.DeliberationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, _("Quotas proposed from the French population shares. Review and edit them.")
+        )
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def run_selection(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    form = forms.SelectionForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"])
+        except services.DeliberationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The selection has started."))
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def replace_member(request, pk):
+    member = get_object_or_404(PanelMember, pk=pk)
+    try:
+        newcomer = services.replace_member(actor=request.user, member=member)
+    except services.DeliberationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name})
+    return _to_manage(member.panel)
+
+
+@login_required
+def record_response(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _require(rules.can_organise(request.user))
+    form = forms.ResponseForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.record_response(actor=request.user, recommendation=recommendation, **data)
+        except services.DeliberationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The answer is recorded and published."))
+            return redirect(reverse("deliberation:panel_accountability", args=[recommendation.panel_id]))
+    return render(
+        request,
+        "deliberation/response_form.html",
+        {
+            "recommendation": recommendation,
+            "form": form,
+            "allowed": rules.can_record_response(request.user, recommendation),
+        },
+    )

@@ -1,0 +1,80 @@
+"""Builders for panel tests: a panel with seated members, a session where they are checked in, a
+recommendation at any stage. They write rows directly only for what a test does not exercise (the draw);
+everything under test goes through the services."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from deliberation import services
+from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Panels need many citizens; the production hasher costs about a second each on a shared machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English (the source language); pages choose their own language."""
+    with translation.override("en"):
+        yield
+
+
+def seat(panel: Panel, user=None) -> PanelMember:
+    """Seat a citizen on the panel as if the draw had picked them."""
+    user = user or UserFactory(roles=["citizen"])
+    selection = panel.selections.first() or Selection.objects.create(
+        panel=panel, seed="test", algorithm="maximin", status=Selection.Status.DONE
+    )
+    person = Volunteer.objects.create(panel=panel, user=user, strata={}, source=Volunteer.Source.ACCOUNT)
+    return PanelMember.objects.create(panel=panel, volunteer=person, selection=selection)
+
+
+@pytest.fixture
+def panel(organiser):
+    return services.create_panel(actor=organiser, title="Don de données par défaut", size=4)
+
+
+@pytest.fixture
+def session(panel, facilitator):
+    return services.schedule_session(
+        actor=facilitator, panel=panel, title="Séance 1", starts_at=timezone.now(), place="Lyon"
+    )
+
+
+@pytest.fixture
+def members(panel, session):
+    """Three seated members, all checked in at `session`."""
+    seats = [seat(panel) for _ in range(3)]
+    for member in seats:
+        Attendance.objects.create(session=session, member=member, method=Attendance.Method.FACILITATOR)
+    return seats
+
+
+@pytest.fixture
+def recommendation(panel, session, facilitator):
+    return services.create_recommendation(
+        actor=facilitator,
+        panel=panel,
+        session=session,
+        title="Registre des refus en ligne",
+        text="Créer un registre national des refus accessible en ligne.",
+        rationale="Simplicité.",
+    )
+
+
+def adopt(recommendation: Recommendation, *, days_ago: int = 0) -> Recommendation:
+    """Mark a recommendation adopted `days_ago` days ago (the vote itself is tested elsewhere)."""
+    recommendation.status = Recommendation.Status.ADOPTED
+    recommendation.decided_at = timezone.now() - timedelta(days=days_ago)
+    recommendation.save()
+    return recommendation
+
+
+def other_session(panel: Panel) -> Session:
+    return Session.objects.create(panel=panel, title="Séance 2", starts_at=timezone.now(), place="Paris")

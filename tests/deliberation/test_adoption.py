@@ -1,0 +1,113 @@
+import statistics
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deliberation import selectors, services
+from deliberation.models import Recommendation
+
+from .conftest import adopt
+
+
+def make_recommendations(panel, session, facilitator, n):
+    return [
+        services.create_recommendation(
+            actor=facilitator, panel=panel, session=session, title=f"R{i}", text=f"Texte {i}"
+        )
+        for i in range(n)
+    ]
+
+
+def answer(organiser, recommendation, status, days_after_adoption, **extra):
+    adopted_on = timezone.localdate(recommendation.decided_at)
+    return services.record_response(
+        actor=organiser,
+        recommendation=recommendation,
+        decision_maker="Ministre de la Santé",
+        body="Ministère de la Santé",
+        status=status,
+        justification="Réponse motivée.",
+        answered_on=adopted_on + timedelta(days=days_after_adoption),
+        **extra,
+    )
+
+
+def test_answer_on_a_recommendation_not_adopted_is_refused(recommendation, organiser):
+    for status in (Recommendation.Status.DRAFT, Recommendation.Status.REJECTED):
+        recommendation.status = status
+        recommendation.save()
+        with pytest.raises(services.DeliberationError, match="adopted"):
+            answer(organiser, recommendation, "adopted", 1)
+    assert not recommendation.responses.exists()
+
+
+def test_adoption_figures_follow_their_definition(panel, session, facilitator, organiser):
+    recs = [adopt(r, days_ago=200) for r in make_recommendations(panel, session, facilitator, 7)]
+    # (status of each answer in order, days after adoption); the latest answer is in force.
+    plan = {
+        0: [("adopted", 10)],
+        1: [("under_study", 20), ("partly_adopted", 60)],
+        2: [("rejected", 30)],
+        3: [("pending", 5)],  # a "pending" answer is not an answer
+        4: [("under_study", 40)],
+        5: [],
+        6: [("adopted", 100)],
+    }
+    for index, answers in plan.items():
+        for status, days in answers:
+            answer(organiser, recs[index], status, days)
+    follow_ups, figures = selectors.accountability(panel)
+
+    latest = {i: (a[-1][0] if a else "pending") for i, a in plan.items()}
+    answered = [i for i, s in latest.items() if s != "pending"]
+    taken_up = [i for i in answered if latest[i] in ("adopted", "partly_adopted")]
+    first_real = [
+        next(d for s, d in a if s != "pending") for a in plan.values() if any(s != "pending" for s, _ in a)
+    ]
+    assert figures.recommendations == 7
+    assert figures.answered == len(answered) == 5
+    assert figures.adoption_rate == pytest.approx(len(taken_up) / len(answered))
+    assert figures.unanswered_share == pytest.approx((7 - len(answered)) / 7)
+    assert figures.median_answer_delay_days == statistics.median(first_real)
+    assert {f.recommendation.pk: f.status for f in follow_ups} == {recs[i].pk: s for i, s in latest.items()}
+
+
+def test_overdue_flags(panel, session, facilitator, organiser):
+    old, recent, late_measure, done_measure = [
+        adopt(r, days_ago=d)
+        for r, d in zip(
+            make_recommendations(panel, session, facilitator, 4), [120, 10, 200, 200], strict=True
+        )
+    ]
+    today = timezone.localdate()
+    answer(organiser, late_measure, "adopted", 5, implementation_deadline=today - timedelta(days=1))
+    answer(
+        organiser,
+        done_measure,
+        "adopted",
+        5,
+        implementation_deadline=today - timedelta(days=1),
+        implemented_on=today - timedelta(days=3),
+    )
+    follow_ups, figures = selectors.accountability(panel, overdue_days=90)
+    flags = {f.recommendation.pk: f.overdue_reason for f in follow_ups}
+    assert flags == {old.pk: "no_answer", recent.pk: "", late_measure.pk: "deadline", done_measure.pk: ""}
+    assert figures.overdue == 2
+    # The number of days is configurable: with a 200-day allowance the old one is no longer overdue.
+    _f, relaxed = selectors.accountability(panel, overdue_days=200)
+    assert relaxed.overdue == 1
+
+
+def test_figures_across_panels_pool_every_panel(panel, session, facilitator, organiser):
+    first = adopt(make_recommendations(panel, session, facilitator, 1)[0], days_ago=30)
+    answer(organiser, first, "adopted", 3)
+    other = services.create_panel(actor=organiser, title="Autre panel", size=4)
+    other_session = services.schedule_session(
+        actor=facilitator, panel=other, title="S", starts_at=timezone.now(), place="Lille"
+    )
+    second = adopt(make_recommendations(other, other_session, facilitator, 1)[0], days_ago=30)
+    answer(organiser, second, "rejected", 7)
+    _f, overall = selectors.accountability()
+    assert overall.recommendations == 2 and overall.adoption_rate == pytest.approx(0.5)
+    assert overall.median_answer_delay_days == 5

@@ -1,0 +1,77 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation import services
+from deliberation.models import Panel
+
+from .conftest import adopt
+
+
+def run_report(*args) -> dict:
+    out = StringIO()
+    call_command("adoption_report", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_adoption_report_json(panel, session, facilitator, organiser):
+    recs = [
+        adopt(
+            services.create_recommendation(
+                actor=facilitator, panel=panel, session=session, title=f"R{i}", text="t"
+            ),
+            days_ago=150,
+        )
+        for i in range(4)
+    ]
+    for rec, status in zip(recs, ["adopted", "partly_adopted", "rejected"], strict=False):
+        services.record_response(
+            actor=organiser,
+            recommendation=rec,
+            decision_maker="Ministre",
+            body="Ministère",
+            status=status,
+            justification="…",
+            answered_on=timezone.localdate(rec.decided_at),
+        )
+    report = run_report("--panel", str(panel.pk))
+    assert report["panel"] == panel.pk
+    assert report["recommendations"] == 4 and report["answered"] == 3
+    assert report["adoption_rate"] == pytest.approx(2 / 3)
+    assert report["unanswered_share"] == pytest.approx(1 / 4)
+    assert report["median_answer_delay_days"] == 0
+    assert [r["id"] for r in report["overdue_recommendations"]] == [recs[3].pk]
+    assert run_report("--panel", str(panel.pk), "--overdue-days", "200")["overdue"] == 0
+    assert run_report()["recommendations"] == 4  # across panels
+
+
+def test_adoption_report_unknown_panel(db):
+    with pytest.raises(CommandError, match="No panel"):
+        call_command("adoption_report", "--panel", "999999", "--json", stdout=StringIO())
+
+
+@pytest.mark.slow
+def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, facilitator, settings, tmp_path):
+    pytest.importorskip("deliberation.sortition")
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_panel_demo", stdout=StringIO())
+    report = run_report()
+    assert report["recommendations"] == 11
+    assert 0.7 <= report["adoption_rate"] <= 0.9
+    assert report["overdue"] >= 1
+    panel = Panel.objects.get()
+    report_page = client.get(
+        reverse("deliberation:selection_report", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert report_page.status_code == 200 and "assises-pacte-2026" in report_page.content.decode()
+    assert "Plus faible probabilité de sélection" in report_page.content.decode()
+    out = StringIO()
+    call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
+    assert "Same panel" in out.getvalue()
+    out = StringIO()
+    call_command("load_panel_demo", stdout=out)  # idempotent
+    assert "already exists" in out.getvalue()

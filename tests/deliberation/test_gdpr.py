@@ -1,0 +1,21 @@
+from accounts.services import erase_account, export_personal_data
+from deliberation import services
+from deliberation.models import PanelMember, Volunteer
+
+from .conftest import seat
+
+
+def test_export_and_erasure_of_panel_data(panel, recommendation, organiser):
+    member = seat(panel)
+    person = member.volunteer.user
+    Volunteer.objects.filter(pk=member.volunteer_id).update(strata={"gender": "female"}, contact="0601020304")
+    services.propose_amendment(user=person, recommendation=recommendation, text="Texte amendé.")
+    exported = export_personal_data(person)["citizen_panels"]
+    assert exported["volunteerings"][0]["panel"] == panel.title
+    assert exported["amendments"][0]["text"] == "Texte amendé."
+    erase_account(user=person, keep_contributions=False)
+    volunteer = Volunteer.objects.get(pk=member.volunteer_id)
+    # The seat stays (the panel's composition is a public record) but no longer points at the person.
+    assert volunteer.user is None and volunteer.contact == ""
+    assert PanelMember.objects.filter(pk=member.pk).exists()
+    assert not recommendation.amendments.exists()

@@ -1,0 +1,70 @@
+import pytest
+
+from deliberation import services
+from deliberation.models import Volunteer
+
+CSV = """id,contact,gender,age_band,region,address
+v1,a@example.org,female,25-34,bretagne,"1 rue de Brest, Rennes"
+v2,b@example.org,male,,bretagne,
+,c@example.org,male,35-49,occitanie,
+v1,d@example.org,female,50-64,corse,
+v5,e@example.org,male,65+,normandie,,extra
+v6,f@example.org,female,16-24,grand-est,
+
+v7,g@example.org,other,35-49,ile-de-france,"2 av. Foch, Paris"
+"""
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept(panel, organiser):
+    report = services.import_volunteers(actor=organiser, panel=panel, text=CSV)
+    assert report.created == 3
+    assert [line for line, _m in report.errors] == [3, 4, 5, 6]
+    messages = dict(report.errors)
+    assert "age_band" in messages[3] and "empty" in messages[4] and "twice" in messages[5]
+    assert "more values" in messages[6]
+    kept = {v.external_id: v for v in Volunteer.objects.filter(panel=panel)}
+    assert sorted(kept) == ["v1", "v6", "v7"]
+    assert kept["v1"].strata == {"gender": "female", "age_band": "25-34", "region": "bretagne"}
+    assert kept["v1"].address == "1 rue de Brest, Rennes" and kept["v1"].contact == "a@example.org"
+
+
+def test_reimport_reports_ids_already_in_the_pool_and_semicolons_work(panel, organiser):
+    services.import_volunteers(actor=organiser, panel=panel, text="id;gender\nx1;female\n")
+    report = services.import_volunteers(
+        actor=organiser, panel=panel, text="\ufeffid;gender\nx1;male\nx2;male\n"
+    )
+    assert report.created == 1 and report.errors[0][0] == 2
+    assert Volunteer.objects.filter(panel=panel).count() == 2
+
+
+def test_file_without_id_or_strata_is_refused_whole(panel, organiser):
+    with pytest.raises(services.DeliberationError, match="id"):
+        services.import_volunteers(actor=organiser, panel=panel, text="name,gender\nA,female\n")
+    with pytest.raises(services.DeliberationError, match="strata"):
+        services.import_volunteers(actor=organiser, panel=panel, text="id,contact\n1,a@b.c\n")
+    assert not Volunteer.objects.exists()
+
+
+def test_citizen_volunteers_with_strata_copied_and_consent(panel, citizen, organiser):
+    from accounts.services import update_profile
+
+    update_profile(user=citizen, strata={"gender": "female", "departement": "35"})
+    services.set_panel_status(actor=organiser, panel=panel, status="recruiting")
+    with pytest.raises(services.DeliberationError, match="confirm"):
+        services.volunteer(user=citizen, panel=panel, consent=False)
+    person = services.volunteer(user=citizen, panel=panel, consent=True)
+    assert person.strata == {"gender": "female", "region": "bretagne"}
+    assert person.consent_at is not None
+    update_profile(user=citizen, strata={"gender": "male"})
+    person.refresh_from_db()
+    assert person.strata["gender"] == "female"  # copied at volunteering time
+    with pytest.raises(services.DeliberationError, match="already"):
+        services.volunteer(user=citizen, panel=panel, consent=True)
+
+
+def test_quotas_summing_above_the_panel_size_are_refused(panel, organiser):
+    quotas = [services.QuotaInput("gender", "female", 3, 4), services.QuotaInput("gender", "male", 2, 4)]
+    with pytest.raises(services.DeliberationError) as error:
+        services.replace_quotas(actor=organiser, panel=panel, quotas=quotas)
+    assert "5" in str(error.value) and "4" in str(error.value)
+    assert not panel.quotas.exists()
