@@ -18,6 +18,12 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; the production hasher costs about a second each on a shared machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and debounce keys live in the cache (Redis under `make test`): start each test clean."""
     from django.core.cache import cache

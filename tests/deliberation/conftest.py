@@ -13,12 +13,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Panels need many citizens; the production hasher costs about a second each on a shared machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english_messages():
     """Service messages are asserted in English (the source language); pages choose their own language."""
     with translation.override("en"):
