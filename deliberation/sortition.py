@@ -170,7 +170,11 @@ class Replacement:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """Sent to the progress callback; `total` is None for loops that run until convergence."""
+    """Sent to the progress callback; `total` is None for loops that run until convergence.
+
+    The solver phases send one event per round (thousands for a large pool): a callback that writes
+    somewhere costly (Celery state, database) should throttle itself.
+    """
 
     phase: str
     current: int
@@ -580,8 +584,7 @@ def panel_composition(
     volunteers: Sequence[Volunteer], quotas: Sequence[Quota], panel: Iterable[str]
 ) -> tuple[QuotaOutcome, ...]:
     """Each quota next to the number of panel members (and pool volunteers) holding the value."""
-    by_id = {v.id: v for v in volunteers}
-    members = [by_id[vid] for vid in panel]
+    members = _panel_members(volunteers, panel)
     achieved = Counter((c, v.strata[c]) for v in members for c in v.strata)
     in_pool = Counter((c, v.strata[c]) for v in volunteers for c in v.strata)
     return tuple(
@@ -595,6 +598,14 @@ def panel_composition(
 def _panel_counts(members: Iterable[Volunteer], quotas: Sequence[Quota]) -> Counter[tuple[str, str]]:
     categories = {q.category for q in quotas}
     return Counter((category, m.strata[category]) for m in members for category in categories)
+
+
+def _panel_members(volunteers: Sequence[Volunteer], panel: Iterable[str]) -> list[Volunteer]:
+    by_id = {v.id: v for v in volunteers}
+    unknown = sorted(vid for vid in panel if vid not in by_id)
+    if unknown:
+        raise SortitionInputError(f"Panel members not in the pool: {', '.join(unknown)}.")
+    return [by_id[vid] for vid in panel]
 
 
 def _swap_keeps_quotas(
@@ -629,11 +640,8 @@ def reserve_list(
     so the order does not depend on how the pool was listed.
     """
     text = _check_seed(seed)
-    by_id = {v.id: v for v in volunteers}
-    unknown = [vid for vid in panel if vid not in by_id]
-    if unknown:
-        raise SortitionInputError(f"Panel members not in the pool: {', '.join(sorted(unknown))}.")
-    members = [by_id[vid] for vid in panel]
+    _validate(volunteers, quotas, len(panel))
+    members = _panel_members(volunteers, panel)
     seated_households = {_household_key(v) for v in members} if household_rule else set()
     bounds = {(q.category, q.value): q for q in quotas}
     counts = _panel_counts(members, quotas)
@@ -658,14 +666,16 @@ def replace_dropout(
 ) -> Replacement:
     """The first reserve, in rank order, whose arrival in place of `dropout_id` keeps every quota.
 
-    Skipped reserves keep their rank for later withdrawals. Raises `NoValidReplacement` naming what a
-    replacement would need when no reserve fits.
+    Skipped reserves keep their rank for later withdrawals; ids no longer in the pool (e.g. erased
+    accounts) are passed over. Raises `NoValidReplacement` naming what a newcomer would need when no
+    reserve fits.
     """
-    by_id = {v.id: v for v in volunteers}
     if dropout_id not in panel:
         raise SortitionInputError(f"Volunteer {dropout_id} is not on the panel.")
-    leaving = by_id[dropout_id]
-    staying = [by_id[vid] for vid in panel if vid != dropout_id]
+    _validate(volunteers, quotas, len(panel))
+    by_id = {v.id: v for v in volunteers}
+    leaving = _panel_members(volunteers, [dropout_id])[0]
+    staying = _panel_members(volunteers, [vid for vid in panel if vid != dropout_id])
     seated_households = {_household_key(v) for v in staying} if household_rule else set()
     bounds = {(q.category, q.value): q for q in quotas}
     counts = _panel_counts([*staying, leaving], quotas)
