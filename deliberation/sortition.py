@@ -399,9 +399,12 @@ def _relaxation_messages(
     """Turn the library's relaxed quotas into messages naming each stratum and its suggested bounds."""
     relaxed_quotas = []
     changes = []
+    strata = []
     for quota in quotas:
         bounds = relaxed[quota.category][quota.value]
         relaxed_quotas.append(Quota(quota.category, quota.value, bounds.min, bounds.max))
+        if (bounds.min, bounds.max) != (quota.min, quota.max):
+            strata.append(f"{quota.category}={quota.value}")
         if bounds.min < quota.min:
             changes.append(
                 f"{quota.category}={quota.value}: lower the minimum from {quota.min} to {bounds.min}"
@@ -410,7 +413,6 @@ def _relaxation_messages(
             changes.append(
                 f"{quota.category}={quota.value}: raise the maximum from {quota.max} to {bounds.max}"
             )
-    strata = sorted({change.split(":")[0] for change in changes})
     messages = [
         "No panel can meet every quota at once with these volunteers. "
         f"Strata that cannot be met: {', '.join(strata)}.",
@@ -458,6 +460,8 @@ def check_feasibility(
         find_any_committee(features, people, panel_size, address_columns)
     except (InfeasibleQuotasError, InfeasibleQuotasCantRelaxError) as error:
         raise _infeasible_from_library(error, quotas, problems) from error
+    except SelectionError as error:
+        raise SortitionInfeasible([*problems, f"The solver could not find a panel: {error}"]) from error
     if problems:  # the solver and the arithmetic disagree only if this module has a bug
         raise SortitionInfeasible(problems)
 
