@@ -731,3 +731,20 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
         details={"proposals": len(new), "votes": len(votes), "source": export.votes_source},
     )
     return PolisImportReport(consultation, created, len(new), len(votes))
+
+
+# --- Open data -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_open_data_export(*, actor, consultation: Consultation):
+    """Record an export request and hand it to a Celery worker once the request is committed."""
+    from .models import OpenDataExport
+    from .tasks import build_open_data
+
+    if actor is not None and not rules.can_build_open_data(actor, consultation):
+        raise NotAllowed(_("Only organisers can publish the open data of a consultation."))
+    export = OpenDataExport.objects.create(consultation=consultation)
+    record_event(actor=actor, action="consultation.open_data_requested", obj=export)
+    transaction.on_commit(lambda: build_open_data.delay(export.pk))
+    return export
