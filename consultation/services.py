@@ -8,7 +8,7 @@ rows, with timestamps, are the record).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -347,41 +347,29 @@ class VoteOutcome:
 def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
     """Insert or change one vote and move the proposal's counters by the same amount, atomically.
 
-    The vote row is locked (or inserted under the UNIQUE(proposal, participant_key) constraint) before
-    the counters move, and counters move with F() expressions: two concurrent voters never overwrite
-    each other's increment, and one participant clicking twice counts once."""
+    The insert relies on the UNIQUE(proposal, participant_key) constraint (INSERT ... ON CONFLICT DO
+    NOTHING, one round trip); when the participant already voted, their row is locked before it changes.
+    Counters move with F() expressions: concurrent voters never overwrite each other's increment, and one
+    participant clicking twice counts once. Call inside a transaction."""
     now = timezone.now()
-    existing = (
+    table = Vote._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (proposal_id, participant_key, value, user_id, created_at, updated_at) "  # noqa: S608 (table name from the model)
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (proposal_id, participant_key) DO NOTHING RETURNING id",
+            [proposal_id, participant_key, value, getattr(user, "pk", None), now, now],
+        )
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        Proposal.objects.filter(pk=proposal_id).update(**{COUNTER_FIELD[value]: F(COUNTER_FIELD[value]) + 1})
+        return VoteOutcome(value, None)
+    pk, previous = (
         Vote.objects.select_for_update()
         .filter(proposal_id=proposal_id, participant_key=participant_key)
         .values_list("pk", "value")
-        .first()
+        .get()
     )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                Vote.objects.create(
-                    proposal_id=proposal_id,
-                    participant_key=participant_key,
-                    value=value,
-                    user=user,
-                    created_at=now,
-                    updated_at=now,
-                )
-        except IntegrityError:
-            # The same participant's other request inserted first: treat ours as a change of vote.
-            existing = (
-                Vote.objects.select_for_update()
-                .filter(proposal_id=proposal_id, participant_key=participant_key)
-                .values_list("pk", "value")
-                .get()
-            )
-        else:
-            Proposal.objects.filter(pk=proposal_id).update(
-                **{COUNTER_FIELD[value]: F(COUNTER_FIELD[value]) + 1}
-            )
-            return VoteOutcome(value, None)
-    pk, previous = existing
     if previous != value:
         Vote.objects.filter(pk=pk).update(value=value, updated_at=now)
         old, new = COUNTER_FIELD[previous], COUNTER_FIELD[value]
