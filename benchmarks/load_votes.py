@@ -96,11 +96,10 @@ def _setup(users: int) -> tuple[str, list[int], list[tuple[str, str]]]:
     return slug, ids, clients
 
 
-def _start_server() -> subprocess.Popen:
-    cores = os.cpu_count() or 2
+def _start_server(workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"{HOST}:{PORT}",
-         "--workers", str(cores * 2), "--worker-class", "gthread", "--threads", "4",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
          "--keep-alive", "30", "--log-level", "warning"],
         cwd=ROOT, env=_environment(), start_new_session=True,
     )  # fmt: skip
@@ -157,13 +156,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    cores = os.cpu_count() or 2
+    parser.add_argument(
+        "--workers", type=int, default=cores * 2, help="gunicorn processes (default 2 x cores)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
     args = parser.parse_args()
     _create_database()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_environment(), check=True
     )
     slug, ids, clients = _setup(args.users)
-    server = _start_server()
+    server = _start_server(args.workers, args.threads)
     try:
         budget = threading.BoundedSemaphore(MAX_REQUESTS)
         results: dict = {}
@@ -198,9 +202,7 @@ def main() -> None:
         for proposal, value in last.items():
             expected[(key, proposal)] = {"agree": 1, "disagree": -1, "pass": 0}[value]
     votes = Vote.objects.filter(proposal__consultation__slug=slug)
-    stored_rows = {
-        (k, p): v for k, p, v in votes.values_list("participant_key", "proposal_id", "value")
-    }
+    stored_rows = {(k, p): v for k, p, v in votes.values_list("participant_key", "proposal_id", "value")}
     duplicated = votes.count() - votes.values("participant_key", "proposal_id").distinct().count()
     lost = sum(1 for pair, value in expected.items() if stored_rows.get(pair) != value)
     counters = Proposal.objects.filter(consultation__slug=slug).aggregate(
@@ -226,7 +228,7 @@ def main() -> None:
         "errors": {str(k): v for k, v in errors.items()},
         "users": args.users,
         "seconds": round(elapsed, 1),
-        "server": f"gunicorn gthread {2 * (os.cpu_count() or 2)}x4 on {os.cpu_count()} cores",
+        "server": f"gunicorn gthread {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores",
     }))  # fmt: skip
 
 

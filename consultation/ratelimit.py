@@ -25,14 +25,13 @@ def _parse(rate: str) -> tuple[int, int]:
 
 
 def _hit(key: str, limit: int, seconds: int) -> bool:
-    """Count one hit; True when the limit is exceeded."""
-    if cache.add(key, 1, timeout=seconds):
-        return limit < 1
+    """Count one hit; True when the limit is exceeded. One cache round trip once the window exists."""
     try:
         return cache.incr(key) > limit
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return False
+    except ValueError:  # no window yet (or it just expired): open one
+        if cache.add(key, 1, timeout=seconds):
+            return limit < 1
+        return cache.incr(key) > limit
 
 
 def is_rate_limited(request, action: str) -> bool:
