@@ -12,6 +12,9 @@ machine's cores) on 127.0.0.1:8101; N client threads then POST to the vote view 
 Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted
 in Redis, as in production.
 
+Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
+of a minimal Django request on this machine), and the ratio of votes/s to it.
+
 Run: ``.venv/bin/python benchmarks/load_votes.py --users 50 --seconds 30``. Prints one JSON line.
 """
 
@@ -152,6 +155,33 @@ def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out):
     out[seed] = (latencies, acked, last, errors)
 
 
+def _baseline(stop_at, seed, out):
+    """Same client pattern on GET /healthz (one database query, no session): the machine's ceiling
+    for a minimal Django request, measured in the same run for the ratio."""
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    done = 0
+    while time.monotonic() < stop_at:
+        try:
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            done += 1
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    conn.close()
+    out[seed] = done
+
+
+def _run_threads(target, argument_lists) -> float:
+    threads = [threading.Thread(target=target, args=args) for args in argument_lists]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -169,19 +199,16 @@ def main() -> None:
     slug, ids, clients = _setup(args.users)
     server = _start_server(args.workers, args.threads)
     try:
+        baseline: dict = {}
+        stop_at = time.monotonic() + min(5.0, args.seconds)
+        baseline_elapsed = _run_threads(_baseline, [(stop_at, i, baseline) for i in range(len(clients))])
+        healthz_per_s = sum(baseline.values()) / baseline_elapsed
         budget = threading.BoundedSemaphore(MAX_REQUESTS)
         results: dict = {}
         stop_at = time.monotonic() + args.seconds
-        started = time.perf_counter()
-        threads = [
-            threading.Thread(target=_citizen, args=(slug, ids, s, c, stop_at, budget, i, results))
-            for i, (s, c) in enumerate(clients)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        elapsed = _run_threads(
+            _citizen, [(slug, ids, s, c, stop_at, budget, i, results) for i, (s, c) in enumerate(clients)]
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -217,6 +244,8 @@ def main() -> None:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else None
     print(json.dumps({
         "votes_per_s": round(acknowledged / elapsed, 1),
+        "healthz_per_s": round(healthz_per_s, 1),
+        "votes_vs_healthz": round(acknowledged / elapsed / healthz_per_s, 2) if healthz_per_s else None,
         "p95_ms": round(p95, 1) if p95 is not None else None,
         "p50_ms": round(latencies[len(latencies) // 2], 1) if latencies else None,
         "acknowledged": acknowledged,
