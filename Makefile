@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) load_consultation data-donation --demo-contributions
 	$(MANAGE) load_panel_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
