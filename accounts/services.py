@@ -69,7 +69,7 @@ def update_profile(*, user: User, strata: dict[str, str]) -> Profile:
 def grant_role(*, actor: User, user: User, role: str) -> None:
     if not can_manage_roles(actor):
         raise PermissionDenied
-    user.groups.add(Group.objects.get(name=Role(role).value))
+    user.groups.add(_group(role))
     record_event(actor=actor, action="role.granted", obj=user, details={"role": role})
 
 
@@ -80,7 +80,7 @@ def revoke_role(*, actor: User, user: User, role: str) -> None:
     if role == Role.ORGANISER and user == actor:
         # Keeps at least the person acting able to grant it back; another organiser must do it.
         raise PermissionDenied
-    user.groups.remove(Group.objects.get(name=Role(role).value))
+    user.groups.remove(_group(role))
     record_event(actor=actor, action="role.revoked", obj=user, details={"role": role})
 
 
@@ -154,6 +154,11 @@ def erase_account(*, user: User, keep_contributions: bool) -> ErasureRecord:
     return record
 
 
+def _group(role: str) -> Group:
+    # The groups come from a data migration; get_or_create keeps roles working if one was removed.
+    return Group.objects.get_or_create(name=Role(role).value)[0]
+
+
 def ensure_role_groups() -> None:
     for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        _group(role)

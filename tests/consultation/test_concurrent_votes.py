@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 from .conftest import make_consultation
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_counters_equal_rows_under_concurrent_voting():
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")

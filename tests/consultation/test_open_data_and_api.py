@@ -30,7 +30,7 @@ def _populate(consultation, people=3):
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_open_data_zip_built_by_a_real_celery_worker(celery_worker_process, client):
     consultation = make_consultation(slug="open-data")
     users, proposal = _populate(consultation)

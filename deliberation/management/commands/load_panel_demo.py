@@ -105,7 +105,7 @@ class Command(BaseCommand):
             "de leurs données de santé à la recherche publique, avec un registre national des refus.",
         )
         services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
-        citizens = Group.objects.get(name=Role.CITIZEN)
+        citizens = Group.objects.get_or_create(name=Role.CITIZEN)[0]
         departements = list(DEPARTEMENT_TO_REGION)
         weights = {
             "age_band": ([a.value for a in AgeBand], [10, 15, 24, 24, 27]),
