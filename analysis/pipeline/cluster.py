@@ -153,7 +153,7 @@ def _partition(
         labels = refined.labels_
         score = (
             float(silhouette_score(reduced[sample], labels[sample], metric="cosine"))
-            if len(np.unique(labels[sample])) > 1
+            if 1 < len(np.unique(labels[sample])) < len(sample)
             else -1.0
         )
         scored[candidate] = (score, labels, refined.cluster_centers_)
