@@ -51,7 +51,7 @@ class ClusterParams:
     other_z: float = 3.0  # robust z-score of distance to centre beyond which a text goes to "Other"
     min_subtheme_parent: int = 20  # themes smaller than this are not split into sub-themes
     max_subthemes: int = 6
-    silhouette_sample: int = 3000  # silhouette on a seeded sample: O(n^2) otherwise
+    silhouette_sample: int = 2000  # silhouette on a seeded sample: O(n^2) otherwise
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,9 @@ def _partition(
     micro = KMeans(n_clusters=n_micro, n_init=1, random_state=params.seed).fit(reduced)
     rng = np.random.default_rng(params.seed)
     sample = rng.choice(n, size=min(n, params.silhouette_sample), replace=False)
+    # One distance matrix for all candidates: recomputing it per k was most of the clustering time.
+    distances = np.clip(1.0 - reduced[sample] @ reduced[sample].T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
 
     scored: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
     for candidate in candidates:
@@ -152,7 +155,7 @@ def _partition(
         refined = KMeans(n_clusters=candidate, init=start, n_init=1, random_state=params.seed).fit(reduced)
         labels = refined.labels_
         score = (
-            float(silhouette_score(reduced[sample], labels[sample], metric="cosine"))
+            float(silhouette_score(distances, labels[sample], metric="precomputed"))
             if 1 < len(np.unique(labels[sample])) < len(sample)
             else -1.0
         )
