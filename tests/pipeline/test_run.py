@@ -70,6 +70,7 @@ def test_full_run_gives_a_serialisable_synthesis(use_embedder):
     assert result.run["n_distinct"] == len(items) - 2
     assert [c["size"] for c in result.campaigns] == [3]
     assert sum(t["size"] for t in result.themes) == result.run["n_distinct"]
+    assert sum(t["sources"].get("proposal", 0) for t in result.themes) == 100
 
     secret = next(c for c in result.contributions if c["id"] == "secret")
     assert secret["health_flag"] and set(secret["scrubbed"]) == {"email", "phone"}
