@@ -254,3 +254,13 @@ LOGGING = {
 PACTE_PRIVACY_NOTICE_VERSION = env("PACTE_PRIVACY_NOTICE_VERSION", "2026-11")
 # Where the read-only public data sets used by tests and benchmarks live.
 PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
+# Broad listening: the embedding model. "use-multilingual" (default, shipped in a package) or
+# "sentence-transformers" with PACTE_EMBEDDING_MODEL = a local model directory (never downloaded).
+PACTE_EMBEDDING_BACKEND = env("PACTE_EMBEDDING_BACKEND", "use-multilingual")
+PACTE_EMBEDDING_MODEL = env("PACTE_EMBEDDING_MODEL")
+# Distinct texts per parallel embedding task.
+PACTE_EMBEDDING_CHUNK_SIZE = int(env("PACTE_EMBEDDING_CHUNK_SIZE", "500"))
+# Opinion groups are recomputed in the background once this many new votes arrived (and at most once
+# per PACTE_OPINION_DEBOUNCE_SECONDS).
+PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
+PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
