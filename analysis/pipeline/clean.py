@@ -58,14 +58,18 @@ _CONDITIONS = (
     r"cancer|tumeur|leucémie|lymphome|chimio(?:thérapie)?|diab[eè]te|diabétique|vih|sida|séropositi(?:f|ve)|"
     r"hépatite|dépression|dépressi(?:f|ve)|burn[- ]?out|bipolaire|schizophr[eè]n\w*|autis(?:me|te)|"
     r"épilep(?:sie|tique)|sclérose en plaques|parkinson|alzheimer|asthm(?:e|atique)|mucoviscidose|"
-    r"myopathie|endométriose|maladie (?:chronique|rare|de crohn|auto-immune)|insuffisance (?:rénale|cardiaque)|"
+    r"myopathie|endométriose|maladie (?:chronique|rare|de crohn|auto-immune)|"
+    r"insuffisance (?:rénale|cardiaque)|"
     r"dialys(?:e|é|ée)|handicap(?:é|ée)?|enceinte|covid long|anorexi\w*|boulimi\w*|trouble(?:s)? \w+|"
     r"diabetes|diabetic|hiv|aids|hepatitis|depression|depressed|bipolar|schizophrenia|autism|autistic|"
     r"epilep(?:sy|tic)|multiple sclerosis|crohn'?s|parkinson'?s|alzheimer'?s|asthma|leukaemia|leukemia|"
     r"tumou?r|chemotherapy|dialysis|pregnant|long covid|ptsd|anxiety disorder|chronic illness|disability|"
     r"disabled|hiv[- ]positive"
 )
-_FAMILY_FR = r"(?:mon|ma|mes)\s+(?:fils|fille|enfants?|mari|femme|épou(?:x|se)|compagn(?:on|e)|mère|père|parents|frère|sœur|soeur)"
+_FAMILY_FR = (
+    r"(?:mon|ma|mes)\s+"
+    r"(?:fils|fille|enfants?|mari|femme|épou(?:x|se)|compagn(?:on|e)|mère|père|parents|frère|sœur|soeur)"
+)
 _FAMILY_EN = r"my\s+(?:son|daughter|child|children|husband|wife|partner|mother|father|parents|brother|sister)"
 _HEALTH = re.compile(
     rf"\b(?:je\s+suis(?:\s+\w+)?|j['’]ai(?:\s+\w+){{0,2}}|je\s+souffre\s+d\w*|je\s+vis\s+avec|"

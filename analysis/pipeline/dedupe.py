@@ -72,7 +72,9 @@ def dedupe(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD) -> Ded
     component = key_component[exact]
 
     # Renumber components in order of first appearance so group 0 is the first text's group.
-    _, first_index, inverse, size = np.unique(component, return_index=True, return_inverse=True, return_counts=True)
+    _, first_index, inverse, size = np.unique(
+        component, return_index=True, return_inverse=True, return_counts=True
+    )
     order = np.argsort(first_index, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))

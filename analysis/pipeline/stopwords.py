@@ -9,7 +9,9 @@ from importlib.resources import files
 @cache
 def stop_words(language: str) -> frozenset[str]:
     """Stop words for ``language`` ("fr" or "en"), read once from ``data/stopwords_<language>.txt``."""
-    text = files(__package__).joinpath("data").joinpath(f"stopwords_{language}.txt").read_text(encoding="utf-8")
+    text = (
+        files(__package__).joinpath("data").joinpath(f"stopwords_{language}.txt").read_text(encoding="utf-8")
+    )
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 

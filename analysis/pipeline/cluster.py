@@ -1,0 +1,244 @@
+"""Cluster stage: themes and sub-themes, with the number of themes chosen from the data.
+
+Method (per level):
+1. reduce the embeddings (PCA, unit length; see ``reduce``);
+2. over-segment with k-means into many micro-clusters, then merge their centres with Ward linkage: the
+   partitions for every candidate k are nested, so the choice of k is not at the mercy of one k-means
+   restart;
+3. for each candidate k, refine the merged partition with one k-means seeded from its centres and score
+   it by the silhouette on cosine distance;
+4. choose the smallest k whose silhouette is within ``k_tolerance`` (relative) of the best: silhouette
+   curves of text embeddings are flat near the top, and the parsimony rule avoids splitting a theme for a
+   noise-level gain (the same idea as the one-standard-error rule);
+5. contributions much further from their centre than the rest of their theme go to "Other" (-1).
+
+Everything is seeded; the result carries the parameters, the seed, the silhouette per k and an input
+hash so a run can be audited and reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from .errors import PipelineError
+from .reduce import DEFAULT_COMPONENTS, reduce_for_clustering
+
+OTHER = -1
+
+
+class ClusterError(PipelineError):
+    """Bad clustering input or parameter."""
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Knobs of the clustering; defaults are the tested general method."""
+
+    seed: int = 0
+    k: int | None = None  # organiser override of the number of themes
+    min_k: int = 2
+    max_k: int = 15  # also bounded by sqrt(n / 2): a theme needs contributions to be one
+    k_tolerance: float = 0.04  # relative silhouette tolerance of the parsimony rule
+    n_components: int = DEFAULT_COMPONENTS
+    other_z: float = 3.0  # robust z-score of distance to centre beyond which a text goes to "Other"
+    min_subtheme_parent: int = 20  # themes smaller than this are not split into sub-themes
+    max_subthemes: int = 6
+    silhouette_sample: int = 3000  # silhouette on a seeded sample: O(n^2) otherwise
+
+
+@dataclass(frozen=True)
+class KSelection:
+    """How the number of clusters was chosen (shown to the organiser)."""
+
+    method: str  # "silhouette-parsimony", "override" or "too-few-contributions"
+    k: int
+    scores: dict[int, float] = field(default_factory=dict)  # silhouette (cosine) per candidate k
+
+    def explain(self) -> str:
+        if self.method == "override":
+            return f"{self.k} themes, as set by the organiser."
+        if self.method == "too-few-contributions":
+            return f"{self.k} theme(s): too few distinct contributions to compare several groupings."
+        best = max(self.scores, key=self.scores.__getitem__)
+        return (
+            f"{self.k} themes: the smallest number whose separation score (silhouette, cosine) is close to "
+            f"the best one ({self.scores[best]:.3f} at k={best}), "
+            f"among k={min(self.scores)}..{max(self.scores)}."
+        )
+
+
+@dataclass(frozen=True)
+class Partition:
+    labels: np.ndarray  # (n,) cluster per row, OTHER for outliers
+    centres: np.ndarray  # (k, d) unit centres in the reduced space
+    selection: KSelection
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Themes and sub-themes of a corpus (rows = distinct contributions)."""
+
+    themes: np.ndarray  # (n,) theme id 0..k-1, or OTHER
+    subthemes: np.ndarray  # (n,) sub-theme id within its theme (0 when the theme is not split), OTHER
+    centres: np.ndarray  # (k, dim) unit theme centres in the ORIGINAL embedding space
+    selection: KSelection
+    subtheme_selection: dict[int, KSelection]
+    params: ClusterParams
+    input_hash: str
+
+    @property
+    def k(self) -> int:
+        return self.selection.k
+
+    def summary(self) -> dict:
+        """JSON-friendly record of how the run was made (parameters, seed, choice of k, input hash)."""
+        return {
+            "k": self.k,
+            "k_selection": {**asdict(self.selection), "explanation": self.selection.explain()},
+            "subthemes": {t: s.k for t, s in self.subtheme_selection.items()},
+            "params": asdict(self.params),
+            "seed": self.params.seed,
+            "input_hash": self.input_hash,
+            "n_other": int((self.themes == OTHER).sum()),
+        }
+
+
+def matrix_hash(vectors: np.ndarray) -> str:
+    """sha256 of the float32 bytes of the input: same embeddings, same hash."""
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    return hashlib.sha256(str(data.shape).encode() + data.tobytes()).hexdigest()
+
+
+def _candidate_range(n: int, params: ClusterParams) -> range:
+    upper = min(params.max_k, int(math.sqrt(n / 2)), n - 1)
+    return range(params.min_k, upper + 1)
+
+
+def _partition(
+    reduced: np.ndarray, params: ClusterParams, k: int | None, max_k: int | None = None
+) -> Partition:
+    n = len(reduced)
+    if k is not None:
+        candidates = range(k, k + 1)
+    else:
+        bounded = params if max_k is None else ClusterParams(**{**asdict(params), "max_k": max_k})
+        candidates = _candidate_range(n, bounded)
+    if len(candidates) == 0 or n < 3:
+        labels = np.zeros(n, dtype=int)
+        return Partition(
+            labels, normalize(reduced.mean(axis=0, keepdims=True)), KSelection("too-few-contributions", 1)
+        )
+
+    # Micro-clusters: enough of them to hold every candidate partition, few enough for Ward to be instant.
+    n_micro = min(n, max(candidates.stop * 3, min(200, round(n ** (2 / 3)))))
+    micro = KMeans(n_clusters=n_micro, n_init=1, random_state=params.seed).fit(reduced)
+    rng = np.random.default_rng(params.seed)
+    sample = rng.choice(n, size=min(n, params.silhouette_sample), replace=False)
+
+    scored: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
+    for candidate in candidates:
+        merged = AgglomerativeClustering(n_clusters=candidate, linkage="ward").fit_predict(
+            micro.cluster_centers_
+        )
+        start = np.stack([reduced[merged[micro.labels_] == j].mean(axis=0) for j in range(candidate)])
+        refined = KMeans(n_clusters=candidate, init=start, n_init=1, random_state=params.seed).fit(reduced)
+        labels = refined.labels_
+        score = (
+            float(silhouette_score(reduced[sample], labels[sample], metric="cosine"))
+            if len(np.unique(labels[sample])) > 1
+            else -1.0
+        )
+        scored[candidate] = (score, labels, refined.cluster_centers_)
+
+    scores = {c: round(s[0], 4) for c, s in scored.items()}
+    if k is not None:
+        chosen, method = k, "override"
+    else:
+        best = max(s[0] for s in scored.values())
+        chosen = min(c for c, s in scored.items() if s[0] >= best - params.k_tolerance * abs(best))
+        method = "silhouette-parsimony"
+    _, labels, centres = scored[chosen]
+    centres = normalize(centres)
+    labels = _mark_outliers(reduced, labels.copy(), centres, params.other_z)
+    return Partition(labels, centres, KSelection(method, chosen, scores))
+
+
+def _mark_outliers(reduced: np.ndarray, labels: np.ndarray, centres: np.ndarray, z: float) -> np.ndarray:
+    """Send to OTHER the rows whose similarity to their centre is a robust outlier within their cluster."""
+    similarity = np.einsum("ij,ij->i", reduced, centres[labels])
+    for cluster in np.unique(labels):
+        members = labels == cluster
+        if members.sum() < 5:
+            continue
+        values = similarity[members]
+        median = np.median(values)
+        spread = 1.4826 * np.median(np.abs(values - median))
+        if spread > 0:
+            outliers = np.flatnonzero(members)[values < median - z * spread]
+            labels[outliers] = OTHER
+    return labels
+
+
+def cluster(vectors: np.ndarray, params: ClusterParams | None = None) -> ClusterResult:
+    """Two-level clustering of L2-normalised embeddings (one row per distinct contribution)."""
+    # Many small k-means fits: OpenMP/BLAS threads cost more than they give (8x slower measured on a
+    # shared 2-core host), and parallelism belongs to the task level anyway.
+    with threadpool_limits(limits=1):
+        return _cluster(vectors, params)
+
+
+def _cluster(vectors: np.ndarray, params: ClusterParams | None) -> ClusterResult:
+    params = params or ClusterParams()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or len(vectors) == 0:
+        raise ClusterError("There is nothing to cluster: no embedded contribution.")
+    n = len(vectors)
+    if params.k is not None and not 1 <= params.k <= n:
+        raise ClusterError(
+            f"The number of themes must be between 1 and {n} (the distinct contributions), got {params.k}."
+        )
+    input_hash = matrix_hash(vectors)
+
+    if n < 3 or params.k == 1:
+        themes = np.zeros(n, dtype=int)
+        selection = KSelection("override" if params.k == 1 else "too-few-contributions", 1)
+    else:
+        reduced = reduce_for_clustering(vectors, n_components=params.n_components)
+        top = _partition(reduced, params, params.k)
+        themes, selection = top.labels, top.selection
+
+    subthemes = np.where(themes == OTHER, OTHER, 0)
+    subtheme_selection: dict[int, KSelection] = {}
+    for theme in range(selection.k):
+        members = np.flatnonzero(themes == theme)
+        if len(members) < params.min_subtheme_parent:
+            continue
+        reduced = reduce_for_clustering(vectors[members], n_components=params.n_components)
+        sub = _partition(reduced, params, None, max_k=params.max_subthemes)
+        # Sub-theme outliers stay in their theme (sub-theme 0 would mislead): keep them unassigned.
+        subthemes[members] = sub.labels
+        subtheme_selection[theme] = sub.selection
+
+    centres = np.stack(
+        [
+            vectors[themes == t].mean(axis=0) if (themes == t).any() else np.zeros(vectors.shape[1])
+            for t in range(selection.k)
+        ]
+    )
+    return ClusterResult(
+        themes=themes,
+        subthemes=subthemes,
+        centres=normalize(centres).astype(np.float32),
+        selection=selection,
+        subtheme_selection=subtheme_selection,
+        params=params,
+        input_hash=input_hash,
+    )

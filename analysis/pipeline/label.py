@@ -1,0 +1,96 @@
+"""Label stage: keywords per theme (class-based TF-IDF) and representative quotes (MMR).
+
+Class-based TF-IDF treats each theme as one document: a word scores high when it is frequent in the
+theme and rare across themes, which is what a reader wants from a theme label. Quotes are chosen by
+maximal marginal relevance: close to the theme centre (typical) but not close to quotes already chosen
+(not redundant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+from .cluster import OTHER
+from .errors import PipelineError
+from .stopwords import french_and_english
+
+# Scrubbing placeholders and elision leftovers are not keywords.
+_NOT_KEYWORDS = frozenset(
+    {"email", "phone", "nir", "iban", "address", "hui", "qu", "jusqu", "lorsqu", "puisqu"}
+)
+_WORD_REGEX = r"(?u)\b[^\W\d_]{3,}\b"  # letters only, three or more: no numbers, no "l'" / "d'" fragments
+
+
+class LabelError(PipelineError):
+    """Bad labelling input."""
+
+
+def keywords(texts: Sequence[str], themes: np.ndarray, *, n_keywords: int = 8) -> dict[int, list[str]]:
+    """Top ``n_keywords`` words per theme by class-based TF-IDF (the "Other" bucket gets none)."""
+    themes = np.asarray(themes)
+    if len(texts) != len(themes):
+        raise LabelError(f"{len(texts)} texts but {len(themes)} theme labels.")
+    theme_ids = sorted(int(t) for t in np.unique(themes) if t != OTHER)
+    if not theme_ids:
+        return {}
+    documents = [
+        " ".join(t for t, label in zip(texts, themes, strict=True) if label == theme) for theme in theme_ids
+    ]
+    vectoriser = CountVectorizer(
+        token_pattern=_WORD_REGEX, lowercase=True, stop_words=sorted(french_and_english() | _NOT_KEYWORDS)
+    )
+    try:
+        counts = vectoriser.fit_transform(documents).toarray().astype(float)
+    except ValueError:  # nothing but stop words and numbers
+        return {theme: [] for theme in theme_ids}
+    vocabulary = vectoriser.get_feature_names_out()
+    term_frequency = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
+    average_words = counts.sum() / len(theme_ids)
+    inverse_frequency = np.log1p(average_words / np.maximum(counts.sum(axis=0), 1.0))
+    scores = term_frequency * inverse_frequency
+    result = {}
+    for row, theme in enumerate(theme_ids):
+        best = np.argsort(-scores[row], kind="stable")[:n_keywords]
+        result[theme] = [str(vocabulary[i]) for i in best if counts[row, i] > 0]
+    return result
+
+
+def representative_quotes(
+    vectors: np.ndarray,
+    members: np.ndarray,
+    centre: np.ndarray,
+    *,
+    n_quotes: int = 5,
+    diversity: float = 0.3,
+    eligible: np.ndarray | None = None,
+) -> list[int]:
+    """Indices (into ``vectors``) of up to ``n_quotes`` central, mutually distinct members of a theme.
+
+    ``members`` are the row indices of the theme; ``eligible`` (a boolean mask over all rows) excludes
+    texts that must not be quoted, e.g. those flagged for a health disclosure until a moderator clears
+    them. ``diversity`` is the MMR weight of novelty against centrality.
+    """
+    members = np.asarray(members, dtype=int)
+    if eligible is not None:
+        members = members[np.asarray(eligible, dtype=bool)[members]]
+    if len(members) == 0:
+        return []
+    candidates = vectors[members]
+    relevance = candidates @ centre
+    chosen: list[int] = []
+    max_similarity = np.full(len(members), -np.inf)
+    available = np.ones(len(members), dtype=bool)
+    while len(chosen) < n_quotes and available.any():
+        novelty_penalty = np.where(np.isfinite(max_similarity), max_similarity, 0.0)
+        score = (1 - diversity) * relevance - diversity * novelty_penalty
+        score[~available] = -np.inf
+        pick = int(np.argmax(score))
+        chosen.append(pick)
+        available[pick] = False
+        similarity = candidates @ candidates[pick]
+        max_similarity = np.maximum(max_similarity, similarity)
+        available &= similarity < 0.95  # a near-copy of a chosen quote adds nothing for the reader
+    return [int(members[i]) for i in chosen]

@@ -1,0 +1,329 @@
+"""The whole broad-listening pipeline as one call: clean -> dedupe -> embed -> cluster -> label -> synthesise.
+
+``run_pipeline`` is the entry point for the Celery orchestration: it takes plain dataclasses, reports
+progress through a callback, and returns a ``PipelineResult`` whose ``to_dict()`` is JSON-serialisable.
+Callers that split the embedding into parallel tasks call ``embed.embed_with_cache`` per chunk first;
+the run then finds every vector in the cache and embeds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from .clean import DEFAULT_MAX_CHARS, clean_texts
+from .cluster import OTHER, ClusterParams, cluster
+from .dedupe import DEFAULT_THRESHOLD, dedupe
+from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
+from .errors import PipelineError
+from .label import keywords, representative_quotes
+from .reduce import map_2d
+from .synthesise import (
+    MIN_CELL,
+    Votes,
+    breakdown,
+    emerging_themes,
+    new_clusters,
+    rake,
+    stance,
+    theme_shares,
+    trend,
+)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One text to analyse, with what the platform knows about it."""
+
+    id: str | int
+    text: str
+    source: str = "answer"  # answer, proposal, minutes, recommendation, import
+    date: dt.date | None = None
+    strata: Mapping[str, str] = field(default_factory=dict)  # only what the contributor chose to give
+    votes: Votes | None = None  # for proposals
+
+
+@dataclass(frozen=True)
+class PipelineParams:
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    near_duplicate_threshold: float = DEFAULT_THRESHOLD
+    max_chars: int = DEFAULT_MAX_CHARS
+    reference_margins: Mapping[str, Mapping[str, float]] | None = None  # population shares per stratum
+    n_keywords: int = 8
+    n_quotes: int = 5
+    recent_days: int = 14
+    min_cell: int = MIN_CELL
+    embed_chunk_size: int = 1000
+
+
+@dataclass
+class PipelineResult:
+    """Everything a run produced; ``to_dict()`` is what gets stored."""
+
+    run: dict[str, Any]
+    contributions: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    campaigns: list[dict[str, Any]]
+    new_clusters: list[list[str | int]]
+    notes: list[str]
+    coordinates: np.ndarray  # (n_distinct, 2) map positions, in the order of ``run["distinct_ids"]``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run,
+            "contributions": self.contributions,
+            "themes": self.themes,
+            "campaigns": self.campaigns,
+            "new_clusters": self.new_clusters,
+            "notes": self.notes,
+            "coordinates": self.coordinates.round(4).tolist(),
+        }
+
+
+def corpus_hash(contributions: Sequence[Contribution]) -> str:
+    """sha256 over (id, text hash) in order: the same corpus gives the same hash."""
+    digest = hashlib.sha256()
+    for c in contributions:
+        digest.update(f"{c.id}\t{text_hash(c.text)}\n".encode())
+    return digest.hexdigest()
+
+
+def run_pipeline(
+    contributions: Sequence[Contribution],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    params: PipelineParams | None = None,
+    progress: Progress | None = None,
+) -> PipelineResult:
+    """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input."""
+    params = params or PipelineParams()
+    report = progress or (lambda stage, done, total: None)
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    if not contributions:
+        raise PipelineError("The corpus is empty: there is no contribution to analyse.")
+    if len({c.id for c in contributions}) != len(contributions):
+        raise PipelineError("Two contributions share the same id; ids must be unique.")
+
+    started = time.perf_counter()
+    report("clean", 0, len(contributions))
+    cleaned_all = clean_texts([c.text for c in contributions], max_chars=params.max_chars)
+    kept = [i for i, c in enumerate(cleaned_all) if c.text]
+    if not kept:
+        raise PipelineError(
+            "Every contribution is empty once whitespace is removed: there is nothing to analyse."
+        )
+    if len(kept) < len(contributions):
+        notes.append(f"{len(contributions) - len(kept)} empty contribution(s) were left out.")
+    items = [contributions[i] for i in kept]
+    cleaned = [cleaned_all[i] for i in kept]
+    texts = [c.text for c in cleaned]
+    _note_count(
+        notes,
+        sum(c.truncated for c in cleaned),
+        f"text(s) longer than {params.max_chars} characters were truncated.",
+    )
+    _note_count(
+        notes,
+        sum(c.likely_other_language for c in cleaned),
+        "text(s) seem to be in neither French nor English; the "
+        "multilingual model still places them, but keywords may be poorer.",
+    )
+    _note_count(
+        notes,
+        sum(c.health_flag for c in cleaned),
+        "contribution(s) reveal a personal health condition: flagged for the moderator and never quoted.",
+    )
+    report("clean", len(contributions), len(contributions))
+    timings["clean"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    groups = dedupe(texts, threshold=params.near_duplicate_threshold)
+    distinct = groups.representative
+    if len(distinct) == 1:
+        notes.append("All contributions say the same thing: there is a single theme.")
+    timings["dedupe"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    distinct_texts = [texts[i] for i in distinct]
+    parts = []
+    for done, span in enumerate(chunks(len(distinct_texts), params.embed_chunk_size)):
+        report("embed", done * params.embed_chunk_size, len(distinct_texts))
+        parts.append(embed_with_cache(embedder, distinct_texts[span.start : span.stop], cache))
+    vectors = normalize(np.vstack(parts)).astype(np.float32)
+    report("embed", len(distinct_texts), len(distinct_texts))
+    timings["embed"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    report("cluster", 0, 1)
+    k = params.cluster.k
+    if k is not None and k > len(distinct):
+        notes.append(f"{k} themes were asked for but there are only {len(distinct)} distinct contributions.")
+        k = len(distinct)
+    clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
+    coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
+    report("cluster", 1, 1)
+    timings["cluster"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    report("synthesise", 0, 1)
+    distinct_items = [items[i] for i in distinct]
+    distinct_flags = np.array([cleaned[i].health_flag for i in distinct])
+    themes = _describe_themes(
+        distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes
+    )
+    recent = _recent_mask(distinct_items, params.recent_days)
+    found = _new_groups(vectors, clusters.themes, recent)
+    report("synthesise", 1, 1)
+    timings["synthesise"] = time.perf_counter() - started
+
+    theme_of_group = clusters.themes
+    subtheme_of_group = clusters.subthemes
+    per_contribution = [
+        {
+            "id": item.id,
+            "group": int(groups.group[row]),
+            "theme": int(theme_of_group[groups.group[row]]),
+            "subtheme": int(subtheme_of_group[groups.group[row]]),
+            "duplicate_of": None
+            if distinct[groups.group[row]] == row
+            else items[distinct[groups.group[row]]].id,
+            "text": c.text,
+            "scrubbed": list(c.scrubbed),
+            "health_flag": c.health_flag,
+            "truncated": c.truncated,
+            "likely_other_language": c.likely_other_language,
+        }
+        for row, (item, c) in enumerate(zip(items, cleaned, strict=True))
+    ]
+    campaigns = [
+        {
+            "group": g,
+            "size": int(groups.size[g]),
+            "representative_id": items[distinct[g]].id,
+            "theme": int(clusters.themes[g]),
+            "text": distinct_texts[g],
+        }
+        for g in groups.campaigns
+    ]
+    run = {
+        "model_id": embedder.model_id,
+        "seed": params.cluster.seed,
+        "input_hash": corpus_hash(contributions),
+        "embedding_hash": clusters.input_hash,
+        "params": _jsonable(asdict(params)),
+        "clustering": _jsonable(clusters.summary()),
+        "n_contributions": len(contributions),
+        "n_analysed": len(items),
+        "n_distinct": len(distinct),
+        "distinct_ids": [item.id for item in distinct_items],
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+    return PipelineResult(
+        run=run,
+        contributions=per_contribution,
+        themes=themes,
+        campaigns=campaigns,
+        new_clusters=[[distinct_items[i].id for i in g] for g in found],
+        notes=notes,
+        coordinates=coordinates,
+    )
+
+
+def _note_count(notes: list[str], count: int, message: str) -> None:
+    if count:
+        notes.append(f"{count} {message}")
+
+
+def _describe_themes(
+    items: list[Contribution],
+    texts: list[str],
+    vectors: np.ndarray,
+    clusters,
+    quotable: np.ndarray,
+    params: PipelineParams,
+    notes: list[str],
+) -> list[dict[str, Any]]:
+    labels = clusters.themes
+    strata = [dict(item.strata) for item in items]
+    weights = None
+    if params.reference_margins:
+        raking = rake(strata, params.reference_margins)
+        weights = raking.weights
+        notes.extend(raking.notes)
+    shares = theme_shares(labels, weights)
+    words = keywords(texts, labels, n_keywords=params.n_keywords)
+    variables = sorted({key for row in strata for key in row})
+    tables = {v: breakdown(labels, strata, v, min_cell=params.min_cell) for v in variables}
+    has_votes = any(item.votes is not None for item in items)
+    votes = stance(labels, [item.votes for item in items]) if has_votes else {}
+    weekly = trend(labels, [item.date for item in items])
+    emergence = emerging_themes(labels, [item.date for item in items], recent_days=params.recent_days)
+
+    described = []
+    for theme in sorted(shares, key=lambda t: (t == OTHER, -shares[t]["size"])):
+        members = np.flatnonzero(labels == theme)
+        entry: dict[str, Any] = {"theme": theme, "other": theme == OTHER, **shares[theme]}
+        if theme != OTHER:
+            quotes = representative_quotes(
+                vectors, members, clusters.centres[theme], n_quotes=params.n_quotes, eligible=quotable
+            )
+            entry["keywords"] = words.get(theme, [])
+            entry["quotes"] = [{"id": items[i].id, "text": texts[i]} for i in quotes]
+            sub = clusters.subthemes[members]
+            sub_words = (
+                keywords([texts[i] for i in members], sub, n_keywords=5)
+                if theme in clusters.subtheme_selection
+                else {}
+            )
+            entry["subthemes"] = [
+                {"subtheme": int(s), "size": int((sub == s).sum()), "keywords": sub_words.get(int(s), [])}
+                for s in np.unique(sub)
+            ]
+            if theme in emergence:
+                entry["emergence"] = asdict(emergence[theme])
+        entry["breakdown"] = {v: tables[v].get(theme, {}) for v in variables}
+        if has_votes:
+            entry["stance"] = votes[theme]
+        entry["trend"] = weekly.get(theme, {})
+        described.append(entry)
+    return described
+
+
+def _recent_mask(items: list[Contribution], recent_days: int) -> np.ndarray:
+    dates = [item.date for item in items]
+    known = [d for d in dates if d is not None]
+    if not known:
+        return np.zeros(len(items), dtype=bool)
+    cutoff = max(known) - dt.timedelta(days=recent_days)
+    return np.array([d is not None and d > cutoff for d in dates])
+
+
+def _new_groups(vectors: np.ndarray, labels: np.ndarray, recent: np.ndarray) -> list[np.ndarray]:
+    """New contributions far from the themes as they stood before the recent window."""
+    reference = np.flatnonzero(~recent & (labels != OTHER))
+    if not recent.any() or len(reference) == 0:
+        return []
+    themes = np.unique(labels[reference])
+    centres = normalize(np.stack([vectors[reference[labels[reference] == t]].mean(axis=0) for t in themes]))
+    return new_clusters(vectors, centres, recent, reference)
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclass dumps contain numpy scalars and int keys; make them plain JSON types."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,285 @@
+"""Synthesis stage: per-theme figures an organiser can publish.
+
+- shares, raw and re-weighted by raking (iterative proportional fitting) to reference population
+  margins on the strata contributors chose to give;
+- breakdowns by stratum with small-cell suppression (no count under ``min_cell`` is shown, and a second
+  cell is hidden when a lone hidden cell could be recovered by subtraction from the theme total);
+- stance from votes when the contributions are proposals;
+- trend (contributions per ISO week) and an "emerging" flag: a theme whose recent share rises fast, or a
+  group of recent contributions far from every existing theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+
+from .cluster import OTHER
+from .errors import PipelineError
+
+MISSING = "__missing__"  # a contributor who did not give this stratum
+MIN_CELL = 10
+
+
+class SynthesisError(PipelineError):
+    """Bad synthesis input (margins, votes, dates)."""
+
+
+# ---------------------------------------------------------------------------------------------- raking
+
+
+@dataclass(frozen=True)
+class RakingResult:
+    weights: np.ndarray  # (n,) mean 1
+    converged: bool
+    iterations: int
+    notes: list[str] = field(default_factory=list)  # e.g. target categories nobody in the corpus has
+
+    @property
+    def design_effect(self) -> float:
+        """Kish design effect: how much the re-weighting inflates the variance of shares."""
+        w = self.weights
+        return float(len(w) * (w**2).sum() / w.sum() ** 2) if len(w) else 1.0
+
+
+def rake(
+    strata: Sequence[Mapping[str, str | None]],
+    margins: Mapping[str, Mapping[str, float]],
+    *,
+    max_iterations: int = 200,
+    tolerance: float = 1e-6,
+) -> RakingResult:
+    """Weights whose weighted stratum shares match ``margins`` (e.g. {"gender": {"F": .52, "M": .48}}).
+
+    Contributors who did not give a stratum keep their weighted share on that variable (they are
+    neither pushed up nor down); the categories they did give are raked as usual. Target categories
+    absent from the corpus are dropped and the remaining targets rescaled, with a note.
+    """
+    n = len(strata)
+    weights = np.ones(n)
+    if n == 0 or not margins:
+        return RakingResult(weights, True, 0)
+    notes: list[str] = []
+    codes: dict[str, np.ndarray] = {}
+    targets: dict[str, dict[str, float]] = {}
+    for variable, shares in margins.items():
+        if any(s < 0 for s in shares.values()) or sum(shares.values()) <= 0:
+            raise SynthesisError(
+                f"The reference shares for {variable!r} must be non-negative and not all zero."
+            )
+        values = np.array([_category(row.get(variable), shares) for row in strata], dtype=object)
+        present = {c: s for c, s in shares.items() if (values == c).any()}
+        absent = sorted(set(shares) - set(present))
+        if absent:
+            notes.append(
+                f"{variable}: no contributor in {', '.join(absent)}; the other targets were rescaled."
+            )
+        total = sum(present.values())
+        if total <= 0:
+            notes.append(f"{variable}: no contributor gave this stratum; it was not used.")
+            continue
+        codes[variable] = values
+        targets[variable] = {c: s / total for c, s in present.items()}
+
+    converged = not codes
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - the count is reported
+        worst = 0.0
+        for variable, values in codes.items():
+            # Scale each given category to its target share of the contributors who gave this stratum:
+            # categories are disjoint, so the total (and the non-respondents' weight) is preserved.
+            known_total = weights[values != MISSING].sum()
+            factors = {}
+            for category, target in targets[variable].items():
+                members = values == category
+                current = weights[members].sum()
+                worst = max(worst, abs(current / known_total - target))
+                factors[category] = (members, target * known_total / current)
+            for members, factor in factors.values():
+                weights[members] *= factor
+        if worst < tolerance:
+            converged = True
+            break
+    if not converged:
+        notes.append(f"Raking did not converge in {max_iterations} iterations; the margins are approximate.")
+    return RakingResult(weights * n / weights.sum(), converged, iteration, notes)
+
+
+def _category(value: str | None, shares: Mapping[str, float]) -> str:
+    return value if value is not None and value in shares else MISSING
+
+
+def weighted_margins(
+    strata: Sequence[Mapping[str, str | None]], weights: np.ndarray, variable: str
+) -> dict[str, float]:
+    """Weighted share of each given category of ``variable`` among contributors who gave it."""
+    totals: dict[str, float] = defaultdict(float)
+    for row, w in zip(strata, weights, strict=True):
+        if row.get(variable) is not None:
+            totals[row[variable]] += float(w)
+    grand = sum(totals.values())
+    return {c: t / grand for c, t in totals.items()} if grand else {}
+
+
+# ---------------------------------------------------------------------------------- shares, breakdown
+
+
+def theme_shares(themes: np.ndarray, weights: np.ndarray | None = None) -> dict[int, dict[str, float]]:
+    """Per theme (and OTHER): size, raw share and weighted share."""
+    themes = np.asarray(themes)
+    weights = np.ones(len(themes)) if weights is None else np.asarray(weights, dtype=float)
+    if len(themes) == 0:
+        return {}
+    total_w = weights.sum()
+    return {
+        int(t): {
+            "size": int((themes == t).sum()),
+            "share": float((themes == t).mean()),
+            "weighted_share": float(weights[themes == t].sum() / total_w),
+        }
+        for t in np.unique(themes)
+    }
+
+
+def breakdown(
+    themes: np.ndarray, strata: Sequence[Mapping[str, str | None]], variable: str, *, min_cell: int = MIN_CELL
+) -> dict[int, dict[str, int | None]]:
+    """Counts per theme and category of ``variable``; None where the cell is suppressed.
+
+    A cell under ``min_cell`` is hidden; if it is the only hidden cell of its theme, the next smallest
+    cell is hidden too, so the hidden count cannot be recovered as theme total minus the shown cells.
+    """
+    table: dict[int, dict[str, int | None]] = {}
+    for theme in np.unique(themes):
+        counts = Counter(
+            row.get(variable)
+            for row, t in zip(strata, themes, strict=True)
+            if t == theme and row.get(variable) is not None
+        )
+        cells: dict[str, int | None] = dict(sorted(counts.items()))
+        hidden = {c for c, v in counts.items() if v < min_cell}
+        if len(hidden) == 1 and len(counts) > 1:
+            shown = sorted((v, c) for c, v in counts.items() if c not in hidden)
+            hidden.add(shown[0][1])
+        for category in hidden:
+            cells[category] = None
+        table[int(theme)] = cells
+    return table
+
+
+# ------------------------------------------------------------------------------------------ stance
+
+
+@dataclass(frozen=True)
+class Votes:
+    agree: int = 0
+    disagree: int = 0
+    passed: int = 0
+
+
+def stance(themes: np.ndarray, votes: Sequence[Votes | None]) -> dict[int, dict[str, float | int | None]]:
+    """Per theme: vote totals over its proposals and the agreement rate among agree/disagree votes."""
+    result: dict[int, dict[str, float | int | None]] = {}
+    for theme in np.unique(themes):
+        agree = disagree = passed = 0
+        for v, t in zip(votes, themes, strict=True):
+            if t == theme and v is not None:
+                if min(v.agree, v.disagree, v.passed) < 0:
+                    raise SynthesisError("Vote counts cannot be negative.")
+                agree, disagree, passed = agree + v.agree, disagree + v.disagree, passed + v.passed
+        decided = agree + disagree
+        result[int(theme)] = {
+            "agree": agree,
+            "disagree": disagree,
+            "pass": passed,
+            "agreement": agree / decided if decided else None,
+        }
+    return result
+
+
+# ------------------------------------------------------------------------------- trend and emergence
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def trend(themes: np.ndarray, dates: Sequence[dt.date | None]) -> dict[int, dict[str, int]]:
+    """Contributions per theme and ISO week (keyed by the Monday, ISO format), dated ones only."""
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    counts = Counter((int(t), week_start(d)) for t, d in zip(themes, dates, strict=True) if d is not None)
+    for (theme, week), count in sorted(counts.items()):
+        result[theme][week.isoformat()] = count
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class Emergence:
+    recent_share: float
+    earlier_share: float
+    recent_count: int
+    emerging: bool
+
+
+def emerging_themes(
+    themes: np.ndarray,
+    dates: Sequence[dt.date | None],
+    *,
+    recent_days: int = 14,
+    min_ratio: float = 2.0,
+    min_recent: int = 5,
+) -> dict[int, Emergence]:
+    """Flag themes whose share among the last ``recent_days`` of contributions is at least ``min_ratio``
+    times their earlier share, with at least ``min_recent`` recent contributions (not a blip)."""
+    dated = [(int(t), d) for t, d in zip(themes, dates, strict=True) if d is not None]
+    if not dated:
+        return {}
+    cutoff = max(d for _, d in dated) - dt.timedelta(days=recent_days)
+    recent = Counter(t for t, d in dated if d > cutoff)
+    earlier = Counter(t for t, d in dated if d <= cutoff)
+    n_recent, n_earlier = sum(recent.values()), sum(earlier.values())
+    result = {}
+    for theme in sorted({t for t, _ in dated} - {OTHER}):
+        recent_share = recent[theme] / n_recent if n_recent else 0.0
+        earlier_share = earlier[theme] / n_earlier if n_earlier else 0.0
+        rising = n_earlier > 0 and recent_share >= min_ratio * earlier_share and recent_share > earlier_share
+        result[theme] = Emergence(
+            recent_share, earlier_share, recent[theme], rising and recent[theme] >= min_recent
+        )
+    return result
+
+
+def new_clusters(
+    vectors: np.ndarray,
+    centres: np.ndarray,
+    is_new: np.ndarray,
+    reference_members: np.ndarray,
+    *,
+    min_size: int = 5,
+) -> list[np.ndarray]:
+    """Groups of new contributions far from every existing theme centre.
+
+    "Far" is data-driven: less similar to the closest centre than 95 % of the reference contributions
+    (``reference_members``: rows that defined the existing themes) are to theirs. Such far rows are
+    grouped by average-linkage on cosine, stopping where a group would be looser than a typical theme;
+    each group of at least ``min_size`` rows is returned (row indices).
+    """
+    is_new = np.asarray(is_new, dtype=bool)
+    if len(centres) == 0 or not is_new.any() or len(reference_members) == 0:
+        return []
+    closest = (vectors @ centres.T).max(axis=1)
+    far_limit = np.quantile(closest[reference_members], 0.05)
+    far = np.flatnonzero(is_new & (closest < far_limit))
+    if len(far) < min_size:
+        return []
+    # Pairwise similarity within a theme is about the square of the similarity to its centre.
+    cohesion = float(np.median(closest[reference_members])) ** 2
+    groups = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - cohesion
+    ).fit_predict(vectors[far])
+    return [far[groups == g] for g in np.unique(groups) if (groups == g).sum() >= min_size]
