@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from consultation.models import Answer, Consultation, Proposal, Question, Vote
-
 from accounts.models import Profile
+from consultation.models import Answer, Consultation, Proposal, Question, Vote
 
 from .models import Contribution, OpinionRun, PipelineRun, PublishedSynthesis, SynthesisVersion
 

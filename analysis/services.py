@@ -3,13 +3,13 @@
 ``actor=None`` means the system (the management command, a Celery task): trusted callers only.
 """
 
-from consultation.models import Consultation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record_event
+from consultation.models import Consultation
 
 from . import synthesis
 from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion

@@ -49,3 +49,59 @@ def ccc_proposals() -> list[dict[str, str]]:
 @pytest.fixture(scope="session")
 def ccc():
     return ccc_proposals()
+
+
+def make_consultation(slug: str = "don-donnees", **fields):
+    from consultation.models import Consultation
+
+    return Consultation.objects.create(slug=slug, title_fr=f"Consultation {slug}", phase="open", **fields)
+
+
+def add_proposals(consultation, texts, *, source="platform", strata=None, when=None):
+    """Visible proposals, as citizens (or an import) would have left them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consultation.models import Proposal
+
+    start = when or timezone.now() - dt.timedelta(days=30)
+    return Proposal.objects.bulk_create(
+        Proposal(
+            consultation=consultation,
+            text=text,
+            source=source,
+            external_id=f"{source}-{i}" if source != "platform" else "",
+            strata=(strata[i] if strata else {}),
+            created_at=start + dt.timedelta(hours=6 * i),
+            author_key=f"import:{i}",
+        )
+        for i, text in enumerate(texts)
+    )
+
+
+@pytest.fixture
+def ccc_sample(ccc):
+    """48 CCC proposals from three themes (food, housing, transport), interleaved: a small real corpus."""
+    wanted = ("SE_NOURRIR", "SE_LOGER", "SE_DEPLACER")
+    by_theme = {key: [row for row in ccc if row["theme_key"] == key][:16] for key in wanted}
+    return [row for trio in zip(*by_theme.values(), strict=True) for row in trio]
+
+
+@pytest.fixture
+def consultation(db):
+    return make_consultation()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Unit tests run tasks in-process (the embedded runtime); integration tests use a real worker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

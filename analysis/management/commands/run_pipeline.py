@@ -2,7 +2,6 @@
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from tqdm import tqdm
 
 from analysis import services, tasks
 from analysis.models import PipelineRun, RunChunk
+from config.celery import app as celery_app
 from consultation.models import Consultation
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(_("No consultation has the short name %(slug)s.") % {"slug": slug}) from None
         if k is not None and k < 1:
             raise CommandError(_("The number of themes must be at least 1."))
-        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        eager = celery_app.conf.task_always_eager  # embedded runtime: no worker, run here
         if resume is not None:
             run = PipelineRun.objects.filter(pk=resume, consultation=consultation).first()
             if run is None:
