@@ -27,6 +27,10 @@ class MapPoint:
     y: float
     text: str
 
+    @property
+    def label(self) -> str:
+        return f"{self.theme_label} : {self.text}"
+
 
 def theme_label(entry: dict) -> str:
     return entry["label"] or _("Other contributions")
@@ -51,7 +55,27 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
             for variable, cells in sorted(theme.get("breakdown", {}).items())
             if cells
         ]
+        weeks = sorted(theme.get("trend", {}).items())
+        peak = max((n for _w, n in weeks), default=0) or 1
+        theme["trend_rows"] = [(week, n, round(100 * n / peak)) for week, n in weeks]
     return themes
+
+
+def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
+    """The map's table alternative: how many points each theme has and where its centre lies."""
+    rows = []
+    for theme in themes:
+        mine = [p for p in points if p.theme_key == theme["key"]]
+        if mine:
+            rows.append(
+                {
+                    "label": theme["display_label"],
+                    "n": len(mine),
+                    "x": sum(p.x for p in mine) / len(mine),
+                    "y": sum(p.y for p in mine) / len(mine),
+                }
+            )
+    return rows
 
 
 def contributions_table(version: SynthesisVersion) -> list[dict]:

@@ -105,3 +105,28 @@ def _eager_celery(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def done_run(consultation, ccc_sample, django_capture_on_commit_callbacks):
+    """A finished analysis of 30 real proposals (three themes asked), with strata on the imported ones."""
+    from analysis import services
+
+    rows = ccc_sample[:30]
+    add_proposals(consultation, [row["proposal"] for row in rows[:18]])
+    strata = [{"age_band": "25-34" if i % 2 else "65+"} for i in range(12)]
+    add_proposals(consultation, [row["proposal"] for row in rows[18:]], source="import", strata=strata)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_run(consultation=consultation, k=3, chunk_size=10)
+    run.refresh_from_db()
+    assert run.status == "done", run.error_detail
+    return run
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    from tests.conftest import with_totp
+
+    with_totp(organiser)
+    client.force_login(organiser)
+    return client
