@@ -147,3 +147,42 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
         details={"run": version.run_id, "number": version.number},
     )
     return published
+
+
+def erase_user_data(user, keep_pseudonymous: bool) -> None:
+    """GDPR eraser, run after the consultation app's: the analysis keeps a scrubbed copy of each text,
+    so every copy whose source the consultation app deleted goes too, with its quotes in the syntheses."""
+    from consultation.models import Answer, Proposal
+
+    from .models import Contribution, Theme
+
+    orphans = Contribution.objects.exclude(
+        source_type=Contribution.Source.ANSWER, source_id__in=Answer.objects.values("pk")
+    ).exclude(
+        source_type__in=[Contribution.Source.PROPOSAL, Contribution.Source.IMPORTED],
+        source_id__in=Proposal.objects.values("pk"),
+    )
+    gone = dict(orphans.values_list("pk", "run_id"))
+    if not gone:
+        return
+    orphans.delete()
+    runs = set(gone.values())
+    for theme in Theme.objects.filter(run__in=runs):
+        theme.quotes = [q for q in theme.quotes if q["id"] not in gone]
+        theme.save(update_fields=["quotes"])
+    for version in SynthesisVersion.objects.filter(run__in=runs):
+        for entry in version.data["themes"]:
+            entry["quotes"] = [q for q in entry["quotes"] if q["id"] not in gone]
+        version.data["moves"] = {k: v for k, v in version.data.get("moves", {}).items() if int(k) not in gone}
+        version.save(update_fields=["data"])
+
+
+def export_user_data(user) -> list[dict]:
+    """GDPR exporter: the published theme of each of the person's proposals."""
+    from consultation.hooks import contribution_fate
+    from consultation.models import Proposal
+
+    return [
+        {"proposal": p.pk, "facts": contribution_fate(p)}
+        for p in Proposal.objects.filter(author=user).select_related("consultation")
+    ]
