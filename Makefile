@@ -20,6 +20,9 @@ install: $(VENV)/.installed
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) load_consultation data-donation --demo-contributions
+	$(MANAGE) run_pipeline data-donation --publish
+	$(MANAGE) compute_opinion_groups data-donation
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

@@ -1,4 +1,4 @@
-"""python manage.py run_pipeline <consultation-slug> [--k N] [--backend ...] [--model PATH] [--resume RUN]"""
+"""python manage.py run_pipeline <slug> [--k N] [--backend ...] [--model PATH] [--resume RUN] [--publish]"""
 
 import time
 
@@ -28,8 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--resume", type=int, default=None, metavar="RUN", help="resume an unfinished run"
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the computed themes as they are (demo, first draft)",
+        )
 
-    def handle(self, *args, slug, k, backend, model, seed, chunk_size, resume, **options):
+    def handle(self, *args, slug, k, backend, model, seed, chunk_size, resume, publish, **options):
         try:
             consultation = Consultation.objects.get(slug=slug)
         except Consultation.DoesNotExist:
@@ -75,6 +80,9 @@ class Command(BaseCommand):
         for theme in run.themes.filter(parent__isnull=True).order_by("-size"):
             label = theme.label or _("Other contributions")
             self.stdout.write(f"  [{theme.size:>5}] {label} — {', '.join(theme.keywords[:6])}")
+        if publish:
+            services.publish_version(actor=None, version=run.versions.order_by("-number").first())
+            self.stdout.write(_("Published as the consultation's synthesis."))
 
     def _drive(self, run: PipelineRun) -> None:
         """Embedded runtime: run the stages in this process, one chunk at a time, with a progress bar."""
