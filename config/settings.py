@@ -254,7 +254,26 @@ LOGGING = {
 PACTE_PRIVACY_NOTICE_VERSION = env("PACTE_PRIVACY_NOTICE_VERSION", "2026-11")
 # Where the read-only public data sets used by tests and benchmarks live.
 PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
-# Broad listening: the embedding model. "use-multilingual" (default, shipped in a package) or
+
+# --- Consultations
+# Rate limits per action and scope, "<count>/<seconds>" (see consultation/ratelimit.py). The per-IP limits
+# are higher than the per-user ones because many citizens may share one address (a library, a company).
+PACTE_RATE_LIMITS = {
+    "proposal": {
+        "user": env("PACTE_RATE_PROPOSAL_USER", "10/3600"),
+        "ip": env("PACTE_RATE_PROPOSAL_IP", "100/3600"),
+    },
+    "vote": {"user": env("PACTE_RATE_VOTE_USER", "120/60"), "ip": env("PACTE_RATE_VOTE_IP", "2000/60")},
+    "report": {
+        "user": env("PACTE_RATE_REPORT_USER", "30/3600"),
+        "ip": env("PACTE_RATE_REPORT_IP", "300/3600"),
+    },
+}
+# Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
+PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
+
+# --- Broad listening
+# The embedding model. "use-multilingual" (default, shipped in a package) or
 # "sentence-transformers" with PACTE_EMBEDDING_MODEL = a local model directory (never downloaded).
 PACTE_EMBEDDING_BACKEND = env("PACTE_EMBEDDING_BACKEND", "use-multilingual")
 PACTE_EMBEDDING_MODEL = env("PACTE_EMBEDDING_MODEL")

@@ -26,6 +26,8 @@ urlpatterns = [
     path("analyse/", include("analysis.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("consultation.api_urls")),  # after the schema: it ends with a JSON 404 catch-all
+    path("consultations/", include("consultation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,265 @@
+"""Load test of voting: concurrent citizens vote (and change their votes) through HTTP.
+
+Measures, in one run: votes acknowledged per second, 95th-percentile latency, and whether every
+acknowledged vote is stored exactly once with the last value acknowledged (lost, duplicated) and the
+proposal counters equal the vote rows.
+
+Setup: migrates the PostgreSQL database ``pacte_consultation_bench`` (created if missing; override with
+BENCH_DATABASE_URL), creates N citizens who accepted the charter, an open consultation with 200
+proposals and one session per citizen; starts gunicorn (config.wsgi, gthread workers sized for the
+machine's cores) on 127.0.0.1:8101; N client threads then POST to the vote view with
+``Accept: application/json`` over keep-alive connections until the time is up (or 200,000 requests).
+Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted
+in Redis, as in production.
+
+Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
+of a minimal Django request on this machine), and the ratio of votes/s to it.
+
+Run: ``.venv/bin/python benchmarks/load_votes.py --users 50 --seconds 30``. Prints one JSON line.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST, PORT = "127.0.0.1", 8101
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pacte_consultation_bench")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+MAX_REQUESTS = 200_000
+PROPOSALS = 200
+
+
+def _environment() -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=DB_URL,
+        REDIS_URL=REDIS,
+        DJANGO_DEBUG="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_CONN_MAX_AGE="600",
+        PACTE_RATE_VOTE_USER="1000000/60",
+        PACTE_RATE_VOTE_IP="1000000/60",
+    )
+    return env
+
+
+def _create_database() -> None:
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup(users: int) -> tuple[str, list[int], list[tuple[str, str]]]:
+    """Fresh consultation, citizens and sessions. Returns (slug, proposal ids, [(session, csrf)])."""
+    os.environ.update(_environment())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from consultation import services
+    from consultation.models import Consultation, Proposal
+
+    slug = f"bench-{secrets.token_hex(3)}"
+    consultation = services.create_consultation(actor=None, slug=slug, title_fr="Banc d'essai des votes")
+    services.transition(actor=None, consultation=consultation, to_phase=Consultation.Phase.OPEN)
+    Proposal.objects.bulk_create(
+        Proposal(consultation=consultation, text=f"Proposition de test numéro {i}", author_key="bench")
+        for i in range(PROPOSALS)
+    )
+    ids = list(consultation.proposals.values_list("id", flat=True))
+    clients = []
+    for i in range(users):
+        user = User.objects.create_user(email=f"bench-{slug}-{i}@bench.invalid", password=None)
+        services.accept_charter(user=user, consultation=consultation)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        clients.append((session.session_key, secrets.token_hex(16)))
+    return slug, ids, clients
+
+
+def _start_server(workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"{HOST}:{PORT}",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+         "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=_environment(), start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not answer on /healthz within 30 s")
+
+
+def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out):
+    """One citizen: sequential votes on one keep-alive connection; results go to out[seed]."""
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    headers = {
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    latencies, acked, last, errors = [], 0, {}, Counter()
+    while time.monotonic() < stop_at and budget.acquire(blocking=False):
+        proposal = rng.choice(ids)
+        value = rng.choice(("agree", "disagree", "pass"))
+        start = time.perf_counter()
+        try:
+            conn.request(
+                "POST", f"/consultations/{slug}/propositions/{proposal}/vote/", f"value={value}", headers
+            )
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            errors[type(exc).__name__] += 1
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+            continue
+        latencies.append((time.perf_counter() - start) * 1000)
+        if response.status == 200:
+            acked += 1
+            last[proposal] = value
+        else:
+            errors[response.status] += 1
+    conn.close()
+    out[seed] = (latencies, acked, last, errors)
+
+
+def _baseline(stop_at, seed, out):
+    """Same client pattern on GET /healthz (one database query, no session): the machine's ceiling
+    for a minimal Django request, measured in the same run for the ratio."""
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    done = 0
+    while time.monotonic() < stop_at:
+        try:
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            done += 1
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    conn.close()
+    out[seed] = done
+
+
+def _run_threads(target, argument_lists) -> float:
+    threads = [threading.Thread(target=target, args=args) for args in argument_lists]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    cores = os.cpu_count() or 2
+    parser.add_argument(
+        "--workers", type=int, default=cores * 2, help="gunicorn processes (default 2 x cores)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
+    args = parser.parse_args()
+    _create_database()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_environment(), check=True
+    )
+    slug, ids, clients = _setup(args.users)
+    server = _start_server(args.workers, args.threads)
+    try:
+        baseline: dict = {}
+        stop_at = time.monotonic() + min(5.0, args.seconds)
+        baseline_elapsed = _run_threads(_baseline, [(stop_at, i, baseline) for i in range(len(clients))])
+        healthz_per_s = sum(baseline.values()) / baseline_elapsed
+        budget = threading.BoundedSemaphore(MAX_REQUESTS)
+        results: dict = {}
+        stop_at = time.monotonic() + args.seconds
+        elapsed = _run_threads(
+            _citizen, [(slug, ids, s, c, stop_at, budget, i, results) for i, (s, c) in enumerate(clients)]
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    from django.db.models import Count, Sum
+
+    from consultation.models import Proposal, Vote
+
+    latencies = sorted(lat for r in results.values() for lat in r[0])
+    acknowledged = sum(r[1] for r in results.values())
+    errors = sum((r[3] for r in results.values()), Counter())
+    from accounts.models import User
+
+    expected = {}  # (participant key, proposal) -> last acknowledged value
+    user_ids = dict(User.objects.filter(email__startswith=f"bench-{slug}-").values_list("email", "id"))
+    for i, (_latencies, _acked, last, _errors) in results.items():
+        key = f"u{user_ids[f'bench-{slug}-{i}@bench.invalid']}"
+        for proposal, value in last.items():
+            expected[(key, proposal)] = {"agree": 1, "disagree": -1, "pass": 0}[value]
+    votes = Vote.objects.filter(proposal__consultation__slug=slug)
+    stored_rows = {(k, p): v for k, p, v in votes.values_list("participant_key", "proposal_id", "value")}
+    duplicated = votes.count() - votes.values("participant_key", "proposal_id").distinct().count()
+    lost = sum(1 for pair, value in expected.items() if stored_rows.get(pair) != value)
+    counters = Proposal.objects.filter(consultation__slug=slug).aggregate(
+        a=Sum("agree_count"), d=Sum("disagree_count"), p=Sum("pass_count")
+    )
+    by_value = dict(votes.values_list("value").annotate(n=Count("id")))
+    counters_exact = (counters["a"], counters["d"], counters["p"]) == (
+        by_value.get(1, 0),
+        by_value.get(-1, 0),
+        by_value.get(0, 0),
+    )
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else None
+    print(json.dumps({
+        "votes_per_s": round(acknowledged / elapsed, 1),
+        "healthz_per_s": round(healthz_per_s, 1),
+        "votes_vs_healthz": round(acknowledged / elapsed / healthz_per_s, 2) if healthz_per_s else None,
+        "p95_ms": round(p95, 1) if p95 is not None else None,
+        "p50_ms": round(latencies[len(latencies) // 2], 1) if latencies else None,
+        "acknowledged": acknowledged,
+        "stored": len(stored_rows),
+        "expected_rows": len(expected),
+        "lost": lost,
+        "duplicated": duplicated,
+        "counters_exact": counters_exact,
+        "errors": {str(k): v for k, v in errors.items()},
+        "users": args.users,
+        "seconds": round(elapsed, 1),
+        "server": f"gunicorn gthread {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores",
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

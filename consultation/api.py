@@ -1,0 +1,166 @@
+"""Read-only public API (Django REST framework), documented by drf-spectacular at /api/docs/.
+
+Same data as the open-data archive: participants appear only under their pseudonymous id. Errors are
+JSON: {"detail": "..."} with a 4xx status.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+
+from . import rules, selectors
+from .models import Choice, Consultation, Proposal, Question, Vote
+from .opendata import VOTE_NAMES, pseudonym
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    context = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = ["slug", "title", "title_fr", "title_en", "context", "phase", "starts_on", "ends_on",
+                  "moderation", "proposals_allowed", "max_proposal_length"]  # fmt: skip
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    answers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Choice
+        fields = ["id", "label_fr", "label_en", "answers"]
+
+    def get_answers(self, choice) -> int | None:
+        """Number of people who ticked it; null while the consultation is open (no live results)."""
+        if not self.context.get("results_public"):
+            return None
+        return choice.answers.count()
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "position", "kind", "text_fr", "text_en", "choices"]
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    agree = serializers.IntegerField(source="agree_count")
+    disagree = serializers.IntegerField(source="disagree_count")
+    pass_ = serializers.IntegerField(source="pass_count")
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "created_at", "source", "author", "text", "agree", "disagree", "pass_"]
+
+    def get_author(self, proposal) -> str:
+        return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["pass"] = data.pop("pass_")
+        return data
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    participant = serializers.SerializerMethodField()
+    vote = serializers.SerializerMethodField()
+    voted_at = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Vote
+        fields = ["participant", "proposal", "vote", "voted_at"]
+
+    def get_participant(self, vote) -> str:
+        return pseudonym(self.context["consultation"], vote.participant_key)
+
+    def get_vote(self, vote) -> str:
+        return VOTE_NAMES[vote.value]
+
+
+def _public_consultations():
+    return Consultation.objects.exclude(phase=Consultation.Phase.DRAFT)
+
+
+class ConsultationScoped:
+    def consultation(self) -> Consultation:
+        if not hasattr(self, "_consultation"):
+            slug = self.kwargs["slug"]
+            self._consultation = _public_consultations().filter(slug=slug).first()
+            if self._consultation is None:
+                raise NotFound(_("No public consultation has the short name “%(slug)s”.") % {"slug": slug})
+        return self._consultation
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "slug" in self.kwargs:
+            context["consultation"] = self.consultation()
+            context["results_public"] = rules.can_view_results(AnonymousUser(), self.consultation())
+        return context
+
+
+class ConsultationList(generics.ListAPIView):
+    serializer_class = ConsultationSerializer
+    queryset = _public_consultations().order_by("-created_at", "-id")
+
+
+class ConsultationDetail(generics.RetrieveAPIView):
+    serializer_class = ConsultationSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _public_consultations()
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        consultation = self.get_queryset().filter(slug=slug).first()
+        if consultation is None:
+            raise NotFound(_("No public consultation has the short name “%(slug)s”.") % {"slug": slug})
+        return consultation
+
+
+class QuestionList(ConsultationScoped, generics.ListAPIView):
+    serializer_class = QuestionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.consultation().questions.prefetch_related("choices")
+
+
+class ProposalList(ConsultationScoped, generics.ListAPIView):
+    serializer_class = ProposalSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("order", str, enum=["agreed", "divisive", "newest", "id"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        order = self.request.query_params.get("order", "id")
+        if order not in ("agreed", "divisive", "newest", "id"):
+            raise ValidationError({"order": _("Unknown order: use agreed, divisive, newest or id.")})
+        if order == "id":
+            return (
+                selectors.published_proposals(self.consultation())
+                .select_related("consultation")
+                .order_by("id")
+            )
+        return selectors.ordered_proposals(self.consultation(), order, seed=0).select_related("consultation")
+
+
+class VoteList(ConsultationScoped, generics.ListAPIView):
+    serializer_class = VoteSerializer
+
+    def get_queryset(self):
+        return Vote.objects.filter(
+            proposal__consultation=self.consultation(), proposal__status=Proposal.Status.VISIBLE
+        ).order_by("id")
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown addresses under /api/ answer in JSON too."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

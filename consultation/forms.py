@@ -1,0 +1,158 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from .models import MAX_PROPOSAL_LENGTH, Consultation, Question
+
+
+class CharterForm(DsfrBaseForm):
+    accept = forms.BooleanField(
+        label=_("I have read the charter and I commit to respecting it."),
+        required=True,
+        error_messages={"required": _("Please tick the box to accept the charter.")},
+    )
+
+
+class QuestionnaireForm(DsfrBaseForm):
+    """One field per question, all optional: a person may answer some questions and come back later."""
+
+    def __init__(self, *args, questions, answers=None, **kwargs):
+        self.questions = list(questions)
+        answers = answers or {}
+        super().__init__(*args, **kwargs)
+        for question in self.questions:
+            name = f"q{question.pk}"
+            choices = [(str(c.pk), c.label) for c in question.choices.all()]
+            previous = answers.get(question.pk)
+            if question.kind == Question.Kind.OPEN:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+                initial = previous.text if previous else ""
+            elif question.kind == Question.Kind.MULTIPLE:
+                field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
+                initial = [str(c.pk) for c in previous.choices.all()] if previous else []
+            else:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+                initial = next((str(c.pk) for c in previous.choices.all()), "") if previous else ""
+            field.required = False
+            field.label = question.text
+            field.help_text = question.help
+            field.initial = initial
+            self.fields[name] = field
+
+    def answers(self) -> dict[int, list[int] | str]:
+        result: dict[int, list[int] | str] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == Question.Kind.OPEN:
+                result[question.pk] = value or ""
+            elif isinstance(value, list):
+                result[question.pk] = [int(v) for v in value]
+            else:
+                result[question.pk] = [int(value)] if value else []
+        return result
+
+
+class ProposalForm(DsfrBaseForm):
+    text = forms.CharField(
+        label=_("Your proposal"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One idea, stated briefly. It will be shown under your pseudonym."),
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by form-filling robots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, max_length: int = MAX_PROPOSAL_LENGTH, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The length itself is checked by services.clean_proposal_text, with a message giving both counts.
+        self.fields["text"].widget.attrs["maxlength"] = str(max_length)
+        self.fields["text"].help_text = _(
+            "One idea, stated briefly (at most %(max)d characters). It will be shown under your pseudonym."
+        ) % {"max": max_length}
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ReportForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label=_("Why should this proposal be hidden?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: personal attack, personal or medical details about someone, spam."),
+    )
+
+
+class ModerationForm(DsfrBaseForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Publish")), ("hide", _("Hide"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Public reason (required to hide)"),
+        required=False,
+        max_length=300,
+        help_text=_("Shown in place of the proposal and to its author."),
+    )
+
+
+class ConsultationForm(DsfrBaseForm):
+    slug = forms.SlugField(
+        label=_("Short name in addresses"), max_length=80, help_text=_("Letters, digits and hyphens.")
+    )
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    context_fr = forms.CharField(label=_("Context (French)"), widget=forms.Textarea, required=False)
+    context_en = forms.CharField(label=_("Context (English)"), widget=forms.Textarea, required=False)
+    starts_on = forms.DateField(
+        label=_("Opening date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Closing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    moderation = forms.ChoiceField(
+        label=_("Moderation of proposals"), choices=Consultation.Moderation.choices, widget=forms.RadioSelect
+    )
+    proposals_allowed = forms.BooleanField(label=_("Citizens may submit proposals"), required=False)
+    max_proposal_length = forms.IntegerField(
+        label=_("Maximum length of a proposal (characters)"), min_value=20, max_value=MAX_PROPOSAL_LENGTH
+    )
+
+
+class QuestionForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices)
+    text_fr = forms.CharField(label=_("Question (French)"), max_length=500)
+    text_en = forms.CharField(label=_("Question (English)"), max_length=500, required=False)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Single and multiple choice only: one choice per line, French then English separated by “|”. "
+            "Scale questions get the five agreement levels."
+        ),
+    )
+
+    def parsed_choices(self) -> list[tuple[str, str]]:
+        pairs = []
+        for line in self.cleaned_data.get("choices", "").splitlines():
+            fr, _sep, en = line.partition("|")
+            if fr.strip():
+                pairs.append((fr.strip(), en.strip()))
+        return pairs
+
+
+class ImportForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8 preferred; comma, semicolon or tab separated.")
+    )
+    text_column = forms.CharField(label=_("Name of the column holding the text"), max_length=100)
+    date_column = forms.CharField(label=_("Name of the date column"), max_length=100, required=False)
+    strata_columns = forms.CharField(
+        label=_("Names of profile columns"),
+        max_length=500,
+        required=False,
+        help_text=_("Comma-separated, e.g. age,region."),
+    )

@@ -1,0 +1,312 @@
+"""Consultations: phases, charter, questionnaire, proposals, votes, reports, open-data exports.
+
+Invariants live in the database: one answer per person and question, one vote per participant and
+proposal, proposal length, counter non-negativity, allowed phase values.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+MAX_PROPOSAL_LENGTH = 1000  # the spec's ceiling; an organiser may choose a lower one per consultation
+
+
+def _localised(obj, field: str) -> str:
+    """The French or English text of `field`, following the active language, falling back to French."""
+    lang = (translation.get_language() or "fr")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") if lang in ("fr", "en") else ""
+    return value or getattr(obj, f"{field}_fr")
+
+
+class Consultation(models.Model):
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        SYNTHESIS_PUBLISHED = "synthesis_published", _("Synthesis published")
+
+    class Moderation(models.TextChoices):
+        PRE = "pre", _("Pre-moderation: proposals are published once a moderator approves them")
+        POST = "post", _("Post-moderation: proposals are published at once and may be hidden later")
+
+    # The only moves a consultation can make; services and rules read this one table.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Phase.DRAFT: (Phase.OPEN,),
+        Phase.OPEN: (Phase.CLOSED,),
+        Phase.CLOSED: (Phase.SYNTHESIS_PUBLISHED, Phase.OPEN),
+        Phase.SYNTHESIS_PUBLISHED: (),
+    }
+
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    context_fr = models.TextField(_("context (French)"), blank=True)
+    context_en = models.TextField(_("context (English)"), blank=True)
+    starts_on = models.DateField(_("opening date"), null=True, blank=True)
+    ends_on = models.DateField(_("closing date"), null=True, blank=True)
+    phase = models.CharField(_("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT)
+    moderation = models.CharField(
+        _("moderation of proposals"), max_length=4, choices=Moderation.choices, default=Moderation.POST
+    )
+    proposals_allowed = models.BooleanField(_("citizens may submit proposals"), default=True)
+    max_proposal_length = models.PositiveSmallIntegerField(
+        _("maximum length of a proposal (characters)"), default=MAX_PROPOSAL_LENGTH
+    )
+    charter_version = models.PositiveSmallIntegerField(_("charter version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phase__in=["draft", "open", "closed", "synthesis_published"]),
+                name="consultation_phase_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_proposal_length__gte=20, max_proposal_length__lte=MAX_PROPOSAL_LENGTH),
+                name="consultation_max_length_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def context(self) -> str:
+        return _localised(self, "context")
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == self.Phase.OPEN
+
+    @property
+    def charter_consent_version(self) -> str:
+        """The version recorded in accounts.ConsentRecord when a citizen accepts this charter."""
+        return f"{self.slug}:v{self.charter_version}"
+
+
+class PhaseChange(models.Model):
+    """History of phase transitions, shown on the organiser page (the audit log holds the same)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=24)
+    to_phase = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} -> {self.to_phase}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("5-point agreement scale")
+        OPEN = "open", _("Open (free text)")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    text_fr = models.CharField(_("question (French)"), max_length=500)
+    text_en = models.CharField(_("question (English)"), max_length=500, blank=True)
+    help_fr = models.CharField(_("help (French)"), max_length=500, blank=True)
+    help_en = models.CharField(_("help (English)"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return _localised(self, "text")
+
+    @property
+    def help(self) -> str:
+        return _localised(self, "help")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind != self.Kind.OPEN
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    label_fr = models.CharField(_("label (French)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _localised(self, "label")
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
+    choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "user"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk} to question {self.question_id}"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("Published")
+        PENDING = "pending", _("Awaiting moderation")
+        HIDDEN = "hidden", _("Hidden by moderation")
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", _("Submitted on Pacte")
+        IMPORT = "import", _("Imported from a file")
+        POLIS = "polis", _("Imported from Pol.is")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    # Pseudonymous author id: "u<user id>" on the platform, "polis:<author id>" or "import:<line>".
+    author_key = models.CharField(max_length=64, blank=True)
+    text = models.TextField(_("proposal"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.VISIBLE)
+    hide_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PLATFORM)
+    # Identifies an imported row so that re-running an import changes nothing (Pol.is comment id, ...).
+    external_id = models.CharField(max_length=64, blank=True)
+    strata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    agree_count = models.PositiveIntegerField(default=0)
+    disagree_count = models.PositiveIntegerField(default=0)
+    pass_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), MAX_PROPOSAL_LENGTH), name="proposal_max_length"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="proposal_import_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["consultation", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def vote_total(self) -> int:
+        return self.agree_count + self.disagree_count + self.pass_count
+
+
+class Vote(models.Model):
+    class Value(models.IntegerChoices):
+        AGREE = 1, _("Agree")
+        DISAGREE = -1, _("Disagree")
+        PASS = 0, _("Pass")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes"
+    )
+    # Pseudonymous participant: "u<user id>" for accounts, "polis:<voter id>" for imported voters.
+    participant_key = models.CharField(max_length=64)
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "participant_key"], name="one_vote_per_participant"),
+            models.CheckConstraint(condition=models.Q(value__in=[-1, 0, 1]), name="vote_value_valid"),
+        ]
+
+    # Which counter each vote value feeds: one place for the mapping.
+
+    def __str__(self) -> str:
+        return f"{self.participant_key}: {self.value} on {self.proposal_id}"
+
+
+COUNTER_FIELD = {
+    Vote.Value.AGREE: "agree_count",
+    Vote.Value.DISAGREE: "disagree_count",
+    Vote.Value.PASS: "pass_count",
+}
+
+
+class Report(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    reason = models.CharField(_("why should it be hidden?"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "reporter"], name="one_report_per_person")]
+
+    def __str__(self) -> str:
+        return f"report on {self.proposal_id}"
+
+
+class OpenDataExport(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="exports")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to="opendata/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.state})"

@@ -1,0 +1,127 @@
+"""The open-data archive of a consultation: CSV files and a README, under Licence Ouverte 2.0.
+
+Participants appear under a pseudonymous id: an HMAC of their participant key keyed by the site secret
+and the consultation, so ids cannot be reversed to accounts nor linked across consultations.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import zipfile
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Answer, Consultation, Proposal, Vote
+
+README = """# Open data: {title}
+
+Consultation `{slug}` on Pacte, phase "{phase}", exported on {date}.
+Licence: Licence Ouverte 2.0 (Etalab), https://www.etalab.gouv.fr/licence-ouverte-open-licence/
+Attribution: "Pacte — consultation {slug}".
+
+Participants are identified by a pseudonymous id (`participant`): a salted hash that is the same
+for one person across the files of this archive, and cannot be traced back to an account nor linked
+to another consultation. Dates are in UTC (ISO 8601).
+
+## questions.csv
+question_id, position, kind (single | multiple | scale | open), text_fr, text_en, choice_id, choice_fr,
+choice_en — one row per choice (open questions: one row, choice columns empty).
+
+## answers.csv
+participant, question_id, choice_id (closed questions: one row per choice ticked), text (open
+questions), answered_at.
+
+## proposals.csv
+proposal_id, created_at, source (platform | import | polis), author (pseudonymous id), status (visible |
+hidden), text (empty when hidden), hide_reason (public reason given by moderators), agree, disagree,
+pass (vote counts). Proposals awaiting moderation are not included.
+
+## votes.csv
+participant, proposal_id, vote (agree | disagree | pass), voted_at — each participant's current vote.
+"""
+
+VOTE_NAMES = {Vote.Value.AGREE: "agree", Vote.Value.DISAGREE: "disagree", Vote.Value.PASS: "pass"}
+
+
+def pseudonym(consultation: Consultation, participant_key: str) -> str:
+    key = f"{settings.SECRET_KEY}:open-data:{consultation.slug}".encode()
+    return hmac.new(key, participant_key.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _csv(header: list[str], rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def build_archive(
+    consultation: Consultation, progress: Callable[[int], None] = lambda percent: None
+) -> bytes:
+    def questions():
+        for q in consultation.questions.prefetch_related("choices"):
+            choices = list(q.choices.all()) or [None]
+            for c in choices:
+                yield [q.pk, q.position, q.kind, q.text_fr, q.text_en,
+                       c.pk if c else "", c.label_fr if c else "", c.label_en if c else ""]  # fmt: skip
+
+    def answers():
+        rows = (
+            Answer.objects.filter(question__consultation=consultation)
+            .prefetch_related("choices")
+            .order_by("id")
+        )
+        for a in rows.iterator(chunk_size=2000):
+            who, when = pseudonym(consultation, f"u{a.user_id}"), a.updated_at.isoformat()
+            if a.text:
+                yield [who, a.question_id, "", a.text, when]
+            for c in a.choices.all():
+                yield [who, a.question_id, c.pk, "", when]
+
+    def proposals():
+        rows = consultation.proposals.exclude(status=Proposal.Status.PENDING).order_by("id")
+        for p in rows.iterator(chunk_size=2000):
+            visible = p.status == Proposal.Status.VISIBLE
+            author = pseudonym(consultation, p.author_key) if p.author_key else ""
+            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, p.text if visible else "",
+                   p.hide_reason, p.agree_count, p.disagree_count, p.pass_count]  # fmt: skip
+
+    def votes():
+        rows = Vote.objects.filter(proposal__consultation=consultation).exclude(
+            proposal__status=Proposal.Status.PENDING
+        )
+        for v in (
+            rows.order_by("id")
+            .values_list("participant_key", "proposal_id", "value", "updated_at")
+            .iterator(chunk_size=5000)
+        ):
+            yield [pseudonym(consultation, v[0]), v[1], VOTE_NAMES[v[2]], v[3].isoformat()]
+
+    files = [
+        ("questions.csv", ["question_id", "position", "kind", "text_fr", "text_en", "choice_id", "choice_fr",
+                           "choice_en"], questions),
+        ("answers.csv", ["participant", "question_id", "choice_id", "text", "answered_at"], answers),
+        ("proposals.csv", ["proposal_id", "created_at", "source", "author", "status", "text", "hide_reason",
+                           "agree", "disagree", "pass"], proposals),
+        ("votes.csv", ["participant", "proposal_id", "vote", "voted_at"], votes),
+    ]  # fmt: skip
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, (name, header, rows) in enumerate(files):
+            archive.writestr(name, _csv(header, rows()))
+            progress(round(100 * (done + 1) / (len(files) + 1)))
+        archive.writestr(
+            "README.md",
+            README.format(
+                title=consultation.title_fr,
+                slug=consultation.slug,
+                phase=consultation.phase,
+                date=timezone.now().date().isoformat(),
+            ),
+        )
+    progress(100)
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""Permissions of the consultation layer: predicates over (role x phase x object), tested as a grid."""
+
+from accounts.roles import Role, has_role
+
+from .models import Consultation, Proposal
+
+Phase = Consultation.Phase
+
+
+def can_manage(user) -> bool:
+    """Create and edit consultations, their questions and settings; import contributions."""
+    return has_role(user, Role.ORGANISER)
+
+
+def can_view(user, consultation: Consultation) -> bool:
+    return consultation.phase != Phase.DRAFT or can_manage(user)
+
+
+def can_transition(user, consultation: Consultation, to_phase: str) -> bool:
+    return can_manage(user) and to_phase in Consultation.TRANSITIONS[consultation.phase]
+
+
+def can_contribute(user, consultation: Consultation) -> bool:
+    """Answer, vote, accept the charter: any signed-in person while the consultation is open."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and consultation.is_open
+
+
+def can_submit_proposal(user, consultation: Consultation) -> bool:
+    return can_contribute(user, consultation) and consultation.proposals_allowed
+
+
+def can_vote(user, proposal: Proposal) -> bool:
+    return can_contribute(user, proposal.consultation) and proposal.status == Proposal.Status.VISIBLE
+
+
+def can_report(user, proposal: Proposal) -> bool:
+    """Anyone signed in can report a published proposal, whatever the phase."""
+    return bool(getattr(user, "is_authenticated", False)) and proposal.status == Proposal.Status.VISIBLE
+
+
+def can_moderate(user) -> bool:
+    return has_role(user, Role.MODERATOR, Role.ORGANISER)
+
+
+def can_view_results(user, consultation: Consultation) -> bool:
+    """Results are public once the consultation is closed (no live results that would sway voters);
+    organisers and moderators follow them while it runs."""
+    if consultation.phase in (Phase.CLOSED, Phase.SYNTHESIS_PUBLISHED):
+        return True
+    return consultation.phase == Phase.OPEN and (can_manage(user) or can_moderate(user))
+
+
+def can_build_open_data(user, consultation: Consultation) -> bool:
+    return can_manage(user) and consultation.phase != Phase.DRAFT

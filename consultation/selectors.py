@@ -1,0 +1,137 @@
+"""Reads shared by pages, API, exports: proposal listings, results, small-cell suppression."""
+
+import random
+from collections import Counter, defaultdict
+
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Least, TruncDate
+
+from accounts.strata import STRATA_FIELDS
+
+from .models import Answer, Consultation, Proposal, Question, Vote
+
+MIN_GROUP_SIZE = 10  # no group of fewer people is ever shown (small-cell suppression)
+ORDERS = ("random", "agreed", "divisive", "newest")
+
+
+def published_proposals(consultation: Consultation):
+    return consultation.proposals.filter(status=Proposal.Status.VISIBLE)
+
+
+def ordered_proposals(consultation: Consultation, order: str, seed: int) -> list[int] | QuerySet:
+    """Visible proposals in the chosen order. "random" is a per-visitor shuffle with a stable seed, so
+    that the same visitor sees a stable list while no proposal wins by its position for everyone."""
+    proposals = published_proposals(consultation)
+    if order == "agreed":
+        return proposals.order_by("-agree_count", "disagree_count", "-id")
+    if order == "divisive":
+        # Divisive = many people on both sides: the smaller side is large, then the total is.
+        return proposals.annotate(minority=Least("agree_count", "disagree_count")).order_by(
+            "-minority", -(F("agree_count") + F("disagree_count")), "-id"
+        )
+    if order == "newest":
+        return proposals.order_by("-created_at", "-id")
+    ids = list(proposals.order_by("id").values_list("id", flat=True))
+    random.Random(seed).shuffle(ids)
+    return ids
+
+
+def participation_over_time(consultation: Consultation) -> list[dict]:
+    """Per day: distinct people who answered, proposed or voted (first contribution of the day)."""
+    people: dict = defaultdict(set)
+    answers = Answer.objects.filter(question__consultation=consultation).annotate(day=TruncDate("created_at"))
+    for day, user_id in answers.values_list("day", "user_id").distinct():
+        people[day].add(f"u{user_id}")
+    votes = Vote.objects.filter(proposal__consultation=consultation).annotate(day=TruncDate("created_at"))
+    for day, key in votes.values_list("day", "participant_key").distinct():
+        people[day].add(key)
+    proposals = consultation.proposals.annotate(day=TruncDate("created_at"))
+    for day, key in proposals.values_list("day", "author_key").distinct():
+        if key:
+            people[day].add(key)
+    peak = max((len(p) for p in people.values()), default=0) or 1
+    return [
+        {"day": day, "participants": len(keys), "percent": round(100 * len(keys) / peak)}
+        for day, keys in sorted(people.items())
+    ]
+
+
+def closed_question_results(consultation: Consultation) -> list[dict]:
+    results = []
+    questions = consultation.questions.exclude(kind=Question.Kind.OPEN).prefetch_related("choices")
+    for question in questions:
+        respondents = question.answers.count()
+        counts = dict(question.choices.annotate(n=Count("answers")).values_list("pk", "n"))
+        rows = [
+            {
+                "choice": choice,
+                "count": counts.get(choice.pk, 0),
+                "percent": round(100 * counts.get(choice.pk, 0) / respondents, 1) if respondents else 0,
+            }
+            for choice in question.choices.all()
+        ]
+        results.append({"question": question, "respondents": respondents, "rows": rows})
+    return results
+
+
+def strata_breakdown(question: Question, stratum: str) -> dict:
+    """Share of each choice within each group of `stratum` (age band, region...), among respondents
+    who gave that profile answer. Groups under MIN_GROUP_SIZE people are not shown, only counted."""
+    if stratum not in STRATA_FIELDS:
+        raise ValueError(f"unknown stratum {stratum!r}")
+    from accounts.models import Profile
+
+    field = Profile._meta.get_field(stratum)
+    labels = dict(field.choices or [])
+    answers = (
+        Answer.objects.filter(question=question)
+        .exclude(**{f"user__profile__{stratum}": ""})
+        .filter(**{f"user__profile__{stratum}__isnull": False})
+        .values_list(f"user__profile__{stratum}", "choices")
+    )
+    group_people: Counter = Counter(
+        Answer.objects.filter(question=question)
+        .exclude(**{f"user__profile__{stratum}": ""})
+        .filter(**{f"user__profile__{stratum}__isnull": False})
+        .values_list(f"user__profile__{stratum}", flat=True)
+    )
+    by_group: dict = defaultdict(Counter)
+    for group, choice_id in answers:
+        if choice_id is not None:
+            by_group[group][choice_id] += 1
+    choices = list(question.choices.all())
+    shown, suppressed_groups, suppressed_people = [], 0, 0
+    for group, n in sorted(group_people.items(), key=lambda item: str(labels.get(item[0], item[0]))):
+        if n < MIN_GROUP_SIZE:
+            suppressed_groups += 1
+            suppressed_people += n
+            continue
+        shown.append(
+            {
+                "group": labels.get(group, group),
+                "people": n,
+                "cells": [round(100 * by_group[group][c.pk] / n, 1) for c in choices],
+            }
+        )
+    return {
+        "stratum": stratum,
+        "label": field.verbose_name,
+        "choices": choices,
+        "groups": shown,
+        "suppressed_groups": suppressed_groups,
+        "suppressed_people": suppressed_people,
+    }
+
+
+def my_proposals(user):
+    return Proposal.objects.filter(author=user).select_related("consultation").order_by("-created_at", "-id")
+
+
+def vote_state(user, proposal_ids) -> dict[int, int]:
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(
+        Vote.objects.filter(participant_key=f"u{user.pk}", proposal_id__in=list(proposal_ids)).values_list(
+            "proposal_id", "value"
+        )
+    )

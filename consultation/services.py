@@ -1,0 +1,738 @@
+"""Every write that matters in a consultation. Keyword-only, one transaction each.
+
+Phase and permission checks go through rules.py. Organiser and moderator actions, charter acceptance
+and proposals are written to the audit log; answers and votes are not (they are many, and their own
+rows, with timestamps, are the record).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.models import ConsentRecord
+from accounts.services import record_consent
+
+from . import rules
+from .models import (
+    COUNTER_FIELD,
+    MAX_PROPOSAL_LENGTH,
+    Answer,
+    Choice,
+    Consultation,
+    PhaseChange,
+    Proposal,
+    Question,
+    Report,
+    Vote,
+)
+
+
+class ConsultationError(Exception):
+    """A refused action. `message` is translated and fit to show the person; `status` suits an API."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(ConsultationError):
+    status = 403
+
+
+class CharterRequired(ConsultationError):
+    status = 403
+
+    def __init__(self):
+        super().__init__(_("Please accept the consultation's charter before your first contribution."))
+
+
+class Conflict(ConsultationError):
+    status = 409
+
+
+SCALE_LABELS = [
+    ("Pas du tout d'accord", "Strongly disagree"),
+    ("Plutôt pas d'accord", "Disagree"),
+    ("Ni d'accord ni pas d'accord", "Neither agree nor disagree"),
+    ("Plutôt d'accord", "Agree"),
+    ("Tout à fait d'accord", "Strongly agree"),
+]
+
+VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
+
+
+def participant_key_for(user) -> str:
+    return f"u{user.pk}"
+
+
+# --- Organiser -------------------------------------------------------------------------------------
+
+CONSULTATION_FIELDS = (
+    "title_fr",
+    "title_en",
+    "context_fr",
+    "context_en",
+    "starts_on",
+    "ends_on",
+    "moderation",
+    "proposals_allowed",
+    "max_proposal_length",
+)
+
+
+def _check_settings(fields: dict) -> None:
+    length = fields.get("max_proposal_length")
+    if length is not None and not 20 <= length <= MAX_PROPOSAL_LENGTH:
+        raise ConsultationError(
+            _("The maximum length must be between 20 and %(max)d characters.") % {"max": MAX_PROPOSAL_LENGTH}
+        )
+    if fields.get("starts_on") and fields.get("ends_on") and fields["ends_on"] < fields["starts_on"]:
+        raise ConsultationError(_("The closing date must come after the opening date."))
+
+
+@transaction.atomic
+def create_consultation(*, actor, slug: str, **fields) -> Consultation:
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can create a consultation."))
+    unknown = set(fields) - set(CONSULTATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    _check_settings(fields)
+    if Consultation.objects.filter(slug=slug).exists():
+        raise Conflict(_("A consultation already uses the short name “%(slug)s”.") % {"slug": slug})
+    consultation = Consultation.objects.create(slug=slug, created_by=actor, **fields)
+    record_event(actor=actor, action="consultation.created", obj=consultation, details={"slug": slug})
+    return consultation
+
+
+@transaction.atomic
+def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can edit a consultation."))
+    _check_settings(fields)
+    changed = []
+    for name in CONSULTATION_FIELDS:
+        if name in fields and getattr(consultation, name) != fields[name]:
+            setattr(consultation, name, fields[name])
+            changed.append(name)
+    consultation.save()
+    record_event(actor=actor, action="consultation.updated", obj=consultation, details={"changed": changed})
+    return consultation
+
+
+@transaction.atomic
+def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultation:
+    """Move to `to_phase` if Consultation.TRANSITIONS allows it; the row is locked so that two organisers
+    clicking at once cannot both move it."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    allowed = to_phase in Consultation.TRANSITIONS[locked.phase]
+    if actor is not None and not rules.can_transition(actor, locked, to_phase):
+        allowed = False
+    if not allowed:
+        raise NotAllowed(
+            _("A consultation cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_phase_display(), "to": _phase_label(to_phase)}
+        )
+    if to_phase == Consultation.Phase.OPEN and not locked.questions.exists() and not locked.proposals_allowed:
+        raise ConsultationError(_("Add at least one question or allow proposals before opening."))
+    previous = locked.phase
+    locked.phase = to_phase
+    locked.save(update_fields=["phase"])
+    PhaseChange.objects.create(consultation=locked, from_phase=previous, to_phase=to_phase, actor=actor)
+    record_event(
+        actor=actor, action="consultation.phase", obj=locked, details={"from": previous, "to": to_phase}
+    )
+    consultation.phase = to_phase
+    return locked
+
+
+def _phase_label(phase: str) -> str:
+    try:
+        return Consultation.Phase(phase).label
+    except ValueError:
+        return phase
+
+
+@transaction.atomic
+def add_question(
+    *,
+    actor,
+    consultation: Consultation,
+    kind: str,
+    text_fr: str,
+    text_en: str = "",
+    help_fr: str = "",
+    help_en: str = "",
+    choices: Iterable[tuple[str, str]] = (),
+) -> Question:
+    """Add a question. Scale questions get the five standard agreement levels; single and multiple
+    choice questions need at least two `choices` as (French, English) labels."""
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can edit the questionnaire."))
+    if consultation.phase != Consultation.Phase.DRAFT:
+        # Adding a question to a running consultation would make earlier participants' answers incomplete.
+        raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
+    if not text_fr.strip():
+        raise ConsultationError(_("The question needs a French text."))
+    choices = [(fr.strip(), en.strip()) for fr, en in choices if fr.strip()]
+    if kind == Question.Kind.SCALE:
+        choices = SCALE_LABELS
+    elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
+        raise ConsultationError(_("A choice question needs at least two choices."))
+    elif kind == Question.Kind.OPEN:
+        choices = []
+    position = consultation.questions.count()
+    question = Question.objects.create(
+        consultation=consultation,
+        position=position,
+        kind=kind,
+        text_fr=text_fr.strip(),
+        text_en=text_en.strip(),
+        help_fr=help_fr,
+        help_en=help_en,
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, label_fr=fr, label_en=en) for i, (fr, en) in enumerate(choices)
+    )
+    record_event(actor=actor, action="question.added", obj=question, details={"kind": kind})
+    return question
+
+
+@transaction.atomic
+def delete_question(*, actor, question: Question) -> None:
+    if not rules.can_manage(actor) or question.consultation.phase != Consultation.Phase.DRAFT:
+        raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
+    record_event(actor=actor, action="question.deleted", obj=question, details={"text": question.text_fr})
+    question.delete()
+
+
+# --- Charter ---------------------------------------------------------------------------------------
+
+
+def has_accepted_charter(user, consultation: Consultation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    latest = (
+        ConsentRecord.objects.filter(
+            user=user, purpose=ConsentRecord.Purpose.CHARTER, version=consultation.charter_consent_version
+        )
+        .order_by("-created_at", "-id")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+@transaction.atomic
+def accept_charter(*, user, consultation: Consultation) -> None:
+    if not rules.can_contribute(user, consultation):
+        raise NotAllowed(_("This consultation is not open for contributions."))
+    if not has_accepted_charter(user, consultation):
+        record_consent(
+            user=user,
+            purpose=ConsentRecord.Purpose.CHARTER,
+            version=consultation.charter_consent_version,
+            granted=True,
+        )
+
+
+def _check_can_contribute(user, consultation: Consultation) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Please sign in to take part."))
+    if not rules.can_contribute(user, consultation):
+        raise NotAllowed(_("This consultation is not open: contributions are closed."))
+    if not has_accepted_charter(user, consultation):
+        raise CharterRequired()
+
+
+# --- Answers ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_answers(*, user, consultation: Consultation, answers: dict[int, list[int] | str]) -> int:
+    """Create or replace the person's answers: `answers` maps question id to choice ids (closed
+    questions) or text (open ones). Questions left out or left blank are left as they were.
+    Returns the number of answers saved."""
+    _check_can_contribute(user, consultation)
+    questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
+    saved = 0
+    for question_id, value in answers.items():
+        question = questions.get(int(question_id))
+        if question is None:
+            raise ConsultationError(_("This question does not belong to the consultation."))
+        if question.kind == Question.Kind.OPEN:
+            text = str(value or "").strip()
+            if not text:
+                continue
+            if len(text) > 5000:
+                raise ConsultationError(_("An answer cannot be longer than 5,000 characters."))
+            answer, _created = Answer.objects.update_or_create(
+                question=question, user=user, defaults={"text": text}
+            )
+            saved += 1
+            continue
+        ids = {int(v) for v in (value or [])}
+        if not ids:
+            continue
+        valid = {c.pk for c in question.choices.all()}
+        if not ids <= valid:
+            raise ConsultationError(_("This choice does not belong to the question."))
+        if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
+            raise ConsultationError(_("Only one choice is allowed for this question."))
+        answer, _created = Answer.objects.update_or_create(
+            question=question, user=user, defaults={"text": ""}
+        )
+        answer.choices.set(ids)
+        saved += 1
+    return saved
+
+
+# --- Proposals -------------------------------------------------------------------------------------
+
+
+def clean_proposal_text(text: str, consultation: Consultation) -> str:
+    """The text as it will be stored (surrounding spaces removed; HTML kept as text, escaped on display)."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ConsultationError(_("A proposal cannot be empty."))
+    if len(text) > consultation.max_proposal_length:
+        raise ConsultationError(
+            _("A proposal can have at most %(max)d characters (yours has %(n)d).")
+            % {"max": consultation.max_proposal_length, "n": len(text)}
+        )
+    return text
+
+
+@transaction.atomic
+def submit_proposal(*, user, consultation: Consultation, text: str) -> Proposal:
+    _check_can_contribute(user, consultation)
+    if not consultation.proposals_allowed:
+        raise NotAllowed(_("This consultation does not take proposals."))
+    text = clean_proposal_text(text, consultation)
+    if Proposal.objects.filter(consultation=consultation, author=user, text=text).exists():
+        raise Conflict(_("You have already submitted this proposal."))
+    pre = consultation.moderation == Consultation.Moderation.PRE
+    proposal = Proposal.objects.create(
+        consultation=consultation,
+        author=user,
+        author_key=participant_key_for(user),
+        text=text,
+        status=Proposal.Status.PENDING if pre else Proposal.Status.VISIBLE,
+    )
+    record_event(actor=user, action="proposal.submitted", obj=proposal, details={"status": proposal.status})
+    return proposal
+
+
+# --- Votes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    value: int
+    previous: int | None  # None for a first vote
+
+    @property
+    def changed(self) -> bool:
+        return self.previous is not None and self.previous != self.value
+
+
+def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
+    """Insert or change one vote and move the proposal's counters by the same amount, atomically.
+
+    The insert relies on the UNIQUE(proposal, participant_key) constraint (INSERT ... ON CONFLICT DO
+    NOTHING, one round trip); when the participant already voted, their row is locked before it changes.
+    Counters move with F() expressions: concurrent voters never overwrite each other's increment, and one
+    participant clicking twice counts once. Call inside a transaction."""
+    now = timezone.now()
+    table = Vote._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (proposal_id, participant_key, value, user_id, created_at, updated_at) "  # noqa: S608 (table name from the model)
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (proposal_id, participant_key) DO NOTHING RETURNING id",
+            [proposal_id, participant_key, value, getattr(user, "pk", None), now, now],
+        )
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        Proposal.objects.filter(pk=proposal_id).update(**{COUNTER_FIELD[value]: F(COUNTER_FIELD[value]) + 1})
+        return VoteOutcome(value, None)
+    pk, previous = (
+        Vote.objects.select_for_update()
+        .filter(proposal_id=proposal_id, participant_key=participant_key)
+        .values_list("pk", "value")
+        .get()
+    )
+    if previous != value:
+        Vote.objects.filter(pk=pk).update(value=value, updated_at=now)
+        old, new = COUNTER_FIELD[previous], COUNTER_FIELD[value]
+        Proposal.objects.filter(pk=proposal_id).update(**{old: F(old) - 1, new: F(new) + 1})
+    return VoteOutcome(value, previous)
+
+
+@transaction.atomic
+def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
+    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open."""
+    if isinstance(value, str):
+        if value not in VOTE_VALUES:
+            raise ConsultationError(_("A vote is “agree”, “disagree” or “pass”."))
+        value = VOTE_VALUES[value]
+    _check_can_contribute(user, proposal.consultation)
+    if proposal.status != Proposal.Status.VISIBLE:
+        raise NotAllowed(_("This proposal is not published: it cannot receive votes."))
+    return _store_vote(
+        proposal_id=proposal.pk, participant_key=participant_key_for(user), value=value, user=user
+    )
+
+
+def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consultation | None = None) -> None:
+    """Recompute the counters from the vote rows (after bulk imports or erasures)."""
+    proposals = Proposal.objects.all()
+    if consultation is not None:
+        proposals = proposals.filter(consultation=consultation)
+    if proposal_ids is not None:
+        proposals = proposals.filter(pk__in=list(proposal_ids))
+
+    def count(value: int):
+        rows = (
+            Vote.objects.filter(proposal=OuterRef("pk"), value=value)
+            .order_by()
+            .values("proposal")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    proposals.update(
+        agree_count=count(Vote.Value.AGREE),
+        disagree_count=count(Vote.Value.DISAGREE),
+        pass_count=count(Vote.Value.PASS),
+    )
+
+
+# --- Reports and moderation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
+    if not rules.can_report(user, proposal):
+        raise NotAllowed(_("Only published proposals can be reported, by people who are signed in."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConsultationError(_("Please say why this proposal should be hidden."))
+    if len(reason) > 300:
+        raise ConsultationError(_("The reason can have at most 300 characters."))
+    report, created = Report.objects.get_or_create(
+        proposal=proposal, reporter=user, defaults={"reason": reason}
+    )
+    if not created:
+        raise Conflict(_("You have already reported this proposal; moderators will look at it."))
+    record_event(actor=user, action="proposal.reported", obj=proposal, details={"report": report.pk})
+    return report
+
+
+def moderation_queue(consultation: Consultation | None = None):
+    """Proposals waiting for a decision: pending ones, and published ones with open reports."""
+    open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    queryset = Proposal.objects.annotate(open_reports=open_reports).filter(
+        Q(status=Proposal.Status.PENDING) | Q(status=Proposal.Status.VISIBLE, open_reports__gt=0)
+    )
+    if consultation is not None:
+        queryset = queryset.filter(consultation=consultation)
+    return queryset.select_related("consultation").order_by("created_at", "id")
+
+
+@transaction.atomic
+def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> Proposal:
+    """`decision` is "approve" (publish, dismiss reports) or "hide" (with a public reason)."""
+    if not rules.can_moderate(actor):
+        raise NotAllowed(_("Only moderators can moderate proposals."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    reason = (reason or "").strip()
+    if decision == "hide":
+        if not reason:
+            raise ConsultationError(_("Hiding a proposal needs a public reason."))
+        if len(reason) > 300:
+            raise ConsultationError(_("The reason can have at most 300 characters."))
+        proposal.status, proposal.hide_reason = Proposal.Status.HIDDEN, reason
+    elif decision == "approve":
+        proposal.status, proposal.hide_reason = Proposal.Status.VISIBLE, ""
+    else:
+        raise ConsultationError(_("Unknown moderation decision."))
+    proposal.moderated_at = timezone.now()
+    proposal.save(update_fields=["status", "hide_reason", "moderated_at"])
+    proposal.reports.filter(resolved_at__isnull=True).update(resolved_at=proposal.moderated_at)
+    record_event(
+        actor=actor, action=f"proposal.{decision}", obj=proposal, details={"reason": proposal.hide_reason}
+    )
+    return proposal
+
+
+# --- GDPR ------------------------------------------------------------------------------------------
+
+
+def export_user_data(user) -> dict:
+    return {
+        "proposals": [
+            {
+                "consultation": p.consultation.slug,
+                "text": p.text,
+                "status": p.status,
+                "hide_reason": p.hide_reason,
+                "at": p.created_at.isoformat(),
+            }
+            for p in Proposal.objects.filter(author=user).select_related("consultation")
+        ],
+        "votes": [
+            {
+                "proposal": v.proposal_id,
+                "value": Vote.Value(v.value).name.lower(),
+                "at": v.updated_at.isoformat(),
+            }
+            for v in Vote.objects.filter(user=user)
+        ],
+        "answers": [
+            {"question": a.question.text_fr, "choices": [c.label_fr for c in a.choices.all()], "text": a.text}
+            for a in Answer.objects.filter(user=user).select_related("question").prefetch_related("choices")
+        ],
+        "reports": [
+            {"proposal": r.proposal_id, "reason": r.reason} for r in Report.objects.filter(reporter=user)
+        ],
+    }
+
+
+def erase_user_data(user, keep_pseudonymous: bool) -> None:
+    """Reports are private: always deleted. Proposals, votes and answers are public contributions:
+    kept under the pseudonym, or deleted (and the counters they fed recomputed)."""
+    Report.objects.filter(reporter=user).delete()
+    if keep_pseudonymous:
+        return
+    touched = set(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
+    Vote.objects.filter(user=user).delete()
+    Proposal.objects.filter(author=user).delete()
+    Answer.objects.filter(user=user).delete()
+    recount(touched)
+
+
+# --- Imports ---------------------------------------------------------------------------------------
+
+
+def describe_row_error(error) -> str:
+    """A translated sentence for one csv_import.RowError."""
+    from . import csv_import as ci
+
+    reasons = {
+        ci.EMPTY: _("the text is empty"),
+        ci.TOO_LONG: _("the text is too long (%(detail)s characters)"),
+        ci.BAD_DATE: _("the date “%(detail)s” cannot be read (expected YYYY-MM-DD or DD/MM/YYYY)"),
+        ci.BROKEN_QUOTING: _("a quotation mark is not closed"),
+        ci.CELL_COUNT: _("wrong number of cells (%(detail)s expected)"),
+        ci.DUPLICATE: _("same text and date as line %(detail)s"),
+    }
+    reason = reasons.get(error.code, error.code) % {"detail": error.detail}
+    return _("Line %(line)d: %(reason)s.") % {"line": error.line, "reason": reason}
+
+
+def describe_file_error(error) -> str:
+    """A translated sentence for a csv_import.CsvImportError."""
+    from . import csv_import as ci
+
+    if error.code == ci.MISSING_COLUMNS:
+        return _("The file has no column named %(missing)s. Its columns are: %(found)s.") % {
+            "missing": ", ".join(f"“{c}”" for c in error.params["missing"]),
+            "found": ", ".join(error.params["found"]) or "—",
+        }
+    if error.code == ci.ENCODING:
+        return _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")
+    return _("The file is empty or its first line (the column names) cannot be read.")
+
+
+@dataclass
+class ImportReport:
+    created: int
+    skipped_existing: int
+    errors: list[str]
+    warnings: list[str]
+
+
+@transaction.atomic
+def import_contributions(
+    *,
+    actor,
+    consultation: Consultation,
+    data: bytes,
+    text_column: str,
+    date_column: str | None = None,
+    strata_columns: tuple[str, ...] = (),
+) -> ImportReport:
+    """Import a CSV of contributions as published proposals. Raises csv_import.CsvImportError when the
+    whole file is unusable; bad rows are reported and every other row is kept. Re-importing the same
+    file creates nothing new."""
+    from . import csv_import
+
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+    parsed = csv_import.read_contributions(
+        data,
+        text_column=text_column,
+        date_column=date_column,
+        strata_columns=tuple(strata_columns),
+        max_length=MAX_PROPOSAL_LENGTH,
+    )
+    existing = set(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.IMPORT).values_list(
+            "external_id", flat=True
+        )
+    )
+    now = timezone.now()
+    new = [
+        Proposal(
+            consultation=consultation,
+            author_key=f"import:{row.external_id[:12]}",
+            text=row.text,
+            source=Proposal.Source.IMPORT,
+            external_id=row.external_id,
+            strata=row.strata,
+            created_at=row.when or now,
+            status=Proposal.Status.VISIBLE,
+        )
+        for row in parsed.rows
+        if row.external_id not in existing
+    ]
+    Proposal.objects.bulk_create(new, batch_size=1000)
+    warnings = []
+    if "cp1252_fallback" in parsed.warnings:
+        warnings.append(
+            _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right.")
+        )
+    report = ImportReport(
+        created=len(new),
+        skipped_existing=len(parsed.rows) - len(new),
+        errors=[describe_row_error(e) for e in parsed.errors],
+        warnings=warnings,
+    )
+    record_event(
+        actor=actor,
+        action="consultation.imported_csv",
+        obj=consultation,
+        details={
+            "created": report.created,
+            "skipped": report.skipped_existing,
+            "bad_rows": len(parsed.errors),
+        },
+    )
+    return report
+
+
+@dataclass
+class PolisImportReport:
+    consultation: Consultation
+    created_consultation: bool
+    proposals_created: int
+    votes_stored: int
+
+
+@transaction.atomic
+def import_polis(*, actor, export, slug: str) -> PolisImportReport:
+    """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
+    comments become proposals (moderated-out ones hidden), voters pseudonymous participants
+    "polis:<voter-id>", each voter's last vote per comment a vote. Idempotent."""
+    from datetime import UTC, datetime
+
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+
+    def stamp(ms):
+        return datetime.fromtimestamp(ms / 1000, tz=UTC) if ms is not None else timezone.now()
+
+    consultation = Consultation.objects.filter(slug=slug).first()
+    created = consultation is None
+    if created:
+        title = (export.topic or export.folder.name)[:200]
+        consultation = Consultation.objects.create(
+            slug=slug,
+            title_fr=title,
+            title_en=title,
+            context_fr=export.description,
+            context_en=export.description,
+            phase=Consultation.Phase.CLOSED,
+            created_by=actor,
+        )
+        record_event(actor=actor, action="consultation.created", obj=consultation, details={"from": "polis"})
+    known = dict(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
+            "external_id", "pk"
+        )
+    )
+    new = []
+    for comment in export.comments:
+        if str(comment.comment_id) in known:
+            continue
+        hidden = comment.is_moderated_out
+        new.append(
+            Proposal(
+                consultation=consultation,
+                source=Proposal.Source.POLIS,
+                external_id=str(comment.comment_id),
+                author_key=f"polis:{comment.author_id}" if comment.author_id is not None else "polis:",
+                text=comment.body.strip()[:MAX_PROPOSAL_LENGTH] or "—",
+                created_at=stamp(comment.timestamp_ms),
+                status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
+                hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",
+            )
+        )
+    Proposal.objects.bulk_create(new, batch_size=1000)
+    ids = dict(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
+            "external_id", "pk"
+        )
+    )
+    votes = [
+        Vote(
+            proposal_id=ids[str(v.comment_id)],
+            participant_key=f"polis:{v.voter_id}",
+            value=v.value,
+            created_at=stamp(v.timestamp_ms),
+            updated_at=stamp(v.timestamp_ms),
+        )
+        for v in export.votes
+    ]
+    Vote.objects.bulk_create(
+        votes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["proposal", "participant_key"],
+        update_fields=["value", "updated_at"],
+    )
+    recount(consultation=consultation)
+    record_event(
+        actor=actor,
+        action="consultation.imported_polis",
+        obj=consultation,
+        details={"proposals": len(new), "votes": len(votes), "source": export.votes_source},
+    )
+    return PolisImportReport(consultation, created, len(new), len(votes))
+
+
+# --- Open data -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_open_data_export(*, actor, consultation: Consultation):
+    """Record an export request and hand it to a Celery worker once the request is committed."""
+    from .models import OpenDataExport
+    from .tasks import build_open_data
+
+    if actor is not None and not rules.can_build_open_data(actor, consultation):
+        raise NotAllowed(_("Only organisers can publish the open data of a consultation."))
+    export = OpenDataExport.objects.create(consultation=consultation)
+    record_event(actor=actor, action="consultation.open_data_requested", obj=export)
+    transaction.on_commit(lambda: build_open_data.delay(export.pk))
+    return export

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consultation"
+
+urlpatterns = [
+    path("", views.consultation_list, name="list"),
+    path("mes-contributions/", views.my_contributions, name="mine"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<int:pk>/", views.moderate, name="moderate"),
+    path("nouvelle/", views.manage, name="create"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/charte/", views.accept_charter, name="accept_charter"),
+    path("<slug:slug>/reponses/", views.answer, name="answer"),
+    path("<slug:slug>/propositions/", views.proposals, name="proposals"),
+    path("<slug:slug>/proposer/", views.propose, name="propose"),
+    path("<slug:slug>/propositions/<int:pk>/vote/", views.vote, name="vote"),
+    path("<slug:slug>/propositions/<int:pk>/signaler/", views.report, name="report"),
+    path("<slug:slug>/resultats/", views.results, name="results"),
+    path("<slug:slug>/donnees/", views.open_data, name="open_data"),
+    path("<slug:slug>/donnees/<int:pk>.zip", views.open_data_download, name="open_data_download"),
+    path("<slug:slug>/gerer/", views.manage, name="manage"),
+    path("<slug:slug>/gerer/phase/", views.change_phase, name="change_phase"),
+    path("<slug:slug>/gerer/questions/", views.questions, name="questions"),
+    path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
+    path("<slug:slug>/gerer/importer/", views.import_file, name="import"),
+]

@@ -1,0 +1,561 @@
+"""Citizen, moderator and organiser pages. Thin: forms in, services called, refusals shown as messages."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.strata import STRATA_FIELDS
+
+from . import rules, selectors, services
+from .charter import DEFAULT_PRINCIPLES
+from .csv_import import CsvImportError
+from .forms import (
+    CharterForm,
+    ConsultationForm,
+    ImportForm,
+    ModerationForm,
+    ProposalForm,
+    QuestionForm,
+    QuestionnaireForm,
+    ReportForm,
+)
+from .hooks import contribution_fate
+from .models import Consultation, OpenDataExport, Proposal, Vote
+from .ratelimit import is_rate_limited
+from .similarity import most_similar
+
+PAGE_SIZE = 20
+
+
+def _consultation(request, slug) -> Consultation:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if not rules.can_view(request.user, consultation):
+        raise Http404
+    return consultation
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- Citizens --------------------------------------------------------------------------------------
+
+
+def consultation_list(request):
+    consultations = Consultation.objects.all()
+    if not rules.can_manage(request.user):
+        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
+    return render(
+        request,
+        "consultation/list.html",
+        {"consultations": consultations, "can_manage": rules.can_manage(request.user)},
+    )
+
+
+def detail(request, slug):
+    consultation = _consultation(request, slug)
+    accepted = services.has_accepted_charter(request.user, consultation)
+    questionnaire = None
+    if consultation.is_open and accepted:
+        questions = consultation.questions.prefetch_related("choices")
+        answers = {a.question_id: a for a in request.user.answers.filter(question__consultation=consultation)}
+        questionnaire = QuestionnaireForm(questions=questions, answers=answers)
+    return render(
+        request,
+        "consultation/detail.html",
+        {
+            "consultation": consultation,
+            "principles": DEFAULT_PRINCIPLES,
+            "accepted": accepted,
+            "charter_form": CharterForm(),
+            "questionnaire": questionnaire,
+            "can_contribute": rules.can_contribute(request.user, consultation),
+            "can_view_results": rules.can_view_results(request.user, consultation),
+            "can_manage": rules.can_manage(request.user),
+            "proposal_count": selectors.published_proposals(consultation).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def accept_charter(request, slug):
+    consultation = _consultation(request, slug)
+    form = CharterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please tick the box to accept the charter."))
+        return redirect(_next_url(request, consultation_url(consultation)))
+    try:
+        services.accept_charter(user=request.user, consultation=consultation)
+    except services.ConsultationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: you can now take part."))
+    return redirect(_next_url(request, consultation_url(consultation)))
+
+
+def consultation_url(consultation) -> str:
+    return reverse("consultation:detail", args=[consultation.slug])
+
+
+@login_required
+@require_POST
+def answer(request, slug):
+    consultation = _consultation(request, slug)
+    form = QuestionnaireForm(request.POST, questions=consultation.questions.prefetch_related("choices"))
+    if form.is_valid():
+        try:
+            saved = services.save_answers(
+                user=request.user, consultation=consultation, answers=form.answers()
+            )
+        except services.ConsultationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(n)d answer(s) saved. You can change them until the consultation closes.") % {"n": saved},
+            )
+            return redirect(consultation_url(consultation))
+    else:
+        messages.error(request, _("Some answers could not be saved: please check the questionnaire."))
+    return redirect(consultation_url(consultation))
+
+
+def proposals(request, slug):
+    consultation = _consultation(request, slug)
+    order = request.GET.get("order", "random")
+    if order not in selectors.ORDERS:
+        order = "random"
+    seed = request.session.get("proposal_seed")
+    if seed is None:
+        seed = request.session["proposal_seed"] = secrets.randbelow(2**31)
+    ordered = selectors.ordered_proposals(consultation, order, seed)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    if order == "random":  # a page of ids: fetch them and keep the shuffled order
+        by_id = Proposal.objects.in_bulk(items)
+        items = [by_id[i] for i in items if i in by_id]
+    return render(
+        request,
+        "consultation/proposals.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "items": items,
+            "order": order,
+            "orders": [
+                ("random", _("Random order")),
+                ("agreed", _("Most agreed")),
+                ("divisive", _("Most divisive")),
+                ("newest", _("Newest")),
+            ],
+            "my_votes": selectors.vote_state(request.user, [p.pk for p in items]),
+            "can_vote": rules.can_contribute(request.user, consultation),
+            "accepted": services.has_accepted_charter(request.user, consultation),
+            "can_propose": rules.can_submit_proposal(request.user, consultation),
+        },
+    )
+
+
+@login_required
+def propose(request, slug):
+    """Two steps: the draft is checked and the most similar published proposals are shown (so people
+    vote instead of duplicating); only the confirmation saves it."""
+    consultation = _consultation(request, slug)
+    if not rules.can_submit_proposal(request.user, consultation):
+        messages.error(request, _("This consultation does not take proposals at the moment."))
+        return redirect(consultation_url(consultation))
+    if not services.has_accepted_charter(request.user, consultation):
+        messages.warning(
+            request, _("Please accept the consultation's charter before your first contribution.")
+        )
+        return redirect(consultation_url(consultation) + "#charter")
+    form = ProposalForm(request.POST or None, max_length=consultation.max_proposal_length)
+    similar = None
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot:
+            # Say nothing useful to a robot; a person never sees the hidden field.
+            form.add_error(None, _("Your proposal could not be saved. Please try again."))
+        else:
+            try:
+                text = services.clean_proposal_text(form.cleaned_data["text"], consultation)
+            except services.ConsultationError as exc:
+                form.add_error("text", exc.message)
+            else:
+                if request.POST.get("step") == "confirm":
+                    return _save_proposal(request, consultation, form, text)
+                candidates = list(selectors.published_proposals(consultation).order_by("id"))
+                similar = [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
+    return render(
+        request,
+        "consultation/propose.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "similar": similar,
+            "my_votes": selectors.vote_state(request.user, [p.pk for p in similar or []]),
+        },
+    )
+
+
+def _save_proposal(request, consultation, form, text):
+    if is_rate_limited(request, "proposal"):
+        form.add_error(None, _("You have submitted many proposals in a short time. Please wait a little."))
+        return render(
+            request, "consultation/propose.html", {"consultation": consultation, "form": form}, status=429
+        )
+    try:
+        proposal = services.submit_proposal(user=request.user, consultation=consultation, text=text)
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "consultation/propose.html", {"consultation": consultation, "form": form})
+    if proposal.status == Proposal.Status.PENDING:
+        messages.success(
+            request, _("Thank you! Your proposal will be published once a moderator has read it.")
+        )
+    else:
+        messages.success(request, _("Thank you! Your proposal is published."))
+    return redirect(reverse("consultation:mine"))
+
+
+@require_POST
+def vote(request, slug, pk):
+    """Vote agree / disagree / pass. A small POST form without JavaScript, or JSON for scripts
+    (Accept: application/json), with JSON error bodies."""
+    as_json = _wants_json(request)
+
+    def refuse(message, status):
+        if as_json:
+            return JsonResponse({"error": message}, status=status)
+        messages.error(request, message)
+        return redirect(_next_url(request, reverse("consultation:proposals", args=[slug])))
+
+    if not request.user.is_authenticated:
+        if as_json:
+            return refuse(_("Please sign in to vote."), 401)
+        return redirect(f"{reverse('account_login')}?next={reverse('consultation:proposals', args=[slug])}")
+    proposal = Proposal.objects.select_related("consultation").filter(pk=pk, consultation__slug=slug).first()
+    if proposal is None:
+        return refuse(_("This proposal does not exist."), 404)
+    if is_rate_limited(request, "vote"):
+        return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
+    try:
+        outcome = services.cast_vote(
+            user=request.user, proposal=proposal, value=request.POST.get("value", "")
+        )
+    except services.ConsultationError as exc:
+        return refuse(exc.message, exc.status)
+    if as_json:
+        return JsonResponse(
+            {
+                "proposal": proposal.pk,
+                "vote": Vote.Value(outcome.value).name.lower(),
+                "changed": outcome.changed,
+            }
+        )
+    return redirect(
+        _next_url(request, reverse("consultation:proposals", args=[slug])) + f"#proposal-{proposal.pk}"
+    )
+
+
+@login_required
+def report(request, slug, pk):
+    consultation = _consultation(request, slug)
+    proposal = get_object_or_404(Proposal, pk=pk, consultation=consultation, status=Proposal.Status.VISIBLE)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if is_rate_limited(request, "report"):
+            form.add_error(None, _("You have sent many reports in a short time. Please wait a little."))
+        else:
+            try:
+                services.report_proposal(
+                    user=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+                )
+            except services.ConsultationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Thank you: moderators will read your report."))
+                return redirect(reverse("consultation:proposals", args=[slug]))
+    return render(
+        request,
+        "consultation/report.html",
+        {"consultation": consultation, "proposal": proposal, "form": form},
+    )
+
+
+@login_required
+def my_contributions(request):
+    proposals = list(selectors.my_proposals(request.user))
+    for proposal in proposals:
+        proposal.fate = contribution_fate(proposal)
+    answers = (
+        request.user.answers.select_related("question__consultation")
+        .prefetch_related("choices")
+        .order_by("question__consultation_id", "question__position")
+    )
+    return render(request, "consultation/mine.html", {"proposals": proposals, "answers": answers})
+
+
+# --- Moderators ------------------------------------------------------------------------------------
+
+
+@login_required
+def moderation(request):
+    if not rules.can_moderate(request.user):
+        raise PermissionDenied
+    queue = list(services.moderation_queue().prefetch_related("reports"))
+    for proposal in queue:  # one form per proposal, prefixed so that field ids stay unique on the page
+        proposal.form = ModerationForm(prefix=f"p{proposal.pk}")
+    return render(request, "consultation/moderation.html", {"queue": queue})
+
+
+@login_required
+@require_POST
+def moderate(request, pk):
+    if not rules.can_moderate(request.user):
+        raise PermissionDenied
+    proposal = get_object_or_404(Proposal, pk=pk)
+    form = ModerationForm(request.POST, prefix=f"p{pk}")
+    if form.is_valid():
+        try:
+            services.moderate(
+                actor=request.user,
+                proposal=proposal,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConsultationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decision recorded."))
+    else:
+        messages.error(request, _("Please choose a decision."))
+    return redirect("consultation:moderation")
+
+
+# --- Results and open data -------------------------------------------------------------------------
+
+
+def results(request, slug):
+    consultation = _consultation(request, slug)
+    if not rules.can_view_results(request.user, consultation):
+        messages.info(request, _("Results are published when the consultation closes."))
+        return redirect(consultation_url(consultation))
+    closed = selectors.closed_question_results(consultation)
+    stratum = request.GET.get("stratum", "age_band")
+    if stratum not in STRATA_FIELDS:
+        stratum = "age_band"
+    for block in closed:
+        block["breakdown"] = selectors.strata_breakdown(block["question"], stratum)
+    from accounts.models import Profile
+
+    return render(
+        request,
+        "consultation/results.html",
+        {
+            "consultation": consultation,
+            "participation": selectors.participation_over_time(consultation),
+            "closed": closed,
+            "stratum": stratum,
+            "strata": [(name, Profile._meta.get_field(name).verbose_name) for name in STRATA_FIELDS],
+            "min_group": selectors.MIN_GROUP_SIZE,
+        },
+    )
+
+
+def open_data(request, slug):
+    consultation = _consultation(request, slug)
+    can_build = rules.can_build_open_data(request.user, consultation)
+    if request.method == "POST":
+        if not can_build:
+            raise PermissionDenied
+        services.request_open_data_export(actor=request.user, consultation=consultation)
+        messages.success(request, _("The archive is being built; this page shows its progress."))
+        return redirect("consultation:open_data", slug=slug)
+    exports = consultation.exports.all()[:5]
+    latest = consultation.exports.filter(state=OpenDataExport.State.DONE).first()
+    return render(
+        request,
+        "consultation/open_data.html",
+        {"consultation": consultation, "exports": exports, "latest": latest, "can_build": can_build},
+    )
+
+
+def open_data_download(request, slug, pk):
+    consultation = _consultation(request, slug)
+    export = get_object_or_404(
+        OpenDataExport, pk=pk, consultation=consultation, state=OpenDataExport.State.DONE
+    )
+    try:
+        handle = export.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=f"pacte-{consultation.slug}-open-data.zip")
+
+
+# --- Organisers ------------------------------------------------------------------------------------
+
+
+def _require_manager(request):
+    if not rules.can_manage(request.user):
+        raise PermissionDenied
+
+
+_SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
+
+
+@login_required
+def manage(request, slug=None):
+    """Create (no slug) or edit a consultation and its settings; phase and history on the same page."""
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug) if slug else None
+    initial = (
+        {"slug": consultation.slug, **{f: getattr(consultation, f) for f in _SETTINGS_FIELDS}}
+        if consultation
+        else {"moderation": "post", "proposals_allowed": True, "max_proposal_length": 1000}
+    )
+    form = ConsultationForm(request.POST or None, initial=initial)
+    if consultation:
+        form.fields["slug"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in _SETTINGS_FIELDS}
+        try:
+            if consultation:
+                services.update_consultation(actor=request.user, consultation=consultation, **fields)
+            else:
+                consultation = services.create_consultation(
+                    actor=request.user, slug=form.cleaned_data["slug"], **fields
+                )
+        except services.ConsultationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Consultation saved."))
+            return redirect("consultation:manage", slug=consultation.slug)
+    transitions = []
+    if consultation:
+        transitions = [(p, Consultation.Phase(p).label) for p in Consultation.TRANSITIONS[consultation.phase]]
+    return render(
+        request,
+        "consultation/manage.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "transitions": transitions,
+            "history": consultation.phase_changes.select_related("actor") if consultation else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_phase(request, slug):
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    try:
+        services.transition(
+            actor=request.user, consultation=consultation, to_phase=request.POST.get("phase", "")
+        )
+    except services.ConsultationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The consultation is now “%(phase)s”.") % {"phase": consultation.get_phase_display()}
+        )
+    return redirect("consultation:manage", slug=slug)
+
+
+@login_required
+def questions(request, slug):
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_question(
+                actor=request.user,
+                consultation=consultation,
+                kind=form.cleaned_data["kind"],
+                text_fr=form.cleaned_data["text_fr"],
+                text_en=form.cleaned_data["text_en"],
+                choices=form.parsed_choices(),
+            )
+        except services.ConsultationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect("consultation:questions", slug=slug)
+    return render(
+        request,
+        "consultation/questions.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "questions": consultation.questions.prefetch_related("choices"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def delete_question(request, slug, pk):
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    question = get_object_or_404(consultation.questions, pk=pk)
+    try:
+        services.delete_question(actor=request.user, question=question)
+    except services.ConsultationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Question deleted."))
+    return redirect("consultation:questions", slug=slug)
+
+
+@login_required
+def import_file(request, slug):
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        strata = tuple(c.strip() for c in form.cleaned_data["strata_columns"].split(",") if c.strip())
+        try:
+            report = services.import_contributions(
+                actor=request.user,
+                consultation=consultation,
+                data=upload.read(),
+                text_column=form.cleaned_data["text_column"].strip(),
+                date_column=form.cleaned_data["date_column"].strip() or None,
+                strata_columns=strata,
+            )
+        except CsvImportError as exc:
+            form.add_error("file", services.describe_file_error(exc))
+            status = 400
+        except services.ConsultationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "consultation/import.html",
+        {"consultation": consultation, "form": form, "report": report},
+        status=status,
+    )

@@ -1,0 +1,57 @@
+"""Counters stay exact when many citizens vote, and change their votes, at the same moment (PostgreSQL)."""
+
+import random
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from consultation import services
+from consultation.models import Proposal, Vote
+from tests.factories import UserFactory
+
+from .conftest import make_consultation
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counters_equal_rows_under_concurrent_voting():
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")
+    consultation = make_consultation()
+    proposals = [Proposal.objects.create(consultation=consultation, text=f"Idée {i}") for i in range(3)]
+    users = [UserFactory() for _ in range(16)]
+    for user in users:
+        services.accept_charter(user=user, consultation=consultation)
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def citizen(user, seed):
+        rng = random.Random(seed)
+        try:
+            barrier.wait()
+            # Each citizen votes on every proposal several times, sometimes twice the same, sometimes
+            # changing their mind: only the last vote may count.
+            for _ in range(6):
+                for proposal in rng.sample(proposals, k=len(proposals)):
+                    services.cast_vote(
+                        user=user, proposal=proposal, value=rng.choice(["agree", "disagree", "pass"])
+                    )
+        except Exception as exc:  # noqa: BLE001 (reported below, with the thread's user)
+            errors.append((user.pk, repr(exc)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=citizen, args=(u, i)) for i, u in enumerate(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for proposal in proposals:
+        proposal.refresh_from_db()
+        votes = Vote.objects.filter(proposal=proposal)
+        assert votes.count() == len(users)  # one row per citizen, however many times they clicked
+        assert proposal.agree_count == votes.filter(value=1).count()
+        assert proposal.disagree_count == votes.filter(value=-1).count()
+        assert proposal.pass_count == votes.filter(value=0).count()
+        assert proposal.vote_total == len(users)

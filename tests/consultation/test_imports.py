@@ -1,0 +1,159 @@
+import csv
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from consultation.models import Consultation, Proposal, Vote
+from tests.conftest import with_totp
+
+POLIS_FOLDERS = ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform",
+                 "london.youth.policing", "scoop-hivemind.biodiversity"]  # fmt: skip
+
+GOOD_AND_BAD = (
+    "id,texte,date,age\n"
+    '1,"Un registre des refus simple, en ligne et au guichet",2026-01-02,25-34\n'
+    "2,,2026-01-03,35-49\n"  # empty text
+    '3,"Héberger les données en Europe, ""souverain""",03/01/2026,65+\n'
+    '4,"Une citation jamais fermée,2026-01-04,16-24\n'  # broken quoting
+    "5,Informer par le médecin traitant,pas une date,50-64\n"
+    "6,Trop,de,cellules\n"
+    f"7,{'x' * 1001},2026-01-05,25-34\n"
+    "8,<script>alert(1)</script> Associer les patients,2026-01-06,\n"
+)
+
+
+def _run_import(tmp_path, content: bytes, **options):
+    path = tmp_path / "contributions.csv"
+    path.write_bytes(content)
+    out, err = StringIO(), StringIO()
+    call_command("import_contributions", str(path), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept(tmp_path, consultation):
+    out, err = _run_import(
+        tmp_path,
+        GOOD_AND_BAD.encode(),
+        consultation=consultation.slug,
+        text_column="texte",
+        date_column="date",
+        strata_columns="age",
+    )
+    texts = set(Proposal.objects.filter(source="import").values_list("text", flat=True))
+    assert texts == {
+        "Un registre des refus simple, en ligne et au guichet",
+        'Héberger les données en Europe, "souverain"',
+        "<script>alert(1)</script> Associer les patients",
+    }
+    for line in (3, 5, 6, 7, 8):
+        assert f"Line {line}:" in err or f"Ligne {line}" in err, line
+    assert "Line 2:" not in err and "Line 4:" not in err and "Line 9:" not in err
+    europe = Proposal.objects.get(text__startswith="Héberger")
+    assert europe.strata == {"age": "65+"} and europe.created_at.date().isoformat() == "2026-01-03"
+    # Importing the same file again adds nothing.
+    out, err = _run_import(
+        tmp_path,
+        GOOD_AND_BAD.encode(),
+        consultation=consultation.slug,
+        text_column="texte",
+        date_column="date",
+    )
+    assert Proposal.objects.filter(source="import").count() == 3
+    assert "0 imported, 3 already present" in out
+
+
+def test_windows_1252_file_is_read_with_a_warning(tmp_path, consultation):
+    content = "texte;auteur\nDonnées hébergées en Europe;moi\nÊtre informé;toi\n".encode("cp1252")
+    out, err = _run_import(tmp_path, content, consultation=consultation.slug, text_column="texte")
+    assert set(Proposal.objects.values_list("text", flat=True)) == {
+        "Données hébergées en Europe",
+        "Être informé",
+    }
+    assert "Windows-1252" in err
+
+
+def test_missing_column_is_a_clear_error(tmp_path, consultation):
+    with pytest.raises(CommandError, match="texte"):
+        _run_import(tmp_path, b"id,text\n1,abc\n", consultation=consultation.slug, text_column="texte")
+    assert not Proposal.objects.exists()
+
+
+def test_upload_form_reports_bad_rows_and_bad_files_without_500(client, organiser, consultation):
+    with_totp(organiser)
+    client.force_login(organiser)
+    address = reverse("consultation:import", args=[consultation.slug])
+    upload = SimpleUploadedFile("c.csv", GOOD_AND_BAD.encode(), content_type="text/csv")
+    response = client.post(address, {"file": upload, "text_column": "texte", "date_column": "date"})
+    assert response.status_code == 200
+    assert len(response.context["report"].errors) == 5
+    assert Proposal.objects.count() == 3
+    wrong = SimpleUploadedFile("c.csv", b"a,b\n1,2\n", content_type="text/csv")
+    response = client.post(address, {"file": wrong, "text_column": "texte"})
+    assert response.status_code == 400 and "texte" in response.content.decode()
+    binary = SimpleUploadedFile("c.csv", b"\x81\x8d\x8f\x90\x9d" * 10, content_type="text/csv")
+    response = client.post(address, {"file": binary, "text_column": "texte"})
+    assert response.status_code == 400
+    assert Proposal.objects.count() == 3  # nothing already saved was lost
+
+
+def _expected_votes(folder) -> dict[tuple[int, int], int]:
+    """Each voter's last vote per comment, read independently of the importer."""
+    last: dict[tuple[int, int], tuple[int, int]] = {}
+    with (folder / "votes.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = (int(row["voter-id"]), int(row["comment-id"]))
+            stamp = int(row["timestamp"])
+            if key not in last or stamp >= last[key][0]:
+                last[key] = (stamp, int(row["vote"]))
+    return {key: value for key, (_stamp, value) in last.items()}
+
+
+@pytest.mark.parametrize("name", POLIS_FOLDERS)
+def test_import_polis_matches_the_files(db, shared_data, name):
+    folder = shared_data / "polis" / name
+    slug = "polis-" + name.replace(".", "-")
+    call_command("import_polis", str(folder), consultation=slug, stdout=StringIO())
+    consultation = Consultation.objects.get(slug=slug)
+    with (folder / "summary.csv").open(encoding="utf-8") as handle:
+        topic = next(row[1] for row in csv.reader(handle) if row and row[0] == "topic")
+    assert consultation.title_fr == topic.strip()[:200]
+    with (folder / "comments.csv").open(newline="", encoding="utf-8") as handle:
+        comments = list(csv.DictReader(handle))
+    moderated_out = sum(1 for c in comments if int(c["moderated"]) == -1)
+    proposals = Proposal.objects.filter(consultation=consultation)
+    assert proposals.count() == len(comments)
+    assert proposals.filter(status="visible").count() == len(comments) - moderated_out
+    expected = _expected_votes(folder)
+    votes = Vote.objects.filter(proposal__consultation=consultation)
+    assert votes.count() == len(expected)
+    stored = {
+        (int(k.split(":")[1]), int(e)): v
+        for k, e, v in votes.values_list("participant_key", "proposal__external_id", "value")
+    }
+    assert stored == expected
+    agrees = sum(proposals.values_list("agree_count", flat=True))
+    assert agrees == sum(1 for v in expected.values() if v == 1)
+    # Idempotent: a second run changes nothing.
+    call_command("import_polis", str(folder), consultation=slug, stdout=StringIO())
+    assert proposals.count() == len(comments) and votes.count() == len(expected)
+
+
+def test_import_polis_reports_a_bad_folder(db, tmp_path):
+    with pytest.raises(CommandError, match="comments.csv"):
+        call_command("import_polis", str(tmp_path), consultation="x", stdout=StringIO())
+
+
+def test_load_consultation_is_idempotent(db):
+    call_command("load_consultation", "data-donation", stdout=StringIO())
+    consultation = Consultation.objects.get(slug="data-donation")
+    assert consultation.phase == "open"
+    closed = consultation.questions.exclude(kind="open").count()
+    assert 6 <= closed <= 10 and 3 <= consultation.questions.filter(kind="open").count() <= 4
+    assert consultation.title_en and consultation.context_en and "registre" in consultation.context_fr
+    questions = consultation.questions.count()
+    call_command("load_consultation", "data-donation", stdout=StringIO())
+    assert Consultation.objects.count() == 1
+    assert consultation.questions.count() == questions

@@ -1,0 +1,107 @@
+import csv
+import io
+import time
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from consultation import services
+from consultation.models import OpenDataExport, Proposal
+from tests.conftest import with_totp
+from tests.factories import UserFactory
+
+from .conftest import make_consultation
+
+
+def _populate(consultation, people=3):
+    single = consultation.questions.first()
+    yes = single.choices.first()
+    users = [UserFactory() for _ in range(people)]
+    for user in users:
+        services.accept_charter(user=user, consultation=consultation)
+        services.save_answers(user=user, consultation=consultation, answers={single.pk: [yes.pk]})
+    proposal = services.submit_proposal(
+        user=users[0], consultation=consultation, text="Registre des refus en ligne"
+    )
+    for user in users:
+        services.cast_vote(user=user, proposal=proposal, value="agree")
+    return users, proposal
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_open_data_zip_built_by_a_real_celery_worker(celery_worker_process, client):
+    consultation = make_consultation(slug="open-data")
+    users, proposal = _populate(consultation)
+    organiser = with_totp(UserFactory(roles=["citizen", "organiser"]))
+    client.force_login(organiser)
+    response = client.post(reverse("consultation:open_data", args=[consultation.slug]))
+    assert response.status_code == 302
+    export = OpenDataExport.objects.get(consultation=consultation)
+    deadline = time.monotonic() + 60
+    while export.state not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        export.refresh_from_db()
+    assert export.state == "done" and export.progress == 100, export.error
+    download = client.get(reverse("consultation:open_data_download", args=[consultation.slug, export.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert set(archive.namelist()) == {
+        "questions.csv",
+        "answers.csv",
+        "proposals.csv",
+        "votes.csv",
+        "README.md",
+    }
+    assert "Licence Ouverte 2.0" in archive.read("README.md").decode()
+
+    def rows(name):
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+
+    proposals = rows("proposals.csv")
+    assert [(p["text"], p["agree"]) for p in proposals] == [(proposal.text, "3")]
+    votes = rows("votes.csv")
+    assert len(votes) == 3 and len({v["participant"] for v in votes}) == 3
+    user_ids = {str(u.pk) for u in users} | {f"u{u.pk}" for u in users}
+    assert not {v["participant"] for v in votes} & user_ids  # pseudonymous, not the user id
+    answers = rows("answers.csv")
+    assert {a["participant"] for a in answers} == {v["participant"] for v in votes}  # same person, same id
+    assert len(rows("questions.csv")) == 3  # two choices + one open question
+
+
+def test_api_returns_data_and_json_errors(client, consultation):
+    _populate(consultation)
+    hidden = Proposal.objects.create(
+        consultation=consultation, text="Masquée", status="hidden", hide_reason="x"
+    )
+    listing = client.get("/api/consultations/").json()
+    assert [c["slug"] for c in listing["results"]] == [consultation.slug]
+    assert client.get(f"/api/consultations/{consultation.slug}/").json()["phase"] == "open"
+    questions = client.get(f"/api/consultations/{consultation.slug}/questions/").json()
+    assert [q["kind"] for q in questions] == ["single", "open"]
+    assert questions[0]["choices"][0]["answers"] is None  # no live results while open
+    proposals = client.get(f"/api/consultations/{consultation.slug}/proposals/?order=agreed").json()[
+        "results"
+    ]
+    assert [(p["text"], p["agree"], p["pass"]) for p in proposals] == [("Registre des refus en ligne", 3, 0)]
+    assert hidden.pk not in [p["id"] for p in proposals]
+    votes = client.get(f"/api/consultations/{consultation.slug}/votes/").json()
+    assert votes["count"] == 3 and {v["vote"] for v in votes["results"]} == {"agree"}
+    for address, status in [
+        ("/api/consultations/nope/proposals/", 404),
+        (f"/api/consultations/{consultation.slug}/proposals/?order=bad", 400),
+        ("/api/nothing-here/", 404),
+    ]:
+        response = client.get(address)
+        assert response.status_code == status and response["Content-Type"].startswith("application/json")
+        assert response.json()
+    draft = make_consultation(slug="draft-one", phase="draft")
+    assert client.get(f"/api/consultations/{draft.slug}/").status_code == 404
+    assert client.get("/api/schema/").status_code == 200
+
+
+def test_api_shows_answer_counts_once_closed(client, consultation, organiser):
+    _populate(consultation)
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    questions = client.get(f"/api/consultations/{consultation.slug}/questions/").json()
+    assert [c["answers"] for c in questions[0]["choices"]] == [3, 0]
