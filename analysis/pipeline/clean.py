@@ -81,6 +81,10 @@ _HEALTH = re.compile(
     re.IGNORECASE | re.UNICODE,
 )
 
+# Cheap pre-check on the lower-cased text (case-insensitive Unicode matching is several times slower).
+_CONDITION = re.compile(rf"\b(?:{_CONDITIONS})", re.UNICODE)
+# Control and zero-width characters (C0, C1, ZW*, BOM), except newline and tab which become spaces.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -101,7 +105,7 @@ class CleanedText:
 def normalise(text: str) -> str:
     """NFKC (full-width letters, ligatures, non-breaking spaces) then one space / one newline at most."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
 
@@ -129,7 +133,10 @@ def scrub(text: str) -> tuple[str, tuple[str, ...]]:
 
         return pattern.sub(sub, value)
 
-    text = replace(_EMAIL, "email", text)
+    if "@" in text:
+        text = replace(_EMAIL, "email", text)
+    if not any(ch.isdigit() for ch in text):  # every other kind contains digits
+        return text, tuple(dict.fromkeys(found))
     text = replace(_IBAN, "iban", text, _iban_is_valid)
     text = replace(_NIR, "nir", text)
     text = replace(_PHONE, "phone", text)
@@ -139,12 +146,12 @@ def scrub(text: str) -> tuple[str, tuple[str, ...]]:
 
 def detect_health(text: str) -> str | None:
     """The first-person health disclosure in ``text``, if any."""
-    match = _HEALTH.search(text)
+    match = _HEALTH.search(text) if _CONDITION.search(text.lower()) else None
     return match.group(0) if match else None
 
 
 def _looks_other_language(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(text[:500])]  # the opening words are enough to tell
     return len(words) >= 8 and not any(w in french_and_english() for w in words)
 
 

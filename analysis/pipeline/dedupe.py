@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import NearestNeighbors
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .errors import PipelineError
 
 DEFAULT_THRESHOLD = 0.85  # char 4-gram cosine: "je suis pour/contre X" (short) is ~0.82, stays apart
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # accents
 
 
 class DedupeError(PipelineError):
@@ -49,8 +49,7 @@ class DedupeResult:
 def exact_key(text: str) -> str:
     """Key under which two texts are identical: accents, case, punctuation and spacing ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped).strip()
+    return _NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).strip()
 
 
 def dedupe(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD) -> DedupeResult:
@@ -84,13 +83,85 @@ def dedupe(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD) -> Ded
 
 
 def _near_duplicate_links(unique_texts: list[str], threshold: float) -> csr_matrix:
+    """Sparse graph linking texts whose char 4-gram TF-IDF cosine is >= ``threshold``.
+
+    Comparing all pairs is quadratic (about 50 s for 20 000 texts), so candidate pairs come from
+    MinHash locality-sensitive hashing on the 4-gram sets: texts that agree on all the minima of one
+    band of ``_ROWS`` hash permutations share a bucket. Every candidate is then checked with the exact
+    cosine, so LSH can only miss a link (rarely, for pairs near the threshold), never invent one.
+    """
     n = len(unique_texts)
-    if threshold >= 1.0 or n < 2 or not any(unique_texts):
-        return csr_matrix((n, n), dtype=np.int8)
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), sublinear_tf=True, dtype=np.float32)
-    try:
-        matrix = vectors.fit_transform(unique_texts)
-    except ValueError:  # only empty strings or one-character texts: nothing to compare
-        return csr_matrix((n, n), dtype=np.int8)
-    neighbours = NearestNeighbors(radius=1.0 - threshold, metric="cosine", algorithm="brute").fit(matrix)
-    return neighbours.radius_neighbors_graph(matrix, mode="connectivity")
+    empty = csr_matrix((n, n), dtype=np.int8)
+    if threshold >= 1.0 or n < 2:
+        return empty
+    matrix = _char_ngram_tfidf(unique_texts)
+    if matrix.nnz == 0:  # only texts shorter than one n-gram: nothing to compare
+        return empty
+    rows, cols = _lsh_candidates(matrix)
+    if len(rows) == 0:
+        return empty
+    cosine = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
+    keep = cosine >= threshold
+    return csr_matrix((np.ones(keep.sum(), dtype=np.int8), (rows[keep], cols[keep])), shape=(n, n))
+
+
+_GRAM = 4
+_BUCKETS = 1 << 22  # 4 M hashed n-gram columns: collisions are negligible for near-duplicate checks
+
+
+def _char_ngram_tfidf(texts: list[str]) -> csr_matrix:
+    """L2-normalised TF-IDF of character 4-grams (sublinear tf), one row per text.
+
+    The n-grams of the whole corpus are hashed at once with numpy on the code points (the hashing
+    trick, into ``_BUCKETS`` columns): scikit-learn's char analyzer does this in a Python loop per
+    text, several times slower on 20 000 texts. Weighting is scikit-learn's TfidfTransformer.
+    """
+    separator = "\x00"  # a code point that never occurs in a key, so no n-gram spans two texts
+    codes = np.frombuffer((separator.join(texts) + separator).encode("utf-32-le"), dtype=np.uint32)
+    is_separator = codes == 0
+    doc = np.cumsum(is_separator) - is_separator  # index of the text each position belongs to
+    codes = codes.astype(np.uint64)
+    last = len(codes) - _GRAM + 1
+    valid = ~np.logical_or.reduce([is_separator[i : i + last] for i in range(_GRAM)])
+    if not valid.any():
+        return csr_matrix((len(texts), 0), dtype=np.float32)
+    key = np.zeros(last, dtype=np.uint64)
+    for i in range(_GRAM):
+        key = key * np.uint64(1_000_003) + codes[i : i + last]  # wraps: a hash of the 4 code points
+    column = (key % np.uint64(_BUCKETS)).astype(np.int64)[valid]
+    counts = csr_matrix(
+        (np.ones(len(column), dtype=np.float32), (doc[:last][valid], column)), shape=(len(texts), _BUCKETS)
+    )
+    counts.sum_duplicates()
+    used = np.flatnonzero(np.bincount(counts.indices, minlength=_BUCKETS))
+    counts = counts[:, used]  # drop empty columns: LSH permutes the columns
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
+
+
+# A pair at the default threshold (cosine 0.85, 4-gram Jaccard about 0.74) shares a band with
+# probability 1 - (1 - 0.74^4)^10 = 0.97; unrelated texts (Jaccard ~0.05) almost never do.
+_BANDS, _ROWS = 10, 4
+
+
+def _lsh_candidates(matrix: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (row, col): in some band, ``col`` shares the bucket of its first member ``row``."""
+    n_features = matrix.shape[1]
+    has_grams = np.diff(matrix.indptr) > 0
+    starts = matrix.indptr[:-1][has_grams]
+    ids = np.flatnonzero(has_grams)
+    rng = np.random.default_rng(0)  # fixed: the same corpus always gives the same candidates
+    pairs = []
+    for _ in range(_BANDS):
+        bucket = np.zeros(len(ids), dtype=np.uint64)
+        for _ in range(_ROWS):
+            rank = rng.permutation(n_features).astype(np.uint64)  # a random order of the n-grams
+            minimum = np.minimum.reduceat(rank[matrix.indices], starts)
+            bucket = bucket * np.uint64(1_000_003) + minimum  # wraps: a hash of the band's minima
+        order = np.argsort(bucket, kind="stable")
+        sorted_bucket = bucket[order]
+        first = np.r_[True, sorted_bucket[1:] != sorted_bucket[:-1]]
+        leader = order[np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))]
+        linked = leader != order
+        pairs.append(np.column_stack([ids[leader[linked]], ids[order[linked]]]))
+    unique_pairs = np.unique(np.vstack(pairs), axis=0) if pairs else np.zeros((0, 2), dtype=int)
+    return unique_pairs[:, 0], unique_pairs[:, 1]

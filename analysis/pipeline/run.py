@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from .clean import DEFAULT_MAX_CHARS, clean_texts
-from .cluster import OTHER, ClusterParams, cluster
+from .cluster import OTHER, ClusterParams, ClusterResult, cluster
 from .dedupe import DEFAULT_THRESHOLD, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
@@ -191,6 +192,7 @@ def run_pipeline(
     per_contribution = [
         {
             "id": item.id,
+            "source": item.source,
             "group": int(groups.group[row]),
             "theme": int(theme_of_group[groups.group[row]]),
             "subtheme": int(subtheme_of_group[groups.group[row]]),
@@ -248,7 +250,7 @@ def _describe_themes(
     items: list[Contribution],
     texts: list[str],
     vectors: np.ndarray,
-    clusters,
+    clusters: ClusterResult,
     quotable: np.ndarray,
     params: PipelineParams,
     notes: list[str],
@@ -273,6 +275,7 @@ def _describe_themes(
     for theme in sorted(shares, key=lambda t: (t == OTHER, -shares[t]["size"])):
         members = np.flatnonzero(labels == theme)
         entry: dict[str, Any] = {"theme": theme, "other": theme == OTHER, **shares[theme]}
+        entry["sources"] = dict(Counter(items[i].source for i in members))
         if theme != OTHER:
             quotes = representative_quotes(
                 vectors, members, clusters.centres[theme], n_quotes=params.n_quotes, eligible=quotable

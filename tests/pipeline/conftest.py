@@ -1,16 +1,59 @@
+"""Shared fixtures for the pure pipeline tests: real French data and the offline USE model."""
+
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from analysis.pipeline.embed import UseMultilingualEmbedder
+
+REPO = Path(__file__).resolve().parents[2]
+# <repo>/../shared/data for the main checkout; a worktree under /work/wt/<name> sits one level deeper.
+DATA = Path(
+    os.environ.get("PACTE_SHARED_DATA")
+    or next(
+        (p for p in (REPO / ".." / "shared" / "data", REPO / ".." / ".." / "shared" / "data") if p.is_dir()),
+        REPO / ".." / "shared" / "data",
+    )
+)
+
+
+def sib200_rows() -> list[dict[str, str]]:
+    """SIB-200 French sentences with their topic (train split)."""
+    with open(DATA / "french" / "sib200-fra" / "train.tsv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def sib200_subset(categories: tuple[str, ...], per_category: int) -> tuple[list[str], np.ndarray]:
+    """The first ``per_category`` sentences of each topic, and the topic index of each."""
+    texts, labels = [], []
+    for index, category in enumerate(categories):
+        chosen = [r["text"] for r in sib200_rows() if r["category"] == category][:per_category]
+        texts += chosen
+        labels += [index] * len(chosen)
+    return texts, np.array(labels)
+
+
+@pytest.fixture(scope="session")
+def use_embedder() -> UseMultilingualEmbedder:
+    return UseMultilingualEmbedder()
+
+
+@pytest.fixture(scope="session")
+def four_topics(use_embedder) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Texts, true topic labels and USE embeddings of 4 clearly different SIB-200 topics."""
+    texts, labels = sib200_subset(("sports", "health", "geography", "politics"), 40)
+    return texts, labels, use_embedder.embed(texts)
 
 
 @pytest.fixture(scope="session")
 def polis_data() -> Path:
     """The Pol.is open-data conversations in ../shared/data/polis (never copied into the repo)."""
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-    folder = Path(os.environ.get("PACTE_SHARED_DATA", default)) / "polis"
+    folder = DATA / "polis"
     if not folder.is_dir():
         pytest.fail(f"shared Pol.is data not found at {folder}: set PACTE_SHARED_DATA")
     return folder

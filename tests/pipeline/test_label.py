@@ -1,0 +1,65 @@
+"""Theme keywords read like the topic; quotes are central and not redundant."""
+
+import numpy as np
+
+from analysis.pipeline.label import keywords, representative_quotes
+from analysis.pipeline.stopwords import french_and_english
+
+
+def test_keywords_name_the_topic(four_topics):
+    texts, truth, _ = four_topics
+    words = keywords(texts, truth, n_keywords=10)
+    expected = {
+        0: {
+            "match",
+            "équipe",
+            "joueurs",
+            "joueur",
+            "sport",
+            "olympiques",
+            "championnat",
+            "course",
+            "football",
+        },
+        1: {"maladie", "santé", "virus", "patients", "médecin", "soins", "cancer", "traitement", "infection"},
+        2: {"mer", "îles", "océan", "fleuve", "nord", "sud", "pays", "montagnes", "ville", "superficie"},
+        3: {"président", "gouvernement", "ministre", "parti", "élections", "loi", "politique", "vote"},
+    }
+    for topic, human_words in expected.items():
+        assert len(set(words[topic]) & human_words) >= 2, (topic, words[topic])
+    stop = french_and_english()
+    assert not any(w in stop for ws in words.values() for w in ws)
+
+
+def test_placeholders_and_numbers_are_not_keywords():
+    texts = [
+        "Contactez [email] au [phone] en 2024",
+        "Contactez [email] pour les vaccins",
+        "Autre sujet : les impôts",
+    ]
+    words = keywords(texts, np.array([0, 0, 1]))
+    assert not {"email", "phone", "2024"} & set(words[0])
+
+
+def test_quotes_are_central_distinct_and_skip_flagged_texts(four_topics):
+    texts, truth, vectors = four_topics
+    members = np.flatnonzero(truth == 0)
+    centre = vectors[members].mean(axis=0)
+    centre /= np.linalg.norm(centre)
+    # Duplicate the most central text: MMR must not quote it twice.
+    most_central = members[np.argmax(vectors[members] @ centre)]
+    vectors = np.vstack([vectors, vectors[most_central]])
+    members = np.append(members, len(vectors) - 1)
+    eligible = np.ones(len(vectors), dtype=bool)
+    flagged = members[5]
+    eligible[flagged] = False
+
+    quotes = representative_quotes(vectors, members, centre, n_quotes=5, eligible=eligible)
+
+    assert len(quotes) == 5
+    assert set(quotes) <= set(members)
+    assert flagged not in quotes
+    similarity = vectors[quotes] @ vectors[quotes].T
+    assert (similarity[~np.eye(5, dtype=bool)] < 0.95).all()
+    # Central: the chosen quotes are closer to the centre than the theme's average member.
+    assert (vectors[quotes] @ centre).mean() > (vectors[members] @ centre).mean()

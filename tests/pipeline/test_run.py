@@ -1,0 +1,146 @@
+"""The whole pipeline on a small realistic consultation, and on bad input."""
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from analysis.pipeline import (
+    Contribution,
+    InMemoryEmbeddingCache,
+    PipelineError,
+    PipelineParams,
+    Votes,
+    run_pipeline,
+)
+from analysis.pipeline.cluster import ClusterParams
+
+from .conftest import sib200_subset
+
+CAMPAIGN = (
+    "Je m'oppose au don par défaut de mes données de santé : le consentement doit être explicite et "
+    "chaque citoyen doit pouvoir décider de l'usage de son dossier médical. Signé {name}"
+)
+
+
+def _corpus():
+    texts, labels = sib200_subset(("sports", "health", "geography", "politics"), 25)
+    rng = np.random.default_rng(1)
+    start = dt.date(2026, 2, 2)
+    items = [
+        Contribution(
+            id=f"s{i}",
+            text=text,
+            source="proposal",
+            date=start + dt.timedelta(days=int(rng.integers(0, 40))),
+            strata={"gender": str(rng.choice(["F", "M"], p=[0.7, 0.3]))},
+            votes=Votes(int(rng.integers(0, 20)), int(rng.integers(0, 20)), 1),
+        )
+        for i, text in enumerate(texts)
+    ]
+    items += [
+        Contribution(id=f"c{i}", text=CAMPAIGN.format(name=n)) for i, n in enumerate(["Paul", "Léa", "Max"])
+    ]
+    items.append(
+        Contribution(
+            id="secret", text="Je suis diabétique, écrivez-moi à lea.martin@example.org ou au 06 11 22 33 44."
+        )
+    )
+    return items, labels
+
+
+def test_full_run_gives_a_serialisable_synthesis(use_embedder):
+    items, _ = _corpus()
+    stages = []
+    result = run_pipeline(
+        items,
+        use_embedder,
+        InMemoryEmbeddingCache(),
+        PipelineParams(reference_margins={"gender": {"F": 0.5, "M": 0.5}}),
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    payload = json.dumps(result.to_dict())
+
+    assert "lea.martin@example.org" not in payload and "06 11 22 33 44" not in payload
+    assert {"clean", "embed", "cluster", "synthesise"} <= set(stages)
+    assert len(result.contributions) == len(items)
+
+    # The campaign is one distinct contribution, reported with its size.
+    assert result.run["n_distinct"] == len(items) - 2
+    assert [c["size"] for c in result.campaigns] == [3]
+    assert sum(t["size"] for t in result.themes) == result.run["n_distinct"]
+    assert sum(t["sources"].get("proposal", 0) for t in result.themes) == 100
+
+    secret = next(c for c in result.contributions if c["id"] == "secret")
+    assert secret["health_flag"] and set(secret["scrubbed"]) == {"email", "phone"}
+    quoted = {q["id"] for t in result.themes for q in t.get("quotes", [])}
+    assert "secret" not in quoted
+
+    real = [t for t in result.themes if not t["other"]]
+    assert len(real) == result.run["clustering"]["k"] >= 2
+    for theme in real:
+        assert theme["keywords"] and 1 <= len(theme["quotes"]) <= 5
+        assert "stance" in theme and "trend" in theme and "gender" in theme["breakdown"]
+    assert sum(t["weighted_share"] for t in result.themes) == pytest.approx(1.0)
+    assert result.run["model_id"] == use_embedder.model_id
+    assert result.coordinates.shape == (result.run["n_distinct"], 2)
+
+
+def test_same_input_same_seed_same_result(use_embedder):
+    items, _ = _corpus()
+    cache = InMemoryEmbeddingCache()
+    first = run_pipeline(items, use_embedder, cache, PipelineParams(cluster=ClusterParams(seed=5)))
+    second = run_pipeline(items, use_embedder, cache, PipelineParams(cluster=ClusterParams(seed=5)))
+    assert first.run["input_hash"] == second.run["input_hash"]
+    assert [c["theme"] for c in first.contributions] == [c["theme"] for c in second.contributions]
+
+
+def test_empty_corpus_is_a_clear_error(use_embedder):
+    with pytest.raises(PipelineError, match="empty"):
+        run_pipeline([], use_embedder)
+    with pytest.raises(PipelineError, match="empty"):
+        run_pipeline([Contribution(id=1, text="   \n ")], use_embedder)
+
+
+def test_duplicate_ids_are_a_clear_error(use_embedder):
+    with pytest.raises(PipelineError, match="same id"):
+        run_pipeline([Contribution(id=1, text="a"), Contribution(id=1, text="b")], use_embedder)
+
+
+def test_one_contribution_gives_one_theme(use_embedder):
+    result = run_pipeline(
+        [Contribution(id=1, text="Je veux pouvoir refuser le partage de mes données.")], use_embedder
+    )
+    assert [t["size"] for t in result.themes] == [1]
+    assert result.themes[0]["quotes"][0]["id"] == 1
+
+
+def test_all_duplicates_give_one_campaign_and_a_note(use_embedder):
+    items = [Contribution(id=i, text=CAMPAIGN.format(name=f"Nom {i}")) for i in range(12)]
+    result = run_pipeline(items, use_embedder)
+    assert result.campaigns[0]["size"] == 12
+    assert result.run["n_distinct"] == 1
+    assert any("same thing" in note for note in result.notes)
+
+
+def test_huge_and_foreign_texts_are_handled_and_noted(use_embedder):
+    texts, _ = sib200_subset(("sports", "health"), 10)
+    items = [Contribution(id=i, text=t) for i, t in enumerate(texts)]
+    items.append(Contribution(id="huge", text="Le partage des données de santé. " * 2000))
+    items.append(
+        Contribution(id="de", text="Das ist ein ganz anderer Text über Gesundheit und Daten im Krankenhaus")
+    )
+    result = run_pipeline(items, use_embedder, params=PipelineParams(max_chars=2000))
+    huge = next(c for c in result.contributions if c["id"] == "huge")
+    assert huge["truncated"] and len(huge["text"]) <= 2000
+    assert any("truncated" in n for n in result.notes)
+    assert any("neither French nor English" in n for n in result.notes)
+
+
+def test_override_larger_than_the_corpus_is_capped_with_a_note(use_embedder):
+    texts, _ = sib200_subset(("sports",), 4)
+    items = [Contribution(id=i, text=t) for i, t in enumerate(texts)]
+    result = run_pipeline(items, use_embedder, params=PipelineParams(cluster=ClusterParams(k=10)))
+    assert result.run["clustering"]["k"] == 4
+    assert any("10 themes were asked" in n for n in result.notes)

@@ -1,0 +1,129 @@
+"""Shares, raking, suppression, stance, trend and emergence."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from analysis.pipeline.synthesise import (
+    SynthesisError,
+    Votes,
+    breakdown,
+    emerging_themes,
+    new_clusters,
+    rake,
+    stance,
+    theme_shares,
+    trend,
+    weighted_margins,
+)
+
+from .conftest import sib200_subset
+
+TARGETS = {"gender": {"F": 0.52, "M": 0.48}, "age": {"18-34": 0.28, "35-64": 0.47, "65+": 0.25}}
+
+
+def _skewed_strata(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    return [
+        {
+            "gender": str(rng.choice(["F", "M"], p=[0.7, 0.3])),
+            "age": rng.choice(["18-34", "35-64", "65+", None], p=[0.55, 0.3, 0.05, 0.1]),
+        }
+        for _ in range(n)
+    ]
+
+
+def test_raking_reproduces_the_target_margins():
+    strata = _skewed_strata()
+    result = rake(strata, TARGETS)
+    assert result.converged
+    for variable, target in TARGETS.items():
+        margins = weighted_margins(strata, result.weights, variable)
+        for category, share in target.items():
+            assert margins[category] == pytest.approx(share, abs=1e-4)
+    assert result.weights.mean() == pytest.approx(1.0)
+    assert result.design_effect > 1.0
+
+
+def test_raking_changes_theme_shares_towards_the_population():
+    strata = _skewed_strata()
+    # Theme 1 is mostly raised by men, who are under-represented among contributors.
+    themes = np.array([1 if s["gender"] == "M" else 0 for s in strata])
+    shares = theme_shares(themes, rake(strata, TARGETS).weights)
+    assert shares[1]["share"] == pytest.approx(np.mean(themes == 1))
+    assert shares[1]["weighted_share"] == pytest.approx(0.48, abs=1e-3)
+
+
+def test_target_category_nobody_gave_is_reported_not_fatal():
+    strata = [{"region": "IDF"}] * 20 + [{"region": "ARA"}] * 10
+    result = rake(strata, {"region": {"IDF": 0.2, "ARA": 0.1, "COR": 0.7}})
+    assert any("COR" in note for note in result.notes)
+    assert weighted_margins(strata, result.weights, "region")["IDF"] == pytest.approx(2 / 3, abs=1e-4)
+
+
+def test_negative_target_is_a_clear_error():
+    with pytest.raises(SynthesisError, match="non-negative"):
+        rake([{"gender": "F"}], {"gender": {"F": -1.0}})
+
+
+def test_small_cells_are_suppressed_including_the_one_that_would_reveal_them():
+    strata = [{"age": "18-34"}] * 30 + [{"age": "35-64"}] * 12 + [{"age": "65+"}] * 4 + [{"age": "18-34"}] * 9
+    themes = np.array([0] * 46 + [1] * 9)
+    table = breakdown(themes, strata, "age")
+    assert table[0]["18-34"] == 30
+    assert table[0]["65+"] is None  # 4 < 10
+    assert table[0]["35-64"] is None  # would give 46 - 30 - 12 = 4 away
+    assert table[1]["18-34"] is None
+    assert all(v is None or v >= 10 for row in table.values() for v in row.values())
+
+
+def test_stance_sums_votes_per_theme():
+    themes = np.array([0, 0, 1])
+    result = stance(themes, [Votes(10, 2, 1), Votes(5, 3, 0), None])
+    assert result[0] == {"agree": 15, "disagree": 5, "pass": 1, "agreement": 0.75}
+    assert result[1]["agreement"] is None
+
+
+def test_trend_counts_per_week():
+    monday = dt.date(2026, 3, 2)
+    dates = [monday, monday + dt.timedelta(days=6), monday + dt.timedelta(days=7), None]
+    assert trend(np.array([0, 0, 0, 0]), dates) == {0: {"2026-03-02": 2, "2026-03-09": 1}}
+
+
+def test_theme_whose_recent_share_rises_fast_is_emerging():
+    start = dt.date(2026, 1, 1)
+    themes, dates = [], []
+    for day in range(60):
+        themes += [0, 1]
+        dates += [start + dt.timedelta(days=day)] * 2
+        if day >= 50:  # theme 2 takes off in the last ten days
+            themes += [2, 2]
+            dates += [start + dt.timedelta(days=day)] * 2
+        elif day % 10 == 0:
+            themes.append(2)
+            dates.append(start + dt.timedelta(days=day))
+    result = emerging_themes(np.array(themes), dates, recent_days=14)
+    assert result[2].emerging
+    assert not result[0].emerging and not result[1].emerging
+
+
+def test_group_of_new_contributions_far_from_every_theme_is_detected(use_embedder):
+    old_texts, old_labels = sib200_subset(("sports", "geography"), 30)
+    new_texts, _ = sib200_subset(("health",), 12)
+    vectors = use_embedder.embed(old_texts + new_texts)
+    centres = np.stack([vectors[: len(old_texts)][old_labels == t].mean(axis=0) for t in (0, 1)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    is_new = np.arange(len(vectors)) >= len(old_texts)
+
+    groups = new_clusters(vectors, centres, is_new, np.flatnonzero(~is_new), min_size=4)
+
+    assert groups
+    assert all(is_new[g].all() for g in groups)
+    assert sum(len(g) for g in groups) >= 4
+
+    # New contributions on an existing theme are not a new cluster.
+    more_sports = use_embedder.embed(sib200_subset(("sports",), 45)[0][30:])
+    vectors = np.vstack([vectors[: len(old_texts)], more_sports])
+    is_new = np.arange(len(vectors)) >= len(old_texts)
+    assert new_clusters(vectors, centres, is_new, np.flatnonzero(~is_new), min_size=4) == []
