@@ -54,7 +54,8 @@ def _entry(theme: Theme, parent: str | None) -> dict:
 def initial_data(run: PipelineRun) -> dict:
     """Version 1: the themes exactly as the run computed them."""
     entries = []
-    for theme in run.themes.filter(parent__isnull=True).order_by("number"):
+    themes = sorted(run.themes.filter(parent__isnull=True), key=lambda t: (t.is_other, t.number))
+    for theme in themes:  # "Other" last
         entries.append(_entry(theme, None))
         entries.extend(_entry(child, theme_key(theme)) for child in theme.children.order_by("number"))
     data = {"themes": entries, "moves": {}}

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_erasing_an_account_removes_its_texts_and_quotes_from_the_analysis(done_run, citizen):
     version = done_run.versions.get()
-    quoted = version.data["themes"][0]["quotes"][0]["id"]
+    quoted = next(t["quotes"][0]["id"] for t in version.data["themes"] if t["quotes"])
     row = Contribution.objects.get(pk=quoted)
     from consultation.models import Proposal
 
