@@ -3,8 +3,11 @@ from one signed-off version (the published one for the public)."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from accounts.models import Profile
 
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
 from .synthesis import membership, top_level
@@ -32,6 +35,15 @@ class MapPoint:
         return f"{self.theme_label} : {self.text}"
 
 
+def _stratum_labels(variable: str) -> tuple[str, dict]:
+    """Translated name and category labels of a profile stratum (imported strata keep their own)."""
+    try:
+        field = Profile._meta.get_field(variable)
+    except FieldDoesNotExist:
+        return variable, {}
+    return str(field.verbose_name), dict(field.choices or [])
+
+
 def theme_label(entry: dict) -> str:
     return entry["label"] or _("Other contributions")
 
@@ -50,11 +62,12 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
             for s in data["themes"]
             if s["parent"] == theme["key"] and not s["hidden"]
         ]
-        theme["breakdown_rows"] = [
-            {"variable": variable, "cells": sorted(cells.items())}
-            for variable, cells in sorted(theme.get("breakdown", {}).items())
-            if cells
-        ]
+        theme["breakdown_rows"] = []
+        for variable, cells in sorted(theme.get("breakdown", {}).items()):
+            if cells:
+                name, categories = _stratum_labels(variable)
+                rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
+                theme["breakdown_rows"].append({"variable": name, "cells": rows})
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
         theme["trend_rows"] = [(week, n, round(100 * n / peak)) for week, n in weeks]

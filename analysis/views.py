@@ -50,7 +50,12 @@ def _report_context(request, consultation: Consultation) -> dict:
             themes=themes,
             points=points,
             map_table=reports.map_table(themes, points),
-            has_weighted=any(t.get("weighted_share") is not None for t in themes),
+            # Shown only when population margins changed something (otherwise it repeats the raw share).
+            has_weighted=any(
+                t.get("weighted_share") is not None and abs(t["weighted_share"] - t["share"]) > 0.005
+                for t in themes
+            ),
+            n_themes=sum(not t["other"] for t in themes),
             map_width=reports.MAP_WIDTH,
             map_height=reports.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),

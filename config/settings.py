@@ -247,6 +247,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO: keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Pacte
@@ -283,3 +285,10 @@ PACTE_EMBEDDING_CHUNK_SIZE = int(env("PACTE_EMBEDDING_CHUNK_SIZE", "500"))
 # per PACTE_OPINION_DEBOUNCE_SECONDS).
 PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
 PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
+# With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.
+CELERY_BEAT_SCHEDULE = {
+    "opinion-groups": {
+        "task": "analysis.tasks.check_opinion_groups",
+        "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,
+    }
+}

@@ -166,3 +166,14 @@ def test_a_citizen_learns_which_theme_their_proposal_joined(done_run):
     assert (
         len(facts) == 1 and label in facts[0]["label"] and facts[0]["url"].endswith(f"#theme-t{row.theme_id}")
     )
+
+
+def test_breakdowns_by_strata_hide_small_groups(done_run, client):
+    """Twelve imported contributions carry an age band: every cell is under ten people, so no count
+    is shown, only that the group is too small."""
+    services.publish_version(actor=None, version=done_run.versions.get())
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("analysis:report", args=[done_run.consultation.slug])).content.decode()
+    assert "Who said it, by age band" in page
+    assert "25 to 34" in page and "65 and over" in page
+    assert "fewer than 10 (not shown)" in page
