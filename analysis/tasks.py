@@ -169,6 +169,12 @@ def embed_chunk(run_id: int, index: int, dispatch: bool = True) -> bool:
     except PipelineError as exc:
         _fail(run_id, Error.MODEL, str(exc))
         return False
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("analysis run %s failed while embedding chunk %s", run_id, index)
+        _fail(run_id, Error.INTERNAL, repr(exc))
+        return False
     with transaction.atomic():
         # The run's row lock orders the chunks' commits: exactly one of them sees no chunk left.
         PipelineRun.objects.select_for_update().filter(pk=run_id).first()
@@ -236,6 +242,9 @@ def _theme_label(keywords: list[str], number: int) -> str:
 def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
     from . import synthesis
 
+    # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
+    if not PipelineRun.objects.select_for_update().filter(pk=run.pk, status=Status.CLUSTERING).exists():
+        return
     Theme.objects.filter(run=run).delete()
     SynthesisVersion.objects.filter(run=run).delete()
     by_position = {row.position: row for row in rows}

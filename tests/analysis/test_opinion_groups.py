@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.translation import override
 
 from analysis import services, tasks
 from analysis.models import OpinionRun
@@ -83,5 +84,6 @@ def test_recomputation_is_debounced_and_triggered_by_new_votes(
 
 
 def test_the_command_reports_the_groups(polis_consultation, capsys):
-    call_command("compute_opinion_groups", polis_consultation.slug)
-    assert "opinion groups from" in capsys.readouterr().out
+    with override("fr"):
+        call_command("compute_opinion_groups", polis_consultation.slug)
+    assert "groupes d'opinion à partir de" in capsys.readouterr().out

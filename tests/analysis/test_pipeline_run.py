@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.translation import override
 
 from analysis import services, tasks
 from analysis.models import Contribution, EmbeddingVector, PipelineRun, SynthesisVersion, Theme
@@ -123,7 +124,8 @@ def test_a_missing_model_directory_fails_the_run_and_the_command_says_why(consul
 
 def test_the_command_runs_and_prints_the_themes(consultation, ccc_sample, capsys):
     add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
-    call_command("run_pipeline", consultation.slug, "--k", "3", "--chunk-size", "10")
+    with override("en"):
+        call_command("run_pipeline", consultation.slug, "--k", "3", "--chunk-size", "10")
     out = capsys.readouterr().out
     assert "3 themes from 24 contributions" in out
     with pytest.raises(CommandError, match="no-such-consultation"):
