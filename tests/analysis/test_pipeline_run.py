@@ -130,3 +130,25 @@ def test_the_command_runs_and_prints_the_themes(consultation, ccc_sample, capsys
     assert "3 themes from 24 contributions" in out
     with pytest.raises(CommandError, match="no-such-consultation"):
         call_command("run_pipeline", "no-such-consultation")
+
+
+def test_a_run_whose_tasks_were_lost_is_resumed(consultation, ccc_sample, django_capture_on_commit_callbacks):
+    """The broker lost the chunk tasks after preparing: resuming enqueues what is left and finishes."""
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
+    run = services.start_run(consultation=consultation, chunk_size=8, enqueue=False)
+    tasks.prepare_run(run.pk, dispatch=False)  # as if the chunk messages never reached a worker
+    tasks.embed_chunk(run.pk, 1, dispatch=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resume_run(run=run)
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.DONE and run.progress_done == 24
+    assert run.versions.count() == 1
+
+
+def test_the_run_page_explains_a_failure(consultation, organiser_client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    run = run_now(django_capture_on_commit_callbacks, consultation)
+    organiser_client.cookies["django_language"] = "fr"
+    page = organiser_client.get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert "aucune contribution à analyser" in page.replace("&#x27;", "'")
