@@ -28,6 +28,8 @@ def test_a_run_finds_the_themes_of_real_proposals(
     assert run.status == PipelineRun.Status.DONE, run.error_detail
     assert run.chunks.count() == 5 and not run.chunks.filter(done=False).exists()  # 48 texts / 10
     assert run.progress_done == run.progress_total == 48 and run.percent == 100
+    # The chunks embedded every text the finish needed: it found them all in the cache.
+    assert EmbeddingVector.objects.count() == 48
     themes = list(run.themes.filter(parent__isnull=True, number__gte=0))
     assert 2 <= len(themes) <= 6
     assert run.k_selection["method"] == "silhouette-parsimony" and run.k_selection["explanation"]
