@@ -22,6 +22,8 @@ demo: install
 	$(MANAGE) create_demo_accounts
 	$(MANAGE) load_consultation data-donation --demo-contributions
 	$(MANAGE) load_panel_demo
+	$(MANAGE) run_pipeline data-donation --publish
+	$(MANAGE) compute_opinion_groups data-donation
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

@@ -247,6 +247,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO: keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Pacte
@@ -273,3 +275,22 @@ PACTE_RATE_LIMITS = {
 }
 # Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
 PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
+
+# --- Broad listening
+# The embedding model. "use-multilingual" (default, shipped in a package) or
+# "sentence-transformers" with PACTE_EMBEDDING_MODEL = a local model directory (never downloaded).
+PACTE_EMBEDDING_BACKEND = env("PACTE_EMBEDDING_BACKEND", "use-multilingual")
+PACTE_EMBEDDING_MODEL = env("PACTE_EMBEDDING_MODEL")
+# Distinct texts per parallel embedding task.
+PACTE_EMBEDDING_CHUNK_SIZE = int(env("PACTE_EMBEDDING_CHUNK_SIZE", "500"))
+# Opinion groups are recomputed in the background once this many new votes arrived (and at most once
+# per PACTE_OPINION_DEBOUNCE_SECONDS).
+PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
+PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
+# With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.
+CELERY_BEAT_SCHEDULE = {
+    "opinion-groups": {
+        "task": "analysis.tasks.check_opinion_groups",
+        "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,
+    }
+}

@@ -1,0 +1,278 @@
+"""Broad listening data: cached embeddings, pipeline runs, themes, signed-off syntheses, opinion groups."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmbeddingVector(models.Model):
+    """One text's embedding under one model: re-running a pipeline only embeds text not seen before."""
+
+    model_id = models.CharField(max_length=200)
+    text_hash = models.CharField(max_length=64)  # sha256 hex of the UTF-8 text (pipeline.embed.text_hash)
+    dimensions = models.PositiveSmallIntegerField()
+    vector = models.BinaryField()  # float32, native byte order, `dimensions` values
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cached embedding")
+        verbose_name_plural = _("cached embeddings")
+        constraints = [
+            models.UniqueConstraint(fields=["model_id", "text_hash"], name="one_vector_per_model_and_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id}:{self.text_hash[:12]}"
+
+
+class PipelineRun(models.Model):
+    """One broad-listening run over a consultation's contributions. Failing or re-running never touches
+    the published synthesis: that one points at a frozen ``SynthesisVersion``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        PREPARING = "preparing", _("Reading and cleaning the contributions")
+        EMBEDDING = "embedding", _("Computing the meaning of each contribution")
+        CLUSTERING = "clustering", _("Grouping into themes")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Error(models.TextChoices):
+        # Each code has one human message, translated when shown (run page, command output).
+        EMPTY = "empty", _("There is no contribution to analyse yet in this consultation.")
+        ONE = "one", _("A single contribution cannot be grouped into themes: at least two are needed.")
+        ALL_DUPLICATES = (
+            "all_duplicates",
+            _("All the contributions are copies of one text: there is nothing to group into themes."),
+        )
+        MODEL = (
+            "model",
+            _("The embedding model cannot be loaded. Check the embedding backend and model path."),
+        )
+        BAD_PARAMETER = "bad_parameter", _("A parameter of the run is not valid.")
+        INTERNAL = (
+            "internal",
+            _("The analysis stopped on an unexpected error. The previous synthesis is kept."),
+        )
+
+    ACTIVE = (Status.QUEUED, Status.PREPARING, Status.EMBEDDING, Status.CLUSTERING)
+
+    consultation = models.ForeignKey(
+        "consultation.Consultation", on_delete=models.CASCADE, related_name="pipeline_runs"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)  # distinct texts embedded so far
+    progress_total = models.PositiveIntegerField(default=0)  # distinct texts to embed
+    chunks_total = models.PositiveIntegerField(default=0)
+    error_code = models.CharField(max_length=16, choices=Error.choices, blank=True)
+    error_detail = models.TextField(blank=True)  # the technical reason, in English, for the organiser
+    # Requested parameters: k (organiser override or null), backend, model path, seed, chunk size.
+    params = models.JSONField(default=dict, blank=True)
+    model_id = models.CharField(max_length=200, blank=True)
+    input_hash = models.CharField(max_length=64, blank=True)
+    # How the number of themes was chosen, with the score of every candidate (shown to the organiser).
+    k_selection = models.JSONField(default=dict, blank=True)
+    n_contributions = models.PositiveIntegerField(default=0)
+    n_distinct = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["queued", "preparing", "embedding", "clustering", "done", "failed"]
+                ),
+                name="pipeline_run_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress_done__lte=models.F("progress_total")),
+                name="pipeline_run_progress",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        """Overall progress: reading 5 %, embedding up to 90 %, grouping and saving the rest."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.status in (self.Status.QUEUED, self.Status.FAILED):
+            return 0
+        if self.status == self.Status.PREPARING:
+            return 2
+        if self.status == self.Status.CLUSTERING:
+            return 92
+        share = self.progress_done / self.progress_total if self.progress_total else 1.0
+        return 5 + int(85 * share)
+
+    @property
+    def error_message(self) -> str:
+        return str(self.Error(self.error_code).label) if self.error_code else ""
+
+
+class RunChunk(models.Model):
+    """A slice of the texts to embed, done by one parallel task; `done` makes a re-delivery count once."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    hashes = models.JSONField(default=list)  # text hashes to embed (the texts are read from the run's rows)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_chunk_per_index")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.index}"
+
+
+class Theme(models.Model):
+    """A theme (or, with a parent, a sub-theme) found by a run. ``number`` -1 is "Other"."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.IntegerField()
+    label = models.CharField(max_length=200)
+    keywords = models.JSONField(default=list)
+    quotes = models.JSONField(default=list)  # [{"text": scrubbed text, "contribution": assignment id}]
+    size = models.PositiveIntegerField(default=0)  # contributions, duplicates included
+    share = models.FloatField(default=0.0)  # of distinct contributions (a campaign counts once)
+    share_weighted = models.FloatField(null=True, blank=True)  # raked to the population margins, if any
+    breakdown = models.JSONField(default=dict, blank=True)  # per stratum, small cells suppressed
+    stance = models.JSONField(default=dict, blank=True)
+    trend = models.JSONField(default=dict, blank=True)
+    emerging = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["run", "parent_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "number"], condition=models.Q(parent__isnull=True), name="one_theme_per_number"
+            ),
+            models.UniqueConstraint(fields=["parent", "number"], name="one_subtheme_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_other(self) -> bool:
+        return self.number < 0
+
+
+class Contribution(models.Model):
+    """One contribution as a run saw it: its scrubbed text, where it came from, and where it landed."""
+
+    class Source(models.TextChoices):
+        PROPOSAL = "proposal", _("Proposal")
+        ANSWER = "answer", _("Answer to an open question")
+        IMPORTED = "imported", _("Imported contribution")
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="contributions")
+    position = models.PositiveIntegerField()  # order in the run's corpus
+    source_type = models.CharField(max_length=8, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField()
+    text = models.TextField()  # cleaned and scrubbed: only this is ever quoted
+    text_hash = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    strata = models.JSONField(default=dict, blank=True)
+    duplicate_group = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=1)  # size of its duplicate group (campaign > 1)
+    health_flag = models.BooleanField(default=False)  # personal health disclosure: a moderator looks first
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subtheme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="one_contribution_per_position"),
+            models.UniqueConstraint(fields=["run", "source_type", "source_id"], name="one_row_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type}:{self.source_id}"
+
+
+class SynthesisVersion(models.Model):
+    """The themes as a person signed them off. Every edit (rename, merge, split, hide, move) is a new
+    version with its author; versions are never changed once written."""
+
+    class Action(models.TextChoices):
+        PIPELINE = "pipeline", _("Computed by the analysis")
+        RENAME = "rename", _("Renamed a theme")
+        MERGE = "merge", _("Merged two themes")
+        SPLIT = "split", _("Split a theme into its sub-themes")
+        HIDE = "hide", _("Hid a theme")
+        SHOW = "show", _("Showed a hidden theme")
+        MOVE = "move", _("Moved a contribution")
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    description = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField()  # see analysis.synthesis for the shape
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "-number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="one_version_per_number")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} v{self.number}"
+
+
+class PublishedSynthesis(models.Model):
+    """The consultation's public synthesis: a frozen version, replaced only by publishing another."""
+
+    consultation = models.OneToOneField(
+        "consultation.Consultation", on_delete=models.CASCADE, related_name="published_synthesis"
+    )
+    version = models.ForeignKey(SynthesisVersion, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.version}"
+
+
+class OpinionRun(models.Model):
+    """Opinion groups of a consultation's voters, recomputed in the background as votes arrive."""
+
+    consultation = models.ForeignKey(
+        "consultation.Consultation", on_delete=models.CASCADE, related_name="opinion_runs"
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+    vote_count = models.PositiveIntegerField()  # votes in the consultation when computed
+    status = models.CharField(max_length=20)  # the pure result's status, e.g. "ok", "not_enough_votes"
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} @ {self.computed_at:%Y-%m-%d %H:%M}"

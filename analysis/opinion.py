@@ -1,0 +1,109 @@
+"""Opinion groups (issue 6): load a consultation's votes, call the pure Pol.is-style analysis, save it,
+and read it back for the report (groups, consensus, bridging, themes x groups)."""
+
+import json
+from collections import defaultdict
+
+import numpy as np
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
+
+from consultation.models import Consultation, Proposal, Vote
+
+from .models import OpinionRun
+from .pipeline.opinion import analyse_opinions
+
+
+class _Encoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, np.ndarray):
+            return o.tolist()
+        return super().default(o)
+
+
+def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
+    consultation = Consultation.objects.get(pk=consultation_id)
+    proposals = list(
+        Proposal.objects.filter(consultation=consultation).order_by("id").values_list("pk", "status")
+    )
+    hidden = [pk for pk, status in proposals if status != Proposal.Status.VISIBLE]
+    votes = list(
+        Vote.objects.filter(proposal__consultation=consultation).values_list(
+            "participant_key", "proposal_id", "value"
+        )
+    )
+    result = analyse_opinions(votes, proposals=[pk for pk, _ in proposals], moderated_out=hidden, seed=seed)
+    data = json.loads(json.dumps(result.to_dict(), cls=_Encoder))
+    # Per proposal and group: agree / disagree / pass counts, for the themes x groups table.
+    group_of = {p.participant: p.group for p in result.participants if p.group is not None}
+    counts: dict[int, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in result.groups])
+    column = {1: 0, -1: 1, 0: 2}
+    for participant, proposal, value in votes:
+        group = group_of.get(participant)
+        if group is not None and group < len(result.groups):
+            counts[proposal][group][column[value]] += 1
+    data["proposal_groups"] = {str(k): v for k, v in counts.items()}
+    return OpinionRun.objects.create(
+        consultation=consultation, vote_count=len(votes), status=result.status, result=data
+    )
+
+
+def consultations_needing_groups() -> list[int]:
+    """Consultations with at least PACTE_OPINION_MIN_NEW_VOTES votes more than at their last computation."""
+    last = dict(
+        OpinionRun.objects.values("consultation")
+        .annotate(n=Max("vote_count"))
+        .values_list("consultation", "n")
+    )
+    current = (
+        Vote.objects.values("proposal__consultation")
+        .annotate(n=Count("id"))
+        .values_list("proposal__consultation", "n")
+    )
+    return [pk for pk, n in current if n - last.get(pk, 0) >= settings.PACTE_OPINION_MIN_NEW_VOTES]
+
+
+def bridging_order(consultation: Consultation) -> list[int]:
+    """Proposal ids, the statements that most groups agree with first (from the latest computation)."""
+    run = consultation.opinion_runs.order_by("-computed_at", "-id").first()
+    if run is None:
+        return []
+    return [int(b["proposal"]) for b in run.result.get("bridging", [])]
+
+
+def agreement(cells: list[int]) -> float | None:
+    agree, disagree = cells[0], cells[1]
+    return agree / (agree + disagree) if agree + disagree else None
+
+
+def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: dict[int, str]) -> list[dict]:
+    """For each theme: the agreement rate of each group over the theme's proposals, and whether the
+    theme unites (every group mostly agrees, or every group mostly disagrees) or divides them."""
+    n_groups = len(opinion.result.get("groups", []))
+    totals: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in range(n_groups)])
+    for proposal, per_group in opinion.result.get("proposal_groups", {}).items():
+        key = proposal_theme.get(int(proposal))
+        if key is None:
+            continue
+        for g, cells in enumerate(per_group):
+            for i in range(3):
+                totals[key][g][i] += cells[i]
+    rows = []
+    for theme in themes:
+        if theme["key"] not in totals:
+            continue
+        rates = [agreement(cells) for cells in totals[theme["key"]]]
+        known = [r for r in rates if r is not None]
+        if len(known) < 2:
+            verdict = "unknown"
+        elif min(known) >= 0.6 or max(known) <= 0.4:
+            verdict = "unites"
+        elif max(known) - min(known) >= 0.3:
+            verdict = "divides"
+        else:
+            verdict = "mixed"
+        rows.append({"theme": theme, "rates": rates, "verdict": verdict})
+    return rows

@@ -1,0 +1,22 @@
+"""Who may do what in broad listening, as predicates."""
+
+from accounts.roles import Role, has_role
+
+
+def can_run_analysis(user) -> bool:
+    """Start, resume and follow pipeline runs."""
+    return has_role(user, Role.ORGANISER)
+
+
+def can_edit_synthesis(user) -> bool:
+    """Rename, merge, split, hide themes and move contributions: a new version each time."""
+    return has_role(user, Role.ORGANISER)
+
+
+def can_publish_synthesis(user) -> bool:
+    return has_role(user, Role.ORGANISER)
+
+
+def can_see_health_flags(user) -> bool:
+    """Which contributions reveal a personal health condition: moderators and organisers only."""
+    return has_role(user, Role.MODERATOR, Role.ORGANISER)

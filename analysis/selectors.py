@@ -1,0 +1,100 @@
+"""Reads shared by the analysis tasks, pages, exports and the command."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accounts.models import Profile
+from consultation.models import Answer, Consultation, Proposal, Question, Vote
+
+from .models import Contribution, OpinionRun, PipelineRun, PublishedSynthesis, SynthesisVersion
+
+
+@dataclass(frozen=True)
+class CorpusItem:
+    source_type: str  # Contribution.Source
+    source_id: int
+    text: str
+    submitted_at: datetime | None
+    strata: dict[str, str]
+
+
+def _profile_strata(user) -> dict[str, str]:
+    # Only what the citizen chose to give in their profile (giving it recorded their consent).
+    try:
+        return user.profile.strata() if user is not None else {}
+    except Profile.DoesNotExist:
+        return {}
+
+
+def corpus(consultation: Consultation) -> list[CorpusItem]:
+    """Every free text of the consultation in a stable order: published proposals, imported
+    contributions (with the date and strata of their source file) and answers to open questions."""
+    items: list[CorpusItem] = []
+    proposals = (
+        Proposal.objects.filter(consultation=consultation, status=Proposal.Status.VISIBLE)
+        .select_related("author__profile")
+        .order_by("created_at", "id")
+    )
+    for proposal in proposals:
+        if not proposal.text.strip():
+            continue
+        imported = proposal.source != Proposal.Source.PLATFORM
+        items.append(
+            CorpusItem(
+                source_type=Contribution.Source.IMPORTED if imported else Contribution.Source.PROPOSAL,
+                source_id=proposal.pk,
+                text=proposal.text,
+                submitted_at=proposal.created_at,
+                strata=dict(proposal.strata or {}) if imported else _profile_strata(proposal.author),
+            )
+        )
+    answers = (
+        Answer.objects.filter(question__consultation=consultation, question__kind=Question.Kind.OPEN)
+        .exclude(text="")
+        .select_related("user__profile")
+        .order_by("created_at", "id")
+    )
+    for answer in answers:
+        if answer.text.strip():
+            items.append(
+                CorpusItem(
+                    source_type=Contribution.Source.ANSWER,
+                    source_id=answer.pk,
+                    text=answer.text,
+                    submitted_at=answer.created_at,
+                    strata=_profile_strata(answer.user),
+                )
+            )
+    return items
+
+
+def latest_run(consultation: Consultation) -> PipelineRun | None:
+    return consultation.pipeline_runs.order_by("-created_at", "-id").first()
+
+
+def latest_version(run: PipelineRun) -> SynthesisVersion | None:
+    return run.versions.select_related("author").order_by("-number").first()
+
+
+def published_version(consultation: Consultation) -> SynthesisVersion | None:
+    try:
+        published = PublishedSynthesis.objects.select_related("version__run").get(consultation=consultation)
+    except PublishedSynthesis.DoesNotExist:
+        return None
+    return published.version
+
+
+def latest_opinion(consultation: Consultation) -> OpinionRun | None:
+    return consultation.opinion_runs.order_by("-computed_at", "-id").first()
+
+
+def vote_count(consultation: Consultation) -> int:
+    return Vote.objects.filter(proposal__consultation=consultation).count()
+
+
+def versions_with_authors(run: PipelineRun):
+    return run.versions.select_related("author").order_by("-number")
+
+
+def run_contributions(run: PipelineRun):
+    return Contribution.objects.filter(run=run).order_by("position")

@@ -1,0 +1,188 @@
+"""Writes that matter in broad listening. Keyword-only, one transaction each, permission-checked, audited.
+
+``actor=None`` means the system (the management command, a Celery task): trusted callers only.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import record_event
+from consultation.models import Consultation
+
+from . import synthesis
+from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion
+from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis
+
+
+def _check(actor, predicate) -> None:
+    if actor is not None and not predicate(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def start_run(
+    *,
+    consultation: Consultation,
+    actor=None,
+    k: int | None = None,
+    backend: str | None = None,
+    model: str | None = None,
+    seed: int = 0,
+    chunk_size: int | None = None,
+    enqueue: bool = True,
+) -> PipelineRun:
+    """Create a run and hand it to the workers once the transaction commits."""
+    _check(actor, can_run_analysis)
+    run = PipelineRun.objects.create(
+        consultation=consultation,
+        created_by=actor,
+        params={
+            "k": k,
+            "backend": backend or settings.PACTE_EMBEDDING_BACKEND,
+            "model": model if model is not None else settings.PACTE_EMBEDDING_MODEL,
+            "seed": seed,
+            "chunk_size": chunk_size or settings.PACTE_EMBEDDING_CHUNK_SIZE,
+        },
+    )
+    record_event(
+        actor=actor, action="analysis.run_started", obj=run, details={"consultation": consultation.slug}
+    )
+    if enqueue:
+        from .tasks import prepare_run
+
+        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+    return run
+
+
+def resume_run(*, run: PipelineRun, actor=None) -> None:
+    """Re-enqueue whatever a run still needs (after a lost broker or a stopped worker): every stage is
+    idempotent, so enqueueing a stage twice does no harm."""
+    _check(actor, can_run_analysis)
+    from .tasks import embed_chunk, finish_run, prepare_run
+
+    run.refresh_from_db()
+    if run.status in (PipelineRun.Status.QUEUED, PipelineRun.Status.PREPARING):
+        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+    elif run.status == PipelineRun.Status.EMBEDDING:
+        pending = list(RunChunk.objects.filter(run=run, done=False).values_list("index", flat=True))
+        for index in pending:
+            transaction.on_commit(lambda index=index: embed_chunk.delay(run.pk, index))
+        if not pending:
+            transaction.on_commit(lambda: finish_run.delay(run.pk))
+    elif run.status == PipelineRun.Status.CLUSTERING:
+        transaction.on_commit(lambda: finish_run.delay(run.pk))
+
+
+def _new_version(*, run: PipelineRun, actor, action: str, description: str, data: dict) -> SynthesisVersion:
+    last = run.versions.select_for_update().order_by("-number").first()
+    version = SynthesisVersion.objects.create(
+        run=run,
+        number=(last.number + 1) if last else 1,
+        action=action,
+        description=description[:300],
+        author=actor,
+        data=data,
+    )
+    record_event(
+        actor=actor,
+        action=f"synthesis.{action}",
+        obj=version,
+        details={"run": run.pk, "number": version.number, "description": version.description},
+    )
+    return version
+
+
+@transaction.atomic
+def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> SynthesisVersion:
+    """Apply one edit to the run's latest version and save the result as the next version.
+
+    `action` is a SynthesisVersion.Action (rename, merge, split, hide, show, move); raises
+    synthesis.SynthesisEditError with a message for the organiser when the edit makes no sense."""
+    _check(actor, can_edit_synthesis)
+    run = PipelineRun.objects.select_for_update().get(pk=run.pk)
+    latest = run.versions.order_by("-number").first()
+    if latest is None:
+        raise synthesis.SynthesisEditError("This analysis has no themes yet.")
+    data = latest.data
+    Action = SynthesisVersion.Action
+    if action == Action.RENAME:
+        data = synthesis.rename(data, arguments["key"], arguments["label"])
+        description = f"{arguments['key']} → {arguments['label'].strip()}"
+    elif action in (Action.HIDE, Action.SHOW):
+        data = synthesis.set_hidden(data, arguments["key"], action == Action.HIDE)
+        description = arguments["key"]
+    elif action == Action.MERGE:
+        data = synthesis.merge(run, data, arguments["source"], arguments["target"])
+        description = f"{arguments['source']} → {arguments['target']}"
+    elif action == Action.SPLIT:
+        data = synthesis.split(run, data, arguments["key"])
+        description = arguments["key"]
+    elif action == Action.MOVE:
+        data = synthesis.move(run, data, int(arguments["contribution"]), arguments["key"])
+        description = f"{arguments['contribution']} → {arguments['key']}"
+    else:
+        raise synthesis.SynthesisEditError(f"Unknown edit {action!r}.")
+    return _new_version(run=run, actor=actor, action=action, description=description, data=data)
+
+
+@transaction.atomic
+def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
+    """Freeze `version` and make it the consultation's public synthesis."""
+    _check(actor, can_publish_synthesis)
+    version = SynthesisVersion.objects.select_for_update().select_related("run").get(pk=version.pk)
+    now = timezone.now()
+    if version.published_at is None:
+        version.published_at = now
+        version.save(update_fields=["published_at"])
+    published, _created = PublishedSynthesis.objects.update_or_create(
+        consultation_id=version.run.consultation_id,
+        defaults={"version": version, "published_by": actor, "published_at": now},
+    )
+    record_event(
+        actor=actor,
+        action="synthesis.published",
+        obj=version,
+        details={"run": version.run_id, "number": version.number},
+    )
+    return published
+
+
+def erase_user_data(user, keep_pseudonymous: bool) -> None:
+    """GDPR eraser, run after the consultation app's: the analysis keeps a scrubbed copy of each text,
+    so every copy whose source the consultation app deleted goes too, with its quotes in the syntheses."""
+    from consultation.models import Answer, Proposal
+
+    from .models import Contribution, Theme
+
+    orphans = Contribution.objects.exclude(
+        source_type=Contribution.Source.ANSWER, source_id__in=Answer.objects.values("pk")
+    ).exclude(
+        source_type__in=[Contribution.Source.PROPOSAL, Contribution.Source.IMPORTED],
+        source_id__in=Proposal.objects.values("pk"),
+    )
+    gone = dict(orphans.values_list("pk", "run_id"))
+    if not gone:
+        return
+    orphans.delete()
+    runs = set(gone.values())
+    for theme in Theme.objects.filter(run__in=runs):
+        theme.quotes = [q for q in theme.quotes if q["id"] not in gone]
+        theme.save(update_fields=["quotes"])
+    for version in SynthesisVersion.objects.filter(run__in=runs):
+        for entry in version.data["themes"]:
+            entry["quotes"] = [q for q in entry["quotes"] if q["id"] not in gone]
+        version.data["moves"] = {k: v for k, v in version.data.get("moves", {}).items() if int(k) not in gone}
+        version.save(update_fields=["data"])
+
+
+def export_user_data(user) -> list[dict]:
+    """GDPR exporter: the published theme of each of the person's proposals."""
+    from consultation.hooks import contribution_fate
+    from consultation.models import Proposal
+
+    return [
+        {"proposal": p.pk, "facts": contribution_fate(p)}
+        for p in Proposal.objects.filter(author=user).select_related("consultation")
+    ]

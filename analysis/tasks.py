@@ -1,0 +1,344 @@
+"""Celery orchestration of broad listening: load, call the pure pipeline, save. Nothing else.
+
+prepare_run -> N x embed_chunk (in parallel, any worker) -> finish_run, the last chunk to finish enqueuing
+the finish. Tasks are acknowledged late and may run twice: a chunk marks itself done with a conditional
+UPDATE under the run's row lock, so a re-delivered chunk neither counts twice nor re-embeds (its vectors
+are in the cache); finish_run rewrites its own run's rows in one transaction and does nothing once the
+run is done. A failure records a translated message on the run; the published synthesis is untouched.
+"""
+
+import logging
+from functools import cache
+
+from celery import shared_task
+from django.core.cache import cache as django_cache
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .embedding_cache import DatabaseEmbeddingCache
+from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
+from .pipeline import Contribution as PipelineContribution
+from .pipeline import PipelineError, PipelineParams, Votes, run_pipeline
+from .pipeline.clean import clean_texts
+from .pipeline.cluster import ClusterParams
+from .pipeline.dedupe import dedupe
+from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
+
+logger = logging.getLogger(__name__)
+Status = PipelineRun.Status
+Error = PipelineRun.Error
+RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+class RunFailed(Exception):
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code, self.detail = code, detail
+
+
+@cache
+def _embedder(backend: str, model: str) -> Embedder:
+    # One model per worker process: loading it costs seconds, embedding a chunk a fraction of that.
+    return make_embedder(backend, model or None)
+
+
+def embedder_for(run: PipelineRun) -> Embedder:
+    try:
+        return _embedder(run.params.get("backend", "use-multilingual"), run.params.get("model") or "")
+    except EmbedderError as exc:
+        raise RunFailed(Error.MODEL, str(exc)) from exc
+
+
+def _fail(run_id: int, code: str, detail: str) -> None:
+    PipelineRun.objects.filter(pk=run_id).exclude(status=Status.DONE).update(
+        status=Status.FAILED, error_code=code, error_detail=detail[:2000], finished_at=timezone.now()
+    )
+
+
+def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | None:
+    """Move the run to `status` if it is in one of `allowed`; None when another delivery got there."""
+    with transaction.atomic():
+        run = PipelineRun.objects.select_for_update().filter(pk=run_id, status__in=allowed).first()
+        if run is None:
+            return None
+        run.status = status
+        run.started_at = run.started_at or timezone.now()
+        run.save(update_fields=["status", "started_at"])
+        return run
+
+
+def _params(run: PipelineRun) -> PipelineParams:
+    return PipelineParams(cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")))
+
+
+@shared_task(**RETRY)
+def prepare_run(run_id: int, dispatch: bool = True) -> None:
+    """Read the corpus, clean and dedupe it, save one row per contribution, cut the texts that are not
+    in the embedding cache yet into chunks and enqueue one task per chunk."""
+    from .selectors import corpus
+
+    run = _claim(run_id, (Status.QUEUED, Status.PREPARING), Status.PREPARING)
+    if run is None:
+        return
+    try:
+        items = corpus(run.consultation)
+        if not items:
+            raise RunFailed(Error.EMPTY)
+        if len(items) == 1:
+            raise RunFailed(Error.ONE)
+        params = _params(run)
+        cleaned = clean_texts([item.text for item in items], max_chars=params.max_chars)
+        groups = dedupe([c.text for c in cleaned], threshold=params.near_duplicate_threshold)
+        if len(groups.representative) == 1:
+            raise RunFailed(Error.ALL_DUPLICATES)
+        embedder = embedder_for(run)
+        rows = [
+            Contribution(
+                run=run,
+                position=position,
+                source_type=item.source_type,
+                source_id=item.source_id,
+                text=c.text,
+                text_hash=text_hash(c.text),
+                submitted_at=item.submitted_at,
+                strata=item.strata,
+                duplicate_group=int(groups.group[position]),
+                duplicate_count=int(groups.size[groups.group[position]]),
+                health_flag=c.health_flag,
+            )
+            for position, (item, c) in enumerate(zip(items, cleaned, strict=True))
+        ]
+        # The texts the pipeline will embed: one per duplicate group. Only those the cache lacks are work.
+        distinct = list(dict.fromkeys(rows[i].text_hash for i in groups.representative if rows[i].text))
+        known = DatabaseEmbeddingCache().get_many(embedder.model_id, distinct)
+        missing = [h for h in distinct if h not in known]
+        size = max(1, int(run.params.get("chunk_size") or 500))
+        with transaction.atomic():
+            Contribution.objects.filter(run=run).delete()
+            RunChunk.objects.filter(run=run).delete()
+            Contribution.objects.bulk_create(rows, batch_size=1000)
+            RunChunk.objects.bulk_create(
+                RunChunk(run=run, index=i, hashes=missing[start : start + size])
+                for i, start in enumerate(range(0, len(missing), size))
+            )
+            PipelineRun.objects.filter(pk=run.pk).update(
+                status=Status.EMBEDDING,
+                model_id=embedder.model_id,
+                n_contributions=len(rows),
+                n_distinct=len(distinct),
+                progress_done=0,
+                progress_total=len(missing),
+                chunks_total=-(-len(missing) // size),
+            )
+            if dispatch:
+                if missing:
+                    for index in range(-(-len(missing) // size)):
+                        transaction.on_commit(lambda index=index: embed_chunk.delay(run_id, index))
+                else:
+                    transaction.on_commit(lambda: finish_run.delay(run_id))
+    except RunFailed as failure:
+        _fail(run_id, failure.code, failure.detail)
+    except PipelineError as exc:
+        _fail(run_id, Error.BAD_PARAMETER, str(exc))
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("analysis run %s failed while preparing", run_id)
+        _fail(run_id, Error.INTERNAL, repr(exc))
+
+
+@shared_task(**RETRY)
+def embed_chunk(run_id: int, index: int, dispatch: bool = True) -> bool:
+    """Embed one chunk into the cache; the last chunk done enqueues finish_run. Returns True when this
+    delivery completed the chunk (False for a re-delivery or a run that is no longer embedding)."""
+    chunk = RunChunk.objects.filter(run_id=run_id, index=index).first()
+    run = PipelineRun.objects.filter(pk=run_id, status=Status.EMBEDDING).first()
+    if chunk is None or chunk.done or run is None:
+        return False
+    try:
+        texts = dict(
+            Contribution.objects.filter(run_id=run_id, text_hash__in=chunk.hashes).values_list(
+                "text_hash", "text"
+            )
+        )
+        embed_with_cache(embedder_for(run), [texts[h] for h in chunk.hashes], DatabaseEmbeddingCache())
+    except RunFailed as failure:
+        _fail(run_id, failure.code, failure.detail)
+        return False
+    except PipelineError as exc:
+        _fail(run_id, Error.MODEL, str(exc))
+        return False
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("analysis run %s failed while embedding chunk %s", run_id, index)
+        _fail(run_id, Error.INTERNAL, repr(exc))
+        return False
+    with transaction.atomic():
+        # The run's row lock orders the chunks' commits: exactly one of them sees no chunk left.
+        PipelineRun.objects.select_for_update().filter(pk=run_id).first()
+        if not RunChunk.objects.filter(pk=chunk.pk, done=False).update(done=True):
+            return False
+        PipelineRun.objects.filter(pk=run_id).update(progress_done=F("progress_done") + len(chunk.hashes))
+        last = not RunChunk.objects.filter(run_id=run_id, done=False).exists()
+        if last and dispatch:
+            transaction.on_commit(lambda: finish_run.delay(run_id))
+    return True
+
+
+def _pipeline_input(rows: list[Contribution]) -> list[PipelineContribution]:
+    from consultation.models import Proposal
+
+    votes = {
+        pk: Votes(agree=a, disagree=d, passed=p)
+        for pk, a, d, p in Proposal.objects.filter(
+            pk__in=[r.source_id for r in rows if r.source_type != Contribution.Source.ANSWER]
+        ).values_list("pk", "agree_count", "disagree_count", "pass_count")
+    }
+    return [
+        PipelineContribution(
+            id=row.position,
+            text=row.text,
+            source=row.source_type,
+            date=timezone.localdate(row.submitted_at) if row.submitted_at else None,
+            strata=row.strata,
+            votes=votes.get(row.source_id) if row.source_type != Contribution.Source.ANSWER else None,
+        )
+        for row in rows
+    ]
+
+
+@shared_task(**RETRY)
+def finish_run(run_id: int) -> None:
+    """Cluster, label and synthesise (every vector is in the cache by now), then save themes, each
+    contribution's place and version 1 of the synthesis in one transaction."""
+    run = _claim(run_id, (Status.EMBEDDING, Status.CLUSTERING), Status.CLUSTERING)
+    if run is None:
+        return
+    try:
+        rows = list(Contribution.objects.filter(run=run).order_by("position"))
+        result = run_pipeline(
+            _pipeline_input(rows), embedder_for(run), DatabaseEmbeddingCache(), _params(run)
+        )
+        _save_result(run, rows, result)
+    except RunFailed as failure:
+        _fail(run_id, failure.code, failure.detail)
+    except PipelineError as exc:
+        _fail(run_id, Error.BAD_PARAMETER, str(exc))
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("analysis run %s failed while clustering", run_id)
+        _fail(run_id, Error.INTERNAL, repr(exc))
+
+
+def _theme_label(keywords: list[str], number: int) -> str:
+    # A first label from the keywords; the organiser renames themes in the synthesis editor.
+    return ", ".join(keywords[:3]).capitalize() if keywords else f"{number + 1}"
+
+
+@transaction.atomic
+def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
+    from . import synthesis
+
+    # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
+    if not PipelineRun.objects.select_for_update().filter(pk=run.pk, status=Status.CLUSTERING).exists():
+        return
+    Theme.objects.filter(run=run).delete()
+    SynthesisVersion.objects.filter(run=run).delete()
+    by_position = {row.position: row for row in rows}
+    themes: dict[int, Theme] = {}
+    subthemes: dict[tuple[int, int], Theme] = {}
+    for entry in result.themes:
+        number = int(entry["theme"])
+        keywords = entry.get("keywords", [])
+        theme = Theme.objects.create(
+            run=run,
+            number=number,
+            label="" if entry.get("other") else _theme_label(keywords, number),  # "" shows as "Other"
+            keywords=keywords,
+            quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
+            size=int(entry.get("size", 0)),
+            share=float(entry.get("share", 0.0)),
+            share_weighted=entry.get("weighted_share"),
+            breakdown=entry.get("breakdown", {}),
+            stance=entry.get("stance", {}),
+            trend={str(k): v for k, v in entry.get("trend", {}).items()},
+            emerging=bool(entry.get("emergence", {}).get("emerging", False)),
+        )
+        themes[number] = theme
+        subs = entry.get("subthemes", [])
+        if len(subs) > 1:
+            for sub in subs:
+                if int(sub["subtheme"]) < 0:
+                    continue
+                subthemes[(number, int(sub["subtheme"]))] = Theme.objects.create(
+                    run=run,
+                    parent=theme,
+                    number=int(sub["subtheme"]),
+                    label=_theme_label(sub.get("keywords", []), int(sub["subtheme"])),
+                    keywords=sub.get("keywords", []),
+                    size=int(sub.get("size", 0)),
+                    share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),
+                )
+    position_of_distinct = {pid: i for i, pid in enumerate(result.run["distinct_ids"])}
+    group_xy: dict[int, tuple[float, float]] = {}
+    for c in result.contributions:
+        if c["duplicate_of"] is None and c["id"] in position_of_distinct:
+            x, y = result.coordinates[position_of_distinct[c["id"]]]
+            group_xy[c["group"]] = (float(x), float(y))
+    for c in result.contributions:
+        row = by_position[c["id"]]
+        row.theme = themes.get(int(c["theme"]))
+        row.subtheme = subthemes.get((int(c["theme"]), int(c["subtheme"])))
+        row.x, row.y = group_xy.get(c["group"], (None, None))
+    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y"], batch_size=1000)
+    clustering = result.run.get("clustering", {})
+    PipelineRun.objects.filter(pk=run.pk).update(
+        status=Status.DONE,
+        finished_at=timezone.now(),
+        input_hash=result.run.get("input_hash", ""),
+        k_selection={**clustering.get("k_selection", {}), "notes": result.notes},
+        model_id=result.run.get("model_id", run.model_id),
+    )
+    run.refresh_from_db()
+    SynthesisVersion.objects.create(
+        run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=synthesis.initial_data(run)
+    )
+
+
+# ----------------------------------------------------------------------------------- opinion groups
+
+OPINION_LOCK = "analysis:opinion:{}"
+
+
+def schedule_opinion_groups(consultation_id: int) -> bool:
+    """Debounced: at most one pending recomputation per consultation. Never computes in the request."""
+    from django.conf import settings
+
+    if not django_cache.add(OPINION_LOCK.format(consultation_id), 1, settings.PACTE_OPINION_DEBOUNCE_SECONDS):
+        return False
+    transaction.on_commit(
+        lambda: compute_opinion_groups.apply_async(
+            (consultation_id,), countdown=settings.PACTE_OPINION_DEBOUNCE_SECONDS
+        )
+    )
+    return True
+
+
+@shared_task(**RETRY)
+def compute_opinion_groups(consultation_id: int) -> int:
+    """Recompute the Pol.is-style opinion groups of a consultation from its votes; returns the run id."""
+    from .opinion import compute_and_save
+
+    django_cache.delete(OPINION_LOCK.format(consultation_id))
+    return compute_and_save(consultation_id).pk
+
+
+@shared_task
+def check_opinion_groups() -> int:
+    """Periodic: schedule a recomputation for every consultation with enough new votes since the last."""
+    from .opinion import consultations_needing_groups
+
+    return sum(schedule_opinion_groups(pk) for pk in consultations_needing_groups())

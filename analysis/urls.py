@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("<slug:slug>/", views.report, name="report"),
+    path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),
+    path("<slug:slug>/themes.<str:fmt>", views.export_themes, name="export_themes"),
+    path("<slug:slug>/analyses/", views.runs, name="runs"),
+    path("analyses/<int:pk>/", views.run_detail, name="run"),
+    path("analyses/<int:pk>/progression/", views.run_progress, name="run_progress"),
+    path("analyses/<int:pk>/reprendre/", views.run_resume, name="run_resume"),
+    path("analyses/<int:pk>/synthese/", views.editor, name="editor"),
+    path("versions/<int:pk>/publier/", views.publish, name="publish"),
+]

@@ -1,0 +1,317 @@
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultation.models import Consultation
+
+from . import opinion as opinion_reads
+from . import report as reports
+from . import selectors, services
+from .forms import EditForm, StartRunForm
+from .models import PipelineRun, SynthesisVersion
+from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
+from .synthesis import SynthesisEditError, top_level
+
+
+def _require(user, predicate) -> None:
+    if not predicate(user):
+        raise PermissionDenied
+
+
+def _version_for(request, consultation: Consultation) -> SynthesisVersion | None:
+    """The published version; organisers may preview any version with ?version=<id>."""
+    wanted = request.GET.get("version")
+    if wanted and can_edit_synthesis(request.user):
+        return get_object_or_404(SynthesisVersion, pk=wanted, run__consultation=consultation)
+    return selectors.published_version(consultation)
+
+
+def _report_context(request, consultation: Consultation) -> dict:
+    version = _version_for(request, consultation)
+    context = {
+        "consultation": consultation,
+        "version": version,
+        "published": selectors.published_version(consultation),
+    }
+    if version is not None:
+        themes = reports.visible_themes(version)
+        points = reports.map_points(version, themes)
+        context.update(
+            themes=themes,
+            points=points,
+            map_table=reports.map_table(themes, points),
+            # Shown only when population margins changed something (otherwise it repeats the raw share).
+            has_weighted=any(
+                t.get("weighted_share") is not None and abs(t["weighted_share"] - t["share"]) > 0.005
+                for t in themes
+            ),
+            n_themes=sum(not t["other"] for t in themes),
+            map_width=reports.MAP_WIDTH,
+            map_height=reports.MAP_HEIGHT,
+            total=sum(t["contributions"] for t in themes),
+            run=version.run,
+        )
+    latest = selectors.latest_opinion(consultation)
+    if latest is not None:
+        context["opinion"] = _opinion_context(latest, version, context.get("themes", []))
+    return context
+
+
+def _opinion_context(latest, version, themes) -> dict:
+    from consultation.models import Proposal
+
+    result = latest.result
+    ids = set()
+    for group in result.get("groups", []):
+        ids.update(s["proposal"] for s in group["representative"])
+    for key in ("consensus_agree", "consensus_disagree"):
+        ids.update(s["proposal"] for s in result.get(key, []))
+    bridging = result.get("bridging", [])[:5]
+    ids.update(b["proposal"] for b in bridging)
+    texts = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "text"))
+    groups = [
+        {
+            "number": g["group"] + 1,
+            "size": g["size"],
+            "colour": reports.PALETTE[g["group"] % len(reports.PALETTE)],
+            "statements": [{**s, "text": texts.get(s["proposal"], "")} for s in g["representative"]],
+        }
+        for g in result.get("groups", [])
+    ]
+    participants = [p for p in result.get("participants", []) if p.get("group") is not None]
+    points = []
+    if participants:
+        xs, ys = [p["x"] for p in participants], [p["y"] for p in participants]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        width, height, margin = reports.MAP_WIDTH, reports.MAP_HEIGHT, reports.MAP_MARGIN
+        for p in participants[:3000]:
+            points.append(
+                {
+                    "cx": round(margin + (p["x"] - x0) * (width - 2 * margin) / ((x1 - x0) or 1), 1),
+                    "cy": round(
+                        height - margin - (p["y"] - y0) * (height - 2 * margin) / ((y1 - y0) or 1), 1
+                    ),
+                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1},
+                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)],
+                }
+            )
+    cross = []
+    if version is not None and groups:
+        cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version))
+    return {
+        "run": latest,
+        "ok": latest.status == "ok",
+        "message": result.get("message", ""),
+        "groups": groups,
+        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
+        "points": points,
+        "consensus": [
+            {**s, "text": texts.get(s["proposal"], "")}
+            for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
+        ],
+        "bridging": [{**b, "text": texts.get(b["proposal"], "")} for b in bridging],
+        "cross": cross,
+    }
+
+
+def report(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    context = _report_context(request, consultation)
+    context["can_manage"] = can_run_analysis(request.user)
+    return render(request, "analysis/report.html", context)
+
+
+def report_pdf(request, slug):
+    from weasyprint import HTML
+
+    consultation = get_object_or_404(Consultation, slug=slug)
+    context = _report_context(request, consultation)
+    if context["version"] is None:
+        raise Http404(_("No synthesis has been published for this consultation yet."))
+    html = render_to_string("analysis/report_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pacte-synthese-{consultation.slug}.pdf"'
+    return response
+
+
+def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpResponse:
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (";".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _published_or_404(request, slug) -> tuple[Consultation, SynthesisVersion]:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    version = _version_for(request, consultation)
+    if version is None:
+        raise Http404(_("No synthesis has been published for this consultation yet."))
+    return consultation, version
+
+
+CONTRIBUTION_FIELDS = [
+    "contribution",
+    "source_type",
+    "source_id",
+    "theme",
+    "subtheme",
+    "x",
+    "y",
+    "duplicate_group",
+]
+THEME_FIELDS = [
+    "key",
+    "parent",
+    "label",
+    "keywords",
+    "size",
+    "contributions",
+    "share",
+    "weighted_share",
+    "emerging",
+]
+
+
+def export_contributions(request, slug, fmt):
+    consultation, version = _published_or_404(request, slug)
+    rows = [{k: r[k] for k in CONTRIBUTION_FIELDS} for r in reports.contributions_table(version)]
+    return _export(rows, CONTRIBUTION_FIELDS, fmt, f"pacte-{consultation.slug}-contributions")
+
+
+def export_themes(request, slug, fmt):
+    consultation, version = _published_or_404(request, slug)
+    rows = [
+        {**{k: t.get(k) for k in THEME_FIELDS}, "label": reports.theme_label(t)}
+        for t in version.data["themes"]
+        if not t["hidden"]
+    ]
+    return _export(rows, THEME_FIELDS, fmt, f"pacte-{consultation.slug}-themes")
+
+
+@login_required
+def runs(request, slug):
+    _require(request.user, can_run_analysis)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = StartRunForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        run = services.start_run(consultation=consultation, actor=request.user, k=form.cleaned_data["k"])
+        messages.success(request, _("The analysis has started."))
+        return redirect("analysis:run", pk=run.pk)
+    return render(
+        request,
+        "analysis/runs.html",
+        {"consultation": consultation, "form": form, "runs": consultation.pipeline_runs.all()[:50]},
+    )
+
+
+@login_required
+def run_detail(request, pk):
+    _require(request.user, can_run_analysis)
+    run = get_object_or_404(PipelineRun.objects.select_related("consultation", "created_by"), pk=pk)
+    return render(request, "analysis/run.html", {"run": run, "consultation": run.consultation})
+
+
+@login_required
+def run_progress(request, pk):
+    _require(request.user, can_run_analysis)
+    run = get_object_or_404(PipelineRun, pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "percent": run.percent,
+            "done": run.progress_done,
+            "total": run.progress_total,
+            "active": run.is_active,
+            "error": run.error_message,
+        }
+    )
+
+
+@login_required
+@require_POST
+def run_resume(request, pk):
+    _require(request.user, can_run_analysis)
+    run = get_object_or_404(PipelineRun, pk=pk)
+    with transaction.atomic():
+        services.resume_run(run=run, actor=request.user)
+    messages.info(request, _("The unfinished steps of this analysis have been handed to the workers again."))
+    return redirect("analysis:run", pk=run.pk)
+
+
+@login_required
+def editor(request, pk):
+    _require(request.user, can_edit_synthesis)
+    run = get_object_or_404(PipelineRun.objects.select_related("consultation"), pk=pk)
+    latest = selectors.latest_version(run)
+    if latest is None:
+        messages.warning(request, _("This analysis has no themes yet."))
+        return redirect("analysis:run", pk=run.pk)
+    form = EditForm(data=request.POST if request.method == "POST" else None, themes=latest.data["themes"])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "rename": {"key": data["key"], "label": data["label"] or ""},
+            "merge": {"source": data["key"], "target": data["target"]},
+            "split": {"key": data["key"]},
+            "hide": {"key": data["key"]},
+            "show": {"key": data["key"]},
+            "move": {"contribution": data["contribution"], "key": data["key"]},
+        }[data["action"]]
+        try:
+            version = services.edit_synthesis(actor=request.user, run=run, action=data["action"], **arguments)
+        except SynthesisEditError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
+            return redirect("analysis:editor", pk=run.pk)
+    themes = top_level(latest.data)
+    for theme in themes:
+        theme["subthemes"] = [t for t in latest.data["themes"] if t["parent"] == theme["key"]]
+    flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
+    return render(
+        request,
+        "analysis/editor.html",
+        {
+            "run": run,
+            "consultation": run.consultation,
+            "latest": latest,
+            "themes": themes,
+            "form": form,
+            "versions": selectors.versions_with_authors(run),
+            "published": selectors.published_version(run.consultation),
+            "flagged": flagged,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    _require(request.user, can_publish_synthesis)
+    version = get_object_or_404(SynthesisVersion.objects.select_related("run__consultation"), pk=pk)
+    services.publish_version(actor=request.user, version=version)
+    messages.success(request, _("Version %(n)s is now the public synthesis.") % {"n": version.number})
+    return redirect("analysis:report", slug=version.run.consultation.slug)

@@ -1,0 +1,89 @@
+"""Opinion groups (issue 6) on a real Pol.is conversation imported with the consultation command."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.translation import override
+
+from analysis import services, tasks
+from analysis.models import OpinionRun
+from analysis.opinion import bridging_order, consultations_needing_groups
+from consultation.models import Proposal, Vote
+from tests.analysis.conftest import add_proposals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def polis_consultation():
+    folder = Path(settings.PACTE_SHARED_DATA) / "polis" / "london.youth.policing"
+    call_command("import_polis", str(folder), consultation="london-youth-policing")
+    from consultation.models import Consultation
+
+    return Consultation.objects.get(slug="london-youth-policing")
+
+
+def test_groups_of_an_imported_polis_conversation_show_on_the_report(
+    polis_consultation, client, django_capture_on_commit_callbacks
+):
+    result = tasks.compute_opinion_groups.delay(polis_consultation.pk).get()
+    run = OpinionRun.objects.get(pk=result)
+    assert (
+        run.status == "ok"
+        and run.vote_count == Vote.objects.filter(proposal__consultation=polis_consultation).count()
+    )
+    groups = run.result["groups"]
+    assert len(groups) >= 2 and all(g["representative"] for g in groups)
+    # Themes of the same conversation, published, give the themes x groups table.
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_run = services.start_run(consultation=polis_consultation, k=3)
+    theme_run.refresh_from_db()
+    services.publish_version(actor=None, version=theme_run.versions.get())
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("analysis:report", args=[polis_consultation.slug])).content.decode()
+    assert "Opinion groups: size and representative statements" in page
+    assert "Group 2" in page and 'id="opinion-map"' in page
+    assert "Themes and opinion groups" in page
+    statement = Proposal.objects.get(pk=groups[0]["representative"][0]["proposal"]).text
+    assert statement[:40] in page.replace("&#x27;", "'").replace("&quot;", '"')
+
+    order = bridging_order(polis_consultation)
+    assert sorted(order) == sorted(int(b["proposal"]) for b in run.result["bridging"]) and order
+
+
+def test_few_votes_show_a_not_enough_votes_state(consultation, client):
+    proposals = add_proposals(consultation, ["Plus de transparence.", "Un registre de refus simple."])
+    Vote.objects.create(proposal=proposals[0], participant_key="u1", value=1)
+    Vote.objects.create(proposal=proposals[1], participant_key="u2", value=-1)
+    tasks.compute_opinion_groups.delay(consultation.pk)
+    assert OpinionRun.objects.get().status == "not_enough_votes"
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
+    assert "Not enough votes yet to find opinion groups" in page
+
+
+def test_recomputation_is_debounced_and_triggered_by_new_votes(
+    consultation, settings, django_capture_on_commit_callbacks
+):
+    settings.PACTE_OPINION_MIN_NEW_VOTES = 3
+    proposal = add_proposals(consultation, ["Un texte à voter."])[0]
+    for i in range(2):
+        Vote.objects.create(proposal=proposal, participant_key=f"u{i}", value=1)
+    assert consultation.pk not in consultations_needing_groups()
+    Vote.objects.create(proposal=proposal, participant_key="u3", value=-1)
+    assert consultations_needing_groups() == [consultation.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.schedule_opinion_groups(consultation.pk) is True
+        assert tasks.schedule_opinion_groups(consultation.pk) is False  # one pending computation at most
+    assert OpinionRun.objects.filter(consultation=consultation).count() == 1
+    assert consultation.pk not in consultations_needing_groups()  # counted up to date
+
+
+def test_the_command_reports_the_groups(polis_consultation, capsys):
+    with override("fr"):
+        call_command("compute_opinion_groups", polis_consultation.slug)
+    assert "groupes d'opinion à partir de" in capsys.readouterr().out

@@ -1,0 +1,156 @@
+"""A whole run through the Celery tasks (eager), on real French proposals."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils.translation import override
+
+from analysis import services, tasks
+from analysis.models import Contribution, EmbeddingVector, PipelineRun, SynthesisVersion, Theme
+from tests.analysis.conftest import add_proposals
+
+pytestmark = pytest.mark.django_db
+
+
+def run_now(django_capture_on_commit_callbacks, consultation, **params) -> PipelineRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_run(consultation=consultation, chunk_size=10, **params)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_finds_the_themes_of_real_proposals(
+    consultation, ccc_sample, django_capture_on_commit_callbacks
+):
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample])
+    run = run_now(django_capture_on_commit_callbacks, consultation)
+
+    assert run.status == PipelineRun.Status.DONE, run.error_detail
+    assert run.chunks.count() == 5 and not run.chunks.filter(done=False).exists()  # 48 texts / 10
+    assert run.progress_done == run.progress_total == 48 and run.percent == 100
+    # The chunks embedded every text the finish needed: it found them all in the cache.
+    assert EmbeddingVector.objects.count() == 48
+    themes = list(run.themes.filter(parent__isnull=True, number__gte=0))
+    assert 2 <= len(themes) <= 6
+    assert run.k_selection["method"] == "silhouette-parsimony" and run.k_selection["explanation"]
+    for theme in themes:
+        assert theme.keywords and theme.quotes and theme.label
+        # Quotes are contributions of this very theme.
+        quoted = Contribution.objects.filter(pk__in=[q["id"] for q in theme.quotes])
+        assert {c.theme_id for c in quoted} == {theme.pk}
+    # Food, housing and transport proposals tend to land in different themes.
+    truth = {row["proposal"]: row["theme_key"] for row in ccc_sample}
+    majority = {}
+    for c in run.contributions.select_related("theme"):
+        if c.theme and c.theme.number >= 0:
+            majority.setdefault(c.theme_id, []).append(truth.get(c.text))
+    purity = sum(max(v.count(k) for k in set(v)) for v in majority.values()) / sum(
+        map(len, majority.values())
+    )
+    assert purity > 0.5  # chance is 1/3 with three equal topics
+    assert run.contributions.filter(x__isnull=True).count() == 0
+    version = run.versions.get()
+    assert version.number == 1 and version.action == SynthesisVersion.Action.PIPELINE
+    assert sum(t["contributions"] for t in version.data["themes"] if t["parent"] is None) == 48
+
+
+def test_a_rerun_embeds_only_new_contributions(consultation, ccc_sample, django_capture_on_commit_callbacks):
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:30]])
+    first = run_now(django_capture_on_commit_callbacks, consultation)
+    assert first.progress_total == 30
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[30:36]], source="import")
+    second = run_now(django_capture_on_commit_callbacks, consultation, k=3)
+    assert second.status == PipelineRun.Status.DONE
+    assert second.progress_total == 6  # only the six new texts were embedded
+    assert EmbeddingVector.objects.count() == 36
+    assert second.themes.filter(parent__isnull=True, number__gte=0).count() == 3
+    assert second.k_selection["method"] == "override"
+    assert second.contributions.filter(source_type="imported").count() == 6
+
+
+def test_a_redelivered_chunk_does_no_work_and_the_finish_runs_once(consultation, ccc_sample):
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
+    run = services.start_run(consultation=consultation, chunk_size=8, enqueue=False)
+    tasks.prepare_run(run.pk, dispatch=False)
+    assert tasks.embed_chunk(run.pk, 0, dispatch=False) is True
+    assert tasks.embed_chunk(run.pk, 0, dispatch=False) is False  # re-delivered: counted once
+    run.refresh_from_db()
+    assert run.progress_done == 8
+    for index in (1, 2):
+        tasks.embed_chunk(run.pk, index, dispatch=False)
+    tasks.finish_run(run.pk)
+    themes = set(Theme.objects.filter(run=run).values_list("pk", flat=True))
+    tasks.finish_run(run.pk)  # a second delivery of the finish leaves the saved themes alone
+    assert set(Theme.objects.filter(run=run).values_list("pk", flat=True)) == themes
+    assert run.versions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("texts", "code"),
+    [
+        ([], PipelineRun.Error.EMPTY),
+        (["Une seule contribution sur le don de données de santé."], PipelineRun.Error.ONE),
+        (
+            ["Je refuse le don par défaut !"] * 3 + ["je refuse le don par defaut"],
+            PipelineRun.Error.ALL_DUPLICATES,
+        ),
+    ],
+)
+def test_bad_corpora_fail_with_a_message_and_keep_the_published_synthesis(
+    consultation, ccc_sample, texts, code, django_capture_on_commit_callbacks
+):
+    from consultation.models import Consultation
+
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:20]])
+    good = run_now(django_capture_on_commit_callbacks, consultation, k=2)
+    published = services.publish_version(actor=None, version=good.versions.get())
+    # The consultation's proposals are hidden by moderation, and a new corpus arrives.
+    consultation.proposals.update(status="hidden")
+    add_proposals(consultation, texts, source="import")
+    bad = run_now(django_capture_on_commit_callbacks, consultation)
+    assert bad.status == PipelineRun.Status.FAILED and bad.error_code == code
+    assert bad.error_message
+    consultation = Consultation.objects.get(pk=consultation.pk)
+    assert consultation.published_synthesis.version_id == published.version_id
+
+
+def test_a_missing_model_directory_fails_the_run_and_the_command_says_why(consultation, ccc_sample, capsys):
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:5]])
+    with pytest.raises(CommandError, match="embedding model cannot be loaded"):
+        call_command(
+            "run_pipeline", consultation.slug, backend="sentence-transformers", model="/nonexistent/model"
+        )
+    run = PipelineRun.objects.get()
+    assert run.status == PipelineRun.Status.FAILED and "/nonexistent/model" in run.error_detail
+
+
+def test_the_command_runs_and_prints_the_themes(consultation, ccc_sample, capsys):
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
+    with override("en"):
+        call_command("run_pipeline", consultation.slug, "--k", "3", "--chunk-size", "10")
+    out = capsys.readouterr().out
+    assert "3 themes from 24 contributions" in out
+    with pytest.raises(CommandError, match="no-such-consultation"):
+        call_command("run_pipeline", "no-such-consultation")
+
+
+def test_a_run_whose_tasks_were_lost_is_resumed(consultation, ccc_sample, django_capture_on_commit_callbacks):
+    """The broker lost the chunk tasks after preparing: resuming enqueues what is left and finishes."""
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
+    run = services.start_run(consultation=consultation, chunk_size=8, enqueue=False)
+    tasks.prepare_run(run.pk, dispatch=False)  # as if the chunk messages never reached a worker
+    tasks.embed_chunk(run.pk, 1, dispatch=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resume_run(run=run)
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.DONE and run.progress_done == 24
+    assert run.versions.count() == 1
+
+
+def test_the_run_page_explains_a_failure(consultation, organiser_client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    run = run_now(django_capture_on_commit_callbacks, consultation)
+    organiser_client.cookies["django_language"] = "fr"
+    page = organiser_client.get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert "aucune contribution à analyser" in page.replace("&#x27;", "'")
