@@ -11,8 +11,15 @@ class AnalysisConfig(AppConfig):
         from consultation import hooks
 
         from . import services
-        from .report import contribution_fate
+        from .opinion import bridging_order
+        from .report import consultation_links, contribution_fate
+        from .tasks import on_votes_changed
 
         hooks.register_contribution_fate(contribution_fate)
+        hooks.register_proposal_ordering(
+            "bridging", _("Bridging (agreed across opinion groups)"), bridging_order
+        )
+        hooks.register_votes_changed(on_votes_changed)
+        hooks.register_consultation_links(consultation_links)
         gdpr.register_exporter("analysis", services.export_user_data)
         gdpr.register_eraser("analysis", services.erase_user_data)

@@ -183,3 +183,26 @@ def contribution_fate(proposal) -> list[dict]:
         return []
     url = reverse("analysis:report", args=[proposal.consultation.slug]) + f"#theme-{entry['key']}"
     return [{"label": _("Grouped in the theme “%(theme)s”") % {"theme": theme_label(entry)}, "url": url}]
+
+
+def consultation_links(consultation, user) -> list[dict]:
+    """The consultation app's links hook: the public synthesis once published; the analysis runs for
+    organisers."""
+    from .rules import can_run_analysis
+
+    links = []
+    if PublishedSynthesis.objects.filter(consultation_id=consultation.pk).exists():
+        links.append(
+            {
+                "label": _("Synthesis of the contributions"),
+                "url": reverse("analysis:report", args=[consultation.slug]),
+            }
+        )
+    if can_run_analysis(user):
+        links.append(
+            {
+                "label": _("Broad-listening analyses"),
+                "url": reverse("analysis:runs", args=[consultation.slug]),
+            }
+        )
+    return links

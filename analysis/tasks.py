@@ -327,6 +327,16 @@ def schedule_opinion_groups(consultation_id: int) -> bool:
     return True
 
 
+def on_votes_changed(consultation_id: int) -> None:
+    """Listener of consultation's "votes changed" hook: schedule a debounced recomputation on the
+    workers. In the embedded runtime tasks run in-process, so the request would compute it: there the
+    groups are refreshed by `compute_opinion_groups` (run by `make demo`) instead."""
+    from django.conf import settings
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        schedule_opinion_groups(consultation_id)
+
+
 @shared_task(**RETRY)
 def compute_opinion_groups(consultation_id: int) -> int:
     """Recompute the Pol.is-style opinion groups of a consultation from its votes; returns the run id."""

@@ -1,6 +1,8 @@
 """Hooks that higher layers fill. `consultation` never imports `deliberation` or `analysis`; they register
 here (in their AppConfig.ready) what they know about a contribution.
 
+Contribution fate (below), extra proposal orderings and "votes changed" listeners (further down).
+
 Contribution fate: ``fn(proposal) -> list[dict]``; each dict is one fact shown on the citizen's
 "My contributions" page, with keys ``label`` (translated text) and optionally ``url``. Example from
 analysis: ``{"label": "Grouped in the theme 'Consent by use'", "url": "/analyse/themes/12/"}``.
@@ -22,3 +24,48 @@ def contribution_fate(proposal) -> list[dict]:
     for provider in _fate_providers:
         facts.extend(provider(proposal) or [])
     return facts
+
+
+# Extra proposal orderings: key -> (label, fn(consultation) -> ordered list of proposal ids). The list
+# may be partial (e.g. computed before the newest proposals arrived): the others follow, oldest first.
+_orderings: dict[str, tuple[Any, Callable[[Any], list[int]]]] = {}
+
+
+def register_proposal_ordering(key: str, label, fn: Callable[[Any], list[int]]) -> None:
+    _orderings[key] = (label, fn)
+
+
+def proposal_orderings() -> dict[str, tuple[Any, Callable[[Any], list[int]]]]:
+    return dict(_orderings)
+
+
+# Votes changed: fn(consultation_id) called after the transaction that stored a vote commits. It must be
+# cheap (it runs in the request): schedule work, do not compute.
+_vote_listeners: list[Callable[[int], None]] = []
+
+
+def register_votes_changed(fn: Callable[[int], None]) -> None:
+    if fn not in _vote_listeners:
+        _vote_listeners.append(fn)
+
+
+def votes_changed(consultation_id: int) -> None:
+    for listener in _vote_listeners:
+        listener(consultation_id)
+
+
+# Links to what higher layers offer about a consultation (its synthesis report, its analysis runs):
+# fn(consultation, user) -> list of {"label": translated text, "url": ...}, shown on its page.
+_link_providers: list[Callable[[Any, Any], list[dict]]] = []
+
+
+def register_consultation_links(fn: Callable[[Any, Any], list[dict]]) -> None:
+    if fn not in _link_providers:
+        _link_providers.append(fn)
+
+
+def consultation_links(consultation, user) -> list[dict]:
+    links: list[dict] = []
+    for provider in _link_providers:
+        links.extend(provider(consultation, user) or [])
+    return links

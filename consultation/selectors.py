@@ -8,10 +8,15 @@ from django.db.models.functions import Least, TruncDate
 
 from accounts.strata import STRATA_FIELDS
 
+from . import hooks
 from .models import Answer, Consultation, Proposal, Question, Vote
 
 MIN_GROUP_SIZE = 10  # no group of fewer people is ever shown (small-cell suppression)
-ORDERS = ("random", "agreed", "divisive", "newest")
+ORDERS = ("random", "agreed", "divisive", "newest")  # plus those registered in hooks (e.g. "bridging")
+
+
+def available_orders() -> tuple[str, ...]:
+    return ORDERS + tuple(hooks.proposal_orderings())
 
 
 def published_proposals(consultation: Consultation):
@@ -32,6 +37,12 @@ def ordered_proposals(consultation: Consultation, order: str, seed: int) -> list
     if order == "newest":
         return proposals.order_by("-created_at", "-id")
     ids = list(proposals.order_by("id").values_list("id", flat=True))
+    registered = hooks.proposal_orderings().get(order)
+    if registered is not None:
+        visible = set(ids)
+        ranked = [i for i in registered[1](consultation) if i in visible]
+        seen = set(ranked)
+        return ranked + [i for i in ids if i not in seen]
     random.Random(seed).shuffle(ids)
     return ids
 

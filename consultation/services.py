@@ -18,7 +18,7 @@ from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import record_consent
 
-from . import rules
+from . import hooks, rules
 from .models import (
     COUNTER_FIELD,
     MAX_PROPOSAL_LENGTH,
@@ -387,9 +387,13 @@ def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
     _check_can_contribute(user, proposal.consultation)
     if proposal.status != Proposal.Status.VISIBLE:
         raise NotAllowed(_("This proposal is not published: it cannot receive votes."))
-    return _store_vote(
+    outcome = _store_vote(
         proposal_id=proposal.pk, participant_key=participant_key_for(user), value=value, user=user
     )
+    if outcome.previous != outcome.value:
+        consultation_id = proposal.consultation_id
+        transaction.on_commit(lambda: hooks.votes_changed(consultation_id))
+    return outcome
 
 
 def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consultation | None = None) -> None:

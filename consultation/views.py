@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.strata import STRATA_FIELDS
 
-from . import rules, selectors, services
+from . import hooks, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
 from .csv_import import CsvImportError
 from .forms import (
@@ -89,6 +89,7 @@ def detail(request, slug):
             "can_view_results": rules.can_view_results(request.user, consultation),
             "can_manage": rules.can_manage(request.user),
             "proposal_count": selectors.published_proposals(consultation).count(),
+            "extra_links": hooks.consultation_links(consultation, request.user),
         },
     )
 
@@ -140,7 +141,7 @@ def answer(request, slug):
 def proposals(request, slug):
     consultation = _consultation(request, slug)
     order = request.GET.get("order", "random")
-    if order not in selectors.ORDERS:
+    if order not in selectors.available_orders():
         order = "random"
     seed = request.session.get("proposal_seed")
     if seed is None:
@@ -148,7 +149,7 @@ def proposals(request, slug):
     ordered = selectors.ordered_proposals(consultation, order, seed)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    if order == "random":  # a page of ids: fetch them and keep the shuffled order
+    if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
     return render(
@@ -164,7 +165,8 @@ def proposals(request, slug):
                 ("agreed", _("Most agreed")),
                 ("divisive", _("Most divisive")),
                 ("newest", _("Newest")),
-            ],
+            ]
+            + [(key, label) for key, (label, _fn) in hooks.proposal_orderings().items()],
             "my_votes": selectors.vote_state(request.user, [p.pk for p in items]),
             "can_vote": rules.can_contribute(request.user, consultation),
             "accepted": services.has_accepted_charter(request.user, consultation),

@@ -87,3 +87,50 @@ def test_the_command_reports_the_groups(polis_consultation, capsys):
     with override("fr"):
         call_command("compute_opinion_groups", polis_consultation.slug)
     assert "groupes d'opinion à partir de" in capsys.readouterr().out
+
+
+def test_proposal_list_offers_the_bridging_order(polis_consultation, client):
+    tasks.compute_opinion_groups.delay(polis_consultation.pk).get()
+    top = bridging_order(polis_consultation)[0]
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("consultation:proposals", args=[polis_consultation.slug]) + "?order=bridging")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Bridging (agreed across opinion groups)" in html
+    first_text = Proposal.objects.get(pk=top).text[:40]
+    other_texts = [p.text[:40] for p in polis_consultation.proposals.exclude(pk=top)]
+    decoded = html.replace("&#x27;", "'").replace("&quot;", '"')
+    position = decoded.find(first_text)
+    assert position != -1 and all(decoded.find(t) == -1 or decoded.find(t) > position for t in other_texts)
+
+
+def test_votes_schedule_one_debounced_recomputation_on_the_workers(
+    consultation, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from consultation import services as consultation_services
+    from tests.factories import UserFactory
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the request only schedules
+    scheduled = []
+    monkeypatch.setattr(
+        tasks.compute_opinion_groups, "apply_async", lambda args, countdown: scheduled.append(args)
+    )
+    proposal = add_proposals(consultation, ["Un registre national des refus simple d'accès."])[0]
+    for _ in range(3):
+        voter = UserFactory()
+        consultation_services.accept_charter(user=voter, consultation=consultation)
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation_services.cast_vote(user=voter, proposal=proposal, value="agree")
+    assert scheduled == [(consultation.pk,)]  # three votes, one computation within the debounce window
+
+
+def test_consultation_page_links_to_its_published_synthesis(
+    polis_consultation, client, django_capture_on_commit_callbacks
+):
+    url = reverse("analysis:report", args=[polis_consultation.slug])
+    detail = reverse("consultation:detail", args=[polis_consultation.slug])
+    assert url not in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_run(consultation=polis_consultation, k=3)
+    run.refresh_from_db()
+    services.publish_version(actor=None, version=run.versions.get())
+    assert url in client.get(detail).content.decode()
