@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,52 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (French), whatever an earlier test activated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and debounce keys live in the cache (Redis under `make test`): start each test clean."""
     from django.core.cache import cache
 
     cache.clear()
     yield
+
+
+@contextmanager
+def celery_eagerness(eager: bool):
+    """Run Celery tasks in-process (eager) or through the broker, and restore the previous mode."""
+    from config.celery import app
+
+    previous = (app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER)
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER = eager
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in-process, as in the embedded runtime."""
+    with celery_eagerness(True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _integration_tests_use_the_broker(request):
+    """A test marked `integration` talks to the real worker, whatever an earlier test set."""
+    if request.node.get_closest_marker("integration") is None:
+        yield
+        return
+    with celery_eagerness(False):
+        yield
 
 
 @pytest.fixture

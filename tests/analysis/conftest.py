@@ -96,15 +96,13 @@ def consultation(db):
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Unit tests run tasks in-process (the embedded runtime); integration tests use a real worker."""
-    from config.celery import app
+    from tests.conftest import celery_eagerness
 
     if request.node.get_closest_marker("integration"):
         yield
         return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    with celery_eagerness(True):
+        yield
 
 
 @pytest.fixture

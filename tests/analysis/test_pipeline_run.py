@@ -116,7 +116,7 @@ def test_bad_corpora_fail_with_a_message_and_keep_the_published_synthesis(
 
 def test_a_missing_model_directory_fails_the_run_and_the_command_says_why(consultation, ccc_sample, capsys):
     add_proposals(consultation, [row["proposal"] for row in ccc_sample[:5]])
-    with pytest.raises(CommandError, match="embedding model cannot be loaded"):
+    with override("en"), pytest.raises(CommandError, match="embedding model cannot be loaded"):
         call_command(
             "run_pipeline", consultation.slug, backend="sentence-transformers", model="/nonexistent/model"
         )

@@ -27,11 +27,7 @@ QUOTAS = [
 
 
 @pytest.fixture
-def drawn_panel(organiser, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from config.celery import app
-
-    app.conf.task_always_eager = True
+def drawn_panel(organiser, eager_celery):
     rng = random.Random(7)
     rows = ["id,contact,gender,age_band,address"]
     for i in range(240):
