@@ -1,17 +1,15 @@
-"""Selection through the Celery task (run eagerly here), on a generated pool of a few hundred volunteers.
-
-Skipped until the pure sortition core (`deliberation.sortition`) is merged into this branch."""
+"""Selection through the Celery task, on a generated pool of a few hundred volunteers: run eagerly for the
+detailed checks, and once through a real worker process over Redis."""
 
 import random
+import time
 from collections import Counter
 
 import pytest
 
-sortition = pytest.importorskip("deliberation.sortition")
-
-from accounts.models import AuditEvent  # noqa: E402
-from deliberation import services  # noqa: E402
-from deliberation.models import Panel, PanelMember, Selection  # noqa: E402
+from accounts.models import AuditEvent
+from deliberation import services
+from deliberation.models import Panel, PanelMember, Selection
 
 GENDERS = ["female"] * 55 + ["male"] * 45
 AGES = ["16-24"] * 8 + ["25-34"] * 12 + ["35-49"] * 25 + ["50-64"] * 25 + ["65+"] * 30
@@ -26,8 +24,7 @@ QUOTAS = [
 ]
 
 
-@pytest.fixture
-def drawn_panel(organiser, eager_celery):
+def make_pool_panel(organiser):
     rng = random.Random(7)
     rows = ["id,contact,gender,age_band,address"]
     for i in range(240):
@@ -38,6 +35,11 @@ def drawn_panel(organiser, eager_celery):
     services.import_volunteers(actor=organiser, panel=panel, text="\n".join(rows))
     services.replace_quotas(actor=organiser, panel=panel, quotas=QUOTAS)
     return panel
+
+
+@pytest.fixture
+def drawn_panel(organiser, eager_celery):
+    return make_pool_panel(organiser)
 
 
 def composition(members):
@@ -118,3 +120,28 @@ def test_pool_smaller_than_the_panel_is_refused(organiser):
     with pytest.raises(services.DeliberationError, match="fewer than the panel size"):
         services.start_selection(actor=organiser, panel=panel)
     assert not Selection.objects.exists()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_selection_runs_on_a_real_worker_and_the_report_shows_it(celery_worker_process, organiser, client):
+    from django.urls import reverse
+
+    panel = make_pool_panel(organiser)
+    selection = services.start_selection(
+        actor=organiser, panel=panel, seed="graine-worker"
+    )  # enqueued on commit
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        selection.refresh_from_db()
+        if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+            break
+        time.sleep(1)
+    assert selection.status == Selection.Status.DONE, selection.error
+    members = list(PanelMember.objects.filter(selection=selection).select_related("volunteer"))
+    assert len(members) == 20
+    assert_quotas_met(members)
+    assert sorted(services.redraw(selection)) == sorted(str(m.volunteer_id) for m in members)
+    # The public selection report shows the seed anyone can re-run the draw with.
+    report = client.get(reverse("deliberation:selection_report", args=[panel.pk]))
+    assert report.status_code == 200 and "graine-worker" in report.content.decode()
