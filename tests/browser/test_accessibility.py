@@ -56,3 +56,40 @@ def test_the_checker_reports_a_real_violation(browser, live_server, run_axe):
         "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=\"text\">')"
     )
     assert "label" in {v["id"] for v in run_axe()}
+
+
+@pytest.fixture
+def participation_data(eager_celery, shared_data):
+    """A real Pol.is conversation imported as a consultation, analysed into themes (published) and
+    opinion groups: the pages citizens read most."""
+    from django.core.management import call_command
+
+    from analysis import services as analysis_services
+    from analysis import tasks as analysis_tasks
+    from consultation.models import Consultation
+
+    call_command("import_polis", str(shared_data / "polis" / "london.youth.policing"), consultation="londres")
+    consultation = Consultation.objects.get(slug="londres")
+    analysis_tasks.compute_opinion_groups.delay(consultation.pk).get()
+    run = analysis_services.start_run(consultation=consultation, k=3)
+    run.refresh_from_db()
+    analysis_services.publish_version(actor=None, version=run.versions.get())
+    return consultation
+
+
+def test_participation_pages_pass_axe(browser, live_server, run_axe, console_errors, participation_data):
+    consultation = participation_data
+    pages = [
+        "/consultations/",
+        f"/consultations/{consultation.slug}/",
+        f"/consultations/{consultation.slug}/propositions/",
+        f"/consultations/{consultation.slug}/propositions/?order=bridging",
+        f"/analyse/{consultation.slug}/",
+        "/panels/",
+        "/panels/suivi/",
+    ]
+    for path in pages:
+        browser.get(live_server.url + path)
+        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
+        assert (path, run_axe()) == (path, [])
+        assert (path, console_errors()) == (path, [])
