@@ -93,3 +93,40 @@ def test_participation_pages_pass_axe(browser, live_server, run_axe, console_err
         assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
         assert (path, run_axe()) == (path, [])
         assert (path, console_errors()) == (path, [])
+
+
+def test_contribution_and_staff_pages_pass_axe(
+    browser, live_server, run_axe, console_errors, login_browser, organiser, participation_data
+):
+    """Forms a citizen fills in and the organiser's working pages (questionnaire, proposal form,
+    moderation, analysis runs and synthesis editor, panel management)."""
+    from django.core.management import call_command
+
+    from analysis.models import PipelineRun
+    from consultation import services as consultation_services
+    from consultation.models import Consultation
+    from deliberation import services as deliberation_services
+    from tests.conftest import with_totp
+
+    call_command("load_consultation", "data-donation")
+    open_consultation = Consultation.objects.get(slug="data-donation")
+    consultation_services.accept_charter(user=organiser, consultation=open_consultation)
+    panel = deliberation_services.create_panel(actor=organiser, title="Panel don de données", size=30)
+    run = PipelineRun.objects.get(consultation=participation_data)
+    login_browser(with_totp(organiser))
+    pages = [
+        "/consultations/data-donation/",
+        "/consultations/data-donation/proposer/",
+        "/consultations/mes-contributions/",
+        "/consultations/moderation/",
+        "/consultations/data-donation/gerer/",
+        f"/analyse/{participation_data.slug}/analyses/",
+        f"/analyse/analyses/{run.pk}/",
+        f"/analyse/analyses/{run.pk}/synthese/",
+        f"/panels/{panel.pk}/gestion/",
+    ]
+    for path in pages:
+        browser.get(live_server.url + path)
+        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
+        assert (path, run_axe()) == (path, [])
+        assert (path, console_errors()) == (path, [])
