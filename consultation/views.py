@@ -188,7 +188,9 @@ def propose(request, slug):
             request, _("Please accept the consultation's charter before your first contribution.")
         )
         return redirect(consultation_url(consultation) + "#charter")
-    form = ProposalForm(request.POST or None, max_length=consultation.max_proposal_length)
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None, max_length=consultation.max_proposal_length
+    )
     similar = None
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
@@ -280,7 +282,7 @@ def vote(request, slug, pk):
 def report(request, slug, pk):
     consultation = _consultation(request, slug)
     proposal = get_object_or_404(Proposal, pk=pk, consultation=consultation, status=Proposal.Status.VISIBLE)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if is_rate_limited(request, "report"):
             form.add_error(None, _("You have sent many reports in a short time. Please wait a little."))
@@ -432,7 +434,7 @@ def manage(request, slug=None):
         if consultation
         else {"moderation": "post", "proposals_allowed": True, "max_proposal_length": 1000}
     )
-    form = ConsultationForm(request.POST or None, initial=initial)
+    form = ConsultationForm(request.POST if request.method == "POST" else None, initial=initial)
     if consultation:
         form.fields["slug"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -486,7 +488,7 @@ def change_phase(request, slug):
 def questions(request, slug):
     _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_question(
@@ -532,7 +534,10 @@ def delete_question(request, slug, pk):
 def import_file(request, slug):
     _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():

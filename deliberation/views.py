@@ -136,7 +136,7 @@ def selection_status(request, pk):
 @login_required
 def volunteer(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
-    form = forms.VolunteerForm(data=request.POST or None)
+    form = forms.VolunteerForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"])
@@ -486,7 +486,7 @@ def close_vote(request, pk):
 @login_required
 def panel_create(request):
     _require(rules.can_organise(request.user))
-    form = forms.PanelForm(data=request.POST or None)
+    form = forms.PanelForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         panel = services.create_panel(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Panel created. Set its quotas and open it to volunteers."))
@@ -645,7 +645,7 @@ def replace_member(request, pk):
 def record_response(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
     _require(rules.can_organise(request.user))
-    form = forms.ResponseForm(data=request.POST or None)
+    form = forms.ResponseForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
