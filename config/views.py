@@ -22,3 +22,14 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """A refused form or script call: JSON for API and script clients, the usual page for people."""
+    from django.utils.translation import gettext as _
+    from django.views.csrf import csrf_failure as default_failure
+
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        message = _("This request was refused (CSRF check): reload the page and try again.")
+        return JsonResponse({"error": message}, status=403)
+    return default_failure(request, reason=reason)

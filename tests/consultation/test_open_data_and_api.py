@@ -105,3 +105,15 @@ def test_api_shows_answer_counts_once_closed(client, consultation, organiser):
     services.transition(actor=organiser, consultation=consultation, to_phase="closed")
     questions = client.get(f"/api/consultations/{consultation.slug}/questions/").json()
     assert [c["answers"] for c in questions[0]["choices"]] == [3, 0]
+
+
+def test_a_script_vote_without_csrf_token_gets_a_json_error(db, citizen):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    response = client.post(
+        "/consultations/any/propositions/1/vote/", {"value": "agree"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]
