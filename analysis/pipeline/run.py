@@ -25,7 +25,7 @@ from .cluster import OTHER, ClusterParams, ClusterResult, cluster
 from .dedupe import DEFAULT_THRESHOLD, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
-from .label import keywords, representative_quotes
+from .label import keywords, representative_quotes, word_counts
 from .reduce import map_2d
 from .synthesise import (
     MIN_CELL,
@@ -274,7 +274,8 @@ def _describe_themes(
         weights = raking.weights
         notes.extend(raking.notes)
     shares = theme_shares(labels, weights)
-    words = keywords(texts, labels, n_keywords=params.n_keywords)
+    counted = word_counts(texts)
+    words = keywords(counted, labels, n_keywords=params.n_keywords)
     variables = sorted({key for row in strata for key in row})
     tables = {v: breakdown(labels, strata, v, min_cell=params.min_cell) for v in variables}
     has_votes = any(item.votes is not None for item in items)
@@ -295,7 +296,7 @@ def _describe_themes(
             entry["quotes"] = [{"id": items[i].id, "text": texts[i]} for i in quotes]
             sub = clusters.subthemes[members]
             sub_words = (
-                keywords([texts[i] for i in members], sub, n_keywords=5)
+                keywords(counted.rows(members), sub, n_keywords=5)
                 if theme in clusters.subtheme_selection
                 else {}
             )
