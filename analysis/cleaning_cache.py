@@ -1,22 +1,22 @@
 """The pipeline's ``CleaningCache`` read from the contributions of earlier runs.
 
 Each ``Contribution`` row keeps what cleaning found for its source text under ``clean_key``
-("<max_chars>:<sha256 of the source text>"), so a rerun cleans only the texts that are new or edited.
-Reading the rows rather than a table of its own means a GDPR erasure, which deletes the rows, leaves
-no cleaned copy behind. Writing is ``prepare_run``'s job when it saves the rows.
+("<rules version>:<max_chars>:<sha256 of the source text>"), so a rerun cleans only the texts that are
+new or edited. Reading the rows rather than a table of its own means a GDPR erasure, which deletes the
+rows, leaves no cleaned copy behind. Writing is ``prepare_run``'s job when it saves the rows.
 """
 
 from collections.abc import Sequence
 
 from .models import Contribution
-from .pipeline.clean import CleanedText
+from .pipeline.clean import RULES_VERSION, CleanedText
 
 # Keeps each IN (...) list well under the database's parameter limits.
 _BATCH = 500
 
 
 def clean_key(max_chars: int, source_hash: str) -> str:
-    return f"{max_chars}:{source_hash}"
+    return f"{RULES_VERSION}:{max_chars}:{source_hash}"
 
 
 class ContributionCleaningCache:
@@ -34,7 +34,7 @@ class ContributionCleaningCache:
                 "likely_other_language",
             )
             for key, text, scrubbed, flag, excerpt, truncated, other in rows:
-                found[key.split(":", 1)[1]] = CleanedText(
+                found[key.rsplit(":", 1)[1]] = CleanedText(
                     text=text,
                     scrubbed=tuple(scrubbed),
                     health_flag=flag,

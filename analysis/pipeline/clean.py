@@ -20,6 +20,10 @@ from .stopwords import french_and_english
 # dominate embedding time.
 DEFAULT_MAX_CHARS = 5000
 
+# Bump when a cleaning rule changes: persistent cleaning caches put it in their key, so results of the
+# old rules are no longer reused.
+RULES_VERSION = 1
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # IBAN: country code, 2 check digits, 11-30 alphanumerics, optionally grouped by 4. Validated by mod-97
