@@ -190,6 +190,13 @@ class Contribution(models.Model):
     source_id = models.PositiveBigIntegerField()
     text = models.TextField()  # cleaned and scrubbed: only this is ever quoted
     text_hash = models.CharField(max_length=64)
+    # What cleaning found, keyed by "<rules version>:<max_chars>:<source text sha256>" so that a later run
+    # reuses it for an unchanged source text instead of cleaning it again (see cleaning_cache.py).
+    clean_key = models.CharField(max_length=80, blank=True, default="", db_index=True)
+    scrubbed = models.JSONField(default=list, blank=True)  # kinds of personal data replaced
+    truncated = models.BooleanField(default=False)
+    likely_other_language = models.BooleanField(default=False)
+    health_excerpt = models.TextField(blank=True, default="")  # words that raised the health flag
     submitted_at = models.DateTimeField(null=True, blank=True)
     strata = models.JSONField(default=dict, blank=True)
     duplicate_group = models.PositiveIntegerField(default=0)

@@ -16,11 +16,12 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
 from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
 from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, PipelineParams, Votes, run_pipeline
-from .pipeline.clean import clean_texts
+from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
 from .pipeline.cluster import ClusterParams
 from .pipeline.dedupe import dedupe
 from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
@@ -74,8 +75,9 @@ def _params(run: PipelineRun) -> PipelineParams:
 
 @shared_task(**RETRY)
 def prepare_run(run_id: int, dispatch: bool = True) -> None:
-    """Read the corpus, clean and dedupe it, save one row per contribution, cut the texts that are not
-    in the embedding cache yet into chunks and enqueue one task per chunk."""
+    """Read the corpus, clean it (reusing earlier runs' rows for unchanged texts) and dedupe it, save one
+    row per contribution, cut the texts that are not in the embedding cache yet into chunks and enqueue
+    one task per chunk."""
     from .selectors import corpus
 
     run = _claim(run_id, (Status.QUEUED, Status.PREPARING), Status.PREPARING)
@@ -88,7 +90,10 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
         if len(items) == 1:
             raise RunFailed(Error.ONE)
         params = _params(run)
-        cleaned = clean_texts([item.text for item in items], max_chars=params.max_chars)
+        sources = [text_hash(item.text) for item in items]
+        cleaned = clean_texts(
+            [item.text for item in items], max_chars=params.max_chars, cache=ContributionCleaningCache()
+        )
         groups = dedupe([c.text for c in cleaned], threshold=params.near_duplicate_threshold)
         if len(groups.representative) == 1:
             raise RunFailed(Error.ALL_DUPLICATES)
@@ -106,6 +111,11 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                 duplicate_group=int(groups.group[position]),
                 duplicate_count=int(groups.size[groups.group[position]]),
                 health_flag=c.health_flag,
+                clean_key=clean_key(params.max_chars, sources[position]),
+                scrubbed=list(c.scrubbed),
+                truncated=c.truncated,
+                likely_other_language=c.likely_other_language,
+                health_excerpt=c.health_excerpt or "",
             )
             for position, (item, c) in enumerate(zip(items, cleaned, strict=True))
         ]
@@ -209,6 +219,27 @@ def _pipeline_input(rows: list[Contribution]) -> list[PipelineContribution]:
     ]
 
 
+def _cleaned_by_prepare(rows: list[Contribution], max_chars: int) -> InMemoryCleaningCache:
+    """The rows' texts are already clean (cleaning them again gives them back), so the pipeline need not
+    clean them again; the rows also remember what was scrubbed or truncated from the source text."""
+    cache = InMemoryCleaningCache()
+    cache.set_many(
+        max_chars,
+        {
+            row.text_hash: CleanedText(
+                text=row.text,
+                scrubbed=tuple(row.scrubbed),
+                health_flag=row.health_flag,
+                health_excerpt=row.health_excerpt or None,
+                truncated=row.truncated,
+                likely_other_language=row.likely_other_language,
+            )
+            for row in rows
+        },
+    )
+    return cache
+
+
 @shared_task(**RETRY)
 def finish_run(run_id: int) -> None:
     """Cluster, label and synthesise (every vector is in the cache by now), then save themes, each
@@ -218,8 +249,13 @@ def finish_run(run_id: int) -> None:
         return
     try:
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
+        params = _params(run)
         result = run_pipeline(
-            _pipeline_input(rows), embedder_for(run), DatabaseEmbeddingCache(), _params(run)
+            _pipeline_input(rows),
+            embedder_for(run),
+            DatabaseEmbeddingCache(),
+            params,
+            cleaning_cache=_cleaned_by_prepare(rows, params.max_chars),
         )
         _save_result(run, rows, result)
     except RunFailed as failure:

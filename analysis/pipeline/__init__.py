@@ -5,6 +5,7 @@ One module per stage: ``clean``, ``dedupe``, ``embed``, ``reduce``, ``cluster``,
 (a ``ValueError``) with a message meant for the organiser.
 """
 
+from .clean import CleaningCache, InMemoryCleaningCache
 from .embed import (
     Embedder,
     EmbedderError,
@@ -19,10 +20,12 @@ from .run import Contribution, PipelineParams, PipelineResult, run_pipeline
 from .synthesise import Votes
 
 __all__ = [
+    "CleaningCache",
     "Contribution",
     "Embedder",
     "EmbedderError",
     "EmbeddingCache",
+    "InMemoryCleaningCache",
     "InMemoryEmbeddingCache",
     "PipelineError",
     "PipelineParams",

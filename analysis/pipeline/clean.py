@@ -10,13 +10,19 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from .embed import text_hash
 from .stopwords import french_and_english
 
 # Generous default: a long contribution is a few thousand characters; beyond this we keep the head, which
 # carries the point in practice, and say so (``truncated``), rather than letting one pasted document
 # dominate embedding time.
 DEFAULT_MAX_CHARS = 5000
+
+# Bump when a cleaning rule changes: persistent cleaning caches put it in their key, so results of the
+# old rules are no longer reused.
+RULES_VERSION = 1
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
@@ -174,6 +180,45 @@ def clean_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> CleanedText:
     )
 
 
-def clean_texts(texts: Sequence[str], *, max_chars: int = DEFAULT_MAX_CHARS) -> list[CleanedText]:
-    """``clean_text`` over a corpus."""
-    return [clean_text(t, max_chars=max_chars) for t in texts]
+class CleaningCache(Protocol):
+    """Cleaned texts keyed by (max_chars, sha256 of the raw text): cleaning is a function of the text
+    alone, so a rerun only cleans the contributions it has not seen (the regexes take 2-3 s on 20 000
+    texts, a sixth of the time that is not embedding)."""
+
+    def get_many(self, max_chars: int, hashes: Sequence[str]) -> dict[str, CleanedText]: ...
+
+    def set_many(self, max_chars: int, cleaned: dict[str, CleanedText]) -> None: ...
+
+
+class InMemoryCleaningCache:
+    """A dict-backed ``CleaningCache`` for tests, benchmarks and single-process runs."""
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[int, str], CleanedText] = {}
+
+    def get_many(self, max_chars: int, hashes: Sequence[str]) -> dict[str, CleanedText]:
+        return {h: self._store[(max_chars, h)] for h in hashes if (max_chars, h) in self._store}
+
+    def set_many(self, max_chars: int, cleaned: dict[str, CleanedText]) -> None:
+        for h, value in cleaned.items():
+            self._store[(max_chars, h)] = value
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def clean_texts(
+    texts: Sequence[str], *, max_chars: int = DEFAULT_MAX_CHARS, cache: CleaningCache | None = None
+) -> list[CleanedText]:
+    """``clean_text`` over a corpus, cleaning only the texts that ``cache`` does not hold yet."""
+    if cache is None:
+        return [clean_text(t, max_chars=max_chars) for t in texts]
+    hashes = [text_hash(t) for t in texts]
+    known = cache.get_many(max_chars, list(dict.fromkeys(hashes)))
+    fresh = {
+        h: clean_text(t, max_chars=max_chars) for h, t in zip(hashes, texts, strict=True) if h not in known
+    }
+    if fresh:
+        cache.set_many(max_chars, fresh)
+    known = {**known, **fresh}
+    return [known[h] for h in hashes]

@@ -9,8 +9,10 @@ maximal marginal relevance: close to the theme centre (typical) but not close to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .cluster import OTHER
@@ -28,25 +30,41 @@ class LabelError(PipelineError):
     """Bad labelling input."""
 
 
-def keywords(texts: Sequence[str], themes: np.ndarray, *, n_keywords: int = 8) -> dict[int, list[str]]:
-    """Top ``n_keywords`` words per theme by class-based TF-IDF (the "Other" bucket gets none)."""
-    themes = np.asarray(themes)
-    if len(texts) != len(themes):
-        raise LabelError(f"{len(texts)} texts but {len(themes)} theme labels.")
-    theme_ids = sorted(int(t) for t in np.unique(themes) if t != OTHER)
-    if not theme_ids:
-        return {}
-    documents = [
-        " ".join(t for t, label in zip(texts, themes, strict=True) if label == theme) for theme in theme_ids
-    ]
+@dataclass(frozen=True)
+class WordCounts:
+    """How often each vocabulary word occurs in each text: a corpus is tokenised once, then summed per
+    theme and again per sub-theme (tokenising is most of the labelling time)."""
+
+    counts: csr_matrix  # (n_texts, n_words)
+    vocabulary: np.ndarray  # (n_words,) in alphabetical order
+
+    def rows(self, indices: np.ndarray) -> WordCounts:
+        return WordCounts(self.counts[indices], self.vocabulary)
+
+
+def word_counts(texts: Sequence[str]) -> WordCounts:
+    """Candidate keywords of each text: words of three letters or more, lower-cased, minus stop words."""
     vectoriser = CountVectorizer(
         token_pattern=_WORD_REGEX, lowercase=True, stop_words=sorted(french_and_english() | _NOT_KEYWORDS)
     )
     try:
-        counts = vectoriser.fit_transform(documents).toarray().astype(float)
+        counts = vectoriser.fit_transform(texts).tocsr()
     except ValueError:  # nothing but stop words and numbers
-        return {theme: [] for theme in theme_ids}
-    vocabulary = vectoriser.get_feature_names_out()
+        return WordCounts(csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object))
+    return WordCounts(counts, vectoriser.get_feature_names_out())
+
+
+def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> dict[int, list[str]]:
+    """Top ``n_keywords`` words per theme by class-based TF-IDF (the "Other" bucket gets none)."""
+    themes = np.asarray(themes)
+    if words.counts.shape[0] != len(themes):
+        raise LabelError(f"{words.counts.shape[0]} texts but {len(themes)} theme labels.")
+    theme_ids = sorted(int(t) for t in np.unique(themes) if t != OTHER)
+    if not theme_ids:
+        return {}
+    # Each theme is one document: the sum of its texts' word counts.
+    in_theme = np.asarray(themes)[None, :] == np.array(theme_ids)[:, None]
+    counts = (csr_matrix(in_theme.astype(np.int64)) @ words.counts).toarray().astype(float)
     term_frequency = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
     average_words = counts.sum() / len(theme_ids)
     inverse_frequency = np.log1p(average_words / np.maximum(counts.sum(axis=0), 1.0))
@@ -54,7 +72,7 @@ def keywords(texts: Sequence[str], themes: np.ndarray, *, n_keywords: int = 8) -
     result = {}
     for row, theme in enumerate(theme_ids):
         best = np.argsort(-scores[row], kind="stable")[:n_keywords]
-        result[theme] = [str(vocabulary[i]) for i in best if counts[row, i] > 0]
+        result[theme] = [str(words.vocabulary[i]) for i in best if counts[row, i] > 0]
     return result
 
 

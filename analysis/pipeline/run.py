@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
-from .clean import DEFAULT_MAX_CHARS, clean_texts
+from .clean import DEFAULT_MAX_CHARS, CleaningCache, clean_texts
 from .cluster import OTHER, ClusterParams, ClusterResult, cluster
 from .dedupe import DEFAULT_THRESHOLD, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
-from .label import keywords, representative_quotes
+from .label import keywords, representative_quotes, word_counts
 from .reduce import map_2d
 from .synthesise import (
     MIN_CELL,
@@ -104,8 +105,11 @@ def run_pipeline(
     cache: EmbeddingCache | None = None,
     params: PipelineParams | None = None,
     progress: Progress | None = None,
+    cleaning_cache: CleaningCache | None = None,
 ) -> PipelineResult:
-    """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input."""
+    """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
+
+    The caches only save work: a run gives the same result whatever they hold."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -117,7 +121,9 @@ def run_pipeline(
 
     started = time.perf_counter()
     report("clean", 0, len(contributions))
-    cleaned_all = clean_texts([c.text for c in contributions], max_chars=params.max_chars)
+    cleaned_all = clean_texts(
+        [c.text for c in contributions], max_chars=params.max_chars, cache=cleaning_cache
+    )
     kept = [i for i, c in enumerate(cleaned_all) if c.text]
     if not kept:
         raise PipelineError(
@@ -164,28 +170,33 @@ def run_pipeline(
     report("embed", len(distinct_texts), len(distinct_texts))
     timings["embed"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    report("cluster", 0, 1)
-    k = params.cluster.k
-    if k is not None and k > len(distinct):
-        notes.append(f"{k} themes were asked for but there are only {len(distinct)} distinct contributions.")
-        k = len(distinct)
-    clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
-    coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
-    report("cluster", 1, 1)
-    timings["cluster"] = time.perf_counter() - started
+    # Clustering, the map and labelling are many small BLAS calls: extra threads cost more than they give
+    # on a shared host (seconds of jitter measured for one 2-D PCA); parallelism is at the task level.
+    with threadpool_limits(limits=1):
+        started = time.perf_counter()
+        report("cluster", 0, 1)
+        k = params.cluster.k
+        if k is not None and k > len(distinct):
+            notes.append(
+                f"{k} themes were asked for but there are only {len(distinct)} distinct contributions."
+            )
+            k = len(distinct)
+        clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
+        coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
+        report("cluster", 1, 1)
+        timings["cluster"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    report("synthesise", 0, 1)
-    distinct_items = [items[i] for i in distinct]
-    distinct_flags = np.array([cleaned[i].health_flag for i in distinct])
-    themes = _describe_themes(
-        distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes
-    )
-    recent = _recent_mask(distinct_items, params.recent_days)
-    found = _new_groups(vectors, clusters.themes, recent)
-    report("synthesise", 1, 1)
-    timings["synthesise"] = time.perf_counter() - started
+        started = time.perf_counter()
+        report("synthesise", 0, 1)
+        distinct_items = [items[i] for i in distinct]
+        distinct_flags = np.array([cleaned[i].health_flag for i in distinct])
+        themes = _describe_themes(
+            distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes
+        )
+        recent = _recent_mask(distinct_items, params.recent_days)
+        found = _new_groups(vectors, clusters.themes, recent)
+        report("synthesise", 1, 1)
+        timings["synthesise"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
     subtheme_of_group = clusters.subthemes
@@ -263,7 +274,8 @@ def _describe_themes(
         weights = raking.weights
         notes.extend(raking.notes)
     shares = theme_shares(labels, weights)
-    words = keywords(texts, labels, n_keywords=params.n_keywords)
+    counted = word_counts(texts)
+    words = keywords(counted, labels, n_keywords=params.n_keywords)
     variables = sorted({key for row in strata for key in row})
     tables = {v: breakdown(labels, strata, v, min_cell=params.min_cell) for v in variables}
     has_votes = any(item.votes is not None for item in items)
@@ -284,7 +296,7 @@ def _describe_themes(
             entry["quotes"] = [{"id": items[i].id, "text": texts[i]} for i in quotes]
             sub = clusters.subthemes[members]
             sub_words = (
-                keywords([texts[i] for i in members], sub, n_keywords=5)
+                keywords(counted.rows(members), sub, n_keywords=5)
                 if theme in clusters.subtheme_selection
                 else {}
             )

@@ -68,6 +68,34 @@ def test_a_rerun_embeds_only_new_contributions(consultation, ccc_sample, django_
     assert second.contributions.filter(source_type="imported").count() == 6
 
 
+def test_a_rerun_cleans_only_new_contributions_and_keeps_what_was_scrubbed(
+    consultation, ccc_sample, django_capture_on_commit_callbacks, monkeypatch
+):
+    from analysis.pipeline import clean
+
+    secret = "Je suis diabétique ; écrivez-moi à lea.martin@example.org pour le covoiturage."
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]] + [secret])
+    first = run_now(django_capture_on_commit_callbacks, consultation)
+    cleaned = []
+    real_clean_text = clean.clean_text
+    monkeypatch.setattr(
+        clean, "clean_text", lambda text, **kw: cleaned.append(text) or real_clean_text(text, **kw)
+    )
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[24:27]], source="import")
+    second = run_now(django_capture_on_commit_callbacks, consultation)
+
+    assert first.status == second.status == PipelineRun.Status.DONE, second.error_detail
+    assert sorted(cleaned) == sorted(row["proposal"] for row in ccc_sample[24:27])
+    for run in (first, second):
+        row = run.contributions.get(text__contains="[email]")
+        assert "lea.martin" not in row.text and row.scrubbed == ["email"] and row.health_flag
+        assert "diabétique" in row.health_excerpt
+    # The unchanged contributions are the same rows' texts in both runs.
+    assert set(first.contributions.values_list("text", flat=True)) < set(
+        second.contributions.values_list("text", flat=True)
+    )
+
+
 def test_a_redelivered_chunk_does_no_work_and_the_finish_runs_once(consultation, ccc_sample):
     add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
     run = services.start_run(consultation=consultation, chunk_size=8, enqueue=False)

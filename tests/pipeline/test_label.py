@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from analysis.pipeline.label import keywords, representative_quotes
+from analysis.pipeline.label import keywords, representative_quotes, word_counts
 from analysis.pipeline.stopwords import french_and_english
 
 
 def test_keywords_name_the_topic(four_topics):
     texts, truth, _ = four_topics
-    words = keywords(texts, truth, n_keywords=10)
+    words = keywords(word_counts(texts), truth, n_keywords=10)
     expected = {
         0: {
             "match",
@@ -37,7 +37,7 @@ def test_placeholders_and_numbers_are_not_keywords():
         "Contactez [email] pour les vaccins",
         "Autre sujet : les impôts",
     ]
-    words = keywords(texts, np.array([0, 0, 1]))
+    words = keywords(word_counts(texts), np.array([0, 0, 1]))
     assert not {"email", "phone", "2024"} & set(words[0])
 
 

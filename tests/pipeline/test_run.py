@@ -8,6 +8,7 @@ import pytest
 
 from analysis.pipeline import (
     Contribution,
+    InMemoryCleaningCache,
     InMemoryEmbeddingCache,
     PipelineError,
     PipelineParams,
@@ -94,6 +95,43 @@ def test_same_input_same_seed_same_result(use_embedder):
     second = run_pipeline(items, use_embedder, cache, PipelineParams(cluster=ClusterParams(seed=5)))
     assert first.run["input_hash"] == second.run["input_hash"]
     assert [c["theme"] for c in first.contributions] == [c["theme"] for c in second.contributions]
+
+
+class CountingEmbedder:
+    """The real model, counting how many texts it is asked to embed."""
+
+    def __init__(self, embedder):
+        self.model_id, self._embedder, self.embedded = embedder.model_id, embedder, 0
+
+    def embed(self, texts):
+        self.embedded += len(texts)
+        return self._embedder.embed(texts)
+
+
+def test_a_rerun_with_warm_caches_gives_the_same_themes_as_a_fresh_run(use_embedder):
+    items, _ = _corpus()
+    # The rerun: two contributions edited, one withdrawn, one new.
+    changed = [
+        Contribution(id=c.id, text=c.text + " Merci.") if i in (3, 40) else c for i, c in enumerate(items)
+    ]
+    changed = changed[1:] + [Contribution(id="new", text="Le vélo en ville devrait avoir ses propres voies.")]
+    params = PipelineParams(cluster=ClusterParams(seed=2))
+    embedder = CountingEmbedder(use_embedder)
+    cleaning, embedding = InMemoryCleaningCache(), InMemoryEmbeddingCache()
+    run_pipeline(items, embedder, embedding, params, cleaning_cache=cleaning)
+    embedder.embedded = 0
+
+    warm = run_pipeline(changed, embedder, embedding, params, cleaning_cache=cleaning)
+    cold = run_pipeline(changed, use_embedder, InMemoryEmbeddingCache(), params)
+
+    assert embedder.embedded == 3  # only the edited and the new texts
+    assert len(cleaning) == len(items) + 3
+    # What a user sees is identical. (The embedding hash is not: the model's float rounding depends on
+    # which texts share a batch, so cached vectors differ from fresh ones in the last bits.)
+    warm_run, cold_run = warm.to_dict(), cold.to_dict()
+    for key in ("contributions", "themes", "campaigns", "new_clusters", "notes", "coordinates"):
+        assert json.dumps(warm_run[key]) == json.dumps(cold_run[key]), key
+    assert warm.run["clustering"]["k_selection"] == cold.run["clustering"]["k_selection"]
 
 
 def test_empty_corpus_is_a_clear_error(use_embedder):
