@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,11 +72,13 @@ def _setup(users: int) -> tuple[str, list[int], list[tuple[str, str]]]:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
     from consultation import services
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     from consultation.models import Consultation, Proposal
 
     slug = f"bench-{secrets.token_hex(3)}"
