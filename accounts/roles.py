@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import cached
+
 
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
@@ -15,16 +17,29 @@ class Role(models.TextChoices):
 ROLES_REQUIRING_MFA = frozenset({Role.FACILITATOR, Role.ORGANISER})
 
 
+def _roles_key(user_id) -> str:
+    return f"roles:{user_id}"
+
+
 def user_roles(user) -> set[str]:
+    """Asked on every request (the MFA middleware): kept in the cache, cleared by forget_roles."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    cached = getattr(user, "_pacte_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._pacte_roles = cached
-    return cached
+    held = getattr(user, "_pacte_roles", None)
+    if held is None:
+        names = cached.read_through(
+            _roles_key(user.pk), lambda: sorted(user.groups.values_list("name", flat=True))
+        )
+        held = user._pacte_roles = set(names)
+    return held
 
 
 def has_role(user, *roles: str) -> bool:
     """True when the user holds at least one of `roles`."""
     return bool(user_roles(user) & {str(r) for r in roles})
+
+
+def forget_roles(user_ids) -> None:
+    """Group memberships or names changed (services, admin, shell): the next request reads them again."""
+    for user_id in user_ids:
+        cached.invalidate(_roles_key(user_id))

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import gdpr
+from . import cached, gdpr
 from .audit import record_event
 from .models import ConsentRecord, ErasureRecord, Profile, User
 from .roles import Role
@@ -30,6 +30,30 @@ def record_consent(*, user: User, purpose: str, version: str, granted: bool) -> 
         details={"purpose": purpose, "version": version},
     )
     return consent
+
+
+def _consent_key(user_id, purpose: str, version: str) -> str:
+    return f"consent:{user_id}:{purpose}:{version}"
+
+
+def has_granted_consent(user: User, purpose: str, version: str) -> bool:
+    """The person's latest decision on this version of `purpose` grants it. Cached (the charter is
+    checked on every vote); every ConsentRecord write clears it (accounts/signals.py)."""
+
+    def latest() -> bool:
+        granted = (
+            ConsentRecord.objects.filter(user=user, purpose=purpose, version=version)
+            .order_by("-created_at", "-id")
+            .values_list("granted", flat=True)
+            .first()
+        )
+        return bool(granted)
+
+    return cached.read_through(_consent_key(user.pk, purpose, version), latest)
+
+
+def forget_consent(user_id, purpose: str, version: str) -> None:
+    cached.invalidate(_consent_key(user_id, purpose, version))
 
 
 def current_consent(user: User, purpose: str) -> ConsentRecord | None:

@@ -8,6 +8,7 @@ run is done. A failure records a translated message on the run; the published sy
 """
 
 import logging
+import time
 from functools import cache
 
 from celery import shared_task
@@ -363,14 +364,29 @@ def schedule_opinion_groups(consultation_id: int) -> bool:
     return True
 
 
+# Process-local, monotonic clock: until when a recomputation is known to be pending for a consultation, so
+# that a vote does not ask Redis again. Known for the whole debounce delay when this process placed the
+# lock (the task clears it no earlier); for a second only when another process did (it may be about to
+# run), after which votes ask again. The periodic check_opinion_groups catches anything left.
+_pending_until: dict[int, float] = {}
+_OTHERS_LOCK_SECONDS = 1.0
+
+
 def on_votes_changed(consultation_id: int) -> None:
     """Listener of consultation's "votes changed" hook: schedule a debounced recomputation on the
     workers. In the embedded runtime tasks run in-process, so the request would compute it: there the
     groups are refreshed by `compute_opinion_groups` (run by `make demo`) instead."""
     from django.conf import settings
 
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        schedule_opinion_groups(consultation_id)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    now = time.monotonic()
+    if _pending_until.get(consultation_id, 0.0) > now:
+        return
+    placed = schedule_opinion_groups(consultation_id)
+    _pending_until[consultation_id] = now + (
+        settings.PACTE_OPINION_DEBOUNCE_SECONDS if placed else _OTHERS_LOCK_SECONDS
+    )
 
 
 @shared_task(**RETRY)
@@ -379,6 +395,7 @@ def compute_opinion_groups(consultation_id: int) -> int:
     from .opinion import compute_and_save
 
     django_cache.delete(OPINION_LOCK.format(consultation_id))
+    _pending_until.pop(consultation_id, None)
     return compute_and_save(consultation_id).pk
 
 

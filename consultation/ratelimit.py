@@ -8,7 +8,8 @@ the aim is to stop floods and scripts, not to shape traffic precisely.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 
 def client_ip(request) -> str:
@@ -25,7 +26,7 @@ def _parse(rate: str) -> tuple[int, int]:
 
 
 def _hit(key: str, limit: int, seconds: int) -> bool:
-    """Count one hit; True when the limit is exceeded. One cache round trip once the window exists."""
+    """Count one hit; True when the limit is exceeded (any cache backend)."""
     try:
         return cache.incr(key) > limit
     except ValueError:  # no window yet (or it just expired): open one
@@ -40,11 +41,26 @@ def is_rate_limited(request, action: str) -> bool:
     keys = {"ip": client_ip(request)}
     if request.user.is_authenticated:
         keys["user"] = str(request.user.pk)
-    limited = False
+    windows = []  # (cache key, limit, seconds)
     for scope, rate in rates.items():
-        if scope not in keys:
-            continue
-        limit, seconds = _parse(rate)
-        digest = hashlib.sha256(keys[scope].encode()).hexdigest()[:24]
-        limited |= _hit(f"rl:{action}:{scope}:{digest}", limit, seconds)
-    return limited
+        if scope in keys:
+            limit, seconds = _parse(rate)
+            digest = hashlib.sha256(keys[scope].encode()).hexdigest()[:24]
+            windows.append((f"rl:{action}:{scope}:{digest}", limit, seconds))
+    backend = caches["default"]
+    if isinstance(backend, RedisCache) and windows:
+        return _hit_redis(backend, windows)
+    hits = [_hit(key, limit, seconds) for key, limit, seconds in windows]  # count every window
+    return any(hits)
+
+
+def _hit_redis(backend: RedisCache, windows: list[tuple[str, int, int]]) -> bool:
+    """Every window counted in one Redis round trip (this runs on every vote): INCR opens a missing
+    window at 1 and EXPIRE ... NX gives it its lifetime only when it has none yet (Redis >= 7)."""
+    keys = [backend.make_and_validate_key(key) for key, _limit, _seconds in windows]
+    pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+    for key, (_key, _limit, seconds) in zip(keys, windows, strict=True):
+        pipe.incr(key)
+        pipe.expire(key, seconds, nx=True)
+    counts = pipe.execute()[::2]
+    return any(count > limit for count, (_key, limit, _seconds) in zip(counts, windows, strict=True))

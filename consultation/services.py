@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
-from accounts.services import record_consent
+from accounts.services import has_granted_consent, record_consent
 
 from . import hooks, rules
 from .models import (
@@ -220,15 +220,7 @@ def delete_question(*, actor, question: Question) -> None:
 def has_accepted_charter(user, consultation: Consultation) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    latest = (
-        ConsentRecord.objects.filter(
-            user=user, purpose=ConsentRecord.Purpose.CHARTER, version=consultation.charter_consent_version
-        )
-        .order_by("-created_at", "-id")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
+    return has_granted_consent(user, ConsentRecord.Purpose.CHARTER, consultation.charter_consent_version)
 
 
 @transaction.atomic
@@ -347,39 +339,50 @@ class VoteOutcome:
 def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
     """Insert or change one vote and move the proposal's counters by the same amount, atomically.
 
-    The insert relies on the UNIQUE(proposal, participant_key) constraint (INSERT ... ON CONFLICT DO
-    NOTHING, one round trip); when the participant already voted, their row is locked before it changes.
-    Counters move with F() expressions: concurrent voters never overwrite each other's increment, and one
-    participant clicking twice counts once. Call inside a transaction."""
+    A first vote is one statement, so its own transaction (no BEGIN/COMMIT round trips on the busiest
+    path): INSERT ... ON CONFLICT DO NOTHING relies on the UNIQUE(proposal, participant_key) constraint,
+    and the counter moves in the same statement only when the row went in. Otherwise, in a transaction,
+    the participant's row is locked first (SELECT ... FOR UPDATE reads its latest committed value, so two
+    clicks at once never count twice), then one statement changes it and moves both counters. Counters
+    move by increments in SQL: concurrent voters never overwrite each other's."""
     now = timezone.now()
-    table = Vote._meta.db_table
+    vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
+    counter = COUNTER_FIELD[value]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (proposal_id, participant_key, value, user_id, created_at, updated_at) "  # noqa: S608 (table name from the model)
+            # Table and column names come from the models.
+            f"WITH inserted AS (INSERT INTO {vote_table} "  # noqa: S608
+            "(proposal_id, participant_key, value, user_id, created_at, updated_at) "
             "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (proposal_id, participant_key) DO NOTHING RETURNING id",
+            "ON CONFLICT (proposal_id, participant_key) DO NOTHING RETURNING proposal_id) "
+            f"UPDATE {proposal_table} SET {counter} = {counter} + 1 "
+            "WHERE id = (SELECT proposal_id FROM inserted) RETURNING id",
             [proposal_id, participant_key, value, getattr(user, "pk", None), now, now],
         )
-        inserted = cursor.fetchone() is not None
-    if inserted:
-        Proposal.objects.filter(pk=proposal_id).update(**{COUNTER_FIELD[value]: F(COUNTER_FIELD[value]) + 1})
-        return VoteOutcome(value, None)
-    pk, previous = (
-        Vote.objects.select_for_update()
-        .filter(proposal_id=proposal_id, participant_key=participant_key)
-        .values_list("pk", "value")
-        .get()
-    )
-    if previous != value:
-        Vote.objects.filter(pk=pk).update(value=value, updated_at=now)
-        old, new = COUNTER_FIELD[previous], COUNTER_FIELD[value]
-        Proposal.objects.filter(pk=proposal_id).update(**{old: F(old) - 1, new: F(new) + 1})
+        if cursor.fetchone() is not None:
+            return VoteOutcome(value, None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, value FROM {vote_table} "  # noqa: S608
+            "WHERE proposal_id = %s AND participant_key = %s FOR UPDATE",
+            [proposal_id, participant_key],
+        )
+        pk, previous = cursor.fetchone()
+        if previous != value:
+            old = COUNTER_FIELD[previous]
+            cursor.execute(
+                f"WITH changed AS (UPDATE {vote_table} SET value = %s, updated_at = %s "  # noqa: S608
+                "WHERE id = %s RETURNING proposal_id) "
+                f"UPDATE {proposal_table} SET {old} = {old} - 1, {counter} = {counter} + 1 "
+                "WHERE id = (SELECT proposal_id FROM changed)",
+                [value, now, pk],
+            )
     return VoteOutcome(value, previous)
 
 
-@transaction.atomic
 def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
-    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open."""
+    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open.
+    Not one transaction on purpose: the checks only read, and _store_vote keeps each write atomic."""
     if isinstance(value, str):
         if value not in VOTE_VALUES:
             raise ConsultationError(_("A vote is “agree”, “disagree” or “pass”."))
