@@ -1,6 +1,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,8 @@ def test_profile_form_is_usable_with_the_keyboard_alone(browser, live_server, lo
     assert label.text.strip()
     select.send_keys("35")  # typing selects the matching option, as a keyboard user does
     select.submit()
-    assert "/compte/" in browser.current_url
+    # Saved: the dashboard replaces the form (wait for the new page, the browser is asynchronous).
+    WebDriverWait(browser, 20).until(lambda driver: driver.current_url.endswith("/compte/"))
     citizen.profile.refresh_from_db()
     assert citizen.profile.age_band == "35-49"
 
