@@ -9,6 +9,7 @@ run is done. A failure records a translated message on the run; the published sy
 
 import logging
 import time
+from contextlib import contextmanager
 from functools import cache
 
 from celery import shared_task
@@ -58,6 +59,31 @@ def _fail(run_id: int, code: str, detail: str) -> None:
     )
 
 
+class _Outcome:
+    failed = False
+
+
+@contextmanager
+def _failure_ends_the_run(run_id: int, stage: str, pipeline_error: str = Error.BAD_PARAMETER):
+    """Every stage maps failures the same way: a database outage propagates (Celery retries the task);
+    anything else ends the run as failed, with the message its code stands for."""
+    outcome = _Outcome()
+    try:
+        yield outcome
+    except OperationalError:
+        raise
+    except RunFailed as failure:
+        outcome.failed = True
+        _fail(run_id, failure.code, failure.detail)
+    except PipelineError as exc:
+        outcome.failed = True
+        _fail(run_id, pipeline_error, str(exc))
+    except Exception as exc:
+        outcome.failed = True
+        logger.exception("analysis run %s failed while %s", run_id, stage)
+        _fail(run_id, Error.INTERNAL, repr(exc))
+
+
 def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | None:
     """Move the run to `status` if it is in one of `allowed`; None when another delivery got there."""
     with transaction.atomic():
@@ -84,7 +110,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
     run = _claim(run_id, (Status.QUEUED, Status.PREPARING), Status.PREPARING)
     if run is None:
         return
-    try:
+    with _failure_ends_the_run(run_id, "preparing"):
         items = corpus(run.consultation)
         if not items:
             raise RunFailed(Error.EMPTY)
@@ -148,15 +174,6 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                         transaction.on_commit(lambda index=index: embed_chunk.delay(run_id, index))
                 else:
                     transaction.on_commit(lambda: finish_run.delay(run_id))
-    except RunFailed as failure:
-        _fail(run_id, failure.code, failure.detail)
-    except PipelineError as exc:
-        _fail(run_id, Error.BAD_PARAMETER, str(exc))
-    except OperationalError:
-        raise
-    except Exception as exc:
-        logger.exception("analysis run %s failed while preparing", run_id)
-        _fail(run_id, Error.INTERNAL, repr(exc))
 
 
 @shared_task(**RETRY)
@@ -167,24 +184,14 @@ def embed_chunk(run_id: int, index: int, dispatch: bool = True) -> bool:
     run = PipelineRun.objects.filter(pk=run_id, status=Status.EMBEDDING).first()
     if chunk is None or chunk.done or run is None:
         return False
-    try:
+    with _failure_ends_the_run(run_id, f"embedding chunk {index}", pipeline_error=Error.MODEL) as outcome:
         texts = dict(
             Contribution.objects.filter(run_id=run_id, text_hash__in=chunk.hashes).values_list(
                 "text_hash", "text"
             )
         )
         embed_with_cache(embedder_for(run), [texts[h] for h in chunk.hashes], DatabaseEmbeddingCache())
-    except RunFailed as failure:
-        _fail(run_id, failure.code, failure.detail)
-        return False
-    except PipelineError as exc:
-        _fail(run_id, Error.MODEL, str(exc))
-        return False
-    except OperationalError:
-        raise
-    except Exception as exc:
-        logger.exception("analysis run %s failed while embedding chunk %s", run_id, index)
-        _fail(run_id, Error.INTERNAL, repr(exc))
+    if outcome.failed:
         return False
     with transaction.atomic():
         # The run's row lock orders the chunks' commits: exactly one of them sees no chunk left.
@@ -248,7 +255,7 @@ def finish_run(run_id: int) -> None:
     run = _claim(run_id, (Status.EMBEDDING, Status.CLUSTERING), Status.CLUSTERING)
     if run is None:
         return
-    try:
+    with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
         params = _params(run)
         result = run_pipeline(
@@ -259,15 +266,6 @@ def finish_run(run_id: int) -> None:
             cleaning_cache=_cleaned_by_prepare(rows, params.max_chars),
         )
         _save_result(run, rows, result)
-    except RunFailed as failure:
-        _fail(run_id, failure.code, failure.detail)
-    except PipelineError as exc:
-        _fail(run_id, Error.BAD_PARAMETER, str(exc))
-    except OperationalError:
-        raise
-    except Exception as exc:
-        logger.exception("analysis run %s failed while clustering", run_id)
-        _fail(run_id, Error.INTERNAL, repr(exc))
 
 
 def _theme_label(keywords: list[str], number: int) -> str:

@@ -306,18 +306,23 @@ def facilitate(request, pk):
     )
 
 
-def _post_form(request, form, action, success: str):
-    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
-    if not form.is_valid():
-        _form_errors(request, form)
-        return False
+def _attempt(request, action, success: str) -> bool:
+    """Call the service in `action()`; show its refusal, or `success`, as a message."""
     try:
-        action(form.cleaned_data)
+        action()
     except services.DeliberationError as error:
         _error(request, error)
         return False
     messages.success(request, success)
     return True
+
+
+def _post_form(request, form, action, success: str):
+    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    return _attempt(request, lambda: action(form.cleaned_data), success)
 
 
 @login_required
@@ -469,12 +474,11 @@ def open_vote(request, pk):
 @require_POST
 def close_vote(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    try:
-        services.close_vote(actor=request.user, recommendation=recommendation)
-    except services.DeliberationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The vote is closed and the result published."))
+    _attempt(
+        request,
+        lambda: services.close_vote(actor=request.user, recommendation=recommendation),
+        _("The vote is closed and the result published."),
+    )
     return _back_to(recommendation)
 
 
@@ -589,12 +593,11 @@ def save_quotas(request, pk):
         for problem in problems:
             messages.error(request, problem)
         return _to_manage(panel)
-    try:
-        services.replace_quotas(actor=request.user, panel=panel, quotas=quotas)
-    except services.DeliberationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Quotas saved."))
+    _attempt(
+        request,
+        lambda: services.replace_quotas(actor=request.user, panel=panel, quotas=quotas),
+        _("Quotas saved."),
+    )
     return _to_manage(panel)
 
 
@@ -602,14 +605,11 @@ def save_quotas(request, pk):
 @require_POST
 def propose_quotas(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
-    try:
-        services.propose_quotas(actor=request.user, panel=panel)
-    except services.DeliberationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request, _("Quotas proposed from the French population shares. Review and edit them.")
-        )
+    _attempt(
+        request,
+        lambda: services.propose_quotas(actor=request.user, panel=panel),
+        _("Quotas proposed from the French population shares. Review and edit them."),
+    )
     return _to_manage(panel)
 
 
@@ -619,12 +619,11 @@ def run_selection(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     form = forms.SelectionForm(data=request.POST)
     if form.is_valid():
-        try:
-            services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"])
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("The selection has started."))
+        _attempt(
+            request,
+            lambda: services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"]),
+            _("The selection has started."),
+        )
     return _to_manage(panel)
 
 
