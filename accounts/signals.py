@@ -1,11 +1,21 @@
-"""Keep the cached roles and consents (accounts/cached.py) in step with every writer, admin included."""
+"""Keep the cached users, roles and consents (accounts/cached.py) in step with every writer (admin too)."""
 
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from . import cached
+from .backends import user_cache_key
 from .models import ConsentRecord, User
 from .roles import forget_roles
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def _user_changed(sender, instance, **kwargs):
+    """The signed-in user is read from the cache (accounts/backends.py): a saved or deleted account
+    (deactivated, new password, erased) must be read again on its next request."""
+    cached.invalidate(user_cache_key(instance.pk))
 
 
 @receiver(m2m_changed, sender=User.groups.through)

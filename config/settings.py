@@ -137,8 +137,9 @@ CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 # --- Authentication (django-allauth): e-mail login, mandatory verification, MFA for staff roles.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in user from the cache (accounts/backends.py).
+    "accounts.backends.CachedModelBackend",
+    "accounts.backends.CachedAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -238,16 +238,6 @@ def _save_proposal(request, consultation, form, text):
     return redirect(reverse("consultation:mine"))
 
 
-# What the vote checks read (phase, charter version, status): a vote loads nothing else.
-_VOTE_FIELDS = (
-    "status",
-    "consultation",
-    "consultation__phase",
-    "consultation__slug",
-    "consultation__charter_version",
-)
-
-
 @require_POST
 def vote(request, slug, pk):
     """Vote agree / disagree / pass. A small POST form without JavaScript, or JSON for scripts
@@ -264,13 +254,8 @@ def vote(request, slug, pk):
         if as_json:
             return refuse(_("Please sign in to vote."), 401)
         return redirect(f"{reverse('account_login')}?next={reverse('consultation:proposals', args=[slug])}")
-    try:  # only what the vote checks read: this runs on every vote
-        proposal = (
-            Proposal.objects.select_related("consultation")
-            .only(*_VOTE_FIELDS)
-            .get(pk=pk, consultation__slug=slug)
-        )
-    except Proposal.DoesNotExist:
+    proposal = selectors.vote_target(slug, pk)
+    if proposal is None:
         return refuse(_("This proposal does not exist."), 404)
     if is_rate_limited(request, "vote"):
         return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
