@@ -6,9 +6,10 @@ rows, with timestamps, are the record).
 """
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -339,45 +340,66 @@ class VoteOutcome:
 def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
     """Insert or change one vote and move the proposal's counters by the same amount, atomically.
 
-    A first vote is one statement, so its own transaction (no BEGIN/COMMIT round trips on the busiest
-    path): INSERT ... ON CONFLICT DO NOTHING relies on the UNIQUE(proposal, participant_key) constraint,
-    and the counter moves in the same statement only when the row went in. Otherwise, in a transaction,
-    the participant's row is locked first (SELECT ... FOR UPDATE reads its latest committed value, so two
-    clicks at once never count twice), then one statement changes it and moves both counters. Counters
-    move by increments in SQL: concurrent voters never overwrite each other's."""
-    now = timezone.now()
+    One SQL statement, so its own transaction, with no BEGIN/COMMIT round trips (this is the busiest
+    path of the platform): INSERT ... ON CONFLICT DO UPDATE relies on the UNIQUE(proposal,
+    participant_key) constraint and locks the participant's existing row, so it reads that row's latest
+    committed value (two clicks at once never count twice); it keeps that value in `previous_value`,
+    whose RETURNING tells the counters which one to move: +1 for the new value, -1 for the previous
+    one. A vote equal to the stored one changes nothing. Counters move by increments in SQL: concurrent
+    voters never overwrite each other's."""
     vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
-    counter = COUNTER_FIELD[value]
+    moves = ", ".join(
+        f"{field} = {field} + (%(value)s = {choice})::int "
+        f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
+        for choice, field in COUNTER_FIELD.items()
+    )
+    sql = (
+        # Table and column names come from the models.
+        f"WITH vote AS (INSERT INTO {vote_table} AS existing "  # noqa: S608
+        "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
+        "VALUES (%(proposal)s, %(key)s, %(value)s, NULL, %(user)s, %(now)s, %(now)s) "
+        "ON CONFLICT (proposal_id, participant_key) DO UPDATE "
+        "SET value = EXCLUDED.value, previous_value = existing.value, updated_at = EXCLUDED.updated_at "
+        "WHERE existing.value <> EXCLUDED.value RETURNING previous_value) "
+        f"UPDATE {proposal_table} SET {moves} FROM vote WHERE id = %(proposal)s RETURNING vote.previous_value"
+    )
+    params = {
+        "proposal": proposal_id,
+        "key": participant_key,
+        "value": value,
+        "user": getattr(user, "pk", None),
+        "now": timezone.now(),
+    }
+    try:
+        # Inside an outer transaction (tests, scripts), a failed statement needs its savepoint.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            row = _execute(sql, params)
+    except IntegrityError:
+        # PostgreSQL checks a row's constraints on the values computed from the statement's snapshot
+        # before it sees that a concurrent transaction changed that row (it then recomputes from the
+        # latest one). When one person's clicks race, the snapshot can predate their other click's
+        # commit, and the decrement of the counter that click incremented fails the CHECK (>= 0) although
+        # the result would be right. Again, after locking their row: the snapshot is then taken after
+        # every click that came first, so the check sees true counters.
+        try:
+            with transaction.atomic():
+                _execute(
+                    f"SELECT 1 FROM {vote_table} WHERE proposal_id = %(proposal)s "  # noqa: S608
+                    "AND participant_key = %(key)s FOR UPDATE",
+                    params,
+                )
+                row = _execute(sql, params)
+        except IntegrityError:  # e.g. the proposal was deleted meanwhile
+            raise Conflict(_("Your vote could not be recorded. Please try again.")) from None
+    if row is None:  # the stored vote already had this value
+        return VoteOutcome(value, value)
+    return VoteOutcome(value, row[0])
+
+
+def _execute(sql: str, params: dict):
     with connection.cursor() as cursor:
-        cursor.execute(
-            # Table and column names come from the models.
-            f"WITH inserted AS (INSERT INTO {vote_table} "  # noqa: S608
-            "(proposal_id, participant_key, value, user_id, created_at, updated_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (proposal_id, participant_key) DO NOTHING RETURNING proposal_id) "
-            f"UPDATE {proposal_table} SET {counter} = {counter} + 1 "
-            "WHERE id = (SELECT proposal_id FROM inserted) RETURNING id",
-            [proposal_id, participant_key, value, getattr(user, "pk", None), now, now],
-        )
-        if cursor.fetchone() is not None:
-            return VoteOutcome(value, None)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, value FROM {vote_table} "  # noqa: S608
-            "WHERE proposal_id = %s AND participant_key = %s FOR UPDATE",
-            [proposal_id, participant_key],
-        )
-        pk, previous = cursor.fetchone()
-        if previous != value:
-            old = COUNTER_FIELD[previous]
-            cursor.execute(
-                f"WITH changed AS (UPDATE {vote_table} SET value = %s, updated_at = %s "  # noqa: S608
-                "WHERE id = %s RETURNING proposal_id) "
-                f"UPDATE {proposal_table} SET {old} = {old} - 1, {counter} = {counter} + 1 "
-                "WHERE id = (SELECT proposal_id FROM changed)",
-                [value, now, pk],
-            )
-    return VoteOutcome(value, previous)
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:

@@ -55,3 +55,39 @@ def test_counters_equal_rows_under_concurrent_voting():
         assert proposal.disagree_count == votes.filter(value=-1).count()
         assert proposal.pass_count == votes.filter(value=0).count()
         assert proposal.vote_total == len(users)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_citizen_clicking_many_times_at_once_counts_once():
+    """Double (and octuple) clicks: the same person's concurrent votes on one proposal leave one row,
+    the value of one of them, and counters that match the row."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")
+    consultation = make_consultation()
+    proposal = Proposal.objects.create(consultation=consultation, text="Un registre de refus")
+    user = UserFactory()
+    services.accept_charter(user=user, consultation=consultation)
+    values = ["agree", "disagree", "pass", "agree", "disagree", "pass", "agree", "disagree"]
+    errors = []
+    for _round in range(5):
+        barrier = threading.Barrier(len(values))
+
+        def click(value, barrier=barrier):
+            try:
+                barrier.wait()
+                services.cast_vote(user=user, proposal=proposal, value=value)
+            except Exception as exc:  # noqa: BLE001 (reported below)
+                errors.append(repr(exc))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=click, args=(v,)) for v in values]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        proposal.refresh_from_db()
+        (stored,) = Vote.objects.filter(proposal=proposal).values_list("value", flat=True)
+        counts = (proposal.agree_count, proposal.disagree_count, proposal.pass_count)
+        assert counts == ((stored == 1) * 1, (stored == -1) * 1, (stored == 0) * 1)
+    assert errors == []
