@@ -199,6 +199,9 @@ class Contribution(models.Model):
     health_excerpt = models.TextField(blank=True, default="")  # words that raised the health flag
     submitted_at = models.DateTimeField(null=True, blank=True)
     strata = models.JSONField(default=dict, blank=True)
+    # The proposal's votes when the run read them ({"agree", "disagree", "pass"}; null for answers), so that
+    # a theme's stance recomputed after an edit counts the same votes as the run did.
+    votes = models.JSONField(null=True, blank=True)
     duplicate_group = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=1)  # size of its duplicate group (campaign > 1)
     health_flag = models.BooleanField(default=False)  # personal health disclosure: a moderator looks first

@@ -96,8 +96,13 @@ def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | 
         return run
 
 
-def _params(run: PipelineRun) -> PipelineParams:
-    return PipelineParams(cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")))
+def pipeline_params(run: PipelineRun) -> PipelineParams:
+    # reference_margins: population shares per stratum for the weighted share, when a run carries them
+    # (the sign-off editor reads the same ones: analysis.synthesis).
+    return PipelineParams(
+        cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")),
+        reference_margins=run.params.get("reference_margins") or None,
+    )
 
 
 @shared_task(**RETRY)
@@ -116,7 +121,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             raise RunFailed(Error.EMPTY)
         if len(items) == 1:
             raise RunFailed(Error.ONE)
-        params = _params(run)
+        params = pipeline_params(run)
         sources = [text_hash(item.text) for item in items]
         cleaned = clean_texts(
             [item.text for item in items], max_chars=params.max_chars, cache=ContributionCleaningCache()
@@ -257,9 +262,16 @@ def finish_run(run_id: int) -> None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
-        params = _params(run)
+        params = pipeline_params(run)
+        inputs = _pipeline_input(rows)
+        for row, item in zip(rows, inputs, strict=True):
+            row.votes = (
+                {"agree": item.votes.agree, "disagree": item.votes.disagree, "pass": item.votes.passed}
+                if item.votes is not None
+                else None
+            )
         result = run_pipeline(
-            _pipeline_input(rows),
+            inputs,
             embedder_for(run),
             DatabaseEmbeddingCache(),
             params,
@@ -328,7 +340,7 @@ def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
         row.theme = themes.get(int(c["theme"]))
         row.subtheme = subthemes.get((int(c["theme"]), int(c["subtheme"])))
         row.x, row.y = group_xy.get(c["group"], (None, None))
-    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y"], batch_size=1000)
+    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y", "votes"], batch_size=1000)
     clustering = result.run.get("clustering", {})
     PipelineRun.objects.filter(pk=run.pk).update(
         status=Status.DONE,
