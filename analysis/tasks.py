@@ -25,7 +25,7 @@ from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, PipelineParams, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
 from .pipeline.cluster import ClusterParams
-from .pipeline.dedupe import dedupe
+from .pipeline.dedupe import DedupeResult, dedupe
 from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
 
 logger = logging.getLogger(__name__)
@@ -126,9 +126,15 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
         cleaned = clean_texts(
             [item.text for item in items], max_chars=params.max_chars, cache=ContributionCleaningCache()
         )
-        groups = dedupe([c.text for c in cleaned], threshold=params.near_duplicate_threshold)
+        # Dedupe exactly what the pipeline analyses (the non-empty texts, in order): the rows keep the
+        # groups and finish_run hands them back to the pipeline instead of deduping again.
+        analysed = [position for position, c in enumerate(cleaned) if c.text]
+        if not analysed:
+            raise RunFailed(Error.EMPTY)
+        groups = dedupe([cleaned[p].text for p in analysed], threshold=params.near_duplicate_threshold)
         if len(groups.representative) == 1:
             raise RunFailed(Error.ALL_DUPLICATES)
+        group_of, count_of = _groups_by_position(groups, analysed, len(cleaned))
         embedder = embedder_for(run)
         rows = [
             Contribution(
@@ -140,8 +146,8 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                 text_hash=text_hash(c.text),
                 submitted_at=item.submitted_at,
                 strata=item.strata,
-                duplicate_group=int(groups.group[position]),
-                duplicate_count=int(groups.size[groups.group[position]]),
+                duplicate_group=group_of[position],
+                duplicate_count=count_of[position],
                 health_flag=c.health_flag,
                 clean_key=clean_key(params.max_chars, sources[position]),
                 scrubbed=list(c.scrubbed),
@@ -152,7 +158,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             for position, (item, c) in enumerate(zip(items, cleaned, strict=True))
         ]
         # The texts the pipeline will embed: one per duplicate group. Only those the cache lacks are work.
-        distinct = list(dict.fromkeys(rows[i].text_hash for i in groups.representative if rows[i].text))
+        distinct = list(dict.fromkeys(rows[analysed[i]].text_hash for i in groups.representative))
         known = DatabaseEmbeddingCache().get_many(embedder.model_id, distinct)
         missing = [h for h in distinct if h not in known]
         size = max(1, int(run.params.get("chunk_size") or 500))
@@ -179,6 +185,17 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                         transaction.on_commit(lambda index=index: embed_chunk.delay(run_id, index))
                 else:
                     transaction.on_commit(lambda: finish_run.delay(run_id))
+
+
+def _groups_by_position(groups: DedupeResult, analysed: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Group id and group size of every row; the rows left empty by cleaning (not analysed) share one
+    group after the others."""
+    empty_group, empties = len(groups.size), n - len(analysed)
+    group_of, count_of = [empty_group] * n, [empties] * n
+    for index, position in enumerate(analysed):
+        group = int(groups.group[index])
+        group_of[position], count_of[position] = group, int(groups.size[group])
+    return group_of, count_of
 
 
 @shared_task(**RETRY)
@@ -276,6 +293,10 @@ def finish_run(run_id: int) -> None:
             DatabaseEmbeddingCache(),
             params,
             cleaning_cache=_cleaned_by_prepare(rows, params.max_chars),
+            # prepare_run grouped the duplicates and saved the groups on the rows: no second dedupe.
+            duplicates=DedupeResult.from_groups(
+                [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
+            ),
         )
         _save_result(run, rows, result)
 

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from .clean import DEFAULT_MAX_CHARS, CleaningCache, clean_texts
 from .cluster import OTHER, ClusterParams, ClusterResult, cluster
-from .dedupe import DEFAULT_THRESHOLD, dedupe
+from .dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
@@ -96,10 +96,13 @@ def run_pipeline(
     params: PipelineParams | None = None,
     progress: Progress | None = None,
     cleaning_cache: CleaningCache | None = None,
+    duplicates: DedupeResult | None = None,
 ) -> PipelineResult:
     """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
 
-    The caches only save work: a run gives the same result whatever they hold."""
+    The caches only save work: a run gives the same result whatever they hold. ``duplicates`` is the
+    dedupe of the non-empty cleaned texts, in order, when the caller already computed it (the Celery
+    preparation does, and stores it): it is used instead of deduping again."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -144,7 +147,14 @@ def run_pipeline(
     timings["clean"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    groups = dedupe(texts, threshold=params.near_duplicate_threshold)
+    if duplicates is None:
+        groups = dedupe(texts, threshold=params.near_duplicate_threshold)
+    elif len(duplicates.group) != len(texts):
+        raise PipelineError(
+            f"The duplicate groups given cover {len(duplicates.group)} texts, not the {len(texts)} analysed."
+        )
+    else:
+        groups = duplicates
     distinct = groups.representative
     if len(distinct) == 1:
         notes.append("All contributions say the same thing: there is a single theme.")
