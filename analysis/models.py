@@ -73,6 +73,8 @@ class PipelineRun(models.Model):
     input_hash = models.CharField(max_length=64, blank=True)
     # How the number of themes was chosen, with the score of every candidate (shown to the organiser).
     k_selection = models.JSONField(default=dict, blank=True)
+    # Where the theme labels come from: {"source": "keywords" | "service", "model": .., "error": ..}.
+    labelling = models.JSONField(default=dict, blank=True)
     n_contributions = models.PositiveIntegerField(default=0)
     n_distinct = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -150,6 +152,7 @@ class Theme(models.Model):
     number = models.IntegerField()
     label = models.CharField(max_length=200)
     keywords = models.JSONField(default=list)
+    summary = models.TextField(blank=True, default="")  # from the optional labelling service
     quotes = models.JSONField(default=list)  # [{"text": scrubbed text, "contribution": assignment id}]
     size = models.PositiveIntegerField(default=0)  # contributions, duplicates included
     share = models.FloatField(default=0.0)  # of distinct contributions (a campaign counts once)

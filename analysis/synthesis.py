@@ -2,8 +2,9 @@
 
 A version's ``data`` is self-contained, so a published version reads the same forever::
 
-    {"themes": [{"key": "t12", "theme_ids": [12], "parent": null, "label": "...", "hidden": false,
-                 "other": false, "keywords": [...], "quotes": [{"id": position, "text": ...}],
+    {"themes": [{"key": "t12", "theme_ids": [12], "parent": null, "label": "...", "summary": "...",
+                 "hidden": false, "other": false, "keywords": [...],
+                 "quotes": [{"id": position, "text": ...}],
                  "size": distinct texts, "contributions": texts with duplicates, "share": ..,
                  "weighted_share": .., "breakdown": {variable: {category: count or null}},
                  "stance": {...}, "trend": {week: count}, "emerging": bool}, ...],
@@ -40,6 +41,7 @@ def _entry(theme: Theme, parent: str | None) -> dict:
         "theme_ids": [theme.pk],
         "parent": parent,
         "label": theme.label,
+        "summary": theme.summary,
         "hidden": False,
         "other": theme.is_other,
         "keywords": list(theme.keywords),
@@ -233,6 +235,7 @@ def merge(run: PipelineRun, data: dict, source: str, target: str) -> dict:
     b["keywords"] = list(dict.fromkeys(alternated))[:10]
     b["quotes"] = (b["quotes"] + a["quotes"])[:8]
     b["other"] = b["other"] and a["other"]
+    b["summary"] = ""  # it described one of the two themes only
     # Sizes, shares, breakdowns, stance, trend and the emerging flag are recomputed by with_figures.
     for child in children(data, source):
         child["parent"] = target

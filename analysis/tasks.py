@@ -8,6 +8,7 @@ run is done. A failure records a translated message on the run; the published sy
 """
 
 import logging
+import os
 import time
 from contextlib import contextmanager
 from functools import cache
@@ -27,6 +28,13 @@ from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
 from .pipeline.cluster import ClusterParams
 from .pipeline.dedupe import DedupeResult, dedupe
 from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
+from .pipeline.label_service import (
+    LabelServiceConfig,
+    LabelServiceError,
+    ThemeLabel,
+    ThemeText,
+    label_themes,
+)
 
 logger = logging.getLogger(__name__)
 Status = PipelineRun.Status
@@ -298,7 +306,38 @@ def finish_run(run_id: int) -> None:
                 [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
             ),
         )
-        _save_result(run, rows, result)
+        # Outside the saving transaction: the optional labelling service may take seconds per theme.
+        labels, labelling = service_labels(result)
+        _save_result(run, rows, result, labels, labelling)
+
+
+def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
+    """Labels and summaries of the themes from the deployer's OpenAI-compatible endpoint, when one is
+    configured. Never fails the run: on any failure the themes keep their keyword labels, and the
+    returned description (saved on the run, shown on its page) says why."""
+    from django.conf import settings
+
+    if not settings.PACTE_LABELS_BASE_URL:
+        return {}, {"source": "keywords"}
+    config = LabelServiceConfig(
+        base_url=settings.PACTE_LABELS_BASE_URL,
+        model=settings.PACTE_LABELS_MODEL,
+        api_key=os.environ.get(settings.PACTE_LABELS_API_KEY_ENV, ""),
+        timeout=settings.PACTE_LABELS_TIMEOUT,
+    )
+    themes = {
+        int(entry["theme"]): ThemeText(
+            entry.get("keywords", []), [q["text"] for q in entry.get("quotes", [])]
+        )
+        for entry in result.themes
+        if not entry.get("other")
+    }
+    try:
+        labels = label_themes(themes, config)
+    except LabelServiceError as exc:
+        logger.warning("labelling service not used: %s", exc)
+        return {}, {"source": "keywords", "model": config.model, "error": str(exc)}
+    return labels, {"source": "service", "model": config.model}
 
 
 def _theme_label(keywords: list[str], number: int) -> str:
@@ -307,7 +346,13 @@ def _theme_label(keywords: list[str], number: int) -> str:
 
 
 @transaction.atomic
-def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
+def _save_result(
+    run: PipelineRun,
+    rows: list[Contribution],
+    result,
+    labels: dict[int, ThemeLabel] | None = None,
+    labelling: dict | None = None,
+) -> None:
     from . import synthesis
 
     # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
@@ -321,10 +366,13 @@ def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
     for entry in result.themes:
         number = int(entry["theme"])
         keywords = entry.get("keywords", [])
+        named = (labels or {}).get(number)
         theme = Theme.objects.create(
             run=run,
             number=number,
-            label="" if entry.get("other") else _theme_label(keywords, number),  # "" shows as "Other"
+            # "" shows as "Other"; the organiser renames themes in the synthesis editor.
+            label="" if entry.get("other") else (named.label if named else _theme_label(keywords, number)),
+            summary=named.summary if named else "",
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -368,6 +416,7 @@ def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
         finished_at=timezone.now(),
         input_hash=result.run.get("input_hash", ""),
         k_selection={**clustering.get("k_selection", {}), "notes": result.notes},
+        labelling=labelling or {"source": "keywords"},
         model_id=result.run.get("model_id", run.model_id),
     )
     run.refresh_from_db()
