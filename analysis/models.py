@@ -73,6 +73,8 @@ class PipelineRun(models.Model):
     input_hash = models.CharField(max_length=64, blank=True)
     # How the number of themes was chosen, with the score of every candidate (shown to the organiser).
     k_selection = models.JSONField(default=dict, blank=True)
+    # Where the theme labels come from: {"source": "keywords" | "service", "model": .., "error": ..}.
+    labelling = models.JSONField(default=dict, blank=True)
     n_contributions = models.PositiveIntegerField(default=0)
     n_distinct = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -150,6 +152,7 @@ class Theme(models.Model):
     number = models.IntegerField()
     label = models.CharField(max_length=200)
     keywords = models.JSONField(default=list)
+    summary = models.TextField(blank=True, default="")  # from the optional labelling service
     quotes = models.JSONField(default=list)  # [{"text": scrubbed text, "contribution": assignment id}]
     size = models.PositiveIntegerField(default=0)  # contributions, duplicates included
     share = models.FloatField(default=0.0)  # of distinct contributions (a campaign counts once)
@@ -199,6 +202,9 @@ class Contribution(models.Model):
     health_excerpt = models.TextField(blank=True, default="")  # words that raised the health flag
     submitted_at = models.DateTimeField(null=True, blank=True)
     strata = models.JSONField(default=dict, blank=True)
+    # The proposal's votes when the run read them ({"agree", "disagree", "pass"}; null for answers), so that
+    # a theme's stance recomputed after an edit counts the same votes as the run did.
+    votes = models.JSONField(null=True, blank=True)
     duplicate_group = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=1)  # size of its duplicate group (campaign > 1)
     health_flag = models.BooleanField(default=False)  # personal health disclosure: a moderator looks first

@@ -2,8 +2,9 @@
 
 A version's ``data`` is self-contained, so a published version reads the same forever::
 
-    {"themes": [{"key": "t12", "theme_ids": [12], "parent": null, "label": "...", "hidden": false,
-                 "other": false, "keywords": [...], "quotes": [{"id": position, "text": ...}],
+    {"themes": [{"key": "t12", "theme_ids": [12], "parent": null, "label": "...", "summary": "...",
+                 "hidden": false, "other": false, "keywords": [...],
+                 "quotes": [{"id": position, "text": ...}],
                  "size": distinct texts, "contributions": texts with duplicates, "share": ..,
                  "weighted_share": .., "breakdown": {variable: {category: count or null}},
                  "stance": {...}, "trend": {week: count}, "emerging": bool}, ...],
@@ -17,9 +18,13 @@ Edits are functions from data to new data; they raise ``SynthesisEditError`` wit
 import copy
 from collections import Counter
 
+import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Contribution, PipelineRun, Theme
+from .pipeline.cluster import OTHER
+from .pipeline.synthesise import Votes, rake, theme_figures
 
 
 class SynthesisEditError(ValueError):
@@ -36,6 +41,7 @@ def _entry(theme: Theme, parent: str | None) -> dict:
         "theme_ids": [theme.pk],
         "parent": parent,
         "label": theme.label,
+        "summary": theme.summary,
         "hidden": False,
         "other": theme.is_other,
         "keywords": list(theme.keywords),
@@ -59,7 +65,7 @@ def initial_data(run: PipelineRun) -> dict:
         entries.append(_entry(theme, None))
         entries.extend(_entry(child, theme_key(theme)) for child in theme.children.order_by("number"))
     data = {"themes": entries, "moves": {}}
-    return with_counts(run, data)
+    return with_figures(run, data)
 
 
 def top_level(data: dict) -> list[dict]:
@@ -99,32 +105,101 @@ def membership(run: PipelineRun, data: dict) -> dict[int, tuple[str | None, str 
     return result
 
 
-def with_counts(run: PipelineRun, data: dict) -> dict:
-    """Recompute sizes and shares from the membership (after a move, merge or split)."""
+def with_figures(run: PipelineRun, data: dict) -> dict:
+    """Recompute every figure of every entry from the membership (after a move, merge or split): sizes,
+    shares, weighted shares, breakdowns, stance, trend and the emerging flag, with the pipeline's own
+    rule (``pipeline.synthesise.theme_figures``), so a version never shows figures of other members.
+
+    As in the run, a duplicate group counts once per theme, with the strata, date and votes of its first
+    contribution in that theme; sub-themes are figured the same way over the contributions they hold."""
+    from .tasks import pipeline_params
+
     members = membership(run, data)
-    groups = dict(Contribution.objects.filter(run=run).values_list("pk", "duplicate_group"))
-    all_counts: Counter = Counter()
-    distinct: dict[str, set[int]] = {}
-    for pk, keys in members.items():
-        for key in keys:
+    rows = {
+        pk: rest
+        for pk, *rest in Contribution.objects.filter(run=run)
+        .order_by("position")
+        .values_list("pk", "duplicate_group", "strata", "submitted_at", "votes", "source_type", "source_id")
+    }
+    live_votes = _votes_of_older_runs(rows)
+    contributions: Counter = Counter()
+    units: dict[tuple[str, int], int] = {}  # (theme key, duplicate group) -> its first contribution
+    for pk, row in rows.items():  # in corpus order: the first member of a group in a theme stands for it
+        top, sub = members.get(pk, (None, None))
+        for key in (top, sub):
             if key is not None:
-                all_counts[key] += 1
-                distinct.setdefault(key, set()).add(groups[pk])
-    total_distinct = len(set(groups.values())) or 1
+                contributions[key] += 1
+        if top is not None:
+            units.setdefault((top, row[0]), pk)
+    unit_rows = list(units.values())
+    strata = [rows[pk][1] or {} for pk in unit_rows]
+    dates = [timezone.localdate(rows[pk][2]) if rows[pk][2] else None for pk in unit_rows]
+    votes = [_vote_counts(rows[pk], live_votes) for pk in unit_rows]
+    others = {t["key"] for t in data["themes"] if t["other"]}
+    params = pipeline_params(run)
+    weights = None
+    if params.reference_margins and unit_rows:
+        weights = rake(strata, params.reference_margins).weights
+
+    def figures_by_key(keys: list[str | None]) -> dict[str, dict]:
+        number = {key: (OTHER if key in others else i) for i, key in enumerate(dict.fromkeys(keys))}
+        labels = np.array([number[key] for key in keys], dtype=int)
+        figures = theme_figures(
+            labels,
+            strata,
+            dates,
+            votes,
+            weights=weights,
+            min_cell=params.min_cell,
+            recent_days=params.recent_days,
+        )
+        return {key: figures[n] for key, n in number.items() if key is not None}
+
+    computed: dict[str, dict] = {}
+    if unit_rows:
+        computed.update(figures_by_key([key for key, _group in units]))
+        # Sub-themes: the same rows labelled by sub-theme (None: in none), so shares keep the same base.
+        computed.update(figures_by_key([members[pk][1] for pk in unit_rows]))
     for entry in data["themes"]:
-        entry["contributions"] = all_counts.get(entry["key"], 0)
-        entry["size"] = len(distinct.get(entry["key"], ()))
-        entry["share"] = entry["size"] / total_distinct
+        figure = computed.get(entry["key"])
+        entry["contributions"] = contributions.get(entry["key"], 0)
+        if figure is None:  # a theme left without any contribution
+            entry.update(
+                size=0, share=0.0, weighted_share=0.0, breakdown={}, stance={}, trend={}, emerging=False
+            )
+            continue
+        entry["size"] = figure["size"]
+        entry["share"] = figure["share"]
+        entry["weighted_share"] = figure["weighted_share"]
+        entry["breakdown"] = figure["breakdown"]
+        entry["stance"] = figure.get("stance", {})
+        entry["trend"] = figure["trend"]
+        entry["emerging"] = bool(figure["emergence"] and figure["emergence"].emerging)
     return data
 
 
-def _sum_cells(a: dict, b: dict) -> dict:
-    # A cell suppressed on either side stays suppressed: a merge must not reveal a small count.
-    merged = {}
-    for key in sorted(set(a) | set(b)):
-        x, y = a.get(key, 0), b.get(key, 0)
-        merged[key] = None if x is None or y is None else x + y
-    return merged
+def _votes_of_older_runs(rows: dict) -> dict[int, Votes]:
+    """Runs saved before contributions kept their votes: the proposals' current counts instead."""
+    from consultation.models import Proposal
+
+    missing = [r[5] for r in rows.values() if r[3] is None and r[4] != Contribution.Source.ANSWER]
+    if not missing:
+        return {}
+    return {
+        pk: Votes(agree=a, disagree=d, passed=p)
+        for pk, a, d, p in Proposal.objects.filter(pk__in=missing).values_list(
+            "pk", "agree_count", "disagree_count", "pass_count"
+        )
+    }
+
+
+def _vote_counts(row: list, live: dict[int, Votes]) -> Votes | None:
+    _group, _strata, _at, votes, source_type, source_id = row
+    if source_type == Contribution.Source.ANSWER:
+        return None
+    if votes is None:
+        return live.get(source_id)
+    return Votes(agree=votes["agree"], disagree=votes["disagree"], passed=votes["pass"])
 
 
 def rename(data: dict, key: str, label: str) -> dict:
@@ -160,27 +235,13 @@ def merge(run: PipelineRun, data: dict, source: str, target: str) -> dict:
     b["keywords"] = list(dict.fromkeys(alternated))[:10]
     b["quotes"] = (b["quotes"] + a["quotes"])[:8]
     b["other"] = b["other"] and a["other"]
-    b["emerging"] = b["emerging"] or a["emerging"]
-    b["breakdown"] = {
-        variable: _sum_cells(b["breakdown"].get(variable, {}), a["breakdown"].get(variable, {}))
-        for variable in sorted(set(b["breakdown"]) | set(a["breakdown"]))
-    }
-    b["trend"] = {
-        w: b["trend"].get(w, 0) + a["trend"].get(w, 0) for w in sorted(set(b["trend"]) | set(a["trend"]))
-    }
-    if a["stance"] or b["stance"]:
-        totals = {
-            k: (a["stance"].get(k) or 0) + (b["stance"].get(k) or 0) for k in ("agree", "disagree", "pass")
-        }
-        decided = totals["agree"] + totals["disagree"]
-        b["stance"] = {**totals, "agreement": totals["agree"] / decided if decided else None}
-    if a.get("weighted_share") is not None and b.get("weighted_share") is not None:
-        b["weighted_share"] = a["weighted_share"] + b["weighted_share"]
+    b["summary"] = ""  # it described one of the two themes only
+    # Sizes, shares, breakdowns, stance, trend and the emerging flag are recomputed by with_figures.
     for child in children(data, source):
         child["parent"] = target
     data["moves"] = {pk: (target if key == source else key) for pk, key in data.get("moves", {}).items()}
     data["themes"] = [t for t in data["themes"] if t["key"] != source]
-    return with_counts(run, data)
+    return with_figures(run, data)
 
 
 def split(run: PipelineRun, data: dict, key: str) -> dict:
@@ -192,7 +253,7 @@ def split(run: PipelineRun, data: dict, key: str) -> dict:
         raise SynthesisEditError(_("This theme has no sub-themes to split into."))
     for child in subs:
         child["parent"] = None
-    data = with_counts(run, data)
+    data = with_figures(run, data)
     if find(data, key)["contributions"] == 0:
         data["themes"] = [t for t in data["themes"] if t["key"] != key]
     return data
@@ -205,4 +266,4 @@ def move(run: PipelineRun, data: dict, contribution_id: int, key: str) -> dict:
     if find(data, key)["parent"] is not None:
         raise SynthesisEditError(_("Move contributions to a theme, not to a sub-theme."))
     data.setdefault("moves", {})[str(contribution_id)] = key
-    return with_counts(run, data)
+    return with_figures(run, data)

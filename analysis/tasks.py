@@ -8,6 +8,7 @@ run is done. A failure records a translated message on the run; the published sy
 """
 
 import logging
+import os
 import time
 from contextlib import contextmanager
 from functools import cache
@@ -25,8 +26,15 @@ from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, PipelineParams, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
 from .pipeline.cluster import ClusterParams
-from .pipeline.dedupe import dedupe
+from .pipeline.dedupe import DedupeResult, dedupe
 from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
+from .pipeline.label_service import (
+    LabelServiceConfig,
+    LabelServiceError,
+    ThemeLabel,
+    ThemeText,
+    label_themes,
+)
 
 logger = logging.getLogger(__name__)
 Status = PipelineRun.Status
@@ -96,8 +104,13 @@ def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | 
         return run
 
 
-def _params(run: PipelineRun) -> PipelineParams:
-    return PipelineParams(cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")))
+def pipeline_params(run: PipelineRun) -> PipelineParams:
+    # reference_margins: population shares per stratum for the weighted share, when a run carries them
+    # (the sign-off editor reads the same ones: analysis.synthesis).
+    return PipelineParams(
+        cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")),
+        reference_margins=run.params.get("reference_margins") or None,
+    )
 
 
 @shared_task(**RETRY)
@@ -116,14 +129,20 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             raise RunFailed(Error.EMPTY)
         if len(items) == 1:
             raise RunFailed(Error.ONE)
-        params = _params(run)
+        params = pipeline_params(run)
         sources = [text_hash(item.text) for item in items]
         cleaned = clean_texts(
             [item.text for item in items], max_chars=params.max_chars, cache=ContributionCleaningCache()
         )
-        groups = dedupe([c.text for c in cleaned], threshold=params.near_duplicate_threshold)
+        # Dedupe exactly what the pipeline analyses (the non-empty texts, in order): the rows keep the
+        # groups and finish_run hands them back to the pipeline instead of deduping again.
+        analysed = [position for position, c in enumerate(cleaned) if c.text]
+        if not analysed:
+            raise RunFailed(Error.EMPTY)
+        groups = dedupe([cleaned[p].text for p in analysed], threshold=params.near_duplicate_threshold)
         if len(groups.representative) == 1:
             raise RunFailed(Error.ALL_DUPLICATES)
+        group_of, count_of = _groups_by_position(groups, analysed, len(cleaned))
         embedder = embedder_for(run)
         rows = [
             Contribution(
@@ -135,8 +154,8 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                 text_hash=text_hash(c.text),
                 submitted_at=item.submitted_at,
                 strata=item.strata,
-                duplicate_group=int(groups.group[position]),
-                duplicate_count=int(groups.size[groups.group[position]]),
+                duplicate_group=group_of[position],
+                duplicate_count=count_of[position],
                 health_flag=c.health_flag,
                 clean_key=clean_key(params.max_chars, sources[position]),
                 scrubbed=list(c.scrubbed),
@@ -147,7 +166,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             for position, (item, c) in enumerate(zip(items, cleaned, strict=True))
         ]
         # The texts the pipeline will embed: one per duplicate group. Only those the cache lacks are work.
-        distinct = list(dict.fromkeys(rows[i].text_hash for i in groups.representative if rows[i].text))
+        distinct = list(dict.fromkeys(rows[analysed[i]].text_hash for i in groups.representative))
         known = DatabaseEmbeddingCache().get_many(embedder.model_id, distinct)
         missing = [h for h in distinct if h not in known]
         size = max(1, int(run.params.get("chunk_size") or 500))
@@ -174,6 +193,17 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                         transaction.on_commit(lambda index=index: embed_chunk.delay(run_id, index))
                 else:
                     transaction.on_commit(lambda: finish_run.delay(run_id))
+
+
+def _groups_by_position(groups: DedupeResult, analysed: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Group id and group size of every row; the rows left empty by cleaning (not analysed) share one
+    group after the others."""
+    empty_group, empties = len(groups.size), n - len(analysed)
+    group_of, count_of = [empty_group] * n, [empties] * n
+    for index, position in enumerate(analysed):
+        group = int(groups.group[index])
+        group_of[position], count_of[position] = group, int(groups.size[group])
+    return group_of, count_of
 
 
 @shared_task(**RETRY)
@@ -257,15 +287,57 @@ def finish_run(run_id: int) -> None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
-        params = _params(run)
+        params = pipeline_params(run)
+        inputs = _pipeline_input(rows)
+        for row, item in zip(rows, inputs, strict=True):
+            row.votes = (
+                {"agree": item.votes.agree, "disagree": item.votes.disagree, "pass": item.votes.passed}
+                if item.votes is not None
+                else None
+            )
         result = run_pipeline(
-            _pipeline_input(rows),
+            inputs,
             embedder_for(run),
             DatabaseEmbeddingCache(),
             params,
             cleaning_cache=_cleaned_by_prepare(rows, params.max_chars),
+            # prepare_run grouped the duplicates and saved the groups on the rows: no second dedupe.
+            duplicates=DedupeResult.from_groups(
+                [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
+            ),
         )
-        _save_result(run, rows, result)
+        # Outside the saving transaction: the optional labelling service may take seconds per theme.
+        labels, labelling = service_labels(result)
+        _save_result(run, rows, result, labels, labelling)
+
+
+def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
+    """Labels and summaries of the themes from the deployer's OpenAI-compatible endpoint, when one is
+    configured. Never fails the run: on any failure the themes keep their keyword labels, and the
+    returned description (saved on the run, shown on its page) says why."""
+    from django.conf import settings
+
+    if not settings.PACTE_LABELS_BASE_URL:
+        return {}, {"source": "keywords"}
+    config = LabelServiceConfig(
+        base_url=settings.PACTE_LABELS_BASE_URL,
+        model=settings.PACTE_LABELS_MODEL,
+        api_key=os.environ.get(settings.PACTE_LABELS_API_KEY_ENV, ""),
+        timeout=settings.PACTE_LABELS_TIMEOUT,
+    )
+    themes = {
+        int(entry["theme"]): ThemeText(
+            entry.get("keywords", []), [q["text"] for q in entry.get("quotes", [])]
+        )
+        for entry in result.themes
+        if not entry.get("other")
+    }
+    try:
+        labels = label_themes(themes, config)
+    except LabelServiceError as exc:
+        logger.warning("labelling service not used: %s", exc)
+        return {}, {"source": "keywords", "model": config.model, "error": str(exc)}
+    return labels, {"source": "service", "model": config.model}
 
 
 def _theme_label(keywords: list[str], number: int) -> str:
@@ -274,7 +346,13 @@ def _theme_label(keywords: list[str], number: int) -> str:
 
 
 @transaction.atomic
-def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
+def _save_result(
+    run: PipelineRun,
+    rows: list[Contribution],
+    result,
+    labels: dict[int, ThemeLabel] | None = None,
+    labelling: dict | None = None,
+) -> None:
     from . import synthesis
 
     # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
@@ -288,10 +366,13 @@ def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
     for entry in result.themes:
         number = int(entry["theme"])
         keywords = entry.get("keywords", [])
+        named = (labels or {}).get(number)
         theme = Theme.objects.create(
             run=run,
             number=number,
-            label="" if entry.get("other") else _theme_label(keywords, number),  # "" shows as "Other"
+            # "" shows as "Other"; the organiser renames themes in the synthesis editor.
+            label="" if entry.get("other") else (named.label if named else _theme_label(keywords, number)),
+            summary=named.summary if named else "",
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -328,13 +409,14 @@ def _save_result(run: PipelineRun, rows: list[Contribution], result) -> None:
         row.theme = themes.get(int(c["theme"]))
         row.subtheme = subthemes.get((int(c["theme"]), int(c["subtheme"])))
         row.x, row.y = group_xy.get(c["group"], (None, None))
-    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y"], batch_size=1000)
+    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y", "votes"], batch_size=1000)
     clustering = result.run.get("clustering", {})
     PipelineRun.objects.filter(pk=run.pk).update(
         status=Status.DONE,
         finished_at=timezone.now(),
         input_hash=result.run.get("input_hash", ""),
         k_selection={**clustering.get("k_selection", {}), "notes": result.notes},
+        labelling=labelling or {"source": "keywords"},
         model_id=result.run.get("model_id", run.model_id),
     )
     run.refresh_from_db()

@@ -185,6 +185,7 @@ THEME_FIELDS = [
     "key",
     "parent",
     "label",
+    "summary",
     "keywords",
     "size",
     "contributions",

@@ -288,6 +288,12 @@ PACTE_EMBEDDING_BACKEND = env("PACTE_EMBEDDING_BACKEND", "use-multilingual")
 PACTE_EMBEDDING_MODEL = env("PACTE_EMBEDDING_MODEL")
 # Distinct texts per parallel embedding task.
 PACTE_EMBEDDING_CHUNK_SIZE = int(env("PACTE_EMBEDDING_CHUNK_SIZE", "500"))
+# Optional theme labels and summaries from an OpenAI-compatible endpoint (off while the base URL is empty).
+# The API key is read from the environment variable named by PACTE_LABELS_API_KEY_ENV when a run needs it.
+PACTE_LABELS_BASE_URL = env("PACTE_LABELS_BASE_URL")
+PACTE_LABELS_MODEL = env("PACTE_LABELS_MODEL")
+PACTE_LABELS_API_KEY_ENV = env("PACTE_LABELS_API_KEY_ENV", "PACTE_LABELS_API_KEY")
+PACTE_LABELS_TIMEOUT = float(env("PACTE_LABELS_TIMEOUT", "30"))
 # Opinion groups are recomputed in the background once this many new votes arrived (and at most once
 # per PACTE_OPINION_DEBOUNCE_SECONDS).
 PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))

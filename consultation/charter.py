@@ -28,3 +28,15 @@ DEFAULT_PRINCIPLES = [
         ),
     ),
 ]
+
+MAX_CHARTER_LENGTH = 10_000
+
+
+def default_text(language: str) -> str:
+    """The default principles as one editable text in `language` ("fr" or "en"): one paragraph each."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return "\n\n".join(
+            f"{index}. {title}. {text}" for index, (title, text) in enumerate(DEFAULT_PRINCIPLES, 1)
+        )

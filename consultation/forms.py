@@ -11,6 +11,23 @@ class CharterForm(DsfrBaseForm):
         required=True,
         error_messages={"required": _("Please tick the box to accept the charter.")},
     )
+    # The version the person read: accepting is refused if the charter changed in the meantime.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class CharterTextForm(DsfrBaseForm):
+    text_fr = forms.CharField(
+        label=_("Charter (French)"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        error_messages={"required": _("The charter needs a French text.")},
+        help_text=_("Shown to every participant before their first contribution. One paragraph per line."),
+    )
+    text_en = forms.CharField(
+        label=_("Charter (English)"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        help_text=_("Left empty, English readers see the French text."),
+    )
 
 
 class QuestionnaireForm(DsfrBaseForm):

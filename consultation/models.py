@@ -97,6 +97,35 @@ class Consultation(models.Model):
         return f"{self.slug}:v{self.charter_version}"
 
 
+class CharterVersion(models.Model):
+    """An edited charter text. Version 1 with no row is the default five principles (consultation.charter);
+    every later version is a row, kept so that what each person accepted can still be read."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="charter_versions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    text_fr = models.TextField(_("charter (French)"))
+    text_en = models.TextField(_("charter (English)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["consultation", "-version"]
+        verbose_name = _("charter version")
+        verbose_name_plural = _("charter versions")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "version"], name="one_charter_text_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} charter v{self.version}"
+
+    @property
+    def text(self) -> str:
+        return _localised(self, "text")
+
+
 class PhaseChange(models.Model):
     """History of phase transitions, shown on the organiser page (the audit log holds the same)."""
 

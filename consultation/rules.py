@@ -12,6 +12,15 @@ def can_manage(user) -> bool:
     return has_role(user, Role.ORGANISER)
 
 
+# The charter can change while people may still accept it (draft, open); once the consultation is closed the
+# text its participants accepted is the record and stays as it is (reopening it allows edits again).
+CHARTER_EDITABLE_PHASES = (Phase.DRAFT, Phase.OPEN)
+
+
+def can_edit_charter(user, consultation: Consultation) -> bool:
+    return can_manage(user) and consultation.phase in CHARTER_EDITABLE_PHASES
+
+
 def can_view(user, consultation: Consultation) -> bool:
     return consultation.phase != Phase.DRAFT or can_manage(user)
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/donnees/<int:pk>.zip", views.open_data_download, name="open_data_download"),
     path("<slug:slug>/gerer/", views.manage, name="manage"),
     path("<slug:slug>/gerer/phase/", views.change_phase, name="change_phase"),
+    path("<slug:slug>/gerer/charte/", views.charter, name="charter"),
     path("<slug:slug>/gerer/questions/", views.questions, name="questions"),
     path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
     path("<slug:slug>/gerer/importer/", views.import_file, name="import"),

@@ -20,6 +20,7 @@ from .charter import DEFAULT_PRINCIPLES
 from .csv_import import CsvImportError
 from .forms import (
     CharterForm,
+    CharterTextForm,
     ConsultationForm,
     ImportForm,
     ModerationForm,
@@ -71,6 +72,7 @@ def consultation_list(request):
 def detail(request, slug):
     consultation = _consultation(request, slug)
     accepted = services.has_accepted_charter(request.user, consultation)
+    charter_changed = not accepted and services.accepted_an_earlier_charter(request.user, consultation)
     questionnaire = None
     if consultation.is_open and accepted:
         questions = consultation.questions.prefetch_related("choices")
@@ -82,8 +84,10 @@ def detail(request, slug):
         {
             "consultation": consultation,
             "principles": DEFAULT_PRINCIPLES,
+            "charter": services.current_charter(consultation),
             "accepted": accepted,
-            "charter_form": CharterForm(),
+            "charter_changed": charter_changed,
+            "charter_form": CharterForm(initial={"version": consultation.charter_version}),
             "questionnaire": questionnaire,
             "can_contribute": rules.can_contribute(request.user, consultation),
             "can_view_results": rules.can_view_results(request.user, consultation),
@@ -103,9 +107,12 @@ def accept_charter(request, slug):
         messages.error(request, _("Please tick the box to accept the charter."))
         return redirect(_next_url(request, consultation_url(consultation)))
     try:
-        services.accept_charter(user=request.user, consultation=consultation)
+        services.accept_charter(
+            user=request.user, consultation=consultation, version=form.cleaned_data.get("version")
+        )
     except services.ConsultationError as exc:
         messages.error(request, exc.message)
+        return redirect(consultation_url(consultation) + "#charter")
     else:
         messages.success(request, _("Thank you: you can now take part."))
     return redirect(_next_url(request, consultation_url(consultation)))
@@ -482,6 +489,61 @@ def change_phase(request, slug):
             request, _("The consultation is now “%(phase)s”.") % {"phase": consultation.get_phase_display()}
         )
     return redirect("consultation:manage", slug=slug)
+
+
+@login_required
+def charter(request, slug):
+    """Edit the charter's French and English text; a changed text is a new version that everyone accepts
+    again before their next contribution."""
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    editable = rules.can_edit_charter(request.user, consultation)
+    text_fr, text_en = services.charter_texts(consultation)
+    form = CharterTextForm(
+        request.POST if request.method == "POST" else None, initial={"text_fr": text_fr, "text_en": text_en}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.update_charter(
+                    actor=request.user,
+                    consultation=consultation,
+                    text_fr=form.cleaned_data["text_fr"],
+                    text_en=form.cleaned_data["text_en"],
+                )
+            except services.ConsultationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        _(
+                            "Charter saved as version %(n)d. Participants will accept it before their "
+                            "next contribution."
+                        )
+                        % {"n": consultation.charter_version},
+                    )
+                else:
+                    messages.info(request, _("The charter text did not change: no new version."))
+                return redirect("consultation:charter", slug=slug)
+        else:
+            status = 400
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "consultation/charter.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "editable": editable,
+            "versions": consultation.charter_versions.select_related("created_by"),
+        },
+        status=status,
+    )
 
 
 @login_required

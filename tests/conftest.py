@@ -107,6 +107,15 @@ def with_totp(user):
 
 
 @pytest.fixture
+def fake_label_server():
+    """A local OpenAI-compatible endpoint (real socket, its own thread) for the optional labelling."""
+    from tests.fake_llm import FakeLabelServer
+
+    with FakeLabelServer() as server:
+        yield server
+
+
+@pytest.fixture
 def shared_data() -> Path:
     path = Path(settings.PACTE_SHARED_DATA)
     if not path.is_dir():

@@ -39,6 +39,23 @@ class DedupeResult:
     size: np.ndarray  # (n_groups,) number of texts in each group
     threshold: float
 
+    @classmethod
+    def from_groups(cls, group_ids: Sequence[int], threshold: float = DEFAULT_THRESHOLD) -> DedupeResult:
+        """Rebuild a result from stored group ids (any numbering; renumbered in order of first appearance,
+        as ``dedupe`` numbers them), so a caller that saved the grouping need not compute it again."""
+        ids = np.asarray(group_ids, dtype=np.int64)
+        if len(ids) == 0:
+            return cls(np.zeros(0, int), np.zeros(0, int), np.zeros(0, int), threshold)
+        _, first_index, inverse, size = np.unique(
+            ids, return_index=True, return_inverse=True, return_counts=True
+        )
+        order = np.argsort(first_index, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return cls(
+            group=rank[inverse], representative=first_index[order], size=size[order], threshold=threshold
+        )
+
     @property
     def campaigns(self) -> list[int]:
         """Group ids with more than one member, largest first."""

@@ -22,22 +22,12 @@ from threadpoolctl import threadpool_limits
 
 from .clean import DEFAULT_MAX_CHARS, CleaningCache, clean_texts
 from .cluster import OTHER, ClusterParams, ClusterResult, cluster
-from .dedupe import DEFAULT_THRESHOLD, dedupe
+from .dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
 from .reduce import map_2d
-from .synthesise import (
-    MIN_CELL,
-    Votes,
-    breakdown,
-    emerging_themes,
-    new_clusters,
-    rake,
-    stance,
-    theme_shares,
-    trend,
-)
+from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -106,10 +96,13 @@ def run_pipeline(
     params: PipelineParams | None = None,
     progress: Progress | None = None,
     cleaning_cache: CleaningCache | None = None,
+    duplicates: DedupeResult | None = None,
 ) -> PipelineResult:
     """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
 
-    The caches only save work: a run gives the same result whatever they hold."""
+    The caches only save work: a run gives the same result whatever they hold. ``duplicates`` is the
+    dedupe of the non-empty cleaned texts, in order, when the caller already computed it (the Celery
+    preparation does, and stores it): it is used instead of deduping again."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -154,7 +147,14 @@ def run_pipeline(
     timings["clean"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    groups = dedupe(texts, threshold=params.near_duplicate_threshold)
+    if duplicates is None:
+        groups = dedupe(texts, threshold=params.near_duplicate_threshold)
+    elif len(duplicates.group) != len(texts):
+        raise PipelineError(
+            f"The duplicate groups given cover {len(duplicates.group)} texts, not the {len(texts)} analysed."
+        )
+    else:
+        groups = duplicates
     distinct = groups.representative
     if len(distinct) == 1:
         notes.append("All contributions say the same thing: there is a single theme.")
@@ -273,20 +273,27 @@ def _describe_themes(
         raking = rake(strata, params.reference_margins)
         weights = raking.weights
         notes.extend(raking.notes)
-    shares = theme_shares(labels, weights)
+    figures = theme_figures(
+        labels,
+        strata,
+        [item.date for item in items],
+        [item.votes for item in items],
+        weights=weights,
+        min_cell=params.min_cell,
+        recent_days=params.recent_days,
+    )
     counted = word_counts(texts)
     words = keywords(counted, labels, n_keywords=params.n_keywords)
-    variables = sorted({key for row in strata for key in row})
-    tables = {v: breakdown(labels, strata, v, min_cell=params.min_cell) for v in variables}
-    has_votes = any(item.votes is not None for item in items)
-    votes = stance(labels, [item.votes for item in items]) if has_votes else {}
-    weekly = trend(labels, [item.date for item in items])
-    emergence = emerging_themes(labels, [item.date for item in items], recent_days=params.recent_days)
 
     described = []
-    for theme in sorted(shares, key=lambda t: (t == OTHER, -shares[t]["size"])):
+    for theme in sorted(figures, key=lambda t: (t == OTHER, -figures[t]["size"])):
         members = np.flatnonzero(labels == theme)
-        entry: dict[str, Any] = {"theme": theme, "other": theme == OTHER, **shares[theme]}
+        figure = figures[theme]
+        entry: dict[str, Any] = {
+            "theme": theme,
+            "other": theme == OTHER,
+            **{k: figure[k] for k in ("size", "share", "weighted_share")},
+        }
         entry["sources"] = dict(Counter(items[i].source for i in members))
         if theme != OTHER:
             quotes = representative_quotes(
@@ -304,12 +311,12 @@ def _describe_themes(
                 {"subtheme": int(s), "size": int((sub == s).sum()), "keywords": sub_words.get(int(s), [])}
                 for s in np.unique(sub)
             ]
-            if theme in emergence:
-                entry["emergence"] = asdict(emergence[theme])
-        entry["breakdown"] = {v: tables[v].get(theme, {}) for v in variables}
-        if has_votes:
-            entry["stance"] = votes[theme]
-        entry["trend"] = weekly.get(theme, {})
+            if figure["emergence"] is not None:
+                entry["emergence"] = asdict(figure["emergence"])
+        entry["breakdown"] = figure["breakdown"]
+        if "stance" in figure:
+            entry["stance"] = figure["stance"]
+        entry["trend"] = figure["trend"]
         described.append(entry)
     return described
 

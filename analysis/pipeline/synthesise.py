@@ -154,13 +154,13 @@ def breakdown(
     A cell under ``min_cell`` is hidden; if it is the only hidden cell of its theme, the next smallest
     cell is hidden too, so the hidden count cannot be recovered as theme total minus the shown cells.
     """
+    per_theme: dict[int, Counter] = {int(t): Counter() for t in np.unique(themes)}
+    for row, t in zip(strata, themes, strict=True):  # one pass: the sign-off editor calls this per edit
+        value = row.get(variable)
+        if value is not None:
+            per_theme[int(t)][value] += 1
     table: dict[int, dict[str, int | None]] = {}
-    for theme in np.unique(themes):
-        counts = Counter(
-            row.get(variable)
-            for row, t in zip(strata, themes, strict=True)
-            if t == theme and row.get(variable) is not None
-        )
+    for theme, counts in per_theme.items():
         cells: dict[str, int | None] = dict(sorted(counts.items()))
         hidden = {c for c, v in counts.items() if v < min_cell}
         if len(hidden) == 1 and len(counts) > 1:
@@ -168,7 +168,7 @@ def breakdown(
             hidden.add(shown[0][1])
         for category in hidden:
             cells[category] = None
-        table[int(theme)] = cells
+        table[theme] = cells
     return table
 
 
@@ -184,16 +184,17 @@ class Votes:
 
 def stance(themes: np.ndarray, votes: Sequence[Votes | None]) -> dict[int, dict[str, float | int | None]]:
     """Per theme: vote totals over its proposals and the agreement rate among agree/disagree votes."""
+    totals = {int(t): [0, 0, 0] for t in np.unique(themes)}
+    for v, t in zip(votes, themes, strict=True):
+        if v is not None:
+            if min(v.agree, v.disagree, v.passed) < 0:
+                raise SynthesisError("Vote counts cannot be negative.")
+            total = totals[int(t)]
+            total[0], total[1], total[2] = total[0] + v.agree, total[1] + v.disagree, total[2] + v.passed
     result: dict[int, dict[str, float | int | None]] = {}
-    for theme in np.unique(themes):
-        agree = disagree = passed = 0
-        for v, t in zip(votes, themes, strict=True):
-            if t == theme and v is not None:
-                if min(v.agree, v.disagree, v.passed) < 0:
-                    raise SynthesisError("Vote counts cannot be negative.")
-                agree, disagree, passed = agree + v.agree, disagree + v.disagree, passed + v.passed
+    for theme, (agree, disagree, passed) in totals.items():
         decided = agree + disagree
-        result[int(theme)] = {
+        result[theme] = {
             "agree": agree,
             "disagree": disagree,
             "pass": passed,
@@ -283,3 +284,41 @@ def new_clusters(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - cohesion
     ).fit_predict(vectors[far])
     return [far[groups == g] for g in np.unique(groups) if (groups == g).sum() >= min_size]
+
+
+# ---------------------------------------------------------------------------------------- all figures
+
+
+def theme_figures(
+    themes: np.ndarray,
+    strata: Sequence[Mapping[str, str | None]],
+    dates: Sequence[dt.date | None],
+    votes: Sequence[Votes | None] | None = None,
+    *,
+    weights: np.ndarray | None = None,
+    min_cell: int = MIN_CELL,
+    recent_days: int = 14,
+) -> dict[int, dict]:
+    """Every figure of each theme of a partition of distinct contributions (one row per contribution
+    that counts once): size, share, weighted share, breakdown per stratum (every stratum any row gives),
+    stance (only when some row has votes), weekly trend and emergence (None for OTHER).
+
+    The one rule for these figures: the pipeline calls it on the themes it finds, the sign-off editor on
+    the themes after each edit, so a theme shows the same figures whichever way it got its members."""
+    themes = np.asarray(themes)
+    shares = theme_shares(themes, weights)
+    variables = sorted({key for row in strata for key in row})
+    tables = {v: breakdown(themes, strata, v, min_cell=min_cell) for v in variables}
+    has_votes = votes is not None and any(v is not None for v in votes)
+    votes_per_theme = stance(themes, votes) if has_votes else {}
+    weekly = trend(themes, dates)
+    emergence = emerging_themes(themes, dates, recent_days=recent_days)
+    figures = {}
+    for theme, share in shares.items():
+        entry: dict = {**share, "breakdown": {v: tables[v].get(theme, {}) for v in variables}}
+        if has_votes:
+            entry["stance"] = votes_per_theme[theme]
+        entry["trend"] = weekly.get(theme, {})
+        entry["emergence"] = emergence.get(theme)
+        figures[theme] = entry
+    return figures

@@ -113,6 +113,37 @@ def test_a_redelivered_chunk_does_no_work_and_the_finish_runs_once(consultation,
     assert run.versions.count() == 1
 
 
+def test_the_finish_reuses_the_duplicate_groups_prepare_found(consultation, ccc_sample, monkeypatch):
+    """A copy-paste campaign and a near-duplicate are grouped once, by prepare_run; finish_run (run twice,
+    as a re-delivery would) reads the groups back from the rows and never dedupes again."""
+    from analysis.pipeline import run as pipeline_run
+
+    campaign = "Je refuse que mes données de santé soient données par défaut à des entreprises privées."
+    texts = (
+        [row["proposal"] for row in ccc_sample[:20]] + [campaign] * 4 + [campaign.replace("Je", "Moi, je")]
+    )
+    add_proposals(consultation, texts + ["\u200b"])  # a zero-width space: empty once cleaned
+    run = services.start_run(consultation=consultation, k=3, chunk_size=50, enqueue=False)
+    tasks.prepare_run(run.pk, dispatch=False)
+    tasks.embed_chunk(run.pk, 0, dispatch=False)
+
+    def no_second_dedupe(*args, **kwargs):
+        raise AssertionError("finish_run deduped again")
+
+    monkeypatch.setattr(pipeline_run, "dedupe", no_second_dedupe)
+    tasks.finish_run(run.pk)
+    tasks.finish_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.DONE, run.error_detail
+    copies = run.contributions.filter(text__contains="données par défaut à des entreprises")
+    assert copies.count() == 5 and set(copies.values_list("duplicate_count", flat=True)) == {5}
+    assert len(set(copies.values_list("duplicate_group", flat=True))) == 1
+    assert len(set(copies.values_list("theme", flat=True))) == 1  # the campaign sits in one theme
+    version = run.versions.get().data
+    assert sum(t["size"] for t in version["themes"] if t["parent"] is None) == 21  # counted once
+    assert run.n_distinct == 21 and run.contributions.get(text="").theme is None
+
+
 @pytest.mark.parametrize(
     ("texts", "code"),
     [

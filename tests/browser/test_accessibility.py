@@ -122,6 +122,7 @@ def test_contribution_and_staff_pages_pass_axe(
         "/consultations/mes-contributions/",
         "/consultations/moderation/",
         "/consultations/data-donation/gerer/",
+        "/consultations/data-donation/gerer/charte/",
         f"/analyse/{participation_data.slug}/analyses/",
         f"/analyse/analyses/{run.pk}/",
         f"/analyse/analyses/{run.pk}/synthese/",

@@ -68,6 +68,10 @@ def test_permission_grid(db, phase, citizen, moderator, organiser):
         "can_report": ((False, True, True, True), lambda u: rules.can_report(u, proposal)),
         "can_moderate": ((False, False, True, True), rules.can_moderate),
         "can_manage": ((False, False, False, True), rules.can_manage),
+        "can_edit_charter": (
+            (False, False, False, phase in ("draft", "open")),
+            lambda u: rules.can_edit_charter(u, consultation),
+        ),
         "can_view_results": (
             (phase in ("closed", "synthesis_published"),) * 2 + (phase != "draft",) * 2,
             lambda u: rules.can_view_results(u, consultation),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.pipeline.dedupe import DedupeError, dedupe
+from analysis.pipeline.dedupe import DedupeError, DedupeResult, dedupe
 
 from .conftest import sib200_rows
 
@@ -47,3 +47,19 @@ def test_exact_duplicates_ignore_case_accents_and_spacing():
 def test_bad_threshold_is_a_clear_error():
     with pytest.raises(DedupeError, match="threshold"):
         dedupe(["a", "b"], threshold=1.5)
+
+
+def test_a_stored_grouping_rebuilds_the_same_result():
+    texts = [
+        "Pour le don.",
+        "Contre le don par défaut.",
+        "pour le don",
+        "Autre idée.",
+        "Contre le don par defaut",
+    ]
+    found = dedupe(texts)
+    again = DedupeResult.from_groups([10 * g + 7 for g in found.group], found.threshold)  # any numbering
+    assert again.group.tolist() == found.group.tolist() == [0, 1, 0, 2, 1]
+    assert again.representative.tolist() == found.representative.tolist()
+    assert again.size.tolist() == found.size.tolist() and again.campaigns == found.campaigns
+    assert len(DedupeResult.from_groups([]).group) == 0

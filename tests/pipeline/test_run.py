@@ -134,6 +134,21 @@ def test_a_rerun_with_warm_caches_gives_the_same_themes_as_a_fresh_run(use_embed
     assert warm.run["clustering"]["k_selection"] == cold.run["clustering"]["k_selection"]
 
 
+def test_given_duplicate_groups_give_the_same_result_as_deduping_here(use_embedder):
+    from analysis.pipeline.dedupe import DedupeResult, dedupe
+
+    items, _ = _corpus()
+    cache = InMemoryEmbeddingCache()
+    fresh = run_pipeline(items, use_embedder, cache)
+    kept = [c["text"] for c in fresh.contributions]  # every text of this corpus is non-empty once cleaned
+    given = run_pipeline(items, use_embedder, cache, duplicates=DedupeResult.from_groups(dedupe(kept).group))
+    for key in ("contributions", "themes", "campaigns", "notes"):
+        assert json.dumps(given.to_dict()[key]) == json.dumps(fresh.to_dict()[key]), key
+    assert len(fresh.campaigns) == 1 and fresh.campaigns[0]["size"] == 3
+    with pytest.raises(PipelineError, match="duplicate groups"):
+        run_pipeline(items, use_embedder, cache, duplicates=DedupeResult.from_groups([0, 1]))
+
+
 def test_empty_corpus_is_a_clear_error(use_embedder):
     with pytest.raises(PipelineError, match="empty"):
         run_pipeline([], use_embedder)

@@ -13,6 +13,7 @@ from analysis.pipeline.synthesise import (
     new_clusters,
     rake,
     stance,
+    theme_figures,
     theme_shares,
     trend,
     weighted_margins,
@@ -127,3 +128,22 @@ def test_group_of_new_contributions_far_from_every_theme_is_detected(use_embedde
     vectors = np.vstack([vectors[: len(old_texts)], more_sports])
     is_new = np.arange(len(vectors)) >= len(old_texts)
     assert new_clusters(vectors, centres, is_new, np.flatnonzero(~is_new), min_size=4) == []
+
+
+def test_theme_figures_gives_every_figure_of_each_theme_from_its_rows():
+    monday = dt.date(2026, 3, 2)
+    themes = np.array([0] * 12 + [1] * 3 + [-1])
+    strata = [{"canal": "web"}] * 11 + [{}] + [{"canal": "papier"}] * 3 + [{"canal": "web"}]
+    dates = [monday] * 6 + [monday + dt.timedelta(days=8)] * 6 + [None] * 4
+    votes = [Votes(agree=1, disagree=0, passed=0)] * 12 + [None] * 3 + [Votes(agree=0, disagree=2, passed=1)]
+    figures = theme_figures(themes, strata, dates, votes)
+    assert set(figures) == {0, 1, -1}
+    assert figures[0]["size"] == 12 and figures[0]["share"] == pytest.approx(12 / 16)
+    assert figures[0]["weighted_share"] == pytest.approx(12 / 16)
+    assert figures[0]["breakdown"] == {"canal": {"web": 11}}
+    assert figures[1]["breakdown"] == {"canal": {"papier": None}}  # 3 people: hidden
+    assert figures[0]["trend"] == {"2026-03-02": 6, "2026-03-09": 6} and figures[1]["trend"] == {}
+    assert figures[0]["stance"] == {"agree": 12, "disagree": 0, "pass": 0, "agreement": 1.0}
+    assert figures[-1]["stance"]["agreement"] == 0.0 and figures[1]["stance"]["agreement"] is None
+    assert figures[-1]["emergence"] is None and figures[0]["emergence"] is not None
+    assert "stance" not in theme_figures(themes, strata, dates, [None] * 16)[0]

@@ -1,0 +1,160 @@
+"""Organisers edit a consultation's charter: a changed text is a new version that everyone accepts again
+before their next contribution (the consent cache is keyed by version, on PostgreSQL + Redis here)."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent, ConsentRecord
+from consultation import services
+from consultation.models import Answer, Consultation, Proposal, Vote
+from tests.conftest import with_totp
+from tests.factories import UserFactory
+
+from .conftest import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+NEW_FR = "1. Respect. Je débats sans attaque personnelle.\n2. Sobriété. Je reste bref."
+NEW_EN = "1. Respect. I debate without personal attacks.\n2. Sobriety. I keep it short."
+
+
+def url(name, *args):
+    return reverse(f"consultation:{name}", args=args)
+
+
+def vote(client, consultation, proposal, value="agree"):
+    return client.post(
+        url("vote", consultation.slug, proposal.pk), {"value": value}, HTTP_ACCEPT="application/json"
+    )
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    with_totp(organiser)
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def proposals(consultation):
+    author = UserFactory()
+    services.accept_charter(user=author, consultation=consultation)
+    return [
+        services.submit_proposal(user=author, consultation=consultation, text=text)
+        for text in ("Héberger les données en Europe.", "Informer chaque patient.")
+    ]
+
+
+def test_organiser_edits_the_charter_and_the_citizen_accepts_it_again_before_voting(
+    client, organiser, member, consultation, proposals
+):
+    first, second = proposals
+    client.force_login(member)
+    assert vote(client, consultation, first).status_code == 200  # accepted v1: the acceptance is cached
+
+    with_totp(organiser)
+    organiser_page = client.__class__()
+    organiser_page.force_login(organiser)
+    form = organiser_page.get(url("charter", consultation.slug))
+    assert form.status_code == 200
+    assert "Compréhension et maîtrise" in form.context["form"]["text_fr"].value()  # the default principles
+    response = organiser_page.post(url("charter", consultation.slug), {"text_fr": NEW_FR, "text_en": NEW_EN})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.charter_version == 2
+    event = AuditEvent.objects.get(action="consultation.charter_changed")
+    assert event.details == {"from": 1, "to": 2} and event.actor_id == organiser.pk
+
+    # The citizen is asked again: the next vote is refused with a clear message, the earlier one is kept.
+    refused = vote(client, consultation, second)
+    assert refused.status_code == 403 and "charte" in refused.json()["error"].lower()
+    assert list(Vote.objects.values_list("proposal_id", flat=True)) == [first.pk]
+    single = consultation.questions.first()
+    client.post(url("answer", consultation.slug), {f"q{single.pk}": single.choices.first().pk})
+    assert not Answer.objects.exists()
+    page = client.get(url("detail", consultation.slug)).content.decode()
+    assert "Je débats sans attaque personnelle." in page and "Compréhension et maîtrise" not in page
+    assert "La charte a changé depuis que vous l’avez acceptée" in page
+    assert 'name="version" value="2"' in page  # the form carries the version read
+
+    client.post(url("accept_charter", consultation.slug), {"accept": "on", "version": "2"})
+    assert vote(client, consultation, second).status_code == 200
+    assert Vote.objects.filter(user=member).count() == 2
+    assert ConsentRecord.objects.filter(
+        user=member, purpose="charter", version="test-consultation:v2"
+    ).exists()
+
+    client.cookies["django_language"] = "en"
+    english = client.get(url("detail", consultation.slug), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "I debate without personal attacks." in english and "You have accepted the charter" in english
+
+
+def test_an_acceptance_of_the_version_read_before_a_change_is_not_recorded(client, citizen, consultation):
+    services.update_charter(actor=None, consultation=consultation, text_fr=NEW_FR)
+    client.force_login(citizen)
+    response = client.post(url("accept_charter", consultation.slug), {"accept": "on", "version": "1"})
+    assert response.status_code == 302
+    assert not ConsentRecord.objects.filter(user=citizen, purpose="charter").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "La charte vient de changer" in page
+
+
+def test_the_cached_acceptance_of_an_old_version_never_lets_a_vote_through(
+    member, consultation, proposals, organiser
+):
+    """Service level, with the consent cache filled for v1 (Redis under `make test`)."""
+    services.cast_vote(user=member, proposal=proposals[0], value="agree")
+    assert services.has_accepted_charter(member, consultation)  # from the cache now
+    services.update_charter(actor=organiser, consultation=consultation, text_fr=NEW_FR, text_en=NEW_EN)
+    proposal = Proposal.objects.select_related("consultation").get(pk=proposals[1].pk)
+    with pytest.raises(services.CharterRequired) as refused:
+        services.cast_vote(user=member, proposal=proposal, value="agree")
+    assert "changed" in str(refused.value) or "changé" in str(refused.value)
+    services.accept_charter(user=member, consultation=proposal.consultation)
+    assert services.cast_vote(user=member, proposal=proposal, value="disagree").previous is None
+    proposal.refresh_from_db()
+    assert (proposal.agree_count, proposal.disagree_count) == (0, 1)
+
+
+def test_an_unchanged_text_makes_no_new_version(organiser, consultation):
+    assert services.update_charter(actor=organiser, consultation=consultation, text_fr=NEW_FR)
+    assert not services.update_charter(actor=organiser, consultation=consultation, text_fr=NEW_FR + "\n  ")
+    consultation.refresh_from_db()
+    assert consultation.charter_version == 2
+    assert AuditEvent.objects.filter(action="consultation.charter_changed").count() == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_empty_text_is_a_clear_error_and_saves_nothing(organiser_client, consultation, language):
+    organiser_client.cookies["django_language"] = language
+    response = organiser_client.post(
+        url("charter", consultation.slug),
+        {"text_fr": "   ", "text_en": NEW_EN},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    expected = {"fr": "La charte doit avoir un texte en français.", "en": "The charter needs a French text."}
+    assert expected[language] in response.content.decode()
+    assert Consultation.objects.get(pk=consultation.pk).charter_version == 1
+
+
+def test_only_organisers_edit_the_charter(client, consultation, citizen, moderator):
+    for person in (citizen, moderator):
+        client.force_login(person)
+        assert client.get(url("charter", consultation.slug)).status_code == 403
+        assert client.post(url("charter", consultation.slug), {"text_fr": NEW_FR}).status_code == 403
+    client.logout()
+    assert client.post(url("charter", consultation.slug), {"text_fr": NEW_FR}).status_code == 302  # to login
+    with pytest.raises(services.NotAllowed):
+        services.update_charter(actor=citizen, consultation=consultation, text_fr=NEW_FR)
+    assert Consultation.objects.get(pk=consultation.pk).charter_version == 1
+
+
+def test_the_charter_cannot_change_after_closure(organiser_client, db):
+    closed = make_consultation(phase="closed", slug="fermee")
+    page = organiser_client.get(url("charter", closed.slug))
+    assert page.status_code == 200 and "disabled" in page.content.decode()
+    response = organiser_client.post(url("charter", closed.slug), {"text_fr": NEW_FR})
+    assert response.status_code == 403
+    assert "ne peut être modifiée que" in response.content.decode()
+    assert Consultation.objects.get(pk=closed.pk).charter_version == 1
