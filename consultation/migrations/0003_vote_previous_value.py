@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultation', '0001_initial'),
+        ('consultation', '0002_charter_versions'),
     ]
 
     operations = [
