@@ -20,6 +20,11 @@ _TOMBSTONE = "__changed__"
 _TOMBSTONE_SECONDS = 10
 
 
+def user_key(user_id) -> str:
+    """The signed-in user, with their roles (accounts/backends.py, accounts/roles.py)."""
+    return f"user:{user_id}"
+
+
 def read_through(key: str, compute: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is not None and value != _TOMBSTONE:

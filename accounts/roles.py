@@ -21,8 +21,16 @@ def _roles_key(user_id) -> str:
     return f"roles:{user_id}"
 
 
+def load_roles(user):
+    """Read the user's roles from the database into the user object, which the signed-in user's cache
+    entry then carries (accounts/backends.py)."""
+    user._pacte_roles = set(user.groups.values_list("name", flat=True))
+    return user
+
+
 def user_roles(user) -> set[str]:
-    """Asked on every request (the MFA middleware): kept in the cache, cleared by forget_roles."""
+    """Asked on every request (the MFA middleware): kept in the cache, cleared by forget_roles. The
+    signed-in user arrives with them (load_roles); other user objects read the roles' own entry."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     held = getattr(user, "_pacte_roles", None)
@@ -43,3 +51,4 @@ def forget_roles(user_ids) -> None:
     """Group memberships or names changed (services, admin, shell): the next request reads them again."""
     for user_id in user_ids:
         cached.invalidate(_roles_key(user_id))
+        cached.invalidate(cached.user_key(user_id))

@@ -5,7 +5,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import cached
-from .backends import user_cache_key
 from .models import ConsentRecord, User
 from .roles import forget_roles
 
@@ -15,7 +14,7 @@ from .roles import forget_roles
 def _user_changed(sender, instance, **kwargs):
     """The signed-in user is read from the cache (accounts/backends.py): a saved or deleted account
     (deactivated, new password, erased) must be read again on its next request."""
-    cached.invalidate(user_cache_key(instance.pk))
+    cached.invalidate(cached.user_key(instance.pk))
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -1,14 +1,21 @@
 """The signed-in user is read from the cache on each request (accounts/backends.py): whatever changes
 the account must take effect on the very next request."""
 
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+
+from accounts.cached import user_key
 
 
 def _signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
-    assert client.get(reverse("accounts:dashboard")).status_code == 200  # the cache now holds the user
+    # Signing in saves the user (last login), which leaves a short-lived tombstone in the cache; once it
+    # has expired (cleared here), the next request fills the cache with the user.
+    cache.clear()
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert cache.get(user_key(user.pk)) is not None
     return client
 
 
@@ -32,3 +39,15 @@ def test_an_erased_account_is_signed_out_at_once(citizen):
     client = _signed_in(citizen)
     citizen.delete()
     assert client.get(reverse("accounts:dashboard")).status_code == 302
+
+
+def test_a_revoked_role_stops_at_once(organiser, db):
+    from accounts.services import revoke_role
+    from tests.conftest import with_totp
+    from tests.factories import UserFactory
+
+    client = _signed_in(with_totp(organiser))
+    assert client.get(reverse("accounts:roles")).status_code == 200
+    other = with_totp(UserFactory(roles=["citizen", "organiser"]))
+    revoke_role(actor=other, user=organiser, role="organiser")
+    assert client.get(reverse("accounts:roles")).status_code == 403
