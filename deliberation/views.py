@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 
 from . import forms, rules, selectors, services
 from .models import Amendment, Document, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
@@ -47,12 +47,14 @@ def panel_list(request):
     panels = selectors.public_panels()
     if rules.can_organise(request.user):
         panels = Panel.objects.all()
-    return render(request, "deliberation/panel_list.html", {"panels": panels})
+    run = selectors.panels_run_by(request.user) if rules.can_be_assigned(request.user) else None
+    return render(request, "deliberation/panel_list.html", {"panels": panels, "panels_i_run": run})
 
 
 def panel_detail(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
-    if panel.status == Panel.Status.DRAFT and not rules.can_facilitate(request.user):
+    can_run = rules.can_run_panel(request.user, panel)
+    if panel.status == Panel.Status.DRAFT and not can_run:
         raise PermissionDenied
     volunteered = request.user.is_authenticated and panel.volunteers.filter(user=request.user).exists()
     return render(
@@ -66,6 +68,7 @@ def panel_detail(request, pk):
             "can_volunteer": rules.can_volunteer(request.user, panel) and not volunteered,
             "volunteered": volunteered,
             "seat": rules.active_seat(request.user, panel),
+            "can_run": can_run,
         },
     )
 
@@ -164,7 +167,7 @@ def volunteer(request, pk):
 def member_space(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     seat = rules.active_seat(request.user, panel)
-    _require(seat is not None or rules.can_facilitate(request.user))
+    _require(seat is not None or rules.can_run_panel(request.user, panel))
     recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
     voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
     return render(
@@ -189,7 +192,8 @@ def member_space(request, pk):
 def document_download(request, pk):
     document = get_object_or_404(Document, pk=pk)
     _require(
-        rules.active_seat(request.user, document.panel) is not None or rules.can_facilitate(request.user)
+        rules.active_seat(request.user, document.panel) is not None
+        or rules.can_run_panel(request.user, document.panel)
     )
     return FileResponse(document.file.open("rb"), as_attachment=True)
 
@@ -216,7 +220,8 @@ def recommendation_detail(request, pk):
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
     decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
-    _require(decided or seat is not None or rules.can_facilitate(request.user))
+    can_run = rules.can_run_panel(request.user, panel)
+    _require(decided or seat is not None or can_run)
     return render(
         request,
         "deliberation/recommendation.html",
@@ -231,7 +236,7 @@ def recommendation_detail(request, pk):
             "can_decide": rules.can_decide_amendment(request.user, recommendation),
             "can_vote": rules.can_vote(request.user, recommendation),
             "has_voted": bool(seat and seat.receipts.filter(recommendation=recommendation).exists()),
-            "can_facilitate": rules.can_facilitate(request.user),
+            "can_facilitate": can_run,
             "can_respond": rules.can_record_response(request.user, recommendation),
             "amendment_form": forms.AmendmentForm(),
             "ballot_form": forms.BallotForm(),
@@ -289,8 +294,8 @@ def cast_ballot(request, pk):
 
 @login_required
 def facilitate(request, pk):
-    _require(rules.can_facilitate(request.user))
     panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_run_panel(request.user, panel))
     return render(
         request,
         "deliberation/facilitate.html",
@@ -304,6 +309,18 @@ def facilitate(request, pk):
             "recommendation_form": forms.RecommendationForm(panel=panel),
         },
     )
+
+
+def _panel_to_run(request, pk) -> Panel:
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_run_panel(request.user, panel))
+    return panel
+
+
+def _session_to_run(request, pk) -> Session:
+    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, session.panel))
+    return session
 
 
 def _attempt(request, action, success: str) -> bool:
@@ -328,7 +345,7 @@ def _post_form(request, form, action, success: str):
 @login_required
 @require_POST
 def schedule_session(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.SessionForm(data=request.POST),
         lambda data: services.schedule_session(actor=request.user, panel=panel, **data),
@@ -340,7 +357,7 @@ def schedule_session(request, pk):
 @login_required
 @require_POST
 def upload_document(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.DocumentForm(data=request.POST, files=request.FILES),
         lambda data: services.upload_document(actor=request.user, panel=panel, **data),
@@ -352,7 +369,7 @@ def upload_document(request, pk):
 @login_required
 @require_POST
 def create_recommendation(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.RecommendationForm(data=request.POST, panel=panel),
         lambda data: services.create_recommendation(actor=request.user, panel=panel, **data),
@@ -363,8 +380,8 @@ def create_recommendation(request, pk):
 
 @login_required
 def console(request, pk):
-    _require(rules.can_facilitate(request.user))
     session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, session.panel))
     items = list(session.agenda.all())
     current = selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
@@ -396,7 +413,7 @@ def _to_console(session):
 @login_required
 @require_POST
 def move_agenda(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     services.move_agenda(
         actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
     )
@@ -406,7 +423,7 @@ def move_agenda(request, pk):
 @login_required
 @require_POST
 def add_agenda_item(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     _post_form(
         request, forms.AgendaItemForm(data=request.POST),
         lambda data: services.add_agenda_item(actor=request.user, session=session, **data),
@@ -418,7 +435,7 @@ def add_agenda_item(request, pk):
 @login_required
 @require_POST
 def check_in(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     member_id = request.POST.get("member", "")
     member_pk = int(member_id) if member_id.isdigit() else 0
     member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
@@ -432,7 +449,7 @@ def check_in(request, pk):
 @login_required
 @require_POST
 def save_minutes(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     _post_form(
         request, forms.MinutesForm(data=request.POST),
         lambda data: services.save_minutes(actor=request.user, session=session, minutes=data["minutes"]),
@@ -444,7 +461,8 @@ def save_minutes(request, pk):
 @login_required
 @require_POST
 def decide_amendment(request, pk):
-    amendment = get_object_or_404(Amendment.objects.select_related("recommendation"), pk=pk)
+    amendment = get_object_or_404(Amendment.objects.select_related("recommendation__panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, amendment.recommendation.panel))
 
     def decide(data):
         if data["decision"] == "accept":
@@ -460,6 +478,7 @@ def decide_amendment(request, pk):
 @require_POST
 def open_vote(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, recommendation.panel))
     _post_form(
         request, forms.OpenVoteForm(data=request.POST, panel=recommendation.panel),
         lambda data: services.open_vote(
@@ -473,7 +492,8 @@ def open_vote(request, pk):
 @login_required
 @require_POST
 def close_vote(request, pk):
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, recommendation.panel))
     _attempt(
         request,
         lambda: services.close_vote(actor=request.user, recommendation=recommendation),
@@ -524,6 +544,8 @@ def manage(request, pk):
             "selection": selection,
             "members": members,
             "can_edit": rules.can_edit_selection_inputs(request.user, panel),
+            "facilitators": selectors.panel_facilitators(panel),
+            "assign_form": forms.AssignFacilitatorForm(panel=panel),
             "adopted": panel.recommendations.filter(status=Recommendation.Status.ADOPTED),
         },
     )
@@ -540,6 +562,33 @@ def set_status(request, pk):
     if request.POST.get("status") in Panel.Status.values:
         services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"])
         messages.success(request, _("Status updated."))
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def assign_facilitator(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.AssignFacilitatorForm(data=request.POST, panel=panel),
+        lambda data: services.assign_facilitator(actor=request.user, panel=panel, user=data["facilitator"]),
+        _("The facilitator now runs this panel."),
+    )  # fmt: skip
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def unassign_facilitator(request, pk, user_pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    person = get_object_or_404(User, pk=user_pk)
+    _attempt(
+        request,
+        lambda: services.unassign_facilitator(actor=request.user, panel=panel, user=person),
+        _("%(person)s no longer runs this panel.") % {"person": person.email},
+    )
     return _to_manage(panel)
 
 
@@ -630,7 +679,8 @@ def run_selection(request, pk):
 @login_required
 @require_POST
 def replace_member(request, pk):
-    member = get_object_or_404(PanelMember, pk=pk)
+    member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, member.panel))
     try:
         newcomer = services.replace_member(actor=request.user, member=member)
     except services.DeliberationError as error:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from deliberation import services
 from deliberation.models import Panel
+from tests.conftest import with_totp
 
 from .conftest import adopt
 
@@ -72,6 +73,12 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     out = StringIO()
     call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
     assert "Same panel" in out.getvalue()
+    # The demo facilitator runs the demo panel (facilitators run only the panels assigned to them).
+    client.force_login(with_totp(facilitator))
+    assert client.get(reverse("deliberation:facilitate", args=[panel.pk])).status_code == 200
+    # Idempotent; a demo database made before assignments gets its facilitator assigned.
+    panel.facilitator_assignments.all().delete()
     out = StringIO()
-    call_command("load_panel_demo", stdout=out)  # idempotent
-    assert "already exists" in out.getvalue()
+    call_command("load_panel_demo", stdout=out)
+    assert "already exists" in out.getvalue() and Panel.objects.count() == 1
+    assert list(panel.facilitators.all()) == [facilitator]

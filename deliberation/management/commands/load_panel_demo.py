@@ -73,11 +73,14 @@ class Command(BaseCommand):
     help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
 
     def handle(self, *args, **options):
-        if Panel.objects.filter(title=TITLE).exists():
-            self.stdout.write("The demo panel already exists.")
-            return
         organiser = User.objects.filter(groups__name=Role.ORGANISER).order_by("id").first()
         facilitator = User.objects.filter(groups__name=Role.FACILITATOR).order_by("id").first()
+        existing = Panel.objects.filter(title=TITLE).first()
+        if existing is not None:
+            if organiser is not None and facilitator is not None:
+                self._assign(organiser, facilitator, existing)  # demo databases made before assignments
+            self.stdout.write("The demo panel already exists.")
+            return
         if organiser is None or facilitator is None:
             raise CommandError("Run `manage.py create_demo_accounts` first (an organiser and a facilitator).")
         try:
@@ -87,12 +90,18 @@ class Command(BaseCommand):
             return
         rng = random.Random(2026)
         panel = self._recruit(organiser, rng)
+        self._assign(organiser, facilitator, panel)
         selection = self._draw(organiser, panel)
         if selection.status != Selection.Status.DONE:
             raise CommandError(f"The demo selection failed: {selection.error}")
         sessions = self._sessions(facilitator, panel)
         self._recommendations(organiser, facilitator, panel, sessions, rng)
         self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))
+
+    def _assign(self, organiser, facilitator, panel) -> None:
+        """The demo facilitator runs the demo panel (a facilitator runs only the panels assigned to them)."""
+        if not panel.facilitator_assignments.filter(user=facilitator).exists():
+            services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
 
     @transaction.atomic
     def _recruit(self, organiser, rng) -> Panel:
