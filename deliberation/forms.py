@@ -4,6 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.models import User
 from accounts.roles import Role
+from consultation.models import Consultation
 
 from .models import AgendaItem, Ballot, DecisionMakerResponse, Panel
 
@@ -16,6 +17,23 @@ class PanelForm(DsfrBaseForm):
     threshold = forms.ChoiceField(label=_("Adoption threshold"), choices=Panel.Threshold.choices)
     household_rule = forms.BooleanField(
         label=_("At most one person per household"), required=False, initial=True
+    )
+    consultation = forms.ModelChoiceField(
+        label=_("Consultation"),
+        queryset=Consultation.objects.all(),
+        required=False,
+        empty_label=_("No consultation"),
+        help_text=_("The national consultation this panel deliberates for, if any."),
+    )
+
+
+class ConsultationLinkForm(DsfrBaseForm):
+    consultation = forms.ModelChoiceField(
+        label=_("Consultation"),
+        queryset=Consultation.objects.all(),
+        required=False,
+        empty_label=_("No consultation"),
+        help_text=_("Its page lists this panel; the panel's page links to it."),
     )
 
 

@@ -43,6 +43,15 @@ class Panel(models.Model):
         default=True,
         help_text=_("Volunteers who give the same address are never on the panel together."),
     )
+    consultation = models.ForeignKey(
+        "consultation.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="panels",
+        verbose_name=_("consultation"),
+        help_text=_("The national consultation this panel deliberates for, if any."),
+    )
     # Who may run the panel besides organisers (rules.can_run_panel); none: organisers only.
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -66,16 +66,30 @@ def load_sortition():
 @transaction.atomic
 def create_panel(
     *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
-    threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True,
+    threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True, consultation=None,
 ) -> Panel:  # fmt: skip
     _require(rules.can_organise(actor))
     panel = Panel.objects.create(
         title=title, description=description, topic=topic, size=size, threshold=threshold,
-        household_rule=household_rule, created_by=actor,
+        household_rule=household_rule, consultation=consultation, created_by=actor,
     )  # fmt: skip
+    details = {"size": size, "threshold": threshold, "consultation": getattr(consultation, "pk", None)}
+    record_event(actor=actor, action="panel.created", obj=panel, details=details)
+    return panel
+
+
+@transaction.atomic
+def link_consultation(*, actor, panel: Panel, consultation) -> Panel:
+    """Attach the panel to the consultation it deliberates for (or detach it with None). The panel's
+    page links to the consultation and the consultation's page lists its panels."""
+    _require(rules.can_organise(actor))
+    before = panel.consultation_id
+    panel.consultation = consultation
+    panel.save(update_fields=["consultation"])
     record_event(
-        actor=actor, action="panel.created", obj=panel, details={"size": size, "threshold": threshold}
-    )
+        actor=actor, action="panel.consultation_linked", obj=panel,
+        details={"from": before, "to": consultation.pk if consultation else None},
+    )  # fmt: skip
     return panel
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
         views.unassign_facilitator,
         name="unassign_facilitator",
     ),
+    path("<int:pk>/gestion/consultation/", views.link_consultation, name="link_consultation"),
     path("<int:pk>/gestion/volontaires/", views.import_volunteers, name="import_volunteers"),
     path("<int:pk>/gestion/quotas/", views.save_quotas, name="save_quotas"),
     path("<int:pk>/gestion/quotas/proposer/", views.propose_quotas, name="propose_quotas"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import AuditEvent, User
+from consultation import rules as consultation_rules
 
 from . import forms, rules, selectors, services
 from .models import Amendment, Document, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
@@ -69,6 +70,9 @@ def panel_detail(request, pk):
             "volunteered": volunteered,
             "seat": rules.active_seat(request.user, panel),
             "can_run": can_run,
+            "consultation": panel.consultation
+            if panel.consultation_id and consultation_rules.can_view(request.user, panel.consultation)
+            else None,
         },
     )
 
@@ -546,6 +550,7 @@ def manage(request, pk):
             "can_edit": rules.can_edit_selection_inputs(request.user, panel),
             "facilitators": selectors.panel_facilitators(panel),
             "assign_form": forms.AssignFacilitatorForm(panel=panel),
+            "consultation_form": forms.ConsultationLinkForm(initial={"consultation": panel.consultation_id}),
             "adopted": panel.recommendations.filter(status=Recommendation.Status.ADOPTED),
         },
     )
@@ -589,6 +594,21 @@ def unassign_facilitator(request, pk, user_pk):
         lambda: services.unassign_facilitator(actor=request.user, panel=panel, user=person),
         _("%(person)s no longer runs this panel.") % {"person": person.email},
     )
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def link_consultation(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.ConsultationLinkForm(data=request.POST),
+        lambda data: services.link_consultation(
+            actor=request.user, panel=panel, consultation=data["consultation"]
+        ),
+        _("Consultation link saved."),
+    )  # fmt: skip
     return _to_manage(panel)
 
 
