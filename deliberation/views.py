@@ -30,6 +30,26 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
+def _attempt(request, action, success) -> bool:
+    """Call the service in `action()`; show its refusal, or the success message, as a message.
+    `success` is the message, or a function of what the service returned that gives it."""
+    try:
+        result = action()
+    except services.DeliberationError as error:
+        _error(request, error)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
+def _post_form(request, form, action, success) -> bool:
+    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    return _attempt(request, lambda: action(form.cleaned_data), success)
+
+
 def _panel_for_public(pk: int) -> Panel:
     return get_object_or_404(selectors.public_panels(), pk=pk)
 
@@ -144,13 +164,14 @@ def selection_status(request, pk):
 def volunteer(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     form = forms.VolunteerForm(data=request.POST if request.method == "POST" else None)
+    # An invalid form is shown again with its errors next to the fields (not as messages).
     if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"])
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Thank you: you are in the pool of volunteers for this panel."))
+        joined = _attempt(
+            request,
+            lambda: services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"]),
+            _("Thank you: you are in the pool of volunteers for this panel."),
+        )
+        if joined:
             return redirect("deliberation:panel_detail", pk=panel.pk)
     from accounts.services import get_profile
 
@@ -206,16 +227,11 @@ def document_download(request, pk):
 @require_POST
 def check_in_code(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.CheckInCodeForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.check_in_with_code(user=request.user, session=session, code=form.cleaned_data["code"])
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("You are checked in at this session."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.CheckInCodeForm(data=request.POST),
+        lambda data: services.check_in_with_code(user=request.user, session=session, code=data["code"]),
+        _("You are checked in at this session."),
+    )  # fmt: skip
     return redirect("deliberation:member_space", pk=session.panel_id)
 
 
@@ -257,16 +273,11 @@ def _back_to(recommendation):
 @require_POST
 def propose_amendment(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    form = forms.AmendmentForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.propose_amendment(user=request.user, recommendation=recommendation, **form.cleaned_data)
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Your amendment has been sent to the facilitators."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.AmendmentForm(data=request.POST),
+        lambda data: services.propose_amendment(user=request.user, recommendation=recommendation, **data),
+        _("Your amendment has been sent to the facilitators."),
+    )  # fmt: skip
     return _back_to(recommendation)
 
 
@@ -274,20 +285,13 @@ def propose_amendment(request, pk):
 @require_POST
 def cast_ballot(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    form = forms.BallotForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.cast_ballot(
-                user=request.user, recommendation=recommendation, choice=form.cleaned_data["choice"]
-            )
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(
-                request, _("Your vote has been recorded. It is secret: it is stored without your name.")
-            )
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.BallotForm(data=request.POST),
+        lambda data: services.cast_ballot(
+            user=request.user, recommendation=recommendation, choice=data["choice"]
+        ),
+        _("Your vote has been recorded. It is secret: it is stored without your name."),
+    )  # fmt: skip
     return _back_to(recommendation)
 
 
@@ -325,25 +329,6 @@ def _session_to_run(request, pk) -> Session:
     session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
     _require(rules.can_run_panel(request.user, session.panel))
     return session
-
-
-def _attempt(request, action, success: str) -> bool:
-    """Call the service in `action()`; show its refusal, or `success`, as a message."""
-    try:
-        action()
-    except services.DeliberationError as error:
-        _error(request, error)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _post_form(request, form, action, success: str):
-    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
-    if not form.is_valid():
-        _form_errors(request, form)
-        return False
-    return _attempt(request, lambda: action(form.cleaned_data), success)
 
 
 @login_required
@@ -701,12 +686,11 @@ def run_selection(request, pk):
 def replace_member(request, pk):
     member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=pk)
     _require(rules.can_run_panel(request.user, member.panel))
-    try:
-        newcomer = services.replace_member(actor=request.user, member=member)
-    except services.DeliberationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name})
+    _attempt(
+        request,
+        lambda: services.replace_member(actor=request.user, member=member),
+        lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name},
+    )
     return _to_manage(member.panel)
 
 
