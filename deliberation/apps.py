@@ -8,8 +8,11 @@ class DeliberationConfig(AppConfig):
 
     def ready(self):
         from accounts import gdpr
+        from consultation import hooks
 
         from .gdpr import erase, export
+        from .links import consultation_links
 
         gdpr.register_exporter("citizen_panels", export)
         gdpr.register_eraser("citizen_panels", erase)
+        hooks.register_consultation_links(consultation_links)

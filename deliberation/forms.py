@@ -2,6 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from accounts.models import User
+from accounts.roles import Role
+from consultation.models import Consultation
+
 from .models import AgendaItem, Ballot, DecisionMakerResponse, Panel
 
 
@@ -14,6 +18,48 @@ class PanelForm(DsfrBaseForm):
     household_rule = forms.BooleanField(
         label=_("At most one person per household"), required=False, initial=True
     )
+    consultation = forms.ModelChoiceField(
+        label=_("Consultation"),
+        queryset=Consultation.objects.all(),
+        required=False,
+        empty_label=_("No consultation"),
+        help_text=_("The national consultation this panel deliberates for, if any."),
+    )
+
+
+class ConsultationLinkForm(DsfrBaseForm):
+    consultation = forms.ModelChoiceField(
+        label=_("Consultation"),
+        queryset=Consultation.objects.all(),
+        required=False,
+        empty_label=_("No consultation"),
+        help_text=_("Its page lists this panel; the panel's page links to it."),
+    )
+
+
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.email
+
+
+class AssignFacilitatorForm(DsfrBaseForm):
+    """Facilitators who do not run the panel yet."""
+
+    facilitator = FacilitatorChoiceField(
+        label=_("Facilitator"),
+        queryset=None,
+        empty_label=_("Choose a facilitator"),
+        help_text=_("Only people holding the facilitator role are listed; organisers run every panel."),
+    )
+
+    def __init__(self, *args, panel: Panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = (
+            User.objects.filter(groups__name=Role.FACILITATOR, is_active=True)
+            .exclude(panel_assignments__panel=panel)
+            .distinct()
+            .order_by("email")
+        )
 
 
 class VolunteerForm(DsfrBaseForm):

@@ -2,7 +2,7 @@
 
 Ballots are secret and hold no identity: they are neither exported nor erasable per person."""
 
-from .models import Amendment, Volunteer
+from .models import Amendment, PanelFacilitator, Volunteer
 
 
 def export(user) -> dict:
@@ -27,12 +27,17 @@ def export(user) -> dict:
                 "recommendation"
             )
         ],
+        "panels_run": [
+            {"panel": a.panel.title, "assigned_at": a.assigned_at.isoformat()}
+            for a in PanelFacilitator.objects.filter(user=user).select_related("panel")
+        ],
     }
 
 
 def erase(user, keep_pseudonymous: bool) -> None:
     """Strata and contact details go; a seat already taken stays (the panel's composition and the
     selection report are public records) but no longer points at the person."""
+    PanelFacilitator.objects.filter(user=user).delete()  # an erased account runs no panel
     mine = Volunteer.objects.filter(user=user)
     if not keep_pseudonymous:
         Amendment.objects.filter(proposed_by__volunteer__user=user, status=Amendment.Status.PROPOSED).delete()

@@ -43,6 +43,24 @@ class Panel(models.Model):
         default=True,
         help_text=_("Volunteers who give the same address are never on the panel together."),
     )
+    consultation = models.ForeignKey(
+        "consultation.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="panels",
+        verbose_name=_("consultation"),
+        help_text=_("The national consultation this panel deliberates for, if any."),
+    )
+    # Who may run the panel besides organisers (rules.can_run_panel); none: organisers only.
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="PanelFacilitator",
+        through_fields=("panel", "user"),
+        related_name="facilitated_panels",
+        blank=True,
+        verbose_name=_("facilitators"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -56,6 +74,31 @@ class Panel(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PanelFacilitator(models.Model):
+    """An organiser assigned this facilitator to run this panel (sessions, agenda, attendance, drafting,
+    amendments, ballots, replacements)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="facilitator_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        verbose_name = _("facilitator assignment")
+        verbose_name_plural = _("facilitator assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "user"], name="one_assignment_per_facilitator")
+        ]
+
+    def __str__(self) -> str:
+        return f"facilitator {self.user_id} on panel {self.panel_id}"
 
 
 class Volunteer(models.Model):

@@ -5,7 +5,7 @@ the same question the same way."""
 
 from accounts.roles import Role, has_role
 
-from .models import Attendance, Panel, PanelMember, Recommendation
+from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation
 
 
 def can_organise(user) -> bool:
@@ -14,8 +14,26 @@ def can_organise(user) -> bool:
 
 
 def can_facilitate(user) -> bool:
-    """Schedule sessions, run the console, check members in, draft, decide amendments, open votes."""
+    """Holds a role that runs panels. Which panels: `can_run_panel`."""
     return has_role(user, Role.FACILITATOR, Role.ORGANISER)
+
+
+def can_be_assigned(user) -> bool:
+    """Organisers assign facilitators to panels (organisers themselves run every panel)."""
+    return getattr(user, "is_authenticated", False) and has_role(user, Role.FACILITATOR)
+
+
+def can_run_panel(user, panel: Panel) -> bool:
+    """Run this panel: its sessions, agenda console, attendance, documents, drafting, amendments, votes
+    and reserve replacements. Organisers run every panel; a facilitator only the panels an organiser
+    assigned them to. A panel with no facilitator assigned is run by organisers only.
+
+    The one place for this rule: services check it before every write, views before every page."""
+    if can_organise(user):
+        return True
+    return (
+        can_be_assigned(user) and PanelFacilitator.objects.filter(panel_id=panel.pk, user_id=user.pk).exists()
+    )
 
 
 def active_seat(user, panel: Panel) -> PanelMember | None:
@@ -53,7 +71,7 @@ def can_propose_amendment(user, recommendation: Recommendation) -> bool:
 
 
 def can_decide_amendment(user, recommendation: Recommendation) -> bool:
-    return can_facilitate(user) and recommendation.status == Recommendation.Status.DRAFT
+    return recommendation.status == Recommendation.Status.DRAFT and can_run_panel(user, recommendation.panel)
 
 
 def can_vote(user, recommendation: Recommendation) -> bool:

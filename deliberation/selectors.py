@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import AgendaItem, DecisionMakerResponse, Panel, Recommendation, Selection
+from .rules import can_be_assigned, can_organise
 
 # --------------------------------------------------------------------------------------------------
 # Votes
@@ -88,6 +89,22 @@ def remaining_seconds(item: AgendaItem, now: datetime | None = None) -> int:
 
 def public_panels() -> QuerySet[Panel]:
     return Panel.objects.exclude(status=Panel.Status.DRAFT)
+
+
+def panels_run_by(user) -> QuerySet[Panel]:
+    """The panels `user` runs (see `rules.can_run_panel`): every panel for an organiser, the assigned
+    ones for a facilitator, none for anyone else. The queryset form of that rule, for lists (tested to
+    agree with it)."""
+    if can_organise(user):
+        return Panel.objects.all()
+    if can_be_assigned(user):
+        return Panel.objects.filter(facilitator_assignments__user=user)
+    return Panel.objects.none()
+
+
+def panel_facilitators(panel: Panel):
+    """Who runs the panel besides organisers, oldest assignment first."""
+    return panel.facilitator_assignments.select_related("user", "assigned_by")
 
 
 def latest_selection(panel: Panel) -> Selection | None:

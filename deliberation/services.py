@@ -28,6 +28,7 @@ from .models import (
     Document,
     Milestone,
     Panel,
+    PanelFacilitator,
     PanelMember,
     Quota,
     Recommendation,
@@ -65,16 +66,30 @@ def load_sortition():
 @transaction.atomic
 def create_panel(
     *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
-    threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True,
+    threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True, consultation=None,
 ) -> Panel:  # fmt: skip
     _require(rules.can_organise(actor))
     panel = Panel.objects.create(
         title=title, description=description, topic=topic, size=size, threshold=threshold,
-        household_rule=household_rule, created_by=actor,
+        household_rule=household_rule, consultation=consultation, created_by=actor,
     )  # fmt: skip
+    details = {"size": size, "threshold": threshold, "consultation": getattr(consultation, "pk", None)}
+    record_event(actor=actor, action="panel.created", obj=panel, details=details)
+    return panel
+
+
+@transaction.atomic
+def link_consultation(*, actor, panel: Panel, consultation) -> Panel:
+    """Attach the panel to the consultation it deliberates for (or detach it with None). The panel's
+    page links to the consultation and the consultation's page lists its panels."""
+    _require(rules.can_organise(actor))
+    before = panel.consultation_id
+    panel.consultation = consultation
+    panel.save(update_fields=["consultation"])
     record_event(
-        actor=actor, action="panel.created", obj=panel, details={"size": size, "threshold": threshold}
-    )
+        actor=actor, action="panel.consultation_linked", obj=panel,
+        details={"from": before, "to": consultation.pk if consultation else None},
+    )  # fmt: skip
     return panel
 
 
@@ -86,6 +101,37 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
     panel.save(update_fields=["status"])
     record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status})
     return panel
+
+
+@transaction.atomic
+def assign_facilitator(*, actor, panel: Panel, user) -> PanelFacilitator:
+    """From now on `user` runs this panel with the organisers (see `rules.can_run_panel`)."""
+    _require(rules.can_organise(actor))
+    if not rules.can_be_assigned(user):
+        raise DeliberationError(
+            _("%(person)s does not have the facilitator role: grant it first.") % {"person": user.email}
+        )
+    assignment, created = PanelFacilitator.objects.get_or_create(
+        panel=panel, user=user, defaults={"assigned_by": actor}
+    )
+    if not created:
+        raise DeliberationError(_("%(person)s already runs this panel.") % {"person": user.email})
+    record_event(
+        actor=actor, action="panel.facilitator_assigned", obj=panel, details={"facilitator": user.pk}
+    )
+    return assignment
+
+
+@transaction.atomic
+def unassign_facilitator(*, actor, panel: Panel, user) -> None:
+    """The facilitator no longer runs this panel; what they did on it stays (and in the audit log)."""
+    _require(rules.can_organise(actor))
+    deleted, _by_model = PanelFacilitator.objects.filter(panel=panel, user=user).delete()
+    if not deleted:
+        raise DeliberationError(_("%(person)s does not run this panel.") % {"person": user.email})
+    record_event(
+        actor=actor, action="panel.facilitator_unassigned", obj=panel, details={"facilitator": user.pk}
+    )
 
 
 @transaction.atomic
@@ -377,7 +423,7 @@ def redraw(selection: Selection) -> tuple[str, ...]:
 @transaction.atomic
 def replace_member(*, actor, member: PanelMember) -> PanelMember:
     """A member withdraws: the first reserve whose arrival keeps every quota takes the seat."""
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, member.panel))
     sortition = load_sortition()
     member = PanelMember.objects.select_for_update().select_related("selection", "panel").get(pk=member.pk)
     if member.status != PanelMember.Status.ACTIVE:
@@ -425,7 +471,7 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
 def schedule_session(
     *, actor, panel: Panel, title: str, starts_at, place: str = "", video_link: str = ""
 ) -> Session:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, panel))
     if not place and not video_link:
         raise DeliberationError(_("Give a place or a video link."))
     session = Session.objects.create(
@@ -437,7 +483,7 @@ def schedule_session(
 
 @transaction.atomic
 def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, session.panel))
     last = session.agenda.aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(
         session=session,
@@ -454,7 +500,7 @@ def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_
 def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     """End the current item and start the next (or go back to the previous one). Returns the item now
     running, or None when the agenda is finished."""
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, session.panel))
     items = list(session.agenda.select_for_update().order_by("order"))
     now = timezone.now()
     current = selectors.current_agenda_item(items)
@@ -481,7 +527,7 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
 def upload_document(
     *, actor, panel: Panel, title: str, file, description: str = "", session=None
 ) -> Document:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, panel))
     document = Document.objects.create(
         panel=panel, session=session, title=title, description=description, file=file, uploaded_by=actor
     )
@@ -500,7 +546,7 @@ def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
 
 @transaction.atomic
 def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, session.panel))
     attendance = _check_in(session, member, Attendance.Method.FACILITATOR)
     record_event(actor=actor, action="session.check_in", obj=session, details={"member": member.pk})
     return attendance
@@ -520,7 +566,7 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
 
 @transaction.atomic
 def save_minutes(*, actor, session: Session, minutes: str) -> Session:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, session.panel))
     session.minutes = minutes
     session.save(update_fields=["minutes"])
     record_event(actor=actor, action="session.minutes_saved", obj=session)
@@ -536,7 +582,7 @@ def save_minutes(*, actor, session: Session, minutes: str) -> Session:
 def create_recommendation(
     *, actor, panel: Panel, session: Session, title: str, text: str, rationale: str = ""
 ) -> Recommendation:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, panel))
     if session.panel_id != panel.pk:
         raise DeliberationError(_("This session belongs to another panel."))
     recommendation = Recommendation.objects.create(
@@ -614,7 +660,7 @@ def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
 
 @transaction.atomic
 def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Recommendation:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, recommendation.panel))
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != Recommendation.Status.DRAFT:
         raise DeliberationError(_("The vote can be opened only on a recommendation being drafted."))
@@ -654,7 +700,7 @@ def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
 
 @transaction.atomic
 def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
-    _require(rules.can_facilitate(actor))
+    _require(rules.can_run_panel(actor, recommendation.panel))
     recommendation = (
         Recommendation.objects.select_for_update().select_related("panel").get(pk=recommendation.pk)
     )

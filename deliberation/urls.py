@@ -37,6 +37,13 @@ urlpatterns = [
     path("nouveau/", views.panel_create, name="panel_create"),
     path("<int:pk>/gestion/", views.manage, name="manage"),
     path("<int:pk>/gestion/statut/", views.set_status, name="set_status"),
+    path("<int:pk>/gestion/animation/", views.assign_facilitator, name="assign_facilitator"),
+    path(
+        "<int:pk>/gestion/animation/<int:user_pk>/retirer/",
+        views.unassign_facilitator,
+        name="unassign_facilitator",
+    ),
+    path("<int:pk>/gestion/consultation/", views.link_consultation, name="link_consultation"),
     path("<int:pk>/gestion/volontaires/", views.import_volunteers, name="import_volunteers"),
     path("<int:pk>/gestion/quotas/", views.save_quotas, name="save_quotas"),
     path("<int:pk>/gestion/quotas/proposer/", views.propose_quotas, name="propose_quotas"),

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
+from consultation import rules as consultation_rules
 
 from . import forms, rules, selectors, services
 from .models import Amendment, Document, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
@@ -27,6 +28,26 @@ def _form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _attempt(request, action, success) -> bool:
+    """Call the service in `action()`; show its refusal, or the success message, as a message.
+    `success` is the message, or a function of what the service returned that gives it."""
+    try:
+        result = action()
+    except services.DeliberationError as error:
+        _error(request, error)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
+def _post_form(request, form, action, success) -> bool:
+    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    return _attempt(request, lambda: action(form.cleaned_data), success)
 
 
 def _panel_for_public(pk: int) -> Panel:
@@ -47,12 +68,14 @@ def panel_list(request):
     panels = selectors.public_panels()
     if rules.can_organise(request.user):
         panels = Panel.objects.all()
-    return render(request, "deliberation/panel_list.html", {"panels": panels})
+    run = selectors.panels_run_by(request.user) if rules.can_be_assigned(request.user) else None
+    return render(request, "deliberation/panel_list.html", {"panels": panels, "panels_i_run": run})
 
 
 def panel_detail(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
-    if panel.status == Panel.Status.DRAFT and not rules.can_facilitate(request.user):
+    can_run = rules.can_run_panel(request.user, panel)
+    if panel.status == Panel.Status.DRAFT and not can_run:
         raise PermissionDenied
     volunteered = request.user.is_authenticated and panel.volunteers.filter(user=request.user).exists()
     return render(
@@ -66,6 +89,10 @@ def panel_detail(request, pk):
             "can_volunteer": rules.can_volunteer(request.user, panel) and not volunteered,
             "volunteered": volunteered,
             "seat": rules.active_seat(request.user, panel),
+            "can_run": can_run,
+            "consultation": panel.consultation
+            if panel.consultation_id and consultation_rules.can_view(request.user, panel.consultation)
+            else None,
         },
     )
 
@@ -137,13 +164,14 @@ def selection_status(request, pk):
 def volunteer(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     form = forms.VolunteerForm(data=request.POST if request.method == "POST" else None)
+    # An invalid form is shown again with its errors next to the fields (not as messages).
     if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"])
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Thank you: you are in the pool of volunteers for this panel."))
+        joined = _attempt(
+            request,
+            lambda: services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"]),
+            _("Thank you: you are in the pool of volunteers for this panel."),
+        )
+        if joined:
             return redirect("deliberation:panel_detail", pk=panel.pk)
     from accounts.services import get_profile
 
@@ -164,7 +192,7 @@ def volunteer(request, pk):
 def member_space(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     seat = rules.active_seat(request.user, panel)
-    _require(seat is not None or rules.can_facilitate(request.user))
+    _require(seat is not None or rules.can_run_panel(request.user, panel))
     recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
     voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
     return render(
@@ -189,7 +217,8 @@ def member_space(request, pk):
 def document_download(request, pk):
     document = get_object_or_404(Document, pk=pk)
     _require(
-        rules.active_seat(request.user, document.panel) is not None or rules.can_facilitate(request.user)
+        rules.active_seat(request.user, document.panel) is not None
+        or rules.can_run_panel(request.user, document.panel)
     )
     return FileResponse(document.file.open("rb"), as_attachment=True)
 
@@ -198,16 +227,11 @@ def document_download(request, pk):
 @require_POST
 def check_in_code(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.CheckInCodeForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.check_in_with_code(user=request.user, session=session, code=form.cleaned_data["code"])
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("You are checked in at this session."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.CheckInCodeForm(data=request.POST),
+        lambda data: services.check_in_with_code(user=request.user, session=session, code=data["code"]),
+        _("You are checked in at this session."),
+    )  # fmt: skip
     return redirect("deliberation:member_space", pk=session.panel_id)
 
 
@@ -216,7 +240,8 @@ def recommendation_detail(request, pk):
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
     decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
-    _require(decided or seat is not None or rules.can_facilitate(request.user))
+    can_run = rules.can_run_panel(request.user, panel)
+    _require(decided or seat is not None or can_run)
     return render(
         request,
         "deliberation/recommendation.html",
@@ -231,7 +256,7 @@ def recommendation_detail(request, pk):
             "can_decide": rules.can_decide_amendment(request.user, recommendation),
             "can_vote": rules.can_vote(request.user, recommendation),
             "has_voted": bool(seat and seat.receipts.filter(recommendation=recommendation).exists()),
-            "can_facilitate": rules.can_facilitate(request.user),
+            "can_facilitate": can_run,
             "can_respond": rules.can_record_response(request.user, recommendation),
             "amendment_form": forms.AmendmentForm(),
             "ballot_form": forms.BallotForm(),
@@ -248,16 +273,11 @@ def _back_to(recommendation):
 @require_POST
 def propose_amendment(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    form = forms.AmendmentForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.propose_amendment(user=request.user, recommendation=recommendation, **form.cleaned_data)
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Your amendment has been sent to the facilitators."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.AmendmentForm(data=request.POST),
+        lambda data: services.propose_amendment(user=request.user, recommendation=recommendation, **data),
+        _("Your amendment has been sent to the facilitators."),
+    )  # fmt: skip
     return _back_to(recommendation)
 
 
@@ -265,20 +285,13 @@ def propose_amendment(request, pk):
 @require_POST
 def cast_ballot(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    form = forms.BallotForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.cast_ballot(
-                user=request.user, recommendation=recommendation, choice=form.cleaned_data["choice"]
-            )
-        except services.DeliberationError as error:
-            _error(request, error)
-        else:
-            messages.success(
-                request, _("Your vote has been recorded. It is secret: it is stored without your name.")
-            )
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request, forms.BallotForm(data=request.POST),
+        lambda data: services.cast_ballot(
+            user=request.user, recommendation=recommendation, choice=data["choice"]
+        ),
+        _("Your vote has been recorded. It is secret: it is stored without your name."),
+    )  # fmt: skip
     return _back_to(recommendation)
 
 
@@ -289,8 +302,8 @@ def cast_ballot(request, pk):
 
 @login_required
 def facilitate(request, pk):
-    _require(rules.can_facilitate(request.user))
     panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_run_panel(request.user, panel))
     return render(
         request,
         "deliberation/facilitate.html",
@@ -306,29 +319,22 @@ def facilitate(request, pk):
     )
 
 
-def _attempt(request, action, success: str) -> bool:
-    """Call the service in `action()`; show its refusal, or `success`, as a message."""
-    try:
-        action()
-    except services.DeliberationError as error:
-        _error(request, error)
-        return False
-    messages.success(request, success)
-    return True
+def _panel_to_run(request, pk) -> Panel:
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_run_panel(request.user, panel))
+    return panel
 
 
-def _post_form(request, form, action, success: str):
-    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
-    if not form.is_valid():
-        _form_errors(request, form)
-        return False
-    return _attempt(request, lambda: action(form.cleaned_data), success)
+def _session_to_run(request, pk) -> Session:
+    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, session.panel))
+    return session
 
 
 @login_required
 @require_POST
 def schedule_session(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.SessionForm(data=request.POST),
         lambda data: services.schedule_session(actor=request.user, panel=panel, **data),
@@ -340,7 +346,7 @@ def schedule_session(request, pk):
 @login_required
 @require_POST
 def upload_document(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.DocumentForm(data=request.POST, files=request.FILES),
         lambda data: services.upload_document(actor=request.user, panel=panel, **data),
@@ -352,7 +358,7 @@ def upload_document(request, pk):
 @login_required
 @require_POST
 def create_recommendation(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    panel = _panel_to_run(request, pk)
     _post_form(
         request, forms.RecommendationForm(data=request.POST, panel=panel),
         lambda data: services.create_recommendation(actor=request.user, panel=panel, **data),
@@ -363,8 +369,8 @@ def create_recommendation(request, pk):
 
 @login_required
 def console(request, pk):
-    _require(rules.can_facilitate(request.user))
     session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, session.panel))
     items = list(session.agenda.all())
     current = selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
@@ -396,7 +402,7 @@ def _to_console(session):
 @login_required
 @require_POST
 def move_agenda(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     services.move_agenda(
         actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
     )
@@ -406,7 +412,7 @@ def move_agenda(request, pk):
 @login_required
 @require_POST
 def add_agenda_item(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     _post_form(
         request, forms.AgendaItemForm(data=request.POST),
         lambda data: services.add_agenda_item(actor=request.user, session=session, **data),
@@ -418,7 +424,7 @@ def add_agenda_item(request, pk):
 @login_required
 @require_POST
 def check_in(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     member_id = request.POST.get("member", "")
     member_pk = int(member_id) if member_id.isdigit() else 0
     member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
@@ -432,7 +438,7 @@ def check_in(request, pk):
 @login_required
 @require_POST
 def save_minutes(request, pk):
-    session = get_object_or_404(Session, pk=pk)
+    session = _session_to_run(request, pk)
     _post_form(
         request, forms.MinutesForm(data=request.POST),
         lambda data: services.save_minutes(actor=request.user, session=session, minutes=data["minutes"]),
@@ -444,7 +450,8 @@ def save_minutes(request, pk):
 @login_required
 @require_POST
 def decide_amendment(request, pk):
-    amendment = get_object_or_404(Amendment.objects.select_related("recommendation"), pk=pk)
+    amendment = get_object_or_404(Amendment.objects.select_related("recommendation__panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, amendment.recommendation.panel))
 
     def decide(data):
         if data["decision"] == "accept":
@@ -460,6 +467,7 @@ def decide_amendment(request, pk):
 @require_POST
 def open_vote(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, recommendation.panel))
     _post_form(
         request, forms.OpenVoteForm(data=request.POST, panel=recommendation.panel),
         lambda data: services.open_vote(
@@ -473,7 +481,8 @@ def open_vote(request, pk):
 @login_required
 @require_POST
 def close_vote(request, pk):
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, recommendation.panel))
     _attempt(
         request,
         lambda: services.close_vote(actor=request.user, recommendation=recommendation),
@@ -524,6 +533,9 @@ def manage(request, pk):
             "selection": selection,
             "members": members,
             "can_edit": rules.can_edit_selection_inputs(request.user, panel),
+            "facilitators": selectors.panel_facilitators(panel),
+            "assign_form": forms.AssignFacilitatorForm(panel=panel),
+            "consultation_form": forms.ConsultationLinkForm(initial={"consultation": panel.consultation_id}),
             "adopted": panel.recommendations.filter(status=Recommendation.Status.ADOPTED),
         },
     )
@@ -540,6 +552,48 @@ def set_status(request, pk):
     if request.POST.get("status") in Panel.Status.values:
         services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"])
         messages.success(request, _("Status updated."))
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def assign_facilitator(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.AssignFacilitatorForm(data=request.POST, panel=panel),
+        lambda data: services.assign_facilitator(actor=request.user, panel=panel, user=data["facilitator"]),
+        _("The facilitator now runs this panel."),
+    )  # fmt: skip
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def unassign_facilitator(request, pk, user_pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    person = get_object_or_404(User, pk=user_pk)
+    _attempt(
+        request,
+        lambda: services.unassign_facilitator(actor=request.user, panel=panel, user=person),
+        _("%(person)s no longer runs this panel.") % {"person": person.email},
+    )
+    return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def link_consultation(request, pk):
+    panel = get_object_or_404(Panel, pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.ConsultationLinkForm(data=request.POST),
+        lambda data: services.link_consultation(
+            actor=request.user, panel=panel, consultation=data["consultation"]
+        ),
+        _("Consultation link saved."),
+    )  # fmt: skip
     return _to_manage(panel)
 
 
@@ -630,13 +684,13 @@ def run_selection(request, pk):
 @login_required
 @require_POST
 def replace_member(request, pk):
-    member = get_object_or_404(PanelMember, pk=pk)
-    try:
-        newcomer = services.replace_member(actor=request.user, member=member)
-    except services.DeliberationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name})
+    member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=pk)
+    _require(rules.can_run_panel(request.user, member.panel))
+    _attempt(
+        request,
+        lambda: services.replace_member(actor=request.user, member=member),
+        lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name},
+    )
     return _to_manage(member.panel)
 
 

@@ -30,8 +30,11 @@ def seat(panel: Panel, user=None) -> PanelMember:
 
 
 @pytest.fixture
-def panel(organiser):
-    return services.create_panel(actor=organiser, title="Don de données par défaut", size=4)
+def panel(organiser, facilitator):
+    """A panel the `facilitator` fixture runs (an organiser assigned them)."""
+    panel = services.create_panel(actor=organiser, title="Don de données par défaut", size=4)
+    services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
+    return panel
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ def test_figures_across_panels_pool_every_panel(panel, session, facilitator, org
     first = adopt(make_recommendations(panel, session, facilitator, 1)[0], days_ago=30)
     answer(organiser, first, "adopted", 3)
     other = services.create_panel(actor=organiser, title="Autre panel", size=4)
+    services.assign_facilitator(actor=organiser, panel=other, user=facilitator)
     other_session = services.schedule_session(
         actor=facilitator, panel=other, title="S", starts_at=timezone.now(), place="Lille"
     )

@@ -6,8 +6,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from consultation import services as consultation_services
 from deliberation import services
 from deliberation.models import Panel
+from tests.conftest import with_totp
 
 from .conftest import adopt
 
@@ -58,12 +60,16 @@ def test_adoption_report_unknown_panel(db):
 def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, facilitator, settings, tmp_path):
     pytest.importorskip("deliberation.sortition")
     settings.MEDIA_ROOT = tmp_path
+    data_donation = consultation_services.create_consultation(
+        actor=None, slug="data-donation", title_fr="Don de données de santé"
+    )
     call_command("load_panel_demo", stdout=StringIO())
     report = run_report()
     assert report["recommendations"] == 11
     assert 0.7 <= report["adoption_rate"] <= 0.9
     assert report["overdue"] >= 1
     panel = Panel.objects.get()
+    assert panel.consultation == data_donation
     report_page = client.get(
         reverse("deliberation:selection_report", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     )
@@ -72,6 +78,25 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     out = StringIO()
     call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
     assert "Same panel" in out.getvalue()
+    # The demo facilitator runs the demo panel (facilitators run only the panels assigned to them).
+    client.force_login(with_totp(facilitator))
+    assert client.get(reverse("deliberation:facilitate", args=[panel.pk])).status_code == 200
+    # Idempotent; a demo database made before assignments gets its facilitator assigned.
+    panel.facilitator_assignments.all().delete()
+    Panel.objects.filter(pk=panel.pk).update(consultation=None)
     out = StringIO()
-    call_command("load_panel_demo", stdout=out)  # idempotent
-    assert "already exists" in out.getvalue()
+    call_command("load_panel_demo", stdout=out)
+    assert "already exists" in out.getvalue() and Panel.objects.count() == 1
+    assert list(panel.facilitators.all()) == [facilitator]
+    panel.refresh_from_db()
+    assert panel.consultation == data_donation
+
+
+@pytest.mark.slow
+def test_load_panel_demo_without_the_consultation_leaves_the_panel_unlinked(
+    organiser, facilitator, tmp_path, settings
+):
+    pytest.importorskip("deliberation.sortition")
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_panel_demo", stdout=StringIO())
+    assert Panel.objects.get().consultation is None

@@ -19,3 +19,9 @@ def test_export_and_erasure_of_panel_data(panel, recommendation, organiser):
     assert volunteer.user is None and volunteer.contact == ""
     assert PanelMember.objects.filter(pk=member.pk).exists()
     assert not recommendation.amendments.exists()
+
+
+def test_facilitator_export_lists_the_panels_they_run_and_erasure_ends_the_assignment(panel, facilitator):
+    assert export_personal_data(facilitator)["citizen_panels"]["panels_run"][0]["panel"] == panel.title
+    erase_account(user=facilitator, keep_contributions=True)
+    assert not panel.facilitators.exists()

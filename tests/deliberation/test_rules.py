@@ -4,6 +4,7 @@ import pytest
 
 from deliberation import rules
 from deliberation.models import Attendance, Panel, Recommendation
+from tests.factories import UserFactory
 
 from .conftest import seat
 
@@ -55,6 +56,9 @@ def test_recommendation_grid(recommendation, session, status, citizen, facilitat
     assert rules.can_propose_amendment(absent_user, recommendation) == (status == "draft")
     assert not rules.can_propose_amendment(citizen, recommendation)
     assert rules.can_decide_amendment(facilitator, recommendation) == (status == "draft")
+    outsider = UserFactory(roles=["citizen", "facilitator"])  # a facilitator of other panels
+    assert not rules.can_decide_amendment(outsider, recommendation)
+    assert rules.can_decide_amendment(organiser, recommendation) == (status == "draft")
     assert not rules.can_decide_amendment(member_user, recommendation)
     assert rules.can_vote(member_user, recommendation) == (status == "voting")
     assert not rules.can_vote(absent_user, recommendation)

@@ -15,12 +15,14 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from accounts.roles import Role
 from accounts.strata import DEPARTEMENT_TO_REGION, AgeBand, Education, Gender, SocioProfessional
+from consultation.models import Consultation
 from deliberation import services
 from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection
 
 TITLE = "Assises citoyennes : le don de données de santé par défaut"
 POOL = 240
 SEED = "assises-pacte-2026"
+CONSULTATION = "data-donation"  # `load_consultation data-donation`, loaded before by `make demo`
 
 # (title, text, rationale, panel votes for/against/abstain share, answer status or None, days to answer)
 RECOMMENDATIONS = [
@@ -73,11 +75,16 @@ class Command(BaseCommand):
     help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
 
     def handle(self, *args, **options):
-        if Panel.objects.filter(title=TITLE).exists():
-            self.stdout.write("The demo panel already exists.")
-            return
         organiser = User.objects.filter(groups__name=Role.ORGANISER).order_by("id").first()
         facilitator = User.objects.filter(groups__name=Role.FACILITATOR).order_by("id").first()
+        existing = Panel.objects.filter(title=TITLE).first()
+        if existing is not None:
+            if organiser is not None and facilitator is not None:
+                # Demo databases made before assignments and consultation links.
+                self._assign(organiser, facilitator, existing)
+                self._link(organiser, existing)
+            self.stdout.write("The demo panel already exists.")
+            return
         if organiser is None or facilitator is None:
             raise CommandError("Run `manage.py create_demo_accounts` first (an organiser and a facilitator).")
         try:
@@ -87,12 +94,25 @@ class Command(BaseCommand):
             return
         rng = random.Random(2026)
         panel = self._recruit(organiser, rng)
+        self._assign(organiser, facilitator, panel)
+        self._link(organiser, panel)
         selection = self._draw(organiser, panel)
         if selection.status != Selection.Status.DONE:
             raise CommandError(f"The demo selection failed: {selection.error}")
         sessions = self._sessions(facilitator, panel)
         self._recommendations(organiser, facilitator, panel, sessions, rng)
         self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))
+
+    def _assign(self, organiser, facilitator, panel) -> None:
+        """The demo facilitator runs the demo panel (a facilitator runs only the panels assigned to them)."""
+        if not panel.facilitator_assignments.filter(user=facilitator).exists():
+            services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
+
+    def _link(self, organiser, panel) -> None:
+        """The demo panel deliberates for the data-donation consultation, when it is loaded."""
+        consultation = Consultation.objects.filter(slug=CONSULTATION).first()
+        if consultation is not None and panel.consultation_id is None:
+            services.link_consultation(actor=organiser, panel=panel, consultation=consultation)
 
     @transaction.atomic
     def _recruit(self, organiser, rng) -> Panel:

@@ -1,0 +1,91 @@
+"""What members and organisers read after a form: the success message, or the refusal, on the page they
+return to; nothing saved on a refusal."""
+
+import pytest
+from django.urls import reverse
+
+from deliberation import services
+from deliberation.models import Amendment, Attendance, Panel, PanelMember, Quota, Selection, Volunteer
+from tests.conftest import with_totp
+
+from .conftest import seat
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_volunteer_page_messages(client, citizen, panel, organiser):
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
+    client.force_login(citizen)
+    url = reverse("deliberation:volunteer", args=[panel.pk])
+    first = client.post(url, {"consent": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert first.redirect_chain[-1][0] == reverse("deliberation:panel_detail", args=[panel.pk])
+    assert messages_of(first) == ["Thank you: you are in the pool of volunteers for this panel."]
+    again = client.post(url, {"consent": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 200 and messages_of(again) == ["You have already volunteered for this panel."]
+    services.withdraw_volunteering(user=citizen, panel=panel)
+    without_consent = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert without_consent.status_code == 200  # the form again, with the reason
+    assert "Please confirm" in messages_of(without_consent)[0] and not Volunteer.objects.exists()
+
+
+def test_check_in_code_messages(client, panel, session):
+    member = seat(panel)
+    client.force_login(member.volunteer.user)
+    url = reverse("deliberation:check_in_code", args=[session.pk])
+    wrong = client.post(url, {"code": "ZZZZZZ"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert messages_of(wrong) == ["This code is not the code of this session."]
+    empty = client.post(url, {"code": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert messages_of(empty) == ["Session code: This field is required."]
+    assert not Attendance.objects.exists()
+    right = client.post(url, {"code": session.checkin_code.lower()}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert messages_of(right) == ["You are checked in at this session."]
+    assert right.redirect_chain[-1][0] == reverse("deliberation:member_space", args=[panel.pk])
+    assert Attendance.objects.filter(member=member, method="code").exists()
+
+
+def test_amendment_messages(client, panel, recommendation):
+    member = seat(panel)
+    client.force_login(member.volunteer.user)
+    url = reverse("deliberation:propose_amendment", args=[recommendation.pk])
+    empty = client.post(url, {"text": "   "}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(messages_of(empty)) == 1 and not Amendment.objects.exists()
+    sent = client.post(
+        url, {"text": "Un registre en ligne et papier."}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert messages_of(sent) == ["Your amendment has been sent to the facilitators."]
+    assert Amendment.objects.get().text == "Un registre en ligne et papier."
+
+
+@pytest.fixture
+def seated_with_reserve(panel):
+    """Two members and one reserve, all women, under a quota of 1 to 2 women: a replacement is possible."""
+    pytest.importorskip("deliberation.sortition")
+    Quota.objects.create(panel=panel, category="gender", value="female", min=1, max=2)
+    leaving, _staying = seat(panel), seat(panel)
+    Volunteer.objects.filter(panel=panel).update(strata={"gender": "female"})
+    reserve = Volunteer.objects.create(
+        panel=panel, strata={"gender": "female"}, source="import", external_id="r1"
+    )
+    Selection.objects.filter(panel=panel).update(reserves=[str(reserve.pk)])
+    return leaving, reserve
+
+
+def test_replace_member_names_the_newcomer_then_explains_when_no_reserve_is_left(
+    client, panel, organiser, seated_with_reserve
+):
+    leaving, reserve = seated_with_reserve
+    client.force_login(with_totp(organiser))
+    url = reverse("deliberation:replace_member", args=[leaving.pk])
+    done = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert messages_of(done) == [f"Volunteer #{reserve.pk} takes the seat."]
+    assert done.redirect_chain[-1][0] == reverse("deliberation:manage", args=[panel.pk])
+    newcomer = PanelMember.objects.get(volunteer=reserve, status="active")
+    staying = PanelMember.objects.filter(status="active").exclude(pk=newcomer.pk).get()
+    refused = client.post(
+        reverse("deliberation:replace_member", args=[staying.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "No reserve can take this seat" in messages_of(refused)[0]
+    staying.refresh_from_db()
+    assert staying.status == "active"
