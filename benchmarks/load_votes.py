@@ -175,19 +175,24 @@ def _baseline(stop_at, seed, out):
     out[seed] = done
 
 
-def _server_cpu_seconds(server: subprocess.Popen) -> float:
-    """CPU time (user + system) used so far by gunicorn's workers: a figure that, unlike throughput,
-    hardly moves when other programs load the machine."""
-    total = 0
+def _cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
+    """CPU time (user + system) used so far by gunicorn's workers and by every PostgreSQL process:
+    figures that, unlike throughput, hardly move when other programs load the machine (the PostgreSQL
+    one counts any other database work done meanwhile on this machine)."""
+    workers = database = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+                name, fields = stat.read().split(" (", 1)[1].rsplit(")", 1)
         except OSError:
             continue
+        fields = fields.split()
+        ticks = int(fields[11]) + int(fields[12])
         if int(fields[1]) == server.pid:  # the parent pid field: a worker of this server
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            workers += ticks
+        elif name.startswith("postgres"):
+            database += ticks
+    return workers / os.sysconf("SC_CLK_TCK"), database / os.sysconf("SC_CLK_TCK")
 
 
 def _run_threads(target, argument_lists) -> float:
@@ -228,11 +233,12 @@ def main() -> None:
         budget = threading.BoundedSemaphore(MAX_REQUESTS)
         results: dict = {}
         stop_at = time.monotonic() + args.seconds
-        cpu_before = _server_cpu_seconds(server)
+        cpu_before = _cpu_seconds(server)
         elapsed = _run_threads(
             _citizen, [(slug, ids, s, c, stop_at, budget, i, results) for i, (s, c) in enumerate(clients)]
         )
-        server_cpu = _server_cpu_seconds(server) - cpu_before
+        (server_after, database_after), (server_before, database_before) = _cpu_seconds(server), cpu_before
+        server_cpu, database_cpu = server_after - server_before, database_after - database_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -273,6 +279,7 @@ def main() -> None:
         "p95_ms": round(p95, 1) if p95 is not None else None,
         "p50_ms": round(latencies[len(latencies) // 2], 1) if latencies else None,
         "server_cpu_ms_per_vote": round(1000 * server_cpu / acknowledged, 2) if acknowledged else None,
+        "database_cpu_ms_per_vote": round(1000 * database_cpu / acknowledged, 2) if acknowledged else None,
         "acknowledged": acknowledged,
         "stored": len(stored_rows),
         "expected_rows": len(expected),

@@ -9,7 +9,7 @@ from django.db.models.functions import Least, TruncDate
 
 from accounts.strata import STRATA_FIELDS
 
-from . import hooks
+from . import hooks, sql
 from .models import Answer, Consultation, Proposal, Question, Vote
 
 MIN_GROUP_SIZE = 10  # no group of fewer people is ever shown (small-cell suppression)
@@ -34,14 +34,12 @@ def vote_target(slug: str, proposal_id: int) -> Proposal | None:
     only) cost about a third of the vote's CPU under load (py-spy on benchmarks/load_votes.py)."""
     p_columns = ", ".join(f"p.{c}" for c in _VOTE_TARGET_PROPOSAL)
     c_columns = ", ".join(f"c.{c}" for c in _VOTE_TARGET_CONSULTATION)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {p_columns}, {c_columns} FROM {Proposal._meta.db_table} p "  # noqa: S608 (model names)
-            f"JOIN {Consultation._meta.db_table} c ON c.id = p.consultation_id "
-            "WHERE p.id = %s AND c.slug = %s",
-            [proposal_id, slug],
-        )
-        row = cursor.fetchone()
+    row = sql.fetch_one(
+        f"SELECT {p_columns}, {c_columns} FROM {Proposal._meta.db_table} p "  # noqa: S608 (model names)
+        f"JOIN {Consultation._meta.db_table} c ON c.id = p.consultation_id "
+        "WHERE p.id = %(proposal)s AND c.slug = %(slug)s",
+        {"proposal": proposal_id, "slug": slug},
+    )
     if row is None:
         return None
     split = len(_VOTE_TARGET_PROPOSAL)

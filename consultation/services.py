@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
 
-from . import hooks, rules
+from . import hooks, rules, sql
 from .models import (
     COUNTER_FIELD,
     MAX_PROPOSAL_LENGTH,
@@ -432,13 +432,17 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
     whose RETURNING tells the counters which one to move: +1 for the new value, -1 for the previous
     one. A vote equal to the stored one changes nothing. Counters move by increments in SQL: concurrent
     voters never overwrite each other's."""
+    if connection.vendor != "postgresql":
+        return _store_vote_embedded(
+            proposal_id=proposal_id, participant_key=participant_key, value=value, user=user
+        )
     vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
     moves = ", ".join(
         f"{field} = {field} + (%(value)s = {choice})::int "
         f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
         for choice, field in COUNTER_FIELD.items()
     )
-    sql = (
+    statement = (
         # Table and column names come from the models.
         f"WITH vote AS (INSERT INTO {vote_table} AS existing "  # noqa: S608
         "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
@@ -458,7 +462,7 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
     try:
         # Inside an outer transaction (tests, scripts), a failed statement needs its savepoint.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            row = _execute(sql, params)
+            row = sql.fetch_one(statement, params)
     except IntegrityError:
         # PostgreSQL checks a row's constraints on the values computed from the statement's snapshot
         # before it sees that a concurrent transaction changed that row (it then recomputes from the
@@ -468,12 +472,12 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
         # every click that came first, so the check sees true counters.
         try:
             with transaction.atomic():
-                _execute(
+                sql.fetch_one(
                     f"SELECT 1 FROM {vote_table} WHERE proposal_id = %(proposal)s "  # noqa: S608
                     "AND participant_key = %(key)s FOR UPDATE",
                     params,
                 )
-                row = _execute(sql, params)
+                row = sql.fetch_one(statement, params)
         except IntegrityError:  # e.g. the proposal was deleted meanwhile
             raise Conflict(_("Your vote could not be recorded. Please try again.")) from None
     if row is None:  # the stored vote already had this value
@@ -481,10 +485,24 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
     return VoteOutcome(value, row[0])
 
 
-def _execute(sql: str, params: dict):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+def _store_vote_embedded(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
+    """The same effect for the embedded SQLite runtime (the demo), whose SQL has no INSERT inside WITH:
+    the ORM in one transaction. SQLite runs one writer at a time, so nothing can slip in between."""
+    with transaction.atomic():
+        vote, created = Vote.objects.get_or_create(
+            proposal_id=proposal_id, participant_key=participant_key, defaults={"value": value, "user": user}
+        )
+        counter = COUNTER_FIELD[value]
+        if created:
+            Proposal.objects.filter(pk=proposal_id).update(**{counter: F(counter) + 1})
+            return VoteOutcome(value, None)
+        previous = vote.value
+        if previous != value:
+            vote.previous_value, vote.value, vote.updated_at = previous, value, timezone.now()
+            vote.save(update_fields=["previous_value", "value", "updated_at"])
+            old = COUNTER_FIELD[previous]
+            Proposal.objects.filter(pk=proposal_id).update(**{old: F(old) - 1, counter: F(counter) + 1})
+        return VoteOutcome(value, previous)
 
 
 def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
