@@ -6,14 +6,18 @@ proposal counters equal the vote rows.
 
 Setup: migrates the PostgreSQL database ``pacte_consultation_bench`` (created if missing; override with
 BENCH_DATABASE_URL), creates N citizens who accepted the charter, an open consultation with 200
-proposals and one session per citizen; starts gunicorn (config.wsgi, gthread: cores + 1 processes
-x 8 threads) on 127.0.0.1:8101; N client threads then POST to the vote view with
-``Accept: application/json`` over keep-alive connections until the time is up (or 200,000 requests).
+proposals and one session per citizen; starts gunicorn with the production settings
+(config/gunicorn.py; --workers, --threads, --worker-class, --keep-alive override them) on
+127.0.0.1:8101; N client threads then POST to the vote view with ``Accept: application/json`` until
+the time is up (or 200,000 requests), each on one connection that it reopens when the server closes it
+(as a reverse proxy does towards gunicorn).
 Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted
 in Redis, as in production.
 
 Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
-of a minimal Django request on this machine), and the ratio of votes/s to it.
+of a minimal Django request on this machine), and the ratio of votes/s to it; and the CPU time that
+gunicorn's workers and PostgreSQL spent per acknowledged vote, figures that hardly move when other
+programs load the machine (unlike throughput and latency).
 
 Run: ``.venv/bin/python benchmarks/load_votes.py --users 50 --seconds 30``. Prints one JSON line.
 """
@@ -102,11 +106,11 @@ def _setup(users: int) -> tuple[str, list[int], list[tuple[str, str]]]:
     return slug, ids, clients
 
 
-def _start_server(workers: int, threads: int, worker_class: str, keep_alive: int) -> subprocess.Popen:
+def _start_server(overrides: list[str]) -> subprocess.Popen:
+    """gunicorn with the production settings (config/gunicorn.py), on the benchmark's port."""
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"{HOST}:{PORT}",
-         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-         "--keep-alive", str(keep_alive), "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"), "config.wsgi",
+         "--bind", f"{HOST}:{PORT}", "--log-level", "warning", *overrides],
         cwd=ROOT, env=_environment(), start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -123,7 +127,8 @@ def _start_server(workers: int, threads: int, worker_class: str, keep_alive: int
 
 
 def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out):
-    """One citizen: sequential votes on one keep-alive connection; results go to out[seed]."""
+    """One citizen: sequential votes on one connection (reopened when the server closes it); results
+    go to out[seed]."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
     headers = {
@@ -209,22 +214,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    cores = os.cpu_count() or 2
-    # Measured on 2 cores: 2-3 processes of 8-16 threads ack ~1.4x more votes than 4 x 2, with a third of
-    # the p95 (a vote waits on PostgreSQL and Redis round trips; few threads per process queue the rest).
+    # Defaults: those of config/gunicorn.py (what production runs); these options override them.
+    parser.add_argument("--workers", type=int, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn process")
+    parser.add_argument("--worker-class", help="gunicorn worker class")
     parser.add_argument(
-        "--workers", type=int, default=cores + 1, help="gunicorn processes (default cores + 1)"
+        "--keep-alive", type=int, help="gunicorn keep-alive seconds (0: one request per connection)"
     )
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
-    parser.add_argument("--keep-alive", type=int, default=30, help="gunicorn keep-alive seconds")
     args = parser.parse_args()
     _create_database()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_environment(), check=True
     )
     slug, ids, clients = _setup(args.users)
-    server = _start_server(args.workers, args.threads, args.worker_class, args.keep_alive)
+    overrides = [
+        f"--{name.replace('_', '-')}={value}"
+        for name, value in vars(args).items()
+        if name in ("workers", "threads", "worker_class", "keep_alive") and value is not None
+    ]
+    server = _start_server(overrides)
     try:
         baseline: dict = {}
         stop_at = time.monotonic() + min(5.0, args.seconds)
@@ -289,8 +297,7 @@ def main() -> None:
         "errors": {str(k): v for k, v in errors.items()},
         "users": args.users,
         "seconds": round(elapsed, 1),
-        "server": f"gunicorn {args.worker_class} {args.workers} workers x {args.threads} threads, "
-                  f"keep-alive {args.keep_alive} s, {os.cpu_count()} cores",
+        "server": " ".join(["gunicorn -c config/gunicorn.py", *overrides]) + f", {os.cpu_count()} cores",
     }))  # fmt: skip
 
 

@@ -107,6 +107,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # The vote path's statements are prepared once per connection (consultation/sql.py; Django's own
+    # queries bind on the client and are never prepared). Turn off behind a pooler in transaction mode
+    # (PgBouncer before 1.21), which cannot keep prepared statements across transactions.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for the writer lock instead of failing at once when the demo serves a few users.
