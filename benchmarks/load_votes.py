@@ -10,7 +10,9 @@ proposals and one session per citizen; starts gunicorn with the production setti
 (config/gunicorn.py; --workers, --threads, --worker-class, --keep-alive override them) on
 127.0.0.1:8101; N client threads then POST to the vote view with ``Accept: application/json`` until
 the time is up (or 200,000 requests), each on one connection that it reopens when the server closes it
-(as a reverse proxy does towards gunicorn).
+(as a reverse proxy does towards gunicorn). The first ``--warmup`` seconds (default 5) of votes are
+checked like the others but not counted in the figures: each worker thread opens its database
+connection and prepares its statements then.
 Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted
 in Redis, as in production.
 
@@ -19,7 +21,13 @@ of a minimal Django request on this machine), and the ratio of votes/s to it; an
 gunicorn's workers and PostgreSQL spent per acknowledged vote, figures that hardly move when other
 programs load the machine (unlike throughput and latency).
 
-Run: ``.venv/bin/python benchmarks/load_votes.py --users 50 --seconds 30``. Prints one JSON line.
+By default each user votes again as soon as answered (closed loop): votes/s is then the saturation
+throughput and, by Little's law, the mean latency is users / votes/s. With ``--rate R`` the users
+together offer R votes/s at a steady pace (open loop), and the latencies are those at that load,
+counted from when each vote was due.
+
+Run: ``.venv/bin/python benchmarks/load_votes.py --users 50 --seconds 30 [--rate 300]``. Prints one JSON
+line.
 """
 
 import argparse
@@ -126,10 +134,12 @@ def _start_server(overrides: list[str]) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer on /healthz within 30 s")
 
 
-def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out):
+def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out, interval=None):
     """One citizen: sequential votes on one connection (reopened when the server closes it); results
-    go to out[seed]."""
+    go to out[seed]. With `interval` (seconds), votes are due at a fixed pace and each latency counts
+    from when its vote was due, so a slow answer also delays (and counts against) the next ones."""
     rng = random.Random(seed)
+    due = time.perf_counter() + (rng.uniform(0, interval) if interval else 0)
     conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
     headers = {
         "Cookie": f"sessionid={session}; csrftoken={csrf}",
@@ -141,7 +151,11 @@ def _citizen(slug, ids, session, csrf, stop_at, budget, seed, out):
     while time.monotonic() < stop_at and budget.acquire(blocking=False):
         proposal = rng.choice(ids)
         value = rng.choice(("agree", "disagree", "pass"))
-        start = time.perf_counter()
+        if interval:
+            time.sleep(max(0.0, due - time.perf_counter()))
+            start, due = due, due + interval
+        else:
+            start = time.perf_counter()
         try:
             conn.request(
                 "POST", f"/consultations/{slug}/propositions/{proposal}/vote/", f"value={value}", headers
@@ -214,6 +228,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of votes before measuring")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="votes per second offered by all users together (open loop); default: each user votes again "
+        "as soon as answered (closed loop: the server's saturation throughput)",
+    )
     # Defaults: those of config/gunicorn.py (what production runs); these options override them.
     parser.add_argument("--workers", type=int, help="gunicorn processes")
     parser.add_argument("--threads", type=int, help="threads per gunicorn process")
@@ -239,11 +260,21 @@ def main() -> None:
         baseline_elapsed = _run_threads(_baseline, [(stop_at, i, baseline) for i in range(len(clients))])
         healthz_per_s = sum(baseline.values()) / baseline_elapsed
         budget = threading.BoundedSemaphore(MAX_REQUESTS)
+        interval = len(clients) / args.rate if args.rate else None
+        # Warm-up: every worker thread opens its database connection and prepares its statements; these
+        # votes are checked below (lost, duplicated) but not counted in the figures.
+        warm_up: dict = {}
+        stop_at = time.monotonic() + args.warmup
+        _run_threads(
+            _citizen,
+            [(slug, ids, s, c, stop_at, budget, i, warm_up, interval) for i, (s, c) in enumerate(clients)],
+        )
         results: dict = {}
         stop_at = time.monotonic() + args.seconds
         cpu_before = _cpu_seconds(server)
         elapsed = _run_threads(
-            _citizen, [(slug, ids, s, c, stop_at, budget, i, results) for i, (s, c) in enumerate(clients)]
+            _citizen,
+            [(slug, ids, s, c, stop_at, budget, i, results, interval) for i, (s, c) in enumerate(clients)],
         )
         (server_after, database_after), (server_before, database_before) = _cpu_seconds(server), cpu_before
         server_cpu, database_cpu = server_after - server_before, database_after - database_before
@@ -257,15 +288,16 @@ def main() -> None:
 
     latencies = sorted(lat for r in results.values() for lat in r[0])
     acknowledged = sum(r[1] for r in results.values())
-    errors = sum((r[3] for r in results.values()), Counter())
+    errors = sum((r[3] for phase in (warm_up, results) for r in phase.values()), Counter())
     from accounts.models import User
 
     expected = {}  # (participant key, proposal) -> last acknowledged value
     user_ids = dict(User.objects.filter(email__startswith=f"bench-{slug}-").values_list("email", "id"))
-    for i, (_latencies, _acked, last, _errors) in results.items():
-        key = f"u{user_ids[f'bench-{slug}-{i}@bench.invalid']}"
-        for proposal, value in last.items():
-            expected[(key, proposal)] = {"agree": 1, "disagree": -1, "pass": 0}[value]
+    for phase in (warm_up, results):  # the measured votes come after, and replace, the warm-up's
+        for i, (_latencies, _acked, last, _errors) in phase.items():
+            key = f"u{user_ids[f'bench-{slug}-{i}@bench.invalid']}"
+            for proposal, value in last.items():
+                expected[(key, proposal)] = {"agree": 1, "disagree": -1, "pass": 0}[value]
     votes = Vote.objects.filter(proposal__consultation__slug=slug)
     stored_rows = {(k, p): v for k, p, v in votes.values_list("participant_key", "proposal_id", "value")}
     duplicated = votes.count() - votes.values("participant_key", "proposal_id").distinct().count()
@@ -296,6 +328,8 @@ def main() -> None:
         "counters_exact": counters_exact,
         "errors": {str(k): v for k, v in errors.items()},
         "users": args.users,
+        "offered_votes_per_s": args.rate,
+        "warmup_s": args.warmup,
         "seconds": round(elapsed, 1),
         "server": " ".join(["gunicorn -c config/gunicorn.py", *overrides]) + f", {os.cpu_count()} cores",
     }))  # fmt: skip

@@ -20,6 +20,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # busiest process saturated while the others idled, p95 latency doubled).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 
+# Load the application (and warm it up: config/wsgi.py) once in the master process, before forking:
+# workers start ready, and share that memory until they write to it.
+preload_app = True
+
 # Requests slower than this are killed and logged (the slowest pages answer in well under a second).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
