@@ -2,7 +2,7 @@
 
 PCA (scikit-learn, exact eigen-decomposition of the covariance: d is small): it is deterministic, fast on
 20 000 texts and can project new contributions into the same space. The number of themes is always chosen
-in this space; only corpora of up to 1,000 texts have their themes drawn on a UMAP layout instead, where
+in this space; only corpora of up to 2,000 texts have their themes drawn on a UMAP layout instead, where
 UMAP's cost is small and its gain on few texts is large (see ``cluster`` and benchmarks/themes_quality.py).
 """
 
