@@ -1,9 +1,9 @@
 """Reduce stage: linear projections of the embeddings for clustering and for the 2-D map.
 
-PCA (scikit-learn, exact eigen-decomposition of the covariance: d is small) rather than UMAP in the
-product path: it is deterministic, fast on 20 000 texts, can
-project new contributions into the same space, and on French labelled sets clustering its output matched
-a UMAP-based pipeline (see benchmarks/themes_quality.py).
+PCA (scikit-learn, exact eigen-decomposition of the covariance: d is small): it is deterministic, fast on
+20 000 texts and can project new contributions into the same space. The number of themes is always chosen
+in this space; only corpora of up to 2,000 texts have their themes drawn on a UMAP layout instead, where
+UMAP's cost is small and its gain on few texts is large (see ``cluster`` and benchmarks/themes_quality.py).
 """
 
 from __future__ import annotations

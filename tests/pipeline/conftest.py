@@ -38,6 +38,21 @@ def sib200_subset(categories: tuple[str, ...], per_category: int) -> tuple[list[
     return texts, np.array(labels)
 
 
+def labelled_set(name: str) -> tuple[list[str], list[str]]:
+    """A French set with human labels (../shared/data/french): texts and the label of each."""
+    sets = {
+        "sib200-dev": ("sib200-fra/dev.tsv", "text", "category", "\t"),
+        "ccc": ("ccc-propositions/ccc_proposals.csv", "proposal", "theme", ","),
+    }
+    file, text, label, delimiter = sets[name]
+    path = DATA / "french" / file
+    if not path.is_file():
+        pytest.fail(f"labelled French data not found at {path}: set PACTE_SHARED_DATA")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=delimiter))
+    return [r[text] for r in rows], [r[label] for r in rows]
+
+
 @pytest.fixture(scope="session")
 def use_embedder() -> UseMultilingualEmbedder:
     return UseMultilingualEmbedder()
