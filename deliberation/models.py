@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_checkin_code() -> str:
@@ -384,7 +385,8 @@ class Amendment(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        # Its own context: French agrees it with "amendement" (masculine), unlike a recommendation's answer.
+        REJECTED = "rejected", pgettext_lazy("amendment", "Rejected")
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="amendments")
     proposed_by = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="amendments")

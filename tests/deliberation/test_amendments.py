@@ -45,3 +45,16 @@ def test_no_amendment_once_the_vote_is_open(recommendation, members, facilitator
     services.open_vote(actor=facilitator, recommendation=recommendation, session=session)
     with pytest.raises(services.DeliberationError, match="drafted"):
         services.propose_amendment(user=members[0].volunteer.user, recommendation=recommendation, text="x")
+
+
+def test_rejected_agrees_with_what_was_rejected_in_french():
+    """An amendment (masculine in French) is "Rejeté", an answer to a recommendation is "Rejetée"."""
+    from django.utils import translation
+
+    from deliberation.models import Amendment, DecisionMakerResponse
+
+    with translation.override("fr"):
+        assert str(Amendment.Status.REJECTED.label) == "Rejeté"
+        assert str(DecisionMakerResponse.Status.REJECTED.label) == "Rejetée"
+    with translation.override("en"):
+        assert str(Amendment.Status.REJECTED.label) == "Rejected"
