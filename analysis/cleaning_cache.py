@@ -29,16 +29,15 @@ class ContributionCleaningCache:
                 "text",
                 "scrubbed",
                 "health_flag",
-                "health_excerpt",
                 "truncated",
                 "likely_other_language",
             )
-            for key, text, scrubbed, flag, excerpt, truncated, other in rows:
+            for key, text, scrubbed, flag, truncated, other in rows:
                 found[key.rsplit(":", 1)[1]] = CleanedText(
                     text=text,
                     scrubbed=tuple(scrubbed),
                     health_flag=flag,
-                    health_excerpt=excerpt or None,
+                    health_excerpt=None,  # not stored (analysis/models.py)
                     truncated=truncated,
                     likely_other_language=other,
                 )

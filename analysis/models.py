@@ -199,7 +199,6 @@ class Contribution(models.Model):
     scrubbed = models.JSONField(default=list, blank=True)  # kinds of personal data replaced
     truncated = models.BooleanField(default=False)
     likely_other_language = models.BooleanField(default=False)
-    health_excerpt = models.TextField(blank=True, default="")  # words that raised the health flag
     submitted_at = models.DateTimeField(null=True, blank=True)
     strata = models.JSONField(default=dict, blank=True)
     # The proposal's votes when the run read them ({"agree", "disagree", "pass"}; null for answers), so that
@@ -207,7 +206,9 @@ class Contribution(models.Model):
     votes = models.JSONField(null=True, blank=True)
     duplicate_group = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=1)  # size of its duplicate group (campaign > 1)
-    health_flag = models.BooleanField(default=False)  # personal health disclosure: a moderator looks first
+    # Personal health disclosure: a moderator looks first. The words that raised it are not kept (no page
+    # reads them; the moderator opens the contribution): health data is stored no more than needed.
+    health_flag = models.BooleanField(default=False)
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subtheme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     x = models.FloatField(null=True, blank=True)

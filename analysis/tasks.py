@@ -161,7 +161,6 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
                 scrubbed=list(c.scrubbed),
                 truncated=c.truncated,
                 likely_other_language=c.likely_other_language,
-                health_excerpt=c.health_excerpt or "",
             )
             for position, (item, c) in enumerate(zip(items, cleaned, strict=True))
         ]
@@ -268,7 +267,7 @@ def _cleaned_by_prepare(rows: list[Contribution], max_chars: int) -> InMemoryCle
                 text=row.text,
                 scrubbed=tuple(row.scrubbed),
                 health_flag=row.health_flag,
-                health_excerpt=row.health_excerpt or None,
+                health_excerpt=None,  # not stored (analysis/models.py)
                 truncated=row.truncated,
                 likely_other_language=row.likely_other_language,
             )
