@@ -3,6 +3,7 @@ from one signed-off version (the published one for the public)."""
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -118,9 +119,15 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
     return rows
 
 
-def map_points(version: SynthesisVersion, themes: list[dict], limit: int = 2000) -> list[MapPoint]:
-    """Points scaled into the SVG box; campaigns drawn once. `limit` keeps the page light (the table
-    and CSV carry every contribution)."""
+MAP_LIMIT = 2000  # points drawn at most: the page stays light (the CSV export carries every contribution)
+
+
+def map_points(
+    version: SynthesisVersion, themes: list[dict], limit: int | None = None
+) -> tuple[list[MapPoint], int]:
+    """Points scaled into the SVG box, campaigns drawn once; and how many distinct contributions there
+    are. Beyond `limit`, a seeded random sample of them, so every theme (a late, emerging one too) keeps
+    its share of the map instead of the map showing the first contributions only."""
     by_key = {t["key"]: t for t in themes}
     rows = [r for r in contributions_table(version) if r["x"] is not None and r["theme"] in by_key]
     seen, points = set(), []
@@ -129,9 +136,12 @@ def map_points(version: SynthesisVersion, themes: list[dict], limit: int = 2000)
             continue
         seen.add(r["duplicate_group"])
         points.append(r)
-    points = points[:limit]
+    total, limit = len(points), MAP_LIMIT if limit is None else limit
+    if total > limit:
+        kept = np.random.default_rng(version.pk).choice(total, size=limit, replace=False)
+        points = [points[i] for i in sorted(kept)]
     if not points:
-        return []
+        return [], total
     xs, ys = [p["x"] for p in points], [p["y"] for p in points]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
@@ -149,7 +159,7 @@ def map_points(version: SynthesisVersion, themes: list[dict], limit: int = 2000)
             text=p["text"][:140],
         )
         for p in points
-    ]
+    ], total
 
 
 def proposal_themes(version: SynthesisVersion) -> dict[int, str]:

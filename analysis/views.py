@@ -45,10 +45,12 @@ def _report_context(request, consultation: Consultation) -> dict:
     }
     if version is not None:
         themes = reports.visible_themes(version)
-        points = reports.map_points(version, themes)
+        points, distinct = reports.map_points(version, themes)
         context.update(
             themes=themes,
             points=points,
+            map_sampled=len(points) < distinct,
+            map_distinct=distinct,
             map_table=reports.map_table(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
