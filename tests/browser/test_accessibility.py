@@ -133,3 +133,41 @@ def test_contribution_and_staff_pages_pass_axe(
         assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
         assert (path, run_axe()) == (path, [])
         assert (path, console_errors()) == (path, [])
+
+
+def test_facilitator_pages_pass_axe(
+    browser, live_server, run_axe, console_errors, login_browser, organiser, facilitator
+):
+    """What an assigned facilitator works in: their panels, the facilitation page and a session's
+    console (agenda, attendance, minutes)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliberation import services as deliberation_services
+    from tests.conftest import with_totp
+
+    panel = deliberation_services.create_panel(actor=organiser, title="Assises du don de données", size=30)
+    deliberation_services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
+    session = deliberation_services.schedule_session(
+        actor=facilitator,
+        panel=panel,
+        title="Première séance",
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Salle du conseil, Lyon",
+    )
+    deliberation_services.add_agenda_item(
+        actor=facilitator, session=session, title="Accueil", kind="plenary", duration_minutes=20
+    )
+    login_browser(with_totp(facilitator))
+    pages = {  # path -> what the facilitator must see there (not a refusal)
+        "/panels/": panel.title,
+        f"/panels/{panel.pk}/animation/": session.title,
+        f"/panels/seances/{session.pk}/console/": "Accueil",
+    }
+    for path, expected in pages.items():
+        browser.get(live_server.url + path)
+        assert expected in browser.page_source, path
+        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
+        assert (path, run_axe()) == (path, [])
+        assert (path, console_errors()) == (path, [])
