@@ -175,6 +175,10 @@ class BallotForm(DsfrBaseForm):
     choice = forms.ChoiceField(label=_("Your vote"), choices=Ballot.Choice.choices, widget=forms.RadioSelect)
 
 
+class MilestoneDoneForm(DsfrBaseForm):
+    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ResponseForm(DsfrBaseForm):
     decision_maker = forms.CharField(label=_("Decision-maker"), max_length=200)
     body = forms.CharField(label=_("Body responsible"), max_length=200)

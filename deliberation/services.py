@@ -761,3 +761,19 @@ def record_response(
     record_event(actor=actor, action="recommendation.answer_recorded", obj=response,
                  details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
     return response
+
+
+@transaction.atomic
+def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milestone:
+    """A step the decision-maker promised is done: shown publicly with its date."""
+    if not rules.can_organise(actor):
+        raise PermissionDenied
+    if done_on > timezone.localdate():
+        raise DeliberationError(_("A milestone cannot be done on a future date."))
+    if done_on < milestone.response.answered_on:
+        raise DeliberationError(_("A milestone cannot be done before the answer that promised it."))
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    record_event(actor=actor, action="recommendation.milestone_done", obj=milestone.response,
+                 details={"milestone": milestone.pk, "done_on": done_on.isoformat()})  # fmt: skip
+    return milestone

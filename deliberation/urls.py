@@ -50,4 +50,5 @@ urlpatterns = [
     path("<int:pk>/gestion/tirage/", views.run_selection, name="run_selection"),
     path("membres/<int:pk>/remplacer/", views.replace_member, name="replace_member"),
     path("recommandations/<int:pk>/reponse/", views.record_response, name="record_response"),
+    path("jalons/<int:pk>/fait/", views.complete_milestone, name="complete_milestone"),
 ]

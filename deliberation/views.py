@@ -14,7 +14,17 @@ from accounts.models import AuditEvent, User
 from consultation import rules as consultation_rules
 
 from . import forms, rules, selectors, services
-from .models import Amendment, Document, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
+from .models import (
+    Amendment,
+    Document,
+    Milestone,
+    Panel,
+    PanelMember,
+    Recommendation,
+    Selection,
+    Session,
+    Volunteer,
+)
 from .strata import category_label, value_label
 
 
@@ -692,6 +702,19 @@ def replace_member(request, pk):
         lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name},
     )
     return _to_manage(member.panel)
+
+
+@login_required
+@require_POST
+def complete_milestone(request, pk):
+    milestone = get_object_or_404(Milestone.objects.select_related("response"), pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.MilestoneDoneForm(data=request.POST),
+        lambda data: services.complete_milestone(actor=request.user, milestone=milestone, **data),
+        _("The milestone is marked as done."),
+    )  # fmt: skip
+    return redirect(reverse("deliberation:recommendation", args=[milestone.response.recommendation_id]))
 
 
 @login_required
