@@ -126,6 +126,18 @@ class PipelineRun(models.Model):
     def error_message(self) -> str:
         return str(self.Error(self.error_code).label) if self.error_code else ""
 
+    def pipeline_params(self):
+        """The pure pipeline's parameters for this run, read by the tasks and by the sign-off editor
+        (analysis.synthesis): seed, organiser's k and, when the run carries them, population shares per
+        stratum for the weighted share."""
+        from .pipeline import PipelineParams
+        from .pipeline.cluster import ClusterParams
+
+        return PipelineParams(
+            cluster=ClusterParams(seed=int(self.params.get("seed", 0)), k=self.params.get("k")),
+            reference_margins=self.params.get("reference_margins") or None,
+        )
+
 
 class RunChunk(models.Model):
     """A slice of the texts to embed, done by one parallel task; `done` makes a re-delivery count once."""

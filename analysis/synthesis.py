@@ -112,8 +112,6 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
 
     As in the run, a duplicate group counts once per theme, with the strata, date and votes of its first
     contribution in that theme; sub-themes are figured the same way over the contributions they hold."""
-    from .tasks import pipeline_params
-
     members = membership(run, data)
     rows = {
         pk: rest
@@ -136,7 +134,7 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
     dates = [timezone.localdate(rows[pk][2]) if rows[pk][2] else None for pk in unit_rows]
     votes = [_vote_counts(rows[pk], live_votes) for pk in unit_rows]
     others = {t["key"] for t in data["themes"] if t["other"]}
-    params = pipeline_params(run)
+    params = run.pipeline_params()
     weights = None
     if params.reference_margins and unit_rows:
         weights = rake(strata, params.reference_margins).weights

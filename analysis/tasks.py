@@ -23,9 +23,8 @@ from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
 from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
 from .pipeline import Contribution as PipelineContribution
-from .pipeline import PipelineError, PipelineParams, Votes, run_pipeline
+from .pipeline import PipelineError, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
-from .pipeline.cluster import ClusterParams
 from .pipeline.dedupe import DedupeResult, dedupe
 from .pipeline.embed import Embedder, EmbedderError, embed_with_cache, make_embedder, text_hash
 from .pipeline.label_service import (
@@ -104,15 +103,6 @@ def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | 
         return run
 
 
-def pipeline_params(run: PipelineRun) -> PipelineParams:
-    # reference_margins: population shares per stratum for the weighted share, when a run carries them
-    # (the sign-off editor reads the same ones: analysis.synthesis).
-    return PipelineParams(
-        cluster=ClusterParams(seed=int(run.params.get("seed", 0)), k=run.params.get("k")),
-        reference_margins=run.params.get("reference_margins") or None,
-    )
-
-
 @shared_task(**RETRY)
 def prepare_run(run_id: int, dispatch: bool = True) -> None:
     """Read the corpus, clean it (reusing earlier runs' rows for unchanged texts) and dedupe it, save one
@@ -129,7 +119,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             raise RunFailed(Error.EMPTY)
         if len(items) == 1:
             raise RunFailed(Error.ONE)
-        params = pipeline_params(run)
+        params = run.pipeline_params()
         sources = [text_hash(item.text) for item in items]
         cleaned = clean_texts(
             [item.text for item in items], max_chars=params.max_chars, cache=ContributionCleaningCache()
@@ -286,7 +276,7 @@ def finish_run(run_id: int) -> None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
-        params = pipeline_params(run)
+        params = run.pipeline_params()
         inputs = _pipeline_input(rows)
         for row, item in zip(rows, inputs, strict=True):
             row.votes = (

@@ -94,7 +94,10 @@ class Consultation(models.Model):
     @property
     def charter_consent_version(self) -> str:
         """The version recorded in accounts.ConsentRecord when a citizen accepts this charter."""
-        return f"{self.slug}:v{self.charter_version}"
+        return self.charter_consent_version_for(self.charter_version)
+
+    def charter_consent_version_for(self, version: int) -> str:
+        return f"{self.slug}:v{version}"
 
 
 class CharterVersion(models.Model):

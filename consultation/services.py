@@ -236,7 +236,7 @@ def accepted_an_earlier_charter(user, consultation: Consultation) -> bool:
     """Accepted some earlier version of this consultation's charter (to say that the charter changed)."""
     if not getattr(user, "is_authenticated", False) or consultation.charter_version <= 1:
         return False
-    earlier = [f"{consultation.slug}:v{n}" for n in range(1, consultation.charter_version)]
+    earlier = [consultation.charter_consent_version_for(n) for n in range(1, consultation.charter_version)]
     return ConsentRecord.objects.filter(
         user=user, purpose=ConsentRecord.Purpose.CHARTER, version__in=earlier, granted=True
     ).exists()

@@ -766,8 +766,7 @@ def record_response(
 @transaction.atomic
 def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milestone:
     """A step the decision-maker promised is done: shown publicly with its date."""
-    if not rules.can_organise(actor):
-        raise PermissionDenied
+    _require(rules.can_organise(actor))
     if done_on > timezone.localdate():
         raise DeliberationError(_("A milestone cannot be done on a future date."))
     if done_on < milestone.response.answered_on:
