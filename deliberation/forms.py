@@ -179,6 +179,19 @@ class MilestoneDoneForm(DsfrBaseForm):
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class MilestoneChangeForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Public reason of the change"),
+        max_length=300,
+        help_text=_("Shown next to the milestone, with the date first promised."),
+        error_messages={"required": _("Say publicly why the milestone changes.")},
+    )
+
+
 class ResponseForm(DsfrBaseForm):
     decision_maker = forms.CharField(label=_("Decision-maker"), max_length=200)
     body = forms.CharField(label=_("Body responsible"), max_length=200)

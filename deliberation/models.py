@@ -489,9 +489,16 @@ class DecisionMakerResponse(models.Model):
 
 class Milestone(models.Model):
     response = models.ForeignKey(DecisionMakerResponse, on_delete=models.CASCADE, related_name="milestones")
+    """A step the decision-maker promised. Public tracking must not let a promise move silently: when
+    the organisers change it, the date first promised and the public reason of the change stay shown."""
+
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    first_due_on = models.DateField(
+        _("date first promised"), null=True, blank=True, help_text=_("Kept when the due date is changed.")
+    )
+    change_note = models.CharField(_("reason of the last change"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -500,3 +507,7 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_late(self) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()

@@ -776,3 +776,35 @@ def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milesto
     record_event(actor=actor, action="recommendation.milestone_done", obj=milestone.response,
                  details={"milestone": milestone.pk, "done_on": done_on.isoformat()})  # fmt: skip
     return milestone
+
+
+@transaction.atomic
+def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | None, note: str) -> Milestone:
+    """Correct a milestone's title or move its due date, with a public reason. The date first promised
+    is kept and shown next to the new one, so a promise never moves silently."""
+    _require(rules.can_organise(actor))
+    milestone = (
+        Milestone.objects.select_related("response").select_for_update(of=("self",)).get(pk=milestone.pk)
+    )
+    if milestone.done_on is not None:
+        raise DeliberationError(_("A milestone marked as done cannot be changed."))
+    title, note = title.strip(), note.strip()
+    if not title:
+        raise DeliberationError(_("A milestone needs a title."))
+    if not note:
+        raise DeliberationError(_("Say publicly why the milestone changes."))
+    if title == milestone.title and due_on == milestone.due_on:
+        raise DeliberationError(_("Nothing changed: give a new title or a new due date."))
+    if due_on is not None and due_on < milestone.response.answered_on:
+        raise DeliberationError(_("A milestone cannot be due before the answer that promised it."))
+    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
+    if due_on != milestone.due_on and milestone.first_due_on is None:
+        milestone.first_due_on = milestone.due_on
+    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
+    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
+    after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
+    record_event(
+        actor=actor, action="recommendation.milestone_changed", obj=milestone.response,
+        details={"milestone": milestone.pk, "before": before, "after": after, "note": note},
+    )  # fmt: skip
+    return milestone

@@ -51,4 +51,5 @@ urlpatterns = [
     path("membres/<int:pk>/remplacer/", views.replace_member, name="replace_member"),
     path("recommandations/<int:pk>/reponse/", views.record_response, name="record_response"),
     path("jalons/<int:pk>/fait/", views.complete_milestone, name="complete_milestone"),
+    path("jalons/<int:pk>/modifier/", views.change_milestone, name="change_milestone"),
 ]

@@ -718,6 +718,19 @@ def complete_milestone(request, pk):
 
 
 @login_required
+@require_POST
+def change_milestone(request, pk):
+    milestone = get_object_or_404(Milestone.objects.select_related("response"), pk=pk)
+    _require(rules.can_organise(request.user))
+    _post_form(
+        request, forms.MilestoneChangeForm(data=request.POST),
+        lambda data: services.change_milestone(actor=request.user, milestone=milestone, **data),
+        _("The milestone is changed; the date first promised stays shown."),
+    )  # fmt: skip
+    return redirect(reverse("deliberation:recommendation", args=[milestone.response.recommendation_id]))
+
+
+@login_required
 def record_response(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
     _require(rules.can_organise(request.user))

@@ -65,3 +65,93 @@ def test_bad_dates_and_other_people_are_refused(client, organiser, citizen, reco
         assert page.status_code == 200 and message in page.content.decode()
     milestone.refresh_from_db()
     assert milestone.done_on is None
+
+
+def _change(client, milestone, **data):
+    return client.post(
+        reverse("deliberation:change_milestone", args=[milestone.pk]),
+        data,
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_a_moved_due_date_stays_visible_with_its_public_reason(client, organiser, recommendation):
+    response = _answer_with_milestones(organiser, recommendation)
+    decree = response.milestones.get(title="Décret publié")
+    promised = decree.due_on
+    later = promised + timedelta(days=90)
+    client.force_login(with_totp(organiser))
+    result = _change(
+        client, decree, title="Décret publié au Journal officiel", due_on=later.isoformat(),
+        note="Avis du Conseil d'État attendu",
+    )  # fmt: skip
+    assert "The milestone is changed" in result.content.decode()
+    decree.refresh_from_db()
+    assert (decree.title, decree.due_on, decree.first_due_on) == (
+        "Décret publié au Journal officiel",
+        later,
+        promised,
+    )
+    # A second move keeps the date first promised, not the intermediate one.
+    _change(
+        client, decree, title=decree.title, due_on=(later + timedelta(days=30)).isoformat(), note="Encore"
+    )
+    decree.refresh_from_db()
+    assert decree.first_due_on == promised and decree.change_note == "Encore"
+    event = AuditEvent.objects.filter(action="recommendation.milestone_changed").first()
+    assert event.details["before"] == {"title": "Décret publié", "due_on": promised.isoformat()}
+    client.logout()
+    page = client.get(
+        reverse("deliberation:recommendation", args=[recommendation.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page.content.decode()
+    assert (
+        "Décret publié au Journal officiel" in text
+        and "First promised for" in text
+        and "Changed: Encore" in text
+    )
+    assert "Change the milestone" not in text  # the form is for organisers only
+
+
+def test_changes_without_a_reason_or_to_a_done_milestone_are_refused(
+    client, organiser, citizen, recommendation
+):
+    response = _answer_with_milestones(organiser, recommendation)
+    decree = response.milestones.get(title="Décret publié")
+    url = reverse("deliberation:change_milestone", args=[decree.pk])
+    client.force_login(citizen)
+    assert client.post(url, {"title": "x", "note": "y"}).status_code == 403
+    client.force_login(with_totp(organiser))
+    for data, message in (
+        ({"title": "Autre", "due_on": decree.due_on.isoformat(), "note": "  "}, "Say publicly why"),
+        ({"title": "Décret publié", "due_on": decree.due_on.isoformat(), "note": "rien"}, "Nothing changed"),
+        (
+            {
+                "title": "Décret publié",
+                "due_on": (response.answered_on - timedelta(days=1)).isoformat(),
+                "note": "x",
+            },
+            "before the answer",
+        ),
+        ({"title": "Décret publié", "due_on": "demain", "note": "x"}, "valid date"),
+    ):
+        page = _change(client, decree, **data)
+        assert page.status_code == 200 and message in page.content.decode(), message
+    services.complete_milestone(actor=organiser, milestone=decree, done_on=timezone.localdate())
+    page = _change(client, decree, title="Autre titre", note="correction")
+    assert "cannot be changed" in page.content.decode()
+    decree.refresh_from_db()
+    assert decree.title == "Décret publié" and decree.first_due_on is None and decree.change_note == ""
+
+
+def test_a_milestone_past_its_due_date_and_not_done_shows_as_late(client, organiser, recommendation):
+    response = _answer_with_milestones(organiser, recommendation)
+    decree = response.milestones.get(title="Décret publié")
+    page = reverse("deliberation:recommendation", args=[recommendation.pk])
+    assert "Late" not in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # due today
+    decree.due_on = timezone.localdate() - timedelta(days=1)
+    decree.save()
+    assert "Late" in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    services.complete_milestone(actor=organiser, milestone=decree, done_on=timezone.localdate())
+    assert "Late" not in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
