@@ -212,7 +212,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "consultation.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }

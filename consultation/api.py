@@ -7,13 +7,20 @@ JSON: {"detail": "..."} with a 4xx status.
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
 from . import rules, selectors
 from .models import Choice, Consultation, Proposal, Question, Vote
 from .opendata import VOTE_NAMES, pseudonym
+
+_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=gettext_lazy('JSON error: {"detail": message}, or {parameter: message}.')
+)
+_LIST_ERRORS = {400: _ERROR, 404: _ERROR}
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -58,13 +65,15 @@ class ProposalSerializer(serializers.ModelSerializer):
         model = Proposal
         fields = ["id", "created_at", "source", "author", "text", "agree", "disagree", "pass_"]
 
+    def get_fields(self):
+        # "pass" is a Python keyword, so the field is declared as pass_ and renamed here: the data and
+        # the OpenAPI schema both say "pass".
+        fields = super().get_fields()
+        fields["pass"] = fields.pop("pass_")
+        return fields
+
     def get_author(self, proposal) -> str:
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["pass"] = data.pop("pass_")
-        return data
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -104,11 +113,13 @@ class ConsultationScoped:
         return context
 
 
+@extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer(many=True), 400: _ERROR}))
 class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
     queryset = _public_consultations().order_by("-created_at", "-id")
 
 
+@extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer, 404: _ERROR}))
 class ConsultationDetail(generics.RetrieveAPIView):
     serializer_class = ConsultationSerializer
     lookup_field = "slug"
@@ -124,6 +135,7 @@ class ConsultationDetail(generics.RetrieveAPIView):
         return consultation
 
 
+@extend_schema_view(get=extend_schema(responses={200: QuestionSerializer(many=True), 404: _ERROR}))
 class QuestionList(ConsultationScoped, generics.ListAPIView):
     serializer_class = QuestionSerializer
     pagination_class = None
@@ -135,7 +147,10 @@ class QuestionList(ConsultationScoped, generics.ListAPIView):
 class ProposalList(ConsultationScoped, generics.ListAPIView):
     serializer_class = ProposalSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("order", str, enum=["agreed", "divisive", "newest", "id"])])
+    @extend_schema(
+        parameters=[OpenApiParameter("order", str, enum=["agreed", "divisive", "newest", "id"])],
+        responses={200: ProposalSerializer(many=True), **_LIST_ERRORS},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -152,6 +167,7 @@ class ProposalList(ConsultationScoped, generics.ListAPIView):
         return selectors.ordered_proposals(self.consultation(), order, seed=0).select_related("consultation")
 
 
+@extend_schema_view(get=extend_schema(responses={200: VoteSerializer(many=True), **_LIST_ERRORS}))
 class VoteList(ConsultationScoped, generics.ListAPIView):
     serializer_class = VoteSerializer
 

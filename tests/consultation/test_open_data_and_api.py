@@ -100,6 +100,30 @@ def test_api_returns_data_and_json_errors(client, consultation):
     assert client.get("/api/schema/").status_code == 200
 
 
+def test_api_pages_refuse_bad_limits_and_cap_huge_ones(client, consultation):
+    users, _ = _populate(consultation)
+    votes = f"/api/consultations/{consultation.slug}/votes/"
+    # A limit larger than any database integer used to reach the database: a 500.
+    huge = client.get(f"{votes}?limit=15472650676269058124414976&offset=1")
+    assert huge.status_code == 200 and huge.json()["count"] == 3 and len(huge.json()["results"]) == 2
+    page = client.get(f"{votes}?limit=1&offset=1").json()
+    assert len(page["results"]) == 1 and "offset=2" in page["next"]
+    for query, parameter in [
+        ("limit=0", "limit"), ("limit=-5", "limit"), ("limit=abc", "limit"), ("limit=²", "limit"),
+        ("offset=null&offset=null", "offset"), ("offset=-1", "offset"),
+    ]:  # fmt: skip
+        response = client.get(f"{votes}?{query}", HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 400, query
+        assert "nombre entier" in response.json()[parameter], query
+    schema = client.get("/api/schema/?format=json").json()
+    proposal = schema["components"]["schemas"]["Proposal"]
+    assert "pass" in proposal["properties"] and "pass_" not in proposal["properties"]
+    listing = schema["paths"]["/api/consultations/{slug}/votes/"]["get"]
+    assert {"200", "400", "404"} <= set(listing["responses"])
+    limit = next(p for p in listing["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 1000
+
+
 def test_api_shows_answer_counts_once_closed(client, consultation, organiser):
     _populate(consultation)
     services.transition(actor=organiser, consultation=consultation, to_phase="closed")
