@@ -8,5 +8,5 @@ urlpatterns = [
     path("consultations/<slug:slug>/questions/", api.QuestionList.as_view(), name="api-questions"),
     path("consultations/<slug:slug>/proposals/", api.ProposalList.as_view(), name="api-proposals"),
     path("consultations/<slug:slug>/votes/", api.VoteList.as_view(), name="api-votes"),
-    re_path(r"^.*$", api.not_found),
+    re_path(r"^[\s\S]*$", api.not_found),  # [\s\S], not ".": an address with a newline is JSON too
 ]

@@ -11,23 +11,29 @@ MAX_PAGE_SIZE = 1000
 
 
 class Pagination(LimitOffsetPagination):
-    """`limit` and `offset` as DRF's, but a value that is not a whole number in range is a 400 with a
-    translated message (DRF ignored it silently, and passed any limit to the database: a huge one was a
-    500), and `limit` is capped at MAX_PAGE_SIZE."""
+    """`limit` and `offset` as DRF's, but a value that is not one whole number in range (`limit` from 1
+    to MAX_PAGE_SIZE) is a 400 with a translated message, as the schema says. DRF ignored such values
+    silently, and passed any limit to the database: a huge one was a 500 (found by schemathesis)."""
 
     max_limit = MAX_PAGE_SIZE
 
-    def _whole_number(self, request, name: str, minimum: int, default: int) -> int:
+    def _whole_number(
+        self, request, name: str, default: int, minimum: int, maximum: int | None = None
+    ) -> int:
         raw = request.query_params.getlist(name)
         if not raw:
             return default
-        if len(raw) > 1 or not raw[0].isascii() or not raw[0].isdigit() or int(raw[0]) < minimum:
-            raise ValidationError({name: _("“%(name)s” must be one whole number, %(minimum)s or more.")
-                                   % {"name": name, "minimum": minimum}})  # fmt: skip
-        return int(raw[0])
+        value = int(raw[0]) if len(raw) == 1 and raw[0].isascii() and raw[0].isdigit() else None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            if maximum is None:
+                message = _("“%(name)s” must be one whole number, %(minimum)s or more.")
+            else:
+                message = _("“%(name)s” must be one whole number from %(minimum)s to %(maximum)s.")
+            raise ValidationError({name: message % {"name": name, "minimum": minimum, "maximum": maximum}})
+        return value
 
     def get_limit(self, request):
-        return min(self._whole_number(request, self.limit_query_param, 1, self.default_limit), self.max_limit)
+        return self._whole_number(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
 
     def get_offset(self, request):
         return self._whole_number(request, self.offset_query_param, 0, 0)
