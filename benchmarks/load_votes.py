@@ -19,7 +19,9 @@ in Redis, as in production.
 Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
 of a minimal Django request on this machine), and the ratio of votes/s to it; and the CPU time that
 gunicorn's workers and PostgreSQL spent per acknowledged vote, figures that hardly move when other
-programs load the machine (unlike throughput and latency).
+programs load the machine (unlike throughput and latency). They do move with the machine's own speed,
+which varied 2.5-fold between days on the same kind of 2-core machine: ``machine_loop_ms`` (best time of
+``sum(range(10**6))``, the slower of before and after the run) says how fast this one was.
 
 By default each user votes again as soon as answered (closed loop): votes/s is then the saturation
 throughput and, by Little's law, the mean latency is users / votes/s. With ``--rate R`` the users
@@ -214,6 +216,18 @@ def _cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
     return workers / os.sysconf("SC_CLK_TCK"), database / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_speed_ms() -> float:
+    """Best of 5 timings of a fixed pure-Python loop, in ms: the same code, measured on the same kind
+    of machine, ran 2.8 ms and 8.6 ms of server CPU per vote on different days (same 4.2 M instructions
+    per vote, counted with callgrind), so every run prints the machine's speed next to its figures."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def _run_threads(target, argument_lists) -> float:
     threads = [threading.Thread(target=target, args=args) for args in argument_lists]
     started = time.perf_counter()
@@ -253,6 +267,7 @@ def main() -> None:
         for name, value in vars(args).items()
         if name in ("workers", "threads", "worker_class", "keep_alive") and value is not None
     ]
+    speed_before = _machine_speed_ms()
     server = _start_server(overrides)
     try:
         baseline: dict = {}
@@ -282,6 +297,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    machine_speed = max(speed_before, _machine_speed_ms())  # the slower of before and after the run
     from django.db.models import Count, Sum
 
     from consultation.models import Proposal, Vote
@@ -331,6 +347,7 @@ def main() -> None:
         "offered_votes_per_s": args.rate,
         "warmup_s": args.warmup,
         "seconds": round(elapsed, 1),
+        "machine_loop_ms": machine_speed,
         "server": " ".join(["gunicorn -c config/gunicorn.py", *overrides]) + f", {os.cpu_count()} cores",
     }))  # fmt: skip
 
