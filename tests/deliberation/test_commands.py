@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultation import services as consultation_services
 from deliberation import services
-from deliberation.models import Panel
+from deliberation.models import Milestone, Panel
 from tests.conftest import with_totp
 
 from .conftest import adopt
@@ -68,6 +68,10 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     assert report["recommendations"] == 11
     assert 0.7 <= report["adoption_rate"] <= 0.9
     assert report["overdue"] >= 1
+    # Implemented measures have their decree done; the one measure not implemented has a late decree.
+    milestones = Milestone.objects.filter(response__implementation_deadline__isnull=False)
+    assert milestones.filter(done_on__isnull=False).count() == milestones.count() - 1
+    assert [m.is_late for m in milestones.filter(done_on__isnull=True)] == [True]
     panel = Panel.objects.get()
     assert panel.consultation == data_donation
     report_page = client.get(

@@ -272,7 +272,9 @@ class Command(BaseCommand):
             deadline = (
                 answered_on + timedelta(days=60) if answer_status in ("adopted", "partly_adopted") else None
             )
-            services.record_response(
+            # All but one measure implemented on time: that one shows as overdue, its decree as late.
+            implemented_on = deadline - timedelta(days=5) if deadline and number != 4 else None
+            response = services.record_response(
                 actor=organiser,
                 recommendation=recommendation,
                 decision_maker="Ministre chargé de la Santé",
@@ -281,10 +283,12 @@ class Command(BaseCommand):
                 justification=_JUSTIFICATIONS[answer_status],
                 answered_on=answered_on,
                 implementation_deadline=deadline,
-                # All but one measure implemented on time: that one shows as overdue.
-                implemented_on=deadline - timedelta(days=5) if deadline and number != 4 else None,
+                implemented_on=implemented_on,
                 milestones=[("Décret d'application", deadline)] if deadline else [],
             )
+            if implemented_on and implemented_on <= timezone.localdate():
+                for milestone in response.milestones.all():
+                    services.complete_milestone(actor=organiser, milestone=milestone, done_on=implemented_on)
 
 
 _JUSTIFICATIONS = {
