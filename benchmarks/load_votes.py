@@ -217,9 +217,9 @@ def _cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
 
 
 def _machine_speed_ms() -> float:
-    """Best of 5 timings of a fixed pure-Python loop, in ms: the same code, measured on the same kind
-    of machine, ran 2.8 ms and 8.6 ms of server CPU per vote on different days (same 4.2 M instructions
-    per vote, counted with callgrind), so every run prints the machine's speed next to its figures."""
+    """Best of 5 timings of a fixed pure-Python loop, in ms. The same code, measured on the same kind of
+    machine, ran 2.8 ms and 8.6 ms of server CPU per vote on different days (same 4.4 M instructions per
+    vote in process, counted with callgrind): every run prints the machine's speed next to its figures."""
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()

@@ -142,3 +142,18 @@ def test_a_script_vote_without_csrf_token_gets_a_json_error(db, citizen):
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]
+
+
+def test_pages_carry_the_content_security_policy_and_the_vote_answer_does_not(client, member, consultation):
+    proposal = services.submit_proposal(user=member, consultation=consultation, text="Un registre des refus")
+    client.force_login(member)
+    page = client.get(reverse("consultation:proposals", args=[consultation.slug]))
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    vote = client.post(
+        reverse("consultation:vote", args=[consultation.slug, proposal.pk]),
+        {"value": "agree"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert vote.status_code == 200 and vote.json()["vote"] == "agree"
+    assert "Content-Security-Policy" not in vote  # exempt: a JSON answer runs no script
