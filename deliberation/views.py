@@ -704,30 +704,36 @@ def replace_member(request, pk):
     return _to_manage(member.panel)
 
 
-@login_required
-@require_POST
-def complete_milestone(request, pk):
+def _milestone_action(request, pk, form_class, service, success):
+    """An organiser's form about one promised milestone, then back to its recommendation's page."""
     milestone = get_object_or_404(Milestone.objects.select_related("response"), pk=pk)
     _require(rules.can_organise(request.user))
     _post_form(
-        request, forms.MilestoneDoneForm(data=request.POST),
-        lambda data: services.complete_milestone(actor=request.user, milestone=milestone, **data),
-        _("The milestone is marked as done."),
+        request, form_class(data=request.POST),
+        lambda data: service(actor=request.user, milestone=milestone, **data), success,
     )  # fmt: skip
     return redirect(reverse("deliberation:recommendation", args=[milestone.response.recommendation_id]))
+
+
+@login_required
+@require_POST
+def complete_milestone(request, pk):
+    return _milestone_action(
+        request,
+        pk,
+        forms.MilestoneDoneForm,
+        services.complete_milestone,
+        _("The milestone is marked as done."),
+    )
 
 
 @login_required
 @require_POST
 def change_milestone(request, pk):
-    milestone = get_object_or_404(Milestone.objects.select_related("response"), pk=pk)
-    _require(rules.can_organise(request.user))
-    _post_form(
-        request, forms.MilestoneChangeForm(data=request.POST),
-        lambda data: services.change_milestone(actor=request.user, milestone=milestone, **data),
+    return _milestone_action(
+        request, pk, forms.MilestoneChangeForm, services.change_milestone,
         _("The milestone is changed; the date first promised stays shown."),
     )  # fmt: skip
-    return redirect(reverse("deliberation:recommendation", args=[milestone.response.recommendation_id]))
 
 
 @login_required
