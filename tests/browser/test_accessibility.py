@@ -171,3 +171,50 @@ def test_facilitator_pages_pass_axe(
         assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
         assert (path, run_axe()) == (path, [])
         assert (path, console_errors()) == (path, [])
+
+
+def test_follow_up_of_a_recommendation_passes_axe_with_the_milestone_forms_open(
+    browser, live_server, run_axe, console_errors, login_browser, organiser, facilitator
+):
+    """The organiser's side of public tracking: an answer with a late milestone and a moved one, the
+    'mark as done' form and the 'change' form (inside <details>, opened so that axe checks it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliberation import services as deliberation_services
+    from tests.conftest import with_totp
+    from tests.deliberation.conftest import adopt
+
+    panel = deliberation_services.create_panel(actor=organiser, title="Assises du don de données", size=30)
+    session = deliberation_services.schedule_session(
+        actor=organiser, panel=panel, title="Séance 1", starts_at=timezone.now(), place="Lyon"
+    )
+    recommendation = deliberation_services.create_recommendation(
+        actor=organiser, panel=panel, session=session, title="Registre des refus en ligne",
+        text="Créer un registre national des refus accessible en ligne.", rationale="Simplicité.",
+    )  # fmt: skip
+    adopt(recommendation, days_ago=60)
+    today = timezone.localdate()
+    answer = deliberation_services.record_response(
+        actor=organiser, recommendation=recommendation, decision_maker="Ministre de la Santé",
+        body="Ministère de la Santé", status="adopted", justification="Le registre sera ouvert.",
+        answered_on=today - timedelta(days=50),
+        milestones=[("Décret publié", today - timedelta(days=5)),
+                    ("Registre ouvert", today + timedelta(days=30))],
+    )  # fmt: skip
+    opened = answer.milestones.get(title="Registre ouvert")
+    deliberation_services.change_milestone(
+        actor=organiser, milestone=opened, title=opened.title, due_on=today + timedelta(days=90),
+        note="Appel d'offres relancé",
+    )  # fmt: skip
+    login_browser(with_totp(organiser))
+    path = f"/panels/recommandations/{recommendation.pk}/"
+    browser.get(live_server.url + path)
+    assert "En retard" in browser.page_source or "Late" in browser.page_source
+    for summary in browser.find_elements(By.TAG_NAME, "summary"):
+        summary.click()
+    assert browser.find_element(By.NAME, "note").is_displayed()
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+    assert run_axe() == []
+    assert console_errors() == []
