@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -173,3 +174,18 @@ class ImportForm(DsfrBaseForm):
         required=False,
         help_text=_("Comma-separated, e.g. age,region."),
     )
+
+    def clean_file(self):
+        # The page imports while the browser waits: a file that would take longer than the web server's
+        # timeout is refused up front (the command has no limit and shows a progress bar).
+        upload = self.cleaned_data["file"]
+        limit_mb = settings.PACTE_IMPORT_PAGE_MAX_MB
+        if upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _(
+                    "This file is %(size).1f MB; this page imports files up to %(limit)g MB. Split it, or "
+                    "ask the administrator to run: python manage.py import_contributions (no size limit)."
+                ),
+                params={"size": upload.size / 1024 / 1024, "limit": limit_mb},
+            )
+        return upload

@@ -5,7 +5,7 @@ and proposals are written to the audit log; answers and votes are not (they are 
 rows, with timestamps, are the record).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -694,6 +694,9 @@ class ImportReport:
     warnings: list[str]
 
 
+IMPORT_BATCH = 1000
+
+
 @transaction.atomic
 def import_contributions(
     *,
@@ -703,10 +706,12 @@ def import_contributions(
     text_column: str,
     date_column: str | None = None,
     strata_columns: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a CSV of contributions as published proposals. Raises csv_import.CsvImportError when the
     whole file is unusable; bad rows are reported and every other row is kept. Re-importing the same
-    file creates nothing new."""
+    file creates nothing new. The rows are saved in one transaction, by batches of IMPORT_BATCH, and
+    `progress(saved, to_save)` is called after each batch (the command's progress bar)."""
     from . import csv_import
 
     if actor is not None and not rules.can_manage(actor):
@@ -738,7 +743,10 @@ def import_contributions(
         for row in parsed.rows
         if row.external_id not in existing
     ]
-    Proposal.objects.bulk_create(new, batch_size=1000)
+    for start in range(0, len(new), IMPORT_BATCH):
+        Proposal.objects.bulk_create(new[start : start + IMPORT_BATCH])
+        if progress is not None:
+            progress(min(start + IMPORT_BATCH, len(new)), len(new))
     warnings = []
     if "cp1252_fallback" in parsed.warnings:
         warnings.append(

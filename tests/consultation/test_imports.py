@@ -99,6 +99,32 @@ def test_upload_form_reports_bad_rows_and_bad_files_without_500(client, organise
     assert Proposal.objects.count() == 3  # nothing already saved was lost
 
 
+def test_upload_form_sends_files_too_large_for_a_page_to_the_command(
+    client, organiser, consultation, settings
+):
+    settings.PACTE_IMPORT_PAGE_MAX_MB = 0.0005  # 524 bytes: GOOD_AND_BAD is larger
+    client.force_login(with_totp(organiser))
+    upload = SimpleUploadedFile("c.csv", GOOD_AND_BAD.encode(), content_type="text/csv")
+    response = client.post(
+        reverse("consultation:import", args=[consultation.slug]),
+        {"file": upload, "text_column": "texte"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "import_contributions" in page and "jusqu’à 0.0005 Mo" in page
+    assert not Proposal.objects.exists()
+
+
+def test_command_shows_progress_and_saves_every_batch(tmp_path, consultation):
+    rows = "".join(f"{i},Proposition importée numéro {i}\n" for i in range(2500))
+    out, err = _run_import(
+        tmp_path, f"id,texte\n{rows}".encode(), consultation=consultation.slug, text_column="texte"
+    )
+    assert Proposal.objects.filter(source="import").count() == 2500
+    assert "2500/2500" in err and "100%" in err  # the progress bar went to the end
+    assert "2500 imported" in out
+
+
 def _expected_votes(folder) -> dict[tuple[int, int], int]:
     """Each voter's last vote per comment, read independently of the importer."""
     last: dict[tuple[int, int], tuple[int, int]] = {}

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from consultation import services
 from consultation.csv_import import CsvImportError
@@ -29,17 +31,26 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {options['csv']}: {exc.strerror}") from exc
         strata = tuple(c.strip() for c in options["strata_columns"].split(",") if c.strip())
-        try:
-            report = services.import_contributions(
-                actor=None,
-                consultation=consultation,
-                data=data,
-                text_column=options["text_column"],
-                date_column=options["date_column"],
-                strata_columns=strata,
-            )
-        except CsvImportError as exc:
-            raise CommandError(services.describe_file_error(exc)) from exc
+        with tqdm(
+            unit="row", desc=_("Importing"), file=self.stderr, disable=options["verbosity"] == 0
+        ) as bar:
+
+            def progress(saved: int, to_save: int) -> None:
+                bar.total = to_save
+                bar.update(saved - bar.n)
+
+            try:
+                report = services.import_contributions(
+                    actor=None,
+                    consultation=consultation,
+                    data=data,
+                    text_column=options["text_column"],
+                    date_column=options["date_column"],
+                    strata_columns=strata,
+                    progress=progress,
+                )
+            except CsvImportError as exc:
+                raise CommandError(services.describe_file_error(exc)) from exc
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
         for error in report.errors:
