@@ -163,9 +163,7 @@ class QuestionForm(DsfrBaseForm):
 
 
 class ImportForm(DsfrBaseForm):
-    file = forms.FileField(
-        label=_("CSV file"), help_text=_("UTF-8 preferred; comma, semicolon or tab separated.")
-    )
+    file = forms.FileField(label=_("CSV file"))  # help text (with the size limit) set in __init__
     text_column = forms.CharField(label=_("Name of the column holding the text"), max_length=100)
     date_column = forms.CharField(label=_("Name of the date column"), max_length=100, required=False)
     strata_columns = forms.CharField(
@@ -174,6 +172,12 @@ class ImportForm(DsfrBaseForm):
         required=False,
         help_text=_("Comma-separated, e.g. age,region."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "UTF-8 preferred; comma, semicolon or tab separated; up to %(limit)g MB."
+        ) % {"limit": settings.PACTE_IMPORT_PAGE_MAX_MB}
 
     def clean_file(self):
         # The page imports while the browser waits: a file that would take longer than the web server's
