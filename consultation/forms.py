@@ -180,8 +180,8 @@ class ImportForm(DsfrBaseForm):
         ) % {"limit": settings.PACTE_IMPORT_PAGE_MAX_MB}
 
     def clean_file(self):
-        # The page imports while the browser waits: a file that would take longer than the web server's
-        # timeout is refused up front (the command has no limit and shows a progress bar).
+        # The file is held in the database until a worker imports it: very large files go to the command
+        # (no limit, progress bar).
         upload = self.cleaned_data["file"]
         limit_mb = settings.PACTE_IMPORT_PAGE_MAX_MB
         if upload.size > limit_mb * 1024 * 1024:

@@ -324,6 +324,47 @@ class Report(models.Model):
         return f"report on {self.proposal_id}"
 
 
+class ContributionImport(models.Model):
+    """A CSV of contributions sent from the organisers' import page, imported by a Celery worker (a large
+    file takes longer than a web request may). The file is kept until the import ends, then erased."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    data = models.BinaryField(blank=True)
+    text_column = models.CharField(max_length=100)
+    date_column = models.CharField(max_length=100, blank=True)
+    strata_columns = models.JSONField(default=list)
+    language = models.CharField(max_length=10)  # of the organiser: messages are written in it
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    created = models.PositiveIntegerField(default=0)
+    skipped_existing = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    failure = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)
+
+
 class OpenDataExport(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for a worker")

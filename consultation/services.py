@@ -771,6 +771,28 @@ def import_contributions(
     return report
 
 
+def start_import(
+    *, actor, consultation: Consultation, data: bytes, file_name: str, text_column: str,
+    date_column: str | None, strata_columns: tuple[str, ...], language: str,
+):  # fmt: skip
+    """Record an import from the organisers' page and hand it to a Celery worker once committed; the
+    page shows its progress and, when it ends, the same report as the command."""
+    from .models import ContributionImport
+    from .tasks import run_contribution_import
+
+    if not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+    job = ContributionImport.objects.create(
+        consultation=consultation, created_by=actor, file_name=file_name[:200], data=data,
+        text_column=text_column, date_column=date_column or "", strata_columns=list(strata_columns),
+        language=language,
+    )  # fmt: skip
+    record_event(actor=actor, action="consultation.import_requested", obj=consultation,
+                 details={"import": job.pk, "bytes": len(data)})  # fmt: skip
+    transaction.on_commit(lambda: run_contribution_import.delay(job.pk))
+    return job
+
+
 @dataclass
 class PolisImportReport:
     consultation: Consultation

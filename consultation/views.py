@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,6 @@ from accounts.strata import STRATA_FIELDS
 
 from . import hooks, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
-from .csv_import import CsvImportError
 from .forms import (
     CharterForm,
     CharterTextForm,
@@ -596,37 +596,43 @@ def delete_question(request, slug, pk):
 
 @login_required
 def import_file(request, slug):
+    """Organisers send a CSV; a Celery worker imports it (services.start_import) and this page shows the
+    progress of the recent imports and the report of the last one that ended."""
     _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     form = ImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
-    report = None
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         strata = tuple(c.strip() for c in form.cleaned_data["strata_columns"].split(",") if c.strip())
         try:
-            report = services.import_contributions(
-                actor=request.user,
-                consultation=consultation,
-                data=upload.read(),
+            services.start_import(
+                actor=request.user, consultation=consultation, data=upload.read(), file_name=upload.name,
                 text_column=form.cleaned_data["text_column"].strip(),
-                date_column=form.cleaned_data["date_column"].strip() or None,
-                strata_columns=strata,
-            )
-        except CsvImportError as exc:
-            form.add_error("file", services.describe_file_error(exc))
-            status = 400
+                date_column=form.cleaned_data["date_column"].strip() or None, strata_columns=strata,
+                language=translation.get_language(),
+            )  # fmt: skip
         except services.ConsultationError as exc:
             form.add_error(None, exc.message)
             status = exc.status
+        else:
+            messages.success(request, _("The file is being imported; this page shows the progress."))
+            return redirect("consultation:import", slug=slug)
     elif request.method == "POST":
         status = 400
+    imports = list(consultation.imports.defer("data")[:5])
     return render(
         request,
         "consultation/import.html",
-        {"consultation": consultation, "form": form, "report": report},
+        {
+            "consultation": consultation,
+            "form": form,
+            "imports": imports,
+            "active": any(job.is_active for job in imports),
+            "last": next((job for job in imports if not job.is_active), None),
+        },
         status=status,
     )

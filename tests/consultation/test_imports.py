@@ -1,13 +1,19 @@
 import csv
+import time
 from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.html import escape
 
-from consultation.models import Consultation, Proposal, Vote
+from consultation.models import Consultation, ContributionImport, Proposal, Vote
+from consultation.tasks import run_contribution_import
 from tests.conftest import with_totp
+from tests.factories import UserFactory
+
+from .conftest import make_consultation
 
 POLIS_FOLDERS = ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform",
                  "london.youth.policing", "scoop-hivemind.biodiversity"]  # fmt: skip
@@ -81,22 +87,58 @@ def test_missing_column_is_a_clear_error(tmp_path, consultation):
     assert not Proposal.objects.exists()
 
 
-def test_upload_form_reports_bad_rows_and_bad_files_without_500(client, organiser, consultation):
-    with_totp(organiser)
-    client.force_login(organiser)
+def _send(client, consultation, content: bytes, **fields):
+    """Send a file from the import page, then let the worker's task run (here, in this process)."""
+    upload = SimpleUploadedFile("registre.csv", content, content_type="text/csv")
     address = reverse("consultation:import", args=[consultation.slug])
-    upload = SimpleUploadedFile("c.csv", GOOD_AND_BAD.encode(), content_type="text/csv")
-    response = client.post(address, {"file": upload, "text_column": "texte", "date_column": "date"})
-    assert response.status_code == 200
-    assert len(response.context["report"].errors) == 5
+    response = client.post(address, {"file": upload, **fields}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    job = ContributionImport.objects.latest("id")
+    assert job.state == "pending" and bytes(job.data) == content
+    run_contribution_import(job.pk)
+    job.refresh_from_db()
+    return job, client.get(address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+
+def test_upload_form_imports_through_a_task_and_reports_bad_rows_and_bad_files(
+    client, organiser, consultation
+):
+    client.force_login(with_totp(organiser))
+    job, page = _send(client, consultation, GOOD_AND_BAD.encode(), text_column="texte", date_column="date")
+    assert job.state == "done" and job.progress == 100 and job.created == 3 and len(job.errors) == 5
+    assert bytes(job.data) == b""  # the file is not kept once imported
     assert Proposal.objects.count() == 3
-    wrong = SimpleUploadedFile("c.csv", b"a,b\n1,2\n", content_type="text/csv")
-    response = client.post(address, {"file": wrong, "text_column": "texte"})
-    assert response.status_code == 400 and "texte" in response.content.decode()
-    binary = SimpleUploadedFile("c.csv", b"\x81\x8d\x8f\x90\x9d" * 10, content_type="text/csv")
-    response = client.post(address, {"file": binary, "text_column": "texte"})
-    assert response.status_code == 400
+    assert "3 contributions importées" in page and "5 lignes illisibles" in page
+    for line in (3, 5, 6, 7, 8):
+        assert f"Ligne {line}" in page, line
+    job, page = _send(client, consultation, GOOD_AND_BAD.encode(), text_column="texte", date_column="date")
+    assert (job.created, job.skipped_existing) == (0, 3) and "3 lignes étaient déjà importées" in page
+    job, page = _send(client, consultation, b"a,b\n1,2\n", text_column="texte")
+    assert job.state == "failed" and "texte" in job.failure and "n’a pas pu être importé" in page
+    job, page = _send(client, consultation, b"\x81\x8d\x8f\x90\x9d" * 10, text_column="texte")
+    assert job.state == "failed" and "encodage" in job.failure and escape(job.failure) in page
     assert Proposal.objects.count() == 3  # nothing already saved was lost
+    bad_form = client.post(reverse("consultation:import", args=[consultation.slug]), {"text_column": "texte"})
+    assert bad_form.status_code == 400 and ContributionImport.objects.count() == 4
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_the_file_sent_from_the_page(celery_worker_process, client):
+    consultation = make_consultation(slug="registre-papier")
+    client.force_login(with_totp(UserFactory(roles=["citizen", "organiser"])))
+    rows = "".join(f"{i},Contribution du registre papier numéro {i}\n" for i in range(2500))
+    upload = SimpleUploadedFile("registre.csv", f"id,texte\n{rows}".encode(), content_type="text/csv")
+    address = reverse("consultation:import", args=[consultation.slug])
+    assert client.post(address, {"file": upload, "text_column": "texte"}).status_code == 302
+    job = ContributionImport.objects.get(consultation=consultation)
+    deadline = time.monotonic() + 60
+    while job.is_active and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job.refresh_from_db()
+    assert job.state == "done" and job.created == 2500 and job.progress == 100, job.failure
+    assert Proposal.objects.filter(consultation=consultation, source="import").count() == 2500
+    assert "2500 contributions imported" in client.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_upload_form_sends_files_too_large_for_a_page_to_the_command(
