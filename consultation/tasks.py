@@ -45,9 +45,9 @@ def run_contribution_import(self, import_id: int) -> dict:
     from . import services
     from .csv_import import CsvImportError
 
-    job = ContributionImport.objects.select_related("consultation", "created_by").get(pk=import_id)
-    if not job.is_active:
-        return {"import": import_id, "state": job.state}
+    job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
+    if job is None or not job.is_active:  # deleted with its consultation, or already ended
+        return {"import": import_id, "state": job.state if job else "deleted"}
     ContributionImport.objects.filter(pk=import_id).update(state=ContributionImport.State.RUNNING)
 
     def progress(saved: int, to_save: int) -> None:

@@ -107,6 +107,7 @@ def test_contribution_and_staff_pages_pass_axe(
     from analysis.models import PipelineRun
     from consultation import services as consultation_services
     from consultation.models import Consultation
+    from consultation.tasks import run_contribution_import
     from deliberation import services as deliberation_services
     from tests.conftest import with_totp
 
@@ -115,6 +116,12 @@ def test_contribution_and_staff_pages_pass_axe(
     consultation_services.accept_charter(user=organiser, consultation=open_consultation)
     panel = deliberation_services.create_panel(actor=organiser, title="Panel don de données", size=30)
     run = PipelineRun.objects.get(consultation=participation_data)
+    # An import that ended with unreadable rows: the page shows its report and the table of imports.
+    job = consultation_services.start_import(
+        actor=organiser, consultation=open_consultation, data=b"id,texte\n1,Registre papier\n2,\n",
+        file_name="registre.csv", text_column="texte", date_column=None, strata_columns=(), language="fr",
+    )  # fmt: skip
+    run_contribution_import(job.pk)
     login_browser(with_totp(organiser))
     pages = [
         "/consultations/data-donation/",
@@ -123,6 +130,7 @@ def test_contribution_and_staff_pages_pass_axe(
         "/consultations/moderation/",
         "/consultations/data-donation/gerer/",
         "/consultations/data-donation/gerer/charte/",
+        "/consultations/data-donation/gerer/importer/",
         f"/analyse/{participation_data.slug}/analyses/",
         f"/analyse/analyses/{run.pk}/",
         f"/analyse/analyses/{run.pk}/synthese/",
