@@ -107,9 +107,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip to a healthy server.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # The vote path's statements are prepared once per connection (consultation/sql.py; Django's own
     # queries bind on the client and are never prepared). Turn off behind a pooler in transaction mode
     # (PgBouncer before 1.21), which cannot keep prepared statements across transactions.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from tests.factories import UserFactory
 
@@ -124,10 +125,7 @@ def shared_data() -> Path:
 
 
 def _require_services():
-    if (
-        not os.environ.get("REDIS_URL")
-        or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
-    ):
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
         pytest.fail(
             "integration tests need DATABASE_URL (PostgreSQL) and REDIS_URL: run them with `make test`"
         )
