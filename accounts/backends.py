@@ -2,12 +2,13 @@
 
 `get_user` runs on every request of a signed-in person; with Django's backends it is one SELECT each
 time, which was a fifth of a vote's CPU under load (benchmarks/load_votes.py, py-spy). The user row is
-cached through accounts/cached.py with their roles (asked on every request by the MFA middleware: one
-cache read instead of two). Every save or delete of a user (services, admin, allauth: they all call
-save) and every change of their groups replaces the entry with a tombstone at once, so a deactivated
-account, a changed password (the session hash is checked against the fresh row), a revoked role or an
-erased person take effect on the next request. Inactive users are never cached: they are refused from
-the database each time.
+cached through accounts/cached.py with their roles (asked on every request by the MFA middleware) and
+their consent decisions (the charter, checked on every vote): one cache read instead of three. Every
+save or delete of a user (services, admin, allauth: they all call save), every change of their groups
+and every consent decision replaces the entry with a tombstone at once, so a deactivated account, a
+changed password (the session hash is checked against the fresh row), a revoked role or an erased person
+take effect on the next request. Inactive users are never cached: they are refused from the database
+each time.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -15,13 +16,14 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import cached
 from .roles import load_roles
+from .services import load_consents
 
 
 class CachedUserMixin:
     def get_user(self, user_id):
         def fresh():
             user = super(CachedUserMixin, self).get_user(user_id)
-            return load_roles(user) if user is not None else None
+            return load_consents(load_roles(user)) if user is not None else None
 
         user = cached.read_through(cached.user_key(user_id), fresh)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -23,6 +23,9 @@ def get_profile(user: User) -> Profile:
 @transaction.atomic
 def record_consent(*, user: User, purpose: str, version: str, granted: bool) -> ConsentRecord:
     consent = ConsentRecord.objects.create(user=user, purpose=purpose, version=version, granted=granted)
+    held = getattr(user, "_pacte_consents", None)
+    if held is not None:  # the signed-in user's object answers the rest of this request: keep it true
+        user._pacte_consents = held | {(purpose, version)} if granted else held - {(purpose, version)}
     record_event(
         actor=user,
         action="consent.granted" if granted else "consent.withdrawn",
@@ -36,9 +39,25 @@ def _consent_key(user_id, purpose: str, version: str) -> str:
     return f"consent:{user_id}:{purpose}:{version}"
 
 
+def load_consents(user: User) -> User:
+    """Read into the user object every (purpose, version) whose latest decision grants it; the signed-in
+    user's cache entry then carries them (accounts/backends.py), so the charter check on every vote
+    costs no cache round trip of its own. A person has a few decisions (one per charter accepted)."""
+    latest: dict[tuple[str, str], bool] = {}
+    decisions = ConsentRecord.objects.filter(user=user).order_by("created_at", "id")
+    for purpose, version, granted in decisions.values_list("purpose", "version", "granted"):
+        latest[(purpose, version)] = granted
+    user._pacte_consents = frozenset(key for key, granted in latest.items() if granted)
+    return user
+
+
 def has_granted_consent(user: User, purpose: str, version: str) -> bool:
-    """The person's latest decision on this version of `purpose` grants it. Cached (the charter is
-    checked on every vote); every ConsentRecord write clears it (accounts/signals.py)."""
+    """The person's latest decision on this version of `purpose` grants it. The signed-in user arrives
+    with their decisions (load_consents); other user objects read a cache entry per decision. Every
+    ConsentRecord write clears both (accounts/signals.py)."""
+    held = getattr(user, "_pacte_consents", None)
+    if held is not None:
+        return (purpose, version) in held
 
     def latest() -> bool:
         granted = (
@@ -54,6 +73,7 @@ def has_granted_consent(user: User, purpose: str, version: str) -> bool:
 
 def forget_consent(user_id, purpose: str, version: str) -> None:
     cached.invalidate(_consent_key(user_id, purpose, version))
+    cached.invalidate(cached.user_key(user_id))  # it carries the decisions
 
 
 def current_consent(user: User, purpose: str) -> ConsentRecord | None:

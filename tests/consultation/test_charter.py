@@ -2,8 +2,10 @@
 before their next contribution (the consent cache is keyed by version, on PostgreSQL + Redis here)."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from accounts import cached
 from accounts.models import AuditEvent, ConsentRecord
 from consultation import services
 from consultation.models import Answer, Consultation, Proposal, Vote
@@ -114,6 +116,29 @@ def test_the_cached_acceptance_of_an_old_version_never_lets_a_vote_through(
     assert services.cast_vote(user=member, proposal=proposal, value="disagree").previous is None
     proposal.refresh_from_db()
     assert (proposal.agree_count, proposal.disagree_count) == (0, 1)
+
+
+def test_a_withdrawn_acceptance_stops_the_next_vote_of_a_signed_in_citizen(
+    client, member, consultation, proposals
+):
+    """The signed-in user is cached with their consent decisions (accounts/backends.py): a decision
+    recorded elsewhere (another device, an administrator) counts from the next request."""
+    client.force_login(member)
+    cache.delete(cached.user_key(member.pk))  # the sign-in's short-lived tombstone, as if it had expired
+    assert vote(client, consultation, proposals[0]).status_code == 200  # fills the entry, acceptance in
+    assert cache.get(cached.user_key(member.pk))._pacte_consents
+    assert vote(client, consultation, proposals[0], "pass").status_code == 200
+    from accounts.services import record_consent
+
+    record_consent(
+        user=UserFactory._meta.model.objects.get(pk=member.pk),
+        purpose=ConsentRecord.Purpose.CHARTER,
+        version=consultation.charter_consent_version,
+        granted=False,
+    )
+    refused = vote(client, consultation, proposals[1])
+    assert refused.status_code == 403 and "charte" in refused.json()["error"].lower()
+    assert not Vote.objects.filter(user=member, proposal=proposals[1]).exists()
 
 
 def test_an_unchanged_text_makes_no_new_version(organiser, consultation):
