@@ -793,6 +793,54 @@ def start_import(
     return job
 
 
+def run_import(import_id: int) -> dict:
+    """Import the CSV of one ContributionImport (the Celery task's work). Safe to run again (a worker
+    lost mid-way): the import is one transaction and skips rows already imported. Progress is kept on
+    the row; the file is erased at the end. Messages are written in the language of the organiser who
+    sent the file."""
+    from django.utils import translation
+
+    from .csv_import import CsvImportError
+    from .models import ContributionImport
+
+    job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
+    if job is None or not job.is_active:  # deleted with its consultation, or already ended
+        return {"import": import_id, "state": job.state if job else "deleted"}
+    rows = ContributionImport.objects.filter(pk=import_id)
+    rows.update(state=ContributionImport.State.RUNNING)
+
+    def progress(saved: int, to_save: int) -> None:
+        rows.update(progress=int(100 * saved / max(to_save, 1)))
+
+    ended = {"finished_at": timezone.now(), "data": b""}
+    with translation.override(job.language):
+        try:
+            report = import_contributions(
+                actor=job.created_by, consultation=job.consultation, data=bytes(job.data),
+                text_column=job.text_column, date_column=job.date_column or None,
+                strata_columns=tuple(job.strata_columns), progress=progress,
+            )  # fmt: skip
+        except CsvImportError as exc:
+            failure = describe_file_error(exc)
+        except ConsultationError as exc:
+            failure = exc.message
+        except Exception:
+            rows.update(
+                state=ContributionImport.State.FAILED, failure=_("The import failed; nothing was imported."),
+                **ended,
+            )  # fmt: skip
+            raise
+        else:
+            rows.update(
+                state=ContributionImport.State.DONE, progress=100, created=report.created,
+                skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
+                warnings=[str(w) for w in report.warnings], **ended,
+            )  # fmt: skip
+            return {"import": import_id, "created": report.created}
+    rows.update(state=ContributionImport.State.FAILED, failure=str(failure)[:500], **ended)
+    return {"import": import_id, "failure": str(failure)}
+
+
 @dataclass
 class PolisImportReport:
     consultation: Consultation
@@ -898,3 +946,32 @@ def request_open_data_export(*, actor, consultation: Consultation):
     record_event(actor=actor, action="consultation.open_data_requested", obj=export)
     transaction.on_commit(lambda: build_open_data.delay(export.pk))
     return export
+
+
+def build_export(export_id: int, progress: Callable[[int], None] | None = None) -> dict:
+    """Build the open-data ZIP of one export request (the Celery task's work); progress in percent is
+    kept on the row and passed to `progress`."""
+    from django.core.files.base import ContentFile
+
+    from .models import OpenDataExport
+    from .opendata import build_archive
+
+    export = OpenDataExport.objects.select_related("consultation").get(pk=export_id)
+    rows = OpenDataExport.objects.filter(pk=export_id)
+    rows.update(state=OpenDataExport.State.RUNNING)
+
+    def report(percent: int) -> None:
+        rows.update(progress=percent)
+        if progress is not None:
+            progress(percent)
+
+    try:
+        data = build_archive(export.consultation, report)
+    except Exception as exc:
+        rows.update(state=OpenDataExport.State.FAILED, error=str(exc)[:300], finished_at=timezone.now())
+        raise
+    export.file.save(f"{export.consultation.slug}-{export.pk}.zip", ContentFile(data), save=False)
+    rows.update(
+        file=export.file.name, state=OpenDataExport.State.DONE, progress=100, finished_at=timezone.now()
+    )
+    return {"export": export_id, "bytes": len(data)}
