@@ -195,6 +195,7 @@ USE_TZ = True
 
 # --- Static and media files (DSFR assets ship in django-dsfr; no CDN).
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # shared by every app (static/pacte/)
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -26,4 +26,5 @@ urlpatterns = [
     path("<slug:slug>/gerer/questions/", views.questions, name="questions"),
     path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
     path("<slug:slug>/gerer/importer/", views.import_file, name="import"),
+    path("<slug:slug>/gerer/importer/progression/", views.import_progress, name="import_progress"),
 ]

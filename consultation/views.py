@@ -595,6 +595,25 @@ def delete_question(request, slug, pk):
 
 
 @login_required
+def import_progress(request, slug):
+    """What the import page polls (static/pacte/live-progress.js): the import running now, if any."""
+    _require_manager(request)
+    consultation = get_object_or_404(Consultation, slug=slug)
+    active = [job for job in consultation.imports.defer("data")[:5] if job.is_active]
+    if not active:
+        return JsonResponse({"active": False})
+    job = active[-1]  # the oldest still active, the one a worker most likely has in hand
+    return JsonResponse(
+        {
+            "active": True,
+            "file_name": job.file_name,
+            "status_label": str(job.get_state_display()),
+            "percent": job.progress,
+        }
+    )
+
+
+@login_required
 def import_file(request, slug):
     """Organisers send a CSV; a Celery worker imports it (services.start_import) and this page shows the
     progress of the recent imports and the report of the last one that ended."""
@@ -631,7 +650,7 @@ def import_file(request, slug):
             "consultation": consultation,
             "form": form,
             "imports": imports,
-            "active": any(job.is_active for job in imports),
+            "active": next((job for job in reversed(imports) if job.is_active), None),
             "last": next((job for job in imports if not job.is_active), None),
         },
         status=status,

@@ -150,17 +150,21 @@ def selection_report(request, pk):
 
 
 def selection_status(request, pk):
-    """What the progress script polls: the state of the latest run, from the database."""
+    """What the page polls (static/pacte/live-progress.js): the state of the latest run, from the database."""
     panel = get_object_or_404(Panel, pk=pk)
     selection = selectors.latest_selection(panel)
     if selection is None:
         return JsonResponse({"error": _("No selection has been run.")}, status=404)
+    label = str(selection.get_status_display())
+    done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
     return JsonResponse(
         {
             "status": selection.status,
-            "status_label": selection.get_status_display(),
+            "status_label": label,
             "message": selection.progress_message,
-            "done": selection.status in (Selection.Status.DONE, Selection.Status.FAILED),
+            "summary": f"{label} — {selection.progress_message}" if selection.progress_message else label,
+            "done": done,
+            "active": not done,
         }
     )
 

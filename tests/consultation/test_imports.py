@@ -122,6 +122,32 @@ def test_upload_form_imports_through_a_task_and_reports_bad_rows_and_bad_files(
     assert bad_form.status_code == 400 and ContributionImport.objects.count() == 4
 
 
+def test_the_page_follows_a_running_import_until_it_ends(client, organiser, citizen, consultation):
+    client.force_login(with_totp(organiser))
+    upload = SimpleUploadedFile("registre.csv", GOOD_AND_BAD.encode(), content_type="text/csv")
+    page_address = reverse("consultation:import", args=[consultation.slug])
+    client.post(page_address, {"file": upload, "text_column": "texte"})
+    job = ContributionImport.objects.get()
+    ContributionImport.objects.filter(pk=job.pk).update(state="running", progress=40)
+
+    page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Un import est en cours" in page and 'value="40"' in page and "registre.csv" in page
+    assert "pacte/live-progress.js" in page  # the bar moves without reloading (static/pacte/)
+    progress_address = reverse("consultation:import_progress", args=[consultation.slug])
+    assert client.get(progress_address, HTTP_ACCEPT_LANGUAGE="fr").json() == {
+        "active": True, "file_name": "registre.csv", "status_label": "Import en cours", "percent": 40,
+    }  # fmt: skip
+
+    run_contribution_import(job.pk)
+    assert client.get(progress_address).json() == {"active": False}  # the script then reloads the page
+    page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    job.refresh_from_db()
+    assert "Un import est en cours" not in page and f"{job.created} contributions importées" in page
+
+    client.force_login(citizen)
+    assert client.get(progress_address).status_code == 403
+
+
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_imports_the_file_sent_from_the_page(celery_worker_process, client):

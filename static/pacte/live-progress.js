@@ -1,0 +1,33 @@
+// Progress of long work (Celery tasks) without reloading the page. Each element with
+// data-progress-url and data-active="1" polls that URL (JSON), copies the answer's fields into its
+// [data-field] elements, moves its <progress data-progress-bar> to `percent`, and reloads the page
+// once `active` is false, to show the result. Without JavaScript the page shows the state it was
+// loaded with and a Refresh link.
+(function () {
+  "use strict";
+  document.querySelectorAll('[data-progress-url][data-active="1"]').forEach(function (box) {
+    var bar = box.querySelector("progress[data-progress-bar]");
+    function poll() {
+      // Labels in the page's language, whatever the browser would ask for.
+      var headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
+      fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: headers })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          box.querySelectorAll("[data-field]").forEach(function (element) {
+            var value = data[element.dataset.field];
+            if (value !== undefined && value !== null) element.textContent = value;
+          });
+          if (bar && typeof data.percent === "number") {
+            bar.value = data.percent;
+            bar.textContent = data.percent + " %";
+          }
+          if (data.active) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 2000);
+  });
+})();
