@@ -22,7 +22,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()
-        readable, _, _ = select.select([connection.fileno()], [], [], 0)
         # Something to read on an idle connection: most likely its end; a notice is harmless, and the
         # full check reads it.
-        return super().is_usable() if readable else True
+        return super().is_usable() if _readable(connection.fileno()) else True
+
+
+def _readable(fd: int) -> bool:
+    if hasattr(select, "poll"):  # not select(): it fails on descriptors above 1023 (busy processes)
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])
