@@ -19,6 +19,8 @@ pages = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # First of the includes: Django tries them in order, and votes are the busiest requests.
+    path("consultations/", include("consultation.urls")),
     path("pages/", include(pages)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
@@ -28,7 +30,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("consultation.api_urls")),  # after the schema: it ends with a JSON 404 catch-all
-    path("consultations/", include("consultation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

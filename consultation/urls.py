@@ -5,6 +5,7 @@ from . import views
 app_name = "consultation"
 
 urlpatterns = [
+    path("<slug:slug>/propositions/<int:pk>/vote/", views.vote, name="vote"),  # first: the busiest
     path("", views.consultation_list, name="list"),
     path("mes-contributions/", views.my_contributions, name="mine"),
     path("moderation/", views.moderation, name="moderation"),
@@ -15,7 +16,6 @@ urlpatterns = [
     path("<slug:slug>/reponses/", views.answer, name="answer"),
     path("<slug:slug>/propositions/", views.proposals, name="proposals"),
     path("<slug:slug>/proposer/", views.propose, name="propose"),
-    path("<slug:slug>/propositions/<int:pk>/vote/", views.vote, name="vote"),
     path("<slug:slug>/propositions/<int:pk>/signaler/", views.report, name="report"),
     path("<slug:slug>/resultats/", views.results, name="results"),
     path("<slug:slug>/donnees/", views.open_data, name="open_data"),
