@@ -6,6 +6,7 @@ JSON: {"detail": "..."} with a 4xx status.
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from . import rules, selectors
 from .models import Choice, Consultation, Proposal, Question, Vote
-from .opendata import VOTE_NAMES, pseudonym
+from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
 
 _ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=gettext_lazy('JSON error: {"detail": message}, or {parameter: message}.')
@@ -175,6 +176,18 @@ class VoteList(ConsultationScoped, generics.ListAPIView):
         return Vote.objects.filter(
             proposal__consultation=self.consultation(), proposal__status=Proposal.Status.VISIBLE
         ).order_by("id")
+
+
+def api_root(request):
+    """/api/ itself: where the data and its documentation are (for people and scripts exploring)."""
+    return JsonResponse(
+        {
+            "consultations": request.build_absolute_uri(reverse("api-consultations")),
+            "schema": request.build_absolute_uri(reverse("api-schema")),
+            "documentation": request.build_absolute_uri(reverse("api-docs")),
+            "licence": {"name": LICENCE, "url": LICENCE_URL},
+        }
+    )
 
 
 def not_found(request, *args, **kwargs):

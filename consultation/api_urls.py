@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from . import api
 
 urlpatterns = [
+    path("", api.api_root, name="api-root"),
     path("consultations/", api.ConsultationList.as_view(), name="api-consultations"),
     path("consultations/<slug:slug>/", api.ConsultationDetail.as_view(), name="api-consultation"),
     path("consultations/<slug:slug>/questions/", api.QuestionList.as_view(), name="api-questions"),

@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from .models import Answer, Consultation, Proposal, Vote
 
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
 README = """# Open data: {title}
 
 Consultation `{slug}` on Pacte, phase "{phase}", exported on {date}.
-Licence: Licence Ouverte 2.0 (Etalab), https://www.etalab.gouv.fr/licence-ouverte-open-licence/
+Licence: {licence}, {licence_url}
 Attribution: "Pacte — consultation {slug}".
 
 Participants are identified by a pseudonymous id (`participant`): a salted hash that is the same
@@ -121,6 +124,8 @@ def build_archive(
                 slug=consultation.slug,
                 phase=consultation.phase,
                 date=timezone.now().date().isoformat(),
+                licence=LICENCE,
+                licence_url=LICENCE_URL,
             ),
         )
     progress(100)

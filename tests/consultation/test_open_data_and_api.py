@@ -101,6 +101,16 @@ def test_api_returns_data_and_json_errors(client, consultation):
     assert client.get("/api/schema/").status_code == 200
 
 
+def test_the_api_root_points_to_the_data_its_documentation_and_licence(client, consultation):
+    root = client.get("/api/").json()
+    assert root["licence"]["name"].startswith("Licence Ouverte 2.0")
+    listing = client.get(root["consultations"]).json()  # absolute addresses a script can follow
+    assert [c["slug"] for c in listing["results"]] == [consultation.slug]
+    assert (
+        client.get(root["schema"]).status_code == 200 and client.get(root["documentation"]).status_code == 200
+    )
+
+
 def test_api_pages_refuse_limits_and_offsets_out_of_range(client, consultation):
     users, _ = _populate(consultation)
     votes = f"/api/consultations/{consultation.slug}/votes/"
