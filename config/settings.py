@@ -274,6 +274,12 @@ PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # 25 s on a slow 2-core machine) and the file waits in the database meanwhile. Larger files:
 # `python manage.py import_contributions` (no limit, progress bar).
 PACTE_IMPORT_PAGE_MAX_MB = float(env("PACTE_IMPORT_PAGE_MAX_MB", "50"))
+# Address of the site as citizens reach it, for the links in e-mails sent by workers (no request there).
+# In production it defaults to HTTPS on the first allowed host.
+PACTE_SITE_URL = env(
+    "PACTE_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
 # Where the read-only public data sets used by tests and benchmarks live.
 PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 

@@ -239,6 +239,8 @@ class Proposal(models.Model):
     # Identifies an imported row so that re-running an import changes nothing (Pol.is comment id, ...).
     external_id = models.CharField(max_length=64, blank=True)
     strata = models.JSONField(default=dict, blank=True)
+    # Language of the page the author wrote it on: moderation notices to the author are sent in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     agree_count = models.PositiveIntegerField(default=0)

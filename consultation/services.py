@@ -390,7 +390,7 @@ def clean_proposal_text(text: str, consultation: Consultation) -> str:
 
 
 @transaction.atomic
-def submit_proposal(*, user, consultation: Consultation, text: str) -> Proposal:
+def submit_proposal(*, user, consultation: Consultation, text: str, language: str = "") -> Proposal:
     _check_can_contribute(user, consultation)
     if not consultation.proposals_allowed:
         raise NotAllowed(_("This consultation does not take proposals."))
@@ -404,6 +404,7 @@ def submit_proposal(*, user, consultation: Consultation, text: str) -> Proposal:
         author_key=participant_key_for(user),
         text=text,
         status=Proposal.Status.PENDING if pre else Proposal.Status.VISIBLE,
+        language=language[:8],
     )
     record_event(actor=user, action="proposal.submitted", obj=proposal, details={"status": proposal.status})
     return proposal
@@ -587,6 +588,7 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
     if not rules.can_moderate(actor):
         raise NotAllowed(_("Only moderators can moderate proposals."))
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    before = proposal.status
     reason = (reason or "").strip()
     if decision == "hide":
         if not reason:
@@ -604,6 +606,11 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
     record_event(
         actor=actor, action=f"proposal.{decision}", obj=proposal, details={"reason": proposal.hide_reason}
     )
+    if proposal.author_id and proposal.status != before:  # published, hidden, or published again
+        from .tasks import send_moderation_notice
+
+        decided = proposal.status
+        transaction.on_commit(lambda: send_moderation_notice.delay(proposal.pk, decided))
     return proposal
 
 

@@ -1,8 +1,10 @@
 """Celery tasks: orchestration only; the work is in services."""
 
+import smtplib
+
 from celery import shared_task
 
-from . import services
+from . import notifications, services
 from .models import OpenDataExport
 
 
@@ -22,3 +24,15 @@ def build_open_data(self, export_id: int) -> dict:
 def run_contribution_import(import_id: int) -> dict:
     """Import the CSV of one ContributionImport (services.run_import: safe to run again, hence acks_late)."""
     return services.run_import(import_id)
+
+
+@shared_task(
+    name="consultation.send_moderation_notice",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=6,
+)
+def send_moderation_notice(proposal_id: int, status: str) -> bool:
+    """E-mail the author of a proposal that moderation published or hid (retried while the mail server
+    is unreachable)."""
+    return notifications.send_moderation_notice(proposal_id, status)

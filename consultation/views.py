@@ -233,7 +233,9 @@ def _save_proposal(request, consultation, form, text):
             request, "consultation/propose.html", {"consultation": consultation, "form": form}, status=429
         )
     try:
-        proposal = services.submit_proposal(user=request.user, consultation=consultation, text=text)
+        proposal = services.submit_proposal(
+            user=request.user, consultation=consultation, text=text, language=translation.get_language()
+        )
     except services.ConsultationError as exc:
         form.add_error(None, exc.message)
         return render(request, "consultation/propose.html", {"consultation": consultation, "form": form})
