@@ -72,6 +72,12 @@ class DeleteAccountForm(DsfrBaseForm):
     )
 
 
+class NoticesForm(DsfrBaseForm):
+    email_notices = forms.BooleanField(
+        label=_("E-mail me when moderators publish or hide one of my proposals"), required=False
+    )
+
+
 class RoleForm(DsfrBaseForm):
     email = forms.EmailField(label=_("E-mail address of the person"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -76,6 +76,13 @@ def forget_consent(user_id, purpose: str, version: str) -> None:
     cached.invalidate(cached.user_key(user_id))  # it carries the decisions
 
 
+def set_email_notices(*, user: User, enabled: bool) -> None:
+    if user.email_notices != enabled:
+        user.email_notices = enabled
+        user.save(update_fields=["email_notices"])
+        record_event(actor=user, action="account.email_notices", obj=user, details={"enabled": enabled})
+
+
 def current_consent(user: User, purpose: str) -> ConsentRecord | None:
     return ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-created_at", "-id").first()
 
@@ -140,6 +147,7 @@ def export_personal_data(user: User) -> dict:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "roles": sorted(user.groups.values_list("name", flat=True)),
+            "email_notices": user.email_notices,
         },
         "profile": {
             "age_band": profile.age_band,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile_edit, name="profile"),
     path("confidentialite/accepter/", views.accept_privacy, name="accept_privacy"),
+    path("courriels/", views.email_notices, name="email_notices"),
     path("mes-donnees/", views.export_data, name="export"),
     path("supprimer/", views.delete_account, name="delete"),
     path("roles/", views.manage_roles, name="roles"),

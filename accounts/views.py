@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import DeleteAccountForm, ProfileForm, RoleForm
+from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import AuditEvent, ConsentRecord, ErasureRecord, User
 from .roles import Role
 from .rules import can_manage_roles, can_view_audit_log
@@ -29,8 +29,19 @@ def dashboard(request):
             "consents": request.user.consents.order_by("-created_at")[:20],
             "needs_privacy": not services.has_accepted_privacy_notice(request.user),
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
+            "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
         },
     )
+
+
+@login_required
+@require_POST
+def email_notices(request):
+    form = NoticesForm(request.POST)
+    form.is_valid()  # a lone optional checkbox: always valid, absent means off
+    services.set_email_notices(user=request.user, enabled=form.cleaned_data.get("email_notices", False))
+    messages.success(request, _("Your e-mail preference has been saved."))
+    return redirect("accounts:dashboard")
 
 
 @login_required

@@ -87,3 +87,26 @@ def test_nobody_is_written_to_for_dismissed_reports_or_imported_proposals(
         services.moderate(actor=moderator, proposal=visible, decision="approve")  # reports dismissed
         services.moderate(actor=moderator, proposal=imported, decision="hide", reason="Doublon")
     assert mail.outbox == []
+
+
+def test_a_citizen_turns_the_notices_off_and_on_from_their_account(
+    client, pre_moderated, citizen, moderator, django_capture_on_commit_callbacks, eager_celery
+):
+    proposal = _propose(client, pre_moderated, citizen, "Un registre des refus en ligne", "fr")
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "M’écrire quand les modérateurs publient ou masquent" in page
+    assert 'name="email_notices" id="id_email_notices" checked' in page  # on by default
+    response = client.post(reverse("accounts:email_notices"), {})  # the box unticked
+    assert response.status_code == 302
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'id="id_email_notices">' in page and "Votre choix pour les courriels a été enregistré." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        _moderate(client, moderator, proposal, "approve")
+    assert mail.outbox == []
+
+    client.force_login(citizen)
+    client.post(reverse("accounts:email_notices"), {"email_notices": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _moderate(client, moderator, proposal, "hide", "Hors sujet")
+    (notice,) = mail.outbox
+    assert "/compte/" in notice.body  # where to turn them off again
