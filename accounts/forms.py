@@ -74,7 +74,11 @@ class DeleteAccountForm(DsfrBaseForm):
 
 class NoticesForm(DsfrBaseForm):
     email_notices = forms.BooleanField(
-        label=_("E-mail me when moderators publish or hide one of my proposals"), required=False
+        label=_(
+            "E-mail me about what becomes of my contributions: my proposals published or hidden by "
+            "moderators, answers to the recommendations of a panel I sat on"
+        ),
+        required=False,
     )
 
 

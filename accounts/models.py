@@ -49,7 +49,7 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     pseudonym = models.CharField(_("public pseudonym"), max_length=40, default=new_pseudonym)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
-    # E-mails about the person's own contributions (moderation decisions); they can turn them off.
+    # E-mails about what becomes of the person's contributions (accounts/notices.py); they can turn them off.
     email_notices = models.BooleanField(_("e-mails about my contributions"), default=True)
 
     USERNAME_FIELD = "email"

@@ -1,11 +1,8 @@
-"""E-mails to citizens about their own contributions, sent by Celery workers (consultation.tasks) in the
-language of the page the person wrote on; links use PACTE_SITE_URL, as no request is at hand."""
+"""Notices to authors about their proposals (accounts.notices: language, links, opt-out)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from accounts.notices import notice, site_url, wants_notices
 
 from .models import Proposal
 
@@ -17,21 +14,15 @@ def send_moderation_notice(proposal_id: int, status: str) -> bool:
     proposal = Proposal.objects.select_related("author", "consultation").filter(pk=proposal_id).first()
     if proposal is None or proposal.status != status or status == Proposal.Status.PENDING:
         return False
-    author = proposal.author
-    if author is None or not author.is_active or not author.email or not author.email_notices:
+    if not wants_notices(proposal.author):
         return False
-    site = settings.PACTE_SITE_URL
-    with translation.override(proposal.language or settings.LANGUAGE_CODE):
-        context = {
-            "proposal": proposal,
-            "consultation": proposal.consultation,
-            "published": proposal.status == Proposal.Status.VISIBLE,
-            "proposal_url": f"{site}{reverse('consultation:proposals', args=[proposal.consultation.slug])}"
-            f"#proposal-{proposal.pk}",
-            "mine_url": f"{site}{reverse('consultation:mine')}",
-            "account_url": f"{site}{reverse('accounts:dashboard')}",
-        }
-        subject = " ".join(render_to_string("consultation/email/moderation_subject.txt", context).split())
-        body = render_to_string("consultation/email/moderation_body.txt", context)
-    send_mail(subject, body, None, [author.email])
+    slug = proposal.consultation.slug
+    context = {
+        "proposal": proposal,
+        "consultation": proposal.consultation,
+        "published": proposal.status == Proposal.Status.VISIBLE,
+        "proposal_url": site_url(f"{reverse('consultation:proposals', args=[slug])}#proposal-{proposal.pk}"),
+        "mine_url": site_url(reverse("consultation:mine")),
+    }
+    notice(proposal.author, "consultation/email/moderation", context, proposal.language).send()
     return True

@@ -1,8 +1,8 @@
 """Celery tasks: orchestration only; the work is in services."""
 
-import smtplib
-
 from celery import shared_task
+
+from accounts.notices import MAIL_TASK_OPTIONS
 
 from . import notifications, services
 from .models import OpenDataExport
@@ -26,12 +26,7 @@ def run_contribution_import(import_id: int) -> dict:
     return services.run_import(import_id)
 
 
-@shared_task(
-    name="consultation.send_moderation_notice",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    max_retries=6,
-)
+@shared_task(name="consultation.send_moderation_notice", **MAIL_TASK_OPTIONS)
 def send_moderation_notice(proposal_id: int, status: str) -> bool:
     """E-mail the author of a proposal that moderation published or hid (retried while the mail server
     is unreachable)."""

@@ -124,6 +124,8 @@ class Volunteer(models.Model):
     address = models.CharField(_("address (household rule)"), max_length=300, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # Language of the page they volunteered on: notices about the panel's work are sent in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -135,7 +135,7 @@ def unassign_facilitator(*, actor, panel: Panel, user) -> None:
 
 
 @transaction.atomic
-def volunteer(*, user, panel: Panel, consent: bool) -> Volunteer:
+def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volunteer:
     """A citizen joins the pool; their profile strata are copied now, with their consent."""
     _require(rules.can_volunteer(user, panel))
     if not consent:
@@ -146,8 +146,9 @@ def volunteer(*, user, panel: Panel, consent: bool) -> Volunteer:
         raise DeliberationError(_("You have already volunteered for this panel."))
     strata = get_profile(user).strata()
     person = Volunteer.objects.create(
-        panel=panel, user=user, strata=strata, source=Volunteer.Source.ACCOUNT, consent_at=timezone.now()
-    )
+        panel=panel, user=user, strata=strata, source=Volunteer.Source.ACCOUNT, consent_at=timezone.now(),
+        language=language[:8],
+    )  # fmt: skip
     # Which answers were copied, not their values: the log must not become a second profile store.
     record_event(actor=user, action="panel.volunteered", obj=person, details={"strata": sorted(strata)})
     return person
@@ -760,6 +761,9 @@ def record_response(
     Milestone.objects.bulk_create(Milestone(response=response, title=t, due_on=d) for t, d in milestones)
     record_event(actor=actor, action="recommendation.answer_recorded", obj=response,
                  details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
+    from .tasks import send_answer_notices
+
+    transaction.on_commit(lambda: send_answer_notices.delay(response.pk))
     return response
 
 

@@ -3,6 +3,8 @@ through the services."""
 
 from celery import shared_task
 
+from accounts.notices import MAIL_TASK_OPTIONS
+
 from .models import Selection
 
 
@@ -47,3 +49,11 @@ def run_selection(selection_id: int) -> str:
         return Selection.Status.FAILED
     services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)
     return Selection.Status.DONE
+
+
+@shared_task(name="deliberation.send_answer_notices", **MAIL_TASK_OPTIONS)
+def send_answer_notices(response_id: int) -> int:
+    """E-mail the panel's members that a decision-maker answered one of its recommendations."""
+    from .notifications import send_answer_notices as send
+
+    return send(response_id)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -182,7 +183,12 @@ def volunteer(request, pk):
     if request.method == "POST" and form.is_valid():
         joined = _attempt(
             request,
-            lambda: services.volunteer(user=request.user, panel=panel, consent=form.cleaned_data["consent"]),
+            lambda: services.volunteer(
+                user=request.user,
+                panel=panel,
+                consent=form.cleaned_data["consent"],
+                language=translation.get_language(),
+            ),  # fmt: skip
             _("Thank you: you are in the pool of volunteers for this panel."),
         )
         if joined:

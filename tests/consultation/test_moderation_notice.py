@@ -94,7 +94,7 @@ def test_a_citizen_turns_the_notices_off_and_on_from_their_account(
 ):
     proposal = _propose(client, pre_moderated, citizen, "Un registre des refus en ligne", "fr")
     page = client.get(reverse("accounts:dashboard")).content.decode()
-    assert "M’écrire quand les modérateurs publient ou masquent" in page
+    assert "M’écrire sur ce que deviennent mes contributions" in page
     assert 'name="email_notices" id="id_email_notices" checked' in page  # on by default
     response = client.post(reverse("accounts:email_notices"), {})  # the box unticked
     assert response.status_code == 302

@@ -1,0 +1,34 @@
+"""E-mails to a person about what became of their own contributions (consultation and deliberation
+notices), sent by Celery workers: there is no request, so links start with PACTE_SITE_URL, and each
+e-mail is written in the language the person used when they contributed."""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+# Celery options of every task that sends notices: retried while the mail server is unreachable.
+MAIL_TASK_OPTIONS = {"autoretry_for": (OSError, smtplib.SMTPException), "retry_backoff": 60, "max_retries": 6}
+
+
+def site_url(path: str) -> str:
+    return f"{settings.PACTE_SITE_URL}{path}"
+
+
+def wants_notices(user) -> bool:
+    """An active account with an address that has not turned the notices off (My account → E-mails)."""
+    return user is not None and user.is_active and bool(user.email) and user.email_notices
+
+
+def notice(user, template: str, context: dict, language: str = "") -> EmailMessage:
+    """The e-mail `template`_subject.txt / `template`_body.txt to `user`, in `language` (default: the
+    site's); the body ends with where to turn these e-mails off."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {**context, "account_url": site_url(reverse("accounts:dashboard"))}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+        body += "\n" + render_to_string("accounts/email/notice_footer.txt", context)
+    return EmailMessage(subject, body, to=[user.email])
