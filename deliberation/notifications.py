@@ -1,7 +1,6 @@
 """Notices to panel members about what decision-makers did with their recommendations
 (accounts.notices: language, links, opt-out)."""
 
-from django.core.mail import get_connection
 from django.urls import reverse
 
 from accounts.notices import notice, site_url, wants_notices
@@ -9,14 +8,26 @@ from accounts.notices import notice, site_url, wants_notices
 from .models import DecisionMakerResponse, PanelMember
 
 
-def send_answer_notices(response_id: int) -> int:
-    """Tell every member of the panel (seated or since replaced: they all deliberated) that a
-    decision-maker answered one of its recommendations. Returns how many e-mails were sent."""
+def answer_recipients(response_id: int) -> list[int]:
+    """The panel members to tell about this answer: every member (seated or since replaced: they all
+    deliberated) whose account takes notices. One membership per person and panel."""
+    response = DecisionMakerResponse.objects.select_related("recommendation").filter(pk=response_id).first()
+    if response is None:
+        return []
+    members = PanelMember.objects.filter(panel_id=response.recommendation.panel_id).select_related(
+        "volunteer__user"
+    )
+    return [member.pk for member in members.order_by("id") if wants_notices(member.volunteer.user)]
+
+
+def send_answer_notice(response_id: int, member_id: int) -> bool:
+    """E-mail one member that a decision-maker answered one of the panel's recommendations."""
     response = (
         DecisionMakerResponse.objects.select_related("recommendation__panel").filter(pk=response_id).first()
     )
-    if response is None:
-        return 0
+    member = PanelMember.objects.select_related("volunteer__user").filter(pk=member_id).first()
+    if response is None or member is None or not wants_notices(member.volunteer.user):
+        return False
     recommendation = response.recommendation
     context = {
         "response": response,
@@ -24,12 +35,5 @@ def send_answer_notices(response_id: int) -> int:
         "panel": recommendation.panel,
         "follow_url": site_url(reverse("deliberation:recommendation", args=[recommendation.pk])),
     }
-    messages = []
-    members = PanelMember.objects.filter(panel=recommendation.panel).select_related("volunteer__user")
-    for member in members.order_by("id"):  # one membership per person and panel (one volunteering each)
-        user = member.volunteer.user
-        if wants_notices(user):
-            messages.append(notice(user, "deliberation/email/answer", context, member.volunteer.language))
-    if messages:
-        get_connection().send_messages(messages)  # one connection to the mail server for the panel
-    return len(messages)
+    notice(member.volunteer.user, "deliberation/email/answer", context, member.volunteer.language).send()
+    return True

@@ -51,9 +51,20 @@ def run_selection(selection_id: int) -> str:
     return Selection.Status.DONE
 
 
-@shared_task(name="deliberation.send_answer_notices", **MAIL_TASK_OPTIONS)
+@shared_task(name="deliberation.send_answer_notices")
 def send_answer_notices(response_id: int) -> int:
-    """E-mail the panel's members that a decision-maker answered one of its recommendations."""
-    from .notifications import send_answer_notices as send
+    """Tell the panel's members that a decision-maker answered one of its recommendations: one task per
+    member, so that a retry (mail server unreachable) never writes twice to those already told."""
+    from .notifications import answer_recipients
 
-    return send(response_id)
+    recipients = answer_recipients(response_id)
+    for member_id in recipients:
+        send_answer_notice.delay(response_id, member_id)
+    return len(recipients)
+
+
+@shared_task(name="deliberation.send_answer_notice", **MAIL_TASK_OPTIONS)
+def send_answer_notice(response_id: int, member_id: int) -> bool:
+    from .notifications import send_answer_notice as send
+
+    return send(response_id, member_id)
