@@ -1,5 +1,7 @@
 """Authors hear by e-mail when moderation publishes or hides their proposal, in the language they wrote in."""
 
+import time
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -110,3 +112,26 @@ def test_a_citizen_turns_the_notices_off_and_on_from_their_account(
         _moderate(client, moderator, proposal, "hide", "Hors sujet")
     (notice,) = mail.outbox
     assert "/compte/" in notice.body  # where to turn them off again
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_notice(celery_worker_process, moderator):
+    """The task goes through Redis to a worker process, which writes the e-mail with the development
+    backend (the console, i.e. the worker's log)."""
+    from tests.conftest import ROOT
+    from tests.factories import UserFactory
+
+    consultation = make_consultation(slug="notice-worker", moderation="pre")
+    author = UserFactory(roles=["citizen"])
+    services.accept_charter(user=author, consultation=consultation)
+    proposal = services.submit_proposal(
+        user=author, consultation=consultation, text="Informer chaque patient", language="en"
+    )
+    services.moderate(actor=moderator, proposal=proposal, decision="hide", reason="Duplicate")
+    log = ROOT / "var" / "test-celery-worker.log"
+    deadline = time.monotonic() + 60
+    while f"To: {author.email}" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    sent = log.read_text(errors="replace").split(f"To: {author.email}", 1)[-1]
+    assert "A moderator hid your proposal" in sent and "Duplicate" in sent
