@@ -133,8 +133,11 @@ class Command(BaseCommand):
             "education": ([e.value for e in Education], [18, 28, 18, 36]),
         }
         for i in range(POOL):
-            # No password: these generated volunteers exist to fill the pool, nobody logs in as them.
-            user = User.objects.create_user(email=f"volontaire{i:03d}@demo.pacte.localhost")
+            # No password: these generated volunteers exist to fill the pool, nobody logs in as them; and
+            # no notices, which would fill the demo's console with e-mails to them.
+            user = User.objects.create_user(
+                email=f"volontaire{i:03d}@demo.pacte.localhost", email_notices=False
+            )
             user.groups.add(citizens)
             answers = {key: rng.choices(values, w)[0] for key, (values, w) in weights.items()}
             answers["socio_professional"] = rng.choice([s.value for s in SocioProfessional])
