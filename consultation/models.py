@@ -388,3 +388,7 @@ class OpenDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

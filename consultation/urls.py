@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/propositions/<int:pk>/signaler/", views.report, name="report"),
     path("<slug:slug>/resultats/", views.results, name="results"),
     path("<slug:slug>/donnees/", views.open_data, name="open_data"),
+    path("<slug:slug>/donnees/progression/", views.open_data_progress, name="open_data_progress"),
     path("<slug:slug>/donnees/<int:pk>.zip", views.open_data_download, name="open_data_download"),
     path("<slug:slug>/gerer/", views.manage, name="manage"),
     path("<slug:slug>/gerer/phase/", views.change_phase, name="change_phase"),

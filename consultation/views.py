@@ -403,13 +403,27 @@ def open_data(request, slug):
         services.request_open_data_export(actor=request.user, consultation=consultation)
         messages.success(request, _("The archive is being built; this page shows its progress."))
         return redirect("consultation:open_data", slug=slug)
-    exports = consultation.exports.all()[:5]
+    exports = list(consultation.exports.all()[:5])
     latest = consultation.exports.filter(state=OpenDataExport.State.DONE).first()
     return render(
         request,
         "consultation/open_data.html",
-        {"consultation": consultation, "exports": exports, "latest": latest, "can_build": can_build},
+        {
+            "consultation": consultation,
+            "exports": exports,
+            "latest": latest,
+            "can_build": can_build,
+            "building": oldest_active(exports) if can_build else None,
+        },
     )
+
+
+def open_data_progress(request, slug):
+    """The archive being built now, if any (for those who can build one)."""
+    consultation = _consultation(request, slug)
+    if not rules.can_build_open_data(request.user, consultation):
+        raise PermissionDenied
+    return _progress_answer(oldest_active(list(consultation.exports.all()[:5])))
 
 
 def open_data_download(request, slug, pk):
@@ -596,23 +610,28 @@ def delete_question(request, slug, pk):
     return redirect("consultation:questions", slug=slug)
 
 
+def oldest_active(jobs):
+    """Of recent jobs (newest first), the oldest still waiting or running: the one a worker most likely
+    has in hand. None when all have ended."""
+    return next((job for job in reversed(jobs) if job.is_active), None)
+
+
+def _progress_answer(job, **details) -> JsonResponse:
+    """What the pages with long work poll (static/pacte/live-progress.js)."""
+    if job is None:
+        return JsonResponse({"active": False})
+    return JsonResponse(
+        {"active": True, "status_label": str(job.get_state_display()), "percent": job.progress, **details}
+    )
+
+
 @login_required
 def import_progress(request, slug):
-    """What the import page polls (static/pacte/live-progress.js): the import running now, if any."""
+    """The import running now, if any."""
     _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
-    active = [job for job in consultation.imports.defer("data")[:5] if job.is_active]
-    if not active:
-        return JsonResponse({"active": False})
-    job = active[-1]  # the oldest still active, the one a worker most likely has in hand
-    return JsonResponse(
-        {
-            "active": True,
-            "file_name": job.file_name,
-            "status_label": str(job.get_state_display()),
-            "percent": job.progress,
-        }
-    )
+    job = oldest_active(list(consultation.imports.defer("data")[:5]))
+    return _progress_answer(job, file_name=job.file_name) if job else _progress_answer(None)
 
 
 @login_required
@@ -652,7 +671,7 @@ def import_file(request, slug):
             "consultation": consultation,
             "form": form,
             "imports": imports,
-            "active": next((job for job in reversed(imports) if job.is_active), None),
+            "active": oldest_active(imports),
             "last": next((job for job in imports if not job.is_active), None),
         },
         status=status,

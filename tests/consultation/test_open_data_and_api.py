@@ -69,6 +69,29 @@ def test_open_data_zip_built_by_a_real_celery_worker(celery_worker_process, clie
     assert len(rows("questions.csv")) == 3  # two choices + one open question
 
 
+def test_the_open_data_page_follows_the_archive_being_built(client, consultation, organiser, citizen):
+    _populate(consultation)
+    client.force_login(with_totp(organiser))
+    page_address = reverse("consultation:open_data", args=[consultation.slug])
+    progress_address = reverse("consultation:open_data_progress", args=[consultation.slug])
+    client.post(page_address)  # the worker has not taken it yet
+    export = OpenDataExport.objects.get()
+    page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Une archive est en cours de construction" in page and "pacte/live-progress.js" in page
+    assert client.get(progress_address).json() == {
+        "active": True,
+        "status_label": "En attente de traitement",
+        "percent": 0,
+    }
+
+    services.build_export(export.pk)
+    assert client.get(progress_address).json() == {"active": False}  # the script then reloads the page
+    page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "en cours de construction" not in page and f"/donnees/{export.pk}.zip" in page
+    client.force_login(citizen)
+    assert client.get(progress_address).status_code == 403
+
+
 def test_api_returns_data_and_json_errors(client, consultation):
     _populate(consultation)
     hidden = Proposal.objects.create(
