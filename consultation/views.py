@@ -45,6 +45,21 @@ def _consultation(request, slug) -> Consultation:
     return consultation
 
 
+def _oldest_active(jobs):
+    """Of recent jobs (newest first), the oldest still waiting or running: the one a worker most likely
+    has in hand. None when all have ended."""
+    return next((job for job in reversed(jobs) if job.is_active), None)
+
+
+def _progress_answer(job, **details) -> JsonResponse:
+    """What the pages with long work poll (static/pacte/live-progress.js)."""
+    if job is None:
+        return JsonResponse({"active": False})
+    return JsonResponse(
+        {"active": True, "status_label": str(job.get_state_display()), "percent": job.progress, **details}
+    )
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -413,7 +428,7 @@ def open_data(request, slug):
             "exports": exports,
             "latest": latest,
             "can_build": can_build,
-            "building": oldest_active(exports) if can_build else None,
+            "building": _oldest_active(exports) if can_build else None,
         },
     )
 
@@ -423,7 +438,7 @@ def open_data_progress(request, slug):
     consultation = _consultation(request, slug)
     if not rules.can_build_open_data(request.user, consultation):
         raise PermissionDenied
-    return _progress_answer(oldest_active(list(consultation.exports.all()[:5])))
+    return _progress_answer(_oldest_active(list(consultation.exports.all()[:5])))
 
 
 def open_data_download(request, slug, pk):
@@ -610,27 +625,12 @@ def delete_question(request, slug, pk):
     return redirect("consultation:questions", slug=slug)
 
 
-def oldest_active(jobs):
-    """Of recent jobs (newest first), the oldest still waiting or running: the one a worker most likely
-    has in hand. None when all have ended."""
-    return next((job for job in reversed(jobs) if job.is_active), None)
-
-
-def _progress_answer(job, **details) -> JsonResponse:
-    """What the pages with long work poll (static/pacte/live-progress.js)."""
-    if job is None:
-        return JsonResponse({"active": False})
-    return JsonResponse(
-        {"active": True, "status_label": str(job.get_state_display()), "percent": job.progress, **details}
-    )
-
-
 @login_required
 def import_progress(request, slug):
     """The import running now, if any."""
     _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
-    job = oldest_active(list(consultation.imports.defer("data")[:5]))
+    job = _oldest_active(list(consultation.imports.defer("data")[:5]))
     return _progress_answer(job, file_name=job.file_name) if job else _progress_answer(None)
 
 
@@ -671,7 +671,7 @@ def import_file(request, slug):
             "consultation": consultation,
             "form": form,
             "imports": imports,
-            "active": oldest_active(imports),
+            "active": _oldest_active(imports),
             "last": next((job for job in imports if not job.is_active), None),
         },
         status=status,
