@@ -819,7 +819,9 @@ def run_import(import_id: int) -> dict:
     def progress(saved: int, to_save: int) -> None:
         rows.update(progress=int(100 * saved / max(to_save, 1)))
 
-    ended = {"finished_at": timezone.now(), "data": b""}
+    def ended() -> dict:  # the file is erased once the import ends, whatever the outcome
+        return {"finished_at": timezone.now(), "data": b""}
+
     with translation.override(job.language):
         try:
             report = import_contributions(
@@ -834,17 +836,17 @@ def run_import(import_id: int) -> dict:
         except Exception:
             rows.update(
                 state=ContributionImport.State.FAILED, failure=_("The import failed; nothing was imported."),
-                **ended,
+                **ended(),
             )  # fmt: skip
             raise
         else:
             rows.update(
                 state=ContributionImport.State.DONE, progress=100, created=report.created,
                 skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
-                warnings=[str(w) for w in report.warnings], **ended,
+                warnings=[str(w) for w in report.warnings], **ended(),
             )  # fmt: skip
             return {"import": import_id, "created": report.created}
-    rows.update(state=ContributionImport.State.FAILED, failure=str(failure)[:500], **ended)
+    rows.update(state=ContributionImport.State.FAILED, failure=str(failure)[:500], **ended())
     return {"import": import_id, "failure": str(failure)}
 
 
