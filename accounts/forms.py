@@ -76,7 +76,7 @@ class NoticesForm(DsfrBaseForm):
     email_notices = forms.BooleanField(
         label=_(
             "E-mail me about what becomes of my contributions: my proposals published or hidden by "
-            "moderators, answers to the recommendations of a panel I sat on"
+            "moderators, being drawn for a panel I volunteered for, answers to its recommendations"
         ),
         required=False,
     )

@@ -1,4 +1,4 @@
-"""Notices to panel members about what decision-makers did with their recommendations
+"""Notices to panel members: drawn by lot, and what decision-makers did with their recommendations
 (accounts.notices: language, links, opt-out)."""
 
 from django.urls import reverse
@@ -36,4 +36,22 @@ def send_answer_notice(response_id: int, member_id: int) -> bool:
         "follow_url": site_url(reverse("deliberation:recommendation", args=[recommendation.pk])),
     }
     notice(member.volunteer.user, "deliberation/email/answer", context, member.volunteer.language).send()
+    return True
+
+
+def send_seat_notice(member_id: int) -> bool:
+    """E-mail a person drawn by lot (or called from the reserve list) that they sit on the panel."""
+    member = PanelMember.objects.select_related("volunteer__user", "panel").filter(pk=member_id).first()
+    if (
+        member is None
+        or member.status != PanelMember.Status.ACTIVE
+        or not wants_notices(member.volunteer.user)
+    ):
+        return False
+    context = {
+        "panel": member.panel,
+        "from_reserve": PanelMember.objects.filter(replaced_by=member).exists(),
+        "space_url": site_url(reverse("deliberation:member_space", args=[member.panel_id])),
+    }
+    notice(member.volunteer.user, "deliberation/email/seat", context, member.volunteer.language).send()
     return True

@@ -402,9 +402,10 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     selection.finished_at = timezone.now()
     selection.save()
     volunteers = {str(v.pk): v for v in panel.volunteers.filter(pk__in=[int(i) for i in result.panel])}
-    PanelMember.objects.bulk_create(
+    seated = PanelMember.objects.bulk_create(
         PanelMember(panel=panel, volunteer=volunteers[vid], selection=selection) for vid in result.panel
     )
+    _tell_seated([member.pk for member in seated])
     panel.status = Panel.Status.SELECTED
     panel.save(update_fields=["status"])
     record_event(
@@ -413,6 +414,13 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
                  "min_probability": result.min_probability, "median_probability": result.median_probability},
     )  # fmt: skip
     return selection
+
+
+def _tell_seated(member_ids: list[int]) -> None:
+    """Once the seats are committed, e-mail each person drawn (deliberation.notifications)."""
+    from .tasks import send_seat_notice
+
+    transaction.on_commit(lambda: [send_seat_notice.delay(member_id) for member_id in member_ids])
 
 
 def redraw(selection: Selection) -> tuple[str, ...]:
@@ -450,6 +458,7 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
     newcomer = PanelMember.objects.create(
         panel=member.panel, volunteer_id=int(replacement.replacement_id), selection=selection
     )
+    _tell_seated([newcomer.pk])
     member.status = PanelMember.Status.DROPPED
     member.dropped_at = timezone.now()
     member.replaced_by = newcomer

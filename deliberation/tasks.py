@@ -68,3 +68,10 @@ def send_answer_notice(response_id: int, member_id: int) -> bool:
     from .notifications import send_answer_notice as send
 
     return send(response_id, member_id)
+
+
+@shared_task(name="deliberation.send_seat_notice", **MAIL_TASK_OPTIONS)
+def send_seat_notice(member_id: int) -> bool:
+    from .notifications import send_seat_notice as send
+
+    return send(member_id)
