@@ -1,6 +1,6 @@
-"""E-mails to a person about what became of their own contributions (consultation and deliberation
-notices), sent by Celery workers: there is no request, so links start with PACTE_SITE_URL, and each
-e-mail is written in the language the person used when they contributed."""
+"""E-mails to a person about what became of their contributions and their volunteering (consultation and
+deliberation notices), sent by Celery workers: there is no request, so links start with PACTE_SITE_URL,
+and each e-mail is written in the language the person used when they contributed."""
 
 import smtplib
 

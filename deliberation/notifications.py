@@ -1,33 +1,29 @@
-"""Notices to panel members: drawn by lot, and what decision-makers did with their recommendations
-(accounts.notices: language, links, opt-out)."""
+"""Notices to panel members: drawn by lot, sessions scheduled, and what decision-makers did with their
+recommendations (accounts.notices: language, links, opt-out)."""
+
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from accounts.notices import notice, site_url, wants_notices
 
-from .models import DecisionMakerResponse, PanelMember
+from .models import DecisionMakerResponse, Panel, PanelMember, Session
 
 
-def answer_recipients(response_id: int) -> list[int]:
-    """The panel members to tell about this answer: every member (seated or since replaced: they all
-    deliberated) whose account takes notices. One membership per person and panel."""
-    response = DecisionMakerResponse.objects.select_related("recommendation").filter(pk=response_id).first()
-    if response is None:
-        return []
-    members = PanelMember.objects.filter(panel_id=response.recommendation.panel_id).select_related(
-        "volunteer__user"
-    )
-    return [member.pk for member in members.order_by("id") if wants_notices(member.volunteer.user)]
+@dataclass(frozen=True)
+class PanelNotice:
+    panel: Panel
+    template: str  # deliberation/email/<name>, with its _subject.txt and _body.txt
+    context: dict = field(default_factory=dict)
+    members_who_left_too: bool = False  # they deliberated: they hear of what became of the work
 
 
-def send_answer_notice(response_id: int, member_id: int) -> bool:
-    """E-mail one member that a decision-maker answered one of the panel's recommendations."""
+def _answer(response_id: int) -> PanelNotice | None:
     response = (
         DecisionMakerResponse.objects.select_related("recommendation__panel").filter(pk=response_id).first()
     )
-    member = PanelMember.objects.select_related("volunteer__user").filter(pk=member_id).first()
-    if response is None or member is None or not wants_notices(member.volunteer.user):
-        return False
+    if response is None:
+        return None
     recommendation = response.recommendation
     context = {
         "response": response,
@@ -35,7 +31,47 @@ def send_answer_notice(response_id: int, member_id: int) -> bool:
         "panel": recommendation.panel,
         "follow_url": site_url(reverse("deliberation:recommendation", args=[recommendation.pk])),
     }
-    notice(member.volunteer.user, "deliberation/email/answer", context, member.volunteer.language).send()
+    return PanelNotice(recommendation.panel, "deliberation/email/answer", context, members_who_left_too=True)
+
+
+def _session(session_id: int) -> PanelNotice | None:
+    session = Session.objects.select_related("panel").filter(pk=session_id).first()
+    if session is None:
+        return None
+    context = {
+        "session": session,
+        "panel": session.panel,
+        "space_url": site_url(reverse("deliberation:member_space", args=[session.panel_id])),
+    }
+    return PanelNotice(session.panel, "deliberation/email/session", context)
+
+
+# What a panel's members can be told, by kind: fn(object id) -> PanelNotice, or None when it is gone.
+PANEL_NOTICES = {"answer": _answer, "session": _session}
+
+
+def _to_tell(panel_notice: PanelNotice, member: PanelMember) -> bool:
+    still_seated = member.status == PanelMember.Status.ACTIVE
+    return (still_seated or panel_notice.members_who_left_too) and wants_notices(member.volunteer.user)
+
+
+def panel_recipients(kind: str, object_id: int) -> list[int]:
+    """The members to tell (one membership per person and panel)."""
+    panel_notice = PANEL_NOTICES[kind](object_id)
+    if panel_notice is None:
+        return []
+    members = PanelMember.objects.filter(panel=panel_notice.panel).select_related("volunteer__user")
+    return [member.pk for member in members.order_by("id") if _to_tell(panel_notice, member)]
+
+
+def send_panel_notice(kind: str, object_id: int, member_id: int) -> bool:
+    """E-mail one member the notice `kind` about `object_id`."""
+    panel_notice = PANEL_NOTICES[kind](object_id)
+    member = PanelMember.objects.select_related("volunteer__user").filter(pk=member_id).first()
+    if panel_notice is None or member is None or not _to_tell(panel_notice, member):
+        return False
+    user, language = member.volunteer.user, member.volunteer.language
+    notice(user, panel_notice.template, panel_notice.context, language).send()
     return True
 
 

@@ -416,6 +416,13 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     return selection
 
 
+def _tell_panel(kind: str, object_id: int) -> None:
+    """Once committed, e-mail the panel's members (deliberation.notifications.PANEL_NOTICES)."""
+    from .tasks import notify_panel
+
+    transaction.on_commit(lambda: notify_panel.delay(kind, object_id))
+
+
 def _tell_seated(member_ids: list[int]) -> None:
     """Once the seats are committed, e-mail each person drawn (deliberation.notifications)."""
     from .tasks import send_seat_notice
@@ -488,6 +495,7 @@ def schedule_session(
         panel=panel, title=title, starts_at=starts_at, place=place, video_link=video_link
     )
     record_event(actor=actor, action="session.scheduled", obj=session, details={"panel": panel.pk})
+    _tell_panel("session", session.pk)
     return session
 
 
@@ -770,9 +778,7 @@ def record_response(
     Milestone.objects.bulk_create(Milestone(response=response, title=t, due_on=d) for t, d in milestones)
     record_event(actor=actor, action="recommendation.answer_recorded", obj=response,
                  details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
-    from .tasks import send_answer_notices
-
-    transaction.on_commit(lambda: send_answer_notices.delay(response.pk))
+    _tell_panel("answer", response.pk)
     return response
 
 

@@ -51,23 +51,23 @@ def run_selection(selection_id: int) -> str:
     return Selection.Status.DONE
 
 
-@shared_task(name="deliberation.send_answer_notices")
-def send_answer_notices(response_id: int) -> int:
-    """Tell the panel's members that a decision-maker answered one of its recommendations: one task per
-    member, so that a retry (mail server unreachable) never writes twice to those already told."""
-    from .notifications import answer_recipients
+@shared_task(name="deliberation.notify_panel")
+def notify_panel(kind: str, object_id: int) -> int:
+    """Tell a panel's members about `object_id` (notifications.PANEL_NOTICES): one task per member, so
+    that a retry (mail server unreachable) never writes twice to those already told."""
+    from .notifications import panel_recipients
 
-    recipients = answer_recipients(response_id)
+    recipients = panel_recipients(kind, object_id)
     for member_id in recipients:
-        send_answer_notice.delay(response_id, member_id)
+        send_panel_notice.delay(kind, object_id, member_id)
     return len(recipients)
 
 
-@shared_task(name="deliberation.send_answer_notice", **MAIL_TASK_OPTIONS)
-def send_answer_notice(response_id: int, member_id: int) -> bool:
-    from .notifications import send_answer_notice as send
+@shared_task(name="deliberation.send_panel_notice", **MAIL_TASK_OPTIONS)
+def send_panel_notice(kind: str, object_id: int, member_id: int) -> bool:
+    from .notifications import send_panel_notice as send
 
-    return send(response_id, member_id)
+    return send(kind, object_id, member_id)
 
 
 @shared_task(name="deliberation.send_seat_notice", **MAIL_TASK_OPTIONS)

@@ -1,7 +1,7 @@
 """Panel members hear by e-mail when they are drawn (or called from the reserve list) and when a
 decision-maker answers one of their recommendations."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -93,3 +93,25 @@ def test_the_people_drawn_are_told_and_so_is_a_reserve_who_takes_a_seat(
     called = mail.outbox[3]
     assert called.to == [newcomer.volunteer.user.email] and len(mail.outbox) == 4
     assert "liste de réserve" in called.body
+
+
+def test_seated_members_are_told_of_a_new_session(
+    client, recruiting, facilitator, organiser, django_capture_on_commit_callbacks, eager_celery
+):
+    english = _volunteer_from_the_page(client, recruiting, "en")
+    french = _volunteer_from_the_page(client, recruiting, "fr")
+    left = seat(recruiting)
+    left.status = PanelMember.Status.DROPPED
+    left.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_session(
+            actor=facilitator, panel=recruiting, title="Audition des chercheurs",
+            starts_at=timezone.make_aware(datetime(2026, 12, 12, 9, 30)), place="Salle du conseil, Lyon",
+        )  # fmt: skip
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == sorted([english.email, french.email])  # not the member who left
+    fr = by_address[french.email]
+    assert fr.subject == "Séance de votre panel citoyen : Audition des chercheurs, 12 décembre 2026 09:30"
+    assert "Lieu : Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
+    en = by_address[english.email]
+    assert "meets for “Audition des chercheurs” on Dec. 12, 2026, 9:30 a.m." in en.body
