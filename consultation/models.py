@@ -326,7 +326,16 @@ class Report(models.Model):
         return f"report on {self.proposal_id}"
 
 
-class ContributionImport(models.Model):
+class BackgroundJob:
+    """Work a Celery worker does for an organiser (an import, an archive): its `state` (pending, running,
+    done, failed) and `progress` are what the pages with live progress show (views._progress_answer)."""
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ("pending", "running")
+
+
+class ContributionImport(BackgroundJob, models.Model):
     """A CSV of contributions sent from the organisers' import page, imported by a Celery worker (a large
     file takes longer than a web request may). The file is kept until the import ends, then erased."""
 
@@ -362,12 +371,8 @@ class ContributionImport(models.Model):
     def __str__(self) -> str:
         return f"import {self.pk} ({self.state})"
 
-    @property
-    def is_active(self) -> bool:
-        return self.state in (self.State.PENDING, self.State.RUNNING)
 
-
-class OpenDataExport(models.Model):
+class OpenDataExport(BackgroundJob, models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for a worker")
         RUNNING = "running", _("Being built")
@@ -388,7 +393,3 @@ class OpenDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.state})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in (self.State.PENDING, self.State.RUNNING)

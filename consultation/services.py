@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
@@ -20,6 +21,7 @@ from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
 
 from . import hooks, rules, sql
+from .csv_import import CsvImportError
 from .models import (
     COUNTER_FIELD,
     MAX_PROPOSAL_LENGTH,
@@ -27,12 +29,15 @@ from .models import (
     CharterVersion,
     Choice,
     Consultation,
+    ContributionImport,
+    OpenDataExport,
     PhaseChange,
     Proposal,
     Question,
     Report,
     Vote,
 )
+from .opendata import build_archive
 
 
 class ConsultationError(Exception):
@@ -784,7 +789,6 @@ def start_import(
 ):  # fmt: skip
     """Record an import from the organisers' page and hand it to a Celery worker once committed; the
     page shows its progress and, when it ends, the same report as the command."""
-    from .models import ContributionImport
     from .tasks import run_contribution_import
 
     if not rules.can_manage(actor):
@@ -805,10 +809,6 @@ def run_import(import_id: int) -> dict:
     lost mid-way): the import is one transaction and skips rows already imported. Progress is kept on
     the row; the file is erased at the end. Messages are written in the language of the organiser who
     sent the file."""
-    from django.utils import translation
-
-    from .csv_import import CsvImportError
-    from .models import ContributionImport
 
     job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
     if job is None or not job.is_active:  # deleted with its consultation, or already ended
@@ -946,7 +946,6 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
 @transaction.atomic
 def request_open_data_export(*, actor, consultation: Consultation):
     """Record an export request and hand it to a Celery worker once the request is committed."""
-    from .models import OpenDataExport
     from .tasks import build_open_data
 
     if actor is not None and not rules.can_build_open_data(actor, consultation):
@@ -960,10 +959,6 @@ def request_open_data_export(*, actor, consultation: Consultation):
 def build_export(export_id: int, progress: Callable[[int], None] | None = None) -> dict:
     """Build the open-data ZIP of one export request (the Celery task's work); progress in percent is
     kept on the row and passed to `progress`."""
-    from django.core.files.base import ContentFile
-
-    from .models import OpenDataExport
-    from .opendata import build_archive
 
     export = OpenDataExport.objects.select_related("consultation").get(pk=export_id)
     rows = OpenDataExport.objects.filter(pk=export_id)

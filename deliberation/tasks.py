@@ -5,6 +5,7 @@ from celery import shared_task
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
+from . import notifications
 from .models import Selection
 
 
@@ -55,9 +56,7 @@ def run_selection(selection_id: int) -> str:
 def notify_panel(kind: str, object_id: int) -> int:
     """Tell a panel's members about `object_id` (notifications.PANEL_NOTICES): one task per member, so
     that a retry (mail server unreachable) never writes twice to those already told."""
-    from .notifications import panel_recipients
-
-    recipients = panel_recipients(kind, object_id)
+    recipients = notifications.panel_recipients(kind, object_id)
     for member_id in recipients:
         send_panel_notice.delay(kind, object_id, member_id)
     return len(recipients)
@@ -65,13 +64,9 @@ def notify_panel(kind: str, object_id: int) -> int:
 
 @shared_task(name="deliberation.send_panel_notice", **MAIL_TASK_OPTIONS)
 def send_panel_notice(kind: str, object_id: int, member_id: int) -> bool:
-    from .notifications import send_panel_notice as send
-
-    return send(kind, object_id, member_id)
+    return notifications.send_panel_notice(kind, object_id, member_id)
 
 
 @shared_task(name="deliberation.send_seat_notice", **MAIL_TASK_OPTIONS)
 def send_seat_notice(member_id: int) -> bool:
-    from .notifications import send_seat_notice as send
-
-    return send(member_id)
+    return notifications.send_seat_notice(member_id)
