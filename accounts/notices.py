@@ -6,6 +6,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +22,14 @@ def site_url(path: str) -> str:
 def wants_notices(user) -> bool:
     """An active account with an address that has not turned the notices off (My account → E-mails)."""
     return user is not None and user.is_active and bool(user.email) and user.email_notices
+
+
+def wants_notices_q(user_path: str) -> Q:
+    """`wants_notices` as a query filter on the user at `user_path` (e.g. "user" from a volunteer), to
+    pick thousands of recipients in one query; no user (an imported volunteer) does not match."""
+    return Q(**{f"{user_path}__is_active": True, f"{user_path}__email_notices": True}) & ~Q(
+        **{f"{user_path}__email": ""}
+    )
 
 
 def notice(user, template: str, context: dict, language: str = "") -> EmailMessage:

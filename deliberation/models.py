@@ -126,6 +126,11 @@ class Volunteer(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     # Language of the page they volunteered on: notices about the panel's work are sent in it.
     language = models.CharField(max_length=8, blank=True)
+    # The draw after which they were told that they were not drawn: that e-mail goes once, whatever comes
+    # next (a later draw, or a seat from the reserve list, which has its own notice).
+    told_not_drawn_in = models.ForeignKey(
+        "Selection", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

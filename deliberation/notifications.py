@@ -1,13 +1,14 @@
 """Notices to panel members: drawn by lot, sessions scheduled, and what decision-makers did with their
-recommendations (accounts.notices: language, links, opt-out)."""
+recommendations; and to the volunteers the lottery did not draw (accounts.notices: language, links,
+opt-out)."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from accounts.notices import notice, site_url, wants_notices
+from accounts.notices import notice, site_url, wants_notices, wants_notices_q
 
-from .models import DecisionMakerResponse, Panel, PanelMember, Session
+from .models import DecisionMakerResponse, Panel, PanelMember, Selection, Session, Volunteer
 
 
 @dataclass(frozen=True)
@@ -90,4 +91,36 @@ def send_seat_notice(member_id: int) -> bool:
         "space_url": site_url(reverse("deliberation:member_space", args=[member.panel_id])),
     }
     notice(member.volunteer.user, "deliberation/email/seat", context, member.volunteer.language).send()
+    return True
+
+
+def not_drawn_recipients(selection_id: int) -> list[int]:
+    """The volunteers told after this draw that they were not drawn, among those who take notices: ids
+    only, in one query (a pool can hold thousands)."""
+    volunteers = Volunteer.objects.filter(wants_notices_q("user"), told_not_drawn_in_id=selection_id)
+    return list(volunteers.order_by("id").values_list("pk", flat=True))
+
+
+def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
+    """E-mail a volunteer that the draw took place without them: on the reserve list or not, or left out
+    for lack of a profile answer the quotas use; with the public selection report."""
+    person = Volunteer.objects.select_related("user", "panel").filter(pk=volunteer_id).first()
+    if (
+        person is None
+        or person.told_not_drawn_in_id != selection_id
+        or person.memberships.exists()  # called from the reserve list since: the seat notice tells them
+        or not wants_notices(person.user)
+    ):
+        return False
+    # Not the lottery and probabilities, which grow with the pool: this runs once per volunteer.
+    selection = Selection.objects.only("drawn", "reserves", "excluded").get(pk=selection_id)
+    context = {
+        "panel": person.panel,
+        "seats": len(selection.drawn),
+        "reserve": str(person.pk) in selection.reserves,
+        "left_out": any(row.get("volunteer") == person.pk for row in selection.excluded),
+        "report_url": site_url(reverse("deliberation:selection_report", args=[person.panel_id])),
+        "panel_url": site_url(reverse("deliberation:panel_detail", args=[person.panel_id])),
+    }
+    notice(person.user, "deliberation/email/not_drawn", context, person.language).send()
     return True

@@ -406,12 +406,14 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
         PanelMember(panel=panel, volunteer=volunteers[vid], selection=selection) for vid in result.panel
     )
     _tell_seated([member.pk for member in seated])
+    not_drawn = _tell_not_drawn(selection)
     panel.status = Panel.Status.SELECTED
     panel.save(update_fields=["status"])
     record_event(
         actor=None, action="selection.drawn", obj=selection,
         details={"seed": selection.seed, "panel": selection.drawn, "reserves": len(selection.reserves),
-                 "min_probability": result.min_probability, "median_probability": result.median_probability},
+                 "min_probability": result.min_probability, "median_probability": result.median_probability,
+                 "told_not_drawn": not_drawn},
     )  # fmt: skip
     return selection
 
@@ -428,6 +430,20 @@ def _tell_seated(member_ids: list[int]) -> None:
     from .tasks import send_seat_notice
 
     transaction.on_commit(lambda: [send_seat_notice.delay(member_id) for member_id in member_ids])
+
+
+def _tell_not_drawn(selection: Selection) -> int:
+    """Every volunteer of the pool left without a seat, and not told after an earlier draw, is marked as
+    told after this one (one UPDATE, whatever the pool's size); once committed, one task tells each of
+    them (deliberation.notifications.send_not_drawn_notice). Returns how many were marked."""
+    from .tasks import notify_not_drawn
+
+    marked = Volunteer.objects.filter(
+        panel_id=selection.panel_id, memberships__isnull=True, told_not_drawn_in__isnull=True
+    ).update(told_not_drawn_in=selection)
+    if marked:
+        transaction.on_commit(lambda: notify_not_drawn.delay(selection.pk))
+    return marked
 
 
 def redraw(selection: Selection) -> tuple[str, ...]:

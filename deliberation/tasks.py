@@ -70,3 +70,18 @@ def send_panel_notice(kind: str, object_id: int, member_id: int) -> bool:
 @shared_task(name="deliberation.send_seat_notice", **MAIL_TASK_OPTIONS)
 def send_seat_notice(member_id: int) -> bool:
     return notifications.send_seat_notice(member_id)
+
+
+@shared_task(name="deliberation.notify_not_drawn")
+def notify_not_drawn(selection_id: int) -> int:
+    """Tell the volunteers this draw left without a seat: one task per person, so that a retry (mail
+    server unreachable) never writes twice to those already told."""
+    recipients = notifications.not_drawn_recipients(selection_id)
+    for volunteer_id in recipients:
+        send_not_drawn_notice.delay(volunteer_id, selection_id)
+    return len(recipients)
+
+
+@shared_task(name="deliberation.send_not_drawn_notice", **MAIL_TASK_OPTIONS)
+def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
+    return notifications.send_not_drawn_notice(volunteer_id, selection_id)

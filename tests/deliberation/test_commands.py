@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation import services as consultation_services
-from deliberation import services
-from deliberation.models import Milestone, Panel
+from deliberation import notifications, services
+from deliberation.models import Milestone, Panel, Volunteer
 from tests.conftest import with_totp
 
 from .conftest import adopt
@@ -82,6 +82,10 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     out = StringIO()
     call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
     assert "Same panel" in out.getvalue()
+    # The 210 generated volunteers not drawn are told so, but have notices off: no e-mail fills the console.
+    selection = panel.selections.get()
+    assert Volunteer.objects.filter(told_not_drawn_in=selection).count() == 240 - 30
+    assert notifications.not_drawn_recipients(selection.pk) == []
     # The demo facilitator runs the demo panel (facilitators run only the panels assigned to them).
     client.force_login(with_totp(facilitator))
     assert client.get(reverse("deliberation:facilitate", args=[panel.pk])).status_code == 200

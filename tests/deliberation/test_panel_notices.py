@@ -1,5 +1,6 @@
-"""Panel members hear by e-mail when they are drawn (or called from the reserve list) and when a
-decision-maker answers one of their recommendations."""
+"""Panel members hear by e-mail when they are drawn (or called from the reserve list), when a session is
+scheduled and when a decision-maker answers one of their recommendations; the volunteers the lottery did
+not draw hear it once."""
 
 from datetime import datetime, timedelta
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import update_profile
-from deliberation import services
+from deliberation import services, tasks
 from deliberation.models import Panel, PanelMember, Selection, Volunteer
 from tests.factories import UserFactory
 
@@ -66,11 +67,19 @@ def test_every_member_is_told_in_their_language_unless_they_turned_notices_off(
     assert "Answer: Partly adopted" in en.body and "Ministre de la Santé (Ministère de la Santé)" in en.body
 
 
-def test_the_people_drawn_are_told_and_so_is_a_reserve_who_takes_a_seat(
+NOT_DRAWN_FR = "Le tirage au sort a eu lieu pour le panel citoyen — Don de données par défaut"
+NOT_DRAWN_EN = "The draw has taken place for the citizen panel — Don de données par défaut"
+SEAT_FR = "Vous siégez au panel citoyen — Don de données par défaut"
+SEAT_EN = "You sit on the citizen panel — Don de données par défaut"
+
+
+def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
     client, recruiting, organiser, django_capture_on_commit_callbacks, eager_celery
 ):
-    for _ in range(8):
-        _volunteer_from_the_page(client, recruiting, "fr", seated=False)
+    language = {}
+    for i in range(8):
+        user = _volunteer_from_the_page(client, recruiting, ["fr", "en"][i % 2], seated=False)
+        language[user.email] = ["fr", "en"][i % 2]
     recruiting.size = 3
     recruiting.save()
     services.replace_quotas(
@@ -81,18 +90,108 @@ def test_the_people_drawn_are_told_and_so_is_a_reserve_who_takes_a_seat(
     selection.refresh_from_db()
     assert selection.status == Selection.Status.DONE, selection.error
     seated = {m.volunteer.user.email for m in PanelMember.objects.filter(panel=recruiting)}
-    assert len(seated) == 3 and {message.to[0] for message in mail.outbox} == seated  # not the 5 others
-    drawn = mail.outbox[0]
-    assert drawn.subject == "Vous siégez au panel citoyen — Don de données par défaut"
-    assert "le tirage au sort public vous a désigné" in drawn.body
-    assert f"/panels/{recruiting.pk}/espace/" in drawn.body
+    assert len(seated) == 3 and len(mail.outbox) == 8  # one e-mail each, no more
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == sorted(language)
+    subjects = {
+        ("fr", True): SEAT_FR,
+        ("en", True): SEAT_EN,
+        ("fr", False): NOT_DRAWN_FR,
+        ("en", False): NOT_DRAWN_EN,
+    }
+    for address, message in by_address.items():
+        assert message.subject == subjects[language[address], address in seated]
+    assert all(f"/panels/{recruiting.pk}/espace/" in by_address[address].body for address in seated)
+    # Everyone else can sit if a member withdraws (one quota, no household): they are all reserves.
+    reserves = {Volunteer.objects.get(pk=int(i)).user.email for i in selection.reserves}
+    assert reserves == set(language) - seated
+    fr = next(by_address[a] for a in reserves if language[a] == "fr")
+    assert "Le tirage au sort public a eu lieu et a désigné ses 3 membres." in fr.body
+    assert "mais vous êtes sur la liste de réserve : si une place se libère" in fr.body
+    assert f"/panels/{recruiting.pk}/tirage/" in fr.body and "/compte/" in fr.body
+    en = next(by_address[a] for a in reserves if language[a] == "en")
+    assert "The public lottery has taken place and has drawn its 3 members." in en.body
+    assert "You were not drawn this time, but you are on the reserve list" in en.body
+    assert f"/panels/{recruiting.pk}/tirage/" in en.body and f"/panels/{recruiting.pk}/\n" in en.body
 
     leaving = PanelMember.objects.filter(panel=recruiting).first()
     with django_capture_on_commit_callbacks(execute=True):
         newcomer = services.replace_member(actor=organiser, member=leaving)
-    called = mail.outbox[3]
-    assert called.to == [newcomer.volunteer.user.email] and len(mail.outbox) == 4
-    assert "liste de réserve" in called.body
+    assert len(mail.outbox) == 9  # the reserve called to the seat, and nobody told twice
+    called = mail.outbox[8]
+    assert called.to == [newcomer.volunteer.user.email]
+    assert called.subject == subjects[newcomer.volunteer.language, True]
+    assert ("liste de réserve" if newcomer.volunteer.language == "fr" else "reserve list") in called.body
+
+
+def _draw(panel, volunteers, drawn, reserves=(), excluded=()):
+    """Commit a draw of `drawn` (reserves ranked as given) through the service, as the selection task
+    does, without the solver: the test decides who is drawn."""
+    from deliberation.sortition import SelectionResult
+
+    ids = tuple(str(v.pk) for v in drawn)
+    selection = Selection.objects.create(panel=panel, seed="graine", algorithm="maximin")
+    result = SelectionResult(
+        algorithm="maximin", panel_size=len(ids), seed="graine",
+        probabilities={str(v.pk): 0.5 for v in volunteers if v not in excluded},
+        portfolio=((tuple(sorted(ids)), 1.0),), panel=ids, reserves=tuple(str(v.pk) for v in reserves),
+        composition=(), min_probability=0.5, median_probability=0.5,
+    )  # fmt: skip
+    left_out = [{"volunteer": v.pk, "missing": ["gender"]} for v in excluded]
+    return services.record_selection_result(selection_id=selection.pk, result=result, excluded=left_out)
+
+
+def test_who_is_not_drawn_hears_why_and_is_told_only_once_whatever_comes_next(
+    client, recruiting, django_capture_on_commit_callbacks, eager_celery
+):
+    users = [
+        _volunteer_from_the_page(client, recruiting, lang, seated=False) for lang in ["fr", "en", "fr", "en"]
+    ]
+    quiet = _volunteer_from_the_page(client, recruiting, "fr", seated=False)
+    quiet.email_notices = False
+    quiet.save()
+    users.append(quiet)
+    without_gender = UserFactory(roles=["citizen"])
+    client.force_login(without_gender)
+    client.cookies["django_language"] = "en"
+    client.post(reverse("deliberation:volunteer", args=[recruiting.pk]), {"consent": "on"})
+    users.append(without_gender)
+    # An imported volunteer has no account: like the seat notice, no e-mail (the file's contact is not used).
+    imported = Volunteer.objects.create(
+        panel=recruiting, external_id="A7", contact="a7@example.org", source=Volunteer.Source.IMPORT
+    )
+    pool = [*(Volunteer.objects.get(user=u) for u in users), imported]
+    drawn, reserve, plain_fr, plain_en, quiet_one, left_out, _imported = pool
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _draw(recruiting, pool, drawn=[drawn], reserves=[reserve, quiet_one], excluded=[left_out])
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert len(mail.outbox) == 5  # not the one who turned notices off, nor the imported volunteer
+    assert sorted(by_address) == sorted(v.user.email for v in (drawn, reserve, plain_fr, plain_en, left_out))
+    assert by_address[drawn.user.email].subject == SEAT_FR
+    assert (
+        "You were not drawn this time, but you are on the reserve list" in by_address[reserve.user.email].body
+    )
+    fr = by_address[plain_fr.user.email]
+    assert fr.subject == NOT_DRAWN_FR and "a eu lieu et a désigné 1 membre." in fr.body
+    assert "Vous n’avez pas été tiré au sort cette fois-ci.\n" in fr.body and "réserve" not in fr.body
+    en = by_address[plain_en.user.email]
+    assert en.subject == NOT_DRAWN_EN and "has drawn its 1 member." in en.body
+    assert "You were not drawn this time.\n" in en.body and "reserve" not in en.body
+    missing = by_address[left_out.user.email].body
+    assert "Your profile did not answer every question that the quotas of this panel use" in missing
+    assert "not drawn" not in missing and "reserve" not in missing
+
+    # The draw committed again (a redelivered selection message) tells nobody anything.
+    tasks.run_selection(recruiting.selections.get().pk)
+    # A later draw on the same pool (the panel reopened and drawn again): the newly seated get their seat
+    # notice, nobody gets a second "not drawn", the one who had turned notices off is not told now either.
+    quiet.email_notices = True
+    quiet.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _draw(recruiting, pool, drawn=[reserve])
+    assert len(mail.outbox) == 6
+    assert mail.outbox[5].to == [reserve.user.email] and mail.outbox[5].subject == SEAT_EN
 
 
 def test_seated_members_are_told_of_a_new_session(
