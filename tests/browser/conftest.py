@@ -1,5 +1,12 @@
 """Headless Chromium driven by Selenium against pytest-django's live server, with axe-core (shipped in
-the axe-selenium-python package) checking WCAG 2.1 A/AA rules on real rendered pages."""
+the axe-selenium-python package) checking WCAG 2.1 A/AA rules on real rendered pages.
+
+Language: headless Chromium ignores `--lang` for the Accept-Language header it sends (it stays
+"en-US,en;q=0.9"), so the browser is given the `intl.accept_languages` preference instead: a visitor
+who chose nothing gets French, the platform's first language. A test that checks pages in a given
+language opens them with `open_in(path, language)`, which sets Django's language cookie (read by
+LocaleMiddleware before Accept-Language) and checks `<html lang>` so the wrong language cannot pass
+unnoticed."""
 
 import shutil
 from pathlib import Path
@@ -10,8 +17,11 @@ from django.test import Client
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every page is checked in both interface languages, French (the default) first.
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +39,35 @@ def browser():
         "--window-size=1280,900", "--lang=fr",
     ):  # fmt: skip
         options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def new_visitor(browser):
+    """The browser lives for the whole session: each test starts without the cookies (session,
+    language) that an earlier test left, as a new French-speaking visitor."""
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
+
+@pytest.fixture
+def open_in(browser, live_server):
+    """Load `path` as a visitor who chose `language`, and check the page is in that language."""
+
+    def open_page(path: str, language: str) -> None:
+        browser.execute_cdp_cmd(
+            "Network.setCookie",
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url, "path": "/"},
+        )
+        browser.get(live_server.url + path)
+        html_lang = browser.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        assert (path, html_lang) == (path, language)
+
+    return open_page
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.conftest import LANGUAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
@@ -10,21 +12,66 @@ PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/passwor
 CITIZEN_PAGES = ["/compte/", "/compte/profil/", "/compte/mes-donnees/", "/compte/supprimer/"]
 
 
+def check_pages(browser, open_in, run_axe, console_errors, pages) -> None:
+    """Each page in French then in English: in the chosen language, one <h1>, no axe violation and no
+    console error (no script or style blocked by the Content-Security-Policy, no missing file).
+    `pages` maps a path to a text the page must show (None: nothing in particular)."""
+    for language in LANGUAGES:
+        for path, expected in pages.items():
+            where = (language, path)
+            open_in(path, language)
+            if expected:
+                assert (where, expected in browser.page_source) == (where, True)
+            assert (where, len(browser.find_elements(By.TAG_NAME, "h1"))) == (where, 1)
+            assert (where, run_axe()) == (where, [])
+            assert (where, console_errors()) == (where, [])
+
+
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_pass_axe(browser, live_server, run_axe, console_errors, path):
-    browser.get(live_server.url + path)
-    assert console_errors() == []  # no script or style blocked by the Content-Security-Policy
+def test_public_pages_pass_axe(browser, open_in, run_axe, console_errors, path):
+    check_pages(browser, open_in, run_axe, console_errors, {path: None})
     assert browser.find_element(By.TAG_NAME, "main")
-    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
-    assert run_axe() == []
 
 
 @pytest.mark.parametrize("path", CITIZEN_PAGES)
-def test_account_pages_pass_axe(browser, live_server, run_axe, login_browser, citizen, path):
+def test_account_pages_pass_axe(browser, open_in, run_axe, console_errors, login_browser, citizen, path):
     login_browser(citizen)
-    browser.get(live_server.url + path)
-    assert browser.find_element(By.TAG_NAME, "h1")
-    assert run_axe() == []
+    check_pages(browser, open_in, run_axe, console_errors, {path: None})
+
+
+def test_a_new_visitor_gets_the_french_pages_and_can_switch_to_english(browser, live_server):
+    # The browser asks for French (Accept-Language), as most of the platform's visitors do.
+    browser.get(live_server.url + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    browser.find_element(By.CSS_SELECTOR, ".pacte-lang button[name=language]").click()
+    WebDriverWait(browser, 20).until(
+        lambda driver: driver.execute_script("return document.documentElement.lang") == "en"
+    )
+    assert "Sign in" in browser.find_element(By.TAG_NAME, "header").text
+
+
+def test_error_pages_speak_the_visitors_language_and_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, citizen
+):
+    """A missing page (404) and a refused one (403: a citizen at the moderation queue) keep the site's
+    header, menu and footer, in the visitor's language (Django's own fallback pages are bare English
+    with lang="en")."""
+    login_browser(citizen)
+    headings = {
+        "fr": {"/cette-page-n-existe-pas/": "Page introuvable", "/consultations/moderation/": "Accès refusé"},
+        "en": {"/cette-page-n-existe-pas/": "Page not found", "/consultations/moderation/": "Access refused"},
+    }
+    for language in LANGUAGES:
+        for path, heading in headings[language].items():
+            where = (language, path)
+            open_in(path, language)
+            assert (where, browser.find_element(By.TAG_NAME, "h1").text) == (where, heading)
+            assert browser.find_element(By.ID, "header-navigation")
+            assert browser.find_element(By.CSS_SELECTOR, "main a[href='/']")
+            assert (where, run_axe()) == (where, [])
+            # Chromium reports the page's own error status; nothing else (script, style) may fail.
+            own_status = f"{browser.current_url} - Failed to load resource"
+            assert (where, [e for e in console_errors() if not e.startswith(own_status)]) == (where, [])
 
 
 def test_first_tab_reaches_the_skip_link_and_it_moves_focus_to_content(browser, live_server):
@@ -79,7 +126,7 @@ def participation_data(eager_celery, shared_data):
     return consultation
 
 
-def test_participation_pages_pass_axe(browser, live_server, run_axe, console_errors, participation_data):
+def test_participation_pages_pass_axe(browser, open_in, run_axe, console_errors, participation_data):
     consultation = participation_data
     pages = [
         "/consultations/",
@@ -90,15 +137,11 @@ def test_participation_pages_pass_axe(browser, live_server, run_axe, console_err
         "/panels/",
         "/panels/suivi/",
     ]
-    for path in pages:
-        browser.get(live_server.url + path)
-        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
-        assert (path, run_axe()) == (path, [])
-        assert (path, console_errors()) == (path, [])
+    check_pages(browser, open_in, run_axe, console_errors, dict.fromkeys(pages))
 
 
 def test_contribution_and_staff_pages_pass_axe(
-    browser, live_server, run_axe, console_errors, login_browser, organiser, participation_data
+    browser, open_in, run_axe, console_errors, login_browser, organiser, participation_data
 ):
     """Forms a citizen fills in and the organiser's working pages (questionnaire, proposal form,
     moderation, analysis runs and synthesis editor, panel management)."""
@@ -136,15 +179,11 @@ def test_contribution_and_staff_pages_pass_axe(
         f"/analyse/analyses/{run.pk}/synthese/",
         f"/panels/{panel.pk}/gestion/",
     ]
-    for path in pages:
-        browser.get(live_server.url + path)
-        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
-        assert (path, run_axe()) == (path, [])
-        assert (path, console_errors()) == (path, [])
+    check_pages(browser, open_in, run_axe, console_errors, dict.fromkeys(pages))
 
 
 def test_facilitator_pages_pass_axe(
-    browser, live_server, run_axe, console_errors, login_browser, organiser, facilitator
+    browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):
     """What an assigned facilitator works in: their panels, the facilitation page and a session's
     console (agenda, attendance, minutes)."""
@@ -173,16 +212,11 @@ def test_facilitator_pages_pass_axe(
         f"/panels/{panel.pk}/animation/": session.title,
         f"/panels/seances/{session.pk}/console/": "Accueil",
     }
-    for path, expected in pages.items():
-        browser.get(live_server.url + path)
-        assert expected in browser.page_source, path
-        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1, path
-        assert (path, run_axe()) == (path, [])
-        assert (path, console_errors()) == (path, [])
+    check_pages(browser, open_in, run_axe, console_errors, pages)
 
 
 def test_follow_up_of_a_recommendation_passes_axe_with_the_milestone_forms_open(
-    browser, live_server, run_axe, console_errors, login_browser, organiser, facilitator
+    browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):
     """The organiser's side of public tracking: an answer with a late milestone and a moved one, the
     'mark as done' form and the 'change' form (inside <details>, opened so that axe checks it)."""
@@ -218,11 +252,12 @@ def test_follow_up_of_a_recommendation_passes_axe_with_the_milestone_forms_open(
     )  # fmt: skip
     login_browser(with_totp(organiser))
     path = f"/panels/recommandations/{recommendation.pk}/"
-    browser.get(live_server.url + path)
-    assert "En retard" in browser.page_source or "Late" in browser.page_source
-    for summary in browser.find_elements(By.TAG_NAME, "summary"):
-        summary.click()
-    assert browser.find_element(By.NAME, "note").is_displayed()
-    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
-    assert run_axe() == []
-    assert console_errors() == []
+    for language, late in (("fr", "En retard"), ("en", "Late")):
+        open_in(path, language)
+        assert (language, late in browser.page_source) == (language, True)
+        for summary in browser.find_elements(By.TAG_NAME, "summary"):
+            summary.click()
+        assert browser.find_element(By.NAME, "note").is_displayed()
+        assert (language, len(browser.find_elements(By.TAG_NAME, "h1"))) == (language, 1)
+        assert (language, run_axe()) == (language, [])
+        assert (language, console_errors()) == (language, [])
