@@ -5,7 +5,9 @@ the same question the same way."""
 
 from accounts.roles import Role, has_role
 
-from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation
+from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection
+
+BEFORE_DRAW = (Panel.Status.DRAFT, Panel.Status.RECRUITING)
 
 
 def can_organise(user) -> bool:
@@ -46,21 +48,41 @@ def active_seat(user, panel: Panel) -> PanelMember | None:
     )
 
 
+def draw_is_final(panel: Panel) -> bool:
+    """The panel has a committed draw (a selection done). It is final: the panel is never drawn again, its
+    pool and quotas no longer change, it never goes back to preparation or recruiting; a seat left empty
+    is filled from the reserve list (`services.replace_member`)."""
+    return panel.pk is not None and panel.selections.filter(status=Selection.Status.DONE).exists()
+
+
+def draw_running(panel: Panel) -> bool:
+    """A selection is waiting for a worker or running: the pool and the quotas it reads must not move."""
+    return panel.selections.filter(status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]).exists()
+
+
+def settable_statuses(panel: Panel) -> list[str]:
+    """The statuses an organiser may give the panel: after a committed draw, never back to before it."""
+    if draw_is_final(panel):
+        return [status for status in Panel.Status.values if status not in BEFORE_DRAW]
+    return list(Panel.Status.values)
+
+
 def can_volunteer(user, panel: Panel) -> bool:
     return (
         getattr(user, "is_authenticated", False)
         and has_role(user, Role.CITIZEN)
         and panel.status == Panel.Status.RECRUITING
+        and not draw_is_final(panel)
     )
 
 
 def can_edit_selection_inputs(user, panel: Panel) -> bool:
     """Quotas and the pool can change only before the panel is drawn."""
-    return can_organise(user) and panel.status in (Panel.Status.DRAFT, Panel.Status.RECRUITING)
+    return can_organise(user) and panel.status in BEFORE_DRAW and not draw_is_final(panel)
 
 
 def can_run_selection(user, panel: Panel) -> bool:
-    return can_organise(user) and panel.status in (Panel.Status.DRAFT, Panel.Status.RECRUITING)
+    return can_organise(user) and panel.status in BEFORE_DRAW and not draw_is_final(panel)
 
 
 def can_propose_amendment(user, recommendation: Recommendation) -> bool:

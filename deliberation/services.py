@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import record_event
 from accounts.services import get_profile
@@ -47,6 +48,22 @@ class DeliberationError(ValidationError):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def _draw_is_final_message() -> str:
+    return _(
+        "This panel has been drawn and a committed draw is final: it cannot be drawn again. A seat left "
+        "empty is filled from the reserve list."
+    )
+
+
+def _refuse_pool_changes_while_drawing(panel: Panel) -> None:
+    """Lock the panel (start_selection locks it too) and refuse while a draw reads the pool and quotas."""
+    Panel.objects.select_for_update().get(pk=panel.pk)
+    if rules.draw_running(panel):
+        raise DeliberationError(
+            _("A draw is running for this panel: the pool and the quotas cannot change until it has ended.")
+        )
 
 
 def load_sortition():
@@ -95,11 +112,20 @@ def link_consultation(*, actor, panel: Panel, consultation) -> Panel:
 
 @transaction.atomic
 def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
+    """Move the panel along. Once its draw is committed it never goes back to preparation or recruiting:
+    a committed draw is final (no second draw), seats are filled from the reserve list."""
     _require(rules.can_organise(actor))
+    Panel.objects.select_for_update().get(pk=panel.pk)
+    status = Panel.Status(status)
+    if status not in rules.settable_statuses(panel):
+        raise DeliberationError(
+            _("This panel has been drawn and a committed draw is final: it cannot go back to “%(status)s”. "
+              "A seat left empty is filled from the reserve list.") % {"status": status.label}
+        )  # fmt: skip
     before = panel.status
-    panel.status = Panel.Status(status)
+    panel.status = status
     panel.save(update_fields=["status"])
-    record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status})
+    record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status.value})
     return panel
 
 
@@ -138,6 +164,9 @@ def unassign_facilitator(*, actor, panel: Panel, user) -> None:
 def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volunteer:
     """A citizen joins the pool; their profile strata are copied now, with their consent."""
     _require(rules.can_volunteer(user, panel))
+    Panel.objects.select_for_update().get(pk=panel.pk)
+    if rules.draw_running(panel):
+        raise DeliberationError(_("The panel is being drawn right now: volunteering is closed."))
     if not consent:
         raise DeliberationError(
             _("Please confirm that your profile answers may be used to draw a representative panel.")
@@ -156,10 +185,28 @@ def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volun
 
 @transaction.atomic
 def withdraw_volunteering(*, user, panel: Panel) -> None:
+    """A volunteer without a seat leaves the pool and withdraws their consent, at any time (GDPR): their
+    answers and contact are deleted. After the draw, a reserve who left is passed over when a seat is
+    filled (`replace_member`); the published draw record (seed, lottery, ranked reserves) is not edited.
+    A seated member leaves through the facilitators, who give the seat to a reserve."""
+    Panel.objects.select_for_update().get(pk=panel.pk)  # not while the draw seats the panel
     person = Volunteer.objects.filter(panel=panel, user=user).first()
-    if person is None or person.memberships.exists():
-        raise DeliberationError(_("You can withdraw from the pool only before the panel is drawn."))
-    record_event(actor=user, action="panel.volunteering_withdrawn", obj=person)
+    if person is None:
+        raise DeliberationError(_("You are not in the pool of volunteers for this panel."))
+    seat = person.memberships.first()
+    if seat is not None and seat.status == PanelMember.Status.ACTIVE:
+        raise DeliberationError(
+            _("You have a seat on this panel: to leave it, tell the panel's facilitators, who will give "
+              "your seat to a person from the reserve list.")
+        )  # fmt: skip
+    if seat is not None:
+        raise DeliberationError(
+            _("You have already left this panel; your former seat stays in its public record.")
+        )
+    record_event(
+        actor=user, action="panel.volunteering_withdrawn", obj=person,
+        details={"after_draw": rules.draw_is_final(panel)},
+    )  # fmt: skip
     person.delete()
 
 
@@ -185,6 +232,7 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
     """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported
     with their line number in the file."""
     _require(rules.can_edit_selection_inputs(actor, panel))
+    _refuse_pool_changes_while_drawing(panel)
     reader = _read_csv(text)
     header = [(name or "").strip() for name in (reader.fieldnames or [])]
     if "id" not in header:
@@ -268,6 +316,7 @@ def replace_quotas(*, actor, panel: Panel, quotas: list[QuotaInput]) -> list[Quo
     """Replace the panel's quotas as a whole (the edit form shows them all); refused with every problem
     listed when they cannot be right whatever the pool."""
     _require(rules.can_edit_selection_inputs(actor, panel))
+    _refuse_pool_changes_while_drawing(panel)
     problems = _quota_problems(panel, quotas)
     if problems:
         raise DeliberationError(problems)
@@ -309,11 +358,15 @@ def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) 
 
 @transaction.atomic
 def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "") -> Selection:
-    """Record the seed and enqueue the selection task (after commit: the task reads the committed rows)."""
+    """Record the seed and enqueue the selection task (after commit: the task reads the committed rows).
+    Refused once a draw is committed (it is final); allowed again after a run that failed."""
+    _require(rules.can_organise(actor))
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    if rules.draw_is_final(panel):
+        raise DeliberationError(_draw_is_final_message())
     _require(rules.can_run_selection(actor, panel))
     sortition = load_sortition()
-    Panel.objects.select_for_update().get(pk=panel.pk)
-    if panel.selections.filter(status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]).exists():
+    if rules.draw_running(panel):
         raise DeliberationError(_("A selection is already running for this panel."))
     pool = panel.volunteers.count()
     if pool < panel.size:
@@ -378,11 +431,44 @@ def record_selection_failure(*, selection_id: int, messages: list[str]) -> None:
     record_event(actor=None, action="selection.failed", obj=selection, details={"messages": messages})
 
 
+def refuse_second_draw(*, selection_id: int) -> bool:
+    """For the task, before it runs the solver: a selection of a panel whose draw is already committed
+    (a redelivered or stray run) ends as failed, with the reason on the page. True when refused."""
+    selection = Selection.objects.select_related("panel").get(pk=selection_id)
+    if not rules.draw_is_final(selection.panel):
+        return False
+    record_selection_failure(selection_id=selection_id, messages=[_draw_is_final_message()])
+    return True
+
+
 @transaction.atomic
 def record_selection_result(*, selection_id: int, result, excluded: list[dict]) -> Selection:
-    """Store what the sortition core returned (a `SelectionResult`) and seat the drawn panel."""
+    """Store what the sortition core returned (a `SelectionResult`) and seat the drawn panel. Refused (the
+    run ends as failed, nothing seated) when the panel already has a committed draw, or when someone drawn
+    left the pool while the run was going on."""
+    panel_id = Selection.objects.values_list("panel_id", flat=True).get(pk=selection_id)
+    Panel.objects.select_for_update().get(pk=panel_id)  # one draw committed at a time
     selection = Selection.objects.select_for_update().select_related("panel").get(pk=selection_id)
     panel = selection.panel
+    if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+        return selection  # already recorded
+    if rules.draw_is_final(panel):
+        record_selection_failure(selection_id=selection_id, messages=[_draw_is_final_message()])
+        selection.refresh_from_db()
+        return selection
+    volunteers = {str(v.pk): v for v in panel.volunteers.filter(pk__in=[int(i) for i in result.panel])}
+    gone = [vid for vid in result.panel if vid not in volunteers]
+    if gone:
+        message = ngettext(
+            "%(n)s person drawn left the pool while the draw was running: nothing was seated. Run the draw "
+            "again.",
+            "%(n)s people drawn left the pool while the draw was running: nothing was seated. Run the draw "
+            "again.",
+            len(gone),
+        ) % {"n": len(gone)}
+        record_selection_failure(selection_id=selection_id, messages=[message])
+        selection.refresh_from_db()
+        return selection
     selection.probabilities = dict(result.probabilities)
     selection.portfolio = [[list(members), probability] for members, probability in result.portfolio]
     selection.drawn = list(result.panel)
@@ -401,7 +487,6 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     selection.progress_message = ""
     selection.finished_at = timezone.now()
     selection.save()
-    volunteers = {str(v.pk): v for v in panel.volunteers.filter(pk__in=[int(i) for i in result.panel])}
     seated = PanelMember.objects.bulk_create(
         PanelMember(panel=panel, volunteer=volunteers[vid], selection=selection) for vid in result.panel
     )
@@ -454,7 +539,11 @@ def redraw(selection: Selection) -> tuple[str, ...]:
 
 @transaction.atomic
 def replace_member(*, actor, member: PanelMember) -> PanelMember:
-    """A member withdraws: the first reserve whose arrival keeps every quota takes the seat."""
+    """A member withdraws: the first reserve whose arrival keeps every quota takes the seat. The only way a
+    seat is filled after the draw (a committed draw is final). A reserve who has since left the pool
+    (`withdraw_volunteering`, or an erased account) is no longer among the volunteers handed to the
+    sortition core, which passes over their id: they are never called, and the recorded ranking is left
+    as drawn."""
     _require(rules.can_run_panel(actor, member.panel))
     sortition = load_sortition()
     member = PanelMember.objects.select_for_update().select_related("selection", "panel").get(pk=member.pk)

@@ -14,12 +14,15 @@ def run_selection(selection_id: int) -> str:
     """Find the fair lottery over panels, draw the panel from the recorded seed and rank the reserves.
 
     Progress notes are written on the Selection row (the page polls them). Infeasible quotas or bad
-    input end the run as "failed" with the sortition core's explanation; nothing is seated then."""
+    input end the run as "failed" with the sortition core's explanation; nothing is seated then. So does
+    a run for a panel whose draw is already committed (it is final), or one whose drawn people left."""
     from . import services
 
     selection = Selection.objects.select_related("panel").get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return selection.status  # a redelivered message (acks_late) must not draw twice
+    if services.refuse_second_draw(selection_id=selection_id):
+        return Selection.Status.FAILED  # the panel's draw is already committed: it is final
     sortition = services.load_sortition()
     services.set_selection_progress(selection_id=selection_id, message="Loading the pool and the quotas")
     people, quotas, excluded = services.selection_inputs(selection)
@@ -48,8 +51,8 @@ def run_selection(selection_id: int) -> str:
             )
         services.record_selection_failure(selection_id=selection_id, messages=messages)
         return Selection.Status.FAILED
-    services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)
-    return Selection.Status.DONE
+    recorded = services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)
+    return recorded.status  # failed when the panel got drawn meanwhile or someone drawn left the pool
 
 
 @shared_task(name="deliberation.notify_panel")

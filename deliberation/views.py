@@ -538,12 +538,14 @@ def manage(request, pk):
     selection = selectors.latest_selection(panel)
     members = panel.members.select_related("volunteer__user", "replaced_by__volunteer")
     pool = panel.volunteers.all()
+    # After a committed draw, never back to preparation or recruiting (the current status stays shown).
+    settable = {*rules.settable_statuses(panel), panel.status}
     return render(
         request,
         "deliberation/manage.html",
         {
             "panel": panel,
-            "statuses": Panel.Status.choices,
+            "statuses": [(value, label) for value, label in Panel.Status.choices if value in settable],
             "pool_count": pool.count(),
             "pool_by_source": [(s.label, pool.filter(source=s).count()) for s in Volunteer.Source],
             "quotas": panel.quotas.all(),
@@ -553,6 +555,7 @@ def manage(request, pk):
             "selection": selection,
             "members": members,
             "can_edit": rules.can_edit_selection_inputs(request.user, panel),
+            "draw_is_final": rules.draw_is_final(panel),
             "facilitators": selectors.panel_facilitators(panel),
             "assign_form": forms.AssignFacilitatorForm(panel=panel),
             "consultation_form": forms.ConsultationLinkForm(initial={"consultation": panel.consultation_id}),
@@ -570,8 +573,11 @@ def _to_manage(panel):
 def set_status(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     if request.POST.get("status") in Panel.Status.values:
-        services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"])
-        messages.success(request, _("Status updated."))
+        _attempt(
+            request,
+            lambda: services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"]),
+            _("Status updated."),
+        )
     return _to_manage(panel)
 
 

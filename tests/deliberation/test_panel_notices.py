@@ -22,21 +22,24 @@ def recruiting(panel, organiser):
     return services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
 
 
-def _volunteer_from_the_page(client, panel, language, seated=True):
-    """A citizen volunteers on the site in `language`; with `seated`, as if the draw had picked them."""
+def _volunteer_from_the_page(client, panel, language):
+    """A citizen volunteers on the site in `language`."""
     user = UserFactory(roles=["citizen"])
     update_profile(user=user, strata={"gender": "female"})
     client.force_login(user)
     client.cookies["django_language"] = language
     client.post(reverse("deliberation:volunteer", args=[panel.pk]), {"consent": "on"})
-    person = Volunteer.objects.get(user=user)
-    if not seated:
-        return user
+    return user
+
+
+def _seat(panel, *users):
+    """Seat these volunteers as if the draw had picked them (the draw closes the pool: volunteer first)."""
     selection = panel.selections.first() or Selection.objects.create(
         panel=panel, seed="test", algorithm="maximin", status=Selection.Status.DONE
     )
-    PanelMember.objects.create(panel=panel, volunteer=person, selection=selection)
-    return user
+    for user in users:
+        person = Volunteer.objects.get(user=user)
+        PanelMember.objects.create(panel=panel, volunteer=person, selection=selection)
 
 
 def test_every_member_is_told_in_their_language_unless_they_turned_notices_off(
@@ -44,6 +47,7 @@ def test_every_member_is_told_in_their_language_unless_they_turned_notices_off(
 ):
     french = _volunteer_from_the_page(client, recruiting, "fr")
     english = _volunteer_from_the_page(client, recruiting, "en")
+    _seat(recruiting, french, english)
     quiet = seat(recruiting)
     quiet.volunteer.user.email_notices = False
     quiet.volunteer.user.save()
@@ -78,7 +82,7 @@ def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
 ):
     language = {}
     for i in range(8):
-        user = _volunteer_from_the_page(client, recruiting, ["fr", "en"][i % 2], seated=False)
+        user = _volunteer_from_the_page(client, recruiting, ["fr", "en"][i % 2])
         language[user.email] = ["fr", "en"][i % 2]
     recruiting.size = 3
     recruiting.save()
@@ -144,10 +148,8 @@ def _draw(panel, volunteers, drawn, reserves=(), excluded=()):
 def test_who_is_not_drawn_hears_why_and_is_told_only_once_whatever_comes_next(
     client, recruiting, django_capture_on_commit_callbacks, eager_celery
 ):
-    users = [
-        _volunteer_from_the_page(client, recruiting, lang, seated=False) for lang in ["fr", "en", "fr", "en"]
-    ]
-    quiet = _volunteer_from_the_page(client, recruiting, "fr", seated=False)
+    users = [_volunteer_from_the_page(client, recruiting, lang) for lang in ["fr", "en", "fr", "en"]]
+    quiet = _volunteer_from_the_page(client, recruiting, "fr")
     quiet.email_notices = False
     quiet.save()
     users.append(quiet)
@@ -184,14 +186,14 @@ def test_who_is_not_drawn_hears_why_and_is_told_only_once_whatever_comes_next(
 
     # The draw committed again (a redelivered selection message) tells nobody anything.
     tasks.run_selection(recruiting.selections.get().pk)
-    # A later draw on the same pool (the panel reopened and drawn again): the newly seated get their seat
-    # notice, nobody gets a second "not drawn", the one who had turned notices off is not told now either.
+    # A second draw is refused (a committed draw is final): nobody is seated, nobody is told anything.
     quiet.email_notices = True
     quiet.save()
     with django_capture_on_commit_callbacks(execute=True):
-        _draw(recruiting, pool, drawn=[reserve])
-    assert len(mail.outbox) == 6
-    assert mail.outbox[5].to == [reserve.user.email] and mail.outbox[5].subject == SEAT_EN
+        second = _draw(recruiting, pool, drawn=[reserve])
+    assert second.status == Selection.Status.FAILED
+    assert len(mail.outbox) == 5
+    assert not PanelMember.objects.filter(volunteer=reserve).exists()
 
 
 def test_seated_members_are_told_of_a_new_session(
@@ -199,6 +201,7 @@ def test_seated_members_are_told_of_a_new_session(
 ):
     english = _volunteer_from_the_page(client, recruiting, "en")
     french = _volunteer_from_the_page(client, recruiting, "fr")
+    _seat(recruiting, english, french)
     left = seat(recruiting)
     left.status = PanelMember.Status.DROPPED
     left.save()
