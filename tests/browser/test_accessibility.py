@@ -107,25 +107,6 @@ def test_the_checker_reports_a_real_violation(browser, live_server, run_axe):
     assert "label" in {v["id"] for v in run_axe()}
 
 
-@pytest.fixture
-def participation_data(eager_celery, shared_data):
-    """A real Pol.is conversation imported as a consultation, analysed into themes (published) and
-    opinion groups: the pages citizens read most."""
-    from django.core.management import call_command
-
-    from analysis import services as analysis_services
-    from analysis import tasks as analysis_tasks
-    from consultation.models import Consultation
-
-    call_command("import_polis", str(shared_data / "polis" / "london.youth.policing"), consultation="londres")
-    consultation = Consultation.objects.get(slug="londres")
-    analysis_tasks.compute_opinion_groups.delay(consultation.pk).get()
-    run = analysis_services.start_run(consultation=consultation, k=3)
-    run.refresh_from_db()
-    analysis_services.publish_version(actor=None, version=run.versions.get())
-    return consultation
-
-
 def test_participation_pages_pass_axe(browser, open_in, run_axe, console_errors, participation_data):
     consultation = participation_data
     pages = [
@@ -141,44 +122,14 @@ def test_participation_pages_pass_axe(browser, open_in, run_axe, console_errors,
 
 
 def test_contribution_and_staff_pages_pass_axe(
-    browser, open_in, run_axe, console_errors, login_browser, organiser, participation_data
+    browser, open_in, run_axe, console_errors, login_browser, organiser, organiser_pages
 ):
     """Forms a citizen fills in and the organiser's working pages (questionnaire, proposal form,
     moderation, analysis runs and synthesis editor, panel management)."""
-    from django.core.management import call_command
-
-    from analysis.models import PipelineRun
-    from consultation import services as consultation_services
-    from consultation.models import Consultation
-    from consultation.tasks import run_contribution_import
-    from deliberation import services as deliberation_services
     from tests.conftest import with_totp
 
-    call_command("load_consultation", "data-donation")
-    open_consultation = Consultation.objects.get(slug="data-donation")
-    consultation_services.accept_charter(user=organiser, consultation=open_consultation)
-    panel = deliberation_services.create_panel(actor=organiser, title="Panel don de données", size=30)
-    run = PipelineRun.objects.get(consultation=participation_data)
-    # An import that ended with unreadable rows: the page shows its report and the table of imports.
-    job = consultation_services.start_import(
-        actor=organiser, consultation=open_consultation, data=b"id,texte\n1,Registre papier\n2,\n",
-        file_name="registre.csv", text_column="texte", date_column=None, strata_columns=(), language="fr",
-    )  # fmt: skip
-    run_contribution_import(job.pk)
     login_browser(with_totp(organiser))
-    pages = [
-        "/consultations/data-donation/",
-        "/consultations/data-donation/proposer/",
-        "/consultations/mes-contributions/",
-        "/consultations/moderation/",
-        "/consultations/data-donation/gerer/",
-        "/consultations/data-donation/gerer/charte/",
-        "/consultations/data-donation/gerer/importer/",
-        f"/analyse/{participation_data.slug}/analyses/",
-        f"/analyse/analyses/{run.pk}/",
-        f"/analyse/analyses/{run.pk}/synthese/",
-        f"/panels/{panel.pk}/gestion/",
-    ]
+    pages = ["/consultations/data-donation/proposer/", "/consultations/mes-contributions/", *organiser_pages]
     check_pages(browser, open_in, run_axe, console_errors, dict.fromkeys(pages))
 
 
@@ -216,40 +167,13 @@ def test_facilitator_pages_pass_axe(
 
 
 def test_follow_up_of_a_recommendation_passes_axe_with_the_milestone_forms_open(
-    browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
+    browser, open_in, run_axe, console_errors, login_browser, organiser, followed_recommendation
 ):
     """The organiser's side of public tracking: an answer with a late milestone and a moved one, the
     'mark as done' form and the 'change' form (inside <details>, opened so that axe checks it)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from deliberation import services as deliberation_services
     from tests.conftest import with_totp
-    from tests.deliberation.conftest import adopt
 
-    panel = deliberation_services.create_panel(actor=organiser, title="Assises du don de données", size=30)
-    session = deliberation_services.schedule_session(
-        actor=organiser, panel=panel, title="Séance 1", starts_at=timezone.now(), place="Lyon"
-    )
-    recommendation = deliberation_services.create_recommendation(
-        actor=organiser, panel=panel, session=session, title="Registre des refus en ligne",
-        text="Créer un registre national des refus accessible en ligne.", rationale="Simplicité.",
-    )  # fmt: skip
-    adopt(recommendation, days_ago=60)
-    today = timezone.localdate()
-    answer = deliberation_services.record_response(
-        actor=organiser, recommendation=recommendation, decision_maker="Ministre de la Santé",
-        body="Ministère de la Santé", status="adopted", justification="Le registre sera ouvert.",
-        answered_on=today - timedelta(days=50),
-        milestones=[("Décret publié", today - timedelta(days=5)),
-                    ("Registre ouvert", today + timedelta(days=30))],
-    )  # fmt: skip
-    opened = answer.milestones.get(title="Registre ouvert")
-    deliberation_services.change_milestone(
-        actor=organiser, milestone=opened, title=opened.title, due_on=today + timedelta(days=90),
-        note="Appel d'offres relancé",
-    )  # fmt: skip
+    recommendation = followed_recommendation
     login_browser(with_totp(organiser))
     path = f"/panels/recommandations/{recommendation.pk}/"
     for language, late in (("fr", "En retard"), ("en", "Late")):
