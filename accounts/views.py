@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import hooks, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import AuditEvent, ConsentRecord, ErasureRecord, User
 from .roles import Role
@@ -30,6 +30,7 @@ def dashboard(request):
             "needs_privacy": not services.has_accepted_privacy_notice(request.user),
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
+            "sections": hooks.account_sections(request.user),
         },
     )
 

@@ -270,6 +270,10 @@ LOGGING = {
 PACTE_PRIVACY_NOTICE_VERSION = env("PACTE_PRIVACY_NOTICE_VERSION", "2026-11")
 # Days after a panel adopts a recommendation without any answer before the answer is flagged overdue.
 PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
+# Minutes after which a panel draw still "queued" or "running" may be abandoned by an organiser (its worker
+# was lost): well above the longest draw measured (maximin on 2,000 volunteers, panel of 30: 26 min).
+# A draw abandoned while its worker was in fact alive commits nothing: its late result is refused.
+PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
 # Largest CSV the organisers' import page takes (MB). A worker imports it (100,000 rows, 13.5 MB: about
 # 25 s on a slow 2-core machine) and the file waits in the database meanwhile. Larger files:
 # `python manage.py import_contributions` (no limit, progress bar).

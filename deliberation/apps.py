@@ -8,11 +8,13 @@ class DeliberationConfig(AppConfig):
 
     def ready(self):
         from accounts import gdpr
+        from accounts import hooks as account_hooks
         from consultation import hooks
 
         from .gdpr import erase, export
-        from .links import consultation_links
+        from .links import account_section, consultation_links
 
         gdpr.register_exporter("citizen_panels", export)
         gdpr.register_eraser("citizen_panels", erase)
         hooks.register_consultation_links(consultation_links)
+        account_hooks.register_account_section(account_section)

@@ -4,7 +4,7 @@ layer never imports this app)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import rules, selectors
 from .models import Panel
 
 
@@ -22,3 +22,24 @@ def consultation_links(consultation, user) -> list[dict]:
             }
         )
     return links
+
+
+def account_section(user) -> dict:
+    """*My account* (through `accounts.hooks`): the panels `user` volunteered for, where they stand in each,
+    and the way out of the pool (or, for a seated member, how to leave the panel)."""
+    items = []
+    for volunteering in selectors.volunteerings(user):
+        panel = volunteering.panel
+        item = {
+            "label": panel.title,
+            "url": reverse("deliberation:panel_detail", args=[panel.pk]),
+            "state": volunteering.label,
+        }
+        if volunteering.can_withdraw:
+            item["action_label"] = _("Withdraw from the pool")
+        elif volunteering.state == volunteering.SEATED:
+            item["action_label"] = _("How to leave the panel")
+        if "action_label" in item:
+            item["action_url"] = reverse("deliberation:withdraw", args=[panel.pk])
+        items.append(item)
+    return {"title": _("My citizen panels"), "items": items}

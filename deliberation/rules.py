@@ -3,9 +3,14 @@
 Membership predicates take the person's active seat on the panel (or None) so views and services ask
 the same question the same way."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from accounts.roles import Role, has_role
 
-from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection
+from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection, Volunteer
 
 BEFORE_DRAW = (Panel.Status.DRAFT, Panel.Status.RECRUITING)
 
@@ -58,6 +63,31 @@ def draw_is_final(panel: Panel) -> bool:
 def draw_running(panel: Panel) -> bool:
     """A selection is waiting for a worker or running: the pool and the quotas it reads must not move."""
     return panel.selections.filter(status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]).exists()
+
+
+def selection_stale_since(selection: Selection) -> datetime:
+    """When a draw still queued or running may be abandoned: `PACTE_SELECTION_STALE_MINUTES` after it
+    was started, well beyond the longest draw measured (its worker or its broker message was lost)."""
+    return selection.created_at + timedelta(minutes=settings.PACTE_SELECTION_STALE_MINUTES)
+
+
+def can_abandon_selection(user, selection: Selection, now: datetime | None = None) -> bool:
+    """An organiser may abandon a draw that has been queued or running for longer than the stale time; a
+    recent one may still be working and is left alone."""
+    return (
+        can_organise(user)
+        and selection.status in (Selection.Status.QUEUED, Selection.Status.RUNNING)
+        and (now or timezone.now()) >= selection_stale_since(selection)
+    )
+
+
+def can_withdraw_volunteering(user, panel: Panel) -> bool:
+    """A volunteer who never had a seat may leave the pool at any time, before or after the draw (also on
+    the reserve list). A seated member leaves through the facilitators (`services.replace_member`)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and Volunteer.objects.filter(panel=panel, user=user, memberships__isnull=True).exists()
+    )
 
 
 def settable_statuses(panel: Panel) -> list[str]:

@@ -8,8 +8,17 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, DecisionMakerResponse, Panel, Recommendation, Selection
+from .models import (
+    AgendaItem,
+    DecisionMakerResponse,
+    Panel,
+    PanelMember,
+    Recommendation,
+    Selection,
+    Volunteer,
+)
 from .rules import can_be_assigned, can_organise
 
 # --------------------------------------------------------------------------------------------------
@@ -113,6 +122,70 @@ def latest_selection(panel: Panel) -> Selection | None:
 
 def published_selection(panel: Panel) -> Selection | None:
     return panel.selections.filter(status=Selection.Status.DONE).order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class Volunteering:
+    """Where a person who volunteered for a panel stands, as they see it on the panel's page, the
+    volunteering page, the withdrawal page and My account."""
+
+    POOL = "pool"  # no draw committed yet
+    SEATED = "seated"  # drawn, or called from the reserve list, and still on the panel
+    LEFT_SEAT = "left_seat"  # had a seat and left it (the facilitators gave it to a reserve)
+    RESERVE = "reserve"  # not drawn, ranked on the reserve list
+    NOT_DRAWN = "not_drawn"  # not drawn, not on the reserve list
+
+    LABELS = {
+        POOL: _("You are in the pool of volunteers: the panel has not been drawn yet."),
+        SEATED: _("You have been drawn: you have a seat on this panel."),
+        LEFT_SEAT: _("You had a seat on this panel and left it."),
+        RESERVE: _("You were not drawn, but you are on the reserve list: you may be called if a seat is "
+                   "left empty."),
+        NOT_DRAWN: _("You were not drawn and you are not on the reserve list."),
+    }  # fmt: skip
+
+    panel: Panel
+    volunteer: Volunteer
+    state: str
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.state]
+
+    @property
+    def can_withdraw(self) -> bool:
+        """Same answer as `rules.can_withdraw_volunteering`, without another query."""
+        return self.state in (self.POOL, self.RESERVE, self.NOT_DRAWN)
+
+
+def _volunteering(panel: Panel, person: Volunteer, seat: PanelMember | None, published) -> Volunteering:
+    if seat is not None:
+        state = Volunteering.SEATED if seat.status == PanelMember.Status.ACTIVE else Volunteering.LEFT_SEAT
+    elif published is None:
+        state = Volunteering.POOL
+    elif str(person.pk) in {str(v) for v in published.reserves}:
+        state = Volunteering.RESERVE
+    else:
+        state = Volunteering.NOT_DRAWN
+    return Volunteering(panel=panel, volunteer=person, state=state)
+
+
+def volunteering(user, panel: Panel) -> Volunteering | None:
+    """Where `user` stands in the panel's pool; None when they are not in it."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    person = Volunteer.objects.filter(panel=panel, user=user).first()
+    if person is None:
+        return None
+    return _volunteering(panel, person, person.memberships.first(), published_selection(panel))
+
+
+def volunteerings(user) -> list[Volunteering]:
+    """Every panel `user` volunteered for, newest panel first (My account)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    people = Volunteer.objects.filter(user=user).select_related("panel").order_by("-panel__created_at", "-id")
+    return [_volunteering(p.panel, p, p.memberships.first(), published_selection(p.panel)) for p in people]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,6 +56,14 @@ def _draw_is_final_message() -> str:
     return _(
         "This panel has been drawn and a committed draw is final: it cannot be drawn again. A seat left "
         "empty is filled from the reserve list."
+    )
+
+
+def seated_member_leaves_message() -> str:
+    """What a seated member who wants to leave is told (`withdraw_volunteering`, the withdrawal page)."""
+    return _(
+        "You have a seat on this panel: to leave it, tell the panel's facilitators, who will give your seat "
+        "to a person from the reserve list."
     )
 
 
@@ -195,10 +205,7 @@ def withdraw_volunteering(*, user, panel: Panel) -> None:
         raise DeliberationError(_("You are not in the pool of volunteers for this panel."))
     seat = person.memberships.first()
     if seat is not None and seat.status == PanelMember.Status.ACTIVE:
-        raise DeliberationError(
-            _("You have a seat on this panel: to leave it, tell the panel's facilitators, who will give "
-              "your seat to a person from the reserve list.")
-        )  # fmt: skip
+        raise DeliberationError(seated_member_leaves_message())
     if seat is not None:
         raise DeliberationError(
             _("You have already left this panel; your former seat stays in its public record.")
@@ -415,20 +422,63 @@ def selection_inputs(selection: Selection):
 
 
 def set_selection_progress(*, selection_id: int, message: str) -> None:
-    """Not audited: progress notes are transient and written from inside the running task."""
-    Selection.objects.filter(pk=selection_id).update(
-        status=Selection.Status.RUNNING, progress_message=message[:200]
-    )
+    """Not audited: progress notes are transient and written from inside the running task. A selection
+    that has ended meanwhile (abandoned by an organiser, `abandon_selection`) is left as it is: a worker
+    that comes back never makes it "running" again."""
+    Selection.objects.filter(
+        pk=selection_id, status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]
+    ).update(status=Selection.Status.RUNNING, progress_message=message[:200])
 
 
 @transaction.atomic
 def record_selection_failure(*, selection_id: int, messages: list[str]) -> None:
+    """The run ends as failed with `messages`. A selection that has already ended (e.g. abandoned by an
+    organiser while its worker was still alive) keeps its outcome and its reason."""
     selection = Selection.objects.select_for_update().get(pk=selection_id)
+    if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+        return
     selection.status = Selection.Status.FAILED
     selection.error = "\n".join(messages)
     selection.finished_at = timezone.now()
     selection.save(update_fields=["status", "error", "finished_at"])
     record_event(actor=None, action="selection.failed", obj=selection, details={"messages": messages})
+
+
+@transaction.atomic
+def abandon_selection(*, actor, selection: Selection) -> Selection:
+    """An organiser gives up a draw left "queued" or "running" for longer than
+    `PACTE_SELECTION_STALE_MINUTES` (its worker died, or the broker lost its message): it ends as failed
+    with the reason, nobody is seated, and the panel can be drawn again. Should the task come back, its
+    result is refused (`record_selection_result`, `set_selection_progress`)."""
+    _require(rules.can_organise(actor))
+    Panel.objects.select_for_update().get(pk=selection.panel_id)  # the order record_selection_result locks
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    if selection.status not in (Selection.Status.QUEUED, Selection.Status.RUNNING):
+        raise DeliberationError(_("This draw has already ended: there is nothing to abandon."))
+    now = timezone.now()
+    if not rules.can_abandon_selection(actor, selection, now=now):
+        raise DeliberationError(
+            _("This draw may still be running: it can be abandoned from %(when)s on, when it has given no "
+              "result for %(minutes)s minutes.")
+            % {"when": date_format(timezone.localtime(rules.selection_stale_since(selection)),
+                                   "SHORT_DATETIME_FORMAT"),
+               "minutes": settings.PACTE_SELECTION_STALE_MINUTES}
+        )  # fmt: skip
+    before = selection.status
+    selection.status = Selection.Status.FAILED
+    selection.error = _(
+        "Abandoned by %(person)s: the draw had given no result %(minutes)s minutes after it started (its "
+        "worker was probably lost). Nobody was seated; the panel can be drawn again."
+    ) % {"person": actor.pseudonym, "minutes": int((now - selection.created_at).total_seconds() // 60)}
+    selection.progress_message = ""
+    selection.finished_at = now
+    selection.save(update_fields=["status", "error", "progress_message", "finished_at"])
+    record_event(
+        actor=actor, action="selection.abandoned", obj=selection,
+        details={"status": before, "started_at": selection.created_at,
+                 "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES},
+    )  # fmt: skip
+    return selection
 
 
 def refuse_second_draw(*, selection_id: int) -> bool:
@@ -451,7 +501,10 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     selection = Selection.objects.select_for_update().select_related("panel").get(pk=selection_id)
     panel = selection.panel
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
-        return selection  # already recorded
+        # Already recorded, or abandoned by an organiser (`abandon_selection`): a late result seats nobody.
+        if selection.status == Selection.Status.FAILED:
+            record_event(actor=None, action="selection.late_result_refused", obj=selection)
+        return selection
     if rules.draw_is_final(panel):
         record_selection_failure(selection_id=selection_id, messages=[_draw_is_final_message()])
         selection.refresh_from_db()

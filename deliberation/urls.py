@@ -15,6 +15,7 @@ urlpatterns = [
     path("recommandations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     # Citizens and members
     path("<int:pk>/volontaire/", views.volunteer, name="volunteer"),
+    path("<int:pk>/volontaire/retirer/", views.withdraw, name="withdraw"),
     path("<int:pk>/espace/", views.member_space, name="member_space"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("seances/<int:pk>/code/", views.check_in_code, name="check_in_code"),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("<int:pk>/gestion/quotas/", views.save_quotas, name="save_quotas"),
     path("<int:pk>/gestion/quotas/proposer/", views.propose_quotas, name="propose_quotas"),
     path("<int:pk>/gestion/tirage/", views.run_selection, name="run_selection"),
+    path("tirages/<int:pk>/abandonner/", views.abandon_selection, name="abandon_selection"),
     path("membres/<int:pk>/remplacer/", views.replace_member, name="replace_member"),
     path("recommandations/<int:pk>/reponse/", views.record_response, name="record_response"),
     path("jalons/<int:pk>/fait/", views.complete_milestone, name="complete_milestone"),

@@ -1,10 +1,11 @@
 """Pages of the citizen panels. Thin: read through selectors, write through services, show a service's
 `DeliberationError` as a message on the page it came from. Every action is a plain form POST."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -88,7 +89,7 @@ def panel_detail(request, pk):
     can_run = rules.can_run_panel(request.user, panel)
     if panel.status == Panel.Status.DRAFT and not can_run:
         raise PermissionDenied
-    volunteered = request.user.is_authenticated and panel.volunteers.filter(user=request.user).exists()
+    volunteering = selectors.volunteering(request.user, panel)
     return render(
         request,
         "deliberation/panel_detail.html",
@@ -97,8 +98,8 @@ def panel_detail(request, pk):
             "sessions": panel.sessions.all(),
             "decided": panel.recommendations.exclude(status__in=["draft", "voting"]),
             "selection": selectors.published_selection(panel),
-            "can_volunteer": rules.can_volunteer(request.user, panel) and not volunteered,
-            "volunteered": volunteered,
+            "can_volunteer": rules.can_volunteer(request.user, panel) and volunteering is None,
+            "volunteering": volunteering,
             "seat": rules.active_seat(request.user, panel),
             "can_run": can_run,
             "consultation": panel.consultation
@@ -196,6 +197,7 @@ def volunteer(request, pk):
     from accounts.services import get_profile
 
     strata = get_profile(request.user).strata()
+    volunteering = selectors.volunteering(request.user, panel)
     return render(
         request,
         "deliberation/volunteer.html",
@@ -203,7 +205,39 @@ def volunteer(request, pk):
             "panel": panel,
             "form": form,
             "strata": [(category_label(k), value_label(k, v)) for k, v in strata.items()],
-            "allowed": rules.can_volunteer(request.user, panel),
+            "allowed": rules.can_volunteer(request.user, panel) and volunteering is None,
+            "volunteering": volunteering,
+        },
+    )
+
+
+@login_required
+def withdraw(request, pk):
+    """Leave the pool of a panel: GET explains what happens and asks to confirm, POST does it. Only one's
+    own volunteering: someone not in the pool gets a 404 (there is nothing of theirs to withdraw)."""
+    panel = get_object_or_404(Panel, pk=pk)
+    volunteering = selectors.volunteering(request.user, panel)
+    if volunteering is None:
+        raise Http404
+    if request.method == "POST":
+        left = _attempt(
+            request,
+            lambda: services.withdraw_volunteering(user=request.user, panel=panel),
+            _("You have left the pool of volunteers for this panel; your answers to the volunteering form "
+              "have been deleted."),
+        )  # fmt: skip
+        if left:
+            return redirect("deliberation:panel_detail", pk=panel.pk)
+        return redirect("deliberation:withdraw", pk=panel.pk)
+    return render(
+        request,
+        "deliberation/withdraw.html",
+        {
+            "panel": panel,
+            "volunteering": volunteering,
+            "seated_message": services.seated_member_leaves_message(),
+            "facilitators": selectors.panel_facilitators(panel),
+            "draw_is_final": rules.draw_is_final(panel),
         },
     )
 
@@ -553,6 +587,8 @@ def manage(request, pk):
             "import_form": forms.ImportForm(),
             "selection_form": forms.SelectionForm(),
             "selection": selection,
+            "can_abandon": selection is not None and rules.can_abandon_selection(request.user, selection),
+            "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES,
             "members": members,
             "can_edit": rules.can_edit_selection_inputs(request.user, panel),
             "draw_is_final": rules.draw_is_final(panel),
@@ -705,6 +741,19 @@ def run_selection(request, pk):
             _("The selection has started."),
         )
     return _to_manage(panel)
+
+
+@login_required
+@require_POST
+def abandon_selection(request, pk):
+    selection = get_object_or_404(Selection.objects.select_related("panel"), pk=pk)
+    _require(rules.can_organise(request.user))
+    _attempt(
+        request,
+        lambda: services.abandon_selection(actor=request.user, selection=selection),
+        _("The draw is abandoned: nobody was seated. You can run the selection again."),
+    )
+    return _to_manage(selection.panel)
 
 
 @login_required

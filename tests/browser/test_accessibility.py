@@ -133,6 +133,43 @@ def test_contribution_and_staff_pages_pass_axe(
     check_pages(browser, open_in, run_axe, console_errors, dict.fromkeys(pages))
 
 
+def test_pool_exit_and_stale_draw_pages_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, citizen
+):
+    """A volunteer's way out of the pool (the panel's page, the confirmation page, My account) and the
+    organiser's "Abandon this draw" on a draw stuck for longer than the stale time."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from deliberation import services as deliberation_services
+    from deliberation.models import Selection
+    from tests.conftest import with_totp
+    from tests.deliberation.conftest import citizen_in_pool
+
+    panel = deliberation_services.create_panel(actor=organiser, title="Assises du don de données", size=4)
+    deliberation_services.set_panel_status(actor=organiser, panel=panel, status="recruiting")
+    deliberation_services.volunteer(user=citizen, panel=panel, consent=True)
+    login_browser(citizen)
+    check_pages(browser, open_in, run_axe, console_errors, {
+        f"/panels/{panel.pk}/": f"/panels/{panel.pk}/volontaire/retirer/",
+        f"/panels/{panel.pk}/volontaire/retirer/": 'name="csrfmiddlewaretoken"',
+        "/compte/": panel.title,
+    })  # fmt: skip
+
+    citizen_in_pool(panel, "female")
+    # A draw whose task was lost (no worker ever ran it), started longer ago than the stale time.
+    started = timezone.now() - timedelta(minutes=settings.PACTE_SELECTION_STALE_MINUTES + 1)
+    stuck = Selection.objects.create(
+        panel=panel, seed="graine-perdue", algorithm="maximin", created_by=organiser, created_at=started
+    )
+    login_browser(with_totp(organiser))
+    check_pages(browser, open_in, run_axe, console_errors, {
+        f"/panels/{panel.pk}/gestion/": f"/panels/tirages/{stuck.pk}/abandonner/",
+    })  # fmt: skip
+
+
 def test_facilitator_pages_pass_axe(
     browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):

@@ -73,5 +73,41 @@ def adopt(recommendation: Recommendation, *, days_ago: int = 0) -> Recommendatio
     return recommendation
 
 
+def citizen_in_pool(panel: Panel, gender: str):
+    """A citizen with a gender in their profile who volunteered for `panel` (through the service)."""
+    from accounts.services import update_profile
+
+    user = UserFactory(roles=["citizen"])
+    update_profile(user=user, strata={"gender": gender})
+    services.volunteer(user=user, panel=panel, consent=True, language="en")
+    return user
+
+
+@pytest.fixture
+def pool_panel(panel, organiser):
+    """A panel of 4 open to volunteers, 10 citizens in its pool; loose quotas: any reserve fits any seat."""
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
+    for i in range(10):
+        citizen_in_pool(panel, ["female", "male"][i % 2])
+    services.replace_quotas(
+        actor=organiser,
+        panel=panel,
+        quotas=[services.QuotaInput("gender", "female", 0, 4), services.QuotaInput("gender", "male", 0, 4)],
+    )
+    return panel
+
+
+@pytest.fixture
+def drawn(pool_panel, organiser, eager_celery, django_capture_on_commit_callbacks):
+    """`pool_panel` drawn by the Celery task (eager): 4 seated, the others ranked on the reserve list."""
+    with django_capture_on_commit_callbacks(execute=True):
+        selection = services.start_selection(actor=organiser, panel=pool_panel, seed="graine-publique")
+    selection.refresh_from_db()
+    assert selection.status == Selection.Status.DONE, selection.error
+    pool_panel.refresh_from_db()
+    assert pool_panel.status == Panel.Status.SELECTED
+    return pool_panel
+
+
 def other_session(panel: Panel) -> Session:
     return Session.objects.create(panel=panel, title="Séance 2", starts_at=timezone.now(), place="Paris")

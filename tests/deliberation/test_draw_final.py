@@ -6,45 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.services import update_profile
 from deliberation import services, tasks
 from deliberation.models import Panel, PanelMember, Selection, Volunteer
 from tests.conftest import with_totp
 from tests.factories import UserFactory
 
 FINAL = "This panel has been drawn and a committed draw is final"
-
-
-def _citizen_in_pool(panel, gender):
-    user = UserFactory(roles=["citizen"])
-    update_profile(user=user, strata={"gender": gender})
-    services.volunteer(user=user, panel=panel, consent=True, language="en")
-    return user
-
-
-@pytest.fixture
-def pool_panel(panel, organiser):
-    """A panel of 4 open to volunteers, 10 citizens in its pool; loose quotas: any reserve fits any seat."""
-    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
-    for i in range(10):
-        _citizen_in_pool(panel, ["female", "male"][i % 2])
-    services.replace_quotas(
-        actor=organiser,
-        panel=panel,
-        quotas=[services.QuotaInput("gender", "female", 0, 4), services.QuotaInput("gender", "male", 0, 4)],
-    )
-    return panel
-
-
-@pytest.fixture
-def drawn(pool_panel, organiser, eager_celery, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        selection = services.start_selection(actor=organiser, panel=pool_panel, seed="graine-publique")
-    selection.refresh_from_db()
-    assert selection.status == Selection.Status.DONE, selection.error
-    pool_panel.refresh_from_db()
-    assert pool_panel.status == Panel.Status.SELECTED
-    return pool_panel
 
 
 def _seated(panel) -> set[int]:
