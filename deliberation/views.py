@@ -214,11 +214,15 @@ def volunteer(request, pk):
 @login_required
 def withdraw(request, pk):
     """Leave the pool of a panel: GET explains what happens and asks to confirm, POST does it. Only one's
-    own volunteering: someone not in the pool gets a 404 (there is nothing of theirs to withdraw)."""
+    own volunteering: someone not in the pool gets a 404 page, and a POST (the form sent twice, an old
+    tab) goes back to the panel saying so."""
     panel = get_object_or_404(Panel, pk=pk)
     volunteering = selectors.volunteering(request.user, panel)
     if volunteering is None:
-        raise Http404
+        if request.method != "POST":
+            raise Http404
+        messages.info(request, _("You are not in the pool of volunteers for this panel."))
+        return redirect("deliberation:panel_detail", pk=panel.pk)
     if request.method == "POST":
         left = _attempt(
             request,

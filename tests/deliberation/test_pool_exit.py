@@ -44,6 +44,10 @@ SEATED_REFUSAL = {
     "fr": "Vous siégez dans ce panel : pour le quitter, prévenez ses animateur·rice·s, qui attribueront "
     "votre place à une personne de la liste de réserve.",
 }
+NOT_IN_POOL = {
+    "en": "You are not in the pool of volunteers for this panel.",
+    "fr": "Vous ne faites pas partie du vivier de volontaires de ce panel.",
+}
 VOLUNTEER_AGAIN = {"en": "Volunteer for this panel", "fr": "Me porter volontaire pour ce panel"}
 
 
@@ -88,8 +92,10 @@ def test_a_volunteer_leaves_the_pool_before_the_draw_and_may_volunteer_again(cli
     assert not Volunteer.objects.filter(panel=pool_panel, user=user).exists()
     assert pool_panel.volunteers.count() == 10
     assert _withdrawals(user) == 1  # audited by the service
-    # Leaving again: there is nothing of theirs left to withdraw.
-    assert client.post(withdraw_url).status_code == 404
+    # The form sent again (double click, old tab): back to the panel, told they are not in the pool.
+    again = client.post(withdraw_url, HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert again.redirect_chain == [(panel_url, 302)] and messages_of(again) == [NOT_IN_POOL[language]]
+    assert client.get(withdraw_url).status_code == 404
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -144,7 +150,7 @@ def test_nobody_can_withdraw_someone_else(client, pool_panel, citizen):
     withdraw_url = reverse("deliberation:withdraw", args=[pool_panel.pk])
     client.force_login(citizen)  # not in the pool
     assert client.get(withdraw_url).status_code == 404
-    assert client.post(withdraw_url).status_code == 404
+    assert client.post(withdraw_url).status_code == 302  # back to the panel, nothing withdrawn
     client.logout()
     assert client.post(withdraw_url).status_code == 302  # to the login page
     assert Volunteer.objects.filter(panel=pool_panel, user=someone).exists() and _withdrawals(someone) == 0
@@ -153,7 +159,7 @@ def test_nobody_can_withdraw_someone_else(client, pool_panel, citizen):
     services.set_panel_status(actor=pool_panel.created_by, panel=other, status=Panel.Status.RECRUITING)
     stranger = citizen_in_pool(other, "female")
     client.force_login(stranger)
-    assert client.post(withdraw_url).status_code == 404
+    assert client.post(withdraw_url).status_code == 302
     assert pool_panel.volunteers.count() == 11 and other.volunteers.count() == 1
 
 
