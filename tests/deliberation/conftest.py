@@ -19,6 +19,11 @@ def _english_messages():
         yield
 
 
+def messages_of(response) -> list[str]:
+    """The messages a page shows its reader (as translated when it was rendered)."""
+    return [str(m) for m in response.context["messages"]]
+
+
 def seat(panel: Panel, user=None) -> PanelMember:
     """Seat a citizen on the panel as if the draw had picked them."""
     user = user or UserFactory(roles=["citizen"])

@@ -9,6 +9,7 @@ from django.urls import reverse
 from deliberation import services, tasks
 from deliberation.models import Panel, PanelMember, Selection, Volunteer
 from tests.conftest import with_totp
+from tests.deliberation.conftest import messages_of
 from tests.factories import UserFactory
 
 FINAL = "This panel has been drawn and a committed draw is final"
@@ -16,10 +17,6 @@ FINAL = "This panel has been drawn and a committed draw is final"
 
 def _seated(panel) -> set[int]:
     return set(PanelMember.objects.filter(panel=panel).values_list("volunteer_id", flat=True))
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_a_committed_draw_never_goes_back_to_recruiting_and_is_not_drawn_again(drawn, organiser):

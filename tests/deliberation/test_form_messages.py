@@ -7,12 +7,9 @@ from django.urls import reverse
 from deliberation import services
 from deliberation.models import Amendment, Attendance, Panel, PanelMember, Quota, Selection, Volunteer
 from tests.conftest import with_totp
+from tests.deliberation.conftest import messages_of
 
 from .conftest import seat
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_volunteer_page_messages(client, citizen, panel, organiser):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from deliberation import services
 from deliberation.models import Panel, PanelMember, Volunteer
-from tests.deliberation.conftest import citizen_in_pool
+from tests.deliberation.conftest import citizen_in_pool, messages_of
 
 STATE = {
     "pool": {
@@ -49,10 +49,6 @@ NOT_IN_POOL = {
     "fr": "Vous ne faites pas partie du vivier de volontaires de ce panel.",
 }
 VOLUNTEER_AGAIN = {"en": "Volunteer for this panel", "fr": "Me porter volontaire pour ce panel"}
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def _html(client, url, language) -> str:

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent
 from deliberation import services, tasks
 from deliberation.models import Panel, PanelMember, Selection
 from tests.conftest import with_totp
+from tests.deliberation.conftest import messages_of
 
 BUTTON = {"en": "Abandon this draw", "fr": "Abandonner ce tirage"}
 TOO_EARLY = {
@@ -25,10 +26,6 @@ ABANDONED = {
     "fr": "Le tirage est abandonné : personne n’a été désigné. Vous pouvez relancer le tirage.",
 }
 REASON = {"en": "Abandoned by {who}", "fr": "Abandonné par {who}"}
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def _make_stale(selection: Selection, extra_minutes: int = 1) -> None:
