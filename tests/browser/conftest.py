@@ -221,3 +221,39 @@ def followed_recommendation(organiser):
         note="Appel d'offres relancé",
     )  # fmt: skip
     return recommendation
+
+
+@pytest.fixture
+def closed_results():
+    """A closed consultation whose results page has something to draw: 15 people answered a single-
+    choice question (9 "Oui", 4 "Non", 2 "Sans avis") over three days (3, 4, then 8 people), 12 of
+    them aged 25-34 (a group shown in the breakdown by age) and 3 aged 65+ (suppressed, under 10)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Profile
+    from consultation import services as consultation_services
+    from consultation.models import Answer
+    from tests.consultation.conftest import make_consultation
+    from tests.factories import UserFactory
+
+    consultation = make_consultation(phase="draft", slug="resultats-test")
+    question = consultation_services.add_question(
+        actor=None, consultation=consultation, kind="single", text_fr="Faut-il un registre des refus ?",
+        text_en="Should there be an opt-out registry?",
+        choices=[("Oui", "Yes"), ("Non", "No"), ("Sans avis", "No opinion")],
+    )  # fmt: skip
+    consultation_services.transition(actor=None, consultation=consultation, to_phase="open")
+    yes, no, no_opinion = question.choices.all()
+    for i, choice in enumerate([yes] * 9 + [no] * 4 + [no_opinion] * 2):
+        user = UserFactory()
+        Profile.objects.create(user=user, age_band="25-34" if i % 5 else "65+")
+        consultation_services.accept_charter(user=user, consultation=consultation)
+        consultation_services.save_answers(
+            user=user, consultation=consultation, answers={question.pk: [choice.pk]}
+        )
+        days_ago = 0 if i < 8 else 1 if i < 12 else 2  # 3 people, then 4, then 8 the last day
+        Answer.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=days_ago))
+    consultation_services.transition(actor=None, consultation=consultation, to_phase="closed")
+    return consultation

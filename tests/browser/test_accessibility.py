@@ -222,3 +222,39 @@ def test_follow_up_of_a_recommendation_passes_axe_with_the_milestone_forms_open(
         assert (language, len(browser.find_elements(By.TAG_NAME, "h1"))) == (language, 1)
         assert (language, run_axe()) == (language, [])
         assert (language, console_errors()) == (language, [])
+
+
+def bar_share(browser, row) -> float:
+    """How long the bar in table row `row` is drawn, as a share of its track (as rendered)."""
+    track = row.find_element(By.CSS_SELECTOR, ".pacte-bar-cell .pacte-bar")
+    bar = track.find_element(By.CSS_SELECTOR, ":scope > :last-child")
+    return round(
+        browser.execute_script(
+            "return arguments[1].getBoundingClientRect().width / arguments[0].getBoundingClientRect().width;",
+            track,
+            bar,
+        ),
+        2,
+    )
+
+
+def test_results_page_passes_axe_and_draws_its_bars(
+    browser, open_in, run_axe, console_errors, closed_results
+):
+    """The public results of a closed consultation: participation per day, answers to the closed
+    questions as bars beside their table, the breakdown by age (one group shown, one suppressed). The
+    bars are drawn under the Content-Security-Policy (no inline style): the longest one, for the
+    answer 9 people of 15 chose, is drawn 60 % as long as its track, and each day's bar is in
+    proportion to the busiest day."""
+    path = f"/consultations/{closed_results.slug}/resultats/"
+    check_pages(browser, open_in, run_axe, console_errors, {path: None})
+    for language, answer, group in (("fr", "Oui", "25 à 34 ans"), ("en", "Yes", "25 to 34")):
+        open_in(path, language)
+        # The 12 people aged 25-34 are shown by age; the 3 aged 65 and over are not.
+        assert browser.find_elements(By.XPATH, f"//tr[th[normalize-space()='{group}']][td[1][.='12']]")
+        row = browser.find_element(By.XPATH, f"//tr[th[normalize-space()='{answer}']][td[1][.='9']]")
+        assert (language, bar_share(browser, row)) == (language, 0.6)
+        # Participation per day: 3, 4 then 8 people, the busiest day drawn full length.
+        participation = browser.find_element(By.TAG_NAME, "table")  # the first one on the page
+        days = participation.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert (language, [bar_share(browser, day) for day in days]) == (language, [0.38, 0.5, 1.0])
