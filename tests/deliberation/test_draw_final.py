@@ -91,7 +91,7 @@ def test_the_pages_refuse_a_second_draw_with_a_message(drawn, organiser, client,
         "en": "This panel has been drawn and a committed draw is final: it cannot go back to “Open to "
         "volunteers”.",
         "fr": "Ce panel a été tiré au sort et un tirage enregistré est définitif : il ne peut pas revenir à "
-        "l’état « Ouvert aux volontaires ».",
+        "l’état «\u00a0Ouvert aux volontaires\u00a0».",
     }[language]
     assert page.status_code == 200 and any(expected in m for m in messages_of(page))
     assert "Status updated." not in messages_of(page)

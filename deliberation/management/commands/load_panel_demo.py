@@ -50,8 +50,8 @@ RECOMMENDATIONS = [
      "Mon Espace Santé montre à chacun quels projets ont utilisé ses données et ce qu'ils ont produit.",
      "Des retours d'impact concrets et incarnés entretiennent l'adhésion.", "adopted", 40),
     ("Une campagne nationale d'information",
-     "Une campagne d'information grand public, sur le modèle de « Les antibiotiques, "
-     "c'est pas automatique », précède l'entrée en vigueur du don par défaut.",
+     "Une campagne d'information grand public, sur le modèle de «\u00a0Les antibiotiques, "
+     "c'est pas automatique\u00a0», précède l'entrée en vigueur du don par défaut.",
      "67 % des Français se disent insuffisamment informés sur les données de santé.", "adopted", 20),
     ("Former les professionnels de santé",
      "Les professionnels de santé sont formés pour expliquer le don de données et recueillir un refus.",
@@ -218,7 +218,7 @@ class Command(BaseCommand):
             panel=panel,
             session=sessions[0],
             title="Note de cadrage : le don par défaut",
-            description="Synthèse du rapport « Vers un nouveau pacte social » (APRS, 2025).",
+            description="Synthèse du rapport «\u00a0Vers un nouveau pacte social\u00a0» (APRS, 2025).",
             file=ContentFile(b"Note de cadrage du panel.", name="note-de-cadrage.txt"),
         )
         return sessions
