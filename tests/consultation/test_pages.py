@@ -3,6 +3,8 @@ import json
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.models import Profile
 from consultation import hooks, services
@@ -218,6 +220,11 @@ def test_results_suppress_small_groups(client, organiser, consultation):
     breakdown = block["breakdown"]
     assert [(g["people"], g["cells"]) for g in breakdown["groups"]] == [(12, [50.0, 50.0])]
     assert breakdown["suppressed_groups"] == 1
+    # Participation per day, dated as French readers write it (not "30 Nov 2026").
+    today = timezone.localdate()
+    french = client.get(url("results", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    with translation.override("fr"):
+        assert f"{today.day} {date_format(today, 'F')} {today.year}" in french
 
 
 def test_results_hidden_while_open_for_citizens(client, citizen, consultation):
