@@ -2,20 +2,33 @@
 through the services."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
 from . import notifications
 from .models import Selection
 
+# A draw an organiser may abandon (PACTE_SELECTION_STALE_MINUTES) is also stopped on the worker at that
+# time, so that an abandoned draw does not keep a worker busy; the hard limit kills a solver that does
+# not come back to Python (the page then offers to abandon the draw).
+SELECTION_TIME_LIMIT = settings.PACTE_SELECTION_STALE_MINUTES * 60
 
-@shared_task(name="deliberation.run_selection")
+
+@shared_task(
+    name="deliberation.run_selection",
+    soft_time_limit=SELECTION_TIME_LIMIT,
+    time_limit=SELECTION_TIME_LIMIT + 60,
+)
 def run_selection(selection_id: int) -> str:
     """Find the fair lottery over panels, draw the panel from the recorded seed and rank the reserves.
 
     Progress notes are written on the Selection row (the page polls them). Infeasible quotas or bad
     input end the run as "failed" with the sortition core's explanation; nothing is seated then. So does
-    a run for a panel whose draw is already committed (it is final), or one whose drawn people left."""
+    a run for a panel whose draw is already committed (it is final), one whose drawn people left, and one
+    that gave no result within the time an organiser would abandon it."""
     from . import services
 
     selection = Selection.objects.select_related("panel").get(pk=selection_id)
@@ -50,6 +63,18 @@ def run_selection(selection_id: int) -> str:
                 f"{len(excluded)} volunteer(s) were left out for lack of an answer in a quota category."
             )
         services.record_selection_failure(selection_id=selection_id, messages=messages)
+        return Selection.Status.FAILED
+    except SoftTimeLimitExceeded:
+        services.record_selection_failure(
+            selection_id=selection_id,
+            messages=[
+                _(
+                    "The draw gave no result within %(minutes)s minutes and was stopped; nobody was seated. "
+                    "You can run it again; the deployer can allow more time (PACTE_SELECTION_STALE_MINUTES)."
+                )
+                % {"minutes": settings.PACTE_SELECTION_STALE_MINUTES}
+            ],  # fmt: skip
+        )
         return Selection.Status.FAILED
     recorded = services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)
     return recorded.status  # failed when the panel got drawn meanwhile or someone drawn left the pool

@@ -148,3 +148,25 @@ def test_a_late_failure_keeps_the_abandon_reason(organiser, stuck):
     services.record_selection_failure(selection_id=stuck.pk, messages=["Quotas infeasible"])
     stuck.refresh_from_db()
     assert stuck.status == Selection.Status.FAILED and stuck.error.startswith("Abandoned by")
+
+
+def test_a_draw_that_runs_past_the_stale_time_is_stopped_on_the_worker(stuck, monkeypatch):
+    """Celery stops the task when an organiser could abandon the draw (the soft limit raises inside the
+    solver's progress callback): the draw ends as failed, saying why, and nobody is seated."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    assert tasks.run_selection.soft_time_limit == settings.PACTE_SELECTION_STALE_MINUTES * 60
+    assert tasks.run_selection.time_limit > tasks.run_selection.soft_time_limit
+    sortition = services.load_sortition()
+
+    def too_slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(sortition, "select", too_slow)
+    with translation.override("en"):
+        assert tasks.run_selection(stuck.pk) == Selection.Status.FAILED
+    stuck.refresh_from_db()
+    assert stuck.status == Selection.Status.FAILED
+    assert f"no result within {settings.PACTE_SELECTION_STALE_MINUTES} minutes" in stuck.error
+    assert not PanelMember.objects.exists()
+    assert Panel.objects.get(pk=stuck.panel_id).status == Panel.Status.RECRUITING
