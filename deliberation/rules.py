@@ -91,7 +91,10 @@ def can_withdraw_volunteering(user, panel: Panel) -> bool:
 
 
 def settable_statuses(panel: Panel) -> list[str]:
-    """The statuses an organiser may give the panel: after a committed draw, never back to before it."""
+    """The statuses an organiser may give the panel: none while a draw runs (its end sets the status), and
+    after a committed draw never back to before it."""
+    if draw_running(panel):
+        return []
     if draw_is_final(panel):
         return [status for status in Panel.Status.values if status not in BEFORE_DRAW]
     return list(Panel.Status.values)

@@ -122,11 +122,17 @@ def link_consultation(*, actor, panel: Panel, consultation) -> Panel:
 
 @transaction.atomic
 def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
-    """Move the panel along. Once its draw is committed it never goes back to preparation or recruiting:
-    a committed draw is final (no second draw), seats are filled from the reserve list."""
+    """Move the panel along. Not while a draw runs (the draw sets the status when it ends). Once its draw
+    is committed it never goes back to preparation or recruiting: a committed draw is final (no second
+    draw), seats are filled from the reserve list."""
     _require(rules.can_organise(actor))
     Panel.objects.select_for_update().get(pk=panel.pk)
     status = Panel.Status(status)
+    if rules.draw_running(panel):
+        raise DeliberationError(
+            _("A draw is running: the panel's status changes when it ends (to “Panel drawn” when it seats "
+              "the panel).")
+        )  # fmt: skip
     if status not in rules.settable_statuses(panel):
         raise DeliberationError(
             _("This panel has been drawn and a committed draw is final: it cannot go back to “%(status)s”. "

@@ -170,3 +170,26 @@ def test_a_draw_that_runs_past_the_stale_time_is_stopped_on_the_worker(stuck, mo
     assert f"no result within {settings.PACTE_SELECTION_STALE_MINUTES} minutes" in stuck.error
     assert not PanelMember.objects.exists()
     assert Panel.objects.get(pk=stuck.panel_id).status == Panel.Status.RECRUITING
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_panel_status_does_not_move_while_a_draw_runs(organiser_client, organiser, stuck, language):
+    """The draw sets "Panel drawn" when it seats the panel: a status chosen meanwhile would be overwritten
+    (or reopen recruiting under a running lottery). The page offers no other status and refuses one."""
+    panel = Panel.objects.get(pk=stuck.panel_id)
+    manage = reverse("deliberation:manage", args=[panel.pk])
+    html = organiser_client.get(manage, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<option value="{Panel.Status.CLOSED}"' not in html
+    refused = organiser_client.post(
+        reverse("deliberation:set_status", args=[panel.pk]), {"status": Panel.Status.CLOSED},
+        HTTP_ACCEPT_LANGUAGE=language, follow=True,
+    )  # fmt: skip
+    running = {"en": "A draw is running: the panel's status changes when it ends",
+               "fr": "Un tirage est en cours : le statut du panel changera à sa fin"}  # fmt: skip
+    assert refused.status_code == 200 and messages_of(refused)[0].startswith(running[language])
+    assert Panel.objects.get(pk=panel.pk).status == Panel.Status.RECRUITING
+    # Once the stuck draw is abandoned, the organiser moves the panel again.
+    _make_stale(stuck)
+    services.abandon_selection(actor=organiser, selection=stuck)
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.CLOSED)
+    assert Panel.objects.get(pk=panel.pk).status == Panel.Status.CLOSED
