@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -274,6 +275,14 @@ PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # was lost): well above the longest draw measured (maximin on 2,000 volunteers, panel of 30: 26 min).
 # A draw abandoned while its worker was in fact alive commits nothing: its late result is refused.
 PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
+# Days a closed panel's pool is kept (GDPR storage limitation): that many days after a panel is closed,
+# the volunteers who never had a seat (not drawn, reserves, left out) are deleted with the profile answers
+# copied for that panel, by the daily `deliberation.purge_volunteer_pools` task (CELERY_BEAT_SCHEDULE
+# below) or `python manage.py purge_volunteer_pools`. Seated members stay with the panel's public record.
+# The privacy notice and the "not drawn" e-mail state this value.
+PACTE_POOL_RETENTION_DAYS = int(env("PACTE_POOL_RETENTION_DAYS", "180"))
+if PACTE_POOL_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("PACTE_POOL_RETENTION_DAYS must be 0 or more days.")
 # Largest CSV the organisers' import page takes (MB). A worker imports it (100,000 rows, 13.5 MB: about
 # 25 s on a slow 2-core machine) and the file waits in the database meanwhile. Larger files:
 # `python manage.py import_contributions` (no limit, progress bar).
@@ -322,9 +331,14 @@ PACTE_LABELS_TIMEOUT = float(env("PACTE_LABELS_TIMEOUT", "30"))
 PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
 PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
 # With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.
+# Every night, the pools of panels closed more than PACTE_POOL_RETENTION_DAYS ago are purged.
 CELERY_BEAT_SCHEDULE = {
     "opinion-groups": {
         "task": "analysis.tasks.check_opinion_groups",
         "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,
-    }
+    },
+    "purge-volunteer-pools": {
+        "task": "deliberation.purge_volunteer_pools",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

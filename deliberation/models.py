@@ -66,6 +66,9 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the panel was last closed (`services.set_panel_status`; cleared if it is reopened): the
+    # pool of a closed panel is purged PACTE_POOL_RETENTION_DAYS later (`services.purge_expired_pools`).
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

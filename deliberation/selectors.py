@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -311,3 +311,33 @@ def figures_by_panel(
         if figures.recommendations:
             rows.append((panel, figures))
     return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Retention of the volunteer pools
+# --------------------------------------------------------------------------------------------------
+
+
+def pool_retention_cutoff(now: datetime) -> datetime:
+    """Panels closed at or before this moment have outlived PACTE_POOL_RETENTION_DAYS."""
+    return now - timedelta(days=settings.PACTE_POOL_RETENTION_DAYS)
+
+
+def unseated_volunteers(panel_id: int) -> QuerySet[Volunteer]:
+    """The pool of a panel minus everyone who ever had a seat (seated, or seated and left since): the
+    people not drawn, the reserves never called and those left out of the draw."""
+    return Volunteer.objects.filter(panel_id=panel_id, memberships__isnull=True)
+
+
+def expired_pools(*, now: datetime) -> QuerySet[Panel]:
+    """Closed panels past the retention time that still hold volunteers who never had a seat, oldest
+    closing first, each annotated with `unseated` (how many such volunteers it holds)."""
+    unseated = Volunteer.objects.filter(panel=OuterRef("pk"), memberships__isnull=True)
+    return (
+        Panel.objects.filter(
+            status=Panel.Status.CLOSED, closed_at__isnull=False, closed_at__lte=pool_retention_cutoff(now)
+        )
+        .filter(Exists(unseated))
+        .annotate(unseated=Count("volunteers", filter=Q(volunteers__memberships__isnull=True), distinct=True))
+        .order_by("closed_at", "id")
+    )

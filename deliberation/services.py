@@ -126,7 +126,7 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
     is committed it never goes back to preparation or recruiting: a committed draw is final (no second
     draw), seats are filled from the reserve list."""
     _require(rules.can_organise(actor))
-    Panel.objects.select_for_update().get(pk=panel.pk)
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
     status = Panel.Status(status)
     if rules.draw_running(panel):
         raise DeliberationError(
@@ -140,7 +140,14 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
         )  # fmt: skip
     before = panel.status
     panel.status = status
-    panel.save(update_fields=["status"])
+    # The pool's retention time runs from the closing (`purge_expired_pools`); closing again an already
+    # closed panel does not restart it, reopening the panel stops it.
+    if status == Panel.Status.CLOSED:
+        already_closed = locked.status == Panel.Status.CLOSED and locked.closed_at is not None
+        panel.closed_at = locked.closed_at if already_closed else timezone.now()
+    else:
+        panel.closed_at = None
+    panel.save(update_fields=["status", "closed_at"])
     record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status.value})
     return panel
 
@@ -221,6 +228,66 @@ def withdraw_volunteering(*, user, panel: Panel) -> None:
         details={"after_draw": rules.draw_is_final(panel)},
     )  # fmt: skip
     person.delete()
+
+
+# --------------------------------------------------------------------------------------------------
+# Retention of the volunteer pools (GDPR storage limitation)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoolPurge:
+    panel_id: int
+    title: str
+    deleted: int  # volunteers who never had a seat, deleted with their profile answers
+
+
+def purge_expired_pools(*, now=None, progress=None) -> list[PoolPurge]:
+    """PACTE_POOL_RETENTION_DAYS after a panel is closed, delete the volunteers of its pool who never had
+    a seat (not drawn, reserves never called, left out of the draw), with the profile answers, contact
+    and address copied for that panel. Seated members, also those who left their seat, stay: the panel's
+    composition is a public record. The public selection report and the re-run of the draw
+    (`redraw`) read only the Selection row (seed, lottery over volunteer numbers, figures), never the
+    Volunteer rows, so they are unchanged.
+
+    One transaction and one audit event (`panel.pool_purged`, with the count) per panel; a panel with
+    nobody left to delete is skipped without an event, so running it again changes nothing.
+    `progress(done, total)` is called after each panel. Returns what was deleted, per panel."""
+    now = now or timezone.now()
+    panel_ids = list(selectors.expired_pools(now=now).values_list("pk", flat=True))
+    purged = []
+    for done, panel_id in enumerate(panel_ids, start=1):
+        outcome = _purge_pool(panel_id=panel_id, now=now)
+        if outcome is not None:
+            purged.append(outcome)
+        if progress is not None:
+            progress(done, len(panel_ids))
+    return purged
+
+
+@transaction.atomic
+def _purge_pool(*, panel_id: int, now) -> PoolPurge | None:
+    panel = Panel.objects.select_for_update().filter(pk=panel_id).first()
+    # Checked again under the lock: the panel may have been reopened (or deleted) meanwhile.
+    closed_at = panel.closed_at if panel is not None and panel.status == Panel.Status.CLOSED else None
+    if closed_at is None or closed_at > selectors.pool_retention_cutoff(now):
+        return None
+    doomed = selectors.unseated_volunteers(panel.pk)
+    ids = list(doomed.select_for_update(of=("self",)).values_list("pk", flat=True))
+    if not ids:
+        return None
+    # Membership checked again in the DELETE itself, after the rows are locked: a volunteer given a seat
+    # meanwhile is kept (and their seat with them).
+    _total, by_model = doomed.filter(pk__in=ids).delete()
+    deleted = by_model.get(Volunteer._meta.label, 0)
+    if not deleted:
+        return None
+    record_event(
+        actor=None, action="panel.pool_purged", obj=panel,
+        details={"deleted": deleted, "closed_at": panel.closed_at,
+                 "retention_days": settings.PACTE_POOL_RETENTION_DAYS},
+    )  # fmt: skip
+    return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted)
 
 
 @dataclass

@@ -113,3 +113,12 @@ def notify_not_drawn(selection_id: int) -> int:
 @shared_task(name="deliberation.send_not_drawn_notice", **MAIL_TASK_OPTIONS)
 def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
     return notifications.send_not_drawn_notice(volunteer_id, selection_id)
+
+
+@shared_task(name="deliberation.purge_volunteer_pools")
+def purge_volunteer_pools() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): the pools of panels closed more than PACTE_POOL_RETENTION_DAYS ago
+    lose the volunteers who never had a seat (`services.purge_expired_pools`). Returns how many."""
+    from . import services
+
+    return sum(purge.deleted for purge in services.purge_expired_pools())

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from tqdm import tqdm
+
+from deliberation import selectors, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the volunteers who never had a seat from the pools of panels closed more than "
+        "PACTE_POOL_RETENTION_DAYS days ago (what the daily Celery beat task does). Seated members stay. "
+        "Running it again deletes nothing more."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="list what would be deleted, and delete nothing"
+        )
+
+    def handle(self, *args, dry_run, verbosity, **options):
+        now = timezone.now()
+        days = settings.PACTE_POOL_RETENTION_DAYS
+        self.stdout.write(
+            f"Retention: {days} day(s) after closing; panels closed on or before "
+            f"{timezone.localtime(selectors.pool_retention_cutoff(now)):%Y-%m-%d %H:%M}."
+        )
+        if dry_run:
+            expired = list(selectors.expired_pools(now=now))
+            for panel in expired:
+                closed = timezone.localtime(panel.closed_at)
+                self.stdout.write(
+                    f"Panel #{panel.pk} “{panel.title}” (closed {closed:%Y-%m-%d}): "
+                    f"{panel.unseated} volunteer(s) without a seat would be deleted."
+                )
+            total = sum(panel.unseated for panel in expired)
+            summary = (
+                f"Dry run: {total} volunteer(s) in {len(expired)} panel(s) would be deleted; nothing deleted."
+            )
+            self.stdout.write(self.style.SUCCESS(summary))
+            return
+        with tqdm(unit="panel", desc="Purging pools", file=self.stderr, disable=verbosity == 0) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            purged = services.purge_expired_pools(now=now, progress=progress)
+        for purge in purged:
+            self.stdout.write(
+                f"Panel #{purge.panel_id} “{purge.title}”: "
+                f"{purge.deleted} volunteer(s) without a seat deleted."
+            )
+        total = sum(purge.deleted for purge in purged)
+        self.stdout.write(self.style.SUCCESS(f"{total} volunteer(s) deleted in {len(purged)} panel(s)."))
