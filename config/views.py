@@ -15,7 +15,11 @@ class PageView(TemplateView):
     """A static page (legal notice, accessibility statement, privacy notice)."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(privacy_version=settings.PACTE_PRIVACY_NOTICE_VERSION, **kwargs)
+        return super().get_context_data(
+            privacy_version=settings.PACTE_PRIVACY_NOTICE_VERSION,
+            pool_retention_days=settings.PACTE_POOL_RETENTION_DAYS,
+            **kwargs,
+        )
 
 
 def healthz(request):

@@ -4,6 +4,7 @@ opt-out)."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.notices import notice, site_url, wants_notices, wants_notices_q
@@ -121,6 +122,7 @@ def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
         "left_out": any(row.get("volunteer") == person.pk for row in selection.excluded),
         "report_url": site_url(reverse("deliberation:selection_report", args=[person.panel_id])),
         "panel_url": site_url(reverse("deliberation:panel_detail", args=[person.panel_id])),
+        "retention_days": settings.PACTE_POOL_RETENTION_DAYS,
     }
     notice(person.user, "deliberation/email/not_drawn", context, person.language).send()
     return True
