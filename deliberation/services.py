@@ -672,6 +672,10 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
     as drawn."""
     _require(rules.can_run_panel(actor, member.panel))
     sortition = load_sortition()
+    # The panel first, as the draw and the pool purge lock it: a reserve is not deleted while seated.
+    panel = Panel.objects.select_for_update().get(pk=member.panel_id)
+    if panel.status == Panel.Status.CLOSED:
+        raise DeliberationError(_("This panel is closed: its seats no longer change."))
     member = PanelMember.objects.select_for_update().select_related("selection", "panel").get(pk=member.pk)
     if member.status != PanelMember.Status.ACTIVE:
         raise DeliberationError(_("This member has already withdrawn."))

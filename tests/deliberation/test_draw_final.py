@@ -182,3 +182,20 @@ def test_someone_drawn_who_leaves_while_the_draw_runs_makes_it_fail_cleanly(pool
     assert pool_panel.status == Panel.Status.RECRUITING
     # Not committed: the organiser can run the draw again.
     assert services.start_selection(actor=organiser, panel=pool_panel).status == Selection.Status.QUEUED
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_seats_of_a_closed_panel_no_longer_change(drawn, organiser, client, language):
+    """A closed panel's composition is its public record (and its reserves may have been purged)."""
+    services.set_panel_status(actor=organiser, panel=drawn, status=Panel.Status.CLOSED)
+    leaving = PanelMember.objects.filter(panel=drawn).first()
+    client.force_login(with_totp(organiser))
+    response = client.post(
+        reverse("deliberation:replace_member", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE=language, follow=True
+    )
+    closed = {"en": "This panel is closed: its seats no longer change.",
+              "fr": "Ce panel est clos : ses sièges ne changent plus."}  # fmt: skip
+    assert response.status_code == 200 and messages_of(response) == [closed[language]]
+    leaving.refresh_from_db()
+    assert leaving.status == PanelMember.Status.ACTIVE
+    assert PanelMember.objects.filter(panel=drawn).count() == drawn.size
