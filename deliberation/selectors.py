@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -329,15 +330,47 @@ def unseated_volunteers(panel_id: int) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(panel_id=panel_id, memberships__isnull=True)
 
 
+# What a seated member's Volunteer row holds that the panel's public record does not use, blanked at the
+# end of the retention time: the contact details and the postal address (also the household key of the
+# draw) given by the organisers' import, and the person's identifier in the organisers' file, which links
+# the row back to that file's names. Kept: the seat (PanelMember: status, replaced_by, dropped_at), the
+# strata, the link to the account (its e-mail receives the "answer" notices), the notice language and the
+# consent date. Public pages show `Volunteer.public_name` (the account's pseudonym, else the row number)
+# and the Selection row's figures, never these fields.
+MEMBER_FIELDS_CLEARED = ("contact", "address", "external_id")
+
+
+def _holds_member_fields() -> Q:
+    held = Q()
+    for name in MEMBER_FIELDS_CLEARED:
+        held |= ~Q(**{name: ""})
+    return held
+
+
+def members_to_clear(panel_id: int) -> QuerySet[Volunteer]:
+    """The Volunteer rows of the people who had a seat on the panel (seated, or seated and left since)
+    that still hold one of MEMBER_FIELDS_CLEARED."""
+    return Volunteer.objects.filter(_holds_member_fields(), panel_id=panel_id, memberships__isnull=False)
+
+
+def _count_per_panel(volunteers: QuerySet[Volunteer]) -> Coalesce:
+    counted = volunteers.order_by().values("panel").annotate(n=Count("pk", distinct=True)).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def expired_pools(*, now: datetime) -> QuerySet[Panel]:
-    """Closed panels past the retention time that still hold volunteers who never had a seat, oldest
-    closing first, each annotated with `unseated` (how many such volunteers it holds)."""
+    """Closed panels past the retention time that still hold volunteers who never had a seat, or seated
+    members' rows with contact details, address or import identifier, oldest closing first; each annotated
+    with `unseated` (how many such volunteers it holds) and `members_to_clear` (how many such rows)."""
     unseated = Volunteer.objects.filter(panel=OuterRef("pk"), memberships__isnull=True)
+    to_clear = Volunteer.objects.filter(
+        _holds_member_fields(), panel=OuterRef("pk"), memberships__isnull=False
+    )
     return (
         Panel.objects.filter(
             status=Panel.Status.CLOSED, closed_at__isnull=False, closed_at__lte=pool_retention_cutoff(now)
         )
-        .filter(Exists(unseated))
-        .annotate(unseated=Count("volunteers", filter=Q(volunteers__memberships__isnull=True), distinct=True))
+        .filter(Exists(unseated) | Exists(to_clear))
+        .annotate(unseated=_count_per_panel(unseated), members_to_clear=_count_per_panel(to_clear))
         .order_by("closed_at", "id")
     )

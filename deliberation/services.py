@@ -240,6 +240,7 @@ class PoolPurge:
     panel_id: int
     title: str
     deleted: int  # volunteers who never had a seat, deleted with their profile answers
+    members_cleared: int = 0  # seated members' rows whose contact details, address and import id were blanked
 
 
 def purge_expired_pools(*, now=None, progress=None) -> list[PoolPurge]:
@@ -250,9 +251,15 @@ def purge_expired_pools(*, now=None, progress=None) -> list[PoolPurge]:
     (`redraw`) read only the Selection row (seed, lottery over volunteer numbers, figures), never the
     Volunteer rows, so they are unchanged.
 
-    One transaction and one audit event (`panel.pool_purged`, with the count) per panel; a panel with
-    nobody left to delete is skipped without an event, so running it again changes nothing.
-    `progress(done, total)` is called after each panel. Returns what was deleted, per panel."""
+    At the same time the seated members' rows lose what the public record does not use
+    (`selectors.MEMBER_FIELDS_CLEARED`: contact details, postal address, identifier in the organisers'
+    file); their seat, strata, account link and notice language stay, so members with an account still
+    hear what decision-makers answer (at the account's e-mail).
+
+    One transaction and one audit event (`panel.pool_purged`, with the counts) per panel; a panel with
+    nobody left to delete and no member's row left to clear is skipped without an event, so running it
+    again changes nothing. `progress(done, total)` is called after each panel. Returns what was done, per
+    panel."""
     now = now or timezone.now()
     panel_ids = list(selectors.expired_pools(now=now).values_list("pk", flat=True))
     purged = []
@@ -272,22 +279,28 @@ def _purge_pool(*, panel_id: int, now) -> PoolPurge | None:
     closed_at = panel.closed_at if panel is not None and panel.status == Panel.Status.CLOSED else None
     if closed_at is None or closed_at > selectors.pool_retention_cutoff(now):
         return None
+    deleted = 0
     doomed = selectors.unseated_volunteers(panel.pk)
     ids = list(doomed.select_for_update(of=("self",)).values_list("pk", flat=True))
-    if not ids:
-        return None
-    # Membership checked again in the DELETE itself, after the rows are locked: a volunteer given a seat
-    # meanwhile is kept (and their seat with them).
-    _total, by_model = doomed.filter(pk__in=ids).delete()
-    deleted = by_model.get(Volunteer._meta.label, 0)
-    if not deleted:
+    if ids:
+        # Membership checked again in the DELETE itself, after the rows are locked: a volunteer given a
+        # seat meanwhile is kept (and their seat with them).
+        _total, by_model = doomed.filter(pk__in=ids).delete()
+        deleted = by_model.get(Volunteer._meta.label, 0)
+    members = selectors.members_to_clear(panel.pk)
+    member_ids = list(members.select_for_update(of=("self",)).values_list("pk", flat=True))
+    cleared = 0
+    if member_ids:
+        blank = dict.fromkeys(selectors.MEMBER_FIELDS_CLEARED, "")
+        cleared = members.filter(pk__in=member_ids).update(**blank)
+    if not deleted and not cleared:
         return None
     record_event(
         actor=None, action="panel.pool_purged", obj=panel,
-        details={"deleted": deleted, "closed_at": panel.closed_at,
+        details={"deleted": deleted, "members_cleared": cleared, "closed_at": panel.closed_at,
                  "retention_days": settings.PACTE_POOL_RETENTION_DAYS},
     )  # fmt: skip
-    return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted)
+    return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted, members_cleared=cleared)
 
 
 @dataclass

@@ -118,7 +118,9 @@ def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
 @shared_task(name="deliberation.purge_volunteer_pools")
 def purge_volunteer_pools() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): the pools of panels closed more than PACTE_POOL_RETENTION_DAYS ago
-    lose the volunteers who never had a seat (`services.purge_expired_pools`). Returns how many."""
+    lose the volunteers who never had a seat, and their seated members' rows their contact details, address
+    and import identifier (`services.purge_expired_pools`). Returns how many volunteers were deleted (the
+    blanked rows are counted in each panel's `panel.pool_purged` audit event)."""
     from . import services
 
     return sum(purge.deleted for purge in services.purge_expired_pools())

@@ -1,11 +1,13 @@
 """Retention of the volunteer pools (GDPR art. 5-1-e): PACTE_POOL_RETENTION_DAYS after a panel is closed,
-the volunteers who never had a seat are deleted with their profile answers; seated members, the public
-selection report and the re-run of the draw stay as they were. The privacy notice and the "not drawn"
-e-mail say how long, from the setting."""
+the volunteers who never had a seat are deleted with their profile answers; seated members keep their
+seat, strata and account but lose their contact details, address and import identifier; the public
+pages, the selection report and the re-run of the draw stay as they were. The privacy notice and the
+"not drawn" e-mail say how long, from the setting."""
 
 import importlib
 import re
 from datetime import timedelta
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -19,6 +21,9 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from deliberation import gdpr, services, tasks
 from deliberation.models import Panel, PanelMember, Selection, Volunteer
+from tests.conftest import with_totp
+
+from .conftest import adopt
 
 DAYS = settings.PACTE_POOL_RETENTION_DAYS
 
@@ -126,20 +131,20 @@ def test_the_command_dry_run_changes_nothing_and_a_second_run_deletes_nothing_mo
     assert f"Panel #{drawn.pk} “{drawn.title}”" in text
     assert "6 volunteer(s) without a seat would be deleted" in text
     assert "Panel fermé hier" not in text
-    assert "nothing deleted" in text
+    assert "nothing changed" in text
     assert Volunteer.objects.count() == pool and _purges(drawn) == []
 
     out, progress = StringIO(), StringIO()
     call_command("purge_volunteer_pools", stdout=out, stderr=progress)
     assert "6 volunteer(s) without a seat deleted" in out.getvalue()
-    assert "6 volunteer(s) deleted in 1 panel(s)." in out.getvalue()
+    assert "6 volunteer(s) deleted and 0 seated member(s)' details blanked in 1 panel(s)." in out.getvalue()
     assert "Purging pools" in progress.getvalue() and "1/1" in progress.getvalue()
     assert Volunteer.objects.filter(panel=drawn).count() == 4
     assert Volunteer.objects.filter(panel=recent).count() == 1
 
     out = StringIO()
     call_command("purge_volunteer_pools", stdout=out, stderr=StringIO())
-    assert "0 volunteer(s) deleted in 0 panel(s)." in out.getvalue()
+    assert "0 volunteer(s) deleted and 0 seated member(s)' details blanked in 0 panel(s)." in out.getvalue()
     assert Volunteer.objects.count() == pool - 6
     assert len(_purges(drawn)) == 1 and _purges(recent) == []
 
@@ -171,6 +176,31 @@ def test_the_privacy_notice_states_the_retention_time_from_the_setting(
     paragraph = re.search(r'<p id="pool-retention">(.*?)</p>', html, re.S).group(1)
     assert sentence in paragraph
     assert "180" not in paragraph
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "fr",
+            "dans le dossier public du panel\u00a0; à cette même date, les coordonnées, l’adresse et "
+            "l’identifiant dans le fichier des organisateur·rice·s conservés pour chaque membre sont effacés "
+            "(un membre qui a un compte reste informé·e, à l’adresse électronique de son compte, des suites "
+            "données aux recommandations).",
+        ),
+        (
+            "en",
+            "stay in the panel's public record; on that same date, the contact details, address and "
+            "identifier in the organisers' file kept for each member are erased (a member with an account is "
+            "still told, at their account's e-mail address, what becomes of the recommendations).",
+        ),
+    ],
+)
+def test_the_privacy_notice_says_what_happens_to_the_members_contact_details(client, db, language, sentence):
+    client.cookies["django_language"] = language
+    html = client.get(reverse("pages:privacy"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    paragraph = re.search(r'<p id="pool-retention">(.*?)</p>', html, re.S).group(1)
+    assert sentence in unescape(paragraph)
 
 
 def test_who_is_not_drawn_is_told_how_long_their_details_are_kept(
@@ -211,3 +241,229 @@ def test_panels_closed_before_the_closing_date_was_recorded_get_one(drawn, organ
     migration.date_closed_panels(apps, None)
     assert Panel.objects.get(pk=drawn.pk).closed_at == logged.created_at
     assert Panel.objects.get(pk=unlogged.pk).closed_at >= before
+
+
+# --------------------------------------------------------------------------------------------------
+# Seated members: contact details, address and import identifier go, the seat and the strata stay
+# --------------------------------------------------------------------------------------------------
+
+IMPORTED = (
+    "id;contact;gender;address\n"
+    "R-01;anne.durand@example.org;other;3 rue des Lilas, 69003 Lyon\n"
+    "R-02;06 12 34 56 78;other;8 avenue Jean Jaurès, 33000 Bordeaux\n"
+    "R-03;paul.martin@example.org;other;12 place du Marché, 35000 Rennes\n"
+    "R-04;07 98 76 54 32;other;1 impasse des Roses, 13001 Marseille\n"
+)
+CLEARED = ("contact", "address", "external_id")
+
+
+@pytest.fixture
+def mixed(pool_panel, organiser, eager_celery, django_capture_on_commit_callbacks):
+    """`pool_panel` (10 citizens with accounts) plus 4 people imported by the organisers with contact
+    details and an address; the quotas seat exactly 2 imported people and 2 account holders."""
+    report = services.import_volunteers(actor=organiser, panel=pool_panel, text=IMPORTED)
+    assert report.created == 4 and not report.errors
+    services.replace_quotas(
+        actor=organiser,
+        panel=pool_panel,
+        quotas=[
+            services.QuotaInput("gender", "female", 0, 4),
+            services.QuotaInput("gender", "male", 0, 4),
+            services.QuotaInput("gender", "other", 2, 2),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        selection = services.start_selection(actor=organiser, panel=pool_panel, seed="graine-publique")
+    selection.refresh_from_db()
+    assert selection.status == Selection.Status.DONE, selection.error
+    pool_panel.refresh_from_db()
+    return pool_panel
+
+
+def _identifiers(panel) -> dict[int, tuple]:
+    """What the purge may blank, per volunteer who had a seat."""
+    rows = Volunteer.objects.filter(panel=panel, memberships__isnull=False)
+    return {row["pk"]: tuple(row[f] for f in CLEARED) for row in rows.values("pk", *CLEARED)}
+
+
+def _public_record(panel) -> dict:
+    """What the purge must keep about everyone who had a seat: the seat with its history, the public
+    name, the strata, the account, the notice language and the consent date."""
+    return {
+        m.pk: (m.volunteer.public_name, m.volunteer.strata, m.volunteer.user_id, m.volunteer.language,
+               m.volunteer.consent_at, m.volunteer.source, m.status, m.replaced_by_id, m.dropped_at,
+               m.joined_at)
+        for m in PanelMember.objects.filter(panel=panel).select_related("volunteer__user")
+    }  # fmt: skip
+
+
+def _page(client, name, panel, language: str) -> str:
+    client.cookies["django_language"] = language
+    response = client.get(reverse(name, args=[panel.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index('<main id="content"') : html.index("</main>")]
+
+
+def test_past_the_retention_time_seated_members_lose_their_contact_details_and_keep_their_seat(
+    client, mixed, organiser, facilitator, django_capture_on_commit_callbacks
+):
+    # An imported member withdraws and an imported reserve takes the seat (the "other" quota).
+    imported_seat = PanelMember.objects.filter(panel=mixed, volunteer__source="import").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = services.replace_member(actor=facilitator, member=imported_seat)
+    assert newcomer.volunteer.source == Volunteer.Source.IMPORT
+    before = _identifiers(mixed)
+    imported = {pk for pk, values in before.items() if any(values)}
+    assert len(before) == 5 and len(imported) == 3
+    assert all(contact and address and external_id for contact, address, external_id in
+               (before[pk] for pk in imported))  # fmt: skip
+    record = _public_record(mixed)
+    composition = Selection.objects.get(panel=mixed, status=Selection.Status.DONE).composition
+
+    closed = _close(mixed, organiser)
+    pages = {
+        (name, language): _page(client, name, mixed, language)
+        for name in ("deliberation:panel_detail", "deliberation:selection_report")
+        for language in ("fr", "en")
+    }
+    assert (
+        "Quotas compared with the composition of the drawn panel"
+        in pages["deliberation:selection_report", "en"]
+    )
+    purged = services.purge_expired_pools(now=closed.closed_at + timedelta(days=DAYS))
+
+    assert [(p.panel_id, p.deleted, p.members_cleared) for p in purged] == [(mixed.pk, 9, 3)]
+    assert _identifiers(mixed) == dict.fromkeys(before, ("", "", ""))
+    assert _public_record(mixed) == record
+    assert PanelMember.objects.get(pk=imported_seat.pk).replaced_by_id == newcomer.pk
+    assert Selection.objects.get(panel=mixed, status=Selection.Status.DONE).composition == composition
+    for (name, language), html in pages.items():
+        assert _page(client, name, mixed, language) == html
+    # The organisers' list of members still names each seat, with no contact details left.
+    client.force_login(with_totp(organiser))
+    manage = _page(client, "deliberation:manage", mixed, "en")
+    assert (
+        f"Volunteer #{newcomer.volunteer_id}" in manage
+        and f"Volunteer #{imported_seat.volunteer_id}" in manage
+    )
+    assert not any(value in manage for values in before.values() for value in values if value)
+    (event,) = _purges(mixed)
+    assert event.details["deleted"] == 9 and event.details["members_cleared"] == 3
+    # A second run finds nothing to change and records nothing.
+    assert services.purge_expired_pools(now=closed.closed_at + timedelta(days=2 * DAYS)) == []
+    assert len(_purges(mixed)) == 1
+
+
+def test_a_member_with_an_account_still_hears_the_answers_after_the_purge(
+    mixed, organiser, recommendation, eager_celery, django_capture_on_commit_callbacks
+):
+    adopt(recommendation, days_ago=3)
+    closed = _close(mixed, organiser)
+    (purge,) = services.purge_expired_pools(now=closed.closed_at + timedelta(days=DAYS))
+    assert purge.members_cleared == 2
+    account_holders = set(
+        PanelMember.objects.filter(panel=mixed, volunteer__user__isnull=False).values_list(
+            "volunteer__user__email", flat=True
+        )
+    )
+    assert len(account_holders) == 2
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_response(
+            actor=organiser, recommendation=recommendation, decision_maker="Ministre de la Santé",
+            body="Ministère de la Santé", status="adopted", justification="Registre créé.",
+            answered_on=timezone.localdate(),
+        )  # fmt: skip
+    assert {message.to[0] for message in mail.outbox} == account_holders
+    assert all(
+        message.subject == "Your panel's recommendation has an answer — Registre des refus en ligne"
+        for message in mail.outbox
+    )
+
+
+def _seat_imported(panel, external_id: str) -> Volunteer:
+    """An imported person with contact details and an address, seated as if the draw had picked them."""
+    selection = panel.selections.first() or Selection.objects.create(
+        panel=panel, seed="test", algorithm="maximin", status=Selection.Status.DONE
+    )
+    person = Volunteer.objects.create(
+        panel=panel, external_id=external_id, contact=f"{external_id.lower()}@example.org",
+        address="5 rue de la Paix, 75002 Paris", strata={"gender": "other"}, source=Volunteer.Source.IMPORT,
+    )  # fmt: skip
+    PanelMember.objects.create(panel=panel, volunteer=person, selection=selection)
+    return person
+
+
+def test_recent_and_open_panels_keep_their_members_contact_details(mixed, organiser):
+    open_panel = services.create_panel(actor=organiser, title="Panel en cours", size=4)
+    _seat_imported(open_panel, "O-1")
+    services.set_panel_status(actor=organiser, panel=open_panel, status=Panel.Status.DELIBERATING)
+    _close(mixed, organiser)
+    _closed_days_ago(mixed, DAYS - 1)
+    before = {panel.pk: _identifiers(panel) for panel in (mixed, open_panel)}
+
+    assert services.purge_expired_pools(now=timezone.now() + timedelta(hours=23)) == []
+
+    assert {panel.pk: _identifiers(panel) for panel in (mixed, open_panel)} == before
+    assert sum(1 for values in before[mixed.pk].values() if any(values)) == 2
+    assert _purges(mixed) == [] and _purges(open_panel) == []
+
+
+def test_the_command_counts_the_members_cleared_and_its_dry_run_changes_nothing(mixed, organiser):
+    _close(mixed, organiser)
+    _closed_days_ago(mixed, DAYS + 1)
+    # A panel whose pool an earlier purge already emptied still holds a member's contact details.
+    emptied = services.create_panel(actor=organiser, title="Panel déjà purgé", size=4)
+    member = _seat_imported(emptied, "E-1")
+    _close(emptied, organiser)
+    _closed_days_ago(emptied, DAYS + 30)
+    before = {panel.pk: _identifiers(panel) for panel in (mixed, emptied)}
+    pool = Volunteer.objects.count()
+
+    out = StringIO()
+    call_command("purge_volunteer_pools", "--dry-run", stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    assert (
+        f"Panel #{mixed.pk} “{mixed.title}” (closed " in text
+        and "10 volunteer(s) without a seat would be deleted; 2 seated member(s)' contact, address and "
+        "import id would be blanked."
+        in text
+    )
+    assert (
+        f"Panel #{emptied.pk} “Panel déjà purgé”" in text
+        and "0 volunteer(s) without a seat would be deleted; 1 seated member(s)' contact, address and "
+        "import id would be blanked."
+        in text
+    )
+    assert (
+        "Dry run: 10 volunteer(s) would be deleted and 3 seated member(s)' details would be blanked in 2 "
+        in text
+    )
+    assert "nothing changed" in text
+    assert {panel.pk: _identifiers(panel) for panel in (mixed, emptied)} == before
+    assert Volunteer.objects.count() == pool and _purges(mixed) == [] and _purges(emptied) == []
+
+    out = StringIO()
+    call_command("purge_volunteer_pools", stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    assert (
+        "10 volunteer(s) without a seat deleted; 2 seated member(s)' contact, address and import id blanked."
+        in text
+    )
+    assert (
+        "0 volunteer(s) without a seat deleted; 1 seated member(s)' contact, address and import id blanked."
+        in text
+    )
+    assert "10 volunteer(s) deleted and 3 seated member(s)' details blanked in 2 panel(s)." in text
+    member.refresh_from_db()
+    assert (member.contact, member.address, member.external_id) == ("", "", "")
+    assert member.strata == {"gender": "other"} and member.memberships.exists()
+    (event,) = _purges(emptied)
+    assert event.details["deleted"] == 0 and event.details["members_cleared"] == 1
+
+    out = StringIO()
+    call_command("purge_volunteer_pools", stdout=out, stderr=StringIO())
+    assert "0 volunteer(s) deleted and 0 seated member(s)' details blanked in 0 panel(s)." in out.getvalue()
+    assert len(_purges(mixed)) == 1 and len(_purges(emptied)) == 1
