@@ -36,6 +36,7 @@ lint: install
 
 messages: install
 	$(MANAGE) makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks
+	$(PY) scripts/fr_typography.py
 	$(MANAGE) compilemessages --ignore=.venv
 
 clean:

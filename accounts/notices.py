@@ -2,6 +2,7 @@
 deliberation notices), sent by Celery workers: there is no request, so links start with PACTE_SITE_URL,
 and each e-mail is written in the language the person used when they contributed."""
 
+import re
 import smtplib
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 # Celery options of every task that sends notices: retried while the mail server is unreachable.
 MAIL_TASK_OPTIONS = {"autoretry_for": (OSError, smtplib.SMTPException), "retry_backoff": 60, "max_retries": 6}
@@ -37,7 +40,8 @@ def notice(user, template: str, context: dict, language: str = "") -> EmailMessa
     site's); the body ends with where to turn these e-mails off."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {**context, "account_url": site_url(reverse("accounts:dashboard"))}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        # One line; str.split() would also turn French no-break spaces (before « : ; ! ? ») into spaces.
+        subject = ASCII_SPACE.sub(" ", render_to_string(f"{template}_subject.txt", context)).strip(" ")
         body = render_to_string(f"{template}_body.txt", context)
         body += "\n" + render_to_string("accounts/email/notice_footer.txt", context)
     return EmailMessage(subject, body, to=[user.email])

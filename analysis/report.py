@@ -33,7 +33,7 @@ class MapPoint:
 
     @property
     def label(self) -> str:
-        return f"{self.theme_label} : {self.text}"
+        return f"{self.theme_label}\u00a0: {self.text}"  # no-break space: French typography
 
 
 def _stratum_labels(variable: str) -> tuple[str, dict]:

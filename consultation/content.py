@@ -6,21 +6,21 @@ Questions are (kind, French, English, [(choice fr, choice en), ...]).
 
 DATA_DONATION = {
     "slug": "data-donation",
-    "title_fr": "Don de données de santé par défaut : qu'en pensez-vous ?",
+    "title_fr": "Don de données de santé par défaut\u00a0: qu'en pensez-vous\u00a0?",
     "title_en": "Donating health data by default: what do you think?",
     "context_fr": (
         "Les données de santé (consultations, hospitalisations, remboursements, analyses) servent déjà la "
-        "recherche, l'innovation et le pilotage de la politique de santé. Mais 67 % des Français s'estiment "
-        "insuffisamment informés sur leur usage, et 58 % voudraient en savoir plus (baromètre Health Data "
+        "recherche, l'innovation et le pilotage de la politique de santé. Mais 67\u00a0% des Français s'estiment "
+        "insuffisamment informés sur leur usage, et 58\u00a0% voudraient en savoir plus (baromètre Health Data "
         "Hub, 2025).\n\n"
-        "Une proposition est sur la table : faire du don de données de santé la règle par défaut, comme pour "
+        "Une proposition est sur la table\u00a0: faire du don de données de santé la règle par défaut, comme pour "
         "le don d'organes. Chacun resterait libre de refuser en s'inscrivant sur un registre national des "
         "refus, simple d'accès. Cette consultation vous demande à quelles conditions ce principe serait "
-        "acceptable : quels usages (recherche publique, entreprises privées, acteurs étrangers, entraînement "
+        "acceptable\u00a0: quels usages (recherche publique, entreprises privées, acteurs étrangers, entraînement "
         "d'intelligences artificielles), quel consentement (global ou modulable par usage), quelle "
         "information, quel hébergement (souverain, certifié) et quelle place pour les citoyens dans la "
         "gouvernance des accès.\n\n"
-        "Vos réponses et vos propositions seront analysées publiquement ; un panel de citoyens tirés au sort "
+        "Vos réponses et vos propositions seront analysées publiquement\u00a0; un panel de citoyens tirés au sort "
         "en débattra lors d'assises, et chaque recommandation recevra une réponse publique des décideurs."
     ),
     "context_en": (
@@ -46,7 +46,7 @@ DATA_DONATION = {
         ),
         (
             "single",
-            "Quel mode de consentement préférez-vous ?",
+            "Quel mode de consentement préférez-vous\u00a0?",
             "Which kind of consent do you prefer?",
             [
                 (
@@ -60,7 +60,7 @@ DATA_DONATION = {
         ),
         (
             "multiple",
-            "Par quels moyens devrait-on pouvoir s'inscrire sur le registre des refus ?",
+            "Par quels moyens devrait-on pouvoir s'inscrire sur le registre des refus\u00a0?",
             "Through which channels should people be able to register on the opt-out registry?",
             [
                 ("En ligne (Mon Espace Santé)", "Online (Mon Espace Santé)"),
@@ -74,7 +74,7 @@ DATA_DONATION = {
         ),
         (
             "multiple",
-            "À quels acteurs accepteriez-vous que vos données soient confiées, sous conditions ?",
+            "À quels acteurs accepteriez-vous que vos données soient confiées, sous conditions\u00a0?",
             "To which actors would you accept your data being entrusted, under conditions?",
             [
                 (
@@ -104,7 +104,7 @@ DATA_DONATION = {
         ),
         (
             "single",
-            "Qui devrait décider de l'accès des projets aux données ?",
+            "Qui devrait décider de l'accès des projets aux données\u00a0?",
             "Who should decide which projects get access to the data?",
             [
                 ("Des experts et des institutions publiques", "Experts and public institutions"),
@@ -118,7 +118,7 @@ DATA_DONATION = {
         ),
         (
             "multiple",
-            "Par quels canaux souhaiteriez-vous être informé de l'usage de vos données ?",
+            "Par quels canaux souhaiteriez-vous être informé de l'usage de vos données\u00a0?",
             "Through which channels would you like to be told how your data is used?",
             [
                 ("Mon Espace Santé", "Mon Espace Santé"),
@@ -136,25 +136,25 @@ DATA_DONATION = {
         ),
         (
             "open",
-            "Qu'est-ce qui vous donnerait confiance, ou au contraire vous ferait refuser, le don de vos données ?",
+            "Qu'est-ce qui vous donnerait confiance, ou au contraire vous ferait refuser, le don de vos données\u00a0?",
             "What would make you trust, or on the contrary refuse, donating your data?",
             [],
         ),
         (
             "open",
-            "Quelles informations attendez-vous avant et après l'utilisation de vos données ?",
+            "Quelles informations attendez-vous avant et après l'utilisation de vos données\u00a0?",
             "What information do you expect before and after your data is used?",
             [],
         ),
         (
             "open",
-            "Comment les citoyens devraient-ils participer à la gouvernance des données de santé ?",
+            "Comment les citoyens devraient-ils participer à la gouvernance des données de santé\u00a0?",
             "How should citizens take part in governing health data?",
             [],
         ),
         (
             "open",
-            "Y a-t-il des usages que vous voudriez interdire ? Lesquels et pourquoi ?",
+            "Y a-t-il des usages que vous voudriez interdire\u00a0? Lesquels et pourquoi\u00a0?",
             "Are there uses you would want to forbid? Which ones and why?",
             [],
         ),

@@ -30,7 +30,7 @@ THEMES: dict[str, tuple[list[str], float]] = {
         "les personnes sans internet doivent pouvoir refuser le don de leurs données au guichet",
     ], 0.8),
     "consentement": ([
-        "le consentement doit être modulable : oui pour la recherche publique, non pour les entreprises",
+        "le consentement doit être modulable\u00a0: oui pour la recherche publique, non pour les entreprises",
         "je veux pouvoir choisir usage par usage à quoi servent mes données de santé",
         "un tableau de bord dans Mon Espace Santé doit permettre de cocher les usages acceptés",
         "le don par défaut ne doit concerner que la recherche publique, le reste sur consentement explicite",
@@ -64,7 +64,7 @@ THEMES: dict[str, tuple[list[str], float]] = {
     "transparence": ([
         "je veux voir dans Mon Espace Santé quels projets ont utilisé mes données",
         "chaque année, un rapport public doit lister les projets de recherche et leurs résultats",
-        "il faut montrer des retours concrets : quelles découvertes ont été permises par nos données",
+        "il faut montrer des retours concrets\u00a0: quelles découvertes ont été permises par nos données",
         "un registre public des accès aux données doit indiquer qui, quand et pourquoi",
         "chaque citoyen devrait recevoir des nouvelles des recherches auxquelles ses données ont contribué",
     ], 0.8),
@@ -87,24 +87,24 @@ THEMES: dict[str, tuple[list[str], float]] = {
         "la recherche doit aussi porter sur les maladies rares et les publics vulnérables",
         "les bénéfices des données doivent profiter à tous, pas seulement aux grandes villes",
         "les personnes âgées et éloignées du numérique ne doivent pas être oubliées",
-        "les femmes sont sous-représentées dans les études : les données doivent corriger ce biais",
+        "les femmes sont sous-représentées dans les études\u00a0: les données doivent corriger ce biais",
     ], 0.75),
     "refus": ([
         "le don par défaut n'est pas un vrai consentement, il faut un accord explicite",
         "je refuse que mes données de santé soient utilisées sans mon accord préalable",
-        "le parallèle avec le don d'organes est trompeur : les données peuvent être revendues",
+        "le parallèle avec le don d'organes est trompeur\u00a0: les données peuvent être revendues",
         "le don par défaut risque de profiter surtout aux géants du numérique",
     ], 0.35),
 }  # fmt: skip
 
 OPENERS = [
-    "", "Je propose que ", "Il faudrait que ", "Pour moi, ", "Proposition : ", "À mon avis, ",
-    "Il est indispensable que ", "Je souhaite que ", "Nous demandons que ", "Condition essentielle : ",
+    "", "Je propose que ", "Il faudrait que ", "Pour moi, ", "Proposition\u00a0: ", "À mon avis, ",
+    "Il est indispensable que ", "Je souhaite que ", "Nous demandons que ", "Condition essentielle\u00a0: ",
 ]  # fmt: skip
 ENDINGS = [
-    ".", ".", ".", " : c'est une question de confiance.", ", sinon je m'inscrirai sur le registre des refus.",
+    ".", ".", ".", "\u00a0: c'est une question de confiance.", ", sinon je m'inscrirai sur le registre des refus.",
     " pour que le don par défaut soit acceptable.", ", c'est le minimum.", " et ce dès le lancement.",
-    ", comme le recommande le rapport de l'APRS.", " ; la confiance ne se décrète pas.",
+    ", comme le recommande le rapport de l'APRS.", "\u00a0; la confiance ne se décrète pas.",
 ]  # fmt: skip
 
 OPEN_ANSWER_THEMES = {

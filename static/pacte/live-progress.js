@@ -22,7 +22,7 @@
           });
           if (bar && typeof data.percent === "number") {
             bar.value = data.percent;
-            bar.textContent = data.percent + " %";
+            bar.textContent = data.percent + "\u00a0%"; // no-break space: French typography
           }
           if (data.active) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
         })

@@ -49,7 +49,7 @@ def test_each_page_links_to_the_other(client, panel, organiser, consultation):
     assert "deliberates for the national consultation" in html and consultation_page in html
     assert "Health-data donation" in html
     html = client.get(consultation_page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert f'href="{detail}"' in html and f"Panel citoyen : {panel.title}" in html
+    assert f'href="{detail}"' in html and f"Panel citoyen\u00a0: {panel.title}" in html
 
 
 def test_draft_panel_is_listed_on_the_consultation_only_for_those_who_run_it(

@@ -90,8 +90,8 @@ def test_the_pages_refuse_a_second_draw_with_a_message(drawn, organiser, client,
     expected = {
         "en": "This panel has been drawn and a committed draw is final: it cannot go back to “Open to "
         "volunteers”.",
-        "fr": "Ce panel a été tiré au sort et un tirage enregistré est définitif : il ne peut pas revenir à "
-        "l’état «\u00a0Ouvert aux volontaires\u00a0».",
+        "fr": "Ce panel a été tiré au sort et un tirage enregistré est définitif\u00a0: il ne peut pas "
+        "revenir à l’état «\u00a0Ouvert aux volontaires\u00a0».",
     }[language]
     assert page.status_code == 200 and any(expected in m for m in messages_of(page))
     assert "Status updated." not in messages_of(page)
@@ -194,7 +194,7 @@ def test_the_seats_of_a_closed_panel_no_longer_change(drawn, organiser, client, 
         reverse("deliberation:replace_member", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE=language, follow=True
     )
     closed = {"en": "This panel is closed: its seats no longer change.",
-              "fr": "Ce panel est clos : ses sièges ne changent plus."}  # fmt: skip
+              "fr": "Ce panel est clos\u00a0: ses sièges ne changent plus."}  # fmt: skip
     assert response.status_code == 200 and messages_of(response) == [closed[language]]
     leaving.refresh_from_db()
     assert leaving.status == PanelMember.Status.ACTIVE

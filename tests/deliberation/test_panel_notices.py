@@ -65,7 +65,9 @@ def test_every_member_is_told_in_their_language_unless_they_turned_notices_off(
     assert len(mail.outbox) == 2
     fr, en = by_address[french.email], by_address[english.email]
     assert fr.subject == "La recommandation de votre panel a reçu une réponse — Registre des refus en ligne"
-    assert "Réponse : Partiellement adoptée" in fr.body and "Registre créé, <b>sans</b> appli." in fr.body
+    assert (
+        "Réponse\u00a0: Partiellement adoptée" in fr.body and "Registre créé, <b>sans</b> appli." in fr.body
+    )
     assert f"/panels/recommandations/{recommendation.pk}/" in fr.body and "/compte/" in fr.body
     assert en.subject == "Your panel's recommendation has an answer — Registre des refus en ligne"
     assert "Answer: Partly adopted" in en.body and "Ministre de la Santé (Ministère de la Santé)" in en.body
@@ -111,7 +113,7 @@ def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
     assert reserves == set(language) - seated
     fr = next(by_address[a] for a in reserves if language[a] == "fr")
     assert "Le tirage au sort public a eu lieu et a désigné ses 3 membres." in fr.body
-    assert "mais vous êtes sur la liste de réserve : si une place se libère" in fr.body
+    assert "mais vous êtes sur la liste de réserve\u00a0: si une place se libère" in fr.body
     assert f"/panels/{recruiting.pk}/tirage/" in fr.body and "/compte/" in fr.body
     en = next(by_address[a] for a in reserves if language[a] == "en")
     assert "The public lottery has taken place and has drawn its 3 members." in en.body
@@ -213,7 +215,9 @@ def test_seated_members_are_told_of_a_new_session(
     by_address = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_address) == sorted([english.email, french.email])  # not the member who left
     fr = by_address[french.email]
-    assert fr.subject == "Séance de votre panel citoyen : Audition des chercheurs, 12 décembre 2026 09:30"
-    assert "Lieu : Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
+    assert (
+        fr.subject == "Séance de votre panel citoyen\u00a0: Audition des chercheurs, 12 décembre 2026 09:30"
+    )
+    assert "Lieu\u00a0: Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
     en = by_address[english.email]
     assert "meets for “Audition des chercheurs” on Dec. 12, 2026, 9:30 a.m." in en.body

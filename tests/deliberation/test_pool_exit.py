@@ -14,7 +14,7 @@ from tests.deliberation.conftest import citizen_in_pool, messages_of
 STATE = {
     "pool": {
         "en": "You are in the pool of volunteers: the panel has not been drawn yet.",
-        "fr": "Vous faites partie du vivier de volontaires : le panel n’a pas encore été tiré au sort.",
+        "fr": "Vous faites partie du vivier de volontaires\u00a0: le panel n’a pas encore été tiré au sort.",
     },
     "reserve": {
         "en": "You were not drawn, but you are on the reserve list",
@@ -22,7 +22,7 @@ STATE = {
     },
     "seated": {
         "en": "You have been drawn: you have a seat on this panel.",
-        "fr": "Vous avez été tiré·e au sort : vous siégez dans ce panel.",
+        "fr": "Vous avez été tiré·e au sort\u00a0: vous siégez dans ce panel.",
     },
 }
 BUTTON = {"en": "Withdraw from the pool", "fr": "Me retirer du vivier"}
@@ -35,13 +35,13 @@ EXPLAINS = {
 LEFT = {
     "en": "You have left the pool of volunteers for this panel; your answers to the volunteering form have "
     "been deleted.",
-    "fr": "Vous avez quitté le vivier de volontaires de ce panel ; vos réponses au formulaire de volontariat "
-    "ont été supprimées.",
+    "fr": "Vous avez quitté le vivier de volontaires de ce panel\u00a0; vos réponses au formulaire de "
+    "volontariat ont été supprimées.",
 }
 SEATED_REFUSAL = {
     "en": "You have a seat on this panel: to leave it, tell the panel's facilitators, who will give your "
     "seat to a person from the reserve list.",
-    "fr": "Vous siégez dans ce panel : pour le quitter, prévenez ses animateur·rice·s, qui attribueront "
+    "fr": "Vous siégez dans ce panel\u00a0: pour le quitter, prévenez ses animateur·rice·s, qui attribueront "
     "votre place à une personne de la liste de réserve.",
 }
 NOT_IN_POOL = {

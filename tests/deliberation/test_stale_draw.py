@@ -19,11 +19,11 @@ from tests.deliberation.conftest import messages_of
 BUTTON = {"en": "Abandon this draw", "fr": "Abandonner ce tirage"}
 TOO_EARLY = {
     "en": "This draw may still be running: it can be abandoned from",
-    "fr": "Ce tirage est peut-être encore en cours : il pourra être abandonné à partir du",
+    "fr": "Ce tirage est peut-être encore en cours\u00a0: il pourra être abandonné à partir du",
 }
 ABANDONED = {
     "en": "The draw is abandoned: nobody was seated. You can run the selection again.",
-    "fr": "Le tirage est abandonné : personne n’a été désigné. Vous pouvez relancer le tirage.",
+    "fr": "Le tirage est abandonné\u00a0: personne n’a été désigné. Vous pouvez relancer le tirage.",
 }
 REASON = {"en": "Abandoned by {who}", "fr": "Abandonné par {who}"}
 
@@ -185,7 +185,7 @@ def test_the_panel_status_does_not_move_while_a_draw_runs(organiser_client, orga
         HTTP_ACCEPT_LANGUAGE=language, follow=True,
     )  # fmt: skip
     running = {"en": "A draw is running: the panel's status changes when it ends",
-               "fr": "Un tirage est en cours : le statut du panel changera à sa fin"}  # fmt: skip
+               "fr": "Un tirage est en cours\u00a0: le statut du panel changera à sa fin"}  # fmt: skip
     assert refused.status_code == 200 and messages_of(refused)[0].startswith(running[language])
     assert Panel.objects.get(pk=panel.pk).status == Panel.Status.RECRUITING
     # Once the stuck draw is abandoned, the organiser moves the panel again.

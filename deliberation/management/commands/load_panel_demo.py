@@ -19,7 +19,7 @@ from consultation.models import Consultation
 from deliberation import services
 from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection
 
-TITLE = "Assises citoyennes : le don de données de santé par défaut"
+TITLE = "Assises citoyennes\u00a0: le don de données de santé par défaut"
 POOL = 240
 SEED = "assises-pacte-2026"
 CONSULTATION = "data-donation"  # `load_consultation data-donation`, loaded before by `make demo`
@@ -27,15 +27,15 @@ CONSULTATION = "data-donation"  # `load_consultation data-donation`, loaded befo
 # (title, text, rationale, panel votes for/against/abstain share, answer status or None, days to answer)
 RECOMMENDATIONS = [
     ("Consentement présumé avec registre national des refus",
-     "Les données de santé sont données par défaut à la recherche publique, comme pour le don d'organes ; "
-     "chacun peut s'y opposer en s'inscrivant au registre national des refus.",
+     "Les données de santé sont données par défaut à la recherche publique, comme pour le don "
+     "d'organes\u00a0; chacun peut s'y opposer en s'inscrivant au registre national des refus.",
      "Le consentement présumé élargit les données utiles sans retirer la maîtrise à chacun.", "adopted", 45),
     ("Se retirer en un geste, partout",
      "L'inscription au registre des refus se fait en ligne (Mon Espace Santé), chez son médecin ou par "
      "courrier, en moins de cinq minutes, et peut être annulée à tout moment.",
      "Un droit de refus n'existe que s'il est facile à exercer, y compris hors ligne.", "adopted", 30),
     ("Consentement modulable par usage",
-     "Chacun peut accepter ou refuser séparément : recherche publique, recherche privée, entreprises, "
+     "Chacun peut accepter ou refuser séparément\u00a0: recherche publique, recherche privée, entreprises, "
      "acteurs étrangers, entraînement d'intelligence artificielle.",
      "Les citoyens font davantage confiance aux acteurs publics qu'aux usages privés ou étrangers.",
      "partly_adopted", 60),
@@ -52,13 +52,13 @@ RECOMMENDATIONS = [
     ("Une campagne nationale d'information",
      "Une campagne d'information grand public, sur le modèle de «\u00a0Les antibiotiques, "
      "c'est pas automatique\u00a0», précède l'entrée en vigueur du don par défaut.",
-     "67 % des Français se disent insuffisamment informés sur les données de santé.", "adopted", 20),
+     "67\u00a0% des Français se disent insuffisamment informés sur les données de santé.", "adopted", 20),
     ("Former les professionnels de santé",
      "Les professionnels de santé sont formés pour expliquer le don de données et recueillir un refus.",
-     "Les soignants sont les acteurs en qui les citoyens ont le plus confiance (91 %).", "adopted", 55),
+     "Les soignants sont les acteurs en qui les citoyens ont le plus confiance (91\u00a0%).", "adopted", 55),
     ("Partager les bénéfices",
      "Les bénéfices tirés des données par des acteurs privés financent en partie la santé publique.",
-     "Solidarité : les données de tous doivent profiter à tous.", "under_study", 80),
+     "Solidarité\u00a0: les données de tous doivent profiter à tous.", "under_study", 80),
     ("Inclure les territoires et publics vulnérables",
      "Les programmes de recherche rendent compte de la représentativité des données (territoires, publics "
      "vulnérables) et corrigent les manques.", "Équité et représentativité.", "rejected", 50),
@@ -165,26 +165,26 @@ class Command(BaseCommand):
         start = timezone.now() - timedelta(days=200)
         plan = [
             (
-                "Séance 1 : comprendre les données de santé",
+                "Séance 1\u00a0: comprendre les données de santé",
                 "Lyon, Hôtel de Région",
                 [
                     ("Accueil et règles de la délibération", "plenary", 30),
-                    ("Audition : le Health Data Hub", "hearing", 60),
-                    ("Audition : une association de patients", "hearing", 45),
+                    ("Audition\u00a0: le Health Data Hub", "hearing", 60),
+                    ("Audition\u00a0: une association de patients", "hearing", 45),
                     ("Questions en petits groupes", "small_group", 60),
                 ],
             ),
             (
-                "Séance 2 : les options du don par défaut",
+                "Séance 2\u00a0: les options du don par défaut",
                 "",
                 [
-                    ("Audition : la CNIL", "hearing", 45),
+                    ("Audition\u00a0: la CNIL", "hearing", 45),
                     ("Délibération en petits groupes", "small_group", 90),
                     ("Rédaction des recommandations", "drafting", 90),
                 ],
             ),
             (
-                "Séance 3 : amendements et votes",
+                "Séance 3\u00a0: amendements et votes",
                 "Paris, Conseil économique, social et environnemental",
                 [("Relecture des amendements", "plenary", 60), ("Vote des recommandations", "vote", 90)],
             ),
@@ -217,7 +217,7 @@ class Command(BaseCommand):
             actor=facilitator,
             panel=panel,
             session=sessions[0],
-            title="Note de cadrage : le don par défaut",
+            title="Note de cadrage\u00a0: le don par défaut",
             description="Synthèse du rapport «\u00a0Vers un nouveau pacte social\u00a0» (APRS, 2025).",
             file=ContentFile(b"Note de cadrage du panel.", name="note-de-cadrage.txt"),
         )
@@ -296,7 +296,11 @@ class Command(BaseCommand):
 
 _JUSTIFICATIONS = {
     "adopted": "La recommandation est reprise telle quelle dans le projet de loi.",
-    "partly_adopted": "La recommandation est reprise en partie ; le reste fait l'objet d'une concertation.",
-    "under_study": "Une mission d'inspection étudie la faisabilité ; réponse définitive dans six mois.",
-    "rejected": "Le gouvernement ne retient pas la recommandation : les obligations existantes suffisent.",
+    "partly_adopted": (
+        "La recommandation est reprise en partie\u00a0; le reste fait l'objet d'une concertation."
+    ),
+    "under_study": "Une mission d'inspection étudie la faisabilité\u00a0; réponse définitive dans six mois.",
+    "rejected": (
+        "Le gouvernement ne retient pas la recommandation\u00a0: les obligations existantes suffisent."
+    ),
 }

@@ -1,0 +1,110 @@
+"""French typography (Imprimerie nationale rules): the space before « : ; ! ? » and between a number
+and « % » is a no-break space (U+00A0), so the sign never wraps alone onto a new line."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+# What follows the "%" of a Python %-placeholder: "(name)" and a conversion, or a bare conversion.
+PLACEHOLDER = re.compile(r"\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|[-#0+]*\d*(?:\.\d+)?[sdifgeEcrxXou]")
+
+
+def offending_spaces(text, python_format):
+    """Indexes of ordinary spaces before « : ; ! ? » or before a literal percent sign (``%%`` in a
+    python-format string, a lone ``%`` elsewhere; ``%(name)s``, ``%s``, ``%.1f`` are placeholders)."""
+    found = []
+    for match in re.finditer(r" (?=[:;!?%])", text):
+        i = match.start()
+        if text[i + 1] == "%":
+            rest = text[i + 2 :]
+            if python_format and not rest.startswith("%"):
+                continue
+            if not python_format and PLACEHOLDER.match(rest):
+                continue
+        found.append(i)
+    return found
+
+
+def _unquote(line):
+    return line[line.index('"') + 1 : line.rindex('"')].replace('\\"', '"').replace("\\n", "\n")
+
+
+def po_translations(path):
+    """(line number, python-format?, msgstr) for each live entry of a .po file, the header and
+    obsolete (#~) entries left out; a msgstr wrapped on several lines is joined first."""
+    blocks, flags, keyword = [], set(), None
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if line.startswith('"') and keyword:
+            blocks[-1][2].append(_unquote(line))
+            continue
+        keyword = None
+        if line.startswith("#,"):
+            flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif not line.strip():
+            flags = set()
+        elif line.startswith(("msgctxt", "msgid", "msgstr")):
+            keyword = line.split()[0]
+            blocks.append((keyword, number, [_unquote(line)], flags))
+    entries, msgid = [], None
+    for keyword, number, parts, entry_flags in blocks:
+        if keyword == "msgid":
+            msgid = "".join(parts)
+        elif keyword.startswith("msgstr") and msgid:
+            entries.append((number, "python-format" in entry_flags, "".join(parts)))
+    return entries
+
+
+def test_offending_spaces_tells_placeholders_from_percent_signs():
+    assert offending_spaces("Ligne %(line)d : %(reason)s.", True) == [14]
+    assert offending_spaces("Analyse %(id)s\u00a0: %(n)s %d %.1f %s", True) == []
+    assert offending_spaces("Part (%%) de 45 %%", True) == [15]
+    assert offending_spaces("45 % des votes", False) == [2]
+    assert offending_spaces("Vraiment ? Oui ! Non ; fin", False) == [8, 14, 20]
+    assert offending_spaces("https://exemple.fr/?a=1 à 12:30", False) == []
+
+
+def test_po_parser_reads_every_entry():
+    entries = po_translations(PO)
+    assert len(entries) > 500
+    assert any(text.startswith("Chaîne d’audit intacte") for _, _, text in entries)
+    assert any(python_format for _, python_format, _ in entries)
+    assert not any(text.startswith("Project-Id-Version") for _, _, text in entries)  # the header
+
+
+def test_french_catalogue_uses_no_break_spaces_before_high_punctuation_and_percent():
+    offenders = [
+        f"django.po:{line}: …{text[max(0, i - 30) : i + 10]}…"
+        for line, python_format, text in po_translations(PO)
+        for i in offending_spaces(text, python_format)
+    ]
+    assert not offenders, "ordinary space before « : ; ! ? % » (use U+00A0):\n" + "\n".join(offenders)
+
+
+def test_compiled_french_catalogue_is_fixed_too():
+    """The .mo served at run time, not only the .po: compilemessages was run after the fix."""
+    with MO.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog
+    offenders = [
+        text
+        for key, text in catalog.items()
+        if key and re.search(r" [:;!?]", text)  # key "" is the header
+    ]
+    assert not offenders
+
+
+TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>", re.S)
+
+
+@pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.*")), ids=lambda p: p.name)
+def test_template_text_uses_no_break_spaces_before_high_punctuation_and_percent(template):
+    """Text written in the templates themselves (outside template tags and the translated strings),
+    such as "{% translate "Status" %} : {{ value }}" or "{{ n }} %", follows the same rule."""
+    text = TAGS.sub("\x00", template.read_text(encoding="utf-8"))
+    offenders = [text[max(0, m.start() - 30) : m.start() + 10] for m in re.finditer(r" [:;!?%]", text)]
+    assert not offenders
