@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, has_role
 
-from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection, Volunteer
+from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection
 
 BEFORE_DRAW = (Panel.Status.DRAFT, Panel.Status.RECRUITING)
 
@@ -78,15 +78,6 @@ def can_abandon_selection(user, selection: Selection, now: datetime | None = Non
         can_organise(user)
         and selection.status in (Selection.Status.QUEUED, Selection.Status.RUNNING)
         and (now or timezone.now()) >= selection_stale_since(selection)
-    )
-
-
-def can_withdraw_volunteering(user, panel: Panel) -> bool:
-    """A volunteer who never had a seat may leave the pool at any time, before or after the draw (also on
-    the reserve list). A seated member leaves through the facilitators (`services.replace_member`)."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and Volunteer.objects.filter(panel=panel, user=user, memberships__isnull=True).exists()
     )
 
 

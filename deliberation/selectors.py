@@ -155,7 +155,9 @@ class Volunteering:
 
     @property
     def can_withdraw(self) -> bool:
-        """Same answer as `rules.can_withdraw_volunteering`, without another query."""
+        """A volunteer who never had a seat may leave the pool at any time, before or after the draw (also
+        on the reserve list); a seated member leaves through the facilitators (`services.replace_member`).
+        `services.withdraw_volunteering` enforces it."""
         return self.state in (self.POOL, self.RESERVE, self.NOT_DRAWN)
 
 
@@ -324,7 +326,7 @@ def pool_retention_cutoff(now: datetime) -> datetime:
     return now - timedelta(days=settings.PACTE_POOL_RETENTION_DAYS)
 
 
-def unseated_volunteers(panel_id: int) -> QuerySet[Volunteer]:
+def unseated_volunteers(panel_id) -> QuerySet[Volunteer]:
     """The pool of a panel minus everyone who ever had a seat (seated, or seated and left since): the
     people not drawn, the reserves never called and those left out of the draw."""
     return Volunteer.objects.filter(panel_id=panel_id, memberships__isnull=True)
@@ -347,7 +349,7 @@ def _holds_member_fields() -> Q:
     return held
 
 
-def members_to_clear(panel_id: int) -> QuerySet[Volunteer]:
+def members_to_clear(panel_id) -> QuerySet[Volunteer]:
     """The Volunteer rows of the people who had a seat on the panel (seated, or seated and left since)
     that still hold one of MEMBER_FIELDS_CLEARED."""
     return Volunteer.objects.filter(_holds_member_fields(), panel_id=panel_id, memberships__isnull=False)
@@ -362,10 +364,7 @@ def expired_pools(*, now: datetime) -> QuerySet[Panel]:
     """Closed panels past the retention time that still hold volunteers who never had a seat, or seated
     members' rows with contact details, address or import identifier, oldest closing first; each annotated
     with `unseated` (how many such volunteers it holds) and `members_to_clear` (how many such rows)."""
-    unseated = Volunteer.objects.filter(panel=OuterRef("pk"), memberships__isnull=True)
-    to_clear = Volunteer.objects.filter(
-        _holds_member_fields(), panel=OuterRef("pk"), memberships__isnull=False
-    )
+    unseated, to_clear = unseated_volunteers(OuterRef("pk")), members_to_clear(OuterRef("pk"))
     return (
         Panel.objects.filter(
             status=Panel.Status.CLOSED, closed_at__isnull=False, closed_at__lte=pool_retention_cutoff(now)

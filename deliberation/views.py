@@ -215,14 +215,9 @@ def volunteer(request, pk):
 def withdraw(request, pk):
     """Leave the pool of a panel: GET explains what happens and asks to confirm, POST does it. Only one's
     own volunteering: someone not in the pool gets a 404 page, and a POST (the form sent twice, an old
-    tab) goes back to the panel saying so."""
+    tab) goes back to the panel with the service's refusal."""
     panel = get_object_or_404(Panel, pk=pk)
     volunteering = selectors.volunteering(request.user, panel)
-    if volunteering is None:
-        if request.method != "POST":
-            raise Http404
-        messages.info(request, _("You are not in the pool of volunteers for this panel."))
-        return redirect("deliberation:panel_detail", pk=panel.pk)
     if request.method == "POST":
         left = _attempt(
             request,
@@ -230,9 +225,11 @@ def withdraw(request, pk):
             _("You have left the pool of volunteers for this panel; your answers to the volunteering form "
               "have been deleted."),
         )  # fmt: skip
-        if left:
+        if left or volunteering is None:
             return redirect("deliberation:panel_detail", pk=panel.pk)
         return redirect("deliberation:withdraw", pk=panel.pk)
+    if volunteering is None:
+        raise Http404
     return render(
         request,
         "deliberation/withdraw.html",
