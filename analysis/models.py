@@ -126,6 +126,20 @@ class PipelineRun(models.Model):
     def error_message(self) -> str:
         return str(self.Error(self.error_code).label) if self.error_code else ""
 
+    @property
+    def k_explanation(self) -> str:
+        """How the number of themes was chosen, in the reader's language."""
+        from .run_messages import k_selection_message
+
+        return k_selection_message(self.k_selection)
+
+    @property
+    def note_messages(self) -> list[str]:
+        """What the organiser should know about the texts analysed, in the reader's language."""
+        from .run_messages import note_message
+
+        return [note_message(note) for note in self.k_selection.get("notes", [])]
+
     def pipeline_params(self):
         """The pure pipeline's parameters for this run, read by the tasks and by the sign-off editor
         (analysis.synthesis): seed, organiser's k and, when the run carries them, population shares per

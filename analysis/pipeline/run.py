@@ -26,6 +26,7 @@ from .dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
+from .notes import Note, note
 from .reduce import map_2d
 from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures
 
@@ -66,7 +67,7 @@ class PipelineResult:
     themes: list[dict[str, Any]]
     campaigns: list[dict[str, Any]]
     new_clusters: list[list[str | int]]
-    notes: list[str]
+    notes: list[Note]
     coordinates: np.ndarray  # (n_distinct, 2) map positions, in the order of ``run["distinct_ids"]``
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,7 +107,7 @@ def run_pipeline(
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     if not contributions:
         raise PipelineError("The corpus is empty: there is no contribution to analyse.")
     if len({c.id for c in contributions}) != len(contributions):
@@ -123,26 +124,13 @@ def run_pipeline(
             "Every contribution is empty once whitespace is removed: there is nothing to analyse."
         )
     if len(kept) < len(contributions):
-        notes.append(f"{len(contributions) - len(kept)} empty contribution(s) were left out.")
+        notes.append(note("empty_left_out", count=len(contributions) - len(kept)))
     items = [contributions[i] for i in kept]
     cleaned = [cleaned_all[i] for i in kept]
     texts = [c.text for c in cleaned]
-    _note_count(
-        notes,
-        sum(c.truncated for c in cleaned),
-        f"text(s) longer than {params.max_chars} characters were truncated.",
-    )
-    _note_count(
-        notes,
-        sum(c.likely_other_language for c in cleaned),
-        "text(s) seem to be in neither French nor English; the "
-        "multilingual model still places them, but keywords may be poorer.",
-    )
-    _note_count(
-        notes,
-        sum(c.health_flag for c in cleaned),
-        "contribution(s) reveal a personal health condition: flagged for the moderator and never quoted.",
-    )
+    _note_count(notes, "truncated", sum(c.truncated for c in cleaned), max_chars=params.max_chars)
+    _note_count(notes, "other_language", sum(c.likely_other_language for c in cleaned))
+    _note_count(notes, "health_flag", sum(c.health_flag for c in cleaned))
     report("clean", len(contributions), len(contributions))
     timings["clean"] = time.perf_counter() - started
 
@@ -157,7 +145,7 @@ def run_pipeline(
         groups = duplicates
     distinct = groups.representative
     if len(distinct) == 1:
-        notes.append("All contributions say the same thing: there is a single theme.")
+        notes.append(note("single_theme"))
     timings["dedupe"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -177,9 +165,7 @@ def run_pipeline(
         report("cluster", 0, 1)
         k = params.cluster.k
         if k is not None and k > len(distinct):
-            notes.append(
-                f"{k} themes were asked for but there are only {len(distinct)} distinct contributions."
-            )
+            notes.append(note("k_capped", asked=k, distinct=len(distinct)))
             k = len(distinct)
         clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
         coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
@@ -252,9 +238,9 @@ def run_pipeline(
     )
 
 
-def _note_count(notes: list[str], count: int, message: str) -> None:
+def _note_count(notes: list[Note], code: str, count: int, **values: Any) -> None:
     if count:
-        notes.append(f"{count} {message}")
+        notes.append(note(code, count=int(count), **values))
 
 
 def _describe_themes(
@@ -264,7 +250,7 @@ def _describe_themes(
     clusters: ClusterResult,
     quotable: np.ndarray,
     params: PipelineParams,
-    notes: list[str],
+    notes: list[Note],
 ) -> list[dict[str, Any]]:
     labels = clusters.themes
     strata = [dict(item.strata) for item in items]

@@ -21,6 +21,7 @@ from sklearn.cluster import AgglomerativeClustering
 
 from .cluster import OTHER
 from .errors import PipelineError
+from .notes import Note, note
 
 MISSING = "__missing__"  # a contributor who did not give this stratum
 MIN_CELL = 10
@@ -38,7 +39,7 @@ class RakingResult:
     weights: np.ndarray  # (n,) mean 1
     converged: bool
     iterations: int
-    notes: list[str] = field(default_factory=list)  # e.g. target categories nobody in the corpus has
+    notes: list[Note] = field(default_factory=list)  # e.g. target categories nobody in the corpus has
 
     @property
     def design_effect(self) -> float:
@@ -64,7 +65,7 @@ def rake(
     weights = np.ones(n)
     if n == 0 or not margins:
         return RakingResult(weights, True, 0)
-    notes: list[str] = []
+    notes: list[Note] = []
     codes: dict[str, np.ndarray] = {}
     targets: dict[str, dict[str, float]] = {}
     for variable, shares in margins.items():
@@ -76,12 +77,10 @@ def rake(
         present = {c: s for c, s in shares.items() if (values == c).any()}
         absent = sorted(set(shares) - set(present))
         if absent:
-            notes.append(
-                f"{variable}: no contributor in {', '.join(absent)}; the other targets were rescaled."
-            )
+            notes.append(note("target_absent", variable=variable, categories=absent))
         total = sum(present.values())
         if total <= 0:
-            notes.append(f"{variable}: no contributor gave this stratum; it was not used.")
+            notes.append(note("stratum_unused", variable=variable))
             continue
         codes[variable] = values
         targets[variable] = {c: s / total for c, s in present.items()}
@@ -106,7 +105,7 @@ def rake(
             converged = True
             break
     if not converged:
-        notes.append(f"Raking did not converge in {max_iterations} iterations; the margins are approximate.")
+        notes.append(note("raking_not_converged", iterations=max_iterations))
     return RakingResult(weights * n / weights.sum(), converged, iteration, notes)
 
 

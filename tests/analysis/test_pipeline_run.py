@@ -214,3 +214,27 @@ def test_the_run_page_explains_a_failure(consultation, organiser_client, django_
     organiser_client.cookies["django_language"] = "fr"
     page = organiser_client.get(reverse("analysis:run", args=[run.pk])).content.decode()
     assert "aucune contribution à analyser" in page.replace("&#x27;", "'")
+
+
+def test_the_run_page_words_the_choice_of_k_and_the_notes_in_the_readers_language(
+    consultation, ccc_sample, organiser_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:24]])
+    add_proposals(consultation, ["Das ist ein ganz anderer Text über Gesundheit und Daten im Krankenhaus"])
+    run = run_now(django_capture_on_commit_callbacks, consultation)
+    assert run.status == PipelineRun.Status.DONE, run.error_detail
+    url = reverse("analysis:run", args=[run.pk])
+    k = run.k_selection["k"]
+
+    organiser_client.cookies["django_language"] = "fr"
+    french = organiser_client.get(url).content.decode().replace("&#x27;", "'")
+    assert f"{k} thèmes\u00a0: le plus petit nombre dont le score de séparation" in french
+    assert "1 texte ne semble être ni en français ni en anglais" in french
+    assert "neither French nor English" not in french and "the smallest number" not in french
+
+    organiser_client.cookies["django_language"] = "en"
+    english = organiser_client.get(url).content.decode().replace("&#x27;", "'")
+    assert f"{k} themes: the smallest number whose separation score" in english
+    assert "1 text seems to be in neither French nor English" in english

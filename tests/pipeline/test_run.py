@@ -16,6 +16,7 @@ from analysis.pipeline import (
     run_pipeline,
 )
 from analysis.pipeline.cluster import ClusterParams
+from analysis.pipeline.notes import note_text
 
 from .conftest import sib200_subset
 
@@ -174,7 +175,8 @@ def test_all_duplicates_give_one_campaign_and_a_note(use_embedder):
     result = run_pipeline(items, use_embedder)
     assert result.campaigns[0]["size"] == 12
     assert result.run["n_distinct"] == 1
-    assert any("same thing" in note for note in result.notes)
+    assert [note["code"] for note in result.notes] == ["single_theme"]
+    assert "same thing" in note_text(result.notes[0])
 
 
 def test_huge_and_foreign_texts_are_handled_and_noted(use_embedder):
@@ -187,8 +189,10 @@ def test_huge_and_foreign_texts_are_handled_and_noted(use_embedder):
     result = run_pipeline(items, use_embedder, params=PipelineParams(max_chars=2000))
     huge = next(c for c in result.contributions if c["id"] == "huge")
     assert huge["truncated"] and len(huge["text"]) <= 2000
-    assert any("truncated" in n for n in result.notes)
-    assert any("neither French nor English" in n for n in result.notes)
+    noted = {n["code"]: n for n in result.notes}
+    assert noted["truncated"]["count"] == 1 and noted["truncated"]["max_chars"] == 2000
+    assert noted["other_language"]["count"] >= 1
+    assert "neither French nor English" in note_text(noted["other_language"])
 
 
 def test_override_larger_than_the_corpus_is_capped_with_a_note(use_embedder):
@@ -196,4 +200,5 @@ def test_override_larger_than_the_corpus_is_capped_with_a_note(use_embedder):
     items = [Contribution(id=i, text=t) for i, t in enumerate(texts)]
     result = run_pipeline(items, use_embedder, params=PipelineParams(cluster=ClusterParams(k=10)))
     assert result.run["clustering"]["k"] == 4
-    assert any("10 themes were asked" in n for n in result.notes)
+    assert {"code": "k_capped", "asked": 10, "distinct": 4} in result.notes
+    assert "10 themes were asked" in " ".join(map(note_text, result.notes))

@@ -59,7 +59,7 @@ def test_raking_changes_theme_shares_towards_the_population():
 def test_target_category_nobody_gave_is_reported_not_fatal():
     strata = [{"region": "IDF"}] * 20 + [{"region": "ARA"}] * 10
     result = rake(strata, {"region": {"IDF": 0.2, "ARA": 0.1, "COR": 0.7}})
-    assert any("COR" in note for note in result.notes)
+    assert {"code": "target_absent", "variable": "region", "categories": ["COR"]} in result.notes
     assert weighted_margins(strata, result.weights, "region")["IDF"] == pytest.approx(2 / 3, abs=1e-4)
 
 

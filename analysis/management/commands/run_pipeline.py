@@ -75,8 +75,10 @@ class Command(BaseCommand):
                 "distinct": run.n_distinct,
             }
         )
-        if run.k_selection.get("explanation"):
-            self.stdout.write(run.k_selection["explanation"])
+        if run.k_explanation:
+            self.stdout.write(run.k_explanation)
+        for note in run.note_messages:
+            self.stdout.write(note)
         for theme in run.themes.filter(parent__isnull=True).order_by("-size"):
             label = theme.label or _("Other contributions")
             self.stdout.write(f"  [{theme.size:>5}] {label} — {', '.join(theme.keywords[:6])}")
