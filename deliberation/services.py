@@ -201,8 +201,10 @@ def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volun
         panel=panel, user=user, strata=strata, source=Volunteer.Source.ACCOUNT, consent_at=timezone.now(),
         language=language[:8],
     )  # fmt: skip
-    # Which answers were copied, not their values: the log must not become a second profile store.
-    record_event(actor=user, action="panel.volunteered", obj=person, details={"strata": sorted(strata)})
+    # Which answers were copied, not their values: the log must not become a second profile store. Logged
+    # against the panel, not the pool entry: the published lottery lists pool entries by id, and the log
+    # outlives the pool (`purge_expired_pools`), so an entry's id here would tie an account to its draw.
+    record_event(actor=user, action="panel.volunteered", obj=panel, details={"strata": sorted(strata)})
     return person
 
 
@@ -224,7 +226,7 @@ def withdraw_volunteering(*, user, panel: Panel) -> None:
             _("You have already left this panel; your former seat stays in its public record.")
         )
     record_event(
-        actor=user, action="panel.volunteering_withdrawn", obj=person,
+        actor=user, action="panel.volunteering_withdrawn", obj=panel,  # not the entry: see `volunteer`
         details={"after_draw": rules.draw_is_final(panel)},
     )  # fmt: skip
     person.delete()

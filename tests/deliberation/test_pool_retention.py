@@ -83,6 +83,14 @@ def test_a_closed_panel_past_the_retention_time_keeps_only_those_who_had_a_seat(
     # Who was never seated finds nothing left about this panel in their data; a member still does.
     for person in never_seated:
         assert gdpr.export(person.user)["volunteerings"] == []
+    # The audit log, which outlives the pool, does not tie their account to their id in the published
+    # lottery: it says they volunteered for this panel, not as which pool entry.
+    for person in never_seated:
+        logged = AuditEvent.objects.filter(actor_id=person.user.pk, action__startswith="panel.")
+        assert {(e.action, e.object_type, e.object_id) for e in logged} == {
+            ("panel.volunteered", "deliberation.panel", str(drawn.pk))
+        }
+        assert all(str(person.pk) not in str(e.details) for e in logged)
     seated_user = newcomer.volunteer.user
     assert [v["panel"] for v in gdpr.export(seated_user)["volunteerings"]] == [drawn.title]
     # The public record is unchanged: same report, and the draw re-run from its seed gives the same panel.
