@@ -233,7 +233,11 @@ def runs(request, slug):
 def run_detail(request, pk):
     _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation", "created_by"), pk=pk)
-    return render(request, "analysis/run.html", {"run": run, "consultation": run.consultation})
+    # The organiser's way to overrule the number of themes: start from the one this run chose.
+    rerun_form = StartRunForm(initial={"k": run.k_selection.get("k")})
+    return render(
+        request, "analysis/run.html", {"run": run, "consultation": run.consultation, "rerun_form": rerun_form}
+    )
 
 
 @login_required

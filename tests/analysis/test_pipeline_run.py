@@ -1,5 +1,7 @@
 """A whole run through the Celery tasks (eager), on real French proposals."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -238,3 +240,28 @@ def test_the_run_page_words_the_choice_of_k_and_the_notes_in_the_readers_languag
     english = organiser_client.get(url).content.decode().replace("&#x27;", "'")
     assert f"{k} themes: the smallest number whose separation score" in english
     assert "1 text seems to be in neither French nor English" in english
+
+
+def test_the_organiser_overrules_the_number_of_themes_from_the_run_page(
+    consultation, ccc_sample, organiser_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:30]])
+    first = run_now(django_capture_on_commit_callbacks, consultation)
+    chosen = first.k_selection["k"]
+    organiser_client.cookies["django_language"] = "en"
+    page = organiser_client.get(reverse("analysis:run", args=[first.pk])).content.decode()
+    # The scores table says which number was chosen, and the form starts from it.
+    assert re.search(rf"<th scope=\"row\">{chosen}</th><td>[^<]+</td><td>chosen</td>", page)
+    assert re.search(rf'<input[^>]*name="k"[^>]*value="{chosen}"', page)
+
+    wanted = chosen + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(reverse("analysis:runs", args=[consultation.slug]), {"k": wanted})
+    second = PipelineRun.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 302 and response["Location"] == reverse("analysis:run", args=[second.pk])
+    second.refresh_from_db()
+    assert second.status == PipelineRun.Status.DONE and second.k_selection["method"] == "override"
+    assert second.themes.filter(parent__isnull=True, number__gte=0).count() == wanted
+    assert second.progress_total == 0  # every text came from the first run's cache
