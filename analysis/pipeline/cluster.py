@@ -48,7 +48,18 @@ do, and no candidate partition up to k=15 has two themes sharing more than 3, so
 than half" never binds (stepping down from step 4's k changes nothing; the largest such k within the
 tolerance falls to 0.293 against 0.333 on 701 texts and 0.356 against 0.469 on 1,004), and silhouette times
 keyword diversity rises to 0.341 on 701 texts but falls to 0.277 on 99; on 204 texts no variant passes 0.323,
-behind kouchou-ai's 0.328 at the true k. Averaging the silhouette curve over ten seeds gives the same k as
+behind kouchou-ai's 0.328 at the true k.
+Classical internal indices, measured in place of step 4 on the same refined partitions (seeds 0-4,
+2026-11-30), lost too: the eigengap of a normalised kNN-graph Laplacian (binary or self-tuning weights, 15
+neighbours or the smoothing size, or UMAP's fuzzy graph) finds no gap, so its largest gap is at the top of
+the range on 701 and 1,004 texts (ARI 0.298 and 0.354 against 0.327 and 0.469) or after 2-3 on 99; the
+Calinski-Harabasz ratio falls with k on points spread over a sphere and picks 2-3 (0.280 on 701); the
+Davies-Bouldin index keeps falling with k, as the silhouette does without parsimony (0.301 on 701, 0.385 on
+1,004); the BIC of a Gaussian mixture (diagonal, spherical or tied) keeps falling to the upper bound on 701
+and 1,004 texts (splitting a curved topic gains more likelihood than log n costs), and with full
+covariance (65 parameters per component) it finds 7-8 on 701 (0.347) but 2-4 on 99-204 texts
+(0.200-0.249); Hartigan's rule never reaches H <= 10 on 701 or 1,004 texts (H grows with n);
+Krzanowski-Lai swings with the seed. Averaging the silhouette curve over ten seeds gives the same k as
 one seed. At the chosen k, a consensus partition over four UMAP seeds or a fine k-means + Ward on the layout
 did not raise the ARI on every set.
 
