@@ -172,3 +172,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class SentNotice(models.Model):
+    """An e-mail notice already sent, by its key (what it is about and to whom). Celery delivers a task at
+    least once (a worker that dies after sending, before acknowledging, leaves it to another; a fan-out
+    run again queues its sends again): the unique key makes each notice go out once (`send_once`)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent notice")
+        verbose_name_plural = _("sent notices")
+
+    def __str__(self) -> str:
+        return self.key

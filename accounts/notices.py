@@ -7,6 +7,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,3 +46,18 @@ def notice(user, template: str, context: dict, language: str = "") -> EmailMessa
         body = render_to_string(f"{template}_body.txt", context)
         body += "\n" + render_to_string("accounts/email/notice_footer.txt", context)
     return EmailMessage(subject, body, to=[user.email])
+
+
+def send_once(key: str, message: EmailMessage) -> bool:
+    """Send `message` unless the notice `key` went out already; False when it had. The claim and the send
+    are one transaction: a send that fails (mail server down) rolls the claim back, so the retry sends; a
+    second delivery running at the same time waits on the claimed key, then finds it and sends nothing.
+    A mail server that accepts the message and drops the connection before answering can still get it
+    twice: the retry cannot know it was delivered."""
+    from .models import SentNotice
+
+    with transaction.atomic():
+        _, created = SentNotice.objects.get_or_create(key=key)
+        if created:
+            message.send()
+    return created

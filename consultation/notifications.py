@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from accounts.notices import notice, site_url, wants_notices
+from accounts.notices import notice, send_once, site_url, wants_notices
 
 from .models import Proposal
 
@@ -24,5 +24,7 @@ def send_moderation_notice(proposal_id: int, status: str) -> bool:
         "proposal_url": site_url(f"{reverse('consultation:proposals', args=[slug])}#proposal-{proposal.pk}"),
         "mine_url": site_url(reverse("consultation:mine")),
     }
-    notice(proposal.author, "consultation/email/moderation", context, proposal.language).send()
-    return True
+    message = notice(proposal.author, "consultation/email/moderation", context, proposal.language)
+    # One notice per decision: a proposal published, hidden and published again is told each time.
+    decided_at = proposal.moderated_at.isoformat() if proposal.moderated_at else ""
+    return send_once(f"proposal.moderation:{proposal.pk}:{status}:{decided_at}", message)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.notices import notice, site_url, wants_notices, wants_notices_q
+from accounts.notices import notice, send_once, site_url, wants_notices, wants_notices_q
 
 from .models import DecisionMakerResponse, Panel, PanelMember, Selection, Session, Volunteer
 
@@ -73,8 +73,8 @@ def send_panel_notice(kind: str, object_id: int, member_id: int) -> bool:
     if panel_notice is None or member is None or not _to_tell(panel_notice, member):
         return False
     user, language = member.volunteer.user, member.volunteer.language
-    notice(user, panel_notice.template, panel_notice.context, language).send()
-    return True
+    message = notice(user, panel_notice.template, panel_notice.context, language)
+    return send_once(f"panel.{kind}:{object_id}:member:{member_id}", message)
 
 
 def send_seat_notice(member_id: int) -> bool:
@@ -91,8 +91,8 @@ def send_seat_notice(member_id: int) -> bool:
         "from_reserve": PanelMember.objects.filter(replaced_by=member).exists(),
         "space_url": site_url(reverse("deliberation:member_space", args=[member.panel_id])),
     }
-    notice(member.volunteer.user, "deliberation/email/seat", context, member.volunteer.language).send()
-    return True
+    message = notice(member.volunteer.user, "deliberation/email/seat", context, member.volunteer.language)
+    return send_once(f"panel.seat:member:{member_id}", message)
 
 
 def not_drawn_recipients(selection_id: int) -> list[int]:
@@ -124,5 +124,5 @@ def send_not_drawn_notice(volunteer_id: int, selection_id: int) -> bool:
         "panel_url": site_url(reverse("deliberation:panel_detail", args=[person.panel_id])),
         "retention_days": settings.PACTE_POOL_RETENTION_DAYS,
     }
-    notice(person.user, "deliberation/email/not_drawn", context, person.language).send()
-    return True
+    message = notice(person.user, "deliberation/email/not_drawn", context, person.language)
+    return send_once(f"panel.not_drawn:{selection_id}:volunteer:{volunteer_id}", message)

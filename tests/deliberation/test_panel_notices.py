@@ -221,3 +221,30 @@ def test_seated_members_are_told_of_a_new_session(
     assert "Lieu\u00a0: Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
     en = by_address[english.email]
     assert "meets for “Audition des chercheurs” on Dec. 12, 2026, 9:30 a.m." in en.body
+
+
+def test_a_notice_task_delivered_again_sends_nothing_more(
+    client, recruiting, recommendation, organiser, django_capture_on_commit_callbacks, eager_celery
+):
+    """Celery delivers at least once: the fan-out and each send may run again after a worker is lost."""
+    member_user = _volunteer_from_the_page(client, recruiting, "fr")
+    _seat(recruiting, member_user)
+    member = PanelMember.objects.get(volunteer__user=member_user)
+    adopt(recommendation, days_ago=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = services.record_response(
+            actor=organiser, recommendation=recommendation, decision_maker="Ministre de la Santé",
+            body="", status="adopted", justification="", answered_on=timezone.localdate(),
+        )  # fmt: skip
+    assert [m.to for m in mail.outbox] == [[member_user.email]]
+
+    assert tasks.notify_panel("answer", response.pk) == 1  # the fan-out run again queues the send again
+    assert tasks.send_panel_notice("answer", response.pk, member.pk) is False
+    assert len(mail.outbox) == 1
+    # A later answer is another notice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_response(
+            actor=organiser, recommendation=recommendation, decision_maker="Ministre de la Recherche",
+            body="", status="adopted", justification="", answered_on=timezone.localdate(),
+        )  # fmt: skip
+    assert len(mail.outbox) == 2
