@@ -33,7 +33,8 @@ class MapPoint:
 
     @property
     def label(self) -> str:
-        return f"{self.theme_label}\u00a0: {self.text}"  # no-break space: French typography
+        # Translators: a label and its value; French puts a no-break space before the colon.
+        return _("%(label)s: %(value)s") % {"label": self.theme_label, "value": self.text}
 
 
 def _stratum_labels(variable: str) -> tuple[str, dict]:

@@ -249,6 +249,8 @@ def run_progress(request, pk):
             "status": run.status,
             "status_label": str(run.get_status_display()),
             "percent": run.percent,
+            # Translators: a percentage; French puts a no-break space before the sign.
+            "percent_label": _("%(percent)s%%") % {"percent": run.percent},
             "done": run.progress_done,
             "total": run.progress_total,
             "active": run.is_active,

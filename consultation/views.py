@@ -56,7 +56,14 @@ def _progress_answer(job, **details) -> JsonResponse:
     if job is None:
         return JsonResponse({"active": False})
     return JsonResponse(
-        {"active": True, "status_label": str(job.get_state_display()), "percent": job.progress, **details}
+        {
+            "active": True,
+            "status_label": str(job.get_state_display()),
+            "percent": job.progress,
+            # Translators: a percentage; French puts a no-break space before the sign.
+            "percent_label": _("%(percent)s%%") % {"percent": job.progress},
+            **details,
+        }
     )
 
 

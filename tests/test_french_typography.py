@@ -101,10 +101,17 @@ def test_compiled_french_catalogue_is_fixed_too():
 TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>", re.S)
 
 
+# A space of any kind, written or as an entity, before « : ; ! ? % » or inside « ».
+SPACE = r"(?: |\u00a0|\u202f|&nbsp;|&#160;|&#xa0;)"
+SPACED_SIGN = re.compile(rf"{SPACE}[:;!?%»]|«{SPACE}", re.I)
+
+
 @pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.*")), ids=lambda p: p.name)
-def test_template_text_uses_no_break_spaces_before_high_punctuation_and_percent(template):
-    """Text written in the templates themselves (outside template tags and the translated strings),
-    such as "{% translate "Status" %} : {{ value }}" or "{{ n }} %", follows the same rule."""
+def test_template_text_leaves_the_space_before_signs_to_the_translations(template):
+    """Text written in the templates themselves (outside template tags) is the same in both
+    languages, so French spacing there, as in "{% translate "Status" %}\u00a0: {{ value }}" or
+    "{{ n }}\u00a0%", shows on English pages ("Status : Open", "40 %"). The sign goes into the
+    translated string ("Status:", "%(percent)s%%"), whose French msgstr has the no-break space."""
     text = TAGS.sub("\x00", template.read_text(encoding="utf-8"))
-    offenders = [text[max(0, m.start() - 30) : m.start() + 10] for m in re.finditer(r" [:;!?%]", text)]
+    offenders = [text[max(0, m.start() - 30) : m.end() + 10] for m in SPACED_SIGN.finditer(text)]
     assert not offenders

@@ -1,8 +1,9 @@
 // Progress of long work (Celery tasks) without reloading the page. Each element with
 // data-progress-url and data-active="1" polls that URL (JSON), copies the answer's fields into its
-// [data-field] elements, moves its <progress data-progress-bar> to `percent`, and reloads the page
-// once `active` is false, to show the result. Without JavaScript the page shows the state it was
-// loaded with and a Refresh link.
+// [data-field] elements, moves its <progress data-progress-bar> to `percent` (its text to
+// `percent_label`, written by the server in the page's language), and reloads the page once `active`
+// is false, to show the result. Without JavaScript the page shows the state it was loaded with and a
+// Refresh link.
 (function () {
   "use strict";
   document.querySelectorAll('[data-progress-url][data-active="1"]').forEach(function (box) {
@@ -22,7 +23,8 @@
           });
           if (bar && typeof data.percent === "number") {
             bar.value = data.percent;
-            bar.textContent = data.percent + "\u00a0%"; // no-break space: French typography
+            // The server writes the percentage in the page's language ("40%", "40\u00a0%" in French).
+            bar.textContent = data.percent_label || data.percent + "%";
           }
           if (data.active) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
         })

@@ -13,6 +13,7 @@ from analysis.models import OpinionRun
 from analysis.opinion import bridging_order, consultations_needing_groups
 from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
+from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def test_groups_of_an_imported_polis_conversation_show_on_the_report(
     assert "Opinion groups: size and representative statements" in page
     assert "Group 2" in page and 'id="opinion-map"' in page
     assert "Themes and opinion groups" in page
+    assert not misplaced_separators(visible_text(page), "en")  # "Agrees: … (83%)", not "(83 %)"
     statement = Proposal.objects.get(pk=groups[0]["representative"][0]["proposal"]).text
     assert statement[:40] in page.replace("&#x27;", "'").replace("&quot;", '"')
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from analysis import services
 from analysis.models import Contribution, PublishedSynthesis, SynthesisVersion
 from analysis.synthesis import SynthesisEditError, top_level
+from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,30 @@ def test_the_report_page_has_tables_for_every_chart_in_both_languages(done_run, 
     assert page.count("<caption>") >= 3 and "<svg" in page and 'tabindex="0"' in page
     for theme in themes_of(done_run.versions.get()):
         assert theme["label"] in page and theme["keywords"][0] in page
+
+
+@pytest.mark.parametrize(
+    ("language", "percent", "quote", "colon"),
+    [("en", "{}%", "“{}”", "{}: "), ("fr", "{}\u00a0%", "«\u00a0{}\u00a0»", "{}\u00a0: ")],
+)
+def test_the_report_spaces_shares_quotes_and_map_labels_the_way_of_its_language(
+    done_run, client, language, percent, quote, colon
+):
+    """A theme's share reads "47%" in English and "47 %" in French, a quotation “…” and « … »,
+    a map point "Theme: text" and "Thème : texte" (no-break spaces in French)."""
+    from analysis import report
+
+    version = done_run.versions.get()
+    services.publish_version(actor=None, version=version)
+    client.cookies["django_language"] = language
+    address = reverse("analysis:report", args=[done_run.consultation.slug])
+    page = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
+    text = visible_text(page.content.decode())
+    assert not misplaced_separators(text, language), misplaced_separators(text, language)
+    theme = next(t for t in report.visible_themes(version) if t["quotes"])
+    assert percent.format(round(100 * theme["share"])) in text
+    assert quote.format(theme["quotes"][0]["text"]) in text
+    assert colon.format(theme["display_label"]) in text  # the <title> of its points on the map
 
 
 def test_before_publication_the_public_sees_a_clear_state_and_no_export(consultation, client):

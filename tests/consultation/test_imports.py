@@ -12,6 +12,7 @@ from consultation.models import Consultation, ContributionImport, Proposal, Vote
 from consultation.tasks import run_contribution_import
 from tests.conftest import with_totp
 from tests.factories import UserFactory
+from tests.typography import misplaced_separators, visible_text
 
 from .conftest import make_consultation
 
@@ -136,6 +137,7 @@ def test_the_page_follows_a_running_import_until_it_ends(client, organiser, citi
     progress_address = reverse("consultation:import_progress", args=[consultation.slug])
     assert client.get(progress_address, HTTP_ACCEPT_LANGUAGE="fr").json() == {
         "active": True, "file_name": "registre.csv", "status_label": "Import en cours", "percent": 40,
+        "percent_label": "40\u00a0%",
     }  # fmt: skip
 
     run_contribution_import(job.pk)
@@ -146,6 +148,24 @@ def test_the_page_follows_a_running_import_until_it_ends(client, organiser, citi
 
     client.force_login(citizen)
     assert client.get(progress_address).status_code == 403
+
+
+@pytest.mark.parametrize(("language", "percent"), [("en", "40%"), ("fr", "40\u00a0%")])
+def test_the_progress_of_an_import_is_written_the_way_of_the_pages_language(
+    client, organiser, consultation, language, percent
+):
+    """English writes "40%", French "40 %" with a no-break space: in the page as loaded, and in the
+    label the page's script (static/pacte/live-progress.js) copies from the progress answer."""
+    ContributionImport.objects.create(
+        consultation=consultation, created_by=organiser, file_name="registre.csv", text_column="texte",
+        data=b"texte\nUn registre des refus en ligne\n", language="fr", state="running", progress=40,
+    )  # fmt: skip
+    client.force_login(with_totp(organiser))
+    page = client.get(reverse("consultation:import", args=[consultation.slug]), HTTP_ACCEPT_LANGUAGE=language)
+    text = visible_text(page.content.decode())
+    assert percent in text and not misplaced_separators(text, language), misplaced_separators(text, language)
+    progress_address = reverse("consultation:import_progress", args=[consultation.slug])
+    assert client.get(progress_address, HTTP_ACCEPT_LANGUAGE=language).json()["percent_label"] == percent
 
 
 @pytest.mark.integration

@@ -82,6 +82,7 @@ def test_the_open_data_page_follows_the_archive_being_built(client, consultation
         "active": True,
         "status_label": "En attente de traitement",
         "percent": 0,
+        "percent_label": "0\u00a0%",
     }
 
     services.build_export(export.pk)
