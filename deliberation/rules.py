@@ -82,13 +82,14 @@ def can_abandon_selection(user, selection: Selection, now: datetime | None = Non
 
 
 def settable_statuses(panel: Panel) -> list[str]:
-    """The statuses an organiser may give the panel: none while a draw runs (its end sets the status), and
-    after a committed draw never back to before it."""
+    """The statuses an organiser may give the panel: none while a draw runs (its end sets the status);
+    after a committed draw never back to before it; before one, not "drawn" or "deliberating" either (a
+    panel without members), only closed, for a panel given up."""
     if draw_running(panel):
         return []
     if draw_is_final(panel):
         return [status for status in Panel.Status.values if status not in BEFORE_DRAW]
-    return list(Panel.Status.values)
+    return [*BEFORE_DRAW, Panel.Status.CLOSED]
 
 
 def can_volunteer(user, panel: Panel) -> bool:

@@ -133,6 +133,11 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
             _("A draw is running: the panel's status changes when it ends (to “Panel drawn” when it seats "
               "the panel).")
         )  # fmt: skip
+    if status not in rules.settable_statuses(panel) and not rules.draw_is_final(panel):
+        raise DeliberationError(
+            _("This panel has not been drawn: it becomes “%(status)s” once its draw seats the panel. Run "
+              "the draw from the panel's management page.") % {"status": status.label}
+        )  # fmt: skip
     if status not in rules.settable_statuses(panel):
         raise DeliberationError(
             _("This panel has been drawn and a committed draw is final: it cannot go back to “%(status)s”. "

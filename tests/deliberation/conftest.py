@@ -24,12 +24,17 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
+def recorded_draw(panel: Panel) -> Selection:
+    """The panel's committed draw, made up for tests that do not exercise the lottery."""
+    return panel.selections.first() or Selection.objects.create(
+        panel=panel, seed="test", algorithm="maximin", status=Selection.Status.DONE
+    )
+
+
 def seat(panel: Panel, user=None) -> PanelMember:
     """Seat a citizen on the panel as if the draw had picked them."""
     user = user or UserFactory(roles=["citizen"])
-    selection = panel.selections.first() or Selection.objects.create(
-        panel=panel, seed="test", algorithm="maximin", status=Selection.Status.DONE
-    )
+    selection = recorded_draw(panel)
     person = Volunteer.objects.create(panel=panel, user=user, strata={}, source=Volunteer.Source.ACCOUNT)
     return PanelMember.objects.create(panel=panel, volunteer=person, selection=selection)
 

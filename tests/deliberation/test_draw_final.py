@@ -2,6 +2,8 @@
 task), and a seat left empty is filled from the reserve list. A volunteer may leave the pool at any time;
 a reserve who left is never called. While a draw runs, the pool and the quotas it reads do not move."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -199,3 +201,44 @@ def test_the_seats_of_a_closed_panel_no_longer_change(drawn, organiser, client, 
     leaving.refresh_from_db()
     assert leaving.status == PanelMember.Status.ACTIVE
     assert PanelMember.objects.filter(panel=drawn).count() == drawn.size
+
+
+NOT_DRAWN = "This panel has not been drawn"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_panel_is_drawn_or_deliberating_only_after_its_draw(client, panel, organiser, language):
+    """Before its draw a panel has no members: only its draw makes it "Panel drawn"; it may be given up."""
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
+    for status in (Panel.Status.SELECTED, Panel.Status.DELIBERATING):
+        with pytest.raises(services.DeliberationError, match=NOT_DRAWN):
+            services.set_panel_status(actor=organiser, panel=panel, status=status)
+    panel.refresh_from_db()
+    assert panel.status == Panel.Status.RECRUITING
+
+    with_totp(organiser)
+    client.force_login(organiser)
+    client.cookies["django_language"] = language
+    manage = client.get(
+        reverse("deliberation:manage", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    offered = set(re.findall(r'<option value="([a-z_]+)"', manage))
+    assert offered == {Panel.Status.DRAFT, Panel.Status.RECRUITING, Panel.Status.CLOSED}
+    # A forged form gets the reason, in the page's language, and changes nothing.
+    response = client.post(
+        reverse("deliberation:set_status", args=[panel.pk]),
+        {"status": Panel.Status.DELIBERATING},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    expected = {
+        "en": "This panel has not been drawn: it becomes “Deliberating” once its draw seats the panel.",
+        "fr": "Ce panel n’a pas été tiré au sort",
+    }[language]
+    assert any(expected in message for message in messages_of(response))
+    panel.refresh_from_db()
+    assert panel.status == Panel.Status.RECRUITING
+    # Given up before its draw: closed.
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.CLOSED)
+    panel.refresh_from_db()
+    assert panel.status == Panel.Status.CLOSED

@@ -69,8 +69,8 @@ def test_services_refuse_an_unassigned_facilitator_and_save_nothing(panel, sessi
 @pytest.fixture
 def running_panel(panel, session, recommendation, organiser, facilitator):
     """A panel with a seated member, a proposed amendment, a document: everything a facilitator acts on."""
-    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
     member = seat(panel)
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
     amendment = services.propose_amendment(
         user=member.volunteer.user, recommendation=recommendation, text="Registre en ligne et papier."
     )

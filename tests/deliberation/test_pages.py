@@ -7,11 +7,12 @@ from deliberation import services
 from deliberation.models import Ballot, BallotReceipt, Panel, Selection, Volunteer
 from tests.conftest import with_totp
 
-from .conftest import adopt, seat
+from .conftest import adopt, recorded_draw, seat
 
 
 @pytest.fixture
 def public_panel(panel, organiser):
+    recorded_draw(panel)
     return services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
 
 
@@ -95,10 +96,10 @@ def test_selection_report_shows_probabilities_composition_and_seed(client, publi
     assert "Woman" in html and ">21<" in html
 
 
-def test_citizen_volunteers_from_the_page(client, citizen, public_panel, organiser):
-    services.set_panel_status(actor=organiser, panel=public_panel, status=Panel.Status.RECRUITING)
+def test_citizen_volunteers_from_the_page(client, citizen, panel, organiser):
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
     client.force_login(citizen)
-    url = reverse("deliberation:volunteer", args=[public_panel.pk])
+    url = reverse("deliberation:volunteer", args=[panel.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {}, follow=True)
     assert response.status_code == 200 and not Volunteer.objects.exists()
@@ -146,22 +147,22 @@ def test_facilitator_console_moves_through_the_agenda(client, facilitator, sessi
     assert "Current item: Audition" in client.get(console, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_organiser_pages_give_clear_messages_on_bad_input(client, organiser, public_panel, recommendation):
-    services.set_panel_status(actor=organiser, panel=public_panel, status=Panel.Status.RECRUITING)
+def test_organiser_pages_give_clear_messages_on_bad_input(client, organiser, panel, recommendation):
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
     with_totp(organiser)
     client.force_login(organiser)
-    manage = reverse("deliberation:manage", args=[public_panel.pk])
+    manage = reverse("deliberation:manage", args=[panel.pk])
     assert client.get(manage).status_code == 200
     response = client.post(
-        reverse("deliberation:save_quotas", args=[public_panel.pk]),
+        reverse("deliberation:save_quotas", args=[panel.pk]),
         {"quotas": "gender, female, 3, 4\ngender, male, 3, 4"},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "more than the panel size" in response.content.decode() and not public_panel.quotas.exists()
+    assert "more than the panel size" in response.content.decode() and not panel.quotas.exists()
     upload = SimpleUploadedFile("v.csv", b"id,contact,gender\n1,a@b.fr,female\n2,b@b.fr,\n")
     response = client.post(
-        reverse("deliberation:import_volunteers", args=[public_panel.pk]),
+        reverse("deliberation:import_volunteers", args=[panel.pk]),
         {"file": upload},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
@@ -169,7 +170,7 @@ def test_organiser_pages_give_clear_messages_on_bad_input(client, organiser, pub
     html = response.content.decode()
     assert "1 volunteers imported" in html and "Line 3 not imported" in html
     response = client.post(
-        reverse("deliberation:run_selection", args=[public_panel.pk]),
+        reverse("deliberation:run_selection", args=[panel.pk]),
         {"seed": ""},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",

@@ -29,7 +29,6 @@ DAYS = settings.PACTE_POOL_RETENTION_DAYS
 
 
 def _close(panel, organiser) -> Panel:
-    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
     return services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.CLOSED)
 
 

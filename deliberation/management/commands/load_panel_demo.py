@@ -157,7 +157,8 @@ class Command(BaseCommand):
 
             run_selection(selection.pk)
             selection.refresh_from_db()
-        services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
+        if selection.status == Selection.Status.DONE:  # a failed draw is reported by the caller
+            services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
         return selection
 
     @transaction.atomic
