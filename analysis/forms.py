@@ -13,6 +13,16 @@ class StartRunForm(DsfrBaseForm):
         max_value=50,
         help_text=_("Leave empty to let the analysis choose it from the data (recommended)."),
     )
+    reweight = forms.BooleanField(
+        label=_("Also give each theme's share corrected for who took part"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Contributors who gave their gender, age, region or education in their profile (or in an "
+            "import file) are re-weighted to the French adult population (INSEE), so that a theme raised "
+            "mostly by an over-represented group does not look bigger than it is. The raw shares stay."
+        ),
+    )
 
 
 class EditForm(DsfrBaseForm):

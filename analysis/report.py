@@ -37,7 +37,7 @@ class MapPoint:
         return _("%(label)s: %(value)s") % {"label": self.theme_label, "value": self.text}
 
 
-def _stratum_labels(variable: str) -> tuple[str, dict]:
+def stratum_labels(variable: str) -> tuple[str, dict]:
     """Translated name and category labels of a profile stratum (imported strata keep their own)."""
     try:
         field = Profile._meta.get_field(variable)
@@ -67,7 +67,7 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         theme["breakdown_rows"] = []
         for variable, cells in sorted(theme.get("breakdown", {}).items()):
             if cells:
-                name, categories = _stratum_labels(variable)
+                name, categories = stratum_labels(variable)
                 rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
                 theme["breakdown_rows"].append({"variable": name, "cells": rows})
         weeks = sorted(theme.get("trend", {}).items())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .pipeline.notes import note_text
+from .report import stratum_labels
 
 
 def note_message(item: dict[str, Any] | str) -> str:
@@ -20,7 +21,11 @@ def note_message(item: dict[str, Any] | str) -> str:
     if isinstance(item, str):
         return item
     code, count = item.get("code"), int(item.get("count", 0))
-    values = {**item, "categories": ", ".join(map(str, item.get("categories", [])))}
+    values = dict(item)
+    if "variable" in item:  # a profile question and its answers, by their names on the profile page
+        name, choices = stratum_labels(item["variable"])
+        values["variable"] = name
+        values["categories"] = ", ".join(str(choices.get(c, c)) for c in item.get("categories", []))
     if code == "empty_left_out":
         return (
             ngettext(

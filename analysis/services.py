@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.audit import record_event
 from consultation.models import Consultation
+from deliberation.strata import population_margins
 
 from . import synthesis
 from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion
@@ -31,21 +32,23 @@ def start_run(
     model: str | None = None,
     seed: int = 0,
     chunk_size: int | None = None,
+    reweight: bool = False,
     enqueue: bool = True,
 ) -> PipelineRun:
-    """Create a run and hand it to the workers once the transaction commits."""
+    """Create a run and hand it to the workers once the transaction commits. With `reweight`, theme shares
+    are also given re-weighted (raked) to the French adult population by gender, age, region and education,
+    from the answers contributors gave in their profile or their import file."""
     _check(actor, can_run_analysis)
-    run = PipelineRun.objects.create(
-        consultation=consultation,
-        created_by=actor,
-        params={
-            "k": k,
-            "backend": backend or settings.PACTE_EMBEDDING_BACKEND,
-            "model": model if model is not None else settings.PACTE_EMBEDDING_MODEL,
-            "seed": seed,
-            "chunk_size": chunk_size or settings.PACTE_EMBEDDING_CHUNK_SIZE,
-        },
-    )
+    params = {
+        "k": k,
+        "backend": backend or settings.PACTE_EMBEDDING_BACKEND,
+        "model": model if model is not None else settings.PACTE_EMBEDDING_MODEL,
+        "seed": seed,
+        "chunk_size": chunk_size or settings.PACTE_EMBEDDING_CHUNK_SIZE,
+    }
+    if reweight:
+        params["reference_margins"] = population_margins()
+    run = PipelineRun.objects.create(consultation=consultation, created_by=actor, params=params)
     record_event(
         actor=actor, action="analysis.run_started", obj=run, details={"consultation": consultation.slug}
     )

@@ -219,7 +219,12 @@ def runs(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     form = StartRunForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        run = services.start_run(consultation=consultation, actor=request.user, k=form.cleaned_data["k"])
+        run = services.start_run(
+            consultation=consultation,
+            actor=request.user,
+            k=form.cleaned_data["k"],
+            reweight=form.cleaned_data["reweight"],
+        )
         messages.success(request, _("The analysis has started."))
         return redirect("analysis:run", pk=run.pk)
     return render(
@@ -234,7 +239,9 @@ def run_detail(request, pk):
     _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation", "created_by"), pk=pk)
     # The organiser's way to overrule the number of themes: start from the one this run chose.
-    rerun_form = StartRunForm(initial={"k": run.k_selection.get("k")})
+    rerun_form = StartRunForm(
+        initial={"k": run.k_selection.get("k"), "reweight": bool(run.params.get("reference_margins"))}
+    )
     return render(
         request, "analysis/run.html", {"run": run, "consultation": run.consultation, "rerun_form": rerun_form}
     )

@@ -39,3 +39,19 @@ def value_label(category: str, value: str) -> str:
     """The human label of a stratum value when it is a profile value; the raw value otherwise (imports
     may bring their own categories)."""
     return str(dict(PROFILE_VALUES.get(category, [])).get(value, value))
+
+
+def population_margins() -> dict[str, dict[str, float]]:
+    """The French adult population's shares per profile question (INSEE, shipped with the sortition core),
+    in the profile's values: what a consultation's theme shares are re-weighted to (`analysis`). Values the
+    reference does not count (gender "other", socio-professional category) are left out: re-weighting
+    neither raises nor lowers those who gave them."""
+    from .sortition import load_reference_shares
+
+    shares = load_reference_shares()
+    margins: dict[str, dict[str, float]] = {}
+    for ref_category, (category, mapping) in REFERENCE_TO_PROFILE.items():
+        values = shares.get(ref_category, {})
+        if values:
+            margins[category] = {str(mapping.get(value, value)): share for value, share in values.items()}
+    return margins

@@ -1,5 +1,7 @@
-"""python manage.py run_pipeline <slug> [--k N] [--backend ...] [--model PATH] [--resume RUN] [--publish]"""
+"""python manage.py run_pipeline <slug> [--k N] [--backend ...] [--model PATH] [--no-reweight] [--resume RUN]
+[--publish]"""
 
+import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--chunk-size", type=int, default=None, help="distinct texts per embedding task")
         parser.add_argument(
+            "--reweight",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="also give theme shares re-weighted to the French adult population (default: yes)",
+        )
+        parser.add_argument(
             "--resume", type=int, default=None, metavar="RUN", help="resume an unfinished run"
         )
         parser.add_argument(
@@ -34,7 +42,7 @@ class Command(BaseCommand):
             help="publish the computed themes as they are (demo, first draft)",
         )
 
-    def handle(self, *args, slug, k, backend, model, seed, chunk_size, resume, publish, **options):
+    def handle(self, *args, slug, k, backend, model, seed, chunk_size, reweight, resume, publish, **options):
         try:
             consultation = Consultation.objects.get(slug=slug)
         except Consultation.DoesNotExist:
@@ -59,6 +67,7 @@ class Command(BaseCommand):
                 model=model,
                 seed=seed,
                 chunk_size=chunk_size,
+                reweight=reweight,
                 enqueue=not eager,
             )
             if eager:
