@@ -60,8 +60,13 @@ def test_a_theme_raised_by_an_under_represented_group_weighs_more_once_corrected
         assert all(c < r for label, (r, c) in shares.items() if label != food.label)
         assert abs(sum(c for _r, c in shares.values()) - 100) <= 2  # rounding of three percentages
 
-    # The run page's form to analyse again keeps the choice; a run without it shows one share only.
+    # The run page says which profile questions nobody answered, by their names on the profile page.
+    organiser_client.cookies["django_language"] = "fr"
     page = organiser_client.get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert "tranche d’âge\u00a0: aucun contributeur n’a répondu à cette question" in page.replace(
+        "&#x27;", "’"
+    )
+    # The run page's form to analyse again keeps the choice; a run without it shows one share only.
     assert re.search(r'<input[^>]*name="reweight"[^>]*checked', page)
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(reverse("analysis:runs", args=[consultation.slug]), {"k": 3})
