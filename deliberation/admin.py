@@ -27,7 +27,7 @@ class PanelAdmin(admin.ModelAdmin):
 @admin.register(Selection)
 class SelectionAdmin(admin.ModelAdmin):
     list_display = ["id", "panel", "status", "algorithm", "seed", "created_at"]
-    readonly_fields = ["probabilities", "portfolio", "drawn", "reserves", "composition", "seed"]
+    readonly_fields = ["probabilities", "portfolio", "drawn", "reserves", "composition", "seed", "reasons"]
 
 
 @admin.register(Recommendation)

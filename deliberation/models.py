@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import draw_messages
+
 
 def new_checkin_code() -> str:
     """Six characters a member types to check in; no look-alike letters (0/O, 1/I)."""
@@ -196,6 +198,10 @@ class Selection(models.Model):
     algorithm = models.CharField(_("algorithm"), max_length=16)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress_message = models.CharField(max_length=200, blank=True)
+    # Why a failed run failed: codes with values, worded in the reader's language by
+    # `deliberation.draw_messages` (`failure_reasons` below). `error` holds the finished sentences (in one
+    # language) of runs that failed before reasons had codes; nothing writes it any more.
+    reasons = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     # {volunteer pk as str: probability}, the portfolio as [[ids...], probability] and the draw.
     probabilities = models.JSONField(default=dict, blank=True)
@@ -221,6 +227,16 @@ class Selection(models.Model):
 
     def __str__(self) -> str:
         return f"selection #{self.pk} of panel {self.panel_id}"
+
+    @property
+    def failure_reasons(self):
+        """Why this run failed, in the reader's language (`draw_messages.FailureReason` items)."""
+        return draw_messages.failure_reasons(self.reasons, self.error)
+
+    @property
+    def failure_text(self) -> str:
+        """The same as plain text, for commands and test output."""
+        return draw_messages.failure_text(self.reasons, self.error)
 
 
 class PanelMember(models.Model):

@@ -15,12 +15,12 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.audit import record_event
 from accounts.services import get_profile
 
 from . import rules, selectors
+from .draw_messages import draw_is_final_message
 from .models import (
     AgendaItem,
     Amendment,
@@ -50,13 +50,6 @@ class DeliberationError(ValidationError):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _draw_is_final_message() -> str:
-    return _(
-        "This panel has been drawn and a committed draw is final: it cannot be drawn again. A seat left "
-        "empty is filled from the reserve list."
-    )
 
 
 def seated_member_leaves_message() -> str:
@@ -463,7 +456,7 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
     _require(rules.can_organise(actor))
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if rules.draw_is_final(panel):
-        raise DeliberationError(_draw_is_final_message())
+        raise DeliberationError(draw_is_final_message())
     _require(rules.can_run_selection(actor, panel))
     sortition = load_sortition()
     if rules.draw_running(panel):
@@ -524,17 +517,19 @@ def set_selection_progress(*, selection_id: int, message: str) -> None:
 
 
 @transaction.atomic
-def record_selection_failure(*, selection_id: int, messages: list[str]) -> None:
-    """The run ends as failed with `messages`. A selection that has already ended (e.g. abandoned by an
-    organiser while its worker was still alive) keeps its outcome and its reason."""
+def record_selection_failure(*, selection_id: int, reasons: list[dict]) -> None:
+    """The run ends as failed with `reasons`: codes with values (`deliberation.draw_messages`), worded in
+    the reader's language when shown, whatever the language of the worker recording them. A selection that
+    has already ended (e.g. abandoned by an organiser while its worker was still alive) keeps its outcome
+    and its reason."""
     selection = Selection.objects.select_for_update().get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return
     selection.status = Selection.Status.FAILED
-    selection.error = "\n".join(messages)
+    selection.reasons = reasons
     selection.finished_at = timezone.now()
-    selection.save(update_fields=["status", "error", "finished_at"])
-    record_event(actor=None, action="selection.failed", obj=selection, details={"messages": messages})
+    selection.save(update_fields=["status", "reasons", "finished_at"])
+    record_event(actor=None, action="selection.failed", obj=selection, details={"reasons": reasons})
 
 
 @transaction.atomic
@@ -559,13 +554,14 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
         )  # fmt: skip
     before = selection.status
     selection.status = Selection.Status.FAILED
-    selection.error = _(
-        "Abandoned by %(person)s: the draw had given no result %(minutes)s minutes after it started (its "
-        "worker was probably lost). Nobody was seated; the panel can be drawn again."
-    ) % {"person": actor.pseudonym, "minutes": int((now - selection.created_at).total_seconds() // 60)}
+    # Worded when shown, in the reader's language (not the organiser's who abandons it).
+    selection.reasons = [
+        {"code": "abandoned", "person": actor.pseudonym,
+         "minutes": int((now - selection.created_at).total_seconds() // 60)}
+    ]  # fmt: skip
     selection.progress_message = ""
     selection.finished_at = now
-    selection.save(update_fields=["status", "error", "progress_message", "finished_at"])
+    selection.save(update_fields=["status", "reasons", "progress_message", "finished_at"])
     record_event(
         actor=actor, action="selection.abandoned", obj=selection,
         details={"status": before, "started_at": selection.created_at,
@@ -580,7 +576,7 @@ def refuse_second_draw(*, selection_id: int) -> bool:
     selection = Selection.objects.select_related("panel").get(pk=selection_id)
     if not rules.draw_is_final(selection.panel):
         return False
-    record_selection_failure(selection_id=selection_id, messages=[_draw_is_final_message()])
+    record_selection_failure(selection_id=selection_id, reasons=[{"code": "draw_is_final"}])
     return True
 
 
@@ -599,20 +595,14 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
             record_event(actor=None, action="selection.late_result_refused", obj=selection)
         return selection
     if rules.draw_is_final(panel):
-        record_selection_failure(selection_id=selection_id, messages=[_draw_is_final_message()])
+        record_selection_failure(selection_id=selection_id, reasons=[{"code": "draw_is_final"}])
         selection.refresh_from_db()
         return selection
     volunteers = {str(v.pk): v for v in panel.volunteers.filter(pk__in=[int(i) for i in result.panel])}
     gone = [vid for vid in result.panel if vid not in volunteers]
     if gone:
-        message = ngettext(
-            "%(n)s person drawn left the pool while the draw was running: nothing was seated. Run the draw "
-            "again.",
-            "%(n)s people drawn left the pool while the draw was running: nothing was seated. Run the draw "
-            "again.",
-            len(gone),
-        ) % {"n": len(gone)}
-        record_selection_failure(selection_id=selection_id, messages=[message])
+        reasons = [{"code": "pool_changed", "n": len(gone)}]
+        record_selection_failure(selection_id=selection_id, reasons=reasons)
         selection.refresh_from_db()
         return selection
     selection.probabilities = dict(result.probabilities)

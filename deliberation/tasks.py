@@ -4,11 +4,10 @@ through the services."""
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
-from . import notifications
+from . import draw_messages, notifications
 from .models import Selection
 
 # A draw an organiser may abandon (PACTE_SELECTION_STALE_MINUTES) is also stopped on the worker at that
@@ -57,23 +56,22 @@ def run_selection(selection_id: int) -> str:
             progress=progress,
         )
     except sortition.SortitionError as error:
-        messages = list(getattr(error, "messages", None) or [str(error)])
+        # The sortition core explains in English (it names strata and volunteers): stored as it is, with
+        # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).
+        kind = "other"
+        if isinstance(error, sortition.SortitionInfeasible):
+            kind = "infeasible"  # no panel meets the quotas with this pool
+        elif isinstance(error, sortition.SortitionInputError):
+            kind = "input"  # malformed pool or quotas (e.g. a value without a quota)
+        reasons = [draw_messages.library_failure(error, kind)]
         if excluded:
-            messages.append(
-                f"{len(excluded)} volunteer(s) were left out for lack of an answer in a quota category."
-            )
-        services.record_selection_failure(selection_id=selection_id, messages=messages)
+            reasons.append({"code": "left_out", "n": len(excluded)})
+        services.record_selection_failure(selection_id=selection_id, reasons=reasons)
         return Selection.Status.FAILED
     except SoftTimeLimitExceeded:
         services.record_selection_failure(
             selection_id=selection_id,
-            messages=[
-                _(
-                    "The draw gave no result within %(minutes)s minutes and was stopped; nobody was seated. "
-                    "You can run it again; the deployer can allow more time (PACTE_SELECTION_STALE_MINUTES)."
-                )
-                % {"minutes": settings.PACTE_SELECTION_STALE_MINUTES}
-            ],  # fmt: skip
+            reasons=[{"code": "time_limit", "minutes": settings.PACTE_SELECTION_STALE_MINUTES}],
         )
         return Selection.Status.FAILED
     recorded = services.record_selection_result(selection_id=selection_id, result=result, excluded=excluded)

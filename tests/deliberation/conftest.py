@@ -113,7 +113,7 @@ def drawn(pool_panel, organiser, eager_celery, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         selection = services.start_selection(actor=organiser, panel=pool_panel, seed="graine-publique")
     selection.refresh_from_db()
-    assert selection.status == Selection.Status.DONE, selection.error
+    assert selection.status == Selection.Status.DONE, selection.failure_text
     pool_panel.refresh_from_db()
     assert pool_panel.status == Panel.Status.SELECTED
     return pool_panel

@@ -55,7 +55,7 @@ def test_a_stray_run_on_a_drawn_panel_ends_as_failed_with_the_reason_and_seats_n
     stray = Selection.objects.create(panel=drawn, seed="autre", algorithm="maximin")  # queued earlier
     assert tasks.run_selection(stray.pk) == Selection.Status.FAILED
     stray.refresh_from_db()
-    assert stray.status == Selection.Status.FAILED and FINAL in stray.error
+    assert stray.status == Selection.Status.FAILED and stray.reasons == [{"code": "draw_is_final"}]
     assert _seated(drawn) == seated
     drawn.refresh_from_db()
     assert drawn.status == Panel.Status.SELECTED
@@ -178,7 +178,9 @@ def test_someone_drawn_who_leaves_while_the_draw_runs_makes_it_fail_cleanly(pool
 
     recorded = services.record_selection_result(selection_id=selection.pk, result=result, excluded=excluded)
     assert recorded.status == Selection.Status.FAILED
-    assert "1 person drawn left the pool while the draw was running: nothing was seated" in recorded.error
+    assert recorded.reasons == [{"code": "pool_changed", "n": 1}]
+    shown = recorded.failure_text  # as an English reader sees it
+    assert "1 person drawn left the pool while the draw was running: nothing was seated" in shown
     assert not PanelMember.objects.exists()
     pool_panel.refresh_from_db()
     assert pool_panel.status == Panel.Status.RECRUITING

@@ -94,7 +94,7 @@ def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
     with django_capture_on_commit_callbacks(execute=True):
         selection = services.start_selection(actor=organiser, panel=recruiting, seed="graine")
     selection.refresh_from_db()
-    assert selection.status == Selection.Status.DONE, selection.error
+    assert selection.status == Selection.Status.DONE, selection.failure_text
     seated = {m.volunteer.user.email for m in PanelMember.objects.filter(panel=recruiting)}
     assert len(seated) == 3 and len(mail.outbox) == 8  # one e-mail each, no more
     by_address = {message.to[0]: message for message in mail.outbox}

@@ -63,7 +63,7 @@ def test_full_selection_meets_quotas_stores_probabilities_and_redraws(
     with django_capture_on_commit_callbacks(execute=True):
         selection = services.start_selection(actor=organiser, panel=drawn_panel, seed="graine-publique-2026")
     selection.refresh_from_db()
-    assert selection.status == Selection.Status.DONE, selection.error
+    assert selection.status == Selection.Status.DONE, selection.failure_text
     members = list(PanelMember.objects.filter(selection=selection).select_related("volunteer"))
     assert len(members) == 20
     assert_quotas_met(members)
@@ -109,7 +109,8 @@ def test_infeasible_quotas_fail_with_a_message_naming_the_stratum(
         selection = services.start_selection(actor=organiser, panel=drawn_panel, seed="1")
     selection.refresh_from_db()
     assert selection.status == Selection.Status.FAILED
-    assert "gender" in selection.error
+    [reason] = selection.reasons
+    assert reason["code"] == "library" and reason["kind"] == "infeasible" and "gender" in reason["text"]
     assert not PanelMember.objects.exists()
 
 
@@ -137,7 +138,7 @@ def test_selection_runs_on_a_real_worker_and_the_report_shows_it(celery_worker_p
         if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
             break
         time.sleep(1)
-    assert selection.status == Selection.Status.DONE, selection.error
+    assert selection.status == Selection.Status.DONE, selection.failure_text
     members = list(PanelMember.objects.filter(selection=selection).select_related("volunteer"))
     assert len(members) == 20
     assert_quotas_met(members)

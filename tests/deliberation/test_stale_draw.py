@@ -87,7 +87,8 @@ def test_a_stale_draw_is_abandoned_and_the_panel_can_be_drawn_again(
     assert messages_of(done) == [ABANDONED[language]]
     stuck.refresh_from_db()
     assert stuck.status == Selection.Status.FAILED and stuck.finished_at is not None
-    assert stuck.error.startswith(REASON[language].format(who=organiser.pseudonym))
+    [reason] = stuck.reasons
+    assert reason["code"] == "abandoned" and reason["person"] == organiser.pseudonym
     html = done.content.decode()
     assert REASON[language].format(who=organiser.pseudonym) in html and abandon not in html
     assert reverse("deliberation:run_selection", args=[stuck.panel_id]) in html  # the draw form is back
@@ -125,7 +126,7 @@ def test_a_worker_that_comes_back_after_the_abandon_seats_nobody(organiser, stuc
     monkeypatch.setattr(sortition, "select", select_abandoned_meanwhile)
     assert tasks.run_selection(stuck.pk) == Selection.Status.FAILED
     stuck.refresh_from_db()
-    assert stuck.status == Selection.Status.FAILED and stuck.error.startswith("Abandoned by")
+    assert stuck.status == Selection.Status.FAILED and stuck.failure_text.startswith("Abandoned by")
     assert stuck.drawn == [] and stuck.probabilities == {}
     assert not PanelMember.objects.exists()
     assert Panel.objects.get(pk=stuck.panel_id).status == Panel.Status.RECRUITING
@@ -138,16 +139,17 @@ def test_a_redelivered_task_for_an_abandoned_draw_does_nothing(organiser, stuck)
     services.abandon_selection(actor=organiser, selection=stuck)
     assert tasks.run_selection(stuck.pk) == Selection.Status.FAILED
     stuck.refresh_from_db()
-    assert stuck.error.startswith("Abandoned by") and not PanelMember.objects.exists()
+    assert stuck.failure_text.startswith("Abandoned by") and not PanelMember.objects.exists()
 
 
 def test_a_late_failure_keeps_the_abandon_reason(organiser, stuck):
     _make_stale(stuck)
     services.abandon_selection(actor=organiser, selection=stuck)
     services.set_selection_progress(selection_id=stuck.pk, message="Loading the pool and the quotas")
-    services.record_selection_failure(selection_id=stuck.pk, messages=["Quotas infeasible"])
+    late = [{"code": "library", "kind": "infeasible", "text": "Quotas infeasible"}]
+    services.record_selection_failure(selection_id=stuck.pk, reasons=late)
     stuck.refresh_from_db()
-    assert stuck.status == Selection.Status.FAILED and stuck.error.startswith("Abandoned by")
+    assert stuck.status == Selection.Status.FAILED and [r["code"] for r in stuck.reasons] == ["abandoned"]
 
 
 def test_a_draw_that_runs_past_the_stale_time_is_stopped_on_the_worker(stuck, monkeypatch):
@@ -167,7 +169,8 @@ def test_a_draw_that_runs_past_the_stale_time_is_stopped_on_the_worker(stuck, mo
         assert tasks.run_selection(stuck.pk) == Selection.Status.FAILED
     stuck.refresh_from_db()
     assert stuck.status == Selection.Status.FAILED
-    assert f"no result within {settings.PACTE_SELECTION_STALE_MINUTES} minutes" in stuck.error
+    assert stuck.reasons == [{"code": "time_limit", "minutes": settings.PACTE_SELECTION_STALE_MINUTES}]
+    assert f"no result within {settings.PACTE_SELECTION_STALE_MINUTES} minutes" in stuck.failure_text
     assert not PanelMember.objects.exists()
     assert Panel.objects.get(pk=stuck.panel_id).status == Panel.Status.RECRUITING
 

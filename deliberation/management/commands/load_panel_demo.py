@@ -98,7 +98,7 @@ class Command(BaseCommand):
         self._link(organiser, panel)
         selection = self._draw(organiser, panel)
         if selection.status != Selection.Status.DONE:
-            raise CommandError(f"The demo selection failed: {selection.error}")
+            raise CommandError(f"The demo selection failed: {selection.failure_text}")
         sessions = self._sessions(facilitator, panel)
         self._recommendations(organiser, facilitator, panel, sessions, rng)
         self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))

@@ -1,0 +1,136 @@
+"""Why a panel draw failed, in the reader's language.
+
+A failed `Selection` stores its reasons as codes with values (`Selection.reasons`), never as sentences: the
+worker that records a failure, or the organiser who abandons a draw, may read another language than the
+organiser who later opens the page. This module is the one place that words them, when a page (or a
+command) shows them. The codes:
+
+- ``{"code": "library", "kind": "infeasible" | "input" | "other", "text": ...}``: the sortition core's own
+  explanation (`deliberation.sortition`, English only, naming strata and volunteers): shown as it is, marked
+  as English, under a translated sentence that says what kind of failure it is;
+- ``{"code": "left_out", "n": ...}``: volunteers left out of that run for lack of an answer in a quota
+  category;
+- ``{"code": "time_limit", "minutes": ...}``: the worker stopped the draw (Celery time limit);
+- ``{"code": "abandoned", "person": ..., "minutes": ...}``: an organiser (pseudonym at the time) abandoned
+  a draw stuck that many minutes after it started;
+- ``{"code": "draw_is_final"}``: the panel already had a committed draw;
+- ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running.
+
+Runs that failed before reasons had codes hold finished sentences in `Selection.error`: they are shown as
+they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# The language of the sortition core's messages (`deliberation.sortition` writes English only).
+LIBRARY_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    """One reason as a page shows it: `text` in the reader's language, then, for the sortition core's own
+    explanation, `quoted` as it came, in `quoted_lang`."""
+
+    text: str
+    quoted: str = ""
+    quoted_lang: str = ""
+
+
+def draw_is_final_message() -> str:
+    """Also what an organiser who tries a second draw is told (`services.start_selection`)."""
+    return _(
+        "This panel has been drawn and a committed draw is final: it cannot be drawn again. A seat left "
+        "empty is filled from the reserve list."
+    )
+
+
+def library_failure(error: Exception, kind: str) -> dict[str, Any]:
+    """The stored reason for a failure explained by the sortition core (`kind`: infeasible, input, other)."""
+    messages = getattr(error, "messages", None) or [str(error)]
+    return {"code": "library", "kind": kind, "text": "\n".join(map(str, messages))}
+
+
+def _library_intro(kind: str | None) -> str:
+    if kind == "infeasible":
+        return _(
+            "No panel can meet the quotas with this pool of volunteers. The sortition library explains why:"
+        )
+    if kind == "input":
+        return _("The sortition library refused the pool or the quotas:")
+    return _("The sortition library could not draw the panel:")
+
+
+def failure_reason(item: dict[str, Any] | str) -> FailureReason:
+    """One stored reason, worded now (a plain string was stored before reasons had codes: shown as it is)."""
+    if isinstance(item, str):
+        return FailureReason(item)
+    code = item.get("code")
+    if code == "library":
+        return FailureReason(
+            _library_intro(item.get("kind")), quoted=str(item.get("text", "")), quoted_lang=LIBRARY_LANGUAGE
+        )
+    if code == "left_out":
+        n = int(item.get("n", 0))
+        return FailureReason(
+            ngettext(
+                "%(n)s volunteer was left out for lack of an answer in a quota category.",
+                "%(n)s volunteers were left out for lack of an answer in a quota category.",
+                n,
+            )
+            % {"n": n}
+        )
+    if code == "time_limit":
+        return FailureReason(
+            _(
+                "The draw gave no result within %(minutes)s minutes and was stopped; nobody was seated. You "
+                "can run it again; the deployer can allow more time (PACTE_SELECTION_STALE_MINUTES)."
+            )
+            % {"minutes": item.get("minutes")}
+        )
+    if code == "abandoned":
+        return FailureReason(
+            _(
+                "Abandoned by %(person)s: the draw had given no result %(minutes)s minutes after it started "
+                "(its worker was probably lost). Nobody was seated; the panel can be drawn again."
+            )
+            % {"person": item.get("person"), "minutes": item.get("minutes")}
+        )
+    if code == "draw_is_final":
+        return FailureReason(draw_is_final_message())
+    if code == "pool_changed":
+        n = int(item.get("n", 0))
+        return FailureReason(
+            ngettext(
+                "%(n)s person drawn left the pool while the draw was running: nothing was seated. Run the "
+                "draw again.",
+                "%(n)s people drawn left the pool while the draw was running: nothing was seated. Run the "
+                "draw again.",
+                n,
+            )
+            % {"n": n}
+        )
+    # A code this version does not know (written by a newer one): say that the draw failed, with its text.
+    return FailureReason(_("The draw failed."), quoted=str(item.get("text", "")))
+
+
+def failure_reasons(reasons: list[dict[str, Any] | str], legacy_error: str = "") -> list[FailureReason]:
+    """Every reason of a failed run, in the reader's language; `legacy_error` is the sentence a run stored
+    before reasons had codes (`Selection.error`)."""
+    worded = [failure_reason(item) for item in reasons or []]
+    if legacy_error:
+        worded.insert(0, FailureReason(legacy_error))
+    return worded
+
+
+def failure_text(reasons: list[dict[str, Any] | str], legacy_error: str = "") -> str:
+    """The same as plain text (commands, logs, test output): one reason a line, quotes after a line break."""
+    return "\n".join(
+        "\n".join(part for part in (reason.text, reason.quoted) if part)
+        for reason in failure_reasons(reasons, legacy_error)
+    )
