@@ -57,14 +57,30 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal hidden by moderation is listed with its status and the moderators' public reason, as on
+    the proposals page and in the open-data archive; its text is never given (empty string)."""
+
     author = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(
+        choices=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
+        read_only=True,
+        help_text=gettext_lazy(
+            "visible, or hidden by moderation (then text is empty and hide_reason says why)"
+        ),
+    )
+    hide_reason = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy("The moderators' public reason for hiding it; empty when visible."),
+    )
     agree = serializers.IntegerField(source="agree_count")
     disagree = serializers.IntegerField(source="disagree_count")
     pass_ = serializers.IntegerField(source="pass_count")
 
     class Meta:
         model = Proposal
-        fields = ["id", "created_at", "source", "author", "text", "agree", "disagree", "pass_"]
+        fields = ["id", "created_at", "source", "author", "status", "text", "hide_reason",
+                  "agree", "disagree", "pass_"]  # fmt: skip
 
     def get_fields(self):
         # "pass" is a Python keyword, so the field is declared as pass_ and renamed here: the data and
@@ -75,6 +91,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_author(self, proposal) -> str:
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
+
+    def get_text(self, proposal) -> str:
+        return proposal.text if proposal.status == Proposal.Status.VISIBLE else ""
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -149,7 +168,17 @@ class ProposalList(ConsultationScoped, generics.ListAPIView):
     serializer_class = ProposalSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("order", str, enum=["agreed", "divisive", "newest", "id"])],
+        parameters=[
+            OpenApiParameter(
+                "order",
+                str,
+                enum=["agreed", "divisive", "newest", "id"],
+                description=gettext_lazy(
+                    "agreed and divisive rank the published proposals only; newest and id (the default) also "
+                    "list those hidden by moderation, with their reason and without their text."
+                ),
+            )
+        ],
         responses={200: ProposalSerializer(many=True), **_LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
@@ -161,9 +190,7 @@ class ProposalList(ConsultationScoped, generics.ListAPIView):
             raise ValidationError({"order": _("Unknown order: use agreed, divisive, newest or id.")})
         if order == "id":
             return (
-                selectors.published_proposals(self.consultation())
-                .select_related("consultation")
-                .order_by("id")
+                selectors.public_proposals(self.consultation()).select_related("consultation").order_by("id")
             )
         return selectors.ordered_proposals(self.consultation(), order, seed=0).select_related("consultation")
 
@@ -173,8 +200,10 @@ class VoteList(ConsultationScoped, generics.ListAPIView):
     serializer_class = VoteSerializer
 
     def get_queryset(self):
+        # As in the open-data archive: the votes on every public proposal, hidden ones included.
         return Vote.objects.filter(
-            proposal__consultation=self.consultation(), proposal__status=Proposal.Status.VISIBLE
+            proposal__consultation=self.consultation(),
+            proposal__status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
         ).order_by("id")
 
 

@@ -49,13 +49,39 @@ def vote_target(slug: str, proposal_id: int) -> Proposal | None:
 
 
 def published_proposals(consultation: Consultation):
+    """Proposals shown with their text, which people vote on."""
     return consultation.proposals.filter(status=Proposal.Status.VISIBLE)
 
 
+def public_proposals(consultation: Consultation):
+    """Every proposal the public knows of: the published ones and those hidden by moderation, which are
+    listed as a placeholder with the moderators' public reason (their text is never shown). Proposals
+    awaiting moderation are not public."""
+    return consultation.proposals.filter(status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN])
+
+
+# Orders that rank proposals by their votes: proposals hidden by moderation take no place in them.
+RANKINGS = ("agreed", "divisive")
+
+
+def ranks_by_votes(order: str) -> bool:
+    return order in RANKINGS or order in hooks.proposal_orderings()
+
+
+def proposal_counts(consultation: Consultation) -> dict[str, int]:
+    """{"total": public proposals, "hidden": those of them hidden by moderation}."""
+    rows = public_proposals(consultation).order_by().values("status").annotate(n=Count("id"))
+    counts = dict(rows.values_list("status", "n"))
+    hidden = counts.get(Proposal.Status.HIDDEN, 0)
+    return {"total": counts.get(Proposal.Status.VISIBLE, 0) + hidden, "hidden": hidden}
+
+
 def ordered_proposals(consultation: Consultation, order: str, seed: int) -> list[int] | QuerySet:
-    """Visible proposals in the chosen order. "random" is a per-visitor shuffle with a stable seed, so
-    that the same visitor sees a stable list while no proposal wins by its position for everyone."""
-    proposals = published_proposals(consultation)
+    """Public proposals in the chosen order. "random" is a per-visitor shuffle with a stable seed, so
+    that the same visitor sees a stable list while no proposal wins by its position for everyone.
+    Rankings by votes (most agreed, most divisive, registered orders) hold only published proposals;
+    "newest" and "random" also hold those hidden by moderation, shown in their place as a placeholder."""
+    proposals = published_proposals(consultation) if ranks_by_votes(order) else public_proposals(consultation)
     if order == "agreed":
         return proposals.order_by("-agree_count", "disagree_count", "-id")
     if order == "divisive":

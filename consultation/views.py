@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.strata import STRATA_FIELDS
@@ -115,7 +116,7 @@ def detail(request, slug):
             "can_contribute": rules.can_contribute(request.user, consultation),
             "can_view_results": rules.can_view_results(request.user, consultation),
             "can_manage": rules.can_manage(request.user),
-            "proposal_count": selectors.published_proposals(consultation).count(),
+            "proposal_count": selectors.proposal_counts(consultation)["total"],
             "extra_links": hooks.consultation_links(consultation, request.user),
         },
     )
@@ -160,7 +161,12 @@ def answer(request, slug):
         else:
             messages.success(
                 request,
-                _("%(n)d answer(s) saved. You can change them until the consultation closes.") % {"n": saved},
+                ngettext(
+                    "%(n)d answer saved. You can change it until the consultation closes.",
+                    "%(n)d answers saved. You can change them until the consultation closes.",
+                    saved,
+                )
+                % {"n": saved},
             )
             return redirect(consultation_url(consultation))
     else:
@@ -182,6 +188,9 @@ def proposals(request, slug):
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
+    for item in items:
+        if item.status != Proposal.Status.VISIBLE:
+            item.text = ""  # a hidden proposal is listed by its reason; its text never reaches the page
     return render(
         request,
         "consultation/proposals.html",
@@ -197,6 +206,8 @@ def proposals(request, slug):
                 ("newest", _("Newest")),
             ]
             + [(key, label) for key, (label, _fn) in hooks.proposal_orderings().items()],
+            "counts": selectors.proposal_counts(consultation),
+            "ranked": selectors.ranks_by_votes(order),
             "my_votes": selectors.vote_state(request.user, [p.pk for p in items]),
             "can_vote": rules.can_contribute(request.user, consultation),
             "accepted": services.has_accepted_charter(request.user, consultation),
