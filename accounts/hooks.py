@@ -5,12 +5,18 @@ Account sections: ``fn(user) -> dict | None``; a dict is one section of *My acco
 (translated) and ``items``, a list of dicts with keys ``label`` (the thing, e.g. a panel's title), ``url``,
 ``state`` (translated sentence) and optionally ``action_label`` and ``action_url`` (a link, never a form:
 the action's own page asks to confirm). None or no item: the section is not shown.
+
+Consent wording: ``fn(versions) -> dict`` registered for one consent purpose; given the recorded version
+codes of that purpose (e.g. ``data-donation:v2`` for a consultation's charter), it returns for each code
+it knows a dict with keys ``subject`` (what was consented to, e.g. the consultation's title) and
+``version`` (the version in words), both translated. *My account* shows these instead of the codes.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 _sections: list[Callable[[Any], dict | None]] = []
+_consent_wording: dict[str, Callable[[list[str]], dict[str, dict]]] = {}
 
 
 def register_account_section(fn: Callable[[Any], dict | None]) -> None:
@@ -25,3 +31,13 @@ def account_sections(user) -> list[dict]:
         if section and section.get("items"):
             sections.append(section)
     return sections
+
+
+def register_consent_wording(purpose: str, fn: Callable[[list[str]], dict[str, dict]]) -> None:
+    _consent_wording[purpose] = fn
+
+
+def consent_wording(purpose: str, versions: list[str]) -> dict[str, dict]:
+    """{version code: {"subject": ..., "version": ...}} for the codes a registered provider knows."""
+    provider = _consent_wording.get(purpose)
+    return provider(sorted(set(versions))) if provider and versions else {}

@@ -92,6 +92,17 @@ def has_accepted_privacy_notice(user: User) -> bool:
     return bool(consent and consent.granted and consent.version == settings.PACTE_PRIVACY_NOTICE_VERSION)
 
 
+def accepted_an_earlier_privacy_notice(user: User) -> bool:
+    """Whether `user` once accepted a version other than the current one: they are told the notice
+    changed. Someone who never accepted any version (an account not made through sign-up) is asked to
+    accept it, not told it changed."""
+    return (
+        ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.PRIVACY_NOTICE, granted=True)
+        .exclude(version=settings.PACTE_PRIVACY_NOTICE_VERSION)
+        .exists()
+    )
+
+
 @transaction.atomic
 def update_profile(*, user: User, strata: dict[str, str]) -> Profile:
     """Save the optional answers. Giving any answer records consent to their use; clearing them all

@@ -21,13 +21,20 @@ from .rules import can_manage_roles, can_view_audit_log
 
 @login_required
 def dashboard(request):
+    consents = list(request.user.consents.order_by("-created_at")[:20])
+    for purpose in {c.purpose for c in consents}:  # codes such as "data-donation:v1" put in words
+        wording = hooks.consent_wording(purpose, [c.version for c in consents if c.purpose == purpose])
+        for consent in consents:
+            if consent.purpose == purpose:
+                consent.wording = wording.get(consent.version)
     return render(
         request,
         "accounts/dashboard.html",
         {
             "profile": services.get_profile(request.user),
-            "consents": request.user.consents.order_by("-created_at")[:20],
+            "consents": consents,
             "needs_privacy": not services.has_accepted_privacy_notice(request.user),
+            "privacy_changed": services.accepted_an_earlier_privacy_notice(request.user),
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
             "sections": hooks.account_sections(request.user),
