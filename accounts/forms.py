@@ -3,6 +3,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -45,7 +46,8 @@ class ProfileForm(DsfrBaseForm):
         label=_("Département of residence"),
         choices=_optional(DEPARTEMENT_CHOICES),
         required=False,
-        help_text=_("We derive your region from it. ") + WHY_WE_ASK,
+        # format_lazy, not "+": adding lazy strings translates them once, at import, in the default language.
+        help_text=format_lazy("{} {}", _("We derive your region from it."), WHY_WE_ASK),
     )
     education = forms.ChoiceField(
         label=_("Highest diploma"), choices=_optional(Education.choices), required=False, help_text=WHY_WE_ASK

@@ -102,17 +102,38 @@ class ReportForm(DsfrBaseForm):
     )
 
 
+class _NoRequiredAttributeInput(forms.TextInput):
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class RequiredToHideField(forms.CharField):
+    """The public reason: needed to hide a proposal, not to publish it (the service refuses hiding without
+    one, with a message). Declared required so that the DSFR does not mark it "(Optional)", which would
+    contradict its label; it accepts an empty value and sets no HTML `required` attribute."""
+
+    widget = _NoRequiredAttributeInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class ModerationForm(DsfrBaseForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Publish")), ("hide", _("Hide"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Public reason (required to hide)"),
-        required=False,
+    reason = RequiredToHideField(
+        label=_("Public reason for hiding"),
         max_length=300,
-        help_text=_("Shown in place of the proposal and to its author."),
+        help_text=_(
+            "Required to hide, not to publish. Shown to everyone in place of the proposal, and to its author."
+        ),
     )
 
 
