@@ -27,7 +27,16 @@ class PanelAdmin(admin.ModelAdmin):
 @admin.register(Selection)
 class SelectionAdmin(admin.ModelAdmin):
     list_display = ["id", "panel", "status", "algorithm", "seed", "created_at"]
-    readonly_fields = ["probabilities", "portfolio", "drawn", "reserves", "composition", "seed", "reasons"]
+    readonly_fields = [
+        "probabilities",
+        "portfolio",
+        "drawn",
+        "reserves",
+        "composition",
+        "seed",
+        "reasons",
+        "progress",
+    ]
 
 
 @admin.register(Recommendation)

@@ -1,4 +1,4 @@
-"""Why a panel draw failed, in the reader's language.
+"""How a panel draw is going, and why it failed, in the reader's language.
 
 A failed `Selection` stores its reasons as codes with values (`Selection.reasons`), never as sentences: the
 worker that records a failure, or the organiser who abandons a draw, may read another language than the
@@ -18,6 +18,17 @@ command) shows them. The codes:
 
 Runs that failed before reasons had codes hold finished sentences in `Selection.error`: they are shown as
 they are.
+
+A running draw stores where it is the same way (`Selection.progress`, one item, replaced as the draw goes):
+
+- ``{"code": "loading"}``, ``{"code": "feasibility"}``, ``{"code": "draw"}``: our own stages (loading the
+  pool and the quotas, checking that the quotas can be met, drawing the panel from the seed);
+- ``{"code": "library", "text": ..., "current": ..., "total": ...}``: a note of the sortition library while
+  it searches for the fairest lottery (English only, not ours to translate): shown as it is, marked as
+  English, after a translated sentence with the round (`current`, of `total` when the library knows it).
+
+Draws that ran before progress had codes hold an English sentence in `Selection.progress_message` (the task
+never wrote another language): shown as it is, marked as English.
 """
 
 from __future__ import annotations
@@ -30,6 +41,10 @@ from django.utils.translation import ngettext
 
 # The language of the sortition core's messages (`deliberation.sortition` writes English only).
 LIBRARY_LANGUAGE = "en"
+# The language of the progress sentences stored before progress had codes (the task wrote only English).
+LEGACY_PROGRESS_LANGUAGE = "en"
+# A library note is stored cut to this many characters (its notes are one line; the column held 200).
+PROGRESS_NOTE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -134,3 +149,90 @@ def failure_text(reasons: list[dict[str, Any] | str], legacy_error: str = "") ->
         "\n".join(part for part in (reason.text, reason.quoted) if part)
         for reason in failure_reasons(reasons, legacy_error)
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# A draw in progress
+# --------------------------------------------------------------------------------------------------
+
+# Our own stages of a draw, by code (the task's loading, then `deliberation.sortition`'s phases).
+PROGRESS_STAGES = ("loading", "feasibility", "draw")
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """Where a running draw is, as a page shows it: `text` in the reader's language, then, for a note of
+    the sortition library (or a sentence stored before progress had codes), `quoted` as it came, in
+    `quoted_lang`. Both empty when the draw has written no progress yet."""
+
+    text: str = ""
+    quoted: str = ""
+    quoted_lang: str = ""
+
+
+def stage_progress(stage: str) -> dict[str, Any]:
+    """The stored progress for one of our own stages (`PROGRESS_STAGES`)."""
+    if stage not in PROGRESS_STAGES:
+        raise ValueError(f"unknown draw stage {stage!r}")
+    return {"code": stage}
+
+
+def library_progress(text: str, current: int = 0, total: int | None = None) -> dict[str, Any]:
+    """The stored progress for a note of the sortition library (its English text, its round)."""
+    return {
+        "code": "library",
+        "text": str(text)[:PROGRESS_NOTE_MAX_CHARS],
+        "current": current,
+        "total": total,
+    }
+
+
+def _library_progress_intro(current: int, total: int | None) -> str:
+    if current and total:
+        return _(
+            "Finding the fairest lottery, round %(current)s of %(total)s. The sortition library reports:"
+        ) % {"current": current, "total": total}
+    if current:
+        return _("Finding the fairest lottery, round %(current)s. The sortition library reports:") % {
+            "current": current
+        }
+    return _("Finding the fairest lottery. The sortition library reports:")
+
+
+def progress_note(progress: dict[str, Any] | None, legacy_message: str = "") -> ProgressNote:
+    """The stored progress of a running draw, worded now; `legacy_message` is the English sentence a draw
+    stored before progress had codes (`Selection.progress_message`), shown as it is."""
+    if not progress:
+        if legacy_message:
+            return ProgressNote(quoted=legacy_message, quoted_lang=LEGACY_PROGRESS_LANGUAGE)
+        return ProgressNote()
+    code = progress.get("code")
+    if code == "loading":
+        return ProgressNote(_("Loading the pool and the quotas"))
+    if code == "feasibility":
+        return ProgressNote(_("Checking that the quotas can be met"))
+    if code == "draw":
+        return ProgressNote(_("Drawing the panel from the recorded seed"))
+    if code == "library":
+        try:
+            current = int(progress.get("current") or 0)
+            total = int(progress.get("total") or 0) or None
+        except (TypeError, ValueError):
+            current, total = 0, None
+        return ProgressNote(
+            _library_progress_intro(current, total),
+            quoted=str(progress.get("text", "")),
+            quoted_lang=LIBRARY_LANGUAGE,
+        )
+    # A code this version does not know (written by a newer one): say that the draw is running.
+    return ProgressNote(_("The draw is running."))
+
+
+def progress_summary(status_label: str, note: ProgressNote) -> str:
+    """The status and our sentence, as the page's live status line starts (the quoted note follows it in
+    its own element, marked with its language)."""
+    if note.text:
+        return f"{status_label} — {note.text}"
+    if note.quoted:
+        return f"{status_label} —"
+    return str(status_label)

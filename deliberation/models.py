@@ -197,6 +197,10 @@ class Selection(models.Model):
     seed = models.CharField(_("seed"), max_length=64)
     algorithm = models.CharField(_("algorithm"), max_length=16)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # Where a running draw is: a code with values, worded in the reader's language by
+    # `deliberation.draw_messages` (`progress_note` below). `progress_message` holds the English sentence of
+    # draws that ran before progress had codes; nothing writes it any more.
+    progress = models.JSONField(default=dict, blank=True)
     progress_message = models.CharField(max_length=200, blank=True)
     # Why a failed run failed: codes with values, worded in the reader's language by
     # `deliberation.draw_messages` (`failure_reasons` below). `error` holds the finished sentences (in one
@@ -237,6 +241,16 @@ class Selection(models.Model):
     def failure_text(self) -> str:
         """The same as plain text, for commands and test output."""
         return draw_messages.failure_text(self.reasons, self.error)
+
+    @property
+    def progress_note(self):
+        """Where this draw is, in the reader's language (a `draw_messages.ProgressNote`)."""
+        return draw_messages.progress_note(self.progress, self.progress_message)
+
+    @property
+    def progress_summary(self) -> str:
+        """The status and that sentence, as the page's live status line starts."""
+        return draw_messages.progress_summary(str(self.get_status_display()), self.progress_note)
 
 
 class PanelMember(models.Model):

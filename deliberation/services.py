@@ -20,7 +20,7 @@ from accounts.audit import record_event
 from accounts.services import get_profile
 
 from . import rules, selectors
-from .draw_messages import draw_is_final_message
+from .draw_messages import LIBRARY_LANGUAGE, draw_is_final_message
 from .models import (
     AgendaItem,
     Amendment,
@@ -45,6 +45,21 @@ from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE
 
 class DeliberationError(ValidationError):
     """Bad input or a step taken at the wrong time; the message is translated and meant for the page."""
+
+    # The sortition core's own explanation (English only), for a refusal it explains
+    # (`SortitionRefusal`): shown as it is after the translated message, marked with its language.
+    explanation = ""
+    explanation_lang = ""
+
+
+class SortitionRefusal(DeliberationError):
+    """A refusal the sortition core explains: `message` in the reader's language, `explanation` the core's
+    own text as it is (English, `draw_messages.LIBRARY_LANGUAGE`), kept apart so a page can mark it."""
+
+    def __init__(self, message: str, explanation: str) -> None:
+        super().__init__(message)
+        self.explanation = explanation
+        self.explanation_lang = LIBRARY_LANGUAGE
 
 
 def _require(allowed: bool) -> None:
@@ -507,13 +522,14 @@ def selection_inputs(selection: Selection):
     return people, quotas, excluded
 
 
-def set_selection_progress(*, selection_id: int, message: str) -> None:
-    """Not audited: progress notes are transient and written from inside the running task. A selection
-    that has ended meanwhile (abandoned by an organiser, `abandon_selection`) is left as it is: a worker
-    that comes back never makes it "running" again."""
+def set_selection_progress(*, selection_id: int, progress: dict) -> None:
+    """Not audited: progress notes are transient and written from inside the running task. `progress` is a
+    code with values (`deliberation.draw_messages`), worded in the reader's language when shown, whatever the
+    language of the worker. A selection that has ended meanwhile (abandoned by an organiser,
+    `abandon_selection`) is left as it is: a worker that comes back never makes it "running" again."""
     Selection.objects.filter(
         pk=selection_id, status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]
-    ).update(status=Selection.Status.RUNNING, progress_message=message[:200])
+    ).update(status=Selection.Status.RUNNING, progress=progress, progress_message="")
 
 
 @transaction.atomic
@@ -527,8 +543,9 @@ def record_selection_failure(*, selection_id: int, reasons: list[dict]) -> None:
         return
     selection.status = Selection.Status.FAILED
     selection.reasons = reasons
+    selection.progress, selection.progress_message = {}, ""
     selection.finished_at = timezone.now()
-    selection.save(update_fields=["status", "reasons", "finished_at"])
+    selection.save(update_fields=["status", "reasons", "progress", "progress_message", "finished_at"])
     record_event(actor=None, action="selection.failed", obj=selection, details={"reasons": reasons})
 
 
@@ -559,9 +576,9 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
         {"code": "abandoned", "person": actor.pseudonym,
          "minutes": int((now - selection.created_at).total_seconds() // 60)}
     ]  # fmt: skip
-    selection.progress_message = ""
+    selection.progress, selection.progress_message = {}, ""
     selection.finished_at = now
-    selection.save(update_fields=["status", "reasons", "progress_message", "finished_at"])
+    selection.save(update_fields=["status", "reasons", "progress", "progress_message", "finished_at"])
     record_event(
         actor=actor, action="selection.abandoned", obj=selection,
         details={"status": before, "started_at": selection.created_at,
@@ -620,7 +637,7 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     selection.median_probability = result.median_probability
     selection.pool_size = len(result.probabilities)
     selection.status = Selection.Status.DONE
-    selection.progress_message = ""
+    selection.progress, selection.progress_message = {}, ""
     selection.finished_at = timezone.now()
     selection.save()
     seated = PanelMember.objects.bulk_create(
@@ -703,9 +720,11 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
             member.panel.household_rule,
         )
     except sortition.SortitionError as error:
-        raise DeliberationError(
-            _("No reserve can take this seat while keeping every quota. Details: %(details)s")
-            % {"details": str(error)}
+        # The core explains in English (it names the strata and the volunteer): kept apart from our
+        # translated sentence, so the page shows it marked as English.
+        raise SortitionRefusal(
+            _("No reserve can take this seat while keeping every quota. The sortition library explains why:"),
+            str(error),
         ) from error
     newcomer = PanelMember.objects.create(
         panel=member.panel, volunteer_id=int(replacement.replacement_id), selection=selection

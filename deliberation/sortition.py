@@ -174,12 +174,16 @@ class ProgressEvent:
 
     The solver phases send one event per round (thousands for a large pool): a callback that writes
     somewhere costly (Celery state, database) should throttle itself.
+
+    `library` is True for the events of sortition-algorithms itself (its phase names and messages, English
+    only); False for this module's own phases ("feasibility", "draw"), which a caller can word itself.
     """
 
     phase: str
     current: int
     total: int | None
     message: str
+    library: bool = False
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
@@ -195,10 +199,10 @@ class _CallbackReporter:
 
     def start_phase(self, name: str, total: int | None = None, *, message: str | None = None) -> None:
         self._phase, self._total = name, total
-        self._callback(ProgressEvent(name, 0, total, message or name))
+        self._callback(ProgressEvent(name, 0, total, message or name, library=True))
 
     def update(self, current: int, *, message: str | None = None) -> None:
-        self._callback(ProgressEvent(self._phase, current, self._total, message or self._phase))
+        self._callback(ProgressEvent(self._phase, current, self._total, message or self._phase, library=True))
 
     def end_phase(self) -> None:
         self._phase, self._total = "", None

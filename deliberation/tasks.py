@@ -36,14 +36,19 @@ def run_selection(selection_id: int) -> str:
     if services.refuse_second_draw(selection_id=selection_id):
         return Selection.Status.FAILED  # the panel's draw is already committed: it is final
     sortition = services.load_sortition()
-    services.set_selection_progress(selection_id=selection_id, message="Loading the pool and the quotas")
+    # Progress is stored as codes, worded in the reader's language when shown (draw_messages), whatever
+    # the worker's language; the sortition library's own notes (English only) are stored as they are.
+    services.set_selection_progress(
+        selection_id=selection_id, progress=draw_messages.stage_progress("loading")
+    )
     people, quotas, excluded = services.selection_inputs(selection)
 
     def progress(event) -> None:
-        total = f"/{event.total}" if event.total else ""
-        services.set_selection_progress(
-            selection_id=selection_id, message=f"{event.message} ({event.current}{total})"
-        )
+        if event.library or event.phase not in draw_messages.PROGRESS_STAGES:
+            stored = draw_messages.library_progress(event.message, event.current, event.total)
+        else:
+            stored = draw_messages.stage_progress(event.phase)
+        services.set_selection_progress(selection_id=selection_id, progress=stored)
 
     try:
         result = sortition.select(

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,14 @@ from .strata import category_label, value_label
 
 
 def _error(request, error: services.DeliberationError) -> None:
-    for message in error.messages:
+    """The refusal as messages; the sortition core's own explanation (English), if any, follows the last one
+    in an element marked with its language (both escaped)."""
+    texts = error.messages
+    for i, message in enumerate(texts):
+        if error.explanation and i == len(texts) - 1:
+            message = format_html(
+                '{} <span lang="{}">{}</span>', message, error.explanation_lang, error.explanation
+            )
         messages.error(request, message)
 
 
@@ -152,19 +160,24 @@ def selection_report(request, pk):
 
 
 def selection_status(request, pk):
-    """What the page polls (static/pacte/live-progress.js): the state of the latest run, from the database."""
+    """What the page polls (static/pacte/live-progress.js): the state of the latest run, from the database,
+    worded in the language the page asks for (its `Accept-Language`). `summary` is the status and our
+    sentence; `note` the sortition library's own note (English), in an element whose `lang` the script sets
+    from `note_lang` (empty when there is no note)."""
     panel = get_object_or_404(Panel, pk=pk)
     selection = selectors.latest_selection(panel)
     if selection is None:
         return JsonResponse({"error": _("No selection has been run.")}, status=404)
-    label = str(selection.get_status_display())
+    note = selection.progress_note
     done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
     return JsonResponse(
         {
             "status": selection.status,
-            "status_label": label,
-            "message": selection.progress_message,
-            "summary": f"{label} — {selection.progress_message}" if selection.progress_message else label,
+            "status_label": str(selection.get_status_display()),
+            "message": note.text,
+            "summary": selection.progress_summary,
+            "note": note.quoted,
+            "note_lang": note.quoted_lang,
             "done": done,
             "active": not done,
         }

@@ -1,6 +1,8 @@
 """What members and organisers read after a form: the success message, or the refusal, on the page they
 return to; nothing saved on a refusal."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -86,3 +88,48 @@ def test_replace_member_names_the_newcomer_then_explains_when_no_reserve_is_left
     assert "No reserve can take this seat" in messages_of(refused)[0]
     staying.refresh_from_db()
     assert staying.status == "active"
+
+
+REFUSED = {
+    "en": "No reserve can take this seat while keeping every quota. The sortition library explains why:",
+    "fr": "Aucun suppléant ne peut prendre ce siège en respectant tous les quotas. La bibliothèque de "
+    "tirage au sort explique pourquoi (en anglais)\u00a0:",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_sortition_librarys_reason_for_refusing_a_replacement_is_marked_as_english(
+    client, panel, organiser, seated_with_reserve, language
+):
+    """The refusal is worded in the reader's language; the sortition core's own explanation (English
+    only, naming the seat and the quota values) follows it as it is, inside an element marked as English."""
+    leaving, _reserve = seated_with_reserve
+    Selection.objects.filter(panel=panel).update(reserves=[])  # nobody left to call
+    client.force_login(with_totp(organiser))
+    url = reverse("deliberation:replace_member", args=[leaving.pk])
+    refused = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE=language)
+    page = refused.content.decode()
+    [explanation] = re.findall(r'<span lang="en">(.*?)</span>', page, flags=re.S)
+    assert explanation.startswith(f"No reserve can take the seat of {leaving.volunteer_id} while keeping")
+    assert f'<p>{REFUSED[language]} <span lang="en">{explanation}</span></p>' in page
+    assert page.count("No reserve can take the seat of") == 1  # nowhere outside the element marked English
+    leaving.refresh_from_db()
+    assert leaving.status == "active"
+
+
+def test_the_sortition_librarys_reason_is_escaped(client, panel, organiser, seated_with_reserve, monkeypatch):
+    leaving, _reserve = seated_with_reserve
+    sortition = services.load_sortition()
+
+    def refuse(*args, **kwargs):
+        raise sortition.NoValidReplacement('A newcomer must have gender=<b>female</b> & "no" quota at max.')
+
+    monkeypatch.setattr(sortition, "replace_dropout", refuse)
+    client.force_login(with_totp(organiser))
+    url = reverse("deliberation:replace_member", args=[leaving.pk])
+    page = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        f'<p>{REFUSED["en"]} <span lang="en">A newcomer must have gender=&lt;b&gt;female&lt;/b&gt; &amp; '
+        "&quot;no&quot; quota at max.</span></p>"
+    ) in page
+    assert "<b>female</b>" not in page

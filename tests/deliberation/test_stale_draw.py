@@ -3,7 +3,6 @@ PACTE_SELECTION_STALE_MINUTES an organiser abandons it (failed, with the reason,
 can draw again. A worker that comes back after that commits nothing."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -120,7 +119,9 @@ def test_a_worker_that_comes_back_after_the_abandon_seats_nobody(organiser, stuc
     def select_abandoned_meanwhile(*args, **kwargs):
         _make_stale(stuck)
         services.abandon_selection(actor=organiser, selection=stuck)
-        kwargs["progress"](SimpleNamespace(message="Still working", current=1, total=2))
+        kwargs["progress"](
+            sortition.ProgressEvent("maximin_optimization", 1, 2, "Still working", library=True)
+        )
         return real_select(*args, **kwargs)
 
     monkeypatch.setattr(sortition, "select", select_abandoned_meanwhile)
@@ -145,7 +146,7 @@ def test_a_redelivered_task_for_an_abandoned_draw_does_nothing(organiser, stuck)
 def test_a_late_failure_keeps_the_abandon_reason(organiser, stuck):
     _make_stale(stuck)
     services.abandon_selection(actor=organiser, selection=stuck)
-    services.set_selection_progress(selection_id=stuck.pk, message="Loading the pool and the quotas")
+    services.set_selection_progress(selection_id=stuck.pk, progress={"code": "loading"})
     late = [{"code": "library", "kind": "infeasible", "text": "Quotas infeasible"}]
     services.record_selection_failure(selection_id=stuck.pk, reasons=late)
     stuck.refresh_from_db()

@@ -1,0 +1,209 @@
+"""Where a running draw is, read in the reader's language whoever runs it: a Celery worker runs in the
+site's default language (French), so a running Selection stores its progress as a code with values, worded
+when the management page, the public selection report or the status JSON (polled by
+static/pacte/live-progress.js) shows it. The sortition library's own notes (English only) are shown as they
+are, in an element marked as English (WCAG 3.1.2), after a translated sentence; the JSON says which
+language that note is in, so the script keeps the mark right when it updates the element."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from deliberation import draw_messages, services, tasks
+from deliberation.models import Selection
+from tests.conftest import with_totp
+
+NBSP = "\u00a0"
+LANGUAGES = ("en", "fr")
+RUNNING = {"en": "Running", "fr": "En cours"}
+QUEUED = {"en": "Waiting for a worker", "fr": "En attente de traitement"}
+STAGES = {
+    "loading": {"en": "Loading the pool and the quotas", "fr": "Chargement du vivier et des quotas"},
+    "feasibility": {
+        "en": "Checking that the quotas can be met",
+        "fr": "Vérification que les quotas peuvent être respectés",
+    },
+    "draw": {
+        "en": "Drawing the panel from the recorded seed",
+        "fr": "Tirage du panel à partir de la graine enregistrée",
+    },
+}
+LIBRARY = {
+    "en": "Finding the fairest lottery. The sortition library reports:",
+    "fr": f"Recherche de la loterie la plus équitable. La bibliothèque de tirage au sort indique (en "
+    f"anglais){NBSP}:",
+}
+LIBRARY_ROUND = {
+    "en": "Finding the fairest lottery, round {current} of {total}. The sortition library reports:",
+    "fr": "Recherche de la loterie la plus équitable, tour {current} sur {total}. La bibliothèque de tirage "
+    "au sort indique (en anglais)" + NBSP + ":",
+}
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(with_totp(organiser))
+    return client
+
+
+@pytest.fixture
+def started(pool_panel, organiser):
+    """A draw started, its task not run yet."""
+    return services.start_selection(actor=organiser, panel=pool_panel, seed="graine-en-cours")
+
+
+def _status_line(page: str) -> dict[str, str]:
+    """The live status line of a page: our sentence (`summary`), the quoted note and its `lang` mark."""
+    summary = re.search(r'<span data-field="summary">(.*?)</span>', page, flags=re.S)
+    note = re.search(r'<span data-field="note"([^>]*)>(.*?)</span>', page, flags=re.S)
+    assert summary and note, page
+    lang = re.search(r'\blang="([^"]*)"', note.group(1))
+    return {
+        "summary": html.unescape(summary.group(1)),
+        "note": html.unescape(note.group(2)),
+        "note_lang": lang.group(1) if lang else "",
+    }
+
+
+def _look(client, selection: Selection, language: str) -> dict[str, dict]:
+    """What a reader of `language` sees of the draw: the organisers' management page, the public selection
+    report, and the status JSON the live-progress script polls (as it asks, in the page's language)."""
+    pages = {
+        name: client.get(
+            reverse(f"deliberation:{name}", args=[selection.panel_id]), HTTP_ACCEPT_LANGUAGE=language
+        )
+        for name in ("manage", "selection_report")
+    }
+    status = client.get(
+        reverse("deliberation:selection_status", args=[selection.panel_id]),
+        HTTP_ACCEPT="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).json()
+    seen = {
+        name: {**_status_line(page.content.decode()), "html": page.content.decode()}
+        for name, page in pages.items()
+    }
+    seen["json"] = {key: status[key] for key in ("summary", "note", "note_lang")}
+    return seen
+
+
+def _worded(progress: dict, language: str) -> tuple[str, str, str]:
+    """What the status line should read for a stored progress: (summary, note, note's language)."""
+    code = progress["code"]
+    if code in STAGES:
+        return f"{RUNNING[language]} — {STAGES[code][language]}", "", ""
+    assert code == "library"
+    if progress["current"] and progress["total"]:
+        intro = LIBRARY_ROUND[language].format(current=progress["current"], total=progress["total"])
+    else:
+        assert not progress["current"]  # the maximin rounds all have a total
+        intro = LIBRARY[language]
+    return f"{RUNNING[language]} — {intro}", progress["text"], "en"
+
+
+def test_a_draw_running_in_a_french_worker_reads_in_each_readers_language(
+    organiser_client, started, monkeypatch
+):
+    """The real task and sortition library, run in French (the worker's language); the pages and the JSON
+    are read while it runs, at each kind of step, by an English and a French organiser."""
+    sortition = services.load_sortition()
+    real_select = sortition.select
+    seen: dict[str, tuple[dict, dict]] = {}  # kind of step -> (stored progress, {language: what is seen})
+
+    def look_now() -> None:
+        started.refresh_from_db()
+        progress = dict(started.progress)
+        kind = progress["code"] + ("-round" if progress.get("current") else "")
+        if kind not in seen:
+            seen[kind] = (
+                progress,
+                {language: _look(organiser_client, started, language) for language in LANGUAGES},
+            )
+
+    def select_while_looking(*args, progress, **kwargs):
+        look_now()  # the task has written that it loads the pool and the quotas
+
+        def progress_then_look(event) -> None:
+            progress(event)  # the task stores it
+            look_now()
+
+        return real_select(*args, progress=progress_then_look, **kwargs)
+
+    monkeypatch.setattr(sortition, "select", select_while_looking)
+    with translation.override("fr"):  # the worker's language: settings.LANGUAGE_CODE
+        assert tasks.run_selection(started.pk) == Selection.Status.DONE
+    assert set(seen) == {"loading", "feasibility", "library", "library-round", "draw"}
+
+    for kind, (progress, by_language) in seen.items():
+        # Stored as a code with values: our stages carry no sentence, library notes their English text.
+        if kind in STAGES:
+            assert progress == {"code": kind}
+        else:
+            assert set(progress) == {"code", "text", "current", "total"} and progress["text"]
+        for language, places in by_language.items():
+            other = "fr" if language == "en" else "en"
+            summary, note, note_lang = _worded(progress, language)
+            for place, line in places.items():
+                assert (line["summary"], line["note"], line["note_lang"]) == (summary, note, note_lang), (
+                    kind,
+                    language,
+                    place,
+                )
+                if place != "json":
+                    page = line["html"]
+                    assert _worded(progress, other)[0].split(" — ")[1] not in page
+                    if note:  # the library's English appears only inside the element marked as English
+                        assert page.count(html.escape(note)) == 1
+                        assert f'lang="en">{html.escape(note)}</span>' in page
+    # Once the draw is recorded, no progress is left to show.
+    started.refresh_from_db()
+    assert started.progress == {} and started.progress_message == ""
+
+
+def test_a_draw_not_taken_by_a_worker_yet_says_so_in_each_readers_language(organiser_client, started):
+    for language in LANGUAGES:
+        for place, line in _look(organiser_client, started, language).items():
+            assert (line["summary"], line["note"], line["note_lang"]) == (QUEUED[language], "", ""), place
+
+
+def test_a_progress_sentence_stored_before_progress_had_codes_is_shown_as_it_is_marked_as_english(
+    organiser_client, started
+):
+    Selection.objects.filter(pk=started.pk).update(
+        status="running", progress_message="Finding the lottery (3/9)"
+    )
+    for language in LANGUAGES:
+        for place, line in _look(organiser_client, started, language).items():
+            assert (line["summary"], line["note"], line["note_lang"]) == (
+                f"{RUNNING[language]} —",
+                "Finding the lottery (3/9)",
+                "en",
+            ), place
+
+
+def test_a_library_note_and_a_progress_code_from_a_newer_version_are_worded():
+    note = {
+        "code": "library",
+        "text": "Maximin iteration 4: 7 committees, gap 1.00%",
+        "current": 4,
+        "total": None,
+    }
+    unknown = {"code": "saving", "n": 3}
+    with translation.override("fr"):
+        worded = draw_messages.progress_note(note)
+        assert worded.text == (
+            "Recherche de la loterie la plus équitable, tour 4. La bibliothèque de tirage au sort indique "
+            f"(en anglais){NBSP}:"
+        )
+        assert (worded.quoted, worded.quoted_lang) == (note["text"], "en")
+        assert draw_messages.progress_note(unknown) == draw_messages.ProgressNote("Le tirage est en cours.")
+    with translation.override("en"):
+        assert draw_messages.progress_note(note).text == (
+            "Finding the fairest lottery, round 4. The sortition library reports:"
+        )
+        assert draw_messages.progress_summary("Running", draw_messages.progress_note(unknown)) == (
+            "Running — The draw is running."
+        )
