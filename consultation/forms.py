@@ -1,9 +1,50 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from .models import MAX_PROPOSAL_LENGTH, Consultation, Question
+from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
+
+
+def set_help_text(form: DsfrBaseForm, name: str, text: str) -> None:
+    """Change a field's help text once the form exists. DsfrBaseForm.__init__ has already built (and cached)
+    the bound fields, which copy the help text when built: setting `form.fields[name].help_text` alone
+    is never shown."""
+    form.fields[name].help_text = text
+    form[name].help_text = text
+
+
+class ParagraphField(forms.CharField):
+    """Multi-line text, counted as the browser counts it against `maxlength`: browsers send a line break as
+    CR LF (two characters) but count it as one, so line breaks become LF before the length is checked.
+    The message on a too long text gives both counts, grouped the way the reader's language groups them."""
+
+    widget = forms.Textarea
+    default_error_messages = {
+        "too_long": _("This text can have at most %(limit)s characters; it has %(length)s."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        if self.max_length is not None and value and len(value) > self.max_length:
+            raise forms.ValidationError(
+                self.error_messages["too_long"],
+                code="too_long",
+                params={
+                    "limit": number_format(self.max_length, force_grouping=True),
+                    "length": number_format(len(value), force_grouping=True),
+                },
+            )
 
 
 class CharterForm(DsfrBaseForm):
@@ -14,6 +55,14 @@ class CharterForm(DsfrBaseForm):
     )
     # The version the person read: accepting is refused if the charter changed in the meantime.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    @classmethod
+    def refused(cls, *, version: int, message: str) -> "CharterForm":
+        """The form to show again when accepting was refused: unticked (consent to a text is never given in
+        advance), carrying the version now current, with `message` under the checkbox."""
+        form = cls({"version": version})
+        form.fields["accept"].error_messages = {**form.fields["accept"].error_messages, "required": message}
+        return form
 
 
 class CharterTextForm(DsfrBaseForm):
@@ -43,7 +92,7 @@ class QuestionnaireForm(DsfrBaseForm):
             choices = [(str(c.pk), c.label) for c in question.choices.all()]
             previous = answers.get(question.pk)
             if question.kind == Question.Kind.OPEN:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+                field = ParagraphField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_ANSWER_LENGTH)
                 initial = previous.text if previous else ""
             elif question.kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
@@ -56,6 +105,10 @@ class QuestionnaireForm(DsfrBaseForm):
             field.help_text = question.help
             field.initial = initial
             self.fields[name] = field
+
+    def fields_with_errors(self) -> list:
+        """The bound fields refused, in the order of the questions (for the summary above the form)."""
+        return [self[name] for name in self.fields if name in self.errors]
 
     def answers(self) -> dict[int, list[int] | str]:
         result: dict[int, list[int] | str] = {}
@@ -83,9 +136,12 @@ class ProposalForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         # The length itself is checked by services.clean_proposal_text, with a message giving both counts.
         self.fields["text"].widget.attrs["maxlength"] = str(max_length)
-        self.fields["text"].help_text = _(
-            "One idea, stated briefly (at most %(max)d characters). It will be shown under your pseudonym."
-        ) % {"max": max_length}
+        set_help_text(
+            self,
+            "text",
+            _("One idea, stated briefly (at most %(max)s characters). It will be shown under your pseudonym.")
+            % {"max": number_format(max_length, force_grouping=True)},
+        )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     @property
@@ -183,6 +239,11 @@ class QuestionForm(DsfrBaseForm):
         return pairs
 
 
+def _megabytes(value: float) -> str:
+    """A size in MB as the reader's language writes it: 50, 2.5 (2,5 in French)."""
+    return number_format(int(value) if float(value).is_integer() else value)
+
+
 class ImportForm(DsfrBaseForm):
     file = forms.FileField(label=_("CSV file"))  # help text (with the size limit) set in __init__
     text_column = forms.CharField(label=_("Name of the column holding the text"), max_length=100)
@@ -196,9 +257,12 @@ class ImportForm(DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "UTF-8 preferred; comma, semicolon or tab separated; up to %(limit)g MB."
-        ) % {"limit": settings.PACTE_IMPORT_PAGE_MAX_MB}
+        set_help_text(
+            self,
+            "file",
+            _("UTF-8 preferred; comma, semicolon or tab separated; up to %(limit)s MB.")
+            % {"limit": _megabytes(settings.PACTE_IMPORT_PAGE_MAX_MB)},
+        )
 
     def clean_file(self):
         # The file is held in the database until a worker imports it: very large files go to the command
@@ -208,9 +272,9 @@ class ImportForm(DsfrBaseForm):
         if upload.size > limit_mb * 1024 * 1024:
             raise forms.ValidationError(
                 _(
-                    "This file is %(size).1f MB; this page imports files up to %(limit)g MB. Split it, or "
+                    "This file is %(size)s MB; this page imports files up to %(limit)s MB. Split it, or "
                     "ask the administrator to run: python manage.py import_contributions (no size limit)."
                 ),
-                params={"size": upload.size / 1024 / 1024, "limit": limit_mb},
+                params={"size": number_format(upload.size / 1024 / 1024, 1), "limit": _megabytes(limit_mb)},
             )
         return upload

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 MAX_PROPOSAL_LENGTH = 1000  # the spec's ceiling; an organiser may choose a lower one per consultation
+MAX_ANSWER_LENGTH = 5000  # an open answer; the questionnaire's textareas say so in their maxlength
 
 
 def _localised(obj, field: str) -> str:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
@@ -24,6 +25,7 @@ from . import hooks, rules, sql
 from .csv_import import CsvImportError
 from .models import (
     COUNTER_FIELD,
+    MAX_ANSWER_LENGTH,
     MAX_PROPOSAL_LENGTH,
     Answer,
     CharterVersion,
@@ -352,10 +354,11 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
         if question is None:
             raise ConsultationError(_("This question does not belong to the consultation."))
         if question.kind == Question.Kind.OPEN:
-            text = str(value or "").strip()
+            # A line break counts as one character, as in the browser (which sends it as CR LF).
+            text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
             if not text:
                 continue
-            if len(text) > 5000:
+            if len(text) > MAX_ANSWER_LENGTH:
                 raise ConsultationError(_("An answer cannot be longer than 5,000 characters."))
             answer, _created = Answer.objects.update_or_create(
                 question=question, user=user, defaults={"text": text}
@@ -388,8 +391,11 @@ def clean_proposal_text(text: str, consultation: Consultation) -> str:
         raise ConsultationError(_("A proposal cannot be empty."))
     if len(text) > consultation.max_proposal_length:
         raise ConsultationError(
-            _("A proposal can have at most %(max)d characters (yours has %(n)d).")
-            % {"max": consultation.max_proposal_length, "n": len(text)}
+            _("A proposal can have at most %(max)s characters (yours has %(n)s).")
+            % {
+                "max": number_format(consultation.max_proposal_length, force_grouping=True),
+                "n": number_format(len(text), force_grouping=True),
+            }
         )
     return text
 

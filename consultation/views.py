@@ -11,7 +11,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -93,15 +94,25 @@ def consultation_list(request):
     )
 
 
-def detail(request, slug):
-    consultation = _consultation(request, slug)
+def _answers_draft_key(consultation) -> str:
+    """Session key of answers that could not be saved because the charter had to be accepted first."""
+    return f"answers_draft:{consultation.pk}"
+
+
+def _detail_page(request, consultation, *, charter_form=None, questionnaire=None, status=200):
+    """The consultation page; a refused form comes back bound, with its errors beside its fields."""
     accepted = services.has_accepted_charter(request.user, consultation)
     charter_changed = not accepted and services.accepted_an_earlier_charter(request.user, consultation)
-    questionnaire = None
-    if consultation.is_open and accepted:
+    draft = request.session.get(_answers_draft_key(consultation)) if request.user.is_authenticated else None
+    if questionnaire is None and consultation.is_open and accepted:
         questions = consultation.questions.prefetch_related("choices")
-        answers = {a.question_id: a for a in request.user.answers.filter(question__consultation=consultation)}
-        questionnaire = QuestionnaireForm(questions=questions, answers=answers)
+        if draft:  # answers typed before the charter changed: shown again, not saved yet
+            questionnaire = QuestionnaireForm(MultiValueDict(draft), questions=questions)
+        else:
+            answers = {
+                a.question_id: a for a in request.user.answers.filter(question__consultation=consultation)
+            }
+            questionnaire = QuestionnaireForm(questions=questions, answers=answers)
     return render(
         request,
         "consultation/detail.html",
@@ -111,34 +122,44 @@ def detail(request, slug):
             "charter": services.current_charter(consultation),
             "accepted": accepted,
             "charter_changed": charter_changed,
-            "charter_form": CharterForm(initial={"version": consultation.charter_version}),
+            "charter_form": charter_form or CharterForm(initial={"version": consultation.charter_version}),
             "questionnaire": questionnaire,
+            "answers_draft": bool(draft),
             "can_contribute": rules.can_contribute(request.user, consultation),
             "can_view_results": rules.can_view_results(request.user, consultation),
             "can_manage": rules.can_manage(request.user),
             "proposal_count": selectors.proposal_counts(consultation)["total"],
             "extra_links": hooks.consultation_links(consultation, request.user),
         },
+        status=status,
     )
 
 
+def detail(request, slug):
+    return _detail_page(request, _consultation(request, slug))
+
+
 @login_required
-@require_POST
 def accept_charter(request, slug):
     consultation = _consultation(request, slug)
+    if request.method != "POST":  # e.g. the address of a refused form, reloaded
+        return redirect(consultation_url(consultation) + "#charter")
     form = CharterForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please tick the box to accept the charter."))
-        return redirect(_next_url(request, consultation_url(consultation)))
+    if not form.is_valid():  # the page again, the error under the checkbox
+        return _detail_page(request, consultation, charter_form=form, status=400)
     try:
         services.accept_charter(
             user=request.user, consultation=consultation, version=form.cleaned_data.get("version")
         )
+    except services.Conflict as exc:  # the charter changed while it was being read: the new text, unticked
+        refused = CharterForm.refused(version=consultation.charter_version, message=exc.message)
+        return _detail_page(request, consultation, charter_form=refused, status=exc.status)
     except services.ConsultationError as exc:
         messages.error(request, exc.message)
         return redirect(consultation_url(consultation) + "#charter")
-    else:
-        messages.success(request, _("Thank you: you can now take part."))
+    messages.success(request, _("Thank you: you can now take part."))
+    if _answers_draft_key(consultation) in request.session:  # back to the answers waiting to be saved
+        return redirect(consultation_url(consultation) + "#questionnaire")
     return redirect(_next_url(request, consultation_url(consultation)))
 
 
@@ -147,30 +168,36 @@ def consultation_url(consultation) -> str:
 
 
 @login_required
-@require_POST
 def answer(request, slug):
+    """Save the questionnaire. A refused questionnaire comes back as it was filled in, each error under its
+    question; answers refused only because the charter must be accepted (again) wait in the session."""
     consultation = _consultation(request, slug)
+    if request.method != "POST":  # e.g. the address of a refused form, reloaded
+        return redirect(consultation_url(consultation) + "#questionnaire")
     form = QuestionnaireForm(request.POST, questions=consultation.questions.prefetch_related("choices"))
-    if form.is_valid():
-        try:
-            saved = services.save_answers(
-                user=request.user, consultation=consultation, answers=form.answers()
-            )
-        except services.ConsultationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(n)d answer saved. You can change it until the consultation closes.",
-                    "%(n)d answers saved. You can change them until the consultation closes.",
-                    saved,
-                )
-                % {"n": saved},
-            )
-            return redirect(consultation_url(consultation))
-    else:
-        messages.error(request, _("Some answers could not be saved: please check the questionnaire."))
+    if not form.is_valid():
+        return _detail_page(request, consultation, questionnaire=form, status=400)
+    try:
+        saved = services.save_answers(user=request.user, consultation=consultation, answers=form.answers())
+    except services.CharterRequired as exc:
+        request.session[_answers_draft_key(consultation)] = {
+            name: request.POST.getlist(name) for name in form.fields if name in request.POST
+        }
+        messages.error(request, exc.message)
+        return redirect(consultation_url(consultation) + "#charter")
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return _detail_page(request, consultation, questionnaire=form, status=exc.status)
+    request.session.pop(_answers_draft_key(consultation), None)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d answer saved. You can change it until the consultation closes.",
+            "%(n)d answers saved. You can change them until the consultation closes.",
+            saved,
+        )
+        % {"n": saved},
+    )
     return redirect(consultation_url(consultation))
 
 
@@ -212,14 +239,26 @@ def proposals(request, slug):
             "can_vote": rules.can_contribute(request.user, consultation),
             "accepted": services.has_accepted_charter(request.user, consultation),
             "can_propose": rules.can_submit_proposal(request.user, consultation),
+            # Visitors see the counts and the way in: signing in brings them back to this page.
+            "sign_in_url": (
+                f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                if not request.user.is_authenticated and consultation.is_open
+                else None
+            ),
         },
     )
+
+
+def _proposal_draft_key(consultation) -> str:
+    """Session key of the proposal being previewed: voting on a similar proposal comes back to it."""
+    return f"proposal_draft:{consultation.pk}"
 
 
 @login_required
 def propose(request, slug):
     """Two steps: the draft is checked and the most similar published proposals are shown (so people
-    vote instead of duplicating); only the confirmation saves it."""
+    vote instead of duplicating); only the confirmation saves it. The draft waits in the session, so that
+    voting on a similar proposal (a plain form, no JavaScript needed) comes back to the preview."""
     consultation = _consultation(request, slug)
     if not rules.can_submit_proposal(request.user, consultation):
         messages.error(request, _("This consultation does not take proposals at the moment."))
@@ -229,11 +268,22 @@ def propose(request, slug):
             request, _("Please accept the consultation's charter before your first contribution.")
         )
         return redirect(consultation_url(consultation) + "#charter")
-    form = ProposalForm(
-        request.POST if request.method == "POST" else None, max_length=consultation.max_proposal_length
-    )
+    draft_key = _proposal_draft_key(consultation)
+    draft = request.session.get(draft_key, "")
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step == "discard":
+            request.session.pop(draft_key, None)
+            messages.info(request, _("Your proposal was not published."))
+            return redirect("consultation:proposals", slug=slug)
+        data = request.POST
+    else:
+        # Back from a vote on a similar proposal: the preview again; otherwise the form, with the draft.
+        step = request.GET.get("step")
+        data = {"text": draft, "step": "preview"} if step == "preview" and draft else None
+    form = ProposalForm(data, initial={"text": draft}, max_length=consultation.max_proposal_length)
     similar = None
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid():
         if form.is_bot:
             # Say nothing useful to a robot; a person never sees the hidden field.
             form.add_error(None, _("Your proposal could not be saved. Please try again."))
@@ -243,8 +293,9 @@ def propose(request, slug):
             except services.ConsultationError as exc:
                 form.add_error("text", exc.message)
             else:
-                if request.POST.get("step") == "confirm":
+                if step == "confirm":
                     return _save_proposal(request, consultation, form, text)
+                request.session[draft_key] = text
                 candidates = list(selectors.published_proposals(consultation).order_by("id"))
                 similar = [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
     return render(
@@ -255,6 +306,7 @@ def propose(request, slug):
             "form": form,
             "similar": similar,
             "my_votes": selectors.vote_state(request.user, [p.pk for p in similar or []]),
+            "vote_next": reverse("consultation:propose", args=[slug]) + "?step=preview",
         },
     )
 
@@ -272,6 +324,7 @@ def _save_proposal(request, consultation, form, text):
     except services.ConsultationError as exc:
         form.add_error(None, exc.message)
         return render(request, "consultation/propose.html", {"consultation": consultation, "form": form})
+    request.session.pop(_proposal_draft_key(consultation), None)
     if proposal.status == Proposal.Status.PENDING:
         messages.success(
             request, _("Thank you! Your proposal will be published once a moderator has read it.")
@@ -317,6 +370,9 @@ def vote(request, slug, pk):
                 "changed": outcome.changed,
             }
         )
+    messages.success(
+        request, _("Your vote “%(vote)s” is recorded.") % {"vote": Vote.Value(outcome.value).label}
+    )
     return redirect(
         _next_url(request, reverse("consultation:proposals", args=[slug])) + f"#proposal-{proposal.pk}"
     )

@@ -95,10 +95,15 @@ def test_an_acceptance_of_the_version_read_before_a_change_is_not_recorded(clien
     services.update_charter(actor=None, consultation=consultation, text_fr=NEW_FR)
     client.force_login(citizen)
     response = client.post(url("accept_charter", consultation.slug), {"accept": "on", "version": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 409
     assert not ConsentRecord.objects.filter(user=citizen, purpose="charter").exists()
-    page = client.get(response["Location"]).content.decode()
-    assert "La charte vient de changer" in page
+    # The page again, with the new text, the message under an unticked checkbox and the version now current.
+    form = response.context["charter_form"]
+    assert "La charte vient de changer" in form.errors["accept"][0]
+    page = response.content.decode()
+    assert "Je débats sans attaque personnelle." in page
+    assert 'name="accept"' in page and "checked" not in page.split('name="accept"')[1].split(">")[0]
+    assert form["version"].value() == 2
 
 
 def test_the_cached_acceptance_of_an_old_version_never_lets_a_vote_through(

@@ -199,7 +199,7 @@ def test_upload_form_sends_files_too_large_for_a_page_to_the_command(
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     page = response.content.decode()
-    assert response.status_code == 400 and "import_contributions" in page and "jusqu’à 0.0005 Mo" in page
+    assert response.status_code == 400 and "import_contributions" in page and "jusqu’à 0,0005 Mo" in page
     assert not Proposal.objects.exists()
 
 
