@@ -5,7 +5,9 @@ field, and the pages in that state pass axe. A visitor's list of proposals offer
 import pytest
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.test_reflow import describe, narrow_window, too_wide  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +39,7 @@ def test_a_refused_questionnaire_comes_back_at_the_question_with_the_answers_kep
     )
     browser.find_element(By.CSS_SELECTOR, "#questionnaire button[type=submit]").click()
 
-    assert browser.current_url.endswith("/reponses/#questionnaire")
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/reponses/#questionnaire"))
     assert "Vos réponses ne sont pas encore enregistrées" in browser.page_source
     areas = browser.find_elements(By.CSS_SELECTOR, "#questionnaire textarea")
     assert areas[0].get_attribute("value") == "Une première réponse."
@@ -53,7 +55,7 @@ def test_an_unticked_charter_comes_back_at_the_checkbox_with_its_error(
     login_browser(UserFactory())
     open_in(f"/consultations/{data_donation.slug}/", "en")
     browser.find_element(By.CSS_SELECTOR, "#charter button[type=submit]").click()
-    assert browser.current_url.endswith("/charte/#charter")
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/charte/#charter"))
     group = browser.find_element(By.CSS_SELECTOR, "#charter .fr-checkbox-group--error")
     assert "Please tick the box to accept the charter." in group.text
     assert run_axe() == []
@@ -71,3 +73,11 @@ def test_a_visitor_sees_the_counts_and_how_to_sign_in_to_vote(browser, open_in, 
                           for a in links)  # fmt: skip
     assert "0 d'accord" in browser.page_source
     assert run_axe() == []
+
+
+@pytest.mark.usefixtures("narrow_window")
+def test_the_visitors_way_in_reflows_at_320_css_pixels(browser, live_server, open_in, data_donation):
+    overflows = too_wide(
+        browser, live_server, open_in, [f"/consultations/{data_donation.slug}/propositions/"]
+    )
+    assert overflows == [], "\n".join(describe(o) for o in overflows)
