@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -176,7 +177,14 @@ class BallotForm(DsfrBaseForm):
 
 
 class MilestoneDoneForm(DsfrBaseForm):
+    """Repeated for each milestone of a page: its fields are named after the milestone."""
+
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-done-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].label = gettext("Date “%(title)s” was done") % {"title": milestone.title}
 
 
 class MilestoneChangeForm(DsfrBaseForm):
@@ -190,6 +198,11 @@ class MilestoneChangeForm(DsfrBaseForm):
         help_text=_("Shown next to the milestone, with the date first promised."),
         error_messages={"required": _("Say publicly why the milestone changes.")},
     )
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-change-%s")
+        kwargs.setdefault("initial", {"title": milestone.title, "due_on": milestone.due_on})
+        super().__init__(*args, **kwargs)
 
 
 class ResponseForm(DsfrBaseForm):

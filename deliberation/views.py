@@ -1,5 +1,6 @@
-"""Pages of the citizen panels. Thin: read through selectors, write through services, show a service's
-`DeliberationError` as a message on the page it came from. Every action is a plain form POST."""
+"""Pages of the citizen panels. Thin: read through selectors, write through services. Every action is a
+plain form POST: done, it redirects with a success message; refused (bad input, or the service's
+`DeliberationError`), it shows its page again with the form as sent and the errors under the fields."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,7 +48,9 @@ def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(
+                request, _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            )
 
 
 def _attempt(request, action, success) -> bool:
@@ -63,11 +66,19 @@ def _attempt(request, action, success) -> bool:
 
 
 def _post_form(request, form, action, success) -> bool:
-    """Validate `form`, call `action(cleaned_data)`, report the outcome as a message."""
+    """Validate `form` and call `action(cleaned_data)`. True once done, with the success message for the
+    page redirected to. False otherwise, with the field errors and the service's refusal on `form` itself:
+    the caller shows its page again with this bound form (what was typed kept, each error under its field,
+    DSFR error styling), never a redirect that would empty it."""
     if not form.is_valid():
-        _form_errors(request, form)
         return False
-    return _attempt(request, lambda: action(form.cleaned_data), success)
+    try:
+        result = action(form.cleaned_data)
+    except services.DeliberationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
 
 
 def _panel_for_public(pk: int) -> Panel:
@@ -258,9 +269,21 @@ def withdraw(request, pk):
 
 @login_required
 def member_space(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+    return _member_space_page(request, get_object_or_404(Panel, pk=pk))
+
+
+def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCodeForm] | None = None):
+    """The member space; `failed_code` = (session id, its check-in form as sent) when that form failed."""
     seat = rules.active_seat(request.user, panel)
     _require(seat is not None or rules.can_run_panel(request.user, panel))
+    sessions = list(panel.sessions.prefetch_related("agenda"))
+    attended = set(seat.attendances.values_list("session_id", flat=True)) if seat else set()
+    for s in sessions:
+        s.code_form = forms.CheckInCodeForm(auto_id=f"code-{s.pk}-%s")
+        if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended:
+            s.code_form, failed_code = failed_code[1], None
+    if failed_code:  # the form is not offered any more (checked in meanwhile): its errors as messages
+        _form_errors(request, failed_code[1])
     recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
     voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
     return render(
@@ -269,14 +292,11 @@ def member_space(request, pk):
         {
             "panel": panel,
             "seat": seat,
-            "sessions": panel.sessions.prefetch_related("agenda"),
-            "attended": set(seat.attendances.values_list("session_id", flat=True)) if seat else set(),
+            "sessions": sessions,
+            "attended": attended,
             "documents": panel.documents.all(),
             "recommendations": recommendations,
             "voted": voted,
-            "code_form": forms.CheckInCodeForm(),
-            "ballot_form": forms.BallotForm(),
-            "amendment_form": forms.AmendmentForm(),
         },
     )
 
@@ -294,22 +314,72 @@ def document_download(request, pk):
 @login_required
 @require_POST
 def check_in_code(request, pk):
-    session = get_object_or_404(Session, pk=pk)
-    _post_form(
-        request, forms.CheckInCodeForm(data=request.POST),
+    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+    form = forms.CheckInCodeForm(data=request.POST, auto_id=f"code-{session.pk}-%s")
+    if _post_form(
+        request, form,
         lambda data: services.check_in_with_code(user=request.user, session=session, code=data["code"]),
         _("You are checked in at this session."),
-    )  # fmt: skip
-    return redirect("deliberation:member_space", pk=session.panel_id)
+    ):  # fmt: skip
+        return redirect("deliberation:member_space", pk=session.panel_id)
+    return _member_space_page(request, session.panel, failed_code=(session.pk, form))
 
 
 def recommendation_detail(request, pk):
+    return _recommendation_page(request, pk)
+
+
+def _recommendation_page(request, pk, **failed):
+    """The recommendation's page. `failed` holds the form that was just sent and failed, as sent: under its
+    context name (`amendment_form`, `ballot_form`, `open_vote_form`), or as `decision` / `milestone_done` /
+    `milestone_change` = (amendment or milestone id, form) for the forms repeated per amendment or
+    milestone. A failed form the page no longer offers (the vote cast meanwhile, the milestone done) has
+    its errors shown as messages instead."""
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel", "session"), pk=pk)
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
     decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
     can_run = rules.can_run_panel(request.user, panel)
     _require(decided or seat is not None or can_run)
+    can_decide = rules.can_decide_amendment(request.user, recommendation)
+    can_respond = rules.can_record_response(request.user, recommendation)
+    can_vote = rules.can_vote(request.user, recommendation)
+    has_voted = bool(seat and seat.receipts.filter(recommendation=recommendation).exists())
+    can_amend = rules.can_propose_amendment(request.user, recommendation)
+    shown = set()
+
+    def form_for(key, pk, make, offered: bool):
+        sent = failed.get(key)
+        if sent and sent[0] == pk and offered:
+            shown.add(key)
+            return sent[1]
+        return make()
+
+    amendments = list(recommendation.amendments.select_related("proposed_by__volunteer__user"))
+    for a in amendments:
+        a.decision_form = form_for(
+            "decision", a.pk, lambda a=a: forms.AmendmentDecisionForm(auto_id=f"decision-{a.pk}-%s"),
+            can_decide and a.status == Amendment.Status.PROPOSED,
+        )  # fmt: skip
+    responses = list(recommendation.responses.prefetch_related("milestones"))
+    for response in responses:
+        for m in response.milestones.all():
+            offered = can_respond and not m.done_on
+            m.done_form = form_for(
+                "milestone_done", m.pk, lambda m=m: forms.MilestoneDoneForm(milestone=m), offered
+            )
+            m.change_form = form_for(
+                "milestone_change", m.pk, lambda m=m: forms.MilestoneChangeForm(milestone=m), offered
+            )
+    offered = {
+        "amendment_form": can_amend,
+        "ballot_form": can_vote and not has_voted,
+        "open_vote_form": can_run and recommendation.status == Recommendation.Status.DRAFT,
+    }
+    single = {key: form for key, form in failed.items() if key in offered and offered[key]}
+    for key, sent in failed.items():
+        if key not in shown and key not in single:
+            _form_errors(request, sent[1] if isinstance(sent, tuple) else sent)
     return render(
         request,
         "deliberation/recommendation.html",
@@ -317,18 +387,20 @@ def recommendation_detail(request, pk):
             "recommendation": recommendation,
             "panel": panel,
             "versions": recommendation.versions.select_related("author"),
-            "amendments": recommendation.amendments.select_related("proposed_by__volunteer__user"),
+            "amendments": amendments,
+            "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
             "follow_up": selectors.follow_up(recommendation) if recommendation.status == "adopted" else None,
-            "can_amend": rules.can_propose_amendment(request.user, recommendation),
-            "can_decide": rules.can_decide_amendment(request.user, recommendation),
-            "can_vote": rules.can_vote(request.user, recommendation),
-            "has_voted": bool(seat and seat.receipts.filter(recommendation=recommendation).exists()),
+            "can_amend": can_amend,
+            "can_decide": can_decide,
+            "can_vote": can_vote,
+            "has_voted": has_voted,
             "can_facilitate": can_run,
-            "can_respond": rules.can_record_response(request.user, recommendation),
+            "can_respond": can_respond,
             "amendment_form": forms.AmendmentForm(),
             "ballot_form": forms.BallotForm(),
             "open_vote_form": forms.OpenVoteForm(panel=panel),
+            **single,
         },
     )
 
@@ -337,30 +409,38 @@ def _back_to(recommendation):
     return redirect("deliberation:recommendation", pk=recommendation.pk)
 
 
+def _done_or_again(request, done: bool, recommendation, **failed):
+    """After a form about a recommendation: its page, redirected to when done, else shown again with the
+    form as sent."""
+    return _back_to(recommendation) if done else _recommendation_page(request, recommendation.pk, **failed)
+
+
 @login_required
 @require_POST
 def propose_amendment(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    _post_form(
-        request, forms.AmendmentForm(data=request.POST),
+    form = forms.AmendmentForm(data=request.POST)
+    done = _post_form(
+        request, form,
         lambda data: services.propose_amendment(user=request.user, recommendation=recommendation, **data),
         _("Your amendment has been sent to the facilitators."),
     )  # fmt: skip
-    return _back_to(recommendation)
+    return _done_or_again(request, done, recommendation, amendment_form=form)
 
 
 @login_required
 @require_POST
 def cast_ballot(request, pk):
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    _post_form(
-        request, forms.BallotForm(data=request.POST),
+    form = forms.BallotForm(data=request.POST)
+    done = _post_form(
+        request, form,
         lambda data: services.cast_ballot(
             user=request.user, recommendation=recommendation, choice=data["choice"]
         ),
         _("Your vote has been recorded. It is secret: it is stored without your name."),
     )  # fmt: skip
-    return _back_to(recommendation)
+    return _done_or_again(request, done, recommendation, ballot_form=form)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -370,8 +450,13 @@ def cast_ballot(request, pk):
 
 @login_required
 def facilitate(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
-    _require(rules.can_run_panel(request.user, panel))
+    return _facilitate_page(request, _panel_to_run(request, pk))
+
+
+def _facilitate_page(request, panel, **failed):
+    """The facilitation page; `failed` holds the form just sent that failed, as sent, under its name."""
+    if "recommendation_form" in failed and not panel.sessions.exists():  # not offered without a session
+        _form_errors(request, failed.pop("recommendation_form"))
     return render(
         request,
         "deliberation/facilitate.html",
@@ -383,6 +468,7 @@ def facilitate(request, pk):
             "session_form": forms.SessionForm(),
             "document_form": forms.DocumentForm(),
             "recommendation_form": forms.RecommendationForm(panel=panel),
+            **failed,
         },
     )
 
@@ -403,42 +489,54 @@ def _session_to_run(request, pk) -> Session:
 @require_POST
 def schedule_session(request, pk):
     panel = _panel_to_run(request, pk)
-    _post_form(
-        request, forms.SessionForm(data=request.POST),
+    form = forms.SessionForm(data=request.POST)
+    done = _post_form(
+        request, form,
         lambda data: services.schedule_session(actor=request.user, panel=panel, **data),
         _("Session scheduled."),
     )  # fmt: skip
-    return redirect("deliberation:facilitate", pk=panel.pk)
+    if done:
+        return redirect("deliberation:facilitate", pk=panel.pk)
+    return _facilitate_page(request, panel, session_form=form)
 
 
 @login_required
 @require_POST
 def upload_document(request, pk):
     panel = _panel_to_run(request, pk)
-    _post_form(
-        request, forms.DocumentForm(data=request.POST, files=request.FILES),
+    form = forms.DocumentForm(data=request.POST, files=request.FILES)
+    done = _post_form(
+        request, form,
         lambda data: services.upload_document(actor=request.user, panel=panel, **data),
         _("Document added to the evidence library."),
     )  # fmt: skip
-    return redirect("deliberation:facilitate", pk=panel.pk)
+    if done:
+        return redirect("deliberation:facilitate", pk=panel.pk)
+    return _facilitate_page(request, panel, document_form=form)
 
 
 @login_required
 @require_POST
 def create_recommendation(request, pk):
     panel = _panel_to_run(request, pk)
-    _post_form(
-        request, forms.RecommendationForm(data=request.POST, panel=panel),
+    form = forms.RecommendationForm(data=request.POST, panel=panel)
+    done = _post_form(
+        request, form,
         lambda data: services.create_recommendation(actor=request.user, panel=panel, **data),
         _("Draft recommendation created."),
     )  # fmt: skip
-    return redirect("deliberation:facilitate", pk=panel.pk)
+    if done:
+        return redirect("deliberation:facilitate", pk=panel.pk)
+    return _facilitate_page(request, panel, recommendation_form=form)
 
 
 @login_required
 def console(request, pk):
-    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, session.panel))
+    return _console_page(request, _session_to_run(request, pk))
+
+
+def _console_page(request, session, **failed):
+    """The session console; `failed` holds the form just sent that failed, as sent, under its name."""
     items = list(session.agenda.all())
     current = selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
@@ -459,6 +557,7 @@ def console(request, pk):
             "present_count": len(present),
             "agenda_form": forms.AgendaItemForm(),
             "minutes_form": forms.MinutesForm(initial={"minutes": session.minutes}),
+            **failed,
         },
     )
 
@@ -481,12 +580,14 @@ def move_agenda(request, pk):
 @require_POST
 def add_agenda_item(request, pk):
     session = _session_to_run(request, pk)
-    _post_form(
-        request, forms.AgendaItemForm(data=request.POST),
+    form = forms.AgendaItemForm(data=request.POST)
+    if _post_form(
+        request, form,
         lambda data: services.add_agenda_item(actor=request.user, session=session, **data),
         _("Agenda item added."),
-    )  # fmt: skip
-    return _to_console(session)
+    ):  # fmt: skip
+        return _to_console(session)
+    return _console_page(request, session, agenda_form=form)
 
 
 @login_required
@@ -507,12 +608,14 @@ def check_in(request, pk):
 @require_POST
 def save_minutes(request, pk):
     session = _session_to_run(request, pk)
-    _post_form(
-        request, forms.MinutesForm(data=request.POST),
+    form = forms.MinutesForm(data=request.POST)
+    if _post_form(
+        request, form,
         lambda data: services.save_minutes(actor=request.user, session=session, minutes=data["minutes"]),
         _("Minutes saved."),
-    )  # fmt: skip
-    return _to_console(session)
+    ):  # fmt: skip
+        return _to_console(session)
+    return _console_page(request, session, minutes_form=form)
 
 
 @login_required
@@ -527,8 +630,9 @@ def decide_amendment(request, pk):
         else:
             services.reject_amendment(actor=request.user, amendment=amendment, reason=data["reason"])
 
-    _post_form(request, forms.AmendmentDecisionForm(data=request.POST), decide, _("Decision recorded."))
-    return _back_to(amendment.recommendation)
+    form = forms.AmendmentDecisionForm(data=request.POST, auto_id=f"decision-{amendment.pk}-%s")
+    done = _post_form(request, form, decide, _("Decision recorded."))
+    return _done_or_again(request, done, amendment.recommendation, decision=(amendment.pk, form))
 
 
 @login_required
@@ -536,14 +640,15 @@ def decide_amendment(request, pk):
 def open_vote(request, pk):
     recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
     _require(rules.can_run_panel(request.user, recommendation.panel))
-    _post_form(
-        request, forms.OpenVoteForm(data=request.POST, panel=recommendation.panel),
+    form = forms.OpenVoteForm(data=request.POST, panel=recommendation.panel)
+    done = _post_form(
+        request, form,
         lambda data: services.open_vote(
             actor=request.user, recommendation=recommendation, session=data["session"]
         ),
         _("The vote is open."),
     )  # fmt: skip
-    return _back_to(recommendation)
+    return _done_or_again(request, done, recommendation, open_vote_form=form)
 
 
 @login_required
@@ -582,7 +687,13 @@ def _quota_lines(panel) -> str:
 @login_required
 def manage(request, pk):
     _require(rules.can_organise(request.user))
-    panel = get_object_or_404(Panel, pk=pk)
+    return _manage_page(request, get_object_or_404(Panel, pk=pk))
+
+
+def _manage_page(request, panel, **failed):
+    """The management page; `failed` holds the form just sent that failed, as sent, under its name."""
+    if "assign_form" in failed and not failed["assign_form"].fields["facilitator"].queryset.exists():
+        _form_errors(request, failed.pop("assign_form"))  # nobody left to assign: the form is not shown
     selection = selectors.latest_selection(panel)
     members = panel.members.select_related("volunteer__user", "replaced_by__volunteer")
     pool = panel.volunteers.all()
@@ -610,6 +721,7 @@ def manage(request, pk):
             "assign_form": forms.AssignFacilitatorForm(panel=panel),
             "consultation_form": forms.ConsultationLinkForm(initial={"consultation": panel.consultation_id}),
             "adopted": panel.recommendations.filter(status=Recommendation.Status.ADOPTED),
+            **failed,
         },
     )
 
@@ -636,12 +748,14 @@ def set_status(request, pk):
 def assign_facilitator(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     _require(rules.can_organise(request.user))
-    _post_form(
-        request, forms.AssignFacilitatorForm(data=request.POST, panel=panel),
+    form = forms.AssignFacilitatorForm(data=request.POST, panel=panel)
+    if _post_form(
+        request, form,
         lambda data: services.assign_facilitator(actor=request.user, panel=panel, user=data["facilitator"]),
         _("The facilitator now runs this panel."),
-    )  # fmt: skip
-    return _to_manage(panel)
+    ):  # fmt: skip
+        return _to_manage(panel)
+    return _manage_page(request, panel, assign_form=form)
 
 
 @login_required
@@ -663,14 +777,16 @@ def unassign_facilitator(request, pk, user_pk):
 def link_consultation(request, pk):
     panel = get_object_or_404(Panel, pk=pk)
     _require(rules.can_organise(request.user))
-    _post_form(
-        request, forms.ConsultationLinkForm(data=request.POST),
+    form = forms.ConsultationLinkForm(data=request.POST)
+    if _post_form(
+        request, form,
         lambda data: services.link_consultation(
             actor=request.user, panel=panel, consultation=data["consultation"]
         ),
         _("Consultation link saved."),
-    )  # fmt: skip
-    return _to_manage(panel)
+    ):  # fmt: skip
+        return _to_manage(panel)
+    return _manage_page(request, panel, consultation_form=form)
 
 
 @login_required
@@ -783,15 +899,17 @@ def replace_member(request, pk):
     return _to_manage(member.panel)
 
 
-def _milestone_action(request, pk, form_class, service, success):
-    """An organiser's form about one promised milestone, then back to its recommendation's page."""
-    milestone = get_object_or_404(Milestone.objects.select_related("response"), pk=pk)
+def _milestone_action(request, pk, form_class, service, success, failed_as):
+    """An organiser's form about one promised milestone, then back to its recommendation's page (shown
+    again with the form as sent when it failed)."""
+    milestone = get_object_or_404(Milestone.objects.select_related("response__recommendation"), pk=pk)
     _require(rules.can_organise(request.user))
-    _post_form(
-        request, form_class(data=request.POST),
-        lambda data: service(actor=request.user, milestone=milestone, **data), success,
-    )  # fmt: skip
-    return redirect(reverse("deliberation:recommendation", args=[milestone.response.recommendation_id]))
+    form = form_class(data=request.POST, milestone=milestone)
+    done = _post_form(
+        request, form, lambda data: service(actor=request.user, milestone=milestone, **data), success
+    )
+    recommendation = milestone.response.recommendation
+    return _done_or_again(request, done, recommendation, **{failed_as: (milestone.pk, form)})
 
 
 @login_required
@@ -803,6 +921,7 @@ def complete_milestone(request, pk):
         forms.MilestoneDoneForm,
         services.complete_milestone,
         _("The milestone is marked as done."),
+        "milestone_done",
     )
 
 
@@ -811,7 +930,7 @@ def complete_milestone(request, pk):
 def change_milestone(request, pk):
     return _milestone_action(
         request, pk, forms.MilestoneChangeForm, services.change_milestone,
-        _("The milestone is changed; the date first promised stays shown."),
+        _("The milestone is changed; the date first promised stays shown."), "milestone_change",
     )  # fmt: skip
 
 

@@ -30,13 +30,17 @@ def test_volunteer_page_messages(client, citizen, panel, organiser):
 
 
 def test_check_in_code_messages(client, panel, session):
+    """A refused code is shown under the session's code field, with the code as typed, on the member space."""
     member = seat(panel)
     client.force_login(member.volunteer.user)
     url = reverse("deliberation:check_in_code", args=[session.pk])
-    wrong = client.post(url, {"code": "ZZZZZZ"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert messages_of(wrong) == ["This code is not the code of this session."]
-    empty = client.post(url, {"code": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert messages_of(empty) == ["Session code: This field is required."]
+    wrong = client.post(url, {"code": "ZZZZZZ"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert wrong.status_code == 200 and messages_of(wrong) == []
+    page = wrong.content.decode()
+    assert "This code is not the code of this session." in page
+    assert 'value="ZZZZZZ"' in page and "fr-input-group--error" in page
+    empty = client.post(url, {"code": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This field is required." in empty.content.decode() and messages_of(empty) == []
     assert not Attendance.objects.exists()
     right = client.post(url, {"code": session.checkin_code.lower()}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert messages_of(right) == ["You are checked in at this session."]
@@ -48,8 +52,10 @@ def test_amendment_messages(client, panel, recommendation):
     member = seat(panel)
     client.force_login(member.volunteer.user)
     url = reverse("deliberation:propose_amendment", args=[recommendation.pk])
-    empty = client.post(url, {"text": "   "}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert len(messages_of(empty)) == 1 and not Amendment.objects.exists()
+    empty = client.post(url, {"text": "   ", "explanation": "Plus simple."}, HTTP_ACCEPT_LANGUAGE="en")
+    page = empty.content.decode()
+    assert empty.status_code == 200 and "This field is required." in page and "Plus simple." in page
+    assert not Amendment.objects.exists()
     sent = client.post(
         url, {"text": "Un registre en ligne et papier."}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
     )
