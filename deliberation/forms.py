@@ -69,7 +69,12 @@ class VolunteerForm(DsfrBaseForm):
             "I agree that the answers of my profile (age band, gender, region, education, socio-professional "
             "category) are copied now and used only to draw a representative panel."
         ),
-        required=False,
+        # Required: without this consent nobody can join the pool (`services.volunteer` refuses too).
+        error_messages={
+            "required": _(
+                "Please confirm that your profile answers may be used to draw a representative panel."
+            )
+        },
     )
 
 

@@ -24,9 +24,13 @@ def test_volunteer_page_messages(client, citizen, panel, organiser):
     again = client.post(url, {"consent": "on"}, HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 200 and messages_of(again) == ["You have already volunteered for this panel."]
     services.withdraw_volunteering(user=citizen, panel=panel)
+    form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "I agree that the answers of my profile" in form_page and "Optional" not in form_page
     without_consent = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en")
-    assert without_consent.status_code == 200  # the form again, with the reason
-    assert "Please confirm" in messages_of(without_consent)[0] and not Volunteer.objects.exists()
+    assert without_consent.status_code == 200  # the form again, with the reason under the box
+    page = without_consent.content.decode()
+    assert "Please confirm that your profile answers" in page and "fr-checkbox-group--error" in page
+    assert not Volunteer.objects.exists()
 
 
 def test_check_in_code_messages(client, panel, session):
