@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AuditEvent
+
 from .models import (
     AgendaItem,
     DecisionMakerResponse,
@@ -123,6 +125,41 @@ def latest_selection(panel: Panel) -> Selection | None:
 
 def published_selection(panel: Panel) -> Selection | None:
     return panel.selections.filter(status=Selection.Status.DONE).order_by("-created_at", "-id").first()
+
+
+#: What each recorded step of a draw is called on its public report (the audit log keeps the code).
+SELECTION_STEPS = {
+    "selection.started": _("Draw started"),
+    "selection.drawn": _("Panel drawn and seated"),
+    "selection.failed": _("Draw failed"),
+    "selection.abandoned": _("Draw abandoned"),
+    "selection.late_result_refused": _("Result arriving after the draw was abandoned, refused"),
+    "selection.replaced": _("A member who left replaced from the reserve list"),
+}
+
+
+@dataclass(frozen=True)
+class AuditStep:
+    at: datetime
+    label: str  # in the reader's language; the code itself for a step this list does not know
+    by: str  # the actor's public pseudonym, or "system" in the reader's language
+    known: bool
+
+
+def selection_audit_trail(selection: Selection | None) -> list[AuditStep]:
+    """The recorded steps of a draw, oldest first, worded in the reader's language."""
+    if selection is None:
+        return []
+    events = AuditEvent.objects.filter(object_type="deliberation.selection", object_id=str(selection.pk))
+    return [
+        AuditStep(
+            at=event.created_at,
+            label=str(SELECTION_STEPS.get(event.action, event.action)),
+            by=str(_("system")) if event.actor_id is None else event.actor_label,
+            known=event.action in SELECTION_STEPS,
+        )
+        for event in events.order_by("id")
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
 from consultation import rules as consultation_rules
 
 from . import forms, rules, selectors, services
@@ -155,13 +155,7 @@ def selection_report(request, pk):
         }
         for row in (selection.composition if selection else [])
     ]
-    events = (
-        AuditEvent.objects.filter(object_type="deliberation.selection", object_id=str(selection.pk)).order_by(
-            "id"
-        )
-        if selection
-        else []
-    )
+    events = selectors.selection_audit_trail(selection)
     return render(
         request,
         "deliberation/selection_report.html",
