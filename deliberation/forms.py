@@ -83,7 +83,9 @@ class ImportForm(DsfrBaseForm):
         label=_("CSV file of volunteers"),
         help_text=_(
             "Header line: id, contact, one column per stratum (e.g. gender, age_band, region), optional "
-            "address for the one-per-household rule. Separator: comma or semicolon; UTF-8."
+            "address for the one-per-household rule. Separator: comma or semicolon; UTF-8. The profile "
+            "columns (age_band, gender, region, education, socio_professional) take the profile's values "
+            "(e.g. 35-49, female, bretagne) or their labels; a line with another value is not imported."
         ),
     )
 

@@ -40,7 +40,7 @@ from .models import (
     Session,
     Volunteer,
 )
-from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE
+from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE, profile_value
 
 
 class DeliberationError(ValidationError):
@@ -335,6 +335,19 @@ def _read_csv(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
+def _unknown_profile_value(cells: dict[str, str], columns: list[str]) -> str:
+    """Why a line is refused when a profile stratum column (age_band, gender, region, education,
+    socio_professional) holds no value of that question: quotas and citizens' profiles use these values,
+    so a value they never match would leave the person out of every quota. Other columns stay free."""
+    for name in columns:
+        if name in PROFILE_VALUES and profile_value(name, cells[name]) is None:
+            accepted = ", ".join(slug for slug, _label in PROFILE_VALUES[name])
+            return _("unknown value “%(value)s” in column %(column)s; accepted values: %(accepted)s") % {
+                "value": cells[name], "column": name, "accepted": accepted,
+            }  # fmt: skip
+    return ""
+
+
 @transaction.atomic
 def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
     """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported
@@ -374,12 +387,17 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
             report.errors.append((line, _("the id is longer than 64 characters")))
         elif missing:
             report.errors.append((line, _("no value for %(columns)s") % {"columns": ", ".join(missing)}))
+        elif unknown := _unknown_profile_value(cells, strata_columns):
+            report.errors.append((line, unknown))
         else:
             known.add(ext_id)
+            strata = {
+                name: profile_value(name, cells[name]) if name in PROFILE_VALUES else cells[name]
+                for name in strata_columns
+            }
             Volunteer.objects.create(
                 panel=panel, external_id=ext_id, contact=cells.get("contact", "")[:200],
-                strata={name: cells[name] for name in strata_columns}, address=cells.get("address", "")[:300],
-                source=Volunteer.Source.IMPORT,
+                strata=strata, address=cells.get("address", "")[:300], source=Volunteer.Source.IMPORT,
             )  # fmt: skip
             report.created += 1
     record_event(

@@ -41,6 +41,30 @@ def value_label(category: str, value: str) -> str:
     return str(dict(PROFILE_VALUES.get(category, [])).get(value, value))
 
 
+def _folded(text: str) -> str:
+    """Compared without case, accents or surrounding spaces: "Île-de-France" = "ile-de-france"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def profile_value(category: str, raw: str) -> str | None:
+    """The profile value (slug) an imported cell of a profile stratum stands for: the slug itself, or its
+    label in French or English, whatever the case and accents, when only one value has that label. None
+    when the cell names no value of the category (the line is refused: a value quotas never match would
+    leave the person out of every quota). `category` must be in `PROFILE_VALUES`."""
+    from django.utils import translation
+
+    wanted = _folded(raw)
+    matches = {slug for slug, _label in PROFILE_VALUES[category] if _folded(slug) == wanted}
+    if not matches:
+        for language in ("fr", "en"):
+            with translation.override(language):
+                matches |= {slug for slug, label in PROFILE_VALUES[category] if _folded(str(label)) == wanted}
+    return matches.pop() if len(matches) == 1 else None
+
+
 def population_margins() -> dict[str, dict[str, float]]:
     """The French adult population's shares per profile question (INSEE, shipped with the sortition core),
     in the profile's values: what a consultation's theme shares are re-weighted to (`analysis`). Values the

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -801,7 +802,11 @@ def import_volunteers(request, pk):
     except services.DeliberationError as error:
         _error(request, error)
         return _to_manage(panel)
-    messages.success(request, _("%(n)s volunteers imported.") % {"n": report.created})
+    messages.success(
+        request,
+        ngettext("%(n)s volunteer imported.", "%(n)s volunteers imported.", report.created)
+        % {"n": report.created},
+    )
     for line, problem in report.errors[:50]:
         messages.warning(
             request, _("Line %(line)s not imported: %(problem)s.") % {"line": line, "problem": problem}

@@ -68,3 +68,53 @@ def test_quotas_summing_above_the_panel_size_are_refused(panel, organiser):
         services.replace_quotas(actor=organiser, panel=panel, quotas=quotas)
     assert "5" in str(error.value) and "4" in str(error.value)
     assert not panel.quotas.exists()
+
+
+def test_unknown_profile_values_are_refused_by_line_and_labels_are_understood(panel, organiser):
+    """A profile column with a value quotas can never match (35_49 for 35-49) is refused, naming the column,
+    the value and what is accepted; a label in French or English is read as its value; a column of the
+    organiser's own stays free."""
+    text = (
+        "id,gender,age_band,region,quartier\n"
+        "v1,female,35_49,bretagne,Nord\n"
+        "v2,Femme,35-49,Île-de-France,Sud\n"
+        "v3,man,65 and over,bretagne,n'importe quoi\n"
+        "v4,female,25-34,Atlantide,Est\n"
+    )
+    report = services.import_volunteers(actor=organiser, panel=panel, text=text)
+    assert report.created == 2
+    problems = dict(report.errors)
+    assert sorted(problems) == [2, 5]
+    assert problems[2] == (
+        "unknown value “35_49” in column age_band; accepted values: 16-24, 25-34, 35-49, 50-64, 65+"
+    )
+    assert "“Atlantide” in column region" in problems[5] and "ile-de-france" in problems[5]
+    kept = {v.external_id: v.strata for v in Volunteer.objects.filter(panel=panel)}
+    assert kept["v2"] == {
+        "gender": "female", "age_band": "35-49", "region": "ile-de-france", "quartier": "Sud"
+    }  # fmt: skip
+    assert kept["v3"]["gender"] == "male" and kept["v3"]["age_band"] == "65+"
+    assert kept["v3"]["quartier"] == "n'importe quoi"
+
+
+def test_the_import_page_names_the_bad_value_and_keeps_the_good_lines(client, panel, organiser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import with_totp
+    from tests.deliberation.conftest import messages_of
+
+    client.force_login(with_totp(organiser))
+    upload = SimpleUploadedFile("v.csv", b"id,age_band\n1,35_49\n2,35-49\n")
+    page = client.post(
+        reverse("deliberation:import_volunteers", args=[panel.pk]),
+        {"file": upload},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert messages_of(page) == [
+        "1 volontaire importé.",
+        "Ligne 2 non importée\u00a0: valeur «\u00a035_49\u00a0» inconnue dans la colonne age_band\u00a0; "
+        "valeurs acceptées\u00a0: 16-24, 25-34, 35-49, 50-64, 65+.",
+    ]
+    assert Volunteer.objects.get(panel=panel).strata == {"age_band": "35-49"}
