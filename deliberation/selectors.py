@@ -306,7 +306,9 @@ class AdoptionFigures:
     adoption_rate: float | None  # (adopted + partly adopted) / answered
     unanswered_share: float | None  # unanswered / recommendations
     median_answer_delay_days: float | None  # from the panel's adoption to the first real answer
-    overdue: int
+    overdue: int  # late_answers + missed_deadlines
+    late_answers: int  # still no answer `overdue_days` after the panel adopted the recommendation
+    missed_deadlines: int  # answered, but the promised implementation deadline passed, not implemented
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -365,6 +367,8 @@ def pool_retention_cutoff(now: datetime) -> datetime:
 
 def unseated_volunteers(panel_id) -> QuerySet[Volunteer]:
     """The pool of a panel minus everyone who ever had a seat (seated, or seated and left since): the
+        late_answers=sum(f.overdue_reason == "no_answer" for f in follow_ups),
+        missed_deadlines=sum(f.overdue_reason == "deadline" for f in follow_ups),
     people not drawn, the reserves never called and those left out of the draw."""
     return Volunteer.objects.filter(panel_id=panel_id, memberships__isnull=True)
 

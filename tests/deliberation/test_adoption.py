@@ -1,7 +1,9 @@
+import re
 import statistics
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation import selectors, services
@@ -112,3 +114,25 @@ def test_figures_across_panels_pool_every_panel(panel, session, facilitator, org
     _f, overall = selectors.accountability()
     assert overall.recommendations == 2 and overall.adoption_rate == pytest.approx(0.5)
     assert overall.median_answer_delay_days == 5
+
+
+def test_a_missed_deadline_is_not_counted_as_a_late_answer(client, panel, session, facilitator, organiser):
+    """The public page counts answers that never came apart from answers given whose promised measure is
+    late: an answered recommendation is never a late answer."""
+    never_answered, answered_late_measure = [
+        adopt(r, days_ago=120) for r in make_recommendations(panel, session, facilitator, 2)
+    ]
+    answer(
+        organiser, answered_late_measure, "adopted", 5,
+        implementation_deadline=timezone.localdate() - timedelta(days=1),
+    )  # fmt: skip
+    _f, figures = selectors.accountability(panel, overdue_days=90)
+    assert (figures.late_answers, figures.missed_deadlines, figures.overdue) == (1, 1, 2)
+    html = client.get(reverse("deliberation:accountability"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    tiles = {
+        desc: title
+        for title, desc in re.findall(
+            r'fr-tile__title">([^<]*)</p><p class="fr-tile__desc">([^<]*)</p>', html
+        )
+    }
+    assert tiles["Réponses en retard"] == "1" and tiles["Échéances de mise en œuvre dépassées"] == "1"

@@ -49,5 +49,7 @@ class Command(BaseCommand):
         delay = figures.median_answer_delay_days
         self.stdout.write(f"Median answer delay: {'n/a' if delay is None else f'{delay} days'}")
         self.stdout.write(f"Overdue: {figures.overdue}")
+        self.stdout.write(f"  of which late answers (no answer): {figures.late_answers}")
+        self.stdout.write(f"  of which implementation deadlines missed: {figures.missed_deadlines}")
         for row in report["overdue_recommendations"]:
             self.stdout.write(f"  #{row['id']} {row['title']} ({row['reason']})")
