@@ -15,6 +15,7 @@ from accounts.models import AuditEvent
 
 from .models import (
     AgendaItem,
+    Attendance,
     DecisionMakerResponse,
     Panel,
     PanelMember,
@@ -75,6 +76,31 @@ def recommendation_outcome(recommendation: Recommendation) -> VoteOutcome:
         recommendation.votes_against,
         recommendation.votes_abstain,
     )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    ballots: int  # cast (for, against, abstain)
+    seated: int  # members holding a seat when the vote closed
+    checked_in: int | None  # members checked in at the session of the vote by then; None: no session
+
+
+def vote_turnout(recommendation: Recommendation) -> Turnout:
+    """Who could have voted on a closed vote, shown with its result: there is no quorum (the threshold
+    counts the ballots cast), so readers judge the result by its turnout."""
+    closed = recommendation.decided_at or timezone.now()
+    seated = (
+        PanelMember.objects.filter(panel_id=recommendation.panel_id, joined_at__lte=closed)
+        .filter(Q(dropped_at__isnull=True) | Q(dropped_at__gt=closed))
+        .count()
+    )
+    checked_in = None
+    if recommendation.vote_session_id is not None:
+        checked_in = Attendance.objects.filter(
+            session_id=recommendation.vote_session_id, checked_in_at__lte=closed
+        ).count()
+    ballots = recommendation.votes_for + recommendation.votes_against + recommendation.votes_abstain
+    return Turnout(ballots=ballots, seated=seated, checked_in=checked_in)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -385,6 +385,7 @@ def _recommendation_page(request, pk, **failed):
             "amendments": amendments,
             "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
+            "turnout": selectors.vote_turnout(recommendation) if decided else None,
             "follow_up": selectors.follow_up(recommendation) if recommendation.status == "adopted" else None,
             "can_amend": can_amend,
             "can_decide": can_decide,
