@@ -113,6 +113,12 @@ def current_agenda_item(items) -> AgendaItem | None:
     return next((item for item in items if item.started_at and not item.ended_at), None)
 
 
+def session_is_over(session, now: datetime | None = None) -> bool:
+    """A session held on an earlier day is over: its console shows it finished (every item done, none
+    running), whether or not its facilitator moved through the agenda on the console at the time."""
+    return timezone.localdate(session.starts_at) < timezone.localdate(now or timezone.now())
+
+
 def remaining_seconds(item: AgendaItem, now: datetime | None = None) -> int:
     """Time left on the item, negative when it overruns (the console shows the overrun)."""
     now = now or timezone.now()
@@ -361,6 +367,8 @@ def adoption_figures(follow_ups: list[FollowUp]) -> AdoptionFigures:
         unanswered_share=(total - answered) / total if total else None,
         median_answer_delay_days=statistics.median(delays) if delays else None,
         overdue=sum(f.overdue for f in follow_ups),
+        late_answers=sum(f.overdue_reason == "no_answer" for f in follow_ups),
+        missed_deadlines=sum(f.overdue_reason == "deadline" for f in follow_ups),
     )
 
 
@@ -393,8 +401,6 @@ def pool_retention_cutoff(now: datetime) -> datetime:
 
 def unseated_volunteers(panel_id) -> QuerySet[Volunteer]:
     """The pool of a panel minus everyone who ever had a seat (seated, or seated and left since): the
-        late_answers=sum(f.overdue_reason == "no_answer" for f in follow_ups),
-        missed_deadlines=sum(f.overdue_reason == "deadline" for f in follow_ups),
     people not drawn, the reserves never called and those left out of the draw."""
     return Volunteer.objects.filter(panel_id=panel_id, memberships__isnull=True)
 

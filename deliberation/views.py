@@ -534,7 +534,8 @@ def console(request, pk):
 def _console_page(request, session, **failed):
     """The session console; `failed` holds the form just sent that failed, as sent, under its name."""
     items = list(session.agenda.all())
-    current = selectors.current_agenda_item(items)
+    over = selectors.session_is_over(session)
+    current = None if over else selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
     present = set(session.attendances.values_list("member_id", flat=True))
     members = session.panel.members.filter(status=PanelMember.Status.ACTIVE).select_related("volunteer__user")
@@ -545,6 +546,7 @@ def _console_page(request, session, **failed):
             "session": session,
             "panel": session.panel,
             "items": items,
+            "over": over,
             "current": current,
             "remaining_minutes": abs(remaining) // 60 if remaining is not None else None,
             "remaining_seconds": abs(remaining) % 60 if remaining is not None else None,
