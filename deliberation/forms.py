@@ -129,7 +129,9 @@ class MinutesForm(DsfrBaseForm):
 
 
 class CheckInCodeForm(DsfrBaseForm):
-    code = forms.CharField(label=_("Session code"), max_length=8)
+    code = forms.CharField(
+        label=_("Session code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
 
 
 class DocumentForm(DsfrBaseForm):

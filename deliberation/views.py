@@ -822,31 +822,31 @@ def import_volunteers(request, pk):
 @login_required
 @require_POST
 def save_quotas(request, pk):
+    """Quotas typed in the textarea: refused lines, or the service's refusal, come back under the field
+    with the text as typed (the management page shown again, not emptied by a redirect)."""
+    _require(rules.can_organise(request.user))
     panel = get_object_or_404(Panel, pk=pk)
     form = forms.QuotasForm(data=request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_manage(panel)
-    quotas, problems = [], []
-    for number, line in enumerate(form.cleaned_data["quotas"].splitlines(), start=1):
-        if not line.strip():
-            continue
-        cells = [cell.strip() for cell in line.split(",")]
-        try:
-            category, value, low, high = cells
-            quotas.append(services.QuotaInput(category, value, int(low), int(high)))
-        except ValueError:
-            problems.append(_("Line %(n)s: write category, value, minimum, maximum.") % {"n": number})
-    if problems:
-        for problem in problems:
-            messages.error(request, problem)
-        return _to_manage(panel)
-    _attempt(
-        request,
-        lambda: services.replace_quotas(actor=request.user, panel=panel, quotas=quotas),
-        _("Quotas saved."),
-    )
-    return _to_manage(panel)
+    if form.is_valid():
+        quotas = []
+        for number, line in enumerate(form.cleaned_data["quotas"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [cell.strip() for cell in line.split(",")]
+            try:
+                category, value, low, high = cells
+                quotas.append(services.QuotaInput(category, value, int(low), int(high)))
+            except ValueError:
+                form.add_error(
+                    "quotas", _("Line %(n)s: write category, value, minimum, maximum.") % {"n": number}
+                )
+        if not form.errors and _post_form(
+            request, form,
+            lambda _data: services.replace_quotas(actor=request.user, panel=panel, quotas=quotas),
+            _("Quotas saved."),
+        ):  # fmt: skip
+            return _to_manage(panel)
+    return _manage_page(request, panel, quota_form=form)
 
 
 @login_required

@@ -97,3 +97,14 @@ def test_an_error_is_a_message_only_when_the_form_is_gone(client, facilitator, p
     services.open_vote(actor=facilitator, recommendation=recommendation, session=recommendation.session)
     again = client.post(url, {"session": recommendation.session_id}, HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 200 and len(messages_of(again)) == 1  # the form is gone: said as a message
+
+
+def test_quotas_with_a_bad_line_keep_the_text_typed(client, organiser, panel):
+    client.force_login(with_totp(organiser))
+    typed = "gender, female, 1, 2\ngender, male, un, 2"
+    response = client.post(
+        reverse("deliberation:save_quotas", args=[panel.pk]), {"quotas": typed}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = _page(response)
+    assert typed in page and "Line 2: write category, value, minimum, maximum." in page
+    assert messages_of(response) == [] and not panel.quotas.exists()
