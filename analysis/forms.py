@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from .models import SynthesisVersion
@@ -25,16 +26,52 @@ class StartRunForm(DsfrBaseForm):
     )
 
 
+# What the organiser asks for (imperative); the version history keeps the past tense of
+# SynthesisVersion.Action ("Renamed a theme"), which says what was done.
+EDIT_ACTIONS = [
+    (SynthesisVersion.Action.RENAME.value, _("Rename a theme")),
+    (SynthesisVersion.Action.MERGE.value, _("Merge a theme into another")),
+    (SynthesisVersion.Action.SPLIT.value, pgettext_lazy("edit command", "Split a theme into its sub-themes")),
+    (SynthesisVersion.Action.HIDE.value, _("Hide a theme")),
+    (SynthesisVersion.Action.SHOW.value, _("Show a hidden theme")),
+    (SynthesisVersion.Action.MOVE.value, _("Move a contribution to another theme")),
+]
+# The fields only some changes need: editor.html renders them without the DSFR "(Optional)" mark, which
+# would say they can always be left empty; their help text says which change needs them.
+CONDITIONAL_FIELDS = ("target", "label", "contribution")
+
+
 class EditForm(DsfrBaseForm):
     """One edit of the synthesis; the theme choices come from the latest version."""
 
-    action = forms.ChoiceField(
-        choices=[(a.value, a.label) for a in SynthesisVersion.Action if a != "pipeline"]
+    action = forms.ChoiceField(label=_("Change to make"), choices=EDIT_ACTIONS)
+    key = forms.ChoiceField(
+        label=_("Theme"),
+        help_text=_(
+            "Needed for every change: the theme to rename, merge, split, hide or show, or the theme that "
+            "receives the contribution moved."
+        ),
     )
-    key = forms.ChoiceField(label=_("Theme"), required=False)
-    target = forms.ChoiceField(label=_("Merge into"), required=False)
-    label = forms.CharField(label=_("New name"), required=False, max_length=200)
-    contribution = forms.IntegerField(label=_("Contribution number"), required=False, min_value=1)
+    target = forms.ChoiceField(
+        label=_("Merge into"),
+        required=False,
+        help_text=_(
+            "Needed to merge: the theme that receives the one chosen above. Leave it empty for the other "
+            "changes."
+        ),
+    )
+    label = forms.CharField(
+        label=_("New name"),
+        required=False,
+        max_length=200,
+        help_text=_("Needed to rename. Leave it empty for the other changes."),
+    )
+    contribution = forms.IntegerField(
+        label=_("Contribution number"),
+        required=False,
+        min_value=1,
+        help_text=_("Needed to move a contribution: its number in the list at the bottom of this page."),
+    )
 
     def __init__(self, *args, themes: list[dict], **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,8 +15,30 @@ from .synthesis import membership, top_level
 
 # Map drawing box (SVG user units) and margin.
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
-# DSFR illustrative colours, cycled over themes; points also carry their theme's number in a label.
-PALETTE = ["#000091", "#C9191E", "#18753C", "#B34000", "#6A6AF4", "#A558A0", "#009099", "#716043", "#FA7A35"]
+# DSFR colours (blue France, red Marianne, system and illustrative colours), each at least 3:1 against
+# the map's background #f6f6f6 and white (WCAG 1.4.11), and far enough apart to tell from one another.
+# An odd number, so that with the four marker shapes colour and shape repeat together only every 44 themes.
+PALETTE = [
+    "#000091",  # blue France
+    "#C9191E",  # red Marianne
+    "#18753C",  # green (success)
+    "#B34000",  # orange (warning)
+    "#A558A0",  # purple glycine
+    "#006A6F",  # green archipel (sun)
+    "#716043",  # yellow tournesol (sun)
+    "#417DC4",  # blue cumulus
+    "#A94645",  # pink tuile (sun)
+    "#447049",  # green bourgeon (sun)
+    "#6E445A",  # purple glycine (sun)
+]
+MARKERS = ["circle", "square", "triangle", "diamond"]
+OTHER_COLOUR = ("#666666", "circle")  # "Other contributions": a neutral grey (5.1:1 on #f6f6f6)
+
+
+def theme_colours(n: int) -> list[tuple[str, str]]:
+    """A (colour, marker shape) per theme: both change from one theme to the next, so no two of the first
+    44 themes look alike, and a reader who does not tell the colours apart still has the shapes."""
+    return [(PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i in range(n)]
 
 
 @dataclass
@@ -27,12 +49,15 @@ class MapPoint:
     cx: float
     cy: float
     colour: str
+    marker: str
     x: float
     y: float
     text: str
 
     @property
     def label(self) -> str:
+        if not self.text:  # a text that may not be shown (see still_public): the theme only
+            return self.theme_label
         # Translators: a label and its value; French puts a no-break space before the colon.
         return _("%(label)s: %(value)s") % {"label": self.theme_label, "value": self.text}
 
@@ -50,20 +75,80 @@ def theme_label(entry: dict) -> str:
     return entry["label"] or _("Other contributions")
 
 
+def rounded_percents(shares: list[float | None]) -> list[int | None]:
+    """Whole percentages that add up to 100 (largest remainder), so the shares a reader adds up do not
+    make 99 %; None stays None (no figure). Equal shares always get equal percentages: when the points
+    left over cannot go to every one of a set of equal shares, that set gets none, and the total can then
+    miss 100 by a point or two (the page says so)."""
+    known = [(i, max(0.0, s)) for i, s in enumerate(shares) if s is not None]
+    total = sum(s for _i, s in known)
+    if not known or total <= 0:
+        return [None if s is None else 0 for s in shares]
+    exact = {i: 100 * s / total for i, s in known}
+    result: list[int | None] = [None] * len(shares)
+    for i, value in exact.items():
+        result[i] = int(value)
+    left = 100 - sum(int(v) for v in exact.values())
+    # Items with the same share (to rounding noise) form one unit that moves up together.
+    units: dict[float, list[int]] = {}
+    for i, value in exact.items():
+        units.setdefault(round(value, 9), []).append(i)
+    order = sorted(units.items(), key=lambda kv: (-round(kv[0] - int(kv[0]), 9), -len(kv[1]), -kv[0]))
+    for _value, members in order:
+        if left <= 0:
+            break
+        if len(members) <= left:
+            for i in members:
+                result[i] += 1
+            left -= len(members)
+    return result
+
+
+def drop_quotes_no_longer_public(version: SynthesisVersion, themes: list[dict]) -> None:
+    """A quote stored in a version whose contribution has since been hidden by moderators, deleted with
+    its author's account, or flagged for a health condition, is no longer shown."""
+    public = still_public(version.run.consultation_id, list(Contribution.objects.filter(run=version.run)))
+    for theme in themes:  # a quote's id is its contribution's
+        theme["quotes"] = [q for q in theme.get("quotes", []) if q.get("id") in public]
+
+
+def percent_totals(version: SynthesisVersion) -> dict[str, int]:
+    """Of the rounded shares of all the themes: the total (100 unless equal shares kept it off) and the
+    part held by the themes the organisers left out of the public synthesis."""
+    every = top_level(version.data)
+    percents = rounded_percents([t.get("share") for t in every])
+    return {
+        "total": sum(p or 0 for p in percents),
+        "hidden": sum(p or 0 for t, p in zip(every, percents, strict=True) if t["hidden"]),
+    }
+
+
 def visible_themes(version: SynthesisVersion) -> list[dict]:
-    """Top-level themes shown to the public, largest first, "Other" last, each with its sub-themes."""
+    """Top-level themes shown to the public, largest first, "Other" last, each with its sub-themes.
+
+    Counts: ``contributions`` counts every text (copies of a campaign included), ``size`` the distinct
+    contributions (a group of copies once), which is the base of the shares, the breakdowns and the trend.
+    ``percent`` is the share rounded so that all the themes' shares (hidden ones included) add up to 100."""
     data = version.data
-    themes = [t for t in top_level(data) if not t["hidden"]]
+    every = top_level(data)
+    for key in ("share", "weighted_share"):
+        for theme, percent in zip(every, rounded_percents([t.get(key) for t in every]), strict=True):
+            theme[key.replace("share", "percent")] = percent
+    themes = [t for t in every if not t["hidden"]]
     themes.sort(key=lambda t: (t["other"], -t["contributions"]))
+    colours = theme_colours(len([t for t in themes if not t["other"]]))
     for number, theme in enumerate(themes, start=1):
         theme["number"] = number
         theme["display_label"] = theme_label(theme)
-        theme["colour"] = PALETTE[(number - 1) % len(PALETTE)]
+        theme["colour"], theme["marker"] = OTHER_COLOUR if theme["other"] else colours[number - 1]
         theme["subthemes"] = [
             {**s, "display_label": theme_label(s)}
             for s in data["themes"]
             if s["parent"] == theme["key"] and not s["hidden"]
         ]
+        # Members in none of the sub-themes shown, so the sub-theme counts add up to the theme's.
+        in_subthemes = sum(s["contributions"] for s in theme["subthemes"])
+        theme["not_in_subtheme"] = max(0, theme["contributions"] - in_subthemes) if theme["subthemes"] else 0
         theme["breakdown_rows"] = []
         for variable, cells in sorted(theme.get("breakdown", {}).items()):
             if cells:
@@ -93,28 +178,62 @@ def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
     return rows
 
 
+def still_public(consultation_id: int, contributions: list[Contribution]) -> set[int]:
+    """The contributions whose (scrubbed) text may be shown now: not flagged as revealing a health
+    condition, and whose source is still public (a proposal still published, an answer not deleted).
+    A proposal hidden by moderators, or deleted with its author's account after the analysis, is no
+    longer shown by the synthesis that was computed before."""
+    from consultation.models import Answer, Proposal
+
+    unflagged = [c for c in contributions if not c.health_flag]
+    # By consultation rather than by a list of ids: a corpus of 100,000 would not fit in one IN (...).
+    live_answers = set(
+        Answer.objects.filter(question__consultation_id=consultation_id)
+        .exclude(text="")
+        .values_list("pk", flat=True)
+    )
+    live_proposals = set(
+        Proposal.objects.filter(consultation_id=consultation_id, status=Proposal.Status.VISIBLE).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        c.pk
+        for c in unflagged
+        if c.source_id in (live_answers if c.source_type == Contribution.Source.ANSWER else live_proposals)
+    }
+
+
 def contributions_table(version: SynthesisVersion) -> list[dict]:
-    """One row per contribution: ids, theme (under this version), map coordinates. Hidden themes -> none."""
+    """One row per contribution: ids, theme and sub-theme (under this version) with their labels, map
+    coordinates, and the scrubbed text where it may be shown (see ``still_public``; otherwise empty).
+    Hidden themes -> none."""
     run = version.run
     themes = {t["key"]: t for t in version.data["themes"]}
     members = membership(run, version.data)
+    contributions = list(Contribution.objects.filter(run=run).order_by("position"))
+    public = still_public(run.consultation_id, contributions)
     rows = []
-    for c in Contribution.objects.filter(run=run).order_by("position"):
+    for c in contributions:
         top, sub = members.get(c.pk, (None, None))
         if top is not None and themes[top]["hidden"]:
             top = sub = None
+        if sub is not None and themes[sub]["hidden"]:
+            sub = None
         rows.append(
             {
                 "contribution": c.pk,
                 "source_type": c.source_type,
                 "source_id": c.source_id,
                 "theme": top,
+                "theme_label": theme_label(themes[top]) if top is not None else "",
                 "subtheme": sub,
+                "subtheme_label": theme_label(themes[sub]) if sub is not None else "",
                 "x": c.x,
                 "y": c.y,
                 "duplicate_group": c.duplicate_group,
                 "duplicate_count": c.duplicate_count,
-                "text": c.text,
+                "text": c.text if c.pk in public else "",
             }
         )
     return rows
@@ -155,6 +274,7 @@ def map_points(
             cx=round(MAP_MARGIN + (p["x"] - x0) * sx, 1),
             cy=round(MAP_HEIGHT - MAP_MARGIN - (p["y"] - y0) * sy, 1),
             colour=by_key[p["theme"]]["colour"],
+            marker=by_key[p["theme"]]["marker"],
             x=round(p["x"], 4),
             y=round(p["y"], 4),
             text=p["text"][:140],

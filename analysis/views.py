@@ -17,7 +17,7 @@ from consultation.models import Consultation
 from . import opinion as opinion_reads
 from . import report as reports
 from . import selectors, services
-from .forms import EditForm, StartRunForm
+from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
 from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
 from .synthesis import SynthesisEditError, top_level
@@ -28,12 +28,31 @@ def _require(user, predicate) -> None:
         raise PermissionDenied
 
 
+class UnknownVersion(Http404):
+    """?version= names no version this reader may see (not a number, another consultation's, a draft)."""
+
+    def __init__(self, wanted: str):
+        message = _("This synthesis has no version “%(version)s” that you can read.")
+        super().__init__(message % {"version": wanted})
+        self.wanted = wanted
+
+
 def _version_for(request, consultation: Consultation) -> SynthesisVersion | None:
-    """The published version; organisers may preview any version with ?version=<id>."""
-    wanted = request.GET.get("version")
-    if wanted and can_edit_synthesis(request.user):
-        return get_object_or_404(SynthesisVersion, pk=wanted, run__consultation=consultation)
-    return selectors.published_version(consultation)
+    """The published version, or the one ?version=<id> names: any version of this consultation for
+    organisers (a preview), a version that was published at some time for everyone else (a link to an
+    earlier synthesis keeps working; the page says a newer one replaced it). Anything else is a 404 that
+    says so, never the current synthesis shown silently in place of the one asked for."""
+    wanted = request.GET.get("version", "").strip()
+    if not wanted:
+        return selectors.published_version(consultation)
+    try:
+        pk = int(wanted)
+    except ValueError:
+        raise UnknownVersion(wanted) from None
+    version = SynthesisVersion.objects.filter(pk=pk, run__consultation=consultation).first()
+    if version is None or not (version.published_at or can_edit_synthesis(request.user)):
+        raise UnknownVersion(wanted)
+    return version
 
 
 def _report_context(request, consultation: Consultation) -> dict:
@@ -45,6 +64,7 @@ def _report_context(request, consultation: Consultation) -> dict:
     }
     if version is not None:
         themes = reports.visible_themes(version)
+        reports.drop_quotes_no_longer_public(version, themes)
         points, distinct = reports.map_points(version, themes)
         context.update(
             themes=themes,
@@ -61,6 +81,8 @@ def _report_context(request, consultation: Consultation) -> dict:
             map_width=reports.MAP_WIDTH,
             map_height=reports.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),
+            # What the themes left out of the public synthesis weigh, so the shown shares add up.
+            percent_totals=reports.percent_totals(version),
             run=version.run,
         )
     latest = selectors.latest_opinion(consultation)
@@ -86,7 +108,10 @@ def _opinion_context(latest, version, themes) -> dict:
             "number": g["group"] + 1,
             "size": g["size"],
             "colour": reports.PALETTE[g["group"] % len(reports.PALETTE)],
-            "statements": [{**s, "text": texts.get(s["proposal"], "")} for s in g["representative"]],
+            "statements": [
+                {**s, "text": texts.get(s["proposal"], ""), **_share(s["n_success"], s["n_trials"])}
+                for s in g["representative"]
+            ],
         }
         for g in result.get("groups", [])
     ]
@@ -118,17 +143,50 @@ def _opinion_context(latest, version, themes) -> dict:
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
         "points": points,
         "consensus": [
-            {**s, "text": texts.get(s["proposal"], "")}
+            {**s, "text": texts.get(s["proposal"], ""), **_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
         ],
-        "bridging": [{**b, "text": texts.get(b["proposal"], "")} for b in bridging],
+        "bridging": [
+            {**b, "text": texts.get(b["proposal"], ""), "shares": _bridging_shares(b, result, len(groups))}
+            for b in bridging
+        ],
+        # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
+        "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
+        "n_grouped": len(participants),
         "cross": cross,
     }
 
 
+def _share(success: int, seen: int) -> dict:
+    """A plain share with its base, as the report shows it: "80 % (8 of 10)". The pipeline's smoothed
+    probabilities, (n + 1) / (seen + 2), rank and select statements; they are not shown, because they pull
+    small groups towards 50 % and would contradict the counts next to them."""
+    return {"agree": success, "seen": seen, "percent": round(100 * success / seen) if seen else None}
+
+
+def _bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:
+    """Each group's plain share of agreement with a bridging statement. Computations saved before the
+    counts were stored fall back on the per-group vote counts saved next to them."""
+    agree, seen = entry.get("agree_counts"), entry.get("seen_counts")
+    if not agree or not seen:
+        cells = result.get("proposal_groups", {}).get(str(entry["proposal"]), [[0, 0, 0]] * n_groups)
+        agree, seen = [c[0] for c in cells], [sum(c) for c in cells]
+    return [_share(a, n) for a, n in zip(agree, seen, strict=False)]
+
+
 def report(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    context = _report_context(request, consultation)
+    try:
+        context = _report_context(request, consultation)
+    except UnknownVersion as unknown:
+        # The report page itself, with a 404 status: it says what was asked for and links to what exists.
+        context = {
+            "consultation": consultation,
+            "unknown_version": unknown.wanted[:40],
+            "published": selectors.published_version(consultation),
+            "can_manage": can_run_analysis(request.user),
+        }
+        return render(request, "analysis/report.html", context, status=404)
     context["can_manage"] = can_run_analysis(request.user)
     return render(request, "analysis/report.html", context)
 
@@ -178,10 +236,13 @@ CONTRIBUTION_FIELDS = [
     "source_type",
     "source_id",
     "theme",
+    "theme_label",
     "subtheme",
+    "subtheme_label",
     "x",
     "y",
     "duplicate_group",
+    "text",
 ]
 THEME_FIELDS = [
     "key",
@@ -316,6 +377,7 @@ def editor(request, pk):
             "latest": latest,
             "themes": themes,
             "form": form,
+            "conditional_fields": CONDITIONAL_FIELDS,
             "versions": selectors.versions_with_authors(run),
             "published": selectors.published_version(run.consultation),
             "flagged": flagged,

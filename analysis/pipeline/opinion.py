@@ -19,6 +19,11 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
    test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided).
    Consensus statements across everyone, and the group-informed consensus: the product over groups of
    (agrees + 1) / (seen + 2), which ranks statements that bridge the groups.
+
+The smoothed probabilities are for selecting and ranking only (they keep one vote out of two from making
+a 100 % statement). Every result also carries the raw counts (agrees or disagrees, and how many saw the
+statement), and a report shows those as plain shares: a smoothed 75 % for a group of two is not a share
+anyone can check.
 """
 
 from __future__ import annotations
@@ -117,8 +122,10 @@ class ConsensusStatement:
 @dataclass(frozen=True)
 class BridgingStatement:
     proposal: Hashable
-    consensus: float  # product over groups of (agrees + 1) / (seen + 2)
+    consensus: float  # product over groups of (agrees + 1) / (seen + 2): for ranking
     agree_probabilities: list[float]  # the factor of each group, in group order
+    agree_counts: list[int] = field(default_factory=list)  # agrees in each group, in group order
+    seen_counts: list[int] = field(default_factory=list)  # group members who voted on it
 
 
 @dataclass(frozen=True)
@@ -537,6 +544,8 @@ def _bridging(proposals: list[Hashable], counts: _Counts) -> list[BridgingStatem
             proposal=proposals[j],
             consensus=float(consensus[j]),
             agree_probabilities=[float(p) for p in probabilities[:, j]],
+            agree_counts=[int(n) for n in counts.agree[:, j]],
+            seen_counts=[int(n) for n in counts.seen[:, j]],
         )
         for j in order
     ]

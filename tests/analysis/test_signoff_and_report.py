@@ -111,7 +111,7 @@ def test_the_report_spaces_shares_quotes_and_map_labels_the_way_of_its_language(
     text = visible_text(page.content.decode())
     assert not misplaced_separators(text, language), misplaced_separators(text, language)
     theme = next(t for t in report.visible_themes(version) if t["quotes"])
-    assert percent.format(round(100 * theme["share"])) in text
+    assert percent.format(theme["percent"]) in text  # rounded so the shares add up to 100
     assert quote.format(theme["quotes"][0]["text"]) in text
     assert colon.format(theme["display_label"]) in text  # the <title> of its points on the map
 
@@ -226,4 +226,4 @@ def test_a_map_too_large_to_draw_whole_is_a_sample_of_all_and_says_so(done_run, 
     page = client.get(reverse("analysis:report", args=[done_run.consultation.slug])).content.decode()
     assert f"The map draws {half} of the {distinct} distinct contributions" in page
     drawn = page.split('id="map-title"')[1].split('id="themes-title"')[0]
-    assert drawn.count('r="4"') == half  # the map's points (the legend's swatches are smaller)
+    assert drawn.count('class="pacte-map__point"') == half  # the map's points, not the legend's swatches

@@ -29,15 +29,17 @@
       button.addEventListener("click", function () { zoom(spec[2]); });
       tools.appendChild(button);
     });
+    function pointOf(target) { return target.closest ? target.closest(".pacte-map__point") : null; }
     svg.addEventListener("mouseover", function (event) {
-      if (event.target.tagName === "circle") live.textContent = event.target.getAttribute("aria-label") || "";
+      var point = pointOf(event.target);
+      if (point) live.textContent = point.getAttribute("aria-label") || "";
     });
     svg.addEventListener("focusin", function (event) {
       // Name the focused point, and keep it in view when zoomed in.
-      var c = event.target;
-      if (c.tagName !== "circle") return;
+      var c = pointOf(event.target);
+      if (!c) return;
       live.textContent = c.getAttribute("aria-label") || "";
-      var x = c.cx.baseVal.value, y = c.cy.baseVal.value;
+      var x = parseFloat(c.dataset.x), y = parseFloat(c.dataset.y);
       if (x < box.x || x > box.x + box.w || y < box.y || y > box.y + box.h) {
         box.x = Math.max(0, Math.min(full.width - box.w, x - box.w / 2));
         box.y = Math.max(0, Math.min(full.height - box.h, y - box.h / 2));
