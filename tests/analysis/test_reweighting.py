@@ -21,9 +21,11 @@ CORRECTED = {
 
 
 def _shares(html: str) -> dict[str, tuple[int, int]]:
-    """Theme label -> (raw share %, corrected share %) from the report's table of themes."""
+    """Theme label -> (raw share %, corrected share %) from the report's table of themes (after the
+    columns of contributions and distinct contributions)."""
     rows = re.findall(
-        r'<th scope="row"><a href="#theme-[^"]+">([^<]+)</a>.*?</th><td>\d+</td><td>(\d+)[^<]*</td><td>(\d+)',
+        r'<th scope="row"><a href="#theme-[^"]+">([^<]+)</a>.*?</th><td>\d+</td><td>\d+</td>'
+        r"<td>(\d+)[^<]*</td><td>(\d+)",
         html,
     )
     return {label: (int(raw), int(corrected)) for label, raw, corrected in rows}
