@@ -107,7 +107,8 @@ def rounded_percents(shares: list[float | None]) -> list[int | None]:
 def drop_quotes_no_longer_public(version: SynthesisVersion, themes: list[dict]) -> None:
     """A quote stored in a version whose contribution has since been hidden by moderators, deleted with
     its author's account, or flagged for a health condition, is no longer shown."""
-    public = still_public(version.run.consultation_id, list(Contribution.objects.filter(run=version.run)))
+    rows = Contribution.objects.filter(run=version.run).only("pk", "source_type", "source_id", "health_flag")
+    public = still_public(version.run.consultation_id, list(rows))
     for theme in themes:  # a quote's id is its contribution's
         theme["quotes"] = [q for q in theme.get("quotes", []) if q.get("id") in public]
 
