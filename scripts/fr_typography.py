@@ -1,7 +1,7 @@
 """French typography for the French catalogue (Imprimerie nationale rules).
 
-In French a space precedes « : ; ! ? » and separates a number from « % »;
-that space must be non-breaking (U+00A0) so the punctuation never wraps
+In French a space precedes « : ; ! ? », separates a number from « % » and
+sits inside the quotation marks « »; that space must be non-breaking (U+00A0) so the punctuation never wraps
 alone onto a new line. This script rewrites, in msgstr strings only, an
 ordinary space directly before one of those signs into U+00A0. It keeps the
 file's line structure (one character replaced by one character), so the diff
@@ -28,8 +28,8 @@ PLACEHOLDER = re.compile(r"\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|[-#0+]*\d*(?:\
 
 def offending_spaces(text, python_format):
     """Indexes of ordinary spaces in ``text`` that precede « : ; ! ? » or a
-    literal percent sign."""
-    found = []
+    literal percent sign, or that follow an opening « or precede a closing »."""
+    found = [m.start() for m in re.finditer(r"(?<=«) | (?=»)", text)]
     for match in re.finditer(r" (?=[:;!?%])", text):
         i = match.start()
         if text[i + 1] == "%":
@@ -40,7 +40,7 @@ def offending_spaces(text, python_format):
             elif PLACEHOLDER.match(rest):
                 continue
         found.append(i)
-    return found
+    return sorted(found)
 
 
 def msgstr_blocks(lines):

@@ -1,5 +1,5 @@
-"""French typography (Imprimerie nationale rules): the space before « : ; ! ? » and between a number
-and « % » is a no-break space (U+00A0), so the sign never wraps alone onto a new line."""
+"""French typography (Imprimerie nationale rules): the space before « : ; ! ? », between a number
+and « % » and inside « » is a no-break space (U+00A0), so the sign never wraps alone onto a new line."""
 
 import gettext
 import re
@@ -17,8 +17,9 @@ PLACEHOLDER = re.compile(r"\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|[-#0+]*\d*(?:\
 
 def offending_spaces(text, python_format):
     """Indexes of ordinary spaces before « : ; ! ? » or before a literal percent sign (``%%`` in a
-    python-format string, a lone ``%`` elsewhere; ``%(name)s``, ``%s``, ``%.1f`` are placeholders)."""
-    found = []
+    python-format string, a lone ``%`` elsewhere; ``%(name)s``, ``%s``, ``%.1f`` are placeholders), and
+    ordinary spaces just inside the quotation marks « »."""
+    found = [m.start() for m in re.finditer(r"(?<=«) | (?=»)", text)]
     for match in re.finditer(r" (?=[:;!?%])", text):
         i = match.start()
         if text[i + 1] == "%":
@@ -28,7 +29,7 @@ def offending_spaces(text, python_format):
             if not python_format and PLACEHOLDER.match(rest):
                 continue
         found.append(i)
-    return found
+    return sorted(found)
 
 
 def _unquote(line):
@@ -67,6 +68,8 @@ def test_offending_spaces_tells_placeholders_from_percent_signs():
     assert offending_spaces("45 % des votes", False) == [2]
     assert offending_spaces("Vraiment ? Oui ! Non ; fin", False) == [8, 14, 20]
     assert offending_spaces("https://exemple.fr/?a=1 à 12:30", False) == []
+    assert offending_spaces("il passe à « %(status)s » quand", True) == [12, 23]
+    assert offending_spaces("à «\u00a0Ouvert\u00a0» ou «Fermé»", False) == []
 
 
 def test_po_parser_reads_every_entry():
