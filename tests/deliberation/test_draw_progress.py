@@ -8,13 +8,11 @@ language that note is in, so the script keeps the mark right when it updates the
 import html
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from deliberation import draw_messages, services, tasks
 from deliberation.models import Selection
-from tests.conftest import with_totp
 
 NBSP = "\u00a0"
 LANGUAGES = ("en", "fr")
@@ -41,18 +39,6 @@ LIBRARY_ROUND = {
     "fr": "Recherche de la loterie la plus équitable, tour {current} sur {total}. La bibliothèque de tirage "
     "au sort indique (en anglais)" + NBSP + ":",
 }
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(with_totp(organiser))
-    return client
-
-
-@pytest.fixture
-def started(pool_panel, organiser):
-    """A draw started, its task not run yet."""
-    return services.start_selection(actor=organiser, panel=pool_panel, seed="graine-en-cours")
 
 
 def _status_line(page: str) -> dict[str, str]:

@@ -22,18 +22,6 @@ NBSP = "\u00a0"
 TITLE = {"en": "The last selection could not be made", "fr": "pas pu être réalisé"}
 
 
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(with_totp(organiser))
-    return client
-
-
-@pytest.fixture
-def started(pool_panel, organiser):
-    """A draw started, its task not run yet."""
-    return services.start_selection(actor=organiser, panel=pool_panel, seed="graine-des-raisons")
-
-
 def _pages(client, selection: Selection, language: str) -> list[str]:
     """The organisers' management page and the public selection report, both showing the last run."""
     return [

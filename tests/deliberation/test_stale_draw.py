@@ -41,12 +41,6 @@ def stuck(pool_panel, organiser):
     return services.start_selection(actor=organiser, panel=pool_panel, seed="graine-perdue")
 
 
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(with_totp(organiser))
-    return client
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_recent_draw_cannot_be_abandoned(organiser_client, organiser, stuck, language):
     manage = reverse("deliberation:manage", args=[stuck.panel_id])
