@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.language_next",
             ],
         },
     },

@@ -200,6 +200,29 @@ def test_a_too_long_proposal_is_refused_with_grouped_counts(client, member, cons
     assert "a" * 1001 in response.content.decode()
 
 
+def test_switching_language_on_a_refused_form_goes_back_to_the_page_of_the_form(
+    client, member, consultation, questionnaire
+):
+    """A refused form is shown at the address it was sent to, which answers only POST: the language
+    switcher goes back to the page the form was on, not to that address."""
+    open_2 = questionnaire[3]
+    client.force_login(member)
+    page_url = url("detail", consultation.slug)
+    response = client.post(
+        url("answer", consultation.slug),
+        {f"q{open_2.pk}": "x" * 5001},
+        HTTP_REFERER=f"http://testserver{page_url}",
+    )
+    assert response.status_code == 400
+    switch = re.search(r'name="next" value="([^"]*)"', response.content.decode()).group(1)
+    assert switch == page_url
+    back = client.post(reverse("set_language"), {"language": "en", "next": switch}, follow=True)
+    assert back.status_code == 200 and back.redirect_chain[-1][0] == page_url
+    # On an ordinary page the switcher comes back to the page itself.
+    page = client.get(page_url + "?tri=recent").content.decode()
+    assert re.search(r'name="next" value="([^"]*)"', page).group(1) == html.escape(page_url + "?tri=recent")
+
+
 # --- Finding 6: voting on a similar proposal keeps the draft -------------------------------------------
 
 
