@@ -35,7 +35,9 @@ class SelectionAdmin(admin.ModelAdmin):
         "composition",
         "seed",
         "reasons",
+        "error",
         "progress",
+        "progress_message",
     ]
 
 

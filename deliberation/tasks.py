@@ -1,6 +1,9 @@
 """Celery tasks of the citizen panels. They only orchestrate: load, call the pure sortition core, save
 through the services."""
 
+import time
+from collections.abc import Callable
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -14,6 +17,26 @@ from .models import Selection
 # time, so that an abandoned draw does not keep a worker busy; the hard limit kills a solver that does
 # not come back to Python (the page then offers to abandon the draw).
 SELECTION_TIME_LIMIT = settings.PACTE_SELECTION_STALE_MINUTES * 60
+
+# The page polls a draw's progress every 2 s; the sortition library can report thousands of rounds.
+PROGRESS_WRITE_INTERVAL_S = 1.0
+
+
+def throttled_progress(
+    write: Callable[[dict], None], interval: float = PROGRESS_WRITE_INTERVAL_S, clock=time.monotonic
+) -> Callable[[dict], None]:
+    """`write` for each new stage at once, and within a stage at most once per `interval` seconds (and
+    for its last round): one database update per library round would be thousands on a large pool."""
+    last = {"code": None, "at": float("-inf")}
+
+    def report(progress: dict) -> None:
+        now = clock()
+        final = progress.get("total") is not None and progress.get("current") == progress.get("total")
+        if progress.get("code") != last["code"] or final or now - last["at"] >= interval:
+            write(progress)
+            last.update(code=progress.get("code"), at=now)
+
+    return report
 
 
 @shared_task(
@@ -43,12 +66,15 @@ def run_selection(selection_id: int) -> str:
     )
     people, quotas, excluded = services.selection_inputs(selection)
 
+    write = throttled_progress(
+        lambda stored: services.set_selection_progress(selection_id=selection_id, progress=stored)
+    )
+
     def progress(event) -> None:
         if event.library or event.phase not in draw_messages.PROGRESS_STAGES:
-            stored = draw_messages.library_progress(event.message, event.current, event.total)
+            write(draw_messages.library_progress(event.message, event.current, event.total))
         else:
-            stored = draw_messages.stage_progress(event.phase)
-        services.set_selection_progress(selection_id=selection_id, progress=stored)
+            write(draw_messages.stage_progress(event.phase))
 
     try:
         result = sortition.select(

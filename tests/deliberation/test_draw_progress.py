@@ -42,10 +42,12 @@ LIBRARY_ROUND = {
 
 
 def _status_line(page: str) -> dict[str, str]:
-    """The live status line of a page: our sentence (`summary`), the quoted note and its `lang` mark."""
-    summary = re.search(r'<span data-field="summary">(.*?)</span>', page, flags=re.S)
+    """The live status line of a page: our sentence (`summary`, the only part announced to screen readers,
+    so that a library note changing every round is not read out), the quoted note and its `lang` mark."""
+    summary = re.search(r'<span[^>]*data-field="summary">(.*?)</span>', page, flags=re.S)
     note = re.search(r'<span data-field="note"([^>]*)>(.*?)</span>', page, flags=re.S)
     assert summary and note, page
+    assert 'role="status"' in summary.group(0) and "aria-live" not in note.group(0)
     lang = re.search(r'\blang="([^"]*)"', note.group(1))
     return {
         "summary": html.unescape(summary.group(1)),
@@ -193,3 +195,25 @@ def test_a_library_note_and_a_progress_code_from_a_newer_version_are_worded():
         assert draw_messages.progress_summary("Running", draw_messages.progress_note(unknown)) == (
             "Running — The draw is running."
         )
+
+
+def test_a_long_run_of_library_rounds_writes_the_progress_about_once_a_second():
+    """The page polls every 2 s: thousands of rounds must not become thousands of row updates, but a new
+    stage and the last round are written at once."""
+    from deliberation import draw_messages
+    from deliberation.tasks import throttled_progress
+
+    now = [0.0]
+    written = []
+    report = throttled_progress(written.append, interval=1.0, clock=lambda: now[0])
+    report(draw_messages.stage_progress("loading"))
+    report(draw_messages.stage_progress("feasibility"))
+    for round_ in range(1, 2001):  # 2,000 rounds over 5 seconds
+        now[0] += 0.0025
+        report(draw_messages.library_progress("round", round_, 2000))
+    report(draw_messages.stage_progress("draw"))
+    codes = [p["code"] for p in written]
+    assert codes[:2] == ["loading", "feasibility"] and codes[-1] == "draw"
+    rounds = [p["current"] for p in written if p["code"] == "library"]
+    assert rounds[0] == 1 and rounds[-1] == 2000  # the first and the last round are shown
+    assert 5 <= len(rounds) <= 7  # about one a second, not 2,000
