@@ -1,47 +1,29 @@
 """What `consultation` shows on pages of the layer below (through `accounts.hooks`): the *My contributions*
 section of *My account*, and the wording of charter consents in its consent history."""
 
-import re
-
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Answer, Consultation, Proposal
-
-_CHARTER_VERSION = re.compile(r"^(?P<slug>[-\w]+):v(?P<n>\d+)$")
+from . import selectors
+from .models import Consultation
 
 
 def account_section(user) -> dict:
     """One line per consultation the person took part in (their proposals and answers), each with a link
     to *My contributions*, where they see what became of them; a single link when they have none yet."""
     mine = reverse("consultation:mine")
-    proposals = dict(
-        Proposal.objects.filter(author=user)
-        .order_by()
-        .values("consultation_id")
-        .annotate(n=Count("id"))
-        .values_list("consultation_id", "n")
-    )
-    answers = dict(
-        Answer.objects.filter(user=user)
-        .order_by()
-        .values("question__consultation_id")
-        .annotate(n=Count("id"))
-        .values_list("question__consultation_id", "n")
-    )
+    counts = selectors.contribution_counts(user)
     items = []
-    for consultation in Consultation.objects.filter(pk__in=set(proposals) | set(answers)):
+    for consultation in Consultation.objects.filter(pk__in=counts):
+        n_proposals, n_answers = counts[consultation.pk]["proposals"], counts[consultation.pk]["answers"]
         parts = []
-        if proposals.get(consultation.pk):
-            n = proposals[consultation.pk]
-            parts.append(ngettext("%(n)d proposal", "%(n)d proposals", n) % {"n": n})
-        if answers.get(consultation.pk):
-            n = answers[consultation.pk]
+        if n_proposals:
+            parts.append(ngettext("%(n)d proposal", "%(n)d proposals", n_proposals) % {"n": n_proposals})
+        if n_answers:
             parts.append(
-                ngettext("%(n)d answer to the questionnaire", "%(n)d answers to the questionnaire", n)
-                % {"n": n}
+                ngettext("%(n)d answer to the questionnaire", "%(n)d answers to the questionnaire", n_answers)
+                % {"n": n_answers}
             )
         items.append(
             {
@@ -68,14 +50,11 @@ def account_section(user) -> dict:
 def charter_consent_wording(versions: list[str]) -> dict[str, dict]:
     """`<slug>:v<n>` (what accepting a consultation's charter records) in words: the consultation's title
     and "version n"."""
-    parsed = {code: match for code in versions if (match := _CHARTER_VERSION.match(code))}
+    parsed = {code: found for code in versions if (found := Consultation.parse_charter_consent_version(code))}
     titles = {
-        c.slug: c.title for c in Consultation.objects.filter(slug__in={m["slug"] for m in parsed.values()})
+        c.slug: c.title for c in Consultation.objects.filter(slug__in={slug for slug, _n in parsed.values()})
     }
     return {
-        code: {
-            "subject": titles.get(match["slug"], match["slug"]),
-            "version": _("version %(n)s") % {"n": match["n"]},
-        }
-        for code, match in parsed.items()
+        code: {"subject": titles.get(slug, slug), "version": _("version %(n)s") % {"n": n}}
+        for code, (slug, n) in parsed.items()
     }

@@ -100,6 +100,12 @@ class Consultation(models.Model):
     def charter_consent_version_for(self, version: int) -> str:
         return f"{self.slug}:v{version}"
 
+    @staticmethod
+    def parse_charter_consent_version(code: str) -> tuple[str, int] | None:
+        """(slug, version) of a code made by `charter_consent_version_for`; None for any other code."""
+        slug, sep, version = code.rpartition(":v")
+        return (slug, int(version)) if sep and slug and version.isdigit() else None
+
 
 class CharterVersion(models.Model):
     """An edited charter text. Version 1 with no row is the default five principles (consultation.charter);

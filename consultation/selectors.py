@@ -189,6 +189,20 @@ def strata_breakdown(question: Question, stratum: str) -> dict:
     }
 
 
+def contribution_counts(user) -> dict[int, dict[str, int]]:
+    """{consultation id: {"proposals": n, "answers": n}} for what `user` contributed, in two queries."""
+    counts: dict[int, dict[str, int]] = {}
+    for kind, rows, field in (
+        ("proposals", Proposal.objects.filter(author=user), "consultation_id"),
+        ("answers", Answer.objects.filter(user=user), "question__consultation_id"),
+    ):
+        for consultation_id, n in (
+            rows.order_by().values(field).annotate(n=Count("id")).values_list(field, "n")
+        ):
+            counts.setdefault(consultation_id, {"proposals": 0, "answers": 0})[kind] = n
+    return counts
+
+
 def my_proposals(user):
     return Proposal.objects.filter(author=user).select_related("consultation").order_by("-created_at", "-id")
 
