@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile
 
+from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
 from .synthesis import membership, top_level
 
@@ -56,7 +57,7 @@ class MapPoint:
 
     @property
     def label(self) -> str:
-        if not self.text:  # a text that may not be shown (see still_public): the theme only
+        if not self.text:  # a text that may not be shown (see selectors.still_public): the theme only
             return self.theme_label
         # Translators: a label and its value; French puts a no-break space before the colon.
         return _("%(label)s: %(value)s") % {"label": self.theme_label, "value": self.text}
@@ -108,7 +109,7 @@ def drop_quotes_no_longer_public(version: SynthesisVersion, themes: list[dict]) 
     """A quote stored in a version whose contribution has since been hidden by moderators, deleted with
     its author's account, or flagged for a health condition, is no longer shown."""
     rows = Contribution.objects.filter(run=version.run).only("pk", "source_type", "source_id", "health_flag")
-    public = still_public(version.run.consultation_id, list(rows))
+    public = selectors.still_public(version.run.consultation, list(rows))
     for theme in themes:  # a quote's id is its contribution's
         theme["quotes"] = [q for q in theme.get("quotes", []) if q.get("id") in public]
 
@@ -179,41 +180,15 @@ def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
     return rows
 
 
-def still_public(consultation_id: int, contributions: list[Contribution]) -> set[int]:
-    """The contributions whose (scrubbed) text may be shown now: not flagged as revealing a health
-    condition, and whose source is still public (a proposal still published, an answer not deleted).
-    A proposal hidden by moderators, or deleted with its author's account after the analysis, is no
-    longer shown by the synthesis that was computed before."""
-    from consultation.models import Answer, Proposal
-
-    unflagged = [c for c in contributions if not c.health_flag]
-    # By consultation rather than by a list of ids: a corpus of 100,000 would not fit in one IN (...).
-    live_answers = set(
-        Answer.objects.filter(question__consultation_id=consultation_id)
-        .exclude(text="")
-        .values_list("pk", flat=True)
-    )
-    live_proposals = set(
-        Proposal.objects.filter(consultation_id=consultation_id, status=Proposal.Status.VISIBLE).values_list(
-            "pk", flat=True
-        )
-    )
-    return {
-        c.pk
-        for c in unflagged
-        if c.source_id in (live_answers if c.source_type == Contribution.Source.ANSWER else live_proposals)
-    }
-
-
 def contributions_table(version: SynthesisVersion) -> list[dict]:
     """One row per contribution: ids, theme and sub-theme (under this version) with their labels, map
-    coordinates, and the scrubbed text where it may be shown (see ``still_public``; otherwise empty).
-    Hidden themes -> none."""
+    coordinates, and the scrubbed text where it may be shown (``selectors.still_public``; otherwise
+    empty). Hidden themes -> none."""
     run = version.run
     themes = {t["key"]: t for t in version.data["themes"]}
     members = membership(run, version.data)
     contributions = list(Contribution.objects.filter(run=run).order_by("position"))
-    public = still_public(run.consultation_id, contributions)
+    public = selectors.still_public(run.consultation, contributions)
     rows = []
     for c in contributions:
         top, sub = members.get(c.pk, (None, None))

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from accounts.models import Profile
 from consultation.models import Answer, Consultation, Proposal, Question, Vote
+from consultation.selectors import published_proposals
 
 from .models import Contribution, OpinionRun, PipelineRun, PublishedSynthesis, SynthesisVersion
 
@@ -26,14 +27,35 @@ def _profile_strata(user) -> dict[str, str]:
         return {}
 
 
+def _open_answers(consultation: Consultation):
+    """Answers to open questions that hold a text: the answers a run analyses."""
+    return Answer.objects.filter(
+        question__consultation=consultation, question__kind=Question.Kind.OPEN
+    ).exclude(text="")
+
+
+def still_public(consultation: Consultation, contributions: list[Contribution]) -> set[int]:
+    """The contributions whose (scrubbed) text may be shown now: not flagged as revealing a health
+    condition, and whose source is still one a run would analyse (a proposal still published, an answer
+    not deleted). A proposal hidden by moderators, or deleted with its author's account after the
+    analysis, is no longer shown by the synthesis that was computed before."""
+    # By consultation rather than by a list of ids: a corpus of 100,000 would not fit in one IN (...).
+    live_answers = set(_open_answers(consultation).values_list("pk", flat=True))
+    live_proposals = set(published_proposals(consultation).values_list("pk", flat=True))
+    return {
+        c.pk
+        for c in contributions
+        if not c.health_flag
+        and c.source_id in (live_answers if c.source_type == Contribution.Source.ANSWER else live_proposals)
+    }
+
+
 def corpus(consultation: Consultation) -> list[CorpusItem]:
     """Every free text of the consultation in a stable order: published proposals, imported
     contributions (with the date and strata of their source file) and answers to open questions."""
     items: list[CorpusItem] = []
     proposals = (
-        Proposal.objects.filter(consultation=consultation, status=Proposal.Status.VISIBLE)
-        .select_related("author__profile")
-        .order_by("created_at", "id")
+        published_proposals(consultation).select_related("author__profile").order_by("created_at", "id")
     )
     for proposal in proposals:
         if not proposal.text.strip():
@@ -48,12 +70,7 @@ def corpus(consultation: Consultation) -> list[CorpusItem]:
                 strata=dict(proposal.strata or {}) if imported else _profile_strata(proposal.author),
             )
         )
-    answers = (
-        Answer.objects.filter(question__consultation=consultation, question__kind=Question.Kind.OPEN)
-        .exclude(text="")
-        .select_related("user__profile")
-        .order_by("created_at", "id")
-    )
+    answers = _open_answers(consultation).select_related("user__profile").order_by("created_at", "id")
     for answer in answers:
         if answer.text.strip():
             items.append(
