@@ -93,7 +93,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
 
     def get_text(self, proposal) -> str:
-        return proposal.text if proposal.status == Proposal.Status.VISIBLE else ""
+        return proposal.public_text
 
 
 class VoteSerializer(serializers.ModelSerializer):

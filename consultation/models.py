@@ -274,6 +274,12 @@ class Proposal(models.Model):
         return self.text[:60]
 
     @property
+    def public_text(self) -> str:
+        """The text as the public may read it (pages, API, open data): a proposal hidden by moderation, or
+        still awaiting it, is known by its status and reason, never by its text."""
+        return self.text if self.status == self.Status.VISIBLE else ""
+
+    @property
     def vote_total(self) -> int:
         return self.agree_count + self.disagree_count + self.pass_count
 

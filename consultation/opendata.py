@@ -88,9 +88,8 @@ def build_archive(
     def proposals():
         rows = consultation.proposals.exclude(status=Proposal.Status.PENDING).order_by("id")
         for p in rows.iterator(chunk_size=2000):
-            visible = p.status == Proposal.Status.VISIBLE
             author = pseudonym(consultation, p.author_key) if p.author_key else ""
-            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, p.text if visible else "",
+            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, p.public_text,
                    p.hide_reason, p.agree_count, p.disagree_count, p.pass_count]  # fmt: skip
 
     def votes():

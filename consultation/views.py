@@ -216,8 +216,9 @@ def proposals(request, slug):
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
     for item in items:
-        if item.status != Proposal.Status.VISIBLE:
-            item.text = ""  # a hidden proposal is listed by its reason; its text never reaches the page
+        item.text = (
+            item.public_text
+        )  # a hidden proposal is listed by its reason; its text never reaches the page
     return render(
         request,
         "consultation/proposals.html",
