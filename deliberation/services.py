@@ -40,7 +40,7 @@ from .models import (
     Session,
     Volunteer,
 )
-from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE, profile_value
+from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE, population_margins, profile_value
 
 
 class DeliberationError(ValidationError):
@@ -461,15 +461,14 @@ def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) 
     """Quotas bracketing the French reference population shares for this panel size, in the profile's
     values; values the reference does not count (e.g. gender "other") get 0 to panel size."""
     sortition = load_sortition()
-    shares = sortition.load_reference_shares()
+    margins = population_margins()  # the reference shares, already in profile values
     proposed = []
-    for ref_category, (category, mapping) in REFERENCE_TO_PROFILE.items():
+    for category, _mapping in REFERENCE_TO_PROFILE.values():
         if categories is not None and category not in categories:
             continue
-        ref_shares = {ref_category: shares.get(ref_category, {})}
         by_value = {}
-        for quota in sortition.propose_quotas(ref_shares, panel.size):
-            value = str(mapping.get(quota.value, quota.value))
+        for quota in sortition.propose_quotas({category: margins.get(category, {})}, panel.size):
+            value = str(quota.value)
             by_value[value] = QuotaInput(category, value, quota.min, quota.max)
         for value, _label in PROFILE_VALUES[category]:
             by_value.setdefault(str(value), QuotaInput(category, str(value), 0, panel.size))
