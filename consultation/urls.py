@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/charte/", views.accept_charter, name="accept_charter"),
     path("<slug:slug>/reponses/", views.answer, name="answer"),
+    path("<slug:slug>/reponses/abandonner/", views.discard_answers_draft, name="discard_answers_draft"),
     path("<slug:slug>/propositions/", views.proposals, name="proposals"),
     path("<slug:slug>/proposer/", views.propose, name="propose"),
     path("<slug:slug>/propositions/<int:pk>/signaler/", views.report, name="report"),

@@ -163,6 +163,23 @@ def accept_charter(request, slug):
     return redirect(_next_url(request, consultation_url(consultation)))
 
 
+@login_required
+def discard_answers_draft(request, slug):
+    """Forget the answers kept in the session while the charter waits to be accepted again. Answers
+    already saved stay as they are; a GET (a reloaded or shared address) discards nothing."""
+    consultation = _consultation(request, slug)
+    if request.method != "POST":
+        return redirect(consultation_url(consultation) + "#charter")
+    if request.session.pop(_answers_draft_key(consultation), None) is not None:
+        messages.success(
+            request, _("Your unsaved answers were discarded. The answers you saved before are unchanged.")
+        )
+    else:
+        messages.info(request, _("There were no unsaved answers to discard."))
+    anchor = "#questionnaire" if services.has_accepted_charter(request.user, consultation) else "#charter"
+    return redirect(consultation_url(consultation) + anchor)
+
+
 def consultation_url(consultation) -> str:
     return reverse("consultation:detail", args=[consultation.slug])
 
