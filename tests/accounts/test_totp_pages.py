@@ -7,6 +7,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.urls import reverse
 
+from tests.conftest import with_totp
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,3 +71,16 @@ def test_the_recovery_codes_shown_after_set_up_are_in_a_labelled_dsfr_field(clie
     page = response.content.decode()
     assert '<label class="fr-label" for="recovery_codes">' in page
     assert re.search(r'<textarea class="fr-input" id="recovery_codes"[^>]* readonly', page)
+
+
+def test_the_password_confirmation_before_deactivating_the_app_describes_its_field(client, facilitator):
+    with_totp(facilitator)
+    client.force_login(facilitator)
+    response = client.get(reverse("mfa_deactivate_totp"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    page = response.content.decode()
+    assert 'aria-describedby="id_password_helptext"' in page and not dangling_descriptions(page)
+    response = client.post(response.redirect_chain[-1][0], {"password": "not the password"})
+    page = response.content.decode()
+    assert 'aria-describedby="id_password_helptext id_password-messages"' in page
+    assert not dangling_descriptions(page)
