@@ -74,6 +74,24 @@ def bridging_order(consultation: Consultation) -> list[int]:
     return [int(b["proposal"]) for b in run.result.get("bridging", [])]
 
 
+def plain_share(success: int, seen: int) -> dict:
+    """A plain share with its base, as the report shows it: "80 % (8 of 10)". The pipeline's smoothed
+    probabilities, (n + 1) / (seen + 2), rank and select statements; they are not shown, because they pull
+    small groups towards 50 % and would contradict the counts next to them."""
+    return {"agree": success, "seen": seen, "percent": round(100 * success / seen) if seen else None}
+
+
+def bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:
+    """Each group's plain share of agreement with a bridging statement (``entry``, one of a saved
+    ``result["bridging"]``). Computations saved before the counts were stored fall back on the per-group
+    vote counts saved next to them."""
+    agree, seen = entry.get("agree_counts"), entry.get("seen_counts")
+    if not agree or not seen:
+        cells = result.get("proposal_groups", {}).get(str(entry["proposal"]), [[0, 0, 0]] * n_groups)
+        agree, seen = [c[0] for c in cells], [sum(c) for c in cells]
+    return [plain_share(a, n) for a, n in zip(agree, seen, strict=False)]
+
+
 def agreement(cells: list[int]) -> float | None:
     agree, disagree = cells[0], cells[1]
     return agree / (agree + disagree) if agree + disagree else None

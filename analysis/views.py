@@ -19,6 +19,7 @@ from . import report as reports
 from . import selectors, services
 from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
+from .opinion import bridging_shares, plain_share
 from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
 from .synthesis import SynthesisEditError, top_level
 
@@ -109,7 +110,7 @@ def _opinion_context(latest, version, themes) -> dict:
             "size": g["size"],
             "colour": reports.PALETTE[g["group"] % len(reports.PALETTE)],
             "statements": [
-                {**s, "text": texts.get(s["proposal"], ""), **_share(s["n_success"], s["n_trials"])}
+                {**s, "text": texts.get(s["proposal"], ""), **plain_share(s["n_success"], s["n_trials"])}
                 for s in g["representative"]
             ],
         }
@@ -143,11 +144,11 @@ def _opinion_context(latest, version, themes) -> dict:
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
         "points": points,
         "consensus": [
-            {**s, "text": texts.get(s["proposal"], ""), **_share(s["n_success"], s["n_trials"])}
+            {**s, "text": texts.get(s["proposal"], ""), **plain_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
         ],
         "bridging": [
-            {**b, "text": texts.get(b["proposal"], ""), "shares": _bridging_shares(b, result, len(groups))}
+            {**b, "text": texts.get(b["proposal"], ""), "shares": bridging_shares(b, result, len(groups))}
             for b in bridging
         ],
         # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
@@ -155,23 +156,6 @@ def _opinion_context(latest, version, themes) -> dict:
         "n_grouped": len(participants),
         "cross": cross,
     }
-
-
-def _share(success: int, seen: int) -> dict:
-    """A plain share with its base, as the report shows it: "80 % (8 of 10)". The pipeline's smoothed
-    probabilities, (n + 1) / (seen + 2), rank and select statements; they are not shown, because they pull
-    small groups towards 50 % and would contradict the counts next to them."""
-    return {"agree": success, "seen": seen, "percent": round(100 * success / seen) if seen else None}
-
-
-def _bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:
-    """Each group's plain share of agreement with a bridging statement. Computations saved before the
-    counts were stored fall back on the per-group vote counts saved next to them."""
-    agree, seen = entry.get("agree_counts"), entry.get("seen_counts")
-    if not agree or not seen:
-        cells = result.get("proposal_groups", {}).get(str(entry["proposal"]), [[0, 0, 0]] * n_groups)
-        agree, seen = [c[0] for c in cells], [sum(c) for c in cells]
-    return [_share(a, n) for a, n in zip(agree, seen, strict=False)]
 
 
 def report(request, slug):
