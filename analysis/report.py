@@ -12,7 +12,7 @@ from accounts.models import Profile
 
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
-from .synthesis import membership, top_level
+from .synthesis import membership, membership_of, top_level
 
 # Map drawing box (SVG user units) and margin.
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
@@ -105,11 +105,14 @@ def rounded_percents(shares: list[float | None]) -> list[int | None]:
     return result
 
 
-def drop_quotes_no_longer_public(version: SynthesisVersion, themes: list[dict]) -> None:
+def drop_quotes_no_longer_public(
+    version: SynthesisVersion, themes: list[dict], rows: list[dict] | None = None
+) -> None:
     """A quote stored in a version whose contribution has since been hidden by moderators, deleted with
-    its author's account, or flagged for a health condition, is no longer shown."""
-    rows = Contribution.objects.filter(run=version.run).only("pk", "source_type", "source_id", "health_flag")
-    public = selectors.still_public(version.run.consultation, list(rows))
+    its author's account, or flagged for a health condition, is no longer shown. ``rows``: the version's
+    ``contributions_table`` if the caller has read it already."""
+    rows = contributions_table(version) if rows is None else rows
+    public = {r["contribution"] for r in rows if r["public"]}
     for theme in themes:  # a quote's id is its contribution's
         theme["quotes"] = [q for q in theme.get("quotes", []) if q.get("id") in public]
 
@@ -180,14 +183,30 @@ def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
     return rows
 
 
+# What the report, its map and its exports read of a contribution row (not its cleaning, strata or votes).
+TABLE_COLUMNS = (
+    "source_type",
+    "source_id",
+    "text",
+    "x",
+    "y",
+    "duplicate_group",
+    "duplicate_count",
+    "health_flag",
+    "theme",
+    "subtheme",
+)
+
+
 def contributions_table(version: SynthesisVersion) -> list[dict]:
     """One row per contribution: ids, theme and sub-theme (under this version) with their labels, map
-    coordinates, and the scrubbed text where it may be shown (``selectors.still_public``; otherwise
-    empty). Hidden themes -> none."""
+    coordinates, and the scrubbed text where it may be shown (``public``, see ``selectors.still_public``;
+    otherwise empty). Hidden themes -> none. One read of the run's contributions: the page passes these
+    rows on to the map, the quotes and the themes x opinion groups table instead of reading them again."""
     run = version.run
     themes = {t["key"]: t for t in version.data["themes"]}
-    members = membership(run, version.data)
-    contributions = list(Contribution.objects.filter(run=run).order_by("position"))
+    contributions = list(Contribution.objects.filter(run=run).order_by("position").only(*TABLE_COLUMNS))
+    members = membership_of(((c.pk, c.theme_id, c.subtheme_id) for c in contributions), version.data)
     public = selectors.still_public(run.consultation, contributions)
     rows = []
     for c in contributions:
@@ -209,6 +228,7 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
                 "y": c.y,
                 "duplicate_group": c.duplicate_group,
                 "duplicate_count": c.duplicate_count,
+                "public": c.pk in public,
                 "text": c.text if c.pk in public else "",
             }
         )
@@ -219,13 +239,15 @@ MAP_LIMIT = 2000  # points drawn at most: the page stays light (the CSV export c
 
 
 def map_points(
-    version: SynthesisVersion, themes: list[dict], limit: int | None = None
+    version: SynthesisVersion, themes: list[dict], limit: int | None = None, rows: list[dict] | None = None
 ) -> tuple[list[MapPoint], int]:
     """Points scaled into the SVG box, campaigns drawn once; and how many distinct contributions there
     are. Beyond `limit`, a seeded random sample of them, so every theme (a late, emerging one too) keeps
-    its share of the map instead of the map showing the first contributions only."""
+    its share of the map instead of the map showing the first contributions only. ``rows``: the version's
+    ``contributions_table`` if the caller has read it already."""
     by_key = {t["key"]: t for t in themes}
-    rows = [r for r in contributions_table(version) if r["x"] is not None and r["theme"] in by_key]
+    rows = contributions_table(version) if rows is None else rows
+    rows = [r for r in rows if r["x"] is not None and r["theme"] in by_key]
     seen, points = set(), []
     for r in rows:
         if r["duplicate_group"] in seen:
@@ -259,11 +281,12 @@ def map_points(
     ], total
 
 
-def proposal_themes(version: SynthesisVersion) -> dict[int, str]:
-    """Proposal id -> theme key (for the themes x opinion groups table)."""
+def proposal_themes(version: SynthesisVersion, rows: list[dict] | None = None) -> dict[int, str]:
+    """Proposal id -> theme key (for the themes x opinion groups table). ``rows``: the version's
+    ``contributions_table`` if the caller has read it already."""
     return {
         r["source_id"]: r["theme"]
-        for r in contributions_table(version)
+        for r in (contributions_table(version) if rows is None else rows)
         if r["source_type"] != Contribution.Source.ANSWER and r["theme"] is not None
     }
 

@@ -95,7 +95,9 @@ def latest_version(run: PipelineRun) -> SynthesisVersion | None:
 
 def published_version(consultation: Consultation) -> SynthesisVersion | None:
     try:
-        published = PublishedSynthesis.objects.select_related("version__run").get(consultation=consultation)
+        published = PublishedSynthesis.objects.select_related("version__run__consultation").get(
+            consultation=consultation
+        )
     except PublishedSynthesis.DoesNotExist:
         return None
     return published.version

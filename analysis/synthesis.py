@@ -85,6 +85,12 @@ def find(data: dict, key: str) -> dict:
 
 def membership(run: PipelineRun, data: dict) -> dict[int, tuple[str | None, str | None]]:
     """Contribution id -> (theme key, sub-theme key) under this version (None: in no theme)."""
+    rows = Contribution.objects.filter(run=run).values_list("pk", "theme", "subtheme")
+    return membership_of(rows, data)
+
+
+def membership_of(rows, data: dict) -> dict[int, tuple[str | None, str | None]]:
+    """``membership`` of rows already read: (contribution id, theme id, sub-theme id) triples."""
     top_of: dict[int, str] = {}
     sub_of: dict[int, str] = {}
     for entry in data["themes"]:
@@ -93,9 +99,7 @@ def membership(run: PipelineRun, data: dict) -> dict[int, tuple[str | None, str 
             target[theme_id] = entry["key"]
     moves = {int(k): v for k, v in data.get("moves", {}).items()}
     result: dict[int, tuple[str | None, str | None]] = {}
-    for pk, theme_id, subtheme_id in Contribution.objects.filter(run=run).values_list(
-        "pk", "theme", "subtheme"
-    ):
+    for pk, theme_id, subtheme_id in rows:
         if pk in moves:
             result[pk] = (moves[pk], None)
             continue

@@ -38,35 +38,41 @@ class UnknownVersion(Http404):
         self.wanted = wanted
 
 
-def _version_for(request, consultation: Consultation) -> SynthesisVersion | None:
+def _version_for(
+    request, consultation: Consultation, published: SynthesisVersion | None = None
+) -> SynthesisVersion | None:
     """The published version, or the one ?version=<id> names: any version of this consultation for
     organisers (a preview), a version that was published at some time for everyone else (a link to an
     earlier synthesis keeps working; the page says a newer one replaced it). Anything else is a 404 that
-    says so, never the current synthesis shown silently in place of the one asked for."""
+    says so, never the current synthesis shown silently in place of the one asked for. ``published``: the
+    published version if the caller has read it already."""
     wanted = request.GET.get("version", "").strip()
     if not wanted:
-        return selectors.published_version(consultation)
+        return published or selectors.published_version(consultation)
     try:
         pk = int(wanted)
     except ValueError:
         raise UnknownVersion(wanted) from None
-    version = SynthesisVersion.objects.filter(pk=pk, run__consultation=consultation).first()
+    version = (
+        SynthesisVersion.objects.select_related("run__consultation")
+        .filter(pk=pk, run__consultation=consultation)
+        .first()
+    )
     if version is None or not (version.published_at or can_edit_synthesis(request.user)):
         raise UnknownVersion(wanted)
     return version
 
 
 def _report_context(request, consultation: Consultation) -> dict:
-    version = _version_for(request, consultation)
-    context = {
-        "consultation": consultation,
-        "version": version,
-        "published": selectors.published_version(consultation),
-    }
+    published = selectors.published_version(consultation)
+    version = _version_for(request, consultation, published)
+    context = {"consultation": consultation, "version": version, "published": published}
+    rows = None
     if version is not None:
         themes = reports.visible_themes(version)
-        reports.drop_quotes_no_longer_public(version, themes)
-        points, distinct = reports.map_points(version, themes)
+        rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
+        reports.drop_quotes_no_longer_public(version, themes, rows)
+        points, distinct = reports.map_points(version, themes, rows=rows)
         context.update(
             themes=themes,
             points=points,
@@ -88,11 +94,11 @@ def _report_context(request, consultation: Consultation) -> dict:
         )
     latest = selectors.latest_opinion(consultation)
     if latest is not None:
-        context["opinion"] = _opinion_context(latest, version, context.get("themes", []))
+        context["opinion"] = _opinion_context(latest, version, context.get("themes", []), rows)
     return context
 
 
-def _opinion_context(latest, version, themes) -> dict:
+def _opinion_context(latest, version, themes, rows) -> dict:
     from consultation.models import Proposal
 
     result = latest.result
@@ -135,7 +141,7 @@ def _opinion_context(latest, version, themes) -> dict:
             )
     cross = []
     if version is not None and groups:
-        cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version))
+        cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
     return {
         "run": latest,
         "ok": latest.status == "ok",
