@@ -92,14 +92,12 @@ def bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:
     return [plain_share(a, n) for a, n in zip(agree, seen, strict=False)]
 
 
-def agreement(cells: list[int]) -> float | None:
-    agree, disagree = cells[0], cells[1]
-    return agree / (agree + disagree) if agree + disagree else None
-
-
 def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: dict[int, str]) -> list[dict]:
-    """For each theme: the agreement rate of each group over the theme's proposals, and whether the
-    theme unites (every group mostly agrees, or every group mostly disagrees) or divides them."""
+    """For each theme: each group's plain share of agree votes among all its votes (passes included) on
+    the theme's proposals, with its counts (``plain_share``, the base and rounding of the other opinion
+    figures of the page), and whether the theme unites the groups (in every group 60 % or more of the
+    votes agree, or 60 % or more disagree), divides them (shares of agreement 30 points apart or more),
+    or neither. The verdict reads the rounded percentages the page shows."""
     n_groups = len(opinion.result.get("groups", []))
     totals: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in range(n_groups)])
     for proposal, per_group in opinion.result.get("proposal_groups", {}).items():
@@ -113,15 +111,19 @@ def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: di
     for theme in themes:
         if theme["key"] not in totals:
             continue
-        rates = [agreement(cells) for cells in totals[theme["key"]]]
-        known = [r for r in rates if r is not None]
+        cells = totals[theme["key"]]
+        shares = [plain_share(agree, agree + disagree + passed) for agree, disagree, passed in cells]
+        against = [
+            plain_share(disagree, agree + disagree + passed)["percent"] for agree, disagree, passed in cells
+        ]
+        known = [s["percent"] for s in shares if s["percent"] is not None]
         if len(known) < 2:
             verdict = "unknown"
-        elif min(known) >= 0.6 or max(known) <= 0.4:
+        elif min(known) >= 60 or all(p is None or p >= 60 for p in against):
             verdict = "unites"
-        elif max(known) - min(known) >= 0.3:
+        elif max(known) - min(known) >= 30:
             verdict = "divides"
         else:
             verdict = "mixed"
-        rows.append({"theme": theme, "rates": rates, "verdict": verdict})
+        rows.append({"theme": theme, "shares": shares, "verdict": verdict})
     return rows

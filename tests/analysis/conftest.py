@@ -80,6 +80,72 @@ def add_proposals(consultation, texts, *, source="platform", strata=None, when=N
     )
 
 
+def published_report(slug: str, n: int, proposal_groups=None):
+    """A consultation with `n` proposals analysed into two themes (quotes included), published, and
+    opinion groups over them: everything the report page draws from the contribution rows. Proposal i
+    is in the theme "Alimentation" if i is even, "Logement" if odd. ``proposal_groups``: i -> the agree,
+    disagree and pass votes of each of the two groups on proposal i (by default [2, 0, 0], [1, 1, 0])."""
+    from analysis import services
+    from analysis.models import Contribution, OpinionRun, PipelineRun, SynthesisVersion, Theme
+    from analysis.synthesis import initial_data
+
+    consultation = make_consultation(slug)
+    proposals = add_proposals(consultation, [f"Proposition numéro {i} sur les données." for i in range(n)])
+    run = PipelineRun.objects.create(consultation=consultation, status=PipelineRun.Status.DONE)
+    themes = [
+        Theme.objects.create(run=run, number=i, label=label, keywords=["données"])
+        for i, label in enumerate(("Alimentation", "Logement"))
+    ]
+    rows = Contribution.objects.bulk_create(
+        Contribution(
+            run=run,
+            position=i,
+            source_type=Contribution.Source.PROPOSAL,
+            source_id=p.pk,
+            text=p.text,
+            text_hash=f"{i:064x}",
+            duplicate_group=i,
+            votes={"agree": 3, "disagree": 1, "pass": 0},
+            theme=themes[i % 2],
+            x=float(i),
+            y=float(i % 7),
+            submitted_at=p.created_at,
+        )
+        for i, p in enumerate(proposals)
+    )
+    for theme in themes:
+        theme.quotes = [{"id": c.pk, "text": c.text} for c in rows if c.theme_id == theme.pk][:3]
+        theme.save(update_fields=["quotes"])
+    version = SynthesisVersion.objects.create(run=run, number=1, action="pipeline", data=initial_data(run))
+    services.publish_version(actor=None, version=version)
+    statement = {"direction": "agree", "n_success": 2, "n_trials": 2, "p_success": 0.75}
+    groups = [
+        {"group": g, "size": 2, "representative": [{**statement, "proposal": proposals[g].pk}]}
+        for g in (0, 1)
+    ]
+    OpinionRun.objects.create(
+        consultation=consultation,
+        vote_count=4 * n,
+        status="ok",
+        result={
+            "status": "ok",
+            "groups": groups,
+            "participants": [
+                {"participant": f"p{i}", "group": i % 2, "x": float(i), "y": 0.0, "n_votes": n}
+                for i in range(4)
+            ],
+            "consensus_agree": [],
+            "consensus_disagree": [],
+            "bridging": [{"proposal": proposals[0].pk, "agree_counts": [2, 1], "seen_counts": [2, 2]}],
+            "proposal_groups": {
+                str(p.pk): (proposal_groups or {}).get(i, [[2, 0, 0], [1, 1, 0]])
+                for i, p in enumerate(proposals)
+            },
+        },
+    )
+    return consultation
+
+
 @pytest.fixture
 def ccc_sample(ccc):
     """48 CCC proposals from three themes (food, housing, transport), interleaved: a small real corpus."""

@@ -70,6 +70,34 @@ def test_opinion_percentages_are_plain_shares_with_their_counts(two_camps, clien
     assert "85\u00a0% (29 sur 34)" in french and not misplaced_separators(french, "fr")
 
 
+def test_themes_by_opinion_groups_show_plain_shares_of_all_votes_with_their_counts(client):
+    """The themes x groups table counts passes in the base and rounds as the other opinion figures do:
+    on "Alimentation" group 2 agreed 2 times in 8 votes (4 of them passes): 25 % (2 of 8), not the 50 %
+    of agree among agree and disagree; 3 agree votes of 40 are 8 % (7.5 rounded), not 7 %."""
+    from tests.analysis.conftest import published_report
+
+    consultation = published_report(
+        "themes-groupes",
+        4,
+        proposal_groups={
+            0: [[3, 1, 0], [1, 1, 2]],  # Alimentation
+            2: [[3, 1, 0], [1, 1, 2]],
+            1: [[3, 37, 0], [0, 9, 1]],  # Logement
+            3: [[0, 0, 0], [0, 0, 0]],
+        },
+    )
+    url = reverse("analysis:report", args=[consultation.slug])
+    response, text = page_text(client, url)
+    assert response.status_code == 200
+    table = text.split("Themes and opinion groups:")[1]
+    assert "Alimentation75% (6 of 8)25% (2 of 8)Divides" in table
+    assert "Logement8% (3 of 40)0% (0 of 10)Unites" in table  # every group mostly disagrees
+    assert not misplaced_separators(text, "en")
+    _response, french = page_text(client, url, "fr")
+    assert "Alimentation75\u00a0% (6 sur 8)25\u00a0% (2 sur 8)" in french
+    assert not misplaced_separators(french, "fr")
+
+
 def test_bridging_statements_carry_each_groups_counts():
     from analysis.pipeline.opinion import analyse_opinions
 
