@@ -20,7 +20,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["id", "created_at", "actor_label", "action", "object_type", "object_id"]
+    list_display = ["id", "created_at", "actor_label", "actor_role", "action", "object_type", "object_id"]
     list_filter = ["action"]
 
     def has_add_permission(self, request):

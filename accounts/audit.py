@@ -23,6 +23,8 @@ def _canonical(event: AuditEvent) -> bytes:
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
+        # Only when set: events recorded before `actor_role` existed keep the hash they were given.
+        **({"actor_role": event.actor_role} if event.actor_role else {}),
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,
@@ -42,9 +44,13 @@ def _describe_actor(actor) -> tuple[int | None, str]:
     return actor.pk, actor.pseudonym  # never the e-mail: the log outlives account erasure
 
 
-def record_event(*, actor, action: str, obj: Any = None, details: dict | None = None) -> AuditEvent:
+def record_event(
+    *, actor, action: str, obj: Any = None, details: dict | None = None, as_role: str = ""
+) -> AuditEvent:
     """Append one event. Call it inside the service's transaction so the event and the change it
-    describes are committed together or not at all."""
+    describes are committed together or not at all. `as_role` is the role (`accounts.roles.Role`) under
+    which the actor acted: public pages name the actor by it, in the reader's language, never by pseudonym
+    (`AuditEvent.public_actor`)."""
     actor_id, actor_label = _describe_actor(actor)
     object_type = obj._meta.label_lower if hasattr(obj, "_meta") else (type(obj).__name__ if obj else "")
     object_id = str(getattr(obj, "pk", "") or "") if obj is not None else ""
@@ -59,6 +65,7 @@ def record_event(*, actor, action: str, obj: Any = None, details: dict | None = 
             created_at=timezone.now(),
             actor_id=actor_id,
             actor_label=actor_label,
+            actor_role=str(as_role) if actor_id is not None else "",
             action=action,
             object_type=object_type,
             object_id=object_id,

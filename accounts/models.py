@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Role, public_actor
 from .strata import (
     DEPARTEMENT_CHOICES,
     DEPARTEMENT_TO_REGION,
@@ -149,7 +150,10 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A plain integer, not a foreign key: the chain must not change when a user row changes.
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    actor_label = models.CharField(max_length=80, blank=True)
+    actor_label = models.CharField(max_length=80, blank=True)  # the pseudonym at the time, "system" if none
+    # The role under which the actor acted (`accounts.roles.Role` code): what public pages show of them,
+    # worded when shown. Empty for the system and for events recorded before it existed.
+    actor_role = models.CharField(max_length=20, blank=True, default="")
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -172,6 +176,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    def public_actor(self, default_role: str = "") -> str:
+        """Who acted, as the public reads it, in the reader's language: the role (`actor_role`, else
+        `default_role`, the role a caller knows the action requires, for events recorded before roles were
+        stored), or "system". Never the pseudonym in `actor_label`."""
+        if self.actor_id is None:
+            return str(_("system"))
+        return public_actor(self.actor_role or default_role)
+
+    def console_actor(self) -> str:
+        """Who acted, for the organisers' console: the pseudonym at the time and the role, in the reader's
+        language ("system" for the system)."""
+        if self.actor_id is None:
+            return str(_("system"))
+        if self.actor_role in Role.values:
+            return f"{self.actor_label} ({Role(self.actor_role).label})"
+        return self.actor_label
 
 
 class SentNotice(models.Model):

@@ -13,6 +13,22 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
 
 
+#: Who acted, as the public reads it: by role, never by a person's pseudonym. Worded when a page shows it
+#: (an audit event stores the role's code, `AuditEvent.actor_role`), so each reader reads their language.
+PUBLIC_ACTORS = {
+    Role.ORGANISER: _("the organisers"),
+    Role.FACILITATOR: _("the facilitation team"),
+    Role.MODERATOR: _("the moderation team"),
+    Role.CITIZEN: _("a participant"),
+}
+
+
+def public_actor(role: str) -> str:
+    """The role in the reader's language (`PUBLIC_ACTORS`); for a role this version does not know, or none
+    (events recorded before roles were), the team as a whole: never the person."""
+    return str(PUBLIC_ACTORS.get(role, _("the panel's team")))
+
+
 # Roles that can act on others' data: their accounts must be protected by a second factor.
 ROLES_REQUIRING_MFA = frozenset({Role.FACILITATOR, Role.ORGANISER})
 

@@ -11,8 +11,10 @@ command) shows them. The codes:
 - ``{"code": "left_out", "n": ...}``: volunteers left out of that run for lack of an answer in a quota
   category;
 - ``{"code": "time_limit", "minutes": ...}``: the worker stopped the draw (Celery time limit);
-- ``{"code": "abandoned", "person": ..., "minutes": ...}``: an organiser (pseudonym at the time) abandoned
-  a draw stuck that many minutes after it started;
+- ``{"code": "abandoned", "role": "organiser", "person": ..., "minutes": ...}``: an organiser abandoned a
+  draw stuck that many minutes after it started. The public report says "the organisers" (`role`; rows
+  stored before it existed are organisers too: only organisers abandon); only the organisers' console
+  names the person (`person`, the pseudonym at the time);
 - ``{"code": "draw_is_final"}``: the panel already had a committed draw;
 - ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running.
 
@@ -81,8 +83,9 @@ def _library_intro(kind: str | None) -> str:
     return _("The sortition library could not draw the panel:")
 
 
-def failure_reason(item: dict[str, Any] | str) -> FailureReason:
-    """One stored reason, worded now (a plain string was stored before reasons had codes: shown as it is)."""
+def failure_reason(item: dict[str, Any] | str, *, public: bool = False) -> FailureReason:
+    """One stored reason, worded now (a plain string was stored before reasons had codes: shown as it is).
+    `public`: for a page anyone reads, which names who acted by role, never by pseudonym."""
     if isinstance(item, str):
         return FailureReason(item)
     code = item.get("code")
@@ -105,6 +108,14 @@ def failure_reason(item: dict[str, Any] | str) -> FailureReason:
             _(
                 "The draw gave no result within %(minutes)s minutes and was stopped; nobody was seated. You "
                 "can run it again; the deployer can allow more time (PACTE_SELECTION_STALE_MINUTES)."
+            )
+            % {"minutes": item.get("minutes")}
+        )
+    if code == "abandoned" and public:
+        return FailureReason(
+            _(
+                "Abandoned by the organisers: the draw had given no result %(minutes)s minutes after it "
+                "started (its worker was probably lost). Nobody was seated; the panel can be drawn again."
             )
             % {"minutes": item.get("minutes")}
         )
@@ -134,10 +145,12 @@ def failure_reason(item: dict[str, Any] | str) -> FailureReason:
     return FailureReason(_("The draw failed."), quoted=str(item.get("text", "")))
 
 
-def failure_reasons(reasons: list[dict[str, Any] | str], legacy_error: str = "") -> list[FailureReason]:
+def failure_reasons(
+    reasons: list[dict[str, Any] | str], legacy_error: str = "", *, public: bool = False
+) -> list[FailureReason]:
     """Every reason of a failed run, in the reader's language; `legacy_error` is the sentence a run stored
-    before reasons had codes (`Selection.error`)."""
-    worded = [failure_reason(item) for item in reasons or []]
+    before reasons had codes (`Selection.error`). `public`: as `failure_reason`."""
+    worded = [failure_reason(item, public=public) for item in reasons or []]
     if legacy_error:
         worded.insert(0, FailureReason(legacy_error))
     return worded

@@ -234,8 +234,14 @@ class Selection(models.Model):
 
     @property
     def failure_reasons(self):
-        """Why this run failed, in the reader's language (`draw_messages.FailureReason` items)."""
+        """Why this run failed, in the reader's language (`draw_messages.FailureReason` items), for the
+        organisers' console (it names who abandoned a draw)."""
         return draw_messages.failure_reasons(self.reasons, self.error)
+
+    @property
+    def public_failure_reasons(self):
+        """The same for a page anyone reads: who acted is named by role, never by pseudonym."""
+        return draw_messages.failure_reasons(self.reasons, self.error, public=True)
 
     @property
     def failure_text(self) -> str:

@@ -20,6 +20,12 @@ def can_organise(user) -> bool:
     return has_role(user, Role.ORGANISER)
 
 
+def acting_role(user) -> str:
+    """The role under which someone who runs a panel acts on it, as its audit events record it (public pages
+    name the actor by it): organiser for an organiser, else facilitator."""
+    return Role.ORGANISER if can_organise(user) else Role.FACILITATOR
+
+
 def can_facilitate(user) -> bool:
     """Holds a role that runs panels. Which panels: `can_run_panel`."""
     return has_role(user, Role.FACILITATOR, Role.ORGANISER)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
+from accounts.roles import Role
 
 from .models import (
     AgendaItem,
@@ -170,11 +171,20 @@ SELECTION_STEPS = {
 }
 
 
+#: The role a step requires, for steps recorded before audit events stored the actor's role: the public
+#: report names who acted by role, never by pseudonym (a step run by organisers or facilitators, such as a
+#: replacement, then reads as the panel's team).
+SELECTION_STEP_ROLES = {
+    "selection.started": Role.ORGANISER,
+    "selection.abandoned": Role.ORGANISER,
+}
+
+
 @dataclass(frozen=True)
 class AuditStep:
     at: datetime
     label: str  # in the reader's language; the code itself for a step this list does not know
-    by: str  # the actor's public pseudonym, or "system" in the reader's language
+    by: str  # the actor's role ("the organisers"), or "system", in the reader's language: never a pseudonym
     known: bool
 
 
@@ -187,7 +197,7 @@ def selection_audit_trail(selection: Selection | None) -> list[AuditStep]:
         AuditStep(
             at=event.created_at,
             label=str(SELECTION_STEPS.get(event.action, event.action)),
-            by=str(_("system")) if event.actor_id is None else event.actor_label,
+            by=event.public_actor(default_role=SELECTION_STEP_ROLES.get(event.action, "")),
             known=event.action in SELECTION_STEPS,
         )
         for event in events.order_by("id")

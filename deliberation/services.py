@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
+from accounts.roles import Role
 from accounts.services import get_profile
 
 from . import rules, selectors
@@ -109,7 +110,7 @@ def create_panel(
         household_rule=household_rule, consultation=consultation, created_by=actor,
     )  # fmt: skip
     details = {"size": size, "threshold": threshold, "consultation": getattr(consultation, "pk", None)}
-    record_event(actor=actor, action="panel.created", obj=panel, details=details)
+    record_event(actor=actor, as_role=Role.ORGANISER, action="panel.created", obj=panel, details=details)
     return panel
 
 
@@ -122,7 +123,7 @@ def link_consultation(*, actor, panel: Panel, consultation) -> Panel:
     panel.consultation = consultation
     panel.save(update_fields=["consultation"])
     record_event(
-        actor=actor, action="panel.consultation_linked", obj=panel,
+        actor=actor, as_role=Role.ORGANISER, action="panel.consultation_linked", obj=panel,
         details={"from": before, "to": consultation.pk if consultation else None},
     )  # fmt: skip
     return panel
@@ -161,7 +162,13 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
     else:
         panel.closed_at = None
     panel.save(update_fields=["status", "closed_at"])
-    record_event(actor=actor, action="panel.status", obj=panel, details={"from": before, "to": status.value})
+    record_event(
+        actor=actor,
+        as_role=Role.ORGANISER,
+        action="panel.status",
+        obj=panel,
+        details={"from": before, "to": status.value},
+    )
     return panel
 
 
@@ -179,7 +186,11 @@ def assign_facilitator(*, actor, panel: Panel, user) -> PanelFacilitator:
     if not created:
         raise DeliberationError(_("%(person)s already runs this panel.") % {"person": user.email})
     record_event(
-        actor=actor, action="panel.facilitator_assigned", obj=panel, details={"facilitator": user.pk}
+        actor=actor,
+        as_role=Role.ORGANISER,
+        action="panel.facilitator_assigned",
+        obj=panel,
+        details={"facilitator": user.pk},
     )
     return assignment
 
@@ -192,7 +203,11 @@ def unassign_facilitator(*, actor, panel: Panel, user) -> None:
     if not deleted:
         raise DeliberationError(_("%(person)s does not run this panel.") % {"person": user.email})
     record_event(
-        actor=actor, action="panel.facilitator_unassigned", obj=panel, details={"facilitator": user.pk}
+        actor=actor,
+        as_role=Role.ORGANISER,
+        action="panel.facilitator_unassigned",
+        obj=panel,
+        details={"facilitator": user.pk},
     )
 
 
@@ -217,7 +232,13 @@ def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volun
     # Which answers were copied, not their values: the log must not become a second profile store. Logged
     # against the panel, not the pool entry: the published lottery lists pool entries by id, and the log
     # outlives the pool (`purge_expired_pools`), so an entry's id here would tie an account to its draw.
-    record_event(actor=user, action="panel.volunteered", obj=panel, details={"strata": sorted(strata)})
+    record_event(
+        actor=user,
+        as_role=Role.CITIZEN,
+        action="panel.volunteered",
+        obj=panel,
+        details={"strata": sorted(strata)},
+    )
     return person
 
 
@@ -239,7 +260,8 @@ def withdraw_volunteering(*, user, panel: Panel) -> None:
             _("You have already left this panel; your former seat stays in its public record.")
         )
     record_event(
-        actor=user, action="panel.volunteering_withdrawn", obj=panel,  # not the entry: see `volunteer`
+        actor=user, as_role=Role.CITIZEN,
+        action="panel.volunteering_withdrawn", obj=panel,  # not the entry: see `volunteer`
         details={"after_draw": rules.draw_is_final(panel)},
     )  # fmt: skip
     person.delete()
@@ -401,7 +423,7 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
             )  # fmt: skip
             report.created += 1
     record_event(
-        actor=actor, action="panel.volunteers_imported", obj=panel,
+        actor=actor, as_role=Role.ORGANISER, action="panel.volunteers_imported", obj=panel,
         details={"created": report.created, "rejected_lines": [line for line, _m in report.errors]},
     )  # fmt: skip
     return report
@@ -451,7 +473,7 @@ def replace_quotas(*, actor, panel: Panel, quotas: list[QuotaInput]) -> list[Quo
         Quota(panel=panel, category=q.category, value=q.value, min=q.min, max=q.max) for q in quotas
     )
     record_event(
-        actor=actor, action="panel.quotas_set", obj=panel,
+        actor=actor, as_role=Role.ORGANISER, action="panel.quotas_set", obj=panel,
         details={"quotas": [[q.category, q.value, q.min, q.max] for q in quotas]},
     )  # fmt: skip
     return created
@@ -508,7 +530,7 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
         panel=panel, seed=seed.strip() or sortition.new_seed(), algorithm=algorithm, created_by=actor
     )
     record_event(
-        actor=actor, action="selection.started", obj=selection,
+        actor=actor, as_role=Role.ORGANISER, action="selection.started", obj=selection,
         details={"seed": selection.seed, "algorithm": algorithm, "panel": panel.pk},
     )  # fmt: skip
     from .tasks import run_selection
@@ -588,16 +610,17 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
         )  # fmt: skip
     before = selection.status
     selection.status = Selection.Status.FAILED
-    # Worded when shown, in the reader's language (not the organiser's who abandons it).
+    # Worded when shown, in the reader's language (not the organiser's who abandons it); the public report
+    # names the role, only the console the person.
     selection.reasons = [
-        {"code": "abandoned", "person": actor.pseudonym,
+        {"code": "abandoned", "role": Role.ORGANISER.value, "person": actor.pseudonym,
          "minutes": int((now - selection.created_at).total_seconds() // 60)}
     ]  # fmt: skip
     selection.progress, selection.progress_message = {}, ""
     selection.finished_at = now
     selection.save(update_fields=["status", "reasons", "progress", "progress_message", "finished_at"])
     record_event(
-        actor=actor, action="selection.abandoned", obj=selection,
+        actor=actor, as_role=Role.ORGANISER, action="selection.abandoned", obj=selection,
         details={"status": before, "started_at": selection.created_at,
                  "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES},
     )  # fmt: skip
@@ -754,7 +777,7 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
     selection.reserves = list(replacement.reserves)
     selection.save(update_fields=["reserves"])
     record_event(
-        actor=actor, action="selection.replaced", obj=selection,
+        actor=actor, as_role=rules.acting_role(actor), action="selection.replaced", obj=selection,
         details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id},
     )  # fmt: skip
     return newcomer
@@ -775,7 +798,13 @@ def schedule_session(
     session = Session.objects.create(
         panel=panel, title=title, starts_at=starts_at, place=place, video_link=video_link
     )
-    record_event(actor=actor, action="session.scheduled", obj=session, details={"panel": panel.pk})
+    record_event(
+        actor=actor,
+        as_role=rules.acting_role(actor),
+        action="session.scheduled",
+        obj=session,
+        details={"panel": panel.pk},
+    )
     _tell_panel("session", session.pk)
     return session
 
@@ -791,7 +820,7 @@ def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_
         kind=AgendaItem.Kind(kind),
         duration_minutes=duration_minutes,
     )
-    record_event(actor=actor, action="session.agenda_item_added", obj=item)
+    record_event(actor=actor, as_role=rules.acting_role(actor), action="session.agenda_item_added", obj=item)
     return item
 
 
@@ -813,12 +842,24 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
             current.started_at = current.ended_at = None
         current.save(update_fields=["started_at", "ended_at"])
     if not 0 <= index < len(items):
-        record_event(actor=actor, action="session.agenda_moved", obj=session, details={"item": None})
+        record_event(
+            actor=actor,
+            as_role=rules.acting_role(actor),
+            action="session.agenda_moved",
+            obj=session,
+            details={"item": None},
+        )
         return None
     target = items[index]
     target.started_at, target.ended_at = now, None
     target.save(update_fields=["started_at", "ended_at"])
-    record_event(actor=actor, action="session.agenda_moved", obj=session, details={"item": target.pk})
+    record_event(
+        actor=actor,
+        as_role=rules.acting_role(actor),
+        action="session.agenda_moved",
+        obj=session,
+        details={"item": target.pk},
+    )
     return target
 
 
@@ -830,7 +871,7 @@ def upload_document(
     document = Document.objects.create(
         panel=panel, session=session, title=title, description=description, file=file, uploaded_by=actor
     )
-    record_event(actor=actor, action="panel.document_added", obj=document)
+    record_event(actor=actor, as_role=rules.acting_role(actor), action="panel.document_added", obj=document)
     return document
 
 
@@ -847,7 +888,13 @@ def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
 def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
     _require(rules.can_run_panel(actor, session.panel))
     attendance = _check_in(session, member, Attendance.Method.FACILITATOR)
-    record_event(actor=actor, action="session.check_in", obj=session, details={"member": member.pk})
+    record_event(
+        actor=actor,
+        as_role=rules.acting_role(actor),
+        action="session.check_in",
+        obj=session,
+        details={"member": member.pk},
+    )
     return attendance
 
 
@@ -859,7 +906,9 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
         raise DeliberationError(_("This code is not the code of this session."))
     attendance = _check_in(session, seat, Attendance.Method.CODE)
-    record_event(actor=user, action="session.check_in", obj=session, details={"member": seat.pk})
+    record_event(
+        actor=user, as_role=Role.CITIZEN, action="session.check_in", obj=session, details={"member": seat.pk}
+    )
     return attendance
 
 
@@ -868,7 +917,7 @@ def save_minutes(*, actor, session: Session, minutes: str) -> Session:
     _require(rules.can_run_panel(actor, session.panel))
     session.minutes = minutes
     session.save(update_fields=["minutes"])
-    record_event(actor=actor, action="session.minutes_saved", obj=session)
+    record_event(actor=actor, as_role=rules.acting_role(actor), action="session.minutes_saved", obj=session)
     return session
 
 
@@ -890,7 +939,9 @@ def create_recommendation(
     RecommendationVersion.objects.create(
         recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
     )
-    record_event(actor=actor, action="recommendation.created", obj=recommendation)
+    record_event(
+        actor=actor, as_role=rules.acting_role(actor), action="recommendation.created", obj=recommendation
+    )
     return recommendation
 
 
@@ -910,7 +961,7 @@ def propose_amendment(*, user, recommendation: Recommendation, text: str, explan
     amendment = Amendment.objects.create(
         recommendation=recommendation, proposed_by=seat, text=text, explanation=explanation
     )
-    record_event(actor=user, action="amendment.proposed", obj=amendment)
+    record_event(actor=user, as_role=Role.CITIZEN, action="amendment.proposed", obj=amendment)
     return amendment
 
 
@@ -940,7 +991,13 @@ def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> Recomm
     amendment.reason, amendment.decided_by, amendment.decided_at = reason, actor, timezone.now()
     amendment.resulting_version = version
     amendment.save()
-    record_event(actor=actor, action="amendment.accepted", obj=amendment, details={"version": number})
+    record_event(
+        actor=actor,
+        as_role=rules.acting_role(actor),
+        action="amendment.accepted",
+        obj=amendment,
+        details={"version": number},
+    )
     return version
 
 
@@ -953,7 +1010,7 @@ def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     amendment.status = Amendment.Status.REJECTED
     amendment.reason, amendment.decided_by, amendment.decided_at = reason.strip(), actor, timezone.now()
     amendment.save()
-    record_event(actor=actor, action="amendment.rejected", obj=amendment)
+    record_event(actor=actor, as_role=rules.acting_role(actor), action="amendment.rejected", obj=amendment)
     return amendment
 
 
@@ -969,7 +1026,13 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
     recommendation.vote_session = session
     recommendation.voting_opened_at = timezone.now()
     recommendation.save(update_fields=["status", "vote_session", "voting_opened_at"])
-    record_event(actor=actor, action="vote.opened", obj=recommendation, details={"session": session.pk})
+    record_event(
+        actor=actor,
+        as_role=rules.acting_role(actor),
+        action="vote.opened",
+        obj=recommendation,
+        details={"session": session.pk},
+    )
     return recommendation
 
 
@@ -994,7 +1057,7 @@ def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
         raise DeliberationError(_("You have already voted on this recommendation.")) from error
     Ballot.objects.create(recommendation=recommendation, choice=choice)
     # The event says that this person voted, never how.
-    record_event(actor=user, action="vote.ballot_cast", obj=recommendation)
+    record_event(actor=user, as_role=Role.CITIZEN, action="vote.ballot_cast", obj=recommendation)
 
 
 @transaction.atomic
@@ -1019,7 +1082,7 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     recommendation.decided_at = timezone.now()
     recommendation.save()
     record_event(
-        actor=actor, action="vote.closed", obj=recommendation,
+        actor=actor, as_role=rules.acting_role(actor), action="vote.closed", obj=recommendation,
         details={"for": counts["for"], "against": counts["against"], "abstain": counts["abstain"],
                  "status": recommendation.status},
     )  # fmt: skip
@@ -1057,7 +1120,7 @@ def record_response(
         implemented_on=implemented_on, recorded_by=actor,
     )  # fmt: skip
     Milestone.objects.bulk_create(Milestone(response=response, title=t, due_on=d) for t, d in milestones)
-    record_event(actor=actor, action="recommendation.answer_recorded", obj=response,
+    record_event(actor=actor, as_role=Role.ORGANISER, action="recommendation.answer_recorded", obj=response,
                  details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
     _tell_panel("answer", response.pk)
     return response
@@ -1073,7 +1136,8 @@ def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milesto
         raise DeliberationError(_("A milestone cannot be done before the answer that promised it."))
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
-    record_event(actor=actor, action="recommendation.milestone_done", obj=milestone.response,
+    record_event(actor=actor, as_role=Role.ORGANISER, action="recommendation.milestone_done",
+                 obj=milestone.response,
                  details={"milestone": milestone.pk, "done_on": done_on.isoformat()})  # fmt: skip
     return milestone
 
@@ -1104,7 +1168,8 @@ def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | 
     milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
     after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
     record_event(
-        actor=actor, action="recommendation.milestone_changed", obj=milestone.response,
+        actor=actor, as_role=Role.ORGANISER, action="recommendation.milestone_changed",
+        obj=milestone.response,
         details={"milestone": milestone.pk, "before": before, "after": after, "note": note},
     )  # fmt: skip
     return milestone

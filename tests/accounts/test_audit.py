@@ -45,3 +45,19 @@ def test_events_cannot_be_changed_through_the_orm(chain):
         event.save()
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
+
+
+def test_the_role_is_covered_by_the_hash(chain, citizen):
+    """A role recorded with the event cannot be changed afterwards (a public page names the actor by it);
+    events recorded without one keep verifying."""
+    event = record_event(actor=citizen, action="test.as_role", obj=citizen, as_role="organiser")
+    assert event.actor_role == "organiser" and verify_chain().ok
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET actor_role = %s WHERE id = %s", ["citizen", event.pk]
+        )
+    assert verify_chain().broken_at == event.pk
+
+
+def test_the_system_records_no_role(citizen):
+    assert record_event(actor=None, action="test.system", as_role="organiser").actor_role == ""

@@ -82,6 +82,8 @@ def test_people_who_left_during_a_draw_in_a_french_worker_are_counted_in_english
 def test_a_draw_abandoned_by_a_french_organiser_reads_in_english_for_an_english_one(
     organiser_client, organiser, started
 ):
+    """The organisers' management page names who abandoned the draw; the public report says "the
+    organisers" (the pseudonym is a person's name, and French text whatever the page's language)."""
     moved_back = started.created_at - timedelta(minutes=settings.PACTE_SELECTION_STALE_MINUTES + 5)
     Selection.objects.filter(pk=started.pk).update(created_at=moved_back)
     abandon = reverse("deliberation:abandon_selection", args=[started.pk])
@@ -90,17 +92,45 @@ def test_a_draw_abandoned_by_a_french_organiser_reads_in_english_for_an_english_
     assert started.status == Selection.Status.FAILED
     [reason] = started.reasons
     assert reason["code"] == "abandoned" and reason["person"] == organiser.pseudonym
+    assert reason["role"] == "organiser"
     assert reason["minutes"] >= settings.PACTE_SELECTION_STALE_MINUTES + 5
 
-    english = f"Abandoned by {organiser.pseudonym}: the draw had given no result"
-    french = f"Abandonné par {organiser.pseudonym}{NBSP}: le tirage n’avait donné aucun résultat"
+    console = {
+        "en": f"Abandoned by {organiser.pseudonym}: the draw had given no result",
+        "fr": f"Abandonné par {organiser.pseudonym}{NBSP}: le tirage n’avait donné aucun résultat",
+    }
+    public = {
+        "en": "Abandoned by the organisers: the draw had given no result",
+        "fr": f"Abandonné par les organisateurs{NBSP}: le tirage n’avait donné aucun résultat",
+    }
+    other = {"en": "Abandonné", "fr": "Abandoned by"}
     # Another organiser who reads English sees the reason in English, the one who abandoned it in French.
-    other = UserFactory(roles=["citizen", "organiser"])
-    organiser_client.force_login(with_totp(other))
-    for html in _pages(organiser_client, started, "en"):
-        assert english in html and "Abandonné" not in html
-    for html in _pages(organiser_client, started, "fr"):
-        assert french in html and "Abandoned by" not in html
+    organiser_client.force_login(with_totp(UserFactory(roles=["citizen", "organiser"])))
+    for language in ("en", "fr"):
+        manage, report = _pages(organiser_client, started, language)
+        assert console[language] in manage and other[language] not in manage
+        assert public[language] in report and other[language] not in report
+        assert organiser.pseudonym not in report
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_abandon_stored_before_the_role_was_names_the_organisers_in_public(
+    client, organiser_client, organiser, pool_panel, language
+):
+    """Reasons stored before they carried the role hold only the pseudonym: only organisers abandon a draw,
+    so the public report still says "the organisers"; the management page still names the person."""
+    old = Selection.objects.create(
+        panel=pool_panel, seed="ancienne", algorithm="maximin", status=Selection.Status.FAILED,
+        reasons=[{"code": "abandoned", "person": organiser.pseudonym, "minutes": 130}],
+    )  # fmt: skip
+    manage, _report = _pages(organiser_client, old, language)
+    assert organiser.pseudonym in manage
+    client.logout()
+    report = client.get(
+        reverse("deliberation:selection_report", args=[old.panel_id]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert {"en": "Abandoned by the organisers", "fr": "Abandonné par les organisateurs"}[language] in report
+    assert organiser.pseudonym not in report
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
