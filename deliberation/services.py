@@ -340,10 +340,23 @@ def _purge_pool(*, panel_id: int, now) -> PoolPurge | None:
     return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted, members_cleared=cleared)
 
 
+@dataclass(frozen=True)
+class ImportProblem:
+    """A line of the file not imported: its number in the file, the column and the value at fault (empty when
+    the whole line is), and what is wrong, in the reader's language."""
+
+    line: int
+    problem: str
+    column: str = ""
+    value: str = ""
+
+
 @dataclass
 class ImportReport:
     created: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number in the file, message)
+    errors: list[ImportProblem] = field(default_factory=list)
+    # Lines whose id was already in the pool with the same values: a corrected file sent again leaves them.
+    already_in_pool: int = 0
 
 
 RESERVED_COLUMNS = {"id", "contact", "address"}
@@ -357,23 +370,45 @@ def _read_csv(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
-def _unknown_profile_value(cells: dict[str, str], columns: list[str]) -> str:
-    """Why a line is refused when a profile stratum column (age_band, gender, region, education,
+def _unknown_profile_value(cells: dict[str, str], columns: list[str]) -> tuple[str, str]:
+    """The column and the message when a profile stratum column (age_band, gender, region, education,
     socio_professional) holds no value of that question: quotas and citizens' profiles use these values,
     so a value they never match would leave the person out of every quota. Other columns stay free."""
     for name in columns:
         if name in PROFILE_VALUES and profile_value(name, cells[name]) is None:
             accepted = ", ".join(slug for slug, _label in PROFILE_VALUES[name])
-            return _("unknown value “%(value)s” in column %(column)s; accepted values: %(accepted)s") % {
-                "value": cells[name], "column": name, "accepted": accepted,
-            }  # fmt: skip
-    return ""
+            return name, _("not a value of this question; accepted values: %(accepted)s") % {
+                "accepted": accepted
+            }
+    return "", ""
+
+
+def _line_problem(cells: dict[str, str], strata_columns: list[str], seen: set[str]) -> ImportProblem | None:
+    """What is wrong with one line (its number is set by the caller), or None."""
+    ext_id = cells["id"]
+    missing = [name for name in strata_columns if not cells[name]]
+    if not ext_id:
+        return ImportProblem(0, _("the id is empty"), "id")
+    if ext_id in seen:
+        return ImportProblem(0, _("id %(id)s appears twice") % {"id": ext_id}, "id", ext_id)
+    if len(ext_id) > 64:
+        return ImportProblem(0, _("the id is longer than 64 characters"), "id", ext_id)
+    if missing:
+        return ImportProblem(
+            0, _("no value for %(columns)s") % {"columns": ", ".join(missing)}, ", ".join(missing)
+        )
+    column, unknown = _unknown_profile_value(cells, strata_columns)
+    if unknown:
+        return ImportProblem(0, unknown, column, cells[column])
+    return None
 
 
 @transaction.atomic
 def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
-    """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported
-    with their line number in the file."""
+    """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported with
+    their line number in the file, column and value. A line whose id is already in the pool with the same
+    values is left as it is (counted), so the file can be sent again once its refused lines are corrected;
+    with other values it is refused."""
     _require(rules.can_edit_selection_inputs(actor, panel))
     _refuse_pool_changes_while_drawing(panel)
     reader = _read_csv(text)
@@ -385,46 +420,53 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
     if not strata_columns:
         raise DeliberationError(_("The file has no strata column (e.g. gender, age_band, region)."))
     report = ImportReport()
-    known = set(
-        Volunteer.objects.filter(panel=panel).exclude(external_id="").values_list("external_id", flat=True)
-    )
+    in_pool = {v.external_id: v for v in Volunteer.objects.filter(panel=panel).exclude(external_id="")}
+    seen: set[str] = set()  # ids of this file's lines imported or found in the pool
     for row in reader:
         line = reader.line_num
         if None in row:  # more cells than header columns
-            report.errors.append((line, _("more values than columns")))
+            report.errors.append(
+                ImportProblem(line, _("more values than columns"), value=";".join(row[None]))
+            )
             continue
         if any(value is None for value in row.values()):
-            report.errors.append((line, _("fewer values than columns")))
+            report.errors.append(ImportProblem(line, _("fewer values than columns")))
             continue
         cells = {key: value.strip() for key, value in row.items()}
         if not any(cells.values()):
             continue  # blank line
         ext_id = cells["id"]
-        missing = [name for name in strata_columns if not cells[name]]
-        if not ext_id:
-            report.errors.append((line, _("the id is empty")))
-        elif ext_id in known:
-            report.errors.append((line, _("id %(id)s appears twice") % {"id": ext_id}))
-        elif len(ext_id) > 64:
-            report.errors.append((line, _("the id is longer than 64 characters")))
-        elif missing:
-            report.errors.append((line, _("no value for %(columns)s") % {"columns": ", ".join(missing)}))
-        elif unknown := _unknown_profile_value(cells, strata_columns):
-            report.errors.append((line, unknown))
-        else:
-            known.add(ext_id)
+        problem = _line_problem(cells, strata_columns, seen)
+        if problem is None:
             strata = {
                 name: profile_value(name, cells[name]) if name in PROFILE_VALUES else cells[name]
                 for name in strata_columns
             }
-            Volunteer.objects.create(
-                panel=panel, external_id=ext_id, contact=cells.get("contact", "")[:200],
-                strata=strata, address=cells.get("address", "")[:300], source=Volunteer.Source.IMPORT,
-            )  # fmt: skip
-            report.created += 1
+            contact, address = cells.get("contact", "")[:200], cells.get("address", "")[:300]
+            earlier = in_pool.get(ext_id)
+            if earlier is not None and (earlier.strata, earlier.contact, earlier.address) == (
+                strata, contact, address
+            ):  # fmt: skip
+                seen.add(ext_id)
+                report.already_in_pool += 1
+                continue
+            if earlier is not None:
+                problem = ImportProblem(
+                    0, _("id %(id)s is already in the pool with other values") % {"id": ext_id}, "id", ext_id
+                )
+        if problem is not None:
+            report.errors.append(ImportProblem(line, problem.problem, problem.column, problem.value))
+            continue
+        seen.add(ext_id)
+        Volunteer.objects.create(
+            panel=panel, external_id=ext_id, contact=contact, strata=strata, address=address,
+            source=Volunteer.Source.IMPORT,
+        )  # fmt: skip
+        report.created += 1
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="panel.volunteers_imported", obj=panel,
-        details={"created": report.created, "rejected_lines": [line for line, _m in report.errors]},
+        details={"created": report.created, "already_in_pool": report.already_in_pool,
+                 "rejected_lines": [problem.line for problem in report.errors]},
     )  # fmt: skip
     return report
 

@@ -787,36 +787,67 @@ def link_consultation(request, pk):
     return _manage_page(request, panel, consultation_form=form)
 
 
+#: At most this many refused lines are listed on the page (the count says how many more).
+IMPORT_PROBLEMS_SHOWN = 200
+
+
 @login_required
 @require_POST
 def import_volunteers(request, pk):
+    """A CSV of volunteers. What is refused (the file, or some of its lines) comes back in the page next to
+    the file field (a summary above the form, the refused lines in a table: line, column, value, problem),
+    with the form ready for a corrected file; the lines imported stay imported."""
     panel = get_object_or_404(Panel, pk=pk)
     form = forms.ImportForm(data=request.POST, files=request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _to_manage(panel)
+        return _manage_page(request, panel, import_form=form)
     try:
         text = form.cleaned_data["file"].read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        messages.error(request, _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again."))
-        return _to_manage(panel)
+        form.add_error("file", _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again."))
+        return _manage_page(request, panel, import_form=form)
     try:
         report = services.import_volunteers(actor=request.user, panel=panel, text=text)
     except services.DeliberationError as error:
-        _error(request, error)
-        return _to_manage(panel)
-    messages.success(
-        request,
-        ngettext("%(n)s volunteer imported.", "%(n)s volunteers imported.", report.created)
-        % {"n": report.created},
-    )
-    for line, problem in report.errors[:50]:
-        messages.warning(
-            request, _("Line %(line)s not imported: %(problem)s.") % {"line": line, "problem": problem}
+        for message in error.messages:
+            form.add_error("file", message)
+        return _manage_page(request, panel, import_form=form)
+    if report.created or not report.errors:
+        messages.success(
+            request,
+            ngettext("%(n)s volunteer imported.", "%(n)s volunteers imported.", report.created)
+            % {"n": report.created},
         )
-    if len(report.errors) > 50:
-        messages.warning(request, _("… and %(n)s more rejected lines.") % {"n": len(report.errors) - 50})
-    return _to_manage(panel)
+    if report.already_in_pool:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s line was already in the pool with the same values: left as it was.",
+                "%(n)s lines were already in the pool with the same values: left as they were.",
+                report.already_in_pool,
+            )
+            % {"n": report.already_in_pool},
+        )
+    if not report.errors:
+        return _to_manage(panel)
+    n = len(report.errors)
+    form.add_error(
+        "file",
+        ngettext(
+            "%(n)s line was not imported: see the table of lines not imported below. Correct it in your "
+            "file and send the file again; the lines already imported are recognised by their id and left "
+            "as they are.",
+            "%(n)s lines were not imported: see the table of lines not imported below. Correct them in your "
+            "file and send the file again; the lines already imported are recognised by their id and left "
+            "as they are.",
+            n,
+        )
+        % {"n": n},
+    )
+    return _manage_page(
+        request, panel, import_form=form, import_problems=report.errors[:IMPORT_PROBLEMS_SHOWN],
+        import_problems_hidden=max(0, n - IMPORT_PROBLEMS_SHOWN),
+    )  # fmt: skip
 
 
 @login_required

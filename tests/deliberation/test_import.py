@@ -18,8 +18,10 @@ v7,g@example.org,other,35-49,ile-de-france,"2 av. Foch, Paris"
 def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept(panel, organiser):
     report = services.import_volunteers(actor=organiser, panel=panel, text=CSV)
     assert report.created == 3
-    assert [line for line, _m in report.errors] == [3, 4, 5, 6]
-    messages = dict(report.errors)
+    assert [(p.line, p.column, p.value) for p in report.errors] == [
+        (3, "age_band", ""), (4, "id", ""), (5, "id", "v1"), (6, "", "extra")
+    ]  # fmt: skip
+    messages = {p.line: p.problem for p in report.errors}
     assert "age_band" in messages[3] and "empty" in messages[4] and "twice" in messages[5]
     assert "more values" in messages[6]
     kept = {v.external_id: v for v in Volunteer.objects.filter(panel=panel)}
@@ -33,7 +35,8 @@ def test_reimport_reports_ids_already_in_the_pool_and_semicolons_work(panel, org
     report = services.import_volunteers(
         actor=organiser, panel=panel, text="\ufeffid;gender\nx1;male\nx2;male\n"
     )
-    assert report.created == 1 and report.errors[0][0] == 2
+    assert report.created == 1 and report.errors[0].line == 2
+    assert report.errors[0].problem == "id x1 is already in the pool with other values"
     assert Volunteer.objects.filter(panel=panel).count() == 2
 
 
@@ -83,12 +86,15 @@ def test_unknown_profile_values_are_refused_by_line_and_labels_are_understood(pa
     )
     report = services.import_volunteers(actor=organiser, panel=panel, text=text)
     assert report.created == 2
-    problems = dict(report.errors)
+    problems = {p.line: p for p in report.errors}
     assert sorted(problems) == [2, 5]
-    assert problems[2] == (
-        "unknown value “35_49” in column age_band; accepted values: 16-24, 25-34, 35-49, 50-64, 65+"
+    assert (problems[2].column, problems[2].value) == ("age_band", "35_49")
+    assert (
+        problems[2].problem
+        == "not a value of this question; accepted values: 16-24, 25-34, 35-49, 50-64, 65+"
     )
-    assert "“Atlantide” in column region" in problems[5] and "ile-de-france" in problems[5]
+    assert (problems[5].column, problems[5].value) == ("region", "Atlantide")
+    assert "ile-de-france" in problems[5].problem
     kept = {v.external_id: v.strata for v in Volunteer.objects.filter(panel=panel)}
     assert kept["v2"] == {
         "gender": "female", "age_band": "35-49", "region": "ile-de-france", "quartier": "Sud"
@@ -97,24 +103,95 @@ def test_unknown_profile_values_are_refused_by_line_and_labels_are_understood(pa
     assert kept["v3"]["quartier"] == "n'importe quoi"
 
 
-def test_the_import_page_names_the_bad_value_and_keeps_the_good_lines(client, panel, organiser):
+def _import(client, panel, content: bytes, language: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    return client.post(
+        reverse("deliberation:import_volunteers", args=[panel.pk]),
+        {"file": SimpleUploadedFile("v.csv", content)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def _problem_rows(html: str) -> list[list[str]]:
+    """The table of lines not imported, as cell texts."""
+    import re
+    from html import unescape
+
+    table = html[html.index('id="import-problems"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[table.index("<tbody>") :], flags=re.S)
+    return [
+        [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in rows
+    ]
+
+
+IMPORT_TEXT = {
+    "en": {
+        "summary": "Some lines of the file were not imported",
+        "field": "1 line was not imported: see the table of lines not imported below.",
+        "problem": "Not a value of this question; accepted values: 16-24, 25-34, 35-49, 50-64, 65+",
+        "imported": "1 volunteer imported.",
+    },
+    "fr": {
+        "summary": "Certaines lignes du fichier n’ont pas été importées",
+        "field": "1 ligne n’a pas été importée\u00a0: voir le tableau des lignes non importées ci-dessous.",
+        "problem": "Pas une valeur de cette question\u00a0; valeurs acceptées\u00a0: "
+        "16-24, 25-34, 35-49, 50-64, 65+",
+        "imported": "1 volontaire importé.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_import_page_shows_refused_lines_next_to_the_field_and_keeps_the_good_ones(
+    client, panel, organiser, language
+):
+    """A bad line comes back in the page, not as a banner: a summary linking to the file field, the message
+    tied to the field (aria-describedby), a table of line, column, value and problem; the good line stays
+    imported, and the corrected file sent again imports only the corrected line."""
     from tests.conftest import with_totp
     from tests.deliberation.conftest import messages_of
 
     client.force_login(with_totp(organiser))
-    upload = SimpleUploadedFile("v.csv", b"id,age_band\n1,35_49\n2,35-49\n")
-    page = client.post(
-        reverse("deliberation:import_volunteers", args=[panel.pk]),
-        {"file": upload},
-        follow=True,
-        HTTP_ACCEPT_LANGUAGE="fr",
-    )
-    assert messages_of(page) == [
-        "1 volontaire importé.",
-        "Ligne 2 non importée\u00a0: valeur «\u00a035_49\u00a0» inconnue dans la colonne age_band\u00a0; "
-        "valeurs acceptées\u00a0: 16-24, 25-34, 35-49, 50-64, 65+.",
-    ]
+    page = _import(client, panel, b"id,age_band\n1,35_49\n2,35-49\n", language)
+    assert page.status_code == 200
+    html = page.content.decode()
+    text = IMPORT_TEXT[language]
+    assert messages_of(page) == [text["imported"]]  # the count only: no banner per line
+    assert text["summary"] in html and text["field"] in html
+    summary = html[html.index(text["summary"]) : html.index("<form", html.index(text["summary"]))]
+    assert 'href="#id_file"' in summary and 'href="#import-problems"' in summary
+    assert 'aria-describedby="id_file-hint id_file-error"' in html and 'aria-invalid="true"' in html
+    assert 'id="id_file-error"' in html and 'type="file" name="file" id="id_file"' in html
+    assert _problem_rows(html) == [["2", "age_band", "35_49", text["problem"]]]
     assert Volunteer.objects.get(panel=panel).strata == {"age_band": "35-49"}
+
+    corrected = _import(client, panel, b"id,age_band\n1,35-49\n2,35-49\n", language)
+    assert corrected.status_code == 302
+    assert sorted(Volunteer.objects.filter(panel=panel).values_list("external_id", flat=True)) == ["1", "2"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_file_refused_whole_is_explained_next_to_the_field(client, panel, organiser, language):
+    from html import unescape
+
+    from tests.conftest import with_totp
+
+    client.force_login(with_totp(organiser))
+    services.import_volunteers(actor=organiser, panel=panel, text="id,gender\nx1,female\n")
+    refused = {
+        "en": "The file must have a header line with an 'id' column.",
+        "fr": "Le fichier doit avoir une ligne d'en-tête avec une colonne «\u00a0id\u00a0».",
+    }
+    for content, message in ((b"name,gender\nA,female\n", refused[language]), (b"\xff\xfe\x00", "UTF-8")):
+        page = _import(client, panel, content, language)
+        html = unescape(page.content.decode())
+        assert page.status_code == 200 and message in html
+        assert 'aria-describedby="id_file-hint id_file-error"' in html and 'id="import-problems"' not in html
+    assert list(Volunteer.objects.filter(panel=panel).values_list("external_id", flat=True)) == ["x1"]

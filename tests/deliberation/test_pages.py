@@ -168,7 +168,8 @@ def test_organiser_pages_give_clear_messages_on_bad_input(client, organiser, pan
         HTTP_ACCEPT_LANGUAGE="en",
     )
     html = response.content.decode()
-    assert "1 volunteer imported." in html and "Line 3 not imported" in html
+    assert "1 volunteer imported." in html and "1 line was not imported" in html
+    assert '<th scope="row">3</th><td><code>gender</code></td>' in html
     response = client.post(
         reverse("deliberation:run_selection", args=[panel.pk]),
         {"seed": ""},
