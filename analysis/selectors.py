@@ -50,6 +50,23 @@ def still_public(consultation: Consultation, contributions: list[Contribution]) 
     }
 
 
+def public_statement_texts(
+    consultation: Consultation, proposal_ids, rows: list[dict] | None = None
+) -> dict[int, str]:
+    """The text of each of ``proposal_ids`` that the report may show now, for the opinion-group
+    statements (representative, consensus, bridging), by the rule of its quotes: a proposal hidden by
+    moderators (or awaiting them) since the groups were computed has no text (``Proposal.public_text``),
+    nor one whose contribution the report's ``rows`` (``report.contributions_table``) mark as no longer
+    public (``still_public``: flagged as revealing a health condition). Callers leave the others out."""
+    proposals = consultation.proposals.filter(pk__in=list(proposal_ids)).only("id", "text", "status")
+    withheld = {
+        r["source_id"]
+        for r in rows or []
+        if r["source_type"] != Contribution.Source.ANSWER and not r["public"]
+    }
+    return {p.pk: p.public_text for p in proposals if p.public_text and p.pk not in withheld}
+
+
 def corpus(consultation: Consultation) -> list[CorpusItem]:
     """Every free text of the consultation in a stable order: published proposals, imported
     contributions (with the date and strata of their source file) and answers to open questions."""

@@ -94,30 +94,35 @@ def _report_context(request, consultation: Consultation) -> dict:
         )
     latest = selectors.latest_opinion(consultation)
     if latest is not None:
-        context["opinion"] = _opinion_context(latest, version, context.get("themes", []), rows)
+        context["opinion"] = _opinion_context(consultation, latest, version, context.get("themes", []), rows)
     return context
 
 
-def _opinion_context(latest, version, themes, rows) -> dict:
-    from consultation.models import Proposal
+# Bridging statements shown, and how far down the saved ranking (every proposal) the page looks for them.
+BRIDGING_SHOWN, BRIDGING_CANDIDATES = 5, 25
 
+
+def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     result = latest.result
-    ids = set()
+    candidates = result.get("bridging", [])[:BRIDGING_CANDIDATES]
+    ids = {b["proposal"] for b in candidates}
     for group in result.get("groups", []):
         ids.update(s["proposal"] for s in group["representative"])
     for key in ("consensus_agree", "consensus_disagree"):
         ids.update(s["proposal"] for s in result.get(key, []))
-    bridging = result.get("bridging", [])[:5]
-    ids.update(b["proposal"] for b in bridging)
-    texts = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "text"))
+    # A statement whose proposal may no longer be shown (hidden by moderators since the groups were
+    # computed, ...) is left out, as the report's quotes are: its text never reaches the page or the PDF.
+    texts = selectors.public_statement_texts(consultation, ids, rows)
+    bridging = [b for b in candidates if b["proposal"] in texts][:BRIDGING_SHOWN]
     groups = [
         {
             "number": g["group"] + 1,
             "size": g["size"],
             "colour": reports.PALETTE[g["group"] % len(reports.PALETTE)],
             "statements": [
-                {**s, "text": texts.get(s["proposal"], ""), **plain_share(s["n_success"], s["n_trials"])}
+                {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
                 for s in g["representative"]
+                if s["proposal"] in texts
             ],
         }
         for g in result.get("groups", [])
@@ -150,11 +155,12 @@ def _opinion_context(latest, version, themes, rows) -> dict:
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
         "points": points,
         "consensus": [
-            {**s, "text": texts.get(s["proposal"], ""), **plain_share(s["n_success"], s["n_trials"])}
+            {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
+            if s["proposal"] in texts
         ],
         "bridging": [
-            {**b, "text": texts.get(b["proposal"], ""), "shares": bridging_shares(b, result, len(groups))}
+            {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
             for b in bridging
         ],
         # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
