@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, public_actor
+
 
 class EmbeddingVector(models.Model):
     """One text's embedding under one model: re-running a pipeline only embeds text not seen before."""
@@ -281,6 +283,15 @@ class SynthesisVersion(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} v{self.number}"
+
+    @property
+    def public_author(self) -> str:
+        """Who wrote this version, as the public report says it, in the reader's language: the analysis
+        for the computed version, else the role every edit requires (``rules.can_edit_synthesis``: the
+        organisers), never the author's pseudonym (the editor, a staff page, shows it)."""
+        if self.action == self.Action.PIPELINE:
+            return str(_("the analysis"))
+        return public_actor(Role.ORGANISER)
 
 
 class PublishedSynthesis(models.Model):

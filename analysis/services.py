@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record_event
+from accounts.roles import Role
 from consultation.models import Consultation
 from deliberation.strata import population_margins
 
@@ -50,7 +51,11 @@ def start_run(
         params["reference_margins"] = population_margins()
     run = PipelineRun.objects.create(consultation=consultation, created_by=actor, params=params)
     record_event(
-        actor=actor, action="analysis.run_started", obj=run, details={"consultation": consultation.slug}
+        actor=actor,
+        as_role=Role.ORGANISER,  # can_run_analysis
+        action="analysis.run_started",
+        obj=run,
+        details={"consultation": consultation.slug},
     )
     if enqueue:
         from .tasks import prepare_run
@@ -90,6 +95,7 @@ def _new_version(*, run: PipelineRun, actor, action: str, description: str, data
     )
     record_event(
         actor=actor,
+        as_role=Role.ORGANISER,  # can_edit_synthesis
         action=f"synthesis.{action}",
         obj=version,
         details={"run": run.pk, "number": version.number, "description": version.description},
@@ -145,6 +151,7 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
     )
     record_event(
         actor=actor,
+        as_role=Role.ORGANISER,  # can_publish_synthesis
         action="synthesis.published",
         obj=version,
         details={"run": version.run_id, "number": version.number},

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from accounts.roles import Role
+from accounts.roles import Role, public_actor
 
 from .models import (
     AgendaItem,
@@ -21,6 +21,7 @@ from .models import (
     Panel,
     PanelMember,
     Recommendation,
+    RecommendationVersion,
     Selection,
     Volunteer,
 )
@@ -202,6 +203,36 @@ def selection_audit_trail(selection: Selection | None) -> list[AuditStep]:
         )
         for event in events.order_by("id")
     ]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: RecommendationVersion
+    by: str  # public: the author's role in the reader's language; staff: the account's pseudonym
+
+
+def recommendation_versions(recommendation: Recommendation, *, public: bool) -> list[VersionRow]:
+    """Every version of a recommendation, oldest first, with who wrote it. ``public``: by role only, worded
+    in the reader's language, never by pseudonym: an accepted amendment's version is a panel member's
+    (a participant), the first version is written under the role its audit event recorded (the organisers,
+    the facilitation team; "the panel's team" for events recorded before roles were). Staff (those who
+    run the panel) read the account's pseudonym."""
+    versions = list(recommendation.versions.select_related("author", "amendment").order_by("number"))
+    if not public:
+        return [VersionRow(v, v.author.pseudonym if v.author else "—") for v in versions]
+    created = (
+        AuditEvent.objects.filter(
+            object_type="deliberation.recommendation",
+            object_id=str(recommendation.pk),
+            action="recommendation.created",
+        )
+        .order_by("id")
+        .first()
+    )
+    drafted_by = created.public_actor() if created is not None else public_actor("")
+    # A version without an amendment raises on `v.amendment`, an AttributeError: getattr's default.
+    amended = public_actor(Role.CITIZEN)
+    return [VersionRow(v, amended if getattr(v, "amendment", None) else drafted_by) for v in versions]
 
 
 @dataclass(frozen=True)

@@ -381,7 +381,8 @@ def _recommendation_page(request, pk, **failed):
         {
             "recommendation": recommendation,
             "panel": panel,
-            "versions": recommendation.versions.select_related("author"),
+            # Who wrote each version: by role for the public and the panel's members, by name for its team.
+            "versions": selectors.recommendation_versions(recommendation, public=not can_run),
             "amendments": amendments,
             "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
