@@ -12,6 +12,7 @@ from accounts.models import Profile
 
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
+from .opinion import plain_share
 from .synthesis import membership, membership_of, top_level
 
 # Map drawing box (SVG user units) and margin.
@@ -160,6 +161,12 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
                 name, categories = stratum_labels(variable)
                 rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
                 theme["breakdown_rows"].append({"variable": name, "cells": rows})
+        # The votes on the theme's proposals: agree among all of them, passes included, with its counts,
+        # on the base and rounding of the opinion figures next to it (``plain_share``). The version's own
+        # "agreement" (agree among agree and disagree) is not shown.
+        votes = theme.get("stance") or {}
+        seen = sum(votes.get(k) or 0 for k in ("agree", "disagree", "pass"))
+        theme["vote_share"] = plain_share(votes.get("agree") or 0, seen) if seen else None
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
         theme["trend_rows"] = [(week, n, round(100 * n / peak)) for week, n in weeks]

@@ -98,6 +98,33 @@ def test_themes_by_opinion_groups_show_plain_shares_of_all_votes_with_their_coun
     assert not misplaced_separators(french, "fr")
 
 
+def test_each_themes_vote_table_shows_a_plain_share_of_all_votes_with_its_counts(client):
+    """A theme's own vote table has the base and rounding of the opinion figures: 3 agree, 1 disagree and
+    36 passes are 8 % (3 of 40), not the 75 % of agree among agree and disagree it showed."""
+    from analysis.models import SynthesisVersion
+    from tests.analysis.conftest import published_report
+
+    consultation = published_report("votes-theme", 4)
+    version = SynthesisVersion.objects.get(run__consultation=consultation)
+    for theme in version.data["themes"]:
+        if theme["label"] == "Alimentation":
+            theme["stance"] = {"agree": 3, "disagree": 1, "pass": 36, "agreement": 0.75}
+        else:
+            theme["stance"] = {"agree": 0, "disagree": 0, "pass": 5, "agreement": None}
+    version.save(update_fields=["data"])
+    url = reverse("analysis:report", args=[consultation.slug])
+    response, text = page_text(client, url)
+    assert response.status_code == 200
+    heading = "AgreeDisagreePassShare of all votes that agree "
+    assert f"{heading}31368% (3 of 40) Trend" in text  # 7.5 rounded
+    assert f"{heading}0050% (0 of 5) Trend" in text  # passes alone are votes too: the table is shown
+    assert "75%" not in text and "Agreement (passes left out)" not in text
+    assert "passes included" in text.split("Votes on the proposals of this theme")[1][:80]
+    assert not misplaced_separators(text, "en")
+    _response, french = page_text(client, url, "fr")
+    assert "8\u00a0% (3 sur 40)" in french and not misplaced_separators(french, "fr")
+
+
 def test_bridging_statements_carry_each_groups_counts():
     from analysis.pipeline.opinion import analyse_opinions
 
