@@ -78,7 +78,9 @@ def plain_share(success: int, seen: int) -> dict:
     """A plain share with its base, as the report shows it: "80 % (8 of 10)". The pipeline's smoothed
     probabilities, (n + 1) / (seen + 2), rank and select statements; they are not shown, because they pull
     small groups towards 50 % and would contradict the counts next to them."""
-    return {"agree": success, "seen": seen, "percent": round(100 * success / seen) if seen else None}
+    # Halves round up, as a reader checking "1 of 8" by hand expects 13 %; round() would give 12 (to even).
+    percent = (200 * success + seen) // (2 * seen) if seen else None
+    return {"agree": success, "seen": seen, "percent": percent}
 
 
 def bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:

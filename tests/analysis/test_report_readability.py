@@ -314,3 +314,13 @@ def test_the_editor_offers_commands_and_says_which_field_each_needs(done_run, or
     assert response.status_code == 200 and done_run.versions.count() == 1
     page = response.content.decode()
     assert "Choose the theme to merge into." in page and 'value="Gardé"' in page  # nothing typed is lost
+
+
+def test_a_share_exactly_halfway_rounds_up_as_a_reader_checks_it():
+    """1 of 8 is 12.5 %: shown as 13 %, not 12 % (Python's round goes to the even number)."""
+    from analysis.opinion import plain_share
+
+    assert plain_share(1, 8)["percent"] == 13
+    assert plain_share(1, 40)["percent"] == 3
+    assert plain_share(3, 40)["percent"] == 8
+    assert plain_share(0, 5)["percent"] == 0 and plain_share(0, 0)["percent"] is None
