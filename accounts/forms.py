@@ -1,8 +1,12 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
@@ -18,17 +22,42 @@ WHY_WE_ASK = _(
 )
 
 
-def _privacy_label():
-    return format_html(
-        '{} <a href="{}">{}</a>',
-        _("I have read and accept the"),
-        reverse_lazy("pages:privacy"),
-        _("privacy notice"),
-    )
+def _privacy_link():
+    return format_html('<a href="{}">{}</a>', reverse_lazy("pages:privacy"), _("Read the privacy notice"))
 
 
 class SignupForm(AllauthSignupForm):
-    accept_privacy = forms.BooleanField(label=lazy(_privacy_label, str)(), required=True)
+    # The link is the field's hint, shown after the box: a link inside a label cannot be followed reliably
+    # (a click on it may tick the box) and is read as part of the box's name.
+    accept_privacy = forms.BooleanField(
+        label=_("I have read and accept the privacy notice"),
+        help_text=lazy(_privacy_link, SafeString)(),
+        required=True,
+    )
+
+
+RECOVERY_CODE_HINT = _(
+    "The 6-digit code shown by your authenticator app, or one of your recovery codes: the single-use codes "
+    "shown, and offered for download, right after you set up two-factor authentication."
+)
+
+
+class _RecoveryCodeHint:
+    """The code field of the two-factor steps says that a recovery code is accepted too (allauth checks both),
+    to users who have recovery codes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if Authenticator.objects.filter(user=self.user, type=Authenticator.Type.RECOVERY_CODES).exists():
+            self.fields["code"].help_text = RECOVERY_CODE_HINT
+
+
+class AuthenticateForm(_RecoveryCodeHint, AllauthAuthenticateForm):
+    """The code step of signing in (MFA_FORMS["authenticate"])."""
+
+
+class ReauthenticateForm(_RecoveryCodeHint, AllauthReauthenticateForm):
+    """The code asked again before a sensitive change (MFA_FORMS["reauthenticate"])."""
 
 
 def _optional(choices):
