@@ -9,7 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
+
+from config.forms import PacteForm
 
 from .models import ErasureRecord, Profile
 from .roles import Role
@@ -64,7 +65,7 @@ def _optional(choices):
     return [("", _("I prefer not to say"))] + list(choices)
 
 
-class ProfileForm(DsfrBaseForm):
+class ProfileForm(PacteForm):
     age_band = forms.ChoiceField(
         label=_("Age band"), choices=_optional(AgeBand.choices), required=False, help_text=WHY_WE_ASK
     )
@@ -92,7 +93,7 @@ class ProfileForm(DsfrBaseForm):
         return cls(data=data, initial=initial)
 
 
-class DeleteAccountForm(DsfrBaseForm):
+class DeleteAccountForm(PacteForm):
     contributions = forms.ChoiceField(
         label=_("What should happen to your public contributions (proposals, votes, answers)?"),
         choices=ErasureRecord.Choice.choices,
@@ -103,7 +104,7 @@ class DeleteAccountForm(DsfrBaseForm):
     )
 
 
-class NoticesForm(DsfrBaseForm):
+class NoticesForm(PacteForm):
     email_notices = forms.BooleanField(
         label=_(
             "E-mail me about what becomes of my contributions: my proposals published or hidden by "
@@ -113,7 +114,7 @@ class NoticesForm(DsfrBaseForm):
     )
 
 
-class RoleForm(DsfrBaseForm):
+class RoleForm(PacteForm):
     email = forms.EmailField(label=_("E-mail address of the person"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     action = forms.ChoiceField(

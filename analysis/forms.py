@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from dsfr.forms import DsfrBaseForm
+
+from config.forms import PacteForm
 
 from .models import SynthesisVersion
 
 
-class StartRunForm(DsfrBaseForm):
+class StartRunForm(PacteForm):
     k = forms.IntegerField(
         label=_("Number of themes"),
         required=False,
@@ -41,7 +42,7 @@ EDIT_ACTIONS = [
 CONDITIONAL_FIELDS = ("target", "label", "contribution")
 
 
-class EditForm(DsfrBaseForm):
+class EditForm(PacteForm):
     """One edit of the synthesis; the theme choices come from the latest version."""
 
     action = forms.ChoiceField(label=_("Change to make"), choices=EDIT_ACTIONS)

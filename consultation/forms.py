@@ -3,15 +3,16 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
+
+from config.forms import PacteForm
 
 from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
 
 
-def set_help_text(form: DsfrBaseForm, name: str, text: str) -> None:
-    """Change a field's help text once the form exists. DsfrBaseForm.__init__ has already built (and cached)
-    the bound fields, which copy the help text when built: setting `form.fields[name].help_text` alone
-    is never shown."""
+def set_help_text(form: PacteForm, name: str, text: str) -> None:
+    """Change a field's help text once the form exists. django-dsfr's __init__ has already built (and
+    cached) the bound fields, which copy the help text when built: setting `form.fields[name].help_text`
+    alone is never shown."""
     form.fields[name].help_text = text
     form[name].help_text = text
 
@@ -47,7 +48,7 @@ class ParagraphField(forms.CharField):
             )
 
 
-class CharterForm(DsfrBaseForm):
+class CharterForm(PacteForm):
     accept = forms.BooleanField(
         label=_("I have read the charter and I commit to respecting it."),
         required=True,
@@ -65,7 +66,7 @@ class CharterForm(DsfrBaseForm):
         return form
 
 
-class CharterTextForm(DsfrBaseForm):
+class CharterTextForm(PacteForm):
     text_fr = forms.CharField(
         label=_("Charter (French)"),
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -80,7 +81,7 @@ class CharterTextForm(DsfrBaseForm):
     )
 
 
-class QuestionnaireForm(DsfrBaseForm):
+class QuestionnaireForm(PacteForm):
     """One field per question, all optional: a person may answer some questions and come back later."""
 
     def __init__(self, *args, questions, answers=None, **kwargs):
@@ -123,7 +124,7 @@ class QuestionnaireForm(DsfrBaseForm):
         return result
 
 
-class ProposalForm(DsfrBaseForm):
+class ProposalForm(PacteForm):
     text = forms.CharField(
         label=_("Your proposal"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -149,7 +150,7 @@ class ProposalForm(DsfrBaseForm):
         return bool(self.data.get("website"))
 
 
-class ReportForm(DsfrBaseForm):
+class ReportForm(PacteForm):
     reason = forms.CharField(
         label=_("Why should this proposal be hidden?"),
         max_length=300,
@@ -178,7 +179,7 @@ class RequiredToHideField(forms.CharField):
             super().validate(value)
 
 
-class ModerationForm(DsfrBaseForm):
+class ModerationForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Publish")), ("hide", _("Hide"))],
@@ -193,7 +194,7 @@ class ModerationForm(DsfrBaseForm):
     )
 
 
-class ConsultationForm(DsfrBaseForm):
+class ConsultationForm(PacteForm):
     slug = forms.SlugField(
         label=_("Short name in addresses"), max_length=80, help_text=_("Letters, digits and hyphens.")
     )
@@ -216,7 +217,7 @@ class ConsultationForm(DsfrBaseForm):
     )
 
 
-class QuestionForm(DsfrBaseForm):
+class QuestionForm(PacteForm):
     kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices)
     text_fr = forms.CharField(label=_("Question (French)"), max_length=500)
     text_en = forms.CharField(label=_("Question (English)"), max_length=500, required=False)
@@ -244,7 +245,7 @@ def _megabytes(value: float) -> str:
     return number_format(int(value) if float(value).is_integer() else value)
 
 
-class ImportForm(DsfrBaseForm):
+class ImportForm(PacteForm):
     file = forms.FileField(label=_("CSV file"))  # help text (with the size limit) set in __init__
     text_column = forms.CharField(label=_("Name of the column holding the text"), max_length=100)
     date_column = forms.CharField(label=_("Name of the date column"), max_length=100, required=False)

@@ -1,16 +1,16 @@
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from accounts.models import User
 from accounts.roles import Role
+from config.forms import PacteForm
 from consultation.models import Consultation
 
 from .models import AgendaItem, Ballot, DecisionMakerResponse, Panel
 
 
-class PanelForm(DsfrBaseForm):
+class PanelForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -28,7 +28,7 @@ class PanelForm(DsfrBaseForm):
     )
 
 
-class ConsultationLinkForm(DsfrBaseForm):
+class ConsultationLinkForm(PacteForm):
     consultation = forms.ModelChoiceField(
         label=_("Consultation"),
         queryset=Consultation.objects.all(),
@@ -43,7 +43,7 @@ class FacilitatorChoiceField(forms.ModelChoiceField):
         return obj.email
 
 
-class AssignFacilitatorForm(DsfrBaseForm):
+class AssignFacilitatorForm(PacteForm):
     """Facilitators who do not run the panel yet."""
 
     facilitator = FacilitatorChoiceField(
@@ -63,7 +63,7 @@ class AssignFacilitatorForm(DsfrBaseForm):
         )
 
 
-class VolunteerForm(DsfrBaseForm):
+class VolunteerForm(PacteForm):
     consent = forms.BooleanField(
         label=_(
             "I agree that the answers of my profile (age band, gender, region, education, socio-professional "
@@ -78,7 +78,7 @@ class VolunteerForm(DsfrBaseForm):
     )
 
 
-class ImportForm(DsfrBaseForm):
+class ImportForm(PacteForm):
     file = forms.FileField(
         label=_("CSV file of volunteers"),
         help_text=_(
@@ -90,7 +90,7 @@ class ImportForm(DsfrBaseForm):
     )
 
 
-class QuotasForm(DsfrBaseForm):
+class QuotasForm(PacteForm):
     quotas = forms.CharField(
         label=_("Quotas"),
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -98,7 +98,7 @@ class QuotasForm(DsfrBaseForm):
     )
 
 
-class SelectionForm(DsfrBaseForm):
+class SelectionForm(PacteForm):
     seed = forms.CharField(
         label=_("Seed of the public draw"),
         max_length=64,
@@ -109,7 +109,7 @@ class SelectionForm(DsfrBaseForm):
     )
 
 
-class SessionForm(DsfrBaseForm):
+class SessionForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -118,23 +118,23 @@ class SessionForm(DsfrBaseForm):
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
 
-class AgendaItemForm(DsfrBaseForm):
+class AgendaItemForm(PacteForm):
     title = forms.CharField(label=_("Title of the item"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
 
 
-class MinutesForm(DsfrBaseForm):
+class MinutesForm(PacteForm):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
 
 
-class CheckInCodeForm(DsfrBaseForm):
+class CheckInCodeForm(PacteForm):
     code = forms.CharField(
         label=_("Session code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
 
 
-class DocumentForm(DsfrBaseForm):
+class DocumentForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -142,7 +142,7 @@ class DocumentForm(DsfrBaseForm):
     file = forms.FileField(label=_("File"))
 
 
-class RecommendationForm(DsfrBaseForm):
+class RecommendationForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
     rationale = forms.CharField(
@@ -155,14 +155,14 @@ class RecommendationForm(DsfrBaseForm):
         self.fields["session"].queryset = panel.sessions.all()
 
 
-class AmendmentForm(DsfrBaseForm):
+class AmendmentForm(PacteForm):
     text = forms.CharField(label=_("Proposed text"), widget=forms.Textarea(attrs={"rows": 4}))
     explanation = forms.CharField(
         label=_("Why this change"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class AmendmentDecisionForm(DsfrBaseForm):
+class AmendmentDecisionForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept")), ("reject", _("Reject"))],
@@ -173,7 +173,7 @@ class AmendmentDecisionForm(DsfrBaseForm):
     )
 
 
-class OpenVoteForm(DsfrBaseForm):
+class OpenVoteForm(PacteForm):
     session = forms.ModelChoiceField(label=_("Session of the vote"), queryset=None)
 
     def __init__(self, *args, panel, **kwargs):
@@ -181,11 +181,11 @@ class OpenVoteForm(DsfrBaseForm):
         self.fields["session"].queryset = panel.sessions.all()
 
 
-class BallotForm(DsfrBaseForm):
+class BallotForm(PacteForm):
     choice = forms.ChoiceField(label=_("Your vote"), choices=Ballot.Choice.choices, widget=forms.RadioSelect)
 
 
-class MilestoneDoneForm(DsfrBaseForm):
+class MilestoneDoneForm(PacteForm):
     """Repeated for each milestone of a page: its fields are named after the milestone."""
 
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -196,7 +196,7 @@ class MilestoneDoneForm(DsfrBaseForm):
         self.fields["done_on"].label = gettext("Date “%(title)s” was done") % {"title": milestone.title}
 
 
-class MilestoneChangeForm(DsfrBaseForm):
+class MilestoneChangeForm(PacteForm):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = forms.DateField(
         label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -214,7 +214,7 @@ class MilestoneChangeForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
 
 
-class ResponseForm(DsfrBaseForm):
+class ResponseForm(PacteForm):
     decision_maker = forms.CharField(label=_("Decision-maker"), max_length=200)
     body = forms.CharField(label=_("Body responsible"), max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=DecisionMakerResponse.Status.choices)

@@ -178,3 +178,14 @@ def test_without_recovery_codes_the_code_step_does_not_mention_them(client, faci
     with_totp(facilitator)
     fields = fields_of(signed_in_at_code_step(client, facilitator, password, "en"))
     assert name_and_descriptions(fields, "id_code") == ("Code", [])
+
+
+def test_profile_page_reads_each_hint_once(client, citizen):
+    """django-dsfr's fields carry their hint inside the label: it is not given again by aria-describedby."""
+    client.force_login(citizen)
+    fields = fields_of(client.get(reverse("accounts:profile")))
+    name, descriptions = name_and_descriptions(fields, "id_departement")
+    assert name.startswith("Département de résidence") and "Nous en déduisons votre région." in name
+    assert descriptions == []
+    assert len([a for a in fields.inputs if a.get("id") in fields.labels]) >= 5
+    assert_each_hint_read_once(fields)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from deliberation import services
@@ -168,6 +170,7 @@ def test_the_import_page_shows_refused_lines_next_to_the_field_and_keeps_the_goo
     summary = html[html.index(text["summary"]) : html.index("<form", html.index(text["summary"]))]
     assert 'href="#id_file"' in summary and 'href="#import-problems"' in summary
     assert 'aria-describedby="id_file-hint id_file-error"' in html and 'aria-invalid="true"' in html
+    assert re.search(r'<label class="fr-label" for="id_file">[^<]*</label>', html)  # the hint is read once
     assert 'id="id_file-error"' in html and 'type="file" name="file" id="id_file"' in html
     assert _problem_rows(html) == [["2", "age_band", "35_49", text["problem"]]]
     assert Volunteer.objects.get(panel=panel).strata == {"age_band": "35-49"}
