@@ -42,15 +42,19 @@ RECOVERY_CODE_HINT = _(
     "shown, and offered for download, right after you set up two-factor authentication."
 )
 
+AUTHENTICATOR_CODE_HINT = _("The 6-digit code shown by your authenticator app.")
+
 
 class _RecoveryCodeHint:
-    """The code field of the two-factor steps says that a recovery code is accepted too (allauth checks both),
-    to users who have recovery codes."""
+    """The code field of the two-factor steps says which code to type: the app's, or a recovery code too
+    (allauth checks both) to users who have recovery codes. The pages need no sentence asking for it."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if Authenticator.objects.filter(user=self.user, type=Authenticator.Type.RECOVERY_CODES).exists():
             self.fields["code"].help_text = RECOVERY_CODE_HINT
+        else:
+            self.fields["code"].help_text = AUTHENTICATOR_CODE_HINT
 
 
 class AuthenticateForm(_RecoveryCodeHint, AllauthAuthenticateForm):

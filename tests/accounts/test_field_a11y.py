@@ -11,6 +11,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
 from tests.conftest import with_totp
+from tests.typography import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,10 @@ def test_sign_in_page_password_label_holds_no_link_and_the_reset_link_follows_th
     )
     page = client.get(reverse("account_login")).content.decode()
     after_field = page[page.index('id="id_password"') :]
-    assert f'<a href="{reverse("account_reset_password")}">{forgot}</a>' in after_field
+    link = re.search(
+        rf'<a class="fr-link" href="{reverse("account_reset_password")}">([^<]*)</a>', after_field
+    )
+    assert link and _clean(link.group(1)) == forgot  # a DSFR link, not a bare one
     assert_each_hint_read_once(fields)
 
 
@@ -174,10 +178,54 @@ def test_two_factor_code_error_stays_tied_to_the_field_with_the_hint(client, fac
     )
 
 
-def test_without_recovery_codes_the_code_step_does_not_mention_them(client, facilitator, password):
+@pytest.mark.parametrize(
+    "language,hint",
+    [
+        ("fr", "Le code à 6 chiffres affiché par votre application d’authentification."),
+        ("en", "The 6-digit code shown by your authenticator app."),
+    ],
+)
+def test_without_recovery_codes_the_code_step_does_not_mention_them(
+    client, facilitator, password, language, hint
+):
     with_totp(facilitator)
-    fields = fields_of(signed_in_at_code_step(client, facilitator, password, "en"))
-    assert name_and_descriptions(fields, "id_code") == ("Code", [])
+    fields = fields_of(signed_in_at_code_step(client, facilitator, password, language))
+    assert name_and_descriptions(fields, "id_code") == ("Code", [hint])
+
+
+@pytest.mark.parametrize(
+    "language,heading,intro",
+    [
+        (
+            "fr",
+            "Authentification à deux facteurs",
+            "Votre compte est protégé par l’authentification à deux facteurs : "
+            "encore une étape pour vous connecter.",
+        ),
+        (
+            "en",
+            "Two-factor authentication",
+            "Your account is protected by two-factor authentication: one more step to sign in.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("has_recovery_codes", [True, False])
+def test_two_factor_code_step_asks_for_the_code_once_under_a_clear_heading(
+    client, facilitator, password, language, heading, intro, has_recovery_codes
+):
+    """allauth's "Please enter an authenticator code:" before the field repeated the field's hint."""
+    with_totp(facilitator)
+    if has_recovery_codes:
+        RecoveryCodes.activate(facilitator)
+    response = signed_in_at_code_step(client, facilitator, password, language)
+    main = _clean(visible_text(re.search(r"<main\b.*</main>", response.content.decode(), re.S).group(0)))
+    assert main.startswith(f"{heading} {intro} Code ")
+    assert re.search(r"<h1\b[^>]*>\s*" + heading + r"\s*</h1>", response.content.decode())
+    assert f"<title>{heading} — Pacte</title>" in response.content.decode()
+    asks = {"fr": "saisir un code", "en": "enter an authenticator code"}[language]
+    assert asks not in main.lower()
+    _, descriptions = name_and_descriptions(fields_of(response), "id_code")
+    assert len(descriptions) == 1  # the hint says which code
 
 
 def test_profile_page_reads_each_hint_once(client, citizen):
