@@ -68,3 +68,14 @@ def test_each_theme_choice_is_named_by_its_label_and_the_system_hint_is_read_onc
         else:
             assert (name, descriptions) == (label, [])
     assert_each_hint_read_once(fields)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_page_offers_a_button_that_opens_the_display_settings(citizen, language):
+    """The dialog is of no use unless something opens it: DSFR's footer button, named in the page's
+    language (our own header and footer replace django-dsfr's, which carried it)."""
+    for response in pages(language, citizen):
+        html = response.content.decode()
+        footer = re.search(r'<footer class="fr-footer".*?</footer>', html, re.S).group(0)
+        buttons = re.findall(r'<button[^>]*aria-controls="fr-theme-modal"[^>]*>(.*?)</button>', footer, re.S)
+        assert buttons == [{"fr": "Paramètres d’affichage", "en": "Display settings"}[language]]
