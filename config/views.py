@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.csrf import csrf_failure as defaults_csrf_failure
 from django.views.generic import TemplateView
 
 
@@ -32,12 +35,51 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _wants_json(request) -> bool:
+    """API and script clients (the vote answers JSON to `Accept: application/json`) get JSON errors."""
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _json_error(request, message: str, status: int) -> JsonResponse:
+    # The API's errors are {"detail": ...} (DRF's, and its schema says so); the vote's are {"error": ...}.
+    key = "detail" if request.path.startswith("/api/") else "error"
+    return JsonResponse({key: message}, status=status)
+
+
 def csrf_failure(request, reason=""):
     """A refused form or script call: JSON for API and script clients, the usual page for people."""
-    from django.utils.translation import gettext as _
-    from django.views.csrf import csrf_failure as default_failure
-
-    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+    if _wants_json(request):
         message = _("This request was refused (CSRF check): reload the page and try again.")
         return JsonResponse({"error": message}, status=403)
-    return default_failure(request, reason=reason)
+    return defaults_csrf_failure(request, reason=reason)
+
+
+# The error handlers (config/urls.py): JSON for API and script clients, Django's page (our templates
+# 400.html, 403.html, 404.html, 500.html) for people. Without them a script voting with a malformed
+# body or an address that is not a number got an HTML page.
+
+
+def bad_request(request, exception):
+    if _wants_json(request):
+        return _json_error(
+            request, _("This request could not be understood: check its address and body."), 400
+        )
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _wants_json(request):
+        return _json_error(request, _("You are not allowed to do this."), 403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _wants_json(request):
+        return _json_error(request, _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return _json_error(request, _("Server error: please try again later."), 500)
+    return defaults.server_error(request)

@@ -1,5 +1,6 @@
 """Citizen, moderator and organiser pages. Thin: forms in, services called, refusals shown as messages."""
 
+import json
 import secrets
 
 from csp.decorators import csp_exempt
@@ -71,6 +72,22 @@ def _progress_answer(job, **details) -> JsonResponse:
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _vote_value(request) -> str:
+    """The vote's `value`: a form field, or a JSON body {"value": ...} from a script."""
+    if request.content_type != "application/json":
+        return request.POST.get("value", "")
+    try:
+        body = json.loads(request.body)
+    except ValueError:  # malformed JSON or not UTF-8
+        body = None
+    if not isinstance(body, dict):
+        raise services.ConsultationError(
+            _('The body is not a JSON object: send {"value": "agree"}, or the form field value=agree.')
+        )
+    value = body.get("value", "")
+    return value if isinstance(value, str) else ""  # a number or a list is no vote: the usual message
 
 
 def _next_url(request, default: str) -> str:
@@ -375,9 +392,7 @@ def vote(request, slug, pk):
     if is_rate_limited(request, "vote"):
         return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
     try:
-        outcome = services.cast_vote(
-            user=request.user, proposal=proposal, value=request.POST.get("value", "")
-        )
+        outcome = services.cast_vote(user=request.user, proposal=proposal, value=_vote_value(request))
     except services.ConsultationError as exc:
         return refuse(exc.message, exc.status)
     if as_json:
