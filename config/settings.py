@@ -221,6 +221,10 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The API is public, read-only and the same for everyone: it authenticates no one. DRF's default
+    # Basic authentication checked e-mail + password on every call, with no rate limit and no second
+    # factor (a password oracle), and answered a wrong one with a 403 the schema did not document.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PAGINATION_CLASS": "consultation.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},

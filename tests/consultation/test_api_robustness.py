@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory, override_settings
 from config.views import server_error
 from consultation import services
 from consultation.models import Vote
+from tests.conftest import PASSWORD
 
 JSON = {"HTTP_ACCEPT": "application/json", "HTTP_ACCEPT_LANGUAGE": "fr"}
 
@@ -32,6 +33,19 @@ def _voter(member, consultation):
 
 def _votes(proposal) -> list[int]:
     return list(Vote.objects.filter(proposal=proposal).values_list("value", flat=True))
+
+
+def test_the_api_checks_no_password_a_wrong_one_gets_the_same_data(client, consultation, citizen):
+    # DRF's Basic authentication answered a wrong password with a 403 the schema did not list, and a
+    # right one with a 200: a password check with no rate limit and no second factor.
+    expected = client.get("/api/consultations/").json()
+    for authorization in [_basic(citizen.email, "wrong"), _basic(citizen.email, PASSWORD), "Basic !!!"]:
+        response = client.get("/api/consultations/", HTTP_AUTHORIZATION=authorization)
+        assert response.status_code == 200, authorization
+        assert response.json() == expected
+    assert client.get("/api/schema/", HTTP_AUTHORIZATION=_basic(citizen.email, "wrong")).status_code == 200
+    schema = client.get("/api/schema/?format=json").json()
+    assert "basicAuth" not in schema.get("components", {}).get("securitySchemes", {})
 
 
 def test_a_vote_for_an_id_no_database_holds_is_a_json_404(member, consultation):
