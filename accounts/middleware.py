@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from .roles import ROLES_REQUIRING_MFA, has_role
 
 # Paths a facilitator or organiser without a second factor may still reach: setting it up, leaving,
-# switching language, public legal pages and assets.
+# switching language, public legal pages, assets and the public read-only API (the same open data for
+# everyone; a redirection to an HTML page is no answer for a script).
 _ALLOWED_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
@@ -15,6 +16,7 @@ _ALLOWED_PREFIXES = (
     "/static/",
     "/pages/",
     "/accounts/reauthenticate/",
+    "/api/",
 )
 
 

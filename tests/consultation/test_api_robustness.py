@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory, override_settings
 from config.views import server_error
 from consultation import services
 from consultation.models import Vote
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, with_totp
 
 JSON = {"HTTP_ACCEPT": "application/json", "HTTP_ACCEPT_LANGUAGE": "fr"}
 
@@ -46,6 +46,17 @@ def test_the_api_checks_no_password_a_wrong_one_gets_the_same_data(client, consu
     assert client.get("/api/schema/", HTTP_AUTHORIZATION=_basic(citizen.email, "wrong")).status_code == 200
     schema = client.get("/api/schema/?format=json").json()
     assert "basicAuth" not in schema.get("components", {}).get("securitySchemes", {})
+
+
+def test_an_organiser_without_second_factor_reads_the_api_in_json(client, consultation, organiser):
+    # The set-up redirection still applies to the site's pages, not to the public open data.
+    client.force_login(organiser)
+    response = client.get("/api/consultations/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert [c["slug"] for c in response.json()["results"]] == [consultation.slug]
+    assert client.get("/compte/").status_code == 302
+    client.force_login(with_totp(organiser))
+    assert client.get("/api/consultations/").json() == response.json()
 
 
 def test_a_vote_for_an_id_no_database_holds_is_a_json_404(member, consultation):
