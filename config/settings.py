@@ -227,7 +227,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PAGINATION_CLASS": "consultation.pagination.Pagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Per client address, through the site's own rate limits (PACTE_RATE_LIMITS["api"]).
+    "DEFAULT_THROTTLE_CLASSES": ["consultation.throttling.PerAddressThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pacte API",
@@ -319,6 +320,8 @@ PACTE_RATE_LIMITS = {
         "user": env("PACTE_RATE_REPORT_USER", "30/3600"),
         "ip": env("PACTE_RATE_REPORT_IP", "300/3600"),
     },
+    # The public API (one address may be a whole administration behind one proxy).
+    "api": {"ip": env("PACTE_RATE_API_IP", "600/60")},
 }
 # Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
 PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")

@@ -21,7 +21,11 @@ from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
 _ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=gettext_lazy('JSON error: {"detail": message}, or {parameter: message}.')
 )
-_LIST_ERRORS = {400: _ERROR, 404: _ERROR}
+_THROTTLED = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=gettext_lazy("Too many requests from this address: wait the seconds given in Retry-After."),
+)
+_LIST_ERRORS = {400: _ERROR, 404: _ERROR, 429: _THROTTLED}
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -133,13 +137,15 @@ class ConsultationScoped:
         return context
 
 
-@extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer(many=True), 400: _ERROR}))
+@extend_schema_view(
+    get=extend_schema(responses={200: ConsultationSerializer(many=True), 400: _ERROR, 429: _THROTTLED})
+)
 class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
     queryset = _public_consultations().order_by("-created_at", "-id")
 
 
-@extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer, 404: _ERROR}))
+@extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer, 404: _ERROR, 429: _THROTTLED}))
 class ConsultationDetail(generics.RetrieveAPIView):
     serializer_class = ConsultationSerializer
     lookup_field = "slug"
@@ -155,7 +161,9 @@ class ConsultationDetail(generics.RetrieveAPIView):
         return consultation
 
 
-@extend_schema_view(get=extend_schema(responses={200: QuestionSerializer(many=True), 404: _ERROR}))
+@extend_schema_view(
+    get=extend_schema(responses={200: QuestionSerializer(many=True), 404: _ERROR, 429: _THROTTLED})
+)
 class QuestionList(ConsultationScoped, generics.ListAPIView):
     serializer_class = QuestionSerializer
     pagination_class = None

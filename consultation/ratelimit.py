@@ -25,6 +25,12 @@ def _parse(rate: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+def window_seconds(action: str, scope: str) -> int | None:
+    """Length of the window of `action`'s limit in `scope`, None when there is no such limit."""
+    rate = settings.PACTE_RATE_LIMITS.get(action, {}).get(scope)
+    return _parse(rate)[1] if rate else None
+
+
 def _hit(key: str, limit: int, seconds: int) -> bool:
     """Count one hit; True when the limit is exceeded (any cache backend)."""
     try:

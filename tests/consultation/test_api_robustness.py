@@ -129,3 +129,18 @@ def test_a_server_error_answers_json_to_scripts_and_the_page_to_people(db):
     assert response.status_code == 500 and list(json.loads(response.content)) == ["detail"]
     page = server_error(factory.get("/consultations/"))
     assert page.status_code == 500 and b"<html" in page.content
+
+
+@override_settings(PACTE_RATE_LIMITS={"api": {"ip": "3/60"}})
+def test_the_api_answers_a_flood_from_one_address_with_a_json_429_and_when_to_retry(client, consultation):
+    """Past the limit per address, a script is told in JSON, in its language, and when to come back; another
+    address is still served, and so is the site itself."""
+    address = f"/api/consultations/{consultation.slug}/"
+    for _ in range(3):
+        assert client.get(address, REMOTE_ADDR="192.0.2.1").status_code == 200
+    refused = client.get(address, REMOTE_ADDR="192.0.2.1", HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "Requête ralentie" in refused.json()["detail"]
+    assert client.get(address, REMOTE_ADDR="192.0.2.2").status_code == 200
+    assert client.get(f"/consultations/{consultation.slug}/", REMOTE_ADDR="192.0.2.1").status_code == 200
