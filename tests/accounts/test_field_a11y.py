@@ -237,3 +237,21 @@ def test_profile_page_reads_each_hint_once(client, citizen):
     assert descriptions == []
     assert len([a for a in fields.inputs if a.get("id") in fields.labels]) >= 5
     assert_each_hint_read_once(fields)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_confirming_access_by_code_asks_for_it_once(client, facilitator, password, language):
+    """The "confirm it is you" step by code (before a sensitive change) said "Enter an authenticator code:"
+    just above a field whose hint says the same."""
+    with_totp(facilitator)
+    RecoveryCodes.activate(facilitator)
+    client.force_login(facilitator)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("mfa_reauthenticate"))
+    assert response.status_code == 200
+    page = re.search(r"<main\b.*</main>", response.content.decode(), re.S).group(0)
+    main = _clean(visible_text(page)).lower()
+    assert {"fr": "saisissez un code", "en": "enter an authenticator code"}[language] not in main
+    assert {"fr": "application d", "en": "authenticator app"}[language] in main  # the hint, once
+    _, descriptions = name_and_descriptions(fields_of(response), "id_code")
+    assert len(descriptions) == 1
