@@ -74,6 +74,14 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     assert [m.is_late for m in milestones.filter(done_on__isnull=True)] == [True]
     panel = Panel.objects.get()
     assert panel.consultation == data_donation
+    # Each vote's result reads its turnout: the 28 members present at the third session cast their
+    # ballots, out of the 30 seated before the first session (not "28 ballots for 0 members seated").
+    recommendation = panel.recommendations.first()
+    page = client.get(
+        reverse("deliberation:recommendation", args=[recommendation.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "28 ballots cast for 30 members seated on the panel." in page
+    assert "28 members were checked in at the session of the vote." in page
     report_page = client.get(
         reverse("deliberation:selection_report", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     )

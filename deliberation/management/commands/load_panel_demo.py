@@ -191,6 +191,9 @@ class Command(BaseCommand):
             ),
         ]
         sessions = []
+        # Demo history: the members took their seats before the first session, months ago (the vote
+        # results count the members seated and checked in when each vote closed).
+        panel.members.filter(status=PanelMember.Status.ACTIVE).update(joined_at=start - timedelta(days=14))
         members = list(panel.members.filter(status=PanelMember.Status.ACTIVE))
         for index, (title, place, agenda) in enumerate(plan):
             session = services.schedule_session(
@@ -207,6 +210,7 @@ class Command(BaseCommand):
                 )
             for member in members[: len(members) - index]:  # a few absences in later sessions
                 services.check_in(actor=facilitator, session=session, member=member)
+            Attendance.objects.filter(session=session).update(checked_in_at=session.starts_at)
             services.save_minutes(
                 actor=facilitator,
                 session=session,
