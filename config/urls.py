@@ -27,8 +27,14 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("panels/", include("deliberation.urls")),
     path("analyse/", include("analysis.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    # The API's documentation is not counted against the API's rate limit (a reader who reached it still
+    # gets the page telling how to use the API, not a JSON refusal).
+    path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularRedocView.as_view(url_name="api-schema", throttle_classes=[]),
+        name="api-docs",
+    ),
     path("api/", include("consultation.api_urls")),  # after the schema: it ends with a JSON 404 catch-all
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -144,3 +144,24 @@ def test_the_api_answers_a_flood_from_one_address_with_a_json_429_and_when_to_re
     assert "Requête ralentie" in refused.json()["detail"]
     assert client.get(address, REMOTE_ADDR="192.0.2.2").status_code == 200
     assert client.get(f"/consultations/{consultation.slug}/", REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+@override_settings(PACTE_RATE_LIMITS={"api": {"ip": "3/60"}})
+def test_the_api_documentation_still_loads_once_an_address_reached_the_api_limit(client, consultation):
+    """The docs page (Redoc, HTML) and its schema are documentation: a reader refused by the API is still
+    shown how to use it, as a page, not a JSON refusal, and reading it does not use up the API's limit."""
+    address = f"/api/consultations/{consultation.slug}/"
+    for _ in range(3):
+        assert client.get(address, REMOTE_ADDR="192.0.2.1").status_code == 200
+    assert client.get(address, REMOTE_ADDR="192.0.2.1").status_code == 429
+    for _ in range(4):
+        docs = client.get("/api/docs/", REMOTE_ADDR="192.0.2.1", HTTP_ACCEPT="text/html")
+        assert docs.status_code == 200 and docs["Content-Type"].startswith("text/html")
+        assert b"redoc" in docs.content.lower()  # the documentation page, not an error
+        schema = client.get("/api/schema/", REMOTE_ADDR="192.0.2.1")
+        assert schema.status_code == 200 and b"Pacte API" in schema.content
+    # Another address reading the docs many times still has its whole API allowance.
+    for _ in range(5):
+        assert client.get("/api/docs/", REMOTE_ADDR="192.0.2.3").status_code == 200
+    for _ in range(3):
+        assert client.get(address, REMOTE_ADDR="192.0.2.3").status_code == 200
