@@ -194,6 +194,8 @@ def report_pdf(request, slug):
     context = _report_context(request, consultation)
     if context["version"] is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
+    # On paper the maps' skip links lead nowhere: the PDF leaves them out (the page keeps them).
+    context["for_print"] = True
     html = render_to_string("analysis/report_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
