@@ -1,5 +1,7 @@
 """A panel may deliberate for a consultation: each page links to the other."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +10,7 @@ from consultation import services as consultation_services
 from deliberation import services
 from deliberation.models import Panel
 from tests.conftest import with_totp
+from tests.typography import visible_text
 
 
 def make_consultation(slug="don-donnees", phase="open"):
@@ -99,3 +102,49 @@ def test_deleting_the_consultation_keeps_the_panel(panel, organiser, consultatio
     consultation.delete()
     panel.refresh_from_db()
     assert panel.consultation is None
+
+
+def _sentence_naming_the_consultation(page: str) -> str:
+    """The text of the paragraph that names the panel's consultation."""
+    paragraph = re.search(r"<p>(This panel deliberates|Ce panel délibère).*?</p>", page, re.S).group(0)
+    return visible_text(paragraph).strip()
+
+
+@pytest.mark.parametrize(
+    "language,title,sentence",
+    [
+        (
+            "fr",
+            "Don de données\u00a0: qu’en pensez-vous\u00a0?",
+            "Ce panel délibère pour la consultation nationale Don de données\u00a0: qu’en pensez-vous\u00a0?",
+        ),
+        (
+            "en",
+            "Data donation: what do you think?",
+            "This panel deliberates for the national consultation Data donation: what do you think?",
+        ),
+    ],
+)
+def test_a_consultation_title_ending_a_sentence_gets_no_second_full_stop(
+    client, panel, organiser, language, title, sentence
+):
+    """The panel's page read "… la consultation nationale Don de données : qu’en pensez-vous ?.": a title
+    that already ends with ? or ! ends the sentence; any other title is followed by the full stop."""
+    consultation = make_consultation(slug="question")  # open: the panel's page names it
+    consultation.title_fr = consultation.title_en = title
+    consultation.save()
+    services.link_consultation(actor=organiser, panel=panel, consultation=consultation)
+    services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.RECRUITING)
+    client.cookies["django_language"] = language
+    detail = client.get(reverse("deliberation:panel_detail", args=[panel.pk])).content.decode()
+    assert _sentence_naming_the_consultation(detail) == sentence
+    client.force_login(with_totp(organiser))
+    manage = client.get(reverse("deliberation:manage", args=[panel.pk])).content.decode()
+    assert _sentence_naming_the_consultation(manage).endswith(title)
+
+    consultation.title_fr = consultation.title_en = "Don de données de santé"
+    consultation.save()
+    detail = client.get(reverse("deliberation:panel_detail", args=[panel.pk])).content.decode()
+    assert _sentence_naming_the_consultation(detail).endswith("Don de données de santé.")
+    manage = client.get(reverse("deliberation:manage", args=[panel.pk])).content.decode()
+    assert _sentence_naming_the_consultation(manage).endswith("Don de données de santé.")
