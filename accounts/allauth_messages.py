@@ -15,8 +15,6 @@ ALLAUTH_MESSAGES = (
         "Forgotten your password? Enter your email address below, and we'll send you an email allowing you "
         "to reset it."
     ),
-    # account/reauthenticate.html (confirm access by password)
-    gettext_noop("Enter your password:"),
     # mfa/recovery_codes/generate.html
     gettext_noop("Are you sure?"),
     # mfa/totp/deactivate_form.html

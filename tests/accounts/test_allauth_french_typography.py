@@ -24,7 +24,7 @@ def _main(page: str) -> str:
     [
         ("account_signup", False, "Vous avez déjà un compte\u00a0? Vous pouvez donc"),
         ("account_reset_password", False, "Mot de passe oublié\u00a0? Indiquez votre adresse e-mail"),
-        ("account_reauthenticate", True, "Saisissez votre mot de passe\u00a0:"),
+        ("account_reauthenticate", True, "Mot de passe oublié\u00a0?"),
         ("mfa_generate_recovery_codes", True, "Êtes-vous sûr(e)\u00a0?"),
         ("account_logout", True, "Êtes-vous sûr(e) de vouloir vous déconnecter\u00a0?"),
     ],

@@ -1,7 +1,7 @@
 """The sign-in pages' fields as a screen reader meets them: the label gives the field's name only, the hint is
-read once (tied by aria-describedby, never also inside the label), no link sits inside a label (allauth's
-"Forgot your password?" comes after the field), errors stay tied to their input, and the two-factor code step
-says that a recovery code is accepted too."""
+read once (tied by aria-describedby, never also inside the label), no link sits inside a label or is read as a
+field's description (allauth's "Forgot your password?" comes after the field as an ordinary link), errors stay
+tied to their input, and the two-factor code step says that a recovery code is accepted too."""
 
 import re
 from html.parser import HTMLParser
@@ -10,7 +10,7 @@ import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
-from tests.conftest import with_totp
+from tests.conftest import PASSWORD, with_totp
 from tests.typography import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -97,9 +97,10 @@ def test_sign_in_page_password_label_holds_no_link_and_the_reset_link_follows_th
     fields = fields_of(client.get(reverse("account_login")))
     assert fields.links_in_labels == []
     forgot = {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"}[language]
+    # A link is not a description: the field is read with its name only (it pointed at the link).
     assert name_and_descriptions(fields, "id_password") == (
         {"fr": "Mot de passe", "en": "Password"}[language],
-        [forgot],
+        [],
     )
     page = client.get(reverse("account_login")).content.decode()
     after_field = page[page.index('id="id_password"') :]
@@ -110,23 +111,60 @@ def test_sign_in_page_password_label_holds_no_link_and_the_reset_link_follows_th
     assert_each_hint_read_once(fields)
 
 
+@pytest.mark.parametrize(
+    "language,name,forgot,wrong",
+    [
+        ("fr", "Mot de passe", "Mot de passe oublié ?", "Mot de passe incorrect."),
+        ("en", "Password", "Forgot your password?", "Incorrect password."),
+    ],
+)
 def test_password_confirmation_page_has_no_link_in_a_label_and_keeps_the_error_tied_to_the_field(
-    client, citizen
+    client, citizen, language, name, forgot, wrong
 ):
     client.force_login(citizen)
-    fields = fields_of(client.get(reverse("account_reauthenticate")))
+    client.cookies["django_language"] = language
+    response = client.get(reverse("account_reauthenticate"))
+    fields = fields_of(response)
     assert fields.links_in_labels == []
-    assert name_and_descriptions(fields, "id_password") == ("Mot de passe", ["Mot de passe oublié ?"])
+    assert name_and_descriptions(fields, "id_password") == (name, [])  # the reset link is no description
+    assert forgot in _clean(visible_text(response.content.decode()))  # still offered, after the field
     assert_each_hint_read_once(fields)
 
     fields = fields_of(client.post(reverse("account_reauthenticate"), {"password": "not the password"}))
     assert fields.links_in_labels == []
-    name, descriptions = name_and_descriptions(fields, "id_password")
-    assert name == "Mot de passe" and "Mot de passe incorrect." in descriptions
-    assert descriptions.count("Mot de passe oublié ?") == 1
+    assert name_and_descriptions(fields, "id_password") == (name, [wrong])
     password_input = next(a for a in fields.inputs if a.get("id") == "id_password")
     assert password_input.get("aria-invalid") == "true"
     assert_each_hint_read_once(fields)
+
+
+@pytest.mark.parametrize(
+    "language,heading,intro,name,asks",
+    [
+        (
+            "fr",
+            "Confirmer l'accès",
+            "Veuillez vous réauthentifier",
+            "Mot de passe",
+            "saisissez votre mot de passe",
+        ),
+        ("en", "Confirm Access", "Please reauthenticate", "Password", "enter your password"),
+    ],
+)
+def test_confirming_access_by_password_asks_for_it_once(
+    client, citizen, language, heading, intro, name, asks
+):
+    """The "confirm it is you" step by password said "Enter your password:" just above a field labelled
+    "Password"."""
+    client.force_login(citizen)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("account_reauthenticate"))
+    main = _clean(visible_text(re.search(r"<main\b.*</main>", response.content.decode(), re.S).group(0)))
+    assert asks not in main.lower()
+    assert main.startswith(f"{heading} {intro}") and f" {name} " in main
+    # The form still confirms access.
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
 
 
 def test_sign_up_page_names_fields_plainly_and_reads_each_hint_once(client):
@@ -136,7 +174,9 @@ def test_sign_up_page_names_fields_plainly_and_reads_each_hint_once(client):
     assert fields.links_in_labels == []
     name, descriptions = name_and_descriptions(fields, "id_accept_privacy")
     assert name == "J’ai lu et j’accepte la politique de confidentialité"
-    assert descriptions == ["Lire la politique de confidentialité", "Ce champ est obligatoire."]
+    assert descriptions == [
+        "Ce champ est obligatoire."
+    ]  # the link to the notice follows; it describes nothing
     name, descriptions = name_and_descriptions(fields, "id_password1")
     assert name == "Mot de passe"
     assert "au minimum 10 caractères" in descriptions[0]  # the rules, read once, not as part of the name
