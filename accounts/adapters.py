@@ -1,4 +1,8 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -7,9 +11,32 @@ from .audit import record_event
 from .models import ConsentRecord
 from .roles import Role
 
+# The platform's name in allauth's e-mails: their greeting, signature and subject.
+PLATFORM_NAME = "Pacte"
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What allauth's e-mails call the site ("Hello from {{ current_site.name }}!"). Without
+    django.contrib.sites allauth named it by the request's host ("Bonjour, c'est 127.0.0.1:8766 !")."""
+
+    name: str
+    domain: str
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every new account is a citizen, and its acceptance of the privacy notice is recorded."""
+    """Every new account is a citizen, and its acceptance of the privacy notice is recorded. The account
+    e-mails name the platform, Pacte; their links keep the address the request came to."""
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{PLATFORM_NAME}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        domain = request.get_host() if request is not None else urlsplit(settings.PACTE_SITE_URL).netloc
+        super().send_mail(
+            template_prefix, email, {"current_site": Platform(PLATFORM_NAME, domain), **context}
+        )
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
