@@ -13,6 +13,7 @@ from consultation.models import Consultation, Proposal, Vote
 
 from .models import OpinionRun
 from .pipeline.opinion import analyse_opinions
+from .pipeline.synthesise import Votes, votes_per_unit
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -99,16 +100,31 @@ def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: di
     the theme's proposals, with its counts (``plain_share``, the base and rounding of the other opinion
     figures of the page), and whether the theme unites the groups (in every group 60 % or more of the
     votes agree, or 60 % or more disagree), divides them (shares of agreement 30 points apart or more),
-    or neither. The verdict reads the rounded percentages the page shows."""
+    or neither. The verdict reads the rounded percentages the page shows.
+
+    A theme's votes follow the rule of its own vote table (``votes_per_unit``): every vote on every
+    proposal it holds, each copy of a near-identical proposal with its own votes."""
     n_groups = len(opinion.result.get("groups", []))
-    totals: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in range(n_groups)])
-    for proposal, per_group in opinion.result.get("proposal_groups", {}).items():
-        key = proposal_theme.get(int(proposal))
-        if key is None:
-            continue
-        for g, cells in enumerate(per_group):
-            for i in range(3):
-                totals[key][g][i] += cells[i]
+    keys = [theme["key"] for theme in themes]
+    position = {key: i for i, key in enumerate(keys)}
+    voted = [
+        (position.get(proposal_theme.get(int(proposal))), per_group)
+        for proposal, per_group in opinion.result.get("proposal_groups", {}).items()
+    ]
+    totals: dict[str, list[list[int]]] = {}
+    for g in range(n_groups):
+        per_theme = votes_per_unit(
+            [theme for theme, _cells in voted],
+            [Votes(*per_group[g]) if g < len(per_group) else None for _theme, per_group in voted],
+            len(keys),
+        )
+        for key, votes in zip(keys, per_theme, strict=True):
+            if votes is not None:
+                totals.setdefault(key, [[0, 0, 0] for _ in range(n_groups)])[g] = [
+                    votes.agree,
+                    votes.disagree,
+                    votes.passed,
+                ]
     rows = []
     for theme in themes:
         if theme["key"] not in totals:

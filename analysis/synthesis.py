@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from .models import Contribution, PipelineRun, Theme
 from .pipeline.cluster import OTHER
-from .pipeline.synthesise import Votes, rake, theme_figures
+from .pipeline.synthesise import Votes, rake, theme_figures, votes_per_unit
 
 
 class SynthesisEditError(ValueError):
@@ -114,8 +114,10 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
     shares, weighted shares, breakdowns, stance, trend and the emerging flag, with the pipeline's own
     rule (``pipeline.synthesise.theme_figures``), so a version never shows figures of other members.
 
-    As in the run, a duplicate group counts once per theme, with the strata, date and votes of its first
-    contribution in that theme; sub-themes are figured the same way over the contributions they hold."""
+    As in the run, a duplicate group counts once per theme, with the strata and date of its first
+    contribution in that theme and the votes on all its contributions in that theme (each copy's votes
+    count, ``pipeline.synthesise.votes_per_unit``: the rule of the themes x opinion groups table too);
+    sub-themes are figured the same way over the contributions they hold."""
     members = membership(run, data)
     rows = {
         pk: rest
@@ -126,17 +128,26 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
     live_votes = _votes_of_older_runs(rows)
     contributions: Counter = Counter()
     units: dict[tuple[str, int], int] = {}  # (theme key, duplicate group) -> its first contribution
+    unit_index: dict[tuple[str, int], int] = {}  # the same units -> their position in ``units``
+    unit_of: dict[int, int] = {}  # contribution in a theme -> position of its unit
     for pk, row in rows.items():  # in corpus order: the first member of a group in a theme stands for it
         top, sub = members.get(pk, (None, None))
         for key in (top, sub):
             if key is not None:
                 contributions[key] += 1
         if top is not None:
-            units.setdefault((top, row[0]), pk)
+            unit = (top, row[0])
+            if unit not in units:
+                units[unit], unit_index[unit] = pk, len(units)
+            unit_of[pk] = unit_index[unit]
     unit_rows = list(units.values())
     strata = [rows[pk][1] or {} for pk in unit_rows]
     dates = [timezone.localdate(rows[pk][2]) if rows[pk][2] else None for pk in unit_rows]
-    votes = [_vote_counts(rows[pk], live_votes) for pk in unit_rows]
+    votes = votes_per_unit(
+        [unit_of.get(pk) for pk in rows],
+        [_vote_counts(row, live_votes) for row in rows.values()],
+        len(unit_rows),
+    )
     others = {t["key"] for t in data["themes"] if t["other"]}
     params = run.pipeline_params()
     weights = None

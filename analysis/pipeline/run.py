@@ -28,7 +28,7 @@ from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
 from .notes import Note, note
 from .reduce import map_2d
-from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures
+from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures, votes_per_unit
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -176,8 +176,13 @@ def run_pipeline(
         report("synthesise", 0, 1)
         distinct_items = [items[i] for i in distinct]
         distinct_flags = np.array([cleaned[i].health_flag for i in distinct])
+        # A group of copies is analysed once, but each copy was voted on by its own voters: the group's
+        # row carries the votes on all of them.
+        group_votes = votes_per_unit(
+            [int(g) for g in groups.group], [item.votes for item in items], len(distinct)
+        )
         themes = _describe_themes(
-            distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes
+            distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes, group_votes
         )
         recent = _recent_mask(distinct_items, params.recent_days)
         found = _new_groups(vectors, clusters.themes, recent)
@@ -251,6 +256,7 @@ def _describe_themes(
     quotable: np.ndarray,
     params: PipelineParams,
     notes: list[Note],
+    votes: list[Votes | None],
 ) -> list[dict[str, Any]]:
     labels = clusters.themes
     strata = [dict(item.strata) for item in items]
@@ -263,7 +269,7 @@ def _describe_themes(
         labels,
         strata,
         [item.date for item in items],
-        [item.votes for item in items],
+        votes,
         weights=weights,
         min_cell=params.min_cell,
         recent_days=params.recent_days,

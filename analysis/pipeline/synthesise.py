@@ -181,8 +181,29 @@ class Votes:
     passed: int = 0
 
 
+def votes_per_unit(units: Sequence[int], votes: Sequence[Votes | None], n_units: int) -> list[Votes | None]:
+    """The votes a unit of the figures (a duplicate group in a theme) counts: those on every one of its
+    proposals, copies included. ``units[i]`` is the unit of proposal i (None: it counts in no unit).
+
+    The one rule for the votes of a theme, shared with the themes x opinion groups table: every vote on
+    every proposal the theme holds counts once. Each copy of a near-identical proposal is a proposal of
+    its own that its own voters saw; a citizen who voted on two copies cast two votes and both count,
+    as each vote on each proposal does in the opinion groups. A unit whose proposals have no votes at
+    all (answers to open questions) gets None."""
+    totals: list[list[int] | None] = [None] * n_units
+    for unit, v in zip(units, votes, strict=True):
+        if unit is None or v is None:
+            continue
+        if min(v.agree, v.disagree, v.passed) < 0:
+            raise SynthesisError("Vote counts cannot be negative.")
+        total = totals[unit] = totals[unit] or [0, 0, 0]
+        total[0], total[1], total[2] = total[0] + v.agree, total[1] + v.disagree, total[2] + v.passed
+    return [None if t is None else Votes(agree=t[0], disagree=t[1], passed=t[2]) for t in totals]
+
+
 def stance(themes: np.ndarray, votes: Sequence[Votes | None]) -> dict[int, dict[str, float | int | None]]:
-    """Per theme: vote totals over its proposals and the agreement rate among agree/disagree votes."""
+    """Per theme: vote totals over its rows and the agreement rate among agree/disagree votes. A row that
+    stands for a duplicate group carries the votes of the whole group (``votes_per_unit``)."""
     totals = {int(t): [0, 0, 0] for t in np.unique(themes)}
     for v, t in zip(votes, themes, strict=True):
         if v is not None:
@@ -300,7 +321,8 @@ def theme_figures(
 ) -> dict[int, dict]:
     """Every figure of each theme of a partition of distinct contributions (one row per contribution
     that counts once): size, share, weighted share, breakdown per stratum (every stratum any row gives),
-    stance (only when some row has votes), weekly trend and emergence (None for OTHER).
+    stance (only when some row has votes), weekly trend and emergence (None for OTHER). A row's
+    ``votes`` are those of every proposal it stands for, copies included (``votes_per_unit``).
 
     The one rule for these figures: the pipeline calls it on the themes it finds, the sign-off editor on
     the themes after each edit, so a theme shows the same figures whichever way it got its members."""

@@ -1,4 +1,5 @@
 import csv
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,11 +81,14 @@ def add_proposals(consultation, texts, *, source="platform", strata=None, when=N
     )
 
 
-def published_report(slug: str, n: int, proposal_groups=None):
+def published_report(slug: str, n: int, proposal_groups=None, votes=None, duplicate_of=None):
     """A consultation with `n` proposals analysed into two themes (quotes included), published, and
     opinion groups over them: everything the report page draws from the contribution rows. Proposal i
     is in the theme "Alimentation" if i is even, "Logement" if odd. ``proposal_groups``: i -> the agree,
-    disagree and pass votes of each of the two groups on proposal i (by default [2, 0, 0], [1, 1, 0])."""
+    disagree and pass votes of each of the two groups on proposal i (by default [2, 0, 0], [1, 1, 0]).
+    ``votes``: i -> the votes the run read on proposal i (by default 3 agree, 1 disagree, no pass).
+    ``duplicate_of``: i -> j, proposal i is a near-identical copy of proposal j (same duplicate group,
+    j's theme)."""
     from analysis import services
     from analysis.models import Contribution, OpinionRun, PipelineRun, SynthesisVersion, Theme
     from analysis.synthesis import initial_data
@@ -96,6 +100,8 @@ def published_report(slug: str, n: int, proposal_groups=None):
         Theme.objects.create(run=run, number=i, label=label, keywords=["données"])
         for i, label in enumerate(("Alimentation", "Logement"))
     ]
+    group = {i: (duplicate_of or {}).get(i, i) for i in range(n)}
+    sizes = Counter(group.values())
     rows = Contribution.objects.bulk_create(
         Contribution(
             run=run,
@@ -104,9 +110,10 @@ def published_report(slug: str, n: int, proposal_groups=None):
             source_id=p.pk,
             text=p.text,
             text_hash=f"{i:064x}",
-            duplicate_group=i,
-            votes={"agree": 3, "disagree": 1, "pass": 0},
-            theme=themes[i % 2],
+            duplicate_group=group[i],
+            duplicate_count=sizes[group[i]],
+            votes=(votes or {}).get(i, {"agree": 3, "disagree": 1, "pass": 0}),
+            theme=themes[group[i] % 2],
             x=float(i),
             y=float(i % 7),
             submitted_at=p.created_at,

@@ -41,22 +41,25 @@ def figures_run(consultation, ccc, django_capture_on_commit_callbacks):
 
 
 def expected_figures(run, data, key):
-    """Counted by hand from the version's membership: one row per duplicate group in the theme."""
+    """Counted by hand from the version's membership: one row per duplicate group in the theme, but the
+    votes on every proposal in it (each copy's own voters)."""
     members = membership(run, data)
     rows = Contribution.objects.filter(run=run).order_by("position")
-    seen, chosen = set(), []
+    seen, chosen, voted = set(), [], []
     for row in rows:
-        if key in members[row.pk] and row.duplicate_group not in seen:
-            seen.add(row.duplicate_group)
-            chosen.append(row)
-    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=[r.source_id for r in chosen])}
+        if key in members[row.pk]:
+            voted.append(row)
+            if row.duplicate_group not in seen:
+                seen.add(row.duplicate_group)
+                chosen.append(row)
+    proposals = {p.pk: p for p in Proposal.objects.filter(pk__in=[r.source_id for r in voted])}
     return {
         "size": len(chosen),
         "canal": dict(Counter(r.strata["canal"] for r in chosen)),
         "trend": dict(Counter(week_start(timezone.localdate(r.submitted_at)).isoformat() for r in chosen)),
         # The run's votes (i % 7 agree for the i-th imported line), not the 100 agree set afterwards.
-        "agree": sum(int(proposals[r.source_id].external_id.split("-")[1]) % 7 for r in chosen),
-        "disagree": sum(proposals[r.source_id].disagree_count for r in chosen),
+        "agree": sum(int(proposals[r.source_id].external_id.split("-")[1]) % 7 for r in voted),
+        "disagree": sum(proposals[r.source_id].disagree_count for r in voted),
     }
 
 

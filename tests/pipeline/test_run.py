@@ -89,6 +89,26 @@ def test_full_run_gives_a_serialisable_synthesis(use_embedder):
     assert result.coordinates.shape == (result.run["n_distinct"], 2)
 
 
+def test_a_themes_stance_counts_the_votes_on_every_copy_of_a_campaign(use_embedder):
+    """The campaign is analysed once, but each of its three copies was voted on by its own voters: the
+    theme holding it counts all their votes, as the themes x opinion groups table does."""
+    items, _ = _corpus()
+    copies = {f"c{i}": Votes(10 * (i + 1), i + 1, 1) for i in range(3)}  # 60 agree, 6 disagree, 3 pass
+    items = [
+        Contribution(id=c.id, text=c.text, source="proposal", votes=copies[c.id]) if c.id in copies else c
+        for c in items
+    ]
+    result = run_pipeline(items, use_embedder, InMemoryEmbeddingCache())
+    campaign = next(c for c in result.contributions if c["id"] == "c0")
+    theme = next(t for t in result.themes if t["theme"] == campaign["theme"])
+    others = [c for c in result.contributions if c["theme"] == campaign["theme"] and c["id"] not in copies]
+    votes = {item.id: item.votes for item in items}
+    expected = [
+        sum(getattr(votes[c["id"]], k) for c in others if votes[c["id"]]) for k in ("agree", "disagree")
+    ]
+    assert (theme["stance"]["agree"], theme["stance"]["disagree"]) == (expected[0] + 60, expected[1] + 6)
+
+
 def test_same_input_same_seed_same_result(use_embedder):
     items, _ = _corpus()
     cache = InMemoryEmbeddingCache()
