@@ -1,6 +1,7 @@
 """What the public report, its exports and the "what became of my contribution" page show, computed
 from one signed-off version (the published one for the public)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,9 +168,10 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         votes = theme.get("stance") or {}
         seen = sum(votes.get(k) or 0 for k in ("agree", "disagree", "pass"))
         theme["vote_share"] = plain_share(votes.get("agree") or 0, seen) if seen else None
+        # Weeks are stored (and exported) as ISO dates; the page shows them as dates in the reader's language.
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
-        theme["trend_rows"] = [(week, n, round(100 * n / peak)) for week, n in weeks]
+        theme["trend_rows"] = [(dt.date.fromisoformat(week), n, round(100 * n / peak)) for week, n in weeks]
     return themes
 
 

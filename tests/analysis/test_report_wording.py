@@ -54,3 +54,28 @@ def test_the_run_page_counts_one_new_text_in_the_singular(consultation, organise
     assert "0 of 1 new text embedded" in text
     _response, french = page_text(organiser_client, reverse("analysis:run", args=[run.pk]), "fr")
     assert "0 sur 1 texte nouveau traité" in french
+
+
+def test_trend_weeks_are_dates_in_the_readers_language(client):
+    """The weekly trend tables read "Week of 9 November 2026" the reader's way, not "2026-11-09"."""
+    import datetime as dt
+    import re
+
+    from django.utils import formats, translation
+
+    from analysis.models import SynthesisVersion
+
+    consultation = published_report("tendance-dates", 4)
+    version = SynthesisVersion.objects.get(run__consultation=consultation)
+    weeks = sorted({week for t in version.data["themes"] for week in t["trend"]})
+    assert weeks  # the proposals are dated, so each theme has a trend
+    url = reverse("analysis:report", args=[consultation.slug])
+    for language in ("fr", "en"):
+        _response, text = page_text(client, url, language)
+        trend = text.split("Tendance" if language == "fr" else "Trend", 1)[1]
+        assert not re.search(r"\d{4}-\d\d-\d\d", trend)
+        with translation.override(language):
+            shown = [formats.date_format(dt.date.fromisoformat(w), "DATE_FORMAT") for w in weeks]
+        assert all(date in text for date in shown), shown
+    months = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    assert re.search(rf"\d{{1,2}} ({months}) \d{{4}}", page_text(client, url, "fr")[1])

@@ -91,7 +91,9 @@ def report_figures(client, run, version, key):
     article = page.split(f'id="theme-{key}"', 1)[1].split("</article>", 1)[0]
     trend = {
         week: int(n)
-        for week, n in re.findall(r'<th scope="row">(\d{4}-\d\d-\d\d)</th><td>(\d+)</td>', article)
+        for week, n in re.findall(
+            r'<th scope="row"><time datetime="(\d{4}-\d\d-\d\d)">[^<]+</time></th><td>(\d+)</td>', article
+        )
     }
     canal = {c: int(n) for c, n in re.findall(r'<th scope="row">(papier|web)</th><td>(\d+)</td>', article)}
     return trend, canal
