@@ -4,10 +4,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from accounts.audit import verify_chain
 from consultation import services as consultation_services
-from deliberation import notifications, services
+from deliberation import notifications, selectors, services
 from deliberation.models import Milestone, Panel, Volunteer
 from tests.conftest import with_totp
 
@@ -56,6 +58,33 @@ def test_adoption_report_unknown_panel(db):
         call_command("adoption_report", "--panel", "999999", "--json", stdout=StringIO())
 
 
+def assert_demo_history_in_order(client, panel) -> None:
+    """The demo reads as a history: the panel was drawn before its first session (the draw report's
+    audit trail too), each recommendation's versions were written before the vote on it opened, and the
+    votes closed at the third session; the audit log's chain still verifies."""
+    sessions = list(panel.sessions.order_by("starts_at"))
+    first, drafting, voting = sessions[0], sessions[1], sessions[2]
+    selection = panel.selections.get()
+    trail = selectors.selection_audit_trail(selection)
+    assert trail and all(step.at < first.starts_at for step in trail)
+    assert selection.created_at < selection.finished_at < first.starts_at
+    assert all(m.joined_at < first.starts_at for m in panel.members.all())
+    page = client.get(reverse("deliberation:selection_report", args=[panel.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):
+        shown = date_format(timezone.localtime(trail[0].at), "DATETIME_FORMAT")
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert shown in page.content.decode() and today not in page.content.decode()
+    for recommendation in panel.recommendations.all():
+        versions = list(recommendation.versions.all())
+        assert versions and all(
+            drafting.starts_at <= v.created_at < recommendation.voting_opened_at for v in versions
+        )
+        assert voting.starts_at <= recommendation.voting_opened_at <= recommendation.decided_at
+        assert timezone.localdate(recommendation.decided_at) == timezone.localdate(voting.starts_at)
+    assert max(len(r.versions.all()) for r in panel.recommendations.all()) == 2  # the accepted amendment
+    assert verify_chain().ok
+
+
 @pytest.mark.slow
 def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, facilitator, settings, tmp_path):
     pytest.importorskip("deliberation.sortition")
@@ -87,6 +116,7 @@ def test_load_panel_demo_gives_a_realistic_adoption_rate(client, organiser, faci
     )
     assert report_page.status_code == 200 and "assises-pacte-2026" in report_page.content.decode()
     assert "Plus faible probabilité de sélection" in report_page.content.decode()
+    assert_demo_history_in_order(client, panel)
     out = StringIO()
     call_command("redraw_selection", str(panel.selections.get().pk), stdout=out)
     assert "Same panel" in out.getvalue()

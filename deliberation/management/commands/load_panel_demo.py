@@ -4,12 +4,15 @@ ballot and decision-makers' answers (adoption rate near the ~80 % of the Assises
 en santé). Everything goes through the services, as a real organiser would do it."""
 
 import random
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import UTC, datetime, time, timedelta
+from unittest import mock
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from accounts.models import Profile, User
@@ -71,6 +74,44 @@ RECOMMENDATIONS = [
 ]  # fmt: skip
 
 
+# The demo's history: the sessions took place months ago, at three-week intervals.
+FIRST_SESSION_DAYS_AGO = 200
+_REAL_NOW = timezone.now  # what the models' ``default=timezone.now`` fields call
+
+
+@contextmanager
+def demo_clock(moment: datetime):
+    """While the demo creates one step of its history, "now" is ``moment`` (plus the real time elapsed
+    since, so the steps keep their order): the audit events, recommendation versions and the other
+    times the services record are dated when that step happened, months ago, not when the demo was loaded.
+
+    Only for this demo loader: the services take no time argument (a real organiser acts now), and the
+    audit log is an append-only hash chain whose stored rows must never be edited afterwards, so the clock
+    is moved while the rows are created instead. It patches ``django.utils.timezone.now`` (what the
+    services and the audit log call) and the default of the models' ``default=timezone.now`` fields."""
+    started = _REAL_NOW()
+
+    def now() -> datetime:
+        # In UTC, as timezone.now() gives it: the audit log hashes the time as it will read it back.
+        return (moment + (_REAL_NOW() - started)).astimezone(UTC)
+
+    real_get_default = DateTimeField.get_default
+
+    def get_default(field):
+        return now() if field.default is _REAL_NOW else real_get_default(field)
+
+    with (
+        mock.patch.object(timezone, "now", now),
+        mock.patch.object(DateTimeField, "get_default", get_default),
+    ):
+        yield
+
+
+def _on(day, hour: int = 10) -> datetime:
+    """``hour`` o'clock, local time, on ``day``."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 class Command(BaseCommand):
     help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
 
@@ -93,13 +134,18 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("The sortition module is missing: no demo panel created."))
             return
         rng = random.Random(2026)
-        panel = self._recruit(organiser, rng)
-        self._assign(organiser, facilitator, panel)
-        self._link(organiser, panel)
-        selection = self._draw(organiser, panel)
+        # The history, in order: recruitment two months before the first session, the draw three weeks
+        # before it, the sessions, then the decision-makers' answers (see demo_clock).
+        first_session = _on(timezone.localdate() - timedelta(days=FIRST_SESSION_DAYS_AGO), hour=9)
+        with demo_clock(first_session - timedelta(days=60)):
+            panel = self._recruit(organiser, rng)
+            self._assign(organiser, facilitator, panel)
+            self._link(organiser, panel)
+        with demo_clock(first_session - timedelta(days=21)):
+            selection = self._draw(organiser, panel)
         if selection.status != Selection.Status.DONE:
             raise CommandError(f"The demo selection failed: {selection.failure_text}")
-        sessions = self._sessions(facilitator, panel)
+        sessions = self._sessions(facilitator, panel, first_session)
         self._recommendations(organiser, facilitator, panel, sessions, rng)
         self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))
 
@@ -149,10 +195,19 @@ class Command(BaseCommand):
         return panel
 
     def _draw(self, organiser, panel) -> Selection:
-        selection = services.start_selection(actor=organiser, panel=panel, seed=SEED)
+        from config.celery import app
+
+        # The draw task runs here, in this process, even when workers are set up (REDIS_URL): its steps
+        # are then dated by the demo's clock (demo_clock), not when a worker would pick it up.
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            selection = services.start_selection(actor=organiser, panel=panel, seed=SEED)
+        finally:
+            app.conf.task_always_eager = eager
         selection.refresh_from_db()
         if selection.status not in (Selection.Status.DONE, Selection.Status.FAILED):
-            # A real worker took the task (REDIS_URL set): the demo waits for the same run.
+            # Inside an enclosing transaction (the tests) the task waits for a commit: run it now.
             from deliberation.tasks import run_selection
 
             run_selection(selection.pk)
@@ -162,8 +217,7 @@ class Command(BaseCommand):
         return selection
 
     @transaction.atomic
-    def _sessions(self, facilitator, panel):
-        start = timezone.now() - timedelta(days=200)
+    def _sessions(self, facilitator, panel, start):
         plan = [
             (
                 "Séance 1\u00a0: comprendre les données de santé",
@@ -191,97 +245,124 @@ class Command(BaseCommand):
             ),
         ]
         sessions = []
-        # Demo history: the members took their seats before the first session, months ago (the vote
-        # results count the members seated and checked in when each vote closed).
-        panel.members.filter(status=PanelMember.Status.ACTIVE).update(joined_at=start - timedelta(days=14))
+        # The members took their seats at the draw, before the first session (the vote results count
+        # the members seated and checked in when each vote closed).
         members = list(panel.members.filter(status=PanelMember.Status.ACTIVE))
-        for index, (title, place, agenda) in enumerate(plan):
-            session = services.schedule_session(
+        with demo_clock(start - timedelta(days=14)):  # the facilitator plans the three sessions
+            for index, (title, place, agenda) in enumerate(plan):
+                session = services.schedule_session(
+                    actor=facilitator,
+                    panel=panel,
+                    title=title,
+                    starts_at=start + timedelta(days=21 * index),
+                    place=place,
+                    video_link="" if place else "https://visio.example.org/assises-2",
+                )
+                for item_title, kind, minutes in agenda:
+                    services.add_agenda_item(
+                        actor=facilitator,
+                        session=session,
+                        title=item_title,
+                        kind=kind,
+                        duration_minutes=minutes,
+                    )
+                sessions.append(session)
+        with demo_clock(start - timedelta(days=7)):
+            services.upload_document(
                 actor=facilitator,
                 panel=panel,
-                title=title,
-                starts_at=start + timedelta(days=21 * index),
-                place=place,
-                video_link="" if place else "https://visio.example.org/assises-2",
+                session=sessions[0],
+                title="Note de cadrage\u00a0: le don par défaut",
+                description="Synthèse du rapport «\u00a0Vers un nouveau pacte social\u00a0» (APRS, 2025).",
+                file=ContentFile(b"Note de cadrage du panel.", name="note-de-cadrage.txt"),
             )
-            for item_title, kind, minutes in agenda:
-                services.add_agenda_item(
-                    actor=facilitator, session=session, title=item_title, kind=kind, duration_minutes=minutes
+        for index, session in enumerate(sessions):
+            with demo_clock(session.starts_at):
+                for member in members[: len(members) - index]:  # a few absences in later sessions
+                    services.check_in(actor=facilitator, session=session, member=member)
+            with demo_clock(session.starts_at + timedelta(hours=6)):
+                services.save_minutes(
+                    actor=facilitator,
+                    session=session,
+                    minutes=f"{session.title}. {session.attendances.count()} membres présents. "
+                    "Travaux conduits selon l'ordre du jour.",
                 )
-            for member in members[: len(members) - index]:  # a few absences in later sessions
-                services.check_in(actor=facilitator, session=session, member=member)
-            Attendance.objects.filter(session=session).update(checked_in_at=session.starts_at)
-            services.save_minutes(
-                actor=facilitator,
-                session=session,
-                minutes=f"{title}. {session.attendances.count()} membres présents. "
-                "Travaux conduits selon l'ordre du jour.",
-            )
-            sessions.append(session)
-        services.upload_document(
-            actor=facilitator,
-            panel=panel,
-            session=sessions[0],
-            title="Note de cadrage\u00a0: le don par défaut",
-            description="Synthèse du rapport «\u00a0Vers un nouveau pacte social\u00a0» (APRS, 2025).",
-            file=ContentFile(b"Note de cadrage du panel.", name="note-de-cadrage.txt"),
-        )
         return sessions
 
     def _recommendations(self, organiser, facilitator, panel, sessions, rng):
+        """Drafted at the second session, amended between the two, voted at the third, then answered by
+        the decision-maker: each step dated when it happened (demo_clock), in that order."""
         drafting, voting = sessions[1], sessions[2]
         present = [
             a.member
             for a in Attendance.objects.filter(session=voting).select_related("member__volunteer__user")
         ]
-        for number, (title, text, rationale, answer_status, days) in enumerate(RECOMMENDATIONS):
-            recommendation = services.create_recommendation(
-                actor=facilitator, panel=panel, session=drafting, title=title, text=text, rationale=rationale
+        recommendations = []
+        for number, (title, text, rationale, _status, _days) in enumerate(RECOMMENDATIONS):
+            with demo_clock(drafting.starts_at + timedelta(hours=3, minutes=5 * number)):
+                recommendations.append(
+                    services.create_recommendation(
+                        actor=facilitator,
+                        panel=panel,
+                        session=drafting,
+                        title=title,
+                        text=text,
+                        rationale=rationale,
+                    )
+                )
+        amended = recommendations[1]
+        with demo_clock(drafting.starts_at + timedelta(days=7)):
+            amendment = services.propose_amendment(
+                user=present[0].volunteer.user,
+                recommendation=amended,
+                text=amended.text + " Un rappel est envoyé chaque année.",
+                explanation="Pour que personne n'oublie.",
             )
-            if number == 1:
-                amendment = services.propose_amendment(
-                    user=present[0].volunteer.user,
-                    recommendation=recommendation,
-                    text=text + " Un rappel est envoyé chaque année.",
-                    explanation="Pour que personne n'oublie.",
-                )
-                services.accept_amendment(actor=facilitator, amendment=amendment)
-                rejected = services.propose_amendment(
-                    user=present[1].volunteer.user,
-                    recommendation=recommendation,
-                    text="Supprimer le refus par courrier.",
-                )
-                services.reject_amendment(
-                    actor=facilitator,
-                    amendment=rejected,
-                    reason="Le courrier reste nécessaire aux personnes sans internet.",
-                )
-            services.open_vote(actor=facilitator, recommendation=recommendation, session=voting)
-            # Shares of for / against (the rest abstains): the last proposal divides the panel and fails.
-            share_for, share_against = (0.25, 0.6) if answer_status == "panel_rejects" else (0.8, 0.12)
-            for member in present:
-                draw = rng.random()
-                choice = (
-                    "for"
-                    if draw < share_for
-                    else ("against" if draw < share_for + share_against else "abstain")
-                )
-                services.cast_ballot(user=member.volunteer.user, recommendation=recommendation, choice=choice)
-            recommendation = services.close_vote(actor=facilitator, recommendation=recommendation)
-            # Demo history: the vote took place at the third session, months ago.
-            Recommendation.objects.filter(pk=recommendation.pk).update(decided_at=voting.starts_at)
-            recommendation.refresh_from_db()
+            rejected = services.propose_amendment(
+                user=present[1].volunteer.user,
+                recommendation=amended,
+                text="Supprimer le refus par courrier.",
+            )
+        with demo_clock(voting.starts_at + timedelta(hours=1)):  # the amendments are read in plenary
+            services.accept_amendment(actor=facilitator, amendment=amendment)
+            services.reject_amendment(
+                actor=facilitator,
+                amendment=rejected,
+                reason="Le courrier reste nécessaire aux personnes sans internet.",
+            )
+        for number, (recommendation, (*_text, answer_status, days)) in enumerate(
+            zip(recommendations, RECOMMENDATIONS, strict=True)
+        ):
+            with demo_clock(voting.starts_at + timedelta(hours=2, minutes=5 * number)):
+                services.open_vote(actor=facilitator, recommendation=recommendation, session=voting)
+                # Shares of for / against (the rest abstains): the last proposal divides the panel and fails.
+                share_for, share_against = (0.25, 0.6) if answer_status == "panel_rejects" else (0.8, 0.12)
+                for member in present:
+                    draw = rng.random()
+                    choice = (
+                        "for"
+                        if draw < share_for
+                        else ("against" if draw < share_for + share_against else "abstain")
+                    )
+                    services.cast_ballot(
+                        user=member.volunteer.user, recommendation=recommendation, choice=choice
+                    )
+                recommendation = services.close_vote(actor=facilitator, recommendation=recommendation)
             if recommendation.status != Recommendation.Status.ADOPTED or answer_status in (
                 None,
                 "panel_rejects",
             ):
                 continue
-            answered_on = timezone.localdate(voting.starts_at) + timedelta(days=days)
-            deadline = (
-                answered_on + timedelta(days=60) if answer_status in ("adopted", "partly_adopted") else None
-            )
-            # All but one measure implemented on time: that one shows as overdue, its decree as late.
-            implemented_on = deadline - timedelta(days=5) if deadline and number != 4 else None
+            self._answer(organiser, recommendation, number, answer_status, days)
+
+    def _answer(self, organiser, recommendation, number, answer_status, days) -> None:
+        answered_on = timezone.localdate(recommendation.decided_at) + timedelta(days=days)
+        deadline = (
+            answered_on + timedelta(days=60) if answer_status in ("adopted", "partly_adopted") else None
+        )
+        # All but one measure implemented on time: that one shows as overdue, its decree as late.
+        implemented_on = deadline - timedelta(days=5) if deadline and number != 4 else None
+        with demo_clock(_on(answered_on)):
             response = services.record_response(
                 actor=organiser,
                 recommendation=recommendation,
@@ -294,7 +375,8 @@ class Command(BaseCommand):
                 implemented_on=implemented_on,
                 milestones=[("Décret d'application", deadline)] if deadline else [],
             )
-            if implemented_on and implemented_on <= timezone.localdate():
+        if implemented_on and implemented_on <= timezone.localdate():
+            with demo_clock(_on(implemented_on)):
                 for milestone in response.milestones.all():
                     services.complete_milestone(actor=organiser, milestone=milestone, done_on=implemented_on)
 
