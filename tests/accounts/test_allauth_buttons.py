@@ -107,3 +107,22 @@ def test_every_allauth_page_with_actions_has_a_primary_one(client, organiser, la
         signed_in_just_now(client, organiser, language)
     found = buttons(client.get(reverse(url_name)))
     assert found and any(level == "primary" for _, level in found), found
+
+
+@pytest.mark.parametrize(
+    "language,download,generate",
+    [
+        ("fr", "Télécharger les codes", "Générer de nouveaux codes"),
+        ("en", "Download codes", "Generate new codes"),
+    ],
+)
+def test_the_recovery_codes_page_has_one_primary_action(client, organiser, language, download, generate):
+    """Downloading the codes is what the page is for; generating new ones beside it is secondary (it had
+    two primary buttons side by side)."""
+    with_totp(organiser)
+    RecoveryCodes.activate(organiser)
+    signed_in_just_now(client, organiser, language)
+    assert buttons(client.get(reverse("mfa_view_recovery_codes"))) == [
+        (download, "primary"),
+        (generate, "secondary"),
+    ]
