@@ -2,8 +2,9 @@
 
 A campaign of 300 identical letters is one opinion voiced 300 times: downstream it counts once in theme
 shares and is reported separately with its size. Near-duplicates are found on character n-gram TF-IDF
-vectors (robust to a changed name, a typo or a signature) with a radius query of scikit-learn's
-NearestNeighbors, then grouped transitively with scipy's connected components.
+vectors (robust to a changed name, a typo or a signature): candidate pairs come from MinHash
+locality-sensitive hashing, each is checked with the exact cosine, and the links are grouped transitively
+with scipy's connected components.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfTransformer
 
@@ -117,31 +118,63 @@ def _near_duplicate_links(unique_texts: list[str], threshold: float) -> csr_matr
     rows, cols = _lsh_candidates(matrix)
     if len(rows) == 0:
         return empty
-    cosine = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
-    keep = cosine >= threshold
+    keep = _pair_cosines(matrix, rows, cols) >= threshold
     return csr_matrix((np.ones(keep.sum(), dtype=np.int8), (rows[keep], cols[keep])), shape=(n, n))
 
 
+def _pair_cosines(matrix: csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Cosine of each candidate pair (rows of unit vectors), ``_PAIRS_PER_CHUNK`` pairs at a time."""
+    cosine = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), _PAIRS_PER_CHUNK):
+        span = slice(start, start + _PAIRS_PER_CHUNK)
+        cosine[span] = np.asarray(matrix[rows[span]].multiply(matrix[cols[span]]).sum(axis=1)).ravel()
+    return cosine
+
+
 _GRAM = 4
+# Candidate pairs checked at a time: the two gathered row sets of a chunk hold about 2 x 100 000 x (n-grams
+# per text) values, tens of MB, where all pairs at once held 3 GB on 100 000 texts.
+_PAIRS_PER_CHUNK = 100_000
+_TEXTS_PER_BLOCK = 10_000  # texts hashed at a time
 _BUCKETS = 1 << 22  # 4 M hashed n-gram columns: collisions are negligible for near-duplicate checks
 
 
 def _char_ngram_tfidf(texts: list[str]) -> csr_matrix:
     """L2-normalised TF-IDF of character 4-grams (sublinear tf), one row per text.
 
-    The n-grams of the whole corpus are hashed at once with numpy on the code points (the hashing
-    trick, into ``_BUCKETS`` columns): scikit-learn's char analyzer does this in a Python loop per
-    text, several times slower on 20 000 texts. Weighting is scikit-learn's TfidfTransformer.
+    The n-grams are hashed with numpy on the code points (the hashing trick, into ``_BUCKETS`` columns),
+    ``_TEXTS_PER_BLOCK`` texts at a time: scikit-learn's char analyzer does this in a Python loop per
+    text, several times slower on 20 000 texts, and the whole corpus at once took several 64-bit arrays
+    as long as all its characters together (gigabytes at 100 000 texts). Weighting is scikit-learn's
+    TfidfTransformer.
     """
+    counts = vstack(
+        [
+            _hashed_counts(texts[start : start + _TEXTS_PER_BLOCK])
+            for start in range(0, len(texts), _TEXTS_PER_BLOCK)
+        ],
+        format="csr",
+    )
+    if counts.nnz == 0:
+        return csr_matrix((len(texts), 0), dtype=np.float32)
+    used = np.flatnonzero(np.bincount(counts.indices, minlength=_BUCKETS))
+    counts = counts[:, used]  # drop empty columns: LSH permutes the columns
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
+
+
+def _hashed_counts(texts: list[str]) -> csr_matrix:
+    """Count of each hashed character 4-gram in each text, (len(texts), _BUCKETS)."""
     separator = "\x00"  # a code point that never occurs in a key, so no n-gram spans two texts
     codes = np.frombuffer((separator.join(texts) + separator).encode("utf-32-le"), dtype=np.uint32)
     is_separator = codes == 0
     doc = np.cumsum(is_separator) - is_separator  # index of the text each position belongs to
     codes = codes.astype(np.uint64)
     last = len(codes) - _GRAM + 1
+    if last <= 0:  # a block of one text shorter than one n-gram
+        return csr_matrix((len(texts), _BUCKETS), dtype=np.float32)
     valid = ~np.logical_or.reduce([is_separator[i : i + last] for i in range(_GRAM)])
     if not valid.any():
-        return csr_matrix((len(texts), 0), dtype=np.float32)
+        return csr_matrix((len(texts), _BUCKETS), dtype=np.float32)
     key = np.zeros(last, dtype=np.uint64)
     for i in range(_GRAM):
         key = key * np.uint64(1_000_003) + codes[i : i + last]  # wraps: a hash of the 4 code points
@@ -150,9 +183,7 @@ def _char_ngram_tfidf(texts: list[str]) -> csr_matrix:
         (np.ones(len(column), dtype=np.float32), (doc[:last][valid], column)), shape=(len(texts), _BUCKETS)
     )
     counts.sum_duplicates()
-    used = np.flatnonzero(np.bincount(counts.indices, minlength=_BUCKETS))
-    counts = counts[:, used]  # drop empty columns: LSH permutes the columns
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
+    return counts
 
 
 # A pair at the default threshold (cosine 0.85, 4-gram Jaccard about 0.74) shares a band with

@@ -63,3 +63,21 @@ def test_a_stored_grouping_rebuilds_the_same_result():
     assert again.representative.tolist() == found.representative.tolist()
     assert again.size.tolist() == found.size.tolist() and again.campaigns == found.campaigns
     assert len(DedupeResult.from_groups([]).group) == 0
+
+
+def test_large_corpora_find_the_same_campaigns_block_by_block(monkeypatch):
+    """Beyond a few thousand texts the n-grams are hashed and the candidate pairs checked in blocks, so
+    memory stays bounded: the groups are the same as in one block."""
+    from analysis.pipeline import dedupe as stage
+
+    campaign = [LETTER.format(name=n) for n in NAMES]
+    others = [r["text"] for r in sib200_rows()[:40]]
+    texts = others[:15] + campaign[:4] + others[15:] + campaign[4:] + ["Oui", "oui !"]
+    whole = dedupe(texts)
+
+    monkeypatch.setattr(stage, "_TEXTS_PER_BLOCK", 3)
+    monkeypatch.setattr(stage, "_PAIRS_PER_CHUNK", 2)
+    blocks = dedupe(texts)
+
+    assert blocks.group.tolist() == whole.group.tolist()
+    assert [int(s) for s in blocks.size[blocks.campaigns]] == [len(NAMES), 2]
