@@ -74,3 +74,34 @@ def test_bad_inputs_are_clear_errors(four_topics):
         cluster(np.zeros((0, 8)))
     with pytest.raises(ClusterError, match="between 1 and"):
         cluster(four_topics[2][:5], ClusterParams(k=9))
+
+
+def test_neighbours_searched_by_cells_give_the_same_themes(four_topics, monkeypatch):
+    """Corpora above EXACT_NEIGHBOURS_MAX search each text's neighbours in nearby k-means cells instead of
+    comparing all pairs; on four clear topics the themes and sub-themes are the same."""
+    from analysis.pipeline import reduce
+
+    _, _, vectors = four_topics
+    exact = cluster(vectors, ClusterParams(seed=3))
+    monkeypatch.setattr(reduce, "EXACT_NEIGHBOURS_MAX", 0)
+    by_cells = cluster(vectors, ClusterParams(seed=3))
+
+    assert by_cells.k == exact.k
+    assert by_cells.themes.tolist() == exact.themes.tolist()
+    assert by_cells.subthemes.tolist() == exact.subthemes.tolist()
+
+
+def test_cell_search_finds_nearly_every_true_neighbour(four_topics):
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.preprocessing import normalize
+
+    from analysis.pipeline.reduce import _nearest_by_cells
+
+    _, _, vectors = four_topics
+    unit = normalize(vectors).astype(np.float32)
+    true = NearestNeighbors(n_neighbors=10).fit(unit).kneighbors(unit, return_distance=False)
+    found = _nearest_by_cells(unit, 10)
+
+    assert (found == np.arange(len(unit))[:, None]).any(axis=1).all()  # each text is its own neighbour
+    assert np.mean([len(set(a) & set(b)) for a, b in zip(found, true, strict=True)]) / 10 > 0.9
+    assert np.array_equal(found, _nearest_by_cells(unit, 10))  # seeded
