@@ -282,6 +282,7 @@ def new_clusters(
     reference_members: np.ndarray,
     *,
     min_size: int = 5,
+    max_linked: int = 3000,
 ) -> list[np.ndarray]:
     """Groups of new contributions far from every existing theme centre.
 
@@ -289,6 +290,11 @@ def new_clusters(
     (``reference_members``: rows that defined the existing themes) are to theirs. Such far rows are
     grouped by average-linkage on cosine, stopping where a group would be looser than a typical theme;
     each group of at least ``min_size`` rows is returned (row indices).
+
+    Average linkage holds every pair in memory: 30,000 far rows (a large late topic in a national
+    consultation) would need 3.6 GB for the distances alone. Beyond ``max_linked`` far rows, a seeded
+    sample is linked, and every far row joins the group whose mean direction it is closest to, if it is
+    as close to it as a typical member is to its theme's centre (else it stays in no group).
     """
     is_new = np.asarray(is_new, dtype=bool)
     if len(centres) == 0 or not is_new.any() or len(reference_members) == 0:
@@ -299,11 +305,21 @@ def new_clusters(
     if len(far) < min_size:
         return []
     # Pairwise similarity within a theme is about the square of the similarity to its centre.
-    cohesion = float(np.median(closest[reference_members])) ** 2
+    typical = float(np.median(closest[reference_members]))
+    linked = far
+    if len(far) > max_linked:
+        linked = np.sort(np.random.default_rng(0).choice(far, size=max_linked, replace=False))
     groups = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - cohesion
-    ).fit_predict(vectors[far])
-    return [far[groups == g] for g in np.unique(groups) if (groups == g).sum() >= min_size]
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - typical**2
+    ).fit_predict(vectors[linked])
+    if len(linked) < len(far):
+        ids = np.unique(groups)
+        directions = np.stack([vectors[linked[groups == g]].mean(axis=0) for g in ids])
+        directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-12)
+        similarity = vectors[far] @ directions.T
+        best = similarity.argmax(axis=1)
+        groups = np.where(similarity[np.arange(len(far)), best] >= typical, ids[best], -1)
+    return [far[groups == g] for g in np.unique(groups) if g >= 0 and (groups == g).sum() >= min_size]
 
 
 # ---------------------------------------------------------------------------------------- all figures

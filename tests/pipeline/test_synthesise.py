@@ -147,3 +147,27 @@ def test_theme_figures_gives_every_figure_of_each_theme_from_its_rows():
     assert figures[-1]["stance"]["agreement"] == 0.0 and figures[1]["stance"]["agreement"] is None
     assert figures[-1]["emergence"] is None and figures[0]["emergence"] is not None
     assert "stance" not in theme_figures(themes, strata, dates, [None] * 16)[0]
+
+
+def test_a_large_group_of_far_new_contributions_is_found_without_linking_every_pair(use_embedder):
+    """Past ``max_linked`` far rows only a sample is linked (memory), and the others join its groups if
+    close enough: the new topic is still flagged, with rows that linking every pair also groups, and new
+    texts on an existing theme still flag nothing."""
+    old_texts, old_labels = sib200_subset(("sports", "geography"), 30)
+    new_texts, _ = sib200_subset(("health",), 30)
+    vectors = use_embedder.embed(old_texts + new_texts)
+    centres = np.stack([vectors[: len(old_texts)][old_labels == t].mean(axis=0) for t in (0, 1)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    is_new = np.arange(len(vectors)) >= len(old_texts)
+    reference = np.flatnonzero(~is_new)
+
+    exact = set(np.concatenate(new_clusters(vectors, centres, is_new, reference, min_size=4)).tolist())
+    sampled_groups = new_clusters(vectors, centres, is_new, reference, min_size=4, max_linked=20)
+    assert sampled_groups and all(is_new[g].all() for g in sampled_groups)
+    sampled = set(np.concatenate(sampled_groups).tolist())
+    assert len(sampled) >= 8 and len(sampled & exact) >= 0.8 * len(sampled)
+
+    more_sports = use_embedder.embed(sib200_subset(("sports",), 45)[0][30:])
+    vectors = np.vstack([vectors[: len(old_texts)], more_sports])
+    is_new = np.arange(len(vectors)) >= len(old_texts)
+    assert new_clusters(vectors, centres, is_new, reference, min_size=4, max_linked=5) == []
