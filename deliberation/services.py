@@ -68,6 +68,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _record_by_panel_team(*, actor, action: str, obj=None, details: dict | None = None) -> None:
+    """Record a step taken by someone who runs the panel, under the role they act in (organiser or
+    facilitator: `rules.acting_role`), which is how public pages name them."""
+    record_event(actor=actor, as_role=rules.acting_role(actor), action=action, obj=obj, details=details)
+
+
 def seated_member_leaves_message() -> str:
     """What a seated member who wants to leave is told (`withdraw_volunteering`, the withdrawal page)."""
     return _(
@@ -818,8 +824,8 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
     member.save(update_fields=["status", "dropped_at", "replaced_by"])
     selection.reserves = list(replacement.reserves)
     selection.save(update_fields=["reserves"])
-    record_event(
-        actor=actor, as_role=rules.acting_role(actor), action="selection.replaced", obj=selection,
+    _record_by_panel_team(
+        actor=actor, action="selection.replaced", obj=selection,
         details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id},
     )  # fmt: skip
     return newcomer
@@ -840,9 +846,8 @@ def schedule_session(
     session = Session.objects.create(
         panel=panel, title=title, starts_at=starts_at, place=place, video_link=video_link
     )
-    record_event(
+    _record_by_panel_team(
         actor=actor,
-        as_role=rules.acting_role(actor),
         action="session.scheduled",
         obj=session,
         details={"panel": panel.pk},
@@ -862,7 +867,7 @@ def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_
         kind=AgendaItem.Kind(kind),
         duration_minutes=duration_minutes,
     )
-    record_event(actor=actor, as_role=rules.acting_role(actor), action="session.agenda_item_added", obj=item)
+    _record_by_panel_team(actor=actor, action="session.agenda_item_added", obj=item)
     return item
 
 
@@ -884,9 +889,8 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
             current.started_at = current.ended_at = None
         current.save(update_fields=["started_at", "ended_at"])
     if not 0 <= index < len(items):
-        record_event(
+        _record_by_panel_team(
             actor=actor,
-            as_role=rules.acting_role(actor),
             action="session.agenda_moved",
             obj=session,
             details={"item": None},
@@ -895,9 +899,8 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     target = items[index]
     target.started_at, target.ended_at = now, None
     target.save(update_fields=["started_at", "ended_at"])
-    record_event(
+    _record_by_panel_team(
         actor=actor,
-        as_role=rules.acting_role(actor),
         action="session.agenda_moved",
         obj=session,
         details={"item": target.pk},
@@ -913,7 +916,7 @@ def upload_document(
     document = Document.objects.create(
         panel=panel, session=session, title=title, description=description, file=file, uploaded_by=actor
     )
-    record_event(actor=actor, as_role=rules.acting_role(actor), action="panel.document_added", obj=document)
+    _record_by_panel_team(actor=actor, action="panel.document_added", obj=document)
     return document
 
 
@@ -930,9 +933,8 @@ def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
 def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
     _require(rules.can_run_panel(actor, session.panel))
     attendance = _check_in(session, member, Attendance.Method.FACILITATOR)
-    record_event(
+    _record_by_panel_team(
         actor=actor,
-        as_role=rules.acting_role(actor),
         action="session.check_in",
         obj=session,
         details={"member": member.pk},
@@ -959,7 +961,7 @@ def save_minutes(*, actor, session: Session, minutes: str) -> Session:
     _require(rules.can_run_panel(actor, session.panel))
     session.minutes = minutes
     session.save(update_fields=["minutes"])
-    record_event(actor=actor, as_role=rules.acting_role(actor), action="session.minutes_saved", obj=session)
+    _record_by_panel_team(actor=actor, action="session.minutes_saved", obj=session)
     return session
 
 
@@ -981,9 +983,7 @@ def create_recommendation(
     RecommendationVersion.objects.create(
         recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
     )
-    record_event(
-        actor=actor, as_role=rules.acting_role(actor), action="recommendation.created", obj=recommendation
-    )
+    _record_by_panel_team(actor=actor, action="recommendation.created", obj=recommendation)
     return recommendation
 
 
@@ -1033,9 +1033,8 @@ def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> Recomm
     amendment.reason, amendment.decided_by, amendment.decided_at = reason, actor, timezone.now()
     amendment.resulting_version = version
     amendment.save()
-    record_event(
+    _record_by_panel_team(
         actor=actor,
-        as_role=rules.acting_role(actor),
         action="amendment.accepted",
         obj=amendment,
         details={"version": number},
@@ -1052,7 +1051,7 @@ def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     amendment.status = Amendment.Status.REJECTED
     amendment.reason, amendment.decided_by, amendment.decided_at = reason.strip(), actor, timezone.now()
     amendment.save()
-    record_event(actor=actor, as_role=rules.acting_role(actor), action="amendment.rejected", obj=amendment)
+    _record_by_panel_team(actor=actor, action="amendment.rejected", obj=amendment)
     return amendment
 
 
@@ -1068,9 +1067,8 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
     recommendation.vote_session = session
     recommendation.voting_opened_at = timezone.now()
     recommendation.save(update_fields=["status", "vote_session", "voting_opened_at"])
-    record_event(
+    _record_by_panel_team(
         actor=actor,
-        as_role=rules.acting_role(actor),
         action="vote.opened",
         obj=recommendation,
         details={"session": session.pk},
@@ -1123,8 +1121,8 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     )
     recommendation.decided_at = timezone.now()
     recommendation.save()
-    record_event(
-        actor=actor, as_role=rules.acting_role(actor), action="vote.closed", obj=recommendation,
+    _record_by_panel_team(
+        actor=actor, action="vote.closed", obj=recommendation,
         details={"for": counts["for"], "against": counts["against"], "abstain": counts["abstain"],
                  "status": recommendation.status},
     )  # fmt: skip
