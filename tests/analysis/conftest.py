@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from analysis.pipeline.embed import UseMultilingualEmbedder
 
@@ -201,3 +202,21 @@ def organiser_client(client, organiser):
     with_totp(organiser)
     client.force_login(organiser)
     return client
+
+
+def html_handed_to_weasyprint(client, slug, monkeypatch) -> str:
+    import weasyprint
+
+    drawn = []
+
+    class CapturingHTML:
+        def __init__(self, string, base_url=None):
+            drawn.append(string)
+
+        def write_pdf(self):
+            return b"%PDF-1.7"
+
+    monkeypatch.setattr(weasyprint, "HTML", CapturingHTML)
+    response = client.get(reverse("analysis:report_pdf", args=[slug]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    return drawn[0]

@@ -9,7 +9,7 @@ from analysis import tasks
 from analysis.models import Contribution, OpinionRun
 from consultation import services as consultation_services
 from consultation.models import Proposal, Vote
-from tests.analysis.conftest import published_report
+from tests.analysis.conftest import html_handed_to_weasyprint, published_report
 from tests.typography import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -68,22 +68,9 @@ def test_a_statement_hidden_after_the_computation_leaves_the_report_pdf_and_expo
     assert all(p.text not in page for p in hidden)
     assert shown and all(p.text in page for p in shown)  # the other statements stay
 
-    # The PDF is drawn from the same HTML: capture what WeasyPrint is given.
-    import weasyprint
-
-    drawn = []
-
-    class CapturingHTML:
-        def __init__(self, string, base_url=None):
-            drawn.append(string)
-
-        def write_pdf(self):
-            return b"%PDF-1.7"
-
-    monkeypatch.setattr(weasyprint, "HTML", CapturingHTML)
-    response = client.get(reverse("analysis:report_pdf", args=[consultation.slug]))
-    assert response.status_code == 200 and "Opinion groups" in drawn[0]
-    assert all(p.text not in drawn[0] for p in hidden)
+    # The PDF is drawn from the same HTML.
+    drawn = html_handed_to_weasyprint(client, consultation.slug, monkeypatch)
+    assert "Opinion groups" in drawn and all(p.text not in drawn for p in hidden)
 
     for name in ("export_contributions", "export_themes"):
         for fmt in ("csv", "json"):

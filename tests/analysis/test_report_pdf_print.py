@@ -5,30 +5,12 @@ screen-reader users."""
 import pytest
 from django.urls import reverse
 
-from tests.analysis.conftest import published_report
+from tests.analysis.conftest import html_handed_to_weasyprint, published_report
 from tests.typography import visible_text
 
 pytestmark = pytest.mark.django_db
 
 SKIP = {"fr": "Passer la carte et aller à son tableau", "en": "Skip the map and go to its table"}
-
-
-def html_handed_to_weasyprint(client, slug, monkeypatch) -> str:
-    import weasyprint
-
-    drawn = []
-
-    class CapturingHTML:
-        def __init__(self, string, base_url=None):
-            drawn.append(string)
-
-        def write_pdf(self):
-            return b"%PDF-1.7"
-
-    monkeypatch.setattr(weasyprint, "HTML", CapturingHTML)
-    response = client.get(reverse("analysis:report_pdf", args=[slug]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    return drawn[0]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
