@@ -62,6 +62,10 @@ def _gunicorn(database_url: str, **settings: str):
         "DATABASE_URL": database_url,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
+        # Stopping: workers get 10 s to finish, not gunicorn's default 30, so a worker still starting on a
+        # loaded machine is killed well before the test gives up on the server (it waited 30 s, as long as
+        # gunicorn itself, and once timed out in CI).
+        "GUNICORN_CMD_ARGS": "--graceful-timeout 10",
         **{f"GUNICORN_{name.upper()}": value for name, value in settings.items()},
     }
     server = subprocess.Popen(
@@ -91,15 +95,16 @@ def _gunicorn(database_url: str, **settings: str):
         yield get
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=60)
 
 
 def _test_database_url(name: str | None = None) -> str:
     """The test database pytest-django made (it exists whatever the base database is called)."""
-    from django.conf import settings
     from django.db import connection
 
-    database = settings.DATABASES["default"]
+    # The connection's settings name the test database; settings.DATABASES still names the base one,
+    # which need not exist (the test then read 503 from /healthz).
+    database = connection.settings_dict
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name or database['NAME']}"
