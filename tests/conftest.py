@@ -95,6 +95,13 @@ def organiser(db):
 
 
 @pytest.fixture
+def organiser_client(client, organiser):
+    """The organiser signed in, with their second factor set up."""
+    client.force_login(with_totp(organiser))
+    return client
+
+
+@pytest.fixture
 def moderator(db):
     return UserFactory(roles=["citizen", "moderator"])
 
@@ -117,11 +124,11 @@ def fake_label_server():
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    path = Path(settings.PACTE_SHARED_DATA)
-    if not path.is_dir():
-        pytest.fail(f"shared data not found at {path}; set PACTE_SHARED_DATA")
-    return path
+def test_data() -> Path:
+    """The small public data sets copied into tests/data/ (see its README for sources and licences)."""
+    from tests.helpers import DATA
+
+    return DATA
 
 
 def _require_services():

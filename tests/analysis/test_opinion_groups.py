@@ -1,9 +1,6 @@
 """Opinion groups (issue 6) on a real Pol.is conversation imported with the consultation command."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import override
@@ -13,6 +10,7 @@ from analysis.models import OpinionRun
 from analysis.opinion import bridging_order, consultations_needing_groups
 from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
+from tests.helpers import DATA
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def polis_consultation():
-    folder = Path(settings.PACTE_SHARED_DATA) / "polis" / "london.youth.policing"
+    folder = DATA / "polis" / "london.youth.policing"
     call_command("import_polis", str(folder), consultation="london-youth-policing")
     from consultation.models import Consultation
 
