@@ -25,6 +25,7 @@ def polis_consultation():
     return Consultation.objects.get(slug="london-youth-policing")
 
 
+@pytest.mark.model
 def test_groups_of_an_imported_polis_conversation_show_on_the_report(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):
@@ -123,6 +124,7 @@ def test_votes_schedule_one_debounced_recomputation_on_the_workers(
     assert scheduled == [(consultation.pk,)]  # three votes, one computation within the debounce window
 
 
+@pytest.mark.model
 def test_consultation_page_links_to_its_published_synthesis(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):

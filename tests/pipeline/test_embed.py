@@ -49,6 +49,7 @@ def test_cache_is_keyed_by_model(use_embedder):
     assert counting.texts == ["un texte", "un texte"]
 
 
+@pytest.mark.model
 def test_bundled_minilm_loads_offline_and_embeds():
     embedder = make_embedder("sentence-transformers")
     vectors = embedder.embed(["Data sharing should be opt-in.", "Health data must stay private."])
