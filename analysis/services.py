@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from consultation.models import Consultation
@@ -60,7 +61,7 @@ def start_run(
     if enqueue:
         from .tasks import prepare_run
 
-        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+        outbox.enqueue(prepare_run, run.pk)
     return run
 
 
@@ -72,15 +73,15 @@ def resume_run(*, run: PipelineRun, actor=None) -> None:
 
     run.refresh_from_db()
     if run.status in (PipelineRun.Status.QUEUED, PipelineRun.Status.PREPARING):
-        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+        outbox.enqueue(prepare_run, run.pk)
     elif run.status == PipelineRun.Status.EMBEDDING:
         pending = list(RunChunk.objects.filter(run=run, done=False).values_list("index", flat=True))
         for index in pending:
-            transaction.on_commit(lambda index=index: embed_chunk.delay(run.pk, index))
+            outbox.enqueue(embed_chunk, run.pk, index)
         if not pending:
-            transaction.on_commit(lambda: finish_run.delay(run.pk))
+            outbox.enqueue(finish_run, run.pk)
     elif run.status == PipelineRun.Status.CLUSTERING:
-        transaction.on_commit(lambda: finish_run.delay(run.pk))
+        outbox.enqueue(finish_run, run.pk)
 
 
 def _new_version(*, run: PipelineRun, actor, action: str, description: str, data: dict) -> SynthesisVersion:

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
@@ -621,7 +622,7 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
         from .tasks import send_moderation_notice
 
         decided = proposal.status
-        transaction.on_commit(lambda: send_moderation_notice.delay(proposal.pk, decided))
+        outbox.enqueue(send_moderation_notice, proposal.pk, decided)
     return proposal
 
 
@@ -806,7 +807,7 @@ def start_import(
     )  # fmt: skip
     record_event(actor=actor, action="consultation.import_requested", obj=consultation,
                  details={"import": job.pk, "bytes": len(data)})  # fmt: skip
-    transaction.on_commit(lambda: run_contribution_import.delay(job.pk))
+    outbox.enqueue(run_contribution_import, job.pk)
     return job
 
 
@@ -958,7 +959,7 @@ def request_open_data_export(*, actor, consultation: Consultation):
         raise NotAllowed(_("Only organisers can publish the open data of a consultation."))
     export = OpenDataExport.objects.create(consultation=consultation)
     record_event(actor=actor, action="consultation.open_data_requested", obj=export)
-    transaction.on_commit(lambda: build_open_data.delay(export.pk))
+    outbox.enqueue(build_open_data, export.pk)
     return export
 
 

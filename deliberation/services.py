@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from accounts.services import get_profile
@@ -583,7 +584,7 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
     )  # fmt: skip
     from .tasks import run_selection
 
-    transaction.on_commit(lambda: run_selection.delay(selection.pk))
+    outbox.enqueue(run_selection, selection.pk)
     return selection
 
 
@@ -748,14 +749,15 @@ def _tell_panel(kind: str, object_id: int) -> None:
     """Once committed, e-mail the panel's members (deliberation.notifications.PANEL_NOTICES)."""
     from .tasks import notify_panel
 
-    transaction.on_commit(lambda: notify_panel.delay(kind, object_id))
+    outbox.enqueue(notify_panel, kind, object_id)
 
 
 def _tell_seated(member_ids: list[int]) -> None:
     """Once the seats are committed, e-mail each person drawn (deliberation.notifications)."""
     from .tasks import send_seat_notice
 
-    transaction.on_commit(lambda: [send_seat_notice.delay(member_id) for member_id in member_ids])
+    for member_id in member_ids:
+        outbox.enqueue(send_seat_notice, member_id)
 
 
 def _tell_not_drawn(selection: Selection) -> int:
@@ -768,7 +770,7 @@ def _tell_not_drawn(selection: Selection) -> int:
         panel_id=selection.panel_id, memberships__isnull=True, told_not_drawn_in__isnull=True
     ).update(told_not_drawn_in=selection)
     if marked:
-        transaction.on_commit(lambda: notify_not_drawn.delay(selection.pk))
+        outbox.enqueue(notify_not_drawn, selection.pk)
     return marked
 
 
