@@ -13,12 +13,18 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
 2. Every participant is projected on the two components, scaled by sqrt(n_proposals / n_votes) so that
    people who saw few proposals are not all piled at the centre.
 3. Participants with at least min(7, n_proposals) votes are clustered (the 15 most active if fewer
-   qualify). k-means makes up to 100 small base clusters, then a size-weighted k-means groups the base
-   clusters, k from 2 to 5 chosen by the silhouette of the base clusters.
+   qualify; no groups at all if fewer than 10 qualify). k-means makes up to 100 small base clusters, then
+   a size-weighted k-means groups the base clusters, k from 2 to 5 chosen by the silhouette of the base
+   clusters; ten such candidates from different seeds, the k most of them choose, the candidate with the
+   lowest within-group sum of squares. A group under 5 % of the clustered participants (or under 5 members)
+   is not shown: its members are "not placed in a group". A group keeps its number from the previous
+   computation when it is mostly the same people (Hungarian assignment on member overlap).
 4. Per group, representative statements: smoothed probabilities (n + 1) / (seen + 2), a one-proportion
-   test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided).
-   Consensus statements across everyone, and the group-informed consensus: the product over groups of
-   (agrees + 1) / (seen + 2), which ranks statements that bridge the groups.
+   test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided), and at
+   least 5 members of the group who voted on it. Consensus statements across everyone (5 votes at least),
+   and the group-informed consensus: the product over groups of (agrees + 1) / (seen + 2), which ranks
+   statements that bridge the groups; a bridge is ``significant`` (shown) only if in every group 5 members
+   or more voted on it and significantly more than half agree. docs/opinion-groups.md states each rule.
 
 The smoothed probabilities are for selecting and ranking only (they keep one vote out of two from making
 a 100 % statement). Every result also carries the raw counts (agrees or disagrees, and how many saw the
