@@ -36,12 +36,14 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
             "participant_key", "proposal_id", "value"
         )
     )
+    previous = latest_groups(consultation)
     result = analyse_opinions(
         votes,
         proposals=[pk for pk, _ in proposals],
         moderated_out=hidden,
         seed=seed,
-        previous_groups=previous_groups(consultation),
+        previous_groups=previous_groups(previous),
+        previous_k_smoother=previous.result.get("k_smoother") if previous else None,
     )
     data = json.loads(json.dumps(result.to_dict(), cls=_Encoder))
     # Per proposal and group (in the order of result.groups): agree / disagree / pass counts, for the
@@ -60,10 +62,15 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
     )
 
 
-def previous_groups(consultation: Consultation) -> dict[str, int]:
-    """Each participant's group number at the latest computation that found groups: the next computation
-    keeps a group's number (and colour) when it is mostly the same people."""
-    run = consultation.opinion_runs.filter(status="ok").order_by("-computed_at", "-id").first()
+def latest_groups(consultation: Consultation) -> OpinionRun | None:
+    """The latest computation that found groups: the next one starts from its group numbers and its
+    smoothed number of groups (Pol.is carries both from one update to the next)."""
+    return consultation.opinion_runs.filter(status="ok").order_by("-computed_at", "-id").first()
+
+
+def previous_groups(run: OpinionRun | None) -> dict[str, int]:
+    """Each participant's group number in ``run``: the next computation keeps a group's number (and
+    colour) when it is mostly the same people."""
     if run is None:
         return {}
     return {

@@ -75,6 +75,7 @@ class OpinionParameters:
     # shown: its members stay on the map, "not placed in a group".
     min_group_share: float = 0.05
     min_claim_votes: int = 5  # votes a statement needs from a group (or from everyone) to be claimed
+    k_buffer: int = 4  # Pol.is's group-k-buffer: computations in a row a new k must win before it is used
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,9 @@ class OpinionResult:
     consensus_disagree: list[ConsensusStatement] = field(default_factory=list)
     bridging: list[BridgingStatement] = field(default_factory=list)  # best bridge first
     silhouettes: list[tuple[int, float]] = field(default_factory=list)  # (k, silhouette) tried
+    # Pol.is's k smoothing, carried to the next computation: the best k of this one, how many computations
+    # in a row chose it, and the k used (a new best k is used once chosen k_buffer times in a row).
+    k_smoother: dict[str, int] = field(default_factory=dict)
     n_unplaced: int = 0  # clustered participants whose group was under min_group_share
     n_qualified: int = 0  # participants with enough votes to be clustered (Pol.is rule, no top-up)
     explained_variance_ratio: list[float] = field(default_factory=list)
@@ -246,11 +250,14 @@ def analyse_opinions(
     seed: int = 0,
     parameters: OpinionParameters | None = None,
     previous_groups: Mapping[Hashable, int | None] | None = None,
+    previous_k_smoother: Mapping[str, int] | None = None,
 ) -> OpinionResult:
     """Opinion groups, representative, consensus and bridging statements. Deterministic for a seed.
 
     ``previous_groups``: each participant's group number at the previous computation (``group_of()`` of
-    the previous result); a group made mostly of the same people keeps its number (and so its colour)."""
+    the previous result); a group made mostly of the same people keeps its number (and so its colour).
+    ``previous_k_smoother``: the previous result's ``k_smoother`` (Pol.is's smoothing of the number of
+    groups over computations)."""
     params = parameters or OpinionParameters()
     matrix = build_vote_matrix(votes, proposals=proposals, moderated_out=moderated_out)
     n_participants, n_proposals = matrix.shape
@@ -292,7 +299,7 @@ def analyse_opinions(
         )
         return result
 
-    labels, silhouettes = _group(positions[clustered], params, seed)
+    labels, silhouettes, result.k_smoother = _group(positions[clustered], params, seed, previous_k_smoother)
     # A group under min_group_share of the clustered participants, or too small for any of its statements
     # to reach min_claim_votes, is not shown as a group.
     sizes = np.bincount(labels)
@@ -424,7 +431,9 @@ def _clustered_participants(matrix: VoteMatrix, params: OpinionParameters) -> np
     return np.array(sorted(i for i in chosen if has_votes[i]), dtype=np.int64)
 
 
-def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np.ndarray, list]:
+def _group(
+    points: np.ndarray, params: OpinionParameters, seed: int, smoother: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, list, dict[str, int]]:
     """Pol.is's two levels (base clusters, then k-means on them for k = 2..max, best silhouette), made
     stable: several candidate partitions from different seeds; k is the one most candidates choose
     (ties: the higher mean silhouette), and the partition the candidate with the lowest within-group sum
@@ -442,7 +451,8 @@ def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np
     for _labels_by_k, silhouettes in candidates:
         best_k = max(silhouettes, key=lambda k_score: k_score[1])[0] if silhouettes else 2
         votes_for_k.setdefault(best_k, []).append(max((s for _, s in silhouettes), default=0.0))
-    k = max(votes_for_k, key=lambda k: (len(votes_for_k[k]), float(np.mean(votes_for_k[k])), -k))
+    best_k = max(votes_for_k, key=lambda k: (len(votes_for_k[k]), float(np.mean(votes_for_k[k])), -k))
+    k, smoothed = _smooth_k(best_k, smoother or {}, params, available={k for c in candidates for k in c[0]})
     chosen = min((c for c in candidates if k in c[0]), key=lambda c: _within_sum_of_squares(points, c[0][k]))
     participant_labels = chosen[0][k]
     # Stable, seed-independent naming: largest group first (ties: leftmost centre).
@@ -452,7 +462,18 @@ def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np
     )
     rename = np.empty(max(groups) + 1, dtype=np.int64)
     rename[groups] = np.arange(len(groups))
-    return rename[participant_labels], chosen[1]
+    return rename[participant_labels], chosen[1], smoothed
+
+
+def _smooth_k(
+    best_k: int, previous: Mapping[str, int], params: OpinionParameters, available: set[int]
+) -> tuple[int, dict[str, int]]:
+    """Pol.is's group-k smoother: the number of groups changes only once the new best k has been the
+    best ``k_buffer`` computations in a row; until then the previous k is kept (if it can still be made)."""
+    count = previous.get("last_k_count", 0) + 1 if previous.get("last_k") == best_k else 1
+    kept = previous.get("smoothed_k")
+    k = best_k if count >= params.k_buffer or kept is None or kept not in available else kept
+    return k, {"last_k": best_k, "last_k_count": count, "smoothed_k": k}
 
 
 def _within_sum_of_squares(points: np.ndarray, labels: np.ndarray) -> float:

@@ -316,3 +316,37 @@ def test_a_new_group_takes_the_smallest_free_number() -> None:
 
     group = result.group_of()
     assert group["A0"] == 3 and group["B0"] == 0
+
+
+def three_camps(seed: int = 5) -> tuple[list[tuple[str, str, int]], dict[str, str]]:
+    rng = random.Random(seed)
+    blocks = {camp: [f"{camp}{i}" for i in range(6)] for camp in "XYZ"}
+    votes, camp_of = [], {}
+    for camp in "XYZ":
+        for n in range(25):
+            person = f"{camp}-{n}"
+            camp_of[person] = camp
+            for block, proposals in blocks.items():
+                for proposal in proposals:
+                    stance = 1 if block == camp else -1
+                    votes.append((person, proposal, stance if rng.random() > 0.1 else 0))
+    return votes, camp_of
+
+
+def test_the_number_of_groups_changes_only_after_four_computations_in_a_row() -> None:
+    votes, _ = three_camps()
+    smoother = {"last_k": 2, "last_k_count": 6, "smoothed_k": 2}  # two groups so far
+    shown = []
+    for _ in range(4):
+        result = analyse_opinions(votes, seed=0, previous_k_smoother=smoother)
+        smoother = result.k_smoother
+        shown.append(len(result.groups))
+    # The votes now say 3 (best silhouette); Pol.is's smoother keeps 2 until 3 has won 4 times in a row.
+    assert shown == [2, 2, 2, 3]
+    assert smoother == {"last_k": 3, "last_k_count": 4, "smoothed_k": 3}
+
+
+def test_without_a_previous_computation_the_best_k_is_used_at_once() -> None:
+    votes, _ = three_camps()
+    result = analyse_opinions(votes, seed=0)
+    assert len(result.groups) == 3 and result.k_smoother == {"last_k": 3, "last_k_count": 1, "smoothed_k": 3}
