@@ -350,3 +350,25 @@ def test_without_a_previous_computation_the_best_k_is_used_at_once() -> None:
     votes, _ = three_camps()
     result = analyse_opinions(votes, seed=0)
     assert len(result.groups) == 3 and result.k_smoother == {"last_k": 3, "last_k_count": 1, "smoothed_k": 3}
+
+
+@pytest.mark.parametrize(
+    "conversation", ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"]
+)
+def test_the_groups_of_a_real_conversation_do_not_depend_on_the_seed(
+    polis_data: Path, conversation: str
+) -> None:
+    """Before the ten candidates, the seed alone moved the ARI against Pol.is by up to 0.07 here."""
+    export = read_polis_export(polis_data / conversation)
+    runs = [
+        analyse_opinions(
+            export.vote_triples(),
+            proposals=[c.comment_id for c in export.comments],
+            moderated_out=export.moderated_out_ids,
+            seed=seed,
+        ).group_of()
+        for seed in (0, 1, 2)
+    ]
+    people = sorted(p for p, g in runs[0].items() if g is not None)
+    for other in runs[1:]:
+        assert adjusted_rand_score([runs[0][p] for p in people], [other[p] for p in people]) == 1.0
