@@ -1,6 +1,7 @@
 """What the citizen panels hold about a person, for the GDPR export and erasure hooks of `accounts`.
 
-Ballots are secret and hold no identity: they are neither exported nor erasable per person."""
+Ballots are sealed counts with no identity (`ballot_box`): they are neither exported nor erasable per
+person; the receipts say only that a seat voted."""
 
 from .models import Amendment, PanelFacilitator, Volunteer
 
