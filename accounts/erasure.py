@@ -75,7 +75,11 @@ def register_entries() -> None:
     )
     register("mfa.Authenticator", person="user", erase=Fate.DELETE, why="Second-factor secrets.")
     register(
-        "admin.LogEntry", handler=_erase_admin_log, erase=Fate.DELETE, why="Admin history by or about them."
+        "admin.LogEntry",
+        person="user",
+        handler=_erase_admin_log,
+        erase=Fate.DELETE,
+        why="Admin history by or about them.",
     )
     register(
         "sessions.Session",
