@@ -1099,12 +1099,24 @@ def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
     except IntegrityError as error:
         raise DeliberationError(_("You have already voted on this recommendation.")) from error
     box = _ballot_box(recommendation)
-    counts = ballot_box.unseal(recommendation.pk, box.sealed)
+    counts = _open_box(box)
     counts[choice] += 1
     box.sealed = ballot_box.seal(recommendation.pk, counts)
     box.save(update_fields=["sealed"])
     # The event says that this person voted, never how.
     record_event(actor=user, as_role=Role.CITIZEN, action="vote.ballot_cast", obj=recommendation)
+
+
+def _open_box(box: BallotBox) -> dict[str, int]:
+    try:
+        return ballot_box.unseal(box.recommendation_id, box.sealed)
+    except ballot_box.BoxUnreadable as error:
+        raise DeliberationError(
+            _(
+                "The ballot box of this vote cannot be opened: the site's secret key changed during the "
+                "vote. The site's administrator must add the previous key to DJANGO_SECRET_KEY_FALLBACKS."
+            )
+        ) from error
 
 
 def _ballot_box(recommendation: Recommendation) -> BallotBox:
@@ -1125,7 +1137,7 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     if recommendation.status != Recommendation.Status.VOTING:
         raise DeliberationError(_("This vote is not open."))
     box = _ballot_box(recommendation)
-    counts = ballot_box.unseal(recommendation.pk, box.sealed)
+    counts = _open_box(box)
     box.delete()  # the counts go on the recommendation; nothing of the vote stays apart from them
     outcome = selectors.vote_outcome(
         recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]

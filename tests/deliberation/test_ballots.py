@@ -126,3 +126,17 @@ def test_closing_applies_the_panel_threshold(
         choices.count("abstain"),
     )
     assert closed.status == ("adopted" if adopted else "rejected")
+
+
+def test_a_key_changed_during_the_vote_is_explained_and_loses_no_ballot(
+    open_vote, members, facilitator, settings
+):
+    services.cast_ballot(user=members[0].volunteer.user, recommendation=open_vote, choice="against")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    with pytest.raises(services.DeliberationError, match="SECRET_KEY_FALLBACKS"):
+        services.close_vote(actor=facilitator, recommendation=open_vote)
+    assert Recommendation.objects.get(pk=open_vote.pk).status == Recommendation.Status.VOTING
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    closed = services.close_vote(actor=facilitator, recommendation=open_vote)
+    assert (closed.votes_for, closed.votes_against, closed.status) == (0, 1, "rejected")
