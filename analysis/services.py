@@ -163,13 +163,13 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
 def erase_contributions(user, keep_pseudonymous: bool) -> None:
     """Personal-data registry handler, run after the consultation's entries: the analysis keeps a
     scrubbed copy of each text. Under the pseudonym, the copies of the person's texts lose the profile
-    answers copied on them (`strata`). Otherwise every copy whose source went goes too, with its quotes
-    in the syntheses and the cached embedding of its text (unless another copy shares the text)."""
+    answers copied on them (`strata`). Every copy whose source went goes too, with its quotes in the
+    syntheses and the cached embedding of its text (unless another copy shares the text)."""
     from consultation.models import Answer, Proposal
 
     from .models import Contribution, EmbeddingVector, Theme
 
-    if keep_pseudonymous:
+    if keep_pseudonymous:  # then the orphans below are only proposals that were never published
         Contribution.objects.filter(
             Q(
                 source_type=Contribution.Source.ANSWER,
@@ -180,7 +180,6 @@ def erase_contributions(user, keep_pseudonymous: bool) -> None:
                 source_id__in=Proposal.objects.filter(author=user).values("pk"),
             )
         ).update(strata={})
-        return
     orphans = Contribution.objects.exclude(
         source_type=Contribution.Source.ANSWER, source_id__in=Answer.objects.values("pk")
     ).exclude(

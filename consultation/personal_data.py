@@ -38,11 +38,11 @@ def register_entries() -> None:
     register(
         "consultation.Proposal",
         person="author",
+        handler=services.erase_proposals,
         erase=Fate.DELETE,
         pseudonymise=Fate.BLANK,
-        blank={"strata": {}},
         why="Public contributions: deleted, or kept under the pseudonym without the profile answers "
-        "copied on them.",
+        "copied on them; one awaiting moderation (never public) is deleted.",
     )
     register(
         "consultation.Answer",

@@ -668,6 +668,17 @@ def erase_votes(user, keep_pseudonymous: bool) -> None:
     recount(touched)
 
 
+def erase_proposals(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: proposals are deleted, or kept under the pseudonym without the
+    profile answers copied on them; one still awaiting moderation was never public and goes either way."""
+    mine = Proposal.objects.filter(author=user)
+    if keep_pseudonymous:
+        mine.filter(status=Proposal.Status.PENDING).delete()
+        mine.update(strata={})
+    else:
+        mine.delete()
+
+
 def withdraw_open_data(user, keep_pseudonymous: bool) -> None:
     """Personal-data registry handler: the open-data archives of every consultation the person
     contributed to hold their answers, proposals and votes. When these go, the archives go (rows now,

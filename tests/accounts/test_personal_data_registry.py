@@ -291,10 +291,14 @@ def test_erasing_a_person_who_did_everything_leaves_nothing_of_them(
 def test_kept_contributions_lose_the_profile_answers_copied_on_them(
     everything, django_capture_on_commit_callbacks
 ):
-    person, _consultation = everything
+    person, consultation = everything
     email = person.email
+    unpublished = Proposal.objects.create(
+        consultation=consultation, author=person, text=DRAFT, status=Proposal.Status.PENDING
+    )
     with django_capture_on_commit_callbacks(execute=True):
         erase_account(user=person, keep_contributions=True)
+    assert not Proposal.objects.filter(pk=unpublished.pk).exists()  # never public: not kept
     assert Proposal.objects.get(author=person).strata == {}
     assert Proposal.objects.get(author=person).text == PROPOSAL  # kept, under the pseudonym
     assert all(c.strata == {} for c in Contribution.objects.all())
