@@ -34,6 +34,8 @@ _DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (developmen
 SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ characters.")
+# Previous keys, still accepted while what they signed or sealed lives on (sessions, open ballot boxes).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
