@@ -1,0 +1,368 @@
+"""Personal data in free text: found and replaced by ``[kind]`` placeholders; personal health
+disclosures detected. Pure Python (``re``), no Django: the broad-listening pipeline and every publishing
+path (consultation.publish) use the same rules.
+
+How the rules generalise rather than fit examples: separators are normalised before matching.
+
+- Numbers (phones, NIR, RIB, card numbers): a *run* is a sequence of digit groups joined by any usual
+  separators (spaces, . - / _ dashes, parentheses, up to 4 characters between two groups). Each run is
+  compacted (separators dropped) and every span of whole groups is checked against the *structure* of
+  each kind (a French phone is 0 + 9 digits, or +33/0033 + an optional (0) + 9 digits; a NIR is sex,
+  year, month, département incl. 2A/2B, commune, order and an optional key). So "06/12/34/56/78",
+  "0612345678", "+33 (0)6 12 34 56 78", "1-85-05-78-006-084-36" are the same phone or NIR to the rule,
+  while a year, an amount ("1 200 €"), a date ("12/05/2020") or an article ("L. 1111-8") has the
+  structure of none.
+- IBAN: country code, check digits and a body with any separators; the length is the country's, and the
+  ISO 7064 mod-97 check must hold (a reference such as "FR12 ABCD" is kept).
+- E-mail: the "at" is any of @, (at), [at], {at}, <at>, " arobase ", and " at " when the address is
+  otherwise plainly one (spelled-out dots, a dot or digit in the local part, a known mail provider); dots
+  may be spelled out too ("dot", "point", "(dot)", "[.]"); spaces around @ and dots are allowed.
+- Street address: a number (with bis/ter/quater or a letter), a street type in full or abbreviated (rue,
+  r., av., bd, all., imp., ch., chemin, allée, impasse, place, ...), the street name, then an optional
+  postal code and town; a postal code and town alone after "à", "habite", a comma.
+
+The precision and recall of these rules on a generated corpus are measured by
+``benchmarks/scrub_quality.py`` and held by ``tests/textsafety/test_scrub_corpus.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+Span = tuple[int, int, str]  # start, end, kind
+
+# ---------------------------------------------------------------------------------------------- e-mail
+_OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
+_AT_SIGN = r"[@＠﹫]"
+_STRICT_AT = (
+    rf"\s*{_AT_SIGN}\s*"
+    rf"|\s*{_OPEN}\s*(?i:at|a|arobase|{_AT_SIGN})\s*{_CLOSE}\s*"
+    r"|\s+(?i:arobase|a\s+commercial)\s+"
+)
+_BARE_AT = r"\s+(?i:at)\s+"
+_DOT_SPELLED = rf"(?:\s*{_OPEN}\s*(?i:dot|point|\.)\s*{_CLOSE}\s*|\s+(?i:dot|point)\s+)"
+_LOCAL_DOT = rf"(?:\.|\s+\.\s+|{_DOT_SPELLED})"
+_DOMAIN_DOT = rf"(?:\s*\.\s*(?=[a-z0-9])|\.|{_DOT_SPELLED})"
+_LOCAL = rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_LOCAL_DOT}[\w+-]+)*)"
+_DOMAIN = rf"(?P<domain>[\w-]+(?:{_DOMAIN_DOT}[\w-]+)*{_DOMAIN_DOT}[A-Za-z]{{2,24}})\b"
+_EMAIL = re.compile(rf"{_LOCAL}(?:{_STRICT_AT}){_DOMAIN}")
+# " at " is also an English word: taken only when the rest is plainly an address (spelled-out dots, a
+# dot, underscore, plus or digit in the local part, a known mail provider), or when the text is French
+# (where "at" is no word: "contact at monsite.fr" can only be an address).
+_EMAIL_BARE = re.compile(rf"{_LOCAL}{_BARE_AT}{_DOMAIN}")
+_EMAIL_HINT = re.compile(rf"{_AT_SIGN}|\b(?:at|arobase|commercial)\b|{_OPEN}\s*a\s*{_CLOSE}", re.IGNORECASE)
+_MAIL_PROVIDERS = {
+    "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "orange", "wanadoo", "free",
+    "sfr", "neuf", "laposte", "icloud", "me", "mac", "protonmail", "proton", "gmx", "aol", "yandex",
+    "mail", "bbox", "numericable", "club-internet", "aliceadsl", "tutanota", "zoho",
+}  # fmt: skip
+
+
+_FRENCH_WORDS = re.compile(r"\b(?:le|la|les|de|des|du|et|est|un|une|je|pour|que|qui|pas|mon|ma|mes|sur)\b")
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|is|are|of|to|you|for|that|this|it|my|me|be|can|not|with)\b")
+
+
+def _reads_french(text: str) -> bool:
+    lowered = text.lower()
+    return len(_FRENCH_WORDS.findall(lowered)) > len(_ENGLISH_WORDS.findall(lowered))
+
+
+def _email_spans(text: str) -> list[Span]:
+    spans = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    pos, french = 0, None
+    while (m := _EMAIL_BARE.search(text, pos)) is not None:
+        spelled = re.search(_DOT_SPELLED, m.group(0)) is not None
+        provider = re.split(r"[\s.\[\(\{<]", m.group("domain"), maxsplit=1)[0].lower()
+        plain = spelled or re.search(r"[._+\d]", m.group("local")) or provider in _MAIL_PROVIDERS
+        if not plain and french is None:
+            french = _reads_french(text)
+        if plain or french:
+            spans.append((m.start(), m.end(), "email"))
+            pos = m.end()
+        else:  # "me at marie.martin@..." : look again from the next word
+            pos = m.start() + 1
+    return spans
+
+
+# ------------------------------------------------------------------------------------------------ IBAN
+# ISO 13616 lengths (SWIFT IBAN registry).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24,
+    "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21,
+    "HU": 28, "IE": 22, "IL": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
+    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31,
+    "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+_IBAN_SEP = r"[\s.\-–—_/]{0,3}"
+# Upper-case (the usual way) with letters in the body, or all lower-case with a body of digits (a body of
+# lower-case letters would be ordinary words).
+_IBAN = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[A-Z]{{2}}{_IBAN_SEP}\d{_IBAN_SEP}\d(?:{_IBAN_SEP}[A-Z0-9]){{10,32}}"
+    rf"|[a-z]{{2}}{_IBAN_SEP}\d{_IBAN_SEP}\d(?:{_IBAN_SEP}\d){{10,32}})"
+)
+_IBAN_DROP = re.compile(r"[\s.\-–—_/]")
+
+
+def iban_is_valid(compact: str) -> bool:
+    """ISO 7064 mod-97-10 check of an IBAN without separators."""
+    compact = compact.upper()
+    if not compact.isalnum():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
+def _iban_spans(text: str) -> list[Span]:
+    spans = []
+    for m in _IBAN.finditer(text):
+        raw = m.group(0)
+        length = IBAN_LENGTHS.get(raw[:2].upper())
+        if length is None:
+            continue
+        kept, end = 0, None
+        for i, ch in enumerate(raw):  # where the country's length ends in the raw text
+            if not _IBAN_DROP.match(ch):
+                kept += 1
+                if kept == length:
+                    end = i + 1
+                    break
+        if end is None:
+            continue
+        if iban_is_valid(_IBAN_DROP.sub("", raw[:end])):
+            spans.append((m.start(), m.start() + end, "iban"))
+    return spans
+
+
+# ------------------------------------------------------------------ numbers: phones, NIR, RIB, cards
+_GROUP = r"\d[\dABab]*"
+_SEP = r"[\s.\-–—‐‑‒―_/()]{1,4}"
+_RUN = re.compile(rf"(?:\+\s?)?{_GROUP}(?:{_SEP}{_GROUP})*")
+_GROUP_IN_RUN = re.compile(_GROUP)
+
+# With its key any month code is allowed (20, 30-42, 50-99 mark unknown or special births); without it
+# the month must be a calendar one, so a 13-digit millisecond timestamp ("1406155523802") is no NIR.
+_NIR = re.compile(
+    r"[1-478]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2[AB])\d{6}\d{2}|[1-478]\d{2}(?:0[1-9]|1[0-2]|20)(?:\d{2}|2[AB])\d{6}"
+)
+_PHONE_FR = re.compile(r"(?:\+33|0033)0?[1-9]\d{8}|0[1-9]\d{8}")
+_PHONE_INTL = re.compile(r"\+(?!33)[1-9]\d{7,13}|00(?!33)[1-9]\d{7,13}")
+_RIB = re.compile(r"\d{10}[0-9A-Z]{11}\d{2}")
+_CARD = re.compile(r"[2-6]\d{12,18}")
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def _rib_is_valid(compact: str) -> bool:
+    digits = compact.translate(_RIB_LETTERS)
+    bank, branch, account, key = int(digits[:5]), int(digits[5:10]), int(digits[10:21]), int(digits[21:])
+    return (89 * bank + 15 * branch + 3 * account + key) % 97 == 0
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _number_kind(compact: str, groups: list[str]) -> str | None:
+    """The kind of personal number ``compact`` (a span of whole groups, separators dropped) is, if any."""
+    if _NIR.fullmatch(compact):
+        return "nir"
+    if _RIB.fullmatch(compact) and _rib_is_valid(compact):
+        return "iban"
+    if _PHONE_FR.fullmatch(compact):
+        return "phone"
+    if _PHONE_INTL.fullmatch(compact):
+        # "+1 200 000" is an amount with thousands separators, not a phone.
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            return None
+        return "phone"
+    if compact.isdigit() and _CARD.fullmatch(compact) and _luhn(compact):
+        # Written as a card is: one block, groups of four, or Amex's 4-6-5 (a SIRET's 3-3-3-5 is not).
+        sizes = [len(g) for g in groups]
+        if len(sizes) == 1 or set(sizes[:-1]) == {4} or sizes == [4, 6, 5]:
+            return "card"
+    return None
+
+
+_MAX_COMPACT = 34
+
+
+def _ascii(group: str) -> str:
+    """Digits of any script as ASCII ("０６" is 06 to the rules)."""
+    return group if group.isascii() else "".join(str(unicodedata.decimal(c, c)) for c in group)
+
+
+# Dates break a run: "du 01/01/2020 - 31/12/2020" holds no phone.
+# A two-digit year makes a date too when the same separator does not go on: "du 06/12/24 - 07/12/24"
+# holds no phone, "06/12/34/56/78" is one.
+_DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
+_DATE = re.compile(
+    rf"(?<!\d)(?:{_DAY}([/.\-]){_MONTH}\1(?:1[89]|20)\d{{2}}|(?:1[89]|20)\d{{2}}([/.\-]){_MONTH}\2{_DAY}"
+    rf"|{_DAY}([/.\-]){_MONTH}\3\d{{2}}(?!\3\d))(?!\d)"
+)
+
+
+def _number_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    for run in _RUN.finditer(text):
+        plus = run.group(0).startswith("+")
+        groups = [(g.start() + run.start(), g.end() + run.start(), g.group(0)) for g in
+                  _GROUP_IN_RUN.finditer(run.group(0))]  # fmt: skip
+        in_date = [any(s <= g[0] < e for s, e in dates) for g in groups]
+        i = 0
+        while i < len(groups):
+            best = None
+            compact = "+" if plus and i == 0 else ""
+            parts: list[str] = []
+            for j in range(i, len(groups)):
+                if in_date[j]:
+                    break
+                compact += _ascii(groups[j][2]).upper()
+                parts.append(groups[j][2])
+                if len(compact) > _MAX_COMPACT:
+                    break
+                kind = _number_kind(compact, parts)
+                if kind is not None:
+                    best = (j, kind)
+            if best is None:
+                i += 1
+                continue
+            j, kind = best
+            start = run.start() if plus and i == 0 else groups[i][0]
+            spans.append((start, groups[j][1], kind))
+            i = j + 1
+    return spans
+
+
+# --------------------------------------------------------------------------------------------- address
+_NUMBER = r"(?:n[°o]\s*)?\d{1,4}(?:\s?(?:bis|ter|quater|[A-Da-d])\b)?"
+# Street types that never follow a number otherwise: the street's name may be in lower case.
+_CLEAR_TYPES = (
+    r"rue|r\.|avenue|av\.?|ave\.?|boulevard|boul\.|bd\.?|bld\.?|blvd\.?|bvd\.?|allée|allee|all\.|"
+    r"impasse|imp\.|chemin|chem\.|ch\.|faubourg|fbg\.?|fg\.?|rte\.?|ruelle|venelle|lotissement|lot\.|"
+    r"rés\.|res\.|sq\.|pl\.|prom\.|qu\.|crs\."
+)
+# Words that follow a number in ordinary sentences too ("1 place de parking"): a capitalised name only.
+_OTHER_TYPES = (
+    r"place|route|quai|cours|passage|square|voie|sentier|hameau|résidence|residence|cité|cite|villa|"
+    r"esplanade|rond-point|promenade|parvis|montée|chaussée|traverse|mail|clos|domaine|cour|parc|quartier"
+)
+_PARTICLE = r"(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’]|saint|sainte|st|ste)\s*)"
+_STOP = (
+    r"(?:et|ou|à|a|au|aux|pour|avec|mais|qui|que|depuis|dans|sur|je|j|il|elle|on|nous|vous|ils|elles|est|"
+    r"sont|car|donc|puis|où|en|and|in|for|since|with|près|pres|chez|ce|cette|mon|ma|mes|son|sa|ses|"
+    r"leur|leurs|un|une|par|dont|si|ne|n|pas|plus|très|tres|the|is|was|at)\b"
+)
+_LOWER_WORD = rf"(?!{_STOP})(?!\d{{5}}\b)[\w'’-]+"
+_UPPER_WORD = r"(?:[A-ZÀ-Ý][\w'’-]*|\d{1,4}(?:er|e|ème)?\b)"
+_TOWN = r"[A-ZÀ-Ý][\w'’-]*(?:\s+[Cc][Ee][Dd][Ee][Xx](?:\s*\d{1,2})?)?"
+_POSTAL = r"(?:0[1-9]|[1-8]\d|9[0-8])\d{3}"
+_TAIL = rf"(?:\s*,?\s*{_POSTAL}(?:\s+{_TOWN})?)?"
+_ADDRESS = re.compile(
+    rf"(?<![\w/.-]){_NUMBER}\s*,?\s*(?i:{_CLEAR_TYPES})(?:\s+|(?<=\.))(?i:{_PARTICLE})?"
+    rf"{_LOWER_WORD}(?:[\s-]+(?i:{_PARTICLE})?{_LOWER_WORD}){{0,3}}{_TAIL}"
+    rf"|(?<![\w/.-]){_NUMBER}\s*,?\s*(?i:{_OTHER_TYPES})\s+(?i:{_PARTICLE})?"
+    rf"{_UPPER_WORD}(?:[\s-]+(?i:{_PARTICLE})?{_UPPER_WORD}){{0,3}}{_TAIL}"
+    r"|\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Boulevard|Drive)\b"
+)
+# A postal code and town alone, where a place is being told ("j'habite à 69003 Lyon", ", 75002 Paris").
+_POSTAL_TOWN = re.compile(
+    rf"(?P<pre>(?:^|[,;:(]|\b(?i:à|a|au|sur|habite|vis|domicilié|domiciliée|résidant|résidante|in|at))\s*)"
+    rf"(?P<place>\b{_POSTAL}\s+{_TOWN})",
+    re.MULTILINE,
+)
+
+
+def _address_spans(text: str) -> list[Span]:
+    spans = [(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
+    spans += [(m.start("place"), m.end("place"), "address") for m in _POSTAL_TOWN.finditer(text)]
+    return spans
+
+
+# ------------------------------------------------------------------------------------------------ scrub
+_DIGIT = re.compile(r"\d")
+# Every kind but e-mail holds digits; earlier finders win an overlap.
+_FINDERS: list[Callable[[str], list[Span]]] = [_iban_spans, _number_spans, _address_spans]
+
+
+def find_personal_data(text: str) -> list[Span]:
+    """Non-overlapping (start, end, kind) spans of personal data in ``text``, in order. Earlier finders
+    win an overlap (an e-mail's digits are not a phone; an IBAN's are not a NIR)."""
+    taken: list[Span] = []
+
+    def add(spans: list[Span]) -> None:
+        for span in spans:
+            if all(span[1] <= s or span[0] >= e for s, e, _k in taken):
+                taken.append(span)
+
+    if _EMAIL_HINT.search(text):
+        add(_email_spans(text))
+    if _DIGIT.search(text):  # every other kind holds digits
+        for finder in _FINDERS:
+            add(finder(text))
+    return sorted(taken)
+
+
+def scrub(text: str) -> tuple[str, tuple[str, ...]]:
+    """Replace personal data with ``[kind]`` placeholders; return the text and the kinds found (in order
+    of first appearance): email, iban, nir, phone, card, address."""
+    spans = find_personal_data(text)
+    if not spans:
+        return text, ()
+    out, last = [], 0
+    for start, end, kind in spans:
+        out.append(text[last:start])
+        out.append(f"[{kind}]")
+        last = end
+    out.append(text[last:])
+    return "".join(out), tuple(dict.fromkeys(kind for _s, _e, kind in spans))
+
+
+# ---------------------------------------------------------------------------------- health disclosure
+# A first-person (or own-family) marker close to a condition word. The point is to keep the text from
+# being published and to route it to a moderator, so recall matters more than precision; a public-health
+# statement such as "le cancer est une priorité" has no first-person marker and is not flagged.
+_CONDITIONS = (
+    r"cancer|tumeur|leucémie|lymphome|chimio(?:thérapie)?|diab[eè]te|diabétique|vih|sida|séropositi(?:f|ve)|"
+    r"hépatite|dépression|dépressi(?:f|ve)|burn[- ]?out|bipolaire|schizophr[eè]n\w*|autis(?:me|te)|"
+    r"épilep(?:sie|tique)|sclérose en plaques|parkinson|alzheimer|asthm(?:e|atique)|mucoviscidose|"
+    r"myopathie|endométriose|maladie (?:chronique|rare|de crohn|auto-immune)|"
+    r"insuffisance (?:rénale|cardiaque)|"
+    r"dialys(?:e|é|ée)|handicap(?:é|ée)?|enceinte|covid long|anorexi\w*|boulimi\w*|trouble(?:s)? \w+|"
+    r"diabetes|diabetic|hiv|aids|hepatitis|depression|depressed|bipolar|schizophrenia|autism|autistic|"
+    r"epilep(?:sy|tic)|multiple sclerosis|crohn'?s|parkinson'?s|alzheimer'?s|asthma|leukaemia|leukemia|"
+    r"tumou?r|chemotherapy|dialysis|pregnant|long covid|ptsd|anxiety disorder|chronic illness|disability|"
+    r"disabled|hiv[- ]positive"
+)
+_FAMILY_FR = (
+    r"(?:mon|ma|mes)\s+"
+    r"(?:fils|fille|enfants?|mari|femme|épou(?:x|se)|compagn(?:on|e)|mère|père|parents|frère|sœur|soeur)"
+)
+_FAMILY_EN = r"my\s+(?:son|daughter|child|children|husband|wife|partner|mother|father|parents|brother|sister)"
+_HEALTH = re.compile(
+    rf"\b(?:je\s+suis(?:\s+\w+)?|j['’]ai(?:\s+\w+){{0,2}}|je\s+souffre\s+d\w*|je\s+vis\s+avec|"
+    rf"je\s+suis\s+atteinte?\s+d\w*|on\s+m['’]a\s+diagnostiqué(?:\s+\w+)?|mon|ma|mes|"
+    rf"{_FAMILY_FR}(?:\s+\w+){{0,2}}|"
+    rf"i\s+(?:am|have|had|was diagnosed with|suffer from|live with|'m|’m)(?:\s+\w+)?|i['’]m(?:\s+\w+)?|"
+    rf"i['’]ve\s+(?:got|had)(?:\s+\w+)?|my|{_FAMILY_EN}(?:\s+\w+){{0,2}})"
+    rf"\s+(?:un\s+|une\s+|le\s+|la\s+|l['’]|du\s+|de\s+|d['’]|a\s+|an\s+)?(?:{_CONDITIONS})\b",
+    re.IGNORECASE | re.UNICODE,
+)
+# Cheap pre-check on the lower-cased text (case-insensitive Unicode matching is several times slower).
+_CONDITION = re.compile(rf"\b(?:{_CONDITIONS})", re.UNICODE)
+
+
+def detect_health(text: str) -> str | None:
+    """The first-person health disclosure in ``text``, if any."""
+    match = _HEALTH.search(text) if _CONDITION.search(text.lower()) else None
+    return match.group(0) if match else None
