@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from . import rules, selectors
 from .models import Choice, Consultation, Proposal, Question, Vote
 from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
+from .publish import public_text
 
 _ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=gettext_lazy('JSON error: {"detail": message}, or {parameter: message}.')
@@ -97,7 +98,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
 
     def get_text(self, proposal) -> str:
-        return proposal.public_text
+        return public_text(proposal) or ""
 
 
 class VoteSerializer(serializers.ModelSerializer):

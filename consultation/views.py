@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.strata import STRATA_FIELDS
 
-from . import hooks, rules, selectors, services
+from . import hooks, publish, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
 from .forms import (
     CharterForm,
@@ -249,10 +249,8 @@ def proposals(request, slug):
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
-    for item in items:
-        item.text = (
-            item.public_text
-        )  # a hidden proposal is listed by its reason; its text never reaches the page
+    # A hidden proposal is listed by its reason, a withheld one by a notice: their text never shows.
+    items = publish.mark_for_listing(items)
     return render(
         request,
         "consultation/proposals.html",
@@ -333,6 +331,7 @@ def propose(request, slug):
                 request.session[draft_key] = text
                 candidates = list(selectors.published_proposals(consultation).order_by("id"))
                 similar = [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
+                similar = [p for p in publish.mark_for_listing(similar) if not p.withheld]
     return render(
         request,
         "consultation/propose.html",

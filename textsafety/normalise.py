@@ -10,6 +10,7 @@ then in Unicode NFC (one code point per accented letter, as typed on a French ke
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,3 +34,28 @@ def normalise_input(text: str | None) -> str:
 
 def has_unwanted_characters(text: str) -> bool:
     return bool(_UNWANTED.search(text)) or "\r" in text
+
+
+# Keyword arguments of the services that carry text written by a person (stored, then shown to others).
+TEXT_ARGUMENTS = frozenset({
+    "text", "text_fr", "text_en", "title", "title_fr", "title_en", "context_fr", "context_en", "rationale",
+    "explanation", "reason", "minutes", "body", "justification", "note", "decision_maker", "label_fr",
+    "label_en", "description", "summary", "label", "hide_reason",
+})  # fmt: skip
+
+
+def normalises_text(function):
+    """Decorator for a service: its text keyword arguments (``TEXT_ARGUMENTS``) are normalised by
+    ``normalise_input`` before it runs, so every caller (form, API, import, command, task) stores the
+    same clean text. tests/textsafety/test_input_normalised.py fails on a service that takes such an
+    argument without it."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for name, value in kwargs.items():
+            if name in TEXT_ARGUMENTS and isinstance(value, str):
+                kwargs[name] = normalise_input(value)
+        return function(*args, **kwargs)
+
+    wrapper.normalises_text = True
+    return wrapper

@@ -33,6 +33,10 @@ from collections.abc import Callable
 
 Span = tuple[int, int, str]  # start, end, kind
 
+# Bump when a rule changes: the pipeline's cleaning cache puts it in its key, and a text cleaned under an
+# older version is scrubbed again before it is published (consultation.publish).
+RULES_VERSION = 2
+
 # ---------------------------------------------------------------------------------------------- e-mail
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
 _AT_SIGN = r"[@＠﹫]"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from textsafety.scrub import detect_health, scrub
+from textsafety.scrub import RULES_VERSION, detect_health, scrub
 
 from .embed import text_hash
 from .stopwords import french_and_english
@@ -24,9 +24,9 @@ from .stopwords import french_and_english
 # dominate embedding time.
 DEFAULT_MAX_CHARS = 5000
 
-# Bump when a cleaning rule changes: persistent cleaning caches put it in their key, so results of the
-# old rules are no longer reused.
-RULES_VERSION = 2
+# RULES_VERSION (textsafety.scrub) goes up when a cleaning rule changes: persistent cleaning caches put it
+# in their key, so results of the old rules are no longer reused.
+__all__ = ["RULES_VERSION", "CleanedText", "clean_text", "clean_texts", "detect_health", "normalise", "scrub"]
 
 # Control, zero-width and bidirectional-control characters (C0, C1, ZW*, LRM/RLM, U+202A-E, U+2066-9,
 # BOM), except newline and tab which become spaces.
