@@ -12,8 +12,9 @@ How the rules generalise rather than fit examples: separators are normalised bef
   "0612345678", "+33 (0)6 12 34 56 78", "1-85-05-78-006-084-36" are the same phone or NIR to the rule,
   while a year, an amount ("1 200 €"), a date ("12/05/2020") or an article ("L. 1111-8") has the
   structure of none.
-- IBAN: country code, check digits and a body with any separators; the length is the country's, and the
-  ISO 7064 mod-97 check must hold (a reference such as "FR12 ABCD" is kept).
+- IBAN: country code, check digits and a body with any separators, of the country's exact length; the
+  ISO 7064 mod-97 check holds, or the shape is plainly an IBAN's (upper-case country code, at least ten
+  digits in the body): a mistyped IBAN is still personal. A reference such as "FR12 ABCD" is kept.
 - E-mail: the "at" is any of @, (at), [at], {at}, <at>, " arobase ", and " at " when the address is
   otherwise plainly one (spelled-out dots, a dot or digit in the local part, a known mail provider); dots
   may be spelled out too ("dot", "point", "(dot)", "[.]"); spaces around @ and dots are allowed.
@@ -45,18 +46,21 @@ _STRICT_AT = (
     rf"|\s*{_OPEN}\s*(?i:at|a|arobase|{_AT_SIGN})\s*{_CLOSE}\s*"
     r"|\s+(?i:arobase|a\s+commercial)\s+"
 )
-_BARE_AT = r"\s+(?i:at)\s+"
+_BARE_AT = r"\s+(?P<bare>(?i:at|chez))\s+"
 _DOT_SPELLED = rf"(?:\s*{_OPEN}\s*(?i:dot|point|\.)\s*{_CLOSE}\s*|\s+(?i:dot|point)\s+)"
 _LOCAL_DOT = rf"(?:\.|\s+\.\s+|{_DOT_SPELLED})"
 _DOMAIN_DOT = rf"(?:\s*\.\s*(?=[a-z0-9])|\.|{_DOT_SPELLED})"
-_LOCAL = rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_LOCAL_DOT}[\w+-]+)*)"
-_DOMAIN = rf"(?P<domain>[\w-]+(?:{_DOMAIN_DOT}[\w-]+)*{_DOMAIN_DOT}[A-Za-z]{{2,24}})\b"
+# Bounded (64 characters a label, 6 labels) so that a crafted text costs linear time, not quadratic.
+_LOCAL = rf"(?<![\w.+-])(?P<local>[\w+-]{{1,64}}(?:{_LOCAL_DOT}[\w+-]{{1,64}}){{0,5}})"
+_DOMAIN = rf"(?P<domain>[\w-]{{1,63}}(?:{_DOMAIN_DOT}[\w-]{{1,63}}){{0,5}}{_DOMAIN_DOT}[A-Za-z]{{2,24}})\b"
 _EMAIL = re.compile(rf"{_LOCAL}(?:{_STRICT_AT}){_DOMAIN}")
-# " at " is also an English word: taken only when the rest is plainly an address (spelled-out dots, a
-# dot, underscore, plus or digit in the local part, a known mail provider), or when the text is French
-# (where "at" is no word: "contact at monsite.fr" can only be an address).
+# " at " is also an English word, " chez " a French one: taken only when the rest is plainly an address
+# (spelled-out dots, a dot, underscore, plus or digit in the local part, a known mail provider), or, for
+# " at ", when the text is French (where "at" is no word: "contact at monsite.fr" can only be an address).
 _EMAIL_BARE = re.compile(rf"{_LOCAL}{_BARE_AT}{_DOMAIN}")
-_EMAIL_HINT = re.compile(rf"{_AT_SIGN}|\b(?:at|arobase|commercial)\b|{_OPEN}\s*a\s*{_CLOSE}", re.IGNORECASE)
+_EMAIL_HINT = re.compile(
+    rf"{_AT_SIGN}|\b(?:at|arobase|commercial|chez)\b|{_OPEN}\s*a\s*{_CLOSE}", re.IGNORECASE
+)
 _MAIL_PROVIDERS = {
     "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "orange", "wanadoo", "free",
     "sfr", "neuf", "laposte", "icloud", "me", "mac", "protonmail", "proton", "gmx", "aol", "yandex",
@@ -64,8 +68,39 @@ _MAIL_PROVIDERS = {
 }  # fmt: skip
 
 
-_FRENCH_WORDS = re.compile(r"\b(?:le|la|les|de|des|du|et|est|un|une|je|pour|que|qui|pas|mon|ma|mes|sur)\b")
-_ENGLISH_WORDS = re.compile(r"\b(?:the|and|is|are|of|to|you|for|that|this|it|my|me|be|can|not|with)\b")
+_FRENCH_WORDS = re.compile(
+    r"\b(?:le|la|les|de|des|du|et|est|un|une|je|pour|que|qui|pas|mon|ma|mes|sur|vous|nous|au|aux|avec|dans|"
+    r"il|elle|ce|cette|ou|où|si|merci|bonjour|pouvez|peux|écrire|joindre|contacter|contactez)\b"
+)
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|is|are|of|to|you|for|that|this|it|my|be|can|not|with)\b")
+# Top-level domains a spelled-out address may end in (any two-letter country code is taken too).
+_TLDS = {
+    "com",
+    "org",
+    "net",
+    "info",
+    "gouv",
+    "edu",
+    "gov",
+    "eu",
+    "bzh",
+    "paris",
+    "corsica",
+    "alsace",
+    "io",
+    "app",
+    "dev",
+    "email",
+    "online",
+    "site",
+    "xyz",
+    "biz",
+    "name",
+    "pro",
+    "coop",
+    "asso",
+    "museum",
+}
 
 
 def _reads_french(text: str) -> bool:
@@ -77,12 +112,19 @@ def _email_spans(text: str) -> list[Span]:
     spans = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     pos, french = 0, None
     while (m := _EMAIL_BARE.search(text, pos)) is not None:
+        at = m.group("bare").lower() == "at"
+        tld = re.split(r"[\s.\]\)\}>]+", m.group("domain"))[-1].lower()
+        if len(tld) != 2 and tld not in _TLDS:  # "me at marie [dot] dupont" ends in no domain
+            pos = m.start() + 1
+            continue
         spelled = re.search(_DOT_SPELLED, m.group(0)) is not None
         provider = re.split(r"[\s.\[\(\{<]", m.group("domain"), maxsplit=1)[0].lower()
-        plain = spelled or re.search(r"[._+\d]", m.group("local")) or provider in _MAIL_PROVIDERS
-        if not plain and french is None:
+        # "travaille chez free.fr" is no address; "jean.dupont chez free.fr" is.
+        plain = spelled or re.search(r"[._+\d]", m.group("local")) or (at and provider in _MAIL_PROVIDERS)
+        if not plain and at and french is None and m.group("bare") != "AT":
             french = _reads_french(text)
-        if plain or french:
+        shouted = m.group("bare") == "AT"  # nobody writes the English word "AT" in capitals mid-sentence
+        if plain or shouted or (at and french):
             spans.append((m.start(), m.end(), "email"))
             pos = m.end()
         else:  # "me at marie.martin@..." : look again from the next word
@@ -137,7 +179,14 @@ def _iban_spans(text: str) -> list[Span]:
                     break
         if end is None:
             continue
-        if iban_is_valid(_IBAN_DROP.sub("", raw[:end])):
+        compact = _IBAN_DROP.sub("", raw[:end]).upper()
+        # A mistyped (or made-up) IBAN is still one when it has its country's exact shape: two check
+        # digits and a body of at least ten digits (upper-case country code), or of digits only.
+        digits = sum(c.isdigit() for c in compact[4:])
+        shaped = compact[2:4].isdigit() and (
+            digits == len(compact) - 4 or (raw[:2].isupper() and digits >= 10)
+        )
+        if iban_is_valid(compact) or shaped:
             spans.append((m.start(), m.start() + end, "iban"))
     return spans
 
@@ -153,7 +202,7 @@ _GROUP_IN_RUN = re.compile(_GROUP)
 _NIR = re.compile(
     r"[1-478]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2[AB])\d{6}\d{2}|[1-478]\d{2}(?:0[1-9]|1[0-2]|20)(?:\d{2}|2[AB])\d{6}"
 )
-_PHONE_FR = re.compile(r"(?:\+33|0033)0?[1-9]\d{8}|0[1-9]\d{8}")
+_PHONE_FR = re.compile(r"(?:\+33|0033|33)0?[1-9]\d{8}|0[1-9]\d{8}")
 _PHONE_INTL = re.compile(r"\+(?!33)[1-9]\d{7,13}|00(?!33)[1-9]\d{7,13}")
 _RIB = re.compile(r"\d{10}[0-9A-Z]{11}\d{2}")
 _CARD = re.compile(r"[2-6]\d{12,18}")
@@ -183,10 +232,16 @@ def _number_kind(compact: str, groups: list[str]) -> str | None:
     if _RIB.fullmatch(compact) and _rib_is_valid(compact):
         return "iban"
     if _PHONE_FR.fullmatch(compact):
+        # "33 6 12 34 56 78" (the country code without + or 00) only when 33 is a group of its own.
+        if compact.startswith("33") and groups[0] != "33":
+            return None
         return "phone"
     if _PHONE_INTL.fullmatch(compact):
         # "+1 200 000" is an amount with thousands separators, not a phone.
         if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            return None
+        # 00 and the country code lead ("00 44 ...", "0044 ..."): "003 039 80898" is the end of a SIRET.
+        if compact.startswith("00") and len(groups) > 1 and groups[0] != "00" and len(groups[0]) < 4:
             return None
         return "phone"
     if compact.isdigit() and _CARD.fullmatch(compact) and _luhn(compact):
@@ -215,9 +270,17 @@ _DATE = re.compile(
 )
 
 
+def _continued(text: str, start: int, end: int) -> bool:
+    """A date-looking part of a longer run ("0333.24.10.52", "01-06-28-09-64" are phones): a separator and
+    a digit right before or after it."""
+    before = start >= 2 and text[start - 1] in "/.-" and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] in "/.-" and text[end + 1].isdigit()
+    return before or after
+
+
 def _number_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(text) if not _continued(text, m.start(), m.end())]
     for run in _RUN.finditer(text):
         plus = run.group(0).startswith("+")
         groups = [(g.start() + run.start(), g.end() + run.start(), g.group(0)) for g in
@@ -279,6 +342,14 @@ _ADDRESS = re.compile(
     rf"{_UPPER_WORD}(?:[\s-]+(?i:{_PARTICLE})?{_UPPER_WORD}){{0,3}}{_TAIL}"
     r"|\b\d{1,4}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Boulevard|Drive)\b"
 )
+# A street without a number, where someone says where they live ("j'habite rue Victor Hugo").
+_LIVES = r"(?i:habite|habitons|habitez|vis|vivons|domicilié|domiciliée|demeurant|adresse\s*:?)"
+_LIVES_HINT = re.compile(r"habit|vis|vivons|domicili|demeurant|adresse", re.IGNORECASE)
+_ADDRESS_NO_NUMBER = re.compile(
+    rf"\b{_LIVES}\s+(?P<street>(?i:au\s+|à\s+la\s+|à\s+l['’]|dans\s+la\s+|sur\s+l[ae]\s+)?"
+    rf"(?i:{_CLEAR_TYPES}|{_OTHER_TYPES})(?:\s+|(?<=\.))(?i:{_PARTICLE})?{_UPPER_WORD}"
+    rf"(?:[\s-]+(?i:{_PARTICLE})?{_UPPER_WORD}){{0,3}}{_TAIL})"
+)
 # A postal code and town alone, where a place is being told ("j'habite à 69003 Lyon", ", 75002 Paris").
 _POSTAL_TOWN = re.compile(
     rf"(?P<pre>(?:^|[,;:(]|\b(?i:à|a|au|sur|habite|vis|domicilié|domiciliée|résidant|résidante|in|at))\s*)"
@@ -290,6 +361,7 @@ _POSTAL_TOWN = re.compile(
 def _address_spans(text: str) -> list[Span]:
     spans = [(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
     spans += [(m.start("place"), m.end("place"), "address") for m in _POSTAL_TOWN.finditer(text)]
+    spans += [(m.start("street"), m.end("street"), "address") for m in _ADDRESS_NO_NUMBER.finditer(text)]
     return spans
 
 
@@ -314,6 +386,8 @@ def find_personal_data(text: str) -> list[Span]:
     if _DIGIT.search(text):  # every other kind holds digits
         for finder in _FINDERS:
             add(finder(text))
+    elif _LIVES_HINT.search(text):  # but a street named where someone lives
+        add([(m.start("street"), m.end("street"), "address") for m in _ADDRESS_NO_NUMBER.finditer(text)])
     return sorted(taken)
 
 

@@ -81,7 +81,7 @@ def phone(rng):
     else:
         rest = national[1:]
         body = _group(rest, rng.choice([[1, 2, 2, 2, 2], [9], [3, 3, 3], [1, 4, 4]]), sep)
-        prefix = rng.choice(["+33", "0033", "+ 33", "+33 (0)", "+33(0)", "0033 (0)", "(+33)", "+33 0"])
+        prefix = rng.choice(["+33", "0033", "+ 33", "+33 (0)", "+33(0)", "0033 (0)", "(+33)", "+33 0", "33 "])
         joiner = "" if prefix.endswith(")") and rng.random() < 0.5 else rng.choice([" ", sep or "", "-"])
         text = prefix + joiner + body
     return text
@@ -141,6 +141,8 @@ def iban(rng):
     else:
         bban = _digits(rng, 16)
     compact = country + _iban_check(country, bban) + bban
+    if rng.random() < 0.2:  # mistyped: the check fails, the shape stays (still someone's account)
+        compact = compact[:-1] + str((int(compact[-1]) + 1) % 10)
     style = rng.random()
     text = compact if style < 0.25 else _group(compact, [4] * 9, rng.choice([" ", "-", " ", ".", " - "]))
     if rng.random() < 0.15 and not re.search("[A-Z]", compact[2:]):
