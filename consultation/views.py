@@ -431,7 +431,13 @@ def report(request, slug, pk):
     return render(
         request,
         "consultation/report.html",
-        {"consultation": consultation, "proposal": proposal, "form": form},
+        # The text as the proposals page shows it (the one exit): None when withheld.
+        {
+            "consultation": consultation,
+            "proposal": proposal,
+            "form": form,
+            "proposal_text": publish.public_text(proposal),
+        },  # fmt: skip
     )
 
 

@@ -199,6 +199,14 @@ def similar_proposals_preview(client, ctx, monkeypatch):
     return {"similar-proposals preview": response.content.decode()}, {}
 
 
+def report_page(client, ctx, monkeypatch):
+    client.force_login(UserFactory(roles=["citizen"]))
+    response = client.get(reverse("consultation:report", args=[SLUG, ctx["proposal"].pk]))
+    client.logout()
+    assert response.status_code == 200
+    return {"report-a-proposal page": response.content.decode()}, {}
+
+
 def synthesis_page(client, ctx, monkeypatch):
     response = client.get(reverse("analysis:report", args=[SLUG]))
     assert response.status_code == 200
@@ -235,6 +243,7 @@ PRODUCERS = [
     public_api,
     proposals_pages,
     similar_proposals_preview,
+    report_page,
     synthesis_page,
     synthesis_pdf,
     synthesis_exports,
@@ -250,6 +259,7 @@ ROUTES_PUBLISHING = {
     "api-consultation": public_api,
     "consultation:proposals": proposals_pages,
     "consultation:propose": similar_proposals_preview,
+    "consultation:report": report_page,
     "analysis:report": synthesis_page,
     "analysis:report_pdf": synthesis_pdf,
     "analysis:export_contributions": synthesis_exports,
@@ -267,7 +277,6 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "consultation:accept_charter": "form",
     "consultation:answer": "form",
     "consultation:discard_answers_draft": "form",
-    "consultation:report": "reporting a proposal: shows its text to a signed-in reader, as published",
     "consultation:results": "closed questions' counts",
     "consultation:open_data": "the archive's page: links and progress",
     "consultation:open_data_progress": "progress figures",
@@ -357,8 +366,19 @@ def test_the_outputs_still_say_what_the_contribution_said(poisoned, client, monk
 
 @pytest.mark.django_db
 def test_a_withheld_proposal_is_listed_with_a_notice_and_no_vote(poisoned, client):
+    from consultation import services
+
     if not poisoned["health"]:
         pytest.skip("only a health disclosure withholds a proposal")
+    consultation = poisoned["consultation"]
+    Consultation.objects.filter(pk=consultation.pk).update(phase=Consultation.Phase.OPEN)
+    reader = UserFactory(roles=["citizen"])
+    services.accept_charter(user=reader, consultation=Consultation.objects.get(pk=consultation.pk))
+    client.force_login(reader)
     page = html.unescape(client.get(reverse("consultation:proposals", args=[SLUG])).content.decode())
+    withheld = poisoned["proposal"].pk
+    neighbour = Proposal.objects.exclude(pk=withheld).get(consultation=consultation).pk
     assert "Proposition non affichée" in page or "Proposal not shown" in page
-    assert f'id="proposal-{poisoned["proposal"].pk}"' in page
+    assert f'id="proposal-{withheld}"' in page
+    assert reverse("consultation:vote", args=[SLUG, withheld]) not in page
+    assert reverse("consultation:vote", args=[SLUG, neighbour]) in page
