@@ -193,7 +193,7 @@ def _iban_spans(text: str) -> list[Span]:
 
 # ------------------------------------------------------------------ numbers: phones, NIR, RIB, cards
 _GROUP = r"\d[\dABab]*"
-_SEP = r"[\s.\-–—‐‑‒―_/()]{1,4}"
+_SEP = r"[\s.\-–—‐‑‒―_/()·•]{1,4}"
 _RUN = re.compile(rf"(?:\+\s?)?{_GROUP}(?:{_SEP}{_GROUP})*")
 _GROUP_IN_RUN = re.compile(_GROUP)
 
@@ -244,10 +244,13 @@ def _number_kind(compact: str, groups: list[str]) -> str | None:
         if compact.startswith("00") and len(groups) > 1 and groups[0] != "00" and len(groups[0]) < 4:
             return None
         return "phone"
-    if compact.isdigit() and _CARD.fullmatch(compact) and _luhn(compact):
-        # Written as a card is: one block, groups of four, or Amex's 4-6-5 (a SIRET's 3-3-3-5 is not).
+    if compact.isdigit() and _CARD.fullmatch(compact):
+        # Written as a card is: one block, groups of four, or Amex's 4-6-5 (a SIRET's 3-3-3-5 is not);
+        # sixteen digits in four groups of four is a card even when its Luhn check fails (mistyped).
         sizes = [len(g) for g in groups]
-        if len(sizes) == 1 or set(sizes[:-1]) == {4} or sizes == [4, 6, 5]:
+        if sizes == [4, 4, 4, 4]:
+            return "card"
+        if _luhn(compact) and (len(sizes) == 1 or set(sizes[:-1]) == {4} or sizes == [4, 6, 5]):
             return "card"
     return None
 

@@ -37,7 +37,7 @@ def test_the_corpus_has_several_hundred_cases_in_every_family():
     cases = CORPORA["hand"] + CORPORA["generated"]
     assert len(cases) >= 800
     families = {(c["expect"], c["family"]) for c in cases}
-    assert {f for e, f in families if e == "catch"} == {
+    assert {f for e, f in families if e == "catch"} >= {
         "phone",
         "nir",
         "iban",
