@@ -431,12 +431,14 @@ _FAMILY_FR = (
 )
 _FAMILY_EN = r"my\s+(?:son|daughter|child|children|husband|wife|partner|mother|father|parents|brother|sister)"
 _HEALTH = re.compile(
-    rf"\b(?:je\s+suis(?:\s+\w+)?|j['’]ai(?:\s+\w+){{0,2}}|je\s+souffre\s+d\w*|je\s+vis\s+avec|"
-    rf"je\s+suis\s+atteinte?\s+d\w*|on\s+m['’]a\s+diagnostiqué(?:\s+\w+)?|mon|ma|mes|"
-    rf"{_FAMILY_FR}(?:\s+\w+){{0,2}}|"
+    rf"\b(?:je\s+suis(?:\s+\w+){{0,2}}|j['’]ai(?:\s+\w+){{0,2}}|je\s+souffre\s+d\w*|je\s+vis\s+avec|"
+    rf"on\s+m['’]a\s+diagnostiqué(?:\s+\w+)?|mon|ma|mes|"
+    rf"{_FAMILY_FR}(?:\s+\w+){{0,3}}|"
     rf"i\s+(?:am|have|had|was diagnosed with|suffer from|live with|'m|’m)(?:\s+\w+)?|i['’]m(?:\s+\w+)?|"
     rf"i['’]ve\s+(?:got|had)(?:\s+\w+)?|my|{_FAMILY_EN}(?:\s+\w+){{0,2}})"
-    rf"\s+(?:un\s+|une\s+|le\s+|la\s+|l['’]|du\s+|de\s+|d['’]|a\s+|an\s+)?(?:{_CONDITIONS})\b",
+    # "d'un cancer", "la maladie d'Alzheimer": an article, then the condition.
+    rf"\s+(?:(?:un|une|le|la|les|du|de|des|a|an)\s+|l['’]\s*|d['’]\s*(?:un\s+|une\s+)?)?"
+    rf"(?:la\s+maladie\s+(?:de\s+|d['’]\s*))?(?:{_CONDITIONS})\b",
     re.IGNORECASE | re.UNICODE,
 )
 # Cheap pre-check on the lower-cased text (case-insensitive Unicode matching is several times slower).

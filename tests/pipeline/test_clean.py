@@ -52,6 +52,11 @@ def test_a_mistyped_iban_is_still_scrubbed_and_a_short_reference_kept():
         "I have HIV and I worry about insurers.",
         "I'm diabetic, so my data is sensitive.",
         "As a patient, my asthma data could help research.",
+        "Je suis diabétique depuis 2010, mon fils a un cancer.",
+        "Je suis atteint d'une sclérose en plaques.",
+        "Ma fille est suivie pour une leucémie.",
+        "Mon père est mort d'un cancer, la recherche compte.",
+        "Ma mère a la maladie d'Alzheimer.",
     ],
 )
 def test_personal_health_disclosure_is_flagged(text):
