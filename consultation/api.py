@@ -66,7 +66,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     the proposals page and in the open-data archive; its text is never given (empty string)."""
 
     author = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The text as published: personal data replaced by placeholders such as [phone]; empty when "
+            "hidden by moderation or withheld as revealing a person's health."
+        )
+    )
     status = serializers.ChoiceField(
         choices=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
         read_only=True,

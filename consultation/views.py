@@ -446,6 +446,10 @@ def my_contributions(request):
     proposals = list(selectors.my_proposals(request.user))
     for proposal in proposals:
         proposal.fate = contribution_fate(proposal)
+        # The author reads their own words; they are told when the public does not (the one exit).
+        proposal.withheld = (
+            proposal.status == Proposal.Status.VISIBLE and publish.public_text(proposal) is None
+        )
     answers = (
         request.user.answers.select_related("question__consultation")
         .prefetch_related("choices")

@@ -382,3 +382,12 @@ def test_a_withheld_proposal_is_listed_with_a_notice_and_no_vote(poisoned, clien
     assert f'id="proposal-{withheld}"' in page
     assert reverse("consultation:vote", args=[SLUG, withheld]) not in page
     assert reverse("consultation:vote", args=[SLUG, neighbour]) in page
+
+
+@pytest.mark.django_db
+def test_the_author_is_told_when_the_public_does_not_see_their_proposal(poisoned, client):
+    client.force_login(poisoned["author"])
+    page = html.unescape(client.get(reverse("consultation:mine")).content.decode())
+    told = "Non montrée au public" in page or "Not shown to the public" in page
+    assert told == poisoned["health"]
+    assert "06/12/34/56/78" in page  # their own words, as they wrote them
