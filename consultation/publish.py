@@ -15,7 +15,7 @@ from textsafety.scrub import RULES_VERSION, detect_health, scrub
 
 from .models import Proposal
 
-__all__ = ["public_text", "mark_for_listing", "scrub_text", "RULES_VERSION"]
+__all__ = ["public_text", "mark_for_listing", "shown_in_preview", "scrub_text", "RULES_VERSION"]
 
 
 def _publishable(text: str) -> str | None:
@@ -50,6 +50,14 @@ def scrub_text(text: str) -> str:
     """Text that is not a contribution but is drawn from them (a theme's label or summary): normalised
     and scrubbed, never withheld."""
     return scrub(normalise_input(text or ""))[0]
+
+
+def shown_in_preview(proposals) -> list | None:
+    """The similar proposals a preview may show: through ``mark_for_listing``, the withheld ones left out
+    (a preview lists proposals to vote on instead of writing a duplicate). None stays None."""
+    if proposals is None:
+        return None
+    return [p for p in mark_for_listing(proposals) if not p.withheld]
 
 
 def mark_for_listing(proposals) -> list:

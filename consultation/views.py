@@ -331,14 +331,13 @@ def propose(request, slug):
                 request.session[draft_key] = text
                 candidates = list(selectors.published_proposals(consultation).order_by("id"))
                 similar = [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
-                similar = [p for p in publish.mark_for_listing(similar) if not p.withheld]
     return render(
         request,
         "consultation/propose.html",
         {
             "consultation": consultation,
             "form": form,
-            "similar": similar,
+            "similar": publish.shown_in_preview(similar),  # through the one exit; withheld ones left out
             "my_votes": selectors.vote_state(request.user, [p.pk for p in similar or []]),
             "vote_next": reverse("consultation:propose", args=[slug]) + "?step=preview",
         },
