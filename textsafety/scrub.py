@@ -5,22 +5,27 @@ path (consultation.publish) use the same rules.
 How the rules generalise rather than fit examples: separators are normalised before matching.
 
 - Numbers (phones, NIR, RIB, card numbers): a *run* is a sequence of digit groups joined by any usual
-  separators (spaces, . - / _ dashes, parentheses, up to 4 characters between two groups). Each run is
-  compacted (separators dropped) and every span of whole groups is checked against the *structure* of
-  each kind (a French phone is 0 + 9 digits, or +33/0033 + an optional (0) + 9 digits; a NIR is sex,
-  year, month, département incl. 2A/2B, commune, order and an optional key). So "06/12/34/56/78",
-  "0612345678", "+33 (0)6 12 34 56 78", "1-85-05-78-006-084-36" are the same phone or NIR to the rule,
-  while a year, an amount ("1 200 €"), a date ("12/05/2020") or an article ("L. 1111-8") has the
-  structure of none.
+  separators (spaces of any kind, . - / _ dashes, parentheses, middle dots, up to 4 characters between two
+  groups; digits of any script). Each run is compacted and every span of whole groups is checked against
+  the *structure* of each kind: a French phone is 0 + 9 digits, or +33/0033/33 (as a group of its own) +
+  an optional (0) + 9 digits; a NIR is sex, year, month, département incl. 2A/2B, commune, order and an
+  optional key (without the key, a calendar month); a card is four groups of four, or a block passing
+  Luhn. So "06/12/34/56/78", "0612345678", "+33 (0)6 12 34 56 78", "1-85-05-78-006-084-36" are the same
+  phone or NIR to the rule, while a year, an amount ("1 200 €", "+1 200 000"), a date ("12/05/2020": dates
+  break runs unless part of a longer one), an article ("L. 1111-8") or a SIRET has the structure of none.
 - IBAN: country code, check digits and a body with any separators, of the country's exact length; the
-  ISO 7064 mod-97 check holds, or the shape is plainly an IBAN's (upper-case country code, at least ten
-  digits in the body): a mistyped IBAN is still personal. A reference such as "FR12 ABCD" is kept.
-- E-mail: the "at" is any of @, (at), [at], {at}, <at>, " arobase ", and " at " when the address is
-  otherwise plainly one (spelled-out dots, a dot or digit in the local part, a known mail provider); dots
-  may be spelled out too ("dot", "point", "(dot)", "[.]"); spaces around @ and dots are allowed.
+  ISO 7064 mod-97 check holds, or the shape is plainly an IBAN's (at least ten digits in the body after an
+  upper-case country code, or a body of digits only): a mistyped IBAN is still personal. A reference such
+  as "FR12 ABCD" is kept.
+- E-mail: the "at" is any of @ (also full-width), (at), [at], {at}, <at>, (a), [@], " arobase "; " at "
+  and " chez " when the address is otherwise plainly one (spelled-out dots, a dot or digit in the local
+  part, a known mail provider for " at "), " AT " in capitals, " at " in a French text; the domain ends in
+  a real top-level domain. Dots may be spelled out ("dot", "point", "(dot)", "[.]"); spaces around @ and
+  dots are allowed.
 - Street address: a number (with bis/ter/quater or a letter), a street type in full or abbreviated (rue,
   r., av., bd, all., imp., ch., chemin, allée, impasse, place, ...), the street name, then an optional
-  postal code and town; a postal code and town alone after "à", "habite", a comma.
+  postal code and town; a postal code and town alone after "à", "habite", a comma; a street without a
+  number after "j'habite", "adresse :".
 
 The precision and recall of these rules on a generated corpus are measured by
 ``benchmarks/scrub_quality.py`` and held by ``tests/textsafety/test_scrub_corpus.py``.
