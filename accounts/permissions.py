@@ -14,6 +14,8 @@ Order of the decision, for a request to a decorated view:
 2. `object_from(**url_kwargs)` loads the object the rule is about (a 404 when there is none).
 3. `rule(user, obj)` (or `rule(user)` without `object_from`). Refused: a 404 when `hide=True` (a draft is
    not shown to exist), else the sign-in page for a visitor and a 403 for someone signed in.
+   A page anyone may read but only some may send (`post=`): for a POST, that rule too (refused: sign-in
+   page or 403).
 4. The body's declared size: more than `max_upload_mb` (or Django's DATA_UPLOAD_MAX_MEMORY_SIZE for a view
    that takes no file), a 413 page; the body is not read.
 
@@ -46,6 +48,10 @@ class Requirement:
     login: bool = False
     hide: bool = False
     max_upload_mb: Callable[[], float] | float | None = None
+    post: Callable[..., bool] | None = None
+
+    def allows(self, rule, user, obj) -> bool:
+        return rule(user, obj) if self.object_from is not None else rule(user)
 
     def max_body_bytes(self) -> int:
         limit = self.max_upload_mb() if callable(self.max_upload_mb) else self.max_upload_mb
@@ -95,10 +101,14 @@ def decide(request, requirement: Requirement, kwargs: dict):
     if requirement.login and not signed_in:
         return redirect_to_login(request.get_full_path()), None
     obj = requirement.object_from(**kwargs) if requirement.object_from is not None else None
-    allowed = requirement.rule(user, obj) if requirement.object_from is not None else requirement.rule(user)
-    if not allowed:
+    if not requirement.allows(requirement.rule, user, obj):
         if requirement.hide:
             raise Http404
+        if not signed_in:
+            return redirect_to_login(request.get_full_path()), None
+        raise PermissionDenied
+    post = requirement.post
+    if request.method == "POST" and post is not None and not requirement.allows(post, user, obj):
         if not signed_in:
             return redirect_to_login(request.get_full_path()), None
         raise PermissionDenied
@@ -115,11 +125,13 @@ def require_rule(
     login: bool = False,
     hide: bool = False,
     max_upload_mb: Callable[[], float] | float | None = None,
+    post: Callable[..., bool] | None = None,
 ):
     """The one way a view says who may use it; see the module's docstring for the order of the decision.
     `max_upload_mb`: the largest file the view takes (a number, or a function read at each request, e.g.
-    `lambda: settings.PACTE_IMPORT_PAGE_MAX_MB`); without it the view takes no file."""
-    requirement = Requirement(rule, object_from, login, hide, max_upload_mb)
+    `lambda: settings.PACTE_IMPORT_PAGE_MAX_MB`); without it the view takes no file. `post`: the rule a
+    POST must meet as well (a page everyone reads, some may send)."""
+    requirement = Requirement(rule, object_from, login, hide, max_upload_mb, post)
 
     def decorator(view):
         @wraps(view)

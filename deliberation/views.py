@@ -119,9 +119,7 @@ def _member(pk: int) -> PanelMember:
 
 
 def _milestone(pk: int) -> Milestone:
-    return get_object_or_404(
-        Milestone.objects.select_related("response__recommendation__panel"), pk=pk
-    )
+    return get_object_or_404(Milestone.objects.select_related("response__recommendation__panel"), pk=pk)
 
 
 def _upload_limit_mb() -> float:
