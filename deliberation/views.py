@@ -608,7 +608,10 @@ def add_agenda_item(request, session, pk):
 def check_in(request, session, pk):
     member_id = request.POST.get("member", "")
     member_pk = int(member_id) if member_id.isdigit() else 0
-    member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
+    member = PanelMember.objects.filter(pk=member_pk, panel=session.panel).first()
+    if member is None:  # no member chosen, or one of another panel: the console again, with the reason
+        messages.error(request, _("This person is not an active member of the panel."))
+        return _to_console(session)
     try:
         services.check_in(actor=request.user, session=session, member=member)
     except services.DeliberationError as error:
