@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -53,16 +53,23 @@ class Requirement:
     def allows(self, rule, user, obj) -> bool:
         return rule(user, obj) if self.object_from is not None else rule(user)
 
-    def max_body_bytes(self) -> int:
+    def max_mb(self) -> float:
+        """The largest body the view takes, in MB, as its refusal states it."""
         limit = self.max_upload_mb() if callable(self.max_upload_mb) else self.max_upload_mb
-        if limit is None:
-            return default_max_body_bytes()
-        return int(limit * 1024 * 1024) + UPLOAD_MARGIN_BYTES
+        return default_max_mb() if limit is None else float(limit)
 
 
-def default_max_body_bytes() -> int:
-    """A view that takes no file takes a body of at most Django's limit for form data."""
-    return (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440) + UPLOAD_MARGIN_BYTES
+def default_max_mb() -> float:
+    """A view that takes no file takes a body of at most Django's limit for form data (2.5 MB)."""
+    return (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440) / 1024 / 1024
+
+
+def refused_body(request, limit_mb: float):
+    """The 413 answer when the body declares more than `limit_mb` (plus room for the other fields), else
+    None. Only the Content-Length header is read."""
+    if _declared_length(request) <= limit_mb * 1024 * 1024 + UPLOAD_MARGIN_BYTES:
+        return None
+    return too_large(request, limit_mb)
 
 
 class _Decided:
@@ -79,23 +86,20 @@ def _declared_length(request) -> int:
         return 0
 
 
-def too_large(request, limit_bytes: int):
+def too_large(request, limit_mb: float):
     """The 413 page (or JSON for scripts): the body is refused without being read."""
-    limit_mb = limit_bytes / 1024 / 1024
     message = _("This request is too large (%(size)s MB); this page accepts up to %(limit)s MB.") % {
         "size": number_format(_declared_length(request) / 1024 / 1024, 1),
         "limit": number_format(int(limit_mb) if limit_mb.is_integer() else round(limit_mb, 1)),
     }
     if "application/json" in request.headers.get("Accept", "") or request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"error": message}, status=413)
     return render(request, "413.html", {"message": message}, status=413)
 
 
 def decide(request, requirement: Requirement, kwargs: dict):
-    """Decide `requirement` for this request: returns (response, None) when refused by a response (sign-in
-    page, 413), raises Http404 / PermissionDenied, or returns (None, obj) when allowed."""
+    """Decide `requirement` for this request. Refused: raises Http404 / PermissionDenied, or returns
+    (response, ...) with the sign-in page or the 413 answer. Allowed: returns (None, the loaded object)."""
     user = request.user
     signed_in = bool(getattr(user, "is_authenticated", False))
     if requirement.login and not signed_in:
@@ -112,10 +116,7 @@ def decide(request, requirement: Requirement, kwargs: dict):
         if not signed_in:
             return redirect_to_login(request.get_full_path()), None
         raise PermissionDenied
-    limit = requirement.max_body_bytes()
-    if _declared_length(request) > limit:
-        return too_large(request, limit), None
-    return None, obj
+    return refused_body(request, requirement.max_mb()), obj
 
 
 def require_rule(
@@ -172,8 +173,7 @@ class PermissionFirstMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         requirement = requirement_of(view_func)
         if requirement is None:
-            limit = default_max_body_bytes()
-            return too_large(request, limit) if _declared_length(request) > limit else None
+            return refused_body(request, default_max_mb())
         response, obj = decide(request, requirement, view_kwargs)
         if response is not None:
             return response
