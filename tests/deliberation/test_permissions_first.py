@@ -133,3 +133,13 @@ def test_check_in_code_attempts_are_limited_per_session(client, panel, session):
         response = client.post(url, {"code": "AAAAAA"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "Too many attempts" in response.content.decode()
     assert not any("Too many" in m for m in messages_of(response))  # shown under the field, not as a message
+
+
+def test_the_rule_is_decided_before_the_csrf_check_reads_the_form(panel, citizen):
+    """With the CSRF check on, as in production: it reads the form, so the rule must come first."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    url = reverse("deliberation:import_volunteers", args=[panel.pk])
+    assert post_unread(client, url, 300 * 1024 * 1024).status_code == 403
