@@ -1,8 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require_rule
 from consultation.models import Consultation
 from consultation.publish import public_text, scrub_text
 from textsafety.spreadsheet import safe_writer
@@ -22,13 +21,19 @@ from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
 from .pipeline.opinion import OpinionParameters
-from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
+from .rules import (
+    can_edit_synthesis,
+    can_publish_synthesis,
+    can_read_synthesis,
+    can_run_analysis,
+    can_see_health_flags,
+)
 from .synthesis import SynthesisEditError, top_level
 
 
-def _require(user, predicate) -> None:
-    if not predicate(user):
-        raise PermissionDenied
+def _consultation(slug, **_kwargs) -> Consultation:
+    """The consultation a page is about, loaded before its rule is decided (accounts/permissions.py)."""
+    return get_object_or_404(Consultation, slug=slug)
 
 
 class UnknownVersion(Http404):
@@ -199,8 +204,8 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     }
 
 
-def report(request, slug):
-    consultation = get_object_or_404(Consultation, slug=slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def report(request, consultation, slug):
     try:
         context = _report_context(request, consultation)
     except UnknownVersion as unknown:
@@ -216,10 +221,10 @@ def report(request, slug):
     return render(request, "analysis/report.html", context)
 
 
-def report_pdf(request, slug):
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def report_pdf(request, consultation, slug):
     from weasyprint import HTML
 
-    consultation = get_object_or_404(Consultation, slug=slug)
     context = _report_context(request, consultation)
     if context["version"] is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
@@ -250,12 +255,11 @@ def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpRes
     return response
 
 
-def _published_or_404(request, slug) -> tuple[Consultation, SynthesisVersion]:
-    consultation = get_object_or_404(Consultation, slug=slug)
+def _published_or_404(request, consultation) -> SynthesisVersion:
     version = _version_for(request, consultation)
     if version is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
-    return consultation, version
+    return version
 
 
 CONTRIBUTION_FIELDS = [
@@ -285,14 +289,16 @@ THEME_FIELDS = [
 ]
 
 
-def export_contributions(request, slug, fmt):
-    consultation, version = _published_or_404(request, slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def export_contributions(request, consultation, slug, fmt):
+    version = _published_or_404(request, consultation)
     rows = [{k: r[k] for k in CONTRIBUTION_FIELDS} for r in reports.contributions_table(version)]
     return _export(rows, CONTRIBUTION_FIELDS, fmt, f"pacte-{consultation.slug}-contributions")
 
 
-def export_themes(request, slug, fmt):
-    consultation, version = _published_or_404(request, slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def export_themes(request, consultation, slug, fmt):
+    version = _published_or_404(request, consultation)
     rows = [
         {
             **{k: t.get(k) for k in THEME_FIELDS},
@@ -306,9 +312,8 @@ def export_themes(request, slug, fmt):
     return _export(rows, THEME_FIELDS, fmt, f"pacte-{consultation.slug}-themes")
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def runs(request, slug):
-    _require(request.user, can_run_analysis)
     consultation = get_object_or_404(Consultation, slug=slug)
     form = StartRunForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -327,9 +332,8 @@ def runs(request, slug):
     )
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def run_detail(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation", "created_by"), pk=pk)
     # The organiser's way to overrule the number of themes: start from the one this run chose.
     rerun_form = StartRunForm(
@@ -340,9 +344,8 @@ def run_detail(request, pk):
     )
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def run_progress(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun, pk=pk)
     return JsonResponse(
         {
@@ -359,10 +362,9 @@ def run_progress(request, pk):
     )
 
 
-@login_required
 @require_POST
+@require_rule(can_run_analysis, login=True)
 def run_resume(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun, pk=pk)
     with transaction.atomic():
         services.resume_run(run=run, actor=request.user)
@@ -370,9 +372,8 @@ def run_resume(request, pk):
     return redirect("analysis:run", pk=run.pk)
 
 
-@login_required
+@require_rule(can_edit_synthesis, login=True)
 def editor(request, pk):
-    _require(request.user, can_edit_synthesis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation"), pk=pk)
     latest = selectors.latest_version(run)
     if latest is None:
@@ -417,10 +418,9 @@ def editor(request, pk):
     )
 
 
-@login_required
 @require_POST
+@require_rule(can_publish_synthesis, login=True)
 def publish(request, pk):
-    _require(request.user, can_publish_synthesis)
     version = get_object_or_404(SynthesisVersion.objects.select_related("run__consultation"), pk=pk)
     services.publish_version(actor=request.user, version=version)
     messages.success(request, _("Version %(n)s is now the public synthesis.") % {"n": version.number})

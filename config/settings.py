@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the form: a view's rule is decided before its body is read.
+    "accounts.permissions.PermissionFirstMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -345,7 +347,24 @@ PACTE_RATE_LIMITS = {
     },
     # The public API (one address may be a whole administration behind one proxy).
     "api": {"ip": env("PACTE_RATE_API_IP", "600/60")},
+    # The similar-proposal preview (a TF-IDF comparison per request): per person drafting and address.
+    "proposal_preview": {
+        "user": env("PACTE_RATE_PREVIEW_USER", "30/600"),
+        "ip": env("PACTE_RATE_PREVIEW_IP", "300/600"),
+    },
+    # Session check-in codes (6 characters of 32): attempts per member and per session. A member refused
+    # here is checked in by the facilitator from the session console.
+    "checkin_code": {
+        "user": env("PACTE_RATE_CHECKIN_USER", "10/900"),
+        "session": env("PACTE_RATE_CHECKIN_SESSION", "300/900"),
+    },
 }
+# When a session's check-in code works: from this many minutes before its start to this many hours after.
+PACTE_CHECKIN_OPENS_MINUTES_BEFORE = int(env("PACTE_CHECKIN_OPENS_MINUTES_BEFORE", "60"))
+PACTE_CHECKIN_CLOSES_HOURS_AFTER = int(env("PACTE_CHECKIN_CLOSES_HOURS_AFTER", "10"))
+# The similar-proposal preview compares a draft with at most this many published proposals: those that
+# share the most words with it (a full-text prefilter in the database), the newest first among equals.
+PACTE_PREVIEW_CANDIDATES = int(env("PACTE_PREVIEW_CANDIDATES", "500"))
 # Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
 PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
 

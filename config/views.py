@@ -12,7 +12,11 @@ from django.views import defaults
 from django.views.csrf import csrf_failure as defaults_csrf_failure
 from django.views.generic import TemplateView
 
+from accounts.permissions import require_rule
+from accounts.rules import anyone
 
+
+@require_rule(anyone)
 def home(request):
     return render(request, "pages/home.html")
 
@@ -28,6 +32,7 @@ class PageView(TemplateView):
         )
 
 
+@require_rule(anyone)
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 (not an error page) when not."""
     try:

@@ -5,6 +5,7 @@ proposal, proposal length, counter non-negativity, allowed phase values.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -220,6 +221,12 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer {self.pk} to question {self.question_id}"
+
+
+#: The proposals' text as PostgreSQL full-text search reads it (French stemming). The similar-proposal
+#: preview (`selectors.preview_candidates`) filters on it through the GIN index of migration 0006, which is
+#: built from this same expression (PostgreSQL only: the embedded SQLite runtime has no such index).
+PROPOSAL_SEARCH_VECTOR = SearchVector("text", config="french")
 
 
 class Proposal(models.Model):

@@ -48,10 +48,12 @@ def _hit(key: str, limit: int, seconds: int) -> bool:
         return cache.incr(key) > limit
 
 
-def is_rate_limited(request, action: str) -> bool:
-    """Count this request against the per-user and per-IP limits of `action`; True when over either."""
+def is_rate_limited(request, action: str, **scopes: str) -> bool:
+    """Count this request against the per-user and per-IP limits of `action`; True when over either.
+    `scopes` adds other keys the action is limited by, e.g. `session=str(session.pk)` for the limit of
+    `PACTE_RATE_LIMITS[action]["session"]`."""
     rates = settings.PACTE_RATE_LIMITS.get(action, {})
-    keys = {"ip": client_ip(request)}
+    keys = {"ip": client_ip(request), **scopes}
     if request.user.is_authenticated:
         keys["user"] = str(request.user.pk)
     windows = []  # (cache key, limit, seconds)

@@ -956,6 +956,14 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     seat = rules.active_seat(user, session.panel)
     if seat is None:
         raise PermissionDenied
+    if not rules.checkin_open(session):
+        opens, closes = rules.checkin_window(session)
+        raise DeliberationError(
+            _("The check-in code works only from %(opens)s to %(closes)s. Ask the facilitator to check you "
+              "in.")
+            % {"opens": date_format(timezone.localtime(opens), "DATETIME_FORMAT"),
+               "closes": date_format(timezone.localtime(closes), "DATETIME_FORMAT")}
+        )  # fmt: skip
     if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
         raise DeliberationError(_("This code is not the code of this session."))
     attendance = _check_in(session, seat, Attendance.Method.CODE)

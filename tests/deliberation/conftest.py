@@ -76,7 +76,13 @@ def recommendation(panel, session, facilitator):
 
 
 def adopt(recommendation: Recommendation, *, days_ago: int = 0) -> Recommendation:
-    """Mark a recommendation adopted `days_ago` days ago (the vote itself is tested elsewhere)."""
+    """Mark a recommendation adopted `days_ago` days ago (the vote itself is tested elsewhere). Its panel,
+    if still in preparation, is moved to deliberating: a panel in preparation is shown to nobody but its
+    team, so its recommendations could not be public."""
+    Panel.objects.filter(pk=recommendation.panel_id, status=Panel.Status.DRAFT).update(
+        status=Panel.Status.DELIBERATING
+    )
+    recommendation.panel.refresh_from_db(fields=["status"])
     recommendation.status = Recommendation.Status.ADOPTED
     recommendation.decided_at = timezone.now() - timedelta(days=days_ago)
     recommendation.save()

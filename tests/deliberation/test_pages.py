@@ -71,7 +71,7 @@ def test_public_pages_render_in_both_languages_with_tables(
 
 
 def test_draft_panel_is_not_public(client, panel):
-    assert client.get(reverse("deliberation:panel_detail", args=[panel.pk])).status_code == 403
+    assert client.get(reverse("deliberation:panel_detail", args=[panel.pk])).status_code == 404
     assert client.get(reverse("deliberation:selection_report", args=[panel.pk])).status_code == 404
 
 
