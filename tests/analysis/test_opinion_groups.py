@@ -147,6 +147,7 @@ def _opinion_section(page: str) -> str:
     return page[start : page.index("</section>", start)]
 
 
+@pytest.mark.model
 def test_the_report_makes_no_claim_resting_on_fewer_votes_than_the_floor(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):
