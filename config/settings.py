@@ -1,8 +1,9 @@
 """Pacte settings, read from environment variables (12-factor).
 
 Every variable is documented in the README ("Configuration"). The defaults give the embedded runtime:
-SQLite, Celery tasks run eagerly in-process, console e-mail. ``DJANGO_ENV=production`` turns on the
-HTTPS/HSTS/secure-cookie settings and refuses to start without a real secret key.
+SQLite, Celery tasks run eagerly in-process, console e-mail, keys generated into ``var/`` on the first
+run, DEBUG off. ``DJANGO_ENV=production`` turns on the HTTPS/HSTS/secure-cookie settings and refuses to
+start without its keys (DJANGO_SECRET_KEY, PACTE_PSEUDONYM_KEY) in the environment.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.keys import generated_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,15 +33,35 @@ def env_list(name: str, default: str = "") -> list[str]:
 DJANGO_ENV = env("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (development default only)
-SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET)
-if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ characters.")
+VAR_DIR = Path(env("PACTE_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+
+def secret(name: str, file_name: str) -> str:
+    """A key from the environment variable `name`. In production it must be set (every web and worker
+    machine needs the same one); elsewhere the first run generates one into VAR_DIR/`file_name` (mode
+    0600) and later runs read it (config/keys.py). There is no key written in the code."""
+    value = env(name)
+    if value:
+        if len(value) < 50:
+            raise ImproperlyConfigured(f"{name} must be a random string of 50+ characters.")
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set to a random string of 50+ characters in production.")
+    return generated_key(VAR_DIR / file_name)
+
+
+# Django's signing key (sessions, password-reset links, CSRF).
+SECRET_KEY = secret("DJANGO_SECRET_KEY", "secret_key")
+# The key of the public pseudonyms (open data, public API: an HMAC of each participant's key). Separate
+# from SECRET_KEY, so that whoever learns one cannot link the published pseudonyms to accounts with it.
+PACTE_PSEUDONYM_KEY = secret("PACTE_PSEUDONYM_KEY", "pseudonym_key")
+if PACTE_PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PACTE_PSEUDONYM_KEY must differ from DJANGO_SECRET_KEY.")
+
+# Only when asked for: a debug page shows settings and code to whoever triggers an error.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-VAR_DIR = Path(env("PACTE_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -208,6 +231,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet before collectstatic
+    # `make demo` runs without DEBUG and without collectstatic: WhiteNoise serves the apps' files directly.
+    WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
