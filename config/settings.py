@@ -190,6 +190,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Failed sign-ins: 10 a minute per client address (accounts/network.py), and 5 in 5 minutes per address
+# AND account (AccountAdapter._get_login_attempts_cache_key), so that nobody can lock another person out
+# of their account from elsewhere.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pacte"
@@ -348,8 +351,18 @@ PACTE_RATE_LIMITS = {
     # The public API (one address may be a whole administration behind one proxy).
     "api": {"ip": env("PACTE_RATE_API_IP", "600/60")},
 }
-# Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
-PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
+# Number of reverse proxies of this deployment in front of the application, each appending to
+# X-Forwarded-For (accounts/network.py): the client's address is the entry that many steps from the right.
+# 0 (no proxy): X-Forwarded-For is ignored and the connecting address is the client's.
+PACTE_TRUSTED_PROXIES = int(env("PACTE_TRUSTED_PROXIES", "0"))
+if PACTE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PACTE_TRUSTED_PROXIES is a number of proxies, 0 or more.")
+if env("PACTE_CLIENT_IP_HEADER"):
+    # It trusted the leftmost X-Forwarded-For entry, which the client writes: refuse rather than ignore it.
+    raise ImproperlyConfigured(
+        "PACTE_CLIENT_IP_HEADER is no longer read: set PACTE_TRUSTED_PROXIES to the number of reverse "
+        "proxies in front of Pacte (usually 1) instead."
+    )
 
 # --- Broad listening
 # The embedding model. "use-multilingual" (default, shipped in a package) or
