@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForStaffRolesMiddleware",
     "config.middleware.CSPMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,8 +143,16 @@ if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for the writer lock instead of failing at once when the demo serves a few users.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Wait for the writer lock instead of failing at once when the demo serves a few users
+        # (PACTE_SQLITE_TIMEOUT seconds; past it the request gets a 503 with Retry-After,
+        # config/middleware.py).
+        timeout=float(env("PACTE_SQLITE_TIMEOUT", "20")),
+        # A transaction takes the writer lock when it begins, waiting for it as above. Begun as a reader
+        # (SQLite's default), it failed at once with "database is locked" when it came to write while
+        # another one was writing: 21 of 50 concurrent votes from one account answered 500.
+        transaction_mode="IMMEDIATE",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, debouncing): Redis when configured, local memory otherwise.
