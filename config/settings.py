@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's script served from our origin (no CDN: CSP and offline)
     "accounts",
     "consultation",
     "deliberation",
@@ -271,6 +272,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Pacte API",
     "DESCRIPTION": "Read-only open data of Pacte consultations (Licence Ouverte 2.0).",
     "VERSION": "1.0.0",
+    # /api/docs/ loads Redoc from the drf-spectacular-sidecar package through our static files: the CDN
+    # it came from was blocked by our content-security policy (a blank page) and out of reach offline.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Content Security Policy (django-csp 4): everything is served from our own origin.
