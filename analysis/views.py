@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
+from .pipeline.opinion import OpinionParameters
 from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
 from .synthesis import SynthesisEditError, top_level
 
@@ -100,11 +101,23 @@ def _report_context(request, consultation: Consultation) -> dict:
 
 # Bridging statements shown, and how far down the saved ranking (every proposal) the page looks for them.
 BRIDGING_SHOWN, BRIDGING_CANDIDATES = 5, 25
+# Participants not placed in a group (their group was under the minimum share): the neutral grey.
+UNPLACED_COLOUR = reports.OTHER_COLOUR[0]
 
 
 def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     result = latest.result
-    candidates = result.get("bridging", [])[:BRIDGING_CANDIDATES]
+    params = result.get("parameters", {})
+    floor = params.get("min_claim_votes", OpinionParameters.min_claim_votes)
+    z = params.get("z_threshold", OpinionParameters.z_threshold)
+
+    def claimable(s: dict) -> bool:
+        """A statement resting on enough votes and passing Pol.is's tests (computations saved before
+        these rules held statements that did not)."""
+        return s["n_trials"] >= floor and s["p_test"] > z and s.get("repness_test", z + 1) > z
+
+    # Only statements every group significantly agrees with, each group with enough votes on it.
+    candidates = [b for b in result.get("bridging", []) if b.get("significant")][:BRIDGING_CANDIDATES]
     ids = {b["proposal"] for b in candidates}
     for group in result.get("groups", []):
         ids.update(s["proposal"] for s in group["representative"])
@@ -122,26 +135,34 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             "statements": [
                 {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
                 for s in g["representative"]
-                if s["proposal"] in texts
+                if s["proposal"] in texts and claimable(s)
             ],
         }
         for g in result.get("groups", [])
     ]
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
+    # Clustered participants whose group was too small to be shown stay on the map, in grey.
+    unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
+    on_map = participants + unplaced
     points = []
-    if participants:
-        xs, ys = [p["x"] for p in participants], [p["y"] for p in participants]
+    if on_map:
+        xs, ys = [p["x"] for p in on_map], [p["y"] for p in on_map]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         width, height, margin = reports.MAP_WIDTH, reports.MAP_HEIGHT, reports.MAP_MARGIN
-        for p in participants[:3000]:
+        for p in on_map[:3000]:
+            grouped = p.get("group") is not None
             points.append(
                 {
                     "cx": round(margin + (p["x"] - x0) * (width - 2 * margin) / ((x1 - x0) or 1), 1),
                     "cy": round(
                         height - margin - (p["y"] - y0) * (height - 2 * margin) / ((y1 - y0) or 1), 1
                     ),
-                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1},
-                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)],
+                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1}
+                    if grouped
+                    else _("Participant not placed in a group"),
+                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)]
+                    if grouped
+                    else UNPLACED_COLOUR,
                 }
             )
     cross = []
@@ -152,12 +173,13 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "ok": latest.status == "ok",
         "message": result.get("message", ""),
         "groups": groups,
-        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
+        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]
+        + ([{"colour": UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
         "points": points,
         "consensus": [
             {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
-            if s["proposal"] in texts
+            if s["proposal"] in texts and s["n_trials"] >= floor
         ],
         "bridging": [
             {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
@@ -166,6 +188,12 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
         "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
         "n_grouped": len(participants),
+        "n_unplaced": len(unplaced),
+        "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
+        "min_claim_votes": floor,
+        # Shown when the computation found no groups: how far from the minimum it is.
+        "n_qualified": result.get("n_qualified"),
+        "min_participants": params.get("min_participants", OpinionParameters.min_participants),
         "cross": cross,
     }
 

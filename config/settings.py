@@ -55,6 +55,8 @@ SECRET_KEY = secret("DJANGO_SECRET_KEY", "secret_key")
 # The key of the public pseudonyms (open data, public API: an HMAC of each participant's key). Separate
 # from SECRET_KEY, so that whoever learns one cannot link the published pseudonyms to accounts with it.
 PACTE_PSEUDONYM_KEY = secret("PACTE_PSEUDONYM_KEY", "pseudonym_key")
+# Previous keys, still accepted while what they signed or sealed lives on (sessions, open ballot boxes).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 if PACTE_PSEUDONYM_KEY == SECRET_KEY:
     raise ImproperlyConfigured("PACTE_PSEUDONYM_KEY must differ from DJANGO_SECRET_KEY.")
 
@@ -159,7 +161,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits, debouncing): Redis when configured, local memory otherwise.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.PooledClientRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must not hold requests: fail in a second, then degrade.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read on every request: from Redis when there is one, still written through to the database.
@@ -329,6 +338,17 @@ PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # was lost): well above the longest draw measured (maximin on 2,000 volunteers, panel of 30: 26 min).
 # A draw abandoned while its worker was in fact alive commits nothing: its late result is refused.
 PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
+# Redis broker: a task a worker took but never acknowledged (acks late: the worker was killed or its machine
+# lost) goes back to the queue after `visibility_timeout` seconds, and another worker runs it. It must
+# exceed the longest task (the draw's time limit above), or a task still running would be handed to a
+# second worker; every task is idempotent anyway (at-least-once delivery). Lower it only for tests.
+_LONGEST_TASK_SECONDS = PACTE_SELECTION_STALE_MINUTES * 60 + 600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(_LONGEST_TASK_SECONDS))),
+    # How often a worker looks for such tasks (seconds between sweeps x sweeps skipped).
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
 # Days a closed panel's pool is kept (GDPR storage limitation): that many days after a panel is closed,
 # the volunteers who never had a seat (not drawn, reserves, left out) are deleted with the profile answers
 # copied for that panel, by the daily `deliberation.purge_volunteer_pools` task (CELERY_BEAT_SCHEDULE
@@ -347,8 +367,6 @@ PACTE_SITE_URL = env(
     "PACTE_SITE_URL",
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
 ).rstrip("/")
-# Where the read-only public data sets used by tests and benchmarks live.
-PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Consultations
 # Rate limits per action and scope, "<count>/<seconds>" (see consultation/ratelimit.py). The per-IP limits
@@ -398,11 +416,17 @@ PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
 PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
 # With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.
 # Every night, the pools of panels closed more than PACTE_POOL_RETENTION_DAYS ago are purged.
+# Background tasks that could not reach the broker wait in the outbox (accounts/outbox.py): every this many
+# seconds the beat sends those older than the grace period (the request that wrote them may still be
+# sending them).
+PACTE_OUTBOX_SWEEP_SECONDS = int(env("PACTE_OUTBOX_SWEEP_SECONDS", "60"))
+PACTE_OUTBOX_GRACE_SECONDS = int(env("PACTE_OUTBOX_GRACE_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "opinion-groups": {
         "task": "analysis.tasks.check_opinion_groups",
         "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,
     },
+    "flush-outbox": {"task": "accounts.flush_outbox", "schedule": PACTE_OUTBOX_SWEEP_SECONDS},
     "purge-volunteer-pools": {
         "task": "deliberation.purge_volunteer_pools",
         "schedule": crontab(hour=3, minute=30),

@@ -6,10 +6,15 @@ the aim is to stop floods and scripts, not to shape traffic precisely.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
 
 # The one rule for the client's address behind reverse proxies (PACTE_TRUSTED_PROXIES), shared with
 # allauth's login limits.
@@ -51,7 +56,12 @@ def is_rate_limited(request, action: str) -> bool:
             windows.append((f"rl:{action}:{scope}:{digest}", limit, seconds))
     backend = caches["default"]
     if isinstance(backend, RedisCache) and windows:
-        return _hit_redis(backend, windows)
+        try:
+            return _hit_redis(backend, windows)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # Redis down: allow (the limits stop floods, they are not a quota), and say so in the log.
+            logger.warning("rate limit of %s not counted, Redis unreachable: %s", action, exc)
+            return False
     hits = [_hit(key, limit, seconds) for key, limit, seconds in windows]  # count every window
     return any(hits)
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
@@ -621,7 +622,7 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
         from .tasks import send_moderation_notice
 
         decided = proposal.status
-        transaction.on_commit(lambda: send_moderation_notice.delay(proposal.pk, decided))
+        outbox.enqueue(send_moderation_notice, proposal.pk, decided)
     return proposal
 
 
@@ -658,17 +659,53 @@ def export_user_data(user) -> dict:
     }
 
 
-def erase_user_data(user, keep_pseudonymous: bool) -> None:
-    """Reports are private: always deleted. Proposals, votes and answers are public contributions:
-    kept under the pseudonym, or deleted (and the counters they fed recomputed)."""
-    Report.objects.filter(reporter=user).delete()
+def erase_votes(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: votes are public contributions, kept under the pseudonym or
+    deleted with the counters they fed recomputed."""
     if keep_pseudonymous:
         return
     touched = set(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
     Vote.objects.filter(user=user).delete()
-    Proposal.objects.filter(author=user).delete()
-    Answer.objects.filter(user=user).delete()
     recount(touched)
+
+
+def erase_proposals(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: proposals are deleted, or kept under the pseudonym without the
+    profile answers copied on them; one still awaiting moderation was never public and goes either way."""
+    mine = Proposal.objects.filter(author=user)
+    if keep_pseudonymous:
+        mine.filter(status=Proposal.Status.PENDING).delete()
+        mine.update(strata={})
+    else:
+        mine.delete()
+
+
+def withdraw_open_data(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: the open-data archives of every consultation the person
+    contributed to hold their answers, proposals and votes. When these go, the archives go (rows now,
+    files once the erasure is committed) and a fresh one is built for each consultation that had one
+    ready. Under the pseudonym the contributions stay public, and so do the archives."""
+    if keep_pseudonymous:
+        return
+    consultations = (
+        set(Answer.objects.filter(user=user).values_list("question__consultation_id", flat=True))
+        | set(Proposal.objects.filter(author=user).values_list("consultation_id", flat=True))
+        | set(Vote.objects.filter(user=user).values_list("proposal__consultation_id", flat=True))
+    )
+    exports = list(OpenDataExport.objects.filter(consultation_id__in=consultations))
+    if not exports:
+        return
+    rebuild = {e.consultation_id for e in exports if e.state == OpenDataExport.State.DONE}
+    files = [e.file for e in exports if e.file]
+    OpenDataExport.objects.filter(pk__in=[e.pk for e in exports]).delete()
+
+    def remove_files() -> None:
+        for file in files:
+            file.storage.delete(file.name)
+
+    transaction.on_commit(remove_files)
+    for consultation in Consultation.objects.filter(pk__in=rebuild):
+        request_open_data_export(actor=None, consultation=consultation)
 
 
 # --- Imports ---------------------------------------------------------------------------------------
@@ -806,7 +843,7 @@ def start_import(
     )  # fmt: skip
     record_event(actor=actor, action="consultation.import_requested", obj=consultation,
                  details={"import": job.pk, "bytes": len(data)})  # fmt: skip
-    transaction.on_commit(lambda: run_contribution_import.delay(job.pk))
+    outbox.enqueue(run_contribution_import, job.pk)
     return job
 
 
@@ -958,7 +995,7 @@ def request_open_data_export(*, actor, consultation: Consultation):
         raise NotAllowed(_("Only organisers can publish the open data of a consultation."))
     export = OpenDataExport.objects.create(consultation=consultation)
     record_event(actor=actor, action="consultation.open_data_requested", obj=export)
-    transaction.on_commit(lambda: build_open_data.delay(export.pk))
+    outbox.enqueue(build_open_data, export.pk)
     return export
 
 
