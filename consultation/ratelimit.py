@@ -14,11 +14,11 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-logger = logging.getLogger(__name__)
-
 # The one rule for the client's address behind reverse proxies (PACTE_TRUSTED_PROXIES), shared with
 # allauth's login limits.
 from accounts.network import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def _parse(rate: str) -> tuple[int, int]:
