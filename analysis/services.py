@@ -14,6 +14,7 @@ from accounts.audit import record_event
 from accounts.roles import Role
 from consultation.models import Consultation
 from deliberation.strata import population_margins
+from textsafety.normalise import normalises_text
 
 from . import synthesis
 from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion
@@ -105,6 +106,7 @@ def _new_version(*, run: PipelineRun, actor, action: str, description: str, data
     return version
 
 
+@normalises_text
 @transaction.atomic
 def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> SynthesisVersion:
     """Apply one edit to the run's latest version and save the result as the next version.

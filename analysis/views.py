@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.contrib import messages
@@ -13,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consultation.models import Consultation
+from consultation.publish import public_text, scrub_text
+from textsafety.spreadsheet import safe_writer
 
 from . import opinion as opinion_reads
 from . import report as reports
@@ -239,10 +240,10 @@ def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpRes
         )
     elif fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
+        writer = safe_writer(response)
+        writer.writerow(fields)
         for row in rows:
-            writer.writerow({k: (";".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+            writer.writerow([";".join(v) if isinstance(v, list) else v for v in (row.get(k) for k in fields)])
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -293,7 +294,12 @@ def export_contributions(request, slug, fmt):
 def export_themes(request, slug, fmt):
     consultation, version = _published_or_404(request, slug)
     rows = [
-        {**{k: t.get(k) for k in THEME_FIELDS}, "label": reports.theme_label(t)}
+        {
+            **{k: t.get(k) for k in THEME_FIELDS},
+            "label": scrub_text(reports.theme_label(t)),
+            "summary": public_text(t.get("summary") or "") or "",
+            "keywords": [scrub_text(k) for k in t.get("keywords") or []],
+        }
         for t in version.data["themes"]
         if not t["hidden"]
     ]

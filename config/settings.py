@@ -236,6 +236,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Pacte <ne-pas-repondre@pacte.localhost>")
+# Notices are retried while the mail server refuses (accounts/notices.py MAIL_TASK_OPTIONS): first wait,
+# longest wait (seconds) and number of tries; the defaults cover about a day.
+PACTE_MAIL_RETRY_SECONDS = int(env("PACTE_MAIL_RETRY_SECONDS", "60"))
+PACTE_MAIL_RETRY_MAX_SECONDS = int(env("PACTE_MAIL_RETRY_MAX_SECONDS", "3600"))
+PACTE_MAIL_RETRIES = int(env("PACTE_MAIL_RETRIES", "48"))
 
 # --- Internationalisation: French first, English second.
 LANGUAGE_CODE = "fr"

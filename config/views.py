@@ -3,7 +3,7 @@
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -82,9 +82,27 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+# Seconds a client is told to wait when the database cannot be reached (a restart, a failover).
+DATABASE_RETRY_AFTER = 30
+
+
+def _database_unreachable() -> bool:
+    """The error being handled is the database not answering (not a bug in a query): every service runs
+    in one transaction, so such a request wrote nothing and can simply be sent again."""
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def server_error(request):
     if is_database_busy(sys.exc_info()[1]):  # raised outside a view (a session saved by its middleware)
         return service_busy(request)
+    if _database_unreachable():
+        if _wants_json(request):
+            response = _json_error(request, _("The service is briefly unavailable: please try again."), 503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     if _wants_json(request):
         return _json_error(request, _("Server error: please try again later."), 500)
     return defaults.server_error(request)
@@ -105,6 +123,6 @@ def service_busy(request):
     if _wants_json(request):
         response = _json_error(request, _("The site is busy: please try again in a few seconds."), 503)
     else:
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(loader.get_template("503.html").render({"busy": True}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -275,9 +275,13 @@ class Proposal(models.Model):
 
     @property
     def public_text(self) -> str:
-        """The text as the public may read it (pages, API, open data): a proposal hidden by moderation, or
-        still awaiting it, is known by its status and reason, never by its text."""
-        return self.text if self.status == self.Status.VISIBLE else ""
+        """The text as the public may read it (pages, API, open data), through the one exit for published
+        text (``consultation.publish.public_text``): a proposal hidden by moderation, or still awaiting it,
+        is known by its status and reason, never by its text; one that reveals a personal health condition
+        is withheld; personal data is replaced by placeholders. Empty when nothing may be shown."""
+        from .publish import public_text
+
+        return public_text(self) or ""
 
     @property
     def vote_total(self) -> int:

@@ -14,6 +14,8 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from accounts import vendor
+
 # The one rule for the client's address behind reverse proxies (PACTE_TRUSTED_PROXIES), shared with
 # allauth's login limits.
 from accounts.network import client_ip
@@ -70,7 +72,7 @@ def _hit_redis(backend: RedisCache, windows: list[tuple[str, int, int]]) -> bool
     """Every window counted in one Redis round trip (this runs on every vote): INCR opens a missing
     window at 1 and EXPIRE ... NX gives it its lifetime only when it has none yet (Redis >= 7)."""
     keys = [backend.make_and_validate_key(key) for key, _limit, _seconds in windows]
-    pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+    pipe = vendor.redis_client(backend).pipeline(transaction=False)
     for key, (_key, _limit, seconds) in zip(keys, windows, strict=True):
         pipe.incr(key)
         pipe.expire(key, seconds, nx=True)

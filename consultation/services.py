@@ -21,6 +21,7 @@ from accounts import outbox
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
+from textsafety.normalise import normalise_input, normalises_text
 
 from . import hooks, rules, sql
 from .csv_import import CsvImportError
@@ -112,6 +113,7 @@ def _check_settings(fields: dict) -> None:
         raise ConsultationError(_("The closing date must come after the opening date."))
 
 
+@normalises_text
 @transaction.atomic
 def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
@@ -127,6 +129,7 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     return consultation
 
 
+@normalises_text
 @transaction.atomic
 def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
@@ -175,6 +178,7 @@ def _phase_label(phase: str) -> str:
         return phase
 
 
+@normalises_text
 @transaction.atomic
 def add_question(
     *,
@@ -269,6 +273,7 @@ def _clean_charter_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n"))
 
 
+@normalises_text
 @transaction.atomic
 def update_charter(*, actor, consultation: Consultation, text_fr: str, text_en: str = "") -> bool:
     """Replace the charter's text. A changed text becomes the next version (audited): everyone must then
@@ -356,7 +361,8 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
             raise ConsultationError(_("This question does not belong to the consultation."))
         if question.kind == Question.Kind.OPEN:
             # A line break counts as one character, as in the browser (which sends it as CR LF).
-            text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+            # Controls and bidirectional overrides removed, NFC (textsafety.normalise).
+            text = normalise_input(str(value or "")).strip()
             if not text:
                 continue
             if len(text) > MAX_ANSWER_LENGTH:
@@ -387,7 +393,7 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
 
 def clean_proposal_text(text: str, consultation: Consultation) -> str:
     """The text as it will be stored (surrounding spaces removed; HTML kept as text, escaped on display)."""
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = normalise_input(text).strip()  # controls and bidirectional overrides removed, NFC
     if not text:
         raise ConsultationError(_("A proposal cannot be empty."))
     if len(text) > consultation.max_proposal_length:
@@ -401,6 +407,7 @@ def clean_proposal_text(text: str, consultation: Consultation) -> str:
     return text
 
 
+@normalises_text
 @transaction.atomic
 def submit_proposal(*, user, consultation: Consultation, text: str, language: str = "") -> Proposal:
     _check_can_contribute(user, consultation)
@@ -565,6 +572,7 @@ def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consulta
 # --- Reports and moderation ------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
     if not rules.can_report(user, proposal):
@@ -594,6 +602,7 @@ def moderation_queue(consultation: Consultation | None = None):
     return queryset.select_related("consultation").order_by("created_at", "id")
 
 
+@normalises_text
 @transaction.atomic
 def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> Proposal:
     """`decision` is "approve" (publish, dismiss reports) or "hide" (with a public reason)."""
@@ -944,7 +953,7 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
                 source=Proposal.Source.POLIS,
                 external_id=str(comment.comment_id),
                 author_key=f"polis:{comment.author_id}" if comment.author_id is not None else "polis:",
-                text=comment.body.strip()[:MAX_PROPOSAL_LENGTH] or "—",
+                text=normalise_input(comment.body).strip()[:MAX_PROPOSAL_LENGTH] or "—",
                 created_at=stamp(comment.timestamp_ms),
                 status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
                 hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.strata import STRATA_FIELDS
 
-from . import hooks, rules, selectors, services
+from . import hooks, publish, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
 from .forms import (
     CharterForm,
@@ -249,10 +249,8 @@ def proposals(request, slug):
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
-    for item in items:
-        item.text = (
-            item.public_text
-        )  # a hidden proposal is listed by its reason; its text never reaches the page
+    # A hidden proposal is listed by its reason, a withheld one by a notice: their text never shows.
+    items = publish.mark_for_listing(items)
     return render(
         request,
         "consultation/proposals.html",
@@ -339,7 +337,7 @@ def propose(request, slug):
         {
             "consultation": consultation,
             "form": form,
-            "similar": similar,
+            "similar": publish.shown_in_preview(similar),  # through the one exit; withheld ones left out
             "my_votes": selectors.vote_state(request.user, [p.pk for p in similar or []]),
             "vote_next": reverse("consultation:propose", args=[slug]) + "?step=preview",
         },
@@ -432,7 +430,13 @@ def report(request, slug, pk):
     return render(
         request,
         "consultation/report.html",
-        {"consultation": consultation, "proposal": proposal, "form": form},
+        # The text as the proposals page shows it (the one exit): None when withheld.
+        {
+            "consultation": consultation,
+            "proposal": proposal,
+            "form": form,
+            "proposal_text": publish.public_text(proposal),
+        },  # fmt: skip
     )
 
 
@@ -441,6 +445,10 @@ def my_contributions(request):
     proposals = list(selectors.my_proposals(request.user))
     for proposal in proposals:
         proposal.fate = contribution_fate(proposal)
+        # The author reads their own words; they are told when the public does not (the one exit).
+        proposal.withheld = (
+            proposal.status == Proposal.Status.VISIBLE and publish.public_text(proposal) is None
+        )
     answers = (
         request.user.answers.select_related("question__consultation")
         .prefetch_related("choices")

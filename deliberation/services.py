@@ -20,6 +20,7 @@ from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from accounts.services import get_profile
+from textsafety.normalise import normalises_text
 
 from . import ballot_box, rules, selectors
 from .draw_messages import LIBRARY_LANGUAGE, draw_is_final_message
@@ -107,6 +108,7 @@ def load_sortition():
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def create_panel(
     *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
@@ -411,6 +413,7 @@ def _line_problem(cells: dict[str, str], strata_columns: list[str], seen: set[st
     return None
 
 
+@normalises_text
 @transaction.atomic
 def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
     """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported with
@@ -839,6 +842,7 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def schedule_session(
     *, actor, panel: Panel, title: str, starts_at, place: str = "", video_link: str = ""
@@ -859,6 +863,7 @@ def schedule_session(
     return session
 
 
+@normalises_text
 @transaction.atomic
 def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
     _require(rules.can_run_panel(actor, session.panel))
@@ -911,6 +916,7 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     return target
 
 
+@normalises_text
 @transaction.atomic
 def upload_document(
     *, actor, panel: Panel, title: str, file, description: str = "", session=None
@@ -959,6 +965,7 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     return attendance
 
 
+@normalises_text
 @transaction.atomic
 def save_minutes(*, actor, session: Session, minutes: str) -> Session:
     _require(rules.can_run_panel(actor, session.panel))
@@ -973,6 +980,7 @@ def save_minutes(*, actor, session: Session, minutes: str) -> Session:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def create_recommendation(
     *, actor, panel: Panel, session: Session, title: str, text: str, rationale: str = ""
@@ -990,6 +998,7 @@ def create_recommendation(
     return recommendation
 
 
+@normalises_text
 @transaction.atomic
 def propose_amendment(*, user, recommendation: Recommendation, text: str, explanation: str = "") -> Amendment:
     recommendation = (
@@ -1019,6 +1028,7 @@ def _pending_amendment(amendment: Amendment) -> Amendment:
     return amendment
 
 
+@normalises_text
 @transaction.atomic
 def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> RecommendationVersion:
     """The amended text becomes a new version of the recommendation; earlier versions stay."""
@@ -1045,6 +1055,7 @@ def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> Recomm
     return version
 
 
+@normalises_text
 @transaction.atomic
 def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     _require(rules.can_decide_amendment(actor, amendment.recommendation))
@@ -1164,6 +1175,7 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def record_response(
     *, actor, recommendation: Recommendation, decision_maker: str, body: str, status: str,
@@ -1212,6 +1224,7 @@ def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milesto
     return milestone
 
 
+@normalises_text
 @transaction.atomic
 def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | None, note: str) -> Milestone:
     """Correct a milestone's title or move its due date, with a public reason. The date first promised

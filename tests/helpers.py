@@ -4,13 +4,23 @@ tests/conftest.py; plain functions and classes live here so that any test module
 
 from __future__ import annotations
 
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 # Small licensed public data sets copied into the repository (see tests/data/README.md).
-DATA = Path(__file__).resolve().parent / "data"
+DATA = ROOT / "tests" / "data"
 
 _PHASE_PATH = {
     "draft": [],
@@ -95,3 +105,65 @@ def html_handed_to_weasyprint(client, slug: str, monkeypatch) -> str:
     response = client.get(reverse("analysis:report_pdf", args=[slug]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     return drawn[0]
+
+
+@contextmanager
+def gunicorn_server(database_url: str, environment: dict[str, str] | None = None, **settings: str):
+    """Start `gunicorn -c config/gunicorn.py config.wsgi` (README, deployment), `settings` overriding
+    its GUNICORN_* environment variables and `environment` adding others; yields get(path) -> response
+    (with its .body)."""
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        # Stopping: workers get 10 s to finish, not gunicorn's default 30, so a worker still starting on a
+        # loaded machine is killed well before the test gives up on the server (it waited 30 s, as long as
+        # gunicorn itself, and once timed out in CI).
+        "GUNICORN_CMD_ARGS": "--graceful-timeout 10",
+        **{f"GUNICORN_{name.upper()}": value for name, value in settings.items()},
+        **(environment or {}),
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+
+    def get(path: str) -> http.client.HTTPResponse:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.body = response.read()
+        return response
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise AssertionError(server.stderr.read().decode()[-2000:])
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("gunicorn did not answer") from None
+                time.sleep(0.3)
+        yield get
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def url_of_the_test_database(name: str | None = None) -> str:
+    """The test database pytest-django made (it exists whatever the base database is called)."""
+    from django.db import connection
+
+    # The connection's settings name the test database; settings.DATABASES still names the base one,
+    # which need not exist (the test then read 503 from /healthz).
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name or database['NAME']}"
