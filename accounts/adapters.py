@@ -5,10 +5,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .audit import record_event
 from .models import ConsentRecord
+from .network import client_ip
 from .roles import Role
 
 # The platform's name in allauth's e-mails: their greeting, signature and subject.
@@ -27,6 +29,20 @@ class Platform:
 class AccountAdapter(DefaultAccountAdapter):
     """Every new account is a citizen, and its acceptance of the privacy notice is recorded. The account
     e-mails name the platform, Pacte; their links keep the address the request came to."""
+
+    def get_client_ip(self, request) -> str:
+        """allauth's limits (failed sign-ins, sign-ups, e-mails sent) count per client address by the
+        site's one rule, which knows the deployment's proxies (PACTE_TRUSTED_PROXIES)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address.")
+        return address
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """allauth counts failed sign-ins per account ("5/5m/key"): anyone typing five wrong passwords for
+        someone's e-mail, from anywhere, locked that person out. Counted per client address and account
+        instead; the per-address limit ("10/m/ip") still slows down whoever tries many accounts."""
+        return f"{client_ip(request)}|{super()._get_login_attempts_cache_key(request, **credentials)}"
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{PLATFORM_NAME}] {subject}"

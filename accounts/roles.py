@@ -33,6 +33,12 @@ def public_actor(role: str) -> str:
 ROLES_REQUIRING_MFA = frozenset({Role.FACILITATOR, Role.ORGANISER})
 
 
+def requires_second_factor(user) -> bool:
+    """Facilitators, organisers and whoever may enter the admin (staff, superusers: the first organiser
+    is made with `createsuperuser`) sign in with a second factor."""
+    return bool(user.is_staff or user.is_superuser or has_role(user, *ROLES_REQUIRING_MFA))
+
+
 def _roles_key(user_id) -> str:
     return f"roles:{user_id}"
 

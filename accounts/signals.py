@@ -1,9 +1,11 @@
 """Keep the cached users, roles and consents (accounts/cached.py) in step with every writer (admin too);
-count a password sign-in as allauth's re-authentication."""
+count a password sign-in as allauth's re-authentication, and a second factor just set up as used."""
 
 import time
 
 from allauth.account.signals import user_logged_in
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -57,3 +59,13 @@ def _sign_in_counts_as_reauthentication(sender, request, user, **kwargs):
     typed = vendor.password_authentications(request, user)
     if typed and time.time() - typed[-1].get("at", 0) < 60:  # typed in this sign-in, not an older one
         vendor.record_reauthentication(request, user)
+
+
+@receiver(authenticator_added)
+def _second_factor_set_up_counts_as_used(sender, request, user, authenticator, **kwargs):
+    """Staff roles need a session that used the second factor (accounts/middleware.py). Setting up TOTP
+    means typing a valid code from it: the same proof as typing it at sign-in, recorded as such, so a
+    facilitator who just set it up is not asked for a code again."""
+    typed_a_code = authenticator.type == Authenticator.Type.TOTP  # recovery codes are only generated
+    if typed_a_code and request is not None and getattr(request, "user", None) == user:
+        vendor.record_second_factor(request, user, authenticator)

@@ -23,6 +23,17 @@ def record_reauthentication(request, user) -> None:
     record_authentication(request, user, method="password", reauthenticated=True)
 
 
+def record_second_factor(request, user, authenticator) -> None:
+    """Tell allauth that `user` just typed a valid code of `authenticator` in this session (setting it up,
+    accounts/signals.py), as its own sign-in step records it: method "mfa"."""
+    record_authentication(request, user, method="mfa", id=authenticator.pk, type=authenticator.type)
+
+
+# allauth: failed sign-ins are counted per "key", which allauth makes from the e-mail alone; Pacte counts
+# them per client address and e-mail (accounts/adapters.py overrides the adapter's private
+# `_get_login_attempts_cache_key`, allauth 65.x; no setting or public method chooses that key).
+
+
 def redis_client(cache_backend):
     """The redis-py client behind Django's Redis cache backend, for commands Django's cache API does not
     offer (a pipeline of INCR and EXPIRE NX, consultation/ratelimit.py). Django keeps it in the private

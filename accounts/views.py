@@ -1,5 +1,6 @@
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -76,7 +77,15 @@ def accept_privacy(request):
     return redirect("accounts:dashboard")
 
 
+# Downloading one's data or deleting one's account asks for the password again (or the second factor)
+# unless it was typed in the last few minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT): someone who finds a
+# signed-in browser cannot take the person's data nor erase them. The page itself shows without it;
+# allauth keeps the form sent and carries it out once the person has confirmed.
+_confirm_it_is_you = reauthentication_required(allow_get=True)
+
+
 @require_rule(is_signed_in, login=True)
+@_confirm_it_is_you
 def export_data(request):
     if request.method != "POST":
         return render(request, "accounts/export.html")
@@ -91,6 +100,7 @@ def export_data(request):
 
 
 @require_rule(is_signed_in, login=True)
+@_confirm_it_is_you
 def delete_account(request):
     form = DeleteAccountForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

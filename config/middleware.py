@@ -3,6 +3,8 @@
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 
+from .views import is_database_busy, service_busy
+
 
 class CSPMiddleware(BaseCSPMiddleware):
     """django-csp 4 builds both policies (enforced and report-only) for every response, even one whose
@@ -16,3 +18,18 @@ class CSPMiddleware(BaseCSPMiddleware):
         ):
             return response
         return super().process_response(request, response)
+
+
+class DatabaseBusyMiddleware:
+    """The embedded SQLite database takes one writer at a time; a view that waited longer than
+    PACTE_SQLITE_TIMEOUT for its turn answers 503 with Retry-After (config.views.service_busy), not 500,
+    and is not logged as a server error. (Raised outside a view, the 500 handler answers the same.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return service_busy(request) if is_database_busy(exception) else None

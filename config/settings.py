@@ -1,8 +1,9 @@
 """Pacte settings, read from environment variables (12-factor).
 
 Every variable is documented in the README ("Configuration"). The defaults give the embedded runtime:
-SQLite, Celery tasks run eagerly in-process, console e-mail. ``DJANGO_ENV=production`` turns on the
-HTTPS/HSTS/secure-cookie settings and refuses to start without a real secret key.
+SQLite, Celery tasks run eagerly in-process, console e-mail, keys generated into ``var/`` on the first
+run, DEBUG off. ``DJANGO_ENV=production`` turns on the HTTPS/HSTS/secure-cookie settings and refuses to
+start without its keys (DJANGO_SECRET_KEY, PACTE_PSEUDONYM_KEY) in the environment.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.keys import generated_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,20 +33,40 @@ def env_list(name: str, default: str = "") -> list[str]:
 DJANGO_ENV = env("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (development default only)
-SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET)
-if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ characters.")
-# Previous keys, still accepted while what they signed or sealed lives on (sessions, open ballot boxes).
-SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
-
-DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 VAR_DIR = Path(env("PACTE_VAR_DIR", str(BASE_DIR / "var")))
 
+
+def secret(name: str, file_name: str) -> str:
+    """A key from the environment variable `name`. In production it must be set (every web and worker
+    machine needs the same one); elsewhere the first run generates one into VAR_DIR/`file_name` (mode
+    0600) and later runs read it (config/keys.py). There is no key written in the code."""
+    value = env(name)
+    if value:
+        if len(value) < 50:
+            raise ImproperlyConfigured(f"{name} must be a random string of 50+ characters.")
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set to a random string of 50+ characters in production.")
+    return generated_key(VAR_DIR / file_name)
+
+
+# Django's signing key (sessions, password-reset links, CSRF).
+SECRET_KEY = secret("DJANGO_SECRET_KEY", "secret_key")
+# The key of the public pseudonyms (open data, public API: an HMAC of each participant's key). Separate
+# from SECRET_KEY, so that whoever learns one cannot link the published pseudonyms to accounts with it.
+PACTE_PSEUDONYM_KEY = secret("PACTE_PSEUDONYM_KEY", "pseudonym_key")
+# Previous keys, still accepted while what they signed or sealed lives on (sessions, open ballot boxes).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+if PACTE_PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PACTE_PSEUDONYM_KEY must differ from DJANGO_SECRET_KEY.")
+
+# Only when asked for: a debug page shows settings and code to whoever triggers an error.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.PacteAdminConfig",  # django.contrib.admin behind allauth's sign-in (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's script served from our origin (no CDN: CSP and offline)
     "accounts",
     "consultation",
     "deliberation",
@@ -78,6 +102,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForStaffRolesMiddleware",
     "config.middleware.CSPMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,8 +148,16 @@ if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for the writer lock instead of failing at once when the demo serves a few users.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Wait for the writer lock instead of failing at once when the demo serves a few users
+        # (PACTE_SQLITE_TIMEOUT seconds; past it the request gets a 503 with Retry-After,
+        # config/middleware.py).
+        timeout=float(env("PACTE_SQLITE_TIMEOUT", "20")),
+        # A transaction takes the writer lock when it begins, waiting for it as above. Begun as a reader
+        # (SQLite's default), it failed at once with "database is locked" when it came to write while
+        # another one was writing: 21 of 50 concurrent votes from one account answered 500.
+        transaction_mode="IMMEDIATE",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, debouncing): Redis when configured, local memory otherwise.
@@ -178,6 +211,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Failed sign-ins: 10 a minute per client address (accounts/network.py), and 5 in 5 minutes per address
+# AND account (AccountAdapter._get_login_attempts_cache_key), so that nobody can lock another person out
+# of their account from elsewhere.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pacte"
@@ -224,6 +260,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet before collectstatic
+    # `make demo` runs without DEBUG and without collectstatic: WhiteNoise serves the apps' files directly.
+    WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -250,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Pacte API",
     "DESCRIPTION": "Read-only open data of Pacte consultations (Licence Ouverte 2.0).",
     "VERSION": "1.0.0",
+    # /api/docs/ loads Redoc from the drf-spectacular-sidecar package through our static files: the CDN
+    # it came from was blocked by our content-security policy (a blank page) and out of reach offline.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Content Security Policy (django-csp 4): everything is served from our own origin.
@@ -365,8 +408,18 @@ PACTE_CHECKIN_CLOSES_HOURS_AFTER = int(env("PACTE_CHECKIN_CLOSES_HOURS_AFTER", "
 # The similar-proposal preview compares a draft with at most this many published proposals: those that
 # share the most words with it (a full-text prefilter in the database), the newest first among equals.
 PACTE_PREVIEW_CANDIDATES = int(env("PACTE_PREVIEW_CANDIDATES", "500"))
-# Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
-PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
+# Number of reverse proxies of this deployment in front of the application, each appending to
+# X-Forwarded-For (accounts/network.py): the client's address is the entry that many steps from the right.
+# 0 (no proxy): X-Forwarded-For is ignored and the connecting address is the client's.
+PACTE_TRUSTED_PROXIES = int(env("PACTE_TRUSTED_PROXIES", "0"))
+if PACTE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PACTE_TRUSTED_PROXIES is a number of proxies, 0 or more.")
+if env("PACTE_CLIENT_IP_HEADER"):
+    # It trusted the leftmost X-Forwarded-For entry, which the client writes: refuse rather than ignore it.
+    raise ImproperlyConfigured(
+        "PACTE_CLIENT_IP_HEADER is no longer read: set PACTE_TRUSTED_PROXIES to the number of reverse "
+        "proxies in front of Pacte (usually 1) instead."
+    )
 
 # --- Broad listening
 # The embedding model. "use-multilingual" (default, shipped in a package) or

@@ -1,3 +1,5 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -41,7 +43,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularRedocView.as_view(url_name="api-schema", throttle_classes=[]),
+        # Redoc writes its styles in <style> elements carrying the page's nonce (static/pacte/api-docs.js):
+        # this page's policy accepts that nonce for styles too; the rest of the policy is the site's.
+        csp_update({"style-src": [NONCE]})(
+            SpectacularRedocView.as_view(url_name="api-schema", throttle_classes=[])
+        ),
         name="api-docs",
     ),
     path("api/", include("consultation.api_urls")),  # after the schema: it ends with a JSON 404 catch-all

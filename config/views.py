@@ -99,6 +99,8 @@ def _database_unreachable() -> bool:
 
 
 def server_error(request):
+    if is_database_busy(sys.exc_info()[1]):  # raised outside a view (a session saved by its middleware)
+        return service_busy(request)
     if _database_unreachable():
         if _wants_json(request):
             response = _json_error(request, _("The service is briefly unavailable: please try again."), 503)
@@ -109,3 +111,23 @@ def server_error(request):
     if _wants_json(request):
         return _json_error(request, _("Server error: please try again later."), 500)
     return defaults.server_error(request)
+
+
+#: Seconds a client is told to wait after a 503 "busy".
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_busy(exception) -> bool:
+    """The embedded SQLite database's writer lock was held longer than PACTE_SQLITE_TIMEOUT."""
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
+def service_busy(request):
+    """503 with Retry-After: nothing was written, and trying again in a moment works (JSON for scripts,
+    a page for people). Rendered like the 500 page, without anything that may itself need the database."""
+    if _wants_json(request):
+        response = _json_error(request, _("The site is busy: please try again in a few seconds."), 503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({"busy": True}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,7 +1,8 @@
 """The open-data archive of a consultation: CSV files and a README, under Licence Ouverte 2.0.
 
-Participants appear under a pseudonymous id: an HMAC of their participant key keyed by the site secret
-and the consultation, so ids cannot be reversed to accounts nor linked across consultations.
+Participants appear under a pseudonymous id: an HMAC of their participant key keyed by the pseudonym key
+(PACTE_PSEUDONYM_KEY, never Django's SECRET_KEY) and the consultation, so ids cannot be reversed to
+accounts without that key nor linked across consultations.
 """
 
 import hashlib
@@ -58,7 +59,7 @@ VOTE_NAMES = {Vote.Value.AGREE: "agree", Vote.Value.DISAGREE: "disagree", Vote.V
 
 
 def pseudonym(consultation: Consultation, participant_key: str) -> str:
-    key = f"{settings.SECRET_KEY}:open-data:{consultation.slug}".encode()
+    key = f"{settings.PACTE_PSEUDONYM_KEY}:open-data:{consultation.slug}".encode()
     return hmac.new(key, participant_key.encode(), hashlib.sha256).hexdigest()[:16]
 
 

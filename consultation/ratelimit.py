@@ -16,15 +16,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from accounts import vendor
 
+# The one rule for the client's address behind reverse proxies (PACTE_TRUSTED_PROXIES), shared with
+# allauth's login limits.
+from accounts.network import client_ip
+
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request) -> str:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; deployments set PACTE_CLIENT_IP_HEADER.
-    header = getattr(settings, "PACTE_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _parse(rate: str) -> tuple[int, int]:

@@ -119,6 +119,27 @@ def _integration_tests_use_the_broker(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _force_login_stands_for_a_complete_sign_in(monkeypatch):
+    """`Client.force_login(user)` stands for a sign-in completed with the second factor (when the person
+    has one): staff roles need a session that used it (accounts/middleware.py). A test of a session
+    without it removes the record (tests/accounts/test_admin_second_factor.py)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        request = HttpRequest()
+        request.session = self.session
+        record_authentication(request, user, method="mfa", type="totp")
+        request.session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def password():
     return PASSWORD

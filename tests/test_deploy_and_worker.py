@@ -17,6 +17,7 @@ def test_check_deploy_is_clean_under_production_settings():
         **os.environ,
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "k3y-" + "x9Qz7w" * 10,
+        "PACTE_PSEUDONYM_KEY": "ps3udo-" + "Lm4tR8" * 10,
         "DJANGO_ALLOWED_HOSTS": "pacte.example.org",
         "DATABASE_URL": "sqlite:////tmp/pacte-deploy-check.sqlite3",
     }

@@ -37,3 +37,26 @@ def test_allauth_authentication_records_round_trip(citizen):
     vendor.record_reauthentication(request, citizen)
     (record,) = vendor.password_authentications(request, citizen)
     assert record["method"] == "password" and isinstance(record.get("at"), int | float)
+
+
+@pytest.mark.django_db
+def test_allauth_records_a_second_factor_as_the_admin_and_middleware_read_it(citizen):
+    from allauth.mfa.models import Authenticator
+
+    from accounts.second_factor import second_factor_used
+
+    request = RequestFactory().get("/")
+    request.session = {}
+    request.user = citizen
+    assert not second_factor_used(request)
+    vendor.record_second_factor(request, citizen, Authenticator(pk=1, user=citizen, type="totp"))
+    assert second_factor_used(request)
+
+
+def test_allauth_still_keys_failed_sign_ins_with_the_method_our_adapter_overrides():
+    from allauth.account.adapter import DefaultAccountAdapter
+
+    assert "_get_login_attempts_cache_key" in inspect.getsource(DefaultAccountAdapter.pre_authenticate), (
+        "allauth no longer keys failed sign-ins by _get_login_attempts_cache_key: update "
+        "accounts.adapters.AccountAdapter (failed sign-ins per client address and e-mail)"
+    )

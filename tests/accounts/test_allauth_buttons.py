@@ -35,7 +35,8 @@ def signed_in_just_now(client, user, language):
     client.force_login(user)
     session = client.session
     session[allauth_login.AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
+        *session.get(allauth_login.AUTHENTICATION_METHODS_SESSION_KEY, []),  # the sign-in's own steps
+        {"method": "password", "at": time.time(), "reauthenticated": True},
     ]
     session[allauth_login._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()

@@ -37,7 +37,8 @@ def test_allauth_sentences_have_a_no_break_space_before_high_punctuation(
         # Signed in a moment ago, as allauth records it, so no page asks to confirm access first.
         session = client.session
         session[allauth_login.AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time(), "reauthenticated": True}
+            *session.get(allauth_login.AUTHENTICATION_METHODS_SESSION_KEY, []),  # the sign-in's own steps
+            {"method": "password", "at": time.time(), "reauthenticated": True},
         ]
         session[allauth_login._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(organiser.pk)
         session.save()

@@ -63,6 +63,9 @@ def test_a_wrong_code_is_shown_under_the_field_and_keeps_the_secret(client, faci
     assert not facilitator.authenticator_set.exists()
 
 
+# Committed for real: allauth announces the new authenticator once its transaction commits, and the
+# session then records the code typed as the second factor used (accounts/signals.py).
+@pytest.mark.django_db(transaction=True)
 def test_the_recovery_codes_shown_after_set_up_are_in_a_labelled_dsfr_field(client, facilitator, password):
     secret = secret_of(signed_in_set_up_page(client, facilitator, password).content.decode())
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
