@@ -14,6 +14,8 @@ def export(user) -> dict:
             {
                 "panel": v.panel.title,
                 "strata_copied": v.strata,
+                "name_given": v.name,
+                "contact_given": v.contact,
                 "consent_at": v.consent_at.isoformat() if v.consent_at else None,
                 "seats": [
                     {"status": m.status, "joined_at": m.joined_at.isoformat()} for m in v.memberships.all()
@@ -42,4 +44,4 @@ def erase(user, keep_pseudonymous: bool) -> None:
     if not keep_pseudonymous:
         Amendment.objects.filter(proposed_by__volunteer__user=user, status=Amendment.Status.PROPOSED).delete()
     mine.filter(memberships__isnull=True).delete()
-    mine.update(user=None, contact="", address="")
+    mine.update(user=None, name="", contact="", address="")
