@@ -207,6 +207,7 @@ class OpenVoteForm(PacteForm):
                 "Only members checked in at this session can vote. The session must be held on %(date)s or "
                 "later: the text put to the vote was last changed that day."
             ) % {"date": date_format(earliest_vote_day(recommendation), "DATE_FORMAT")}
+            self._bound_fields_cache.pop("session", None)  # django-dsfr's form has already bound it
 
 
 class ReplaceMemberForm(PacteForm):
