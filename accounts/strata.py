@@ -135,9 +135,8 @@ def stratum_label(category: str, value: str) -> str:
     """A category and its value in words, as one phrase: "Age band: 16 to 24"."""
     from django.utils.translation import gettext
 
-    # Translators: a stratum and its value, e.g. "Age band: 16 to 24"; French puts a no-break space before
-    # the colon.
-    return gettext("%(category)s: %(value)s") % {
-        "category": category_label(category).capitalize(),
+    # The same sentence as elsewhere "a label: its value" (French puts a no-break space before the colon).
+    return gettext("%(label)s: %(value)s") % {
+        "label": category_label(category).capitalize(),
         "value": value_label(category, value),
     }
