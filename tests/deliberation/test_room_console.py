@@ -18,7 +18,9 @@ from .conftest import messages_of, seat
 
 @pytest.fixture
 def team(client, facilitator):
+    """The facilitator signed in, reading English unless a request asks for another language."""
     client.force_login(with_totp(facilitator))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
