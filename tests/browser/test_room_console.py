@@ -1,0 +1,83 @@
+"""The session console in a real browser (issue 19): the countdown counts by itself from the server's end
+time, with no reload; the page (agenda editing forms opened) passes axe, with no script blocked."""
+
+import base64
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from deliberation import services
+from deliberation.models import AgendaItem, PanelMember, Selection, Volunteer
+from tests.conftest import with_totp
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEOPLE = [("Camille Martin", "06 12 34 56 78"), ("Karim Benali", "karim@example.org"), ("", "")]
+
+
+def _session_in_the_room(organiser, facilitator):
+    panel = services.create_panel(actor=organiser, title="Assises du don de données", size=3)
+    services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
+    selection = Selection.objects.create(
+        panel=panel, seed="s", algorithm="maximin", status=Selection.Status.DONE
+    )
+    members = []
+    for name, contact in PEOPLE:
+        person = Volunteer.objects.create(
+            panel=panel, user=UserFactory(), name=name, contact=contact, strata={}, source="account"
+        )
+        members.append(PanelMember.objects.create(panel=panel, volunteer=person, selection=selection))
+    session = services.schedule_session(
+        actor=facilitator,
+        panel=panel,
+        title="Séance 2 : délibération",
+        starts_at=timezone.now(),
+        place="Lyon",
+    )
+    for title, kind, minutes in (
+        ("Accueil", "plenary", 15),
+        ("Ateliers", "small_group", 45),
+        ("Vote", "vote", 30),
+    ):
+        services.add_agenda_item(
+            actor=facilitator, session=session, title=title, kind=kind, duration_minutes=minutes
+        )
+    services.move_agenda(actor=facilitator, session=session, forward=True)
+    # The first item started 12 minutes ago: 3 minutes left.
+    AgendaItem.objects.filter(session=session, started_at__isnull=False).update(
+        started_at=timezone.now() - timedelta(minutes=12)
+    )
+    services.check_in(actor=facilitator, session=session, member=members[0])
+    return session
+
+
+def test_the_console_counts_down_without_a_reload_and_passes_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
+):
+    session = _session_in_the_room(organiser, facilitator)
+    login_browser(with_totp(facilitator))
+    for language, remaining in (("fr", "Temps restant"), ("en", "Remaining time")):
+        open_in(f"/panels/seances/{session.pk}/console/", language)
+        countdown = browser.find_element(By.ID, "countdown")
+        first = countdown.text
+        assert first.startswith(remaining), first
+        # The script rewrites the time from the server's end time: it changes while nobody reloads.
+        WebDriverWait(browser, 10).until(
+            lambda b, first=first: b.find_element(By.ID, "countdown").text != first
+        )
+        assert browser.find_element(By.ID, "countdown").text.startswith(remaining)
+        assert "Camille Martin" in browser.page_source and "06 12 34 56 78" in browser.page_source
+        if os.environ.get("PACTE_SCREENSHOTS"):  # for a person to look at; nothing is asserted on it
+            shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True})
+            with open(os.path.join(os.environ["PACTE_SCREENSHOTS"], f"console-{language}.png"), "wb") as png:
+                png.write(base64.b64decode(shot["data"]))
+        for summary in browser.find_elements(By.TAG_NAME, "summary"):
+            summary.click()
+        assert (language, len(browser.find_elements(By.TAG_NAME, "h1"))) == (language, 1)
+        assert (language, run_axe()) == (language, [])
+        assert (language, console_errors()) == (language, [])
