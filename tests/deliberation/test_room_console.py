@@ -51,7 +51,9 @@ def test_the_countdown_counts_from_the_servers_end_time_without_a_reload_button(
     )
     html = _console(team, session)
     ends_at = (running.started_at + timedelta(minutes=30)).isoformat()
-    countdown = re.search(r'<p class="fr-callout__text fr-h2 fr-mb-1w" id="countdown" role="timer"[^>]*>', html).group(0)
+    countdown = re.search(
+        r'<p class="fr-callout__text fr-h2 fr-mb-1w" id="countdown" role="timer"[^>]*>', html
+    ).group(0)
     assert f'data-ends-at="{ends_at}"' in countdown and "data-server-now=" in countdown
     # The script words the time from the page's own sentences, in the page's language.
     assert 'data-remaining-template="Remaining time: {m} min {s} s"' in countdown
