@@ -304,8 +304,6 @@ PACTE_SITE_URL = env(
     "PACTE_SITE_URL",
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
 ).rstrip("/")
-# Where the read-only public data sets used by tests and benchmarks live.
-PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Consultations
 # Rate limits per action and scope, "<count>/<seconds>" (see consultation/ratelimit.py). The per-IP limits

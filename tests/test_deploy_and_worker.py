@@ -110,6 +110,7 @@ def _test_database_url(name: str | None = None) -> str:
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name or database['NAME']}"
 
 
+@pytest.mark.server
 def test_gunicorn_serves_with_the_production_settings(django_db_setup):
     with _gunicorn(_test_database_url()) as get:
         response = get("/healthz")

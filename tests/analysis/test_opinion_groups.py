@@ -1,9 +1,6 @@
 """Opinion groups (issue 6) on a real Pol.is conversation imported with the consultation command."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import override
@@ -13,6 +10,7 @@ from analysis.models import OpinionRun
 from analysis.opinion import bridging_order, consultations_needing_groups
 from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
+from tests.helpers import DATA
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +18,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def polis_consultation():
-    folder = Path(settings.PACTE_SHARED_DATA) / "polis" / "london.youth.policing"
+    folder = DATA / "polis" / "london.youth.policing"
     call_command("import_polis", str(folder), consultation="london-youth-policing")
     from consultation.models import Consultation
 
     return Consultation.objects.get(slug="london-youth-policing")
 
 
+@pytest.mark.model
 def test_groups_of_an_imported_polis_conversation_show_on_the_report(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):
@@ -125,6 +124,7 @@ def test_votes_schedule_one_debounced_recomputation_on_the_workers(
     assert scheduled == [(consultation.pk,)]  # three votes, one computation within the debounce window
 
 
+@pytest.mark.model
 def test_consultation_page_links_to_its_published_synthesis(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):

@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 
 from deliberation import services
 from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
-from tests.conftest import with_totp
 from tests.factories import UserFactory
 
 
@@ -122,13 +121,6 @@ def drawn(pool_panel, organiser, eager_celery, django_capture_on_commit_callback
 
 def other_session(panel: Panel) -> Session:
     return Session.objects.create(panel=panel, title="Séance 2", starts_at=timezone.now(), place="Paris")
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    """The organiser signed in, with their second factor set up."""
-    client.force_login(with_totp(organiser))
-    return client
 
 
 @pytest.fixture

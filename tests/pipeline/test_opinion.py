@@ -197,7 +197,7 @@ def test_malformed_votes_raise_a_clear_error(votes: list, kwargs: dict, message:
 
 @pytest.mark.parametrize(
     "conversation",
-    ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform", "scoop-hivemind.biodiversity"],
+    ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"],
 )
 def test_groups_agree_with_polis_on_real_two_group_conversations(polis_data: Path, conversation: str) -> None:
     export = read_polis_export(polis_data / conversation)
