@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.strata import STRATA_FIELDS
+from accounts.strata import STRATA_FIELDS, category_label
 
 from . import hooks, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
@@ -500,7 +500,6 @@ def results(request, slug):
         stratum = "age_band"
     for block in closed:
         block["breakdown"] = selectors.strata_breakdown(block["question"], stratum)
-    from accounts.models import Profile
 
     return render(
         request,
@@ -510,7 +509,7 @@ def results(request, slug):
             "participation": selectors.participation_over_time(consultation),
             "closed": closed,
             "stratum": stratum,
-            "strata": [(name, Profile._meta.get_field(name).verbose_name) for name in STRATA_FIELDS],
+            "strata": [(name, category_label(name)) for name in STRATA_FIELDS],
             "min_group": selectors.MIN_GROUP_SIZE,
         },
     )
