@@ -153,7 +153,7 @@ def selection_report(request, pk):
     composition = [
         {
             **row,
-            "category_label": category_label(row["category"]),
+            "category_label": category_label(row["category"]).capitalize(),
             "value_label": value_label(row["category"], row["value"]),
         }
         for row in (selection.composition if selection else [])

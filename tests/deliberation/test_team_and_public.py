@@ -153,3 +153,13 @@ def test_quotas_and_strata_read_in_words(client, pool_panel, organiser):
     with translation.override("en"), pytest.raises(services.DeliberationError) as refused:
         services.replace_quotas(actor=organiser, panel=pool_panel, quotas=twice)
     assert refused.value.messages == ["Age band: 16 to 24 is given twice."]
+
+
+def test_the_public_selection_report_names_strata_in_words(client, drawn):
+    for language, gender, woman, man in (("en", "Gender", "Woman", "Man"), ("fr", "Genre", "Femme", "Homme")):
+        html = client.get(
+            reverse("deliberation:selection_report", args=[drawn.pk]), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", html)
+        assert (gender, woman) in rows and (gender, man) in rows, language
+        assert not [r for r in rows if r[1] in ("female", "male") or r[0] == "gender"], language
