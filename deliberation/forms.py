@@ -101,7 +101,8 @@ class ImportForm(PacteForm):
     file = forms.FileField(
         label=_("CSV file of volunteers"),
         help_text=_(
-            "Header line: id, contact, one column per stratum (e.g. gender, age_band, region), optional "
+            "Header line: id, optional name and contact (shown only to the panel's facilitators and "
+            "organisers), one column per stratum (e.g. gender, age_band, region), optional "
             "address for the one-per-household rule. Separator: comma or semicolon; UTF-8. The profile "
             "columns (age_band, gender, region, education, socio_professional) take the profile's values "
             "(e.g. 35-49, female, bretagne) or their labels; a line with another value is not imported."

@@ -163,3 +163,22 @@ def test_the_public_selection_report_names_strata_in_words(client, drawn):
         rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", html)
         assert (gender, woman) in rows and (gender, man) in rows, language
         assert not [r for r in rows if r[1] in ("female", "male") or r[0] == "gender"], language
+
+
+def test_an_imported_name_is_kept_for_the_team(client, pool_panel, organiser):
+    report = services.import_volunteers(
+        actor=organiser,
+        panel=pool_panel,
+        text="id;name;contact;gender\nx1;Léa Dupont;lea@example.org;female\n",
+    )
+    assert report.created == 1 and not report.errors
+    person = pool_panel.volunteers.get(external_id="x1")
+    assert (person.name, person.contact, person.strata) == (
+        "Léa Dupont",
+        "lea@example.org",
+        {"gender": "female"},
+    )
+    assert person.team_name == f"Léa Dupont (Volunteer #{person.pk})" and "Léa" not in person.public_name
+    client.force_login(with_totp(organiser))
+    html = client.get(reverse("deliberation:manage", args=[pool_panel.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "name et contact facultatifs" in html.content.decode()  # the file's columns, in French
