@@ -578,9 +578,12 @@ def _console_page(request, session, **failed):
             "remaining_minutes": abs(remaining) // 60 if remaining is not None else None,
             "remaining_seconds": abs(remaining) % 60 if remaining is not None else None,
             "overrun": remaining is not None and remaining < 0,
-            # The countdown: the server's clock is the truth, the script only counts from it.
-            "ends_at": selectors.agenda_item_ends_at(current).isoformat() if current else "",
-            "server_now": timezone.now().isoformat(),
+            # The countdown: the server's clock is the truth, the script only counts from it. Milliseconds:
+            # the precision every browser's Date.parse reads in ISO 8601.
+            "ends_at": (
+                selectors.agenda_item_ends_at(current).isoformat(timespec="milliseconds") if current else ""
+            ),
+            "server_now": timezone.now().isoformat(timespec="milliseconds"),
             "members": [selectors.MemberRow(m, attendances.get(m.pk), can_see_identity) for m in members],
             "can_see_identity": can_see_identity,
             "present_count": len(attendances),

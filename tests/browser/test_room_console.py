@@ -81,3 +81,27 @@ def test_the_console_counts_down_without_a_reload_and_passes_axe(
         assert (language, len(browser.find_elements(By.TAG_NAME, "h1"))) == (language, 1)
         assert (language, run_axe()) == (language, [])
         assert (language, console_errors()) == (language, [])
+
+
+def test_the_confirmation_pages_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
+):
+    """The pages that stand between a click and what cannot be undone: closing a vote, giving a seat away
+    (its reason field, the reserve list)."""
+    session = _session_in_the_room(organiser, facilitator)
+    recommendation = services.create_recommendation(
+        actor=facilitator, panel=session.panel, session=session, title="Registre des refus", text="Texte"
+    )
+    services.open_vote(actor=facilitator, recommendation=recommendation, session=session)
+    member = PanelMember.objects.filter(panel=session.panel).last()
+    login_browser(with_totp(facilitator))
+    for language in ("fr", "en"):
+        for path in (
+            f"/panels/recommandations/{recommendation.pk}/clore-vote/",
+            f"/panels/membres/{member.pk}/remplacer/",
+        ):
+            open_in(path, language)
+            where = (language, path)
+            assert (where, len(browser.find_elements(By.TAG_NAME, "h1"))) == (where, 1)
+            assert (where, run_axe()) == (where, [])
+            assert (where, console_errors()) == (where, [])

@@ -50,7 +50,7 @@ def test_the_countdown_counts_from_the_servers_end_time_without_a_reload_button(
         actor=facilitator, session=Session.objects.get(pk=session.pk), forward=True
     )
     html = _console(team, session)
-    ends_at = (running.started_at + timedelta(minutes=30)).isoformat()
+    ends_at = (running.started_at + timedelta(minutes=30)).isoformat(timespec="milliseconds")
     countdown = re.search(
         r'<p class="fr-callout__text fr-h2 fr-mb-1w" id="countdown" role="timer"[^>]*>', html
     ).group(0)
