@@ -56,6 +56,14 @@ def _session_in_the_room(organiser, facilitator):
     return session
 
 
+def _screenshot(browser, name: str) -> None:
+    """With PACTE_SCREENSHOTS=<folder>, a full-page PNG for a person to look at; nothing is asserted on it."""
+    if os.environ.get("PACTE_SCREENSHOTS"):
+        shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True})
+        with open(os.path.join(os.environ["PACTE_SCREENSHOTS"], f"{name}.png"), "wb") as png:
+            png.write(base64.b64decode(shot["data"]))
+
+
 def test_the_console_counts_down_without_a_reload_and_passes_axe(
     browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):
@@ -72,10 +80,7 @@ def test_the_console_counts_down_without_a_reload_and_passes_axe(
         )
         assert browser.find_element(By.ID, "countdown").text.startswith(remaining)
         assert "Camille Martin" in browser.page_source and "06 12 34 56 78" in browser.page_source
-        if os.environ.get("PACTE_SCREENSHOTS"):  # for a person to look at; nothing is asserted on it
-            shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True})
-            with open(os.path.join(os.environ["PACTE_SCREENSHOTS"], f"console-{language}.png"), "wb") as png:
-                png.write(base64.b64decode(shot["data"]))
+        _screenshot(browser, f"console-{language}")
         for summary in browser.find_elements(By.TAG_NAME, "summary"):
             summary.click()
         assert (language, len(browser.find_elements(By.TAG_NAME, "h1"))) == (language, 1)
@@ -102,6 +107,7 @@ def test_the_confirmation_pages_pass_axe(
         ):
             open_in(path, language)
             where = (language, path)
+            _screenshot(browser, f"{path.strip('/').replace('/', '-')}-{language}")
             assert (where, len(browser.find_elements(By.TAG_NAME, "h1"))) == (where, 1)
             assert (where, run_axe()) == (where, [])
             assert (where, console_errors()) == (where, [])
