@@ -92,7 +92,7 @@ def test_the_confirmation_pages_pass_axe(
     browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):
     """The pages that stand between a click and what cannot be undone: closing a vote, giving a seat away
-    (its reason field, the reserve list)."""
+    (its reason field, the reserve list); and the facilitation page that lists the members and reserves."""
     session = _session_in_the_room(organiser, facilitator)
     recommendation = services.create_recommendation(
         actor=facilitator, panel=session.panel, session=session, title="Registre des refus", text="Texte"
@@ -104,6 +104,7 @@ def test_the_confirmation_pages_pass_axe(
         for path in (
             f"/panels/recommandations/{recommendation.pk}/clore-vote/",
             f"/panels/membres/{member.pk}/remplacer/",
+            f"/panels/{session.panel_id}/animation/",  # members with names, replace links, reserve list
         ):
             open_in(path, language)
             where = (language, path)
