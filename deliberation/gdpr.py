@@ -2,7 +2,7 @@
 
 Ballots are secret and hold no identity: they are neither exported nor erasable per person."""
 
-from .models import Amendment, PanelFacilitator, Volunteer
+from .models import Amendment, PanelFacilitator, PanelMember, Volunteer
 
 
 def export(user) -> dict:
@@ -18,7 +18,12 @@ def export(user) -> dict:
                 "contact_given": v.contact,
                 "consent_at": v.consent_at.isoformat() if v.consent_at else None,
                 "seats": [
-                    {"status": m.status, "joined_at": m.joined_at.isoformat()} for m in v.memberships.all()
+                    {
+                        "status": m.status,
+                        "joined_at": m.joined_at.isoformat(),
+                        "reason_for_leaving": m.drop_reason,
+                    }
+                    for m in v.memberships.all()
                 ],
             }
             for v in volunteerings
@@ -44,4 +49,7 @@ def erase(user, keep_pseudonymous: bool) -> None:
     if not keep_pseudonymous:
         Amendment.objects.filter(proposed_by__volunteer__user=user, status=Amendment.Status.PROPOSED).delete()
     mine.filter(memberships__isnull=True).delete()
+    # Why they left a seat, as the panel's team wrote it, may say something about them: it goes too (the
+    # audit event of the replacement keeps it, append-only).
+    PanelMember.objects.filter(volunteer__in=mine).update(drop_reason="")
     mine.update(user=None, name="", contact="", address="")
