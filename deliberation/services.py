@@ -350,12 +350,14 @@ def _purge_pool(*, panel_id: int, now) -> PoolPurge | None:
     if member_ids:
         blank = dict.fromkeys(selectors.MEMBER_FIELDS_CLEARED, "")
         cleared = members.filter(pk__in=member_ids).update(**blank)
-    if not deleted and not cleared:
+    # Why members left their seat, as the panel's team wrote it: not part of the public record either.
+    reasons = PanelMember.objects.filter(panel=panel).exclude(drop_reason="").update(drop_reason="")
+    if not deleted and not cleared and not reasons:
         return None
     record_event(
         actor=None, action="panel.pool_purged", obj=panel,
         details={"deleted": deleted, "members_cleared": cleared, "closed_at": panel.closed_at,
-                 "retention_days": settings.PACTE_POOL_RETENTION_DAYS},
+                 "retention_days": settings.PACTE_POOL_RETENTION_DAYS, "reasons_cleared": reasons},
     )  # fmt: skip
     return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted, members_cleared=cleared)
 
