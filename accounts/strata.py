@@ -99,3 +99,44 @@ REGION_CHOICES: list[tuple[str, str]] = [(slug, name) for slug, (name, _deps) in
 
 # The strata a profile can carry, in the order forms and exports show them.
 STRATA_FIELDS = ("age_band", "gender", "region", "education", "socio_professional")
+
+# Every value a profile stratum can hold, with its label, per category.
+STRATA_VALUES: dict[str, list[tuple[str, str]]] = {
+    "departement": DEPARTEMENT_CHOICES,
+    "age_band": list(AgeBand.choices),
+    "gender": list(Gender.choices),
+    "region": REGION_CHOICES,
+    "education": list(Education.choices),
+    "socio_professional": list(SocioProfessional.choices),
+}
+
+
+def category_label(category: str) -> str:
+    """The one mapping from a stratum's code to words, used by every page that shows strata (profiles,
+    quotas, draw reports, results, syntheses): "age_band" reads "age band" / "tranche d'âge". A category
+    that is not a profile question (an organiser's import may bring its own) keeps its name."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from .models import Profile
+
+    try:
+        return str(Profile._meta.get_field(category).verbose_name)
+    except FieldDoesNotExist:
+        return category
+
+
+def value_label(category: str, value: str) -> str:
+    """The same for a value of the category: ("age_band", "16-24") reads "16 to 24" / "16 à 24 ans",
+    ("education", "bac") "Baccalauréat or equivalent". A value the profile does not know keeps its text."""
+    return str(dict(STRATA_VALUES.get(category, [])).get(value, value))
+
+
+def stratum_label(category: str, value: str) -> str:
+    """A category and its value in words, as one phrase: "Age band: 16 to 24"."""
+    from django.utils.translation import gettext
+
+    # The same sentence as elsewhere "a label: its value" (French puts a no-break space before the colon).
+    return gettext("%(label)s: %(value)s") % {
+        "label": category_label(category).capitalize(),
+        "value": value_label(category, value),
+    }

@@ -5,11 +5,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile
 from consultation.publish import public_text, scrub_text
 
 from . import selectors
@@ -67,12 +65,11 @@ class MapPoint:
 
 
 def stratum_labels(variable: str) -> tuple[str, dict]:
-    """Translated name and category labels of a profile stratum (imported strata keep their own)."""
-    try:
-        field = Profile._meta.get_field(variable)
-    except FieldDoesNotExist:
-        return variable, {}
-    return str(field.verbose_name), dict(field.choices or [])
+    """Translated name and category labels of a profile stratum (imported strata keep their own), from the
+    one mapping of stratum codes to words (`accounts.strata`)."""
+    from accounts.strata import STRATA_VALUES, category_label
+
+    return category_label(variable), {value: str(label) for value, label in STRATA_VALUES.get(variable, [])}
 
 
 def theme_label(entry: dict) -> str:

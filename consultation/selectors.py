@@ -195,10 +195,9 @@ def strata_breakdown(question: Question, stratum: str) -> dict:
     who gave that profile answer. Groups under MIN_GROUP_SIZE people are not shown, only counted."""
     if stratum not in STRATA_FIELDS:
         raise ValueError(f"unknown stratum {stratum!r}")
-    from accounts.models import Profile
+    from accounts.strata import STRATA_VALUES, category_label
 
-    field = Profile._meta.get_field(stratum)
-    labels = dict(field.choices or [])
+    labels = dict(STRATA_VALUES[stratum])  # the one mapping of stratum codes to words
     answers = (
         Answer.objects.filter(question=question)
         .exclude(**{f"user__profile__{stratum}": ""})
@@ -231,7 +230,7 @@ def strata_breakdown(question: Question, stratum: str) -> dict:
         )
     return {
         "stratum": stratum,
-        "label": field.verbose_name,
+        "label": category_label(stratum),
         "choices": choices,
         "groups": shown,
         "suppressed_groups": suppressed_groups,

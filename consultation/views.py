@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
 from accounts.rules import anyone, is_signed_in
-from accounts.strata import STRATA_FIELDS
+from accounts.strata import STRATA_FIELDS, category_label
 
 from . import hooks, publish, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
@@ -521,7 +521,6 @@ def results(request, consultation, slug):
         stratum = "age_band"
     for block in closed:
         block["breakdown"] = selectors.strata_breakdown(block["question"], stratum)
-    from accounts.models import Profile
 
     return render(
         request,
@@ -531,7 +530,7 @@ def results(request, consultation, slug):
             "participation": selectors.participation_over_time(consultation),
             "closed": closed,
             "stratum": stratum,
-            "strata": [(name, Profile._meta.get_field(name).verbose_name) for name in STRATA_FIELDS],
+            "strata": [(name, category_label(name)) for name in STRATA_FIELDS],
             "min_group": selectors.MIN_GROUP_SIZE,
         },
     )

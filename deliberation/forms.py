@@ -64,10 +64,29 @@ class AssignFacilitatorForm(PacteForm):
 
 
 class VolunteerForm(PacteForm):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "As you will give it at the door of the sessions. Shown only to the panel's facilitators and "
+            "organisers; public pages show your pseudonym."
+        ),
+    )
+    contact = forms.CharField(
+        label=_("Phone number or e-mail address to reach you"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Shown only to the panel's facilitators and organisers, to reach you about the sessions."
+        ),
+    )
     consent = forms.BooleanField(
         label=_(
             "I agree that the answers of my profile (age band, gender, region, education, socio-professional "
-            "category) are copied now and used only to draw a representative panel."
+            "category) are copied now and used only to draw a representative panel, and that the name "
+            "and contact I give here are shown only to the facilitators and organisers of this panel, to "
+            "check me in and reach me; public pages show only my pseudonym."
         ),
         # Required: without this consent nobody can join the pool (`services.volunteer` refuses too).
         error_messages={
@@ -82,7 +101,8 @@ class ImportForm(PacteForm):
     file = forms.FileField(
         label=_("CSV file of volunteers"),
         help_text=_(
-            "Header line: id, contact, one column per stratum (e.g. gender, age_band, region), optional "
+            "Header line: id, optional name and contact (shown only to the panel's facilitators and "
+            "organisers), one column per stratum (e.g. gender, age_band, region), optional "
             "address for the one-per-household rule. Separator: comma or semicolon; UTF-8. The profile "
             "columns (age_band, gender, region, education, socio_professional) take the profile's values "
             "(e.g. 35-49, female, bretagne) or their labels; a line with another value is not imported."
@@ -176,9 +196,36 @@ class AmendmentDecisionForm(PacteForm):
 class OpenVoteForm(PacteForm):
     session = forms.ModelChoiceField(label=_("Session of the vote"), queryset=None)
 
-    def __init__(self, *args, panel, **kwargs):
+    def __init__(self, *args, panel, recommendation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = panel.sessions.all()
+        if recommendation is not None:
+            from django.utils.formats import date_format
+
+            from .rules import earliest_vote_day
+
+            self.fields["session"].help_text = gettext(
+                "Only members checked in at this session can vote. The session must be held on %(date)s or "
+                "later: the text put to the vote was last changed that day."
+            ) % {"date": date_format(earliest_vote_day(recommendation), "DATE_FORMAT")}
+            self._bound_fields_cache.pop("session", None)  # django-dsfr's form has already bound it
+
+
+class ReplaceMemberForm(PacteForm):
+    reason = forms.CharField(
+        label=_("Why this member leaves the panel"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required. Recorded with the replacement and shown to the panel's team, never on public pages "
+            "(e.g. “withdrew by e-mail on 3 March”, “absent from three sessions”)."
+        ),
+        error_messages={
+            "required": _(
+                "Say why this member leaves the panel: the reason is recorded with the replacement."
+            )
+        },
+    )
 
 
 class BallotForm(PacteForm):
@@ -234,6 +281,26 @@ class ResponseForm(PacteForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: title; due date as YYYY-MM-DD (optional)."),
     )
+
+    def __init__(self, *args, recommendation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendation = recommendation
+
+    def clean(self):
+        """The dates must add up (`services.response_date_problems`): each problem under its field, what
+        was typed kept."""
+        cleaned = super().clean()
+        if self.recommendation is not None:
+            from .services import response_date_problems
+
+            for field, message in response_date_problems(
+                recommendation=self.recommendation,
+                answered_on=cleaned.get("answered_on"),
+                implementation_deadline=cleaned.get("implementation_deadline"),
+                implemented_on=cleaned.get("implemented_on"),
+            ):
+                self.add_error(field, message)
+        return cleaned
 
     def clean_milestones(self):
         from datetime import date

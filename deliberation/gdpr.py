@@ -5,7 +5,7 @@ person; the receipts say only that a seat voted."""
 
 from accounts.personal_data import Fate, Stage, register
 
-from .models import Amendment, PanelFacilitator, Volunteer
+from .models import Amendment, PanelFacilitator, PanelMember, Volunteer
 
 
 def export(user) -> dict:
@@ -17,9 +17,16 @@ def export(user) -> dict:
             {
                 "panel": v.panel.title,
                 "strata_copied": v.strata,
+                "name_given": v.name,
+                "contact_given": v.contact,
                 "consent_at": v.consent_at.isoformat() if v.consent_at else None,
                 "seats": [
-                    {"status": m.status, "joined_at": m.joined_at.isoformat()} for m in v.memberships.all()
+                    {
+                        "status": m.status,
+                        "joined_at": m.joined_at.isoformat(),
+                        "reason_for_leaving": m.drop_reason,
+                    }
+                    for m in v.memberships.all()
                 ],
             }
             for v in volunteerings
@@ -49,7 +56,10 @@ def _erase_volunteerings(user, keep_pseudonymous: bool) -> None:
     are public records) but no longer points at the person."""
     mine = Volunteer.objects.filter(user=user)
     mine.filter(memberships__isnull=True).delete()
-    mine.update(user=None, contact="", address="", external_id="")
+    # Why they left a seat, as the panel's team wrote it, may say something about them: it goes too (the
+    # audit event of the replacement keeps it, append-only).
+    PanelMember.objects.filter(volunteer__in=mine).update(drop_reason="")
+    mine.update(user=None, name="", contact="", address="", external_id="")
 
 
 _STAFF = (

@@ -124,6 +124,10 @@ class Volunteer(models.Model):
         related_name="volunteerings",
     )
     external_id = models.CharField(_("identifier in the imported file"), max_length=64, blank=True)
+    # The name and contact the person gave when volunteering (or the organisers' file holds), shown only to
+    # those who run the panel (`rules.can_see_member_identity`): check-in at the door, reaching them.
+    # Public pages show `public_name`.
+    name = models.CharField(_("name"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     strata = models.JSONField(_("strata"), default=dict)
     address = models.CharField(_("address (household rule)"), max_length=300, blank=True)
@@ -161,6 +165,14 @@ class Volunteer(models.Model):
         if self.user_id:
             return self.user.pseudonym
         return _("Volunteer #%(id)s") % {"id": self.pk}
+
+    @property
+    def team_name(self) -> str:
+        """How the panel's team reads this person (`rules.can_see_member_identity`): the name they gave,
+        then their public name in brackets; the public name alone when they gave none."""
+        if self.name:
+            return f"{self.name} ({self.public_name})"
+        return self.public_name
 
 
 class Quota(models.Model):
@@ -273,6 +285,8 @@ class PanelMember(models.Model):
     )
     joined_at = models.DateTimeField(default=timezone.now)
     dropped_at = models.DateTimeField(null=True, blank=True)
+    # Why the seat was given to a reserve, as the panel's team wrote it when confirming (also audited).
+    drop_reason = models.CharField(_("reason for the replacement"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -377,6 +391,8 @@ class Recommendation(models.Model):
         VOTING = "voting", _("Vote open")
         ADOPTED = "adopted", _("Adopted by the panel")
         REJECTED = "rejected", _("Rejected by the panel")
+        # Closed while nobody had voted: neither adopted nor rejected; the vote can be opened again.
+        NO_BALLOT = "no_ballot", _("Vote closed: no ballot cast")
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="recommendations")
     session = models.ForeignKey(
@@ -386,7 +402,7 @@ class Recommendation(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     rationale = models.TextField(_("rationale"), blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     vote_session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )

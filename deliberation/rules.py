@@ -3,14 +3,24 @@
 Membership predicates take the person's active seat on the panel (or None) so views and services ask
 the same question the same way."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
 
-from .models import Attendance, Panel, PanelFacilitator, PanelMember, Recommendation, Selection
+from .models import (
+    Attendance,
+    DecisionMakerResponse,
+    Panel,
+    PanelFacilitator,
+    PanelMember,
+    Recommendation,
+    Selection,
+    Session,
+)
 
 BEFORE_DRAW = (Panel.Status.DRAFT, Panel.Status.RECRUITING)
 
@@ -171,9 +181,6 @@ def can_run_recommendation(user, recommendation: Recommendation) -> bool:
     return can_run_panel(user, recommendation.panel)
 
 
-def can_replace_member(user, member: PanelMember) -> bool:
-    return can_run_panel(user, member.panel)
-
 
 def can_enter_member_space(user, panel: Panel) -> bool:
     """The members' space and documents: the panel's active members and those who run it."""
@@ -228,3 +235,154 @@ def can_organise_milestone(user, milestone) -> bool:
 def can_manage_selection(user, selection: Selection) -> bool:
     """Organisers reach the abandon form (`can_abandon_selection` then says whether this draw may be)."""
     return can_organise(user)
+
+
+def can_see_member_identity(user, panel: Panel) -> bool:
+    """Read the members' and reserves' names and contact as they gave them when volunteering (or as the
+    organisers' file holds them): those who run the panel, to check people in at the door and reach them.
+    Everyone else, the members included, reads pseudonyms (`Volunteer.public_name`)."""
+    return can_run_panel(user, panel)
+
+
+def can_see_reserve_list(user, panel: Panel) -> bool:
+    """The ranked reserve list, with who was called and when: the panel's team."""
+    return can_run_panel(user, panel)
+
+
+def can_edit_agenda(user, session: Session) -> bool:
+    """Add, edit, reorder and remove the items of a session's agenda; move through it on the console."""
+    return can_run_panel(user, session.panel)
+
+
+def can_edit_agenda_item(user, item) -> bool:
+    return can_edit_agenda(user, item.session)
+
+
+def can_run_member_panel(user, member: PanelMember) -> bool:
+    """The replacement page of a member's seat: the panel's team (`can_replace_member` then says whether
+    this seat may be given away now)."""
+    return can_run_panel(user, member.panel)
+
+
+def can_replace_member(user, member: PanelMember) -> bool:
+    """Give an active member's seat to a reserve (after a confirmation with a reason): the panel's team,
+    while the panel is not closed."""
+    return (
+        member.status == PanelMember.Status.ACTIVE
+        and member.panel.status != Panel.Status.CLOSED
+        and can_run_panel(user, member.panel)
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Votes of the panel: when one may be opened, and the adoption rule
+# --------------------------------------------------------------------------------------------------
+
+#: Statuses from which a vote can be opened: a text being drafted, or one whose vote was closed with no
+#: ballot cast (nothing was decided: it can be put to the vote again).
+OPENABLE = (Recommendation.Status.DRAFT, Recommendation.Status.NO_BALLOT)
+
+
+def can_open_vote(user, recommendation: Recommendation) -> bool:
+    return recommendation.status in OPENABLE and can_run_panel(user, recommendation.panel)
+
+
+def can_close_vote(user, recommendation: Recommendation) -> bool:
+    return recommendation.status == Recommendation.Status.VOTING and can_run_panel(user, recommendation.panel)
+
+
+def text_last_changed(recommendation: Recommendation) -> datetime:
+    """When the text put to the vote was last changed: its latest version (an accepted amendment makes
+    one), else its creation."""
+    latest = recommendation.versions.order_by("-number").values_list("created_at", flat=True).first()
+    return latest or recommendation.created_at
+
+
+def earliest_vote_day(recommendation: Recommendation) -> date:
+    """The first day a session may hold the vote: the day the text was last changed, and never before the
+    session it was drafted at. A session held earlier would have members vote on a text they had not
+    read."""
+    changed = timezone.localdate(text_last_changed(recommendation))
+    drafted = timezone.localdate(recommendation.session.starts_at)
+    return max(changed, drafted)
+
+
+def session_may_hold_vote(recommendation: Recommendation, session: Session) -> bool:
+    return session.panel_id == recommendation.panel_id and timezone.localdate(
+        session.starts_at
+    ) >= earliest_vote_day(recommendation)
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    adopted: bool
+
+    @property
+    def total(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+    @property
+    def no_ballot(self) -> bool:
+        """Nobody voted: the vote decided nothing (never read as rejected)."""
+        return self.total == 0
+
+    def percent(self, count: int) -> float:
+        return round(100 * count / self.total, 1) if self.total else 0.0
+
+    @property
+    def percent_for(self) -> float:
+        return self.percent(self.votes_for)
+
+    @property
+    def percent_against(self) -> float:
+        return self.percent(self.votes_against)
+
+    @property
+    def percent_abstain(self) -> float:
+        return self.percent(self.votes_abstain)
+
+
+def vote_outcome(threshold: str, votes_for: int, votes_against: int, votes_abstain: int) -> VoteOutcome:
+    """The panel's adoption rule. Adopted when the votes for reach the panel's threshold among the votes
+    cast for or against (abstentions are counted and shown but do not count as against): more than half
+    for a simple majority, at least two thirds for the two-thirds rule. No vote for or against: not
+    adopted; no ballot at all: nothing decided (`VoteOutcome.no_ballot`, status "no ballot cast")."""
+    expressed = votes_for + votes_against
+    if threshold == Panel.Threshold.TWO_THIRDS:
+        adopted = expressed > 0 and 3 * votes_for >= 2 * expressed
+    else:
+        adopted = 2 * votes_for > expressed
+    return VoteOutcome(votes_for, votes_against, votes_abstain, adopted)
+
+
+def status_after_vote(outcome: VoteOutcome) -> str:
+    if outcome.no_ballot:
+        return Recommendation.Status.NO_BALLOT
+    return Recommendation.Status.ADOPTED if outcome.adopted else Recommendation.Status.REJECTED
+
+
+# --------------------------------------------------------------------------------------------------
+# Decision-makers' answers: what counts as answered, and as taken up (the adoption rate)
+# --------------------------------------------------------------------------------------------------
+
+#: A decision: the recommendation counts as answered (the adoption rate's denominator). "Pending" (nothing
+#: yet) and "under study" (acknowledged, no decision) do not: a recommendation left under study is still
+#: waiting for its answer.
+ANSWERED_STATUSES = (
+    DecisionMakerResponse.Status.ADOPTED,
+    DecisionMakerResponse.Status.PARTLY_ADOPTED,
+    DecisionMakerResponse.Status.REJECTED,
+)
+#: Taken up by the decision-maker: the adoption rate's numerator.
+TAKEN_UP_STATUSES = (DecisionMakerResponse.Status.ADOPTED, DecisionMakerResponse.Status.PARTLY_ADOPTED)
+
+
+def counts_as_answered(status: str) -> bool:
+    return status in ANSWERED_STATUSES
+
+
+def counts_as_taken_up(status: str) -> bool:
+    return status in TAKEN_UP_STATUSES

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AuditEvent
 from accounts.roles import Role, public_actor
 
+from . import rules
 from .models import (
     AgendaItem,
     Attendance,
@@ -32,43 +33,10 @@ from .rules import can_be_assigned, can_organise
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class VoteOutcome:
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
-    adopted: bool
-
-    @property
-    def total(self) -> int:
-        return self.votes_for + self.votes_against + self.votes_abstain
-
-    def percent(self, count: int) -> float:
-        return round(100 * count / self.total, 1) if self.total else 0.0
-
-    @property
-    def percent_for(self) -> float:
-        return self.percent(self.votes_for)
-
-    @property
-    def percent_against(self) -> float:
-        return self.percent(self.votes_against)
-
-    @property
-    def percent_abstain(self) -> float:
-        return self.percent(self.votes_abstain)
-
-
-def vote_outcome(threshold: str, votes_for: int, votes_against: int, votes_abstain: int) -> VoteOutcome:
-    """Adopted when the votes for reach the panel's threshold among the votes cast for or against
-    (abstentions are counted and shown but do not count as against): more than half for a simple
-    majority, at least two thirds for the two-thirds rule. No vote for or against: not adopted."""
-    expressed = votes_for + votes_against
-    if threshold == Panel.Threshold.TWO_THIRDS:
-        adopted = expressed > 0 and 3 * votes_for >= 2 * expressed
-    else:
-        adopted = 2 * votes_for > expressed
-    return VoteOutcome(votes_for, votes_against, votes_abstain, adopted)
+# The adoption rule and its outcome live with the rules (`rules.vote_outcome`); named here too for the
+# readers that already import them from the selectors.
+VoteOutcome = rules.VoteOutcome
+vote_outcome = rules.vote_outcome
 
 
 def recommendation_outcome(recommendation: Recommendation) -> VoteOutcome:
@@ -121,11 +89,58 @@ def session_is_over(session, now: datetime | None = None) -> bool:
     return timezone.localdate(session.starts_at) < timezone.localdate(now or timezone.now())
 
 
+def agenda_item_ends_at(item: AgendaItem) -> datetime:
+    """When the running item is due to end: the console's countdown counts to it (server time)."""
+    return item.started_at + timedelta(minutes=item.duration_minutes)
+
+
 def remaining_seconds(item: AgendaItem, now: datetime | None = None) -> int:
     """Time left on the item, negative when it overruns (the console shows the overrun)."""
     now = now or timezone.now()
-    end = item.started_at + timedelta(minutes=item.duration_minutes)
-    return int((end - now).total_seconds())
+    return int((agenda_item_ends_at(item) - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member as the console lists them: by the name and contact they gave for those who may see them
+    (`rules.can_see_member_identity`), else by public name."""
+
+    member: PanelMember
+    attendance: Attendance | None
+    identity: bool
+
+    @property
+    def present(self) -> bool:
+        return self.attendance is not None
+
+    @property
+    def name(self) -> str:
+        return self.member.volunteer.team_name if self.identity else self.member.volunteer.public_name
+
+    @property
+    def contact(self) -> str:
+        return self.member.volunteer.contact if self.identity else ""
+
+
+@dataclass(frozen=True)
+class OpenVoteTurnout:
+    ballots: int  # cast so far (receipts: who voted, never how)
+    checked_in: int  # members checked in at the session of the vote
+    seated: int  # active members of the panel
+
+
+def open_vote_turnout(recommendation: Recommendation) -> OpenVoteTurnout:
+    """What the confirmation before closing a vote shows: how many have voted, not how."""
+    checked_in = 0
+    if recommendation.vote_session_id is not None:
+        checked_in = Attendance.objects.filter(session_id=recommendation.vote_session_id).count()
+    return OpenVoteTurnout(
+        ballots=recommendation.receipts.count(),
+        checked_in=checked_in,
+        seated=PanelMember.objects.filter(
+            panel_id=recommendation.panel_id, status=PanelMember.Status.ACTIVE
+        ).count(),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -203,6 +218,66 @@ def selection_audit_trail(selection: Selection | None) -> list[AuditStep]:
         )
         for event in events.order_by("id")
     ]
+
+
+@dataclass(frozen=True)
+class ReserveRow:
+    """One person of the reserve list as the panel's team reads it."""
+
+    CALLED = "called"  # given a seat left empty
+    WAITING = "waiting"  # still ranked, may be called
+    LEFT = "left"  # left the pool since the draw: passed over
+
+    state: str
+    rank: int | None  # position among those still waiting (1 = called next, when it keeps the quotas)
+    volunteer: Volunteer | None  # None: left the pool (the row is deleted)
+    volunteer_id: str
+    called_at: datetime | None = None
+    seat_of: Volunteer | None = None  # whose seat they took
+    reason: str = ""  # why that member left, as recorded with the replacement
+
+    def name(self, identity: bool) -> str:
+        if self.volunteer is None:
+            return str(_("Volunteer #%(id)s") % {"id": self.volunteer_id})
+        return self.volunteer.team_name if identity else self.volunteer.public_name
+
+
+def reserve_list(panel: Panel) -> list[ReserveRow]:
+    """The reserve list of the panel's committed draw: first the reserves already called, in the order they
+    were called (when, and whose seat they took), then those still waiting in their ranked order (the
+    first one whose arrival keeps every quota is called next, `services.replace_member`), marking those who
+    have left the pool since. Empty before the draw."""
+    selection = published_selection(panel)
+    if selection is None:
+        return []
+    called = (
+        PanelMember.objects.filter(panel=panel, selection=selection, replaces__isnull=False)
+        .select_related("volunteer__user", "replaces__volunteer__user")
+        .order_by("joined_at", "id")
+    )
+    rows = [
+        ReserveRow(
+            state=ReserveRow.CALLED, rank=None, volunteer=m.volunteer, volunteer_id=str(m.volunteer_id),
+            called_at=m.joined_at, seat_of=m.replaces.volunteer, reason=m.replaces.drop_reason,
+        )
+        for m in called
+    ]  # fmt: skip
+    waiting_ids = [str(v) for v in selection.reserves]
+    people = {
+        str(v.pk): v
+        for v in Volunteer.objects.filter(
+            panel=panel, pk__in=[int(v) for v in waiting_ids if v.isdigit()]
+        ).select_related("user")
+    }
+    rank = 0
+    for vid in waiting_ids:
+        person = people.get(vid)
+        if person is None:
+            rows.append(ReserveRow(state=ReserveRow.LEFT, rank=None, volunteer=None, volunteer_id=vid))
+            continue
+        rank += 1
+        rows.append(ReserveRow(state=ReserveRow.WAITING, rank=rank, volunteer=person, volunteer_id=vid))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -305,8 +380,61 @@ def volunteerings(user) -> list[Volunteering]:
 # Adoption tracking
 # --------------------------------------------------------------------------------------------------
 
-ADOPTION_STATUSES = (DecisionMakerResponse.Status.ADOPTED, DecisionMakerResponse.Status.PARTLY_ADOPTED)
+ADOPTION_STATUSES = rules.TAKEN_UP_STATUSES
 IMPLEMENTING_STATUSES = (*ADOPTION_STATUSES, DecisionMakerResponse.Status.UNDER_STUDY)
+
+
+@dataclass(frozen=True)
+class AnswerStatusDefinition:
+    status: str
+    label: str
+    definition: str
+    answered: bool  # counted among the answered recommendations (the adoption rate's denominator)
+    taken_up: bool  # counted as adopted (its numerator)
+
+
+ANSWER_STATUS_MEANINGS = {
+    DecisionMakerResponse.Status.PENDING: _(
+        "The decision-maker has not answered yet, or has only acknowledged receipt."
+    ),
+    DecisionMakerResponse.Status.UNDER_STUDY: _(
+        "The decision-maker is studying the recommendation and has not decided yet. It still waits for its "
+        "answer: it is not counted in the adoption rate, and after the allowed time it counts as a late "
+        "answer."
+    ),
+    DecisionMakerResponse.Status.ADOPTED: _(
+        "The decision-maker takes up the recommendation as it stands, with a justification and, when given, "
+        "an implementation deadline."
+    ),
+    DecisionMakerResponse.Status.PARTLY_ADOPTED: _(
+        "The decision-maker takes up part of the recommendation and says which part, and why not the rest."
+    ),
+    DecisionMakerResponse.Status.REJECTED: _(
+        "The decision-maker declines the recommendation, with a public justification."
+    ),
+}
+
+
+def answer_status_definitions() -> list[AnswerStatusDefinition]:
+    """What each status of a decision-maker's answer means and how the adoption rate counts it, in the
+    reader's language (shown next to the rate), from the rules (`rules.ANSWERED_STATUSES`)."""
+    order = [
+        DecisionMakerResponse.Status.ADOPTED,
+        DecisionMakerResponse.Status.PARTLY_ADOPTED,
+        DecisionMakerResponse.Status.REJECTED,
+        DecisionMakerResponse.Status.UNDER_STUDY,
+        DecisionMakerResponse.Status.PENDING,
+    ]
+    return [
+        AnswerStatusDefinition(
+            status=status.value,
+            label=str(status.label),
+            definition=str(ANSWER_STATUS_MEANINGS[status]),
+            answered=rules.counts_as_answered(status),
+            taken_up=rules.counts_as_taken_up(status),
+        )
+        for status in order
+    ]
 
 
 @dataclass(frozen=True)
@@ -315,7 +443,7 @@ class FollowUp:
 
     recommendation: Recommendation
     latest: DecisionMakerResponse | None  # the answer in force
-    first_answer: DecisionMakerResponse | None  # the first answer that is not "pending"
+    first_answer: DecisionMakerResponse | None  # the first answer that counts as answered (a decision)
     status: str  # a DecisionMakerResponse.Status value; "pending" when nobody has answered yet
     answer_delay_days: int | None
     overdue: bool
@@ -343,18 +471,19 @@ def adopted_recommendations(panel: Panel | None = None) -> QuerySet[Recommendati
 def follow_up(
     recommendation: Recommendation, today: date | None = None, overdue_days: int | None = None
 ) -> FollowUp:
-    """Overdue means: no answer (or only "pending") more than `overdue_days` after the panel adopted
-    the recommendation, or an implementation deadline passed while the measure is not implemented."""
+    """Overdue means: no answer that counts as answered (`rules.counts_as_answered`: nothing, "pending"
+    or "under study") more than `overdue_days` after the panel adopted the recommendation, or an
+    implementation deadline passed while the measure is not implemented."""
     today = today or timezone.localdate()
     overdue_days = overdue_after_days() if overdue_days is None else overdue_days
     responses = list(recommendation.responses.all())
     latest = responses[-1] if responses else None
-    first_answer = next((r for r in responses if r.status != DecisionMakerResponse.Status.PENDING), None)
+    first_answer = next((r for r in responses if rules.counts_as_answered(r.status)), None)
     status = latest.status if latest else DecisionMakerResponse.Status.PENDING
     adopted_on = timezone.localdate(recommendation.decided_at) if recommendation.decided_at else today
     delay = (first_answer.answered_on - adopted_on).days if first_answer else None
     reason = ""
-    if status == DecisionMakerResponse.Status.PENDING and (today - adopted_on).days > overdue_days:
+    if not rules.counts_as_answered(status) and (today - adopted_on).days > overdue_days:
         reason = "no_answer"
     elif (
         latest
@@ -370,12 +499,13 @@ def follow_up(
 @dataclass(frozen=True)
 class AdoptionFigures:
     recommendations: int  # adopted by the panel(s), hence handed to a decision-maker
-    answered: int  # latest answer is not "pending"
+    answered: int  # latest answer counts as answered (adopted, partly adopted, rejected; `rules`)
     adopted: int
     partly_adopted: int
     under_study: int
     rejected: int
-    unanswered: int
+    pending: int  # nobody has answered yet (or only "pending")
+    unanswered: int  # pending or under study
     adoption_rate: float | None  # (adopted + partly adopted) / answered
     unanswered_share: float | None  # unanswered / recommendations
     median_answer_delay_days: float | None  # from the panel's adoption to the first real answer
@@ -391,10 +521,8 @@ def adoption_figures(follow_ups: list[FollowUp]) -> AdoptionFigures:
     statuses = [f.status for f in follow_ups]
     count = statuses.count
     total = len(follow_ups)
-    answered = total - count(DecisionMakerResponse.Status.PENDING)
-    taken_up = count(DecisionMakerResponse.Status.ADOPTED) + count(
-        DecisionMakerResponse.Status.PARTLY_ADOPTED
-    )
+    answered = sum(rules.counts_as_answered(s) for s in statuses)
+    taken_up = sum(rules.counts_as_taken_up(s) for s in statuses)
     delays = [f.answer_delay_days for f in follow_ups if f.answer_delay_days is not None]
     return AdoptionFigures(
         recommendations=total,
@@ -403,6 +531,7 @@ def adoption_figures(follow_ups: list[FollowUp]) -> AdoptionFigures:
         partly_adopted=count(DecisionMakerResponse.Status.PARTLY_ADOPTED),
         under_study=count(DecisionMakerResponse.Status.UNDER_STUDY),
         rejected=count(DecisionMakerResponse.Status.REJECTED),
+        pending=count(DecisionMakerResponse.Status.PENDING),
         unanswered=total - answered,
         adoption_rate=taken_up / answered if answered else None,
         unanswered_share=(total - answered) / total if total else None,
@@ -447,13 +576,13 @@ def unseated_volunteers(panel_id) -> QuerySet[Volunteer]:
 
 
 # What a seated member's Volunteer row holds that the panel's public record does not use, blanked at the
-# end of the retention time: the contact details and the postal address (also the household key of the
-# draw) given by the organisers' import, and the person's identifier in the organisers' file, which links
-# the row back to that file's names. Kept: the seat (PanelMember: status, replaced_by, dropped_at), the
-# strata, the link to the account (its e-mail receives the "answer" notices), the notice language and the
-# consent date. Public pages show `Volunteer.public_name` (the account's pseudonym, else the row number)
-# and the Selection row's figures, never these fields.
-MEMBER_FIELDS_CLEARED = ("contact", "address", "external_id")
+# end of the retention time: the name and contact details given for the panel's team, the postal address
+# (also the household key of the draw) given by the organisers' import, and the person's identifier in the
+# organisers' file, which links the row back to that file's names. Kept: the seat (PanelMember: status,
+# replaced_by, dropped_at), the strata, the link to the account (its e-mail receives the "answer" notices),
+# the notice language and the consent date. Public pages show `Volunteer.public_name` (the account's
+# pseudonym, else the row number) and the Selection row's figures, never these fields.
+MEMBER_FIELDS_CLEARED = ("name", "contact", "address", "external_id")
 
 
 def _holds_member_fields() -> Q:

@@ -44,7 +44,14 @@ from .models import (
     Session,
     Volunteer,
 )
-from .strata import PROFILE_VALUES, REFERENCE_TO_PROFILE, population_margins, profile_value
+from .strata import (
+    PROFILE_VALUES,
+    REFERENCE_TO_PROFILE,
+    category_label,
+    population_margins,
+    profile_value,
+    stratum_label,
+)
 
 
 class DeliberationError(ValidationError):
@@ -222,8 +229,11 @@ def unassign_facilitator(*, actor, panel: Panel, user) -> None:
 
 
 @transaction.atomic
-def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volunteer:
-    """A citizen joins the pool; their profile strata are copied now, with their consent."""
+def volunteer(
+    *, user, panel: Panel, consent: bool, language: str = "", name: str = "", contact: str = ""
+) -> Volunteer:
+    """A citizen joins the pool; their profile strata are copied now, with their consent. `name` and
+    `contact`, if given, are shown to those who run the panel only (the consent text says so)."""
     _require(rules.can_volunteer(user, panel))
     Panel.objects.select_for_update().get(pk=panel.pk)
     if rules.draw_running(panel):
@@ -237,7 +247,7 @@ def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volun
     strata = get_profile(user).strata()
     person = Volunteer.objects.create(
         panel=panel, user=user, strata=strata, source=Volunteer.Source.ACCOUNT, consent_at=timezone.now(),
-        language=language[:8],
+        language=language[:8], name=name.strip()[:200], contact=contact.strip()[:200],
     )  # fmt: skip
     # Which answers were copied, not their values: the log must not become a second profile store. Logged
     # against the panel, not the pool entry: the published lottery lists pool entries by id, and the log
@@ -247,7 +257,11 @@ def volunteer(*, user, panel: Panel, consent: bool, language: str = "") -> Volun
         as_role=Role.CITIZEN,
         action="panel.volunteered",
         obj=panel,
-        details={"strata": sorted(strata)},
+        details={
+            "strata": sorted(strata),
+            "name_given": bool(person.name),
+            "contact_given": bool(person.contact),
+        },
     )
     return person
 
@@ -340,12 +354,14 @@ def _purge_pool(*, panel_id: int, now) -> PoolPurge | None:
     if member_ids:
         blank = dict.fromkeys(selectors.MEMBER_FIELDS_CLEARED, "")
         cleared = members.filter(pk__in=member_ids).update(**blank)
-    if not deleted and not cleared:
+    # Why members left their seat, as the panel's team wrote it: not part of the public record either.
+    reasons = PanelMember.objects.filter(panel=panel).exclude(drop_reason="").update(drop_reason="")
+    if not deleted and not cleared and not reasons:
         return None
     record_event(
         actor=None, action="panel.pool_purged", obj=panel,
         details={"deleted": deleted, "members_cleared": cleared, "closed_at": panel.closed_at,
-                 "retention_days": settings.PACTE_POOL_RETENTION_DAYS},
+                 "retention_days": settings.PACTE_POOL_RETENTION_DAYS, "reasons_cleared": reasons},
     )  # fmt: skip
     return PoolPurge(panel_id=panel.pk, title=panel.title, deleted=deleted, members_cleared=cleared)
 
@@ -369,7 +385,7 @@ class ImportReport:
     already_in_pool: int = 0
 
 
-RESERVED_COLUMNS = {"id", "contact", "address"}
+RESERVED_COLUMNS = {"id", "name", "contact", "address"}
 
 
 def _read_csv(text: str) -> csv.DictReader:
@@ -454,9 +470,10 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
                 for name in strata_columns
             }
             contact, address = cells.get("contact", "")[:200], cells.get("address", "")[:300]
+            name = cells.get("name", "")[:200]
             earlier = in_pool.get(ext_id)
-            if earlier is not None and (earlier.strata, earlier.contact, earlier.address) == (
-                strata, contact, address
+            if earlier is not None and (earlier.strata, earlier.name, earlier.contact, earlier.address) == (
+                strata, name, contact, address
             ):  # fmt: skip
                 seen.add(ext_id)
                 report.already_in_pool += 1
@@ -470,7 +487,7 @@ def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
             continue
         seen.add(ext_id)
         Volunteer.objects.create(
-            panel=panel, external_id=ext_id, contact=contact, strata=strata, address=address,
+            panel=panel, external_id=ext_id, name=name, contact=contact, strata=strata, address=address,
             source=Volunteer.Source.IMPORT,
         )  # fmt: skip
         report.created += 1
@@ -491,23 +508,24 @@ class QuotaInput:
 
 
 def _quota_problems(panel: Panel, quotas: list[QuotaInput]) -> list[str]:
+    """Each problem names the stratum in words (`strata.stratum_label`), as the quotas table shows it."""
     problems = []
     seen = set()
     for quota in quotas:
+        named = stratum_label(quota.category, quota.value)
         if (quota.category, quota.value) in seen:
-            problems.append(_("%(c)s = %(v)s is given twice.") % {"c": quota.category, "v": quota.value})
+            problems.append(_("%(stratum)s is given twice.") % {"stratum": named})
         seen.add((quota.category, quota.value))
         if quota.min < 0 or quota.max < quota.min:
             problems.append(
-                _("%(c)s = %(v)s: the minimum must be between 0 and the maximum.")
-                % {"c": quota.category, "v": quota.value}
+                _("%(stratum)s: the minimum must be between 0 and the maximum.") % {"stratum": named}
             )
     for category in sorted({q.category for q in quotas}):
         total_min = sum(q.min for q in quotas if q.category == category)
         if total_min > panel.size:
             problems.append(
                 _("%(c)s: the minimums add up to %(n)s, more than the panel size %(size)s.")
-                % {"c": category, "n": total_min, "size": panel.size}
+                % {"c": category_label(category).capitalize(), "n": total_min, "size": panel.size}
             )
     return problems
 
@@ -784,14 +802,21 @@ def redraw(selection: Selection) -> tuple[str, ...]:
     return tuple(sortition.draw([(members, p) for members, p in selection.portfolio], selection.seed))
 
 
+def replacement_reason_required_message() -> str:
+    return _("Say why this member leaves the panel: the reason is recorded with the replacement.")
+
+
 @transaction.atomic
-def replace_member(*, actor, member: PanelMember) -> PanelMember:
+def replace_member(*, actor, member: PanelMember, reason: str) -> PanelMember:
     """A member withdraws: the first reserve whose arrival keeps every quota takes the seat. The only way a
     seat is filled after the draw (a committed draw is final). A reserve who has since left the pool
     (`withdraw_volunteering`, or an erased account) is no longer among the volunteers handed to the
     sortition core, which passes over their id: they are never called, and the recorded ranking is left
     as drawn."""
     _require(rules.can_run_panel(actor, member.panel))
+    reason = reason.strip()
+    if not reason:
+        raise DeliberationError(replacement_reason_required_message())
     sortition = load_sortition()
     # The panel first, as the draw and the pool purge lock it: a reserve is not deleted while seated.
     panel = Panel.objects.select_for_update().get(pk=member.panel_id)
@@ -827,12 +852,14 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
     member.status = PanelMember.Status.DROPPED
     member.dropped_at = timezone.now()
     member.replaced_by = newcomer
-    member.save(update_fields=["status", "dropped_at", "replaced_by"])
+    member.drop_reason = reason[:300]
+    member.save(update_fields=["status", "dropped_at", "replaced_by", "drop_reason"])
     selection.reserves = list(replacement.reserves)
     selection.save(update_fields=["reserves"])
     _record_by_panel_team(
         actor=actor, action="selection.replaced", obj=selection,
-        details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id},
+        details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id,
+                 "reason": reason[:300]},
     )  # fmt: skip
     return newcomer
 
@@ -877,6 +904,79 @@ def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_
     )
     _record_by_panel_team(actor=actor, action="session.agenda_item_added", obj=item)
     return item
+
+
+def _locked_item(session: Session, item: AgendaItem) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update().filter(pk=item.pk, session_id=session.pk).first()
+    if item is None:
+        raise DeliberationError(_("This agenda item is no longer on the agenda (it may have been removed)."))
+    return item
+
+
+@transaction.atomic
+def edit_agenda_item(
+    *, actor, session: Session, item: AgendaItem, title: str, kind: str, duration_minutes: int
+) -> AgendaItem:
+    """Correct an item's title, kind or duration (also of the running item: its countdown follows)."""
+    _require(rules.can_edit_agenda(actor, session))
+    item = _locked_item(session, item)
+    before = {"title": item.title, "kind": item.kind, "duration_minutes": item.duration_minutes}
+    item.title, item.kind, item.duration_minutes = title.strip(), AgendaItem.Kind(kind), duration_minutes
+    if not item.title:
+        raise DeliberationError(_("An agenda item needs a title."))
+    item.save(update_fields=["title", "kind", "duration_minutes"])
+    after = {"title": item.title, "kind": item.kind, "duration_minutes": item.duration_minutes}
+    _record_by_panel_team(
+        actor=actor, action="session.agenda_item_edited", obj=session,
+        details={"item": item.pk, "before": before, "after": after},
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(*, actor, session: Session, item: AgendaItem, up: bool) -> AgendaItem:
+    """Swap the item with the one before it (`up`) or after it. The ranks are unique per session: the
+    two rows swap through a free rank (0, never used: ranks start at 1)."""
+    _require(rules.can_edit_agenda(actor, session))
+    items = list(session.agenda.select_for_update().order_by("order", "id"))
+    item = next((i for i in items if i.pk == item.pk), None)
+    if item is None:
+        raise DeliberationError(_("This agenda item is no longer on the agenda (it may have been removed)."))
+    index = items.index(item)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(items):
+        raise DeliberationError(
+            _("This item is already the first of the agenda.") if up
+            else _("This item is already the last of the agenda.")
+        )  # fmt: skip
+    other = items[other_index]
+    mine, theirs = item.order, other.order
+    AgendaItem.objects.filter(pk=item.pk).update(order=0)
+    AgendaItem.objects.filter(pk=other.pk).update(order=mine)
+    AgendaItem.objects.filter(pk=item.pk).update(order=theirs)
+    item.order = theirs
+    _record_by_panel_team(
+        actor=actor, action="session.agenda_item_moved", obj=session,
+        details={"item": item.pk, "up": up, "from": mine, "to": theirs},
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def remove_agenda_item(*, actor, session: Session, item: AgendaItem) -> None:
+    """Take an item off the agenda (a duplicate, an item dropped). Not the running one: move to the next
+    item first. The audit event keeps what the item was."""
+    _require(rules.can_edit_agenda(actor, session))
+    item = _locked_item(session, item)
+    if item.started_at and not item.ended_at:
+        raise DeliberationError(
+            _("“%(title)s” is running: move to another item before removing it.") % {"title": item.title}
+        )
+    details = {"item": item.pk, "title": item.title, "kind": item.kind, "order": item.order,
+               "duration_minutes": item.duration_minutes,
+               "started_at": item.started_at.isoformat() if item.started_at else None}  # fmt: skip
+    item.delete()
+    _record_by_panel_team(actor=actor, action="session.agenda_item_removed", obj=session, details=details)
 
 
 @transaction.atomic
@@ -949,6 +1049,26 @@ def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
         details={"member": member.pk},
     )
     return attendance
+
+
+@transaction.atomic
+def undo_check_in(*, actor, session: Session, member: PanelMember) -> None:
+    """A check-in made by mistake (the wrong person's line, a member who left at once) is taken back,
+    audited. Not once the member has voted at this session: their ballot stays, so does their presence."""
+    _require(rules.can_run_panel(actor, session.panel))
+    attendance = Attendance.objects.select_for_update().filter(session=session, member=member).first()
+    if attendance is None:
+        raise DeliberationError(_("This member is not checked in at this session."))
+    if BallotReceipt.objects.filter(member=member, recommendation__vote_session=session).exists():
+        raise DeliberationError(
+            _("This member has already voted at this session: their check-in stays, as their ballot does.")
+        )
+    method = attendance.method
+    attendance.delete()
+    _record_by_panel_team(
+        actor=actor, action="session.check_in_undone", obj=session,
+        details={"member": member.pk, "method": method},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -1077,18 +1197,38 @@ def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     return amendment
 
 
+def vote_session_too_early_message(recommendation: Recommendation, session: Session) -> str:
+    """Why `session` cannot hold the vote: it was held before the text put to the vote was last changed
+    (`rules.earliest_vote_day`)."""
+    return _(
+        "The session “%(session)s” (%(held)s) was held before the text put to the vote was last changed "
+        "(%(changed)s): its members would vote on a text they had not read. Choose a session held on "
+        "%(earliest)s or later, or schedule one."
+    ) % {
+        "session": session.title,
+        "held": date_format(timezone.localdate(session.starts_at), "DATE_FORMAT"),
+        "changed": date_format(timezone.localdate(rules.text_last_changed(recommendation)), "DATE_FORMAT"),
+        "earliest": date_format(rules.earliest_vote_day(recommendation), "DATE_FORMAT"),
+    }
+
+
 @transaction.atomic
 def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Recommendation:
     _require(rules.can_run_panel(actor, recommendation.panel))
-    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if recommendation.status != Recommendation.Status.DRAFT:
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("session").get(pk=recommendation.pk)
+    )
+    if recommendation.status not in rules.OPENABLE:
         raise DeliberationError(_("The vote can be opened only on a recommendation being drafted."))
     if session.panel_id != recommendation.panel_id:
         raise DeliberationError(_("This session belongs to another panel."))
+    if not rules.session_may_hold_vote(recommendation, session):
+        raise DeliberationError(vote_session_too_early_message(recommendation, session))
     recommendation.status = Recommendation.Status.VOTING
     recommendation.vote_session = session
     recommendation.voting_opened_at = timezone.now()
-    recommendation.save(update_fields=["status", "vote_session", "voting_opened_at"])
+    recommendation.decided_at = None
+    recommendation.save(update_fields=["status", "vote_session", "voting_opened_at", "decided_at"])
     _ballot_box(recommendation)
     _record_by_panel_team(
         actor=actor,
@@ -1160,14 +1300,13 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     box = _ballot_box(recommendation)
     counts = _open_box(box)
     box.delete()  # the counts go on the recommendation; nothing of the vote stays apart from them
-    outcome = selectors.vote_outcome(
+    outcome = rules.vote_outcome(
         recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]
     )
     recommendation.votes_for, recommendation.votes_against = counts["for"], counts["against"]
     recommendation.votes_abstain = counts["abstain"]
-    recommendation.status = (
-        Recommendation.Status.ADOPTED if outcome.adopted else Recommendation.Status.REJECTED
-    )
+    # No ballot at all decides nothing: "no ballot cast", never "rejected"; the vote can be opened again.
+    recommendation.status = rules.status_after_vote(outcome)
     recommendation.decided_at = timezone.now()
     recommendation.save()
     _record_by_panel_team(
@@ -1181,6 +1320,43 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
 # --------------------------------------------------------------------------------------------------
 # Decision-makers' answers
 # --------------------------------------------------------------------------------------------------
+
+
+def response_date_problems(
+    *, recommendation: Recommendation, answered_on: date | None, implementation_deadline: date | None,
+    implemented_on: date | None, today: date | None = None,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """What is wrong with the dates of a decision-maker's answer, as (field, message): an answer is dated
+    today or earlier and not before the panel adopted the recommendation; the deadline and the
+    implementation come after the answer; an implementation is not in the future. Used by the form (each
+    message under its field) and by `record_response` (any other caller)."""
+    today = today or timezone.localdate()
+    problems = []
+    if answered_on is not None:
+        if answered_on > today:
+            problems.append(
+                ("answered_on", _("The answer cannot be dated in the future: it is recorded once given."))
+            )
+        elif recommendation.decided_at and answered_on < timezone.localdate(recommendation.decided_at):
+            problems.append(
+                ("answered_on", _("The answer cannot be dated before the panel adopted the recommendation."))
+            )
+    if (
+        implementation_deadline is not None
+        and answered_on is not None
+        and implementation_deadline < answered_on
+    ):
+        problems.append(
+            ("implementation_deadline", _("The implementation deadline cannot come before the answer."))
+        )
+    if implemented_on is not None:
+        if answered_on is not None and implemented_on < answered_on:
+            problems.append(("implemented_on", _("The measure cannot be implemented before the answer.")))
+        elif implemented_on > today:
+            problems.append(
+                ("implemented_on", _("The implementation date cannot be in the future: record it once done."))
+            )
+    return problems
 
 
 @normalises_text
@@ -1200,8 +1376,12 @@ def record_response(
             )
             % {"status": recommendation.get_status_display()}
         )
-    if recommendation.decided_at and answered_on < timezone.localdate(recommendation.decided_at):
-        raise DeliberationError(_("The answer cannot be dated before the panel adopted the recommendation."))
+    problems = response_date_problems(
+        recommendation=recommendation, answered_on=answered_on,
+        implementation_deadline=implementation_deadline, implemented_on=implemented_on,
+    )  # fmt: skip
+    if problems:
+        raise DeliberationError([message for _field, message in problems])
     if status not in DecisionMakerResponse.Status.values:
         raise DeliberationError(_("Unknown answer status."))
     response = DecisionMakerResponse.objects.create(

@@ -4,7 +4,17 @@ from their account and a volunteer imported from a file are compared on the same
 The reference population shares shipped with the sortition core use INSEE wording ("woman", "18-24",
 region names); `REFERENCE_TO_PROFILE` is the one place that translates them."""
 
-from accounts.strata import REGIONS, STRATA_FIELDS, AgeBand, Education, Gender, SocioProfessional
+from accounts.strata import (
+    REGIONS,
+    STRATA_FIELDS,
+    STRATA_VALUES,
+    AgeBand,
+    Education,
+    Gender,
+    category_label,
+    stratum_label,
+    value_label,
+)
 
 # reference category -> (profile category, {reference value: profile value})
 REFERENCE_TO_PROFILE: dict[str, tuple[str, dict[str, str]]] = {
@@ -19,26 +29,12 @@ REFERENCE_TO_PROFILE: dict[str, tuple[str, dict[str, str]]] = {
 
 # Every value a profile can hold, per category (used to add quotas for values the reference lacks).
 PROFILE_VALUES: dict[str, list[tuple[str, str]]] = {
-    "age_band": list(AgeBand.choices),
-    "gender": list(Gender.choices),
-    "region": [(slug, name) for slug, (name, _deps) in REGIONS.items()],
-    "education": list(Education.choices),
-    "socio_professional": list(SocioProfessional.choices),
+    category: values for category, values in STRATA_VALUES.items() if category in STRATA_FIELDS
 }
 
-
-def category_label(category: str) -> str:
-    from accounts.models import Profile
-
-    if category in STRATA_FIELDS:
-        return str(Profile._meta.get_field(category).verbose_name)
-    return category
-
-
-def value_label(category: str, value: str) -> str:
-    """The human label of a stratum value when it is a profile value; the raw value otherwise (imports
-    may bring their own categories)."""
-    return str(dict(PROFILE_VALUES.get(category, [])).get(value, value))
+# The one mapping from stratum codes to words lives with the profile (`accounts.strata`); every panel page
+# uses it through these names.
+__all__ = ["PROFILE_VALUES", "REFERENCE_TO_PROFILE", "category_label", "stratum_label", "value_label"]
 
 
 def _folded(text: str) -> str:

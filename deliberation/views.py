@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from consultation.ratelimit import is_rate_limited
 
 from . import forms, rules, selectors, services
 from .models import (
+    AgendaItem,
     Amendment,
     Document,
     Milestone,
@@ -175,6 +176,7 @@ def accountability(request, panel, pk=None):
             "figures": figures,
             "by_panel": selectors.figures_by_panel() if panel is None else [],
             "overdue_days": selectors.overdue_after_days(),
+            "definitions": selectors.answer_status_definitions(),
         },
     )
 
@@ -185,7 +187,7 @@ def selection_report(request, panel, pk):
     composition = [
         {
             **row,
-            "category_label": category_label(row["category"]),
+            "category_label": category_label(row["category"]).capitalize(),
             "value_label": value_label(row["category"], row["value"]),
         }
         for row in (selection.composition if selection else [])
@@ -241,6 +243,8 @@ def volunteer(request, panel, pk):
                 panel=panel,
                 consent=form.cleaned_data["consent"],
                 language=translation.get_language(),
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
             ),  # fmt: skip
             _("Thank you: you are in the pool of volunteers for this panel."),
         )
@@ -367,7 +371,9 @@ def _recommendation_page(request, recommendation, **failed):
     decided by the view."""
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
-    decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
+    decided = recommendation.status in (
+        Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED, Recommendation.Status.NO_BALLOT
+    )  # fmt: skip
     can_run = rules.can_run_panel(request.user, panel)
     can_decide = rules.can_decide_amendment(request.user, recommendation)
     can_respond = rules.can_record_response(request.user, recommendation)
@@ -402,7 +408,7 @@ def _recommendation_page(request, recommendation, **failed):
     offered = {
         "amendment_form": can_amend,
         "ballot_form": can_vote and not has_voted,
-        "open_vote_form": can_run and recommendation.status == Recommendation.Status.DRAFT,
+        "open_vote_form": rules.can_open_vote(request.user, recommendation),
     }
     single = {key: form for key, form in failed.items() if key in offered and offered[key]}
     for key, sent in failed.items():
@@ -429,7 +435,9 @@ def _recommendation_page(request, recommendation, **failed):
             "can_respond": can_respond,
             "amendment_form": forms.AmendmentForm(),
             "ballot_form": forms.BallotForm(),
-            "open_vote_form": forms.OpenVoteForm(panel=panel),
+            "open_vote_form": forms.OpenVoteForm(panel=panel, recommendation=recommendation),
+            "can_open_vote": rules.can_open_vote(request.user, recommendation),
+            "can_close_vote": rules.can_close_vote(request.user, recommendation),
             **single,
         },
     )
@@ -496,6 +504,11 @@ def _facilitate_page(request, panel, **failed):
             "session_form": forms.SessionForm(),
             "document_form": forms.DocumentForm(),
             "recommendation_form": forms.RecommendationForm(panel=panel),
+            "members": panel.members.select_related("volunteer__user", "replaced_by__volunteer__user"),
+            "reserve_list": (
+                selectors.reserve_list(panel) if rules.can_see_reserve_list(request.user, panel) else None
+            ),
+            "can_see_identity": rules.can_see_member_identity(request.user, panel),
             **failed,
         },
     )
@@ -549,13 +562,26 @@ def console(request, session, pk):
 
 
 def _console_page(request, session, **failed):
-    """The session console; `failed` holds the form just sent that failed, as sent, under its name."""
+    """The session console; `failed` holds the form just sent that failed, as sent, under its name
+    (`edit_item` = (item id, its form) for the forms repeated per agenda item)."""
     items = list(session.agenda.all())
     over = selectors.session_is_over(session)
     current = None if over else selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
-    present = set(session.attendances.values_list("member_id", flat=True))
+    sent = failed.pop("edit_item", None)
+    for item in items:
+        if sent and sent[0] == item.pk:
+            item.edit_form, sent = sent[1], None
+        else:
+            item.edit_form = forms.AgendaItemForm(
+                auto_id=f"item-{item.pk}-%s",
+                initial={"title": item.title, "kind": item.kind, "duration_minutes": item.duration_minutes},
+            )
+    if sent:  # the item was removed meanwhile: its form's errors as messages
+        _form_errors(request, sent[1])
+    attendances = {a.member_id: a for a in session.attendances.all()}
     members = session.panel.members.filter(status=PanelMember.Status.ACTIVE).select_related("volunteer__user")
+    can_see_identity = rules.can_see_member_identity(request.user, session.panel)
     return render(
         request,
         "deliberation/console.html",
@@ -568,8 +594,15 @@ def _console_page(request, session, **failed):
             "remaining_minutes": abs(remaining) // 60 if remaining is not None else None,
             "remaining_seconds": abs(remaining) % 60 if remaining is not None else None,
             "overrun": remaining is not None and remaining < 0,
-            "members": [(m, m.pk in present) for m in members],
-            "present_count": len(present),
+            # The countdown: the server's clock is the truth, the script only counts from it. Milliseconds:
+            # the precision every browser's Date.parse reads in ISO 8601.
+            "ends_at": (
+                selectors.agenda_item_ends_at(current).isoformat(timespec="milliseconds") if current else ""
+            ),
+            "server_now": timezone.now().isoformat(timespec="milliseconds"),
+            "members": [selectors.MemberRow(m, attendances.get(m.pk), can_see_identity) for m in members],
+            "can_see_identity": can_see_identity,
+            "present_count": len(attendances),
             "agenda_form": forms.AgendaItemForm(),
             "minutes_form": forms.MinutesForm(initial={"minutes": session.minutes}),
             **failed,
@@ -621,6 +654,78 @@ def check_in(request, session, pk):
 
 @require_POST
 @require_rule(rules.can_run_session, object_from=_session, login=True)
+def undo_check_in(request, session, pk):
+    member_id = request.POST.get("member", "")
+    member = get_object_or_404(
+        PanelMember.objects.select_related("volunteer__user"),
+        pk=int(member_id) if member_id.isdigit() else 0,
+        panel=session.panel,
+    )
+    name = member.volunteer.team_name
+    _attempt(
+        request,
+        lambda: services.undo_check_in(actor=request.user, session=session, member=member),
+        _("The check-in of %(name)s is undone.") % {"name": name},
+    )
+    return _to_console(session)
+
+
+def _agenda_item(pk: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem.objects.select_related("session__panel"), pk=pk)
+
+
+@require_POST
+@require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
+def edit_agenda_item(request, item, pk):
+    form = forms.AgendaItemForm(data=request.POST, auto_id=f"item-{item.pk}-%s")
+    if _post_form(
+        request, form,
+        lambda data: services.edit_agenda_item(actor=request.user, session=item.session, item=item, **data),
+        _("Agenda item changed."),
+    ):  # fmt: skip
+        return _to_console(item.session)
+    return _console_page(request, item.session, edit_item=(item.pk, form))
+
+
+@require_POST
+@require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
+def move_agenda_item(request, item, pk):
+    _attempt(
+        request,
+        lambda: services.move_agenda_item(
+            actor=request.user, session=item.session, item=item, up=request.POST.get("direction") == "up"
+        ),
+        lambda moved: (
+            _("“%(title)s” is now item %(n)s of the agenda.")
+            % {"title": moved.title, "n": _agenda_position(moved)}
+        ),
+    )
+    return _to_console(item.session)
+
+
+def _agenda_position(item: AgendaItem) -> int:
+    """The item's number on the agenda as the console shows it (1 for the first)."""
+    return (
+        list(AgendaItem.objects.filter(session_id=item.session_id).values_list("pk", flat=True)).index(
+            item.pk
+        )
+        + 1
+    )
+
+
+@require_POST
+@require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
+def remove_agenda_item(request, item, pk):
+    _attempt(
+        request,
+        lambda: services.remove_agenda_item(actor=request.user, session=item.session, item=item),
+        _("“%(title)s” is removed from the agenda.") % {"title": item.title},
+    )
+    return _to_console(item.session)
+
+
+@require_POST
+@require_rule(rules.can_run_session, object_from=_session, login=True)
 def save_minutes(request, session, pk):
     form = forms.MinutesForm(data=request.POST)
     if _post_form(
@@ -650,7 +755,7 @@ def decide_amendment(request, amendment, pk):
 @require_POST
 @require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
 def open_vote(request, recommendation, pk):
-    form = forms.OpenVoteForm(data=request.POST, panel=recommendation.panel)
+    form = forms.OpenVoteForm(data=request.POST, panel=recommendation.panel, recommendation=recommendation)
     done = _post_form(
         request, form,
         lambda data: services.open_vote(
@@ -661,15 +766,31 @@ def open_vote(request, recommendation, pk):
     return _done_or_again(request, done, recommendation, open_vote_form=form)
 
 
-@require_POST
 @require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
 def close_vote(request, recommendation, pk):
-    _attempt(
+    """Closing a vote publishes its result at once and for good: GET (or a POST without the confirmation)
+    shows what will happen, with the turnout so far, and asks to confirm; the confirmed POST closes it."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        _attempt(
+            request,
+            lambda: services.close_vote(actor=request.user, recommendation=recommendation),
+            lambda closed: _("The vote is closed: no ballot was cast, nothing was decided. The vote can be "
+                             "opened again.") if closed.status == Recommendation.Status.NO_BALLOT
+            else _("The vote is closed and the result published."),
+        )  # fmt: skip
+        return _back_to(recommendation)
+    if not rules.can_close_vote(request.user, recommendation):
+        messages.error(request, _("This vote is not open."))
+        return _back_to(recommendation)
+    return render(
         request,
-        lambda: services.close_vote(actor=request.user, recommendation=recommendation),
-        _("The vote is closed and the result published."),
+        "deliberation/close_vote.html",
+        {
+            "recommendation": recommendation,
+            "panel": recommendation.panel,
+            "turnout": selectors.open_vote_turnout(recommendation),
+        },
     )
-    return _back_to(recommendation)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -714,7 +835,16 @@ def _manage_page(request, panel, **failed):
             "statuses": [(value, label) for value, label in Panel.Status.choices if value in settable],
             "pool_count": pool.count(),
             "pool_by_source": [(s.label, pool.filter(source=s).count()) for s in Volunteer.Source],
-            "quotas": panel.quotas.all(),
+            "quotas": [
+                {
+                    "quota": q,
+                    "category_label": category_label(q.category).capitalize(),
+                    "value_label": value_label(q.category, q.value),
+                }
+                for q in panel.quotas.all()
+            ],  # fmt: skip
+            "reserve_list": selectors.reserve_list(panel),
+            "can_see_identity": rules.can_see_member_identity(request.user, panel),
             "quota_form": forms.QuotasForm(initial={"quotas": _quota_lines(panel)}),
             "import_form": forms.ImportForm(),
             "selection_form": forms.SelectionForm(),
@@ -915,15 +1045,44 @@ def abandon_selection(request, selection, pk):
     return _to_manage(selection.panel)
 
 
-@require_POST
-@require_rule(rules.can_replace_member, object_from=_member, login=True)
+@require_rule(rules.can_run_member_panel, object_from=_member, login=True)
 def replace_member(request, member, pk):
-    _attempt(
-        request,
-        lambda: services.replace_member(actor=request.user, member=member),
-        lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.public_name},
+    """Giving a member's seat to a reserve cannot be undone: GET shows who leaves, who is next on the reserve
+    list and asks for the reason (required, recorded with the replacement); the POST does it. Refused, the
+    page comes back with the reason as typed."""
+    member = (  # with what the page shows
+        PanelMember.objects.select_related("panel", "volunteer__user", "selection").get(pk=member.pk)
     )
-    return _to_manage(member.panel)
+    form = forms.ReplaceMemberForm(data=request.POST if request.method == "POST" else None)
+    # A refusal of the service comes as messages (the sortition core's own explanation marked as English,
+    # `_error`), above the form kept as typed.
+    if request.method == "POST" and form.is_valid() and _attempt(
+        request,
+        lambda: services.replace_member(
+            actor=request.user, member=member, reason=form.cleaned_data["reason"]
+        ),
+        lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.team_name},
+    ):  # fmt: skip
+        return redirect(_after_replacement(request, member.panel))
+    return render(
+        request,
+        "deliberation/replace_member.html",
+        {
+            "member": member,
+            "panel": member.panel,
+            "form": form,
+            "allowed": rules.can_replace_member(request.user, member),
+            "reserve_list": selectors.reserve_list(member.panel),
+            "back": _after_replacement(request, member.panel),
+        },
+    )
+
+
+def _after_replacement(request, panel) -> str:
+    """Back to the management page for organisers, to the facilitation page for the facilitators."""
+    if rules.can_organise(request.user):
+        return reverse("deliberation:manage", args=[panel.pk])
+    return reverse("deliberation:facilitate", args=[panel.pk])
 
 
 def _milestone_action(request, milestone, form_class, service, success, failed_as):
@@ -961,7 +1120,9 @@ def change_milestone(request, milestone, pk):
 
 @require_rule(rules.can_organise_response, object_from=_recommendation, login=True)
 def record_response(request, recommendation, pk):
-    form = forms.ResponseForm(data=request.POST if request.method == "POST" else None)
+    form = forms.ResponseForm(
+        data=request.POST if request.method == "POST" else None, recommendation=recommendation
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -978,5 +1139,6 @@ def record_response(request, recommendation, pk):
             "recommendation": recommendation,
             "form": form,
             "allowed": rules.can_record_response(request.user, recommendation),
+            "definitions": selectors.answer_status_definitions(),
         },
     )

@@ -62,13 +62,18 @@ def test_adoption_figures_follow_their_definition(panel, session, facilitator, o
     follow_ups, figures = selectors.accountability(panel)
 
     latest = {i: (a[-1][0] if a else "pending") for i, a in plan.items()}
-    answered = [i for i, s in latest.items() if s != "pending"]
+    # A decision counts as answered; "pending" and "under study" (no decision yet) do not.
+    decisions = ("adopted", "partly_adopted", "rejected")
+    answered = [i for i, s in latest.items() if s in decisions]
     taken_up = [i for i in answered if latest[i] in ("adopted", "partly_adopted")]
     first_real = [
-        next(d for s, d in a if s != "pending") for a in plan.values() if any(s != "pending" for s, _ in a)
+        next(d for s, d in a if s in decisions) for a in plan.values() if any(s in decisions for s, _ in a)
     ]
     assert figures.recommendations == 7
-    assert figures.answered == len(answered) == 5
+    assert figures.answered == len(answered) == 4
+    assert (figures.under_study, figures.pending, figures.unanswered) == (1, 2, 3)
+    assert figures.adoption_rate == pytest.approx(3 / 4)  # "under study" (index 4) is not in the rate
+    assert figures.median_answer_delay_days == 45  # first decisions: 10, 60 (not 20), 30, 100
     assert figures.adoption_rate == pytest.approx(len(taken_up) / len(answered))
     assert figures.unanswered_share == pytest.approx((7 - len(answered)) / 7)
     assert figures.median_answer_delay_days == statistics.median(first_real)

@@ -11,10 +11,9 @@ from tests.conftest import with_totp
 
 
 def _states(html: str) -> list[str]:
+    """The State column (the fifth) of the agenda table."""
     body = html[html.index("<tbody>", html.index("agenda-state")) :]
-    return [
-        row.rsplit("<td>", 1)[1].split("</td>")[0] for row in body.split("</tbody>")[0].split("</tr>")[:-1]
-    ]
+    return [row.split("<td>")[5].split("</td>")[0] for row in body.split("</tbody>")[0].split("</tr>")[:-1]]
 
 
 def test_a_past_session_reads_as_finished(client, panel, facilitator):

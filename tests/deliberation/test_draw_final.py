@@ -153,7 +153,7 @@ def test_a_reserve_who_left_the_pool_is_never_called_the_next_reserve_takes_the_
 
     leaving = PanelMember.objects.filter(panel=drawn).first()
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = services.replace_member(actor=organiser, member=leaving)
+        newcomer = services.replace_member(actor=organiser, member=leaving, reason="Départ annoncé")
     assert newcomer.volunteer_id == next_in_line
     assert not PanelMember.objects.filter(volunteer_id=left.pk).exists()
 
@@ -195,7 +195,10 @@ def test_the_seats_of_a_closed_panel_no_longer_change(drawn, organiser, client, 
     leaving = PanelMember.objects.filter(panel=drawn).first()
     client.force_login(with_totp(organiser))
     response = client.post(
-        reverse("deliberation:replace_member", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE=language, follow=True
+        reverse("deliberation:replace_member", args=[leaving.pk]),
+        {"reason": "Départ"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
     )
     closed = {"en": "This panel is closed: its seats no longer change.",
               "fr": "Ce panel est clos\u00a0: ses sièges ne changent plus."}  # fmt: skip

@@ -92,9 +92,21 @@ def test_unassigned_facilitator_gets_403_everywhere_and_changes_nothing(
         reverse("deliberation:member_space", args=[panel.pk]),
         reverse("deliberation:document", args=[running_panel["document"].pk]),
     ]
+    item = AgendaItem.objects.create(
+        session=session, order=1, title="Accueil", kind="plenary", duration_minutes=5
+    )
+    Attendance.objects.create(session=session, member=member, method="facilitator")
+    pages += [
+        reverse("deliberation:close_vote", args=[recommendation.pk]),
+        reverse("deliberation:replace_member", args=[member.pk]),
+    ]
     for url in pages:
         assert client.get(url).status_code == 403, url
     actions = [
+        ("undo_check_in", session.pk, {"member": member.pk}),
+        ("edit_agenda_item", item.pk, {"title": "Pirate", "kind": "vote", "duration_minutes": 1}),
+        ("move_agenda_item", item.pk, {"direction": "down"}),
+        ("remove_agenda_item", item.pk, {}),
         ("schedule_session", panel.pk, {"title": "S", "starts_at": "2030-01-01T10:00", "place": "Nantes"}),
         ("upload_document", panel.pk, {"title": "Doc", "file": SimpleUploadedFile("d.txt", b"d")}),
         ("create_recommendation", panel.pk, {"session": session.pk, "title": "T", "text": "Texte"}),
@@ -104,8 +116,8 @@ def test_unassigned_facilitator_gets_403_everywhere_and_changes_nothing(
         ("save_minutes", session.pk, {"minutes": "Compte rendu pirate"}),
         ("decide_amendment", amendment.pk, {"decision": "accept", "reason": ""}),
         ("open_vote", recommendation.pk, {"session": session.pk}),
-        ("close_vote", recommendation.pk, {}),
-        ("replace_member", member.pk, {}),
+        ("close_vote", recommendation.pk, {"confirm": "yes"}),
+        ("replace_member", member.pk, {"reason": "Pirate"}),
     ]
     for name, pk, data in actions:
         assert client.post(reverse(f"deliberation:{name}", args=[pk]), data).status_code == 403, name
@@ -115,7 +127,9 @@ def test_unassigned_facilitator_gets_403_everywhere_and_changes_nothing(
     member.refresh_from_db()
     assert Session.objects.filter(panel=panel).count() == 1 and session.minutes == ""
     assert panel.recommendations.count() == 1 and panel.documents.count() == 1
-    assert not Attendance.objects.filter(member=member).exists()
+    assert Attendance.objects.filter(member=member).count() == 1  # the one made above, not undone
+    item.refresh_from_db()
+    assert (item.title, item.order) == ("Accueil", 1)
     assert (recommendation.status, amendment.status, member.status) == ("draft", "proposed", "active")
     # The panel is public, so it is in the list of panels, but not among the panels they run.
     html = client.get(reverse("deliberation:panel_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -25,7 +25,9 @@ def test_volunteer_page_messages(client, citizen, panel, organiser):
     assert again.status_code == 200 and messages_of(again) == ["You have already volunteered for this panel."]
     services.withdraw_volunteering(user=citizen, panel=panel)
     form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "I agree that the answers of my profile" in form_page and "Optional" not in form_page
+    assert "I agree that the answers of my profile" in form_page
+    # Only the name and the contact are optional; the consent is required (never marked optional).
+    assert form_page.count("(Optional)") == 2
     without_consent = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en")
     assert without_consent.status_code == 200  # the form again, with the reason under the box
     page = without_consent.content.decode()
@@ -87,13 +89,16 @@ def test_replace_member_names_the_newcomer_then_explains_when_no_reserve_is_left
     leaving, reserve = seated_with_reserve
     client.force_login(with_totp(organiser))
     url = reverse("deliberation:replace_member", args=[leaving.pk])
-    done = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    done = client.post(url, {"reason": "A quitté le panel"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert messages_of(done) == [f"Volunteer #{reserve.pk} takes the seat."]
     assert done.redirect_chain[-1][0] == reverse("deliberation:manage", args=[panel.pk])
     newcomer = PanelMember.objects.get(volunteer=reserve, status="active")
     staying = PanelMember.objects.filter(status="active").exclude(pk=newcomer.pk).get()
     refused = client.post(
-        reverse("deliberation:replace_member", args=[staying.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("deliberation:replace_member", args=[staying.pk]),
+        {"reason": "Absente"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "No reserve can take this seat" in messages_of(refused)[0]
     staying.refresh_from_db()
@@ -117,7 +122,7 @@ def test_the_sortition_librarys_reason_for_refusing_a_replacement_is_marked_as_e
     Selection.objects.filter(panel=panel).update(reserves=[])  # nobody left to call
     client.force_login(with_totp(organiser))
     url = reverse("deliberation:replace_member", args=[leaving.pk])
-    refused = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE=language)
+    refused = client.post(url, {"reason": "Absente"}, follow=True, HTTP_ACCEPT_LANGUAGE=language)
     page = refused.content.decode()
     [explanation] = re.findall(r'<span lang="en">(.*?)</span>', page, flags=re.S)
     assert explanation.startswith(f"No reserve can take the seat of {leaving.volunteer_id} while keeping")
@@ -137,7 +142,7 @@ def test_the_sortition_librarys_reason_is_escaped(client, panel, organiser, seat
     monkeypatch.setattr(sortition, "replace_dropout", refuse)
     client.force_login(with_totp(organiser))
     url = reverse("deliberation:replace_member", args=[leaving.pk])
-    page = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.post(url, {"reason": "Absente"}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert (
         f'<p>{REFUSED["en"]} <span lang="en">A newcomer must have gender=&lt;b&gt;female&lt;/b&gt; &amp; '
         "&quot;no&quot; quota at max.</span></p>"

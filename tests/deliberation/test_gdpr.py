@@ -8,16 +8,21 @@ from .conftest import seat
 def test_export_and_erasure_of_panel_data(panel, recommendation, organiser):
     member = seat(panel)
     person = member.volunteer.user
-    Volunteer.objects.filter(pk=member.volunteer_id).update(strata={"gender": "female"}, contact="0601020304")
+    Volunteer.objects.filter(pk=member.volunteer_id).update(
+        strata={"gender": "female"}, contact="0601020304", name="Camille Martin"
+    )
     services.propose_amendment(user=person, recommendation=recommendation, text="Texte amendé.")
+    PanelMember.objects.filter(pk=member.pk).update(status="dropped", drop_reason="Raisons de santé")
     exported = export_personal_data(person)["citizen_panels"]
     assert exported["volunteerings"][0]["panel"] == panel.title
     assert exported["amendments"][0]["text"] == "Texte amendé."
+    assert exported["volunteerings"][0]["name_given"] == "Camille Martin"
+    assert exported["volunteerings"][0]["seats"][0]["reason_for_leaving"] == "Raisons de santé"
     erase_account(user=person, keep_contributions=False)
     volunteer = Volunteer.objects.get(pk=member.volunteer_id)
     # The seat stays (the panel's composition is a public record) but no longer points at the person.
-    assert volunteer.user is None and volunteer.contact == ""
-    assert PanelMember.objects.filter(pk=member.pk).exists()
+    assert volunteer.user is None and volunteer.contact == "" and volunteer.name == ""
+    assert PanelMember.objects.get(pk=member.pk).drop_reason == ""
     assert not recommendation.amendments.exists()
 
 

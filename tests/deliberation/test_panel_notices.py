@@ -122,7 +122,7 @@ def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
 
     leaving = PanelMember.objects.filter(panel=recruiting).first()
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = services.replace_member(actor=organiser, member=leaving)
+        newcomer = services.replace_member(actor=organiser, member=leaving, reason="Départ annoncé")
     assert len(mail.outbox) == 9  # the reserve called to the seat, and nobody told twice
     called = mail.outbox[8]
     assert called.to == [newcomer.volunteer.user.email]

@@ -63,7 +63,7 @@ def test_a_closed_panel_past_the_retention_time_keeps_only_those_who_had_a_seat(
     # A member withdraws and the first fitting reserve takes the seat: both had a seat, both stay.
     leaving = PanelMember.objects.filter(panel=drawn).first()
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = services.replace_member(actor=facilitator, member=leaving)
+        newcomer = services.replace_member(actor=facilitator, member=leaving, reason="Départ annoncé")
     had_seat = set(PanelMember.objects.filter(panel=drawn).values_list("volunteer_id", flat=True))
     assert len(had_seat) == 5
     never_seated = list(Volunteer.objects.filter(panel=drawn).exclude(pk__in=had_seat).select_related("user"))
@@ -318,7 +318,7 @@ def test_past_the_retention_time_seated_members_lose_their_contact_details_and_k
     # An imported member withdraws and an imported reserve takes the seat (the "other" quota).
     imported_seat = PanelMember.objects.filter(panel=mixed, volunteer__source="import").first()
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = services.replace_member(actor=facilitator, member=imported_seat)
+        newcomer = services.replace_member(actor=facilitator, member=imported_seat, reason="Départ annoncé")
     assert newcomer.volunteer.source == Volunteer.Source.IMPORT
     before = _identifiers(mixed)
     imported = {pk for pk, values in before.items() if any(values)}
@@ -343,7 +343,8 @@ def test_past_the_retention_time_seated_members_lose_their_contact_details_and_k
     assert [(p.panel_id, p.deleted, p.members_cleared) for p in purged] == [(mixed.pk, 9, 3)]
     assert _identifiers(mixed) == dict.fromkeys(before, ("", "", ""))
     assert _public_record(mixed) == record
-    assert PanelMember.objects.get(pk=imported_seat.pk).replaced_by_id == newcomer.pk
+    left = PanelMember.objects.get(pk=imported_seat.pk)
+    assert left.replaced_by_id == newcomer.pk and left.drop_reason == ""  # the seat stays, not the reason
     assert Selection.objects.get(panel=mixed, status=Selection.Status.DONE).composition == composition
     for (name, language), html in pages.items():
         assert _page(client, name, mixed, language) == html

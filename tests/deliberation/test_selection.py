@@ -84,7 +84,7 @@ def test_full_selection_meets_quotas_stores_probabilities_and_redraws(
     # Drop-outs are replaced from the ranked reserve list, and the quotas still hold after each.
     for _ in range(3):
         leaving = PanelMember.objects.filter(selection=selection, status="active").first()
-        newcomer = services.replace_member(actor=organiser, member=leaving)
+        newcomer = services.replace_member(actor=organiser, member=leaving, reason="Départ annoncé")
         leaving.refresh_from_db()
         assert leaving.status == "dropped" and leaving.replaced_by == newcomer
         active = list(

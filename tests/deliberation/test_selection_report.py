@@ -52,7 +52,7 @@ def test_a_replacement_by_a_facilitator_reads_as_the_facilitation_team(
 ):
     leaving = PanelMember.objects.filter(panel=drawn).first()
     with django_capture_on_commit_callbacks(execute=True):
-        services.replace_member(actor=facilitator, member=leaving)
+        services.replace_member(actor=facilitator, member=leaving, reason="Départ annoncé")
     event = AuditEvent.objects.get(action="selection.replaced")
     assert event.actor_id == facilitator.pk and event.actor_role == "facilitator"
     rows = trail_rows(client, drawn, language)

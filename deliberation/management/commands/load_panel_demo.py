@@ -362,7 +362,11 @@ class Command(BaseCommand):
         )
         # All but one measure implemented on time: that one shows as overdue, its decree as late.
         implemented_on = deadline - timedelta(days=5) if deadline and number != 4 else None
-        with demo_clock(_on(answered_on)):
+        # An implementation is recorded once done, never ahead (`services.response_date_problems`): the
+        # answer of a measure implemented since is recorded on that day; one still to come is left open.
+        if implemented_on and implemented_on > timezone.localdate():
+            implemented_on = None
+        with demo_clock(_on(implemented_on or answered_on)):
             response = services.record_response(
                 actor=organiser,
                 recommendation=recommendation,
