@@ -10,7 +10,7 @@ from django.conf import settings
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
-from . import draw_messages, notifications
+from . import draw_messages, lottery, notifications
 from .models import Selection
 
 # A draw an organiser may abandon (PACTE_SELECTION_STALE_MINUTES) is also stopped on the worker at that
@@ -76,17 +76,27 @@ def run_selection(selection_id: int) -> str:
         else:
             write(draw_messages.stage_progress(event.phase))
 
+    panel = selection.panel
     try:
-        result = sortition.select(
-            people,
-            quotas,
-            selection.panel.size,
-            selection.seed,
-            algorithm=selection.algorithm,
-            household_rule=selection.panel.household_rule,
-            progress=progress,
+        progress(sortition.ProgressEvent("feasibility", 0, None, "Checking that the quotas can be met"))
+        sortition.check_feasibility(people, quotas, panel.size, panel.household_rule)
+        distribution = sortition.find_distribution(
+            people, quotas, panel.size, selection.algorithm, panel.household_rule, progress
         )
-    except sortition.SortitionError as error:
+        # The lottery is published (stored, hashed, audited) before the seed is used: the draw below can
+        # only pick from it, and the seed revealed afterwards must match the commitment made at the start.
+        document = lottery.document(
+            distribution.lottery,
+            seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
+            algorithm=distribution.algorithm,
+            quotas=[{"category": q.category, "value": q.value, "min": q.min, "max": q.max} for q in quotas],
+            title=panel.title,
+        )
+        if services.publish_lottery(selection_id=selection_id, document=document) is None:
+            return Selection.Status.FAILED  # abandoned meanwhile
+        progress(sortition.ProgressEvent("draw", 0, None, "Drawing the panel from the recorded seed"))
+        result = sortition.draw_panel(people, quotas, distribution, selection.seed, panel.household_rule)
+    except (sortition.SortitionError, lottery.LotteryError) as error:
         # The sortition core explains in English (it names strata and volunteers): stored as it is, with
         # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).
         kind = "other"
