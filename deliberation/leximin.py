@@ -49,6 +49,10 @@ _FIXED_SLACK = 1e-9
 _DROP_BELOW = 1e-11
 
 
+# Rounds of multiplicative weights seeding the first LP (each one LP relaxation of the composition program).
+MW_ROUNDS = 1000
+
+
 class LeximinError(ValueError):
     """No valid composition exists (the quotas cannot be met), or the solver failed."""
 
@@ -131,8 +135,11 @@ class _Pricer:
             raise LeximinError(f"The solver stopped with status {highs.modelStatusToString(status)}.")
         return np.array(highs.getSolution().col_value)
 
-    def best(self, costs: np.ndarray, exact: bool = False) -> list[tuple[int, ...]]:
-        """Compositions by decreasing price, the first optimal; [] when no composition is valid."""
+    def best(
+        self, costs: np.ndarray, exact: bool = False, relaxed_only: bool = False
+    ) -> list[tuple[int, ...]]:
+        """Compositions by decreasing price, the first optimal; [] when no composition is valid (or, with
+        `relaxed_only`, when the relaxation's optimum is not integral)."""
         if not exact:
             values = self._run(self.relaxed, costs)
             if values is None:
@@ -140,6 +147,8 @@ class _Pricer:
             rounded = np.round(values)
             if np.all(np.abs(values - rounded) < 1e-7):
                 return [tuple(int(v) for v in rounded)]
+            if relaxed_only:
+                return []
         # A column only has to beat the LP, not be the best: a loose gap is much faster, and the exact
         # integer program is run only when the loose one finds nothing better (the end of a stage).
         self.highs.setOptionValue("mip_rel_gap", 1e-9 if exact else 1e-2)
@@ -155,29 +164,27 @@ class _Pricer:
         return found
 
 
-def _initial_compositions(pricer: _Pricer, sizes: Sequence[int]) -> list[tuple[int, ...]]:
-    """A first set of columns: for each type, a valid composition giving it as many seats as possible
-    (relative to its size), then a few rounds of multiplicative weights favouring the types seen least."""
+def _seed_compositions(pricer: _Pricer, sizes: Sequence[int], active: Sequence[int]) -> list[tuple[int, ...]]:
+    """Columns for a stage, by multiplicative weights over the `active` types (Flanigan et al.'s first
+    phase): each round prices the active types by their weight, and a type that got seats sees its weight
+    shrink, so the next compositions seat others. Only LP relaxations (a few ms each); a round whose
+    optimum is fractional adds nothing and shakes the weights."""
     found: dict[tuple[int, ...], None] = {}
     count = len(sizes)
     inverse = np.array([1.0 / n for n in sizes])
-    first = pricer.best(inverse)
-    if not first:
-        raise LeximinError("No panel meets the quotas.")
-    found[first[0]] = None
-    # Multiplicative weights (as Flanigan et al.'s first phase): each round prices the types by their
-    # weight, and a type that got seats sees its weight shrink, so the next compositions seat others.
-    weights = np.ones(count)
-    rounds = min(count, 100)
-    for _ in range(rounds):
-        best = pricer.best(weights * inverse)
+    mask = np.zeros(count)
+    mask[list(active)] = 1.0
+    weights = mask.copy()
+    rng = np.random.default_rng(len(active))
+    for _ in range(min(2 * len(active), MW_ROUNDS)):
+        best = pricer.best(weights * inverse, relaxed_only=True)
         if not best:
-            break
+            weights = weights * np.exp(0.05 * rng.standard_normal(count))
+            continue
         composition = best[0]
         found.setdefault(composition, None)
-        share = np.array(composition, dtype=float) * inverse
-        weights *= np.exp(-0.8 * share)
-        weights /= weights.max()
+        weights *= np.exp(-0.8 * np.array(composition, dtype=float) * inverse)
+        weights = np.maximum(weights / weights.max(), 1e-9) * mask
     return list(found)
 
 
@@ -255,16 +262,24 @@ def solve_leximin(
         raise LeximinError("Every type must have at least one member.")
     pricer = _Pricer(problem)
     master = _Master(sizes)
-    for composition in _initial_compositions(pricer, sizes):
-        master.add(composition)
+    first = pricer.best(np.array([1.0 / n for n in sizes]))
+    if not first:
+        raise LeximinError("No panel meets the quotas.")
+    master.add(first[0])
     inverse = np.array([1.0 / n for n in sizes])
     fixed: dict[int, float] = {}
     stages = rounds = 0
     weights = np.zeros(0)
     maximin_seconds = 0.0
     complete = True
+    if progress is not None:
+        progress("leximin", 0, None, f"Leximin over {len(sizes)} groups of interchangeable volunteers")
     while len(fixed) < len(sizes) and complete:
         stages += 1
+        for composition in _seed_compositions(
+            pricer, sizes, [t for t in range(len(sizes)) if t not in fixed]
+        ):
+            master.add(composition)
         while True:
             rounds += 1
             elapsed = time.perf_counter() - started
@@ -285,7 +300,7 @@ def solve_leximin(
                 price = float(np.dot(costs, candidates[0]))
             if progress is not None and rounds % 10 == 0:
                 progress(
-                    "leximin", len(fixed), len(sizes),
+                    "leximin", rounds, None,
                     f"Stage {stages}: {len(fixed)} of {len(sizes)} profile groups fixed, "
                     f"{len(master.columns)} compositions, lowest probability {z:.4%}, "
                     f"gap {price - convexity:.2e}",
@@ -305,6 +320,13 @@ def solve_leximin(
         for t in newly:
             fixed[t] = z
             master.fix(t, z)
+        if progress is not None:
+            progress(
+                "leximin", rounds, None,
+                f"Stage {stages} done: {len(fixed)} of {len(sizes)} groups fixed, probability {z:.4%}",
+            )  # fmt: skip
+    if progress is not None:  # current == total: the last round, always written by a throttled writer
+        progress("leximin", rounds, rounds, f"Lottery found after {stages} stage(s) and {rounds} LP rounds")
     # The last stage's LP solution is the lottery; the solve above already holds it.
     keep = [j for j, q in enumerate(weights) if q > _DROP_BELOW]
     total = math.fsum(float(weights[j]) for j in keep)

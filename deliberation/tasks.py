@@ -77,14 +77,11 @@ def run_selection(selection_id: int) -> str:
             write(draw_messages.stage_progress(event.phase))
 
     panel = selection.panel
-    try:
-        progress(sortition.ProgressEvent("feasibility", 0, None, "Checking that the quotas can be met"))
-        sortition.check_feasibility(people, quotas, panel.size, panel.household_rule)
-        distribution = sortition.find_distribution(
-            people, quotas, panel.size, selection.algorithm, panel.household_rule, progress
-        )
-        # The lottery is published (stored, hashed, audited) before the seed is used: the draw below can
-        # only pick from it, and the seed revealed afterwards must match the commitment made at the start.
+
+    def publish(distribution) -> None:
+        # The lottery is published (stored, hashed, audited) before the seed is used: the draw can only
+        # pick from it, and the seed revealed afterwards must match the commitment made at the start. A
+        # run abandoned meanwhile publishes nothing, and its result is refused when recorded.
         document = lottery.document(
             distribution.lottery,
             seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
@@ -92,10 +89,19 @@ def run_selection(selection_id: int) -> str:
             quotas=[{"category": q.category, "value": q.value, "min": q.min, "max": q.max} for q in quotas],
             title=panel.title,
         )
-        if services.publish_lottery(selection_id=selection_id, document=document) is None:
-            return Selection.Status.FAILED  # abandoned meanwhile
-        progress(sortition.ProgressEvent("draw", 0, None, "Drawing the panel from the recorded seed"))
-        result = sortition.draw_panel(people, quotas, distribution, selection.seed, panel.household_rule)
+        services.publish_lottery(selection_id=selection_id, document=document)
+
+    try:
+        result = sortition.select(
+            people,
+            quotas,
+            panel.size,
+            selection.seed,
+            algorithm=selection.algorithm,
+            household_rule=panel.household_rule,
+            progress=progress,
+            before_draw=publish,
+        )
     except (sortition.SortitionError, lottery.LotteryError) as error:
         # The sortition core explains in English (it names strata and volunteers): stored as it is, with
         # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).
