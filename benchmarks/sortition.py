@@ -57,6 +57,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deliberation.sortition import (  # noqa: E402
     Quota,
     Volunteer,
+    check_feasibility,
+    draw_panel,
     find_distribution,
     library_inputs,
     load_reference_shares,
@@ -232,8 +234,14 @@ def main() -> None:
 
     with stdout_to_stderr():
         started = time.perf_counter()
+        check_feasibility(volunteers, quotas, args.panel)
+        feasibility_seconds = time.perf_counter() - started
+        started = time.perf_counter()
         distribution = find_distribution(volunteers, quotas, args.panel, algorithm=args.algorithm)
         seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        drawn = draw_panel(volunteers, quotas, distribution, "benchmark-seed")
+        draw_seconds = time.perf_counter() - started
         legacy = (
             legacy_estimate(volunteers, quotas, args.panel, args.legacy_draws, args.legacy_budget)
             if args.legacy_budget > 0
@@ -247,6 +255,10 @@ def main() -> None:
         "quotas": len(quotas),
         "algorithm": distribution.algorithm,
         "seconds": round(seconds, 3),
+        "feasibility_seconds": round(feasibility_seconds, 3),
+        "draw_and_reserves_seconds": round(draw_seconds, 3),
+        "whole_draw_seconds": round(feasibility_seconds + seconds + draw_seconds, 3),
+        "drawn_meets_quotas": all(outcome.met for outcome in drawn.composition),
         "min_probability": distribution.min_probability,
         "median_probability": distribution.median_probability,
         "uniform_probability": args.panel / len(volunteers),

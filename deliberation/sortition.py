@@ -61,7 +61,7 @@ _PORTFOLIO_TOLERANCE = 1e-6
 ALGORITHMS = ("leximin", "maximin")
 # Seconds after which leximin stops raising the better-off probabilities (the smallest is optimal by
 # then); the lottery found so far is valid. Large, skewed pools with hundreds of profiles need it.
-LEXIMIN_REFINE_SECONDS = 90.0
+LEXIMIN_REFINE_SECONDS = 60.0
 
 
 def default_algorithm() -> str:
