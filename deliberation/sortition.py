@@ -153,7 +153,7 @@ class Distribution:
     probabilities: Mapping[str, float]  # volunteer id -> selection probability, every volunteer
     min_probability: float
     median_probability: float
-    solver: Mapping[str, Any] = None  # figures of the run (stages, LP rounds, groups), for benchmarks
+    solver: Mapping[str, Any] | None = None  # figures of the run (stages, LP rounds, groups), for benchmarks
 
 
 @dataclass(frozen=True)
