@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pacte
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test install lint services messages clean
+.PHONY: demo test test-fast install lint services messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ demo: install
 test: install
 	scripts/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+
+# Before each commit: no browser, worker, server process nor embedding model (see README, "Tests").
+FAST := not browser and not integration and not server and not model and not slow
+test-fast: install
+	scripts/services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -m "$(FAST)"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the cache invalidation receivers)
+        from .erasure import register_entries
+
+        register_entries()

@@ -209,3 +209,24 @@ class SentNotice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxTask(models.Model):
+    """A background task recorded in the same transaction as the change that needs it (a transactional
+    outbox, `accounts.outbox`): if the broker is down when the transaction commits, the row stays
+    pending and the periodic `accounts.flush_outbox` task sends it once the broker is back."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    options = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("pending background task")
+        verbose_name_plural = _("pending background tasks")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -15,8 +15,18 @@ from django.utils import translation
 
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
-# Celery options of every task that sends notices: retried while the mail server is unreachable.
-MAIL_TASK_OPTIONS = {"autoretry_for": (OSError, smtplib.SMTPException), "retry_backoff": 60, "max_retries": 6}
+# Celery options of every task that sends notices: retried while the mail server is unreachable or refuses,
+# waiting PACTE_MAIL_RETRY_SECONDS, then twice as long each time, at most PACTE_MAIL_RETRY_MAX_SECONDS
+# (randomised below that, so that a queue of notices does not hit the server at once when it is back),
+# PACTE_MAIL_RETRIES times: with the defaults (1 min, 1 h, 48) about a day. The wait stays below the
+# broker's visibility timeout, or a waiting retry would be handed to a second worker.
+MAIL_TASK_OPTIONS = {
+    "autoretry_for": (OSError, smtplib.SMTPException),
+    "retry_backoff": settings.PACTE_MAIL_RETRY_SECONDS,
+    "retry_backoff_max": settings.PACTE_MAIL_RETRY_MAX_SECONDS,
+    "retry_jitter": True,
+    "max_retries": settings.PACTE_MAIL_RETRIES,
+}
 
 
 def site_url(path: str) -> str:

@@ -9,3 +9,13 @@ def can_manage_roles(user) -> bool:
 
 def can_view_audit_log(user) -> bool:
     return has_role(user, Role.ORGANISER)
+
+
+def anyone(user, obj=None) -> bool:
+    """A public page: everyone, signed in or not."""
+    return True
+
+
+def is_signed_in(user, obj=None) -> bool:
+    """One's own account pages: any signed-in person (they only ever show the reader's own data)."""
+    return bool(getattr(user, "is_authenticated", False))

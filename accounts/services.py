@@ -1,14 +1,11 @@
 """Writes that matter in `accounts`. Keyword-only, one transaction each, audited."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
-from . import cached, gdpr
+from . import cached, gdpr, personal_data
 from .audit import record_event
 from .models import ConsentRecord, ErasureRecord, Profile, User
 from .roles import Role
@@ -191,28 +188,12 @@ def _audit_events_of(user: User):
 
 @transaction.atomic
 def erase_account(*, user: User, keep_contributions: bool) -> ErasureRecord:
-    """Erase the identity (GDPR art. 17). Public contributions are deleted or kept under the
-    pseudonym, as the person chose; the choice is recorded without identity."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
+    """Erase the person (GDPR art. 17): every entry of the personal-data registry
+    (`accounts.personal_data`) is applied, public contributions deleted or kept under the pseudonym as
+    the person chose; the choice is recorded without identity."""
     choice = ErasureRecord.Choice.PSEUDONYMISE if keep_contributions else ErasureRecord.Choice.DELETE
     record = ErasureRecord.objects.create(pseudonym=user.pseudonym, choice=choice)
-    for _name, eraser in gdpr.erasers().items():
-        eraser(user, keep_contributions)
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
-    Profile.objects.filter(user=user).delete()
-    user.consents.all().delete()
-    user.groups.clear()
-    user.email = f"erased-{uuid.uuid4().hex}@invalid"
-    user.first_name = user.last_name = ""
-    user.is_active = False
-    user.is_staff = user.is_superuser = False
-    user.set_unusable_password()
-    user.erased_at = timezone.now()
-    # A new (unusable) password changes the session auth hash: every open session ends with it.
-    user.save()
+    personal_data.erase_person(user, keep_contributions)
     record_event(actor=None, action="account.erased", obj=user, details={"choice": choice})
     return record
 

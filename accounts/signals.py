@@ -3,13 +3,12 @@ count a password sign-in as allauth's re-authentication."""
 
 import time
 
-from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.signals import user_logged_in
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import cached
+from . import cached, vendor
 from .models import ConsentRecord, User
 from .roles import forget_roles
 
@@ -55,6 +54,6 @@ def _sign_in_counts_as_reauthentication(sender, request, user, **kwargs):
     unless the person re-authenticated in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds, and since
     65.x a sign-in does not count: a facilitator sent to set up TOTP right after signing in typed their
     password twice. A password typed at sign-in is the same proof; record it as such."""
-    typed = [r for r in get_authentication_records(request, user) if r.get("method") == "password"]
+    typed = vendor.password_authentications(request, user)
     if typed and time.time() - typed[-1].get("at", 0) < 60:  # typed in this sign-in, not an older one
-        record_authentication(request, user, method="password", reauthenticated=True)
+        vendor.record_reauthentication(request, user)

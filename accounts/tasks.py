@@ -8,3 +8,12 @@ def health_check(value: int) -> dict:
     from .models import User
 
     return {"echo": value, "users": User.objects.count()}
+
+
+@shared_task(name="accounts.flush_outbox")
+def flush_outbox() -> dict:
+    """Send the background tasks that could not reach the broker when they were recorded."""
+    from .outbox import flush
+
+    sent, pending = flush()
+    return {"sent": sent, "pending": pending}

@@ -3,7 +3,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -15,11 +14,12 @@ from django.views.decorators.http import require_POST
 from . import hooks, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import AuditEvent, ConsentRecord, ErasureRecord, User
+from .permissions import require_rule
 from .roles import Role
-from .rules import can_manage_roles, can_view_audit_log
+from .rules import can_manage_roles, can_view_audit_log, is_signed_in
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 def dashboard(request):
     consents = list(request.user.consents.order_by("-created_at")[:20])
     for purpose in {c.purpose for c in consents}:  # codes such as "data-donation:v1" put in words
@@ -42,7 +42,7 @@ def dashboard(request):
     )
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 @require_POST
 def email_notices(request):
     form = NoticesForm(request.POST)
@@ -52,7 +52,7 @@ def email_notices(request):
     return redirect("accounts:dashboard")
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 def profile_edit(request):
     profile = services.get_profile(request.user)
     form = ProfileForm.for_profile(profile, data=request.POST if request.method == "POST" else None)
@@ -63,7 +63,7 @@ def profile_edit(request):
     return render(request, "accounts/profile_form.html", {"form": form})
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 @require_POST
 def accept_privacy(request):
     services.record_consent(
@@ -76,7 +76,7 @@ def accept_privacy(request):
     return redirect("accounts:dashboard")
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 def export_data(request):
     if request.method != "POST":
         return render(request, "accounts/export.html")
@@ -90,7 +90,7 @@ def export_data(request):
     return response
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 def delete_account(request):
     form = DeleteAccountForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -102,10 +102,8 @@ def delete_account(request):
     return render(request, "accounts/delete.html", {"form": form})
 
 
-@login_required
+@require_rule(can_manage_roles, login=True)
 def manage_roles(request):
-    if not can_manage_roles(request.user):
-        raise PermissionDenied
     form = RoleForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         target = User.objects.filter(email__iexact=form.cleaned_data["email"], erased_at__isnull=True).first()
@@ -133,9 +131,7 @@ def manage_roles(request):
     return render(request, "accounts/roles.html", {"form": form, "staff": staff})
 
 
-@login_required
+@require_rule(can_view_audit_log, login=True)
 def audit_log(request):
-    if not can_view_audit_log(request.user):
-        raise PermissionDenied
     events = AuditEvent.objects.order_by("-id")[:200]
     return render(request, "accounts/audit_log.html", {"events": events})

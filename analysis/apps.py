@@ -22,4 +22,4 @@ class AnalysisConfig(AppConfig):
         hooks.register_votes_changed(on_votes_changed)
         hooks.register_consultation_links(consultation_links)
         gdpr.register_exporter("analysis", services.export_user_data)
-        gdpr.register_eraser("analysis", services.erase_user_data)
+        services.register_personal_data()

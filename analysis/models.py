@@ -252,6 +252,13 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.source_type}:{self.source_id}"
 
+    @property
+    def scrubbed_under(self) -> int | None:
+        """The version of the scrubbing rules its text was cleaned under (None if unknown): a text cleaned
+        under older rules is scrubbed again before it is published (consultation.publish)."""
+        version = self.clean_key.split(":", 1)[0]
+        return int(version) if version.isdigit() else None
+
 
 class SynthesisVersion(models.Model):
     """The themes as a person signed them off. Every edit (rename, merge, split, hide, move) is a new

@@ -12,7 +12,7 @@ from django.db.models import Count, Max
 from consultation.models import Consultation, Proposal, Vote
 
 from .models import OpinionRun
-from .pipeline.opinion import analyse_opinions
+from .pipeline.opinion import OpinionParameters, analyse_opinions, prop_test, two_prop_test
 from .pipeline.synthesise import Votes, votes_per_unit
 
 
@@ -36,20 +36,46 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
             "participant_key", "proposal_id", "value"
         )
     )
-    result = analyse_opinions(votes, proposals=[pk for pk, _ in proposals], moderated_out=hidden, seed=seed)
+    previous = latest_groups(consultation)
+    result = analyse_opinions(
+        votes,
+        proposals=[pk for pk, _ in proposals],
+        moderated_out=hidden,
+        seed=seed,
+        previous_groups=previous_groups(previous),
+        previous_k_smoother=previous.result.get("k_smoother") if previous else None,
+    )
     data = json.loads(json.dumps(result.to_dict(), cls=_Encoder))
-    # Per proposal and group: agree / disagree / pass counts, for the themes x groups table.
-    group_of = {p.participant: p.group for p in result.participants if p.group is not None}
+    # Per proposal and group (in the order of result.groups): agree / disagree / pass counts, for the
+    # themes x groups table.
+    position = {g.group: i for i, g in enumerate(result.groups)}
+    group_of = {p.participant: position[p.group] for p in result.participants if p.group is not None}
     counts: dict[int, list[list[int]]] = defaultdict(lambda: [[0, 0, 0] for _ in result.groups])
     column = {1: 0, -1: 1, 0: 2}
     for participant, proposal, value in votes:
         group = group_of.get(participant)
-        if group is not None and group < len(result.groups):
+        if group is not None:
             counts[proposal][group][column[value]] += 1
     data["proposal_groups"] = {str(k): v for k, v in counts.items()}
     return OpinionRun.objects.create(
         consultation=consultation, vote_count=len(votes), status=result.status, result=data
     )
+
+
+def latest_groups(consultation: Consultation) -> OpinionRun | None:
+    """The latest computation that found groups: the next one starts from its group numbers and its
+    smoothed number of groups (Pol.is carries both from one update to the next)."""
+    return consultation.opinion_runs.filter(status="ok").order_by("-computed_at", "-id").first()
+
+
+def previous_groups(run: OpinionRun | None) -> dict[str, int]:
+    """Each participant's group number in ``run``: the next computation keeps a group's number (and
+    colour) when it is mostly the same people."""
+    if run is None:
+        return {}
+    return {
+        p["participant"]: p["group"] for p in run.result.get("participants", []) if p.get("group") is not None
+    }
 
 
 def consultations_needing_groups() -> list[int]:
@@ -98,9 +124,8 @@ def bridging_shares(entry: dict, result: dict, n_groups: int) -> list[dict]:
 def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: dict[int, str]) -> list[dict]:
     """For each theme: each group's plain share of agree votes among all its votes (passes included) on
     the theme's proposals, with its counts (``plain_share``, the base and rounding of the other opinion
-    figures of the page), and whether the theme unites the groups (in every group 60 % or more of the
-    votes agree, or 60 % or more disagree), divides them (shares of agreement 30 points apart or more),
-    or neither. The verdict reads the rounded percentages the page shows.
+    figures of the page), and whether the theme unites or divides the groups (``theme_verdict``: only
+    with enough votes from every group, and a significant difference).
 
     A theme's votes follow the rule of its own vote table (``votes_per_unit``): every vote on every
     proposal it holds, each copy of a near-identical proposal with its own votes."""
@@ -125,23 +150,39 @@ def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: di
                     votes.disagree,
                     votes.passed,
                 ]
+    params = opinion.result.get("parameters", {})
+    floor = params.get("min_claim_votes", OpinionParameters.min_claim_votes)
+    z = params.get("z_threshold", OpinionParameters.z_threshold)
     rows = []
     for theme in themes:
         if theme["key"] not in totals:
             continue
         cells = totals[theme["key"]]
         shares = [plain_share(agree, agree + disagree + passed) for agree, disagree, passed in cells]
-        against = [
-            plain_share(disagree, agree + disagree + passed)["percent"] for agree, disagree, passed in cells
-        ]
-        known = [s["percent"] for s in shares if s["percent"] is not None]
-        if len(known) < 2:
-            verdict = "unknown"
-        elif min(known) >= 60 or all(p is None or p >= 60 for p in against):
-            verdict = "unites"
-        elif max(known) - min(known) >= 30:
-            verdict = "divides"
-        else:
-            verdict = "mixed"
-        rows.append({"theme": theme, "shares": shares, "verdict": verdict})
+        rows.append({"theme": theme, "shares": shares, "verdict": theme_verdict(cells, floor=floor, z=z)})
     return rows
+
+
+def theme_verdict(cells: list[list[int]], *, floor: int, z: float) -> str:
+    """Whether a theme unites or divides the groups, from each group's [agree, disagree, pass] votes on it.
+
+    "unknown" (too few votes) unless every group cast at least ``floor`` votes on the theme; "unites" when
+    60 % or more of every group's votes agree (or disagree) and, in every group, significantly more than
+    half (Pol.is's one-proportion test at ``z``); "divides" when the most and the least agreeing groups
+    are 30 points apart or more and the two-proportion test between them passes ``z``; else "mixed".
+    The percentages are the rounded ones the page shows."""
+    seen = np.array([sum(c) for c in cells])
+    if len(cells) < 2 or (seen < floor).any():
+        return "unknown"
+    agree = np.array([c[0] for c in cells])
+    disagree = np.array([c[1] for c in cells])
+    for success in (agree, disagree):
+        percents = [plain_share(int(a), int(n))["percent"] for a, n in zip(success, seen, strict=True)]
+        if min(percents) >= 60 and (prop_test(success, seen) > z).all():
+            return "unites"
+    percents = [plain_share(int(a), int(n))["percent"] for a, n in zip(agree, seen, strict=True)]
+    high, low = int(np.argmax(percents)), int(np.argmin(percents))
+    gap_test = two_prop_test(agree[high], agree[low], seen[high], seen[low])
+    if percents[high] - percents[low] >= 30 and gap_test > z:
+        return "divides"
+    return "mixed"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile
+from consultation.publish import public_text, scrub_text
 
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
@@ -115,8 +116,9 @@ def drop_quotes_no_longer_public(
     ``contributions_table`` if the caller has read it already."""
     rows = contributions_table(version) if rows is None else rows
     public = {r["contribution"] for r in rows if r["public"]}
-    for theme in themes:  # a quote's id is its contribution's
-        theme["quotes"] = [q for q in theme.get("quotes", []) if q.get("id") in public]
+    for theme in themes:  # a quote's id is its contribution's; its text goes through the one exit too
+        quotes = [{**q, "text": public_text(q.get("text") or "")} for q in theme.get("quotes", [])]
+        theme["quotes"] = [q for q in quotes if q.get("id") in public and q["text"]]
 
 
 def percent_totals(version: SynthesisVersion) -> dict[str, int]:
@@ -146,10 +148,17 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
     colours = theme_colours(len([t for t in themes if not t["other"]]))
     for number, theme in enumerate(themes, start=1):
         theme["number"] = number
+        # Labels, keywords and summaries are drawn from the contributions: through the exit too (a summary
+        # that repeats someone's health disclosure is left out).
+        theme["label"], theme["summary"] = (
+            scrub_text(theme.get("label")),
+            public_text(theme.get("summary") or "") or "",
+        )
+        theme["keywords"] = [scrub_text(k) for k in theme.get("keywords") or []]
         theme["display_label"] = theme_label(theme)
         theme["colour"], theme["marker"] = OTHER_COLOUR if theme["other"] else colours[number - 1]
         theme["subthemes"] = [
-            {**s, "display_label": theme_label(s)}
+            {**s, "display_label": scrub_text(theme_label(s))}
             for s in data["themes"]
             if s["parent"] == theme["key"] and not s["hidden"]
         ]
@@ -204,6 +213,7 @@ TABLE_COLUMNS = (
     "health_flag",
     "theme",
     "subtheme",
+    "clean_key",
 )
 
 
@@ -214,11 +224,15 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
     rows on to the map, the quotes and the themes x opinion groups table instead of reading them again."""
     run = version.run
     themes = {t["key"]: t for t in version.data["themes"]}
+    labels = {key: scrub_text(theme_label(t)) for key, t in themes.items()}
     contributions = list(Contribution.objects.filter(run=run).order_by("position").only(*TABLE_COLUMNS))
     members = membership_of(((c.pk, c.theme_id, c.subtheme_id) for c in contributions), version.data)
     public = selectors.still_public(run.consultation, contributions)
     rows = []
     for c in contributions:
+        # The one exit for published text: withheld (None) when it reveals a person's health; a row cleaned
+        # under older scrubbing rules is scrubbed again.
+        text = public_text(c) if c.pk in public else None
         top, sub = members.get(c.pk, (None, None))
         if top is not None and themes[top]["hidden"]:
             top = sub = None
@@ -230,15 +244,15 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
                 "source_type": c.source_type,
                 "source_id": c.source_id,
                 "theme": top,
-                "theme_label": theme_label(themes[top]) if top is not None else "",
+                "theme_label": labels[top] if top is not None else "",
                 "subtheme": sub,
-                "subtheme_label": theme_label(themes[sub]) if sub is not None else "",
+                "subtheme_label": labels[sub] if sub is not None else "",
                 "x": c.x,
                 "y": c.y,
                 "duplicate_group": c.duplicate_group,
                 "duplicate_count": c.duplicate_count,
-                "public": c.pk in public,
-                "text": c.text if c.pk in public else "",
+                "public": text is not None,
+                "text": text or "",
             }
         )
     return rows

@@ -1,6 +1,7 @@
 """Who may do what in broad listening, as predicates."""
 
 from accounts.roles import Role, has_role
+from consultation import rules as consultation_rules
 
 
 def can_run_analysis(user) -> bool:
@@ -20,3 +21,9 @@ def can_publish_synthesis(user) -> bool:
 def can_see_health_flags(user) -> bool:
     """Which contributions reveal a personal health condition: moderators and organisers only."""
     return has_role(user, Role.MODERATOR, Role.ORGANISER)
+
+
+def can_read_synthesis(user, consultation) -> bool:
+    """The synthesis pages and exports of a consultation: whoever may see the consultation (a draft's do
+    not exist for anyone else; which version each reader sees is the views' `_version_for`)."""
+    return consultation_rules.can_view(user, consultation)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from accounts.models import Profile
 from consultation.models import Answer, Consultation, Proposal, Question, Vote
+from consultation.publish import public_text
 from consultation.selectors import published_proposals
 
 from .models import Contribution, OpinionRun, PipelineRun, PublishedSynthesis, SynthesisVersion
@@ -64,7 +65,8 @@ def public_statement_texts(
         for r in rows or []
         if r["source_type"] != Contribution.Source.ANSWER and not r["public"]
     }
-    return {p.pk: p.public_text for p in proposals if p.public_text and p.pk not in withheld}
+    texts = {p.pk: public_text(p) for p in proposals if p.pk not in withheld}
+    return {pk: text for pk, text in texts.items() if text}
 
 
 def corpus(consultation: Consultation) -> list[CorpusItem]:

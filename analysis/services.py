@@ -6,12 +6,15 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from consultation.models import Consultation
 from deliberation.strata import population_margins
+from textsafety.normalise import normalises_text
 
 from . import synthesis
 from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion
@@ -60,7 +63,7 @@ def start_run(
     if enqueue:
         from .tasks import prepare_run
 
-        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+        outbox.enqueue(prepare_run, run.pk)
     return run
 
 
@@ -72,15 +75,15 @@ def resume_run(*, run: PipelineRun, actor=None) -> None:
 
     run.refresh_from_db()
     if run.status in (PipelineRun.Status.QUEUED, PipelineRun.Status.PREPARING):
-        transaction.on_commit(lambda: prepare_run.delay(run.pk))
+        outbox.enqueue(prepare_run, run.pk)
     elif run.status == PipelineRun.Status.EMBEDDING:
         pending = list(RunChunk.objects.filter(run=run, done=False).values_list("index", flat=True))
         for index in pending:
-            transaction.on_commit(lambda index=index: embed_chunk.delay(run.pk, index))
+            outbox.enqueue(embed_chunk, run.pk, index)
         if not pending:
-            transaction.on_commit(lambda: finish_run.delay(run.pk))
+            outbox.enqueue(finish_run, run.pk)
     elif run.status == PipelineRun.Status.CLUSTERING:
-        transaction.on_commit(lambda: finish_run.delay(run.pk))
+        outbox.enqueue(finish_run, run.pk)
 
 
 def _new_version(*, run: PipelineRun, actor, action: str, description: str, data: dict) -> SynthesisVersion:
@@ -103,6 +106,7 @@ def _new_version(*, run: PipelineRun, actor, action: str, description: str, data
     return version
 
 
+@normalises_text
 @transaction.atomic
 def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> SynthesisVersion:
     """Apply one edit to the run's latest version and save the result as the next version.
@@ -159,13 +163,26 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
     return published
 
 
-def erase_user_data(user, keep_pseudonymous: bool) -> None:
-    """GDPR eraser, run after the consultation app's: the analysis keeps a scrubbed copy of each text,
-    so every copy whose source the consultation app deleted goes too, with its quotes in the syntheses."""
+def erase_contributions(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler, run after the consultation's entries: the analysis keeps a
+    scrubbed copy of each text. Under the pseudonym, the copies of the person's texts lose the profile
+    answers copied on them (`strata`). Every copy whose source went goes too, with its quotes in the
+    syntheses and the cached embedding of its text (unless another copy shares the text)."""
     from consultation.models import Answer, Proposal
 
-    from .models import Contribution, Theme
+    from .models import Contribution, EmbeddingVector, Theme
 
+    if keep_pseudonymous:  # then the orphans below are only proposals that were never published
+        Contribution.objects.filter(
+            Q(
+                source_type=Contribution.Source.ANSWER,
+                source_id__in=Answer.objects.filter(user=user).values("pk"),
+            )
+            | Q(
+                source_type__in=[Contribution.Source.PROPOSAL, Contribution.Source.IMPORTED],
+                source_id__in=Proposal.objects.filter(author=user).values("pk"),
+            )
+        ).update(strata={})
     orphans = Contribution.objects.exclude(
         source_type=Contribution.Source.ANSWER, source_id__in=Answer.objects.values("pk")
     ).exclude(
@@ -175,7 +192,10 @@ def erase_user_data(user, keep_pseudonymous: bool) -> None:
     gone = dict(orphans.values_list("pk", "run_id"))
     if not gone:
         return
+    hashes = set(orphans.values_list("text_hash", flat=True))
     orphans.delete()
+    still_used = set(Contribution.objects.filter(text_hash__in=hashes).values_list("text_hash", flat=True))
+    EmbeddingVector.objects.filter(text_hash__in=hashes - still_used).delete()
     runs = set(gone.values())
     for theme in Theme.objects.filter(run__in=runs):
         theme.quotes = [q for q in theme.quotes if q["id"] not in gone]
@@ -185,6 +205,59 @@ def erase_user_data(user, keep_pseudonymous: bool) -> None:
             entry["quotes"] = [q for q in entry["quotes"] if q["id"] not in gone]
         version.data["moves"] = {k: v for k, v in version.data.get("moves", {}).items() if int(k) not in gone}
         version.save(update_fields=["data"])
+
+
+def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: opinion-group computations list each voter's position and group
+    under their participant key; a person whose votes go leaves them (the per-group counts stay)."""
+    from consultation.models import Vote
+    from consultation.services import participant_key_for
+
+    from .models import OpinionRun
+
+    if keep_pseudonymous:
+        return
+    key = participant_key_for(user)
+    consultations = Vote.objects.filter(user=user).values("proposal__consultation_id")
+    for run in OpinionRun.objects.filter(consultation_id__in=consultations):
+        kept = [p for p in run.result.get("participants", []) if p.get("participant") != key]
+        if len(kept) != len(run.result.get("participants", [])):
+            run.result["participants"] = kept
+            run.save(update_fields=["result"])
+
+
+def register_personal_data() -> None:
+    from accounts.personal_data import Fate, Stage, register
+
+    register(
+        "analysis.Contribution",
+        handler=erase_contributions,
+        stage=Stage.LAST,
+        erase=Fate.DELETE,
+        pseudonymise=Fate.BLANK,
+        why="Scrubbed copies of answers and proposals: they go with their source, or lose the copied strata.",
+    )
+    for name, what in (
+        ("analysis.EmbeddingVector", "the cached embedding of a deleted text, unless another copy shares it"),
+        ("analysis.Theme", "quotes of a deleted text"),
+        ("analysis.SynthesisVersion", "quotes of a deleted text in every version"),
+    ):
+        register(name, by="analysis.Contribution", erase=Fate.DELETE, pseudonymise=Fate.KEEP, why=what)
+    register(
+        "analysis.OpinionRun",
+        handler=erase_opinion_positions,
+        stage=Stage.FIRST,  # while the person's votes say which consultations to look at
+        erase=Fate.BLANK,
+        pseudonymise=Fate.KEEP,
+        why="A voter's position and group under their participant key.",
+    )
+    staff = "A record of the analysis work by an organiser; it points at the erased account (pseudonym only)."
+    for name in (
+        "analysis.PipelineRun.created_by",
+        "analysis.SynthesisVersion.author",
+        "analysis.PublishedSynthesis.published_by",
+    ):
+        register(name, erase=Fate.KEEP, why=staff)
 
 
 def export_user_data(user) -> list[dict]:

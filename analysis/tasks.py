@@ -19,6 +19,8 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import outbox
+
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
 from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
@@ -179,9 +181,9 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
             if dispatch:
                 if missing:
                     for index in range(-(-len(missing) // size)):
-                        transaction.on_commit(lambda index=index: embed_chunk.delay(run_id, index))
+                        outbox.enqueue(embed_chunk, run_id, index)
                 else:
-                    transaction.on_commit(lambda: finish_run.delay(run_id))
+                    outbox.enqueue(finish_run, run_id)
 
 
 def _groups_by_position(groups: DedupeResult, analysed: list[int], n: int) -> tuple[list[int], list[int]]:
@@ -220,7 +222,7 @@ def embed_chunk(run_id: int, index: int, dispatch: bool = True) -> bool:
         PipelineRun.objects.filter(pk=run_id).update(progress_done=F("progress_done") + len(chunk.hashes))
         last = not RunChunk.objects.filter(run_id=run_id, done=False).exists()
         if last and dispatch:
-            transaction.on_commit(lambda: finish_run.delay(run_id))
+            outbox.enqueue(finish_run, run_id)
     return True
 
 

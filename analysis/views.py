@@ -1,9 +1,6 @@
-import csv
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,7 +9,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require_rule
 from consultation.models import Consultation
+from consultation.publish import public_text, scrub_text
+from textsafety.spreadsheet import safe_writer
 
 from . import opinion as opinion_reads
 from . import report as reports
@@ -20,13 +20,20 @@ from . import selectors, services
 from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
-from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
+from .pipeline.opinion import OpinionParameters
+from .rules import (
+    can_edit_synthesis,
+    can_publish_synthesis,
+    can_read_synthesis,
+    can_run_analysis,
+    can_see_health_flags,
+)
 from .synthesis import SynthesisEditError, top_level
 
 
-def _require(user, predicate) -> None:
-    if not predicate(user):
-        raise PermissionDenied
+def _consultation(slug, **_kwargs) -> Consultation:
+    """The consultation a page is about, loaded before its rule is decided (accounts/permissions.py)."""
+    return get_object_or_404(Consultation, slug=slug)
 
 
 class UnknownVersion(Http404):
@@ -100,11 +107,23 @@ def _report_context(request, consultation: Consultation) -> dict:
 
 # Bridging statements shown, and how far down the saved ranking (every proposal) the page looks for them.
 BRIDGING_SHOWN, BRIDGING_CANDIDATES = 5, 25
+# Participants not placed in a group (their group was under the minimum share): the neutral grey.
+UNPLACED_COLOUR = reports.OTHER_COLOUR[0]
 
 
 def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     result = latest.result
-    candidates = result.get("bridging", [])[:BRIDGING_CANDIDATES]
+    params = result.get("parameters", {})
+    floor = params.get("min_claim_votes", OpinionParameters.min_claim_votes)
+    z = params.get("z_threshold", OpinionParameters.z_threshold)
+
+    def claimable(s: dict) -> bool:
+        """A statement resting on enough votes and passing Pol.is's tests (computations saved before
+        these rules held statements that did not)."""
+        return s["n_trials"] >= floor and s["p_test"] > z and s.get("repness_test", z + 1) > z
+
+    # Only statements every group significantly agrees with, each group with enough votes on it.
+    candidates = [b for b in result.get("bridging", []) if b.get("significant")][:BRIDGING_CANDIDATES]
     ids = {b["proposal"] for b in candidates}
     for group in result.get("groups", []):
         ids.update(s["proposal"] for s in group["representative"])
@@ -122,26 +141,34 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             "statements": [
                 {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
                 for s in g["representative"]
-                if s["proposal"] in texts
+                if s["proposal"] in texts and claimable(s)
             ],
         }
         for g in result.get("groups", [])
     ]
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
+    # Clustered participants whose group was too small to be shown stay on the map, in grey.
+    unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
+    on_map = participants + unplaced
     points = []
-    if participants:
-        xs, ys = [p["x"] for p in participants], [p["y"] for p in participants]
+    if on_map:
+        xs, ys = [p["x"] for p in on_map], [p["y"] for p in on_map]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         width, height, margin = reports.MAP_WIDTH, reports.MAP_HEIGHT, reports.MAP_MARGIN
-        for p in participants[:3000]:
+        for p in on_map[:3000]:
+            grouped = p.get("group") is not None
             points.append(
                 {
                     "cx": round(margin + (p["x"] - x0) * (width - 2 * margin) / ((x1 - x0) or 1), 1),
                     "cy": round(
                         height - margin - (p["y"] - y0) * (height - 2 * margin) / ((y1 - y0) or 1), 1
                     ),
-                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1},
-                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)],
+                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1}
+                    if grouped
+                    else _("Participant not placed in a group"),
+                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)]
+                    if grouped
+                    else UNPLACED_COLOUR,
                 }
             )
     cross = []
@@ -152,12 +179,13 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "ok": latest.status == "ok",
         "message": result.get("message", ""),
         "groups": groups,
-        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups],
+        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]
+        + ([{"colour": UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
         "points": points,
         "consensus": [
             {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
-            if s["proposal"] in texts
+            if s["proposal"] in texts and s["n_trials"] >= floor
         ],
         "bridging": [
             {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
@@ -166,12 +194,18 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
         "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
         "n_grouped": len(participants),
+        "n_unplaced": len(unplaced),
+        "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
+        "min_claim_votes": floor,
+        # Shown when the computation found no groups: how far from the minimum it is.
+        "n_qualified": result.get("n_qualified"),
+        "min_participants": params.get("min_participants", OpinionParameters.min_participants),
         "cross": cross,
     }
 
 
-def report(request, slug):
-    consultation = get_object_or_404(Consultation, slug=slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def report(request, consultation, slug):
     try:
         context = _report_context(request, consultation)
     except UnknownVersion as unknown:
@@ -187,10 +221,10 @@ def report(request, slug):
     return render(request, "analysis/report.html", context)
 
 
-def report_pdf(request, slug):
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def report_pdf(request, consultation, slug):
     from weasyprint import HTML
 
-    consultation = get_object_or_404(Consultation, slug=slug)
     context = _report_context(request, consultation)
     if context["version"] is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
@@ -211,22 +245,21 @@ def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpRes
         )
     elif fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
+        writer = safe_writer(response)
+        writer.writerow(fields)
         for row in rows:
-            writer.writerow({k: (";".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+            writer.writerow([";".join(v) if isinstance(v, list) else v for v in (row.get(k) for k in fields)])
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
-def _published_or_404(request, slug) -> tuple[Consultation, SynthesisVersion]:
-    consultation = get_object_or_404(Consultation, slug=slug)
+def _published_or_404(request, consultation) -> SynthesisVersion:
     version = _version_for(request, consultation)
     if version is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
-    return consultation, version
+    return version
 
 
 CONTRIBUTION_FIELDS = [
@@ -256,25 +289,31 @@ THEME_FIELDS = [
 ]
 
 
-def export_contributions(request, slug, fmt):
-    consultation, version = _published_or_404(request, slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def export_contributions(request, consultation, slug, fmt):
+    version = _published_or_404(request, consultation)
     rows = [{k: r[k] for k in CONTRIBUTION_FIELDS} for r in reports.contributions_table(version)]
     return _export(rows, CONTRIBUTION_FIELDS, fmt, f"pacte-{consultation.slug}-contributions")
 
 
-def export_themes(request, slug, fmt):
-    consultation, version = _published_or_404(request, slug)
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def export_themes(request, consultation, slug, fmt):
+    version = _published_or_404(request, consultation)
     rows = [
-        {**{k: t.get(k) for k in THEME_FIELDS}, "label": reports.theme_label(t)}
+        {
+            **{k: t.get(k) for k in THEME_FIELDS},
+            "label": scrub_text(reports.theme_label(t)),
+            "summary": public_text(t.get("summary") or "") or "",
+            "keywords": [scrub_text(k) for k in t.get("keywords") or []],
+        }
         for t in version.data["themes"]
         if not t["hidden"]
     ]
     return _export(rows, THEME_FIELDS, fmt, f"pacte-{consultation.slug}-themes")
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def runs(request, slug):
-    _require(request.user, can_run_analysis)
     consultation = get_object_or_404(Consultation, slug=slug)
     form = StartRunForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -293,9 +332,8 @@ def runs(request, slug):
     )
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def run_detail(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation", "created_by"), pk=pk)
     # The organiser's way to overrule the number of themes: start from the one this run chose.
     rerun_form = StartRunForm(
@@ -306,9 +344,8 @@ def run_detail(request, pk):
     )
 
 
-@login_required
+@require_rule(can_run_analysis, login=True)
 def run_progress(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun, pk=pk)
     return JsonResponse(
         {
@@ -325,10 +362,9 @@ def run_progress(request, pk):
     )
 
 
-@login_required
 @require_POST
+@require_rule(can_run_analysis, login=True)
 def run_resume(request, pk):
-    _require(request.user, can_run_analysis)
     run = get_object_or_404(PipelineRun, pk=pk)
     with transaction.atomic():
         services.resume_run(run=run, actor=request.user)
@@ -336,9 +372,8 @@ def run_resume(request, pk):
     return redirect("analysis:run", pk=run.pk)
 
 
-@login_required
+@require_rule(can_edit_synthesis, login=True)
 def editor(request, pk):
-    _require(request.user, can_edit_synthesis)
     run = get_object_or_404(PipelineRun.objects.select_related("consultation"), pk=pk)
     latest = selectors.latest_version(run)
     if latest is None:
@@ -383,10 +418,9 @@ def editor(request, pk):
     )
 
 
-@login_required
 @require_POST
+@require_rule(can_publish_synthesis, login=True)
 def publish(request, pk):
-    _require(request.user, can_publish_synthesis)
     version = get_object_or_404(SynthesisVersion.objects.select_related("run__consultation"), pk=pk)
     services.publish_version(actor=request.user, version=version)
     messages.success(request, _("Version %(n)s is now the public synthesis.") % {"n": version.number})

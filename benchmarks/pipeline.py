@@ -59,15 +59,8 @@ from analysis.pipeline import run as run_module  # noqa: E402
 from analysis.pipeline.clean import normalise  # noqa: E402
 
 
-def shared_data() -> Path:
-    if os.environ.get("PACTE_SHARED_DATA"):
-        return Path(os.environ["PACTE_SHARED_DATA"])
-    candidates = (REPO / ".." / "shared" / "data", REPO / ".." / ".." / "shared" / "data")
-    return next((p for p in candidates if p.is_dir()), candidates[0])
-
-
-def sentences() -> list[str]:
-    folder = shared_data() / "french" / "sib200-fra"
+def sentences(folder: Path) -> list[str]:
+    """The SIB-200 French sentences of the three splits in `folder`."""
     result = []
     for split in ("train", "dev", "test"):
         with open(folder / f"{split}.tsv", encoding="utf-8") as handle:
@@ -211,6 +204,12 @@ def metadata(n: int, wanted: bool, seed: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument(
+        "--sib200",
+        type=Path,
+        default=REPO / "tests" / "data" / "french" / "sib200-fra",
+        help="folder of SIB-200 French train/dev/test.tsv (default: the copy in tests/data)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embedder", choices=("use", "sentences"), default="use")
     parser.add_argument("--no-rerun", action="store_true", help="only the first run")
@@ -218,7 +217,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
-    pool = sentences()
+    pool = sentences(args.sib200)
     taken: set[tuple[int, int]] = set()
     texts = corpus(args.n, pool, rng, taken)
     embedder = SentenceSumEmbedder(pool) if args.embedder == "sentences" else UseMultilingualEmbedder()

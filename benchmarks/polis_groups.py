@@ -4,6 +4,10 @@ Reads the folder with ``consultation.polis_export``, runs ``analysis.pipeline.op
 groups with the ``group-id`` column of participants-votes.csv (adjusted Rand index on the participants both
 clustered). Prints one JSON line; never asserts.
 
+The comparison is of the method's groups, before the report's display rule (a group under 5 % of the
+participants, or under 5 members, is not shown as a group): Pol.is shows such groups. ``groups_shown`` and
+``participants_not_placed`` say what the report would show.
+
 Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]``
 """
 
@@ -19,7 +23,7 @@ from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.pipeline.opinion import analyse_opinions  # noqa: E402
+from analysis.pipeline.opinion import OpinionParameters, analyse_opinions  # noqa: E402
 from consultation.polis_export import read_polis_export  # noqa: E402
 
 
@@ -30,14 +34,18 @@ def main() -> None:
     args = parser.parse_args()
 
     export = read_polis_export(args.folder)
+    inputs = {
+        "proposals": [c.comment_id for c in export.comments],
+        "moderated_out": export.moderated_out_ids,
+        "seed": args.seed,
+    }
     start = time.perf_counter()
+    # Every group the method finds, however small (the display rule off).
     result = analyse_opinions(
-        export.vote_triples(),
-        proposals=[c.comment_id for c in export.comments],
-        moderated_out=export.moderated_out_ids,
-        seed=args.seed,
+        export.vote_triples(), parameters=OpinionParameters(min_group_share=0.0, min_claim_votes=0), **inputs
     )
     seconds = time.perf_counter() - start
+    shown = analyse_opinions(export.vote_triples(), **inputs)
 
     ours = {p.participant: p.group for p in result.participants if p.group is not None}
     theirs = {p: g for p, g in export.polis_groups.items() if g is not None}
@@ -62,6 +70,8 @@ def main() -> None:
                 ),
                 "silhouettes": [[k, round(s, 3)] for k, s in result.silhouettes],
                 "ari_vs_polis": None if ari is None else round(ari, 4),
+                "groups_shown": len(shown.groups),
+                "participants_not_placed": shown.n_unplaced,
                 "seconds": round(seconds, 3),
             }
         )

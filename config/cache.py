@@ -26,3 +26,69 @@ class PooledClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusingClient
+
+
+class FailSoftRedisCache(PooledClientRedisCache):
+    """The same cache, which degrades instead of failing while Redis cannot be reached.
+
+    What the cache holds here is never the only copy: sessions are written through to the database
+    (`cached_db`), the signed-in user and their roles are read through from the database
+    (`accounts.cached`), rate-limit windows are counters that may restart. So while Redis is down a
+    read misses (the caller reads the database), a write is dropped, and the rate limits allow (logged by
+    `consultation.ratelimit`): citizens keep answering, proposing and voting. One warning per minute
+    per process says so. What is lost: a role revoked during the outage may be read from an entry cached
+    before it, until that entry expires (`accounts.cached.TIMEOUT`, 5 minutes).
+    """
+
+    _warned_at = 0.0
+
+    def _degraded(self, operation: str, exc: Exception, default):
+        import logging
+        import time
+
+        now = time.monotonic()
+        if now - FailSoftRedisCache._warned_at > 60:
+            FailSoftRedisCache._warned_at = now
+            logging.getLogger(__name__).warning("Redis unreachable, cache %s skipped: %s", operation, exc)
+        return default
+
+
+def _fail_soft(name: str, default):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    method = getattr(RedisCache, name)
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            return self._degraded(name, exc, default() if callable(default) else default)
+
+    wrapper.__name__ = name
+    return wrapper
+
+
+def _get(self, key, default=None, version=None):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    try:
+        return RedisCache.get(self, key, default, version)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        return self._degraded("get", exc, default)
+
+
+FailSoftRedisCache.get = _get
+for _name, _default in (
+    ("get_many", dict),
+    ("has_key", False),
+    ("add", False),
+    ("set", None),
+    ("set_many", list),
+    ("touch", False),
+    ("delete", False),
+    ("delete_many", None),
+    ("clear", None),
+):
+    setattr(FailSoftRedisCache, _name, _fail_soft(_name, _default))

@@ -34,6 +34,8 @@ _DEV_SECRET = "dev-only-insecure-secret-key-change-me"  # noqa: S105 (developmen
 SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ characters.")
+# Previous keys, still accepted while what they signed or sealed lives on (sessions, open ballot boxes).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the form: a view's rule is decided before its body is read.
+    "accounts.permissions.PermissionFirstMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,7 +130,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits, debouncing): Redis when configured, local memory otherwise.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.PooledClientRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must not hold requests: fail in a second, then degrade.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read on every request: from Redis when there is one, still written through to the database.
@@ -191,6 +202,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Pacte <ne-pas-repondre@pacte.localhost>")
+# Notices are retried while the mail server refuses (accounts/notices.py MAIL_TASK_OPTIONS): first wait,
+# longest wait (seconds) and number of tries; the defaults cover about a day.
+PACTE_MAIL_RETRY_SECONDS = int(env("PACTE_MAIL_RETRY_SECONDS", "60"))
+PACTE_MAIL_RETRY_MAX_SECONDS = int(env("PACTE_MAIL_RETRY_MAX_SECONDS", "3600"))
+PACTE_MAIL_RETRIES = int(env("PACTE_MAIL_RETRIES", "48"))
 
 # --- Internationalisation: French first, English second.
 LANGUAGE_CODE = "fr"
@@ -286,6 +302,17 @@ PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # was lost): well above the longest draw measured (maximin on 2,000 volunteers, panel of 30: 26 min).
 # A draw abandoned while its worker was in fact alive commits nothing: its late result is refused.
 PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
+# Redis broker: a task a worker took but never acknowledged (acks late: the worker was killed or its machine
+# lost) goes back to the queue after `visibility_timeout` seconds, and another worker runs it. It must
+# exceed the longest task (the draw's time limit above), or a task still running would be handed to a
+# second worker; every task is idempotent anyway (at-least-once delivery). Lower it only for tests.
+_LONGEST_TASK_SECONDS = PACTE_SELECTION_STALE_MINUTES * 60 + 600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(_LONGEST_TASK_SECONDS))),
+    # How often a worker looks for such tasks (seconds between sweeps x sweeps skipped).
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
 # Days a closed panel's pool is kept (GDPR storage limitation): that many days after a panel is closed,
 # the volunteers who never had a seat (not drawn, reserves, left out) are deleted with the profile answers
 # copied for that panel, by the daily `deliberation.purge_volunteer_pools` task (CELERY_BEAT_SCHEDULE
@@ -304,8 +331,6 @@ PACTE_SITE_URL = env(
     "PACTE_SITE_URL",
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
 ).rstrip("/")
-# Where the read-only public data sets used by tests and benchmarks live.
-PACTE_SHARED_DATA = Path(env("PACTE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Consultations
 # Rate limits per action and scope, "<count>/<seconds>" (see consultation/ratelimit.py). The per-IP limits
@@ -322,7 +347,24 @@ PACTE_RATE_LIMITS = {
     },
     # The public API (one address may be a whole administration behind one proxy).
     "api": {"ip": env("PACTE_RATE_API_IP", "600/60")},
+    # The similar-proposal preview (a TF-IDF comparison per request): per person drafting and address.
+    "proposal_preview": {
+        "user": env("PACTE_RATE_PREVIEW_USER", "30/600"),
+        "ip": env("PACTE_RATE_PREVIEW_IP", "300/600"),
+    },
+    # Session check-in codes (6 characters of 32): attempts per member and per session. A member refused
+    # here is checked in by the facilitator from the session console.
+    "checkin_code": {
+        "user": env("PACTE_RATE_CHECKIN_USER", "10/900"),
+        "session": env("PACTE_RATE_CHECKIN_SESSION", "300/900"),
+    },
 }
+# When a session's check-in code works: from this many minutes before its start to this many hours after.
+PACTE_CHECKIN_OPENS_MINUTES_BEFORE = int(env("PACTE_CHECKIN_OPENS_MINUTES_BEFORE", "60"))
+PACTE_CHECKIN_CLOSES_HOURS_AFTER = int(env("PACTE_CHECKIN_CLOSES_HOURS_AFTER", "10"))
+# The similar-proposal preview compares a draft with at most this many published proposals: those that
+# share the most words with it (a full-text prefilter in the database), the newest first among equals.
+PACTE_PREVIEW_CANDIDATES = int(env("PACTE_PREVIEW_CANDIDATES", "500"))
 # Request header holding the client address when behind a trusted reverse proxy (e.g. HTTP_X_REAL_IP).
 PACTE_CLIENT_IP_HEADER = env("PACTE_CLIENT_IP_HEADER")
 
@@ -345,11 +387,17 @@ PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
 PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
 # With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.
 # Every night, the pools of panels closed more than PACTE_POOL_RETENTION_DAYS ago are purged.
+# Background tasks that could not reach the broker wait in the outbox (accounts/outbox.py): every this many
+# seconds the beat sends those older than the grace period (the request that wrote them may still be
+# sending them).
+PACTE_OUTBOX_SWEEP_SECONDS = int(env("PACTE_OUTBOX_SWEEP_SECONDS", "60"))
+PACTE_OUTBOX_GRACE_SECONDS = int(env("PACTE_OUTBOX_GRACE_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "opinion-groups": {
         "task": "analysis.tasks.check_opinion_groups",
         "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,
     },
+    "flush-outbox": {"task": "accounts.flush_outbox", "schedule": PACTE_OUTBOX_SWEEP_SECONDS},
     "purge-volunteer-pools": {
         "task": "deliberation.purge_volunteer_pools",
         "schedule": crontab(hour=3, minute=30),

@@ -2,17 +2,26 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from accounts.permissions import require_rule
+from accounts.rules import anyone
+
 from . import views
+
+
+def public_page(template_name: str):
+    """A static page, for everyone (its requirement declared like every view's: accounts/permissions.py)."""
+    return require_rule(anyone)(views.PageView.as_view(template_name=template_name))
+
 
 pages = (
     [
         path(
             "accessibilite/",
-            views.PageView.as_view(template_name="pages/accessibility.html"),
+            public_page("pages/accessibility.html"),
             name="accessibility",
         ),
-        path("mentions-legales/", views.PageView.as_view(template_name="pages/legal.html"), name="legal"),
-        path("confidentialite/", views.PageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+        path("mentions-legales/", public_page("pages/legal.html"), name="legal"),
+        path("confidentialite/", public_page("pages/privacy.html"), name="privacy"),
     ],
     "pages",
 )

@@ -1,15 +1,22 @@
 """Site-level pages. `config` sits above every app, so the home page may show what each app offers."""
 
+import sys
+
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.csrf import csrf_failure as defaults_csrf_failure
 from django.views.generic import TemplateView
 
+from accounts.permissions import require_rule
+from accounts.rules import anyone
 
+
+@require_rule(anyone)
 def home(request):
     return render(request, "pages/home.html")
 
@@ -25,6 +32,7 @@ class PageView(TemplateView):
         )
 
 
+@require_rule(anyone)
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 (not an error page) when not."""
     try:
@@ -79,7 +87,25 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+# Seconds a client is told to wait when the database cannot be reached (a restart, a failover).
+DATABASE_RETRY_AFTER = 30
+
+
+def _database_unreachable() -> bool:
+    """The error being handled is the database not answering (not a bug in a query): every service runs
+    in one transaction, so such a request wrote nothing and can simply be sent again."""
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def server_error(request):
+    if _database_unreachable():
+        if _wants_json(request):
+            response = _json_error(request, _("The service is briefly unavailable: please try again."), 503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     if _wants_json(request):
         return _json_error(request, _("Server error: please try again later."), 500)
     return defaults.server_error(request)

@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from . import rules, selectors
 from .models import Choice, Consultation, Proposal, Question, Vote
 from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
+from .publish import public_text
 
 _ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=gettext_lazy('JSON error: {"detail": message}, or {parameter: message}.')
@@ -65,7 +66,12 @@ class ProposalSerializer(serializers.ModelSerializer):
     the proposals page and in the open-data archive; its text is never given (empty string)."""
 
     author = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The text as published: personal data replaced by placeholders such as [phone]; empty when "
+            "hidden by moderation or withheld as revealing a person's health."
+        )
+    )
     status = serializers.ChoiceField(
         choices=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
         read_only=True,
@@ -97,7 +103,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
 
     def get_text(self, proposal) -> str:
-        return proposal.public_text
+        return public_text(proposal) or ""
 
 
 class VoteSerializer(serializers.ModelSerializer):

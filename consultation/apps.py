@@ -13,8 +13,9 @@ class ConsultationConfig(AppConfig):
 
         from . import services
         from .links import account_section, charter_consent_wording
+        from .personal_data import register_entries
 
         gdpr.register_exporter("consultation", services.export_user_data)
-        gdpr.register_eraser("consultation", services.erase_user_data)
+        register_entries()
         account_hooks.register_account_section(account_section)
         account_hooks.register_consent_wording(ConsentRecord.Purpose.CHARTER, charter_consent_wording)

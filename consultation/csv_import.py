@@ -15,6 +15,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from textsafety.normalise import normalise_input
+
 MAX_RECORD_LINES = 30  # a quoted cell longer than this many lines is taken for an unclosed quote
 
 # Row error codes.
@@ -152,7 +154,8 @@ def read_contributions(
         if len(cells) != len(header):
             result.errors.append(RowError(line, CELL_COUNT, f"{len(cells)}/{len(header)}"))
             continue
-        body = cells[index[text_column]].replace("\r\n", "\n").strip()
+        # Controls and bidirectional overrides removed, NFC: the text as every other way in stores it.
+        body = normalise_input(cells[index[text_column]]).strip()
         if not body:
             result.errors.append(RowError(line, EMPTY))
             continue

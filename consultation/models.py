@@ -5,6 +5,7 @@ proposal, proposal length, counter non-negativity, allowed phase values.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -222,6 +223,12 @@ class Answer(models.Model):
         return f"answer {self.pk} to question {self.question_id}"
 
 
+#: The proposals' text as PostgreSQL full-text search reads it (French stemming). The similar-proposal
+#: preview (`selectors.preview_candidates`) filters on it through the GIN index of migration 0006, which is
+#: built from this same expression (PostgreSQL only: the embedded SQLite runtime has no such index).
+PROPOSAL_SEARCH_VECTOR = SearchVector("text", config="french")
+
+
 class Proposal(models.Model):
     class Status(models.TextChoices):
         VISIBLE = "visible", _("Published")
@@ -275,9 +282,13 @@ class Proposal(models.Model):
 
     @property
     def public_text(self) -> str:
-        """The text as the public may read it (pages, API, open data): a proposal hidden by moderation, or
-        still awaiting it, is known by its status and reason, never by its text."""
-        return self.text if self.status == self.Status.VISIBLE else ""
+        """The text as the public may read it (pages, API, open data), through the one exit for published
+        text (``consultation.publish.public_text``): a proposal hidden by moderation, or still awaiting it,
+        is known by its status and reason, never by its text; one that reveals a personal health condition
+        is withheld; personal data is replaced by placeholders. Empty when nothing may be shown."""
+        from .publish import public_text
+
+        return public_text(self) or ""
 
     @property
     def vote_total(self) -> int:

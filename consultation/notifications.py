@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.notices import notice, send_once, site_url, wants_notices
 
 from .models import Proposal
+from .publish import public_text
 
 
 def send_moderation_notice(proposal_id: int, status: str) -> bool:
@@ -19,6 +20,8 @@ def send_moderation_notice(proposal_id: int, status: str) -> bool:
     slug = proposal.consultation.slug
     context = {
         "proposal": proposal,
+        # The author's own words, through the one exit all the same: an e-mail crosses mail servers.
+        "proposal_text": public_text(proposal.text),
         "consultation": proposal.consultation,
         "published": proposal.status == Proposal.Status.VISIBLE,
         "proposal_url": site_url(f"{reverse('consultation:proposals', args=[slug])}#proposal-{proposal.pk}"),

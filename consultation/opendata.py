@@ -4,7 +4,6 @@ Participants appear under a pseudonymous id: an HMAC of their participant key ke
 and the consultation, so ids cannot be reversed to accounts nor linked across consultations.
 """
 
-import csv
 import hashlib
 import hmac
 import io
@@ -14,7 +13,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils import timezone
 
+from textsafety.spreadsheet import safe_writer
+
 from .models import Answer, Consultation, Proposal, Vote
+from .publish import public_text
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -37,9 +39,15 @@ choice_en — one row per choice (open questions: one row, choice columns empty)
 participant, question_id, choice_id (closed questions: one row per choice ticked), text (open
 questions), answered_at.
 
+Texts written by participants (answers and proposals) are published as the synthesis shows them:
+personal data (e-mail addresses, phone numbers, social-security numbers, IBANs, street addresses) is
+replaced by a placeholder such as [phone], and a text that reveals a person's health is left empty.
+A cell that a spreadsheet would read as a formula begins with a single quote.
+
 ## proposals.csv
 proposal_id, created_at, source (platform | import | polis), author (pseudonymous id), status (visible |
-hidden), text (empty when hidden), hide_reason (public reason given by moderators), agree, disagree,
+hidden), text (empty when hidden, or withheld as revealing a person's health),
+hide_reason (public reason given by moderators), agree, disagree,
 pass (vote counts). Proposals awaiting moderation are not included.
 
 ## votes.csv
@@ -56,7 +64,7 @@ def pseudonym(consultation: Consultation, participant_key: str) -> str:
 
 def _csv(header: list[str], rows) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
@@ -81,7 +89,7 @@ def build_archive(
         for a in rows.iterator(chunk_size=2000):
             who, when = pseudonym(consultation, f"u{a.user_id}"), a.updated_at.isoformat()
             if a.text:
-                yield [who, a.question_id, "", a.text, when]
+                yield [who, a.question_id, "", public_text(a) or "", when]
             for c in a.choices.all():
                 yield [who, a.question_id, c.pk, "", when]
 
@@ -89,7 +97,7 @@ def build_archive(
         rows = consultation.proposals.exclude(status=Proposal.Status.PENDING).order_by("id")
         for p in rows.iterator(chunk_size=2000):
             author = pseudonym(consultation, p.author_key) if p.author_key else ""
-            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, p.public_text,
+            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, public_text(p) or "",
                    p.hide_reason, p.agree_count, p.disagree_count, p.pass_count]  # fmt: skip
 
     def votes():

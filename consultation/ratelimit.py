@@ -6,10 +6,17 @@ the aim is to stop floods and scripts, not to shape traffic precisely.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from accounts import vendor
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -41,10 +48,12 @@ def _hit(key: str, limit: int, seconds: int) -> bool:
         return cache.incr(key) > limit
 
 
-def is_rate_limited(request, action: str) -> bool:
-    """Count this request against the per-user and per-IP limits of `action`; True when over either."""
+def is_rate_limited(request, action: str, **scopes: str) -> bool:
+    """Count this request against the per-user and per-IP limits of `action`; True when over either.
+    `scopes` adds other keys the action is limited by, e.g. `session=str(session.pk)` for the limit of
+    `PACTE_RATE_LIMITS[action]["session"]`."""
     rates = settings.PACTE_RATE_LIMITS.get(action, {})
-    keys = {"ip": client_ip(request)}
+    keys = {"ip": client_ip(request), **scopes}
     if request.user.is_authenticated:
         keys["user"] = str(request.user.pk)
     windows = []  # (cache key, limit, seconds)
@@ -55,7 +64,12 @@ def is_rate_limited(request, action: str) -> bool:
             windows.append((f"rl:{action}:{scope}:{digest}", limit, seconds))
     backend = caches["default"]
     if isinstance(backend, RedisCache) and windows:
-        return _hit_redis(backend, windows)
+        try:
+            return _hit_redis(backend, windows)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # Redis down: allow (the limits stop floods, they are not a quota), and say so in the log.
+            logger.warning("rate limit of %s not counted, Redis unreachable: %s", action, exc)
+            return False
     hits = [_hit(key, limit, seconds) for key, limit, seconds in windows]  # count every window
     return any(hits)
 
@@ -64,7 +78,7 @@ def _hit_redis(backend: RedisCache, windows: list[tuple[str, int, int]]) -> bool
     """Every window counted in one Redis round trip (this runs on every vote): INCR opens a missing
     window at 1 and EXPIRE ... NX gives it its lifetime only when it has none yet (Redis >= 7)."""
     keys = [backend.make_and_validate_key(key) for key, _limit, _seconds in windows]
-    pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+    pipe = vendor.redis_client(backend).pipeline(transaction=False)
     for key, (_key, _limit, seconds) in zip(keys, windows, strict=True):
         pipe.incr(key)
         pipe.expire(key, seconds, nx=True)

@@ -1,10 +1,11 @@
 """Reads shared by pages, API, exports: proposal listings, results, small-cell suppression."""
 
 import random
+import re
 from collections import Counter, defaultdict
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Least, TruncDate
 
 from accounts.strata import STRATA_FIELDS
@@ -57,6 +58,49 @@ def vote_target(slug: str, proposal_id: int) -> Proposal | None:
 def published_proposals(consultation: Consultation):
     """Proposals shown with their text, which people vote on."""
     return consultation.proposals.filter(status=Proposal.Status.VISIBLE)
+
+
+#: Words shorter than this are left out of the preview's prefilter (articles, "de", "la", ...).
+PREVIEW_MIN_WORD = 4
+#: At most this many of the draft's words make the prefilter (the longest: the most telling).
+PREVIEW_MAX_WORDS = 24
+
+
+def preview_words(text: str) -> list[str]:
+    """The draft's distinct words the prefilter looks for: letters and digits only (so they are safe in a
+    text-search query), lower case, the longest first."""
+    words = {w.lower() for w in re.findall(r"[^\W_]+", text) if len(w) >= PREVIEW_MIN_WORD}
+    return sorted(words, key=lambda w: (-len(w), w))[:PREVIEW_MAX_WORDS]
+
+
+def preview_candidates(consultation: Consultation, text: str, limit: int) -> list[Proposal]:
+    """The published proposals the similar-proposal preview compares a draft with: at most `limit`, found
+    by the database, so the cost of a preview does not grow with the number of proposals. On PostgreSQL a
+    full-text search (French stemming, through the GIN index of migration 0006) keeps those that share a
+    word with the draft, best ranked first; elsewhere (the embedded SQLite runtime, small) those that
+    contain one of its words, newest first."""
+    words = preview_words(text)
+    if not words:
+        return []
+    published = published_proposals(consultation)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        from .models import PROPOSAL_SEARCH_VECTOR
+
+        query = SearchQuery(" | ".join(words), config="french", search_type="raw")
+        found = (
+            published.annotate(search=PROPOSAL_SEARCH_VECTOR)
+            .filter(search=query)
+            .annotate(rank=SearchRank(PROPOSAL_SEARCH_VECTOR, query))
+            .order_by("-rank", "-id")
+        )
+    else:
+        match = Q()
+        for word in words:
+            match |= Q(text__icontains=word)
+        found = published.filter(match).order_by("-id")
+    return list(found.only("id", "text", "consultation_id")[:limit])
 
 
 def public_proposals(consultation: Consultation):

@@ -17,9 +17,11 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
+from textsafety.normalise import normalise_input, normalises_text
 
 from . import hooks, rules, sql
 from .csv_import import CsvImportError
@@ -111,6 +113,7 @@ def _check_settings(fields: dict) -> None:
         raise ConsultationError(_("The closing date must come after the opening date."))
 
 
+@normalises_text
 @transaction.atomic
 def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
@@ -126,6 +129,7 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     return consultation
 
 
+@normalises_text
 @transaction.atomic
 def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
@@ -174,6 +178,7 @@ def _phase_label(phase: str) -> str:
         return phase
 
 
+@normalises_text
 @transaction.atomic
 def add_question(
     *,
@@ -268,6 +273,7 @@ def _clean_charter_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n"))
 
 
+@normalises_text
 @transaction.atomic
 def update_charter(*, actor, consultation: Consultation, text_fr: str, text_en: str = "") -> bool:
     """Replace the charter's text. A changed text becomes the next version (audited): everyone must then
@@ -355,7 +361,8 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
             raise ConsultationError(_("This question does not belong to the consultation."))
         if question.kind == Question.Kind.OPEN:
             # A line break counts as one character, as in the browser (which sends it as CR LF).
-            text = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+            # Controls and bidirectional overrides removed, NFC (textsafety.normalise).
+            text = normalise_input(str(value or "")).strip()
             if not text:
                 continue
             if len(text) > MAX_ANSWER_LENGTH:
@@ -386,7 +393,7 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
 
 def clean_proposal_text(text: str, consultation: Consultation) -> str:
     """The text as it will be stored (surrounding spaces removed; HTML kept as text, escaped on display)."""
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = normalise_input(text).strip()  # controls and bidirectional overrides removed, NFC
     if not text:
         raise ConsultationError(_("A proposal cannot be empty."))
     if len(text) > consultation.max_proposal_length:
@@ -400,6 +407,7 @@ def clean_proposal_text(text: str, consultation: Consultation) -> str:
     return text
 
 
+@normalises_text
 @transaction.atomic
 def submit_proposal(*, user, consultation: Consultation, text: str, language: str = "") -> Proposal:
     _check_can_contribute(user, consultation)
@@ -564,6 +572,7 @@ def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consulta
 # --- Reports and moderation ------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
     if not rules.can_report(user, proposal):
@@ -593,6 +602,7 @@ def moderation_queue(consultation: Consultation | None = None):
     return queryset.select_related("consultation").order_by("created_at", "id")
 
 
+@normalises_text
 @transaction.atomic
 def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> Proposal:
     """`decision` is "approve" (publish, dismiss reports) or "hide" (with a public reason)."""
@@ -621,7 +631,7 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
         from .tasks import send_moderation_notice
 
         decided = proposal.status
-        transaction.on_commit(lambda: send_moderation_notice.delay(proposal.pk, decided))
+        outbox.enqueue(send_moderation_notice, proposal.pk, decided)
     return proposal
 
 
@@ -658,17 +668,53 @@ def export_user_data(user) -> dict:
     }
 
 
-def erase_user_data(user, keep_pseudonymous: bool) -> None:
-    """Reports are private: always deleted. Proposals, votes and answers are public contributions:
-    kept under the pseudonym, or deleted (and the counters they fed recomputed)."""
-    Report.objects.filter(reporter=user).delete()
+def erase_votes(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: votes are public contributions, kept under the pseudonym or
+    deleted with the counters they fed recomputed."""
     if keep_pseudonymous:
         return
     touched = set(Vote.objects.filter(user=user).values_list("proposal_id", flat=True))
     Vote.objects.filter(user=user).delete()
-    Proposal.objects.filter(author=user).delete()
-    Answer.objects.filter(user=user).delete()
     recount(touched)
+
+
+def erase_proposals(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: proposals are deleted, or kept under the pseudonym without the
+    profile answers copied on them; one still awaiting moderation was never public and goes either way."""
+    mine = Proposal.objects.filter(author=user)
+    if keep_pseudonymous:
+        mine.filter(status=Proposal.Status.PENDING).delete()
+        mine.update(strata={})
+    else:
+        mine.delete()
+
+
+def withdraw_open_data(user, keep_pseudonymous: bool) -> None:
+    """Personal-data registry handler: the open-data archives of every consultation the person
+    contributed to hold their answers, proposals and votes. When these go, the archives go (rows now,
+    files once the erasure is committed) and a fresh one is built for each consultation that had one
+    ready. Under the pseudonym the contributions stay public, and so do the archives."""
+    if keep_pseudonymous:
+        return
+    consultations = (
+        set(Answer.objects.filter(user=user).values_list("question__consultation_id", flat=True))
+        | set(Proposal.objects.filter(author=user).values_list("consultation_id", flat=True))
+        | set(Vote.objects.filter(user=user).values_list("proposal__consultation_id", flat=True))
+    )
+    exports = list(OpenDataExport.objects.filter(consultation_id__in=consultations))
+    if not exports:
+        return
+    rebuild = {e.consultation_id for e in exports if e.state == OpenDataExport.State.DONE}
+    files = [e.file for e in exports if e.file]
+    OpenDataExport.objects.filter(pk__in=[e.pk for e in exports]).delete()
+
+    def remove_files() -> None:
+        for file in files:
+            file.storage.delete(file.name)
+
+    transaction.on_commit(remove_files)
+    for consultation in Consultation.objects.filter(pk__in=rebuild):
+        request_open_data_export(actor=None, consultation=consultation)
 
 
 # --- Imports ---------------------------------------------------------------------------------------
@@ -806,7 +852,7 @@ def start_import(
     )  # fmt: skip
     record_event(actor=actor, action="consultation.import_requested", obj=consultation,
                  details={"import": job.pk, "bytes": len(data)})  # fmt: skip
-    transaction.on_commit(lambda: run_contribution_import.delay(job.pk))
+    outbox.enqueue(run_contribution_import, job.pk)
     return job
 
 
@@ -907,7 +953,7 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
                 source=Proposal.Source.POLIS,
                 external_id=str(comment.comment_id),
                 author_key=f"polis:{comment.author_id}" if comment.author_id is not None else "polis:",
-                text=comment.body.strip()[:MAX_PROPOSAL_LENGTH] or "—",
+                text=normalise_input(comment.body).strip()[:MAX_PROPOSAL_LENGTH] or "—",
                 created_at=stamp(comment.timestamp_ms),
                 status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
                 hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",
@@ -958,7 +1004,7 @@ def request_open_data_export(*, actor, consultation: Consultation):
         raise NotAllowed(_("Only organisers can publish the open data of a consultation."))
     export = OpenDataExport.objects.create(consultation=consultation)
     record_event(actor=actor, action="consultation.open_data_requested", obj=export)
-    transaction.on_commit(lambda: build_open_data.delay(export.pk))
+    outbox.enqueue(build_open_data, export.pk)
     return export
 
 

@@ -4,9 +4,8 @@ import json
 import secrets
 
 from csp.decorators import csp_exempt
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require_rule
+from accounts.rules import anyone, is_signed_in
 from accounts.strata import STRATA_FIELDS
 
-from . import hooks, rules, selectors, services
+from . import hooks, publish, rules, selectors, services
 from .charter import DEFAULT_PRINCIPLES
 from .forms import (
     CharterForm,
@@ -41,11 +42,13 @@ from .similarity import most_similar
 PAGE_SIZE = 20
 
 
-def _consultation(request, slug) -> Consultation:
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not rules.can_view(request.user, consultation):
-        raise Http404
-    return consultation
+def _consultation(slug, **_kwargs) -> Consultation:
+    """The consultation a page is about, loaded before its rule is decided (accounts/permissions.py)."""
+    return get_object_or_404(Consultation, slug=slug)
+
+
+def _upload_limit_mb() -> float:
+    return settings.PACTE_IMPORT_PAGE_MAX_MB
 
 
 def _oldest_active(jobs):
@@ -100,6 +103,7 @@ def _next_url(request, default: str) -> str:
 # --- Citizens --------------------------------------------------------------------------------------
 
 
+@require_rule(anyone)
 def consultation_list(request):
     consultations = Consultation.objects.all()
     if not rules.can_manage(request.user):
@@ -152,13 +156,13 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
     )
 
 
-def detail(request, slug):
-    return _detail_page(request, _consultation(request, slug))
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def detail(request, consultation, slug):
+    return _detail_page(request, consultation)
 
 
-@login_required
-def accept_charter(request, slug):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, login=True, hide=True)
+def accept_charter(request, consultation, slug):
     if request.method != "POST":  # e.g. the address of a refused form, reloaded
         return redirect(consultation_url(consultation) + "#charter")
     form = CharterForm(request.POST)
@@ -180,11 +184,10 @@ def accept_charter(request, slug):
     return redirect(_next_url(request, consultation_url(consultation)))
 
 
-@login_required
-def discard_answers_draft(request, slug):
+@require_rule(rules.can_view, object_from=_consultation, login=True, hide=True)
+def discard_answers_draft(request, consultation, slug):
     """Forget the answers kept in the session while the charter waits to be accepted again. Answers
     already saved stay as they are; a GET (a reloaded or shared address) discards nothing."""
-    consultation = _consultation(request, slug)
     if request.method != "POST":
         return redirect(consultation_url(consultation) + "#charter")
     if request.session.pop(_answers_draft_key(consultation), None) is not None:
@@ -201,11 +204,10 @@ def consultation_url(consultation) -> str:
     return reverse("consultation:detail", args=[consultation.slug])
 
 
-@login_required
-def answer(request, slug):
+@require_rule(rules.can_view, object_from=_consultation, login=True, hide=True)
+def answer(request, consultation, slug):
     """Save the questionnaire. A refused questionnaire comes back as it was filled in, each error under its
     question; answers refused only because the charter must be accepted (again) wait in the session."""
-    consultation = _consultation(request, slug)
     if request.method != "POST":  # e.g. the address of a refused form, reloaded
         return redirect(consultation_url(consultation) + "#questionnaire")
     form = QuestionnaireForm(request.POST, questions=consultation.questions.prefetch_related("choices"))
@@ -235,8 +237,8 @@ def answer(request, slug):
     return redirect(consultation_url(consultation))
 
 
-def proposals(request, slug):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def proposals(request, consultation, slug):
     order = request.GET.get("order", "random")
     if order not in selectors.available_orders():
         order = "random"
@@ -249,10 +251,8 @@ def proposals(request, slug):
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
         by_id = Proposal.objects.in_bulk(items)
         items = [by_id[i] for i in items if i in by_id]
-    for item in items:
-        item.text = (
-            item.public_text
-        )  # a hidden proposal is listed by its reason; its text never reaches the page
+    # A hidden proposal is listed by its reason, a withheld one by a notice: their text never shows.
+    items = publish.mark_for_listing(items)
     return render(
         request,
         "consultation/proposals.html",
@@ -289,12 +289,11 @@ def _proposal_draft_key(consultation) -> str:
     return f"proposal_draft:{consultation.pk}"
 
 
-@login_required
-def propose(request, slug):
+@require_rule(rules.can_view, object_from=_consultation, login=True, hide=True)
+def propose(request, consultation, slug):
     """Two steps: the draft is checked and the most similar published proposals are shown (so people
     vote instead of duplicating); only the confirmation saves it. The draft waits in the session, so that
     voting on a similar proposal (a plain form, no JavaScript needed) comes back to the preview."""
-    consultation = _consultation(request, slug)
     if not rules.can_submit_proposal(request.user, consultation):
         messages.error(request, _("This consultation does not take proposals at the moment."))
         return redirect(consultation_url(consultation))
@@ -317,6 +316,7 @@ def propose(request, slug):
         step = request.GET.get("step")
         data = {"text": draft, "step": "preview"} if step == "preview" and draft else None
     form = ProposalForm(data, initial={"text": draft}, max_length=consultation.max_proposal_length)
+    form.rate_limited = False
     similar = None
     if data is not None and form.is_valid():
         if form.is_bot:
@@ -331,19 +331,32 @@ def propose(request, slug):
                 if step == "confirm":
                     return _save_proposal(request, consultation, form, text)
                 request.session[draft_key] = text
-                candidates = list(selectors.published_proposals(consultation).order_by("id"))
-                similar = [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
+                similar = _similar_proposals(request, consultation, form, text)
     return render(
         request,
         "consultation/propose.html",
         {
             "consultation": consultation,
             "form": form,
-            "similar": similar,
+            "similar": publish.shown_in_preview(similar),  # through the one exit; withheld ones left out
             "my_votes": selectors.vote_state(request.user, [p.pk for p in similar or []]),
             "vote_next": reverse("consultation:propose", args=[slug]) + "?step=preview",
         },
+        status=429 if form.rate_limited else 200,
     )
+
+
+def _similar_proposals(request, consultation, form, text) -> list | None:
+    """The published proposals most like the draft, for the preview. Its cost is bounded twice: previews
+    are rate-limited per person and address (`PACTE_RATE_LIMITS["proposal_preview"]`), and the draft is
+    compared with at most `PACTE_PREVIEW_CANDIDATES` proposals the database found for it, never with every
+    proposal. Over the limit: the draft stays in the form, with a message, and no comparison is made."""
+    form.rate_limited = is_rate_limited(request, "proposal_preview")
+    if form.rate_limited:
+        form.add_error(None, _("You have asked for many previews in a short time. Please wait a little."))
+        return None
+    candidates = selectors.preview_candidates(consultation, text, settings.PACTE_PREVIEW_CANDIDATES)
+    return [candidates[i] for i in most_similar(text, [p.text for p in candidates])]
 
 
 def _save_proposal(request, consultation, form, text):
@@ -371,9 +384,12 @@ def _save_proposal(request, consultation, form, text):
 
 @require_POST
 @csp_exempt()  # answers JSON or a redirect, never a page: no policy to build on the busiest path
+@require_rule(anyone)
 def vote(request, slug, pk):
     """Vote agree / disagree / pass. A small POST form without JavaScript, or JSON for scripts
-    (Accept: application/json), with JSON error bodies."""
+    (Accept: application/json), with JSON error bodies. Its rule (`rules.can_vote`) is decided by the
+    service; the refusals before it (not signed in: 401, no such proposal: 404) are answered here, in JSON
+    for scripts, before the body is read (a vote's body is a few bytes; the middleware refuses more)."""
     as_json = _wants_json(request)
 
     def refuse(message, status):
@@ -411,9 +427,8 @@ def vote(request, slug, pk):
     )
 
 
-@login_required
-def report(request, slug, pk):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, login=True, hide=True)
+def report(request, consultation, slug, pk):
     proposal = get_object_or_404(Proposal, pk=pk, consultation=consultation, status=Proposal.Status.VISIBLE)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -432,15 +447,25 @@ def report(request, slug, pk):
     return render(
         request,
         "consultation/report.html",
-        {"consultation": consultation, "proposal": proposal, "form": form},
+        # The text as the proposals page shows it (the one exit): None when withheld.
+        {
+            "consultation": consultation,
+            "proposal": proposal,
+            "form": form,
+            "proposal_text": publish.public_text(proposal),
+        },  # fmt: skip
     )
 
 
-@login_required
+@require_rule(is_signed_in, login=True)
 def my_contributions(request):
     proposals = list(selectors.my_proposals(request.user))
     for proposal in proposals:
         proposal.fate = contribution_fate(proposal)
+        # The author reads their own words; they are told when the public does not (the one exit).
+        proposal.withheld = (
+            proposal.status == Proposal.Status.VISIBLE and publish.public_text(proposal) is None
+        )
     answers = (
         request.user.answers.select_related("question__consultation")
         .prefetch_related("choices")
@@ -452,21 +477,17 @@ def my_contributions(request):
 # --- Moderators ------------------------------------------------------------------------------------
 
 
-@login_required
+@require_rule(rules.can_moderate, login=True)
 def moderation(request):
-    if not rules.can_moderate(request.user):
-        raise PermissionDenied
     queue = list(services.moderation_queue().prefetch_related("reports"))
     for proposal in queue:  # one form per proposal, prefixed so that field ids stay unique on the page
         proposal.form = ModerationForm(prefix=f"p{proposal.pk}")
     return render(request, "consultation/moderation.html", {"queue": queue})
 
 
-@login_required
 @require_POST
+@require_rule(rules.can_moderate, login=True)
 def moderate(request, pk):
-    if not rules.can_moderate(request.user):
-        raise PermissionDenied
     proposal = get_object_or_404(Proposal, pk=pk)
     form = ModerationForm(request.POST, prefix=f"p{pk}")
     if form.is_valid():
@@ -489,8 +510,8 @@ def moderate(request, pk):
 # --- Results and open data -------------------------------------------------------------------------
 
 
-def results(request, slug):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def results(request, consultation, slug):
     if not rules.can_view_results(request.user, consultation):
         messages.info(request, _("Results are published when the consultation closes."))
         return redirect(consultation_url(consultation))
@@ -516,12 +537,10 @@ def results(request, slug):
     )
 
 
-def open_data(request, slug):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, hide=True, post=rules.can_build_open_data)
+def open_data(request, consultation, slug):
     can_build = rules.can_build_open_data(request.user, consultation)
     if request.method == "POST":
-        if not can_build:
-            raise PermissionDenied
         services.request_open_data_export(actor=request.user, consultation=consultation)
         messages.success(request, _("The archive is being built; this page shows its progress."))
         return redirect("consultation:open_data", slug=slug)
@@ -540,16 +559,14 @@ def open_data(request, slug):
     )
 
 
-def open_data_progress(request, slug):
+@require_rule(rules.can_build_open_data, object_from=_consultation)
+def open_data_progress(request, consultation, slug):
     """The archive being built now, if any (for those who can build one)."""
-    consultation = _consultation(request, slug)
-    if not rules.can_build_open_data(request.user, consultation):
-        raise PermissionDenied
     return _progress_answer(_oldest_active(list(consultation.exports.all()[:5])))
 
 
-def open_data_download(request, slug, pk):
-    consultation = _consultation(request, slug)
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def open_data_download(request, consultation, slug, pk):
     export = get_object_or_404(
         OpenDataExport, pk=pk, consultation=consultation, state=OpenDataExport.State.DONE
     )
@@ -563,18 +580,12 @@ def open_data_download(request, slug, pk):
 # --- Organisers ------------------------------------------------------------------------------------
 
 
-def _require_manager(request):
-    if not rules.can_manage(request.user):
-        raise PermissionDenied
-
-
 _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
 
 
-@login_required
+@require_rule(rules.can_manage, login=True)
 def manage(request, slug=None):
     """Create (no slug) or edit a consultation and its settings; phase and history on the same page."""
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug) if slug else None
     initial = (
         {"slug": consultation.slug, **{f: getattr(consultation, f) for f in _SETTINGS_FIELDS}}
@@ -613,10 +624,9 @@ def manage(request, slug=None):
     )
 
 
-@login_required
 @require_POST
+@require_rule(rules.can_manage, login=True)
 def change_phase(request, slug):
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     try:
         services.transition(
@@ -631,11 +641,10 @@ def change_phase(request, slug):
     return redirect("consultation:manage", slug=slug)
 
 
-@login_required
+@require_rule(rules.can_manage, login=True)
 def charter(request, slug):
     """Edit the charter's French and English text; a changed text is a new version that everyone accepts
     again before their next contribution."""
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     editable = rules.can_edit_charter(request.user, consultation)
     text_fr, text_en = services.charter_texts(consultation)
@@ -686,9 +695,8 @@ def charter(request, slug):
     )
 
 
-@login_required
+@require_rule(rules.can_manage, login=True)
 def questions(request, slug):
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -717,10 +725,9 @@ def questions(request, slug):
     )
 
 
-@login_required
 @require_POST
+@require_rule(rules.can_manage, login=True)
 def delete_question(request, slug, pk):
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     question = get_object_or_404(consultation.questions, pk=pk)
     try:
@@ -732,20 +739,19 @@ def delete_question(request, slug, pk):
     return redirect("consultation:questions", slug=slug)
 
 
-@login_required
+@require_rule(rules.can_manage, login=True)
 def import_progress(request, slug):
     """The import running now, if any."""
-    _require_manager(request)
     consultation = get_object_or_404(Consultation, slug=slug)
     job = _oldest_active(list(consultation.imports.defer("data")[:5]))
     return _progress_answer(job, file_name=job.file_name) if job else _progress_answer(None)
 
 
-@login_required
+@require_rule(rules.can_manage, login=True, max_upload_mb=_upload_limit_mb)
 def import_file(request, slug):
     """Organisers send a CSV; a Celery worker imports it (services.start_import) and this page shows the
-    progress of the recent imports and the report of the last one that ended."""
-    _require_manager(request)
+    progress of the recent imports and the report of the last one that ended. Its rule is decided, and
+    the upload's declared size checked, before the upload is read (accounts/permissions.py)."""
     consultation = get_object_or_404(Consultation, slug=slug)
     form = ImportForm(
         request.POST if request.method == "POST" else None,

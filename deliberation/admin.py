@@ -15,7 +15,7 @@ from .models import (
     Volunteer,
 )
 
-# Ballots and receipts are deliberately absent: nobody browses them one by one.
+# Ballot boxes and receipts are deliberately absent: nobody browses them one by one.
 
 
 @admin.register(Panel)

@@ -11,10 +11,10 @@ class DeliberationConfig(AppConfig):
         from accounts import hooks as account_hooks
         from consultation import hooks
 
-        from .gdpr import erase, export
+        from .gdpr import export, register_entries
         from .links import account_section, consultation_links
 
         gdpr.register_exporter("citizen_panels", export)
-        gdpr.register_eraser("citizen_panels", erase)
+        register_entries()
         hooks.register_consultation_links(consultation_links)
         account_hooks.register_account_section(account_section)

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from config.forms import PacteForm
 from consultation.models import Consultation
 
-from .models import AgendaItem, Ballot, DecisionMakerResponse, Panel
+from .models import AgendaItem, BallotChoice, DecisionMakerResponse, Panel
 
 
 class PanelForm(PacteForm):
@@ -182,7 +182,7 @@ class OpenVoteForm(PacteForm):
 
 
 class BallotForm(PacteForm):
-    choice = forms.ChoiceField(label=_("Your vote"), choices=Ballot.Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(label=_("Your vote"), choices=BallotChoice.choices, widget=forms.RadioSelect)
 
 
 class MilestoneDoneForm(PacteForm):

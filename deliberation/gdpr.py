@@ -1,6 +1,9 @@
 """What the citizen panels hold about a person, for the GDPR export and erasure hooks of `accounts`.
 
-Ballots are secret and hold no identity: they are neither exported nor erasable per person."""
+Ballots are sealed counts with no identity (`ballot_box`): they are neither exported nor erasable per
+person; the receipts say only that a seat voted."""
+
+from accounts.personal_data import Fate, Stage, register
 
 from .models import Amendment, PanelFacilitator, Volunteer
 
@@ -34,12 +37,74 @@ def export(user) -> dict:
     }
 
 
-def erase(user, keep_pseudonymous: bool) -> None:
-    """Strata and contact details go; a seat already taken stays (the panel's composition and the
-    selection report are public records) but no longer points at the person."""
-    PanelFacilitator.objects.filter(user=user).delete()  # an erased account runs no panel
-    mine = Volunteer.objects.filter(user=user)
+def _erase_amendments(user, keep_pseudonymous: bool) -> None:
+    """Amendments still proposed are the person's own text: deleted unless kept under the pseudonym.
+    Decided ones are part of the panel's record (an accepted one is in the recommendation's text)."""
     if not keep_pseudonymous:
         Amendment.objects.filter(proposed_by__volunteer__user=user, status=Amendment.Status.PROPOSED).delete()
+
+
+def _erase_volunteerings(user, keep_pseudonymous: bool) -> None:
+    """Contact details go; a seat already taken stays (the panel's composition and the selection report
+    are public records) but no longer points at the person."""
+    mine = Volunteer.objects.filter(user=user)
     mine.filter(memberships__isnull=True).delete()
-    mine.update(user=None, contact="", address="")
+    mine.update(user=None, contact="", address="", external_id="")
+
+
+_STAFF = (
+    "A record of the panel's work by an organiser or facilitator; it points at the erased account, which "
+    "keeps only its pseudonym."
+)
+_SEAT = "The seat of a drawn member (public composition): it points at a volunteer row whose link to the "
+_SEAT += "person is cut."
+
+
+def register_entries() -> None:
+    register(
+        "deliberation.Amendment",
+        person="proposed_by__volunteer__user",
+        handler=_erase_amendments,
+        stage=Stage.FIRST,  # before the volunteer row stops pointing at the person
+        erase=Fate.DELETE,
+        pseudonymise=Fate.KEEP,
+        why="Proposed amendments are deleted, or kept under the pseudonym; decided ones are the panel's "
+        "record.",
+    )
+    register(
+        "deliberation.Volunteer",
+        person="user",
+        handler=_erase_volunteerings,
+        erase=Fate.BLANK,
+        why="Pool entries without a seat go; a seat's entry keeps its strata for the public composition, "
+        "without the person, contact, address or import id.",
+    )
+    register(
+        "deliberation.PanelFacilitator",
+        person="user",
+        erase=Fate.DELETE,
+        why="An erased account runs no panel.",
+    )
+    register(
+        "deliberation.Panel.facilitators",
+        by="deliberation.PanelFacilitator",
+        erase=Fate.DELETE,
+        why="The facilitators of a panel, through PanelFacilitator.",
+    )
+    for name in ("deliberation.PanelMember", "deliberation.Attendance", "deliberation.BallotReceipt"):
+        register(name, erase=Fate.KEEP, why=_SEAT)
+    register(
+        "deliberation.BallotBox",
+        erase=Fate.KEEP,
+        why="Sealed counts of an open vote: nothing about any person (docs/security.md, Secret ballots).",
+    )
+    for name in (
+        "deliberation.Panel.created_by",
+        "deliberation.PanelFacilitator.assigned_by",
+        "deliberation.Selection.created_by",
+        "deliberation.Document.uploaded_by",
+        "deliberation.RecommendationVersion.author",
+        "deliberation.Amendment.decided_by",
+        "deliberation.DecisionMakerResponse.recorded_by",
+    ):
+        register(name, erase=Fate.KEEP, why=_STAFF)

@@ -468,29 +468,34 @@ class Amendment(models.Model):
         return f"amendment #{self.pk} to recommendation {self.recommendation_id}"
 
 
-class Ballot(models.Model):
-    """A secret ballot. Deliberately no link to a person and no timestamp: the random UUID key gives
-    no insertion order that could be matched against the receipts."""
+class BallotChoice(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    ABSTAIN = "abstain", _("Abstain")
 
-    class Choice(models.TextChoices):
-        FOR = "for", _("For")
-        AGAINST = "against", _("Against")
-        ABSTAIN = "abstain", _("Abstain")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="ballots")
-    choice = models.CharField(max_length=8, choices=Choice.choices)
+class BallotBox(models.Model):
+    """What was voted on a recommendation while its vote is open, and nothing else: its three counts,
+    sealed (`deliberation.ballot_box`). One row, rewritten whole by every ballot, so that neither a row
+    per ballot, nor their order, nor the statements sent, nor the row's old versions say who chose what.
+    Deleted when the vote closes: the counts then go on the recommendation."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="ballot_box"
+    )
+    sealed = models.TextField()
 
     class Meta:
-        verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
 
     def __str__(self) -> str:
-        return f"ballot on recommendation {self.recommendation_id}"
+        return f"ballot box of recommendation {self.recommendation_id}"
 
 
 class BallotReceipt(models.Model):
-    """Proof that a member has voted on a recommendation (not how): prevents a second ballot."""
+    """Who voted (never how): one per member and recommendation, a database constraint, so a member votes
+    once. Turnout is counted from these; what was voted is only in the `BallotBox`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="receipts")

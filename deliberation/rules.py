@@ -140,3 +140,91 @@ def can_vote(user, recommendation: Recommendation) -> bool:
 
 def can_record_response(user, recommendation: Recommendation) -> bool:
     return can_organise(user) and recommendation.status == Recommendation.Status.ADOPTED
+
+
+# --------------------------------------------------------------------------------------------------
+# Who may reach which page (the views' `require_rule`, accounts/permissions.py). Each takes the object the
+# page is about, so the rule is decided before the request's body is read.
+# --------------------------------------------------------------------------------------------------
+
+
+def can_view_panel(user, panel: Panel) -> bool:
+    """A panel in preparation is shown only to those who run it: to anyone else it does not exist."""
+    return panel.status != Panel.Status.DRAFT or can_run_panel(user, panel)
+
+
+def can_manage_panel(user, panel: Panel) -> bool:
+    """The management page and its forms (pool, quotas, draw, facilitators): organisers, every panel."""
+    return can_organise(user)
+
+
+def can_run_session(user, session) -> bool:
+    return can_run_panel(user, session.panel)
+
+
+def can_decide_amendments_of(user, amendment) -> bool:
+    """Whoever runs the panel decides on its amendments (the service checks the recommendation's stage)."""
+    return can_run_panel(user, amendment.recommendation.panel)
+
+
+def can_run_recommendation(user, recommendation: Recommendation) -> bool:
+    return can_run_panel(user, recommendation.panel)
+
+
+def can_replace_member(user, member: PanelMember) -> bool:
+    return can_run_panel(user, member.panel)
+
+
+def can_enter_member_space(user, panel: Panel) -> bool:
+    """The members' space and documents: the panel's active members and those who run it."""
+    return active_seat(user, panel) is not None or can_run_panel(user, panel)
+
+
+def can_read_document(user, document) -> bool:
+    return can_enter_member_space(user, document.panel)
+
+
+def is_member_of_panel_of(user, recommendation: Recommendation) -> bool:
+    """Amend and vote are the members' (the service then checks the recommendation's stage and attendance)."""
+    return active_seat(user, recommendation.panel) is not None
+
+
+def checkin_window(session) -> tuple[datetime, datetime]:
+    """When the session's check-in code works: `PACTE_CHECKIN_OPENS_MINUTES_BEFORE` minutes before it starts
+    to `PACTE_CHECKIN_CLOSES_HOURS_AFTER` hours after. Outside it the code is refused whoever types it (a
+    code seen once cannot check someone in at any time); the facilitator's console still can."""
+    opens = session.starts_at - timedelta(minutes=settings.PACTE_CHECKIN_OPENS_MINUTES_BEFORE)
+    return opens, session.starts_at + timedelta(hours=settings.PACTE_CHECKIN_CLOSES_HOURS_AFTER)
+
+
+def checkin_open(session, now: datetime | None = None) -> bool:
+    opens, closes = checkin_window(session)
+    return opens <= (now or timezone.now()) <= closes
+
+
+def can_check_in_at(user, session) -> bool:
+    """Only a member of the session's panel types its code (the service checks the time and the attempts)."""
+    return active_seat(user, session.panel) is not None
+
+
+def can_read_recommendation(user, recommendation: Recommendation) -> bool:
+    """Decided recommendations are public; drafts and votes in progress are the panel's and its team's."""
+    decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
+    panel = recommendation.panel
+    if not can_view_panel(user, panel):
+        return False
+    return decided or active_seat(user, panel) is not None or can_run_panel(user, panel)
+
+
+def can_organise_response(user, recommendation: Recommendation) -> bool:
+    """The decision-makers' answer page: organisers (the service checks the recommendation was adopted)."""
+    return can_organise(user)
+
+
+def can_organise_milestone(user, milestone) -> bool:
+    return can_organise(user)
+
+
+def can_manage_selection(user, selection: Selection) -> bool:
+    """Organisers reach the abandon form (`can_abandon_selection` then says whether this draw may be)."""
+    return can_organise(user)

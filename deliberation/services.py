@@ -11,22 +11,25 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from accounts.services import get_profile
+from textsafety.normalise import normalises_text
 
-from . import rules, selectors
+from . import ballot_box, rules, selectors
 from .draw_messages import LIBRARY_LANGUAGE, draw_is_final_message
 from .models import (
     AgendaItem,
     Amendment,
     Attendance,
-    Ballot,
+    BallotBox,
+    BallotChoice,
     BallotReceipt,
     DecisionMakerResponse,
     Document,
@@ -105,6 +108,7 @@ def load_sortition():
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def create_panel(
     *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
@@ -409,6 +413,7 @@ def _line_problem(cells: dict[str, str], strata_columns: list[str], seen: set[st
     return None
 
 
+@normalises_text
 @transaction.atomic
 def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
     """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported with
@@ -587,7 +592,7 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
     )  # fmt: skip
     from .tasks import run_selection
 
-    transaction.on_commit(lambda: run_selection.delay(selection.pk))
+    outbox.enqueue(run_selection, selection.pk)
     return selection
 
 
@@ -751,14 +756,15 @@ def _tell_panel(kind: str, object_id: int) -> None:
     """Once committed, e-mail the panel's members (deliberation.notifications.PANEL_NOTICES)."""
     from .tasks import notify_panel
 
-    transaction.on_commit(lambda: notify_panel.delay(kind, object_id))
+    outbox.enqueue(notify_panel, kind, object_id)
 
 
 def _tell_seated(member_ids: list[int]) -> None:
     """Once the seats are committed, e-mail each person drawn (deliberation.notifications)."""
     from .tasks import send_seat_notice
 
-    transaction.on_commit(lambda: [send_seat_notice.delay(member_id) for member_id in member_ids])
+    for member_id in member_ids:
+        outbox.enqueue(send_seat_notice, member_id)
 
 
 def _tell_not_drawn(selection: Selection) -> int:
@@ -771,7 +777,7 @@ def _tell_not_drawn(selection: Selection) -> int:
         panel_id=selection.panel_id, memberships__isnull=True, told_not_drawn_in__isnull=True
     ).update(told_not_drawn_in=selection)
     if marked:
-        transaction.on_commit(lambda: notify_not_drawn.delay(selection.pk))
+        outbox.enqueue(notify_not_drawn, selection.pk)
     return marked
 
 
@@ -882,6 +888,7 @@ def replace_member(*, actor, member: PanelMember) -> PanelMember:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def schedule_session(
     *, actor, panel: Panel, title: str, starts_at, place: str = "", video_link: str = ""
@@ -902,6 +909,7 @@ def schedule_session(
     return session
 
 
+@normalises_text
 @transaction.atomic
 def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
     _require(rules.can_run_panel(actor, session.panel))
@@ -954,6 +962,7 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     return target
 
 
+@normalises_text
 @transaction.atomic
 def upload_document(
     *, actor, panel: Panel, title: str, file, description: str = "", session=None
@@ -993,6 +1002,14 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     seat = rules.active_seat(user, session.panel)
     if seat is None:
         raise PermissionDenied
+    if not rules.checkin_open(session):
+        opens, closes = rules.checkin_window(session)
+        raise DeliberationError(
+            _("The check-in code works only from %(opens)s to %(closes)s. Ask the facilitator to check you "
+              "in.")
+            % {"opens": date_format(timezone.localtime(opens), "DATETIME_FORMAT"),
+               "closes": date_format(timezone.localtime(closes), "DATETIME_FORMAT")}
+        )  # fmt: skip
     if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
         raise DeliberationError(_("This code is not the code of this session."))
     attendance = _check_in(session, seat, Attendance.Method.CODE)
@@ -1002,6 +1019,7 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     return attendance
 
 
+@normalises_text
 @transaction.atomic
 def save_minutes(*, actor, session: Session, minutes: str) -> Session:
     _require(rules.can_run_panel(actor, session.panel))
@@ -1016,6 +1034,7 @@ def save_minutes(*, actor, session: Session, minutes: str) -> Session:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def create_recommendation(
     *, actor, panel: Panel, session: Session, title: str, text: str, rationale: str = ""
@@ -1033,6 +1052,7 @@ def create_recommendation(
     return recommendation
 
 
+@normalises_text
 @transaction.atomic
 def propose_amendment(*, user, recommendation: Recommendation, text: str, explanation: str = "") -> Amendment:
     recommendation = (
@@ -1062,6 +1082,7 @@ def _pending_amendment(amendment: Amendment) -> Amendment:
     return amendment
 
 
+@normalises_text
 @transaction.atomic
 def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> RecommendationVersion:
     """The amended text becomes a new version of the recommendation; earlier versions stay."""
@@ -1088,6 +1109,7 @@ def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> Recomm
     return version
 
 
+@normalises_text
 @transaction.atomic
 def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     _require(rules.can_decide_amendment(actor, amendment.recommendation))
@@ -1113,6 +1135,7 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
     recommendation.vote_session = session
     recommendation.voting_opened_at = timezone.now()
     recommendation.save(update_fields=["status", "vote_session", "voting_opened_at"])
+    _ballot_box(recommendation)
     _record_by_panel_team(
         actor=actor,
         action="vote.opened",
@@ -1124,12 +1147,13 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
 
 @transaction.atomic
 def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
-    """Secret ballot: the Ballot row says only what was chosen; the receipt says only who voted. Both
-    are written in this one transaction; the receipt's unique constraint refuses a second vote."""
+    """Secret ballot. The receipt says who voted, never how; the ballot only adds one to the sealed
+    counts of the recommendation's box, rewritten whole (`ballot_box`): no row per ballot, and the same
+    statements whatever the choice. The receipt's unique constraint refuses a second vote."""
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != Recommendation.Status.VOTING:
         raise DeliberationError(_("The vote on this recommendation is not open (it may have been closed)."))
-    if choice not in Ballot.Choice.values:
+    if choice not in BallotChoice.values:
         raise DeliberationError(_("Choose for, against or abstain."))
     seat = rules.active_seat(user, recommendation.panel)
     if seat is None:
@@ -1141,9 +1165,34 @@ def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
             BallotReceipt.objects.create(recommendation=recommendation, member=seat)
     except IntegrityError as error:
         raise DeliberationError(_("You have already voted on this recommendation.")) from error
-    Ballot.objects.create(recommendation=recommendation, choice=choice)
+    box = _ballot_box(recommendation)
+    counts = _open_box(box)
+    counts[choice] += 1
+    box.sealed = ballot_box.seal(recommendation.pk, counts)
+    box.save(update_fields=["sealed"])
     # The event says that this person voted, never how.
     record_event(actor=user, as_role=Role.CITIZEN, action="vote.ballot_cast", obj=recommendation)
+
+
+def _open_box(box: BallotBox) -> dict[str, int]:
+    try:
+        return ballot_box.unseal(box.recommendation_id, box.sealed)
+    except ballot_box.BoxUnreadable as error:
+        raise DeliberationError(
+            _(
+                "The ballot box of this vote cannot be opened: the site's secret key changed during the "
+                "vote. The site's administrator must add the previous key to DJANGO_SECRET_KEY_FALLBACKS."
+            )
+        ) from error
+
+
+def _ballot_box(recommendation: Recommendation) -> BallotBox:
+    """The box of a vote being held (the caller holds the recommendation's row lock). Opening the vote
+    makes it; a vote opened before boxes existed gets an empty one from its migration."""
+    box, _created = BallotBox.objects.get_or_create(
+        recommendation=recommendation, defaults={"sealed": ballot_box.empty(recommendation.pk)}
+    )
+    return box
 
 
 @transaction.atomic
@@ -1154,9 +1203,9 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     )
     if recommendation.status != Recommendation.Status.VOTING:
         raise DeliberationError(_("This vote is not open."))
-    counts = dict.fromkeys(Ballot.Choice.values, 0)
-    for row in recommendation.ballots.values("choice").annotate(n=Count("id")):
-        counts[row["choice"]] = row["n"]
+    box = _ballot_box(recommendation)
+    counts = _open_box(box)
+    box.delete()  # the counts go on the recommendation; nothing of the vote stays apart from them
     outcome = selectors.vote_outcome(
         recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]
     )
@@ -1180,6 +1229,7 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
 # --------------------------------------------------------------------------------------------------
 
 
+@normalises_text
 @transaction.atomic
 def record_response(
     *, actor, recommendation: Recommendation, decision_maker: str, body: str, status: str,
@@ -1228,6 +1278,7 @@ def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milesto
     return milestone
 
 
+@normalises_text
 @transaction.atomic
 def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | None, note: str) -> Milestone:
     """Correct a milestone's title or move its due date, with a public reason. The date first promised

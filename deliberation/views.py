@@ -4,8 +4,6 @@ plain form POST: done, it redirects with a success message; refused (bad input, 
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +14,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.permissions import require_rule
+from accounts.rules import anyone
 from consultation import rules as consultation_rules
+from consultation.ratelimit import is_rate_limited
 
 from . import forms, rules, selectors, services
 from .models import (
@@ -82,13 +83,47 @@ def _post_form(request, form, action, success) -> bool:
     return True
 
 
-def _panel_for_public(pk: int) -> Panel:
-    return get_object_or_404(selectors.public_panels(), pk=pk)
+# What each page is about, loaded from its address before its rule is decided (accounts/permissions.py).
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def _public_panel(pk: int | None = None) -> Panel | None:
+    return get_object_or_404(selectors.public_panels(), pk=pk) if pk is not None else None
+
+
+def _panel(pk: int, **_kwargs) -> Panel:
+    return get_object_or_404(Panel, pk=pk)
+
+
+def _session(pk: int) -> Session:
+    return get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+
+
+def _recommendation(pk: int) -> Recommendation:
+    return get_object_or_404(Recommendation.objects.select_related("panel", "session"), pk=pk)
+
+
+def _document(pk: int) -> Document:
+    return get_object_or_404(Document.objects.select_related("panel"), pk=pk)
+
+
+def _amendment(pk: int) -> Amendment:
+    return get_object_or_404(Amendment.objects.select_related("recommendation__panel"), pk=pk)
+
+
+def _selection(pk: int) -> Selection:
+    return get_object_or_404(Selection.objects.select_related("panel"), pk=pk)
+
+
+def _member(pk: int) -> PanelMember:
+    return get_object_or_404(PanelMember.objects.select_related("panel"), pk=pk)
+
+
+def _milestone(pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.select_related("response__recommendation__panel"), pk=pk)
+
+
+def _upload_limit_mb() -> float:
+    return settings.PACTE_IMPORT_PAGE_MAX_MB
 
 
 # --------------------------------------------------------------------------------------------------
@@ -96,6 +131,7 @@ def _require(allowed: bool) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+@require_rule(anyone)
 def panel_list(request):
     panels = selectors.public_panels()
     if rules.can_organise(request.user):
@@ -104,11 +140,9 @@ def panel_list(request):
     return render(request, "deliberation/panel_list.html", {"panels": panels, "panels_i_run": run})
 
 
-def panel_detail(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+@require_rule(rules.can_view_panel, object_from=_panel, hide=True)
+def panel_detail(request, panel, pk):
     can_run = rules.can_run_panel(request.user, panel)
-    if panel.status == Panel.Status.DRAFT and not can_run:
-        raise PermissionDenied
     volunteering = selectors.volunteering(request.user, panel)
     return render(
         request,
@@ -129,8 +163,8 @@ def panel_detail(request, pk):
     )
 
 
-def accountability(request, pk=None):
-    panel = _panel_for_public(pk) if pk is not None else None
+@require_rule(anyone, object_from=_public_panel)
+def accountability(request, panel, pk=None):
     follow_ups, figures = selectors.accountability(panel)
     return render(
         request,
@@ -145,8 +179,8 @@ def accountability(request, pk=None):
     )
 
 
-def selection_report(request, pk):
-    panel = _panel_for_public(pk)
+@require_rule(anyone, object_from=_public_panel)
+def selection_report(request, panel, pk):
     selection = selectors.published_selection(panel)
     composition = [
         {
@@ -182,21 +216,25 @@ def _draw_check(selection: Selection | None) -> dict | None:
     }
 
 
-def selection_lottery(request, pk, selection):
+def _public_panel_of_lottery(pk: int, selection: int) -> Panel:
+    return _public_panel(pk)
+
+
+@require_rule(anyone, object_from=_public_panel_of_lottery)
+def selection_lottery(request, panel, pk, selection):
     """The lottery published before a draw, byte for byte as its SHA-256 was recorded (a download)."""
-    panel = _panel_for_public(pk)
     record = get_object_or_404(panel.selections.exclude(lottery_sha256=""), pk=selection)
     response = HttpResponse(services.lottery_file(record), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="pacte-lottery-{panel.pk}-{record.pk}.json"'
     return response
 
 
-def selection_status(request, pk):
+@require_rule(rules.can_view_panel, object_from=_panel, hide=True)
+def selection_status(request, panel, pk):
     """What the page polls (static/pacte/live-progress.js): the state of the latest run, from the database,
     worded in the language the page asks for (its `Accept-Language`). `summary` is the status and our
     sentence; `note` the sortition library's own note (English), in an element whose `lang` the script sets
     from `note_lang` (empty when there is no note)."""
-    panel = get_object_or_404(Panel, pk=pk)
     selection = selectors.latest_selection(panel)
     if selection is None:
         return JsonResponse({"error": _("No selection has been run.")}, status=404)
@@ -221,9 +259,8 @@ def selection_status(request, pk):
 # --------------------------------------------------------------------------------------------------
 
 
-@login_required
-def volunteer(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+@require_rule(rules.can_view_panel, object_from=_panel, login=True, hide=True)
+def volunteer(request, panel, pk):
     form = forms.VolunteerForm(data=request.POST if request.method == "POST" else None)
     # An invalid form is shown again with its errors next to the fields (not as messages).
     if request.method == "POST" and form.is_valid():
@@ -256,12 +293,11 @@ def volunteer(request, pk):
     )
 
 
-@login_required
-def withdraw(request, pk):
+@require_rule(rules.can_view_panel, object_from=_panel, login=True, hide=True)
+def withdraw(request, panel, pk):
     """Leave the pool of a panel: GET explains what happens and asks to confirm, POST does it. Only one's
     own volunteering: someone not in the pool gets a 404 page, and a POST (the form sent twice, an old
     tab) goes back to the panel with the service's refusal."""
-    panel = get_object_or_404(Panel, pk=pk)
     volunteering = selectors.volunteering(request.user, panel)
     if request.method == "POST":
         left = _attempt(
@@ -288,15 +324,15 @@ def withdraw(request, pk):
     )
 
 
-@login_required
-def member_space(request, pk):
-    return _member_space_page(request, get_object_or_404(Panel, pk=pk))
+@require_rule(rules.can_enter_member_space, object_from=_panel, login=True)
+def member_space(request, panel, pk):
+    return _member_space_page(request, panel)
 
 
 def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCodeForm] | None = None):
-    """The member space; `failed_code` = (session id, its check-in form as sent) when that form failed."""
+    """The member space (its rule, `can_enter_member_space`, decided by the view that shows it);
+    `failed_code` = (session id, its check-in form as sent) when that form failed."""
     seat = rules.active_seat(request.user, panel)
-    _require(seat is not None or rules.can_run_panel(request.user, panel))
     sessions = list(panel.sessions.prefetch_related("agenda"))
     attended = set(seat.attendances.values_list("session_id", flat=True)) if seat else set()
     for s in sessions:
@@ -322,21 +358,22 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
     )
 
 
-@login_required
-def document_download(request, pk):
-    document = get_object_or_404(Document, pk=pk)
-    _require(
-        rules.active_seat(request.user, document.panel) is not None
-        or rules.can_run_panel(request.user, document.panel)
-    )
+@require_rule(rules.can_read_document, object_from=_document, login=True)
+def document_download(request, document, pk):
     return FileResponse(document.file.open("rb"), as_attachment=True)
 
 
-@login_required
 @require_POST
-def check_in_code(request, pk):
-    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
+@require_rule(rules.can_check_in_at, object_from=_session, login=True)
+def check_in_code(request, session, pk):
     form = forms.CheckInCodeForm(data=request.POST, auto_id=f"code-{session.pk}-%s")
+    # Six characters can be guessed by trying: attempts are counted per member and per session.
+    if form.is_valid() and is_rate_limited(request, "checkin_code", session=str(session.pk)):
+        form.add_error(
+            "code",
+            _("Too many attempts: wait a few minutes, or ask the facilitator to check you in."),
+        )
+        return _member_space_page(request, session.panel, failed_code=(session.pk, form))
     if _post_form(
         request, form,
         lambda data: services.check_in_with_code(user=request.user, session=session, code=data["code"]),
@@ -346,22 +383,22 @@ def check_in_code(request, pk):
     return _member_space_page(request, session.panel, failed_code=(session.pk, form))
 
 
-def recommendation_detail(request, pk):
-    return _recommendation_page(request, pk)
+@require_rule(rules.can_read_recommendation, object_from=_recommendation)
+def recommendation_detail(request, recommendation, pk):
+    return _recommendation_page(request, recommendation)
 
 
-def _recommendation_page(request, pk, **failed):
+def _recommendation_page(request, recommendation, **failed):
     """The recommendation's page. `failed` holds the form that was just sent and failed, as sent: under its
     context name (`amendment_form`, `ballot_form`, `open_vote_form`), or as `decision` / `milestone_done` /
     `milestone_change` = (amendment or milestone id, form) for the forms repeated per amendment or
     milestone. A failed form the page no longer offers (the vote cast meanwhile, the milestone done) has
-    its errors shown as messages instead."""
-    recommendation = get_object_or_404(Recommendation.objects.select_related("panel", "session"), pk=pk)
+    its errors shown as messages instead. Its rule (`can_read_recommendation`, or a stronger one) was
+    decided by the view."""
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
     decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
     can_run = rules.can_run_panel(request.user, panel)
-    _require(decided or seat is not None or can_run)
     can_decide = rules.can_decide_amendment(request.user, recommendation)
     can_respond = rules.can_record_response(request.user, recommendation)
     can_vote = rules.can_vote(request.user, recommendation)
@@ -435,13 +472,12 @@ def _back_to(recommendation):
 def _done_or_again(request, done: bool, recommendation, **failed):
     """After a form about a recommendation: its page, redirected to when done, else shown again with the
     form as sent."""
-    return _back_to(recommendation) if done else _recommendation_page(request, recommendation.pk, **failed)
+    return _back_to(recommendation) if done else _recommendation_page(request, recommendation, **failed)
 
 
-@login_required
 @require_POST
-def propose_amendment(request, pk):
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+@require_rule(rules.is_member_of_panel_of, object_from=_recommendation, login=True)
+def propose_amendment(request, recommendation, pk):
     form = forms.AmendmentForm(data=request.POST)
     done = _post_form(
         request, form,
@@ -451,10 +487,9 @@ def propose_amendment(request, pk):
     return _done_or_again(request, done, recommendation, amendment_form=form)
 
 
-@login_required
 @require_POST
-def cast_ballot(request, pk):
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+@require_rule(rules.is_member_of_panel_of, object_from=_recommendation, login=True)
+def cast_ballot(request, recommendation, pk):
     form = forms.BallotForm(data=request.POST)
     done = _post_form(
         request, form,
@@ -471,9 +506,9 @@ def cast_ballot(request, pk):
 # --------------------------------------------------------------------------------------------------
 
 
-@login_required
-def facilitate(request, pk):
-    return _facilitate_page(request, _panel_to_run(request, pk))
+@require_rule(rules.can_run_panel, object_from=_panel, login=True)
+def facilitate(request, panel, pk):
+    return _facilitate_page(request, panel)
 
 
 def _facilitate_page(request, panel, **failed):
@@ -496,22 +531,9 @@ def _facilitate_page(request, panel, **failed):
     )
 
 
-def _panel_to_run(request, pk) -> Panel:
-    panel = get_object_or_404(Panel, pk=pk)
-    _require(rules.can_run_panel(request.user, panel))
-    return panel
-
-
-def _session_to_run(request, pk) -> Session:
-    session = get_object_or_404(Session.objects.select_related("panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, session.panel))
-    return session
-
-
-@login_required
 @require_POST
-def schedule_session(request, pk):
-    panel = _panel_to_run(request, pk)
+@require_rule(rules.can_run_panel, object_from=_panel, login=True)
+def schedule_session(request, panel, pk):
     form = forms.SessionForm(data=request.POST)
     done = _post_form(
         request, form,
@@ -523,10 +545,9 @@ def schedule_session(request, pk):
     return _facilitate_page(request, panel, session_form=form)
 
 
-@login_required
 @require_POST
-def upload_document(request, pk):
-    panel = _panel_to_run(request, pk)
+@require_rule(rules.can_run_panel, object_from=_panel, login=True, max_upload_mb=_upload_limit_mb)
+def upload_document(request, panel, pk):
     form = forms.DocumentForm(data=request.POST, files=request.FILES)
     done = _post_form(
         request, form,
@@ -538,10 +559,9 @@ def upload_document(request, pk):
     return _facilitate_page(request, panel, document_form=form)
 
 
-@login_required
 @require_POST
-def create_recommendation(request, pk):
-    panel = _panel_to_run(request, pk)
+@require_rule(rules.can_run_panel, object_from=_panel, login=True)
+def create_recommendation(request, panel, pk):
     form = forms.RecommendationForm(data=request.POST, panel=panel)
     done = _post_form(
         request, form,
@@ -553,9 +573,9 @@ def create_recommendation(request, pk):
     return _facilitate_page(request, panel, recommendation_form=form)
 
 
-@login_required
-def console(request, pk):
-    return _console_page(request, _session_to_run(request, pk))
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def console(request, session, pk):
+    return _console_page(request, session)
 
 
 def _console_page(request, session, **failed):
@@ -591,20 +611,18 @@ def _to_console(session):
     return redirect("deliberation:console", pk=session.pk)
 
 
-@login_required
 @require_POST
-def move_agenda(request, pk):
-    session = _session_to_run(request, pk)
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def move_agenda(request, session, pk):
     services.move_agenda(
         actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
     )
     return _to_console(session)
 
 
-@login_required
 @require_POST
-def add_agenda_item(request, pk):
-    session = _session_to_run(request, pk)
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def add_agenda_item(request, session, pk):
     form = forms.AgendaItemForm(data=request.POST)
     if _post_form(
         request, form,
@@ -615,13 +633,15 @@ def add_agenda_item(request, pk):
     return _console_page(request, session, agenda_form=form)
 
 
-@login_required
 @require_POST
-def check_in(request, pk):
-    session = _session_to_run(request, pk)
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def check_in(request, session, pk):
     member_id = request.POST.get("member", "")
     member_pk = int(member_id) if member_id.isdigit() else 0
-    member = get_object_or_404(PanelMember, pk=member_pk, panel=session.panel)
+    member = PanelMember.objects.filter(pk=member_pk, panel=session.panel).first()
+    if member is None:  # no member chosen, or one of another panel: the console again, with the reason
+        messages.error(request, _("This person is not an active member of the panel."))
+        return _to_console(session)
     try:
         services.check_in(actor=request.user, session=session, member=member)
     except services.DeliberationError as error:
@@ -629,10 +649,9 @@ def check_in(request, pk):
     return _to_console(session)
 
 
-@login_required
 @require_POST
-def save_minutes(request, pk):
-    session = _session_to_run(request, pk)
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def save_minutes(request, session, pk):
     form = forms.MinutesForm(data=request.POST)
     if _post_form(
         request, form,
@@ -643,11 +662,9 @@ def save_minutes(request, pk):
     return _console_page(request, session, minutes_form=form)
 
 
-@login_required
 @require_POST
-def decide_amendment(request, pk):
-    amendment = get_object_or_404(Amendment.objects.select_related("recommendation__panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, amendment.recommendation.panel))
+@require_rule(rules.can_decide_amendments_of, object_from=_amendment, login=True)
+def decide_amendment(request, amendment, pk):
 
     def decide(data):
         if data["decision"] == "accept":
@@ -660,11 +677,9 @@ def decide_amendment(request, pk):
     return _done_or_again(request, done, amendment.recommendation, decision=(amendment.pk, form))
 
 
-@login_required
 @require_POST
-def open_vote(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, recommendation.panel))
+@require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
+def open_vote(request, recommendation, pk):
     form = forms.OpenVoteForm(data=request.POST, panel=recommendation.panel)
     done = _post_form(
         request, form,
@@ -676,11 +691,9 @@ def open_vote(request, pk):
     return _done_or_again(request, done, recommendation, open_vote_form=form)
 
 
-@login_required
 @require_POST
-def close_vote(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, recommendation.panel))
+@require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
+def close_vote(request, recommendation, pk):
     _attempt(
         request,
         lambda: services.close_vote(actor=request.user, recommendation=recommendation),
@@ -694,9 +707,8 @@ def close_vote(request, pk):
 # --------------------------------------------------------------------------------------------------
 
 
-@login_required
+@require_rule(rules.can_organise, login=True)
 def panel_create(request):
-    _require(rules.can_organise(request.user))
     form = forms.PanelForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         panel = services.create_panel(actor=request.user, **form.cleaned_data)
@@ -709,14 +721,14 @@ def _quota_lines(panel) -> str:
     return "\n".join(f"{q.category}, {q.value}, {q.min}, {q.max}" for q in panel.quotas.all())
 
 
-@login_required
-def manage(request, pk):
-    _require(rules.can_organise(request.user))
-    return _manage_page(request, get_object_or_404(Panel, pk=pk))
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def manage(request, panel, pk):
+    return _manage_page(request, panel)
 
 
 def _manage_page(request, panel, **failed):
-    """The management page; `failed` holds the form just sent that failed, as sent, under its name."""
+    """The management page (member e-mails, pool, quotas): shown only by views whose rule is
+    `can_manage_panel`. `failed` holds the form just sent that failed, as sent, under its name."""
     if "assign_form" in failed and not failed["assign_form"].fields["facilitator"].queryset.exists():
         _form_errors(request, failed.pop("assign_form"))  # nobody left to assign: the form is not shown
     selection = selectors.latest_selection(panel)
@@ -755,10 +767,9 @@ def _to_manage(panel):
     return redirect("deliberation:manage", pk=panel.pk)
 
 
-@login_required
 @require_POST
-def set_status(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def set_status(request, panel, pk):
     if request.POST.get("status") in Panel.Status.values:
         _attempt(
             request,
@@ -768,11 +779,9 @@ def set_status(request, pk):
     return _to_manage(panel)
 
 
-@login_required
 @require_POST
-def assign_facilitator(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
-    _require(rules.can_organise(request.user))
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def assign_facilitator(request, panel, pk):
     form = forms.AssignFacilitatorForm(data=request.POST, panel=panel)
     if _post_form(
         request, form,
@@ -783,11 +792,9 @@ def assign_facilitator(request, pk):
     return _manage_page(request, panel, assign_form=form)
 
 
-@login_required
 @require_POST
-def unassign_facilitator(request, pk, user_pk):
-    panel = get_object_or_404(Panel, pk=pk)
-    _require(rules.can_organise(request.user))
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def unassign_facilitator(request, panel, pk, user_pk):
     person = get_object_or_404(User, pk=user_pk)
     _attempt(
         request,
@@ -797,11 +804,9 @@ def unassign_facilitator(request, pk, user_pk):
     return _to_manage(panel)
 
 
-@login_required
 @require_POST
-def link_consultation(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
-    _require(rules.can_organise(request.user))
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def link_consultation(request, panel, pk):
     form = forms.ConsultationLinkForm(data=request.POST)
     if _post_form(
         request, form,
@@ -818,13 +823,13 @@ def link_consultation(request, pk):
 IMPORT_PROBLEMS_SHOWN = 200
 
 
-@login_required
 @require_POST
-def import_volunteers(request, pk):
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True, max_upload_mb=_upload_limit_mb)
+def import_volunteers(request, panel, pk):
     """A CSV of volunteers. What is refused (the file, or some of its lines) comes back in the page next to
     the file field (a summary above the form, the refused lines in a table: line, column, value, problem),
-    with the form ready for a corrected file; the lines imported stay imported."""
-    panel = get_object_or_404(Panel, pk=pk)
+    with the form ready for a corrected file; the lines imported stay imported. Its rule is decided, and
+    the upload's declared size checked, before the upload is read (accounts/permissions.py)."""
     form = forms.ImportForm(data=request.POST, files=request.FILES)
     if not form.is_valid():
         return _manage_page(request, panel, import_form=form)
@@ -877,13 +882,11 @@ def import_volunteers(request, pk):
     )  # fmt: skip
 
 
-@login_required
 @require_POST
-def save_quotas(request, pk):
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def save_quotas(request, panel, pk):
     """Quotas typed in the textarea: refused lines, or the service's refusal, come back under the field
     with the text as typed (the management page shown again, not emptied by a redirect)."""
-    _require(rules.can_organise(request.user))
-    panel = get_object_or_404(Panel, pk=pk)
     form = forms.QuotasForm(data=request.POST)
     if form.is_valid():
         quotas = []
@@ -907,10 +910,9 @@ def save_quotas(request, pk):
     return _manage_page(request, panel, quota_form=form)
 
 
-@login_required
 @require_POST
-def propose_quotas(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def propose_quotas(request, panel, pk):
     _attempt(
         request,
         lambda: services.propose_quotas(actor=request.user, panel=panel),
@@ -919,10 +921,9 @@ def propose_quotas(request, pk):
     return _to_manage(panel)
 
 
-@login_required
 @require_POST
-def run_selection(request, pk):
-    panel = get_object_or_404(Panel, pk=pk)
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def run_selection(request, panel, pk):
     form = forms.SelectionForm(data=request.POST)
     if form.is_valid():
         _attempt(
@@ -933,11 +934,9 @@ def run_selection(request, pk):
     return _to_manage(panel)
 
 
-@login_required
 @require_POST
-def abandon_selection(request, pk):
-    selection = get_object_or_404(Selection.objects.select_related("panel"), pk=pk)
-    _require(rules.can_organise(request.user))
+@require_rule(rules.can_manage_selection, object_from=_selection, login=True)
+def abandon_selection(request, selection, pk):
     _attempt(
         request,
         lambda: services.abandon_selection(actor=request.user, selection=selection),
@@ -946,11 +945,9 @@ def abandon_selection(request, pk):
     return _to_manage(selection.panel)
 
 
-@login_required
 @require_POST
-def replace_member(request, pk):
-    member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=pk)
-    _require(rules.can_run_panel(request.user, member.panel))
+@require_rule(rules.can_replace_member, object_from=_member, login=True)
+def replace_member(request, member, pk):
     _attempt(
         request,
         lambda: services.replace_member(actor=request.user, member=member),
@@ -959,11 +956,9 @@ def replace_member(request, pk):
     return _to_manage(member.panel)
 
 
-def _milestone_action(request, pk, form_class, service, success, failed_as):
+def _milestone_action(request, milestone, form_class, service, success, failed_as):
     """An organiser's form about one promised milestone, then back to its recommendation's page (shown
     again with the form as sent when it failed)."""
-    milestone = get_object_or_404(Milestone.objects.select_related("response__recommendation"), pk=pk)
-    _require(rules.can_organise(request.user))
     form = form_class(data=request.POST, milestone=milestone)
     done = _post_form(
         request, form, lambda data: service(actor=request.user, milestone=milestone, **data), success
@@ -972,12 +967,12 @@ def _milestone_action(request, pk, form_class, service, success, failed_as):
     return _done_or_again(request, done, recommendation, **{failed_as: (milestone.pk, form)})
 
 
-@login_required
 @require_POST
-def complete_milestone(request, pk):
+@require_rule(rules.can_organise_milestone, object_from=_milestone, login=True)
+def complete_milestone(request, milestone, pk):
     return _milestone_action(
         request,
-        pk,
+        milestone,
         forms.MilestoneDoneForm,
         services.complete_milestone,
         _("The milestone is marked as done."),
@@ -985,19 +980,17 @@ def complete_milestone(request, pk):
     )
 
 
-@login_required
 @require_POST
-def change_milestone(request, pk):
+@require_rule(rules.can_organise_milestone, object_from=_milestone, login=True)
+def change_milestone(request, milestone, pk):
     return _milestone_action(
-        request, pk, forms.MilestoneChangeForm, services.change_milestone,
+        request, milestone, forms.MilestoneChangeForm, services.change_milestone,
         _("The milestone is changed; the date first promised stays shown."), "milestone_change",
     )  # fmt: skip
 
 
-@login_required
-def record_response(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
-    _require(rules.can_organise(request.user))
+@require_rule(rules.can_organise_response, object_from=_recommendation, login=True)
+def record_response(request, recommendation, pk):
     form = forms.ResponseForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -19,6 +19,51 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 
+# --- Test tiers. `make test-fast` runs the tests marked with none of TIER_MARKERS (see pyproject.toml).
+TIER_MARKERS = ("browser", "integration", "server", "model", "slow")
+# Fixtures that load the embedding model: a test that asks for one is in the `model` tier.
+MODEL_FIXTURES = {"use_embedder", "counting_embedder", "four_topics", "done_run"}
+_model_allowed = True
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Outside the `model` tier (and the tiers that start other processes), loading the embedding model
+    fails, so a test that needs it cannot hide in `make test-fast` unmarked."""
+    global _model_allowed
+    _model_allowed = any(item.get_closest_marker(name) for name in ("model", "browser", "integration"))
+    yield
+
+
+def _guarded_model_loader(load):
+    def guarded(*args, **kwargs):
+        if not _model_allowed:
+            raise RuntimeError(
+                "this test loads the embedding model: mark it @pytest.mark.model (or use a fixture in "
+                "tests/conftest.py MODEL_FIXTURES) so that `make test-fast` leaves it out"
+            )
+        return load(*args, **kwargs)
+
+    return guarded
+
+
+def _guard_model_loading():
+    """Both embedders load their model in one method, `_load`."""
+    from analysis.pipeline import embed
+
+    for embedder in (embed.UseMultilingualEmbedder, embed.SentenceTransformerEmbedder):
+        embedder._load = _guarded_model_loader(embedder._load)
+
+
+_guard_model_loading()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many accounts; the production hasher costs about a second each on a shared machine."""
@@ -95,6 +140,13 @@ def organiser(db):
 
 
 @pytest.fixture
+def organiser_client(client, organiser):
+    """The organiser signed in, with their second factor set up."""
+    client.force_login(with_totp(organiser))
+    return client
+
+
+@pytest.fixture
 def moderator(db):
     return UserFactory(roles=["citizen", "moderator"])
 
@@ -117,11 +169,11 @@ def fake_label_server():
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    path = Path(settings.PACTE_SHARED_DATA)
-    if not path.is_dir():
-        pytest.fail(f"shared data not found at {path}; set PACTE_SHARED_DATA")
-    return path
+def test_data() -> Path:
+    """The small public data sets copied into tests/data/ (see its README for sources and licences)."""
+    from tests.helpers import DATA
+
+    return DATA
 
 
 def _require_services():

@@ -1,7 +1,9 @@
 """Clean stage: normalise text, scrub personal data, flag personal health disclosures.
 
 Scrubbing runs before any analysis and before any quote is shown, so every later stage (embeddings,
-keywords, representative quotes) only ever sees placeholders such as ``[email]``.
+keywords, representative quotes) only ever sees placeholders such as ``[email]``. The scrubbing and
+health rules themselves live in the pure ``textsafety.scrub`` module, which every publishing path
+(``consultation.publish``) uses too: one set of rules for what the analysis sees and what is published.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from textsafety.scrub import RULES_VERSION, detect_health, scrub
+
 from .embed import text_hash
 from .stopwords import french_and_english
 
@@ -20,78 +24,15 @@ from .stopwords import french_and_english
 # dominate embedding time.
 DEFAULT_MAX_CHARS = 5000
 
-# Bump when a cleaning rule changes: persistent cleaning caches put it in their key, so results of the
-# old rules are no longer reused.
-RULES_VERSION = 1
+# RULES_VERSION (textsafety.scrub) goes up when a cleaning rule changes: persistent cleaning caches put it
+# in their key, so results of the old rules are no longer reused.
+__all__ = ["RULES_VERSION", "CleanedText", "clean_text", "clean_texts", "detect_health", "normalise", "scrub"]
 
-_DIGIT = re.compile(r"\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-
-# IBAN: country code, 2 check digits, 11-30 alphanumerics, optionally grouped by 4. Validated by mod-97
-# below so that a product reference such as "FR12 ABCD" is not scrubbed by accident.
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-
-# French NIR (numéro de sécurité sociale): sex, year, month, département (incl. 2A/2B), commune, order,
-# optional 2-digit key; spaces allowed between groups.
-_NIR = re.compile(
-    r"\b[12][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}(?:[ .]?\d{2})?\b"
+# Control, zero-width and bidirectional-control characters (C0, C1, ZW*, LRM/RLM, U+202A-E, U+2066-9,
+# BOM), except newline and tab which become spaces.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
 )
-
-# Phones: French national (06 12 34 56 78, 06.12.34.56.78) and international (+33 6 12 34 56 78,
-# 0033 (0)6..., +44 20 7946 0958).
-_PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9]|0[1-9])(?:[ .-]?\d{2}){4}(?!\d)"
-    r"|(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?!\d)"
-)
-
-_STREET_TYPES = (
-    r"rue|avenue|av\.|bd|boulevard|place|pl\.|chemin|allée|allee|impasse|route|quai|cours|passage|square|"
-    r"voie|sentier|hameau|lotissement|résidence|residence|faubourg|fbg|cité|cite|rond-point|esplanade"
-)
-_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’-]*|\d{1,2}(?:er|e)?\b)"
-_PARTICLES = r"(?i:(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])\s*)?"
-# "12 rue de la Paix", "3 bis, avenue Jean Jaurès 75002 Paris", "221B Baker Street".
-_ADDRESS = re.compile(
-    rf"\b\d{{1,4}}(?:\s?(?:bis|ter|quater|[A-Ca-c]))?,?\s+(?i:{_STREET_TYPES})\s+{_PARTICLES}"
-    rf"{_NAME_WORD}(?:[\s-]+{_PARTICLES}{_NAME_WORD}){{0,3}}(?:,?\s+\d{{5}}(?:\s+[A-ZÀ-Ý][\w'’-]*)?)?"
-    rf"|\b\d{{1,4}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Boulevard|Drive)\b",
-    re.UNICODE,
-)
-
-# Health disclosure: a first-person (or own-family) marker close to a condition word. The point is to
-# route the contribution to a moderator, so recall matters more than precision; a public-health
-# statement such as "le cancer est une priorité" has no first-person marker and is not flagged.
-_CONDITIONS = (
-    r"cancer|tumeur|leucémie|lymphome|chimio(?:thérapie)?|diab[eè]te|diabétique|vih|sida|séropositi(?:f|ve)|"
-    r"hépatite|dépression|dépressi(?:f|ve)|burn[- ]?out|bipolaire|schizophr[eè]n\w*|autis(?:me|te)|"
-    r"épilep(?:sie|tique)|sclérose en plaques|parkinson|alzheimer|asthm(?:e|atique)|mucoviscidose|"
-    r"myopathie|endométriose|maladie (?:chronique|rare|de crohn|auto-immune)|"
-    r"insuffisance (?:rénale|cardiaque)|"
-    r"dialys(?:e|é|ée)|handicap(?:é|ée)?|enceinte|covid long|anorexi\w*|boulimi\w*|trouble(?:s)? \w+|"
-    r"diabetes|diabetic|hiv|aids|hepatitis|depression|depressed|bipolar|schizophrenia|autism|autistic|"
-    r"epilep(?:sy|tic)|multiple sclerosis|crohn'?s|parkinson'?s|alzheimer'?s|asthma|leukaemia|leukemia|"
-    r"tumou?r|chemotherapy|dialysis|pregnant|long covid|ptsd|anxiety disorder|chronic illness|disability|"
-    r"disabled|hiv[- ]positive"
-)
-_FAMILY_FR = (
-    r"(?:mon|ma|mes)\s+"
-    r"(?:fils|fille|enfants?|mari|femme|épou(?:x|se)|compagn(?:on|e)|mère|père|parents|frère|sœur|soeur)"
-)
-_FAMILY_EN = r"my\s+(?:son|daughter|child|children|husband|wife|partner|mother|father|parents|brother|sister)"
-_HEALTH = re.compile(
-    rf"\b(?:je\s+suis(?:\s+\w+)?|j['’]ai(?:\s+\w+){{0,2}}|je\s+souffre\s+d\w*|je\s+vis\s+avec|"
-    rf"je\s+suis\s+atteinte?\s+d\w*|on\s+m['’]a\s+diagnostiqué(?:\s+\w+)?|mon|ma|mes|"
-    rf"{_FAMILY_FR}(?:\s+\w+){{0,2}}|"
-    rf"i\s+(?:am|have|had|was diagnosed with|suffer from|live with|'m|’m)(?:\s+\w+)?|i['’]m(?:\s+\w+)?|"
-    rf"i['’]ve\s+(?:got|had)(?:\s+\w+)?|my|{_FAMILY_EN}(?:\s+\w+){{0,2}})"
-    rf"\s+(?:un\s+|une\s+|le\s+|la\s+|l['’]|du\s+|de\s+|d['’]|a\s+|an\s+)?(?:{_CONDITIONS})\b",
-    re.IGNORECASE | re.UNICODE,
-)
-
-# Cheap pre-check on the lower-cased text (case-insensitive Unicode matching is several times slower).
-_CONDITION = re.compile(rf"\b(?:{_CONDITIONS})", re.UNICODE)
-# Control and zero-width characters (C0, C1, ZW*, BOM), except newline and tab which become spaces.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -115,46 +56,6 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
-
-
-def _iban_is_valid(candidate: str) -> bool:
-    compact = candidate.replace(" ", "")
-    rearranged = compact[4:] + compact[:4]
-    digits = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(digits) % 97 == 1
-
-
-def scrub(text: str) -> tuple[str, tuple[str, ...]]:
-    """Replace personal data with ``[kind]`` placeholders; return the text and the kinds found.
-
-    Order matters: IBANs and NIRs are long digit runs that the phone pattern would otherwise half-match.
-    """
-    found: list[str] = []
-
-    def replace(pattern: re.Pattern[str], kind: str, value: str, check=None) -> str:
-        def sub(match: re.Match[str]) -> str:
-            if check is not None and not check(match.group(0)):
-                return match.group(0)
-            found.append(kind)
-            return f"[{kind}]"
-
-        return pattern.sub(sub, value)
-
-    if "@" in text:
-        text = replace(_EMAIL, "email", text)
-    if not _DIGIT.search(text):  # every other kind contains digits (a regex: 30 % of cleaning was this test)
-        return text, tuple(dict.fromkeys(found))
-    text = replace(_IBAN, "iban", text, _iban_is_valid)
-    text = replace(_NIR, "nir", text)
-    text = replace(_PHONE, "phone", text)
-    text = replace(_ADDRESS, "address", text)
-    return text, tuple(dict.fromkeys(found))
-
-
-def detect_health(text: str) -> str | None:
-    """The first-person health disclosure in ``text``, if any."""
-    match = _HEALTH.search(text) if _CONDITION.search(text.lower()) else None
-    return match.group(0) if match else None
 
 
 def _looks_other_language(text: str) -> bool:

@@ -26,56 +26,7 @@ Method (per level):
 6. contributions much further from their theme centre (in the original embedding space) than the rest
    of their theme go to "Other" (-1).
 
-Other ways of choosing k were measured on the French labelled sets (seeds 0-2, k-means on the same UMAP
-layouts; issue #5) and dropped, none being better than step 4 on every set without a threshold fitted to
-the labels: consensus clustering with PAC over UMAP seeds, prediction strength (0.8), M3C's
-reference-corrected PAC and the evidence-accumulation lifetime criterion mostly pick 3 on 701 and 1,004
-texts (a few coarse islands are the most stable structure; ARI about 0.28 on 701 texts); PAC over 80 %
-subsamples of the PCA space swings between 3 and the upper bound; the gap statistic with the one-SE rule
-(uniform-box or Gaussian reference) climbs to the upper bound on 701 and 1,004 texts (ARI 0.29-0.38) and
-falls to 3-5 on 99 and 146; the jump method picks 10-14 on 701; a knee of the k-means inertia (Kneedle)
-depends on the candidate range and picks 3-4 on 99 texts (ARI 0.23). The one-standard-error rule in place of
-the 4 % tolerance (seeds 0-4; standard error of the best k's silhouette from its per-text values, from 100
-bootstraps of the rows or across 5 restarts, or of each k's paired difference to the best) lost with every
-estimate on 99, 701 and 1,004 texts and gained at most 0.003 elsewhere: the per-text and bootstrap estimates
-shrink with n (0.007-0.015 on 701 and 1,004 texts, against a tolerance of 0.018-0.019), so the rule picks more
-themes where too many are found already (mean ARI 0.323-0.330 against 0.333 on 701 texts, 0.440-0.451 against
-0.469 on 1,004), and grow on 99 texts (0.020-0.037 against 0.012-0.014), picking fewer (0.273-0.279 against
-0.292). Keyword distinctness (each theme's top-10 class-based TF-IDF keywords, French and English stop
-words, of the refined or the UMAP-drawn partition; seeds 0-4) does not see a split topic on these sets: the
-two halves of a labelled topic split by 2-means share 0-1 of their top-10 keywords, as two labelled topics
-do, and no candidate partition up to k=15 has two themes sharing more than 3, so "no two themes share more
-than half" never binds (stepping down from step 4's k changes nothing; the largest such k within the
-tolerance falls to 0.293 against 0.333 on 701 texts and 0.356 against 0.469 on 1,004), and silhouette times
-keyword diversity rises to 0.341 on 701 texts but falls to 0.277 on 99; on 204 texts no variant passes 0.323,
-behind kouchou-ai's 0.328 at the true k.
-Classical internal indices, measured in place of step 4 on the same refined partitions (seeds 0-4,
-2026-11-30), lost too: the eigengap of a normalised kNN-graph Laplacian (binary or self-tuning weights, 15
-neighbours or the smoothing size, or UMAP's fuzzy graph) finds no gap, so its largest gap is at the top of
-the range on 701 and 1,004 texts (ARI 0.298 and 0.354 against 0.327 and 0.469) or after 2-3 on 99; the
-Calinski-Harabasz ratio falls with k on points spread over a sphere and picks 2-3 (0.280 on 701); the
-Davies-Bouldin index keeps falling with k, as the silhouette does without parsimony (0.301 on 701, 0.385 on
-1,004); the BIC of a Gaussian mixture (diagonal, spherical or tied) keeps falling to the upper bound on 701
-and 1,004 texts (splitting a curved topic gains more likelihood than log n costs), and with full
-covariance (65 parameters per component) it finds 7-8 on 701 (0.347) but 2-4 on 99-204 texts
-(0.200-0.249); Hartigan's rule never reaches H <= 10 on 701 or 1,004 texts (H grows with n);
-Krzanowski-Lai swings with the seed. Averaging the silhouette curve over ten seeds gives the same k as
-one seed. At the chosen k, a consensus partition over four UMAP seeds or a fine k-means + Ward on the layout
-did not raise the ARI on every set.
-Measured on 2026-11-30 (seeds 0-4, same embeddings): scoring the UMAP-drawn partitions themselves for each
-k (silhouette in the reduced space, the raw embeddings or the layout, tolerance 0 to 8 %) instead of the
-refined ones moved no set above the current rule (train 0.281-0.331 against 0.333); concatenating a
-lexical view (TF-IDF of the cleaned texts, 100 LSA dimensions, weight 0.5 or 1) lowered the ARI on every
-set (train 0.305 and 0.234); at the true k, UMAP with 8 or 30 neighbours or with 2 or 10 dimensions did
-not beat the 5-D, 15-neighbour layout on every set, and a consensus of five UMAP seeds (five times the
-cost) gained 0.006-0.022 on 99, 146 and 701 texts but lost 0.007 on 204, inside the seed-to-seed spread
-(0.014-0.044). On the 99, 146 and 204 texts the silhouette still rises at the top of the candidate range,
-so there the bound sqrt(n / 2) sets k (Mardia's rule of thumb); the parsimony rule decides on 701 and
-1,004 texts.
-Leiden communities (modularity, resolution 1) of UMAP's 15-neighbour fuzzy graph, Scanpy's default
-pipeline, which chooses k itself, scored (seeds 0-19) 0.348 on 701 texts against 0.335 here, but 0.408
-against 0.453 on 1,004, 0.323 against 0.333 on 204, 0.304 against 0.306 on 146 and 0.280 against 0.282 on
-99; keeping whichever of its partition and ours has the higher silhouette lost on 1,004 texts (0.426).
+Why this rule and not another (each alternative measured): docs/decisions/0001-number-of-themes.md.
 
 Everything is seeded; the result carries the parameters, the seed, the silhouette per k, how the themes
 were drawn and an input hash so a run can be audited and reproduced.

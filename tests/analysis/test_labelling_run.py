@@ -9,7 +9,7 @@ from analysis.models import PipelineRun
 
 from .conftest import add_proposals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
 
 
 def run_with_service(consultation, ccc_sample, capture):

@@ -1,9 +1,6 @@
 """Opinion groups (issue 6) on a real Pol.is conversation imported with the consultation command."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import override
@@ -13,6 +10,7 @@ from analysis.models import OpinionRun
 from analysis.opinion import bridging_order, consultations_needing_groups
 from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
+from tests.helpers import DATA
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +18,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def polis_consultation():
-    folder = Path(settings.PACTE_SHARED_DATA) / "polis" / "london.youth.policing"
+    folder = DATA / "polis" / "london.youth.policing"
     call_command("import_polis", str(folder), consultation="london-youth-policing")
     from consultation.models import Consultation
 
     return Consultation.objects.get(slug="london-youth-policing")
 
 
+@pytest.mark.model
 def test_groups_of_an_imported_polis_conversation_show_on_the_report(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):
@@ -66,6 +65,10 @@ def test_few_votes_show_a_not_enough_votes_state(consultation, client):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
     assert "Not enough votes yet to find opinion groups" in page
+    assert (
+        "Groups are drawn once at least 10 participants have each voted on enough proposals; 0 have so far."
+        in page
+    )
 
 
 def test_recomputation_is_debounced_and_triggered_by_new_votes(
@@ -125,6 +128,7 @@ def test_votes_schedule_one_debounced_recomputation_on_the_workers(
     assert scheduled == [(consultation.pk,)]  # three votes, one computation within the debounce window
 
 
+@pytest.mark.model
 def test_consultation_page_links_to_its_published_synthesis(
     polis_consultation, client, django_capture_on_commit_callbacks
 ):
@@ -136,3 +140,68 @@ def test_consultation_page_links_to_its_published_synthesis(
     run.refresh_from_db()
     services.publish_version(actor=None, version=run.versions.get())
     assert url in client.get(detail).content.decode()
+
+
+def _opinion_section(page: str) -> str:
+    start = page.index('id="opinion-title"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_report_makes_no_claim_resting_on_fewer_votes_than_the_floor(
+    polis_consultation, client, django_capture_on_commit_callbacks
+):
+    import re
+
+    run = OpinionRun.objects.get(pk=tasks.compute_opinion_groups.delay(polis_consultation.pk).get())
+    floor = run.result["parameters"]["min_claim_votes"]
+    with django_capture_on_commit_callbacks(execute=True):
+        theme_run = services.start_run(consultation=polis_consultation, k=3)
+    theme_run.refresh_from_db()
+    services.publish_version(actor=None, version=theme_run.versions.get())
+    client.cookies["django_language"] = "en"
+    section = _opinion_section(
+        client.get(reverse("analysis:report", args=[polis_consultation.slug])).content.decode()
+    )
+
+    # Every share shown ("83% (5 of 6)", "80%, 4 of the 5 members who voted on it") rests on the floor.
+    bases = [int(n) for n in re.findall(r"of (?:the )?(\d+)(?:\)| members? who voted)", section)]
+    assert bases and min(bases) >= floor
+    assert f"at least {floor} of the people concerned voted on it" in section
+    # London's two groups of 3 (under 5 members) are not groups: their members are on the map, in grey.
+    unplaced = sum(1 for p in run.result["participants"] if p["clustered"] and p["group"] is None)
+    assert unplaced == 6 and len(run.result["groups"]) == 2
+    assert "6 participants are on the map, in grey, without a group." in section
+    assert "Not placed in a group" in section and "Participant not placed in a group" in section
+    # A verdict needs every group's votes and a significant difference; "Too few votes" otherwise.
+    assert "a verdict needs at least 5 votes from every group" in section
+
+
+def test_a_recomputation_keeps_the_number_of_each_group(polis_consultation):
+    first = OpinionRun.objects.get(pk=tasks.compute_opinion_groups.delay(polis_consultation.pk).get())
+    # Number the groups the other way round, as an earlier computation might have.
+    swap = {0: 1, 1: 0}
+    for p in first.result["participants"]:
+        if p["group"] is not None:
+            p["group"] = swap[p["group"]]
+    first.save()
+    members = {p["participant"]: p["group"] for p in first.result["participants"] if p["group"] is not None}
+
+    second = OpinionRun.objects.get(pk=tasks.compute_opinion_groups.delay(polis_consultation.pk).get())
+    again = {p["participant"]: p["group"] for p in second.result["participants"] if p["group"] is not None}
+    assert again == members
+
+
+@pytest.mark.parametrize(
+    ("cells", "verdict"),
+    [
+        ([[9, 1, 0], [8, 1, 1]], "unites"),  # 90 % and 80 % agree, both clearly over half
+        ([[4, 0, 0], [4, 0, 0]], "unknown"),  # 100 % agree, but 4 votes per group: under the floor
+        ([[5, 0, 0], [1, 4, 0]], "divides"),  # 100 % vs 20 %, z 2.4
+        ([[3, 2, 0], [1, 4, 0]], "mixed"),  # 60 % vs 20 %: 40 points apart, yet z 1.15 only
+        ([[1, 9, 0], [0, 10, 0]], "unites"),  # both reject it
+    ],
+)
+def test_a_theme_unites_or_divides_the_groups_only_with_enough_votes_and_significance(cells, verdict):
+    from analysis.opinion import theme_verdict
+
+    assert theme_verdict(cells, floor=5, z=1.2816) == verdict

@@ -11,7 +11,7 @@ from analysis import services, tasks
 from analysis.models import Contribution, EmbeddingVector, PipelineRun, SynthesisVersion, Theme
 from tests.analysis.conftest import add_proposals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
 
 
 def run_now(django_capture_on_commit_callbacks, consultation, **params) -> PipelineRun:

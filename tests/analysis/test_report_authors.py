@@ -7,6 +7,7 @@ from django.urls import reverse
 from analysis import services
 from analysis.models import PipelineRun
 from tests.analysis.conftest import published_report
+from tests.helpers import html_handed_to_weasyprint
 from tests.typography import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -44,22 +45,10 @@ def test_the_public_report_names_the_editor_by_role(client, edited, organiser, l
 
 
 def test_the_pdf_names_the_editor_by_role(client, edited, organiser, monkeypatch):
-    import weasyprint
-
-    drawn = []
-
-    class CapturingHTML:
-        def __init__(self, string, base_url=None):
-            drawn.append(visible_text(string))
-
-        def write_pdf(self):
-            return b"%PDF-1.7"
-
-    monkeypatch.setattr(weasyprint, "HTML", CapturingHTML)
     consultation, _run = edited
     client.cookies["django_language"] = "fr"
-    assert client.get(reverse("analysis:report_pdf", args=[consultation.slug])).status_code == 200
-    assert EDITED["fr"] in drawn[0] and organiser.pseudonym not in drawn[0]
+    drawn = visible_text(html_handed_to_weasyprint(client, consultation.slug, monkeypatch))
+    assert EDITED["fr"] in drawn and organiser.pseudonym not in drawn
 
 
 def test_the_editor_names_the_account(organiser_client, edited, organiser):

@@ -19,7 +19,7 @@ from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
 from tests.typography import misplaced_separators, visible_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
 
 
 def page_text(client, url, language="en"):

@@ -24,15 +24,20 @@ def one_voter():
     return consultation, opinion
 
 
-def test_opinion_counts_of_one_are_singular(one_voter, client):
+def test_opinion_counts_of_one_are_singular_and_one_vote_claims_nothing(one_voter, client):
     consultation, opinion = one_voter
     url = reverse("analysis:report", args=[consultation.slug])
     _response, text = page_text(client, url)
-    assert "100%, 1 of the 1 member who voted on it" in text
+    # A statement resting on one vote is not claimed to set the group apart (issue 20: 5 votes at least).
+    assert (
+        "1 of the 1 member" not in text
+        and "No statement sets this group apart with enough votes yet." in text
+    )
     assert "counts all 1 voter," in text and "only the 1 participant placed in a group" in text
     assert "1 members" not in text and "1 participants" not in text and "1 voters" not in text
     _response, french = page_text(client, url, "fr")
-    assert "100\u00a0%, 1 sur 1 membre ayant voté sur cette proposition" in french
+    assert "1 sur 1 membre" not in french
+    assert "Aucune proposition ne distingue encore ce groupe avec assez de votes." in french
     assert "1 membres" not in french and "1 votant·es" not in french and "1 participant·es" not in french
 
     opinion.status = opinion.result["status"] = "not_enough_votes"

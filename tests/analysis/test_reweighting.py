@@ -12,7 +12,7 @@ from deliberation.strata import population_margins
 
 from .conftest import add_proposals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
 
 CORRECTED = {
     "en": "Share corrected for who took part",

@@ -17,7 +17,7 @@ from consultation.models import Proposal
 
 from .conftest import add_proposals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
 
 
 @pytest.fixture

@@ -132,7 +132,7 @@ def console_errors(browser):
 
 
 @pytest.fixture
-def participation_data(eager_celery, shared_data):
+def participation_data(eager_celery, test_data):
     """A real Pol.is conversation imported as a consultation, analysed into themes (published) and
     opinion groups: the pages citizens read most."""
     from django.core.management import call_command
@@ -141,7 +141,7 @@ def participation_data(eager_celery, shared_data):
     from analysis import tasks as analysis_tasks
     from consultation.models import Consultation
 
-    call_command("import_polis", str(shared_data / "polis" / "london.youth.policing"), consultation="londres")
+    call_command("import_polis", str(test_data / "polis" / "london.youth.policing"), consultation="londres")
     consultation = Consultation.objects.get(slug="londres")
     analysis_tasks.compute_opinion_groups.delay(consultation.pk).get()
     run = analysis_services.start_run(consultation=consultation, k=3)
@@ -235,8 +235,8 @@ def closed_results():
     from accounts.models import Profile
     from consultation import services as consultation_services
     from consultation.models import Answer
-    from tests.consultation.conftest import make_consultation
     from tests.factories import UserFactory
+    from tests.helpers import make_consultation
 
     consultation = make_consultation(phase="draft", slug="resultats-test")
     question = consultation_services.add_question(

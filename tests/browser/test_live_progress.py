@@ -14,7 +14,7 @@ def test_the_import_page_follows_the_import_and_shows_its_report(
     from consultation import services
     from consultation.models import ContributionImport
     from tests.conftest import with_totp
-    from tests.consultation.conftest import make_consultation
+    from tests.helpers import make_consultation
 
     consultation = make_consultation(slug="registre")
     job = ContributionImport.objects.create(  # as sent from the page, before a worker takes it

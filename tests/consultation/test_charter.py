@@ -11,8 +11,7 @@ from consultation import services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.conftest import with_totp
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +27,6 @@ def vote(client, consultation, proposal, value="agree"):
     return client.post(
         url("vote", consultation.slug, proposal.pk), {"value": value}, HTTP_ACCEPT="application/json"
     )
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    with_totp(organiser)
-    client.force_login(organiser)
-    return client
 
 
 @pytest.fixture

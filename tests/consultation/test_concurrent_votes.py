@@ -9,8 +9,7 @@ from django.db import connection, connections
 from consultation import services
 from consultation.models import Proposal, Vote
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 
 @pytest.mark.django_db(transaction=True)

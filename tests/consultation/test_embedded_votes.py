@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.models import User
 from consultation import services
 from consultation.models import Proposal
-from tests.consultation.conftest import make_consultation
+from tests.helpers import make_consultation
 
 consultation = make_consultation()
 user = User.objects.create_user(email="demo@example.org", password=None)

@@ -15,8 +15,7 @@ from consultation import services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.conftest import with_totp
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 pytestmark = pytest.mark.django_db
 

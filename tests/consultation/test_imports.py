@@ -12,12 +12,15 @@ from consultation.models import Consultation, ContributionImport, Proposal, Vote
 from consultation.tasks import run_contribution_import
 from tests.conftest import with_totp
 from tests.factories import UserFactory
+from tests.helpers import make_consultation
 from tests.typography import misplaced_separators, visible_text
 
-from .conftest import make_consultation
-
-POLIS_FOLDERS = ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform",
-                 "london.youth.policing", "scoop-hivemind.biodiversity"]  # fmt: skip
+POLIS_FOLDERS = [
+    "15-per-hour-seattle",
+    "brexit-consensus",
+    "canadian-electoral-reform",
+    "london.youth.policing",
+]
 
 GOOD_AND_BAD = (
     "id,texte,date,age\n"
@@ -226,8 +229,8 @@ def _expected_votes(folder) -> dict[tuple[int, int], int]:
 
 
 @pytest.mark.parametrize("name", POLIS_FOLDERS)
-def test_import_polis_matches_the_files(db, shared_data, name):
-    folder = shared_data / "polis" / name
+def test_import_polis_matches_the_files(db, test_data, name):
+    folder = test_data / "polis" / name
     slug = "polis-" + name.replace(".", "-")
     call_command("import_polis", str(folder), consultation=slug, stdout=StringIO())
     consultation = Consultation.objects.get(slug=slug)

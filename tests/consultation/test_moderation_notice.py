@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from consultation import services
 from consultation.models import Proposal
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from consultation import services
 from consultation.models import OpenDataExport, Proposal
 from tests.conftest import with_totp
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 
 def _populate(consultation, people=3):

@@ -11,8 +11,7 @@ from consultation import hooks, services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.conftest import with_totp
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 
 def url(name, *args):

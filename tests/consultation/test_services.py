@@ -5,8 +5,7 @@ from accounts.models import AuditEvent, ConsentRecord
 from consultation import rules, services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.factories import UserFactory
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 Phase = Consultation.Phase
 

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from consultation import services
 from consultation.models import Vote
-
-from .conftest import make_consultation
+from tests.helpers import make_consultation
 
 
 def test_a_vote_names_its_consultation(citizen):

@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 
 from deliberation import services
 from deliberation.models import Attendance, Panel, PanelMember, Recommendation, Selection, Session, Volunteer
-from tests.conftest import with_totp
 from tests.factories import UserFactory
 
 
@@ -77,7 +76,13 @@ def recommendation(panel, session, facilitator):
 
 
 def adopt(recommendation: Recommendation, *, days_ago: int = 0) -> Recommendation:
-    """Mark a recommendation adopted `days_ago` days ago (the vote itself is tested elsewhere)."""
+    """Mark a recommendation adopted `days_ago` days ago (the vote itself is tested elsewhere). Its panel,
+    if still in preparation, is moved to deliberating: a panel in preparation is shown to nobody but its
+    team, so its recommendations could not be public."""
+    Panel.objects.filter(pk=recommendation.panel_id, status=Panel.Status.DRAFT).update(
+        status=Panel.Status.DELIBERATING
+    )
+    recommendation.panel.refresh_from_db(fields=["status"])
     recommendation.status = Recommendation.Status.ADOPTED
     recommendation.decided_at = timezone.now() - timedelta(days=days_ago)
     recommendation.save()
@@ -122,13 +127,6 @@ def drawn(pool_panel, organiser, eager_celery, django_capture_on_commit_callback
 
 def other_session(panel: Panel) -> Session:
     return Session.objects.create(panel=panel, title="Séance 2", starts_at=timezone.now(), place="Paris")
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    """The organiser signed in, with their second factor set up."""
-    client.force_login(with_totp(organiser))
-    return client
 
 
 @pytest.fixture

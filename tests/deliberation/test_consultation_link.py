@@ -6,21 +6,21 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from consultation import services as consultation_services
 from deliberation import services
 from deliberation.models import Panel
+from tests import helpers
 from tests.conftest import with_totp
 from tests.typography import visible_text
 
 
 def make_consultation(slug="don-donnees", phase="open"):
-    consultation = consultation_services.create_consultation(
-        actor=None, slug=slug, title_fr="Don de données de santé", title_en="Health-data donation"
+    return helpers.make_consultation(
+        slug,
+        phase=phase,
+        title_fr="Don de données de santé",
+        title_en="Health-data donation",
+        questions=False,
     )
-    if phase == "open":
-        consultation_services.transition(actor=None, consultation=consultation, to_phase="open")
-    consultation.refresh_from_db()
-    return consultation
 
 
 @pytest.fixture

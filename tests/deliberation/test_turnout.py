@@ -4,6 +4,7 @@ the session of the vote (the threshold counts the ballots cast; there is no quor
 from django.urls import reverse
 
 from deliberation import services
+from deliberation.models import Panel
 
 from .conftest import seat
 
@@ -14,6 +15,8 @@ def test_the_result_shows_how_many_voted_and_could_have(
     client, panel, session, members, facilitator, recommendation
 ):
     seat(panel), seat(panel)  # two more members, not checked in: 5 seated, 3 present
+    panel.status = Panel.Status.DELIBERATING  # its recommendations are public once decided
+    panel.save()
     services.open_vote(actor=facilitator, recommendation=recommendation, session=session)
     services.cast_ballot(user=members[0].volunteer.user, recommendation=recommendation, choice="for")
     services.close_vote(actor=facilitator, recommendation=recommendation)

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from analysis.pipeline.embed import UseMultilingualEmbedder
-
-REPO = Path(__file__).resolve().parents[2]
-# <repo>/../shared/data for the main checkout; a worktree under /work/wt/<name> sits one level deeper.
-DATA = Path(
-    os.environ.get("PACTE_SHARED_DATA")
-    or next(
-        (p for p in (REPO / ".." / "shared" / "data", REPO / ".." / ".." / "shared" / "data") if p.is_dir()),
-        REPO / ".." / "shared" / "data",
-    )
-)
+from tests.helpers import DATA
 
 
 def sib200_rows() -> list[dict[str, str]]:
@@ -39,15 +29,13 @@ def sib200_subset(categories: tuple[str, ...], per_category: int) -> tuple[list[
 
 
 def labelled_set(name: str) -> tuple[list[str], list[str]]:
-    """A French set with human labels (../shared/data/french): texts and the label of each."""
+    """A French set with human labels (tests/data/french): texts and the label of each."""
     sets = {
         "sib200-dev": ("sib200-fra/dev.tsv", "text", "category", "\t"),
         "ccc": ("ccc-propositions/ccc_proposals.csv", "proposal", "theme", ","),
     }
     file, text, label, delimiter = sets[name]
     path = DATA / "french" / file
-    if not path.is_file():
-        pytest.fail(f"labelled French data not found at {path}: set PACTE_SHARED_DATA")
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=delimiter))
     return [r[text] for r in rows], [r[label] for r in rows]
@@ -67,8 +55,5 @@ def four_topics(use_embedder) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="session")
 def polis_data() -> Path:
-    """The Pol.is open-data conversations in ../shared/data/polis (never copied into the repo)."""
-    folder = DATA / "polis"
-    if not folder.is_dir():
-        pytest.fail(f"shared Pol.is data not found at {folder}: set PACTE_SHARED_DATA")
-    return folder
+    """The Pol.is open-data conversations copied into tests/data/polis."""
+    return DATA / "polis"

@@ -35,8 +35,10 @@ def test_ordinary_numbers_and_words_are_kept():
     assert cleaned.scrubbed == ()
 
 
-def test_iban_like_code_with_a_bad_checksum_is_not_scrubbed():
-    assert clean_text("Référence FR76 3000 6000 0112 3456 7890 188").scrubbed == ()
+def test_a_mistyped_iban_is_still_scrubbed_and_a_short_reference_kept():
+    # The checksum fails, the shape is an IBAN's: someone's account all the same (privacy first).
+    assert clean_text("Virez sur FR76 3000 6000 0112 3456 7890 188").scrubbed == ("iban",)
+    assert clean_text("Référence FR12 ABCD").scrubbed == ()
 
 
 @pytest.mark.parametrize(
@@ -50,6 +52,11 @@ def test_iban_like_code_with_a_bad_checksum_is_not_scrubbed():
         "I have HIV and I worry about insurers.",
         "I'm diabetic, so my data is sensitive.",
         "As a patient, my asthma data could help research.",
+        "Je suis diabétique depuis 2010, mon fils a un cancer.",
+        "Je suis atteint d'une sclérose en plaques.",
+        "Ma fille est suivie pour une leucémie.",
+        "Mon père est mort d'un cancer, la recherche compte.",
+        "Ma mère a la maladie d'Alzheimer.",
     ],
 )
 def test_personal_health_disclosure_is_flagged(text):

@@ -11,21 +11,9 @@ from analysis.pipeline.embed import (
     embed_with_cache,
     make_embedder,
 )
+from tests.helpers import CountingEmbedder
 
 from .conftest import sib200_rows
-
-
-class CountingEmbedder:
-    """Wraps a real embedder and records which texts it was asked to embed."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.embedded: list[str] = []
-
-    def embed(self, texts):
-        self.embedded += list(texts)
-        return self.inner.embed(texts)
 
 
 def test_use_vectors_are_unit_float32_and_multilingual(use_embedder):
@@ -43,11 +31,11 @@ def test_rerun_embeds_only_new_texts(use_embedder):
     counting = CountingEmbedder(use_embedder)
 
     first = embed_with_cache(counting, texts[:50], cache)
-    assert len(counting.embedded) == 50
+    assert counting.embedded == 50
 
-    counting.embedded.clear()
+    counting.reset()
     second = embed_with_cache(counting, texts[:50] + texts[50:] + texts[:3], cache)
-    assert counting.embedded == texts[50:]  # only the 10 new texts, each once
+    assert counting.texts == texts[50:]  # only the 10 new texts, each once
     assert np.array_equal(second[:50], first)
     assert np.array_equal(second[60:], first[:3])
 
@@ -58,9 +46,10 @@ def test_cache_is_keyed_by_model(use_embedder):
     embed_with_cache(counting, ["un texte"], cache)
     counting.model_id = "another-model"
     embed_with_cache(counting, ["un texte"], cache)
-    assert counting.embedded == ["un texte", "un texte"]
+    assert counting.texts == ["un texte", "un texte"]
 
 
+@pytest.mark.model
 def test_bundled_minilm_loads_offline_and_embeds():
     embedder = make_embedder("sentence-transformers")
     vectors = embedder.embed(["Data sharing should be opt-in.", "Health data must stay private."])

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.pipeline.opinion import NOT_ENOUGH_VOTES, OK, OpinionInputError, analyse_opinions
+from analysis.pipeline.opinion import (
+    NOT_ENOUGH_VOTES,
+    OK,
+    OpinionInputError,
+    OpinionParameters,
+    analyse_opinions,
+)
 from consultation.polis_export import read_polis_export
 
 CAMP_A_AGREES = [f"a{i}" for i in range(10)]  # camp A agrees, camp B disagrees
@@ -197,7 +203,7 @@ def test_malformed_votes_raise_a_clear_error(votes: list, kwargs: dict, message:
 
 @pytest.mark.parametrize(
     "conversation",
-    ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform", "scoop-hivemind.biodiversity"],
+    ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"],
 )
 def test_groups_agree_with_polis_on_real_two_group_conversations(polis_data: Path, conversation: str) -> None:
     export = read_polis_export(polis_data / conversation)
@@ -218,3 +224,151 @@ def test_groups_agree_with_polis_on_real_two_group_conversations(polis_data: Pat
     assert len(both) >= 0.95 * len(theirs)
     # Measured ARI 0.86-0.99 over seeds 0-7 on these four conversations.
     assert adjusted_rand_score([theirs[p] for p in both], [ours[p] for p in both]) >= 0.8
+
+
+# ----------------------------------------------------------------------------- claims and their votes
+
+
+def test_a_statement_voted_on_by_fewer_members_than_the_floor_is_never_claimed() -> None:
+    votes, camp_of = two_camps()
+    # Three members of camp A agree with "rare", three of camp B disagree (under the floor of 5 each):
+    # Pol.is's tests alone would call it representative of both camps (z 2.2 and 2.0).
+    votes += [(f"A{n}", "rare", 1) for n in range(3)] + [(f"B{n}", "rare", -1) for n in range(3)]
+    every_statement = OpinionParameters(pick_max=30)  # not pushed out by the camps' own statements
+    result = analyse_opinions(votes, seed=0, parameters=every_statement)
+
+    assert result.parameters.min_claim_votes == 5
+    representative = [s for g in result.groups for s in g.representative]
+    assert representative and "rare" not in {s.proposal for s in representative}
+    assert "rare" not in {s.proposal for s in result.consensus_agree + result.consensus_disagree}
+    rare = next(b for b in result.bridging if b.proposal == "rare")
+    assert not rare.significant
+    # Every claim rests on at least the floor of votes and passes the tests.
+    z = result.parameters.z_threshold
+    assert all(s.n_trials >= 5 and s.p_test > z and s.repness_test > z for s in representative)
+    assert all(s.n_trials >= 5 for s in result.consensus_agree + result.consensus_disagree)
+
+
+def test_bridging_is_significant_only_when_every_group_agrees_with_enough_votes() -> None:
+    votes, _ = two_camps(bridge=True)
+    result = analyse_opinions(votes, seed=0)
+
+    assert result.bridging[0].proposal == BRIDGE and result.bridging[0].significant
+    # A statement one camp agrees with and the other rejects ranks lower and is not a bridge.
+    assert not any(b.significant for b in result.bridging if b.proposal in CAMP_A_AGREES + CAMP_B_AGREES)
+
+
+def test_a_group_under_the_minimum_share_is_not_shown_and_its_members_are_unplaced() -> None:
+    rng = random.Random(3)
+    blocks = {camp: [f"{camp}{i}" for i in range(6)] for camp in "XYZ"}
+    votes, camp_of = [], {}
+    for camp, size in (("X", 25), ("Y", 25), ("Z", 8)):
+        for n in range(size):
+            person = f"{camp}-{n}"
+            camp_of[person] = camp
+            for block, proposals in blocks.items():
+                for proposal in proposals:
+                    stance = 1 if block == camp else -1
+                    votes.append((person, proposal, stance if rng.random() > 0.1 else 0))
+    parameters = OpinionParameters(min_group_share=0.2)  # Z's 8 of 58 is 14 %
+    result = analyse_opinions(votes, seed=0, parameters=parameters)
+
+    assert result.status == OK
+    assert sorted(g.size for g in result.groups) == [25, 25]
+    assert result.n_unplaced == 8
+    unplaced = [p for p in result.participants if p.group is None]
+    assert {camp_of[p.participant] for p in unplaced} == {"Z"}
+    assert all(p.clustered for p in unplaced)  # still on the map, without a group
+
+
+def test_too_few_participants_with_enough_votes_draw_no_groups_and_say_so() -> None:
+    votes, _ = two_camps(per_camp=4)  # 8 participants, each with about 16 votes
+    result = analyse_opinions(votes, seed=0)
+
+    assert result.status == NOT_ENOUGH_VOTES
+    assert result.groups == [] and result.n_qualified == 8
+    assert "at least 10 participants" in result.message
+
+
+# ----------------------------------------------------------------------------- groups over time
+
+
+def test_groups_keep_their_numbers_when_they_are_the_same_people() -> None:
+    votes, camp_of = two_camps()
+    first = analyse_opinions(votes, seed=0)
+    a_number = first.group_of()["A0"]
+    # The previous computation had numbered them the other way round, and kept a third number free.
+    previous = {p: (7 if camp == "A" else 2) for p, camp in camp_of.items()}
+    votes += [("newcomer", p, 1) for p in CAMP_B_AGREES] + [("newcomer", p, -1) for p in CAMP_A_AGREES]
+    second = analyse_opinions(votes, seed=0, previous_groups=previous)
+
+    assert a_number in (0, 1)
+    assert [g.group for g in second.groups] == [2, 7]  # listed by number
+    group = second.group_of()
+    assert all(group[p] == (7 if camp == "A" else 2) for p, camp in camp_of.items())
+    assert group["newcomer"] == 2
+
+
+def test_a_new_group_takes_the_smallest_free_number() -> None:
+    votes, camp_of = two_camps()
+    previous = {p: 3 for p, camp in camp_of.items() if camp == "A"}  # B was not a group before
+    result = analyse_opinions(votes, seed=0, previous_groups=previous)
+
+    group = result.group_of()
+    assert group["A0"] == 3 and group["B0"] == 0
+
+
+def three_camps(seed: int = 5) -> tuple[list[tuple[str, str, int]], dict[str, str]]:
+    rng = random.Random(seed)
+    blocks = {camp: [f"{camp}{i}" for i in range(6)] for camp in "XYZ"}
+    votes, camp_of = [], {}
+    for camp in "XYZ":
+        for n in range(25):
+            person = f"{camp}-{n}"
+            camp_of[person] = camp
+            for block, proposals in blocks.items():
+                for proposal in proposals:
+                    stance = 1 if block == camp else -1
+                    votes.append((person, proposal, stance if rng.random() > 0.1 else 0))
+    return votes, camp_of
+
+
+def test_the_number_of_groups_changes_only_after_four_computations_in_a_row() -> None:
+    votes, _ = three_camps()
+    smoother = {"last_k": 2, "last_k_count": 6, "smoothed_k": 2}  # two groups so far
+    shown = []
+    for _ in range(4):
+        result = analyse_opinions(votes, seed=0, previous_k_smoother=smoother)
+        smoother = result.k_smoother
+        shown.append(len(result.groups))
+    # The votes now say 3 (best silhouette); Pol.is's smoother keeps 2 until 3 has won 4 times in a row.
+    assert shown == [2, 2, 2, 3]
+    assert smoother == {"last_k": 3, "last_k_count": 4, "smoothed_k": 3}
+
+
+def test_without_a_previous_computation_the_best_k_is_used_at_once() -> None:
+    votes, _ = three_camps()
+    result = analyse_opinions(votes, seed=0)
+    assert len(result.groups) == 3 and result.k_smoother == {"last_k": 3, "last_k_count": 1, "smoothed_k": 3}
+
+
+@pytest.mark.parametrize(
+    "conversation", ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"]
+)
+def test_the_groups_of_a_real_conversation_do_not_depend_on_the_seed(
+    polis_data: Path, conversation: str
+) -> None:
+    """Before the ten candidates, the seed alone moved the ARI against Pol.is by up to 0.07 here."""
+    export = read_polis_export(polis_data / conversation)
+    runs = [
+        analyse_opinions(
+            export.vote_triples(),
+            proposals=[c.comment_id for c in export.comments],
+            moderated_out=export.moderated_out_ids,
+            seed=seed,
+        ).group_of()
+        for seed in (0, 1, 2)
+    ]
+    people = sorted(p for p, g in runs[0].items() if g is not None)
+    for other in runs[1:]:
+        assert adjusted_rand_score([runs[0][p] for p in people], [other[p] for p in people]) == 1.0

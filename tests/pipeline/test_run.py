@@ -17,6 +17,7 @@ from analysis.pipeline import (
 )
 from analysis.pipeline.cluster import ClusterParams
 from analysis.pipeline.notes import note_text
+from tests.helpers import CountingEmbedder
 
 from .conftest import sib200_subset
 
@@ -118,17 +119,6 @@ def test_same_input_same_seed_same_result(use_embedder):
     assert [c["theme"] for c in first.contributions] == [c["theme"] for c in second.contributions]
 
 
-class CountingEmbedder:
-    """The real model, counting how many texts it is asked to embed."""
-
-    def __init__(self, embedder):
-        self.model_id, self._embedder, self.embedded = embedder.model_id, embedder, 0
-
-    def embed(self, texts):
-        self.embedded += len(texts)
-        return self._embedder.embed(texts)
-
-
 def test_a_rerun_with_warm_caches_gives_the_same_themes_as_a_fresh_run(use_embedder):
     items, _ = _corpus()
     # The rerun: two contributions edited, one withdrawn, one new.
@@ -140,7 +130,7 @@ def test_a_rerun_with_warm_caches_gives_the_same_themes_as_a_fresh_run(use_embed
     embedder = CountingEmbedder(use_embedder)
     cleaning, embedding = InMemoryCleaningCache(), InMemoryEmbeddingCache()
     run_pipeline(items, embedder, embedding, params, cleaning_cache=cleaning)
-    embedder.embedded = 0
+    embedder.reset()
 
     warm = run_pipeline(changed, embedder, embedding, params, cleaning_cache=cleaning)
     cold = run_pipeline(changed, use_embedder, InMemoryEmbeddingCache(), params)

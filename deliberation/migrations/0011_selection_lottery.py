@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deliberation", "0009_selection_progress"),
+        ("deliberation", "0010_ballot_box"),
     ]
 
     operations = [

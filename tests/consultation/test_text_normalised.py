@@ -1,0 +1,47 @@
+"""Text comes in normalised by every way in: the proposal form, the questionnaire, a CSV import, a
+moderator's public reason. Stored without control or bidirectional override characters, in NFC."""
+
+import pytest
+from django.urls import reverse
+
+from consultation import services
+from consultation.models import Answer, Proposal
+
+TYPED = "Mon avis\u202e : de\u0301ja\u0300 vu\x1b[31m, sans\u2066 détour\u200f."
+STORED = "Mon avis : déjà vu[31m, sans détour."
+
+
+def test_a_proposal_sent_through_the_form_is_stored_normalised(client, member, consultation):
+    client.force_login(member)
+    client.post(reverse("consultation:propose", args=[consultation.slug]), {"text": TYPED, "step": "confirm"})
+    assert list(Proposal.objects.values_list("text", flat=True)) == [STORED]
+
+
+def test_an_answer_sent_through_the_questionnaire_is_stored_normalised(client, member, consultation):
+    question = consultation.questions.get(kind="open")
+    client.force_login(member)
+    client.post(reverse("consultation:answer", args=[consultation.slug]), {f"q{question.pk}": TYPED})
+    assert Answer.objects.get(question=question).text == STORED
+
+
+def test_an_imported_contribution_is_stored_normalised(tmp_path, consultation):
+    from django.core.management import call_command
+
+    path = tmp_path / "contributions.csv"
+    path.write_text(f'id,texte\n1,"{TYPED}"\n', encoding="utf-8")
+    call_command("import_contributions", str(path), consultation=consultation.slug, text_column="texte")
+    assert list(Proposal.objects.values_list("text", flat=True)) == [STORED]
+
+
+def test_a_moderators_public_reason_is_stored_normalised(citizen, moderator, consultation):
+    services.accept_charter(user=citizen, consultation=consultation)
+    proposal = services.submit_proposal(user=citizen, consultation=consultation, text="Une idée.")
+    services.moderate(actor=moderator, proposal=proposal, decision="hide", reason=TYPED)
+    proposal.refresh_from_db()
+    assert proposal.hide_reason == STORED
+
+
+@pytest.mark.parametrize("text", ["\u202e", "\x00\x07", "\u200f\u200e"])
+def test_a_proposal_of_invisible_characters_only_is_refused_as_empty(member, consultation, text):
+    with pytest.raises(services.ConsultationError):
+        services.submit_proposal(user=member, consultation=consultation, text=text)
