@@ -1,8 +1,13 @@
-"""Benchmark: fairness and speed of panel selection, maximin (deliberation.sortition) vs legacy greedy.
+"""Benchmark: fairness and speed of panel selection, leximin (deliberation.sortition) vs legacy greedy.
 
 Measures, on the same pool and quotas:
-- `seconds` and `min_probability`: `find_distribution` (maximin on HiGHS, or leximin if Gurobi is
-  installed); the minimum probability is exact (computed from the portfolio).
+- `seconds` and `min_probability`: `find_distribution` (leximin over profile groups on HiGHS by
+  default, `--algorithm maximin` for sortition-algorithms' maximin); the minimum probability is exact
+  (computed from the lottery). `reference` gives the published figures to compare with: on the instance
+  `example_large_200` of Flanigan et al.'s replication repository (2,000 people, panel of 200, two quota
+  categories), their LEXIMIN took a median 1,161.8 s with Gurobi and found a minimum probability of
+  10.0 %; on this machine, sortition-algorithms' maximin did not finish in 1,500 s, and took 26 min on
+  the generated pool of 2,000 with a panel of 30.
 - `legacy_seconds` (mean time of one legacy draw) and `legacy_min_probability`: sortition-algorithms'
   legacy greedy algorithm. It exposes no probabilities, so they are estimated by repeated seeded draws
   (bounded by --legacy-draws and --legacy-budget seconds). Legacy treats volunteers with the same strata
@@ -18,8 +23,11 @@ Runs:
         women) with quotas from deliberation/data/reference_shares_fr.csv via propose_quotas;
     python benchmarks/sortition.py --categories C.csv --people P.csv --panel K
         C.csv: `category,feature,min,max` (also accepts sortition-algorithms' `feature,value,min,max`);
-        P.csv: one row per person, an `id` column (else the first column), one column per category,
-        optional `household` or `address` column.
+        P.csv: one row per person, one column per category, optional `household` or `address` column,
+        optional `id` column. As in the volunteer import, `id` is the column named so (never another);
+        its values must be unique ("line N: id X appears twice" stops the run); without it the rows are
+        numbered 1, 2, ... in file order (e.g. the replication repository's `respondents.csv`). Separator
+        `,` or `;` (whichever the header uses more), UTF-8 with or without BOM.
 Prints one JSON line; never asserts.
 """
 
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import logging
 import os
@@ -48,6 +57,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deliberation.sortition import (  # noqa: E402
     Quota,
     Volunteer,
+    check_feasibility,
+    draw_panel,
     find_distribution,
     library_inputs,
     load_reference_shares,
@@ -60,6 +71,16 @@ SKEW = {
     "education": {"no_diploma": 0.35, "secondary": 0.6, "bac": 1.0, "higher": 1.9},
     "gender": {"woman": 1.1, "man": 0.9},
     "region": {"Île-de-France": 1.6, "Corse": 0.6, "Outre-mer": 0.5},
+}
+
+
+# Published figures printed next to ours (see the module docstring).
+REFERENCE = {
+    "example_large_200_leximin_gurobi_median_seconds": 1161.8,
+    "example_large_200_leximin_min_probability": 0.10,
+    "example_large_200_maximin_highs_seconds_before": "> 1500 (did not finish)",
+    "generated_2000_panel_30_maximin_highs_seconds_before": 26 * 60,
+    "source": "github.com/pgoelz/citizensassemblies-replication reference_output; Pacte issue 19",
 }
 
 
@@ -90,15 +111,42 @@ def read_csv_inputs(categories: Path, people: Path) -> tuple[list[Volunteer], li
         else:
             category, value = row["category"], row.get("feature") or row["name"]
         quotas.append(Quota(category, value, int(row["min"]), int(row["max"])))
-    categories_set = {q.category for q in quotas}
-    with people.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        id_column = "id" if "id" in (reader.fieldnames or []) else (reader.fieldnames or [""])[0]
-        volunteers = []
-        for row in reader:
-            home = row.get("household") or row.get("address") or None
-            volunteers.append(Volunteer(row[id_column], {c: row[c].strip() for c in categories_set}, home))
-    return volunteers, quotas
+    return read_people(people, {q.category for q in quotas}), quotas
+
+
+class InputError(SystemExit):
+    """A file the benchmark cannot read: the message is printed and the run stops (exit status 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"benchmarks/sortition.py: {message}")
+
+
+def read_people(path: Path, categories: set[str]) -> list[Volunteer]:
+    """The people of a respondents file, by the volunteer import's rule for ids (see the docstring)."""
+    text = path.read_text(encoding="utf-8-sig")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = sorted(categories - set(header))
+    if missing:
+        raise InputError(f"{path.name}: no column for the quota categories {', '.join(missing)}.")
+    has_id = "id" in header
+    volunteers, seen = [], set()
+    for number, row in enumerate(reader, start=1):
+        cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
+        if not any(cells.values()):
+            continue  # blank line
+        ext_id = cells["id"] if has_id else str(number)
+        if not ext_id:
+            raise InputError(f"{path.name}, line {reader.line_num}: the id is empty.")
+        if ext_id in seen:
+            raise InputError(f"{path.name}, line {reader.line_num}: id {ext_id} appears twice.")
+        seen.add(ext_id)
+        home = cells.get("household") or cells.get("address") or None
+        volunteers.append(Volunteer(ext_id, {c: cells[c] for c in categories}, home))
+    return volunteers
 
 
 def legacy_estimate(
@@ -168,7 +216,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--tolerance", type=float, default=0.1)
     parser.add_argument("--legacy-draws", type=int, default=2000)
-    parser.add_argument("--legacy-budget", type=float, default=120.0, help="seconds for all legacy draws")
+    parser.add_argument(
+        "--legacy-budget", type=float, default=120.0, help="seconds for all legacy draws (0: skip legacy)"
+    )
+    parser.add_argument("--algorithm", choices=("leximin", "maximin"), default="leximin")
     args = parser.parse_args()
     logging.getLogger("sortition_algorithms").setLevel(logging.ERROR)  # no per-draw "Trial number" lines
 
@@ -183,9 +234,19 @@ def main() -> None:
 
     with stdout_to_stderr():
         started = time.perf_counter()
-        distribution = find_distribution(volunteers, quotas, args.panel)
+        check_feasibility(volunteers, quotas, args.panel)
+        feasibility_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        distribution = find_distribution(volunteers, quotas, args.panel, algorithm=args.algorithm)
         seconds = time.perf_counter() - started
-        legacy = legacy_estimate(volunteers, quotas, args.panel, args.legacy_draws, args.legacy_budget)
+        started = time.perf_counter()
+        drawn = draw_panel(volunteers, quotas, distribution, "benchmark-seed")
+        draw_seconds = time.perf_counter() - started
+        legacy = (
+            legacy_estimate(volunteers, quotas, args.panel, args.legacy_draws, args.legacy_budget)
+            if args.legacy_budget > 0
+            else {"legacy_min_probability": None}
+        )
     result = {
         "benchmark": "sortition",
         "source": source,
@@ -194,16 +255,22 @@ def main() -> None:
         "quotas": len(quotas),
         "algorithm": distribution.algorithm,
         "seconds": round(seconds, 3),
+        "feasibility_seconds": round(feasibility_seconds, 3),
+        "draw_and_reserves_seconds": round(draw_seconds, 3),
+        "whole_draw_seconds": round(feasibility_seconds + seconds + draw_seconds, 3),
+        "drawn_meets_quotas": all(outcome.met for outcome in drawn.composition),
         "min_probability": distribution.min_probability,
         "median_probability": distribution.median_probability,
         "uniform_probability": args.panel / len(volunteers),
-        "portfolio_panels": len(distribution.portfolio),
+        "lottery_compositions": len(distribution.lottery.compositions),
+        **(distribution.solver or {}),
         **legacy,
         "min_probability_ratio_vs_legacy": (
             distribution.min_probability / legacy["legacy_min_probability"]
             if legacy["legacy_min_probability"]
             else None
         ),
+        "reference": REFERENCE,
     }
     print(json.dumps(result))
 

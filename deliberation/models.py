@@ -220,8 +220,15 @@ class Selection(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     # {volunteer pk as str: probability}, the portfolio as [[ids...], probability] and the draw.
+    # `portfolio` holds the explicit panels of draws recorded before lotteries had groups; newer draws
+    # publish `lottery` (deliberation.lottery's document: groups, compositions, probabilities, the seed's
+    # commitment) before the draw, with its SHA-256.
     probabilities = models.JSONField(default=dict, blank=True)
     portfolio = models.JSONField(default=list, blank=True)
+    seed_commitment = models.CharField(_("commitment to the seed"), max_length=64, blank=True)
+    lottery = models.JSONField(default=dict, blank=True)
+    lottery_sha256 = models.CharField(max_length=64, blank=True)
+    lottery_published_at = models.DateTimeField(null=True, blank=True)
     drawn = models.JSONField(default=list, blank=True)
     reserves = models.JSONField(default=list, blank=True)  # ranked volunteer ids still waiting
     composition = models.JSONField(default=list, blank=True)

@@ -179,6 +179,7 @@ def published_selection(panel: Panel) -> Selection | None:
 #: What each recorded step of a draw is called on its public report (the audit log keeps the code).
 SELECTION_STEPS = {
     "selection.started": _("Draw started"),
+    "selection.lottery_published": _("Lottery published with its SHA-256, before the draw"),
     "selection.drawn": _("Panel drawn and seated"),
     "selection.failed": _("Draw failed"),
     "selection.abandoned": _("Draw abandoned"),

@@ -597,12 +597,16 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
     algorithm = algorithm or sortition.default_algorithm()
     if algorithm not in sortition.ALGORITHMS:
         raise DeliberationError(_("Unknown algorithm."))
+    seed = seed.strip() or sortition.new_seed()
     selection = Selection.objects.create(
-        panel=panel, seed=seed.strip() or sortition.new_seed(), algorithm=algorithm, created_by=actor
-    )
+        panel=panel, seed=seed, seed_commitment=sortition.commitment(seed), algorithm=algorithm,
+        created_by=actor,
+    )  # fmt: skip
+    # Only the commitment (SHA-256 of the seed) is recorded before the draw; the seed is revealed with
+    # the drawn panel (`selection.drawn`), so anyone can check it is the seed committed to.
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="selection.started", obj=selection,
-        details={"seed": selection.seed, "algorithm": algorithm, "panel": panel.pk},
+        details={"seed_commitment": selection.seed_commitment, "algorithm": algorithm, "panel": panel.pk},
     )  # fmt: skip
     from .tasks import run_selection
 
@@ -734,7 +738,6 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
         selection.refresh_from_db()
         return selection
     selection.probabilities = dict(result.probabilities)
-    selection.portfolio = [[list(members), probability] for members, probability in result.portfolio]
     selection.drawn = list(result.panel)
     selection.reserves = list(result.reserves)
     selection.composition = [
@@ -796,10 +799,53 @@ def _tell_not_drawn(selection: Selection) -> int:
     return marked
 
 
+@transaction.atomic
+def publish_lottery(*, selection_id: int, document: dict) -> Selection | None:
+    """Before the draw: store the lottery document (`deliberation.lottery.document`) and its SHA-256, and
+    record both in the audit log (hash-chained), so that the lottery is fixed before the seed is revealed.
+    None when the run has ended meanwhile (abandoned): nothing is published then."""
+    from . import lottery
+
+    selection = Selection.objects.select_for_update().get(pk=selection_id)
+    if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+        return None
+    selection.lottery = document
+    selection.lottery_sha256 = lottery.document_sha256(document)
+    selection.lottery_published_at = timezone.now()
+    selection.save(update_fields=["lottery", "lottery_sha256", "lottery_published_at"])
+    record_event(
+        actor=None, action="selection.lottery_published", obj=selection,
+        details={"lottery_sha256": selection.lottery_sha256, "seed_commitment": selection.seed_commitment,
+                 "compositions": len(document["compositions"]), "groups": len(document["groups"])},
+    )  # fmt: skip
+    return selection
+
+
+def lottery_file(selection: Selection) -> bytes:
+    """The published lottery, byte for byte as hashed (`lottery_sha256`)."""
+    from . import lottery
+
+    return lottery.canonical_bytes(selection.lottery)
+
+
 def redraw(selection: Selection) -> tuple[str, ...]:
-    """Re-run the public draw from the stored seed and portfolio; anyone gets the same panel."""
+    """Re-run the public draw from the stored seed and lottery (or, for draws recorded before lotteries
+    had groups, the stored portfolio); anyone gets the same panel. Refuses a lottery whose bytes no
+    longer match the published SHA-256, or a seed that does not match its commitment."""
     sortition = load_sortition()
-    return tuple(sortition.draw([(members, p) for members, p in selection.portfolio], selection.seed))
+    if not selection.lottery:
+        return tuple(sortition.draw([(members, p) for members, p in selection.portfolio], selection.seed))
+    from . import lottery
+
+    if lottery.document_sha256(selection.lottery) != selection.lottery_sha256:
+        raise DeliberationError(_("The stored lottery does not match its published SHA-256."))
+    if lottery.commitment(selection.seed) != selection.lottery.get("seed_commitment"):
+        raise DeliberationError(_("The seed does not match the commitment published before the draw."))
+    try:
+        return lottery.draw(lottery.from_document(selection.lottery), selection.seed)
+    except lottery.LotteryError as error:
+        message = _("The stored lottery cannot be read: %(error)s") % {"error": error}
+        raise DeliberationError(message) from error
 
 
 def replacement_reason_required_message() -> str:

@@ -5,10 +5,15 @@ saves the `SelectionResult`. The steps, each usable alone:
 
 1. `check_feasibility`: clear English messages when the quotas cannot be met, naming the strata and
    the smallest relaxation that would make a panel possible (`SortitionInfeasible`).
-2. `find_distribution`: sortition-algorithms' maximin (leximin when Gurobi is installed) finds a lottery
-   over valid panels (the *portfolio*) that maximises the smallest selection probability of any
-   volunteer. Each volunteer's probability is the sum of the probabilities of the panels containing them.
-3. `draw`: one public, reproducible draw of a panel from the recorded portfolio and a recorded seed.
+2. `find_distribution`: leximin on the open solver HiGHS, over profile types (`deliberation.leximin`):
+   the lottery over valid panels that maximises the smallest selection probability, then the second
+   smallest, and so on. Volunteers with the same profile and no housemate in the pool are interchangeable,
+   so the lottery is over *compositions* (seats per group of such volunteers), published as a
+   `deliberation.lottery.Lottery`. `algorithm="maximin"` runs sortition-algorithms' maximin instead
+   (much slower on large pools; its panels become a lottery of one-person groups).
+3. `draw_lottery`: one public, reproducible draw of a panel from the published lottery and the revealed
+   seed (with a public value named beforehand, if any). `draw` keeps the procedure of draws recorded
+   before lotteries had groups (an explicit portfolio of panels).
 4. `reserve_list` / `replace_dropout`: a seeded, ranked reserve list and quota-preserving replacement.
 
 Why a portfolio and not a greedy draw: the legacy greedy algorithm gives some volunteers (those in
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import math
 import secrets
 import statistics
@@ -34,12 +38,18 @@ from typing import Any
 from sortition_algorithms import InfeasibleQuotasCantRelaxError, InfeasibleQuotasError, SelectionError
 from sortition_algorithms.committee_generation import (
     find_any_committee,
-    find_distribution_leximin,
     find_distribution_maximin,
     standardize_distribution,
 )
 from sortition_algorithms.features import FeatureCollection, FeatureValueMinMax, set_default_max_flex
 from sortition_algorithms.people import People
+
+from . import leximin
+from .lottery import Lottery, LotteryError, commitment
+from .lottery import draw as draw_lottery
+from .lottery import from_portfolio as lottery_from_portfolio
+
+__all__ = ["Lottery", "LotteryError", "commitment", "draw_lottery", "lottery_from_portfolio"]
 
 REFERENCE_SHARES_FR = Path(__file__).resolve().parent / "data" / "reference_shares_fr.csv"
 
@@ -48,13 +58,15 @@ _HOUSEHOLD_COLUMN = "_pacte_household"
 # Probabilities in a recorded portfolio must add up to 1 within this tolerance.
 _PORTFOLIO_TOLERANCE = 1e-6
 
-GUROBI_AVAILABLE = importlib.util.find_spec("gurobipy") is not None
-ALGORITHMS = ("maximin", "leximin")
+ALGORITHMS = ("leximin", "maximin")
+# Seconds after which leximin stops raising the better-off probabilities (the smallest is optimal by
+# then); the lottery found so far is valid. Large, skewed pools with hundreds of profiles need it.
+LEXIMIN_REFINE_SECONDS = 60.0
 
 
 def default_algorithm() -> str:
-    """Leximin (also fairest for the second-worst-off, etc.) needs Gurobi; maximin runs on open HiGHS."""
-    return "leximin" if GUROBI_AVAILABLE else "maximin"
+    """Leximin (fairest for the worst-off, then the second worst-off, etc.), on the open solver HiGHS."""
+    return "leximin"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -133,14 +145,15 @@ Portfolio = tuple[tuple[tuple[str, ...], float], ...]
 
 @dataclass(frozen=True)
 class Distribution:
-    """What `find_distribution` found: the lottery over panels and each volunteer's chance."""
+    """What `find_distribution` found: the lottery and each volunteer's chance."""
 
     algorithm: str
     panel_size: int
-    portfolio: Portfolio
+    lottery: Lottery
     probabilities: Mapping[str, float]  # volunteer id -> selection probability, every volunteer
     min_probability: float
     median_probability: float
+    solver: Mapping[str, Any] | None = None  # figures of the run (stages, LP rounds, groups), for benchmarks
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ class SelectionResult:
     panel_size: int
     seed: str
     probabilities: Mapping[str, float]
-    portfolio: Portfolio
+    lottery: Lottery
     panel: tuple[str, ...]
     reserves: tuple[str, ...]
     composition: tuple[QuotaOutcome, ...]
@@ -491,6 +504,78 @@ def marginal_probabilities(portfolio: Portfolio, volunteer_ids: Iterable[str]) -
     return {vid: math.fsum(ps) for vid, ps in sums.items()}
 
 
+def profile_groups(
+    volunteers: Sequence[Volunteer], quotas: Sequence[Quota], household_rule: bool = True
+) -> tuple[tuple[tuple[str, ...], ...], leximin.TypeProblem]:
+    """The groups of interchangeable volunteers and the integer program of valid compositions over them.
+
+    Two volunteers are interchangeable when they hold the same value in every quota category and neither
+    shares a household with anyone else in the pool (under the household rule): a person with a
+    housemate is a group alone, and each household of several people is a row "at most one seat". Groups
+    are listed by their smallest volunteer id (ids sorted inside), so the same pool always gives the same
+    groups in the same order.
+    """
+    categories = sorted({q.category for q in quotas})
+    households: dict[str, list[Volunteer]] = defaultdict(list)
+    for volunteer in volunteers:
+        households[_household_key(volunteer)].append(volunteer)
+    shared = {key for key, people in households.items() if len(people) > 1} if household_rule else set()
+    by_profile: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    singles: list[tuple[str, ...]] = []
+    for volunteer in volunteers:
+        if _household_key(volunteer) in shared:
+            singles.append((volunteer.id,))
+        else:
+            by_profile[tuple(volunteer.strata[c] for c in categories)].append(volunteer.id)
+    groups = sorted([tuple(sorted(ids)) for ids in by_profile.values()] + singles)
+    index_of = {vid: g for g, members in enumerate(groups) for vid in members}
+    rows = []
+    for quota in quotas:
+        having = sorted({index_of[v.id] for v in volunteers if v.strata[quota.category] == quota.value})
+        rows.append((tuple(having), quota.min, quota.max))
+    for key in sorted(shared):
+        rows.append((tuple(sorted(index_of[v.id] for v in households[key])), 0, 1))
+    problem = leximin.TypeProblem(tuple(len(g) for g in groups), 0, tuple(rows))
+    return tuple(groups), problem
+
+
+def _leximin_lottery(
+    volunteers: Sequence[Volunteer],
+    quotas: Sequence[Quota],
+    panel_size: int,
+    household_rule: bool,
+    progress: ProgressCallback | None,
+    refine_seconds: float | None,
+) -> tuple[Lottery, dict[str, Any]]:
+    groups, problem = profile_groups(volunteers, quotas, household_rule)
+    problem = leximin.TypeProblem(problem.sizes, panel_size, problem.rows)
+
+    def report(phase: str, current: int, total: int | None, message: str) -> None:
+        if progress is not None:
+            progress(ProgressEvent(phase, current, total, message, library=True))
+
+    try:
+        found = leximin.solve_leximin(problem, progress=report, refine_seconds=refine_seconds)
+    except leximin.LeximinError as error:
+        # The library's relaxation search names the strata and the smallest change (check_feasibility).
+        check_feasibility(volunteers, quotas, panel_size, household_rule)
+        raise SortitionInfeasible([f"The solver could not find a panel: {error}"]) from error
+    compositions = sorted(
+        (tuple((g, c) for g, c in enumerate(counts) if c), weight)
+        for counts, weight in zip(found.compositions, found.weights, strict=True)
+    )
+    lottery = Lottery(panel_size, groups, tuple(compositions))
+    figures = {
+        "groups": len(groups),
+        "stages": found.stages,
+        "lp_rounds": found.lp_rounds,
+        "solver_seconds": round(found.seconds, 3),
+        "maximin_seconds": round(found.maximin_seconds, 3),
+        "leximin_complete": found.complete,
+    }
+    return lottery, figures
+
+
 def find_distribution(
     volunteers: Sequence[Volunteer],
     quotas: Sequence[Quota],
@@ -498,8 +583,14 @@ def find_distribution(
     algorithm: str | None = None,
     household_rule: bool = True,
     progress: ProgressCallback | None = None,
+    refine_seconds: float | None = LEXIMIN_REFINE_SECONDS,
 ) -> Distribution:
-    """The fairest lottery over valid panels (maximin, or leximin with Gurobi) and each volunteer's chance.
+    """The fairest lottery over valid panels (leximin over profile types on HiGHS, or the sortition
+    library's maximin) and each volunteer's chance.
+
+    Leximin first makes the smallest probability as large as possible (maximin, always finished), then
+    raises the next smallest, and so on; `refine_seconds` bounds that refinement (None: no bound), after
+    which the lottery found so far is kept (`solver["leximin_complete"]` says whether it finished).
 
     `algorithm=None` picks `default_algorithm()`. Raises `SortitionInfeasible` if no panel meets the
     quotas, with the same messages as `check_feasibility`.
@@ -507,36 +598,41 @@ def find_distribution(
     algorithm = algorithm or default_algorithm()
     if algorithm not in ALGORITHMS:
         raise SortitionInputError(f"Unknown algorithm '{algorithm}'; choose one of {', '.join(ALGORITHMS)}.")
-    if algorithm == "leximin" and not GUROBI_AVAILABLE:
-        raise SortitionInputError("The leximin algorithm needs Gurobi (gurobipy), which is not installed.")
     _validate(volunteers, quotas, panel_size)
     too_small = _pool_too_small(volunteers, panel_size, household_rule)
     if too_small:
         raise SortitionInfeasible([too_small])
 
-    features, people, address_columns = library_inputs(volunteers, quotas, household_rule)
-    reporter = _CallbackReporter(progress) if progress is not None else None
-    finder = find_distribution_leximin if algorithm == "leximin" else find_distribution_maximin
-    try:
-        committees, probabilities, _report = finder(
-            features, people, panel_size, address_columns, progress_reporter=reporter
+    if algorithm == "leximin":
+        lottery, figures = _leximin_lottery(
+            volunteers, quotas, panel_size, household_rule, progress, refine_seconds
         )
-    except (InfeasibleQuotasError, InfeasibleQuotasCantRelaxError) as error:
-        problems = _quick_problems(volunteers, quotas, panel_size, household_rule)
-        raise _infeasible_from_library(error, quotas, problems) from error
-    except SelectionError as error:
-        raise SortitionInfeasible([f"The solver could not find a panel: {error}"]) from error
-    committees, probabilities = standardize_distribution(committees, probabilities)
-    portfolio = _canonical_portfolio(committees, probabilities)
-    marginals = marginal_probabilities(portfolio, (v.id for v in volunteers))
+    else:
+        features, people, address_columns = library_inputs(volunteers, quotas, household_rule)
+        reporter = _CallbackReporter(progress) if progress is not None else None
+        try:
+            committees, probabilities, _report = find_distribution_maximin(
+                features, people, panel_size, address_columns, progress_reporter=reporter
+            )
+        except (InfeasibleQuotasError, InfeasibleQuotasCantRelaxError) as error:
+            problems = _quick_problems(volunteers, quotas, panel_size, household_rule)
+            raise _infeasible_from_library(error, quotas, problems) from error
+        except SelectionError as error:
+            raise SortitionInfeasible([f"The solver could not find a panel: {error}"]) from error
+        committees, probabilities = standardize_distribution(committees, probabilities)
+        portfolio = _canonical_portfolio(committees, probabilities)
+        lottery = lottery_from_portfolio(panel_size, portfolio, [v.id for v in volunteers])
+        figures = {"groups": len(volunteers)}
+    marginals = lottery.probabilities()
     values = list(marginals.values())
     return Distribution(
         algorithm=algorithm,
         panel_size=panel_size,
-        portfolio=portfolio,
+        lottery=lottery,
         probabilities=marginals,
         min_probability=min(values),
         median_probability=statistics.median(values),
+        solver=figures,
     )
 
 
@@ -719,21 +815,43 @@ def select(
     algorithm: str | None = None,
     household_rule: bool = True,
     progress: ProgressCallback | None = None,
+    public_value: str = "",
+    before_draw: Callable[[Distribution], None] | None = None,
 ) -> SelectionResult:
-    """Check, find the fair lottery, draw the panel from `seed`, rank the reserves: what the task records."""
+    """Check, find the fair lottery, draw the panel from `seed`, rank the reserves: what the task records.
+
+    `before_draw(distribution)` is called once the lottery is found and before the seed is used: the
+    task publishes the lottery there (stored, hashed, audited)."""
     text = _check_seed(seed)
     _notify(progress, "feasibility", "Checking that the quotas can be met")
     check_feasibility(volunteers, quotas, panel_size, household_rule)
     distribution = find_distribution(volunteers, quotas, panel_size, algorithm, household_rule, progress)
+    if before_draw is not None:
+        before_draw(distribution)
     _notify(progress, "draw", "Drawing the panel from the recorded seed")
-    panel = draw(distribution.portfolio, text)
-    reserves = reserve_list(volunteers, quotas, panel, text, household_rule)
+    return draw_panel(volunteers, quotas, distribution, text, household_rule, public_value)
+
+
+def draw_panel(
+    volunteers: Sequence[Volunteer],
+    quotas: Sequence[Quota],
+    distribution: Distribution,
+    seed: str | int,
+    household_rule: bool = True,
+    public_value: str = "",
+) -> SelectionResult:
+    """The draw from a lottery already published: the panel (`draw_lottery`) and the reserves, both from
+    the seed (and the public value, if one was named)."""
+    text = _check_seed(seed)
+    panel = draw_lottery(distribution.lottery, text, public_value)
+    key = text if not public_value.strip() else f"{text}|{public_value.strip()}"
+    reserves = reserve_list(volunteers, quotas, panel, key, household_rule)
     return SelectionResult(
         algorithm=distribution.algorithm,
-        panel_size=panel_size,
+        panel_size=distribution.panel_size,
         seed=text,
         probabilities=distribution.probabilities,
-        portfolio=distribution.portfolio,
+        lottery=distribution.lottery,
         panel=panel,
         reserves=reserves,
         composition=panel_composition(volunteers, quotas, panel),
@@ -743,14 +861,15 @@ def select(
 
 
 def as_dict(result: SelectionResult) -> dict[str, Any]:
-    """JSON-ready form of a result (portfolio as lists) for storage and publication."""
+    """JSON-ready form of a result for storage and publication."""
     return {
         "algorithm": result.algorithm,
         "panel_size": result.panel_size,
         "seed": result.seed,
         "panel": list(result.panel),
         "reserves": list(result.reserves),
-        "portfolio": [[list(panel), p] for panel, p in result.portfolio],
+        "groups": [list(group) for group in result.lottery.groups],
+        "compositions": [[[list(gc) for gc in seats], p] for seats, p in result.lottery.compositions],
         "probabilities": dict(result.probabilities),
         "composition": [
             {

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
-from . import draw_messages, notifications
+from . import draw_messages, lottery, notifications
 from .models import Selection
 
 # A draw an organiser may abandon (PACTE_SELECTION_STALE_MINUTES) is also stopped on the worker at that
@@ -76,17 +76,33 @@ def run_selection(selection_id: int) -> str:
         else:
             write(draw_messages.stage_progress(event.phase))
 
+    panel = selection.panel
+
+    def publish(distribution) -> None:
+        # The lottery is published (stored, hashed, audited) before the seed is used: the draw can only
+        # pick from it, and the seed revealed afterwards must match the commitment made at the start. A
+        # run abandoned meanwhile publishes nothing, and its result is refused when recorded.
+        document = lottery.document(
+            distribution.lottery,
+            seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
+            algorithm=distribution.algorithm,
+            quotas=[{"category": q.category, "value": q.value, "min": q.min, "max": q.max} for q in quotas],
+            title=panel.title,
+        )
+        services.publish_lottery(selection_id=selection_id, document=document)
+
     try:
         result = sortition.select(
             people,
             quotas,
-            selection.panel.size,
+            panel.size,
             selection.seed,
             algorithm=selection.algorithm,
-            household_rule=selection.panel.household_rule,
+            household_rule=panel.household_rule,
             progress=progress,
+            before_draw=publish,
         )
-    except sortition.SortitionError as error:
+    except (sortition.SortitionError, lottery.LotteryError) as error:
         # The sortition core explains in English (it names strata and volunteers): stored as it is, with
         # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).
         kind = "other"

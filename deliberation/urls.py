@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.panel_detail, name="panel_detail"),
     path("<int:pk>/suivi/", views.accountability, name="panel_accountability"),
     path("<int:pk>/tirage/", views.selection_report, name="selection_report"),
+    path("<int:pk>/tirage/<int:selection>/loterie.json", views.selection_lottery, name="selection_lottery"),
     path("<int:pk>/tirage/etat/", views.selection_status, name="selection_status"),
     path("recommandations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     # Citizens and members

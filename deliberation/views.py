@@ -4,7 +4,7 @@ plain form POST: done, it redirects with a success message; refused (bad input, 
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -197,8 +197,38 @@ def selection_report(request, panel, pk):
         request,
         "deliberation/selection_report.html",
         {"panel": panel, "selection": selection, "composition": composition, "events": events,
-         "latest": selectors.latest_selection(panel)},
+         "latest": selectors.latest_selection(panel), "check": _draw_check(selection)},
     )  # fmt: skip
+
+
+def _draw_check(selection: Selection | None) -> dict | None:
+    """What the report shows under "the check": does the revealed seed match the commitment published
+    before the draw, and does the published lottery with that seed give the seated panel?"""
+    if selection is None or not selection.lottery:
+        return None
+    from . import lottery
+
+    try:
+        redrawn = services.redraw(selection)
+    except services.DeliberationError:
+        redrawn = None
+    return {
+        "seed_matches": lottery.commitment(selection.seed) == selection.seed_commitment,
+        "panel_matches": redrawn is not None and sorted(redrawn) == sorted(selection.drawn),
+    }
+
+
+def _public_panel_of_lottery(pk: int, selection: int) -> Panel:
+    return _public_panel(pk)
+
+
+@require_rule(anyone, object_from=_public_panel_of_lottery)
+def selection_lottery(request, panel, pk, selection):
+    """The lottery published before a draw, byte for byte as its SHA-256 was recorded (a download)."""
+    record = get_object_or_404(panel.selections.exclude(lottery_sha256=""), pk=selection)
+    response = HttpResponse(services.lottery_file(record), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="pacte-lottery-{panel.pk}-{record.pk}.json"'
+    return response
 
 
 @require_rule(rules.can_view_panel, object_from=_panel, hide=True)

@@ -182,6 +182,7 @@ EXPECTED = {
     "deliberation:panel_accountability": e("panel", not_draft(everyone)),
     "deliberation:selection_report": e("panel", not_draft(everyone)),
     "deliberation:selection_status": e("panel", panel_visible(everyone)),
+    "deliberation:selection_lottery": e("panel_selection", not_draft(everyone)),
     "deliberation:recommendation": e("recommendation", member_or_team),  # a draft: the panel's only
     # Citizens and members
     "deliberation:volunteer": e("panel", panel_visible(signed_in)),
@@ -328,6 +329,9 @@ class World:
                 seed="grille",
                 algorithm="maximin",
                 status="queued" if state == "draft" else "done",
+                # The lottery a draw publishes (its file is served from the panel's selection report).
+                lottery={} if state == "draft" else {"format": "pacte-lottery/1"},
+                lottery_sha256="" if state == "draft" else "0" * 64,
             )
             seated = UserFactory(roles=["citizen"]) if state == "draft" else self.users["member"]
             volunteer = d.Volunteer.objects.create(panel=panel, user=seated, strata={}, source="account")
@@ -364,6 +368,7 @@ class World:
                 "recommendation": {"pk": recommendation.pk},
                 "amendment": {"pk": amendment.pk},
                 "selection": {"pk": selection.pk},
+                "panel_selection": {"pk": panel.pk, "selection": selection.pk},
                 "member": {"pk": member.pk},
                 "milestone": {"pk": milestone.pk},
             }

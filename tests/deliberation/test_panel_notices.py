@@ -133,14 +133,15 @@ def test_a_draw_tells_the_people_drawn_and_every_other_volunteer_once(
 def _draw(panel, volunteers, drawn, reserves=(), excluded=()):
     """Commit a draw of `drawn` (reserves ranked as given) through the service, as the selection task
     does, without the solver: the test decides who is drawn."""
-    from deliberation.sortition import SelectionResult
+    from deliberation.sortition import SelectionResult, lottery_from_portfolio
 
     ids = tuple(str(v.pk) for v in drawn)
     selection = Selection.objects.create(panel=panel, seed="graine", algorithm="maximin")
     result = SelectionResult(
         algorithm="maximin", panel_size=len(ids), seed="graine",
         probabilities={str(v.pk): 0.5 for v in volunteers if v not in excluded},
-        portfolio=((tuple(sorted(ids)), 1.0),), panel=ids, reserves=tuple(str(v.pk) for v in reserves),
+        lottery=lottery_from_portfolio(len(ids), [(ids, 1.0)], ids), panel=ids,
+        reserves=tuple(str(v.pk) for v in reserves),
         composition=(), min_probability=0.5, median_probability=0.5,
     )  # fmt: skip
     left_out = [{"volunteer": v.pk, "missing": ["gender"]} for v in excluded]

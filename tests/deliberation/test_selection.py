@@ -73,8 +73,9 @@ def test_full_selection_meets_quotas_stores_probabilities_and_redraws(
     assert len(selection.probabilities) == 240
     assert sum(selection.probabilities.values()) == pytest.approx(20, abs=1e-4)
     assert 0 < selection.min_probability <= selection.median_probability
-    assert sum(p for _panel, p in selection.portfolio) == pytest.approx(1)
-    # Anyone re-running the draw from the seed and the stored portfolio gets the same panel.
+    assert selection.algorithm == "leximin"
+    assert sum(c["probability"] for c in selection.lottery["compositions"]) == pytest.approx(1)
+    # Anyone re-running the draw from the seed and the published lottery gets the same panel.
     assert sorted(services.redraw(selection)) == sorted(str(m.volunteer_id) for m in members)
     assert selection.reserves and not set(selection.reserves) & {str(m.volunteer_id) for m in members}
     drawn_panel.refresh_from_db()

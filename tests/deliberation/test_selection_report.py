@@ -15,8 +15,18 @@ from deliberation.models import PanelMember
 from tests.conftest import with_totp
 
 STEPS = {
-    "en": ("Draw started", "Panel drawn and seated", "system"),
-    "fr": ("Tirage lancé", "Panel tiré au sort et installé", "système"),
+    "en": (
+        "Draw started",
+        "Lottery published with its SHA-256, before the draw",
+        "Panel drawn and seated",
+        "system",
+    ),
+    "fr": (
+        "Tirage lancé",
+        "Loterie publiée avec son SHA-256, avant le tirage",
+        "Panel tiré au sort et installé",
+        "système",
+    ),
 }
 ORGANISERS = {"en": "the organisers", "fr": "les organisateurs"}
 FACILITATION = {"en": "the facilitation team", "fr": "l’équipe d’animation"}
@@ -35,9 +45,10 @@ def trail_rows(client, panel, language) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_audit_trail_is_worded_in_the_readers_language(client, drawn, organiser, language):
     rows = trail_rows(client, drawn, language)
-    started, drawn_step, system = STEPS[language]
+    started, published, drawn_step, system = STEPS[language]
     assert started in rows[0] and f"|{ORGANISERS[language]}|" in rows[0]
-    assert drawn_step in rows[1] and f"|{system}|" in rows[1]
+    assert published in rows[1] and f"|{system}|" in rows[1]
+    assert drawn_step in rows[2] and f"|{system}|" in rows[2]
     assert not any("selection." in row for row in rows)
     # The organiser's pseudonym ("Citoyen·ne …", French whatever the page's language) is not on the page.
     html = client.get(
@@ -82,4 +93,4 @@ def test_the_organisers_audit_log_shows_the_account_and_its_role(client, drawn, 
     html = client.get(reverse("accounts:audit_log"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     role = {"en": "Organiser", "fr": "Organisateur·rice"}[language]
     assert f"{organiser.pseudonym} ({role})" in unescape(html)
-    assert f"<td>{STEPS[language][2]}</td>" in html  # the draw itself: "system", in the reader's language
+    assert f"<td>{STEPS[language][3]}</td>" in html  # the draw itself: "system", in the reader's language

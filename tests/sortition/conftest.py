@@ -54,7 +54,7 @@ def census_quotas() -> list[Quota]:
 
 @pytest.fixture(scope="session")
 def selection(pool, census_quotas) -> tuple[SelectionResult, list[ProgressEvent]]:
-    """One full maximin selection shared by the tests (it is the slow part, ~10 s)."""
+    """One full leximin selection shared by the tests (the slow part, a few seconds)."""
     events: list[ProgressEvent] = []
-    result = select(pool, census_quotas, PANEL_SIZE, SEED, algorithm="maximin", progress=events.append)
+    result = select(pool, census_quotas, PANEL_SIZE, SEED, progress=events.append)
     return result, events

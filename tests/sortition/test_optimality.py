@@ -68,7 +68,9 @@ def test_minimum_probability_matches_the_brute_force_optimum():
     assert optimum > 0
     distribution = find_distribution(POOL, QUOTAS, 4, algorithm="maximin")
     assert math.isclose(distribution.min_probability, optimum, abs_tol=1e-3)
-    assert {panel for panel, _ in distribution.portfolio} <= set(panels)
+    lottery = distribution.lottery  # the library's panels: a lottery of one-person groups
+    drawn = {tuple(sorted(lottery.groups[g][0] for g, _c in seats)) for seats, _p in lottery.compositions}
+    assert drawn <= set(panels)
     # A naive lottery (uniform over valid panels) does worse for someone.
     uniform = Counter(vid for panel in panels for vid in panel)
     assert min(uniform[v.id] for v in POOL) / len(panels) < optimum - 1e-3
