@@ -686,11 +686,15 @@ def check_in(request, session, pk):
 @require_rule(rules.can_run_session, object_from=_session, login=True)
 def undo_check_in(request, session, pk):
     member_id = request.POST.get("member", "")
-    member = get_object_or_404(
-        PanelMember.objects.select_related("volunteer__user"),
-        pk=int(member_id) if member_id.isdigit() else 0,
-        panel=session.panel,
+    member_pk = int(member_id) if member_id.isdigit() else 0
+    member = (
+        PanelMember.objects.select_related("volunteer__user")
+        .filter(pk=member_pk, panel=session.panel)
+        .first()
     )
+    if member is None:  # as check_in: the console again, with the reason
+        messages.error(request, _("This person is not an active member of the panel."))
+        return _to_console(session)
     name = member.volunteer.team_name
     _attempt(
         request,

@@ -202,11 +202,16 @@ EXPECTED = {
     "deliberation:move_agenda": post_only("session", team),
     "deliberation:add_agenda_item": post_only("session", team),
     "deliberation:check_in": post_only("session", team),
+    "deliberation:undo_check_in": post_only("session", team),
+    "deliberation:edit_agenda_item": post_only("agenda_item", team),
+    "deliberation:move_agenda_item": post_only("agenda_item", team),
+    "deliberation:remove_agenda_item": post_only("agenda_item", team),
     "deliberation:save_minutes": post_only("session", team),
     "deliberation:decide_amendment": post_only("amendment", team),
     "deliberation:open_vote": post_only("recommendation", team),
-    "deliberation:close_vote": post_only("recommendation", team),
-    "deliberation:replace_member": post_only("member", team),
+    # GET: the confirmation page (with the turnout, or the reserve next in line and the reason asked).
+    "deliberation:close_vote": e("recommendation", team),
+    "deliberation:replace_member": e("member", team),
     # Organisers
     "deliberation:panel_create": e("none", organiser),
     "deliberation:manage": e("panel", organiser),
@@ -350,6 +355,9 @@ class World:
                 justification="À l'étude.", answered_on=now.date(),
             )  # fmt: skip
             milestone = d.Milestone.objects.create(response=response, title="Décret", due_on=now.date())
+            agenda_item = d.AgendaItem.objects.create(
+                session=session, order=1, title=f"Accueil {state}", kind="plenary", duration_minutes=20
+            )
             slug = {"slug": consultation.slug}
             self.kwargs[state] = {
                 "none": {},
@@ -371,6 +379,7 @@ class World:
                 "panel_selection": {"pk": panel.pk, "selection": selection.pk},
                 "member": {"pk": member.pk},
                 "milestone": {"pk": milestone.pk},
+                "agenda_item": {"pk": agenda_item.pk},
             }
         self.clients = {"anonymous": Client(raise_request_exception=False)}
         for role, user in self.users.items():
