@@ -329,8 +329,12 @@ def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
     return labels, {"source": "service", "model": config.model}
 
 
-def _theme_label(keywords: list[str], number: int) -> str:
-    # A first label from the keywords; the organiser renames themes in the synthesis editor.
+def _theme_label(entry: dict, number: int) -> str:
+    """The pipeline's title (a key phrase of the theme's texts, ``pipeline.title``); runs of older code
+    had none and fall back on the first keywords. The organiser renames themes in the editor."""
+    if entry.get("title"):
+        return entry["title"]
+    keywords = entry.get("keywords", [])
     return ", ".join(keywords[:3]).capitalize() if keywords else f"{number + 1}"
 
 
@@ -360,8 +364,8 @@ def _save_result(
             run=run,
             number=number,
             # "" shows as "Other"; the organiser renames themes in the synthesis editor.
-            label="" if entry.get("other") else (named.label if named else _theme_label(keywords, number)),
-            summary=named.summary if named else "",
+            label="" if entry.get("other") else (named.label if named else _theme_label(entry, number)),
+            summary=named.summary if named else entry.get("summary", ""),
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -382,7 +386,8 @@ def _save_result(
                     run=run,
                     parent=theme,
                     number=int(sub["subtheme"]),
-                    label=_theme_label(sub.get("keywords", []), int(sub["subtheme"])),
+                    label=_theme_label(sub, int(sub["subtheme"])),
+                    summary=sub.get("summary", ""),
                     keywords=sub.get("keywords", []),
                     size=int(sub.get("size", 0)),
                     share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),

@@ -29,6 +29,7 @@ from .label import keywords, representative_quotes, word_counts
 from .notes import Note, note
 from .reduce import map_2d
 from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures, votes_per_unit
+from .title import Group, titles_and_summaries
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -184,10 +185,15 @@ def run_pipeline(
         themes = _describe_themes(
             distinct_items, distinct_texts, vectors, clusters, ~distinct_flags, params, notes, group_votes
         )
+        timings["synthesise"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, cache)
+        timings["title"] = time.perf_counter() - started
+        started = time.perf_counter()
         recent = _recent_mask(distinct_items, params.recent_days)
         found = _new_groups(vectors, clusters.themes, recent)
         report("synthesise", 1, 1)
-        timings["synthesise"] = time.perf_counter() - started
+        timings["synthesise"] += time.perf_counter() - started
 
     theme_of_group = clusters.themes
     subtheme_of_group = clusters.subthemes
@@ -311,6 +317,44 @@ def _describe_themes(
         entry["trend"] = figure["trend"]
         described.append(entry)
     return described
+
+
+def _add_titles(
+    themes: list[dict[str, Any]],
+    texts: list[str],
+    vectors: np.ndarray,
+    clusters: ClusterResult,
+    quotable: np.ndarray,
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+) -> None:
+    """A title and a summary on every theme and sub-theme entry (``title`` module), in place."""
+    groups = []
+    for entry in themes:
+        if entry["other"]:
+            continue
+        theme = entry["theme"]
+        groups.append(Group(("t", theme), np.flatnonzero(clusters.themes == theme), clusters.centres[theme]))
+    for entry in themes:
+        subs = [s for s in entry.get("subthemes", []) if s["subtheme"] != OTHER]
+        if entry["other"] or len(subs) < 2:
+            continue
+        theme = entry["theme"]
+        for sub in subs:
+            members = np.flatnonzero((clusters.themes == theme) & (clusters.subthemes == sub["subtheme"]))
+            centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+            groups.append(Group(("s", theme, sub["subtheme"]), members, centre, parent=("t", theme)))
+    found = titles_and_summaries(texts, vectors, groups, embedder, cache, quotable=quotable)
+    for entry in themes:
+        if entry["other"]:
+            continue
+        named = found.get(("t", entry["theme"]))
+        if named is not None:
+            entry["title"], entry["summary"] = named.title, named.summary
+        for sub in entry.get("subthemes", []):
+            named = found.get(("s", entry["theme"], sub["subtheme"]))
+            if named is not None:
+                sub["title"], sub["summary"] = named.title, named.summary
 
 
 def _recent_mask(items: list[Contribution], recent_days: int) -> np.ndarray:
