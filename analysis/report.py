@@ -130,8 +130,23 @@ def percent_totals(version: SynthesisVersion) -> dict[str, int]:
     }
 
 
+def rank(entry: dict) -> tuple:
+    """The one order of themes and sub-themes everywhere: by distinct contributions (the base of every
+    share, breakdown and trend), largest first, "Other" last; ties by all contributions, then by key."""
+    return (entry["other"], -entry.get("size", 0), -entry.get("contributions", 0), entry["key"])
+
+
+def ranked_entries(data: dict) -> list[dict]:
+    """Every entry of a version, top-level themes in ``rank`` order, each followed by its sub-themes."""
+    result = []
+    for theme in sorted(top_level(data), key=rank):
+        result.append(theme)
+        result.extend(sorted((t for t in data["themes"] if t["parent"] == theme["key"]), key=rank))
+    return result
+
+
 def visible_themes(version: SynthesisVersion) -> list[dict]:
-    """Top-level themes shown to the public, largest first, "Other" last, each with its sub-themes.
+    """Top-level themes shown to the public, in the order of ``rank``, each with its sub-themes.
 
     Counts: ``contributions`` counts every text (copies of a campaign included), ``size`` the distinct
     contributions (a group of copies once), which is the base of the shares, the breakdowns and the trend.
@@ -142,17 +157,22 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         for theme, percent in zip(every, rounded_percents([t.get(key) for t in every]), strict=True):
             theme[key.replace("share", "percent")] = percent
     themes = [t for t in every if not t["hidden"]]
-    themes.sort(key=lambda t: (t["other"], -t["contributions"]))
+    # Ranked by distinct contributions, the base of the shares: a campaign's copies do not lift a theme
+    # above one with a larger share.
+    themes.sort(key=rank)
     colours = theme_colours(len([t for t in themes if not t["other"]]))
     for number, theme in enumerate(themes, start=1):
         theme["number"] = number
         theme["display_label"] = theme_label(theme)
         theme["colour"], theme["marker"] = OTHER_COLOUR if theme["other"] else colours[number - 1]
-        theme["subthemes"] = [
-            {**s, "display_label": theme_label(s)}
-            for s in data["themes"]
-            if s["parent"] == theme["key"] and not s["hidden"]
-        ]
+        theme["subthemes"] = sorted(
+            (
+                {**s, "display_label": theme_label(s)}
+                for s in data["themes"]
+                if s["parent"] == theme["key"] and not s["hidden"]
+            ),
+            key=rank,
+        )
         # Members in none of the sub-themes shown, so the sub-theme counts add up to the theme's.
         in_subthemes = sum(s["contributions"] for s in theme["subthemes"])
         theme["not_in_subtheme"] = max(0, theme["contributions"] - in_subthemes) if theme["subthemes"] else 0

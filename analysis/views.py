@@ -266,7 +266,7 @@ def export_themes(request, slug, fmt):
     consultation, version = _published_or_404(request, slug)
     rows = [
         {**{k: t.get(k) for k in THEME_FIELDS}, "label": reports.theme_label(t)}
-        for t in version.data["themes"]
+        for t in reports.ranked_entries(version.data)
         if not t["hidden"]
     ]
     return _export(rows, THEME_FIELDS, fmt, f"pacte-{consultation.slug}-themes")
