@@ -289,25 +289,64 @@ def map_points(
         points = [points[i] for i in sorted(kept)]
     if not points:
         return [], total
-    xs, ys = [p["x"] for p in points], [p["y"] for p in points]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
-    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    placed = in_map_box([p["x"] for p in points], [p["y"] for p in points])
     return [
         MapPoint(
             contribution=p["contribution"],
             theme_key=p["theme"],
             theme_label=by_key[p["theme"]]["display_label"],
-            cx=round(MAP_MARGIN + (p["x"] - x0) * sx, 1),
-            cy=round(MAP_HEIGHT - MAP_MARGIN - (p["y"] - y0) * sy, 1),
+            cx=cx,
+            cy=cy,
             colour=by_key[p["theme"]]["colour"],
             marker=by_key[p["theme"]]["marker"],
             x=round(p["x"], 4),
             y=round(p["y"], 4),
             text=p["text"][:140],
         )
-        for p in points
+        for p, (cx, cy) in zip(points, placed, strict=True)
     ], total
+
+
+def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
+    """The one place map coordinates become SVG positions (the themes' map and the opinion groups'):
+    scaled into the drawing box inside its margin, y upwards, to a tenth of a unit."""
+    if not xs:
+        return []
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
+    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    return [
+        (round(MAP_MARGIN + (x - x0) * sx, 1), round(MAP_HEIGHT - MAP_MARGIN - (y - y0) * sy, 1))
+        for x, y in zip(xs, ys, strict=True)
+    ]
+
+
+MAP_TITLE_CHARS = 32  # a theme title on the map is cut beyond this (the legend and table give it whole)
+
+
+def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
+    """Each theme's title at the centre of its points (the median, which one stray point cannot pull),
+    kept inside the box; "Other contributions", scattered by nature, gets none."""
+    titles = []
+    for theme in themes:
+        mine = [p for p in points if p.theme_key == theme["key"]]
+        if not mine or theme["other"]:
+            continue
+        text = theme["display_label"]
+        if len(text) > MAP_TITLE_CHARS:
+            text = text[: MAP_TITLE_CHARS - 1].rstrip() + "…"
+        half = 3.4 * len(text)  # about half the width of the text at the map's font size
+        cx = float(np.median([p.cx for p in mine]))
+        cy = float(np.median([p.cy for p in mine]))
+        titles.append(
+            {
+                "text": text,
+                "number": theme["number"],
+                "cx": round(min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half), 1),
+                "cy": round(min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), 1),
+            }
+        )
+    return titles
 
 
 def proposal_themes(version: SynthesisVersion, rows: list[dict] | None = None) -> dict[int, str]:

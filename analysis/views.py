@@ -79,6 +79,7 @@ def _report_context(request, consultation: Consultation) -> dict:
             map_sampled=len(points) < distinct,
             map_distinct=distinct,
             map_table=reports.map_table(themes, points),
+            map_titles=reports.map_titles(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
                 t.get("weighted_share") is not None and abs(t["weighted_share"] - t["share"]) > 0.005
@@ -128,22 +129,17 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         for g in result.get("groups", [])
     ]
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
-    points = []
-    if participants:
-        xs, ys = [p["x"] for p in participants], [p["y"] for p in participants]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        width, height, margin = reports.MAP_WIDTH, reports.MAP_HEIGHT, reports.MAP_MARGIN
-        for p in participants[:3000]:
-            points.append(
-                {
-                    "cx": round(margin + (p["x"] - x0) * (width - 2 * margin) / ((x1 - x0) or 1), 1),
-                    "cy": round(
-                        height - margin - (p["y"] - y0) * (height - 2 * margin) / ((y1 - y0) or 1), 1
-                    ),
-                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1},
-                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)],
-                }
-            )
+    # The scale is set by every participant placed, the first 3,000 are drawn.
+    placed = reports.in_map_box([p["x"] for p in participants], [p["y"] for p in participants])
+    points = [
+        {
+            "cx": cx,
+            "cy": cy,
+            "label": _("Participant in group %(n)s") % {"n": p["group"] + 1},
+            "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)],
+        }
+        for p, (cx, cy) in zip(participants[:3000], placed[:3000], strict=False)
+    ]
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))

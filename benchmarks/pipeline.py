@@ -138,7 +138,7 @@ class StageMeter:
             (run_module, "dedupe", "dedupe"),
             (cluster_stage, "smooth_by_neighbours", "reduce"),
             (cluster_stage, "reduce_for_clustering", "reduce"),
-            (run_module, "map_2d", "reduce"),
+            (cluster_stage, "map_layout", "map"),
             (run_module, "word_counts", "label"),
             (run_module, "keywords", "label"),
             (run_module, "representative_quotes", "label"),
@@ -168,11 +168,13 @@ class StageMeter:
 
     def report(self, timings: dict[str, float]) -> dict:
         seconds = dict(timings)
-        seconds["cluster"] = seconds["cluster"] - self.seconds.get("reduce", 0.0)
+        seconds["cluster"] = seconds["cluster"] - self.seconds.get("reduce", 0.0) - self.seconds.get("map", 0.0)
+        seconds["map"] = self.seconds.get("map", 0.0)
+        seconds.setdefault("title", 0.0)
         seconds["synthesise"] = seconds["synthesise"] - self.seconds.get("label", 0.0)
         seconds["reduce"] = self.seconds.get("reduce", 0.0)
         seconds["label"] = self.seconds.get("label", 0.0)
-        order = ("clean", "dedupe", "embed", "reduce", "cluster", "label", "synthesise")
+        order = ("clean", "dedupe", "embed", "reduce", "cluster", "map", "label", "title", "synthesise")
         return {
             "seconds": {stage: round(seconds[stage], 2) for stage in order},
             "peak_rss_mb": {stage: round(self.peak_mb.get(stage, 0.0)) for stage in order},

@@ -27,7 +27,6 @@ from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
 from .notes import Note, note
-from .reduce import map_2d
 from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures, votes_per_unit
 from .title import Group, titles_and_summaries
 
@@ -169,7 +168,7 @@ def run_pipeline(
             notes.append(note("k_capped", asked=k, distinct=len(distinct)))
             k = len(distinct)
         clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
-        coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
+        coordinates = clusters.map_2d(vectors)
         report("cluster", 1, 1)
         timings["cluster"] = time.perf_counter() - started
 

@@ -92,6 +92,8 @@ def test_the_report_page_has_tables_for_every_chart_in_both_languages(done_run, 
     shown = html.unescape(page)  # titles are phrases of the texts: "Consommation d'énergie"
     for theme in themes_of(done_run.versions.get()):
         assert theme["label"] in shown and theme["keywords"][0] in shown
+        # The map writes each theme's title at the centre of its points.
+        assert f'text-anchor="middle" aria-hidden="true">{html.escape(theme["label"][:31])}' in page
 
 
 @pytest.mark.parametrize(
