@@ -168,7 +168,8 @@ class StageMeter:
 
     def report(self, timings: dict[str, float]) -> dict:
         seconds = dict(timings)
-        seconds["cluster"] = seconds["cluster"] - self.seconds.get("reduce", 0.0) - self.seconds.get("map", 0.0)
+        inside = self.seconds.get("reduce", 0.0) + self.seconds.get("map", 0.0)
+        seconds["cluster"] = seconds["cluster"] - inside
         seconds["map"] = self.seconds.get("map", 0.0)
         seconds.setdefault("title", 0.0)
         seconds["synthesise"] = seconds["synthesise"] - self.seconds.get("label", 0.0)
