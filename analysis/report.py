@@ -188,11 +188,34 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         votes = theme.get("stance") or {}
         seen = sum(votes.get(k) or 0 for k in ("agree", "disagree", "pass"))
         theme["vote_share"] = plain_share(votes.get("agree") or 0, seen) if seen else None
+        theme["emerging_reason"] = emerging_reason(theme) if theme.get("emerging") else ""
         # Weeks are stored (and exported) as ISO dates; the page shows them as dates in the reader's language.
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
         theme["trend_rows"] = [(dt.date.fromisoformat(week), n, round(100 * n / peak)) for week, n in weeks]
     return themes
+
+
+def emerging_reason(theme: dict) -> str:
+    """Why a theme is called emerging, with the figures of the test (``pipeline.synthesise``)."""
+    e = theme.get("emergence")
+    if not e or e.get("p_value") is None:  # versions saved before the test: the flag alone
+        return _("Emerging: much more frequent in the last two weeks.")
+    p = e["p_value"]
+    return _(
+        "Emerging: %(recent)s%% of the distinct contributions of the last %(days)s days (%(count)s of "
+        "%(n_recent)s) against %(earlier)s%% before (%(earlier_count)s of %(n_earlier)s). A rise this large "
+        "would happen by chance less than %(chance)s (exact binomial test, each theme tested)."
+    ) % {
+        "recent": round(100 * e["recent_share"]),
+        "earlier": round(100 * e["earlier_share"]),
+        "days": e.get("recent_days", 14),
+        "count": e["recent_count"],
+        "n_recent": e["n_recent"],
+        "earlier_count": e["earlier_count"],
+        "n_earlier": e["n_earlier"],
+        "chance": _("once in a thousand times") if p < 0.001 else _("once in a hundred times"),
+    }
 
 
 def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:

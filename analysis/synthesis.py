@@ -17,6 +17,7 @@ Edits are functions from data to new data; they raise ``SynthesisEditError`` wit
 
 import copy
 from collections import Counter
+from dataclasses import asdict
 
 import numpy as np
 from django.utils import timezone
@@ -178,7 +179,14 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
         entry["contributions"] = contributions.get(entry["key"], 0)
         if figure is None:  # a theme left without any contribution
             entry.update(
-                size=0, share=0.0, weighted_share=0.0, breakdown={}, stance={}, trend={}, emerging=False
+                size=0,
+                share=0.0,
+                weighted_share=0.0,
+                breakdown={},
+                stance={},
+                trend={},
+                emerging=False,
+                emergence=None,
             )
             continue
         entry["size"] = figure["size"]
@@ -188,6 +196,8 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
         entry["stance"] = figure.get("stance", {})
         entry["trend"] = figure["trend"]
         entry["emerging"] = bool(figure["emergence"] and figure["emergence"].emerging)
+        # What the test saw, so the page can say why a theme is (or is not) called emerging.
+        entry["emergence"] = asdict(figure["emergence"]) if figure["emergence"] else None
     return data
 
 

@@ -52,3 +52,31 @@ def test_a_campaign_does_not_lift_a_theme_above_one_with_a_larger_share():
         "campaign",
         "other",
     ]
+
+
+def test_the_page_says_why_a_theme_is_called_emerging():
+    from django.utils import translation
+
+    theme = _entry("rising", 40, 40)
+    theme["emerging"] = True
+    theme["emergence"] = {
+        "recent_share": 0.18,
+        "earlier_share": 0.06,
+        "recent_count": 42,
+        "earlier_count": 31,
+        "n_recent": 230,
+        "n_earlier": 520,
+        "p_value": 1e-6,
+        "recent_days": 14,
+        "emerging": True,
+    }
+    with translation.override("en"):
+        themes = report.visible_themes(SimpleNamespace(data={"themes": [theme], "moves": {}}))
+    assert themes[0]["emerging_reason"].startswith(
+        "Emerging: 18% of the distinct contributions of the last 14 days (42 of 230) against 6% before "
+        "(31 of 520)."
+    )
+    assert "once in a thousand times (exact binomial test" in themes[0]["emerging_reason"]
+    with translation.override("fr"):
+        reason = report.emerging_reason(theme)
+    assert reason.startswith("Émergent\u00a0: 18\u00a0% des contributions distinctes des 14 derniers jours")
