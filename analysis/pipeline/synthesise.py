@@ -305,9 +305,8 @@ def emerging_themes(
         emerging = False
         if testable:
             total = recent[theme] + earlier[theme]
-            p_value = float(
-                binomtest(recent[theme], total, n_recent / (n_recent + n_earlier), alternative="greater").pvalue
-            )
+            window = n_recent / (n_recent + n_earlier)  # the recent part of all dated texts
+            p_value = float(binomtest(recent[theme], total, window, alternative="greater").pvalue)
             emerging = (
                 p_value < alpha / len(tested)
                 and recent_share >= min_ratio * earlier_share
