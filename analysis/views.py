@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -207,14 +208,35 @@ def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpRes
         )
     elif fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (";".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+        write_spreadsheet_csv(response, rows, fields)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
+    """CSV that a spreadsheet opens as a table, in the reader's language: UTF-8 with a byte-order mark
+    (without it Excel reads Windows-1252), and in French the separators French Excel expects (``;``
+    between fields, a decimal comma) and "oui"/"non" for booleans ("yes"/"no" in English, with ``,``
+    and a decimal point). A list is one field, its items joined by "; "."""
+    french = (get_language() or "").startswith("fr")
+    yes, no = _("yes"), _("no")
+
+    def cell(value):
+        if isinstance(value, bool):
+            return yes if value else no
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if isinstance(value, float) and french:
+            return repr(value).replace(".", ",")
+        return value
+
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", delimiter=";" if french else ",")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: cell(v) for k, v in row.items()})
 
 
 def _published_or_404(request, slug) -> tuple[Consultation, SynthesisVersion]:

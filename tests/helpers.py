@@ -95,3 +95,12 @@ def html_handed_to_weasyprint(client, slug: str, monkeypatch) -> str:
     response = client.get(reverse("analysis:report_pdf", args=[slug]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     return drawn[0]
+
+
+def read_spreadsheet_csv(content: bytes, delimiter: str = ";") -> list[dict]:
+    """Rows of a CSV export as French Excel reads it: a UTF-8 byte-order mark, then ``;``-separated."""
+    import csv
+    import io
+
+    assert content.startswith("\ufeff".encode()), "no byte-order mark: Excel would read Windows-1252"
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))

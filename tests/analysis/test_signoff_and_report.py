@@ -1,8 +1,6 @@
 """Human sign-off (versions with authors, publishing) and what the public sees (page, PDF, exports)."""
 
-import csv
 import html
-import io
 import json
 
 import pytest
@@ -13,6 +11,7 @@ from django.urls import reverse
 from analysis import services
 from analysis.models import Contribution, PublishedSynthesis, SynthesisVersion
 from analysis.synthesis import SynthesisEditError, top_level
+from tests.helpers import read_spreadsheet_csv
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -130,22 +129,28 @@ def test_exports_carry_ids_themes_and_coordinates(done_run, client):
     version = done_run.versions.get()
     services.publish_version(actor=None, version=version)
     slug = done_run.consultation.slug
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content.decode()
-            )
-        )
+    rows = read_spreadsheet_csv(
+        client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content
     )
     assert len(rows) == 30
     keys = {t["key"] for t in version.data["themes"]}
     for row in rows:
         assert row["source_type"] in {"proposal", "imported"} and int(row["source_id"]) > 0
-        assert row["theme"] in keys and float(row["x"]) == float(row["x"])  # a real number
+        # A real number, with the decimal comma French spreadsheets read.
+        assert row["theme"] in keys and float(row["x"].replace(",", ".")) == float(row["x"].replace(",", "."))
     themes = json.loads(client.get(reverse("analysis:export_themes", args=[slug, "json"])).content)
     assert {t["key"] for t in themes} == keys
     assert all(t["label"] and t["size"] >= 0 for t in themes)
     assert sum(t["contributions"] for t in themes if t["parent"] is None) == 30
+    # Booleans read "oui"/"non" in French, "yes"/"no" in English (with "," between fields there).
+    french = read_spreadsheet_csv(client.get(reverse("analysis:export_themes", args=[slug, "csv"])).content)
+    assert {t["emerging"] for t in french} <= {"oui", "non"} and french[0]["label"]
+    client.cookies["django_language"] = "en"
+    english = read_spreadsheet_csv(
+        client.get(reverse("analysis:export_themes", args=[slug, "csv"]), HTTP_ACCEPT_LANGUAGE="en").content,
+        delimiter=",",
+    )
+    assert {t["emerging"] for t in english} <= {"yes", "no"} and len(english) == len(french)
 
 
 def test_the_pdf_renders(done_run, client):
