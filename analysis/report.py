@@ -177,9 +177,13 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         in_subthemes = sum(s["contributions"] for s in theme["subthemes"])
         theme["not_in_subtheme"] = max(0, theme["contributions"] - in_subthemes) if theme["subthemes"] else 0
         theme["breakdown_rows"] = []
+        theme["breakdown_hidden"] = []  # variables whose every group is too small: one line, no table
         for variable, cells in sorted(theme.get("breakdown", {}).items()):
             if cells:
                 name, categories = stratum_labels(variable)
+                if all(n is None for n in cells.values()):
+                    theme["breakdown_hidden"].append(name)
+                    continue
                 rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
                 theme["breakdown_rows"].append({"variable": name, "cells": rows})
         # The votes on the theme's proposals: agree among all of them, passes included, with its counts,
