@@ -156,6 +156,9 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
         obj=version,
         details={"run": version.run_id, "number": version.number},
     )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.build_report_pdfs.delay(version.pk))
     return published
 
 

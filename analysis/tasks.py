@@ -419,6 +419,22 @@ def _save_result(
     )
 
 
+@shared_task(**RETRY)
+def build_report_pdfs(version_id: int) -> int:
+    """Draw and store the French and English PDFs of a version just published (``analysis.pdf``), so no
+    reader waits for them; a version replaced in the meantime is left alone. The number drawn."""
+    from . import pdf, selectors
+
+    version = SynthesisVersion.objects.select_related("run__consultation").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    consultation = version.run.consultation
+    published = selectors.published_version(consultation)
+    if published is None or published.pk != version.pk:
+        return 0
+    return len(pdf.build_published(consultation, version))
+
+
 # ----------------------------------------------------------------------------------- opinion groups
 
 OPINION_LOCK = "analysis:opinion:{}"

@@ -8,7 +8,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,6 +66,13 @@ def _version_for(
 def _report_context(request, consultation: Consultation) -> dict:
     published = selectors.published_version(consultation)
     version = _version_for(request, consultation, published)
+    return report_context(consultation, version, published)
+
+
+def report_context(
+    consultation: Consultation, version: SynthesisVersion | None, published: SynthesisVersion | None
+) -> dict:
+    """What the synthesis page and its PDF show of ``version`` (read by everyone alike: no request)."""
     context = {"consultation": consultation, "version": version, "published": published}
     rows = None
     if version is not None:
@@ -185,16 +191,15 @@ def report(request, slug):
 
 
 def report_pdf(request, slug):
-    from weasyprint import HTML
+    from . import pdf as pdfs
 
     consultation = get_object_or_404(Consultation, slug=slug)
     context = _report_context(request, consultation)
     if context["version"] is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
-    # On paper the maps' skip links lead nowhere: the PDF leaves them out (the page keeps them).
-    context["for_print"] = True
-    html = render_to_string("analysis/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # A published version's PDF is built once (when it is published) and read from storage after;
+    # a preview is drawn for the organiser who asks.
+    pdf = pdfs.report_pdf(context, store=context["version"].published_at is not None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pacte-synthese-{consultation.slug}.pdf"'
     return response
