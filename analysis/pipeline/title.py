@@ -99,6 +99,8 @@ _NOT_PHRASE_WORDS = frozenset(
     }
 )
 _CONJUNCTIONS = frozenset({"et", "and"})
+_PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "of"})
+_PARTICIPLE = ("é", "ée", "és", "ées")
 # Small words that may sit inside a phrase (prepositions and articles); "et"/"and" between two words.
 _LINKING = frozenset(
     {
@@ -189,6 +191,7 @@ class _Token:
     key: str  # lemma, or the word itself for stop words
     edge: bool  # may start or end a phrase
     elision: bool
+    participle: bool = False  # a past participle ("représentés"): may end a phrase, not start one
 
     @property
     def linking(self) -> bool:
@@ -212,7 +215,8 @@ def _segments(text: str) -> list[list[_Token]]:
             else:
                 lemma = _lemma(lower)
                 edge = not _looks_like_verb(lower, lemma)
-                segments[-1].append(_Token(surface, lower, lemma, edge, False))
+                participle = lemma != lower and lemma.endswith("er") and lower.endswith(_PARTICIPLE)
+                segments[-1].append(_Token(surface, lower, lemma, edge, False, participle))
         elif segments[-1]:
             segments.append([])
     return [s for s in segments if s]
@@ -225,9 +229,9 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
     found: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
     for segment in _segments(text):
         for start, first in enumerate(segment):
-            if not first.edge:
+            if not first.edge or first.participle:
                 continue
-            before = segment[start - 1] if start > 0 else None
+            before = _word_before(segment, start)
             words = 0
             for end in range(start, len(segment)):
                 token = segment[end]
@@ -252,10 +256,20 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
                     after = segment[end + 1] if end + 1 < len(segment) else None
                     found[key] = (
                         _join(span),
-                        before.key if before is not None and before.edge else None,
+                        before,
                         after.key if after is not None and (after.edge or after.linking) else None,
                     )
     return found
+
+
+def _word_before(segment: list[_Token], start: int) -> str | None:
+    """The content word just before a phrase, directly or through a preposition ("données de | santé"):
+    a phrase nearly always preceded by the same one is a fragment of a longer phrase."""
+    if start > 0 and segment[start - 1].edge:
+        return segment[start - 1].key
+    if start > 1 and segment[start - 1].lower in _PREPOSITIONS and segment[start - 2].edge:
+        return segment[start - 2].key
+    return None
 
 
 def _join(tokens: Sequence[_Token]) -> str:
@@ -461,6 +475,12 @@ def _summary_sentence(sentence: str) -> str | None:
     return cleaned
 
 
+def _overlap(a: str, b: str) -> float:
+    """Share of the content words of the shorter sentence that the other one uses too."""
+    words_a, words_b = ({w for w in re.findall(r"\w+", t.lower()) if not _is_stop(w)} for t in (a, b))
+    return len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+
+
 def _summaries(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -507,7 +527,7 @@ def _summaries(
                 index = int(index)
                 if score[index] < score[first] - 0.1:
                     break
-                if float(matrix[index] @ matrix[first]) >= 0.8:
+                if float(matrix[index] @ matrix[first]) >= 0.8 or _overlap(pool[index], pool[first]) >= 0.5:
                     continue  # says the same thing again
                 if len(chosen[0]) + 1 + len(pool[index]) <= _SUMMARY_MAX_CHARS:
                     chosen.append(pool[index])
