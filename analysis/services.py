@@ -129,8 +129,10 @@ def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> Synt
         data = synthesis.split(run, data, arguments["key"])
         description = arguments["key"]
     elif action == Action.MOVE:
-        data = synthesis.move(run, data, int(arguments["contribution"]), arguments["key"])
-        description = f"{arguments['contribution']} → {arguments['key']}"
+        moved = arguments["contribution"]
+        data = synthesis.move(run, data, moved, arguments["key"])
+        named = ", ".join(str(i) for i in moved) if isinstance(moved, list) else str(moved)
+        description = f"{named} → {arguments['key']}"
     else:
         raise synthesis.SynthesisEditError(f"Unknown edit {action!r}.")
     return _new_version(run=run, actor=actor, action=action, description=description, data=data)

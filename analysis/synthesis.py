@@ -282,11 +282,17 @@ def split(run: PipelineRun, data: dict, key: str) -> dict:
     return data
 
 
-def move(run: PipelineRun, data: dict, contribution_id: int, key: str) -> dict:
-    if not Contribution.objects.filter(run=run, pk=contribution_id).exists():
+def move(run: PipelineRun, data: dict, contribution_ids: int | list[int], key: str) -> dict:
+    """Move one contribution, or several at once (one new version), to the top-level theme ``key``."""
+    given = [contribution_ids] if isinstance(contribution_ids, int) else contribution_ids
+    ids = sorted({int(i) for i in given})
+    if not ids:
+        raise SynthesisEditError(_("Choose the contributions to move."))
+    if Contribution.objects.filter(run=run, pk__in=ids).count() != len(ids):
         raise SynthesisEditError(_("This contribution is not part of this analysis."))
     data = copy.deepcopy(data)
     if find(data, key)["parent"] is not None:
         raise SynthesisEditError(_("Move contributions to a theme, not to a sub-theme."))
-    data.setdefault("moves", {})[str(contribution_id)] = key
+    for contribution_id in ids:
+        data.setdefault("moves", {})[str(contribution_id)] = key
     return with_figures(run, data)

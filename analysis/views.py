@@ -8,7 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,11 +18,11 @@ from consultation.models import Consultation
 from . import opinion as opinion_reads
 from . import report as reports
 from . import selectors, services
-from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
+from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
 from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis, can_see_health_flags
-from .synthesis import SynthesisEditError, top_level
+from .synthesis import SynthesisEditError, membership, top_level
 
 
 def _require(user, predicate) -> None:
@@ -389,6 +390,7 @@ def editor(request, pk):
     for theme in themes:
         theme["subthemes"] = [t for t in latest.data["themes"] if t["parent"] == theme["key"]]
     flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
+    find, found = _find_contributions(request, run, latest.data)
     return render(
         request,
         "analysis/editor.html",
@@ -402,8 +404,82 @@ def editor(request, pk):
             "versions": selectors.versions_with_authors(run),
             "published": selectors.published_version(run.consultation),
             "flagged": flagged,
+            "find": find,
+            "found": found,
+            "move_form": MoveForm(themes=latest.data["themes"]),
+            "search": request.GET.urlencode(),
         },
     )
+
+
+FOUND_LIMIT = 200  # contributions listed by one search of the editor
+
+
+def _find_contributions(request, run, data: dict) -> tuple[FindForm, list[dict] | None]:
+    """The editor's search: contributions whose text contains the words asked, in the theme asked, each
+    with its theme and sub-theme under the latest version (None: no search made)."""
+    find = FindForm(data=request.GET or None, themes=data["themes"])
+    if not request.GET or not find.is_valid():
+        return find, None
+    members = membership(run, data)
+    labels = dict(theme_choices(data["themes"]))
+    rows = run.contributions.order_by("position").only("pk", "text", "duplicate_count")
+    if find.cleaned_data["q"].strip():
+        rows = rows.filter(text__icontains=find.cleaned_data["q"].strip())
+    wanted = find.cleaned_data["theme"]
+    found = []
+    for row in rows.iterator():
+        top, sub = members.get(row.pk, (None, None))
+        if wanted and wanted not in (top, sub):
+            continue
+        found.append(
+            {
+                "pk": row.pk,
+                "text": row.text,
+                "copies": row.duplicate_count,
+                "theme": labels.get(sub or top, "") if (sub or top) else "",
+            }
+        )
+        if len(found) >= FOUND_LIMIT:
+            break
+    return find, found
+
+
+@login_required
+@require_POST
+def editor_move(request, pk):
+    """Move the contributions ticked in the editor's search results to one theme: one new version."""
+    _require(request.user, can_edit_synthesis)
+    run = get_object_or_404(PipelineRun, pk=pk)
+    latest = selectors.latest_version(run)
+    if latest is None:
+        raise Http404(_("This analysis has no themes yet."))
+    form = MoveForm(data=request.POST, themes=latest.data["themes"])
+    try:
+        ids = [int(i) for i in request.POST.getlist("contributions")]
+    except ValueError:
+        ids = []
+    back = reverse("analysis:editor", args=[run.pk]) + "?" + request.POST.get("search", "")[:500]
+    if not form.is_valid():
+        messages.error(request, _("Choose the theme that receives the contributions."))
+        return redirect(back)
+    try:
+        version = services.edit_synthesis(
+            actor=request.user, run=run, action="move", contribution=ids, key=form.cleaned_data["key"]
+        )
+    except SynthesisEditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s contribution moved; saved as version %(n)s.",
+                "%(count)s contributions moved; saved as version %(n)s.",
+                len(set(ids)),
+            )
+            % {"count": len(set(ids)), "n": version.number},
+        )
+    return redirect(back)
 
 
 @login_required
