@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
-from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
+from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
 from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
@@ -414,9 +414,13 @@ def _save_result(
         model_id=result.run.get("model_id", run.model_id),
     )
     run.refresh_from_db()
-    SynthesisVersion.objects.create(
-        run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=synthesis.initial_data(run)
+    # The organisers' work on the published synthesis of an earlier run carries over where clear.
+    published = PublishedSynthesis.objects.filter(consultation_id=run.consultation_id).select_related(
+        "version__run"
     )
+    previous = published.first().version if published.exists() else None
+    data = synthesis.carry_over(run, synthesis.initial_data(run), previous)
+    SynthesisVersion.objects.create(run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=data)
 
 
 @shared_task(**RETRY)

@@ -191,7 +191,8 @@ def run_pipeline(
 
     # Outside the one-thread limit: titling embeds phrases and sentences, as the embed stage does.
     started = time.perf_counter()
-    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, cache)
+    # Phrases and sentences are embedded afresh (a second or two), not kept in the texts' cache.
+    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, None)
     timings["title"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
