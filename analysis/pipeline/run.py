@@ -191,8 +191,8 @@ def run_pipeline(
 
     # Outside the one-thread limit: titling embeds phrases and sentences, as the embed stage does.
     started = time.perf_counter()
-    # Phrases and sentences are embedded afresh (a second or two), not kept in the texts' cache.
-    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, None)
+    # Phrases and sentences read the texts' cache (a sentence may be a whole text) but are not kept in it.
+    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, _ReadThrough(cache))
     timings["title"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
@@ -355,6 +355,23 @@ def _add_titles(
             named = found.get(("s", entry["theme"], sub["subtheme"]))
             if named is not None:
                 sub["title"], sub["summary"] = named.title, named.summary
+
+
+class _ReadThrough:
+    """An embedding cache that reads ``backing`` and keeps what it is given in memory only."""
+
+    def __init__(self, backing: EmbeddingCache | None) -> None:
+        self._backing = backing
+        self._own: dict[tuple[str, str], np.ndarray] = {}
+
+    def get_many(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found = self._backing.get_many(model_id, hashes) if self._backing is not None else {}
+        found.update({h: self._own[(model_id, h)] for h in hashes if (model_id, h) in self._own})
+        return found
+
+    def set_many(self, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+        for h, vector in vectors.items():
+            self._own[(model_id, h)] = vector
 
 
 def _recent_mask(items: list[Contribution], recent_days: int) -> np.ndarray:
