@@ -71,12 +71,12 @@ class EditForm(PacteForm):
         label=_("Contribution number"),
         required=False,
         min_value=1,
-        help_text=_("Needed to move a contribution: its number in the list at the bottom of this page."),
+        help_text=_("Needed to move a contribution: its number (find it below, by its text or its theme)."),
     )
 
     def __init__(self, *args, themes: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(t["key"], t["label"] or _("Other contributions")) for t in themes]
+        choices = theme_choices(themes)
         self.fields["key"].choices = choices
         self.fields["target"].choices = [("", "—")] + choices
 
@@ -90,3 +90,37 @@ class EditForm(PacteForm):
         if action == "move" and not data.get("contribution"):
             self.add_error("contribution", _("Give the number of the contribution to move."))
         return data
+
+
+def theme_choices(themes: list[dict], *, top_only: bool = False) -> list[tuple[str, str]]:
+    """Menu entries for the themes of a version: a sub-theme is named with its parent ("Registre ›
+    Inscription en ligne"), so that it is told from its parent and from other themes' sub-themes."""
+    labels = {t["key"]: t["label"] or str(_("Other contributions")) for t in themes}
+    choices = []
+    for t in themes:
+        if t["parent"] is None:
+            choices.append((t["key"], labels[t["key"]]))
+        elif not top_only:
+            choices.append((t["key"], f"{labels.get(t['parent'], '')} › {labels[t['key']]}"))
+    return choices
+
+
+class FindForm(forms.Form):
+    """Find contributions of an analysis by their text and by their theme (the editor's search)."""
+
+    q = forms.CharField(label=_("Text contains"), required=False, max_length=200)
+    theme = forms.ChoiceField(label=_("In the theme"), required=False)
+
+    def __init__(self, *args, themes: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", _("Any theme"))] + theme_choices(themes)
+
+
+class MoveForm(PacteForm):
+    """Move the contributions ticked in the search results to one theme."""
+
+    key = forms.ChoiceField(label=_("Move the selected contributions to"))
+
+    def __init__(self, *args, themes: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = theme_choices(themes, top_only=True)

@@ -129,8 +129,23 @@ def percent_totals(version: SynthesisVersion) -> dict[str, int]:
     }
 
 
+def rank(entry: dict) -> tuple:
+    """The one order of themes and sub-themes everywhere: by distinct contributions (the base of every
+    share, breakdown and trend), largest first, "Other" last; ties by all contributions, then by key."""
+    return (entry["other"], -entry.get("size", 0), -entry.get("contributions", 0), entry["key"])
+
+
+def ranked_entries(data: dict) -> list[dict]:
+    """Every entry of a version, top-level themes in ``rank`` order, each followed by its sub-themes."""
+    result = []
+    for theme in sorted(top_level(data), key=rank):
+        result.append(theme)
+        result.extend(sorted((t for t in data["themes"] if t["parent"] == theme["key"]), key=rank))
+    return result
+
+
 def visible_themes(version: SynthesisVersion) -> list[dict]:
-    """Top-level themes shown to the public, largest first, "Other" last, each with its sub-themes.
+    """Top-level themes shown to the public, in the order of ``rank``, each with its sub-themes.
 
     Counts: ``contributions`` counts every text (copies of a campaign included), ``size`` the distinct
     contributions (a group of copies once), which is the base of the shares, the breakdowns and the trend.
@@ -141,7 +156,9 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         for theme, percent in zip(every, rounded_percents([t.get(key) for t in every]), strict=True):
             theme[key.replace("share", "percent")] = percent
     themes = [t for t in every if not t["hidden"]]
-    themes.sort(key=lambda t: (t["other"], -t["contributions"]))
+    # Ranked by distinct contributions, the base of the shares: a campaign's copies do not lift a theme
+    # above one with a larger share.
+    themes.sort(key=rank)
     colours = theme_colours(len([t for t in themes if not t["other"]]))
     for number, theme in enumerate(themes, start=1):
         theme["number"] = number
@@ -154,18 +171,25 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         theme["keywords"] = [scrub_text(k) for k in theme.get("keywords") or []]
         theme["display_label"] = theme_label(theme)
         theme["colour"], theme["marker"] = OTHER_COLOUR if theme["other"] else colours[number - 1]
-        theme["subthemes"] = [
-            {**s, "display_label": scrub_text(theme_label(s))}
-            for s in data["themes"]
-            if s["parent"] == theme["key"] and not s["hidden"]
-        ]
+        theme["subthemes"] = sorted(
+            (
+                {**s, "display_label": scrub_text(theme_label(s))}
+                for s in data["themes"]
+                if s["parent"] == theme["key"] and not s["hidden"]
+            ),
+            key=rank,
+        )
         # Members in none of the sub-themes shown, so the sub-theme counts add up to the theme's.
         in_subthemes = sum(s["contributions"] for s in theme["subthemes"])
         theme["not_in_subtheme"] = max(0, theme["contributions"] - in_subthemes) if theme["subthemes"] else 0
         theme["breakdown_rows"] = []
+        theme["breakdown_hidden"] = []  # variables whose every group is too small: one line, no table
         for variable, cells in sorted(theme.get("breakdown", {}).items()):
             if cells:
                 name, categories = stratum_labels(variable)
+                if all(n is None for n in cells.values()):
+                    theme["breakdown_hidden"].append(name)
+                    continue
                 rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
                 theme["breakdown_rows"].append({"variable": name, "cells": rows})
         # The votes on the theme's proposals: agree among all of them, passes included, with its counts,
@@ -174,11 +198,34 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         votes = theme.get("stance") or {}
         seen = sum(votes.get(k) or 0 for k in ("agree", "disagree", "pass"))
         theme["vote_share"] = plain_share(votes.get("agree") or 0, seen) if seen else None
+        theme["emerging_reason"] = emerging_reason(theme) if theme.get("emerging") else ""
         # Weeks are stored (and exported) as ISO dates; the page shows them as dates in the reader's language.
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
         theme["trend_rows"] = [(dt.date.fromisoformat(week), n, round(100 * n / peak)) for week, n in weeks]
     return themes
+
+
+def emerging_reason(theme: dict) -> str:
+    """Why a theme is called emerging, with the figures of the test (``pipeline.synthesise``)."""
+    e = theme.get("emergence")
+    if not e or e.get("p_value") is None:  # versions saved before the test: the flag alone
+        return _("Emerging: much more frequent in the last two weeks.")
+    p = e["p_value"]
+    return _(
+        "Emerging: %(recent)s%% of the distinct contributions of the last %(days)s days (%(count)s of "
+        "%(n_recent)s) against %(earlier)s%% before (%(earlier_count)s of %(n_earlier)s). A rise this large "
+        "would happen by chance less than %(chance)s (exact binomial test, each theme tested)."
+    ) % {
+        "recent": round(100 * e["recent_share"]),
+        "earlier": round(100 * e["earlier_share"]),
+        "days": e.get("recent_days", 14),
+        "count": e["recent_count"],
+        "n_recent": e["n_recent"],
+        "earlier_count": e["earlier_count"],
+        "n_earlier": e["n_earlier"],
+        "chance": _("once in a thousand times") if p < 0.001 else _("once in a hundred times"),
+    }
 
 
 def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
@@ -280,25 +327,64 @@ def map_points(
         points = [points[i] for i in sorted(kept)]
     if not points:
         return [], total
-    xs, ys = [p["x"] for p in points], [p["y"] for p in points]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
-    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    placed = in_map_box([p["x"] for p in points], [p["y"] for p in points])
     return [
         MapPoint(
             contribution=p["contribution"],
             theme_key=p["theme"],
             theme_label=by_key[p["theme"]]["display_label"],
-            cx=round(MAP_MARGIN + (p["x"] - x0) * sx, 1),
-            cy=round(MAP_HEIGHT - MAP_MARGIN - (p["y"] - y0) * sy, 1),
+            cx=cx,
+            cy=cy,
             colour=by_key[p["theme"]]["colour"],
             marker=by_key[p["theme"]]["marker"],
             x=round(p["x"], 4),
             y=round(p["y"], 4),
             text=p["text"][:140],
         )
-        for p in points
+        for p, (cx, cy) in zip(points, placed, strict=True)
     ], total
+
+
+def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
+    """The one place map coordinates become SVG positions (the themes' map and the opinion groups'):
+    scaled into the drawing box inside its margin, y upwards, to a tenth of a unit."""
+    if not xs:
+        return []
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
+    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    return [
+        (round(MAP_MARGIN + (x - x0) * sx, 1), round(MAP_HEIGHT - MAP_MARGIN - (y - y0) * sy, 1))
+        for x, y in zip(xs, ys, strict=True)
+    ]
+
+
+MAP_TITLE_CHARS = 32  # a theme title on the map is cut beyond this (the legend and table give it whole)
+
+
+def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
+    """Each theme's title at the centre of its points (the median, which one stray point cannot pull),
+    kept inside the box; "Other contributions", scattered by nature, gets none."""
+    titles = []
+    for theme in themes:
+        mine = [p for p in points if p.theme_key == theme["key"]]
+        if not mine or theme["other"]:
+            continue
+        text = theme["display_label"]
+        if len(text) > MAP_TITLE_CHARS:
+            text = text[: MAP_TITLE_CHARS - 1].rstrip() + "…"
+        half = 3.4 * len(text)  # about half the width of the text at the map's font size
+        cx = float(np.median([p.cx for p in mine]))
+        cy = float(np.median([p.cy for p in mine]))
+        titles.append(
+            {
+                "text": text,
+                "number": theme["number"],
+                "cx": round(min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half), 1),
+                "cy": round(min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), 1),
+            }
+        )
+    return titles
 
 
 def proposal_themes(version: SynthesisVersion, rows: list[dict] | None = None) -> dict[int, str]:

@@ -133,8 +133,10 @@ def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> Synt
         data = synthesis.split(run, data, arguments["key"])
         description = arguments["key"]
     elif action == Action.MOVE:
-        data = synthesis.move(run, data, int(arguments["contribution"]), arguments["key"])
-        description = f"{arguments['contribution']} → {arguments['key']}"
+        moved = arguments["contribution"]
+        data = synthesis.move(run, data, moved, arguments["key"])
+        named = ", ".join(str(i) for i in moved) if isinstance(moved, list) else str(moved)
+        description = f"{named} → {arguments['key']}"
     else:
         raise synthesis.SynthesisEditError(f"Unknown edit {action!r}.")
     return _new_version(run=run, actor=actor, action=action, description=description, data=data)
@@ -160,6 +162,9 @@ def publish_version(*, actor, version: SynthesisVersion) -> PublishedSynthesis:
         obj=version,
         details={"run": version.run_id, "number": version.number},
     )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.build_report_pdfs.delay(version.pk))
     return published
 
 

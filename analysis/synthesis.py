@@ -17,6 +17,7 @@ Edits are functions from data to new data; they raise ``SynthesisEditError`` wit
 
 import copy
 from collections import Counter
+from dataclasses import asdict
 
 import numpy as np
 from django.utils import timezone
@@ -178,7 +179,14 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
         entry["contributions"] = contributions.get(entry["key"], 0)
         if figure is None:  # a theme left without any contribution
             entry.update(
-                size=0, share=0.0, weighted_share=0.0, breakdown={}, stance={}, trend={}, emerging=False
+                size=0,
+                share=0.0,
+                weighted_share=0.0,
+                breakdown={},
+                stance={},
+                trend={},
+                emerging=False,
+                emergence=None,
             )
             continue
         entry["size"] = figure["size"]
@@ -188,6 +196,8 @@ def with_figures(run: PipelineRun, data: dict) -> dict:
         entry["stance"] = figure.get("stance", {})
         entry["trend"] = figure["trend"]
         entry["emerging"] = bool(figure["emergence"] and figure["emergence"].emerging)
+        # What the test saw, so the page can say why a theme is (or is not) called emerging.
+        entry["emergence"] = asdict(figure["emergence"]) if figure["emergence"] else None
     return data
 
 
@@ -272,11 +282,100 @@ def split(run: PipelineRun, data: dict, key: str) -> dict:
     return data
 
 
-def move(run: PipelineRun, data: dict, contribution_id: int, key: str) -> dict:
-    if not Contribution.objects.filter(run=run, pk=contribution_id).exists():
+def move(run: PipelineRun, data: dict, contribution_ids: int | list[int], key: str) -> dict:
+    """Move one contribution, or several at once (one new version), to the top-level theme ``key``."""
+    given = [contribution_ids] if isinstance(contribution_ids, int) else contribution_ids
+    ids = sorted({int(i) for i in given})
+    if not ids:
+        raise SynthesisEditError(_("Choose the contributions to move."))
+    if Contribution.objects.filter(run=run, pk__in=ids).count() != len(ids):
         raise SynthesisEditError(_("This contribution is not part of this analysis."))
     data = copy.deepcopy(data)
     if find(data, key)["parent"] is not None:
         raise SynthesisEditError(_("Move contributions to a theme, not to a sub-theme."))
-    data.setdefault("moves", {})[str(contribution_id)] = key
+    for contribution_id in ids:
+        data.setdefault("moves", {})[str(contribution_id)] = key
     return with_figures(run, data)
+
+
+def carry_over(run: PipelineRun, data: dict, previous) -> dict:
+    """Version 1 of a new run, with the organisers' work on ``previous`` (the published version of an
+    earlier run) carried over where the match is clear, and what changed recorded under ``"carried"``.
+
+    Themes are matched by the contributions they share (same proposal or answer): a new theme and an old
+    one match when each is the other's best match and they share at least half of the contributions of
+    the smaller. A matched theme keeps the name an organiser gave it and stays hidden if it was; a
+    contribution an organiser moved is moved again to the match of its theme. New themes, vanished ones
+    and how many shared contributions changed theme are recorded for the editor to show."""
+    if previous is None or previous.run_id == run.pk:
+        return data
+    data = copy.deepcopy(data)
+    old_run, old_data = previous.run, previous.data
+
+    def sources(of_run, of_data):
+        rows = list(
+            Contribution.objects.filter(run=of_run).values_list(
+                "pk", "theme", "subtheme", "source_type", "source_id"
+            )
+        )
+        members = membership_of(((pk, t, s) for pk, t, s, _st, _si in rows), of_data)
+        source = {pk: (st, si) for pk, _t, _s, st, si in rows}
+        by_theme: dict[str, set] = {}
+        for pk, (top, _sub) in members.items():
+            if top is not None:
+                by_theme.setdefault(top, set()).add(source[pk])
+        return source, members, by_theme
+
+    old_source, old_members, old_themes = sources(old_run, old_data)
+    new_source, new_members, new_themes = sources(run, data)
+    old_entries = {t["key"]: t for t in top_level(old_data) if not t["other"]}
+    new_entries = {t["key"]: t for t in top_level(data) if not t["other"]}
+
+    def best(sets_a, key, sets_b, keys_b):
+        scored = [(len(sets_a.get(key, set()) & sets_b.get(k, set())), k) for k in keys_b]
+        return max(scored, default=(0, None))
+
+    matches: dict[str, str] = {}  # new key -> old key
+    for key in new_entries:
+        shared, old_key = best(new_themes, key, old_themes, old_entries)
+        if old_key is None or best(old_themes, old_key, new_themes, new_entries)[1] != key:
+            continue
+        smaller = min(len(new_themes.get(key, ())), len(old_themes.get(old_key, ())))
+        if smaller and shared >= 0.5 * smaller:
+            matches[key] = old_key
+
+    original = dict(Theme.objects.filter(run=old_run).values_list("pk", "label"))
+    renamed, hidden = [], []
+    for key, old_key in matches.items():
+        old = old_entries[old_key]
+        if old["label"] and old["label"] != original.get(old["theme_ids"][0]):
+            find(data, key)["label"] = old["label"]
+            renamed.append(old["label"])
+        if old["hidden"]:
+            data = set_hidden(data, key, True)
+            hidden.append(old["label"])
+    new_of_old = {v: k for k, v in matches.items()}
+    by_source = {src: pk for pk, src in new_source.items()}
+    moves = 0
+    for old_pk, old_key in old_data.get("moves", {}).items():
+        new_pk = by_source.get(old_source.get(int(old_pk)))
+        if new_pk is not None and old_key in new_of_old:
+            data.setdefault("moves", {})[str(new_pk)] = new_of_old[old_key]
+            moves += 1
+    old_theme_of = {old_source[pk]: top for pk, (top, _sub) in old_members.items() if top is not None}
+    changed = sum(
+        1
+        for pk, (top, _sub) in new_members.items()
+        if new_source[pk] in old_theme_of and matches.get(top) != old_theme_of[new_source[pk]]
+    )
+    data["carried"] = {
+        "version": previous.number,
+        "run": old_run.pk,
+        "renamed": renamed,
+        "hidden": hidden,
+        "moves": moves,
+        "new_themes": [new_entries[k]["label"] for k in new_entries if k not in matches],
+        "vanished": [old_entries[k]["label"] for k in old_entries if k not in new_of_old],
+        "changed_theme": changed,
+    }
+    return with_figures(run, data) if moves else data

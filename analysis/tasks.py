@@ -23,7 +23,7 @@ from accounts import outbox
 
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
-from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion, Theme
+from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
 from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
@@ -331,8 +331,12 @@ def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
     return labels, {"source": "service", "model": config.model}
 
 
-def _theme_label(keywords: list[str], number: int) -> str:
-    # A first label from the keywords; the organiser renames themes in the synthesis editor.
+def _theme_label(entry: dict, number: int) -> str:
+    """The pipeline's title (a key phrase of the theme's texts, ``pipeline.title``); runs of older code
+    had none and fall back on the first keywords. The organiser renames themes in the editor."""
+    if entry.get("title"):
+        return entry["title"]
+    keywords = entry.get("keywords", [])
     return ", ".join(keywords[:3]).capitalize() if keywords else f"{number + 1}"
 
 
@@ -362,8 +366,8 @@ def _save_result(
             run=run,
             number=number,
             # "" shows as "Other"; the organiser renames themes in the synthesis editor.
-            label="" if entry.get("other") else (named.label if named else _theme_label(keywords, number)),
-            summary=named.summary if named else "",
+            label="" if entry.get("other") else (named.label if named else _theme_label(entry, number)),
+            summary=named.summary if named else entry.get("summary", ""),
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -384,7 +388,8 @@ def _save_result(
                     run=run,
                     parent=theme,
                     number=int(sub["subtheme"]),
-                    label=_theme_label(sub.get("keywords", []), int(sub["subtheme"])),
+                    label=_theme_label(sub, int(sub["subtheme"])),
+                    summary=sub.get("summary", ""),
                     keywords=sub.get("keywords", []),
                     size=int(sub.get("size", 0)),
                     share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),
@@ -411,9 +416,29 @@ def _save_result(
         model_id=result.run.get("model_id", run.model_id),
     )
     run.refresh_from_db()
-    SynthesisVersion.objects.create(
-        run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=synthesis.initial_data(run)
+    # The organisers' work on the published synthesis of an earlier run carries over where clear.
+    published = PublishedSynthesis.objects.filter(consultation_id=run.consultation_id).select_related(
+        "version__run"
     )
+    previous = published.first().version if published.exists() else None
+    data = synthesis.carry_over(run, synthesis.initial_data(run), previous)
+    SynthesisVersion.objects.create(run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=data)
+
+
+@shared_task(**RETRY)
+def build_report_pdfs(version_id: int) -> int:
+    """Draw and store the French and English PDFs of a version just published (``analysis.pdf``), so no
+    reader waits for them; a version replaced in the meantime is left alone. The number drawn."""
+    from . import pdf, selectors
+
+    version = SynthesisVersion.objects.select_related("run__consultation").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    consultation = version.run.consultation
+    published = selectors.published_version(consultation)
+    if published is None or published.pk != version.pk:
+        return 0
+    return len(pdf.build_published(consultation, version))
 
 
 # ----------------------------------------------------------------------------------- opinion groups

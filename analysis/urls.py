@@ -14,5 +14,6 @@ urlpatterns = [
     path("analyses/<int:pk>/progression/", views.run_progress, name="run_progress"),
     path("analyses/<int:pk>/reprendre/", views.run_resume, name="run_resume"),
     path("analyses/<int:pk>/synthese/", views.editor, name="editor"),
+    path("analyses/<int:pk>/synthese/deplacer/", views.editor_move, name="editor_move"),
     path("versions/<int:pk>/publier/", views.publish, name="publish"),
 ]

@@ -5,7 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from textsafety.spreadsheet import safe_writer
 from . import opinion as opinion_reads
 from . import report as reports
 from . import selectors, services
-from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
+from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
 from .pipeline.opinion import OpinionParameters
@@ -28,7 +29,7 @@ from .rules import (
     can_run_analysis,
     can_see_health_flags,
 )
-from .synthesis import SynthesisEditError, top_level
+from .synthesis import SynthesisEditError, membership, top_level
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
@@ -73,6 +74,13 @@ def _version_for(
 def _report_context(request, consultation: Consultation) -> dict:
     published = selectors.published_version(consultation)
     version = _version_for(request, consultation, published)
+    return report_context(consultation, version, published)
+
+
+def report_context(
+    consultation: Consultation, version: SynthesisVersion | None, published: SynthesisVersion | None
+) -> dict:
+    """What the synthesis page and its PDF show of ``version`` (read by everyone alike: no request)."""
     context = {"consultation": consultation, "version": version, "published": published}
     rows = None
     if version is not None:
@@ -86,6 +94,7 @@ def _report_context(request, consultation: Consultation) -> dict:
             map_sampled=len(points) < distinct,
             map_distinct=distinct,
             map_table=reports.map_table(themes, points),
+            map_titles=reports.map_titles(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
                 t.get("weighted_share") is not None and abs(t["weighted_share"] - t["share"]) > 0.005
@@ -147,30 +156,24 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         for g in result.get("groups", [])
     ]
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
-    # Clustered participants whose group was too small to be shown stay on the map, in grey.
+    # Clustered participants whose group was too small to be shown stay on the map, in grey. The scale is
+    # set by every participant on the map, the first 3,000 are drawn.
     unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
     on_map = participants + unplaced
+    placed = reports.in_map_box([p["x"] for p in on_map], [p["y"] for p in on_map])
     points = []
-    if on_map:
-        xs, ys = [p["x"] for p in on_map], [p["y"] for p in on_map]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        width, height, margin = reports.MAP_WIDTH, reports.MAP_HEIGHT, reports.MAP_MARGIN
-        for p in on_map[:3000]:
-            grouped = p.get("group") is not None
-            points.append(
-                {
-                    "cx": round(margin + (p["x"] - x0) * (width - 2 * margin) / ((x1 - x0) or 1), 1),
-                    "cy": round(
-                        height - margin - (p["y"] - y0) * (height - 2 * margin) / ((y1 - y0) or 1), 1
-                    ),
-                    "label": _("Participant in group %(n)s") % {"n": p["group"] + 1}
-                    if grouped
-                    else _("Participant not placed in a group"),
-                    "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)]
-                    if grouped
-                    else UNPLACED_COLOUR,
-                }
-            )
+    for p, (cx, cy) in zip(on_map[:3000], placed[:3000], strict=False):
+        grouped = p.get("group") is not None
+        points.append(
+            {
+                "cx": cx,
+                "cy": cy,
+                "label": _("Participant in group %(n)s") % {"n": p["group"] + 1}
+                if grouped
+                else _("Participant not placed in a group"),
+                "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)] if grouped else UNPLACED_COLOUR,
+            }
+        )
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
@@ -223,15 +226,14 @@ def report(request, consultation, slug):
 
 @require_rule(can_read_synthesis, object_from=_consultation, hide=True)
 def report_pdf(request, consultation, slug):
-    from weasyprint import HTML
+    from . import pdf as pdfs
 
     context = _report_context(request, consultation)
     if context["version"] is None:
         raise Http404(_("No synthesis has been published for this consultation yet."))
-    # On paper the maps' skip links lead nowhere: the PDF leaves them out (the page keeps them).
-    context["for_print"] = True
-    html = render_to_string("analysis/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # A published version's PDF is built once (when it is published) and read from storage after;
+    # a preview is drawn for the organiser who asks.
+    pdf = pdfs.report_pdf(context, store=context["version"].published_at is not None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pacte-synthese-{consultation.slug}.pdf"'
     return response
@@ -245,14 +247,35 @@ def _export(rows: list[dict], fields: list[str], fmt: str, name: str) -> HttpRes
         )
     elif fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = safe_writer(response)
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow([";".join(v) if isinstance(v, list) else v for v in (row.get(k) for k in fields)])
+        write_spreadsheet_csv(response, rows, fields)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
+    """CSV that a spreadsheet opens as a table, in the reader's language: UTF-8 with a byte-order mark
+    (without it Excel reads Windows-1252), and in French the separators French Excel expects (``;``
+    between fields, a decimal comma) and "oui"/"non" for booleans ("yes"/"no" in English, with ``,``
+    and a decimal point). A list is one field, its items joined by "; "."""
+    french = (get_language() or "").startswith("fr")
+    yes, no = _("yes"), _("no")
+
+    def cell(value):
+        if isinstance(value, bool):
+            return yes if value else no
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if isinstance(value, float) and french:
+            return repr(value).replace(".", ",")
+        return value
+
+    out.write("\ufeff")
+    writer = safe_writer(out, delimiter=";" if french else ",")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([cell(row.get(k)) for k in fields])
 
 
 def _published_or_404(request, consultation) -> SynthesisVersion:
@@ -306,7 +329,7 @@ def export_themes(request, consultation, slug, fmt):
             "summary": public_text(t.get("summary") or "") or "",
             "keywords": [scrub_text(k) for k in t.get("keywords") or []],
         }
-        for t in version.data["themes"]
+        for t in reports.ranked_entries(version.data)
         if not t["hidden"]
     ]
     return _export(rows, THEME_FIELDS, fmt, f"pacte-{consultation.slug}-themes")
@@ -401,6 +424,7 @@ def editor(request, pk):
     for theme in themes:
         theme["subthemes"] = [t for t in latest.data["themes"] if t["parent"] == theme["key"]]
     flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
+    find, found = _find_contributions(request, run, latest.data)
     return render(
         request,
         "analysis/editor.html",
@@ -414,8 +438,81 @@ def editor(request, pk):
             "versions": selectors.versions_with_authors(run),
             "published": selectors.published_version(run.consultation),
             "flagged": flagged,
+            "find": find,
+            "found": found,
+            "move_form": MoveForm(themes=latest.data["themes"]),
+            "search": request.GET.urlencode(),
         },
     )
+
+
+FOUND_LIMIT = 200  # contributions listed by one search of the editor
+
+
+def _find_contributions(request, run, data: dict) -> tuple[FindForm, list[dict] | None]:
+    """The editor's search: contributions whose text contains the words asked, in the theme asked, each
+    with its theme and sub-theme under the latest version (None: no search made)."""
+    find = FindForm(data=request.GET or None, themes=data["themes"])
+    if not request.GET or not find.is_valid():
+        return find, None
+    members = membership(run, data)
+    labels = dict(theme_choices(data["themes"]))
+    rows = run.contributions.order_by("position").only("pk", "text", "duplicate_count")
+    if find.cleaned_data["q"].strip():
+        rows = rows.filter(text__icontains=find.cleaned_data["q"].strip())
+    wanted = find.cleaned_data["theme"]
+    found = []
+    for row in rows.iterator():
+        top, sub = members.get(row.pk, (None, None))
+        if wanted and wanted not in (top, sub):
+            continue
+        found.append(
+            {
+                "pk": row.pk,
+                "text": row.text,
+                "copies": row.duplicate_count,
+                "theme": labels.get(sub or top, "") if (sub or top) else "",
+            }
+        )
+        if len(found) >= FOUND_LIMIT:
+            break
+    return find, found
+
+
+@require_POST
+@require_rule(can_edit_synthesis, login=True)
+def editor_move(request, pk):
+    """Move the contributions ticked in the editor's search results to one theme: one new version."""
+    run = get_object_or_404(PipelineRun, pk=pk)
+    latest = selectors.latest_version(run)
+    if latest is None:
+        raise Http404(_("This analysis has no themes yet."))
+    form = MoveForm(data=request.POST, themes=latest.data["themes"])
+    try:
+        ids = [int(i) for i in request.POST.getlist("contributions")]
+    except ValueError:
+        ids = []
+    back = reverse("analysis:editor", args=[run.pk]) + "?" + request.POST.get("search", "")[:500]
+    if not form.is_valid():
+        messages.error(request, _("Choose the theme that receives the contributions."))
+        return redirect(back)
+    try:
+        version = services.edit_synthesis(
+            actor=request.user, run=run, action="move", contribution=ids, key=form.cleaned_data["key"]
+        )
+    except SynthesisEditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s contribution moved; saved as version %(n)s.",
+                "%(count)s contributions moved; saved as version %(n)s.",
+                len(set(ids)),
+            )
+            % {"count": len(set(ids)), "n": version.number},
+        )
+    return redirect(back)
 
 
 @require_POST

@@ -10,6 +10,7 @@ CSV/TSV and compares its themes with the labels (adjusted Rand index, normalised
   level) + Ward on the centres cut at the TRUE number of labels (an advantage our pipeline does not get).
 
 Prints one JSON line: n, k_found, ari, nmi, bertopic_ari, bertopic_nmi, kouchou_ari, kouchou_nmi.
+``--themes-out F.json`` also writes each theme's title, keywords, summary, size and majority label.
 
 Run (several files are concatenated; TSV if the name ends in .tsv):
   python benchmarks/themes_quality.py --csv ../shared/data/french/sib200-fra/{train,dev,test}.tsv \\
@@ -25,6 +26,7 @@ import csv
 import json
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +76,38 @@ def kouchou_style(vectors: np.ndarray, n_labels: int, seed: int) -> np.ndarray:
     return merged[fine.labels_]
 
 
+def write_themes(path: str, result, labels: list[str]) -> None:
+    """One entry per first-level theme found (not "Other"): its title, keywords, summary, size (texts,
+    copies included) and the human label most of its texts carry, so titles can be judged against it."""
+    found = []
+    for theme in result.themes:
+        if theme["other"]:
+            continue
+        members = [labels[c["id"]] for c in result.contributions if c["theme"] == theme["theme"]]
+        found.append(
+            {
+                "title": theme.get("title", ""),
+                "keywords": theme.get("keywords", []),
+                "summary": theme.get("summary", ""),
+                "size": len(members),
+                "majority_label": Counter(members).most_common(1)[0][0] if members else None,
+            }
+        )
+    text = json.dumps({"themes": found}, ensure_ascii=False, indent=2)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", nargs="+", required=True)
     parser.add_argument("--text-column", required=True)
     parser.add_argument("--label-column", required=True)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--themes-out",
+        metavar="F.json",
+        help='write {"themes": [{"title", "keywords", "summary", "size", "majority_label"}]} to F.json',
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore")  # UMAP/numba chatter would break the one-line output
 
@@ -99,6 +127,8 @@ def main() -> None:
             normalized_mutual_info_score(labels, found), 4
         )
 
+    if args.themes_out:
+        write_themes(args.themes_out, result, labels)
     ari, nmi = scores(themes)
     bertopic_ari, bertopic_nmi = scores(bertopic)
     kouchou_ari, kouchou_nmi = scores(kouchou)

@@ -81,6 +81,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _own_media_folder(request, settings, tmp_path):
+    """Files a test stores (open-data archives, stored PDFs, documents) go to a folder of its own, so
+    that one stored by an earlier test or run is never read back. Integration tests keep the shared one:
+    their worker process writes there."""
+    if request.node.get_closest_marker("integration") is None:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and debounce keys live in the cache (Redis under `make test`): start each test clean."""
     from django.core.cache import cache

@@ -167,3 +167,12 @@ def url_of_the_test_database(name: str | None = None) -> str:
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL (DATABASE_URL): run it with `make test`")
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name or database['NAME']}"
+
+
+def read_spreadsheet_csv(content: bytes, delimiter: str = ";") -> list[dict]:
+    """Rows of a CSV export as French Excel reads it: a UTF-8 byte-order mark, then ``;``-separated."""
+    import csv
+    import io
+
+    assert content.startswith("\ufeff".encode()), "no byte-order mark: Excel would read Windows-1252"
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))

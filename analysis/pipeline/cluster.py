@@ -119,6 +119,11 @@ class ClusterResult:
     subtheme_selection: dict[int, KSelection]
     params: ClusterParams
     input_hash: str
+    space: np.ndarray | None = None  # (n, n_components) the space the themes were searched in
+
+    def map_2d(self, vectors: np.ndarray) -> np.ndarray:
+        """2-D map coordinates from the neighbourhoods the themes were found on (``map_layout``)."""
+        return map_layout(vectors, self)
 
     @property
     def k(self) -> int:
@@ -317,11 +322,13 @@ def _cluster(vectors: np.ndarray, params: ClusterParams | None) -> ClusterResult
     # Whether UMAP draws the groups is decided once for the corpus, so sub-themes follow their themes.
     layout = vectors if n <= params.layout_max else None
 
+    space = None
     if n < 3 or params.k == 1:
         themes = np.zeros(n, dtype=int)
         selection = KSelection("override" if params.k == 1 else "too-few-contributions", 1)
     else:
-        top = _partition(_space(vectors, params), params, params.k, vectors=layout)
+        space = _space(vectors, params)
+        top = _partition(space, params, params.k, vectors=layout)
         themes, selection = _mark_outliers(vectors, top.labels, params.other_z), top.selection
 
     subthemes = np.where(themes == OTHER, OTHER, 0)
@@ -355,4 +362,52 @@ def _cluster(vectors: np.ndarray, params: ClusterParams | None) -> ClusterResult
         subtheme_selection=subtheme_selection,
         params=params,
         input_hash=input_hash,
+        space=space,
     )
+
+
+MAP_SAMPLE = 5000  # texts laid out by UMAP for the map; the others are placed beside their neighbours
+
+
+def map_layout(vectors: np.ndarray, clusters: ClusterResult) -> np.ndarray:
+    """2-D coordinates for the theme map, from the same neighbourhoods the themes were found on.
+
+    Corpora whose themes were drawn on a UMAP layout (``layout_max``) get a 2-D UMAP of the very same
+    nearest-neighbour graph and seed; larger ones a seeded 2-D UMAP of the space their themes were
+    searched in (neighbour-smoothed PCA), fitted on a seeded sample of ``MAP_SAMPLE`` texts, each other
+    text placed at the mean position of its 5 nearest sampled texts in that space. A principal-component
+    plane, the map before, mixed every theme into one cloud. Too few texts for a neighbourhood: zeros."""
+    import umap
+
+    params = clusters.params
+    vectors = np.asarray(vectors, dtype=np.float32)
+    n = len(vectors)
+    if n < 4 or params.n_neighbors < 2:
+        return np.zeros((n, 2), dtype=np.float32)
+    n_neighbors = min(params.n_neighbors, n - 1)
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore")
+        if n <= params.layout_max or clusters.space is None:
+            layout = umap.UMAP(
+                n_components=2,
+                n_neighbors=n_neighbors,
+                min_dist=0.1,
+                metric="cosine",
+                random_state=params.seed,
+                precomputed_knn=(*_neighbour_graph(vectors, n_neighbors), None),
+            ).fit_transform(vectors)
+            return np.asarray(layout, dtype=np.float32)
+        space = clusters.space
+        sample = np.sort(np.random.default_rng(params.seed).choice(n, size=min(n, MAP_SAMPLE), replace=False))
+        placed = umap.UMAP(
+            n_components=2, n_neighbors=n_neighbors, min_dist=0.1, random_state=params.seed
+        ).fit_transform(space[sample])
+    coordinates = np.empty((n, 2), dtype=np.float32)
+    coordinates[sample] = placed
+    rest = np.setdiff1d(np.arange(n), sample)
+    block = max(1, (1 << 22) // len(sample))
+    for start in range(0, len(rest), block):
+        rows = rest[start : start + block]
+        nearest = np.argpartition(-(space[rows] @ space[sample].T), 4, axis=1)[:, :5]
+        coordinates[rows] = placed[nearest].mean(axis=1)
+    return coordinates

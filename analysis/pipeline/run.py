@@ -27,8 +27,8 @@ from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
 from .label import keywords, representative_quotes, word_counts
 from .notes import Note, note
-from .reduce import map_2d
 from .synthesise import MIN_CELL, Votes, new_clusters, rake, theme_figures, votes_per_unit
+from .title import Group, titles_and_summaries
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -168,7 +168,7 @@ def run_pipeline(
             notes.append(note("k_capped", asked=k, distinct=len(distinct)))
             k = len(distinct)
         clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
-        coordinates = map_2d(vectors) if len(vectors) >= 2 else np.zeros((len(vectors), 2), dtype=np.float32)
+        coordinates = clusters.map_2d(vectors)
         report("cluster", 1, 1)
         timings["cluster"] = time.perf_counter() - started
 
@@ -188,6 +188,12 @@ def run_pipeline(
         found = _new_groups(vectors, clusters.themes, recent)
         report("synthesise", 1, 1)
         timings["synthesise"] = time.perf_counter() - started
+
+    # Outside the one-thread limit: titling embeds phrases and sentences, as the embed stage does.
+    started = time.perf_counter()
+    # Phrases and sentences read the texts' cache (a sentence may be a whole text) but are not kept in it.
+    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, _ReadThrough(cache))
+    timings["title"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
     subtheme_of_group = clusters.subthemes
@@ -311,6 +317,61 @@ def _describe_themes(
         entry["trend"] = figure["trend"]
         described.append(entry)
     return described
+
+
+def _add_titles(
+    themes: list[dict[str, Any]],
+    texts: list[str],
+    vectors: np.ndarray,
+    clusters: ClusterResult,
+    quotable: np.ndarray,
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+) -> None:
+    """A title and a summary on every theme and sub-theme entry (``title`` module), in place."""
+    groups = []
+    for entry in themes:
+        if entry["other"]:
+            continue
+        theme = entry["theme"]
+        groups.append(Group(("t", theme), np.flatnonzero(clusters.themes == theme), clusters.centres[theme]))
+    for entry in themes:
+        subs = [s for s in entry.get("subthemes", []) if s["subtheme"] != OTHER]
+        if entry["other"] or len(subs) < 2:
+            continue
+        theme = entry["theme"]
+        for sub in subs:
+            members = np.flatnonzero((clusters.themes == theme) & (clusters.subthemes == sub["subtheme"]))
+            centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+            groups.append(Group(("s", theme, sub["subtheme"]), members, centre, parent=("t", theme)))
+    found = titles_and_summaries(texts, vectors, groups, embedder, cache, quotable=quotable)
+    for entry in themes:
+        if entry["other"]:
+            continue
+        named = found.get(("t", entry["theme"]))
+        if named is not None:
+            entry["title"], entry["summary"] = named.title, named.summary
+        for sub in entry.get("subthemes", []):
+            named = found.get(("s", entry["theme"], sub["subtheme"]))
+            if named is not None:
+                sub["title"], sub["summary"] = named.title, named.summary
+
+
+class _ReadThrough:
+    """An embedding cache that reads ``backing`` and keeps what it is given in memory only."""
+
+    def __init__(self, backing: EmbeddingCache | None) -> None:
+        self._backing = backing
+        self._own: dict[tuple[str, str], np.ndarray] = {}
+
+    def get_many(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found = self._backing.get_many(model_id, hashes) if self._backing is not None else {}
+        found.update({h: self._own[(model_id, h)] for h in hashes if (model_id, h) in self._own})
+        return found
+
+    def set_many(self, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+        for h, vector in vectors.items():
+            self._own[(model_id, h)] = vector
 
 
 def _recent_mask(items: list[Contribution], recent_days: int) -> np.ndarray:

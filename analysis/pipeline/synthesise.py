@@ -5,8 +5,9 @@
 - breakdowns by stratum with small-cell suppression (no count under ``min_cell`` is shown, and a second
   cell is hidden when a lone hidden cell could be recovered by subtraction from the theme total);
 - stance from votes when the contributions are proposals;
-- trend (contributions per ISO week) and an "emerging" flag: a theme whose recent share rises fast, or a
-  group of recent contributions far from every existing theme.
+- trend (contributions per ISO week) and an "emerging" flag: a theme whose recent share rose
+  significantly (an exact binomial test, ``emerging_themes``), or a group of recent contributions far
+  from every existing theme.
 """
 
 from __future__ import annotations
@@ -239,12 +240,25 @@ def trend(themes: np.ndarray, dates: Sequence[dt.date | None]) -> dict[int, dict
     return dict(result)
 
 
+# Emergence: what must hold before a theme is called emerging (``emerging_themes``).
+EMERGING_ALPHA = 0.05  # family-wise error rate over the themes tested (Bonferroni)
+EMERGING_MIN_RATIO = 1.5  # the recent share at least 1.5 times the earlier one
+EMERGING_MIN_RECENT = 10  # distinct contributions of the theme in the recent window
+EMERGING_MIN_EARLIER_DAYS = 14  # dated contributions before the window: at least two weeks of them
+EMERGING_MIN_TOTAL = 30  # contributions in each of the two periods
+
+
 @dataclass(frozen=True)
 class Emergence:
     recent_share: float
     earlier_share: float
     recent_count: int
     emerging: bool
+    earlier_count: int = 0
+    n_recent: int = 0  # dated distinct contributions in the recent window, every theme
+    n_earlier: int = 0
+    p_value: float | None = None  # None: not tested (too few weeks or contributions)
+    recent_days: int = 14
 
 
 def emerging_themes(
@@ -252,25 +266,62 @@ def emerging_themes(
     dates: Sequence[dt.date | None],
     *,
     recent_days: int = 14,
-    min_ratio: float = 2.0,
-    min_recent: int = 5,
+    min_ratio: float = EMERGING_MIN_RATIO,
+    min_recent: int = EMERGING_MIN_RECENT,
+    alpha: float = EMERGING_ALPHA,
 ) -> dict[int, Emergence]:
-    """Flag themes whose share among the last ``recent_days`` of contributions is at least ``min_ratio``
-    times their earlier share, with at least ``min_recent`` recent contributions (not a blip)."""
+    """Flag the themes whose share of the last ``recent_days`` of contributions rose significantly.
+
+    The test: if a theme's rate had not changed, its contributions would fall in the recent window in
+    proportion to the window's part of all dated contributions, so the number of them in the window
+    follows a binomial law (the exact conditional test comparing two Poisson rates). A theme is
+    emerging when that one-sided exact binomial test gives p below ``alpha`` divided by the number of
+    themes tested (Bonferroni), its recent share is at least ``min_ratio`` times its earlier share, and it
+    has at least ``min_recent`` recent contributions. Nothing is tested unless at least
+    ``EMERGING_MIN_EARLIER_DAYS`` days of contributions precede the window and each period holds
+    ``EMERGING_MIN_TOTAL`` of them: three weeks of data cannot tell a rise from the start of a
+    consultation."""
+    from scipy.stats import binomtest
+
     dated = [(int(t), d) for t, d in zip(themes, dates, strict=True) if d is not None]
     if not dated:
         return {}
-    cutoff = max(d for _, d in dated) - dt.timedelta(days=recent_days)
+    first, last = min(d for _, d in dated), max(d for _, d in dated)
+    cutoff = last - dt.timedelta(days=recent_days)
     recent = Counter(t for t, d in dated if d > cutoff)
     earlier = Counter(t for t, d in dated if d <= cutoff)
     n_recent, n_earlier = sum(recent.values()), sum(earlier.values())
+    testable = (
+        (cutoff - first).days + 1 >= EMERGING_MIN_EARLIER_DAYS
+        and n_recent >= EMERGING_MIN_TOTAL
+        and n_earlier >= EMERGING_MIN_TOTAL
+    )
+    tested = sorted({t for t, _ in dated} - {OTHER})
     result = {}
-    for theme in sorted({t for t, _ in dated} - {OTHER}):
+    for theme in tested:
         recent_share = recent[theme] / n_recent if n_recent else 0.0
         earlier_share = earlier[theme] / n_earlier if n_earlier else 0.0
-        rising = n_earlier > 0 and recent_share >= min_ratio * earlier_share and recent_share > earlier_share
+        p_value = None
+        emerging = False
+        if testable:
+            total = recent[theme] + earlier[theme]
+            window = n_recent / (n_recent + n_earlier)  # the recent part of all dated texts
+            p_value = float(binomtest(recent[theme], total, window, alternative="greater").pvalue)
+            emerging = (
+                p_value < alpha / len(tested)
+                and recent_share >= min_ratio * earlier_share
+                and recent[theme] >= min_recent
+            )
         result[theme] = Emergence(
-            recent_share, earlier_share, recent[theme], rising and recent[theme] >= min_recent
+            recent_share,
+            earlier_share,
+            recent[theme],
+            emerging,
+            earlier_count=earlier[theme],
+            n_recent=n_recent,
+            n_earlier=n_earlier,
+            p_value=p_value,
+            recent_days=recent_days,
         )
     return result
 

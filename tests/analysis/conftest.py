@@ -164,3 +164,9 @@ def done_run(consultation, ccc_sample, django_capture_on_commit_callbacks):
     run.refresh_from_db()
     assert run.status == "done", run.error_detail
     return run
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path_factory):
+    """Stored PDFs (analysis.pdf) go to a folder of each test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -3,8 +3,6 @@ with their counts, theme counts add up (or say which unit they count), every the
 the map, the exports are usable on their own, a bad ?version= says so, and the editor's choices read as
 commands with the fields each one needs."""
 
-import csv
-import io
 import json
 from types import SimpleNamespace
 
@@ -17,6 +15,7 @@ from analysis.models import Contribution
 from analysis.synthesis import top_level
 from consultation.models import Proposal, Vote
 from tests.analysis.conftest import add_proposals
+from tests.helpers import read_spreadsheet_csv
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]  # each test runs the pipeline
@@ -247,8 +246,8 @@ def test_contribution_exports_give_theme_names_and_only_texts_still_public(done_
     Contribution.objects.filter(pk=flagged.pk).update(health_flag=True)
     Proposal.objects.filter(pk=withdrawn.source_id).update(status=Proposal.Status.HIDDEN)
     slug = done_run.consultation.slug
-    body = client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content.decode()
-    rows = {int(r["contribution"]): r for r in csv.DictReader(io.StringIO(body))}
+    body = client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content
+    rows = {int(r["contribution"]): r for r in read_spreadsheet_csv(body)}
     labels = {t["key"]: report.theme_label(t) for t in version.data["themes"]}
     for row in rows.values():
         assert row["theme_label"] == labels[row["theme"]]

@@ -1,7 +1,6 @@
 """Human sign-off (versions with authors, publishing) and what the public sees (page, PDF, exports)."""
 
-import csv
-import io
+import html
 import json
 
 import pytest
@@ -12,6 +11,7 @@ from django.urls import reverse
 from analysis import services
 from analysis.models import Contribution, PublishedSynthesis, SynthesisVersion
 from analysis.synthesis import SynthesisEditError, top_level
+from tests.helpers import read_spreadsheet_csv
 from tests.typography import misplaced_separators, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,18 @@ def test_the_report_page_has_tables_for_every_chart_in_both_languages(done_run, 
     assert response.status_code == 200
     assert heading in page
     assert page.count("<caption>") >= 3 and "<svg" in page and 'tabindex="0"' in page
+    shown = html.unescape(page)  # titles are phrases of the texts: "Consommation d'énergie"
     for theme in themes_of(done_run.versions.get()):
-        assert theme["label"] in page and theme["keywords"][0] in page
+        assert theme["label"] in shown and theme["keywords"][0] in shown
+        # Under each theme, its quotes and figures are folded: the page reads as the themes first.
+        article = page[page.index(f'id="theme-{theme["key"]}"') :]
+        article = article[: article.index("</article>")]
+        assert (
+            article.index("<details") < article.index("<blockquote")
+            and "<table" not in article.split("<details")[0]
+        )
+        # The map writes each theme's title at the centre of its points.
+        assert f'text-anchor="middle" aria-hidden="true">{html.escape(theme["label"][:31])}' in page
 
 
 @pytest.mark.parametrize(
@@ -126,22 +136,28 @@ def test_exports_carry_ids_themes_and_coordinates(done_run, client):
     version = done_run.versions.get()
     services.publish_version(actor=None, version=version)
     slug = done_run.consultation.slug
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content.decode()
-            )
-        )
+    rows = read_spreadsheet_csv(
+        client.get(reverse("analysis:export_contributions", args=[slug, "csv"])).content
     )
     assert len(rows) == 30
     keys = {t["key"] for t in version.data["themes"]}
     for row in rows:
         assert row["source_type"] in {"proposal", "imported"} and int(row["source_id"]) > 0
-        assert row["theme"] in keys and float(row["x"]) == float(row["x"])  # a real number
+        # A real number, with the decimal comma French spreadsheets read.
+        assert row["theme"] in keys and float(row["x"].replace(",", ".")) == float(row["x"].replace(",", "."))
     themes = json.loads(client.get(reverse("analysis:export_themes", args=[slug, "json"])).content)
     assert {t["key"] for t in themes} == keys
     assert all(t["label"] and t["size"] >= 0 for t in themes)
     assert sum(t["contributions"] for t in themes if t["parent"] is None) == 30
+    # Booleans read "oui"/"non" in French, "yes"/"no" in English (with "," between fields there).
+    french = read_spreadsheet_csv(client.get(reverse("analysis:export_themes", args=[slug, "csv"])).content)
+    assert {t["emerging"] for t in french} <= {"oui", "non"} and french[0]["label"]
+    client.cookies["django_language"] = "en"
+    english = read_spreadsheet_csv(
+        client.get(reverse("analysis:export_themes", args=[slug, "csv"]), HTTP_ACCEPT_LANGUAGE="en").content,
+        delimiter=",",
+    )
+    assert {t["emerging"] for t in english} <= {"yes", "no"} and len(english) == len(french)
 
 
 def test_the_pdf_renders(done_run, client):
@@ -195,13 +211,14 @@ def test_a_citizen_learns_which_theme_their_proposal_joined(done_run):
 
 def test_breakdowns_by_strata_hide_small_groups(done_run, client):
     """Twelve imported contributions carry an age band: every cell is under ten people, so no count
-    is shown, only that the group is too small."""
+    is shown, and a table of cells that all read "not shown" becomes one line."""
     services.publish_version(actor=None, version=done_run.versions.get())
     client.cookies["django_language"] = "en"
     page = client.get(reverse("analysis:report", args=[done_run.consultation.slug])).content.decode()
-    assert "Who said it, by age band" in page
-    assert "25 to 34" in page and "65 and over" in page
-    assert "fewer than 10 (not shown)" in page
+    assert (
+        "Who said it, by age band: not shown, every group has fewer than 10 distinct contributions." in page
+    )
+    assert "25 to 34" not in page and "fewer than 10 (not shown)" not in page
 
 
 def test_a_map_too_large_to_draw_whole_is_a_sample_of_all_and_says_so(done_run, client, monkeypatch):

@@ -183,6 +183,7 @@ def organiser_pages(organiser, participation_data) -> list[str]:
         f"/analyse/{participation_data.slug}/analyses/",
         f"/analyse/analyses/{run.pk}/",
         f"/analyse/analyses/{run.pk}/synthese/",
+        f"/analyse/analyses/{run.pk}/synthese/?q=donn%C3%A9es",  # the search, its results to tick
         f"/panels/{panel.pk}/gestion/",
     ]
 

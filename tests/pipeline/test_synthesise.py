@@ -171,3 +171,44 @@ def test_a_large_group_of_far_new_contributions_is_found_without_linking_every_p
     vectors = np.vstack([vectors[: len(old_texts)], more_sports])
     is_new = np.arange(len(vectors)) >= len(old_texts)
     assert new_clusters(vectors, centres, is_new, reference, min_size=4, max_linked=5) == []
+
+
+def _steady(n_themes: int, days: int, per_day: int, seed: int):
+    """Contributions at a steady rate, each to one of ``n_themes`` themes of unequal sizes at random."""
+    rng = np.random.default_rng(seed)
+    weights = rng.dirichlet(np.ones(n_themes))
+    start = dt.date(2026, 9, 1)
+    themes, dates = [], []
+    for day in range(days):
+        count = rng.poisson(per_day)
+        themes += list(rng.choice(n_themes, size=count, p=weights))
+        dates += [start + dt.timedelta(days=day)] * count
+    return themes, dates
+
+
+def test_three_weeks_of_data_flag_no_theme():
+    """Three weeks cannot tell a rise from the start of a consultation: nothing is even tested."""
+    for seed in range(5):
+        themes, dates = _steady(10, 21, 15, seed)
+        themes += [3] * 30  # even a burst in the last days of a short consultation
+        dates += [dates[-1]] * 30
+        result = emerging_themes(np.array(themes), dates, recent_days=14)
+        assert not any(e.emerging for e in result.values())
+        assert all(e.p_value is None for e in result.values())
+
+
+def test_steady_themes_are_not_emerging_a_significant_rise_is():
+    flagged = 0
+    for seed in range(10):
+        themes, dates = _steady(10, 56, 15, seed)
+        flagged += sum(e.emerging for e in emerging_themes(np.array(themes), dates).values())
+    assert flagged == 0  # 100 steady themes over eight weeks, none flagged
+
+    themes, dates = _steady(10, 56, 15, 0)
+    last = dates[-1]
+    themes += [7] * 25
+    dates += [last - dt.timedelta(days=i % 10) for i in range(25)]
+    result = emerging_themes(np.array(themes), dates)
+    assert result[7].emerging and result[7].p_value < 0.005
+    assert result[7].recent_count >= 25 and result[7].n_recent > result[7].recent_count
+    assert sum(e.emerging for e in result.values()) == 1

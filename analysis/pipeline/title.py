@@ -1,0 +1,536 @@
+"""Title stage: a key phrase and a short extractive summary per theme and sub-theme, offline.
+
+Titles: the key phrases of a theme are n-grams of 1-5 words taken from its texts, cut at punctuation,
+numbers and scrubbing placeholders, with no French or English stop word and no conjugated verb at either
+edge (stop words inside are kept: "géants du numérique", "don d'organes"); hyphenated and elided words
+stay whole ("outre-mer", "aujourd'hui"). Variants are grouped by their lemmas (``simplemma``, whose
+dictionaries ship in its wheel): "dons d'organes" and "don d'organe" are one phrase, shown in its most
+frequent written form. The phrases frequent in the theme and rare elsewhere are embedded with the run's
+own embedder and scored as KeyBERT does, by closeness to the theme centre in the embedding space, minus
+closeness to the nearest other theme centre (the diversity between themes of MMR). Titles are then
+assigned greedily, best score first, so that no two themes and no sub-theme and its parent share one.
+
+Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
+(``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
+near-copy of the first).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .clean import scrub
+from .embed import Embedder, EmbeddingCache, embed_with_cache
+from .label import representative_quotes
+from .stopwords import french_and_english
+
+MAX_WORDS = 5
+_SAMPLE = 400  # texts per theme read for phrases: the most central ones (bounded cost at 100 000 texts)
+_CANDIDATES = 25  # phrases per theme embedded and scored
+_SUMMARY_TEXTS = 10  # central quotable texts whose sentences may summarise a theme
+_SUMMARY_MAX_CHARS = 320
+_CONTRAST = 0.5  # weight of the closeness to the nearest other theme (diversity between themes)
+_FREQUENCY = 0.4  # weight of how many of the theme's texts use the phrase
+
+# Elided articles and prepositions ("l'", "d'", "qu'") are separate tokens; other apostrophes stay inside
+# a word ("aujourd'hui"). Hyphenated words are one token ("outre-mer", "rond-point").
+_TOKEN = re.compile(
+    r"(?P<elision>\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|presqu|quoiqu)['’](?=[^\W\d_]))"
+    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
+    r"|(?P<placeholder>\[[a-z_]+\])"
+    r"|(?P<break>[^\w\s]|\d+)",
+    re.IGNORECASE,
+)
+# A sentence opening on a pronoun leans on the one before it: a summary takes it last.
+_ANAPHORA = re.compile(r"(?i)(?:il|elle|ils|elles|ce|cela|ceci|ces|ça|it|they|this|these|those)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*[\n;]\s*")
+_NOT_PHRASE_WORDS = frozenset(
+    {
+        "email",
+        "phone",
+        "nir",
+        "iban",
+        "address",
+        "etc",
+        "cela",
+        "ça",
+        "davantage",
+        "notamment",
+        "afin",
+        "ainsi",
+        "également",
+        "mieux",
+        "vraiment",
+        "surtout",
+        "toujours",
+        "jamais",
+        "aujourd'hui",
+        "demain",
+        "place",
+        "faut",
+        "chose",
+        "choses",
+        "fait",
+        "beaucoup",
+        "trop",
+        "plutôt",
+        "car",
+        "donc",
+        "alors",
+        "bien",
+        "bon",
+        "bonne",
+        "oui",
+        "non",
+        "yes",
+        "also",
+        "really",
+        "would",
+        "could",
+        "should",
+        "many",
+    }
+)
+_CONJUNCTIONS = frozenset({"et", "and"})
+_PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "of"})
+_PARTICIPLE = ("é", "ée", "és", "ées")
+# Small words that may sit inside a phrase (prepositions and articles); "et"/"and" between two words.
+_LINKING = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "la",
+        "le",
+        "les",
+        "pour",
+        "sur",
+        "sans",
+        "par",
+        "dans",
+        "avec",
+        "contre",
+        "entre",
+        "et",
+        "of",
+        "the",
+        "for",
+        "and",
+        "to",
+        "in",
+        "on",
+        "with",
+    }
+)
+_VERB_ENDINGS = ("ent", "ons", "ez", "ait", "aient", "ais", "era", "erait", "eront", "ira", "it", "ut")
+_VERB_LEMMA_ENDINGS = ("er", "ir", "re", "oir")
+_ADJECTIVE = re.compile(
+    r"(?:ales?|aux|aires?|i(?:f|ve)s?|euses?|[ai]bles?|el(?:le)?s?|iques?|ée?s?|ante?s?|ente?s?|ieux)$"
+)
+_MULTIWORD = 0.03  # bonus per word beyond the first (up to two)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A theme or sub-theme to title: its rows, its unit centre in the embedding space, its parent key."""
+
+    key: Hashable
+    members: np.ndarray
+    centre: np.ndarray
+    parent: Hashable | None = None
+
+
+@dataclass(frozen=True)
+class Title:
+    title: str
+    summary: str
+    phrases: list[str] = field(default_factory=list)  # the next best phrases, for the record
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    if "-" in word or "'" in word:
+        return word
+    return simplemma.lemmatize(word, lang=("fr", "en"))
+
+
+def _is_stop(lower: str) -> bool:
+    return lower in french_and_english() or lower in _NOT_PHRASE_WORDS or len(lower) < 3
+
+
+def _looks_like_verb(lower: str, lemma: str) -> bool:
+    """A conjugated verb ("utilisent", "permet", "doivent") or an infinitive ("interdire", "taxer") is no
+    edge of a noun phrase; a participle or a noun is ("anonymisées", "patient", "dossier"). An infinitive
+    is told from a noun in -er/-ir/-re by its plural, which simplemma's dictionary knows for nouns only."""
+    import simplemma
+
+    if "-" in lower or "'" in lower:
+        return False  # a compound ("outre-mer", "aujourd'hui")
+    if lemma != lower:
+        return lemma.endswith(_VERB_LEMMA_ENDINGS) and lower.endswith(_VERB_ENDINGS)
+    return lower.endswith(_VERB_LEMMA_ENDINGS) and not simplemma.is_known(lower + "s", lang="fr")
+
+
+@dataclass(frozen=True)
+class _Token:
+    surface: str
+    lower: str
+    key: str  # lemma, or the word itself for stop words
+    edge: bool  # may start or end a phrase
+    elision: bool
+    participle: bool = False  # a past participle ("représentés"): may end a phrase, not start one
+
+    @property
+    def linking(self) -> bool:
+        """A small word that may sit inside a phrase: "de", "du", "à", "l'" ("don d'organes")."""
+        return self.elision or self.lower in _LINKING
+
+
+def _segments(text: str) -> list[list[_Token]]:
+    """The runs of words of ``text`` between punctuation, numbers and placeholders."""
+    segments: list[list[_Token]] = [[]]
+    for match in _TOKEN.finditer(text):
+        if match.group("elision"):
+            surface = match.group("elision")
+            lower = surface.lower().replace("’", "'")
+            segments[-1].append(_Token(surface, lower, lower, False, True))
+        elif match.group("word"):
+            surface = match.group("word")
+            lower = surface.lower().replace("’", "'")
+            if _is_stop(lower):
+                segments[-1].append(_Token(surface, lower, lower, False, False))
+            else:
+                lemma = _lemma(lower)
+                edge = not _looks_like_verb(lower, lemma)
+                participle = lemma != lower and lemma.endswith("er") and lower.endswith(_PARTICIPLE)
+                segments[-1].append(_Token(surface, lower, lemma, edge, False, participle))
+        elif segments[-1]:
+            segments.append([])
+    return [s for s in segments if s]
+
+
+def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str | None, str | None]]:
+    """Candidate phrases of one text: lemma key -> (surface form as written, the content word before it,
+    the word after it). The neighbours tell a fragment of a longer phrase ("Stratégique National",
+    "bilan gaz" before "à effet de serre")."""
+    found: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
+    for segment in _segments(text):
+        for start, first in enumerate(segment):
+            if not first.edge or first.participle:
+                continue
+            before = _word_before(segment, start)
+            words = 0
+            for end in range(start, len(segment)):
+                token = segment[end]
+                if not token.elision:
+                    words += 1
+                if words > max_words:
+                    break
+                if not token.edge:
+                    following = segment[end + 1] if end + 1 < len(segment) else None
+                    if not token.linking or (
+                        token.lower in _CONJUNCTIONS and (following is None or not following.edge)
+                    ):
+                        break  # "pour que", "et au": a phrase stops at other small words
+                    continue
+                span = segment[start : end + 1]
+                if sum(not t.edge for t in span) > 2:  # at most two small words inside
+                    break
+                if len(span) == 1 and _ADJECTIVE.search(token.lower):
+                    continue  # a lone adjective names no subject ("alimentaires")
+                key = tuple(t.key for t in span)
+                if key not in found:
+                    after = segment[end + 1] if end + 1 < len(segment) else None
+                    found[key] = (
+                        _join(span),
+                        before,
+                        after.key if after is not None and (after.edge or after.linking) else None,
+                    )
+    return found
+
+
+def _word_before(segment: list[_Token], start: int) -> str | None:
+    """The content word just before a phrase, directly or through a preposition ("données de | santé"):
+    a phrase nearly always preceded by the same one is a fragment of a longer phrase."""
+    if start > 0 and segment[start - 1].edge:
+        return segment[start - 1].key
+    if start > 1 and segment[start - 1].lower in _PREPOSITIONS and segment[start - 2].edge:
+        return segment[start - 2].key
+    return None
+
+
+def _join(tokens: Sequence[_Token]) -> str:
+    parts: list[str] = []
+    for i, token in enumerate(tokens):
+        parts.append(token.surface)
+        if not token.elision and i < len(tokens) - 1:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _display(forms: Counter) -> str:
+    """The written form most used, lower-cased unless the texts keep a capital (names, acronyms)."""
+    lowered = Counter()
+    capitals: Counter = Counter()
+    for form, count in forms.items():
+        lowered[form.lower()] += count
+        if form != form.lower() and form[1:] != form[1:].lower():  # a capital after the first letter
+            capitals[form] += count
+    best = lowered.most_common(1)[0][0]
+    kept = [form for form, _ in capitals.most_common() if form.lower() == best]
+    text = kept[0] if kept and capitals[kept[0]] * 2 >= lowered[best] else best
+    return text[:1].upper() + text[1:]
+
+
+def _central(vectors: np.ndarray, members: np.ndarray, centre: np.ndarray, limit: int) -> np.ndarray:
+    if len(members) <= limit:
+        return members
+    similarity = vectors[members] @ centre
+    return members[np.argsort(-similarity, kind="stable")[:limit]]
+
+
+def titles_and_summaries(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    groups: Sequence[Group],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    *,
+    quotable: np.ndarray | None = None,
+    max_words: int = MAX_WORDS,
+) -> dict[Hashable, Title]:
+    """A distinct title and a 1-2 sentence summary for every group (themes first, then sub-themes).
+
+    ``texts`` are the scrubbed texts, ``vectors`` their unit embeddings (rows match); ``quotable`` masks
+    the texts a summary may quote (not those flagged for a health disclosure)."""
+    if not groups:
+        return {}
+    vectors = np.asarray(vectors, dtype=np.float32)
+    phrases_of: dict[int, dict[tuple[str, ...], str]] = {}
+    sampled = {g.key: _central(vectors, np.asarray(g.members, dtype=int), g.centre, _SAMPLE) for g in groups}
+    for rows in sampled.values():
+        for row in rows:
+            if row not in phrases_of:
+                phrases_of[int(row)] = _phrases(texts[row], max_words)
+
+    # Document frequency of each phrase in each group's sample and among the groups of its level.
+    frequency: dict[Hashable, Counter] = {}
+    contexts: dict[Hashable, dict[tuple[str, ...], tuple[Counter, Counter]]] = {}
+    forms: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for group in groups:
+        counts: Counter = Counter()
+        around: dict[tuple[str, ...], tuple[Counter, Counter]] = defaultdict(lambda: (Counter(), Counter()))
+        for row in sampled[group.key]:
+            for key, (form, before, after) in phrases_of[int(row)].items():
+                counts[key] += 1
+                forms[key][form] += 1
+                around[key][0][before] += 1
+                around[key][1][after] += 1
+        frequency[group.key] = counts
+        contexts[group.key] = around
+    siblings: dict[Hashable, list[Group]] = defaultdict(list)
+    for group in groups:
+        siblings[group.parent].append(group)
+
+    candidates: dict[Hashable, list[tuple[str, ...]]] = {}
+    for level in siblings.values():
+        across: Counter = Counter()
+        for group in level:
+            across.update(frequency[group.key])
+        for group in level:
+            n = max(1, len(sampled[group.key]))
+            floor = max(2, math.ceil(0.03 * n)) if n >= 4 else 1
+            scores = {}
+            for key, count in frequency[group.key].items():
+                if count < floor:
+                    continue
+                if _fragment(contexts[group.key][key], count):
+                    continue  # nearly always part of a longer phrase ("Plan Stratégique", "bilan gaz")
+                share = count / n
+                rarity = math.log1p(len(level) * count / across[key])  # as c-TF-IDF: rare elsewhere
+                content = sum(1 for part in key if part not in french_and_english())
+                scores[key] = share * rarity * (1 + 0.15 * (content - 1))
+            best = sorted(scores, key=lambda k: (-scores[k], k))[:_CANDIDATES]
+            candidates[group.key] = best
+
+    displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
+    phrase_list = sorted(set(displayed.values()))
+    phrase_vectors = (
+        dict(zip(phrase_list, embed_with_cache(embedder, phrase_list, cache), strict=True))
+        if phrase_list
+        else {}
+    )
+
+    scored: dict[Hashable, list[tuple[float, tuple[str, ...]]]] = {}
+    for level in siblings.values():
+        centres = np.stack([g.centre for g in level]).astype(np.float32)
+        for position, group in enumerate(level):
+            others = np.delete(centres, position, axis=0)
+            n = max(1, len(sampled[group.key]))
+            ranked = []
+            for key in candidates[group.key]:
+                vector = phrase_vectors[displayed[key]]
+                closeness = float(vector @ group.centre)
+                contrast = float((others @ vector).max()) if len(others) else 0.0
+                coverage = math.log1p(frequency[group.key][key]) / math.log1p(n)
+                score = closeness - _CONTRAST * contrast + _FREQUENCY * coverage + _shape(key)
+                # Rounded: a cached vector differs from a fresh one in its last bits (``cluster``).
+                ranked.append((round(score, 4), key))
+            ranked.sort(key=lambda item: (-item[0], item[1]))
+            scored[group.key] = ranked
+
+    # Greedy assignment, parents before their sub-themes: no title used twice (compared by lemmas and
+    # by the words shown), and a sub-theme never takes the title of its parent.
+    used_keys: set[tuple[str, ...]] = set()
+    used_titles: set[str] = set()
+    titles: dict[Hashable, str] = {}
+    for level_parent in [None, *[p for p in siblings if p is not None]]:
+        level = siblings.get(level_parent, [])
+        pool = sorted(
+            ((score, i, key) for i, g in enumerate(level) for score, key in scored[g.key]),
+            key=lambda item: (-item[0], item[1], item[2]),
+        )
+        for _score, i, key in pool:
+            group = level[i]
+            title = displayed[key]
+            if group.key in titles or key in used_keys or title.lower() in used_titles:
+                continue
+            titles[group.key] = title
+            used_keys.add(key)
+            used_titles.add(title.lower())
+        for group in level:
+            if group.key not in titles:
+                titles[group.key] = _fallback(group, titles, used_titles)
+                used_titles.add(titles[group.key].lower())
+
+    summaries = _summaries(texts, vectors, groups, embedder, cache, quotable, siblings)
+    return {
+        g.key: Title(
+            titles[g.key],
+            summaries.get(g.key, ""),
+            [displayed[k] for _s, k in scored[g.key][:5]],
+        )
+        for g in groups
+    }
+
+
+def _words(key: tuple[str, ...]) -> int:
+    return sum(1 for part in key if not part.endswith("'"))
+
+
+def _fragment(around: tuple[Counter, Counter], count: int) -> bool:
+    """Whether the same word comes before or after the phrase in at least 80 % of the texts using it."""
+    for side in around:
+        common = [n for word, n in side.most_common(2) if word is not None]
+        if common and common[0] >= 0.8 * count:
+            return True
+    return False
+
+
+def _shape(key: tuple[str, ...]) -> float:
+    """A phrase of two or three words names a subject better than one word."""
+    return _MULTIWORD * min(_words(key) - 1, 2)
+
+
+def _fallback(group: Group, titles: dict[Hashable, str], used: set[str]) -> str:
+    """No phrase left for this group: its parent's title with a number, or a plain number."""
+    base = titles.get(group.parent) if group.parent is not None else None
+    number = 1
+    while True:
+        candidate = f"{base} ({number})" if base else f"{number}"
+        if candidate.lower() not in used:
+            return candidate
+        number += 1
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (split after . ! ? … and at line breaks and semicolons)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _summary_sentence(sentence: str) -> str | None:
+    """A sentence fit to quote in a summary, or None: 5 to 60 words, nothing scrubbed from it."""
+    cleaned, scrubbed = scrub(sentence)
+    if scrubbed or "[" in cleaned:
+        return None
+    words = cleaned.split()
+    if not 5 <= len(words) <= 60:
+        return None
+    cleaned = cleaned[:1].upper() + cleaned[1:]
+    if cleaned[-1].isalnum() or cleaned[-1] in '»")':
+        cleaned += "."
+    return cleaned
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the content words of the shorter sentence that the other one uses too."""
+    words_a, words_b = ({w for w in re.findall(r"\w+", t.lower()) if not _is_stop(w)} for t in (a, b))
+    return len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+
+
+def _summaries(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    groups: Sequence[Group],
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+    quotable: np.ndarray | None,
+    siblings: dict[Hashable, list[Group]],
+) -> dict[Hashable, str]:
+    pools: dict[Hashable, list[str]] = {}
+    for group in groups:
+        rows = representative_quotes(
+            vectors, group.members, group.centre, n_quotes=_SUMMARY_TEXTS, eligible=quotable
+        )
+        pool: list[str] = []
+        for row in rows:
+            for sentence in sentences(texts[row]):
+                kept = _summary_sentence(sentence)
+                if kept and kept not in pool:
+                    pool.append(kept)
+        pools[group.key] = pool
+    every = sorted({s for pool in pools.values() for s in pool})
+    if not every:
+        return {}
+    sentence_vectors = dict(zip(every, embed_with_cache(embedder, every, cache), strict=True))
+    result: dict[Hashable, str] = {}
+    for level in siblings.values():
+        centres = np.stack([g.centre for g in level]).astype(np.float32)
+        for position, group in enumerate(level):
+            pool = pools[group.key]
+            if not pool:
+                continue
+            others = np.delete(centres, position, axis=0)
+            matrix = np.stack([sentence_vectors[s] for s in pool])
+            score = np.round(matrix @ group.centre, 4) - 0.05 * np.array(
+                [bool(_ANAPHORA.match(s)) for s in pool]
+            )
+            if len(others):
+                score = score - 0.3 * np.round((matrix @ others.T).max(axis=1), 4)
+            order = np.argsort(-score, kind="stable")
+            first = int(order[0])
+            chosen = [pool[first]]
+            for index in order[1:]:
+                index = int(index)
+                if score[index] < score[first] - 0.1:
+                    break
+                if float(matrix[index] @ matrix[first]) >= 0.8 or _overlap(pool[index], pool[first]) >= 0.5:
+                    continue  # says the same thing again
+                if len(chosen[0]) + 1 + len(pool[index]) <= _SUMMARY_MAX_CHARS:
+                    chosen.append(pool[index])
+                    break
+            result[group.key] = " ".join(chosen)
+    return result
