@@ -181,7 +181,6 @@ def can_run_recommendation(user, recommendation: Recommendation) -> bool:
     return can_run_panel(user, recommendation.panel)
 
 
-
 def can_enter_member_space(user, panel: Panel) -> bool:
     """The members' space and documents: the panel's active members and those who run it."""
     return active_seat(user, panel) is not None or can_run_panel(user, panel)
