@@ -174,6 +174,7 @@ EXPECTED = {
     "analysis:run_progress": e("run", organiser),
     "analysis:run_resume": post_only("run", organiser),
     "analysis:editor": e("run", organiser),
+    "analysis:editor_move": post_only("run", organiser),
     "analysis:publish": post_only("version", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),

@@ -296,6 +296,7 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "analysis:run_progress": "progress figures",
     "analysis:run_resume": "organisers' form",
     "analysis:editor": "organisers' editor (staff; flagged texts for those who may see them)",
+    "analysis:editor_move": "organisers' form",
     "analysis:publish": "organisers' form",
 }
 
