@@ -14,6 +14,7 @@ class AnalysisConfig(AppConfig):
         from .opinion import bridging_order
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
+        from .trace import contribution_traces
 
         hooks.register_contribution_fate(contribution_fate)
         hooks.register_proposal_ordering(
@@ -21,5 +22,6 @@ class AnalysisConfig(AppConfig):
         )
         hooks.register_votes_changed(on_votes_changed)
         hooks.register_consultation_links(consultation_links)
+        hooks.register_contribution_traces(contribution_traces)
         gdpr.register_exporter("analysis", services.export_user_data)
         gdpr.register_eraser("analysis", services.erase_user_data)

@@ -66,6 +66,27 @@ def public_proposals(consultation: Consultation):
     return consultation.proposals.filter(status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN])
 
 
+SEARCH_MAX_LENGTH = 200  # characters of a search kept (longer is cut, not refused)
+SEARCH_MAX_WORDS = 10
+
+
+def search_proposals(consultation: Consultation, query: str):
+    """Published proposals whose text holds every word of `query` (case-insensitive). Only published
+    ones: a proposal hidden by moderation, or awaiting it, is never found by its text."""
+    proposals = published_proposals(consultation)
+    for word in query.split()[:SEARCH_MAX_WORDS]:
+        proposals = proposals.filter(text__icontains=word)
+    return proposals
+
+
+def matching(ordered: list[int] | QuerySet, found: QuerySet) -> list[int] | QuerySet:
+    """`ordered` (an order of ``ordered_proposals``) kept to the proposals in `found`, in its order."""
+    if isinstance(ordered, list):
+        keep = set(found.values_list("id", flat=True))
+        return [i for i in ordered if i in keep]
+    return ordered.filter(pk__in=found.values("id"))
+
+
 # Orders that rank proposals by their votes: proposals hidden by moderation take no place in them.
 RANKINGS = ("agreed", "divisive")
 
@@ -220,4 +241,63 @@ def vote_state(user, proposal_ids) -> dict[int, int]:
         Vote.objects.filter(participant_key=f"u{user.pk}", proposal_id__in=list(proposal_ids)).values_list(
             "proposal_id", "value"
         )
+    )
+
+
+def my_contributions(user) -> list[dict]:
+    """Everything `user` did, per consultation (newest consultation first): {"consultation", "proposals",
+    "answers", "votes", "reports"}. Proposals, answers and votes carry ``trace``: what became of them
+    (hooks.contribution_traces: the theme, the linked recommendations and their answers); a vote's is
+    the trace of the proposal voted on. Texts of other people's proposals are their ``public_text`` (a
+    proposal hidden since is shown by its status only)."""
+    from .models import Report
+
+    proposals = list(my_proposals(user))
+    answers = list(
+        Answer.objects.filter(user=user)
+        .select_related("question__consultation")
+        .prefetch_related("choices")
+        .order_by("question__position", "question_id")
+    )
+    votes = list(
+        Vote.objects.filter(user=user).select_related("proposal__consultation").order_by("-updated_at", "-id")
+    )
+    reports = list(
+        Report.objects.filter(reporter=user)
+        .select_related("proposal__consultation")
+        .order_by("-created_at", "-id")
+    )
+    voted = {v.proposal.pk: v.proposal for v in votes}
+    traces = hooks.contribution_traces(
+        proposals + [p for pk, p in voted.items() if pk not in {m.pk for m in proposals}],
+        [a for a in answers if a.question.kind == Question.Kind.OPEN and a.text],
+    )
+    groups: dict[int, dict] = {}
+
+    def group(consultation) -> dict:
+        if consultation.pk not in groups:
+            groups[consultation.pk] = {
+                "consultation": consultation,
+                "proposals": [],
+                "answers": [],
+                "votes": [],
+                "reports": [],
+            }
+        return groups[consultation.pk]
+
+    for proposal in proposals:
+        proposal.trace = traces.get(("proposal", proposal.pk), [])
+        group(proposal.consultation)["proposals"].append(proposal)
+    for answer in answers:
+        answer.trace = traces.get(("answer", answer.pk), [])
+        group(answer.question.consultation)["answers"].append(answer)
+    for vote in votes:
+        vote.trace = traces.get(("proposal", vote.proposal_id), [])
+        vote.proposal_text = vote.proposal.public_text
+        group(vote.proposal.consultation)["votes"].append(vote)
+    for report in reports:
+        report.proposal_text = report.proposal.public_text
+        group(report.proposal.consultation)["reports"].append(report)
+    return sorted(
+        groups.values(), key=lambda g: (g["consultation"].created_at, g["consultation"].pk), reverse=True
     )
