@@ -9,8 +9,10 @@ class AnalysisConfig(AppConfig):
     def ready(self):
         from accounts import gdpr
         from consultation import hooks
+        from deliberation import hooks as deliberation_hooks
 
         from . import services
+        from .link_views import recommendation_section
         from .opinion import bridging_order
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
@@ -23,5 +25,6 @@ class AnalysisConfig(AppConfig):
         hooks.register_votes_changed(on_votes_changed)
         hooks.register_consultation_links(consultation_links)
         hooks.register_contribution_traces(contribution_traces)
+        deliberation_hooks.register_recommendation_section(recommendation_section)
         gdpr.register_exporter("analysis", services.export_user_data)
         gdpr.register_eraser("analysis", services.erase_user_data)

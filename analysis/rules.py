@@ -20,3 +20,11 @@ def can_publish_synthesis(user) -> bool:
 def can_see_health_flags(user) -> bool:
     """Which contributions reveal a personal health condition: moderators and organisers only."""
     return has_role(user, Role.MODERATOR, Role.ORGANISER)
+
+
+def can_link_themes(user, recommendation) -> bool:
+    """Link a panel recommendation to themes of its consultation's synthesis, confirm or dismiss Pacte's
+    suggestions: whoever runs the panel (its facilitators, organisers: ``deliberation.rules``)."""
+    from deliberation.rules import can_run_panel
+
+    return bool(getattr(user, "is_authenticated", False)) and can_run_panel(user, recommendation.panel)

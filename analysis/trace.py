@@ -172,3 +172,11 @@ def themes_of_recommendation(recommendation: Recommendation) -> list[dict]:
                 }
             )
     return facts
+
+
+def attach_recommendations(themes: list[dict], data: dict) -> None:
+    """Give each theme of the report (``report.visible_themes``) its ``recommendations``: the public
+    panel recommendations confirmed as linked to it, as ``recommendation_fact``s (one query)."""
+    linked = recommendations_by_entry(data, themes)
+    for theme in themes:
+        theme["recommendations"] = [recommendation_fact(r) for r in linked.get(theme["key"], [])]

@@ -16,7 +16,7 @@ from consultation.models import Consultation
 
 from . import opinion as opinion_reads
 from . import report as reports
-from . import selectors, services
+from . import selectors, services, trace
 from .forms import CONDITIONAL_FIELDS, EditForm, StartRunForm
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
@@ -73,6 +73,7 @@ def _report_context(request, consultation: Consultation) -> dict:
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
         points, distinct = reports.map_points(version, themes, rows=rows)
+        trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
             themes=themes,
             points=points,

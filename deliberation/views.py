@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from consultation import rules as consultation_rules
 
-from . import forms, rules, selectors, services
+from . import forms, hooks, rules, selectors, services
 from .models import (
     Amendment,
     Document,
@@ -397,6 +397,7 @@ def _recommendation_page(request, pk, **failed):
             "amendment_form": forms.AmendmentForm(),
             "ballot_form": forms.BallotForm(),
             "open_vote_form": forms.OpenVoteForm(panel=panel),
+            "sections": hooks.recommendation_sections(recommendation, request.user),
             **single,
         },
     )
