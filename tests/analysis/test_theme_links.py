@@ -154,3 +154,16 @@ def test_a_panel_without_a_published_synthesis_says_so(organiser, organiser_clie
         page_url(recommendation), {"action": "suggest"}, follow=True
     ).content.decode()
     assert "Aucune synthèse de la consultation de ce panel n’est publiée" in page
+
+
+def test_the_demo_command_suggests_and_confirms_the_best_theme(linked_setup):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _consultation, recommendation, themes = linked_setup
+    out = StringIO()
+    call_command("suggest_theme_links", "don-liens", "--confirm-best", stdout=out)
+    link = ThemeRecommendationLink.objects.get(recommendation=recommendation)
+    assert link.is_confirmed and link.theme == themes["Alimentation"]
+    assert "1 links confirmed" in out.getvalue() or "1 lien" in out.getvalue()
