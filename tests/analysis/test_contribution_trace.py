@@ -222,3 +222,22 @@ def test_the_proposal_list_can_be_searched_without_javascript(client, moderator)
     page = client.get(url, {"q": "introuvable"}).content.decode()
     assert "0 published proposals contain “introuvable”." in page
     assert client.get(url, {"q": "x" * 5000}).status_code == 200
+
+
+def test_my_contributions_reads_the_same_few_queries_for_many_votes(traced, client, citizen):
+    """The trace is batched: voting on many more proposals adds rows to the page, not queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation, proposals = traced
+    client.force_login(citizen)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("consultation:mine")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for proposal in proposals[2:]:
+        consultation_services.cast_vote(user=citizen, proposal=proposal, value="pass")
+    assert queries() == few
