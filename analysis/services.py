@@ -205,9 +205,8 @@ def export_user_data(user) -> list[dict]:
 # --- Theme <-> recommendation links ------------------------------------------------------------------
 
 SUGGESTED_LINKS = 3  # themes suggested per recommendation at most
-SUGGESTION_MINIMUM = (
-    0.02  # TF-IDF cosine under which no suggestion (docs/decisions/0002-theme-link-suggestions.md)
-)
+# TF-IDF cosine under which nothing is suggested (docs/decisions/0002-theme-link-suggestions.md).
+SUGGESTION_MINIMUM = 0.02
 
 
 class ThemeLinkError(ValueError):
