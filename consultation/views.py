@@ -294,7 +294,9 @@ def proposal_detail(request, slug, pk):
     consultation = _consultation(request, slug)
     proposal = get_object_or_404(selectors.public_proposals(consultation), pk=pk)
     proposal.text = proposal.public_text
-    trace = hooks.contribution_traces([proposal], []).get(("proposal", proposal.pk), [])
+    trace = []  # a hidden proposal is known by its status and reason only, not by where it went
+    if proposal.status == Proposal.Status.VISIBLE:
+        trace = hooks.contribution_traces([proposal], []).get(("proposal", proposal.pk), [])
     return render(
         request,
         "consultation/proposal.html",

@@ -180,6 +180,7 @@ def test_a_hidden_proposal_page_shows_the_reason_never_the_text(traced, client, 
     page = response.content.decode()
     assert response.status_code == 200
     assert proposals[2].text not in page and "Propos injurieux" in page
+    assert "Grouped in the theme" not in page  # known by its status and reason only
 
 
 def test_a_proposal_awaiting_moderation_or_in_a_draft_consultation_is_not_found(client, citizen):
