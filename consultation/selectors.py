@@ -246,10 +246,10 @@ def vote_state(user, proposal_ids) -> dict[int, int]:
 
 def my_contributions(user) -> list[dict]:
     """Everything `user` did, per consultation (newest consultation first): {"consultation", "proposals",
-    "answers", "votes", "reports"}. Proposals, answers and votes carry ``trace``: what became of them
-    (hooks.contribution_traces: the theme, the linked recommendations and their answers); a vote's is
-    the trace of the proposal voted on. Texts of other people's proposals are their ``public_text`` (a
-    proposal hidden since is shown by its status only)."""
+    "answers", "votes", "reports"}. Each carries ``trace``: what became of it (hooks.contribution_traces:
+    the theme, the linked recommendations and their answers); a vote's or a report's is the trace of the
+    proposal voted on or reported. Other people's proposals are shown by their ``public_text``: one hidden
+    since is known by its status only, without text nor trace."""
     from .models import Report
 
     proposals = list(my_proposals(user))
@@ -267,9 +267,15 @@ def my_contributions(user) -> list[dict]:
         .select_related("proposal__consultation")
         .order_by("-created_at", "-id")
     )
-    voted = {v.proposal.pk: v.proposal for v in votes}
+    # Other people's proposals voted on or reported, still published (a hidden one gets no trace).
+    others = {
+        item.proposal.pk: item.proposal
+        for item in [*votes, *reports]
+        if item.proposal.status == Proposal.Status.VISIBLE
+    }
+    own = {m.pk for m in proposals}
     traces = hooks.contribution_traces(
-        proposals + [p for pk, p in voted.items() if pk not in {m.pk for m in proposals}],
+        proposals + [p for pk, p in others.items() if pk not in own],
         [a for a in answers if a.question.kind == Question.Kind.OPEN and a.text],
     )
     groups: dict[int, dict] = {}
@@ -292,11 +298,12 @@ def my_contributions(user) -> list[dict]:
         answer.trace = traces.get(("answer", answer.pk), [])
         group(answer.question.consultation)["answers"].append(answer)
     for vote in votes:
-        vote.trace = traces.get(("proposal", vote.proposal_id), [])
         vote.proposal_text = vote.proposal.public_text
+        vote.trace = traces.get(("proposal", vote.proposal_id), []) if vote.proposal_text else []
         group(vote.proposal.consultation)["votes"].append(vote)
     for report in reports:
         report.proposal_text = report.proposal.public_text
+        report.trace = traces.get(("proposal", report.proposal_id), []) if report.proposal_text else []
         group(report.proposal.consultation)["reports"].append(report)
     return sorted(
         groups.values(), key=lambda g: (g["consultation"].created_at, g["consultation"].pk), reverse=True

@@ -90,6 +90,7 @@ def test_my_contributions_trace_each_proposal_vote_and_report(traced, client, ci
     assert "My vote: Agree" in page and proposals[1].text in page
     assert "Grouped in the theme “Logement”" in page
     assert "No panel recommendation is linked to this theme yet." in page
+    assert page.count("Grouped in the theme") == 3  # my proposal, my vote, my report (proposal 3)
     assert "Suggestion non vérifiée" not in page
     # A draft recommendation's page is not public: it is never named.
     assert "Brouillon secret" not in page
@@ -110,6 +111,7 @@ def test_a_vote_on_a_proposal_hidden_since_never_shows_its_text(traced, client, 
     page = client.get(reverse("consultation:mine")).content.decode()
     assert proposals[5].text not in page and proposals[3].text not in page
     assert "Proposal hidden by moderation" in page
+    assert page.count("Grouped in the theme") == 2  # my proposal and my vote on 1; none for the hidden
     assert "the moderators hid this proposal." in page
 
 
