@@ -8,11 +8,16 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.test_accessibility import check_pages
+from tests.browser.test_reflow import describe, narrow_window, too_wide  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_trace_pages_pass_axe(browser, open_in, run_axe, console_errors, login_browser, organiser, citizen):
+@pytest.fixture
+def trace_pages(organiser, citizen) -> tuple[dict, dict]:
+    """A published synthesis, the citizen's proposal, vote and report, an adopted and answered
+    recommendation linked to the theme "Alimentation": (the citizen's pages, the organiser's), each a
+    path -> text the page must show (None: nothing in particular)."""
     from analysis.models import ThemeRecommendationLink
     from consultation import services as consultation_services
     from consultation.models import Proposal
@@ -47,13 +52,9 @@ def test_trace_pages_pass_axe(browser, open_in, run_axe, console_errors, login_b
     ThemeRecommendationLink.objects.create(
         theme=theme, recommendation=recommendation, confirmed_by=organiser, confirmed_at=timezone.now()
     )
-    login_browser(citizen)
     slug = consultation.slug
-    check_pages(
-        browser,
-        open_in,
-        run_axe,
-        console_errors,
+    with_totp(organiser)
+    return (
         {
             "/consultations/mes-contributions/": "Alimentation saine",
             f"/consultations/{slug}/propositions/{proposals[0].pk}/": "Alimentation saine",
@@ -61,12 +62,28 @@ def test_trace_pages_pass_axe(browser, open_in, run_axe, console_errors, login_b
             f"/analyse/{slug}/": "Alimentation saine",
             f"/panels/recommandations/{recommendation.pk}/": "Alimentation",
         },
-    )
-    login_browser(with_totp(organiser))
-    check_pages(
-        browser,
-        open_in,
-        run_axe,
-        console_errors,
         {f"/analyse/recommandations/{recommendation.pk}/themes/": "Alimentation"},
     )
+
+
+def test_trace_pages_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, citizen, trace_pages
+):
+    citizen_pages, organiser_pages = trace_pages
+    login_browser(citizen)
+    check_pages(browser, open_in, run_axe, console_errors, citizen_pages)
+    login_browser(organiser)
+    check_pages(browser, open_in, run_axe, console_errors, organiser_pages)
+
+
+@pytest.mark.usefixtures("narrow_window")
+def test_trace_pages_reflow_at_320_css_pixels(
+    browser, live_server, open_in, login_browser, organiser, citizen, trace_pages
+):
+    citizen_pages, organiser_pages = trace_pages
+    login_browser(citizen)
+    overflows = too_wide(browser, live_server, open_in, citizen_pages)
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    login_browser(organiser)
+    overflows += too_wide(browser, live_server, open_in, organiser_pages)
+    assert not overflows, "pages wider than 320 CSS px:\n" + "\n".join(map(describe, overflows))
