@@ -9,11 +9,14 @@ class AnalysisConfig(AppConfig):
     def ready(self):
         from accounts import gdpr
         from consultation import hooks
+        from deliberation import hooks as deliberation_hooks
 
         from . import services
+        from .link_views import recommendation_section
         from .opinion import bridging_order
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
+        from .trace import contribution_traces
 
         hooks.register_contribution_fate(contribution_fate)
         hooks.register_proposal_ordering(
@@ -21,5 +24,7 @@ class AnalysisConfig(AppConfig):
         )
         hooks.register_votes_changed(on_votes_changed)
         hooks.register_consultation_links(consultation_links)
+        hooks.register_contribution_traces(contribution_traces)
+        deliberation_hooks.register_recommendation_section(recommendation_section)
         gdpr.register_exporter("analysis", services.export_user_data)
         services.register_personal_data()

@@ -334,3 +334,40 @@ class OpinionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ThemeRecommendationLink(models.Model):
+    """A panel recommendation linked to a theme of a consultation's synthesis: the trace from what
+    citizens said to what the panel recommended and the decision-maker answered.
+
+    Pacte suggests links by text similarity (``score``, ``confirmed_by`` empty: a suggestion nobody has
+    checked, never shown publicly); a facilitator of the panel or an organiser confirms them or links a
+    theme by hand (``score`` empty). ``theme`` is the top-level theme that stands for an entry of the
+    published version (``synthesis.theme_key``): an entry merged from several themes keeps its key, so
+    the link follows the merge."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="recommendation_links")
+    recommendation = models.ForeignKey(
+        "deliberation.Recommendation", on_delete=models.CASCADE, related_name="theme_links"
+    )
+    score = models.FloatField(_("similarity suggested by Pacte"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recommendation_id", "-score", "id"]
+        verbose_name = _("theme-recommendation link")
+        verbose_name_plural = _("theme-recommendation links")
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "recommendation"], name="one_link_per_theme_and_rec")
+        ]
+
+    def __str__(self) -> str:
+        return f"theme {self.theme_id} <-> recommendation {self.recommendation_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -27,3 +27,11 @@ def can_read_synthesis(user, consultation) -> bool:
     """The synthesis pages and exports of a consultation: whoever may see the consultation (a draft's do
     not exist for anyone else; which version each reader sees is the views' `_version_for`)."""
     return consultation_rules.can_view(user, consultation)
+
+
+def can_link_themes(user, recommendation) -> bool:
+    """Link a panel recommendation to themes of its consultation's synthesis, confirm or dismiss Pacte's
+    suggestions: whoever runs the panel (its facilitators, organisers: ``deliberation.rules``)."""
+    from deliberation.rules import can_run_panel
+
+    return bool(getattr(user, "is_authenticated", False)) and can_run_panel(user, recommendation.panel)

@@ -8,17 +8,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
 from consultation.models import Consultation
+from deliberation.rules import acting_role
 from deliberation.strata import population_margins
 from textsafety.normalise import normalises_text
 
 from . import synthesis
-from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion
-from .rules import can_edit_synthesis, can_publish_synthesis, can_run_analysis
+from .models import PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, ThemeRecommendationLink
+from .pipeline.match import best_matches
+from .rules import can_edit_synthesis, can_link_themes, can_publish_synthesis, can_run_analysis
+from .trace import entry_theme_id, public_entries
 
 
 def _check(actor, predicate) -> None:
@@ -274,3 +278,128 @@ def export_user_data(user) -> list[dict]:
         {"proposal": p.pk, "facts": contribution_fate(p)}
         for p in Proposal.objects.filter(author=user).select_related("consultation")
     ]
+
+
+# --- Theme <-> recommendation links ------------------------------------------------------------------
+
+SUGGESTED_LINKS = 3  # themes suggested per recommendation at most
+# TF-IDF cosine under which nothing is suggested (docs/decisions/0002-theme-link-suggestions.md).
+SUGGESTION_MINIMUM = 0.02
+
+
+class ThemeLinkError(ValueError):
+    """A link that cannot be made; the message is translated and shown to the person."""
+
+
+def _theme_text(entry: dict) -> str:
+    """What a theme says, for the text similarity: its label, keywords, summary and quotes."""
+    quotes = " ".join(q.get("text", "") for q in entry.get("quotes", []))
+    return " ".join(
+        [entry.get("label", ""), " ".join(entry.get("keywords", [])), entry.get("summary", ""), quotes]
+    )
+
+
+def linkable_themes(recommendation) -> list[dict]:
+    """The public themes of the published synthesis of the panel's consultation (empty when the panel
+    has no consultation, or nothing is published), each with ``theme_id`` (the Theme a link points at)."""
+    consultation_id = recommendation.panel.consultation_id
+    published = (
+        PublishedSynthesis.objects.filter(consultation_id=consultation_id).select_related("version").first()
+        if consultation_id
+        else None
+    )
+    if published is None:
+        return []
+    return [{**e, "theme_id": entry_theme_id(e)} for e in public_entries(published.version.data)]
+
+
+@transaction.atomic
+def suggest_theme_links(*, actor, recommendation) -> list:
+    """Suggest the themes closest to the recommendation's text (title, text, rationale) by TF-IDF cosine:
+    at most SUGGESTED_LINKS, scored, unconfirmed. Earlier suggestions nobody confirmed are replaced;
+    confirmed links stay as they are."""
+    _check(actor, lambda user: can_link_themes(user, recommendation))
+    themes = linkable_themes(recommendation)
+    if not themes:
+        raise ThemeLinkError(_("No synthesis of this panel's consultation is published: no theme to link."))
+    query = " ".join([recommendation.title, recommendation.text, recommendation.rationale])
+    matches = best_matches(
+        query, [_theme_text(t) for t in themes], limit=SUGGESTED_LINKS, minimum=SUGGESTION_MINIMUM
+    )
+    ThemeRecommendationLink.objects.filter(recommendation=recommendation, confirmed_at__isnull=True).delete()
+    confirmed = set(
+        ThemeRecommendationLink.objects.filter(recommendation=recommendation).values_list(
+            "theme_id", flat=True
+        )
+    )
+    links = [
+        ThemeRecommendationLink.objects.create(
+            theme_id=themes[i]["theme_id"], recommendation=recommendation, score=round(score, 4)
+        )
+        for i, score in matches
+        if themes[i]["theme_id"] not in confirmed
+    ]
+    record_event(
+        actor=actor,
+        as_role=_panel_role(actor),
+        action="analysis.theme_links_suggested",
+        obj=recommendation,
+        details={"themes": [link.theme_id for link in links], "scores": [link.score for link in links]},
+    )
+    return links
+
+
+def _panel_role(actor) -> str:
+    return acting_role(actor) if actor is not None else ""
+
+
+def _linkable_theme_id(recommendation, theme_id) -> int:
+    try:
+        theme_id = int(theme_id)
+    except (TypeError, ValueError):
+        theme_id = None
+    if theme_id not in {t["theme_id"] for t in linkable_themes(recommendation)}:
+        raise ThemeLinkError(_("This theme is not in the published synthesis of the panel's consultation."))
+    return theme_id
+
+
+@transaction.atomic
+def link_theme(*, actor, recommendation, theme_id):
+    """Link (or confirm Pacte's suggestion of) a published theme to the recommendation."""
+    _check(actor, lambda user: can_link_themes(user, recommendation))
+    theme_id = _linkable_theme_id(recommendation, theme_id)
+    link, _created = ThemeRecommendationLink.objects.select_for_update().get_or_create(
+        theme_id=theme_id, recommendation=recommendation
+    )
+    if link.confirmed_at is None:
+        link.confirmed_by, link.confirmed_at = actor, timezone.now()
+        link.save(update_fields=["confirmed_by", "confirmed_at"])
+        record_event(
+            actor=actor,
+            as_role=_panel_role(actor),
+            action="analysis.theme_linked",
+            obj=recommendation,
+            details={"theme": theme_id, "suggested_score": link.score},
+        )
+    return link
+
+
+@transaction.atomic
+def unlink_theme(*, actor, recommendation, theme_id) -> None:
+    """Remove a link, or dismiss a suggestion (it is not suggested again until asked)."""
+    _check(actor, lambda user: can_link_themes(user, recommendation))
+    try:
+        theme_id = int(theme_id)
+    except (TypeError, ValueError):
+        return
+    deleted, _rows = ThemeRecommendationLink.objects.filter(
+        theme_id=theme_id, recommendation=recommendation
+    ).delete()
+    if deleted:
+        record_event(
+            actor=actor,
+            as_role=_panel_role(actor),
+            action="analysis.theme_unlinked",
+            obj=recommendation,
+            details={"theme": theme_id},
+        )

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "analysis"
 
 urlpatterns = [
+    path(
+        "recommandations/<int:pk>/themes/",
+        link_views.recommendation_themes,
+        name="recommendation_themes",
+    ),
     path("<slug:slug>/", views.report, name="report"),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),

@@ -17,7 +17,7 @@ from textsafety.spreadsheet import safe_writer
 
 from . import opinion as opinion_reads
 from . import report as reports
-from . import selectors, services
+from . import selectors, services, trace
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
@@ -88,6 +88,7 @@ def report_context(
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
         points, distinct = reports.map_points(version, themes, rows=rows)
+        trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
             themes=themes,
             points=points,

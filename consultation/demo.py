@@ -20,6 +20,9 @@ from .demo_texts import CAMPAIGN, CAMPAIGN_THEME, ENGLISH, ENGLISH_THEMES, VOICE
 from .models import Answer, Consultation, Proposal, Question, Vote
 
 DEMO_DOMAIN = "participants.demo.pacte.localhost"
+# The demo citizen account (accounts' `create_demo_accounts`): it gets contributions of its own, so that
+# *My contributions* is full after `make demo`.
+DEMO_CITIZEN = "citoyenne@demo.pacte.localhost"
 
 # How much demo participants tend to agree with the proposals of each sub-topic (0..1); what they write
 # is in ``demo_texts``.
@@ -67,9 +70,54 @@ def _profile(rng: random.Random) -> dict[str, str]:
     return strata
 
 
+def demo_citizen_contributions(consultation: Consultation, *, seed: int = 2027) -> list[Proposal]:
+    """The demo citizen's own contributions, through the services: the charter, answers to every
+    question (the open ones too), two proposals, a dozen votes on other people's proposals and a report.
+    Idempotent: nothing is added once the demo citizen has a proposal here (or without that account)."""
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
+    if citizen is None or Proposal.objects.filter(consultation=consultation, author=citizen).exists():
+        return []
+    rng = random.Random(seed)
+    services.accept_charter(user=citizen, consultation=consultation)
+    answer_map: dict[int, list[int] | str] = {}
+    open_index = 0
+    for question in consultation.questions.prefetch_related("choices"):
+        if question.kind == Question.Kind.OPEN:
+            theme = OPEN_ANSWER_THEMES.get(open_index, ["information"])[0]
+            answer_map[question.pk] = _answer(rng, theme)
+            open_index += 1
+        else:
+            answer_map[question.pk] = [list(question.choices.all())[0].pk]
+    services.save_answers(user=citizen, consultation=consultation, answers=answer_map)
+    mine = []
+    for theme in ("registre", "transparence"):
+        try:
+            mine.append(
+                services.submit_proposal(
+                    user=citizen, consultation=consultation, text=rng.choice(VOICES[theme]), language="fr"
+                )
+            )
+        except services.Conflict:
+            continue
+        mine[-1]._theme = theme
+    others = list(
+        consultation.proposals.filter(status=Proposal.Status.VISIBLE).exclude(author=citizen).order_by("id")
+    )
+    for proposal in rng.sample(others, k=min(12, len(others))):
+        services.cast_vote(
+            user=citizen, proposal=proposal, value=rng.choice(["agree", "agree", "disagree", "pass"])
+        )
+    if others:
+        services.report_proposal(
+            user=citizen, proposal=others[-1], reason="Cette proposition répète une autre mot pour mot."
+        )
+    return mine
+
+
 @transaction.atomic
 def load_demo_contributions(consultation: Consultation, *, participants: int = 160, seed: int = 2026) -> dict:
     if User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
+        demo_citizen_contributions(consultation)  # a demo loaded before the citizen had contributions
         return {"participants": 0, "proposals": 0, "answers": 0, "votes": 0}
     rng = random.Random(seed)
     now = timezone.now()
@@ -129,6 +177,9 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
             proposal = services.submit_proposal(user=user, consultation=consultation, text=text)
             proposal._theme = CAMPAIGN_THEME
             proposals.append(proposal)
+
+    # The demo citizen's own, among the others (they get votes too).
+    proposals.extend(demo_citizen_contributions(consultation))
 
     votes = 0
     for user in users:

@@ -1,11 +1,13 @@
 """Hooks that higher layers fill. `consultation` never imports `deliberation` or `analysis`; they register
 here (in their AppConfig.ready) what they know about a contribution.
 
-Contribution fate (below), extra proposal orderings and "votes changed" listeners (further down).
+Contribution fate (below; the pages read the batched "contribution traces" at the end), extra proposal
+orderings and "votes changed" listeners (further down).
 
-Contribution fate: ``fn(proposal) -> list[dict]``; each dict is one fact shown on the citizen's
-"My contributions" page, with keys ``label`` (translated text) and optionally ``url``. Example from
-analysis: ``{"label": "Grouped in the theme 'Consent by use'", "url": "/analyse/themes/12/"}``.
+Contribution fate: ``fn(proposal) -> list[dict]``, one proposal at a time (kept for callers that have one
+proposal; the pages read ``contribution_traces``, which batches); each dict is one fact, with keys
+``label`` (translated text) and optionally ``url``. Example from analysis:
+``{"label": "Grouped in the theme 'Consent by use'", "url": "/analyse/themes/12/"}``.
 """
 
 from collections.abc import Callable
@@ -69,3 +71,24 @@ def consultation_links(consultation, user) -> list[dict]:
     for provider in _link_providers:
         links.extend(provider(consultation, user) or [])
     return links
+
+
+# Contribution traces, batched (the "My contributions" page and the proposal page): fn(proposals, answers)
+# -> {("proposal", id) | ("answer", id): [fact, ...]}. A fact is {"label", "url", "note"} and, for a theme,
+# "recommendations": [{"label", "url", "status", "answer_status", "note"}] (the panel recommendations linked
+# to the theme, with the decision-maker's answer). Providers read everything they need in a few queries.
+_trace_providers: list[Callable[[list, list], dict]] = []
+
+
+def register_contribution_traces(fn: Callable[[list, list], dict]) -> None:
+    if fn not in _trace_providers:
+        _trace_providers.append(fn)
+
+
+def contribution_traces(proposals, answers) -> dict[tuple[str, int], list[dict]]:
+    proposals, answers = list(proposals), list(answers)
+    traces: dict[tuple[str, int], list[dict]] = {}
+    for provider in _trace_providers:
+        for key, facts in (provider(proposals, answers) or {}).items():
+            traces.setdefault(key, []).extend(facts)
+    return traces

@@ -110,6 +110,27 @@ def public_proposals(consultation: Consultation):
     return consultation.proposals.filter(status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN])
 
 
+SEARCH_MAX_LENGTH = 200  # characters of a search kept (longer is cut, not refused)
+SEARCH_MAX_WORDS = 10
+
+
+def search_proposals(consultation: Consultation, query: str):
+    """Published proposals whose text holds every word of `query` (case-insensitive). Only published
+    ones: a proposal hidden by moderation, or awaiting it, is never found by its text."""
+    proposals = published_proposals(consultation)
+    for word in query.split()[:SEARCH_MAX_WORDS]:
+        proposals = proposals.filter(text__icontains=word)
+    return proposals
+
+
+def matching(ordered: list[int] | QuerySet, found: QuerySet) -> list[int] | QuerySet:
+    """`ordered` (an order of ``ordered_proposals``) kept to the proposals in `found`, in its order."""
+    if isinstance(ordered, list):
+        keep = set(found.values_list("id", flat=True))
+        return [i for i in ordered if i in keep]
+    return ordered.filter(pk__in=found.values("id"))
+
+
 # Orders that rank proposals by their votes: proposals hidden by moderation take no place in them.
 RANKINGS = ("agreed", "divisive")
 
@@ -263,4 +284,74 @@ def vote_state(user, proposal_ids) -> dict[int, int]:
         Vote.objects.filter(participant_key=f"u{user.pk}", proposal_id__in=list(proposal_ids)).values_list(
             "proposal_id", "value"
         )
+    )
+
+
+def my_contributions(user) -> list[dict]:
+    """Everything `user` did, per consultation (newest consultation first): {"consultation", "proposals",
+    "answers", "votes", "reports"}. Each carries ``trace``: what became of it (hooks.contribution_traces:
+    the theme, the linked recommendations and their answers); a vote's or a report's is the trace of the
+    proposal voted on or reported. Other people's proposals are shown by their ``public_text``: one hidden
+    since is known by its status only, without text nor trace."""
+    from .models import Report
+
+    proposals = list(my_proposals(user))
+    answers = list(
+        Answer.objects.filter(user=user)
+        .select_related("question__consultation")
+        .prefetch_related("choices")
+        .order_by("question__position", "question_id")
+    )
+    votes = list(
+        Vote.objects.filter(user=user).select_related("proposal__consultation").order_by("-updated_at", "-id")
+    )
+    reports = list(
+        Report.objects.filter(reporter=user)
+        .select_related("proposal__consultation")
+        .order_by("-created_at", "-id")
+    )
+    # Other people's proposals voted on or reported, still published (a hidden one gets no trace).
+    others = {
+        item.proposal.pk: item.proposal
+        for item in [*votes, *reports]
+        if item.proposal.status == Proposal.Status.VISIBLE
+    }
+    own = {m.pk for m in proposals}
+    traces = hooks.contribution_traces(
+        proposals + [p for pk, p in others.items() if pk not in own],
+        [a for a in answers if a.question.kind == Question.Kind.OPEN and a.text],
+    )
+    groups: dict[int, dict] = {}
+
+    def group(consultation) -> dict:
+        if consultation.pk not in groups:
+            groups[consultation.pk] = {
+                "consultation": consultation,
+                "proposals": [],
+                "answers": [],
+                "votes": [],
+                "reports": [],
+            }
+        return groups[consultation.pk]
+
+    from .publish import public_text
+
+    for proposal in proposals:
+        proposal.trace = traces.get(("proposal", proposal.pk), [])
+        # The author reads their own words; they are told when the public does not (the one exit).
+        proposal.withheld = proposal.status == Proposal.Status.VISIBLE and public_text(proposal) is None
+        group(proposal.consultation)["proposals"].append(proposal)
+    for answer in answers:
+        answer.trace = traces.get(("answer", answer.pk), [])
+        group(answer.question.consultation)["answers"].append(answer)
+    for vote in votes:
+        vote.proposal_text = vote.proposal.public_text
+        vote.trace = traces.get(("proposal", vote.proposal_id), []) if vote.proposal_text else []
+        group(vote.proposal.consultation)["votes"].append(vote)
+    for report in reports:
+        report.proposal_text = report.proposal.public_text
+        report.trace = traces.get(("proposal", report.proposal_id), []) if report.proposal_text else []
+        group(report.proposal.consultation)["reports"].append(report)
+    return sorted(
+        groups.values(), key=lambda g: (g["consultation"].created_at, g["consultation"].pk), reverse=True
     )

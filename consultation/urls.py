@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/reponses/", views.answer, name="answer"),
     path("<slug:slug>/reponses/abandonner/", views.discard_answers_draft, name="discard_answers_draft"),
     path("<slug:slug>/propositions/", views.proposals, name="proposals"),
+    path("<slug:slug>/propositions/<int:pk>/", views.proposal_detail, name="proposal"),
     path("<slug:slug>/proposer/", views.propose, name="propose"),
     path("<slug:slug>/propositions/<int:pk>/signaler/", views.report, name="report"),
     path("<slug:slug>/resultats/", views.results, name="results"),

@@ -34,7 +34,6 @@ from .forms import (
     QuestionnaireForm,
     ReportForm,
 )
-from .hooks import contribution_fate
 from .models import Consultation, OpenDataExport, Proposal, Vote
 from .ratelimit import is_rate_limited
 from .similarity import most_similar
@@ -246,6 +245,9 @@ def proposals(request, consultation, slug):
     if seed is None:
         seed = request.session["proposal_seed"] = secrets.randbelow(2**31)
     ordered = selectors.ordered_proposals(consultation, order, seed)
+    query = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
+    if query:  # only published proposals match: a hidden text is never searched, so never revealed
+        ordered = selectors.matching(ordered, selectors.search_proposals(consultation, query))
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
@@ -261,6 +263,7 @@ def proposals(request, consultation, slug):
             "page": page,
             "items": items,
             "order": order,
+            "query": query,
             "orders": [
                 ("random", _("Random order")),
                 ("agreed", _("Most agreed")),
@@ -279,6 +282,38 @@ def proposals(request, consultation, slug):
                 f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
                 if not request.user.is_authenticated and consultation.is_open
                 else None
+            ),
+        },
+    )
+
+
+def proposal_detail(request, slug, pk):
+    """A proposal's permanent page: its text (never for a hidden one: its status and the moderators'
+    reason), its votes, and what became of it (theme, linked recommendations, answers). A proposal
+    awaiting moderation is not public: 404, as for a consultation in draft."""
+    consultation = _consultation(request, slug)
+    proposal = get_object_or_404(selectors.public_proposals(consultation), pk=pk)
+    proposal.text = proposal.public_text
+    trace = []  # a hidden proposal is known by its status and reason only, not by where it went
+    if proposal.status == Proposal.Status.VISIBLE:
+        trace = hooks.contribution_traces([proposal], []).get(("proposal", proposal.pk), [])
+    return render(
+        request,
+        "consultation/proposal.html",
+        {
+            "consultation": consultation,
+            "p": proposal,
+            "trace": trace,
+            "my_votes": selectors.vote_state(request.user, [proposal.pk]),
+            "can_vote": rules.can_contribute(request.user, consultation),
+            "accepted": services.has_accepted_charter(request.user, consultation),
+            "sign_in_url": (
+                f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                if not request.user.is_authenticated and consultation.is_open
+                else None
+            ),
+            "permalink": request.build_absolute_uri(
+                reverse("consultation:proposal", args=[consultation.slug, proposal.pk])
             ),
         },
     )
@@ -459,19 +494,8 @@ def report(request, consultation, slug, pk):
 
 @require_rule(is_signed_in, login=True)
 def my_contributions(request):
-    proposals = list(selectors.my_proposals(request.user))
-    for proposal in proposals:
-        proposal.fate = contribution_fate(proposal)
-        # The author reads their own words; they are told when the public does not (the one exit).
-        proposal.withheld = (
-            proposal.status == Proposal.Status.VISIBLE and publish.public_text(proposal) is None
-        )
-    answers = (
-        request.user.answers.select_related("question__consultation")
-        .prefetch_related("choices")
-        .order_by("question__consultation_id", "question__position")
-    )
-    return render(request, "consultation/mine.html", {"proposals": proposals, "answers": answers})
+    """Everything the person did, per consultation, and what became of it (see selectors)."""
+    return render(request, "consultation/mine.html", {"groups": selectors.my_contributions(request.user)})
 
 
 # --- Moderators ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from accounts.rules import anyone
 from consultation import rules as consultation_rules
 from consultation.ratelimit import is_rate_limited
 
-from . import forms, rules, selectors, services
+from . import forms, hooks, rules, selectors, services
 from .models import (
     AgendaItem,
     Amendment,
@@ -468,6 +468,7 @@ def _recommendation_page(request, recommendation, **failed):
             "open_vote_form": forms.OpenVoteForm(panel=panel, recommendation=recommendation),
             "can_open_vote": rules.can_open_vote(request.user, recommendation),
             "can_close_vote": rules.can_close_vote(request.user, recommendation),
+            "sections": hooks.recommendation_sections(recommendation, request.user),
             **single,
         },
     )

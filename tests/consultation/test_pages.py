@@ -189,13 +189,17 @@ def test_report_moderation_and_my_contributions(client, member, consultation, mo
     )
     proposal.refresh_from_db()
     assert proposal.status == "hidden"
-    registered = list(hooks._fate_providers)  # analysis's own provider stays for the tests that follow
-    hooks.register_contribution_fate(lambda p: [{"label": f"Thème test pour {p.pk}"}])
+    registered = list(hooks._trace_providers)  # analysis's own provider stays for the tests that follow
+    hooks.register_contribution_traces(
+        lambda proposals, answers: {
+            ("proposal", p.pk): [{"label": f"Thème test pour {p.pk}"}] for p in proposals
+        }
+    )
     try:
         client.force_login(member)
         page = client.get(url("mine")).content.decode()
     finally:
-        hooks._fate_providers[:] = registered
+        hooks._trace_providers[:] = registered
     assert "Ma proposition" in page and "Hors sujet" in page and f"Thème test pour {proposal.pk}" in page
     assert "Ma proposition" not in client.get(url("proposals", consultation.slug)).content.decode()
 
