@@ -3,11 +3,11 @@ published synthesis (and confirm or dismiss what Pacte suggests), and the recomm
 showing those links (registered on ``deliberation.hooks``)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require_rule
 from deliberation.models import Recommendation
 
 from . import services
@@ -16,14 +16,16 @@ from .rules import can_link_themes
 from .trace import themes_of_recommendation
 
 
-def recommendation_themes(request, pk):
+def _recommendation(pk, **_kwargs) -> Recommendation:
+    return get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
+
+
+@require_rule(can_link_themes, object_from=_recommendation, login=True, hide=True)
+def recommendation_themes(request, recommendation, pk):
     """GET: the published themes with their state (linked, suggested with its score, not linked). POST
     ``action`` = suggest | link | unlink (with ``theme``), then back here (no JavaScript needed). Only
     for whoever runs the panel: anyone else gets a 404, before anything but the recommendation's panel is
     read, whatever the recommendation's status (a draft stays unknown)."""
-    recommendation = get_object_or_404(Recommendation.objects.select_related("panel"), pk=pk)
-    if not can_link_themes(request.user, recommendation):
-        raise Http404
     if request.method == "POST":
         action, theme = request.POST.get("action"), request.POST.get("theme")
         try:

@@ -287,11 +287,11 @@ def proposals(request, consultation, slug):
     )
 
 
-def proposal_detail(request, slug, pk):
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def proposal_detail(request, consultation, slug, pk):
     """A proposal's permanent page: its text (never for a hidden one: its status and the moderators'
     reason), its votes, and what became of it (theme, linked recommendations, answers). A proposal
     awaiting moderation is not public: 404, as for a consultation in draft."""
-    consultation = _consultation(request, slug)
     proposal = get_object_or_404(selectors.public_proposals(consultation), pk=pk)
     proposal.text = proposal.public_text
     trace = []  # a hidden proposal is known by its status and reason only, not by where it went

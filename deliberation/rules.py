@@ -215,7 +215,9 @@ def can_check_in_at(user, session) -> bool:
 
 def can_read_recommendation(user, recommendation: Recommendation) -> bool:
     """Decided recommendations are public; drafts and votes in progress are the panel's and its team's."""
-    decided = recommendation.status in (Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED)
+    decided = recommendation.status in (
+        Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED, Recommendation.Status.NO_BALLOT
+    )  # fmt: skip
     panel = recommendation.panel
     if not can_view_panel(user, panel):
         return False

@@ -852,6 +852,7 @@ def replacement_reason_required_message() -> str:
     return _("Say why this member leaves the panel: the reason is recorded with the replacement.")
 
 
+@normalises_text
 @transaction.atomic
 def replace_member(*, actor, member: PanelMember, reason: str) -> PanelMember:
     """A member withdraws: the first reserve whose arrival keeps every quota takes the seat. The only way a
@@ -959,6 +960,7 @@ def _locked_item(session: Session, item: AgendaItem) -> AgendaItem:
     return item
 
 
+@normalises_text
 @transaction.atomic
 def edit_agenda_item(
     *, actor, session: Session, item: AgendaItem, title: str, kind: str, duration_minutes: int

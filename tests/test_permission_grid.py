@@ -151,6 +151,7 @@ EXPECTED = {
     "consultation:answer": Entry("slug", consultation_visible(signed_in), open_only(signed_in)),
     "consultation:discard_answers_draft": e("slug", consultation_visible(signed_in)),
     "consultation:proposals": e("slug", consultation_visible(everyone)),
+    "consultation:proposal": e("proposal", consultation_visible(everyone)),
     "consultation:propose": e("slug", consultation_visible(signed_in)),
     "consultation:report": e("proposal", consultation_visible(signed_in)),
     "consultation:results": e("slug", consultation_visible(everyone)),
@@ -175,6 +176,8 @@ EXPECTED = {
     "analysis:run_resume": post_only("run", organiser),
     "analysis:editor": e("run", organiser),
     "analysis:editor_move": post_only("run", organiser),
+    # Those who run the panel link its recommendations to themes; anyone else: 404 (a draft stays unknown).
+    "analysis:recommendation_themes": e("recommendation", team),
     "analysis:publish": post_only("version", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),

@@ -207,6 +207,12 @@ def report_page(client, ctx, monkeypatch):
     return {"report-a-proposal page": response.content.decode()}, {}
 
 
+def proposal_page(client, ctx, monkeypatch):
+    response = client.get(reverse("consultation:proposal", args=[SLUG, ctx["proposal"].pk]))
+    assert response.status_code in (200, 404)  # 404: a proposal the exit withholds has no page
+    return {"proposal page": response.content.decode()}, {}
+
+
 def synthesis_page(client, ctx, monkeypatch):
     response = client.get(reverse("analysis:report", args=[SLUG]))
     assert response.status_code == 200
@@ -248,6 +254,7 @@ PRODUCERS = [
     synthesis_pdf,
     synthesis_exports,
     moderation_email,
+    proposal_page,
 ]
 
 # Route names -> producer above (the routes that publish contributions' text).
@@ -260,6 +267,7 @@ ROUTES_PUBLISHING = {
     "consultation:proposals": proposals_pages,
     "consultation:propose": similar_proposals_preview,
     "consultation:report": report_page,
+    "consultation:proposal": proposal_page,
     "analysis:report": synthesis_page,
     "analysis:report_pdf": synthesis_pdf,
     "analysis:export_contributions": synthesis_exports,
@@ -270,6 +278,7 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "consultation:vote": "a vote; answers with counts only",
     "consultation:list": "consultations' titles",
     "consultation:mine": "the signed-in author's own contributions, shown to them only",
+    "analysis:recommendation_themes": "the panel team's form linking a recommendation to theme titles",
     "consultation:moderation": "moderators' queue (staff, raw text on purpose)",
     "consultation:moderate": "moderators' decision",
     "consultation:create": "organisers' form",
