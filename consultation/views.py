@@ -247,7 +247,7 @@ def proposals(request, consultation, slug):
     ordered = selectors.ordered_proposals(consultation, order, seed)
     query = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
     if query:  # only published proposals match: a hidden text is never searched, so never revealed
-        ordered = selectors.matching(ordered, selectors.search_proposals(consultation, query))
+        ordered = selectors.matching(consultation, ordered, query)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     if isinstance(ordered, list):  # a page of ids: fetch them and keep their order
