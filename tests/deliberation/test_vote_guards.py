@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from accounts.models import AuditEvent
 from deliberation import services
-from deliberation.models import PanelMember, Recommendation, Selection, Session, Volunteer
+from deliberation.models import Panel, PanelMember, Recommendation, Selection, Session, Volunteer
 from tests.conftest import with_totp
 
 from .conftest import messages_of, seat
@@ -122,6 +122,7 @@ def test_a_vote_closed_with_no_ballot_reads_no_ballot_cast_never_rejected(
     ]
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.NO_BALLOT
+    Panel.objects.filter(pk=panel.pk).update(status=Panel.Status.DELIBERATING)  # a draft panel shows nothing
     client.logout()
     for language, no_ballot, rejected in (
         ("en", "No ballot cast: the vote decided nothing.", "Rejected"),
