@@ -42,6 +42,8 @@ def trace_pages(organiser, citizen) -> tuple[dict, dict]:
         title="Alimentation saine",
         text="Des cantines locales.",
     )
+    panel.status = "deliberating"  # a draft panel shows nothing to the public
+    panel.save(update_fields=["status"])
     recommendation.status, recommendation.decided_at = "adopted", timezone.now() - dt.timedelta(days=2)
     recommendation.save()
     panel_services.record_response(
