@@ -283,7 +283,7 @@ def export_user_data(user) -> list[dict]:
 # --- Theme <-> recommendation links ------------------------------------------------------------------
 
 SUGGESTED_LINKS = 3  # themes suggested per recommendation at most
-# TF-IDF cosine under which nothing is suggested (docs/decisions/0002-theme-link-suggestions.md).
+# TF-IDF cosine under which nothing is suggested (docs/decisions/0003-theme-link-suggestions.md).
 SUGGESTION_MINIMUM = 0.02
 
 
