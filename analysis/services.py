@@ -260,11 +260,15 @@ def register_personal_data() -> None:
         pseudonymise=Fate.KEEP,
         why="A voter's position and group under their participant key.",
     )
-    staff = "A record of the analysis work by an organiser; it points at the erased account (pseudonym only)."
+    staff = (
+        "A record of the analysis work by an organiser or facilitator; it points at the erased account "
+        "(pseudonym only)."
+    )
     for name in (
         "analysis.PipelineRun.created_by",
         "analysis.SynthesisVersion.author",
         "analysis.PublishedSynthesis.published_by",
+        "analysis.ThemeRecommendationLink.confirmed_by",
     ):
         register(name, erase=Fate.KEEP, why=staff)
 
