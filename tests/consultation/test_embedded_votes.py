@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -38,6 +40,7 @@ print(json.dumps({"answers": answers, "counts": counts}))
 """
 
 
+@pytest.mark.slow  # another Python process on a file database
 def test_votes_work_on_the_embedded_database(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", PACTE_VAR_DIR=str(tmp_path))
@@ -118,6 +121,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow  # another Python process on a file database
 def test_concurrent_votes_of_one_account_all_count_and_a_long_lock_is_a_clean_503(tmp_path):
     """The review: 50 concurrent votes from one account on the embedded database gave 21 errors 500
     "database is locked" (a transaction begun as a reader cannot become the writer while another one

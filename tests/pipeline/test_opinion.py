@@ -201,6 +201,7 @@ def test_malformed_votes_raise_a_clear_error(votes: list, kwargs: dict, message:
         analyse_opinions(votes, **kwargs)
 
 
+@pytest.mark.slow  # a real conversation, several seeds
 @pytest.mark.parametrize(
     "conversation",
     ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"],
@@ -352,6 +353,7 @@ def test_without_a_previous_computation_the_best_k_is_used_at_once() -> None:
     assert len(result.groups) == 3 and result.k_smoother == {"last_k": 3, "last_k_count": 1, "smoothed_k": 3}
 
 
+@pytest.mark.slow  # a real conversation, several seeds
 @pytest.mark.parametrize(
     "conversation", ["15-per-hour-seattle", "brexit-consensus", "canadian-electoral-reform"]
 )
