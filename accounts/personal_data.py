@@ -96,6 +96,14 @@ def register(
     return entry
 
 
+def register_staff_records(*names: str, work: str) -> None:
+    """Fields that record who on the staff did `work` (an organiser, a facilitator): kept, pointing at
+    the erased account, which keeps only its pseudonym (the platform's record of its own work)."""
+    why = f"A record of {work} by the staff; it points at the erased account, which keeps only its pseudonym."
+    for name in names:
+        register(name, erase=Fate.KEEP, why=why)
+
+
 def entries() -> list[Entry]:
     return sorted(_entries.values(), key=lambda e: e.stage)
 

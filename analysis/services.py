@@ -236,7 +236,7 @@ def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:
 
 
 def register_personal_data() -> None:
-    from accounts.personal_data import Fate, Stage, register
+    from accounts.personal_data import Fate, Stage, register, register_staff_records
 
     register(
         "analysis.Contribution",
@@ -260,17 +260,13 @@ def register_personal_data() -> None:
         pseudonymise=Fate.KEEP,
         why="A voter's position and group under their participant key.",
     )
-    staff = (
-        "A record of the analysis work by an organiser or facilitator; it points at the erased account "
-        "(pseudonym only)."
-    )
-    for name in (
+    register_staff_records(
         "analysis.PipelineRun.created_by",
         "analysis.SynthesisVersion.author",
         "analysis.PublishedSynthesis.published_by",
         "analysis.ThemeRecommendationLink.confirmed_by",
-    ):
-        register(name, erase=Fate.KEEP, why=staff)
+        work="the analysis work",
+    )
 
 
 def export_user_data(user) -> list[dict]:

@@ -1,14 +1,9 @@
 """What the consultations hold about a person, declared in the personal-data registry of `accounts`
 (`accounts.personal_data`); registered in ConsultationConfig.ready."""
 
-from accounts.personal_data import Fate, Stage, register
+from accounts.personal_data import Fate, Stage, register, register_staff_records
 
 from . import services
-
-_STAFF = (
-    "A record of the platform's work by an organiser; it points at the erased account, which keeps only "
-    "its pseudonym."
-)
 
 
 def register_entries() -> None:
@@ -52,10 +47,10 @@ def register_entries() -> None:
         why="Public contributions: deleted, or kept under the pseudonym.",
     )
     register("consultation.Report", person="reporter", erase=Fate.DELETE, why="Private: who reported what.")
-    for name in (
+    register_staff_records(
         "consultation.Consultation.created_by",
         "consultation.CharterVersion.created_by",
         "consultation.PhaseChange.actor",
         "consultation.ContributionImport.created_by",
-    ):
-        register(name, erase=Fate.KEEP, why=_STAFF)
+        work="the consultations",
+    )

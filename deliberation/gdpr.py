@@ -3,7 +3,7 @@
 Ballots are sealed counts with no identity (`ballot_box`): they are neither exported nor erasable per
 person; the receipts say only that a seat voted."""
 
-from accounts.personal_data import Fate, Stage, register
+from accounts.personal_data import Fate, Stage, register, register_staff_records
 
 from .models import Amendment, PanelFacilitator, PanelMember, Volunteer
 
@@ -62,10 +62,6 @@ def _erase_volunteerings(user, keep_pseudonymous: bool) -> None:
     mine.update(user=None, name="", contact="", address="", external_id="")
 
 
-_STAFF = (
-    "A record of the panel's work by an organiser or facilitator; it points at the erased account, which "
-    "keeps only its pseudonym."
-)
 _SEAT = "The seat of a drawn member (public composition): it points at a volunteer row whose link to the "
 _SEAT += "person is cut."
 
@@ -108,7 +104,7 @@ def register_entries() -> None:
         erase=Fate.KEEP,
         why="Sealed counts of an open vote: nothing about any person (docs/security.md, Secret ballots).",
     )
-    for name in (
+    register_staff_records(
         "deliberation.Panel.created_by",
         "deliberation.PanelFacilitator.assigned_by",
         "deliberation.Selection.created_by",
@@ -116,5 +112,5 @@ def register_entries() -> None:
         "deliberation.RecommendationVersion.author",
         "deliberation.Amendment.decided_by",
         "deliberation.DecisionMakerResponse.recorded_by",
-    ):
-        register(name, erase=Fate.KEEP, why=_STAFF)
+        work="the panel's work",
+    )
