@@ -30,10 +30,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from .refusals import json_refusal
 
 #: Room left in a body for the form's other fields and the multipart framing around an upload.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
@@ -93,7 +95,7 @@ def too_large(request, limit_mb: float):
         "limit": number_format(int(limit_mb) if limit_mb.is_integer() else round(limit_mb, 1)),
     }
     if "application/json" in request.headers.get("Accept", "") or request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=413)
+        return json_refusal(message, 413)
     return render(request, "413.html", {"message": message}, status=413)
 
 

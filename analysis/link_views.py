@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
+from accounts.refusals import show_refusal
 from deliberation.models import Recommendation
 
 from . import services
@@ -48,7 +49,7 @@ def recommendation_themes(request, recommendation, pk):
             else:
                 messages.error(request, _("Unknown action."))
         except services.ThemeLinkError as exc:
-            messages.error(request, str(exc))
+            show_refusal(request, exc)
         return redirect("analysis:recommendation_themes", pk=recommendation.pk)
     links = {link.theme_id: link for link in recommendation.theme_links.all()}
     themes = services.linkable_themes(recommendation)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import outbox
 from accounts.audit import record_event
+from accounts.errors import ServiceError
 from accounts.roles import Role
 from consultation.models import Consultation
 from deliberation.rules import acting_role
@@ -287,7 +288,7 @@ SUGGESTED_LINKS = 3  # themes suggested per recommendation at most
 SUGGESTION_MINIMUM = 0.02
 
 
-class ThemeLinkError(ValueError):
+class ThemeLinkError(ServiceError):
     """A link that cannot be made; the message is translated and shown to the person."""
 
 

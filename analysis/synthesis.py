@@ -23,12 +23,14 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.errors import ServiceError
+
 from .models import Contribution, PipelineRun, Theme
 from .pipeline.cluster import OTHER
 from .pipeline.synthesise import Votes, rake, theme_figures, votes_per_unit
 
 
-class SynthesisEditError(ValueError):
+class SynthesisEditError(ServiceError):
     """An edit that cannot be applied; the message is shown to the organiser."""
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
+from accounts.refusals import show_refusal
 from consultation.models import Consultation
 from consultation.publish import public_text, scrub_text
 from textsafety.spreadsheet import safe_writer
@@ -417,7 +418,7 @@ def editor(request, pk):
         try:
             version = services.edit_synthesis(actor=request.user, run=run, action=data["action"], **arguments)
         except SynthesisEditError as exc:
-            messages.error(request, str(exc))
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
             return redirect("analysis:editor", pk=run.pk)
@@ -502,7 +503,7 @@ def editor_move(request, pk):
             actor=request.user, run=run, action="move", contribution=ids, key=form.cleaned_data["key"]
         )
     except SynthesisEditError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(
             request,

@@ -13,6 +13,7 @@ from django.views.csrf import csrf_failure as defaults_csrf_failure
 from django.views.generic import TemplateView
 
 from accounts.permissions import require_rule
+from accounts.refusals import json_refusal
 from accounts.rules import anyone
 
 
@@ -49,16 +50,14 @@ def _wants_json(request) -> bool:
 
 
 def _json_error(request, message: str, status: int) -> JsonResponse:
-    # The API's errors are {"detail": ...} (DRF's, and its schema says so); the vote's are {"error": ...}.
-    key = "detail" if request.path.startswith("/api/") else "error"
-    return JsonResponse({key: message}, status=status)
+    return json_refusal(message, status)
 
 
 def csrf_failure(request, reason=""):
     """A refused form or script call: JSON for API and script clients, the usual page for people."""
     if _wants_json(request):
         message = _("This request was refused (CSRF check): reload the page and try again.")
-        return JsonResponse({"error": message}, status=403)
+        return json_refusal(message, 403)
     return defaults_csrf_failure(request, reason=reason)
 
 

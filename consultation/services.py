@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import outbox
 from accounts.audit import record_event
+from accounts.errors import ServiceError
 from accounts.models import ConsentRecord
 from accounts.services import has_granted_consent, record_consent
 from textsafety.normalise import normalise_input, normalises_text
@@ -44,14 +45,8 @@ from .models import (
 from .opendata import build_archive
 
 
-class ConsultationError(Exception):
-    """A refused action. `message` is translated and fit to show the person; `status` suits an API."""
-
-    status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ConsultationError(ServiceError):
+    """A refused action of a consultation: a translated `message` and a `status` (accounts.errors)."""
 
 
 class NotAllowed(ConsultationError):

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
+from accounts.refusals import json_refusal
 from accounts.rules import anyone, is_signed_in
 from accounts.strata import STRATA_FIELDS, category_label
 
@@ -429,7 +430,7 @@ def vote(request, slug, pk):
 
     def refuse(message, status):
         if as_json:
-            return JsonResponse({"error": message}, status=status)
+            return json_refusal(message, status)
         messages.error(request, message)
         return redirect(_next_url(request, reverse("consultation:proposals", args=[slug])))
 

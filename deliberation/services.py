@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import outbox
 from accounts.audit import record_event
+from accounts.errors import ServiceError
 from accounts.roles import Role
 from accounts.services import get_profile
 from textsafety.normalise import normalises_text
@@ -54,13 +55,8 @@ from .strata import (
 )
 
 
-class DeliberationError(ValidationError):
+class DeliberationError(ServiceError):
     """Bad input or a step taken at the wrong time; the message is translated and meant for the page."""
-
-    # The sortition core's own explanation (English only), for a refusal it explains
-    # (`SortitionRefusal`): shown as it is after the translated message, marked with its language.
-    explanation = ""
-    explanation_lang = ""
 
 
 class SortitionRefusal(DeliberationError):

@@ -8,13 +8,13 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import require_rule
+from accounts.refusals import attempt, json_refusal, post_form, show_form_errors, show_refusal
 from accounts.rules import anyone
 from consultation import rules as consultation_rules
 from consultation.ratelimit import is_rate_limited
@@ -33,56 +33,6 @@ from .models import (
     Volunteer,
 )
 from .strata import category_label, value_label
-
-
-def _error(request, error: services.DeliberationError) -> None:
-    """The refusal as messages; the sortition core's own explanation (English), if any, follows the last one
-    in an element marked with its language (both escaped)."""
-    texts = error.messages
-    for i, message in enumerate(texts):
-        if error.explanation and i == len(texts) - 1:
-            message = format_html(
-                '{} <span lang="{}">{}</span>', message, error.explanation_lang, error.explanation
-            )
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(
-                request, _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
-            )
-
-
-def _attempt(request, action, success) -> bool:
-    """Call the service in `action()`; show its refusal, or the success message, as a message.
-    `success` is the message, or a function of what the service returned that gives it."""
-    try:
-        result = action()
-    except services.DeliberationError as error:
-        _error(request, error)
-        return False
-    messages.success(request, success(result) if callable(success) else success)
-    return True
-
-
-def _post_form(request, form, action, success) -> bool:
-    """Validate `form` and call `action(cleaned_data)`. True once done, with the success message for the
-    page redirected to. False otherwise, with the field errors and the service's refusal on `form` itself:
-    the caller shows its page again with this bound form (what was typed kept, each error under its field,
-    DSFR error styling), never a redirect that would empty it."""
-    if not form.is_valid():
-        return False
-    try:
-        result = action(form.cleaned_data)
-    except services.DeliberationError as error:
-        form.add_error(None, error)
-        return False
-    messages.success(request, success(result) if callable(success) else success)
-    return True
-
 
 # What each page is about, loaded from its address before its rule is decided (accounts/permissions.py).
 
@@ -239,7 +189,7 @@ def selection_status(request, panel, pk):
     from `note_lang` (empty when there is no note)."""
     selection = selectors.latest_selection(panel)
     if selection is None:
-        return JsonResponse({"error": _("No selection has been run.")}, status=404)
+        return json_refusal(_("No selection has been run."), 404)
     note = selection.progress_note
     done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
     return JsonResponse(
@@ -266,7 +216,7 @@ def volunteer(request, panel, pk):
     form = forms.VolunteerForm(data=request.POST if request.method == "POST" else None)
     # An invalid form is shown again with its errors next to the fields (not as messages).
     if request.method == "POST" and form.is_valid():
-        joined = _attempt(
+        joined = attempt(
             request,
             lambda: services.volunteer(
                 user=request.user,
@@ -304,7 +254,7 @@ def withdraw(request, panel, pk):
     tab) goes back to the panel with the service's refusal."""
     volunteering = selectors.volunteering(request.user, panel)
     if request.method == "POST":
-        left = _attempt(
+        left = attempt(
             request,
             lambda: services.withdraw_volunteering(user=request.user, panel=panel),
             _("You have left the pool of volunteers for this panel; your answers to the volunteering form "
@@ -344,7 +294,7 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
         if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended:
             s.code_form, failed_code = failed_code[1], None
     if failed_code:  # the form is not offered any more (checked in meanwhile): its errors as messages
-        _form_errors(request, failed_code[1])
+        show_form_errors(request, failed_code[1])
     recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
     voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
     return render(
@@ -378,7 +328,7 @@ def check_in_code(request, session, pk):
             _("Too many attempts: wait a few minutes, or ask the facilitator to check you in."),
         )
         return _member_space_page(request, session.panel, failed_code=(session.pk, form))
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.check_in_with_code(user=request.user, session=session, code=data["code"]),
         _("You are checked in at this session."),
@@ -443,7 +393,7 @@ def _recommendation_page(request, recommendation, **failed):
     single = {key: form for key, form in failed.items() if key in offered and offered[key]}
     for key, sent in failed.items():
         if key not in shown and key not in single:
-            _form_errors(request, sent[1] if isinstance(sent, tuple) else sent)
+            show_form_errors(request, sent[1] if isinstance(sent, tuple) else sent)
     return render(
         request,
         "deliberation/recommendation.html",
@@ -488,7 +438,7 @@ def _done_or_again(request, done: bool, recommendation, **failed):
 @require_rule(rules.is_member_of_panel_of, object_from=_recommendation, login=True)
 def propose_amendment(request, recommendation, pk):
     form = forms.AmendmentForm(data=request.POST)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.propose_amendment(user=request.user, recommendation=recommendation, **data),
         _("Your amendment has been sent to the facilitators."),
@@ -500,7 +450,7 @@ def propose_amendment(request, recommendation, pk):
 @require_rule(rules.is_member_of_panel_of, object_from=_recommendation, login=True)
 def cast_ballot(request, recommendation, pk):
     form = forms.BallotForm(data=request.POST)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.cast_ballot(
             user=request.user, recommendation=recommendation, choice=data["choice"]
@@ -523,7 +473,7 @@ def facilitate(request, panel, pk):
 def _facilitate_page(request, panel, **failed):
     """The facilitation page; `failed` holds the form just sent that failed, as sent, under its name."""
     if "recommendation_form" in failed and not panel.sessions.exists():  # not offered without a session
-        _form_errors(request, failed.pop("recommendation_form"))
+        show_form_errors(request, failed.pop("recommendation_form"))
     return render(
         request,
         "deliberation/facilitate.html",
@@ -549,7 +499,7 @@ def _facilitate_page(request, panel, **failed):
 @require_rule(rules.can_run_panel, object_from=_panel, login=True)
 def schedule_session(request, panel, pk):
     form = forms.SessionForm(data=request.POST)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.schedule_session(actor=request.user, panel=panel, **data),
         _("Session scheduled."),
@@ -563,7 +513,7 @@ def schedule_session(request, panel, pk):
 @require_rule(rules.can_run_panel, object_from=_panel, login=True, max_upload_mb=_upload_limit_mb)
 def upload_document(request, panel, pk):
     form = forms.DocumentForm(data=request.POST, files=request.FILES)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.upload_document(actor=request.user, panel=panel, **data),
         _("Document added to the evidence library."),
@@ -577,7 +527,7 @@ def upload_document(request, panel, pk):
 @require_rule(rules.can_run_panel, object_from=_panel, login=True)
 def create_recommendation(request, panel, pk):
     form = forms.RecommendationForm(data=request.POST, panel=panel)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.create_recommendation(actor=request.user, panel=panel, **data),
         _("Draft recommendation created."),
@@ -609,7 +559,7 @@ def _console_page(request, session, **failed):
                 initial={"title": item.title, "kind": item.kind, "duration_minutes": item.duration_minutes},
             )
     if sent:  # the item was removed meanwhile: its form's errors as messages
-        _form_errors(request, sent[1])
+        show_form_errors(request, sent[1])
     attendances = {a.member_id: a for a in session.attendances.all()}
     members = session.panel.members.filter(status=PanelMember.Status.ACTIVE).select_related("volunteer__user")
     can_see_identity = rules.can_see_member_identity(request.user, session.panel)
@@ -658,7 +608,7 @@ def move_agenda(request, session, pk):
 @require_rule(rules.can_run_session, object_from=_session, login=True)
 def add_agenda_item(request, session, pk):
     form = forms.AgendaItemForm(data=request.POST)
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.add_agenda_item(actor=request.user, session=session, **data),
         _("Agenda item added."),
@@ -679,7 +629,7 @@ def check_in(request, session, pk):
     try:
         services.check_in(actor=request.user, session=session, member=member)
     except services.DeliberationError as error:
-        _error(request, error)
+        show_refusal(request, error)
     return _to_console(session)
 
 
@@ -697,7 +647,7 @@ def undo_check_in(request, session, pk):
         messages.error(request, _("This person is not an active member of the panel."))
         return _to_console(session)
     name = member.volunteer.team_name
-    _attempt(
+    attempt(
         request,
         lambda: services.undo_check_in(actor=request.user, session=session, member=member),
         _("The check-in of %(name)s is undone.") % {"name": name},
@@ -713,7 +663,7 @@ def _agenda_item(pk: int) -> AgendaItem:
 @require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
 def edit_agenda_item(request, item, pk):
     form = forms.AgendaItemForm(data=request.POST, auto_id=f"item-{item.pk}-%s")
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.edit_agenda_item(actor=request.user, session=item.session, item=item, **data),
         _("Agenda item changed."),
@@ -725,7 +675,7 @@ def edit_agenda_item(request, item, pk):
 @require_POST
 @require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
 def move_agenda_item(request, item, pk):
-    _attempt(
+    attempt(
         request,
         lambda: services.move_agenda_item(
             actor=request.user, session=item.session, item=item, up=request.POST.get("direction") == "up"
@@ -751,7 +701,7 @@ def _agenda_position(item: AgendaItem) -> int:
 @require_POST
 @require_rule(rules.can_edit_agenda_item, object_from=_agenda_item, login=True)
 def remove_agenda_item(request, item, pk):
-    _attempt(
+    attempt(
         request,
         lambda: services.remove_agenda_item(actor=request.user, session=item.session, item=item),
         _("“%(title)s” is removed from the agenda.") % {"title": item.title},
@@ -763,7 +713,7 @@ def remove_agenda_item(request, item, pk):
 @require_rule(rules.can_run_session, object_from=_session, login=True)
 def save_minutes(request, session, pk):
     form = forms.MinutesForm(data=request.POST)
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.save_minutes(actor=request.user, session=session, minutes=data["minutes"]),
         _("Minutes saved."),
@@ -783,7 +733,7 @@ def decide_amendment(request, amendment, pk):
             services.reject_amendment(actor=request.user, amendment=amendment, reason=data["reason"])
 
     form = forms.AmendmentDecisionForm(data=request.POST, auto_id=f"decision-{amendment.pk}-%s")
-    done = _post_form(request, form, decide, _("Decision recorded."))
+    done = post_form(request, form, decide, _("Decision recorded."))
     return _done_or_again(request, done, amendment.recommendation, decision=(amendment.pk, form))
 
 
@@ -791,7 +741,7 @@ def decide_amendment(request, amendment, pk):
 @require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
 def open_vote(request, recommendation, pk):
     form = forms.OpenVoteForm(data=request.POST, panel=recommendation.panel, recommendation=recommendation)
-    done = _post_form(
+    done = post_form(
         request, form,
         lambda data: services.open_vote(
             actor=request.user, recommendation=recommendation, session=data["session"]
@@ -806,7 +756,7 @@ def close_vote(request, recommendation, pk):
     """Closing a vote publishes its result at once and for good: GET (or a POST without the confirmation)
     shows what will happen, with the turnout so far, and asks to confirm; the confirmed POST closes it."""
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        _attempt(
+        attempt(
             request,
             lambda: services.close_vote(actor=request.user, recommendation=recommendation),
             lambda closed: _("The vote is closed: no ballot was cast, nothing was decided. The vote can be "
@@ -856,7 +806,7 @@ def _manage_page(request, panel, **failed):
     """The management page (member e-mails, pool, quotas): shown only by views whose rule is
     `can_manage_panel`. `failed` holds the form just sent that failed, as sent, under its name."""
     if "assign_form" in failed and not failed["assign_form"].fields["facilitator"].queryset.exists():
-        _form_errors(request, failed.pop("assign_form"))  # nobody left to assign: the form is not shown
+        show_form_errors(request, failed.pop("assign_form"))  # nobody left to assign: the form is not shown
     selection = selectors.latest_selection(panel)
     members = panel.members.select_related("volunteer__user", "replaced_by__volunteer")
     pool = panel.volunteers.all()
@@ -906,7 +856,7 @@ def _to_manage(panel):
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def set_status(request, panel, pk):
     if request.POST.get("status") in Panel.Status.values:
-        _attempt(
+        attempt(
             request,
             lambda: services.set_panel_status(actor=request.user, panel=panel, status=request.POST["status"]),
             _("Status updated."),
@@ -918,7 +868,7 @@ def set_status(request, panel, pk):
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def assign_facilitator(request, panel, pk):
     form = forms.AssignFacilitatorForm(data=request.POST, panel=panel)
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.assign_facilitator(actor=request.user, panel=panel, user=data["facilitator"]),
         _("The facilitator now runs this panel."),
@@ -931,7 +881,7 @@ def assign_facilitator(request, panel, pk):
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def unassign_facilitator(request, panel, pk, user_pk):
     person = get_object_or_404(User, pk=user_pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.unassign_facilitator(actor=request.user, panel=panel, user=person),
         _("%(person)s no longer runs this panel.") % {"person": person.email},
@@ -943,7 +893,7 @@ def unassign_facilitator(request, panel, pk, user_pk):
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def link_consultation(request, panel, pk):
     form = forms.ConsultationLinkForm(data=request.POST)
-    if _post_form(
+    if post_form(
         request, form,
         lambda data: services.link_consultation(
             actor=request.user, panel=panel, consultation=data["consultation"]
@@ -1036,7 +986,7 @@ def save_quotas(request, panel, pk):
                 form.add_error(
                     "quotas", _("Line %(n)s: write category, value, minimum, maximum.") % {"n": number}
                 )
-        if not form.errors and _post_form(
+        if not form.errors and post_form(
             request, form,
             lambda _data: services.replace_quotas(actor=request.user, panel=panel, quotas=quotas),
             _("Quotas saved."),
@@ -1048,7 +998,7 @@ def save_quotas(request, panel, pk):
 @require_POST
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def propose_quotas(request, panel, pk):
-    _attempt(
+    attempt(
         request,
         lambda: services.propose_quotas(actor=request.user, panel=panel),
         _("Quotas proposed from the French population shares. Review and edit them."),
@@ -1061,7 +1011,7 @@ def propose_quotas(request, panel, pk):
 def run_selection(request, panel, pk):
     form = forms.SelectionForm(data=request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"]),
             _("The selection has started."),
@@ -1072,7 +1022,7 @@ def run_selection(request, panel, pk):
 @require_POST
 @require_rule(rules.can_manage_selection, object_from=_selection, login=True)
 def abandon_selection(request, selection, pk):
-    _attempt(
+    attempt(
         request,
         lambda: services.abandon_selection(actor=request.user, selection=selection),
         _("The draw is abandoned: nobody was seated. You can run the selection again."),
@@ -1091,7 +1041,7 @@ def replace_member(request, member, pk):
     form = forms.ReplaceMemberForm(data=request.POST if request.method == "POST" else None)
     # A refusal of the service comes as messages (the sortition core's own explanation marked as English,
     # `_error`), above the form kept as typed.
-    if request.method == "POST" and form.is_valid() and _attempt(
+    if request.method == "POST" and form.is_valid() and attempt(
         request,
         lambda: services.replace_member(
             actor=request.user, member=member, reason=form.cleaned_data["reason"]
@@ -1124,7 +1074,7 @@ def _milestone_action(request, milestone, form_class, service, success, failed_a
     """An organiser's form about one promised milestone, then back to its recommendation's page (shown
     again with the form as sent when it failed)."""
     form = form_class(data=request.POST, milestone=milestone)
-    done = _post_form(
+    done = post_form(
         request, form, lambda data: service(actor=request.user, milestone=milestone, **data), success
     )
     recommendation = milestone.response.recommendation

@@ -66,14 +66,14 @@ def test_a_vote_for_an_id_no_database_holds_is_a_json_404(member, consultation):
     for proposal_id in [10**23, 2**63, 0]:
         response = client.post(_vote_address(consultation, proposal_id), {"value": "disagree"}, **JSON)
         assert response.status_code == 404, proposal_id
-        assert response.json() == {"error": "Cette proposition n'existe pas."}
+        assert response.json() == {"detail": "Cette proposition n'existe pas."}
     assert _votes(proposal) == [Vote.Value.AGREE]
 
 
 def test_a_vote_at_an_address_that_is_not_a_number_is_a_json_404(member, consultation):
     client, proposal = _voter(member, consultation)
     response = client.post(_vote_address(consultation, "abc"), {"value": "disagree"}, **JSON)
-    assert response.status_code == 404 and response.json() == {"error": "Introuvable."}
+    assert response.status_code == 404 and response.json() == {"detail": "Introuvable."}
     page = client.post(_vote_address(consultation, "abc"), {"value": "disagree"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 404 and "Page introuvable" in page.content.decode()  # people get the page
     assert _votes(proposal) == [Vote.Value.AGREE]
@@ -85,11 +85,11 @@ def test_a_vote_with_a_malformed_or_oversized_body_is_a_json_400(member, consult
     response = client.post(address, b"xx", content_type="multipart/form-data; boundary=", **JSON)
     assert response.status_code == 400
     assert response.json() == {
-        "error": "Cette requête est incompréhensible\u00a0: vérifiez son adresse et son contenu."
+        "detail": "Cette requête est incompréhensible\u00a0: vérifiez son adresse et son contenu."
     }
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
         response = client.post(address, {"value": "disagree" * 20}, **JSON)
-    assert response.status_code == 400 and "incompréhensible" in response.json()["error"]
+    assert response.status_code == 400 and "incompréhensible" in response.json()["detail"]
     assert _votes(proposal) == [Vote.Value.AGREE]
 
 
@@ -100,13 +100,13 @@ def test_a_vote_sent_as_json_counts_and_malformed_json_says_what_to_send(member,
         response = client.post(address, body, content_type="application/json", **JSON)
         assert response.status_code == 400, body
         assert response.json() == {
-            "error": 'Le contenu n\'est pas un objet JSON\u00a0: envoyez {"value": "agree"}, '
+            "detail": 'Le contenu n\'est pas un objet JSON\u00a0: envoyez {"value": "agree"}, '
             "ou le champ de formulaire value=agree."
         }, body
     for body in ['{"value": 1}', '{"value": ["disagree"]}', "{}"]:
         response = client.post(address, body, content_type="application/json", **JSON)
         assert response.status_code == 400, body
-        assert "«\u00a0disagree\u00a0»" in response.json()["error"], body
+        assert "«\u00a0disagree\u00a0»" in response.json()["detail"], body
     assert _votes(proposal) == [Vote.Value.AGREE]
     response = client.post(address, {"value": "disagree"}, content_type="application/json", **JSON)
     assert response.status_code == 200 and response.json() == {
@@ -123,7 +123,7 @@ def test_a_server_error_answers_json_to_scripts_and_the_page_to_people(db):
         factory.get("/consultations/x/propositions/1/vote/", HTTP_ACCEPT="application/json")
     )
     assert response.status_code == 500 and json.loads(response.content) == {
-        "error": "Erreur du serveur\u00a0: veuillez réessayer plus tard."
+        "detail": "Erreur du serveur\u00a0: veuillez réessayer plus tard."
     }
     response = server_error(factory.get("/api/consultations/"))
     assert response.status_code == 500 and list(json.loads(response.content)) == ["detail"]

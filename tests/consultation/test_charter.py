@@ -61,7 +61,7 @@ def test_organiser_edits_the_charter_and_the_citizen_accepts_it_again_before_vot
 
     # The citizen is asked again: the next vote is refused with a clear message, the earlier one is kept.
     refused = vote(client, consultation, second)
-    assert refused.status_code == 403 and "charte" in refused.json()["error"].lower()
+    assert refused.status_code == 403 and "charte" in refused.json()["detail"].lower()
     assert list(Vote.objects.values_list("proposal_id", flat=True)) == [first.pk]
     single = consultation.questions.first()
     client.post(url("answer", consultation.slug), {f"q{single.pk}": single.choices.first().pk})
@@ -134,7 +134,7 @@ def test_a_withdrawn_acceptance_stops_the_next_vote_of_a_signed_in_citizen(
         granted=False,
     )
     refused = vote(client, consultation, proposals[1])
-    assert refused.status_code == 403 and "charte" in refused.json()["error"].lower()
+    assert refused.status_code == 403 and "charte" in refused.json()["detail"].lower()
     assert not Vote.objects.filter(user=member, proposal=proposals[1]).exists()
 
 

@@ -140,7 +140,7 @@ def test_concurrent_votes_of_one_account_all_count_and_a_long_lock_is_a_clean_50
     assert data["counted"] == [1] * 10  # one vote per proposal: the last one of this account
     script_status, retry_after, body, page_status, page_retry_after, page = data["busy"]
     assert (script_status, retry_after) == (503, "5")
-    assert body == {"error": "Le site est très sollicité\u00a0: veuillez réessayer dans quelques secondes."}
+    assert body == {"detail": "Le site est très sollicité\u00a0: veuillez réessayer dans quelques secondes."}
     assert (page_status, page_retry_after) == (503, "5")
     assert "Veuillez revenir en arrière et réessayer dans quelques secondes." in page
     assert data["after"] == 200

@@ -174,7 +174,7 @@ def test_a_script_vote_without_csrf_token_gets_a_json_error(db, citizen):
         "/consultations/any/propositions/1/vote/", {"value": "agree"}, HTTP_ACCEPT="application/json"
     )
     assert response.status_code == 403
-    assert "CSRF" in response.json()["error"]
+    assert "CSRF" in response.json()["detail"]
 
 
 def test_pages_carry_the_content_security_policy_and_the_vote_answer_does_not(client, member, consultation):

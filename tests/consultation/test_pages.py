@@ -129,11 +129,11 @@ def test_vote_buttons_without_javascript_and_json(client, member, consultation):
     bad = client.post(
         url("vote", consultation.slug, proposal.pk), {"value": "maybe"}, HTTP_ACCEPT="application/json"
     )
-    assert bad.status_code == 400 and "error" in bad.json()
+    assert bad.status_code == 400 and "detail" in bad.json()
     missing = client.post(
         url("vote", consultation.slug, 999999), {"value": "agree"}, HTTP_ACCEPT="application/json"
     )
-    assert missing.status_code == 404 and missing.json()["error"]
+    assert missing.status_code == 404 and missing.json()["detail"]
     proposal.refresh_from_db()
     assert (proposal.agree_count, proposal.pass_count) == (0, 1)
 
@@ -145,7 +145,7 @@ def test_vote_on_closed_consultation_is_a_clear_4xx(client, member, consultation
     response = client.post(
         url("vote", consultation.slug, proposal.pk), {"value": "agree"}, HTTP_ACCEPT="application/json"
     )
-    assert response.status_code == 403 and response.json()["error"]
+    assert response.status_code == 403 and response.json()["detail"]
     assert not Vote.objects.exists()
     anonymous = client.__class__().post(
         url("vote", consultation.slug, proposal.pk), {"value": "agree"}, HTTP_ACCEPT="application/json"

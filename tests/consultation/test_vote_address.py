@@ -22,7 +22,7 @@ def test_a_vote_names_its_consultation(citizen):
     url = reverse("consultation:vote", args=["second", proposal.pk])
     response = client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 404
-    assert "error" in response.json()
+    assert "detail" in response.json()
     assert not Vote.objects.exists()
     url = reverse("consultation:vote", args=["first", proposal.pk])
     assert client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json").json()["vote"] == "agree"

@@ -1,0 +1,70 @@
+"""The one way a view answers a refusal: a form error, a message on the next page, or JSON.
+
+Every JSON refusal in Pacte is `{"detail": message}` (DRF's shape, the API's schema says so), whatever
+the endpoint: the API, the vote, the progress polls, the error handlers."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .errors import ServiceError
+
+
+def json_refusal(message, status: int, **headers) -> JsonResponse:
+    response = JsonResponse({"detail": str(message)}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def show_refusal(request, error: ServiceError) -> None:
+    """The refusal as messages; a library's own explanation, if any, follows the last one in an element
+    marked with its language (both escaped)."""
+    texts = error.messages
+    for i, message in enumerate(texts):
+        if error.explanation and i == len(texts) - 1:
+            message = format_html(
+                '{} <span lang="{}">{}</span>', message, error.explanation_lang, error.explanation
+            )
+        messages.error(request, message)
+
+
+def show_form_errors(request, form) -> None:
+    """A form's errors as messages, each prefixed with its field's label (for a page that redirects)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(
+                request, _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            )
+
+
+def attempt(request, action: Callable, success) -> bool:
+    """Call the service in `action()`; show its refusal, or the success message, as a message.
+    `success` is the message, or a function of what the service returned that gives it."""
+    try:
+        result = action()
+    except ServiceError as error:
+        show_refusal(request, error)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
+def post_form(request, form, action: Callable, success) -> bool:
+    """Validate `form` and call `action(cleaned_data)`. True once done, with the success message for the
+    page redirected to. False otherwise, with the field errors and the service's refusal on `form` itself:
+    the caller shows its page again with this bound form (what was typed kept, each error under its field,
+    DSFR error styling), never a redirect that would empty it."""
+    if not form.is_valid():
+        return False
+    try:
+        result = action(form.cleaned_data)
+    except ServiceError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
