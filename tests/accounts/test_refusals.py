@@ -3,6 +3,7 @@ refusal is {"detail": ...}."""
 
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 from django.contrib.messages import get_messages
@@ -31,11 +32,15 @@ def _request():
 def test_every_service_refusal_is_a_service_error():
     refusals = []
     for name in SERVICE_MODULES:
-        module = importlib.import_module(name)
-        for _attr, value in inspect.getmembers(module, inspect.isclass):
-            if value.__module__ == name and issubclass(value, Exception):
-                refusals.append(value)
-                assert issubclass(value, ServiceError), f"{name}.{value.__name__} is not a ServiceError"
+        package = importlib.import_module(name)
+        walked = pkgutil.walk_packages(getattr(package, "__path__", []), prefix=f"{name}.")
+        for module in [package, *(importlib.import_module(info.name) for info in walked)]:
+            for _attr, value in inspect.getmembers(module, inspect.isclass):
+                if value.__module__ == module.__name__ and issubclass(value, Exception):
+                    refusals.append(value)
+                    assert issubclass(value, ServiceError), (
+                        f"{module.__name__}.{value.__name__} is not a ServiceError"
+                    )
     assert len(refusals) >= 4
 
 

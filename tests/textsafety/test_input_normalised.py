@@ -3,6 +3,7 @@ textsafety.normalise.normalise_input): a new service taking such an argument wit
 
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 
@@ -19,18 +20,30 @@ NORMALISED_INSIDE = {
 }
 
 
+def _modules(name):
+    """The module, and each module of it when it is a package (`deliberation.services.panels`, ...)."""
+    module = importlib.import_module(name)
+    yield module
+    for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{name}."):
+        yield importlib.import_module(info.name)
+
+
 def _services_taking_text():
-    for module_name in SERVICE_MODULES:
-        module = importlib.import_module(module_name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module_name or name.startswith("_"):
-                continue
-            parameters = inspect.signature(function).parameters
-            takes_text = any(p in TEXT_ARGUMENTS for p in parameters) or any(
-                p.kind == p.VAR_KEYWORD for p in parameters.values()
-            )
-            if takes_text or name in {n.rsplit(".", 1)[1] for n in NORMALISED_INSIDE}:
-                yield f"{module_name}.{name}", function
+    for module_name in SERVICE_MODULES:  # named by the package callers import (re-exported there)
+        for module in _modules(module_name):
+            yield from _taking_text(module_name, module)
+
+
+def _taking_text(module_name, module):
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        if function.__module__ != module.__name__ or name.startswith("_"):
+            continue
+        parameters = inspect.signature(function).parameters
+        takes_text = any(p in TEXT_ARGUMENTS for p in parameters) or any(
+            p.kind == p.VAR_KEYWORD for p in parameters.values()
+        )
+        if takes_text or name in {n.rsplit(".", 1)[1] for n in NORMALISED_INSIDE}:
+            yield f"{module_name}.{name}", function
 
 
 def test_every_service_taking_text_normalises_it():

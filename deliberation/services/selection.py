@@ -23,9 +23,9 @@ from accounts.roles import Role
 from accounts.services import get_profile
 from textsafety.normalise import normalises_text
 
-from . import ballot_box, rules, selectors
-from .draw_messages import LIBRARY_LANGUAGE, draw_is_final_message
-from .models import (
+from .. import ballot_box, rules, selectors
+from ..draw_messages import LIBRARY_LANGUAGE, draw_is_final_message
+from ..models import (
     AgendaItem,
     Amendment,
     Attendance,
@@ -45,7 +45,7 @@ from .models import (
     Session,
     Volunteer,
 )
-from .strata import (
+from ..strata import (
     PROFILE_VALUES,
     REFERENCE_TO_PROFILE,
     category_label,
@@ -100,7 +100,7 @@ def _refuse_pool_changes_while_drawing(panel: Panel) -> None:
 def load_sortition():
     """The pure sortition core, imported lazily so the rest of the app works while it is absent."""
     try:
-        from . import sortition
+        from .. import sortition
     except ImportError as error:
         raise DeliberationError(_("The sortition module is not installed on this server.")) from error
     return sortition
@@ -604,7 +604,7 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
         actor=actor, as_role=Role.ORGANISER, action="selection.started", obj=selection,
         details={"seed_commitment": selection.seed_commitment, "algorithm": algorithm, "panel": panel.pk},
     )  # fmt: skip
-    from .tasks import run_selection
+    from ..tasks import run_selection
 
     outbox.enqueue(run_selection, selection.pk)
     return selection
@@ -768,14 +768,14 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
 
 def _tell_panel(kind: str, object_id: int) -> None:
     """Once committed, e-mail the panel's members (deliberation.notifications.PANEL_NOTICES)."""
-    from .tasks import notify_panel
+    from ..tasks import notify_panel
 
     outbox.enqueue(notify_panel, kind, object_id)
 
 
 def _tell_seated(member_ids: list[int]) -> None:
     """Once the seats are committed, e-mail each person drawn (deliberation.notifications)."""
-    from .tasks import send_seat_notice
+    from ..tasks import send_seat_notice
 
     for member_id in member_ids:
         outbox.enqueue(send_seat_notice, member_id)
@@ -785,7 +785,7 @@ def _tell_not_drawn(selection: Selection) -> int:
     """Every volunteer of the pool left without a seat, and not told after an earlier draw, is marked as
     told after this one (one UPDATE, whatever the pool's size); once committed, one task tells each of
     them (deliberation.notifications.send_not_drawn_notice). Returns how many were marked."""
-    from .tasks import notify_not_drawn
+    from ..tasks import notify_not_drawn
 
     marked = Volunteer.objects.filter(
         panel_id=selection.panel_id, memberships__isnull=True, told_not_drawn_in__isnull=True
@@ -800,7 +800,7 @@ def publish_lottery(*, selection_id: int, document: dict) -> Selection | None:
     """Before the draw: store the lottery document (`deliberation.lottery.document`) and its SHA-256, and
     record both in the audit log (hash-chained), so that the lottery is fixed before the seed is revealed.
     None when the run has ended meanwhile (abandoned): nothing is published then."""
-    from . import lottery
+    from .. import lottery
 
     selection = Selection.objects.select_for_update().get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
@@ -819,7 +819,7 @@ def publish_lottery(*, selection_id: int, document: dict) -> Selection | None:
 
 def lottery_file(selection: Selection) -> bytes:
     """The published lottery, byte for byte as hashed (`lottery_sha256`)."""
-    from . import lottery
+    from .. import lottery
 
     return lottery.canonical_bytes(selection.lottery)
 
@@ -831,7 +831,7 @@ def redraw(selection: Selection) -> tuple[str, ...]:
     sortition = load_sortition()
     if not selection.lottery:
         return tuple(sortition.draw([(members, p) for members, p in selection.portfolio], selection.seed))
-    from . import lottery
+    from .. import lottery
 
     if lottery.document_sha256(selection.lottery) != selection.lottery_sha256:
         raise DeliberationError(_("The stored lottery does not match its published SHA-256."))

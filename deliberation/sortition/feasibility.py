@@ -44,14 +44,14 @@ from sortition_algorithms.committee_generation import (
 from sortition_algorithms.features import FeatureCollection, FeatureValueMinMax, set_default_max_flex
 from sortition_algorithms.people import People
 
-from . import leximin
-from .lottery import Lottery, LotteryError, commitment
-from .lottery import draw as draw_lottery
-from .lottery import from_portfolio as lottery_from_portfolio
+from .. import leximin
+from ..lottery import Lottery, LotteryError, commitment
+from ..lottery import draw as draw_lottery
+from ..lottery import from_portfolio as lottery_from_portfolio
 
 __all__ = ["Lottery", "LotteryError", "commitment", "draw_lottery", "lottery_from_portfolio"]
 
-REFERENCE_SHARES_FR = Path(__file__).resolve().parent / "data" / "reference_shares_fr.csv"
+REFERENCE_SHARES_FR = Path(__file__).resolve().parent.parent / "data" / "reference_shares_fr.csv"
 
 # Column under which the household key is handed to sortition-algorithms; a name no stratum will use.
 _HOUSEHOLD_COLUMN = "_pacte_household"

@@ -19,8 +19,8 @@ from accounts.rules import anyone
 from consultation import rules as consultation_rules
 from consultation.ratelimit import is_rate_limited
 
-from . import forms, hooks, rules, selectors, services
-from .models import (
+from .. import forms, hooks, rules, selectors, services
+from ..models import (
     AgendaItem,
     Amendment,
     Document,
@@ -32,7 +32,7 @@ from .models import (
     Session,
     Volunteer,
 )
-from .strata import category_label, value_label
+from ..strata import category_label, value_label
 
 # What each page is about, loaded from its address before its rule is decided (accounts/permissions.py).
 
@@ -156,7 +156,7 @@ def _draw_check(selection: Selection | None) -> dict | None:
     before the draw, and does the published lottery with that seed give the seated panel?"""
     if selection is None or not selection.lottery:
         return None
-    from . import lottery
+    from .. import lottery
 
     try:
         redrawn = services.redraw(selection)
