@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import AuditEvent
-from deliberation import services
+from deliberation import rules, services
 from deliberation.models import Panel, PanelMember, Recommendation, Selection, Session, Volunteer
 from tests.conftest import with_totp
 
@@ -65,7 +65,7 @@ def test_an_amendment_accepted_after_a_session_moves_the_earliest_vote(panel, fa
     Recommendation.objects.filter(pk=recommendation.pk).update(created_at=earlier.starts_at)
     recommendation.versions.update(created_at=earlier.starts_at)
     recommendation.refresh_from_db()
-    assert services.rules.session_may_hold_vote(recommendation, earlier)
+    assert rules.session_may_hold_vote(recommendation, earlier)
     amendment = services.propose_amendment(
         user=members[0].volunteer.user, recommendation=recommendation, text="Texte amendé"
     )

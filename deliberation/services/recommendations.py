@@ -1,0 +1,234 @@
+"""Recommendations, their amendments and the secret ballot that decides them."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.roles import Role
+from textsafety.normalise import normalises_text
+
+from .. import ballot_box, rules
+from ..models import (
+    Amendment,
+    BallotBox,
+    BallotChoice,
+    BallotReceipt,
+    Panel,
+    Recommendation,
+    RecommendationVersion,
+    Session,
+)
+from ._common import DeliberationError, _record_by_panel_team, _require
+
+
+@normalises_text
+@transaction.atomic
+def create_recommendation(
+    *, actor, panel: Panel, session: Session, title: str, text: str, rationale: str = ""
+) -> Recommendation:
+    _require(rules.can_run_panel(actor, panel))
+    if session.panel_id != panel.pk:
+        raise DeliberationError(_("This session belongs to another panel."))
+    recommendation = Recommendation.objects.create(
+        panel=panel, session=session, title=title, text=text, rationale=rationale
+    )
+    RecommendationVersion.objects.create(
+        recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
+    )
+    _record_by_panel_team(actor=actor, action="recommendation.created", obj=recommendation)
+    return recommendation
+
+
+@normalises_text
+@transaction.atomic
+def propose_amendment(*, user, recommendation: Recommendation, text: str, explanation: str = "") -> Amendment:
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("panel").get(pk=recommendation.pk)
+    )
+    if recommendation.status != Recommendation.Status.DRAFT:
+        raise DeliberationError(
+            _("Amendments can be proposed only while the recommendation is being drafted.")
+        )
+    seat = rules.active_seat(user, recommendation.panel)
+    _require(seat is not None)
+    if not text.strip():
+        raise DeliberationError(_("Write the text you propose."))
+    amendment = Amendment.objects.create(
+        recommendation=recommendation, proposed_by=seat, text=text, explanation=explanation
+    )
+    record_event(actor=user, as_role=Role.CITIZEN, action="amendment.proposed", obj=amendment)
+    return amendment
+
+
+def _pending_amendment(amendment: Amendment) -> Amendment:
+    amendment = Amendment.objects.select_for_update().select_related("recommendation").get(pk=amendment.pk)
+    if amendment.status != Amendment.Status.PROPOSED:
+        raise DeliberationError(_("This amendment has already been decided."))
+    if amendment.recommendation.status != Recommendation.Status.DRAFT:
+        raise DeliberationError(_("The recommendation is no longer being drafted."))
+    return amendment
+
+
+@normalises_text
+@transaction.atomic
+def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> RecommendationVersion:
+    """The amended text becomes a new version of the recommendation; earlier versions stay."""
+    _require(rules.can_decide_amendment(actor, amendment.recommendation))
+    amendment = _pending_amendment(amendment)
+    recommendation = Recommendation.objects.select_for_update().get(pk=amendment.recommendation_id)
+    number = (recommendation.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = RecommendationVersion.objects.create(
+        recommendation=recommendation, number=number, title=recommendation.title, text=amendment.text,
+        rationale=recommendation.rationale, author=amendment.proposed_by.volunteer.user,
+    )  # fmt: skip
+    recommendation.text = amendment.text
+    recommendation.save(update_fields=["text"])
+    amendment.status = Amendment.Status.ACCEPTED
+    amendment.reason, amendment.decided_by, amendment.decided_at = reason, actor, timezone.now()
+    amendment.resulting_version = version
+    amendment.save()
+    _record_by_panel_team(
+        actor=actor,
+        action="amendment.accepted",
+        obj=amendment,
+        details={"version": number},
+    )
+    return version
+
+
+@normalises_text
+@transaction.atomic
+def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
+    _require(rules.can_decide_amendment(actor, amendment.recommendation))
+    if not reason.strip():
+        raise DeliberationError(_("Give the reason for rejecting the amendment: the member will read it."))
+    amendment = _pending_amendment(amendment)
+    amendment.status = Amendment.Status.REJECTED
+    amendment.reason, amendment.decided_by, amendment.decided_at = reason.strip(), actor, timezone.now()
+    amendment.save()
+    _record_by_panel_team(actor=actor, action="amendment.rejected", obj=amendment)
+    return amendment
+
+
+def vote_session_too_early_message(recommendation: Recommendation, session: Session) -> str:
+    """Why `session` cannot hold the vote: it was held before the text put to the vote was last changed
+    (`rules.earliest_vote_day`)."""
+    return _(
+        "The session “%(session)s” (%(held)s) was held before the text put to the vote was last changed "
+        "(%(changed)s): its members would vote on a text they had not read. Choose a session held on "
+        "%(earliest)s or later, or schedule one."
+    ) % {
+        "session": session.title,
+        "held": date_format(timezone.localdate(session.starts_at), "DATE_FORMAT"),
+        "changed": date_format(timezone.localdate(rules.text_last_changed(recommendation)), "DATE_FORMAT"),
+        "earliest": date_format(rules.earliest_vote_day(recommendation), "DATE_FORMAT"),
+    }
+
+
+@transaction.atomic
+def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Recommendation:
+    _require(rules.can_run_panel(actor, recommendation.panel))
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("session").get(pk=recommendation.pk)
+    )
+    if recommendation.status not in rules.OPENABLE:
+        raise DeliberationError(_("The vote can be opened only on a recommendation being drafted."))
+    if session.panel_id != recommendation.panel_id:
+        raise DeliberationError(_("This session belongs to another panel."))
+    if not rules.session_may_hold_vote(recommendation, session):
+        raise DeliberationError(vote_session_too_early_message(recommendation, session))
+    recommendation.status = Recommendation.Status.VOTING
+    recommendation.vote_session = session
+    recommendation.voting_opened_at = timezone.now()
+    recommendation.decided_at = None
+    recommendation.save(update_fields=["status", "vote_session", "voting_opened_at", "decided_at"])
+    _ballot_box(recommendation)
+    _record_by_panel_team(
+        actor=actor,
+        action="vote.opened",
+        obj=recommendation,
+        details={"session": session.pk},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
+    """Secret ballot. The receipt says who voted, never how; the ballot only adds one to the sealed
+    counts of the recommendation's box, rewritten whole (`ballot_box`): no row per ballot, and the same
+    statements whatever the choice. The receipt's unique constraint refuses a second vote."""
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise DeliberationError(_("The vote on this recommendation is not open (it may have been closed)."))
+    if choice not in BallotChoice.values:
+        raise DeliberationError(_("Choose for, against or abstain."))
+    seat = rules.active_seat(user, recommendation.panel)
+    if seat is None:
+        raise PermissionDenied
+    if not rules.can_vote(user, recommendation):
+        raise DeliberationError(_("Only members checked in at the session of the vote can vote."))
+    try:
+        with transaction.atomic():
+            BallotReceipt.objects.create(recommendation=recommendation, member=seat)
+    except IntegrityError as error:
+        raise DeliberationError(_("You have already voted on this recommendation.")) from error
+    box = _ballot_box(recommendation)
+    counts = _open_box(box)
+    counts[choice] += 1
+    box.sealed = ballot_box.seal(recommendation.pk, counts)
+    box.save(update_fields=["sealed"])
+    # The event says that this person voted, never how.
+    record_event(actor=user, as_role=Role.CITIZEN, action="vote.ballot_cast", obj=recommendation)
+
+
+def _open_box(box: BallotBox) -> dict[str, int]:
+    try:
+        return ballot_box.unseal(box.recommendation_id, box.sealed)
+    except ballot_box.BoxUnreadable as error:
+        raise DeliberationError(
+            _(
+                "The ballot box of this vote cannot be opened: the site's secret key changed during the "
+                "vote. The site's administrator must add the previous key to DJANGO_SECRET_KEY_FALLBACKS."
+            )
+        ) from error
+
+
+def _ballot_box(recommendation: Recommendation) -> BallotBox:
+    """The box of a vote being held (the caller holds the recommendation's row lock). Opening the vote
+    makes it; a vote opened before boxes existed gets an empty one from its migration."""
+    box, _created = BallotBox.objects.get_or_create(
+        recommendation=recommendation, defaults={"sealed": ballot_box.empty(recommendation.pk)}
+    )
+    return box
+
+
+@transaction.atomic
+def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
+    _require(rules.can_run_panel(actor, recommendation.panel))
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("panel").get(pk=recommendation.pk)
+    )
+    if recommendation.status != Recommendation.Status.VOTING:
+        raise DeliberationError(_("This vote is not open."))
+    box = _ballot_box(recommendation)
+    counts = _open_box(box)
+    box.delete()  # the counts go on the recommendation; nothing of the vote stays apart from them
+    outcome = rules.vote_outcome(
+        recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]
+    )
+    recommendation.votes_for, recommendation.votes_against = counts["for"], counts["against"]
+    recommendation.votes_abstain = counts["abstain"]
+    # No ballot at all decides nothing: "no ballot cast", never "rejected"; the vote can be opened again.
+    recommendation.status = rules.status_after_vote(outcome)
+    recommendation.decided_at = timezone.now()
+    recommendation.save()
+    _record_by_panel_team(
+        actor=actor, action="vote.closed", obj=recommendation,
+        details={"for": counts["for"], "against": counts["against"], "abstain": counts["abstain"],
+                 "status": recommendation.status},
+    )  # fmt: skip
+    return recommendation

@@ -1,0 +1,140 @@
+"""Decision-makers' answers to adopted recommendations and the milestones they promise."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import record_event
+from accounts.roles import Role
+from textsafety.normalise import normalises_text
+
+from .. import rules
+from ..models import DecisionMakerResponse, Milestone, Recommendation
+from ._common import DeliberationError, _require, _tell_panel
+
+
+def response_date_problems(
+    *, recommendation: Recommendation, answered_on: date | None, implementation_deadline: date | None,
+    implemented_on: date | None, today: date | None = None,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """What is wrong with the dates of a decision-maker's answer, as (field, message): an answer is dated
+    today or earlier and not before the panel adopted the recommendation; the deadline and the
+    implementation come after the answer; an implementation is not in the future. Used by the form (each
+    message under its field) and by `record_response` (any other caller)."""
+    today = today or timezone.localdate()
+    problems = []
+    if answered_on is not None:
+        if answered_on > today:
+            problems.append(
+                ("answered_on", _("The answer cannot be dated in the future: it is recorded once given."))
+            )
+        elif recommendation.decided_at and answered_on < timezone.localdate(recommendation.decided_at):
+            problems.append(
+                ("answered_on", _("The answer cannot be dated before the panel adopted the recommendation."))
+            )
+    if (
+        implementation_deadline is not None
+        and answered_on is not None
+        and implementation_deadline < answered_on
+    ):
+        problems.append(
+            ("implementation_deadline", _("The implementation deadline cannot come before the answer."))
+        )
+    if implemented_on is not None:
+        if answered_on is not None and implemented_on < answered_on:
+            problems.append(("implemented_on", _("The measure cannot be implemented before the answer.")))
+        elif implemented_on > today:
+            problems.append(
+                ("implemented_on", _("The implementation date cannot be in the future: record it once done."))
+            )
+    return problems
+
+
+@normalises_text
+@transaction.atomic
+def record_response(
+    *, actor, recommendation: Recommendation, decision_maker: str, body: str, status: str,
+    justification: str, answered_on: date, implementation_deadline: date | None = None,
+    implemented_on: date | None = None, milestones: list[tuple[str, date | None]] = (),
+) -> DecisionMakerResponse:  # fmt: skip
+    if not rules.can_organise(actor):
+        raise PermissionDenied
+    if recommendation.status != Recommendation.Status.ADOPTED:
+        raise DeliberationError(
+            _(
+                "Only a recommendation adopted by the panel is handed to a decision-maker; "
+                "this one is “%(status)s”."
+            )
+            % {"status": recommendation.get_status_display()}
+        )
+    problems = response_date_problems(
+        recommendation=recommendation, answered_on=answered_on,
+        implementation_deadline=implementation_deadline, implemented_on=implemented_on,
+    )  # fmt: skip
+    if problems:
+        raise DeliberationError([message for _field, message in problems])
+    if status not in DecisionMakerResponse.Status.values:
+        raise DeliberationError(_("Unknown answer status."))
+    response = DecisionMakerResponse.objects.create(
+        recommendation=recommendation, decision_maker=decision_maker, body=body, status=status,
+        justification=justification, answered_on=answered_on, implementation_deadline=implementation_deadline,
+        implemented_on=implemented_on, recorded_by=actor,
+    )  # fmt: skip
+    Milestone.objects.bulk_create(Milestone(response=response, title=t, due_on=d) for t, d in milestones)
+    record_event(actor=actor, as_role=Role.ORGANISER, action="recommendation.answer_recorded", obj=response,
+                 details={"recommendation": recommendation.pk, "status": status})  # fmt: skip
+    _tell_panel("answer", response.pk)
+    return response
+
+
+@transaction.atomic
+def complete_milestone(*, actor, milestone: Milestone, done_on: date) -> Milestone:
+    """A step the decision-maker promised is done: shown publicly with its date."""
+    _require(rules.can_organise(actor))
+    if done_on > timezone.localdate():
+        raise DeliberationError(_("A milestone cannot be done on a future date."))
+    if done_on < milestone.response.answered_on:
+        raise DeliberationError(_("A milestone cannot be done before the answer that promised it."))
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    record_event(actor=actor, as_role=Role.ORGANISER, action="recommendation.milestone_done",
+                 obj=milestone.response,
+                 details={"milestone": milestone.pk, "done_on": done_on.isoformat()})  # fmt: skip
+    return milestone
+
+
+@normalises_text
+@transaction.atomic
+def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | None, note: str) -> Milestone:
+    """Correct a milestone's title or move its due date, with a public reason. The date first promised
+    is kept and shown next to the new one, so a promise never moves silently."""
+    _require(rules.can_organise(actor))
+    milestone = (
+        Milestone.objects.select_related("response").select_for_update(of=("self",)).get(pk=milestone.pk)
+    )
+    if milestone.done_on is not None:
+        raise DeliberationError(_("A milestone marked as done cannot be changed."))
+    title, note = title.strip(), note.strip()
+    if not title:
+        raise DeliberationError(_("A milestone needs a title."))
+    if not note:
+        raise DeliberationError(_("Say publicly why the milestone changes."))
+    if title == milestone.title and due_on == milestone.due_on:
+        raise DeliberationError(_("Nothing changed: give a new title or a new due date."))
+    if due_on is not None and due_on < milestone.response.answered_on:
+        raise DeliberationError(_("A milestone cannot be due before the answer that promised it."))
+    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
+    if due_on != milestone.due_on and milestone.first_due_on is None:
+        milestone.first_due_on = milestone.due_on
+    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
+    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
+    after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
+    record_event(
+        actor=actor, as_role=Role.ORGANISER, action="recommendation.milestone_changed",
+        obj=milestone.response,
+        details={"milestone": milestone.pk, "before": before, "after": after, "note": note},
+    )  # fmt: skip
+    return milestone

@@ -1,0 +1,157 @@
+"""Pages of the draw: the public report, the published lottery, the live progress, running or abandoning
+a draw, giving a member's seat to a reserve."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import require_rule
+from accounts.refusals import attempt, json_refusal
+from accounts.rules import anyone
+
+from .. import forms, rules, selectors, services
+from ..models import Panel, PanelMember, Selection
+from ..strata import category_label, value_label
+from ._common import _member, _panel, _public_panel, _selection
+from .panels import _to_manage
+
+
+@require_rule(anyone, object_from=_public_panel)
+def selection_report(request, panel, pk):
+    selection = selectors.published_selection(panel)
+    composition = [
+        {
+            **row,
+            "category_label": category_label(row["category"]).capitalize(),
+            "value_label": value_label(row["category"], row["value"]),
+        }
+        for row in (selection.composition if selection else [])
+    ]
+    events = selectors.selection_audit_trail(selection)
+    return render(
+        request,
+        "deliberation/selection_report.html",
+        {"panel": panel, "selection": selection, "composition": composition, "events": events,
+         "latest": selectors.latest_selection(panel), "check": _draw_check(selection)},
+    )  # fmt: skip
+
+
+def _draw_check(selection: Selection | None) -> dict | None:
+    """What the report shows under "the check": does the revealed seed match the commitment published
+    before the draw, and does the published lottery with that seed give the seated panel?"""
+    if selection is None or not selection.lottery:
+        return None
+    from .. import lottery
+
+    try:
+        redrawn = services.redraw(selection)
+    except services.DeliberationError:
+        redrawn = None
+    return {
+        "seed_matches": lottery.commitment(selection.seed) == selection.seed_commitment,
+        "panel_matches": redrawn is not None and sorted(redrawn) == sorted(selection.drawn),
+    }
+
+
+def _public_panel_of_lottery(pk: int, selection: int) -> Panel:
+    return _public_panel(pk)
+
+
+@require_rule(anyone, object_from=_public_panel_of_lottery)
+def selection_lottery(request, panel, pk, selection):
+    """The lottery published before a draw, byte for byte as its SHA-256 was recorded (a download)."""
+    record = get_object_or_404(panel.selections.exclude(lottery_sha256=""), pk=selection)
+    response = HttpResponse(services.lottery_file(record), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="pacte-lottery-{panel.pk}-{record.pk}.json"'
+    return response
+
+
+@require_rule(rules.can_view_panel, object_from=_panel, hide=True)
+def selection_status(request, panel, pk):
+    """What the page polls (static/pacte/live-progress.js): the state of the latest run, from the database,
+    worded in the language the page asks for (its `Accept-Language`). `summary` is the status and our
+    sentence; `note` the sortition library's own note (English), in an element whose `lang` the script sets
+    from `note_lang` (empty when there is no note)."""
+    selection = selectors.latest_selection(panel)
+    if selection is None:
+        return json_refusal(_("No selection has been run."), 404)
+    note = selection.progress_note
+    done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
+    return JsonResponse(
+        {
+            "status": selection.status,
+            "status_label": str(selection.get_status_display()),
+            "message": note.text,
+            "summary": selection.progress_summary,
+            "note": note.quoted,
+            "note_lang": note.quoted_lang,
+            "done": done,
+            "active": not done,
+        }
+    )
+
+
+@require_POST
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def run_selection(request, panel, pk):
+    form = forms.SelectionForm(data=request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"]),
+            _("The selection has started."),
+        )
+    return _to_manage(panel)
+
+
+@require_POST
+@require_rule(rules.can_manage_selection, object_from=_selection, login=True)
+def abandon_selection(request, selection, pk):
+    attempt(
+        request,
+        lambda: services.abandon_selection(actor=request.user, selection=selection),
+        _("The draw is abandoned: nobody was seated. You can run the selection again."),
+    )
+    return _to_manage(selection.panel)
+
+
+@require_rule(rules.can_run_member_panel, object_from=_member, login=True)
+def replace_member(request, member, pk):
+    """Giving a member's seat to a reserve cannot be undone: GET shows who leaves, who is next on the reserve
+    list and asks for the reason (required, recorded with the replacement); the POST does it. Refused, the
+    page comes back with the reason as typed."""
+    member = (  # with what the page shows
+        PanelMember.objects.select_related("panel", "volunteer__user", "selection").get(pk=member.pk)
+    )
+    form = forms.ReplaceMemberForm(data=request.POST if request.method == "POST" else None)
+    # A refusal of the service comes as messages (the sortition core's own explanation marked as English,
+    # `_error`), above the form kept as typed.
+    if request.method == "POST" and form.is_valid() and attempt(
+        request,
+        lambda: services.replace_member(
+            actor=request.user, member=member, reason=form.cleaned_data["reason"]
+        ),
+        lambda newcomer: _("%(name)s takes the seat.") % {"name": newcomer.volunteer.team_name},
+    ):  # fmt: skip
+        return redirect(_after_replacement(request, member.panel))
+    return render(
+        request,
+        "deliberation/replace_member.html",
+        {
+            "member": member,
+            "panel": member.panel,
+            "form": form,
+            "allowed": rules.can_replace_member(request.user, member),
+            "reserve_list": selectors.reserve_list(member.panel),
+            "back": _after_replacement(request, member.panel),
+        },
+    )
+
+
+def _after_replacement(request, panel) -> str:
+    """Back to the management page for organisers, to the facilitation page for the facilitators."""
+    if rules.can_organise(request.user):
+        return reverse("deliberation:manage", args=[panel.pk])
+    return reverse("deliberation:facilitate", args=[panel.pk])
