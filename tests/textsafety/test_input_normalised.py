@@ -19,11 +19,16 @@ NORMALISED_INSIDE = {
 }
 
 
+def _defined_in(obj, module_name: str) -> bool:
+    return obj.__module__ == module_name or obj.__module__.startswith(module_name + ".")
+
+
 def _services_taking_text():
     for module_name in SERVICE_MODULES:
         module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module_name or name.startswith("_"):
+            # A package (consultation.services) re-exports the functions of its modules.
+            if not _defined_in(function, module_name) or name.startswith("_"):
                 continue
             parameters = inspect.signature(function).parameters
             takes_text = any(p in TEXT_ARGUMENTS for p in parameters) or any(
