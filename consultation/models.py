@@ -309,7 +309,7 @@ class Vote(models.Model):
     participant_key = models.CharField(max_length=64)
     value = models.SmallIntegerField(choices=Value.choices)
     # The value before the last change (None until the first change). Written by the vote statement
-    # itself (services._store_vote), which needs it to move the right counter in the same statement.
+    # itself (services.votes._store_vote), which needs it to move the right counter in the same statement.
     previous_value = models.SmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)

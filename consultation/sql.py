@@ -1,4 +1,4 @@
-"""Running the vote path's hand-written statements (selectors.vote_target, services._store_vote).
+"""Running the vote path's hand-written statements (selectors.vote_target, services.votes._store_vote).
 
 On PostgreSQL they go through a server-side-binding psycopg cursor and are prepared once per database
 connection: PostgreSQL then skips parsing and planning them on every vote. Django's own cursors bind

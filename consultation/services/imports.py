@@ -1,0 +1,291 @@
+"""Contributions imported from a CSV file (the command or the organisers' page, through a Celery
+worker) and Pol.is conversations."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts import outbox
+from accounts.audit import record_event
+from textsafety.normalise import normalise_input
+
+from .. import rules
+from ..csv_import import CsvImportError
+from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, Proposal, Vote
+from .base import ConsultationError, NotAllowed
+from .votes import recount
+
+
+def describe_row_error(error) -> str:
+    """A translated sentence for one csv_import.RowError."""
+    from .. import csv_import as ci
+
+    reasons = {
+        ci.EMPTY: _("the text is empty"),
+        ci.TOO_LONG: _("the text is too long (%(detail)s characters)"),
+        ci.BAD_DATE: _("the date “%(detail)s” cannot be read (expected YYYY-MM-DD or DD/MM/YYYY)"),
+        ci.BROKEN_QUOTING: _("a quotation mark is not closed"),
+        ci.CELL_COUNT: _("wrong number of cells (%(detail)s expected)"),
+        ci.DUPLICATE: _("same text and date as line %(detail)s"),
+    }
+    reason = reasons.get(error.code, error.code) % {"detail": error.detail}
+    return _("Line %(line)d: %(reason)s.") % {"line": error.line, "reason": reason}
+
+
+def describe_file_error(error) -> str:
+    """A translated sentence for a csv_import.CsvImportError."""
+    from .. import csv_import as ci
+
+    if error.code == ci.MISSING_COLUMNS:
+        return _("The file has no column named %(missing)s. Its columns are: %(found)s.") % {
+            "missing": ", ".join(f"“{c}”" for c in error.params["missing"]),
+            "found": ", ".join(error.params["found"]) or "—",
+        }
+    if error.code == ci.ENCODING:
+        return _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")
+    return _("The file is empty or its first line (the column names) cannot be read.")
+
+
+@dataclass
+class ImportReport:
+    created: int
+    skipped_existing: int
+    errors: list[str]
+    warnings: list[str]
+
+
+IMPORT_BATCH = 1000
+
+
+@transaction.atomic
+def import_contributions(
+    *,
+    actor,
+    consultation: Consultation,
+    data: bytes,
+    text_column: str,
+    date_column: str | None = None,
+    strata_columns: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV of contributions as published proposals. Raises csv_import.CsvImportError when the
+    whole file is unusable; bad rows are reported and every other row is kept. Re-importing the same
+    file creates nothing new. The rows are saved in one transaction, by batches of IMPORT_BATCH, and
+    `progress(saved, to_save)` is called after each batch (the command's progress bar)."""
+    from .. import csv_import
+
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+    parsed = csv_import.read_contributions(
+        data,
+        text_column=text_column,
+        date_column=date_column,
+        strata_columns=tuple(strata_columns),
+        max_length=MAX_PROPOSAL_LENGTH,
+    )
+    existing = set(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.IMPORT).values_list(
+            "external_id", flat=True
+        )
+    )
+    now = timezone.now()
+    new = [
+        Proposal(
+            consultation=consultation,
+            author_key=f"import:{row.external_id[:12]}",
+            text=row.text,
+            source=Proposal.Source.IMPORT,
+            external_id=row.external_id,
+            strata=row.strata,
+            created_at=row.when or now,
+            status=Proposal.Status.VISIBLE,
+        )
+        for row in parsed.rows
+        if row.external_id not in existing
+    ]
+    for start in range(0, len(new), IMPORT_BATCH):
+        Proposal.objects.bulk_create(new[start : start + IMPORT_BATCH])
+        if progress is not None:
+            progress(min(start + IMPORT_BATCH, len(new)), len(new))
+    warnings = []
+    if "cp1252_fallback" in parsed.warnings:
+        warnings.append(
+            _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right.")
+        )
+    report = ImportReport(
+        created=len(new),
+        skipped_existing=len(parsed.rows) - len(new),
+        errors=[describe_row_error(e) for e in parsed.errors],
+        warnings=warnings,
+    )
+    record_event(
+        actor=actor,
+        action="consultation.imported_csv",
+        obj=consultation,
+        details={
+            "created": report.created,
+            "skipped": report.skipped_existing,
+            "bad_rows": len(parsed.errors),
+        },
+    )
+    return report
+
+
+def start_import(
+    *, actor, consultation: Consultation, data: bytes, file_name: str, text_column: str,
+    date_column: str | None, strata_columns: tuple[str, ...], language: str,
+):  # fmt: skip
+    """Record an import from the organisers' page and hand it to a Celery worker once committed; the
+    page shows its progress and, when it ends, the same report as the command."""
+    from ..tasks import run_contribution_import
+
+    if not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+    job = ContributionImport.objects.create(
+        consultation=consultation, created_by=actor, file_name=file_name[:200], data=data,
+        text_column=text_column, date_column=date_column or "", strata_columns=list(strata_columns),
+        language=language,
+    )  # fmt: skip
+    record_event(actor=actor, action="consultation.import_requested", obj=consultation,
+                 details={"import": job.pk, "bytes": len(data)})  # fmt: skip
+    outbox.enqueue(run_contribution_import, job.pk)
+    return job
+
+
+def run_import(import_id: int) -> dict:
+    """Import the CSV of one ContributionImport (the Celery task's work). Safe to run again (a worker
+    lost mid-way): the import is one transaction and skips rows already imported. Progress is kept on
+    the row; the file is erased at the end. Messages are written in the language of the organiser who
+    sent the file."""
+
+    job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
+    if job is None or not job.is_active:  # deleted with its consultation, or already ended
+        return {"import": import_id, "state": job.state if job else "deleted"}
+    rows = ContributionImport.objects.filter(pk=import_id)
+    rows.update(state=ContributionImport.State.RUNNING)
+
+    def progress(saved: int, to_save: int) -> None:
+        rows.update(progress=int(100 * saved / max(to_save, 1)))
+
+    def ended() -> dict:  # the file is erased once the import ends, whatever the outcome
+        return {"finished_at": timezone.now(), "data": b""}
+
+    with translation.override(job.language):
+        try:
+            report = import_contributions(
+                actor=job.created_by, consultation=job.consultation, data=bytes(job.data),
+                text_column=job.text_column, date_column=job.date_column or None,
+                strata_columns=tuple(job.strata_columns), progress=progress,
+            )  # fmt: skip
+        except CsvImportError as exc:
+            failure = describe_file_error(exc)
+        except ConsultationError as exc:
+            failure = exc.message
+        except Exception:
+            rows.update(
+                state=ContributionImport.State.FAILED, failure=_("The import failed; nothing was imported."),
+                **ended(),
+            )  # fmt: skip
+            raise
+        else:
+            rows.update(
+                state=ContributionImport.State.DONE, progress=100, created=report.created,
+                skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
+                warnings=[str(w) for w in report.warnings], **ended(),
+            )  # fmt: skip
+            return {"import": import_id, "created": report.created}
+    rows.update(state=ContributionImport.State.FAILED, failure=str(failure)[:500], **ended())
+    return {"import": import_id, "failure": str(failure)}
+
+
+@dataclass
+class PolisImportReport:
+    consultation: Consultation
+    created_consultation: bool
+    proposals_created: int
+    votes_stored: int
+
+
+@transaction.atomic
+def import_polis(*, actor, export, slug: str) -> PolisImportReport:
+    """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
+    comments become proposals (moderated-out ones hidden), voters pseudonymous participants
+    "polis:<voter-id>", each voter's last vote per comment a vote. Idempotent."""
+    from datetime import UTC, datetime
+
+    if actor is not None and not rules.can_manage(actor):
+        raise NotAllowed(_("Only organisers can import contributions."))
+
+    def stamp(ms):
+        return datetime.fromtimestamp(ms / 1000, tz=UTC) if ms is not None else timezone.now()
+
+    consultation = Consultation.objects.filter(slug=slug).first()
+    created = consultation is None
+    if created:
+        title = (export.topic or export.folder.name)[:200]
+        consultation = Consultation.objects.create(
+            slug=slug,
+            title_fr=title,
+            title_en=title,
+            context_fr=export.description,
+            context_en=export.description,
+            phase=Consultation.Phase.CLOSED,
+            created_by=actor,
+        )
+        record_event(actor=actor, action="consultation.created", obj=consultation, details={"from": "polis"})
+    known = dict(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
+            "external_id", "pk"
+        )
+    )
+    new = []
+    for comment in export.comments:
+        if str(comment.comment_id) in known:
+            continue
+        hidden = comment.is_moderated_out
+        new.append(
+            Proposal(
+                consultation=consultation,
+                source=Proposal.Source.POLIS,
+                external_id=str(comment.comment_id),
+                author_key=f"polis:{comment.author_id}" if comment.author_id is not None else "polis:",
+                text=normalise_input(comment.body).strip()[:MAX_PROPOSAL_LENGTH] or "—",
+                created_at=stamp(comment.timestamp_ms),
+                status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
+                hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",
+            )
+        )
+    Proposal.objects.bulk_create(new, batch_size=1000)
+    ids = dict(
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
+            "external_id", "pk"
+        )
+    )
+    votes = [
+        Vote(
+            proposal_id=ids[str(v.comment_id)],
+            participant_key=f"polis:{v.voter_id}",
+            value=v.value,
+            created_at=stamp(v.timestamp_ms),
+            updated_at=stamp(v.timestamp_ms),
+        )
+        for v in export.votes
+    ]
+    Vote.objects.bulk_create(
+        votes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["proposal", "participant_key"],
+        update_fields=["value", "updated_at"],
+    )
+    recount(consultation=consultation)
+    record_event(
+        actor=actor,
+        action="consultation.imported_polis",
+        obj=consultation,
+        details={"proposals": len(new), "votes": len(votes), "source": export.votes_source},
+    )
+    return PolisImportReport(consultation, created, len(new), len(votes))

@@ -1,0 +1,77 @@
+"""Reports by citizens and moderators' decisions on proposals."""
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import outbox
+from accounts.audit import record_event
+from textsafety.normalise import normalises_text
+
+from .. import rules
+from ..models import Consultation, Proposal, Report
+from .base import Conflict, ConsultationError, NotAllowed
+
+
+@normalises_text
+@transaction.atomic
+def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
+    if not rules.can_report(user, proposal):
+        raise NotAllowed(_("Only published proposals can be reported, by people who are signed in."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConsultationError(_("Please say why this proposal should be hidden."))
+    if len(reason) > 300:
+        raise ConsultationError(_("The reason can have at most 300 characters."))
+    report, created = Report.objects.get_or_create(
+        proposal=proposal, reporter=user, defaults={"reason": reason}
+    )
+    if not created:
+        raise Conflict(_("You have already reported this proposal; moderators will look at it."))
+    record_event(actor=user, action="proposal.reported", obj=proposal, details={"report": report.pk})
+    return report
+
+
+def moderation_queue(consultation: Consultation | None = None):
+    """Proposals waiting for a decision: pending ones, and published ones with open reports."""
+    open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    queryset = Proposal.objects.annotate(open_reports=open_reports).filter(
+        Q(status=Proposal.Status.PENDING) | Q(status=Proposal.Status.VISIBLE, open_reports__gt=0)
+    )
+    if consultation is not None:
+        queryset = queryset.filter(consultation=consultation)
+    return queryset.select_related("consultation").order_by("created_at", "id")
+
+
+@normalises_text
+@transaction.atomic
+def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> Proposal:
+    """`decision` is "approve" (publish, dismiss reports) or "hide" (with a public reason)."""
+    if not rules.can_moderate(actor):
+        raise NotAllowed(_("Only moderators can moderate proposals."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    before = proposal.status
+    reason = (reason or "").strip()
+    if decision == "hide":
+        if not reason:
+            raise ConsultationError(_("Hiding a proposal needs a public reason."))
+        if len(reason) > 300:
+            raise ConsultationError(_("The reason can have at most 300 characters."))
+        proposal.status, proposal.hide_reason = Proposal.Status.HIDDEN, reason
+    elif decision == "approve":
+        proposal.status, proposal.hide_reason = Proposal.Status.VISIBLE, ""
+    else:
+        raise ConsultationError(_("Unknown moderation decision."))
+    proposal.moderated_at = timezone.now()
+    proposal.save(update_fields=["status", "hide_reason", "moderated_at"])
+    proposal.reports.filter(resolved_at__isnull=True).update(resolved_at=proposal.moderated_at)
+    record_event(
+        actor=actor, action=f"proposal.{decision}", obj=proposal, details={"reason": proposal.hide_reason}
+    )
+    if proposal.author_id and proposal.status != before:  # published, hidden, or published again
+        from ..tasks import send_moderation_notice
+
+        decided = proposal.status
+        outbox.enqueue(send_moderation_notice, proposal.pk, decided)
+    return proposal

@@ -1,0 +1,155 @@
+"""Votes on proposals (the busiest write of the platform) and their counters."""
+
+from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import hooks, sql
+from ..models import COUNTER_FIELD, Consultation, Proposal, Vote
+from .base import Conflict, ConsultationError, NotAllowed, participant_key_for
+from .charter import _check_can_contribute
+
+VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    value: int
+    previous: int | None  # None for a first vote
+
+    @property
+    def changed(self) -> bool:
+        return self.previous is not None and self.previous != self.value
+
+
+def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
+    """Insert or change one vote and move the proposal's counters by the same amount, atomically.
+
+    One SQL statement, so its own transaction, with no BEGIN/COMMIT round trips (this is the busiest
+    path of the platform): INSERT ... ON CONFLICT DO UPDATE relies on the UNIQUE(proposal,
+    participant_key) constraint and locks the participant's existing row, so it reads that row's latest
+    committed value (two clicks at once never count twice); it keeps that value in `previous_value`,
+    whose RETURNING tells the counters which one to move: +1 for the new value, -1 for the previous
+    one. A vote equal to the stored one changes nothing. Counters move by increments in SQL: concurrent
+    voters never overwrite each other's."""
+    if connection.vendor != "postgresql":
+        return _store_vote_embedded(
+            proposal_id=proposal_id, participant_key=participant_key, value=value, user=user
+        )
+    vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
+    moves = ", ".join(
+        f"{field} = {field} + (%(value)s = {choice})::int "
+        f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
+        for choice, field in COUNTER_FIELD.items()
+    )
+    statement = (
+        # Table and column names come from the models.
+        f"WITH vote AS (INSERT INTO {vote_table} AS existing "  # noqa: S608
+        "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
+        "VALUES (%(proposal)s, %(key)s, %(value)s, NULL, %(user)s, %(now)s, %(now)s) "
+        "ON CONFLICT (proposal_id, participant_key) DO UPDATE "
+        "SET value = EXCLUDED.value, previous_value = existing.value, updated_at = EXCLUDED.updated_at "
+        "WHERE existing.value <> EXCLUDED.value RETURNING previous_value) "
+        f"UPDATE {proposal_table} SET {moves} FROM vote WHERE id = %(proposal)s RETURNING vote.previous_value"
+    )
+    params = {
+        "proposal": proposal_id,
+        "key": participant_key,
+        "value": value,
+        "user": getattr(user, "pk", None),
+        "now": timezone.now(),
+    }
+    try:
+        # Inside an outer transaction (tests, scripts), a failed statement needs its savepoint.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            row = sql.fetch_one(statement, params)
+    except IntegrityError:
+        # PostgreSQL checks a row's constraints on the values computed from the statement's snapshot
+        # before it sees that a concurrent transaction changed that row (it then recomputes from the
+        # latest one). When one person's clicks race, the snapshot can predate their other click's
+        # commit, and the decrement of the counter that click incremented fails the CHECK (>= 0) although
+        # the result would be right. Again, after locking their row: the snapshot is then taken after
+        # every click that came first, so the check sees true counters.
+        try:
+            with transaction.atomic():
+                sql.fetch_one(
+                    f"SELECT 1 FROM {vote_table} WHERE proposal_id = %(proposal)s "  # noqa: S608
+                    "AND participant_key = %(key)s FOR UPDATE",
+                    params,
+                )
+                row = sql.fetch_one(statement, params)
+        except IntegrityError:  # e.g. the proposal was deleted meanwhile
+            raise Conflict(_("Your vote could not be recorded. Please try again.")) from None
+    if row is None:  # the stored vote already had this value
+        return VoteOutcome(value, value)
+    return VoteOutcome(value, row[0])
+
+
+def _store_vote_embedded(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
+    """The same effect for the embedded SQLite runtime (the demo), whose SQL has no INSERT inside WITH:
+    the ORM in one transaction. SQLite runs one writer at a time, so nothing can slip in between."""
+    with transaction.atomic():
+        vote, created = Vote.objects.get_or_create(
+            proposal_id=proposal_id, participant_key=participant_key, defaults={"value": value, "user": user}
+        )
+        counter = COUNTER_FIELD[value]
+        if created:
+            Proposal.objects.filter(pk=proposal_id).update(**{counter: F(counter) + 1})
+            return VoteOutcome(value, None)
+        previous = vote.value
+        if previous != value:
+            vote.previous_value, vote.value, vote.updated_at = previous, value, timezone.now()
+            vote.save(update_fields=["previous_value", "value", "updated_at"])
+            old = COUNTER_FIELD[previous]
+            Proposal.objects.filter(pk=proposal_id).update(**{old: F(old) - 1, counter: F(counter) + 1})
+        return VoteOutcome(value, previous)
+
+
+def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
+    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open.
+    Not one transaction on purpose: the checks only read, and _store_vote keeps each write atomic."""
+    if isinstance(value, str):
+        if value not in VOTE_VALUES:
+            raise ConsultationError(_("A vote is “agree”, “disagree” or “pass”."))
+        value = VOTE_VALUES[value]
+    _check_can_contribute(user, proposal.consultation)
+    if proposal.status != Proposal.Status.VISIBLE:
+        raise NotAllowed(_("This proposal is not published: it cannot receive votes."))
+    outcome = _store_vote(
+        proposal_id=proposal.pk, participant_key=participant_key_for(user), value=value, user=user
+    )
+    if outcome.previous != outcome.value:
+        consultation_id = proposal.consultation_id
+        transaction.on_commit(lambda: hooks.votes_changed(consultation_id))
+    return outcome
+
+
+def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consultation | None = None) -> None:
+    """Recompute the counters from the vote rows (after bulk imports or erasures)."""
+    proposals = Proposal.objects.all()
+    if consultation is not None:
+        proposals = proposals.filter(consultation=consultation)
+    if proposal_ids is not None:
+        proposals = proposals.filter(pk__in=list(proposal_ids))
+
+    def count(value: int):
+        rows = (
+            Vote.objects.filter(proposal=OuterRef("pk"), value=value)
+            .order_by()
+            .values("proposal")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    proposals.update(
+        agree_count=count(Vote.Value.AGREE),
+        disagree_count=count(Vote.Value.DISAGREE),
+        pass_count=count(Vote.Value.PASS),
+    )

@@ -1,0 +1,65 @@
+"""Organisers' CSV import, run by a Celery worker, and its progress."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.permissions import require_rule
+
+from .. import rules, services
+from ..forms import ImportForm
+from ..models import Consultation
+from .common import oldest_active, progress_answer, upload_limit_mb
+
+
+@require_rule(rules.can_manage, login=True)
+def import_progress(request, slug):
+    """The import running now, if any."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    job = oldest_active(list(consultation.imports.defer("data")[:5]))
+    return progress_answer(job, file_name=job.file_name) if job else progress_answer(None)
+
+
+@require_rule(rules.can_manage, login=True, max_upload_mb=upload_limit_mb)
+def import_file(request, slug):
+    """Organisers send a CSV; a Celery worker imports it (services.start_import) and this page shows the
+    progress of the recent imports and the report of the last one that ended. Its rule is decided, and
+    the upload's declared size checked, before the upload is read (accounts/permissions.py)."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        strata = tuple(c.strip() for c in form.cleaned_data["strata_columns"].split(",") if c.strip())
+        try:
+            services.start_import(
+                actor=request.user, consultation=consultation, data=upload.read(), file_name=upload.name,
+                text_column=form.cleaned_data["text_column"].strip(),
+                date_column=form.cleaned_data["date_column"].strip() or None, strata_columns=strata,
+                language=translation.get_language(),
+            )  # fmt: skip
+        except services.ConsultationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("The file is being imported; this page shows the progress."))
+            return redirect("consultation:import", slug=slug)
+    elif request.method == "POST":
+        status = 400
+    imports = list(consultation.imports.defer("data")[:5])
+    return render(
+        request,
+        "consultation/import.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "imports": imports,
+            "active": oldest_active(imports),
+            "last": next((job for job in imports if not job.is_active), None),
+        },
+        status=status,
+    )

@@ -1,0 +1,147 @@
+"""A consultation's page for citizens: the list, the page itself, accepting the charter, answering
+the questionnaire."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.permissions import require_rule
+from accounts.rules import anyone
+
+from .. import hooks, rules, selectors, services
+from ..charter import DEFAULT_PRINCIPLES
+from ..forms import CharterForm, QuestionnaireForm
+from ..models import Consultation
+from .common import consultation_from, consultation_url, next_url
+
+
+@require_rule(anyone)
+def consultation_list(request):
+    consultations = Consultation.objects.all()
+    if not rules.can_manage(request.user):
+        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
+    return render(
+        request,
+        "consultation/list.html",
+        {"consultations": consultations, "can_manage": rules.can_manage(request.user)},
+    )
+
+
+def _answers_draft_key(consultation) -> str:
+    """Session key of answers that could not be saved because the charter had to be accepted first."""
+    return f"answers_draft:{consultation.pk}"
+
+
+def _detail_page(request, consultation, *, charter_form=None, questionnaire=None, status=200):
+    """The consultation page; a refused form comes back bound, with its errors beside its fields."""
+    accepted = services.has_accepted_charter(request.user, consultation)
+    charter_changed = not accepted and services.accepted_an_earlier_charter(request.user, consultation)
+    draft = request.session.get(_answers_draft_key(consultation)) if request.user.is_authenticated else None
+    if questionnaire is None and consultation.is_open and accepted:
+        questions = consultation.questions.prefetch_related("choices")
+        if draft:  # answers typed before the charter changed: shown again, not saved yet
+            questionnaire = QuestionnaireForm(MultiValueDict(draft), questions=questions)
+        else:
+            answers = {
+                a.question_id: a for a in request.user.answers.filter(question__consultation=consultation)
+            }
+            questionnaire = QuestionnaireForm(questions=questions, answers=answers)
+    return render(
+        request,
+        "consultation/detail.html",
+        {
+            "consultation": consultation,
+            "principles": DEFAULT_PRINCIPLES,
+            "charter": services.current_charter(consultation),
+            "accepted": accepted,
+            "charter_changed": charter_changed,
+            "charter_form": charter_form or CharterForm(initial={"version": consultation.charter_version}),
+            "questionnaire": questionnaire,
+            "answers_draft": bool(draft),
+            "can_contribute": rules.can_contribute(request.user, consultation),
+            "can_view_results": rules.can_view_results(request.user, consultation),
+            "can_manage": rules.can_manage(request.user),
+            "proposal_count": selectors.proposal_counts(consultation)["total"],
+            "extra_links": hooks.consultation_links(consultation, request.user),
+        },
+        status=status,
+    )
+
+
+@require_rule(rules.can_view, object_from=consultation_from, hide=True)
+def detail(request, consultation, slug):
+    return _detail_page(request, consultation)
+
+
+@require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
+def accept_charter(request, consultation, slug):
+    if request.method != "POST":  # e.g. the address of a refused form, reloaded
+        return redirect(consultation_url(consultation) + "#charter")
+    form = CharterForm(request.POST)
+    if not form.is_valid():  # the page again, the error under the checkbox
+        return _detail_page(request, consultation, charter_form=form, status=400)
+    try:
+        services.accept_charter(
+            user=request.user, consultation=consultation, version=form.cleaned_data.get("version")
+        )
+    except services.Conflict as exc:  # the charter changed while it was being read: the new text, unticked
+        refused = CharterForm.refused(version=consultation.charter_version, message=exc.message)
+        return _detail_page(request, consultation, charter_form=refused, status=exc.status)
+    except services.ConsultationError as exc:
+        messages.error(request, exc.message)
+        return redirect(consultation_url(consultation) + "#charter")
+    messages.success(request, _("Thank you: you can now take part."))
+    if _answers_draft_key(consultation) in request.session:  # back to the answers waiting to be saved
+        return redirect(consultation_url(consultation) + "#questionnaire")
+    return redirect(next_url(request, consultation_url(consultation)))
+
+
+@require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
+def discard_answers_draft(request, consultation, slug):
+    """Forget the answers kept in the session while the charter waits to be accepted again. Answers
+    already saved stay as they are; a GET (a reloaded or shared address) discards nothing."""
+    if request.method != "POST":
+        return redirect(consultation_url(consultation) + "#charter")
+    if request.session.pop(_answers_draft_key(consultation), None) is not None:
+        messages.success(
+            request, _("Your unsaved answers were discarded. The answers you saved before are unchanged.")
+        )
+    else:
+        messages.info(request, _("There were no unsaved answers to discard."))
+    anchor = "#questionnaire" if services.has_accepted_charter(request.user, consultation) else "#charter"
+    return redirect(consultation_url(consultation) + anchor)
+
+
+@require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
+def answer(request, consultation, slug):
+    """Save the questionnaire. A refused questionnaire comes back as it was filled in, each error under its
+    question; answers refused only because the charter must be accepted (again) wait in the session."""
+    if request.method != "POST":  # e.g. the address of a refused form, reloaded
+        return redirect(consultation_url(consultation) + "#questionnaire")
+    form = QuestionnaireForm(request.POST, questions=consultation.questions.prefetch_related("choices"))
+    if not form.is_valid():
+        return _detail_page(request, consultation, questionnaire=form, status=400)
+    try:
+        saved = services.save_answers(user=request.user, consultation=consultation, answers=form.answers())
+    except services.CharterRequired as exc:
+        request.session[_answers_draft_key(consultation)] = {
+            name: request.POST.getlist(name) for name in form.fields if name in request.POST
+        }
+        messages.error(request, exc.message)
+        return redirect(consultation_url(consultation) + "#charter")
+    except services.ConsultationError as exc:
+        form.add_error(None, exc.message)
+        return _detail_page(request, consultation, questionnaire=form, status=exc.status)
+    request.session.pop(_answers_draft_key(consultation), None)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d answer saved. You can change it until the consultation closes.",
+            "%(n)d answers saved. You can change them until the consultation closes.",
+            saved,
+        )
+        % {"n": saved},
+    )
+    return redirect(consultation_url(consultation))
