@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import answer_views, views
 
 app_name = "consultation"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
     path("<slug:slug>/gerer/importer/", views.import_file, name="import"),
     path("<slug:slug>/gerer/importer/progression/", views.import_progress, name="import_progress"),
+    # Decision-makers' answers to the proposals and themes (answer_views.py)
+    path("<slug:slug>/suivi/", answer_views.followup, name="followup"),
+    path("<slug:slug>/gerer/reponses/", answer_views.answer_policy, name="answer_policy"),
+    path("<slug:slug>/propositions/<int:pk>/reponse/", answer_views.answer_proposal, name="answer_proposal"),
 ]

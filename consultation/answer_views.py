@@ -1,0 +1,89 @@
+"""Pages of the decision-makers' answers of a consultation: the public follow-up page (the rule of which
+proposals and themes must be answered, the adoption rate per source and overall with its definitions,
+every item and its answer), the organisers' rule form and the form that answers a proposal. Thin: reads
+through ``answers`` / ``adoption``, writes through ``answers``' services."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import require_rule
+from accounts.refusals import post_form
+
+from . import answers, rules
+from .adoption import adoption_by_source, answer_status_definitions
+from .answer_forms import AnswerForm, AnswerPolicyForm
+from .models import Consultation, Proposal
+
+
+def _consultation(slug, **_kwargs) -> Consultation:
+    return get_object_or_404(Consultation, slug=slug)
+
+
+@require_rule(rules.can_view, object_from=_consultation, hide=True)
+def followup(request, consultation, slug):
+    reports, overall = adoption_by_source(consultation)
+    policy = answers.policy_for(consultation)
+    return render(
+        request,
+        "consultation/followup.html",
+        {
+            "consultation": consultation,
+            "policy_sentences": answers.policy_sentences(policy),
+            "rows": answers.adoption_rows(reports, overall),
+            "reports": reports,
+            "definitions": answer_status_definitions(),
+            "can_answer": rules.can_answer_in(request.user, consultation),
+        },
+    )
+
+
+@require_rule(rules.can_answer_in, object_from=_consultation, login=True)
+def answer_policy(request, consultation, slug):
+    policy = answers.policy_for(consultation)
+    initial = {
+        "proposals_required": True,
+        "proposal_min_agree_percent": 60,
+        "proposal_min_votes": 20,
+        "themes_required": True,
+        "theme_min_percent": 5,
+    }
+    if policy is not None:
+        initial = {name: getattr(policy, name) for name in AnswerPolicyForm.base_fields}
+    form = AnswerPolicyForm(data=request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and post_form(
+        request, form,
+        lambda data: answers.save_answer_policy(actor=request.user, consultation=consultation, **data),
+        _("The rule of the answers is saved and shown on the follow-up page."),
+    ):  # fmt: skip
+        return redirect("consultation:followup", slug=consultation.slug)
+    return render(request, "consultation/answer_policy.html", {"consultation": consultation, "form": form})
+
+
+@require_rule(rules.can_answer_in, object_from=_consultation, login=True)
+def answer_proposal(request, consultation, slug, pk):
+    proposal = get_object_or_404(Proposal, consultation=consultation, pk=pk)
+    form = AnswerForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and post_form(
+        request, form,
+        lambda data: answers.record_proposal_answer(actor=request.user, proposal=proposal, **data),
+        _("The answer is recorded and published."),
+    ):  # fmt: skip
+        return redirect("consultation:followup", slug=consultation.slug)
+    return render(
+        request,
+        "consultation/answer_form.html",
+        {
+            "consultation": consultation,
+            "subject": answers.proposal_label(proposal),
+            "subject_url": reverse("consultation:proposal", args=[consultation.slug, proposal.pk]),
+            "allowed": answers.can_be_answered(proposal),
+            "refusal": _("Only a published proposal of a consultation past its draft can receive an answer."),
+            "previous": [
+                {"sentence": answers.answer_sentence(a), "justification": answers.public_justification(a)}
+                for a in proposal.decision_answers.order_by("answered_on", "id")
+            ],
+            "form": form,
+            "definitions": answer_status_definitions(),
+        },
+    )
