@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import record_event
-from accounts.errors import NotAllowed
 from accounts.permissions import require_rule
 from accounts.refusals import post_form
 from accounts.roles import Role
@@ -24,7 +23,7 @@ from consultation import answers as consultation_answers
 from consultation import rules as consultation_rules
 from consultation.adoption import AnswerItem, Source, answer_status_definitions
 from consultation.answer_forms import AnswerForm
-from consultation.answers import AnswerError, policy_for, state_of, theme_is_required
+from consultation.answers import AnswerError, NotAllowed, policy_for, state_of, theme_is_required
 from consultation.models import Consultation
 from textsafety.normalise import normalises_text
 

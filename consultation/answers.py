@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import record_event
-from accounts.errors import NotAllowed, ServiceError
+from accounts.errors import ServiceError
 from accounts.roles import Role
 from textsafety.normalise import normalises_text
 
@@ -29,6 +29,10 @@ from .publish import public_text
 
 class AnswerError(ServiceError):
     """A refused answer or answer rule: a translated message and a `status` (accounts.errors)."""
+
+
+class NotAllowed(AnswerError):
+    status = 403
 
 
 # Answers come once the citizens have had their say: not on a consultation still in draft.
