@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts.audit import record_event
 from accounts.permissions import require_rule
@@ -23,6 +24,7 @@ from consultation import answers as consultation_answers
 from consultation import rules as consultation_rules
 from consultation.adoption import AnswerItem, Source, answer_status_definitions
 from consultation.answer_forms import AnswerForm
+from consultation.answer_views import can_answer_milestone, milestone_action, previous_answers
 from consultation.answers import AnswerError, NotAllowed, policy_for, state_of, theme_is_required
 from consultation.models import Consultation
 from textsafety.normalise import normalises_text
@@ -88,7 +90,8 @@ def record_theme_answer(
 
 def _answers_by_theme(theme_ids) -> dict[int, list[ThemeAnswer]]:
     result: dict[int, list[ThemeAnswer]] = {}
-    for answer in ThemeAnswer.objects.filter(theme_id__in=list(theme_ids)).order_by("answered_on", "id"):
+    answers = ThemeAnswer.objects.filter(theme_id__in=list(theme_ids)).prefetch_related("milestones")
+    for answer in answers.order_by("answered_on", "id"):
         result.setdefault(answer.theme_id, []).append(answer)
     return result
 
@@ -199,16 +202,25 @@ def answer_theme(request, theme, pk):
             + (f"#theme-{entry['key']}" if entry else ""),
             "allowed": entry is not None,
             "refusal": _("Only a theme shown in the published synthesis can receive an answer."),
-            "previous": [
-                {
-                    "sentence": consultation_answers.answer_sentence(a),
-                    "justification": consultation_answers.public_justification(a),
-                }
-                for a in theme.decision_answers.order_by("answered_on", "id")
-            ],
+            "previous": previous_answers(
+                theme.decision_answers.order_by("answered_on", "id").prefetch_related("milestones"),
+                "analysis:theme_milestone",
+            ),
             "form": form,
             "definitions": answer_status_definitions(),
         },
+    )
+
+
+def _theme_milestone(pk, **_kwargs) -> ThemeAnswerMilestone:
+    return get_object_or_404(ThemeAnswerMilestone.objects.select_related("answer__theme"), pk=pk)
+
+
+@require_POST
+@require_rule(can_answer_milestone, object_from=_theme_milestone, login=True)
+def theme_milestone(request, milestone, pk):
+    return milestone_action(
+        request, milestone, reverse("analysis:answer_theme", args=[milestone.answer.theme_id])
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
         name="recommendation_themes",
     ),
     path("themes/<int:pk>/reponse/", theme_answers.answer_theme, name="answer_theme"),
+    path("themes/jalons/<int:pk>/", theme_answers.theme_milestone, name="theme_milestone"),
     path("<slug:slug>/", views.report, name="report"),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),

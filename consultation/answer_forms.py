@@ -106,3 +106,31 @@ class AnswerPolicyForm(PacteForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("After this date, an item that must be answered and is not shows as late. Optional."),
     )
+
+
+class MilestoneDoneForm(PacteForm):
+    """Repeated for each milestone of the answers page: its fields are named after the milestone."""
+
+    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-done-%s")
+        super().__init__(*args, **kwargs)
+
+
+class MilestoneChangeForm(PacteForm):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Public reason of the change"),
+        max_length=300,
+        help_text=_("Shown next to the milestone, with the date first promised."),
+        error_messages={"required": _("Say publicly why the milestone changes.")},
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-change-%s")
+        kwargs.setdefault("initial", {"title": milestone.title, "due_on": milestone.due_on})
+        super().__init__(*args, **kwargs)

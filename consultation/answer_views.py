@@ -3,17 +3,19 @@ proposals and themes must be answered, the adoption rate per source and overall 
 every item and its answer), the organisers' rule form and the form that answers a proposal. Thin: reads
 through ``answers`` / ``adoption``, writes through ``answers``' services."""
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
-from accounts.refusals import post_form
+from accounts.refusals import attempt, post_form, show_form_errors
 
 from . import answers, rules
 from .adoption import adoption_by_source, answer_status_definitions
-from .answer_forms import AnswerForm, AnswerPolicyForm
-from .models import Consultation, Proposal
+from .answer_forms import AnswerForm, AnswerPolicyForm, MilestoneChangeForm, MilestoneDoneForm
+from .models import Consultation, Proposal, ProposalAnswerMilestone
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
@@ -79,11 +81,84 @@ def answer_proposal(request, consultation, slug, pk):
             "subject_url": reverse("consultation:proposal", args=[consultation.slug, proposal.pk]),
             "allowed": answers.can_be_answered(proposal),
             "refusal": _("Only a published proposal of a consultation past its draft can receive an answer."),
-            "previous": [
-                {"sentence": answers.answer_sentence(a), "justification": answers.public_justification(a)}
-                for a in proposal.decision_answers.order_by("answered_on", "id")
-            ],
+            "previous": previous_answers(
+                proposal.decision_answers.order_by("answered_on", "id").prefetch_related("milestones"),
+                "consultation:proposal_milestone",
+            ),
             "form": form,
             "definitions": answer_status_definitions(),
         },
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Milestones of the answers to proposals and themes (the themes' route is analysis.theme_answers)
+# --------------------------------------------------------------------------------------------------
+
+
+def previous_answers(answers_of, milestone_route: str) -> list[dict]:
+    """The answers already published, oldest first, each milestone with its forms (done, change)."""
+    rows = []
+    for answer in answers_of:
+        milestones = []
+        for m in answer.milestones.all():
+            milestones.append(
+                {
+                    "milestone": m,
+                    "url": reverse(milestone_route, args=[m.pk]),
+                    "done_form": MilestoneDoneForm(milestone=m),
+                    "change_form": MilestoneChangeForm(milestone=m),
+                }
+            )
+        rows.append(
+            {
+                "sentence": answers.answer_sentence(answer),
+                "justification": answers.public_justification(answer),
+                "milestones": milestones,
+            }
+        )
+    return rows
+
+
+def milestone_action(request, milestone, back_url: str):
+    """POST ``action`` = done (``done_on``) or change (``title``, ``due_on``, ``note``); back to the
+    answers page with the outcome as a message."""
+    action = request.POST.get("action")
+    if action == "done":
+        form = MilestoneDoneForm(data=request.POST, milestone=milestone)
+        service, success = answers.complete_answer_milestone, _("The milestone is marked as done.")
+    elif action == "change":
+        form = MilestoneChangeForm(data=request.POST, milestone=milestone)
+        service = answers.change_answer_milestone
+        success = _("The milestone is changed; the date first promised stays shown.")
+    else:
+        messages.error(request, _("Unknown action."))
+        return redirect(back_url)
+    if form.is_valid():
+        attempt(
+            request, lambda: service(actor=request.user, milestone=milestone, **form.cleaned_data), success
+        )
+    else:
+        show_form_errors(request, form)
+    return redirect(back_url)
+
+
+def _proposal_milestone(pk, **_kwargs) -> ProposalAnswerMilestone:
+    return get_object_or_404(
+        ProposalAnswerMilestone.objects.select_related("answer__proposal__consultation"), pk=pk
+    )
+
+
+def can_answer_milestone(user, milestone) -> bool:
+    return rules.can_answer(user)
+
+
+@require_POST
+@require_rule(can_answer_milestone, object_from=_proposal_milestone, login=True)
+def proposal_milestone(request, milestone, pk):
+    proposal = milestone.answer.proposal
+    return milestone_action(
+        request,
+        milestone,
+        reverse("consultation:answer_proposal", args=[proposal.consultation.slug, proposal.pk]),
     )

@@ -203,6 +203,60 @@ def record_proposal_answer(
     return answer
 
 
+@transaction.atomic
+def complete_answer_milestone(*, actor, milestone, done_on: date):
+    """A step promised in an answer to a proposal or a theme is done: shown publicly with its date."""
+    if not rules.can_answer(actor):
+        raise NotAllowed(_("Only organisers record the decision-makers' answers."), status=403)
+    if done_on > timezone.localdate():
+        raise AnswerError(_("A milestone cannot be done on a future date."))
+    if done_on < milestone.answer.answered_on:
+        raise AnswerError(_("A milestone cannot be done before the answer that promised it."))
+    if milestone.done_on is not None:
+        raise AnswerError(_("A milestone marked as done cannot be changed."), status=409)
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    record_event(
+        actor=actor, as_role=Role.ORGANISER, action="answer.milestone_done", obj=milestone.answer,
+        details={"milestone": milestone.pk, "done_on": done_on.isoformat()},
+    )  # fmt: skip
+    return milestone
+
+
+@normalises_text
+@transaction.atomic
+def change_answer_milestone(*, actor, milestone, title: str, due_on: date | None, note: str):
+    """Correct a milestone's title or move its due date, with a public reason: the date first promised
+    is kept and shown next to the new one, so a promise never moves silently (as for recommendations)."""
+    if not rules.can_answer(actor):
+        raise NotAllowed(_("Only organisers record the decision-makers' answers."), status=403)
+    milestone = (
+        type(milestone).objects.select_related("answer").select_for_update(of=("self",)).get(pk=milestone.pk)
+    )
+    if milestone.done_on is not None:
+        raise AnswerError(_("A milestone marked as done cannot be changed."), status=409)
+    title, note = title.strip(), note.strip()
+    if not title:
+        raise AnswerError(_("A milestone needs a title."))
+    if not note:
+        raise AnswerError(_("Say publicly why the milestone changes."))
+    if title == milestone.title and due_on == milestone.due_on:
+        raise AnswerError(_("Nothing changed: give a new title or a new due date."))
+    if due_on is not None and due_on < milestone.answer.answered_on:
+        raise AnswerError(_("A milestone cannot be due before the answer that promised it."))
+    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
+    if due_on != milestone.due_on and milestone.first_due_on is None:
+        milestone.first_due_on = milestone.due_on
+    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
+    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
+    after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
+    record_event(
+        actor=actor, as_role=Role.ORGANISER, action="answer.milestone_changed", obj=milestone.answer,
+        details={"milestone": milestone.pk, "before": before, "after": after, "note": note},
+    )  # fmt: skip
+    return milestone
+
+
 # --------------------------------------------------------------------------------------------------
 # Reads: the proposals' state, the follow-up items, the trace
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("mes-contributions/", views.my_contributions, name="mine"),
     path("moderation/", views.moderation, name="moderation"),
+    path("reponses/jalons/<int:pk>/", answer_views.proposal_milestone, name="proposal_milestone"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
     path("nouvelle/", views.manage, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),

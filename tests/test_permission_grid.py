@@ -170,6 +170,7 @@ EXPECTED = {
     "consultation:followup": e("slug", consultation_visible(everyone)),
     "consultation:answer_policy": e("slug", organiser),
     "consultation:answer_proposal": e("proposal", organiser),
+    "consultation:proposal_milestone": post_only("proposal_milestone", organiser),
     # Broad listening. Nothing is published in the grid's world: the exports and the PDF are a 404 for all.
     "analysis:report": e("slug", consultation_visible(everyone)),
     "analysis:report_pdf": e("slug", nobody),
@@ -186,6 +187,7 @@ EXPECTED = {
     "analysis:publish": post_only("version", organiser),
     # The answer to a theme: organisers (the grid's themes are not published: the page says so).
     "analysis:answer_theme": e("theme", organiser),
+    "analysis:theme_milestone": post_only("theme_milestone", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),
     "deliberation:accountability": e("none", everyone),
@@ -301,8 +303,8 @@ class World:
     """Objects in each state (draft, open, closed) and one signed-in client per role."""
 
     def __init__(self):
-        from analysis.models import PipelineRun, SynthesisVersion, Theme
-        from consultation.models import OpenDataExport, Proposal
+        from analysis.models import PipelineRun, SynthesisVersion, Theme, ThemeAnswer, ThemeAnswerMilestone
+        from consultation.models import OpenDataExport, Proposal, ProposalAnswer, ProposalAnswerMilestone
         from deliberation import models as d
         from tests.consultation.conftest import make_consultation
 
@@ -335,6 +337,14 @@ class World:
                 run=run, number=1, action="pipeline", data={"themes": [], "moves": {}}
             )
             theme = Theme.objects.create(run=run, number=0, label=f"Thème {state}")
+            answer = {"decision_maker": "Ministre", "body": "Ministère", "status": "under_study",
+                      "justification": "À l'étude.", "answered_on": now.date()}  # fmt: skip
+            proposal_milestone = ProposalAnswerMilestone.objects.create(
+                answer=ProposalAnswer.objects.create(proposal=proposal, **answer), title="Décret"
+            )
+            theme_milestone = ThemeAnswerMilestone.objects.create(
+                answer=ThemeAnswer.objects.create(theme=theme, **answer), title="Décret"
+            )
             panel = d.Panel.objects.create(
                 title=DRAFT_PANEL_TITLE if state == "draft" else f"Panel {state}", status=panel_status[state]
             )
@@ -382,6 +392,8 @@ class World:
                 "run": {"pk": run.pk},
                 "version": {"pk": version.pk},
                 "theme": {"pk": theme.pk},
+                "proposal_milestone": {"pk": proposal_milestone.pk},
+                "theme_milestone": {"pk": theme_milestone.pk},
                 "panel": {"pk": panel.pk},
                 "panel_facilitator": {"pk": panel.pk, "user_pk": self.users["facilitator"].pk},
                 "session": {"pk": session.pk},

@@ -346,6 +346,8 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "consultation:answer_policy": "organisers' form",
     "consultation:answer_proposal": "organisers' form (the proposal by its public text)",
     "analysis:answer_theme": "organisers' form (the theme by its label)",
+    "consultation:proposal_milestone": "organisers' form",
+    "analysis:theme_milestone": "organisers' form",
 }
 
 

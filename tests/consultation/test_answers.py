@@ -95,7 +95,10 @@ def world(organiser, citizen, client):
     assert response.status_code == 302
     for i, status in ((0, "adopted"), (1, "rejected"), (4, "partly_adopted")):
         url = reverse("consultation:answer_proposal", args=[consultation.slug, proposals[i].pk])
-        response = client.post(url, answer_fields(status))
+        fields = answer_fields(status)
+        if i == 0:
+            fields["milestones"] = "Décret d'application; 2030-01-15"
+        response = client.post(url, fields)
         assert response.status_code == 302, response.content.decode()[:2000]
     themes = themes_of(consultation)
     for label, status in (("Alimentation", "adopted"), ("Logement", "under_study")):
@@ -118,6 +121,7 @@ def test_an_organiser_answers_a_proposal_and_a_theme(world):
     consultation, proposals, themes = world
     answer = ProposalAnswer.objects.get(proposal=proposals[0])
     assert (answer.status, answer.decision_maker, answer.body) == ("adopted", "Ministre de la santé", "DGS")
+    assert answer.milestones.get().title == "Décret d'application"
     assert ThemeAnswer.objects.get(theme=themes["Logement"]).status == "under_study"
     policy = AnswerPolicy.objects.get(consultation=consultation)
     assert (policy.proposal_min_agree_percent, policy.proposal_min_votes, policy.theme_min_percent) == (
@@ -150,6 +154,7 @@ def test_the_follow_up_page_gives_the_rate_per_source_and_overall(world, client)
         assert f"{items}\n    {answered}\n    {taken_up}\n    <td>{rate}</td>" in cells, (key, cells)
     assert "not an average of the rates above" in rows["overall"]
     assert 'id="answer-definitions"' in page and "Counts as answered" in page
+    assert "Décret d&#x27;application — due" in page  # the milestone promised in the answer
 
 
 def test_adoption_report_json_gives_the_same_figures(world):
@@ -240,3 +245,31 @@ def test_one_rule_for_the_three_sources():
     assert deliberation_rules.counts_as_answered is counts_as_answered
     assert deliberation_rules.counts_as_taken_up is counts_as_taken_up
     assert DecisionMakerResponse.Status is ProposalAnswer.Status is ThemeAnswer.Status
+
+
+def test_an_organiser_keeps_the_milestones_of_an_answer(world, client, organiser):
+    consultation, proposals, _themes = world
+    milestone = ProposalAnswer.objects.get(proposal=proposals[0]).milestones.get()
+    client.force_login(organiser)  # the fixture gave them their second factor
+    client.cookies["django_language"] = "en"
+    url = reverse("consultation:proposal_milestone", args=[milestone.pk])
+    moved = timezone.localdate() + dt.timedelta(days=400)
+    response = client.post(
+        url,
+        {"action": "change", "title": milestone.title, "due_on": moved.isoformat(), "note": "Conseil d'État"},
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.due_on, milestone.first_due_on, milestone.change_note) == (
+        moved,
+        dt.date(2030, 1, 15),
+        "Conseil d'État",
+    )
+    client.post(url, {"action": "done", "done_on": timezone.localdate().isoformat()})
+    milestone.refresh_from_db()
+    assert milestone.done_on == timezone.localdate()
+    page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
+    assert "First promised for" in page and "done on" in page
+    client.logout()
+    client.force_login(UserFactory(roles=["citizen"]))
+    assert client.post(url, {"action": "done", "done_on": "2026-01-01"}).status_code in (403, 404)
