@@ -273,3 +273,24 @@ def test_an_organiser_keeps_the_milestones_of_an_answer(world, client, organiser
     client.logout()
     client.force_login(UserFactory(roles=["citizen"]))
     assert client.post(url, {"action": "done", "done_on": "2026-01-01"}).status_code in (403, 404)
+
+
+def test_the_follow_up_reads_a_fixed_number_of_queries(world, organiser):
+    """More answered proposals do not mean more queries (a national consultation has thousands)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation, proposals, _themes = world
+    with CaptureQueriesContext(connection) as before:
+        adoption_by_source(consultation)
+    for proposal in (proposals[2], proposals[3]):
+        fields = {
+            **answer_fields("rejected"),
+            "answered_on": timezone.localdate(),
+            "milestones": [("Étude", None)],
+        }
+        answers.record_proposal_answer(actor=organiser, proposal=proposal, **fields)
+    with CaptureQueriesContext(connection) as after:
+        reports, _overall = adoption_by_source(consultation)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    assert sum(len(r.items) for r in reports if r.source.key == "proposals") == 6
