@@ -404,9 +404,10 @@ def proposal_answer_traces(proposals, answers) -> dict[tuple[str, int], list[dic
         policy = policies.get(proposal.consultation_id)
         answers_of = by_proposal.get(proposal.pk, [])
         if answers_of:
-            result[("proposal", proposal.pk)] = [answer_fact(answers_of[-1])]
+            result[("proposal", proposal.pk)] = [{**answer_fact(answers_of[-1]), "answer_only": True}]
         elif proposal_is_required(policy, proposal):
-            result[("proposal", proposal.pk)] = [waiting_fact(state_of([], policy, today), policy)]
+            fact = waiting_fact(state_of([], policy, today), policy)
+            result[("proposal", proposal.pk)] = [{**fact, "answer_only": True}]
     return result
 
 
