@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, post_form, show_form_errors
+from accounts.rules import anyone
 
 from . import answers, rules
 from .adoption import adoption_by_source, answer_status_definitions
@@ -36,6 +37,24 @@ def followup(request, consultation, slug):
             "reports": reports,
             "definitions": answer_status_definitions(),
             "can_answer": rules.can_answer_in(request.user, consultation),
+        },
+    )
+
+
+@require_rule(anyone)
+def followup_all(request):
+    """The same figures across every consultation (what ``adoption_report --json`` prints without
+    ``--consultation``): no rule to state, every source's items of every consultation out of draft."""
+    reports, overall = adoption_by_source(None)
+    return render(
+        request,
+        "consultation/followup.html",
+        {
+            "consultation": None,
+            "rows": answers.adoption_rows(reports, overall),
+            "reports": reports,
+            "definitions": answer_status_definitions(),
+            "can_answer": rules.can_answer(request.user),
         },
     )
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mes-contributions/", views.my_contributions, name="mine"),
     path("moderation/", views.moderation, name="moderation"),
     path("reponses/jalons/<int:pk>/", answer_views.proposal_milestone, name="proposal_milestone"),
+    path("suivi-des-reponses/", answer_views.followup_all, name="followup_all"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
     path("nouvelle/", views.manage, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),

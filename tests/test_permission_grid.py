@@ -168,6 +168,7 @@ EXPECTED = {
     # Decision-makers' answers: the follow-up page is public; the rule and the answer forms are organisers'
     # (a draft consultation's proposal gets the form with a notice that it cannot be answered yet).
     "consultation:followup": e("slug", consultation_visible(everyone)),
+    "consultation:followup_all": e("none", everyone),
     "consultation:answer_policy": e("slug", organiser),
     "consultation:answer_proposal": e("proposal", organiser),
     "consultation:proposal_milestone": post_only("proposal_milestone", organiser),

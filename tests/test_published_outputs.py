@@ -269,9 +269,10 @@ def followup_page(client, ctx, monkeypatch):
     theme = Theme.objects.filter(run__consultation=ctx["consultation"], number=0, parent=None).first()
     record_theme_answer(actor=organiser, theme=theme, **fields)
     texts = {}
-    response = client.get(reverse("consultation:followup", args=[SLUG]))
-    assert response.status_code == 200
-    texts["follow-up page"] = response.content.decode()
+    for name, args in (("consultation:followup", [SLUG]), ("consultation:followup_all", [])):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200
+        texts[name] = response.content.decode()
     response = client.get(reverse("consultation:proposal", args=[SLUG, ctx["proposal"].pk]))
     assert response.status_code in (200, 404)
     texts["proposal page with its answer"] = response.content.decode()
@@ -304,6 +305,7 @@ ROUTES_PUBLISHING = {
     "consultation:report": report_page,
     "consultation:proposal": proposal_page,
     "consultation:followup": followup_page,
+    "consultation:followup_all": followup_page,
     "analysis:report": synthesis_page,
     "analysis:report_pdf": synthesis_pdf,
     "analysis:export_contributions": synthesis_exports,

@@ -155,6 +155,9 @@ def test_the_follow_up_page_gives_the_rate_per_source_and_overall(world, client)
     assert "not an average of the rates above" in rows["overall"]
     assert 'id="answer-definitions"' in page and "Counts as answered" in page
     assert "Décret d&#x27;application — due" in page  # the milestone promised in the answer
+    every = client.get(reverse("consultation:followup_all")).content.decode()
+    overall = every.split('id="adoption-overall"')[1].split("</tr>")[0]
+    assert "<td>9</td>\n    <td>6</td>\n    <td>4</td>\n    <td>66.7 %</td>" in overall
 
 
 def test_adoption_report_json_gives_the_same_figures(world):
@@ -172,6 +175,11 @@ def test_adoption_report_json_gives_the_same_figures(world):
     assert report["overall"]["items"] == 9 and report["overall"]["answered"] == 6
     assert report["overall"]["adoption_rate"] == pytest.approx(4 / 6)
     assert report["overall"]["late_answers"] == 2
+    # Every consultation together: here the only one out of draft, so the same overall figures, and the
+    # page across consultations says so too.
+    out = StringIO()
+    call_command("adoption_report", "--json", stdout=out)
+    assert json.loads(out.getvalue())["overall"] == report["overall"]
     # The panels' figures stay where they were (compatible output).
     assert report["recommendations"] == 3 and report["adoption_rate"] == pytest.approx(0.5)
 
