@@ -8,7 +8,7 @@ class AnalysisConfig(AppConfig):
 
     def ready(self):
         from accounts import gdpr
-        from consultation import hooks
+        from consultation import adoption, hooks
         from deliberation import hooks as deliberation_hooks
 
         from . import services
@@ -16,6 +16,8 @@ class AnalysisConfig(AppConfig):
         from .opinion import bridging_order
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
+        from .theme_answers import THEMES_SOURCE
+        from .theme_answers import register_personal_data as register_theme_answers
         from .trace import contribution_traces
 
         hooks.register_contribution_fate(contribution_fate)
@@ -26,5 +28,7 @@ class AnalysisConfig(AppConfig):
         hooks.register_consultation_links(consultation_links)
         hooks.register_contribution_traces(contribution_traces)
         deliberation_hooks.register_recommendation_section(recommendation_section)
+        adoption.register_adoption_source(THEMES_SOURCE)
         gdpr.register_exporter("analysis", services.export_user_data)
         services.register_personal_data()
+        register_theme_answers()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, public_actor
+from consultation.models import AnswerRecord, MilestoneRecord
 
 
 class EmbeddingVector(models.Model):
@@ -371,3 +372,23 @@ class ThemeRecommendationLink(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class ThemeAnswer(AnswerRecord):
+    """A decision-maker's answer to a theme of the consultation's published synthesis. ``theme`` is the
+    top-level theme that stands for the published entry (``trace.entry_theme_id``), as for the links to
+    recommendations: an entry merged from several themes keeps its answers."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="decision_answers")
+
+    class Meta(AnswerRecord.Meta):
+        verbose_name = _("answer to a theme")
+        verbose_name_plural = _("answers to themes")
+
+
+class ThemeAnswerMilestone(MilestoneRecord):
+    answer = models.ForeignKey(ThemeAnswer, on_delete=models.CASCADE, related_name="milestones")
+
+    class Meta(MilestoneRecord.Meta):
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")

@@ -90,13 +90,23 @@ def recommendation_fact(recommendation: Recommendation) -> dict:
     }
 
 
-def theme_fact(consultation, published: PublishedSynthesis, entry: dict, recommendations: list) -> dict:
+def theme_fact(
+    consultation,
+    published: PublishedSynthesis,
+    entry: dict,
+    recommendations: list,
+    answer: dict | None = None,
+) -> dict:
+    """The theme a contribution landed in, the recommendations linked to it and, when there is one, the
+    decision-makers' answer to the theme itself (``theme_answers.theme_answer_facts``: ``answer_label``,
+    ``answer_note``, ``answer_status``, ``answer_late``)."""
     return {
         "label": _("Grouped in the theme “%(theme)s”") % {"theme": theme_label(entry)},
         "url": reverse("analysis:report", args=[consultation.slug]) + f"#theme-{entry['key']}",
         "note": _("Synthesis published on %(date)s")
         % {"date": formats.date_format(published.published_at, "DATE_FORMAT")},
         "recommendations": [recommendation_fact(r) for r in recommendations],
+        **(answer or {}),
     }
 
 
@@ -110,6 +120,8 @@ def contribution_traces(proposals, answers) -> dict[tuple[str, int], list[dict]]
         wanted[answer.question.consultation_id][1].append(answer.pk)
     if not wanted:
         return {}
+    from .theme_answers import theme_answer_facts  # it reads this module's helpers
+
     published_by_consultation = {
         p.consultation_id: p
         for p in PublishedSynthesis.objects.filter(consultation_id__in=list(wanted)).select_related(
@@ -133,12 +145,15 @@ def contribution_traces(proposals, answers) -> dict[tuple[str, int], list[dict]]
         members = membership_of(((pk, t, s) for pk, t, s, _k, _i in rows), version.data)
         entries = {e["key"]: e for e in public_entries(version.data)}
         linked = recommendations_by_entry(version.data, list(entries.values()))
+        answered = theme_answer_facts(published.consultation, entries)
         for pk, _t, _s, source_type, source_id in rows:
             key = members.get(pk, (None, None))[0]
             if key not in entries:
                 continue
             kind = "answer" if source_type == Contribution.Source.ANSWER else "proposal"
-            fact = theme_fact(published.consultation, published, entries[key], linked.get(key, []))
+            fact = theme_fact(
+                published.consultation, published, entries[key], linked.get(key, []), answered.get(key)
+            )
             result[(kind, source_id)] = [fact]
     return result
 

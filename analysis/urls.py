@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import link_views, views
+from . import link_views, theme_answers, views
 
 app_name = "analysis"
 
@@ -10,6 +10,8 @@ urlpatterns = [
         link_views.recommendation_themes,
         name="recommendation_themes",
     ),
+    path("themes/<int:pk>/reponse/", theme_answers.answer_theme, name="answer_theme"),
+    path("themes/jalons/<int:pk>/", theme_answers.theme_milestone, name="theme_milestone"),
     path("<slug:slug>/", views.report, name="report"),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),

@@ -11,7 +11,7 @@ class ConsultationConfig(AppConfig):
         from accounts import hooks as account_hooks
         from accounts.models import ConsentRecord
 
-        from . import services
+        from . import adoption, answers, hooks, services
         from .links import account_section, charter_consent_wording
         from .personal_data import register_entries
 
@@ -19,3 +19,6 @@ class ConsultationConfig(AppConfig):
         register_entries()
         account_hooks.register_account_section(account_section)
         account_hooks.register_consent_wording(ConsentRecord.Purpose.CHARTER, charter_consent_wording)
+        adoption.register_adoption_source(answers.PROPOSALS_SOURCE)
+        hooks.register_contribution_traces(answers.proposal_answer_traces)
+        hooks.register_consultation_links(answers.consultation_links)

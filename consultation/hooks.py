@@ -76,7 +76,10 @@ def consultation_links(consultation, user) -> list[dict]:
 # Contribution traces, batched (the "My contributions" page and the proposal page): fn(proposals, answers)
 # -> {("proposal", id) | ("answer", id): [fact, ...]}. A fact is {"label", "url", "note"} and, for a theme,
 # "recommendations": [{"label", "url", "status", "answer_status", "note"}] (the panel recommendations linked
-# to the theme, with the decision-maker's answer). Providers read everything they need in a few queries.
+# to the theme, with the decision-maker's answer), and the decision-makers' answer to the theme itself
+# ("answer_label", "answer_note", "answer_status", "answer_late"). The consultation's own provider
+# (answers.proposal_answer_traces) adds the answer to the proposal: {"label", "note", "answer_status"} or,
+# awaited, {"label", "late"}, marked "answer_only". Providers read everything they need in a few queries.
 _trace_providers: list[Callable[[list, list], dict]] = []
 
 

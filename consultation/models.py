@@ -12,6 +12,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .adoption import AnswerStatus
+
 MAX_PROPOSAL_LENGTH = 1000  # the spec's ceiling; an organiser may choose a lower one per consultation
 MAX_ANSWER_LENGTH = 5000  # an open answer; the questionnaire's textareas say so in their maxlength
 
@@ -417,3 +419,122 @@ class OpenDataExport(BackgroundJob, models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.state})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Decision-makers' answers: one shape for every source (recommendations, proposals, themes)
+# --------------------------------------------------------------------------------------------------
+
+
+class AnswerRecord(models.Model):
+    """What a decision-maker answered about an item handed to them (a panel recommendation, a citizen's
+    proposal, a published theme). Answers accumulate (e.g. under study, then adopted); the latest gives
+    the item's current status. The statuses and what counts as answered / adopted: ``adoption``."""
+
+    Status = AnswerStatus
+
+    decision_maker = models.CharField(_("decision-maker"), max_length=200)
+    body = models.CharField(_("body responsible"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=AnswerStatus.choices)
+    justification = models.TextField(_("justification"))
+    answered_on = models.DateField(_("date of the answer"))
+    implementation_deadline = models.DateField(_("implementation deadline"), null=True, blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["answered_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_maker}: {self.status}"
+
+
+class MilestoneRecord(models.Model):
+    """A step the decision-maker promised. Public tracking must not let a promise move silently: when
+    the organisers change it, the date first promised and the public reason of the change stay shown."""
+
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    first_due_on = models.DateField(
+        _("date first promised"), null=True, blank=True, help_text=_("Kept when the due date is changed.")
+    )
+    change_note = models.CharField(_("reason of the last change"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_late(self) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class AnswerPolicy(models.Model):
+    """Which of a consultation's proposals and themes must get a decision-maker's answer, and by when:
+    stated publicly on the consultation's follow-up page (``answers.policy_sentences``)."""
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="answer_policy")
+    proposals_required = models.BooleanField(_("some proposals must be answered"), default=True)
+    proposal_min_agree_percent = models.PositiveSmallIntegerField(
+        _("share of agreement (%)"),
+        default=60,
+        help_text=_("A proposal must be answered when at least this share of its votes agree with it."),
+    )
+    proposal_min_votes = models.PositiveIntegerField(
+        _("minimum number of votes"),
+        default=20,
+        help_text=_("…and when it has at least this many votes (agree, disagree and pass together)."),
+    )
+    themes_required = models.BooleanField(_("some themes must be answered"), default=True)
+    theme_min_percent = models.PositiveSmallIntegerField(
+        _("share of the contributions (%)"),
+        default=5,
+        help_text=_("A theme of the published synthesis must be answered when it holds at least this share."),
+    )
+    answers_due_on = models.DateField(
+        _("answers due on"),
+        null=True,
+        blank=True,
+        help_text=_("After this date, a proposal or theme that must be answered and is not shows as late."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rule of the answers")
+        verbose_name_plural = _("rules of the answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposal_min_agree_percent__lte=100, theme_min_percent__lte=100),
+                name="answer_policy_percent_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"answer policy of {self.consultation_id}"
+
+
+class ProposalAnswer(AnswerRecord):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decision_answers")
+
+    class Meta(AnswerRecord.Meta):
+        verbose_name = _("answer to a proposal")
+        verbose_name_plural = _("answers to proposals")
+
+
+class ProposalAnswerMilestone(MilestoneRecord):
+    answer = models.ForeignKey(ProposalAnswer, on_delete=models.CASCADE, related_name="milestones")
+
+    class Meta(MilestoneRecord.Meta):
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")

@@ -54,3 +54,8 @@ def register_entries() -> None:
         "consultation.ContributionImport.created_by",
         work="the consultations",
     )
+    register_staff_records(
+        "consultation.ProposalAnswer.recorded_by",
+        "consultation.AnswerPolicy.updated_by",
+        work="the decision-makers' answers",
+    )

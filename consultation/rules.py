@@ -61,3 +61,13 @@ def can_view_results(user, consultation: Consultation) -> bool:
 
 def can_build_open_data(user, consultation: Consultation) -> bool:
     return can_manage(user) and consultation.phase != Phase.DRAFT
+
+
+def can_answer(user) -> bool:
+    """Record the decision-makers' answers to proposals and themes, and state which must be answered."""
+    return has_role(user, Role.ORGANISER)
+
+
+def can_answer_in(user, consultation: Consultation) -> bool:
+    """The answer forms of a consultation (its rule of the answers, its proposals): organisers."""
+    return can_answer(user)

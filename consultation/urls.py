@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import answer_views, views
 
 app_name = "consultation"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("mes-contributions/", views.my_contributions, name="mine"),
     path("moderation/", views.moderation, name="moderation"),
+    path("reponses/jalons/<int:pk>/", answer_views.proposal_milestone, name="proposal_milestone"),
+    path("suivi-des-reponses/", answer_views.followup_all, name="followup_all"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
     path("nouvelle/", views.manage, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),
@@ -30,4 +32,8 @@ urlpatterns = [
     path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
     path("<slug:slug>/gerer/importer/", views.import_file, name="import"),
     path("<slug:slug>/gerer/importer/progression/", views.import_progress, name="import_progress"),
+    # Decision-makers' answers to the proposals and themes (answer_views.py)
+    path("<slug:slug>/suivi/", answer_views.followup, name="followup"),
+    path("<slug:slug>/gerer/reponses/", answer_views.answer_policy, name="answer_policy"),
+    path("<slug:slug>/propositions/<int:pk>/reponse/", answer_views.answer_proposal, name="answer_proposal"),
 ]

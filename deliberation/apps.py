@@ -9,12 +9,25 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from accounts import gdpr
         from accounts import hooks as account_hooks
-        from consultation import hooks
+        from consultation import adoption, hooks
 
         from .gdpr import export, register_entries
         from .links import account_section, consultation_links
+        from .selectors import recommendation_answer_items
 
         gdpr.register_exporter("citizen_panels", export)
         register_entries()
         hooks.register_consultation_links(consultation_links)
         account_hooks.register_account_section(account_section)
+        adoption.register_adoption_source(
+            adoption.Source(
+                key="recommendations",
+                label=_("Panel recommendations"),
+                definition=_(
+                    "Every recommendation a citizen panel adopted: all are handed to a decision-maker and "
+                    "must be answered."
+                ),
+                items=recommendation_answer_items,
+                order=10,
+            )
+        )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from consultation.models import AnswerRecord, MilestoneRecord
+
 from . import draw_messages
 
 
@@ -528,60 +530,24 @@ class BallotReceipt(models.Model):
         return f"receipt on recommendation {self.recommendation_id}"
 
 
-class DecisionMakerResponse(models.Model):
+class DecisionMakerResponse(AnswerRecord):
     """What a decision-maker answered about an adopted recommendation. Answers accumulate (e.g. under
-    study, then adopted); the latest gives the recommendation's current follow-up status."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ADOPTED = "adopted", _("Adopted")
-        PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
-        UNDER_STUDY = "under_study", _("Under study")
-        REJECTED = "rejected", _("Rejected")
+    study, then adopted); the latest gives the recommendation's current follow-up status. Its fields,
+    statuses and the rule of what counts as answered / adopted are shared with the answers to proposals
+    and themes (``consultation.models.AnswerRecord``, ``consultation.adoption``)."""
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="responses")
-    decision_maker = models.CharField(_("decision-maker"), max_length=200)
-    body = models.CharField(_("body responsible"), max_length=200)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    justification = models.TextField(_("justification"))
-    answered_on = models.DateField(_("date of the answer"))
-    implementation_deadline = models.DateField(_("implementation deadline"), null=True, blank=True)
-    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["answered_on", "id"]
+    class Meta(AnswerRecord.Meta):
         verbose_name = _("decision-maker's answer")
         verbose_name_plural = _("decision-makers' answers")
 
-    def __str__(self) -> str:
-        return f"{self.decision_maker}: {self.status}"
 
+class Milestone(MilestoneRecord):
+    """A step promised in a decision-maker's answer to a recommendation (``MilestoneRecord``)."""
 
-class Milestone(models.Model):
     response = models.ForeignKey(DecisionMakerResponse, on_delete=models.CASCADE, related_name="milestones")
-    """A step the decision-maker promised. Public tracking must not let a promise move silently: when
-    the organisers change it, the date first promised and the public reason of the change stay shown."""
 
-    title = models.CharField(_("milestone"), max_length=200)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    first_due_on = models.DateField(
-        _("date first promised"), null=True, blank=True, help_text=_("Kept when the due date is changed.")
-    )
-    change_note = models.CharField(_("reason of the last change"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["due_on", "id"]
+    class Meta(MilestoneRecord.Meta):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_late(self) -> bool:
-        return self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()

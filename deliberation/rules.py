@@ -10,10 +10,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
+from consultation import adoption
 
 from .models import (
     Attendance,
-    DecisionMakerResponse,
     Panel,
     PanelFacilitator,
     PanelMember,
@@ -366,24 +366,12 @@ def status_after_vote(outcome: VoteOutcome) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Decision-makers' answers: what counts as answered, and as taken up (the adoption rate)
+# Decision-makers' answers: what counts as answered, and as taken up (the adoption rate). One rule for the
+# recommendations, the consultations' proposals and the themes: ``consultation.adoption`` (named here for
+# the callers of this module).
 # --------------------------------------------------------------------------------------------------
 
-#: A decision: the recommendation counts as answered (the adoption rate's denominator). "Pending" (nothing
-#: yet) and "under study" (acknowledged, no decision) do not: a recommendation left under study is still
-#: waiting for its answer.
-ANSWERED_STATUSES = (
-    DecisionMakerResponse.Status.ADOPTED,
-    DecisionMakerResponse.Status.PARTLY_ADOPTED,
-    DecisionMakerResponse.Status.REJECTED,
-)
-#: Taken up by the decision-maker: the adoption rate's numerator.
-TAKEN_UP_STATUSES = (DecisionMakerResponse.Status.ADOPTED, DecisionMakerResponse.Status.PARTLY_ADOPTED)
-
-
-def counts_as_answered(status: str) -> bool:
-    return status in ANSWERED_STATUSES
-
-
-def counts_as_taken_up(status: str) -> bool:
-    return status in TAKEN_UP_STATUSES
+ANSWERED_STATUSES = adoption.ANSWERED_STATUSES
+TAKEN_UP_STATUSES = adoption.TAKEN_UP_STATUSES
+counts_as_answered = adoption.counts_as_answered
+counts_as_taken_up = adoption.counts_as_taken_up

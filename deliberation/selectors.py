@@ -8,11 +8,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
 from accounts.roles import Role, public_actor
+from consultation import adoption
+from consultation.adoption import AnswerItem, AnswerState, answer_state
 
 from . import rules
 from .models import (
@@ -382,7 +385,7 @@ def volunteerings(user) -> list[Volunteering]:
 # --------------------------------------------------------------------------------------------------
 
 ADOPTION_STATUSES = rules.TAKEN_UP_STATUSES
-IMPLEMENTING_STATUSES = (*ADOPTION_STATUSES, DecisionMakerResponse.Status.UNDER_STUDY)
+IMPLEMENTING_STATUSES = adoption.IMPLEMENTING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -469,32 +472,49 @@ def adopted_recommendations(panel: Panel | None = None) -> QuerySet[Recommendati
     ).order_by("panel_id", "id")
 
 
+def recommendation_answer_state(
+    recommendation: Recommendation, today: date | None = None, overdue_days: int | None = None
+) -> AnswerState:
+    """The recommendation's answers read by the one rule (``consultation.adoption.answer_state``): handed
+    to the decision-maker the day the panel adopted it, due `overdue_days` later."""
+    today = today or timezone.localdate()
+    overdue_days = overdue_after_days() if overdue_days is None else overdue_days
+    adopted_on = timezone.localdate(recommendation.decided_at) if recommendation.decided_at else today
+    return answer_state(
+        recommendation.responses.all(), handed_on=adopted_on,
+        due_on=adopted_on + timedelta(days=overdue_days), today=today,
+    )  # fmt: skip
+
+
 def follow_up(
     recommendation: Recommendation, today: date | None = None, overdue_days: int | None = None
 ) -> FollowUp:
     """Overdue means: no answer that counts as answered (`rules.counts_as_answered`: nothing, "pending"
     or "under study") more than `overdue_days` after the panel adopted the recommendation, or an
-    implementation deadline passed while the measure is not implemented."""
-    today = today or timezone.localdate()
-    overdue_days = overdue_after_days() if overdue_days is None else overdue_days
-    responses = list(recommendation.responses.all())
-    latest = responses[-1] if responses else None
-    first_answer = next((r for r in responses if rules.counts_as_answered(r.status)), None)
-    status = latest.status if latest else DecisionMakerResponse.Status.PENDING
-    adopted_on = timezone.localdate(recommendation.decided_at) if recommendation.decided_at else today
-    delay = (first_answer.answered_on - adopted_on).days if first_answer else None
-    reason = ""
-    if not rules.counts_as_answered(status) and (today - adopted_on).days > overdue_days:
-        reason = "no_answer"
-    elif (
-        latest
-        and status in IMPLEMENTING_STATUSES
-        and latest.implementation_deadline
-        and latest.implementation_deadline < today
-        and not latest.implemented_on
-    ):
-        reason = "deadline"
-    return FollowUp(recommendation, latest, first_answer, status, delay, bool(reason), reason)
+    implementation deadline passed while the measure is not implemented (``consultation.adoption``)."""
+    state = recommendation_answer_state(recommendation, today, overdue_days)
+    return FollowUp(
+        recommendation, state.latest, state.first_answer, state.status, state.answer_delay_days,
+        state.overdue, state.overdue_reason,
+    )  # fmt: skip
+
+
+def recommendation_answer_items(consultation=None, today: date | None = None) -> list[AnswerItem]:
+    """The panels' recommendations as a source of the adoption figures (``consultation.adoption``): every
+    recommendation a public panel adopted (of the panels linked to `consultation`, when given), the same
+    set as the panels' follow-up page."""
+    queryset = adopted_recommendations().exclude(panel__status=Panel.Status.DRAFT)
+    if consultation is not None:
+        queryset = queryset.filter(panel__consultation=consultation)
+    return [
+        AnswerItem(
+            label=r.title,
+            url=reverse("deliberation:recommendation", args=[r.pk]),
+            state=recommendation_answer_state(r, today),
+            detail=r.panel.title,
+        )
+        for r in queryset
+    ]
 
 
 @dataclass(frozen=True)

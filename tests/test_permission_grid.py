@@ -165,6 +165,13 @@ EXPECTED = {
     "consultation:delete_question": post_only("question", organiser),
     "consultation:import": e("slug", organiser),
     "consultation:import_progress": e("slug", organiser),
+    # Decision-makers' answers: the follow-up page is public; the rule and the answer forms are organisers'
+    # (a draft consultation's proposal gets the form with a notice that it cannot be answered yet).
+    "consultation:followup": e("slug", consultation_visible(everyone)),
+    "consultation:followup_all": e("none", everyone),
+    "consultation:answer_policy": e("slug", organiser),
+    "consultation:answer_proposal": e("proposal", organiser),
+    "consultation:proposal_milestone": post_only("proposal_milestone", organiser),
     # Broad listening. Nothing is published in the grid's world: the exports and the PDF are a 404 for all.
     "analysis:report": e("slug", consultation_visible(everyone)),
     "analysis:report_pdf": e("slug", nobody),
@@ -179,6 +186,9 @@ EXPECTED = {
     # Those who run the panel link its recommendations to themes; anyone else: 404 (a draft stays unknown).
     "analysis:recommendation_themes": e("recommendation", team),
     "analysis:publish": post_only("version", organiser),
+    # The answer to a theme: organisers (the grid's themes are not published: the page says so).
+    "analysis:answer_theme": e("theme", organiser),
+    "analysis:theme_milestone": post_only("theme_milestone", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),
     "deliberation:accountability": e("none", everyone),
@@ -294,8 +304,8 @@ class World:
     """Objects in each state (draft, open, closed) and one signed-in client per role."""
 
     def __init__(self):
-        from analysis.models import PipelineRun, SynthesisVersion
-        from consultation.models import OpenDataExport, Proposal
+        from analysis.models import PipelineRun, SynthesisVersion, Theme, ThemeAnswer, ThemeAnswerMilestone
+        from consultation.models import OpenDataExport, Proposal, ProposalAnswer, ProposalAnswerMilestone
         from deliberation import models as d
         from tests.consultation.conftest import make_consultation
 
@@ -326,6 +336,15 @@ class World:
             )
             version = SynthesisVersion.objects.create(
                 run=run, number=1, action="pipeline", data={"themes": [], "moves": {}}
+            )
+            theme = Theme.objects.create(run=run, number=0, label=f"Thème {state}")
+            answer = {"decision_maker": "Ministre", "body": "Ministère", "status": "under_study",
+                      "justification": "À l'étude.", "answered_on": now.date()}  # fmt: skip
+            proposal_milestone = ProposalAnswerMilestone.objects.create(
+                answer=ProposalAnswer.objects.create(proposal=proposal, **answer), title="Décret"
+            )
+            theme_milestone = ThemeAnswerMilestone.objects.create(
+                answer=ThemeAnswer.objects.create(theme=theme, **answer), title="Décret"
             )
             panel = d.Panel.objects.create(
                 title=DRAFT_PANEL_TITLE if state == "draft" else f"Panel {state}", status=panel_status[state]
@@ -373,6 +392,9 @@ class World:
                 "export_format": {**slug, "fmt": "csv"},
                 "run": {"pk": run.pk},
                 "version": {"pk": version.pk},
+                "theme": {"pk": theme.pk},
+                "proposal_milestone": {"pk": proposal_milestone.pk},
+                "theme_milestone": {"pk": theme_milestone.pk},
                 "panel": {"pk": panel.pk},
                 "panel_facilitator": {"pk": panel.pk, "user_pk": self.users["facilitator"].pk},
                 "session": {"pk": session.pk},

@@ -244,7 +244,43 @@ def moderation_email(client, ctx, monkeypatch):
     return {"moderation e-mail": f"{message.subject}\n{message.body}"}, {}
 
 
+def followup_page(client, ctx, monkeypatch):
+    """The follow-up page and the proposal page once the poisoned proposal must be answered and was, with a
+    justification that quotes it (an organiser's text drawn from a contribution), and a theme was too."""
+    from datetime import date
+
+    from analysis.theme_answers import record_theme_answer
+    from consultation import answers
+
+    organiser = UserFactory(roles=["citizen", "organiser"])
+    Proposal.objects.filter(pk=ctx["proposal"].pk).update(agree_count=3, disagree_count=1)
+    answers.save_answer_policy(
+        actor=organiser, consultation=ctx["consultation"], proposals_required=True,
+        proposal_min_agree_percent=50, proposal_min_votes=1, themes_required=True, theme_min_percent=0,
+        answers_due_on=None,
+    )  # fmt: skip
+    fields = {
+        "decision_maker": "Ministre", "body": "Ministère", "status": "adopted",
+        "justification": f"Nous reprenons : « {POISON} »", "answered_on": date.today(),
+    }  # fmt: skip
+    answers.record_proposal_answer(
+        actor=organiser, proposal=Proposal.objects.get(pk=ctx["proposal"].pk), **fields
+    )
+    theme = Theme.objects.filter(run__consultation=ctx["consultation"], number=0, parent=None).first()
+    record_theme_answer(actor=organiser, theme=theme, **fields)
+    texts = {}
+    for name, args in (("consultation:followup", [SLUG]), ("consultation:followup_all", [])):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200
+        texts[name] = response.content.decode()
+    response = client.get(reverse("consultation:proposal", args=[SLUG, ctx["proposal"].pk]))
+    assert response.status_code in (200, 404)
+    texts["proposal page with its answer"] = response.content.decode()
+    return texts, {}
+
+
 PRODUCERS = [
+    followup_page,
     open_data_archive,
     public_api,
     proposals_pages,
@@ -268,6 +304,8 @@ ROUTES_PUBLISHING = {
     "consultation:propose": similar_proposals_preview,
     "consultation:report": report_page,
     "consultation:proposal": proposal_page,
+    "consultation:followup": followup_page,
+    "consultation:followup_all": followup_page,
     "analysis:report": synthesis_page,
     "analysis:report_pdf": synthesis_pdf,
     "analysis:export_contributions": synthesis_exports,
@@ -307,6 +345,11 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "analysis:editor": "organisers' editor (staff; flagged texts for those who may see them)",
     "analysis:editor_move": "organisers' form",
     "analysis:publish": "organisers' form",
+    "consultation:answer_policy": "organisers' form",
+    "consultation:answer_proposal": "organisers' form (the proposal by its public text)",
+    "analysis:answer_theme": "organisers' form (the theme by its label)",
+    "consultation:proposal_milestone": "organisers' form",
+    "analysis:theme_milestone": "organisers' form",
 }
 
 

@@ -9,7 +9,14 @@ import pytest
 
 from textsafety.normalise import TEXT_ARGUMENTS
 
-SERVICE_MODULES = ["accounts.services", "consultation.services", "deliberation.services", "analysis.services"]
+SERVICE_MODULES = [
+    "accounts.services",
+    "consultation.services",
+    "deliberation.services",
+    "analysis.services",
+    "consultation.answers",  # the decision-makers' answers to proposals, the rule of the answers
+    "analysis.theme_answers",  # the decision-makers' answers to themes
+]
 # Services that take a text positionally or nested (a dict of answers), and call normalise_input on it in
 # their body; each has a behaviour test (tests/consultation/test_text_normalised.py).
 NORMALISED_INSIDE = {
