@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import ImportForm
 from ..models import Consultation
 from .common import oldest_active, progress_answer, upload_limit_mb
@@ -17,7 +17,7 @@ from .common import oldest_active, progress_answer, upload_limit_mb
 def import_progress(request, slug):
     """The import running now, if any."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    job = oldest_active(list(consultation.imports.defer("data")[:5]))
+    job = oldest_active(selectors.recent_imports(consultation))
     return progress_answer(job, file_name=job.file_name) if job else progress_answer(None)
 
 
@@ -50,7 +50,7 @@ def import_file(request, slug):
             return redirect("consultation:import", slug=slug)
     elif request.method == "POST":
         status = 400
-    imports = list(consultation.imports.defer("data")[:5])
+    imports = selectors.recent_imports(consultation)
     return render(
         request,
         "consultation/import.html",

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
 
@@ -50,7 +50,7 @@ def manage(request, slug=None):
             "consultation": consultation,
             "form": form,
             "transitions": transitions,
-            "history": consultation.phase_changes.select_related("actor") if consultation else [],
+            "history": selectors.phase_history(consultation) if consultation else [],
         },
     )
 
@@ -78,7 +78,7 @@ def charter(request, slug):
     again before their next contribution."""
     consultation = get_object_or_404(Consultation, slug=slug)
     editable = rules.can_edit_charter(request.user, consultation)
-    text_fr, text_en = services.charter_texts(consultation)
+    text_fr, text_en = selectors.charter_texts(consultation)
     form = CharterTextForm(
         request.POST if request.method == "POST" else None, initial={"text_fr": text_fr, "text_en": text_en}
     )
@@ -120,7 +120,7 @@ def charter(request, slug):
             "consultation": consultation,
             "form": form,
             "editable": editable,
-            "versions": consultation.charter_versions.select_related("created_by"),
+            "versions": selectors.charter_versions(consultation),
         },
         status=status,
     )
@@ -151,7 +151,7 @@ def questions(request, slug):
         {
             "consultation": consultation,
             "form": form,
-            "questions": consultation.questions.prefetch_related("choices"),
+            "questions": selectors.questionnaire(consultation),
         },
     )
 

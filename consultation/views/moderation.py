@@ -7,14 +7,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import ModerationForm
 from ..models import Proposal
 
 
 @require_rule(rules.can_moderate, login=True)
 def moderation(request):
-    queue = list(services.moderation_queue().prefetch_related("reports"))
+    queue = list(selectors.moderation_queue().prefetch_related("reports"))
     for proposal in queue:  # one form per proposal, prefixed so that field ids stay unique on the page
         proposal.form = ModerationForm(prefix=f"p{proposal.pk}")
     return render(request, "consultation/moderation.html", {"queue": queue})

@@ -62,7 +62,7 @@ def proposals(request, consultation, slug):
             "ranked": selectors.ranks_by_votes(order),
             "my_votes": selectors.vote_state(request.user, [p.pk for p in items]),
             "can_vote": rules.can_contribute(request.user, consultation),
-            "accepted": services.has_accepted_charter(request.user, consultation),
+            "accepted": selectors.has_accepted_charter(request.user, consultation),
             "can_propose": rules.can_submit_proposal(request.user, consultation),
             # Visitors see the counts and the way in: signing in brings them back to this page.
             "sign_in_url": (
@@ -93,7 +93,7 @@ def proposal_detail(request, consultation, slug, pk):
             "trace": trace,
             "my_votes": selectors.vote_state(request.user, [proposal.pk]),
             "can_vote": rules.can_contribute(request.user, consultation),
-            "accepted": services.has_accepted_charter(request.user, consultation),
+            "accepted": selectors.has_accepted_charter(request.user, consultation),
             "sign_in_url": (
                 f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
                 if not request.user.is_authenticated and consultation.is_open
@@ -119,7 +119,7 @@ def propose(request, consultation, slug):
     if not rules.can_submit_proposal(request.user, consultation):
         messages.error(request, _("This consultation does not take proposals at the moment."))
         return redirect(consultation_url(consultation))
-    if not services.has_accepted_charter(request.user, consultation):
+    if not selectors.has_accepted_charter(request.user, consultation):
         messages.warning(
             request, _("Please accept the consultation's charter before your first contribution.")
         )
