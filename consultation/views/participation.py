@@ -7,7 +7,9 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.errors import ServiceError
 from accounts.permissions import require_rule
+from accounts.refusals import show_refusal
 from accounts.rules import anyone
 
 from .. import hooks, rules, selectors, services
@@ -86,8 +88,8 @@ def accept_charter(request, consultation, slug):
     except services.Conflict as exc:  # the charter changed while it was being read: the new text, unticked
         refused = CharterForm.refused(version=consultation.charter_version, message=exc.message)
         return _detail_page(request, consultation, charter_form=refused, status=exc.status)
-    except services.ConsultationError as exc:
-        messages.error(request, exc.message)
+    except ServiceError as exc:
+        show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
     messages.success(request, _("Thank you: you can now take part."))
     if _answers_draft_key(consultation) in request.session:  # back to the answers waiting to be saved
@@ -126,10 +128,10 @@ def answer(request, consultation, slug):
         request.session[_answers_draft_key(consultation)] = {
             name: request.POST.getlist(name) for name in form.fields if name in request.POST
         }
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
-    except services.ConsultationError as exc:
-        form.add_error(None, exc.message)
+    except ServiceError as exc:
+        form.add_error(None, exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
     messages.success(
