@@ -34,13 +34,7 @@ class Consultation(models.Model):
         PRE = "pre", _("Pre-moderation: proposals are published once a moderator approves them")
         POST = "post", _("Post-moderation: proposals are published at once and may be hidden later")
 
-    # The only moves a consultation can make; services and rules read this one table.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Phase.DRAFT: (Phase.OPEN,),
-        Phase.OPEN: (Phase.CLOSED,),
-        Phase.CLOSED: (Phase.SYNTHESIS_PUBLISHED, Phase.OPEN),
-        Phase.SYNTHESIS_PUBLISHED: (),
-    }
+    # The moves a consultation's phase can make are declared in consultation/states.py.
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     title_fr = models.CharField(_("title (French)"), max_length=200)

@@ -11,6 +11,7 @@ from accounts.refusals import attempt, form_status, post_form
 from .. import rules, selectors, services
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
+from ..states import PHASES
 
 _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
 
@@ -38,7 +39,7 @@ def manage(request, slug=None):
         return redirect("consultation:manage", slug=form.cleaned_data["slug"])
     transitions = []
     if consultation:
-        transitions = [(p, Consultation.Phase(p).label) for p in Consultation.TRANSITIONS[consultation.phase]]
+        transitions = [(p, Consultation.Phase(p).label) for p in PHASES.targets(consultation.phase)]
     return render(
         request,
         "consultation/manage.html",
