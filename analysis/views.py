@@ -163,7 +163,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
     return {
         "run": latest,
-        "ok": latest.status == "ok",
+        "ok": latest.is_ok,
         "message": result.get("message", ""),
         "groups": groups,
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]

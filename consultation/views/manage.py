@@ -135,6 +135,7 @@ def questions(request, slug):
             "consultation": consultation,
             "form": form,
             "questions": selectors.questionnaire(consultation),
+            "can_edit_questions": rules.can_edit_questions(request.user, consultation),
         },
     )
 

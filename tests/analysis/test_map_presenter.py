@@ -51,3 +51,9 @@ def test_the_opinion_map_colours_each_group_and_greys_those_in_no_shown_group():
     assert (points[-1]["cx"], points[-1]["cy"]) == (MAP_WIDTH - MAP_MARGIN, MAP_MARGIN)
     assert presenters.group_colour(0) != presenters.group_colour(1) != presenters.UNPLACED_COLOUR
 
+
+def test_the_opinion_status_the_model_names_is_the_pipelines():
+    from analysis.models import OpinionRun
+    from analysis.pipeline import opinion
+
+    assert OpinionRun.OK == opinion.OK
