@@ -14,6 +14,7 @@ class AnalysisConfig(AppConfig):
         from . import services
         from .link_views import recommendation_section
         from .opinion import bridging_order
+        from .personal_data import register_entries
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
         from .trace import contribution_traces
@@ -27,4 +28,4 @@ class AnalysisConfig(AppConfig):
         hooks.register_contribution_traces(contribution_traces)
         deliberation_hooks.register_recommendation_section(recommendation_section)
         gdpr.register_exporter("analysis", services.export_user_data)
-        services.register_personal_data()
+        register_entries()
