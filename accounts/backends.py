@@ -16,7 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import cached
 from .roles import load_roles
-from .services import load_consents
+from .selectors import load_consents
 
 
 class CachedUserMixin:

@@ -44,14 +44,21 @@ def show_form_errors(request, form) -> None:
 
 def attempt(request, action: Callable, success) -> bool:
     """Call the service in `action()`; show its refusal, or the success message, as a message.
-    `success` is the message, or a function of what the service returned that gives it."""
+    `success` is the message, or a function of what the service returned that gives it (None: no
+    message)."""
     try:
         result = action()
     except ServiceError as error:
         show_refusal(request, error)
         return False
-    messages.success(request, success(result) if callable(success) else success)
+    _succeeded(request, success, result)
     return True
+
+
+def _succeeded(request, success, result) -> None:
+    message = success(result) if callable(success) else success
+    if message is not None:  # None: the caller says it itself (another level, or nothing)
+        messages.success(request, message)
 
 
 def post_form(request, form, action: Callable, success) -> bool:
@@ -65,6 +72,15 @@ def post_form(request, form, action: Callable, success) -> bool:
         result = action(form.cleaned_data)
     except ServiceError as error:
         form.add_error(None, error)
+        form.refusal_status = error.status
         return False
-    messages.success(request, success(result) if callable(success) else success)
+    _succeeded(request, success, result)
     return True
+
+
+def form_status(form) -> int:
+    """The status of a page shown again with `form`: the service's refusal status when post_form was
+    refused, 400 for fields that did not validate, 200 for a form not sent."""
+    if not form.is_bound:
+        return 200
+    return getattr(form, "refusal_status", 400)

@@ -1,11 +1,12 @@
-"""Writes that matter in `accounts`. Keyword-only, one transaction each, audited."""
+"""Writes that matter in `accounts`. Keyword-only, one transaction each, audited. Reads are in
+selectors.py."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from . import cached, gdpr, personal_data
+from . import gdpr, personal_data, selectors
 from .audit import record_event
 from .models import ConsentRecord, ErasureRecord, Profile, User
 from .roles import Role
@@ -32,72 +33,11 @@ def record_consent(*, user: User, purpose: str, version: str, granted: bool) -> 
     return consent
 
 
-def _consent_key(user_id, purpose: str, version: str) -> str:
-    return f"consent:{user_id}:{purpose}:{version}"
-
-
-def load_consents(user: User) -> User:
-    """Read into the user object every (purpose, version) whose latest decision grants it; the signed-in
-    user's cache entry then carries them (accounts/backends.py), so the charter check on every vote
-    costs no cache round trip of its own. A person has a few decisions (one per charter accepted)."""
-    latest: dict[tuple[str, str], bool] = {}
-    decisions = ConsentRecord.objects.filter(user=user).order_by("created_at", "id")
-    for purpose, version, granted in decisions.values_list("purpose", "version", "granted"):
-        latest[(purpose, version)] = granted
-    user._pacte_consents = frozenset(key for key, granted in latest.items() if granted)
-    return user
-
-
-def has_granted_consent(user: User, purpose: str, version: str) -> bool:
-    """The person's latest decision on this version of `purpose` grants it. The signed-in user arrives
-    with their decisions (load_consents); other user objects read a cache entry per decision. Every
-    ConsentRecord write clears both (accounts/signals.py)."""
-    held = getattr(user, "_pacte_consents", None)
-    if held is not None:
-        return (purpose, version) in held
-
-    def latest() -> bool:
-        granted = (
-            ConsentRecord.objects.filter(user=user, purpose=purpose, version=version)
-            .order_by("-created_at", "-id")
-            .values_list("granted", flat=True)
-            .first()
-        )
-        return bool(granted)
-
-    return cached.read_through(_consent_key(user.pk, purpose, version), latest)
-
-
-def forget_consent(user_id, purpose: str, version: str) -> None:
-    cached.invalidate(_consent_key(user_id, purpose, version))
-    cached.invalidate(cached.user_key(user_id))  # it carries the decisions
-
-
 def set_email_notices(*, user: User, enabled: bool) -> None:
     if user.email_notices != enabled:
         user.email_notices = enabled
         user.save(update_fields=["email_notices"])
         record_event(actor=user, action="account.email_notices", obj=user, details={"enabled": enabled})
-
-
-def current_consent(user: User, purpose: str) -> ConsentRecord | None:
-    return ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-created_at", "-id").first()
-
-
-def has_accepted_privacy_notice(user: User) -> bool:
-    consent = current_consent(user, ConsentRecord.Purpose.PRIVACY_NOTICE)
-    return bool(consent and consent.granted and consent.version == settings.PACTE_PRIVACY_NOTICE_VERSION)
-
-
-def accepted_an_earlier_privacy_notice(user: User) -> bool:
-    """Whether `user` once accepted a version other than the current one: they are told the notice
-    changed. Someone who never accepted any version (an account not made through sign-up) is asked to
-    accept it, not told it changed."""
-    return (
-        ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.PRIVACY_NOTICE, granted=True)
-        .exclude(version=settings.PACTE_PRIVACY_NOTICE_VERSION)
-        .exists()
-    )
 
 
 @transaction.atomic
@@ -171,19 +111,13 @@ def export_personal_data(user: User) -> dict:
         ],
         "audit_events": [
             {"action": e.action, "object": f"{e.object_type}:{e.object_id}", "at": e.created_at.isoformat()}
-            for e in _audit_events_of(user)
+            for e in selectors.audit_events_of(user)
         ],
     }
     for name, exporter in gdpr.exporters().items():
         data[name] = exporter(user)
     record_event(actor=user, action="account.exported", obj=user)
     return data
-
-
-def _audit_events_of(user: User):
-    from .models import AuditEvent
-
-    return AuditEvent.objects.filter(actor_id=user.pk).order_by("id")
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ def _group_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=ConsentRecord)
 @receiver(post_delete, sender=ConsentRecord)
 def _consent_changed(sender, instance, **kwargs):
-    from .services import forget_consent
+    from .selectors import forget_consent
 
     forget_consent(instance.user_id, instance.purpose, instance.version)
 

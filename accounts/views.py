@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import hooks, services
+from . import hooks, selectors, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
-from .models import AuditEvent, ConsentRecord, ErasureRecord, User
+from .models import ConsentRecord, ErasureRecord
 from .permissions import require_rule
 from .roles import Role
 from .rules import can_manage_roles, can_view_audit_log, is_signed_in
@@ -22,7 +22,7 @@ from .rules import can_manage_roles, can_view_audit_log, is_signed_in
 
 @require_rule(is_signed_in, login=True)
 def dashboard(request):
-    consents = list(request.user.consents.order_by("-created_at")[:20])
+    consents = selectors.recent_consents(request.user)
     for purpose in {c.purpose for c in consents}:  # codes such as "data-donation:v1" put in words
         wording = hooks.consent_wording(purpose, [c.version for c in consents if c.purpose == purpose])
         for consent in consents:
@@ -34,8 +34,8 @@ def dashboard(request):
         {
             "profile": services.get_profile(request.user),
             "consents": consents,
-            "needs_privacy": not services.has_accepted_privacy_notice(request.user),
-            "privacy_changed": services.accepted_an_earlier_privacy_notice(request.user),
+            "needs_privacy": not selectors.has_accepted_privacy_notice(request.user),
+            "privacy_changed": selectors.accepted_an_earlier_privacy_notice(request.user),
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
             "sections": hooks.account_sections(request.user),
@@ -116,7 +116,7 @@ def delete_account(request):
 def manage_roles(request):
     form = RoleForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        target = User.objects.filter(email__iexact=form.cleaned_data["email"], erased_at__isnull=True).first()
+        target = selectors.active_user_by_email(form.cleaned_data["email"])
         if target is None:
             form.add_error("email", _("No account uses this e-mail address."))
         else:
@@ -132,16 +132,9 @@ def manage_roles(request):
                 form.add_error(None, _("You cannot remove your own organiser role; ask another organiser."))
             else:
                 return redirect("accounts:roles")
-    staff = (
-        User.objects.filter(groups__name__in=[Role.FACILITATOR, Role.MODERATOR, Role.ORGANISER])
-        .prefetch_related("groups")
-        .distinct()
-        .order_by("email")
-    )
-    return render(request, "accounts/roles.html", {"form": form, "staff": staff})
+    return render(request, "accounts/roles.html", {"form": form, "staff": selectors.staff_members()})
 
 
 @require_rule(can_view_audit_log, login=True)
 def audit_log(request):
-    events = AuditEvent.objects.order_by("-id")[:200]
-    return render(request, "accounts/audit_log.html", {"events": events})
+    return render(request, "accounts/audit_log.html", {"events": selectors.audit_log_page()})

@@ -14,6 +14,7 @@ class AnalysisConfig(AppConfig):
         from . import services
         from .link_views import recommendation_section
         from .opinion import bridging_order
+        from .personal_data import register_entries
         from .report import consultation_links, contribution_fate
         from .tasks import on_votes_changed
         from .theme_answers import THEMES_SOURCE
@@ -30,5 +31,5 @@ class AnalysisConfig(AppConfig):
         deliberation_hooks.register_recommendation_section(recommendation_section)
         adoption.register_adoption_source(THEMES_SOURCE)
         gdpr.register_exporter("analysis", services.export_user_data)
-        services.register_personal_data()
+        register_entries()
         register_theme_answers()

@@ -112,6 +112,14 @@ class PipelineRun(models.Model):
         return self.status in self.ACTIVE
 
     @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def percent(self) -> int:
         """Overall progress: reading 5 %, embedding up to 90 %, grouping and saving the rest."""
         if self.status == self.Status.DONE:
@@ -329,12 +337,19 @@ class OpinionRun(models.Model):
     status = models.CharField(max_length=20)  # the pure result's status, e.g. "ok", "not_enough_votes"
     result = models.JSONField()
 
+    OK = "ok"  # analysis.pipeline.opinion.OK (the pipeline has no Django import, the model none of numpy)
+
     class Meta:
         ordering = ["-computed_at", "-id"]
         get_latest_by = "computed_at"
 
     def __str__(self) -> str:
         return f"{self.consultation_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_ok(self) -> bool:
+        """Groups were found (otherwise the result says why not)."""
+        return self.status == self.OK
 
 
 class ThemeRecommendationLink(models.Model):

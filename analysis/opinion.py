@@ -65,7 +65,7 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
 def latest_groups(consultation: Consultation) -> OpinionRun | None:
     """The latest computation that found groups: the next one starts from its group numbers and its
     smoothed number of groups (Pol.is carries both from one update to the next)."""
-    return consultation.opinion_runs.filter(status="ok").order_by("-computed_at", "-id").first()
+    return consultation.opinion_runs.filter(status=OpinionRun.OK).order_by("-computed_at", "-id").first()
 
 
 def previous_groups(run: OpinionRun | None) -> dict[str, int]:

@@ -2,9 +2,7 @@
 from one signed-off version (the published one for the public)."""
 
 import datetime as dt
-from dataclasses import dataclass
 
-import numpy as np
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,55 +11,8 @@ from consultation.publish import public_text, scrub_text
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
 from .opinion import plain_share
+from .presenters import OTHER_COLOUR, theme_colours
 from .synthesis import membership, membership_of, top_level
-
-# Map drawing box (SVG user units) and margin.
-MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
-# DSFR colours (blue France, red Marianne, system and illustrative colours), each at least 3:1 against
-# the map's background #f6f6f6 and white (WCAG 1.4.11), and far enough apart to tell from one another.
-# An odd number, so that with the four marker shapes colour and shape repeat together only every 44 themes.
-PALETTE = [
-    "#000091",  # blue France
-    "#C9191E",  # red Marianne
-    "#18753C",  # green (success)
-    "#B34000",  # orange (warning)
-    "#A558A0",  # purple glycine
-    "#006A6F",  # green archipel (sun)
-    "#716043",  # yellow tournesol (sun)
-    "#417DC4",  # blue cumulus
-    "#A94645",  # pink tuile (sun)
-    "#447049",  # green bourgeon (sun)
-    "#6E445A",  # purple glycine (sun)
-]
-MARKERS = ["circle", "square", "triangle", "diamond"]
-OTHER_COLOUR = ("#666666", "circle")  # "Other contributions": a neutral grey (5.1:1 on #f6f6f6)
-
-
-def theme_colours(n: int) -> list[tuple[str, str]]:
-    """A (colour, marker shape) per theme: both change from one theme to the next, so no two of the first
-    44 themes look alike, and a reader who does not tell the colours apart still has the shapes."""
-    return [(PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i in range(n)]
-
-
-@dataclass
-class MapPoint:
-    contribution: int
-    theme_key: str | None
-    theme_label: str
-    cx: float
-    cy: float
-    colour: str
-    marker: str
-    x: float
-    y: float
-    text: str
-
-    @property
-    def label(self) -> str:
-        if not self.text:  # a text that may not be shown (see selectors.still_public): the theme only
-            return self.theme_label
-        # Translators: a label and its value; French puts a no-break space before the colon.
-        return _("%(label)s: %(value)s") % {"label": self.theme_label, "value": self.text}
 
 
 def stratum_labels(variable: str) -> tuple[str, dict]:
@@ -228,23 +179,6 @@ def emerging_reason(theme: dict) -> str:
     }
 
 
-def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
-    """The map's table alternative: how many points each theme has and where its centre lies."""
-    rows = []
-    for theme in themes:
-        mine = [p for p in points if p.theme_key == theme["key"]]
-        if mine:
-            rows.append(
-                {
-                    "label": theme["display_label"],
-                    "n": len(mine),
-                    "x": sum(p.x for p in mine) / len(mine),
-                    "y": sum(p.y for p in mine) / len(mine),
-                }
-            )
-    return rows
-
-
 # What the report, its map and its exports read of a contribution row (not its cleaning, strata or votes).
 TABLE_COLUMNS = (
     "source_type",
@@ -300,91 +234,6 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
             }
         )
     return rows
-
-
-MAP_LIMIT = 2000  # points drawn at most: the page stays light (the CSV export carries every contribution)
-
-
-def map_points(
-    version: SynthesisVersion, themes: list[dict], limit: int | None = None, rows: list[dict] | None = None
-) -> tuple[list[MapPoint], int]:
-    """Points scaled into the SVG box, campaigns drawn once; and how many distinct contributions there
-    are. Beyond `limit`, a seeded random sample of them, so every theme (a late, emerging one too) keeps
-    its share of the map instead of the map showing the first contributions only. ``rows``: the version's
-    ``contributions_table`` if the caller has read it already."""
-    by_key = {t["key"]: t for t in themes}
-    rows = contributions_table(version) if rows is None else rows
-    rows = [r for r in rows if r["x"] is not None and r["theme"] in by_key]
-    seen, points = set(), []
-    for r in rows:
-        if r["duplicate_group"] in seen:
-            continue
-        seen.add(r["duplicate_group"])
-        points.append(r)
-    total, limit = len(points), MAP_LIMIT if limit is None else limit
-    if total > limit:
-        kept = np.random.default_rng(version.pk).choice(total, size=limit, replace=False)
-        points = [points[i] for i in sorted(kept)]
-    if not points:
-        return [], total
-    placed = in_map_box([p["x"] for p in points], [p["y"] for p in points])
-    return [
-        MapPoint(
-            contribution=p["contribution"],
-            theme_key=p["theme"],
-            theme_label=by_key[p["theme"]]["display_label"],
-            cx=cx,
-            cy=cy,
-            colour=by_key[p["theme"]]["colour"],
-            marker=by_key[p["theme"]]["marker"],
-            x=round(p["x"], 4),
-            y=round(p["y"], 4),
-            text=p["text"][:140],
-        )
-        for p, (cx, cy) in zip(points, placed, strict=True)
-    ], total
-
-
-def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
-    """The one place map coordinates become SVG positions (the themes' map and the opinion groups'):
-    scaled into the drawing box inside its margin, y upwards, to a tenth of a unit."""
-    if not xs:
-        return []
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
-    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
-    return [
-        (round(MAP_MARGIN + (x - x0) * sx, 1), round(MAP_HEIGHT - MAP_MARGIN - (y - y0) * sy, 1))
-        for x, y in zip(xs, ys, strict=True)
-    ]
-
-
-MAP_TITLE_CHARS = 32  # a theme title on the map is cut beyond this (the legend and table give it whole)
-
-
-def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
-    """Each theme's title at the centre of its points (the median, which one stray point cannot pull),
-    kept inside the box; "Other contributions", scattered by nature, gets none."""
-    titles = []
-    for theme in themes:
-        mine = [p for p in points if p.theme_key == theme["key"]]
-        if not mine or theme["other"]:
-            continue
-        text = theme["display_label"]
-        if len(text) > MAP_TITLE_CHARS:
-            text = text[: MAP_TITLE_CHARS - 1].rstrip() + "…"
-        half = 3.4 * len(text)  # about half the width of the text at the map's font size
-        cx = float(np.median([p.cx for p in mine]))
-        cy = float(np.median([p.cy for p in mine]))
-        titles.append(
-            {
-                "text": text,
-                "number": theme["number"],
-                "cx": round(min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half), 1),
-                "cy": round(min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), 1),
-            }
-        )
-    return titles
 
 
 def proposal_themes(version: SynthesisVersion, rows: list[dict] | None = None) -> dict[int, str]:

@@ -236,40 +236,6 @@ def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:
             run.save(update_fields=["result"])
 
 
-def register_personal_data() -> None:
-    from accounts.personal_data import Fate, Stage, register, register_staff_records
-
-    register(
-        "analysis.Contribution",
-        handler=erase_contributions,
-        stage=Stage.LAST,
-        erase=Fate.DELETE,
-        pseudonymise=Fate.BLANK,
-        why="Scrubbed copies of answers and proposals: they go with their source, or lose the copied strata.",
-    )
-    for name, what in (
-        ("analysis.EmbeddingVector", "the cached embedding of a deleted text, unless another copy shares it"),
-        ("analysis.Theme", "quotes of a deleted text"),
-        ("analysis.SynthesisVersion", "quotes of a deleted text in every version"),
-    ):
-        register(name, by="analysis.Contribution", erase=Fate.DELETE, pseudonymise=Fate.KEEP, why=what)
-    register(
-        "analysis.OpinionRun",
-        handler=erase_opinion_positions,
-        stage=Stage.FIRST,  # while the person's votes say which consultations to look at
-        erase=Fate.BLANK,
-        pseudonymise=Fate.KEEP,
-        why="A voter's position and group under their participant key.",
-    )
-    register_staff_records(
-        "analysis.PipelineRun.created_by",
-        "analysis.SynthesisVersion.author",
-        "analysis.PublishedSynthesis.published_by",
-        "analysis.ThemeRecommendationLink.confirmed_by",
-        work="the analysis work",
-    )
-
-
 def export_user_data(user) -> list[dict]:
     """GDPR exporter: the published theme of each of the person's proposals."""
     from consultation.hooks import contribution_fate

@@ -1,4 +1,5 @@
-"""Celery orchestration of broad listening: load, call the pure pipeline, save. Nothing else.
+"""Celery orchestration of broad listening: load, call the pure pipeline, save through analysis/runs.py
+(every write of a run, and its status moves, are there). Nothing else.
 
 prepare_run -> N x embed_chunk (in parallel, any worker) -> finish_run, the last chunk to finish enqueuing
 the finish. Tasks are acknowledged late and may run twice: a chunk marks itself done with a conditional
@@ -16,14 +17,12 @@ from functools import cache
 from celery import shared_task
 from django.core.cache import cache as django_cache
 from django.db import OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from accounts import outbox
-
+from . import runs
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
-from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
+from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion
 from .pipeline import Contribution as PipelineContribution
 from .pipeline import PipelineError, Votes, run_pipeline
 from .pipeline.clean import CleanedText, InMemoryCleaningCache, clean_texts
@@ -62,12 +61,6 @@ def embedder_for(run: PipelineRun) -> Embedder:
         raise RunFailed(Error.MODEL, str(exc)) from exc
 
 
-def _fail(run_id: int, code: str, detail: str) -> None:
-    PipelineRun.objects.filter(pk=run_id).exclude(status=Status.DONE).update(
-        status=Status.FAILED, error_code=code, error_detail=detail[:2000], finished_at=timezone.now()
-    )
-
-
 class _Outcome:
     failed = False
 
@@ -83,26 +76,14 @@ def _failure_ends_the_run(run_id: int, stage: str, pipeline_error: str = Error.B
         raise
     except RunFailed as failure:
         outcome.failed = True
-        _fail(run_id, failure.code, failure.detail)
+        runs.fail(run_id, failure.code, failure.detail)
     except PipelineError as exc:
         outcome.failed = True
-        _fail(run_id, pipeline_error, str(exc))
+        runs.fail(run_id, pipeline_error, str(exc))
     except Exception as exc:
         outcome.failed = True
         logger.exception("analysis run %s failed while %s", run_id, stage)
-        _fail(run_id, Error.INTERNAL, repr(exc))
-
-
-def _claim(run_id: int, allowed: tuple[str, ...], status: str) -> PipelineRun | None:
-    """Move the run to `status` if it is in one of `allowed`; None when another delivery got there."""
-    with transaction.atomic():
-        run = PipelineRun.objects.select_for_update().filter(pk=run_id, status__in=allowed).first()
-        if run is None:
-            return None
-        run.status = status
-        run.started_at = run.started_at or timezone.now()
-        run.save(update_fields=["status", "started_at"])
-        return run
+        runs.fail(run_id, Error.INTERNAL, repr(exc))
 
 
 @shared_task(**RETRY)
@@ -112,7 +93,7 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
     one task per chunk."""
     from .selectors import corpus
 
-    run = _claim(run_id, (Status.QUEUED, Status.PREPARING), Status.PREPARING)
+    run = runs.claim(run_id, Status.PREPARING)
     if run is None:
         return
     with _failure_ends_the_run(run_id, "preparing"):
@@ -161,29 +142,15 @@ def prepare_run(run_id: int, dispatch: bool = True) -> None:
         known = DatabaseEmbeddingCache().get_many(embedder.model_id, distinct)
         missing = [h for h in distinct if h not in known]
         size = max(1, int(run.params.get("chunk_size") or 500))
-        with transaction.atomic():
-            Contribution.objects.filter(run=run).delete()
-            RunChunk.objects.filter(run=run).delete()
-            Contribution.objects.bulk_create(rows, batch_size=1000)
-            RunChunk.objects.bulk_create(
-                RunChunk(run=run, index=i, hashes=missing[start : start + size])
-                for i, start in enumerate(range(0, len(missing), size))
-            )
-            PipelineRun.objects.filter(pk=run.pk).update(
-                status=Status.EMBEDDING,
-                model_id=embedder.model_id,
-                n_contributions=len(rows),
-                n_distinct=len(distinct),
-                progress_done=0,
-                progress_total=len(missing),
-                chunks_total=-(-len(missing) // size),
-            )
-            if dispatch:
-                if missing:
-                    for index in range(-(-len(missing) // size)):
-                        outbox.enqueue(embed_chunk, run_id, index)
-                else:
-                    outbox.enqueue(finish_run, run_id)
+        runs.save_prepared(
+            run,
+            rows,
+            model_id=embedder.model_id,
+            n_distinct=len(distinct),
+            missing=missing,
+            chunk_size=size,
+            dispatch=dispatch,
+        )
 
 
 def _groups_by_position(groups: DedupeResult, analysed: list[int], n: int) -> tuple[list[int], list[int]]:
@@ -214,16 +181,7 @@ def embed_chunk(run_id: int, index: int, dispatch: bool = True) -> bool:
         embed_with_cache(embedder_for(run), [texts[h] for h in chunk.hashes], DatabaseEmbeddingCache())
     if outcome.failed:
         return False
-    with transaction.atomic():
-        # The run's row lock orders the chunks' commits: exactly one of them sees no chunk left.
-        PipelineRun.objects.select_for_update().filter(pk=run_id).first()
-        if not RunChunk.objects.filter(pk=chunk.pk, done=False).update(done=True):
-            return False
-        PipelineRun.objects.filter(pk=run_id).update(progress_done=F("progress_done") + len(chunk.hashes))
-        last = not RunChunk.objects.filter(run_id=run_id, done=False).exists()
-        if last and dispatch:
-            outbox.enqueue(finish_run, run_id)
-    return True
+    return runs.complete_chunk(run_id, chunk, dispatch=dispatch)
 
 
 def _pipeline_input(rows: list[Contribution]) -> list[PipelineContribution]:
@@ -273,7 +231,7 @@ def _cleaned_by_prepare(rows: list[Contribution], max_chars: int) -> InMemoryCle
 def finish_run(run_id: int) -> None:
     """Cluster, label and synthesise (every vector is in the cache by now), then save themes, each
     contribution's place and version 1 of the synthesis in one transaction."""
-    run = _claim(run_id, (Status.EMBEDDING, Status.CLUSTERING), Status.CLUSTERING)
+    run = runs.claim(run_id, Status.CLUSTERING)
     if run is None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
@@ -299,7 +257,7 @@ def finish_run(run_id: int) -> None:
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)
-        _save_result(run, rows, result, labels, labelling)
+        runs.save_result(run, rows, result, labels, labelling)
 
 
 def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
@@ -329,100 +287,6 @@ def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
         logger.warning("labelling service not used: %s", exc)
         return {}, {"source": "keywords", "model": config.model, "error": str(exc)}
     return labels, {"source": "service", "model": config.model}
-
-
-def _theme_label(entry: dict, number: int) -> str:
-    """The pipeline's title (a key phrase of the theme's texts, ``pipeline.title``); runs of older code
-    had none and fall back on the first keywords. The organiser renames themes in the editor."""
-    if entry.get("title"):
-        return entry["title"]
-    keywords = entry.get("keywords", [])
-    return ", ".join(keywords[:3]).capitalize() if keywords else f"{number + 1}"
-
-
-@transaction.atomic
-def _save_result(
-    run: PipelineRun,
-    rows: list[Contribution],
-    result,
-    labels: dict[int, ThemeLabel] | None = None,
-    labelling: dict | None = None,
-) -> None:
-    from . import synthesis
-
-    # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
-    if not PipelineRun.objects.select_for_update().filter(pk=run.pk, status=Status.CLUSTERING).exists():
-        return
-    Theme.objects.filter(run=run).delete()
-    SynthesisVersion.objects.filter(run=run).delete()
-    by_position = {row.position: row for row in rows}
-    themes: dict[int, Theme] = {}
-    subthemes: dict[tuple[int, int], Theme] = {}
-    for entry in result.themes:
-        number = int(entry["theme"])
-        keywords = entry.get("keywords", [])
-        named = (labels or {}).get(number)
-        theme = Theme.objects.create(
-            run=run,
-            number=number,
-            # "" shows as "Other"; the organiser renames themes in the synthesis editor.
-            label="" if entry.get("other") else (named.label if named else _theme_label(entry, number)),
-            summary=named.summary if named else entry.get("summary", ""),
-            keywords=keywords,
-            quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
-            size=int(entry.get("size", 0)),
-            share=float(entry.get("share", 0.0)),
-            share_weighted=entry.get("weighted_share"),
-            breakdown=entry.get("breakdown", {}),
-            stance=entry.get("stance", {}),
-            trend={str(k): v for k, v in entry.get("trend", {}).items()},
-            emerging=bool(entry.get("emergence", {}).get("emerging", False)),
-        )
-        themes[number] = theme
-        subs = entry.get("subthemes", [])
-        if len(subs) > 1:
-            for sub in subs:
-                if int(sub["subtheme"]) < 0:
-                    continue
-                subthemes[(number, int(sub["subtheme"]))] = Theme.objects.create(
-                    run=run,
-                    parent=theme,
-                    number=int(sub["subtheme"]),
-                    label=_theme_label(sub, int(sub["subtheme"])),
-                    summary=sub.get("summary", ""),
-                    keywords=sub.get("keywords", []),
-                    size=int(sub.get("size", 0)),
-                    share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),
-                )
-    position_of_distinct = {pid: i for i, pid in enumerate(result.run["distinct_ids"])}
-    group_xy: dict[int, tuple[float, float]] = {}
-    for c in result.contributions:
-        if c["duplicate_of"] is None and c["id"] in position_of_distinct:
-            x, y = result.coordinates[position_of_distinct[c["id"]]]
-            group_xy[c["group"]] = (float(x), float(y))
-    for c in result.contributions:
-        row = by_position[c["id"]]
-        row.theme = themes.get(int(c["theme"]))
-        row.subtheme = subthemes.get((int(c["theme"]), int(c["subtheme"])))
-        row.x, row.y = group_xy.get(c["group"], (None, None))
-    Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y", "votes"], batch_size=1000)
-    clustering = result.run.get("clustering", {})
-    PipelineRun.objects.filter(pk=run.pk).update(
-        status=Status.DONE,
-        finished_at=timezone.now(),
-        input_hash=result.run.get("input_hash", ""),
-        k_selection={**clustering.get("k_selection", {}), "notes": result.notes},
-        labelling=labelling or {"source": "keywords"},
-        model_id=result.run.get("model_id", run.model_id),
-    )
-    run.refresh_from_db()
-    # The organisers' work on the published synthesis of an earlier run carries over where clear.
-    published = PublishedSynthesis.objects.filter(consultation_id=run.consultation_id).select_related(
-        "version__run"
-    )
-    previous = published.first().version if published.exists() else None
-    data = synthesis.carry_over(run, synthesis.initial_data(run), previous)
-    SynthesisVersion.objects.create(run=run, number=1, action=SynthesisVersion.Action.PIPELINE, data=data)
 
 
 @shared_task(**RETRY)

@@ -17,8 +17,8 @@ from consultation.publish import public_text, scrub_text
 from textsafety.spreadsheet import safe_writer
 
 from . import opinion as opinion_reads
+from . import presenters, selectors, services, trace
 from . import report as reports
-from . import selectors, services, trace
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
 from .models import PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
@@ -88,23 +88,23 @@ def report_context(
         themes = reports.visible_themes(version)
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
-        points, distinct = reports.map_points(version, themes, rows=rows)
+        points, distinct = presenters.map_points(version, themes, rows=rows)
         trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
             themes=themes,
             points=points,
             map_sampled=len(points) < distinct,
             map_distinct=distinct,
-            map_table=reports.map_table(themes, points),
-            map_titles=reports.map_titles(themes, points),
+            map_table=presenters.map_table(themes, points),
+            map_titles=presenters.map_titles(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
                 t.get("weighted_share") is not None and abs(t["weighted_share"] - t["share"]) > 0.005
                 for t in themes
             ),
             n_themes=sum(not t["other"] for t in themes),
-            map_width=reports.MAP_WIDTH,
-            map_height=reports.MAP_HEIGHT,
+            map_width=presenters.MAP_WIDTH,
+            map_height=presenters.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),
             # What the themes left out of the public synthesis weigh, so the shown shares add up.
             percent_totals=reports.percent_totals(version),
@@ -118,8 +118,6 @@ def report_context(
 
 # Bridging statements shown, and how far down the saved ranking (every proposal) the page looks for them.
 BRIDGING_SHOWN, BRIDGING_CANDIDATES = 5, 25
-# Participants not placed in a group (their group was under the minimum share): the neutral grey.
-UNPLACED_COLOUR = reports.OTHER_COLOUR[0]
 
 
 def _opinion_context(consultation, latest, version, themes, rows) -> dict:
@@ -148,7 +146,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         {
             "number": g["group"] + 1,
             "size": g["size"],
-            "colour": reports.PALETTE[g["group"] % len(reports.PALETTE)],
+            "colour": presenters.group_colour(g["group"]),
             "statements": [
                 {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
                 for s in g["representative"]
@@ -158,35 +156,19 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         for g in result.get("groups", [])
     ]
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
-    # Clustered participants whose group was too small to be shown stay on the map, in grey. The scale is
-    # set by every participant on the map, the first 3,000 are drawn.
+    # Clustered participants whose group was too small to be shown stay on the map, in grey.
     unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
-    on_map = participants + unplaced
-    placed = reports.in_map_box([p["x"] for p in on_map], [p["y"] for p in on_map])
-    points = []
-    for p, (cx, cy) in zip(on_map[:3000], placed[:3000], strict=False):
-        grouped = p.get("group") is not None
-        points.append(
-            {
-                "cx": cx,
-                "cy": cy,
-                "label": _("Participant in group %(n)s") % {"n": p["group"] + 1}
-                if grouped
-                else _("Participant not placed in a group"),
-                "colour": reports.PALETTE[p["group"] % len(reports.PALETTE)] if grouped else UNPLACED_COLOUR,
-            }
-        )
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
     return {
         "run": latest,
-        "ok": latest.status == "ok",
+        "ok": latest.is_ok,
         "message": result.get("message", ""),
         "groups": groups,
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]
-        + ([{"colour": UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
-        "points": points,
+        + ([{"colour": presenters.UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
+        "points": presenters.opinion_map(participants, unplaced),
         "consensus": [
             {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
             for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])

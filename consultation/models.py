@@ -36,13 +36,7 @@ class Consultation(models.Model):
         PRE = "pre", _("Pre-moderation: proposals are published once a moderator approves them")
         POST = "post", _("Post-moderation: proposals are published at once and may be hidden later")
 
-    # The only moves a consultation can make; services and rules read this one table.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Phase.DRAFT: (Phase.OPEN,),
-        Phase.OPEN: (Phase.CLOSED,),
-        Phase.CLOSED: (Phase.SYNTHESIS_PUBLISHED, Phase.OPEN),
-        Phase.SYNTHESIS_PUBLISHED: (),
-    }
+    # The moves a consultation's phase can make are declared in consultation/states.py.
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     title_fr = models.CharField(_("title (French)"), max_length=200)
@@ -293,6 +287,18 @@ class Proposal(models.Model):
         return public_text(self) or ""
 
     @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.VISIBLE
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.status == self.Status.HIDDEN
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
     def vote_total(self) -> int:
         return self.agree_count + self.disagree_count + self.pass_count
 
@@ -354,11 +360,16 @@ class Report(models.Model):
 
 class BackgroundJob:
     """Work a Celery worker does for an organiser (an import, an archive): its `state` (pending, running,
-    done, failed) and `progress` are what the pages with live progress show (views._progress_answer)."""
+    done, failed) and `progress` are what the pages with live progress show
+    (views.common.progress_answer). Each model declares its `State` choices with these four values."""
 
     @property
     def is_active(self) -> bool:
-        return self.state in ("pending", "running")
+        return self.state in (self.State.PENDING, self.State.RUNNING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED
 
 
 class ContributionImport(BackgroundJob, models.Model):

@@ -3,6 +3,7 @@
 from accounts.roles import Role, has_role
 
 from .models import Consultation, Proposal
+from .states import PHASES
 
 Phase = Consultation.Phase
 
@@ -26,7 +27,12 @@ def can_view(user, consultation: Consultation) -> bool:
 
 
 def can_transition(user, consultation: Consultation, to_phase: str) -> bool:
-    return can_manage(user) and to_phase in Consultation.TRANSITIONS[consultation.phase]
+    return can_manage(user) and PHASES.can(consultation.phase, to_phase)
+
+
+def can_edit_questions(user, consultation: Consultation) -> bool:
+    """The questionnaire changes only while the consultation is a draft (answers would be incomplete)."""
+    return can_manage(user) and consultation.phase == Phase.DRAFT
 
 
 def can_contribute(user, consultation: Consultation) -> bool:

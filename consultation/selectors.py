@@ -1,4 +1,5 @@
-"""Reads shared by pages, API, exports: proposal listings, results, small-cell suppression."""
+"""Reads shared by pages, API, exports and services: the consultations listed, the charter in force and
+who accepted it, proposal listings, the moderation queue, results, small-cell suppression, jobs."""
 
 import random
 import re
@@ -8,10 +9,13 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Least, TruncDate
 
+from accounts.models import ConsentRecord
+from accounts.selectors import has_granted_consent
 from accounts.strata import STRATA_FIELDS
 
-from . import hooks, sql
-from .models import Answer, Consultation, Proposal, Question, Vote
+from . import hooks, rules, sql
+from .charter import default_text
+from .models import Answer, CharterVersion, Consultation, OpenDataExport, Proposal, Question, Vote
 
 MIN_GROUP_SIZE = 10  # no group of fewer people is ever shown (small-cell suppression)
 ORDERS = ("random", "agreed", "divisive", "newest")  # plus those registered in hooks (e.g. "bridging")
@@ -19,6 +23,66 @@ ORDERS = ("random", "agreed", "divisive", "newest")  # plus those registered in 
 
 def available_orders() -> tuple[str, ...]:
     return ORDERS + tuple(hooks.proposal_orderings())
+
+
+def listed_consultations(user):
+    """The consultations on the list page: drafts only for those who manage them."""
+    consultations = Consultation.objects.all()
+    if not rules.can_manage(user):
+        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
+    return consultations
+
+
+def phase_history(consultation: Consultation):
+    """Every change of phase, oldest first, with who made it."""
+    return consultation.phase_changes.select_related("actor")
+
+
+def questionnaire(consultation: Consultation):
+    """The questions in order, with their choices."""
+    return consultation.questions.prefetch_related("choices")
+
+
+def answers_by_question(user, consultation: Consultation) -> dict:
+    """The person's answers to the consultation's questions, by question id."""
+    return {a.question_id: a for a in user.answers.filter(question__consultation=consultation)}
+
+
+def charter_versions(consultation: Consultation):
+    """The edited versions of the charter, with who wrote each."""
+    return consultation.charter_versions.select_related("created_by")
+
+
+def has_accepted_charter(user, consultation: Consultation) -> bool:
+    """Accepted the charter's current version. The consent (cached per user, purpose and version) is
+    looked up under the version number read with the consultation, so a new version is a new key: an
+    acceptance of an earlier version, cached or not, never counts for it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return has_granted_consent(user, ConsentRecord.Purpose.CHARTER, consultation.charter_consent_version)
+
+
+def accepted_an_earlier_charter(user, consultation: Consultation) -> bool:
+    """Accepted some earlier version of this consultation's charter (to say that the charter changed)."""
+    if not getattr(user, "is_authenticated", False) or consultation.charter_version <= 1:
+        return False
+    earlier = [consultation.charter_consent_version_for(n) for n in range(1, consultation.charter_version)]
+    return ConsentRecord.objects.filter(
+        user=user, purpose=ConsentRecord.Purpose.CHARTER, version__in=earlier, granted=True
+    ).exists()
+
+
+def current_charter(consultation: Consultation) -> CharterVersion | None:
+    """The edited text in force, or None while the consultation keeps the default principles."""
+    return consultation.charter_versions.filter(version=consultation.charter_version).first()
+
+
+def charter_texts(consultation: Consultation) -> tuple[str, str]:
+    """The current charter as (French, English) text: the edited version, or the default principles."""
+    current = current_charter(consultation)
+    if current is None:
+        return default_text("fr"), default_text("en")
+    return current.text_fr, current.text_en
 
 
 # What a vote's checks read (proposal status; the consultation's phase and charter version), in model
@@ -361,3 +425,29 @@ def my_contributions(user) -> list[dict]:
     return sorted(
         groups.values(), key=lambda g: (g["consultation"].created_at, g["consultation"].pk), reverse=True
     )
+
+
+def moderation_queue(consultation: Consultation | None = None):
+    """Proposals waiting for a decision: pending ones, and published ones with open reports."""
+    open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    queryset = Proposal.objects.annotate(open_reports=open_reports).filter(
+        Q(status=Proposal.Status.PENDING) | Q(status=Proposal.Status.VISIBLE, open_reports__gt=0)
+    )
+    if consultation is not None:
+        queryset = queryset.filter(consultation=consultation)
+    return queryset.select_related("consultation").order_by("created_at", "id")
+
+
+def recent_exports(consultation: Consultation, limit: int = 5) -> list:
+    """The open-data archives last requested, newest first."""
+    return list(consultation.exports.all()[:limit])
+
+
+def latest_export(consultation: Consultation):
+    """The newest archive ready to download, or None."""
+    return consultation.exports.filter(state=OpenDataExport.State.DONE).first()
+
+
+def recent_imports(consultation: Consultation, limit: int = 5) -> list:
+    """The CSV imports last sent, newest first, without their files."""
+    return list(consultation.imports.defer("data")[:limit])

@@ -19,14 +19,7 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 
 from .answers import save_answers
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed, participant_key_for
-from .charter import (
-    accept_charter,
-    accepted_an_earlier_charter,
-    charter_texts,
-    current_charter,
-    has_accepted_charter,
-    update_charter,
-)
+from .charter import accept_charter, update_charter
 from .consultations import (
     CONSULTATION_FIELDS,
     SCALE_LABELS,
@@ -48,7 +41,7 @@ from .imports import (
     run_import,
     start_import,
 )
-from .moderation import moderate, moderation_queue, report_proposal
+from .moderation import moderate, report_proposal
 from .open_data import build_export, request_open_data_export
 from .proposals import clean_proposal_text, submit_proposal
 from .votes import VOTE_VALUES, VoteOutcome, cast_vote, recount
@@ -66,10 +59,6 @@ __all__ = [
     "transition",
     "add_question",
     "delete_question",
-    "has_accepted_charter",
-    "accepted_an_earlier_charter",
-    "current_charter",
-    "charter_texts",
     "update_charter",
     "accept_charter",
     "save_answers",
@@ -80,7 +69,6 @@ __all__ = [
     "cast_vote",
     "recount",
     "report_proposal",
-    "moderation_queue",
     "moderate",
     "describe_row_error",
     "describe_file_error",

@@ -6,46 +6,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.models import ConsentRecord
-from accounts.services import has_granted_consent, record_consent
+from accounts.services import record_consent
 from textsafety.normalise import normalises_text
 
 from .. import rules
 from ..models import CharterVersion, Consultation
+from ..selectors import accepted_an_earlier_charter, charter_texts, has_accepted_charter
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed
-
-
-def has_accepted_charter(user, consultation: Consultation) -> bool:
-    """Accepted the charter's current version. The consent (cached per user, purpose and version) is
-    looked up under the version number read with the consultation, so a new version is a new key: an
-    acceptance of an earlier version, cached or not, never counts for it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return has_granted_consent(user, ConsentRecord.Purpose.CHARTER, consultation.charter_consent_version)
-
-
-def accepted_an_earlier_charter(user, consultation: Consultation) -> bool:
-    """Accepted some earlier version of this consultation's charter (to say that the charter changed)."""
-    if not getattr(user, "is_authenticated", False) or consultation.charter_version <= 1:
-        return False
-    earlier = [consultation.charter_consent_version_for(n) for n in range(1, consultation.charter_version)]
-    return ConsentRecord.objects.filter(
-        user=user, purpose=ConsentRecord.Purpose.CHARTER, version__in=earlier, granted=True
-    ).exists()
-
-
-def current_charter(consultation: Consultation) -> CharterVersion | None:
-    """The edited text in force, or None while the consultation keeps the default principles."""
-    return consultation.charter_versions.filter(version=consultation.charter_version).first()
-
-
-def charter_texts(consultation: Consultation) -> tuple[str, str]:
-    """The current charter as (French, English) text: the edited version, or the default principles."""
-    from ..charter import default_text
-
-    current = current_charter(consultation)
-    if current is None:
-        return default_text("fr"), default_text("en")
-    return current.text_fr, current.text_en
 
 
 def _clean_charter_text(text: str) -> str:

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import states
 from accounts.audit import record_event
 from textsafety.normalise import normalises_text
 
 from .. import rules
 from ..models import MAX_PROPOSAL_LENGTH, Choice, Consultation, PhaseChange, Question
+from ..states import PHASES
 from .base import Conflict, ConsultationError, NotAllowed
 
 SCALE_LABELS = [
@@ -78,35 +80,31 @@ def update_consultation(*, actor, consultation: Consultation, **fields) -> Consu
 
 @transaction.atomic
 def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultation:
-    """Move to `to_phase` if Consultation.TRANSITIONS allows it; the row is locked so that two organisers
-    clicking at once cannot both move it."""
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    allowed = to_phase in Consultation.TRANSITIONS[locked.phase]
-    if actor is not None and not rules.can_transition(actor, locked, to_phase):
-        allowed = False
-    if not allowed:
-        raise NotAllowed(
-            _("A consultation cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": locked.get_phase_display(), "to": _phase_label(to_phase)}
-        )
-    if to_phase == Consultation.Phase.OPEN and not locked.questions.exists() and not locked.proposals_allowed:
-        raise ConsultationError(_("Add at least one question or allow proposals before opening."))
-    previous = locked.phase
-    locked.phase = to_phase
-    locked.save(update_fields=["phase"])
-    PhaseChange.objects.create(consultation=locked, from_phase=previous, to_phase=to_phase, actor=actor)
-    record_event(
-        actor=actor, action="consultation.phase", obj=locked, details={"from": previous, "to": to_phase}
+    """Move to `to_phase` if the table (consultation/states.py) and rules.can_transition allow it; the row
+    is locked so that two organisers clicking at once cannot both move it. Each move is kept as a
+    PhaseChange (the page's history) and audited."""
+
+    def can_open(locked: Consultation) -> None:
+        if (
+            to_phase == Consultation.Phase.OPEN
+            and not locked.questions.exists()
+            and not locked.proposals_allowed
+        ):
+            raise ConsultationError(_("Add at least one question or allow proposals before opening."))
+
+    def keep_in_history(locked: Consultation, previous: str) -> None:
+        PhaseChange.objects.create(consultation=locked, from_phase=previous, to_phase=to_phase, actor=actor)
+
+    return states.transition(
+        consultation,
+        to_phase,
+        machine=PHASES,
+        actor=actor,
+        rule=rules.can_transition,
+        guard=can_open,
+        then=keep_in_history,
+        audit_action="consultation.phase",
     )
-    consultation.phase = to_phase
-    return locked
-
-
-def _phase_label(phase: str) -> str:
-    try:
-        return Consultation.Phase(phase).label
-    except ValueError:
-        return phase
 
 
 @normalises_text

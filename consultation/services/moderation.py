@@ -1,7 +1,6 @@
 """Reports by citizens and moderators' decisions on proposals."""
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +9,7 @@ from accounts.audit import record_event
 from textsafety.normalise import normalises_text
 
 from .. import rules
-from ..models import Consultation, Proposal, Report
+from ..models import Proposal, Report
 from .base import Conflict, ConsultationError, NotAllowed
 
 
@@ -31,17 +30,6 @@ def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
         raise Conflict(_("You have already reported this proposal; moderators will look at it."))
     record_event(actor=user, action="proposal.reported", obj=proposal, details={"report": report.pk})
     return report
-
-
-def moderation_queue(consultation: Consultation | None = None):
-    """Proposals waiting for a decision: pending ones, and published ones with open reports."""
-    open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
-    queryset = Proposal.objects.annotate(open_reports=open_reports).filter(
-        Q(status=Proposal.Status.PENDING) | Q(status=Proposal.Status.VISIBLE, open_reports__gt=0)
-    )
-    if consultation is not None:
-        queryset = queryset.filter(consultation=consultation)
-    return queryset.select_related("consultation").order_by("created_at", "id")
 
 
 @normalises_text

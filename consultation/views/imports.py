@@ -1,13 +1,13 @@
 """Organisers' CSV import, run by a Celery worker, and its progress."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
+from accounts.refusals import form_status, post_form
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import ImportForm
 from ..models import Consultation
 from .common import oldest_active, progress_answer, upload_limit_mb
@@ -17,7 +17,7 @@ from .common import oldest_active, progress_answer, upload_limit_mb
 def import_progress(request, slug):
     """The import running now, if any."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    job = oldest_active(list(consultation.imports.defer("data")[:5]))
+    job = oldest_active(selectors.recent_imports(consultation))
     return progress_answer(job, file_name=job.file_name) if job else progress_answer(None)
 
 
@@ -31,26 +31,21 @@ def import_file(request, slug):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        strata = tuple(c.strip() for c in form.cleaned_data["strata_columns"].split(",") if c.strip())
-        try:
-            services.start_import(
-                actor=request.user, consultation=consultation, data=upload.read(), file_name=upload.name,
-                text_column=form.cleaned_data["text_column"].strip(),
-                date_column=form.cleaned_data["date_column"].strip() or None, strata_columns=strata,
-                language=translation.get_language(),
-            )  # fmt: skip
-        except services.ConsultationError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("The file is being imported; this page shows the progress."))
-            return redirect("consultation:import", slug=slug)
-    elif request.method == "POST":
-        status = 400
-    imports = list(consultation.imports.defer("data")[:5])
+
+    def start(data):
+        upload = data["file"]
+        return services.start_import(
+            actor=request.user, consultation=consultation, data=upload.read(), file_name=upload.name,
+            text_column=data["text_column"].strip(), date_column=data["date_column"].strip() or None,
+            strata_columns=tuple(c.strip() for c in data["strata_columns"].split(",") if c.strip()),
+            language=translation.get_language(),
+        )  # fmt: skip
+
+    if request.method == "POST" and post_form(
+        request, form, start, _("The file is being imported; this page shows the progress.")
+    ):
+        return redirect("consultation:import", slug=slug)
+    imports = selectors.recent_imports(consultation)
     return render(
         request,
         "consultation/import.html",
@@ -61,5 +56,5 @@ def import_file(request, slug):
             "active": oldest_active(imports),
             "last": next((job for job in imports if not job.is_active), None),
         },
-        status=status,
+        status=form_status(form),
     )

@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
+from accounts.refusals import attempt, form_status, post_form
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
+from ..states import PHASES
 
 _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
 
@@ -26,23 +28,18 @@ def manage(request, slug=None):
     form = ConsultationForm(request.POST if request.method == "POST" else None, initial=initial)
     if consultation:
         form.fields["slug"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        fields = {f: form.cleaned_data[f] for f in _SETTINGS_FIELDS}
-        try:
-            if consultation:
-                services.update_consultation(actor=request.user, consultation=consultation, **fields)
-            else:
-                consultation = services.create_consultation(
-                    actor=request.user, slug=form.cleaned_data["slug"], **fields
-                )
-        except services.ConsultationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Consultation saved."))
-            return redirect("consultation:manage", slug=consultation.slug)
+
+    def save(data):
+        fields = {f: data[f] for f in _SETTINGS_FIELDS}
+        if consultation:
+            return services.update_consultation(actor=request.user, consultation=consultation, **fields)
+        return services.create_consultation(actor=request.user, slug=data["slug"], **fields)
+
+    if request.method == "POST" and post_form(request, form, save, _("Consultation saved.")):
+        return redirect("consultation:manage", slug=form.cleaned_data["slug"])
     transitions = []
     if consultation:
-        transitions = [(p, Consultation.Phase(p).label) for p in Consultation.TRANSITIONS[consultation.phase]]
+        transitions = [(p, Consultation.Phase(p).label) for p in PHASES.targets(consultation.phase)]
     return render(
         request,
         "consultation/manage.html",
@@ -50,7 +47,7 @@ def manage(request, slug=None):
             "consultation": consultation,
             "form": form,
             "transitions": transitions,
-            "history": consultation.phase_changes.select_related("actor") if consultation else [],
+            "history": selectors.phase_history(consultation) if consultation else [],
         },
     )
 
@@ -59,16 +56,13 @@ def manage(request, slug=None):
 @require_rule(rules.can_manage, login=True)
 def change_phase(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    try:
-        services.transition(
+    attempt(
+        request,
+        lambda: services.transition(
             actor=request.user, consultation=consultation, to_phase=request.POST.get("phase", "")
-        )
-    except services.ConsultationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The consultation is now “%(phase)s”.") % {"phase": consultation.get_phase_display()}
-        )
+        ),
+        lambda moved: _("The consultation is now “%(phase)s”.") % {"phase": moved.get_phase_display()},
+    )
     return redirect("consultation:manage", slug=slug)
 
 
@@ -78,38 +72,28 @@ def charter(request, slug):
     again before their next contribution."""
     consultation = get_object_or_404(Consultation, slug=slug)
     editable = rules.can_edit_charter(request.user, consultation)
-    text_fr, text_en = services.charter_texts(consultation)
+    text_fr, text_en = selectors.charter_texts(consultation)
     form = CharterTextForm(
         request.POST if request.method == "POST" else None, initial={"text_fr": text_fr, "text_en": text_en}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                changed = services.update_charter(
-                    actor=request.user,
-                    consultation=consultation,
-                    text_fr=form.cleaned_data["text_fr"],
-                    text_en=form.cleaned_data["text_en"],
-                )
-            except services.ConsultationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                if changed:
-                    messages.success(
-                        request,
-                        _(
-                            "Charter saved as version %(n)d. Participants will accept it before their "
-                            "next contribution."
-                        )
-                        % {"n": consultation.charter_version},
-                    )
-                else:
-                    messages.info(request, _("The charter text did not change: no new version."))
-                return redirect("consultation:charter", slug=slug)
-        else:
-            status = 400
+
+    def saved(changed: bool):
+        if not changed:
+            messages.info(request, _("The charter text did not change: no new version."))
+            return None
+        return _(
+            "Charter saved as version %(n)d. Participants will accept it before their next contribution."
+        ) % {"n": consultation.charter_version}
+
+    if request.method == "POST" and post_form(
+        request,
+        form,
+        lambda data: services.update_charter(
+            actor=request.user, consultation=consultation, text_fr=data["text_fr"], text_en=data["text_en"]
+        ),
+        saved,
+    ):
+        return redirect("consultation:charter", slug=slug)
     if not editable:
         for field in form.fields.values():
             field.disabled = True
@@ -120,9 +104,9 @@ def charter(request, slug):
             "consultation": consultation,
             "form": form,
             "editable": editable,
-            "versions": consultation.charter_versions.select_related("created_by"),
+            "versions": selectors.charter_versions(consultation),
         },
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -130,28 +114,28 @@ def charter(request, slug):
 def questions(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     form = QuestionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_question(
-                actor=request.user,
-                consultation=consultation,
-                kind=form.cleaned_data["kind"],
-                text_fr=form.cleaned_data["text_fr"],
-                text_en=form.cleaned_data["text_en"],
-                choices=form.parsed_choices(),
-            )
-        except services.ConsultationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Question added."))
-            return redirect("consultation:questions", slug=slug)
+    if request.method == "POST" and post_form(
+        request,
+        form,
+        lambda data: services.add_question(
+            actor=request.user,
+            consultation=consultation,
+            kind=data["kind"],
+            text_fr=data["text_fr"],
+            text_en=data["text_en"],
+            choices=form.parsed_choices(),
+        ),
+        _("Question added."),
+    ):
+        return redirect("consultation:questions", slug=slug)
     return render(
         request,
         "consultation/questions.html",
         {
             "consultation": consultation,
             "form": form,
-            "questions": consultation.questions.prefetch_related("choices"),
+            "questions": selectors.questionnaire(consultation),
+            "can_edit_questions": rules.can_edit_questions(request.user, consultation),
         },
     )
 
@@ -161,10 +145,9 @@ def questions(request, slug):
 def delete_question(request, slug, pk):
     consultation = get_object_or_404(Consultation, slug=slug)
     question = get_object_or_404(consultation.questions, pk=pk)
-    try:
-        services.delete_question(actor=request.user, question=question)
-    except services.ConsultationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Question deleted."))
+    attempt(
+        request,
+        lambda: services.delete_question(actor=request.user, question=question),
+        _("Question deleted."),
+    )
     return redirect("consultation:questions", slug=slug)

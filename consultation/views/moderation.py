@@ -6,15 +6,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
+from accounts.refusals import attempt
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import ModerationForm
 from ..models import Proposal
 
 
 @require_rule(rules.can_moderate, login=True)
 def moderation(request):
-    queue = list(services.moderation_queue().prefetch_related("reports"))
+    queue = list(selectors.moderation_queue().prefetch_related("reports"))
     for proposal in queue:  # one form per proposal, prefixed so that field ids stay unique on the page
         proposal.form = ModerationForm(prefix=f"p{proposal.pk}")
     return render(request, "consultation/moderation.html", {"queue": queue})
@@ -26,17 +27,16 @@ def moderate(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     form = ModerationForm(request.POST, prefix=f"p{pk}")
     if form.is_valid():
-        try:
-            services.moderate(
+        attempt(
+            request,
+            lambda: services.moderate(
                 actor=request.user,
                 proposal=proposal,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
-            )
-        except services.ConsultationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Decision recorded."))
+            ),
+            _("Decision recorded."),
+        )
     else:
         messages.error(request, _("Please choose a decision."))
     return redirect("consultation:moderation")

@@ -7,25 +7,26 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.errors import ServiceError
 from accounts.permissions import require_rule
+from accounts.refusals import show_refusal
 from accounts.rules import anyone
 
 from .. import hooks, rules, selectors, services
 from ..charter import DEFAULT_PRINCIPLES
 from ..forms import CharterForm, QuestionnaireForm
-from ..models import Consultation
 from .common import consultation_from, consultation_url, next_url
 
 
 @require_rule(anyone)
 def consultation_list(request):
-    consultations = Consultation.objects.all()
-    if not rules.can_manage(request.user):
-        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
     return render(
         request,
         "consultation/list.html",
-        {"consultations": consultations, "can_manage": rules.can_manage(request.user)},
+        {
+            "consultations": selectors.listed_consultations(request.user),
+            "can_manage": rules.can_manage(request.user),
+        },
     )
 
 
@@ -36,17 +37,15 @@ def _answers_draft_key(consultation) -> str:
 
 def _detail_page(request, consultation, *, charter_form=None, questionnaire=None, status=200):
     """The consultation page; a refused form comes back bound, with its errors beside its fields."""
-    accepted = services.has_accepted_charter(request.user, consultation)
-    charter_changed = not accepted and services.accepted_an_earlier_charter(request.user, consultation)
+    accepted = selectors.has_accepted_charter(request.user, consultation)
+    charter_changed = not accepted and selectors.accepted_an_earlier_charter(request.user, consultation)
     draft = request.session.get(_answers_draft_key(consultation)) if request.user.is_authenticated else None
     if questionnaire is None and consultation.is_open and accepted:
-        questions = consultation.questions.prefetch_related("choices")
+        questions = selectors.questionnaire(consultation)
         if draft:  # answers typed before the charter changed: shown again, not saved yet
             questionnaire = QuestionnaireForm(MultiValueDict(draft), questions=questions)
         else:
-            answers = {
-                a.question_id: a for a in request.user.answers.filter(question__consultation=consultation)
-            }
+            answers = selectors.answers_by_question(request.user, consultation)
             questionnaire = QuestionnaireForm(questions=questions, answers=answers)
     return render(
         request,
@@ -54,7 +53,7 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
         {
             "consultation": consultation,
             "principles": DEFAULT_PRINCIPLES,
-            "charter": services.current_charter(consultation),
+            "charter": selectors.current_charter(consultation),
             "accepted": accepted,
             "charter_changed": charter_changed,
             "charter_form": charter_form or CharterForm(initial={"version": consultation.charter_version}),
@@ -89,8 +88,8 @@ def accept_charter(request, consultation, slug):
     except services.Conflict as exc:  # the charter changed while it was being read: the new text, unticked
         refused = CharterForm.refused(version=consultation.charter_version, message=exc.message)
         return _detail_page(request, consultation, charter_form=refused, status=exc.status)
-    except services.ConsultationError as exc:
-        messages.error(request, exc.message)
+    except ServiceError as exc:
+        show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
     messages.success(request, _("Thank you: you can now take part."))
     if _answers_draft_key(consultation) in request.session:  # back to the answers waiting to be saved
@@ -110,7 +109,7 @@ def discard_answers_draft(request, consultation, slug):
         )
     else:
         messages.info(request, _("There were no unsaved answers to discard."))
-    anchor = "#questionnaire" if services.has_accepted_charter(request.user, consultation) else "#charter"
+    anchor = "#questionnaire" if selectors.has_accepted_charter(request.user, consultation) else "#charter"
     return redirect(consultation_url(consultation) + anchor)
 
 
@@ -120,7 +119,7 @@ def answer(request, consultation, slug):
     question; answers refused only because the charter must be accepted (again) wait in the session."""
     if request.method != "POST":  # e.g. the address of a refused form, reloaded
         return redirect(consultation_url(consultation) + "#questionnaire")
-    form = QuestionnaireForm(request.POST, questions=consultation.questions.prefetch_related("choices"))
+    form = QuestionnaireForm(request.POST, questions=selectors.questionnaire(consultation))
     if not form.is_valid():
         return _detail_page(request, consultation, questionnaire=form, status=400)
     try:
@@ -129,10 +128,10 @@ def answer(request, consultation, slug):
         request.session[_answers_draft_key(consultation)] = {
             name: request.POST.getlist(name) for name in form.fields if name in request.POST
         }
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
-    except services.ConsultationError as exc:
-        form.add_error(None, exc.message)
+    except ServiceError as exc:
+        form.add_error(None, exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
     messages.success(

@@ -12,7 +12,9 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.errors import ServiceError
 from accounts.permissions import require_rule
+from accounts.refusals import post_form
 from accounts.rules import is_signed_in
 
 from .. import hooks, publish, rules, selectors, services
@@ -62,7 +64,7 @@ def proposals(request, consultation, slug):
             "ranked": selectors.ranks_by_votes(order),
             "my_votes": selectors.vote_state(request.user, [p.pk for p in items]),
             "can_vote": rules.can_contribute(request.user, consultation),
-            "accepted": services.has_accepted_charter(request.user, consultation),
+            "accepted": selectors.has_accepted_charter(request.user, consultation),
             "can_propose": rules.can_submit_proposal(request.user, consultation),
             # Visitors see the counts and the way in: signing in brings them back to this page.
             "sign_in_url": (
@@ -93,7 +95,7 @@ def proposal_detail(request, consultation, slug, pk):
             "trace": trace,
             "my_votes": selectors.vote_state(request.user, [proposal.pk]),
             "can_vote": rules.can_contribute(request.user, consultation),
-            "accepted": services.has_accepted_charter(request.user, consultation),
+            "accepted": selectors.has_accepted_charter(request.user, consultation),
             "sign_in_url": (
                 f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
                 if not request.user.is_authenticated and consultation.is_open
@@ -119,7 +121,7 @@ def propose(request, consultation, slug):
     if not rules.can_submit_proposal(request.user, consultation):
         messages.error(request, _("This consultation does not take proposals at the moment."))
         return redirect(consultation_url(consultation))
-    if not services.has_accepted_charter(request.user, consultation):
+    if not selectors.has_accepted_charter(request.user, consultation):
         messages.warning(
             request, _("Please accept the consultation's charter before your first contribution.")
         )
@@ -147,8 +149,8 @@ def propose(request, consultation, slug):
         else:
             try:
                 text = services.clean_proposal_text(form.cleaned_data["text"], consultation)
-            except services.ConsultationError as exc:
-                form.add_error("text", exc.message)
+            except ServiceError as exc:  # a refusal of the text itself: shown under the field
+                form.add_error("text", exc)
             else:
                 if step == "confirm":
                     return _save_proposal(request, consultation, form, text)
@@ -187,20 +189,23 @@ def _save_proposal(request, consultation, form, text):
         return render(
             request, "consultation/propose.html", {"consultation": consultation, "form": form}, status=429
         )
-    try:
-        proposal = services.submit_proposal(
+
+    def thanks(proposal) -> str:
+        if proposal.status == Proposal.Status.PENDING:
+            return _("Thank you! Your proposal will be published once a moderator has read it.")
+        return _("Thank you! Your proposal is published.")
+
+    saved = post_form(
+        request,
+        form,
+        lambda data: services.submit_proposal(
             user=request.user, consultation=consultation, text=text, language=translation.get_language()
-        )
-    except services.ConsultationError as exc:
-        form.add_error(None, exc.message)
+        ),
+        thanks,
+    )
+    if not saved:
         return render(request, "consultation/propose.html", {"consultation": consultation, "form": form})
     request.session.pop(_proposal_draft_key(consultation), None)
-    if proposal.status == Proposal.Status.PENDING:
-        messages.success(
-            request, _("Thank you! Your proposal will be published once a moderator has read it.")
-        )
-    else:
-        messages.success(request, _("Thank you! Your proposal is published."))
     return redirect(reverse("consultation:mine"))
 
 
@@ -211,16 +216,15 @@ def report(request, consultation, slug, pk):
     if request.method == "POST" and form.is_valid():
         if is_rate_limited(request, "report"):
             form.add_error(None, _("You have sent many reports in a short time. Please wait a little."))
-        else:
-            try:
-                services.report_proposal(
-                    user=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
-                )
-            except services.ConsultationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Thank you: moderators will read your report."))
-                return redirect(reverse("consultation:proposals", args=[slug]))
+        elif post_form(
+            request,
+            form,
+            lambda data: services.report_proposal(
+                user=request.user, proposal=proposal, reason=data["reason"]
+            ),
+            _("Thank you: moderators will read your report."),
+        ):
+            return redirect(reverse("consultation:proposals", args=[slug]))
     return render(
         request,
         "consultation/report.html",

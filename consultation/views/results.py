@@ -46,8 +46,8 @@ def open_data(request, consultation, slug):
         services.request_open_data_export(actor=request.user, consultation=consultation)
         messages.success(request, _("The archive is being built; this page shows its progress."))
         return redirect("consultation:open_data", slug=slug)
-    exports = list(consultation.exports.all()[:5])
-    latest = consultation.exports.filter(state=OpenDataExport.State.DONE).first()
+    exports = selectors.recent_exports(consultation)
+    latest = selectors.latest_export(consultation)
     return render(
         request,
         "consultation/open_data.html",
@@ -64,7 +64,7 @@ def open_data(request, consultation, slug):
 @require_rule(rules.can_build_open_data, object_from=consultation_from)
 def open_data_progress(request, consultation, slug):
     """The archive being built now, if any (for those who can build one)."""
-    return progress_answer(oldest_active(list(consultation.exports.all()[:5])))
+    return progress_answer(oldest_active(selectors.recent_exports(consultation)))
 
 
 @require_rule(rules.can_view, object_from=consultation_from, hide=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.errors import ServiceError
 from accounts.permissions import require_rule
 from accounts.refusals import json_refusal
 from accounts.rules import anyone
@@ -63,8 +64,8 @@ def vote(request, slug, pk):
         return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
     try:
         outcome = services.cast_vote(user=request.user, proposal=proposal, value=_vote_value(request))
-    except services.ConsultationError as exc:
-        return refuse(exc.message, exc.status)
+    except ServiceError as exc:
+        return refuse(exc.text, exc.status)
     if as_json:
         return JsonResponse(
             {

@@ -80,3 +80,29 @@ def test_post_form_puts_the_refusal_on_the_form():
 
     assert post_form(_request(), form, refuse, "ok") is False
     assert form.non_field_errors() == ["Ce nom est pris."] and form.data["name"] == "x"
+
+
+@pytest.mark.django_db
+def test_a_page_shown_again_answers_with_the_refusals_status():
+    from django import forms
+
+    from accounts.refusals import form_status
+
+    class NameForm(forms.Form):
+        name = forms.CharField()
+
+    assert form_status(NameForm()) == 200  # not sent
+    invalid = NameForm({"name": ""})
+    assert post_form(_request(), invalid, lambda data: None, "ok") is False and form_status(invalid) == 400
+
+    def refuse(data):
+        raise ServiceError("Fermée.", status=403)
+
+    refused = NameForm({"name": "x"})
+    assert post_form(_request(), refused, refuse, "ok") is False and form_status(refused) == 403
+
+
+def test_no_success_message_when_the_caller_says_it_itself():
+    request = _request()
+    assert attempt(request, lambda: False, lambda changed: None if not changed else "Changé.") is True
+    assert list(get_messages(request)) == []

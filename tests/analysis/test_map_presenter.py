@@ -1,15 +1,15 @@
 """The map's presenter: one scaling into the drawing box, theme titles at the centre of their points."""
 
-from analysis import report
-from analysis.report import MAP_HEIGHT, MAP_MARGIN, MAP_WIDTH, MapPoint
+from analysis import presenters
+from analysis.presenters import MAP_HEIGHT, MAP_MARGIN, MAP_WIDTH, MapPoint
 
 
 def test_coordinates_fill_the_box_inside_its_margin_with_y_upwards():
-    placed = report.in_map_box([0.0, 10.0, 5.0], [0.0, 2.0, 1.0])
+    placed = presenters.in_map_box([0.0, 10.0, 5.0], [0.0, 2.0, 1.0])
     assert placed[0] == (MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN)
     assert placed[1] == (MAP_WIDTH - MAP_MARGIN, MAP_MARGIN)
     assert placed[2] == ((MAP_WIDTH) / 2, MAP_HEIGHT / 2)
-    assert report.in_map_box([3.0], [3.0]) == [(MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN)]  # one point: no /0
+    assert presenters.in_map_box([3.0], [3.0]) == [(MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN)]  # one point: no /0
 
 
 def _point(key, cx, cy):
@@ -29,9 +29,31 @@ def test_each_theme_title_sits_at_the_centre_of_its_points_inside_the_box():
     ]
     points = [_point("a", 100, 100), _point("a", 120, 110), _point("a", 600, 400)]  # one stray point
     points += [_point("b", 630, 30), _point("o", 300, 300)]
-    titles = {t["number"]: t for t in report.map_titles(themes, points)}
+    titles = {t["number"]: t for t in presenters.map_titles(themes, points)}
     assert set(titles) == {1, 2}  # "Other" is scattered by nature: no title
     assert (titles[1]["cx"], titles[1]["cy"]) == (120, 110)  # the median, not pulled by the stray point
-    assert titles[2]["text"].endswith("…") and len(titles[2]["text"]) == report.MAP_TITLE_CHARS
+    assert titles[2]["text"].endswith("…") and len(titles[2]["text"]) == presenters.MAP_TITLE_CHARS
     half = 3.4 * len(titles[2]["text"])
     assert MAP_MARGIN + half <= titles[2]["cx"] <= MAP_WIDTH - MAP_MARGIN - half
+
+
+def test_the_opinion_map_colours_each_group_and_greys_those_in_no_shown_group():
+    grouped = [{"x": 0.0, "y": 0.0, "group": 0}, {"x": 1.0, "y": 1.0, "group": 1}]
+    unplaced = [{"x": 2.0, "y": 2.0, "group": None}]
+    points = presenters.opinion_map(grouped, unplaced)
+    assert [p["colour"] for p in points] == [
+        presenters.group_colour(0),
+        presenters.group_colour(1),
+        presenters.UNPLACED_COLOUR,
+    ]
+    # One scale for all, the unplaced included: the last point is the far corner of the box.
+    assert (points[0]["cx"], points[0]["cy"]) == (MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN)
+    assert (points[-1]["cx"], points[-1]["cy"]) == (MAP_WIDTH - MAP_MARGIN, MAP_MARGIN)
+    assert presenters.group_colour(0) != presenters.group_colour(1) != presenters.UNPLACED_COLOUR
+
+
+def test_the_opinion_status_the_model_names_is_the_pipelines():
+    from analysis.models import OpinionRun
+    from analysis.pipeline import opinion
+
+    assert OpinionRun.OK == opinion.OK

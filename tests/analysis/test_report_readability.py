@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from analysis import report, services, tasks
+from analysis import presenters, report, services, tasks
 from analysis.models import Contribution
 from analysis.synthesis import top_level
 from consultation.models import Proposal, Vote
@@ -222,7 +222,7 @@ def test_eleven_themes_and_other_each_have_their_own_colour_and_shape():
     assert other["other"] and other["colour"] == "#666666"
     for colour in {t["colour"] for t in shown}:
         assert contrast(colour, "#f6f6f6") >= 3 and contrast(colour, "#ffffff") >= 3, colour
-    assert len(set(report.theme_colours(44))) == 44
+    assert len(set(presenters.theme_colours(44))) == 44
 
 
 def test_map_points_and_legend_show_each_themes_shape(done_run, client):

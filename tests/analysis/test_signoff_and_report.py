@@ -224,21 +224,21 @@ def test_breakdowns_by_strata_hide_small_groups(done_run, client):
 def test_a_map_too_large_to_draw_whole_is_a_sample_of_all_and_says_so(done_run, client, monkeypatch):
     """Beyond the map's limit, points are picked across every contribution (not the first ones, which
     would leave out a theme of late contributions), and the page says how many are drawn."""
-    from analysis import report
+    from analysis import presenters, report
 
     version = done_run.versions.get()
     services.publish_version(actor=None, version=version)
     themes = report.visible_themes(version)
-    whole, distinct = report.map_points(version, themes)
+    whole, distinct = presenters.map_points(version, themes)
     assert len(whole) == distinct > 10
     half = distinct // 2
-    sample, distinct_again = report.map_points(version, themes, limit=half)
+    sample, distinct_again = presenters.map_points(version, themes, limit=half)
     assert len(sample) == half and distinct_again == distinct
     later = {p.contribution for p in whole[half:]}
     assert later & {p.contribution for p in sample}  # not only the first contributions
-    assert sample == report.map_points(version, themes, limit=half)[0]  # the same sample on every visit
+    assert sample == presenters.map_points(version, themes, limit=half)[0]  # the same sample on every visit
 
-    monkeypatch.setattr(report, "MAP_LIMIT", half)
+    monkeypatch.setattr(presenters, "MAP_LIMIT", half)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("analysis:report", args=[done_run.consultation.slug])).content.decode()
     assert f"The map draws {half} of the {distinct} distinct contributions" in page

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import cached
 from accounts.models import AuditEvent, ConsentRecord
-from consultation import services
+from consultation import selectors, services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.conftest import with_totp
 from tests.factories import UserFactory
@@ -103,7 +103,7 @@ def test_the_cached_acceptance_of_an_old_version_never_lets_a_vote_through(
 ):
     """Service level, with the consent cache filled for v1 (Redis under `make test`)."""
     services.cast_vote(user=member, proposal=proposals[0], value="agree")
-    assert services.has_accepted_charter(member, consultation)  # from the cache now
+    assert selectors.has_accepted_charter(member, consultation)  # from the cache now
     services.update_charter(actor=organiser, consultation=consultation, text_fr=NEW_FR, text_en=NEW_EN)
     proposal = Proposal.objects.select_related("consultation").get(pk=proposals[1].pk)
     with pytest.raises(services.CharterRequired) as refused:

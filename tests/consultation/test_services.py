@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent, ConsentRecord
-from consultation import rules, services
+from consultation import rules, selectors, services
 from consultation.models import Answer, Consultation, Proposal, Vote
 from tests.factories import UserFactory
 from tests.helpers import make_consultation
@@ -156,21 +156,21 @@ def test_premoderation_then_hide_with_public_reason(db, moderator, citizen):
     services.accept_charter(user=citizen, consultation=consultation)
     proposal = services.submit_proposal(user=citizen, consultation=consultation, text="Idée à modérer")
     assert proposal.status == "pending"
-    assert list(services.moderation_queue()) == [proposal]
+    assert list(selectors.moderation_queue()) == [proposal]
     with pytest.raises(services.NotAllowed):
         services.moderate(actor=citizen, proposal=proposal, decision="approve")
     services.moderate(actor=moderator, proposal=proposal, decision="approve")
     proposal.refresh_from_db()
-    assert proposal.status == "visible" and not list(services.moderation_queue())
+    assert proposal.status == "visible" and not list(selectors.moderation_queue())
     other = UserFactory()
     services.report_proposal(user=other, proposal=proposal, reason="Hors sujet")
     with pytest.raises(services.Conflict):
         services.report_proposal(user=other, proposal=proposal, reason="Encore")
-    assert list(services.moderation_queue()) == [proposal]
+    assert list(selectors.moderation_queue()) == [proposal]
     with pytest.raises(services.ConsultationError):
         services.moderate(actor=moderator, proposal=proposal, decision="hide")
     services.moderate(actor=moderator, proposal=proposal, decision="hide", reason="Propos hors sujet")
     proposal.refresh_from_db()
     assert proposal.status == "hidden" and proposal.hide_reason == "Propos hors sujet"
-    assert not list(services.moderation_queue())
+    assert not list(selectors.moderation_queue())
     assert AuditEvent.objects.filter(action="proposal.hide").exists()

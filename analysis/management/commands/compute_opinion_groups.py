@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if consultation is None:
             raise CommandError(_("No consultation has the short name %(slug)s.") % {"slug": slug})
         run = compute_and_save(consultation.pk, seed=seed)
-        if run.status != "ok":
+        if not run.is_ok:
             self.stdout.write(
                 _("Not enough votes yet to find opinion groups (%(n)s votes).") % {"n": run.vote_count}
             )
