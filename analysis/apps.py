@@ -11,7 +11,7 @@ class AnalysisConfig(AppConfig):
         from consultation import hooks
         from deliberation import hooks as deliberation_hooks
 
-        from . import services
+        from . import digest, services
         from .link_views import recommendation_section
         from .opinion import bridging_order
         from .report import consultation_links, contribution_fate
@@ -28,3 +28,4 @@ class AnalysisConfig(AppConfig):
         deliberation_hooks.register_recommendation_section(recommendation_section)
         gdpr.register_exporter("analysis", services.export_user_data)
         services.register_personal_data()
+        digest.register_personal_data()
