@@ -296,11 +296,21 @@ def _context(items: list[DigestItem]) -> dict:
 
 
 def _grouped(themes: list[str], kind: str) -> list[str]:
+    """The line saying where the person's contributions landed (one line, whatever the number of themes)."""
+    if not themes:
+        return []
+    if len(themes) == 1:
+        if kind == DigestItem.Kind.ANSWER:
+            line = _("Linked to the theme “%(theme)s”, where your contribution was grouped.")
+        else:
+            line = _("Your contribution was grouped in the theme “%(theme)s”.")
+        return [line % {"theme": themes[0]}]
+    named = ", ".join(_("“%(theme)s”") % {"theme": theme} for theme in themes)
     if kind == DigestItem.Kind.ANSWER:
-        line = _("Linked to the theme “%(theme)s”, where your contribution was grouped.")
+        line = _("Linked to the themes %(themes)s, where your contributions were grouped.")
     else:
-        line = _("Your contribution was grouped in the theme “%(theme)s”.")
-    return [line % {"theme": theme} for theme in themes]
+        line = _("Your contributions were grouped in the themes %(themes)s.")
+    return [line % {"themes": named}]
 
 
 def pending_for_export(user) -> list[dict]:
