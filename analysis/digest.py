@@ -27,12 +27,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import SentNotice, User
-from accounts.notices import notice, site_url, wants_notices
+from accounts.notices import notice, site_url, wants_notices, wants_notices_q
 from accounts.notification_preferences import (
     Digest,
     chosen_language,
@@ -59,21 +60,22 @@ def collect(now: dt.datetime | None = None) -> int:
     concerned; returns how many pieces of news were added."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.PACTE_DIGEST_LOOKBACK_DAYS)
+    memo: dict = {}  # who is in which theme, per published version: read once per collection
     added = 0
     published = PublishedSynthesis.objects.filter(published_at__gte=since).select_related("version")
     for synthesis in published.order_by("published_at"):
-        added += _once(f"digest.collected:synthesis:{synthesis.version_id}", _synthesis_news, synthesis)
+        added += _once(f"digest.collected:synthesis:{synthesis.version_id}", _synthesis_news, synthesis, memo)
     answers = DecisionMakerResponse.objects.filter(
         created_at__gte=since, recommendation__status__in=PUBLIC_RECOMMENDATION_STATUSES
     )
     for response in answers.select_related("recommendation").order_by("created_at", "id"):
-        added += _once(f"digest.collected:answer:{response.pk}", _answer_news, [response])
+        added += _once(f"digest.collected:answer:{response.pk}", _answer_news, [response], memo)
     # A link confirmed after the answer: the people of that theme hear of the answers given before.
     links = ThemeRecommendationLink.objects.filter(confirmed_at__gte=since)
     for link in links.order_by("confirmed_at", "id"):
         key = f"digest.collected:link:{link.pk}:{link.confirmed_at.timestamp():.0f}"
         responses = list(DecisionMakerResponse.objects.filter(recommendation_id=link.recommendation_id))
-        added += _once(key, _answer_news, responses, only_theme_ids={link.theme_id})
+        added += _once(key, _answer_news, responses, memo, only_theme_ids={link.theme_id})
     return added
 
 
@@ -102,10 +104,17 @@ def _wanted(items: list[DigestItem]) -> list[DigestItem]:
     return [item for item in items if item.user_id in keep]
 
 
-def _synthesis_news(synthesis: PublishedSynthesis) -> list[DigestItem]:
+def _citizens(synthesis: PublishedSynthesis, memo: dict) -> dict[str, set[int]]:
+    """``trace.citizens_by_entry``, read once per published version during one collection."""
+    if synthesis.version_id not in memo:
+        memo[synthesis.version_id] = citizens_by_entry(synthesis)
+    return memo[synthesis.version_id]
+
+
+def _synthesis_news(synthesis: PublishedSynthesis, memo: dict) -> list[DigestItem]:
     labels = {e["key"]: theme_label(e) for e in public_entries(synthesis.version.data)}
     themes_of: dict[int, list[str]] = defaultdict(list)
-    for key, user_ids in citizens_by_entry(synthesis).items():
+    for key, user_ids in _citizens(synthesis, memo).items():
         for user_id in user_ids:
             themes_of[user_id].append(labels[key])
     return [
@@ -120,7 +129,7 @@ def _synthesis_news(synthesis: PublishedSynthesis) -> list[DigestItem]:
     ]
 
 
-def _answer_news(responses, only_theme_ids: set[int] | None = None) -> list[DigestItem]:
+def _answer_news(responses, memo: dict, only_theme_ids: set[int] | None = None) -> list[DigestItem]:
     """News of these answers for the people whose contributions landed in a published theme confirmed as
     linked to the answered recommendation (a public one: decided by the panel)."""
     by_recommendation: dict[int, list] = defaultdict(list)
@@ -147,7 +156,7 @@ def _answer_news(responses, only_theme_ids: set[int] | None = None) -> list[Dige
         )
         if synthesis is None:
             continue
-        citizens = citizens_by_entry(synthesis)
+        citizens = _citizens(synthesis, memo)
         for recommendation_id, theme_ids in linked.items():
             themes_of: dict[int, list[str]] = defaultdict(list)
             for entry in entries_of_themes(synthesis, theme_ids):
@@ -192,17 +201,19 @@ def _due(items, frequency: str, now: dt.datetime):
 
 
 def drop_unwanted() -> int:
-    """News waiting for people who chose no digest since it was collected goes: turning the digest on
-    again does not bring back old news."""
-    deleted, _detail = DigestItem.objects.filter(
-        sent_at__isnull=True, user__notice_preference__digest=Digest.NONE
-    ).delete()
+    """News waiting for people who no longer take it (digest set to "none", e-mails about their
+    contributions turned off, account closed) goes: turning it on again does not bring back old news."""
+    deleted, _detail = (
+        DigestItem.objects.filter(sent_at__isnull=True)
+        .filter(Q(user__notice_preference__digest=Digest.NONE) | ~wants_notices_q("user"))
+        .delete()
+    )
     return deleted
 
 
 def due_user_ids(now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
-    pending = DigestItem.objects.filter(sent_at__isnull=True)
+    pending = DigestItem.objects.filter(wants_notices_q("user"), sent_at__isnull=True)
     user_ids = set()
     for frequency in (Digest.IMMEDIATE, Digest.WEEKLY):
         due = _due(pending.filter(digest_q(frequency, "user")), frequency, now)

@@ -280,3 +280,13 @@ def test_one_click_unsubscribe_from_the_mail_client(answered, citizen, eager_cel
     )
     assert response.status_code == 200
     assert NoticePreference.objects.get(user=citizen).digest == "none"
+
+
+def test_news_for_someone_who_turned_the_emails_off_is_not_sent_nor_kept(answered, citizen, eager_celery):
+    set_preference(user=citizen, digest="immediate", language="")
+    digest.collect()
+    citizen.email_notices = False
+    citizen.save()
+    result = _beat()
+    assert result["digests"] == 0 and mail.outbox == []  # no task queued for them at every beat
+    assert not DigestItem.objects.filter(user=citizen).exists()
