@@ -47,7 +47,13 @@ from deliberation.models import DecisionMakerResponse
 
 from .models import DigestItem, PublishedSynthesis, ThemeRecommendationLink
 from .report import theme_label
-from .trace import PUBLIC_RECOMMENDATION_STATUSES, citizens_by_entry, entries_of_themes, public_entries
+from .trace import (
+    PUBLIC_RECOMMENDATION_STATUSES,
+    citizens_by_entry,
+    entries_of_themes,
+    entry_theme_id,
+    public_entries,
+)
 
 CHUNK = 1000
 
@@ -112,6 +118,18 @@ def _citizens(synthesis: PublishedSynthesis, memo: dict) -> dict[str, set[int]]:
 
 
 def _synthesis_news(synthesis: PublishedSynthesis, memo: dict) -> list[DigestItem]:
+    """The publication, for everyone it cites; and, for the people of each theme, the answers already
+    given to recommendations linked to it (they could not know their contribution led there)."""
+    entries = public_entries(synthesis.version.data)
+    theme_ids = {entry_theme_id(e) for e in entries} | {t for e in entries for t in e["theme_ids"]}
+    answered = DecisionMakerResponse.objects.filter(
+        recommendation__theme_links__theme_id__in=theme_ids,
+        recommendation__theme_links__confirmed_at__isnull=False,
+    ).distinct()
+    return _publication_news(synthesis, memo) + _answer_news(list(answered), memo, only_theme_ids=theme_ids)
+
+
+def _publication_news(synthesis: PublishedSynthesis, memo: dict) -> list[DigestItem]:
     labels = {e["key"]: theme_label(e) for e in public_entries(synthesis.version.data)}
     themes_of: dict[int, list[str]] = defaultdict(list)
     for key, user_ids in _citizens(synthesis, memo).items():

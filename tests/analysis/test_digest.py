@@ -290,3 +290,18 @@ def test_news_for_someone_who_turned_the_emails_off_is_not_sent_nor_kept(answere
     result = _beat()
     assert result["digests"] == 0 and mail.outbox == []  # no task queued for them at every beat
     assert not DigestItem.objects.filter(user=citizen).exists()
+
+
+def test_answers_given_and_linked_before_the_synthesis_are_told_with_it(answered, citizen, eager_celery):
+    """The answer and the link are older than the look-back: only the publication brings them to the
+    citizen, whose contribution it places in the linked theme."""
+    long_ago = timezone.now() - dt.timedelta(days=200)
+    from analysis.models import ThemeRecommendationLink
+    from deliberation.models import DecisionMakerResponse
+
+    DecisionMakerResponse.objects.update(created_at=long_ago)
+    ThemeRecommendationLink.objects.update(confirmed_at=long_ago)
+    set_preference(user=citizen, digest="immediate", language="en")
+    _beat()
+    (message,) = mail.outbox
+    assert "Registre national des refus" in message.body and JUSTIFICATION in message.body
