@@ -66,6 +66,12 @@ def register_entries() -> None:
     )
     register("accounts.Profile", person="user", erase=Fate.DELETE, why="Optional strata answers.")
     register("accounts.ConsentRecord", person="user", erase=Fate.DELETE, why="Private decisions.")
+    register(
+        "accounts.NoticePreference",
+        person="user",
+        erase=Fate.DELETE,
+        why="How often and in which language the person hears of their contributions.",
+    )
     register("account.EmailAddress", person="user", erase=Fate.DELETE, why="The person's addresses.")
     register(
         "account.EmailConfirmation",
@@ -108,5 +114,7 @@ def register_entries() -> None:
     register(
         "accounts.SentNotice",
         erase=Fate.KEEP,
-        why="Keys of e-mails already sent: they name a proposal, seat or volunteer row, never the person.",
+        why="Keys of e-mails already sent: they name a proposal, seat, volunteer row or account id (the "
+        "digest's, accounts/notification_preferences.py), never the address or the name; an erased account "
+        "keeps only its pseudonym.",
     )

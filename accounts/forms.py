@@ -3,6 +3,7 @@ from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.models import Authenticator
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import PacteForm
 
-from .models import ErasureRecord, Profile
+from .models import ErasureRecord, NoticePreference, Profile
 from .roles import Role
 from .strata import DEPARTEMENT_CHOICES, AgeBand, Education, Gender, SocioProfessional
 
@@ -123,4 +124,25 @@ class RoleForm(PacteForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     action = forms.ChoiceField(
         label=_("Action"), choices=[("grant", _("Grant")), ("revoke", _("Revoke"))], widget=forms.RadioSelect
+    )
+
+
+class DigestForm(PacteForm):
+    """How often to hear of what became of one's contributions (accounts.notification_preferences)."""
+
+    digest = forms.ChoiceField(
+        label=_("News of what became of my contributions"),
+        choices=NoticePreference.Digest.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "An e-mail when a panel recommendation linked to one of your proposals or answers gets the "
+            "decision-maker's answer, or when a synthesis citing them is published. Weekly: one e-mail a "
+            "week with the week's news. Sent only while the e-mails about your contributions (above) are "
+            "on; every one of them has a link to stop them."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of my e-mails"),
+        choices=[("", _("The language of my latest contribution"))] + list(settings.LANGUAGES),
+        required=False,
     )

@@ -230,3 +230,28 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class NoticePreference(models.Model):
+    """How often a person hears of what became of their contributions (the digest of answers and published
+    syntheses, `analysis.digest`), and in which language. No row: the defaults (weekly, the language of
+    their latest contribution). Set on *My account*, or to "none" by the unsubscribe link of any digest."""
+
+    class Digest(models.TextChoices):
+        WEEKLY = "weekly", _("Once a week, in one e-mail")
+        IMMEDIATE = "immediate", _("As soon as it happens")
+        NONE = "none", _("Never")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notice_preference")
+    digest = models.CharField(_("news of my contributions"), max_length=10, choices=Digest.choices,
+                              default=Digest.WEEKLY)  # fmt: skip
+    # Blank: the language of the person's latest contribution, else the site's.
+    language = models.CharField(_("language of my e-mails"), max_length=8, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"

@@ -96,6 +96,7 @@ def export_personal_data(user: User) -> dict:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "roles": sorted(user.groups.values_list("name", flat=True)),
             "email_notices": user.email_notices,
+            "news_of_my_contributions": _notice_preference(user),
         },
         "profile": {
             "age_band": profile.age_band,
@@ -118,6 +119,13 @@ def export_personal_data(user: User) -> dict:
         data[name] = exporter(user)
     record_event(actor=user, action="account.exported", obj=user)
     return data
+
+
+def _notice_preference(user: User) -> dict:
+    from .notification_preferences import preference_of
+
+    preference = preference_of(user)
+    return {"frequency": preference.digest, "language": preference.language}
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import hooks, selectors, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import ConsentRecord, ErasureRecord
+from .notification_views import digest_form
 from .permissions import require_rule
 from .roles import Role
 from .rules import can_manage_roles, can_view_audit_log, is_signed_in
@@ -38,6 +39,7 @@ def dashboard(request):
             "privacy_changed": selectors.accepted_an_earlier_privacy_notice(request.user),
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
+            "digest_form": digest_form(request.user),
             "sections": hooks.account_sections(request.user),
         },
     )

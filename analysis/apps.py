@@ -11,7 +11,7 @@ class AnalysisConfig(AppConfig):
         from consultation import adoption, hooks
         from deliberation import hooks as deliberation_hooks
 
-        from . import services
+        from . import digest, services
         from .link_views import recommendation_section
         from .opinion import bridging_order
         from .personal_data import register_entries
@@ -33,3 +33,4 @@ class AnalysisConfig(AppConfig):
         gdpr.register_exporter("analysis", services.export_user_data)
         register_entries()
         register_theme_answers()
+        digest.register_personal_data()

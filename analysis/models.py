@@ -407,3 +407,35 @@ class ThemeAnswerMilestone(MilestoneRecord):
     class Meta(MilestoneRecord.Meta):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+
+
+class DigestItem(models.Model):
+    """One piece of news for one citizen, waiting for their next digest (`analysis.digest`): a
+    decision-maker answered a recommendation linked to a theme where their contribution landed, or the
+    synthesis of a consultation citing their contribution was published. One row per person and thing
+    (collected again, it stays one); ``sent_at`` once a digest told it."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("Answer to a recommendation")
+        SYNTHESIS = "synthesis", _("Published synthesis")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The DecisionMakerResponse (answer) or the Consultation (synthesis: told once per consultation).
+    object_id = models.PositiveBigIntegerField()
+    consultation = models.ForeignKey("consultation.Consultation", on_delete=models.CASCADE, related_name="+")
+    # The labels of the published themes where the person's contributions landed, as collected.
+    themes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("news waiting for a digest")
+        verbose_name_plural = _("news waiting for a digest")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "object_id"], name="one_digest_item_per_thing")
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} for {self.user_id}"

@@ -19,6 +19,8 @@ from django.core.cache import cache as django_cache
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from accounts.notices import MAIL_TASK_OPTIONS
+
 from . import runs
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
@@ -365,3 +367,27 @@ def check_opinion_groups() -> int:
     from .opinion import consultations_needing_groups
 
     return sum(schedule_opinion_groups(pk) for pk in consultations_needing_groups())
+
+
+# --- The digest of news about one's contributions (analysis/digest.py) -----------------------------------
+
+
+@shared_task(name="analysis.send_digests")
+def send_digests() -> dict:
+    """Celery beat, every PACTE_DIGEST_SWEEP_SECONDS: collect the news, then one task per person with news
+    due. Running twice (or a second beat) sends nothing twice: each piece of news has its notice key."""
+    from . import digest
+
+    collected = digest.collect()
+    dropped = digest.drop_unwanted()
+    user_ids = digest.due_user_ids()
+    for user_id in user_ids:
+        send_digest.delay(user_id)
+    return {"collected": collected, "dropped": dropped, "digests": len(user_ids)}
+
+
+@shared_task(name="analysis.send_digest", **MAIL_TASK_OPTIONS)
+def send_digest(user_id: int) -> bool:
+    from . import digest
+
+    return digest.send_digest(user_id)

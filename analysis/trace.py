@@ -195,3 +195,50 @@ def attach_recommendations(themes: list[dict], data: dict) -> None:
     linked = recommendations_by_entry(data, themes)
     for theme in themes:
         theme["recommendations"] = [recommendation_fact(r) for r in linked.get(theme["key"], [])]
+
+
+def citizens_by_entry(published: PublishedSynthesis) -> dict[str, set[int]]:
+    """Who is concerned by each public theme of a published synthesis (the other direction of the trace,
+    for the digest): entry key -> the accounts whose proposals or open answers landed in it. Votes and
+    reports are not counted: the news is about what the person wrote. A few queries, whatever the size
+    of the consultation (no list of ids is sent to the database)."""
+    from consultation.models import Answer, Proposal
+
+    version = published.version
+    entries = {e["key"] for e in public_entries(version.data)}
+    rows = list(
+        Contribution.objects.filter(run_id=version.run_id).values_list(
+            "pk", "theme_id", "subtheme_id", "source_type", "source_id"
+        )
+    )
+    members = membership_of(((pk, t, s) for pk, t, s, _k, _i in rows), version.data)
+    consultation_id = published.consultation_id
+    proposal_authors = dict(
+        Proposal.objects.filter(consultation_id=consultation_id, author__isnull=False).values_list(
+            "pk", "author_id"
+        )
+    )
+    answer_authors = dict(
+        Answer.objects.filter(question__consultation_id=consultation_id).values_list("pk", "user_id")
+    )
+    result: dict[str, set[int]] = defaultdict(set)
+    for pk, _t, _s, source_type, source_id in rows:
+        key = members.get(pk, (None, None))[0]
+        if key not in entries:
+            continue
+        authors = answer_authors if source_type == Contribution.Source.ANSWER else proposal_authors
+        user_id = authors.get(source_id)
+        if user_id is not None:
+            result[key].add(user_id)
+    return dict(result)
+
+
+def entries_of_themes(published: PublishedSynthesis, theme_ids) -> list[dict]:
+    """The public entries of a published synthesis that stand for any of these Theme rows (the themes a
+    recommendation is confirmed as linked to)."""
+    wanted = set(theme_ids)
+    return [
+        e
+        for e in public_entries(published.version.data)
+        if wanted & ({entry_theme_id(e)} | set(e["theme_ids"]))
+    ]

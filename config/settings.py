@@ -445,7 +445,18 @@ PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60")
 # sending them).
 PACTE_OUTBOX_SWEEP_SECONDS = int(env("PACTE_OUTBOX_SWEEP_SECONDS", "60"))
 PACTE_OUTBOX_GRACE_SECONDS = int(env("PACTE_OUTBOX_GRACE_SECONDS", "30"))
+# The digest of news about one's contributions (analysis/digest.py, docs/notifications.md): every this many
+# seconds the beat collects the news and sends what is due ("immediate" choosers hear within this delay);
+# weekly digests go out from this weekday (0 = Monday) and hour (TIME_ZONE) on; events older than the
+# look-back (days) when first seen are not told.
+PACTE_DIGEST_SWEEP_SECONDS = int(env("PACTE_DIGEST_SWEEP_SECONDS", "300"))
+PACTE_DIGEST_WEEKDAY = int(env("PACTE_DIGEST_WEEKDAY", "0"))
+PACTE_DIGEST_HOUR = int(env("PACTE_DIGEST_HOUR", "8"))
+PACTE_DIGEST_LOOKBACK_DAYS = int(env("PACTE_DIGEST_LOOKBACK_DAYS", "30"))
+if not (0 <= PACTE_DIGEST_WEEKDAY <= 6 and 0 <= PACTE_DIGEST_HOUR <= 23):
+    raise ImproperlyConfigured("PACTE_DIGEST_WEEKDAY is 0 (Monday) to 6, PACTE_DIGEST_HOUR 0 to 23.")
 CELERY_BEAT_SCHEDULE = {
+    "notification-digests": {"task": "analysis.send_digests", "schedule": PACTE_DIGEST_SWEEP_SECONDS},
     "opinion-groups": {
         "task": "analysis.tasks.check_opinion_groups",
         "schedule": PACTE_OPINION_DEBOUNCE_SECONDS,

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.notification_preferences import unsubscribe_token
 from accounts.permissions import requirement_of
 from tests.conftest import with_totp
 from tests.factories import UserFactory
@@ -134,6 +135,9 @@ EXPECTED = {
     "accounts:profile": e("none", signed_in),
     "accounts:accept_privacy": post_only("none", signed_in),
     "accounts:email_notices": post_only("none", signed_in),
+    "accounts:digest_preference": post_only("none", signed_in),
+    # The unsubscribe link of the digest e-mails: whoever holds the signed link, signed in or not.
+    "accounts:unsubscribe": e("unsubscribe", everyone),
     "accounts:export": e("none", signed_in),
     "accounts:delete": e("none", signed_in),
     "accounts:roles": e("none", organiser),
@@ -406,6 +410,7 @@ class World:
                 "member": {"pk": member.pk},
                 "milestone": {"pk": milestone.pk},
                 "agenda_item": {"pk": agenda_item.pk},
+                "unsubscribe": {"token": unsubscribe_token(seated)},
             }
         self.clients = {"anonymous": Client(raise_request_exception=False)}
         for role, user in self.users.items():

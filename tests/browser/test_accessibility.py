@@ -258,3 +258,22 @@ def test_results_page_passes_axe_and_draws_its_bars(
         participation = browser.find_element(By.TAG_NAME, "table")  # the first one on the page
         days = participation.find_elements(By.CSS_SELECTOR, "tbody tr")
         assert (language, [bar_share(browser, day) for day in days]) == (language, [0.38, 0.5, 1.0])
+
+
+def test_unsubscribe_pages_pass_axe(browser, open_in, run_axe, console_errors, citizen):
+    """The page of the digest's unsubscribe link (no sign-in), its confirmation and a refused link."""
+    from django.urls import reverse
+
+    from accounts.notification_preferences import unsubscribe_token
+
+    good = reverse("accounts:unsubscribe", args=[unsubscribe_token(citizen)])
+    check_pages(browser, open_in, run_axe, console_errors, {good: None})
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    WebDriverWait(browser, 20).until(lambda driver: "fr-alert--success" in driver.page_source)
+    assert run_axe() == []
+    for language in LANGUAGES:
+        open_in(reverse("accounts:unsubscribe", args=["abime"]), language)
+        assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+        assert run_axe() == []
+        own_status = f"{browser.current_url} - Failed to load resource"
+        assert [e for e in console_errors() if not e.startswith(own_status)] == []
