@@ -142,28 +142,33 @@ def main() -> None:
         base_points = positions(matrix, "exact")
         members = clustered(matrix, "default")
         points = base_points[members]
-        polis = OpinionParameters()
+        polis = OpinionParameters(clustering="polis")
+        candidates = OpinionParameters(clustering="candidates")
+        reference, _ = polis_labels(points, candidates)
+        ours_wcss = wcss(points, reference)
+
+        def score_here(labels: np.ndarray, points=points, members=members, ours_wcss=ours_wcss) -> dict:
+            # within-group sum of squares relative to the candidates' partition (same k or not)
+            return score(members, labels) | {"wcss_ratio": round(wcss(points, labels) / ours_wcss, 4)}
+
         variants = {}
         labels, silhouettes = polis_labels(points, polis)
         variants["polis"] = score(members, labels) | {
             "silhouettes": [[k, round(s, 3)] for k, s in silhouettes]
         }
         labels, _ = polis_labels(points, replace(polis, base_iters=10_000, group_iters=10_000))
-        variants["polis_converged"] = score(members, labels)
+        variants["polis_converged"] = score_here(labels)
         shuffled = [
             score(members, polis_labels(points, polis, np.random.default_rng(s).permutation(len(points)))[0])
             for s in SEEDS
         ]
         variants["polis_shuffled"] = summary(shuffled)
-        candidates = replace(polis, clustering="candidates")
-        labels, _ = polis_labels(points, candidates)
-        variants["candidates"] = score(members, labels)
-        ours_wcss = wcss(points, labels)
+        variants["candidates"] = score_here(reference)
         single = [
             score(members, opinion._group(points, replace(candidates, restarts=1), s)[0]) for s in SEEDS
         ]
         variants["sklearn_one"] = summary(single)
-        variants["one_level"] = score(members, one_level(points, 0))
+        variants["one_level"] = score_here(one_level(points, 0))
         for variant in ("no_scaling", "scaling_without_moderated", "power_iteration"):
             moved = positions(matrix, variant)[members]
             variants[variant] = score(members, polis_labels(moved, polis)[0])
@@ -176,20 +181,24 @@ def main() -> None:
             variants[variant] = score(chosen, polis_labels(base_points[chosen], polis)[0]) | {
                 "clustered": len(chosen)
             }
-        # Pol.is's own partition, in our positions.
-        shared = [i for i in members if matrix.participants[i] in theirs]
-        their_labels = np.array([theirs[matrix.participants[i]] for i in shared])
-        shared_points = base_points[shared]
-        centres = np.array([shared_points[their_labels == g].mean(axis=0) for g in np.unique(their_labels)])
-        nearest = np.unique(their_labels)[
-            ((shared_points[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
-        ]
-        row["polis_partition"] = {
-            "wcss_vs_candidates": round(wcss(shared_points, their_labels) / ours_wcss, 3),
-            "share_nearer_another_centre": round(float((nearest != their_labels).mean()), 3),
-        }
+        # Pol.is's own partition, in our positions, on the participants both clustered.
+        mask = np.array([matrix.participants[i] in theirs for i in members])
+        their_labels = np.array([theirs[matrix.participants[i]] for i in members[mask]])
+        row["polis_partition"] = partition_diagnostics(points[mask], their_labels, reference[mask])
         row["variants"] = variants
         print(json.dumps(row), flush=True)
+
+
+def partition_diagnostics(points: np.ndarray, theirs: np.ndarray, ours: np.ndarray) -> dict:
+    """Is Pol.is's partition a converged k-means partition of our positions? Its within-group sum of squares
+    relative to ours, and the share of participants nearer another of its groups' centres than their own."""
+    groups = np.unique(theirs)
+    centres = np.array([points[theirs == g].mean(axis=0) for g in groups])
+    nearest = groups[((points[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)]
+    return {
+        "wcss_vs_candidates": round(wcss(points, theirs) / wcss(points, ours), 4),
+        "share_nearer_another_centre": round(float((nearest != theirs).mean()), 3),
+    }
 
 
 def summary(scores: list[dict]) -> dict:
