@@ -153,7 +153,7 @@ def main() -> None:
 
         variants = {}
         labels, silhouettes = polis_labels(points, polis)
-        variants["polis"] = score(members, labels) | {
+        variants["polis"] = score_here(labels) | {
             "silhouettes": [[k, round(s, 3)] for k, s in silhouettes]
         }
         labels, _ = polis_labels(points, replace(polis, base_iters=10_000, group_iters=10_000))
