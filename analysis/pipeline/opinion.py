@@ -503,7 +503,10 @@ def _polis_kmeans(
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=float)
     centers = points[_first_distinct(points, k)]
     for _ in range(max_iters + 1):
-        distances = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        # squared distances as |x|^2 - 2 x.c + |c|^2 (Pol.is computes them the same way, clusters.clj Q11)
+        distances = (
+            (points**2).sum(axis=1)[:, None] - 2 * points @ centers.T + (centers**2).sum(axis=1)[None, :]
+        )
         labels = distances.argmin(axis=1)
         used, labels = np.unique(labels, return_inverse=True)  # empty clusters are dropped
         labels = labels.ravel()
