@@ -15,10 +15,11 @@ Variants of the clustering (the positions are the same):
 - ``one_level``: k-means++ on the participants directly, k by their silhouette (red-dwarf without base
   clusters); seed 0.
 
-Variants of the positions (clustered with ``polis``): ``no_scaling`` (no sqrt(n / n_votes) stretch),
-``scaling_without_moderated`` (moderated-out statements not counted as votes), ``power_iteration`` (Pol.is's
-PCA: 100 power iterations from a vector of ones instead of an exact SVD), ``no_top_up`` (in-conv without
-the 15 most active), ``threshold_7`` (in-conv at 7 votes even with fewer statements).
+Variants of the positions (clustered with ``candidates``, the default): ``no_scaling`` (no sqrt(n / n_votes)
+stretch), ``scaling_without_moderated`` (moderated-out statements not counted as votes),
+``power_iteration`` (Pol.is's PCA: 100 power iterations from a vector of ones instead of an exact SVD),
+``no_top_up`` (in-conv without the 15 most active), ``threshold_7`` (in-conv at 7 votes even with fewer
+statements).
 
 Also prints, for Pol.is's own partition in our positions: its within-group sum of squares relative to ours,
 and the share of participants nearer another group's centre (0 = a fixed point of k-means).
@@ -123,7 +124,7 @@ def main() -> None:
         matrix = opinion.build_vote_matrix(
             export.vote_triples(),
             proposals=[c.comment_id for c in export.comments],
-            moderated_out=export.moderated_out_ids,
+            moderated_out=export.moderated_out_ids | export.meta_ids,  # Pol.is zeroes both
         )
         theirs = {p: g for p, g in export.polis_groups.items() if g is not None}
         row = {
@@ -153,9 +154,7 @@ def main() -> None:
 
         variants = {}
         labels, silhouettes = polis_labels(points, polis)
-        variants["polis"] = score_here(labels) | {
-            "silhouettes": [[k, round(s, 3)] for k, s in silhouettes]
-        }
+        variants["polis"] = score_here(labels) | {"silhouettes": [[k, round(s, 3)] for k, s in silhouettes]}
         labels, _ = polis_labels(points, replace(polis, base_iters=10_000, group_iters=10_000))
         variants["polis_converged"] = score_here(labels)
         shuffled = [
@@ -171,14 +170,14 @@ def main() -> None:
         variants["one_level"] = score_here(one_level(points, 0))
         for variant in ("no_scaling", "scaling_without_moderated", "power_iteration"):
             moved = positions(matrix, variant)[members]
-            variants[variant] = score(members, polis_labels(moved, polis)[0])
+            variants[variant] = score(members, polis_labels(moved, candidates)[0])
             if variant == "power_iteration":
                 variants[variant]["max_position_difference"] = round(
                     float(np.abs(np.abs(moved) - np.abs(points)).max()), 6
                 )
         for variant in ("no_top_up", "threshold_7"):
             chosen = clustered(matrix, variant)
-            variants[variant] = score(chosen, polis_labels(base_points[chosen], polis)[0]) | {
+            variants[variant] = score(chosen, polis_labels(base_points[chosen], candidates)[0]) | {
                 "clustered": len(chosen)
             }
         # Pol.is's own partition, in our positions, on the participants both clustered.

@@ -45,7 +45,7 @@ def main() -> None:
     export = read_polis_export(args.folder)
     inputs = {
         "proposals": [c.comment_id for c in export.comments],
-        "moderated_out": export.moderated_out_ids,
+        "moderated_out": export.moderated_out_ids | export.meta_ids,  # Pol.is zeroes both
         "seed": args.seed,
     }
     start = time.perf_counter()
