@@ -8,7 +8,14 @@ The comparison is of the method's groups, before the report's display rule (a gr
 participants, or under 5 members, is not shown as a group): Pol.is shows such groups. ``groups_shown`` and
 ``participants_not_placed`` say what the report would show.
 
-Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]``
+``polis_partition_wcss_ratio`` and ``polis_partition_off_centre_share`` say whether Pol.is's own partition is
+a converged k-means partition of our positions (decision 0008): its within-group sum of squares relative to
+ours (1.00x: a near-tie between two k-means optima, which one is reported depends on Pol.is's update
+history) and the share of participants nearer another of its groups' centres (0: a k-means fixed point).
+A ratio well above 1 or a large share points at a step where our positions differ from Pol.is's.
+
+Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]
+[--clustering candidates|polis]``
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,21 +39,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clustering", choices=("candidates", "polis"), default="candidates")
     args = parser.parse_args()
 
     export = read_polis_export(args.folder)
     inputs = {
         "proposals": [c.comment_id for c in export.comments],
-        "moderated_out": export.moderated_out_ids,
+        "moderated_out": export.moderated_out_ids | export.meta_ids,  # Pol.is zeroes both
         "seed": args.seed,
     }
     start = time.perf_counter()
     # Every group the method finds, however small (the display rule off).
     result = analyse_opinions(
-        export.vote_triples(), parameters=OpinionParameters(min_group_share=0.0, min_claim_votes=0), **inputs
+        export.vote_triples(),
+        parameters=OpinionParameters(min_group_share=0.0, min_claim_votes=0, clustering=args.clustering),
+        **inputs,
     )
     seconds = time.perf_counter() - start
-    shown = analyse_opinions(export.vote_triples(), **inputs)
+    shown = analyse_opinions(
+        export.vote_triples(), parameters=OpinionParameters(clustering=args.clustering), **inputs
+    )
 
     ours = {p.participant: p.group for p in result.participants if p.group is not None}
     theirs = {p: g for p, g in export.polis_groups.items() if g is not None}
@@ -73,9 +86,36 @@ def main() -> None:
                 "groups_shown": len(shown.groups),
                 "participants_not_placed": shown.n_unplaced,
                 "seconds": round(seconds, 3),
+                **polis_partition(result, theirs, both),
             }
         )
     )
+
+
+def polis_partition(result, theirs: dict, both: list) -> dict:
+    """Pol.is's partition in our positions: within-group sum of squares relative to ours, and the share of
+    participants nearer another of its groups' centres than their own."""
+    if len(both) < 2:
+        return {"polis_partition_wcss_ratio": None, "polis_partition_off_centre_share": None}
+    position = {p.participant: (p.x, p.y) for p in result.participants}
+    group = {p.participant: p.group for p in result.participants}
+    points = np.array([position[p] for p in both])
+    polis_labels = np.array([theirs[p] for p in both])
+    our_labels = np.array([group[p] for p in both])
+
+    def within(labels: np.ndarray) -> float:
+        return float(
+            sum(((points[labels == g] - points[labels == g].mean(axis=0)) ** 2).sum() for g in set(labels))
+        )
+
+    labels = np.unique(polis_labels)
+    centres = np.array([points[polis_labels == g].mean(axis=0) for g in labels])
+    nearest = labels[((points[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)]
+    ours = within(our_labels)
+    return {
+        "polis_partition_wcss_ratio": round(within(polis_labels) / ours, 4) if ours else None,
+        "polis_partition_off_centre_share": round(float((nearest != polis_labels).mean()), 3),
+    }
 
 
 if __name__ == "__main__":

@@ -58,6 +58,9 @@ class PolisComment:
     moderated: int  # ACCEPTED, UNMODERATED or MODERATED_OUT
     body: str
     timestamp_ms: int | None
+    # Newer exports may carry an is-meta column: statements about the participant ("I live in the city"),
+    # which Pol.is zeroes out of its analysis like a moderated-out one (conversation.clj mod-update).
+    is_meta: bool = False
 
     @property
     def is_moderated_out(self) -> bool:
@@ -94,6 +97,11 @@ class PolisExport:
     @property
     def moderated_out_ids(self) -> set[int]:
         return {c.comment_id for c in self.comments if c.is_moderated_out}
+
+    @property
+    def meta_ids(self) -> set[int]:
+        """Meta statements (is-meta column, when the export has one): Pol.is leaves them out of its groups."""
+        return {c.comment_id for c in self.comments if c.is_meta}
 
     def vote_triples(self) -> list[tuple[int, int, int]]:
         """(voter, comment, value) triples, the input of the opinion-group analysis."""
@@ -202,12 +210,15 @@ def _read_comments(path: Path) -> list[PolisComment]:
             raise PolisExportError(path, f"comment-id {comment_id} appears twice", line=line)
         author = _cell(path, line, row, index, "author-id") if "author-id" in index else ""
         stamp = _cell(path, line, row, index, "timestamp") if "timestamp" in index else ""
+        meta_column = next((name for name in ("is-meta", "is_meta") if name in index), None)
+        meta = _cell(path, line, row, index, meta_column).strip().lower() if meta_column else ""
         comments[comment_id] = PolisComment(
             comment_id=comment_id,
             author_id=_int(path, line, author, "author-id", optional=True),
             moderated=moderated,
             body=row[index["comment-body"]],
             timestamp_ms=_int(path, line, stamp, "timestamp", optional=True),
+            is_meta=meta in ("1", "true", "t"),
         )
     return sorted(comments.values(), key=lambda c: c.comment_id)
 

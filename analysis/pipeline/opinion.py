@@ -16,9 +16,10 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
    qualify; no groups at all if fewer than 10 qualify). k-means makes up to 100 small base clusters, then
    a size-weighted k-means groups the base clusters, k from 2 to 5 chosen by the silhouette of the base
    clusters; ten such candidates from different seeds, the k most of them choose, the candidate with the
-   lowest within-group sum of squares. A group under 5 % of the clustered participants (or under 5 members)
-   is not shown: its members are "not placed in a group". A group keeps its number from the previous
-   computation when it is mostly the same people (Hungarian assignment on member overlap).
+   lowest within-group sum of squares (``clustering="polis"``: Pol.is's own deterministic k-means from the
+   first distinct positions instead, measured worse; decision 0008). A group under 5 % of the clustered
+   participants (or under 5 members) is not shown: its members are "not placed in a group". A group keeps
+   its number from the previous computation when it is mostly the same people (Hungarian assignment).
 4. Per group, representative statements: smoothed probabilities (n + 1) / (seen + 2), a one-proportion
    test and a two-proportion test against the other groups, both above z = 1.2816 (90 % one-sided), and at
    least 5 members of the group who voted on it. Consensus statements across everyone (5 votes at least),
@@ -76,6 +77,14 @@ class OpinionParameters:
     min_group_share: float = 0.05
     min_claim_votes: int = 5  # votes a statement needs from a group (or from everyone) to be claimed
     k_buffer: int = 4  # Pol.is's group-k-buffer: computations in a row a new k must win before it is used
+    # How the two k-means levels are run (docs/decisions/0008-polis-published-pipeline-polis.md):
+    # "candidates": scikit-learn k-means++ from `restarts` seeds, lowest within-group sum of squares;
+    # "polis": Pol.is's own k-means (clusters.clj) as one update from scratch runs it: deterministic, started
+    # from the first distinct positions. Measured worse against Pol.is's groups (decision 0008): Pol.is
+    # never clusters a whole conversation from scratch, it starts each update from the previous clusters.
+    clustering: Literal["candidates", "polis"] = "candidates"
+    base_iters: int = 100  # Pol.is :base-iters
+    group_iters: int = 20  # Pol.is's group level runs kmeans' default 20 (its :group-iters 100 is never read)
 
 
 @dataclass(frozen=True)
@@ -434,11 +443,108 @@ def _clustered_participants(matrix: VoteMatrix, params: OpinionParameters) -> np
 def _group(
     points: np.ndarray, params: OpinionParameters, seed: int, smoother: Mapping[str, int] | None = None
 ) -> tuple[np.ndarray, list, dict[str, int]]:
-    """Pol.is's two levels (base clusters, then k-means on them for k = 2..max, best silhouette), made
-    stable: several candidate partitions from different seeds; k is the one most candidates choose
-    (ties: the higher mean silhouette), and the partition the candidate with the lowest within-group sum
-    of squares of the participants themselves (the k-means objective both levels approximate).
-    Labels ordered by size."""
+    """Participant labels (largest group first), the silhouette of each k tried, the k smoother's state.
+
+    ``clustering="polis"``: Pol.is's two levels as published (``_polis_two_levels``), deterministic.
+    ``clustering="candidates"``: several scikit-learn candidates (``_candidates``)."""
+    if params.clustering == "polis":
+        labels_by_k, silhouettes = _polis_two_levels(points, params)
+        # Pol.is: `(apply max-key silhouette ks)`, the last k on a tie, i.e. the larger one.
+        best_k = max(silhouettes, key=lambda k_score: (k_score[1], k_score[0]))[0] if silhouettes else 2
+        k, smoothed = _smooth_k(best_k, smoother or {}, params, available=set(labels_by_k))
+        participant_labels = labels_by_k[k]
+    else:
+        participant_labels, silhouettes, smoothed = _candidates(points, params, seed, smoother)
+    # Stable naming: largest group first (ties: leftmost centre).
+    groups = sorted(
+        set(participant_labels.tolist()),
+        key=lambda g: (-(participant_labels == g).sum(), points[participant_labels == g, 0].mean()),
+    )
+    rename = np.empty(max(groups) + 1, dtype=np.int64)
+    rename[groups] = np.arange(len(groups))
+    return rename[participant_labels], silhouettes, smoothed
+
+
+def _polis_two_levels(points: np.ndarray, params: OpinionParameters) -> tuple[dict[int, np.ndarray], list]:
+    """Pol.is's clustering of one update from scratch (conversation.clj ``:base-clusters``,
+    ``:group-clusterings``, ``:group-clusterings-silhouettes``): ``base_clusters`` k-means clusters of the
+    participants (``base_iters`` iterations at most), then, for every k from 2 to min(max_groups,
+    2 + n_base // 12), a k-means of the base centres weighted by their sizes (``group_iters`` at most),
+    each scored by the silhouette of the base centres. Both k-means start from the first distinct points
+    in participant order (``init-clusters``). Returns participant labels per k and (k, silhouette)."""
+    base_labels, centers = _polis_kmeans(points, params.base_clusters, max_iters=params.base_iters)
+    weights = np.bincount(base_labels, minlength=len(centers)).astype(float)
+    max_k = min(params.max_groups, 2 + len(centers) // 12)
+    labels_by_k, silhouettes = {}, []
+    for k in range(2, max_k + 1):
+        labels, _ = _polis_kmeans(centers, k, weights=weights, max_iters=params.group_iters)
+        if len(np.unique(labels)) < 2:  # fewer than two distinct base centres: no split to score
+            continue
+        labels_by_k[k] = labels[base_labels]
+        silhouettes.append((k, _silhouette(centers, labels)))
+    if not labels_by_k:  # a single base position: one group (the caller finds fewer than 2 groups)
+        labels_by_k[2] = np.zeros(len(points), dtype=np.int64)
+    return labels_by_k, silhouettes
+
+
+def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the first k distinct rows, in row order (Pol.is ``init-clusters``)."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return np.sort(first)[:k]
+
+
+def _polis_kmeans(
+    points: np.ndarray, k: int, *, weights: np.ndarray | None = None, max_iters: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pol.is's k-means (clusters.clj ``kmeans`` without previous clusters): centres start at the first k
+    distinct points; each step assigns every point to its nearest centre, drops the clusters left empty and
+    moves each centre to the (weighted) mean of its members; it stops when no centre moved by 0.01 or more
+    (``same-clustering?``) or after ``max_iters`` more steps. Returns labels 0..c-1 and the c centres."""
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=float)
+    centers = points[_first_distinct(points, k)]
+    for _ in range(max_iters + 1):
+        # squared distances as |x|^2 - 2 x.c + |c|^2 (Pol.is computes them the same way, clusters.clj Q11)
+        distances = (
+            (points**2).sum(axis=1)[:, None] - 2 * points @ centers.T + (centers**2).sum(axis=1)[None, :]
+        )
+        labels = distances.argmin(axis=1)
+        used, labels = np.unique(labels, return_inverse=True)  # empty clusters are dropped
+        labels = labels.ravel()
+        totals = np.bincount(labels, weights=w, minlength=len(used))
+        sums = [np.bincount(labels, weights=w * column, minlength=len(used)) for column in points.T]
+        new = np.stack(sums, axis=1) / np.maximum(totals, 1e-300)[:, None]
+        old_sorted, new_sorted = _sorted_rows(centers[used]), _sorted_rows(new)
+        centers = new
+        if len(used) == len(old_sorted) and np.all(np.linalg.norm(old_sorted - new_sorted, axis=1) < 0.01):
+            break
+    return labels, centers
+
+
+def _sorted_rows(rows: np.ndarray) -> np.ndarray:
+    return rows[np.lexsort(rows.T[::-1])]
+
+
+def _silhouette(points: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette of the points (Pol.is ``silhouette``: a point alone in its cluster scores 0)."""
+    distances = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    clusters = np.unique(labels)
+    scores = np.zeros(len(points))
+    for i in range(len(points)):
+        own = labels == labels[i]
+        if own.sum() == 1:
+            continue
+        a = distances[i, own].sum() / (own.sum() - 1)
+        b = min(distances[i, labels == c].mean() for c in clusters if c != labels[i])
+        scores[i] = (b - a) / max(a, b) if max(a, b) > 0 else 0.0
+    return float(scores.mean())
+
+
+def _candidates(
+    points: np.ndarray, params: OpinionParameters, seed: int, smoother: Mapping[str, int] | None
+) -> tuple[np.ndarray, list, dict[str, int]]:
+    """Pacte's earlier rule (decision 0007): several scikit-learn candidates of the two levels from
+    different seeds; k is the one most candidates choose (ties: the higher mean silhouette), and the
+    partition the candidate with the lowest within-group sum of squares of the participants."""
     distinct = np.unique(points, axis=0)
     if len(distinct) <= params.base_clusters:  # each distinct position is a base cluster: one candidate
         n_candidates = 1
@@ -454,15 +560,7 @@ def _group(
     best_k = max(votes_for_k, key=lambda k: (len(votes_for_k[k]), float(np.mean(votes_for_k[k])), -k))
     k, smoothed = _smooth_k(best_k, smoother or {}, params, available={k for c in candidates for k in c[0]})
     chosen = min((c for c in candidates if k in c[0]), key=lambda c: _within_sum_of_squares(points, c[0][k]))
-    participant_labels = chosen[0][k]
-    # Stable, seed-independent naming: largest group first (ties: leftmost centre).
-    groups = sorted(
-        set(participant_labels.tolist()),
-        key=lambda g: (-(participant_labels == g).sum(), points[participant_labels == g, 0].mean()),
-    )
-    rename = np.empty(max(groups) + 1, dtype=np.int64)
-    rename[groups] = np.arange(len(groups))
-    return rename[participant_labels], chosen[1], smoothed
+    return chosen[0][k], chosen[1], smoothed
 
 
 def _smooth_k(

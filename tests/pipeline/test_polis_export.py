@@ -90,6 +90,23 @@ def test_moderation_status_is_kept_per_comment(tmp_path: Path) -> None:
     assert [c.moderated for c in export.comments] == [1, MODERATED_OUT, 0]
     assert export.comments[1].body == "Spam, with a comma"
     assert export.summary == {}  # summary.csv is optional
+    assert export.meta_ids == set()  # no is-meta column
+
+
+def test_meta_statements_are_recognised_so_they_can_be_left_out_like_pol_is_does(tmp_path: Path) -> None:
+    comments = (
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,comment-body\n"
+        "1000,d,0,7,1,0,1,false,Keep the registry public\n"
+        "1001,d,1,8,0,1,1,true,I live in the city centre\n"
+    )
+    export = read_polis_export(
+        write_folder(
+            tmp_path, comments_csv=comments, votes_csv="timestamp,datetime,comment-id,voter-id,vote\n"
+        )
+    )
+
+    assert export.meta_ids == {1}
+    assert export.moderated_out_ids == set()
 
 
 def test_participants_votes_is_used_when_votes_csv_is_missing(tmp_path: Path) -> None:
