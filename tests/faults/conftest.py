@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -111,16 +112,35 @@ def worker_environment(redis_url: str, **extra: str) -> dict[str, str]:
 
 
 def start_worker(
-    redis_url: str, log_path, *options: str, app: str = "config", **env: str
+    redis_url: str, log_path, *options: str, app: str = "config", name: str = "", **env: str
 ) -> subprocess.Popen:
     """`celery -A app worker` (one pool process), in a process group of its own so that the test can kill
     this worker and its children, and nothing else."""
+    name = name or f"fault-{time.monotonic_ns()}@test"
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO", "--concurrency=1",
-         "--without-gossip", "--without-mingle", "--hostname", f"fault-{time.monotonic_ns()}@%h", *options],
+         "--without-gossip", "--without-mingle", "--hostname", name, *options],
         cwd=ROOT, env=worker_environment(redis_url, **env), stdout=open(log_path, "ab"),  # noqa: SIM115
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+
+
+class StandbyWorker:
+    """A second worker started at the same time as the first (a worker takes seconds to start): it loads
+    Django and the tasks, then holds (tests/faults/stalling.py, PACTE_FAULT_HOLD) until `take_over()`, once
+    the first worker is dead: so it cannot take the task before the first worker does."""
+
+    def __init__(self, redis_url: str, log_path, **env: str):
+        self.hold = Path(log_path).with_name(f"take-over-{time.monotonic_ns()}")
+        self.process = start_worker(
+            redis_url, log_path, app="tests.faults.stalling", PACTE_FAULT_HOLD=str(self.hold), **env
+        )
+
+    def take_over(self) -> None:
+        self.hold.touch()
+
+    def stop(self) -> None:
+        kill_worker(self.process)  # its work is done and checked: nothing is left to finish
 
 
 def start_stalling_worker(
@@ -205,16 +225,25 @@ def hand_outbox_to(redis_url: str) -> list[str]:
 
 
 class FakeSmtp(socketserver.ThreadingTCPServer):
-    """Just enough SMTP for Django's backend; refuses with 421 until `accept_from` (monotonic time)."""
+    """Just enough SMTP for Django's backend; refuses the first `refuse` connections with 421 (counted,
+    not timed: a worker slow to start on a loaded machine still meets the refusals)."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, accept_from: float = 0.0):
-        self.accept_from = accept_from
+    def __init__(self, refuse: int = 0):
+        self.to_refuse = refuse
         self.refused = 0
         self.messages: list[bytes] = []
+        self._lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _SmtpSession)
+
+    def refuses_this_one(self) -> bool:
+        with self._lock:
+            if self.refused < self.to_refuse:
+                self.refused += 1
+                return True
+            return False
 
     @property
     def worker_settings(self) -> dict[str, str]:
@@ -241,8 +270,7 @@ class _SmtpSession(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         server: FakeSmtp = self.server
-        if time.monotonic() < server.accept_from:
-            server.refused += 1
+        if server.refuses_this_one():
             self._say("421 4.3.2 Service not available, try again later")
             return
         self._say("220 fake ESMTP")
@@ -265,8 +293,8 @@ class _SmtpSession(socketserver.StreamRequestHandler):
 
 
 @contextmanager
-def fake_smtp_server(accept_from: float = 0.0):
-    smtp = FakeSmtp(accept_from)
+def fake_smtp_server(refuse: int = 0):
+    smtp = FakeSmtp(refuse)
     threading.Thread(target=smtp.serve_forever, daemon=True).start()
     try:
         yield smtp

@@ -5,8 +5,10 @@ object: ``target`` ("module:attribute.path", e.g. "deliberation.services:record_
 ``call`` (which call stalls, counting from 1) and ``when`` ("before" or "after" that call runs). At that
 call the worker writes the file ``marker`` and then waits until it is killed: the test knows that the task
 is half-way (and what it has written so far) without any timing guess. The next worker is a plain
-``celery -A config worker``. Production code is not touched: the patch lives in this worker's pool
-process only."""
+``celery -A config worker``, or a worker of this app started beside the first with ``PACTE_FAULT_HOLD``
+set to a file name: it loads Django and the tasks (the slow part of starting), then waits for that file
+before it reads the queue, so it cannot take the task before the first worker does. Production code is
+not touched: the patch lives in this worker's pool process only."""
 
 import importlib
 import json
@@ -14,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 from config.celery import app
 
@@ -53,7 +55,16 @@ def stall_at(target: str, call: int, when: str, marker: Path) -> None:
     setattr(owner, name, wrapper)
 
 
+@worker_init.connect
+def _hold(**_kwargs) -> None:
+    if hold := os.environ.get("PACTE_FAULT_HOLD"):
+        while not Path(hold).exists():
+            time.sleep(0.05)
+
+
 @worker_process_init.connect
 def _install(**_kwargs) -> None:
+    if "PACTE_FAULT_STALL" not in os.environ:
+        return
     spec = json.loads(os.environ["PACTE_FAULT_STALL"])
     stall_at(spec["target"], int(spec.get("call", 1)), spec.get("when", "before"), Path(spec["marker"]))

@@ -21,13 +21,12 @@ from tests.analysis.conftest import add_proposals
 from tests.deliberation.conftest import citizen_in_pool, seat
 from tests.factories import UserFactory
 from tests.faults.conftest import (
+    StandbyWorker,
     broker_drained,
     hand_outbox_to,
     kill_worker,
     send_and_wait,
     start_stalling_worker,
-    start_worker,
-    stop_worker,
     wait_for,
 )
 from tests.helpers import make_consultation
@@ -75,19 +74,20 @@ def test_a_draw_killed_after_publishing_its_lottery_seats_the_panel_once(
         "deliberation.services:record_selection_result",
         **fake_smtp.worker_settings,
     )
-    _kill_when_stalled(first, marker, "the first worker to reach the seating", log)
-    selection.refresh_from_db()
-    assert selection.status == Selection.Status.RUNNING and selection.lottery_sha256
-    assert not PanelMember.objects.filter(panel=panel).exists()
-    published_first = selection.lottery_sha256
-
-    second = start_worker(own_redis.url, log, **fake_smtp.worker_settings)
+    second = StandbyWorker(own_redis.url, log, **fake_smtp.worker_settings)
     try:
+        _kill_when_stalled(first, marker, "the first worker to reach the seating", log)
+        selection.refresh_from_db()
+        assert selection.status == Selection.Status.RUNNING and selection.lottery_sha256
+        assert not PanelMember.objects.filter(panel=panel).exists()
+        published_first = selection.lottery_sha256
+
+        second.take_over()
         wait_for(lambda: Selection.objects.get(pk=selection.pk).status != Selection.Status.RUNNING, 120,
                  "the second worker to record the draw", log)  # fmt: skip
         wait_for(lambda: _all_done(own_redis), 120, "the notices of the draw", log)
     finally:
-        stop_worker(second)
+        second.stop()
 
     selection.refresh_from_db()
     assert selection.status == Selection.Status.DONE, (selection.reasons, log.read_text()[-3000:])
@@ -112,13 +112,14 @@ def test_an_open_data_build_killed_half_way_is_built_once(own_redis, held_outbox
     first = start_stalling_worker(
         own_redis.url, log, marker, "consultation.opendata:_csv", call=3, DJANGO_MEDIA_ROOT=str(media)
     )
-    _kill_when_stalled(first, marker, "the first worker to be half-way through the archive", log)
-    export.refresh_from_db()
-    assert export.state == OpenDataExport.State.RUNNING and 0 < export.progress < 100
-    assert not export.file
-
-    second = start_worker(own_redis.url, log, DJANGO_MEDIA_ROOT=str(media))
+    second = StandbyWorker(own_redis.url, log, DJANGO_MEDIA_ROOT=str(media))
     try:
+        _kill_when_stalled(first, marker, "the first worker to be half-way through the archive", log)
+        export.refresh_from_db()
+        assert export.state == OpenDataExport.State.RUNNING and 0 < export.progress < 100
+        assert not export.file
+
+        second.take_over()
         wait_for(lambda: not OpenDataExport.objects.get(pk=export.pk).is_active, 120,
                  "the second worker to build the archive", log)  # fmt: skip
         export.refresh_from_db()
@@ -126,7 +127,7 @@ def test_an_open_data_build_killed_half_way_is_built_once(own_redis, held_outbox
         # A copy of the message delivered again (at least once) must not build a second archive.
         assert send_and_wait(own_redis.url, "consultation.build_open_data", [export.pk], log) == "succeeded"
     finally:
-        stop_worker(second)
+        second.stop()
 
     export.refresh_from_db()
     assert export.state == OpenDataExport.State.DONE, (export.error, log.read_text()[-3000:])
@@ -154,19 +155,20 @@ def test_a_contribution_import_killed_half_way_imports_each_row_once(
     first = start_stalling_worker(
         own_redis.url, log, marker, "consultation.models:Proposal.objects.bulk_create", when="after"
     )
-    _kill_when_stalled(first, marker, "the first worker to write its first batch", log)
-    job.refresh_from_db()
-    assert job.state == ContributionImport.State.RUNNING
-    assert not Proposal.objects.filter(
-        consultation=consultation
-    ).exists()  # one transaction: nothing half-way
-
-    second = start_worker(own_redis.url, log)
+    second = StandbyWorker(own_redis.url, log)
     try:
+        _kill_when_stalled(first, marker, "the first worker to write its first batch", log)
+        job.refresh_from_db()
+        assert job.state == ContributionImport.State.RUNNING
+        assert not Proposal.objects.filter(
+            consultation=consultation
+        ).exists()  # one transaction: nothing half-way
+
+        second.take_over()
         wait_for(lambda: not ContributionImport.objects.get(pk=job.pk).is_active, 120,
                  "the second worker to import the file", log)  # fmt: skip
     finally:
-        stop_worker(second)
+        second.stop()
 
     job.refresh_from_db()
     assert job.state == ContributionImport.State.DONE, (job.failure, log.read_text()[-3000:])
@@ -221,14 +223,15 @@ def test_a_notice_fan_out_killed_half_way_tells_each_person_once(
     first = start_stalling_worker(
         own_redis.url, log, marker, enqueue_one, call=3, **fake_smtp.worker_settings
     )
-    _kill_when_stalled(first, marker, "the first worker to be half-way through the fan-out", log)
-
-    second = start_worker(own_redis.url, log, **fake_smtp.worker_settings)
+    second = StandbyWorker(own_redis.url, log, **fake_smtp.worker_settings)
     try:
+        _kill_when_stalled(first, marker, "the first worker to be half-way through the fan-out", log)
+
+        second.take_over()
         wait_for(lambda: len(fake_smtp.messages) >= len(people) and _all_done(own_redis), 120,
                  "every notice to be sent", log)  # fmt: skip
     finally:
-        stop_worker(second)
+        second.stop()
 
     assert sorted(fake_smtp.recipients()) == sorted(people), log.read_text()[-3000:]
 
@@ -250,14 +253,15 @@ def test_a_moderation_notice_killed_while_sending_goes_out_once(
     first = start_stalling_worker(
         own_redis.url, log, marker, "django.core.mail.message:EmailMessage.send", **fake_smtp.worker_settings
     )
-    _kill_when_stalled(first, marker, "the first worker to be sending", log)
-    assert not SentNotice.objects.exists() and not fake_smtp.messages  # the claim died with the worker
-
-    second = start_worker(own_redis.url, log, **fake_smtp.worker_settings)
+    second = StandbyWorker(own_redis.url, log, **fake_smtp.worker_settings)
     try:
+        _kill_when_stalled(first, marker, "the first worker to be sending", log)
+        assert not SentNotice.objects.exists() and not fake_smtp.messages  # the claim died with the worker
+
+        second.take_over()
         wait_for(lambda: fake_smtp.messages and _all_done(own_redis), 120, "the notice to be sent", log)
     finally:
-        stop_worker(second)
+        second.stop()
 
     assert fake_smtp.recipients() == ["autrice@example.org"], log.read_text()[-3000:]
     assert SentNotice.objects.count() == 1
