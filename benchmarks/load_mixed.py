@@ -11,9 +11,10 @@ consultation (the bundled embedding model, as in production), then N client thre
 --read, vote on a random proposal (JSON) with --vote, propose a text of its own (the form's confirm
 step) otherwise. Rate limits are raised for the run (one IP, clients faster than people).
 
-Printed (one JSON line), beside the machine's speed (``machine_loop_ms``, as in load_votes.py) and its
-load average before the run (other programs sharing the cores slow every figure): per action, requests answered per second, p50 and p95 latency in ms, and the
-errors; the pipeline's status and duration; and, counted from the database after the run:
+Printed (one JSON line): per action, requests answered per second, p50 and p95 latency in ms, and the
+errors; the pipeline's status and duration; the machine's speed (``machine_loop_ms``, as in
+load_votes.py) and load average before the run (other programs on the cores slow every figure); and,
+counted from the database after the run:
 ``lost`` (an acknowledged vote whose last value is not stored, or an acknowledged proposal not stored)
 and ``duplicated`` (two rows for one citizen's vote on a proposal, two proposals for one submission, a
 contribution placed twice in the run). Both must be 0. Figures, not assertions: not in CI.
