@@ -10,7 +10,15 @@ from .models import OpenDataExport
 
 @shared_task(name="consultation.build_open_data", bind=True)
 def build_open_data(self, export_id: int) -> dict:
-    """Build the open-data ZIP of one export request; progress also goes to the task state."""
+    """Build the open-data ZIP of one export request; progress also goes to the task state.
+
+    Delivered at least once (acks late): a copy of the message that comes after the archive was built
+    (its worker died before acknowledging) does nothing, or it would store a second archive beside the
+    first and move the date published. An export left "running" by a dead worker is built again from the
+    start (the archive is written only at the end)."""
+    built = OpenDataExport.objects.filter(pk=export_id, state=OpenDataExport.State.DONE).first()
+    if built is not None:
+        return {"export": export_id, "already_built": built.file.name}
     OpenDataExport.objects.filter(pk=export_id).update(task_id=self.request.id or "")
 
     def progress(percent: int) -> None:

@@ -139,6 +139,7 @@ def gunicorn_server(database_url: str, environment: dict[str, str] | None = None
         response.body = response.read()
         return response
 
+    get.port = port  # for callers that open their own connections (benchmarks/load_mixed.py)
     try:
         deadline = time.monotonic() + 60
         while True:

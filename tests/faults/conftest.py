@@ -1,15 +1,23 @@
-"""Fault tests: each one starts the service process it breaks (its own Redis, on a free port), stops
-only that process (by its pid) and leaves the machine's services alone."""
+"""Fault tests: each one starts the service process it breaks (its own Redis, on a free port, its own
+Celery workers, its own fake mail server), stops only that process (by its pid) and leaves the machine's
+services alone."""
 
+import json
 import os
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
+import sys
+import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+
+from tests.helpers import ROOT
 
 
 def free_port() -> int:
@@ -78,3 +86,225 @@ def private_redis(tmp_path):
 def own_redis(tmp_path):
     with private_redis(tmp_path) as redis:
         yield redis
+
+
+# --- Celery workers of the test's own -------------------------------------------------------------------
+
+
+def worker_environment(redis_url: str, **extra: str) -> dict[str, str]:
+    """A worker on the test database and the test's own Redis, whose broker hands a task left
+    unacknowledged by a dead worker to the next one after 5 s (instead of the draw's time limit)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        "PACTE_OUTBOX_SWEEP_SECONDS": "2",
+        "PACTE_OUTBOX_GRACE_SECONDS": "2",
+        **extra,
+    }
+
+
+def start_worker(
+    redis_url: str, log_path, *options: str, app: str = "config", name: str = "", **env: str
+) -> subprocess.Popen:
+    """`celery -A app worker` (one pool process), in a process group of its own so that the test can kill
+    this worker and its children, and nothing else."""
+    name = name or f"fault-{time.monotonic_ns()}@test"
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "--hostname", name, *options],
+        cwd=ROOT, env=worker_environment(redis_url, **env), stdout=open(log_path, "ab"),  # noqa: SIM115
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+class StandbyWorker:
+    """A second worker started at the same time as the first (a worker takes seconds to start): it loads
+    Django and the tasks, then holds (tests/faults/stalling.py, PACTE_FAULT_HOLD) until `take_over()`, once
+    the first worker is dead: so it cannot take the task before the first worker does."""
+
+    def __init__(self, redis_url: str, log_path, **env: str):
+        self.hold = Path(log_path).with_name(f"take-over-{time.monotonic_ns()}")
+        self.process = start_worker(
+            redis_url, log_path, app="tests.faults.stalling", PACTE_FAULT_HOLD=str(self.hold), **env
+        )
+
+    def take_over(self) -> None:
+        self.hold.touch()
+
+    def stop(self) -> None:
+        kill_worker(self.process)  # its work is done and checked: nothing is left to finish
+
+
+def start_stalling_worker(
+    redis_url: str, log_path, marker, target: str, *, call: int = 1, when: str = "before", **env: str
+) -> subprocess.Popen:
+    """A worker that stops for good at the `call`-th call of `target` (tests/faults/stalling.py), once it
+    has written the file `marker`: the test then kills it knowing where the task stands."""
+    spec = json.dumps({"target": target, "call": call, "when": when, "marker": str(marker)})
+    return start_worker(redis_url, log_path, app="tests.faults.stalling", PACTE_FAULT_STALL=spec, **env)
+
+
+def kill_worker(worker: subprocess.Popen) -> None:
+    """SIGKILL: the worker gets no chance to finish, acknowledge or clean up anything."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """A warm shutdown (SIGTERM): the worker finishes its task and leaves."""
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def wait_for(predicate, seconds: float, what: str, log) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}; the workers' log ends:\n{log.read_text()[-4000:]}")
+        time.sleep(0.1)
+
+
+def send_and_wait(redis_url: str, task: str, args: list, log) -> str:
+    """Send `task(*args)` to the test's own Redis and wait for a worker to end it (its log line); returns
+    how it ended ("succeeded", "raised", ...)."""
+    from config.celery import app
+
+    with app.connection_for_write(redis_url) as connection:
+        task_id = app.send_task(task, args=args, connection=connection).id
+    ended = {}
+
+    def logged() -> bool:
+        for line in log.read_text().splitlines():
+            if f"[{task_id}]" in line and (" succeeded " in line or " raised " in line):
+                ended["how"] = "succeeded" if " succeeded " in line else "raised"
+                return True
+        return False
+
+    wait_for(logged, 120, f"{task}{tuple(args)} to end", log)
+    return ended["how"]
+
+
+def broker_drained(redis: PrivateRedis) -> bool:
+    """Nothing waiting in the queue and nothing taken but unacknowledged (kombu's Redis keys)."""
+    return (
+        redis.command("LLEN", "celery").strip() == b":0" and redis.command("HLEN", "unacked").strip() == b":0"
+    )
+
+
+@pytest.fixture
+def held_outbox(monkeypatch):
+    """Tasks the test's own process enqueues stay in the outbox (they would go to the session's Redis, that
+    no worker of these tests reads); `hand_outbox_to` sends them to the test's own Redis."""
+    monkeypatch.setattr("accounts.outbox._send", lambda row_id: False)
+
+
+def hand_outbox_to(redis_url: str) -> list[str]:
+    """Send the tasks waiting in the outbox to `redis_url` (as the beat's sweep would); their names."""
+    from accounts.models import OutboxTask
+    from config.celery import app
+
+    sent = []
+    with app.connection_for_write(redis_url) as connection:
+        for row in OutboxTask.objects.order_by("pk"):
+            app.send_task(row.task, args=tuple(row.args), connection=connection, **row.options)
+            sent.append(row.task)
+            row.delete()
+    return sent
+
+
+# --- A mail server of the test's own --------------------------------------------------------------------
+
+
+class FakeSmtp(socketserver.ThreadingTCPServer):
+    """Just enough SMTP for Django's backend; refuses the first `refuse` connections with 421 (counted,
+    not timed: a worker slow to start on a loaded machine still meets the refusals)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, refuse: int = 0):
+        self.to_refuse = refuse
+        self.refused = 0
+        self.messages: list[bytes] = []
+        self._lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _SmtpSession)
+
+    def refuses_this_one(self) -> bool:
+        with self._lock:
+            if self.refused < self.to_refuse:
+                self.refused += 1
+                return True
+            return False
+
+    @property
+    def worker_settings(self) -> dict[str, str]:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.server_address[1]),
+        }
+
+    def recipients(self) -> list[str]:
+        """The To: address of each message received, in order (one per message)."""
+        found = []
+        for message in self.messages:
+            for line in message.split(b"\r\n"):
+                if line.startswith(b"To: "):
+                    found.append(line[4:].decode())
+                    break
+        return found
+
+
+class _SmtpSession(socketserver.StreamRequestHandler):
+    def _say(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        server: FakeSmtp = self.server
+        if server.refuses_this_one():
+            self._say("421 4.3.2 Service not available, try again later")
+            return
+        self._say("220 fake ESMTP")
+        while line := self.rfile.readline():
+            verb = line.strip().split(b" ")[0].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self._say("250 fake")
+            elif verb == b"DATA":
+                self._say("354 end with .")
+                body = b""
+                while (part := self.rfile.readline()) not in (b".\r\n", b""):
+                    body += part
+                server.messages.append(body)
+                self._say("250 2.0.0 queued")
+            elif verb == b"QUIT":
+                self._say("221 bye")
+                return
+            else:  # MAIL FROM, RCPT TO, RSET, NOOP
+                self._say("250 ok")
+
+
+@contextmanager
+def fake_smtp_server(refuse: int = 0):
+    smtp = FakeSmtp(refuse)
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    try:
+        yield smtp
+    finally:
+        smtp.shutdown()
+        smtp.server_close()
+
+
+@pytest.fixture
+def fake_smtp():
+    """A mail server that accepts everything at once and keeps the messages (`.messages`)."""
+    with fake_smtp_server() as smtp:
+        yield smtp
