@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import link_views, views
+from . import dashboard_views, link_views, views
 
 app_name = "analysis"
 
@@ -10,7 +10,18 @@ urlpatterns = [
         link_views.recommendation_themes,
         name="recommendation_themes",
     ),
+    # Before "<slug:slug>/": the dashboard across consultations.
+    path("tableau-de-bord/", dashboard_views.dashboard, name="dashboard"),
+    path("tableau-de-bord/<str:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path("<slug:slug>/", views.report, name="report"),
+    path(
+        "<slug:slug>/tableau-de-bord/", dashboard_views.consultation_dashboard, name="consultation_dashboard"
+    ),
+    path(
+        "<slug:slug>/tableau-de-bord/<str:table>.csv",
+        dashboard_views.consultation_dashboard_csv,
+        name="consultation_dashboard_csv",
+    ),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),
     path("<slug:slug>/themes.<str:fmt>", views.export_themes, name="export_themes"),

@@ -179,6 +179,11 @@ EXPECTED = {
     # Those who run the panel link its recommendations to themes; anyone else: 404 (a draft stays unknown).
     "analysis:recommendation_themes": e("recommendation", team),
     "analysis:publish": post_only("version", organiser),
+    # The organisers' dashboard of who took part (counts, representativeness), with its CSV downloads.
+    "analysis:dashboard": e("none", organiser),
+    "analysis:dashboard_csv": e("dashboard_table", organiser),
+    "analysis:consultation_dashboard": e("slug", organiser),
+    "analysis:consultation_dashboard_csv": e("consultation_dashboard_table", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),
     "deliberation:accountability": e("none", everyone),
@@ -371,6 +376,8 @@ class World:
                 "question": {**slug, "pk": consultation.questions.first().pk},
                 "export": {**slug, "pk": export.pk},
                 "export_format": {**slug, "fmt": "csv"},
+                "dashboard_table": {"table": "summary"},
+                "consultation_dashboard_table": {**slug, "table": "summary"},
                 "run": {"pk": run.pk},
                 "version": {"pk": version.pk},
                 "panel": {"pk": panel.pk},

@@ -307,6 +307,10 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "analysis:editor": "organisers' editor (staff; flagged texts for those who may see them)",
     "analysis:editor_move": "organisers' form",
     "analysis:publish": "organisers' form",
+    "analysis:dashboard": "organisers' dashboard: counts and shares, no text",
+    "analysis:dashboard_csv": "organisers' dashboard figures: counts and shares, no text",
+    "analysis:consultation_dashboard": "organisers' dashboard: counts and shares, no text",
+    "analysis:consultation_dashboard_csv": "organisers' dashboard figures: counts and shares, no text",
 }
 
 
