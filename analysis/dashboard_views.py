@@ -1,6 +1,7 @@
 """The organisers' dashboard of who took part: one page per consultation and one across consultations,
-each figure downloadable as CSV. Every figure comes from ``kpis.kpis`` (as ``manage.py kpis`` prints it);
-this module only adds what the page draws (bar lengths)."""
+each figure downloadable as CSV. Every figure comes from ``kpis.kpis`` (as ``manage.py kpis`` prints
+it); this module only adds what the page draws (bar lengths). And the public transparency page of a
+consultation (``transparency``)."""
 
 from datetime import datetime
 
@@ -10,8 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.permissions import require_rule
 from consultation.models import Consultation
 
-from . import kpis
-from .rules import can_see_dashboard
+from . import kpis, transparency
+from .rules import can_read_synthesis, can_see_dashboard
 from .views import write_spreadsheet_csv
 
 
@@ -88,3 +89,9 @@ def consultation_dashboard(request, consultation, slug):
 @require_rule(can_see_dashboard, object_from=_consultation, login=True)
 def consultation_dashboard_csv(request, consultation, slug, table):
     return _csv(consultation, table)
+
+
+@require_rule(can_read_synthesis, object_from=_consultation, hide=True)
+def consultation_transparency(request, consultation, slug):
+    """How the consultation was run, for everyone (a draft exists for nobody but organisers)."""
+    return render(request, "analysis/transparency.html", transparency.transparency(consultation))

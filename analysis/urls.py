@@ -14,6 +14,7 @@ urlpatterns = [
     path("tableau-de-bord/", dashboard_views.dashboard, name="dashboard"),
     path("tableau-de-bord/<str:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path("<slug:slug>/", views.report, name="report"),
+    path("<slug:slug>/transparence/", dashboard_views.consultation_transparency, name="transparency"),
     path(
         "<slug:slug>/tableau-de-bord/", dashboard_views.consultation_dashboard, name="consultation_dashboard"
     ),

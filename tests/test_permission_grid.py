@@ -180,6 +180,7 @@ EXPECTED = {
     "analysis:recommendation_themes": e("recommendation", team),
     "analysis:publish": post_only("version", organiser),
     # The organisers' dashboard of who took part (counts, representativeness), with its CSV downloads.
+    "analysis:transparency": e("slug", consultation_visible(everyone)),
     "analysis:dashboard": e("none", organiser),
     "analysis:dashboard_csv": e("dashboard_table", organiser),
     "analysis:consultation_dashboard": e("slug", organiser),
