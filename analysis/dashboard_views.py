@@ -3,10 +3,13 @@ each figure downloadable as CSV. Every figure comes from ``kpis.kpis`` (as ``man
 it); this module only adds what the page draws (bar lengths). And the public transparency page of a
 consultation (``transparency``)."""
 
+import copy
 from datetime import datetime
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from accounts.permissions import require_rule
 from consultation.models import Consultation
@@ -18,6 +21,20 @@ from .views import write_spreadsheet_csv
 
 def _consultation(slug, **_kwargs) -> Consultation:
     return get_object_or_404(Consultation, slug=slug)
+
+
+#: The page and its CSV downloads read the figures computed at most this long ago (a consultation of
+#: 100,000 participants reads every vote once per computation); the page says when they were computed.
+FIGURES_CACHE_SECONDS = 60
+
+
+def _figures(consultation: Consultation | None) -> dict:
+    key = f"pacte:dashboard:{consultation.pk if consultation else 'all'}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = kpis.kpis(consultation)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return copy.deepcopy(figures)
 
 
 def _percent(part: float | None, whole: float | None) -> float:
@@ -45,7 +62,7 @@ def present(figures: dict) -> dict:
 
 
 def _page(request, consultation: Consultation | None):
-    figures = present(kpis.kpis(consultation))
+    figures = present(_figures(consultation))
     return render(
         request,
         "analysis/dashboard.html",
@@ -60,7 +77,7 @@ def _page(request, consultation: Consultation | None):
 
 
 def _csv(consultation: Consultation | None, table: str) -> HttpResponse:
-    tables = kpis.csv_tables(kpis.kpis(consultation))
+    tables = kpis.csv_tables(_figures(consultation))
     if table not in tables:
         raise Http404
     fields, rows = tables[table]

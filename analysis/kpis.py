@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile
-from accounts.strata import STRATA_FIELDS, category_label, value_label
+from accounts.strata import STRATA_FIELDS, STRATA_VALUES, category_label, value_label
 from consultation.models import Answer, Consultation, Proposal, Vote
 from deliberation import selectors as deliberation_selectors
 from deliberation.strata import REFERENCE_SOURCES, population_margins
@@ -92,22 +92,24 @@ def representativeness(
     *,
     min_cell: int = MIN_CELL,
     shown: int = UNDER_REPRESENTED_SHOWN,
+    all_values: Iterable[str] = (),
 ) -> dict:
     """One stratum: ``counts`` of participants per value, next to the ``reference`` shares (None: no
-    reference is shipped for this stratum).
+    reference is shipped for this stratum; then every one of ``all_values`` is listed, at 0 if nobody
+    gave it).
 
     Returns {"respondents", "groups": [{"value", "count", "share", "reference_share", "ratio",
     "suppressed"}], "index", "index_hidden", "under_represented": [value, ...]}. Every value of the
-    reference is listed,
-    then the others; a hidden cell (``hidden_cells``) has no count, share nor ratio. When fewer than
-    ``min_cell`` people answered, every cell and the index are hidden. The index is 1 - total variation
-    distance between the participants' and the reference's shares, over the participants who gave a value
-    the reference counts, to ``INDEX_DECIMALS`` decimals; when a cell is hidden it is shown only if its
-    last decimal stands for at least ``min_cell`` people (else ``index_hidden``). The under-represented
-    groups are those whose share is
-    below the reference's, the lowest ratio (share / reference share) first, at most ``shown``."""
+    reference is listed, then the others; a hidden cell (``hidden_cells``) has no count, share nor
+    ratio. When fewer than ``min_cell`` people answered, every cell and the index are hidden. The index
+    is 1 - total variation distance between the participants' and the reference's shares, over the
+    participants who gave a value the reference counts, to ``INDEX_DECIMALS`` decimals; when a cell is
+    hidden it is shown only if its last decimal stands for at least ``min_cell`` people (else
+    ``index_hidden``). The under-represented groups are those whose share is below the reference's, the
+    lowest ratio (share / reference share) first, at most ``shown``."""
     reference = dict(reference or {})
-    values = list(reference) + sorted(v for v in counts if v not in reference)
+    listed = list(reference) + [v for v in all_values if v not in reference and not reference]
+    values = listed + sorted(v for v in counts if v not in listed)
     full = {v: int(counts.get(v, 0)) for v in values}
     respondents = sum(full.values())
     hidden = set(full) if respondents < min_cell else hidden_cells(full, min_cell=min_cell)
@@ -219,7 +221,9 @@ def _strata(consultation: Consultation | None, activity_keys: set[str]) -> dict:
                 counts[field][value] += 1
     strata = []
     for field in STRATA_FIELDS:
-        figures = representativeness(counts[field], margins.get(field))
+        figures = representativeness(
+            counts[field], margins.get(field), all_values=[v for v, _label in STRATA_VALUES[field]]
+        )
         source = REFERENCE_SOURCES.get(field)
         for group in figures["groups"]:
             group["label"] = value_label(field, group["value"])

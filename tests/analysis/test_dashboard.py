@@ -288,3 +288,11 @@ def test_the_command_refuses_an_unknown_consultation(db):
 def test_a_citizen_is_refused(taken_part, client, citizen, name, args):
     client.force_login(citizen)
     assert client.get(reverse(name, args=args)).status_code == 403
+
+
+def test_a_stratum_without_reference_lists_every_answer_it_can_hold():
+    figures = kpis.representativeness({"retired": 12}, None, all_values=["farmer", "retired", "worker"])
+    assert [(g["value"], g["count"]) for g in figures["groups"]] == [
+        ("farmer", None), ("retired", 12), ("worker", None)
+    ]  # fmt: skip
+    assert figures["index"] is None and figures["under_represented"] == []
