@@ -166,7 +166,8 @@ def _activity(consultation: Consultation | None) -> list[tuple[str, int, dt.date
     week = TruncWeek("created_at")
     rows: set[tuple[str, int, dt.date]] = set()
     answers = _scoped(Answer.objects, "question__consultation", consultation).annotate(w=week)
-    for user_id, consultation_id, moment in answers.values_list("user_id", "question__consultation_id", "w"):
+    answers = answers.values_list("user_id", "question__consultation_id", "w").distinct()
+    for user_id, consultation_id, moment in answers:
         rows.add((f"u{user_id}", consultation_id, week_of(moment)))
     proposals = (
         _scoped(Proposal.objects, "consultation", consultation).exclude(author_key="").annotate(w=week)

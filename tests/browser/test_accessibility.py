@@ -258,3 +258,19 @@ def test_results_page_passes_axe_and_draws_its_bars(
         participation = browser.find_element(By.TAG_NAME, "table")  # the first one on the page
         days = participation.find_elements(By.CSS_SELECTOR, "tbody tr")
         assert (language, [bar_share(browser, day) for day in days]) == (language, [0.38, 0.5, 1.0])
+
+
+def test_dashboard_and_transparency_pages_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, closed_results
+):
+    """The organisers' dashboard (one consultation, all of them: tiles, weekly bars and the
+    representativeness bars beside their tables, suppressed groups) and the public transparency page."""
+    from tests.conftest import with_totp
+
+    slug = closed_results.slug
+    check_pages(browser, open_in, run_axe, console_errors, {f"/analyse/{slug}/transparence/": None})
+    login_browser(with_totp(organiser))
+    check_pages(browser, open_in, run_axe, console_errors, {
+        f"/analyse/{slug}/tableau-de-bord/": "pacte-compare",
+        "/analyse/tableau-de-bord/": f"/analyse/{slug}/tableau-de-bord/",
+    })  # fmt: skip
