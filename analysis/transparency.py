@@ -23,7 +23,7 @@ from consultation.models import Consultation, OpenDataExport, Proposal
 from consultation.publish import scrub_text
 from deliberation import selectors as deliberation_selectors
 
-from .models import Contribution, SynthesisVersion
+from .models import Contribution, PublishedSynthesis, SynthesisVersion
 from .pipeline.synthesise import MIN_CELL
 
 AUDIT_CHECK_SECONDS = 300
@@ -42,8 +42,8 @@ def phases(consultation: Consultation) -> list[dict]:
 
 def moderation(consultation: Consultation) -> dict:
     """The moderation mode and what it held back: hidden proposals counted by their public reason,
-    proposals awaiting a moderator, and contributions a published synthesis does not quote because they
-    reveal a personal health condition."""
+    proposals awaiting a moderator, contributions a published synthesis does not quote because they
+    reveal a personal health condition, and the themes the organisers hid from the current synthesis."""
     proposals = consultation.proposals.order_by()
     by_status = dict(proposals.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     reasons: Counter = Counter()
@@ -56,8 +56,15 @@ def moderation(consultation: Consultation) -> dict:
     health = Contribution.objects.filter(
         run_id__in=published.values("run_id").distinct(), health_flag=True
     ).count()
+    current = PublishedSynthesis.objects.filter(consultation=consultation).select_related("version").first()
+    hidden_themes = (
+        sum(1 for e in current.version.data["themes"] if e["parent"] is None and e["hidden"])
+        if current
+        else 0
+    )
     return {
         "mode": consultation.get_moderation_display(),
+        "hidden_themes": hidden_themes,
         "proposals": sum(by_status.values()),
         "hidden": by_status.get(Proposal.Status.HIDDEN, 0),
         "pending": by_status.get(Proposal.Status.PENDING, 0),

@@ -49,7 +49,9 @@ def run_consultation(db):
             run=run, position=position, source_type="answer", source_id=position + 1, text="Texte.",
             text_hash=f"{position:064x}", theme=theme, health_flag=position == 0, duplicate_group=position,
         )  # fmt: skip
-    version = SynthesisVersion.objects.create(run=run, number=1, action="pipeline", data=initial_data(run))
+    data = initial_data(run)
+    data["themes"][0]["hidden"] = True  # as the organisers' "hide" edit leaves it
+    version = SynthesisVersion.objects.create(run=run, number=1, action="pipeline", data=data)
     analysis_services.publish_version(actor=None, version=version)
     panel = d.Panel.objects.create(
         title="Panel des données", status="deliberating", consultation=consultation
@@ -75,6 +77,7 @@ def test_the_page_tells_how_the_consultation_was_run(run_consultation, client):
     assert "Propos injurieux</td><td>3" in page and "Hors sujet</td><td>1" in page
     assert "1 proposition en attente d’un modérateur" in page
     assert "1 contribution n’est pas citée" in page  # the health disclosure
+    assert "1 thème masqué par les organisateurs" in page
     assert reverse("deliberation:selection_report", args=[run_consultation.panels.get().pk]) in page
     assert "tfidf-char-3-5" in page and "ab" * 32 in page
     assert hashlib.sha256(ARCHIVE).hexdigest() in page
