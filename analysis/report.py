@@ -273,7 +273,7 @@ def contribution_fate(proposal) -> list[dict]:
 def consultation_links(consultation, user) -> list[dict]:
     """The consultation app's links hook: the public synthesis once published; the analysis runs for
     organisers."""
-    from .rules import can_run_analysis
+    from .rules import can_run_analysis, can_see_dashboard
 
     links = []
     if PublishedSynthesis.objects.filter(consultation_id=consultation.pk).exists():
@@ -288,6 +288,19 @@ def consultation_links(consultation, user) -> list[dict]:
             {
                 "label": _("Broad-listening analyses"),
                 "url": reverse("analysis:runs", args=[consultation.slug]),
+            }
+        )
+    links.append(
+        {
+            "label": _("How the consultation was run"),
+            "url": reverse("analysis:transparency", args=[consultation.slug]),
+        }
+    )
+    if can_see_dashboard(user, consultation):
+        links.append(
+            {
+                "label": _("Who took part (dashboard)"),
+                "url": reverse("analysis:consultation_dashboard", args=[consultation.slug]),
             }
         )
     return links

@@ -35,3 +35,8 @@ def can_link_themes(user, recommendation) -> bool:
     from deliberation.rules import can_run_panel
 
     return bool(getattr(user, "is_authenticated", False)) and can_run_panel(user, recommendation.panel)
+
+
+def can_see_dashboard(user, consultation=None) -> bool:
+    """The organisers' dashboard of who took part (one consultation, or all): organisers only."""
+    return has_role(user, Role.ORGANISER)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import link_views, theme_answers, views
+from . import dashboard_views, link_views, theme_answers, views
 
 app_name = "analysis"
 
@@ -12,7 +12,19 @@ urlpatterns = [
     ),
     path("themes/<int:pk>/reponse/", theme_answers.answer_theme, name="answer_theme"),
     path("themes/jalons/<int:pk>/", theme_answers.theme_milestone, name="theme_milestone"),
+    # Before "<slug:slug>/": the dashboard across consultations.
+    path("tableau-de-bord/", dashboard_views.dashboard, name="dashboard"),
+    path("tableau-de-bord/<str:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path("<slug:slug>/", views.report, name="report"),
+    path("<slug:slug>/transparence/", dashboard_views.consultation_transparency, name="transparency"),
+    path(
+        "<slug:slug>/tableau-de-bord/", dashboard_views.consultation_dashboard, name="consultation_dashboard"
+    ),
+    path(
+        "<slug:slug>/tableau-de-bord/<str:table>.csv",
+        dashboard_views.consultation_dashboard_csv,
+        name="consultation_dashboard_csv",
+    ),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/contributions.<str:fmt>", views.export_contributions, name="export_contributions"),
     path("<slug:slug>/themes.<str:fmt>", views.export_themes, name="export_themes"),

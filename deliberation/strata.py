@@ -27,6 +27,15 @@ REFERENCE_TO_PROFILE: dict[str, tuple[str, dict[str, str]]] = {
                                 "bac": Education.BAC, "higher": Education.HIGHER}),
 }  # fmt: skip
 
+# Where each reference share comes from (deliberation/data/SOURCES.md, in short), per profile category:
+# (source, year of the figures, approximate). Shown next to the shares on the organisers' dashboard.
+REFERENCE_SOURCES: dict[str, tuple[str, int, bool]] = {
+    "gender": ("INSEE, estimations de population au 1er janvier 2024, 18 ans ou plus", 2024, True),
+    "age_band": ("INSEE, estimations de population au 1er janvier 2024, 18 ans ou plus", 2024, True),
+    "region": ("INSEE, populations légales 2021 en vigueur au 1er janvier 2024", 2021, False),
+    "education": ("INSEE, recensement 2020, tableau FOR T2 (15 ans ou plus non scolarisés)", 2020, False),
+}
+
 # Every value a profile can hold, per category (used to add quotas for values the reference lacks).
 PROFILE_VALUES: dict[str, list[tuple[str, str]]] = {
     category: values for category, values in STRATA_VALUES.items() if category in STRATA_FIELDS
@@ -34,7 +43,14 @@ PROFILE_VALUES: dict[str, list[tuple[str, str]]] = {
 
 # The one mapping from stratum codes to words lives with the profile (`accounts.strata`); every panel page
 # uses it through these names.
-__all__ = ["PROFILE_VALUES", "REFERENCE_TO_PROFILE", "category_label", "stratum_label", "value_label"]
+__all__ = [
+    "PROFILE_VALUES",
+    "REFERENCE_SOURCES",
+    "REFERENCE_TO_PROFILE",
+    "category_label",
+    "stratum_label",
+    "value_label",
+]
 
 
 def _folded(text: str) -> str:

@@ -193,6 +193,12 @@ EXPECTED = {
     # The answer to a theme: organisers (the grid's themes are not published: the page says so).
     "analysis:answer_theme": e("theme", organiser),
     "analysis:theme_milestone": post_only("theme_milestone", organiser),
+    # The organisers' dashboard of who took part (counts, representativeness), with its CSV downloads.
+    "analysis:transparency": e("slug", consultation_visible(everyone)),
+    "analysis:dashboard": e("none", organiser),
+    "analysis:dashboard_csv": e("dashboard_table", organiser),
+    "analysis:consultation_dashboard": e("slug", organiser),
+    "analysis:consultation_dashboard_csv": e("consultation_dashboard_table", organiser),
     # Panels: public pages
     "deliberation:panel_list": e("none", everyone),
     "deliberation:accountability": e("none", everyone),
@@ -394,6 +400,8 @@ class World:
                 "question": {**slug, "pk": consultation.questions.first().pk},
                 "export": {**slug, "pk": export.pk},
                 "export_format": {**slug, "fmt": "csv"},
+                "dashboard_table": {"table": "summary"},
+                "consultation_dashboard_table": {**slug, "table": "summary"},
                 "run": {"pk": run.pk},
                 "version": {"pk": version.pk},
                 "theme": {"pk": theme.pk},

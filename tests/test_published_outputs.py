@@ -237,6 +237,18 @@ def synthesis_exports(client, ctx, monkeypatch):
     return texts, tables
 
 
+def transparency_page(client, ctx, monkeypatch):
+    """The moderators' reasons are shown there: a proposal hidden with a reason quoting the contribution
+    (a moderator's slip) must come out scrubbed."""
+    from consultation.models import Proposal as P
+
+    hidden = P.objects.create(consultation=ctx["consultation"], text="Autre.", author_key="import:h")
+    P.objects.filter(pk=hidden.pk).update(status=P.Status.HIDDEN, hide_reason=POISON[:300])
+    response = client.get(reverse("analysis:transparency", args=[SLUG]))
+    assert response.status_code == 200
+    return {"transparency page": response.content.decode()}, {}
+
+
 def moderation_email(client, ctx, monkeypatch):
     mail.outbox.clear()
     assert send_moderation_notice(ctx["proposal"].pk, Proposal.Status.VISIBLE)
@@ -291,6 +303,7 @@ PRODUCERS = [
     synthesis_exports,
     moderation_email,
     proposal_page,
+    transparency_page,
 ]
 
 # Route names -> producer above (the routes that publish contributions' text).
@@ -310,6 +323,7 @@ ROUTES_PUBLISHING = {
     "analysis:report_pdf": synthesis_pdf,
     "analysis:export_contributions": synthesis_exports,
     "analysis:export_themes": synthesis_exports,
+    "analysis:transparency": transparency_page,
 }
 # Routes in the same namespaces that publish no contribution text, and why.
 ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
@@ -350,6 +364,10 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "analysis:answer_theme": "organisers' form (the theme by its label)",
     "consultation:proposal_milestone": "organisers' form",
     "analysis:theme_milestone": "organisers' form",
+    "analysis:dashboard": "organisers' dashboard: counts and shares, no text",
+    "analysis:dashboard_csv": "organisers' dashboard figures: counts and shares, no text",
+    "analysis:consultation_dashboard": "organisers' dashboard: counts and shares, no text",
+    "analysis:consultation_dashboard_csv": "organisers' dashboard figures: counts and shares, no text",
 }
 
 

@@ -151,8 +151,7 @@ def breakdown(
 ) -> dict[int, dict[str, int | None]]:
     """Counts per theme and category of ``variable``; None where the cell is suppressed.
 
-    A cell under ``min_cell`` is hidden; if it is the only hidden cell of its theme, the next smallest
-    cell is hidden too, so the hidden count cannot be recovered as theme total minus the shown cells.
+    Cells are hidden by ``hidden_cells``, theme by theme.
     """
     per_theme: dict[int, Counter] = {int(t): Counter() for t in np.unique(themes)}
     for row, t in zip(strata, themes, strict=True):  # one pass: the sign-off editor calls this per edit
@@ -162,14 +161,21 @@ def breakdown(
     table: dict[int, dict[str, int | None]] = {}
     for theme, counts in per_theme.items():
         cells: dict[str, int | None] = dict(sorted(counts.items()))
-        hidden = {c for c, v in counts.items() if v < min_cell}
-        if len(hidden) == 1 and len(counts) > 1:
-            shown = sorted((v, c) for c, v in counts.items() if c not in hidden)
-            hidden.add(shown[0][1])
-        for category in hidden:
+        for category in hidden_cells(counts, min_cell=min_cell):
             cells[category] = None
         table[theme] = cells
     return table
+
+
+def hidden_cells(counts: Mapping[str, int], *, min_cell: int = MIN_CELL) -> set[str]:
+    """The one small-cell rule of Pacte's breakdowns: the cells of ``counts`` that are not shown. A cell
+    under ``min_cell`` is hidden; if it is the only hidden one, the next smallest is hidden too, so the
+    hidden count cannot be recovered as the total minus the shown cells."""
+    hidden = {c for c, v in counts.items() if v < min_cell}
+    if len(hidden) == 1 and len(counts) > 1:
+        shown = sorted((v, c) for c, v in counts.items() if c not in hidden)
+        hidden.add(shown[0][1])
+    return hidden
 
 
 # ------------------------------------------------------------------------------------------ stance

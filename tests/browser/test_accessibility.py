@@ -277,3 +277,19 @@ def test_unsubscribe_pages_pass_axe(browser, open_in, run_axe, console_errors, c
         assert run_axe() == []
         own_status = f"{browser.current_url} - Failed to load resource"
         assert [e for e in console_errors() if not e.startswith(own_status)] == []
+
+
+def test_dashboard_and_transparency_pages_pass_axe(
+    browser, open_in, run_axe, console_errors, login_browser, organiser, closed_results
+):
+    """The organisers' dashboard (one consultation, all of them: tiles, weekly bars and the
+    representativeness bars beside their tables, suppressed groups) and the public transparency page."""
+    from tests.conftest import with_totp
+
+    slug = closed_results.slug
+    check_pages(browser, open_in, run_axe, console_errors, {f"/analyse/{slug}/transparence/": None})
+    login_browser(with_totp(organiser))
+    check_pages(browser, open_in, run_axe, console_errors, {
+        f"/analyse/{slug}/tableau-de-bord/": "pacte-compare",
+        "/analyse/tableau-de-bord/": f"/analyse/{slug}/tableau-de-bord/",
+    })  # fmt: skip
