@@ -17,7 +17,7 @@ Method (Pol.is math, compdemocracy/polis ``math/src/polismath/math``; our own co
    a size-weighted k-means groups the base clusters, k from 2 to 5 chosen by the silhouette of the base
    clusters; ten such candidates from different seeds, the k most of them choose, the candidate with the
    lowest within-group sum of squares (``clustering="polis"``: Pol.is's own deterministic k-means from the
-   first distinct positions instead, measured worse; decision 0008). A group under 5 % of the clustered
+   first distinct positions instead, measured worse; decision 0011). A group under 5 % of the clustered
    participants (or under 5 members) is not shown: its members are "not placed in a group". A group keeps
    its number from the previous computation when it is mostly the same people (Hungarian assignment).
 4. Per group, representative statements: smoothed probabilities (n + 1) / (seen + 2), a one-proportion
@@ -77,10 +77,10 @@ class OpinionParameters:
     min_group_share: float = 0.05
     min_claim_votes: int = 5  # votes a statement needs from a group (or from everyone) to be claimed
     k_buffer: int = 4  # Pol.is's group-k-buffer: computations in a row a new k must win before it is used
-    # How the two k-means levels are run (docs/decisions/0008-polis-published-pipeline-polis.md):
+    # How the two k-means levels are run (docs/decisions/0011-polis-published-pipeline.md):
     # "candidates": scikit-learn k-means++ from `restarts` seeds, lowest within-group sum of squares;
     # "polis": Pol.is's own k-means (clusters.clj) as one update from scratch runs it: deterministic, started
-    # from the first distinct positions. Measured worse against Pol.is's groups (decision 0008): Pol.is
+    # from the first distinct positions. Measured worse against Pol.is's groups (decision 0011): Pol.is
     # never clusters a whole conversation from scratch, it starts each update from the previous clusters.
     clustering: Literal["candidates", "polis"] = "candidates"
     base_iters: int = 100  # Pol.is :base-iters
