@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts import outbox
 
+from . import rerun
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
 from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
@@ -296,6 +297,7 @@ def finish_run(run_id: int) -> None:
             duplicates=DedupeResult.from_groups(
                 [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
             ),
+            previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)
