@@ -13,7 +13,8 @@ before timing so both runs measure steady state. Prints one JSON line:
   of texts both share (stability of the themes when 5 % of the texts are new; goal >= 0.9). The rerun
   is given the first run's themes of the texts it kept, as the platform gives a rerun the themes of
   the consultation's previous run (``--cold-rerun``: not given, every theme found afresh);
-- ``rerun_method``: how the rerun's themes were chosen (``kept-previous`` or a fresh choice);
+- ``rerun_method``: how the rerun's themes were chosen (``kept-previous`` or a fresh choice), with
+  ``rerun_previous_score`` and ``rerun_fresh_score``, the silhouettes it compared;
 - ``stages_s``: time per stage of both runs;
 - ``first_run``: the first run's seconds per stage with ``reduce`` (neighbour smoothing, PCA, the 2-D
   map) taken out of ``cluster`` and ``label`` (keywords, quotes) out of ``synthesise``, and the peak
@@ -293,6 +294,10 @@ def main() -> None:
                 "rerun_theme_ari": round(float(stability), 3),
                 "rerun_k": second.run["clustering"]["k"],
                 "rerun_method": second.run["clustering"]["k_selection"]["method"],
+                # Silhouette of the first run's themes carried over and of fresh ones (the rule keeps the
+                # former unless the latter is higher by more than 4 % of the best candidate's score).
+                "rerun_previous_score": second.run["clustering"]["k_selection"].get("previous_score"),
+                "rerun_fresh_score": second.run["clustering"]["k_selection"].get("fresh_score"),
                 "stages_s": {"first": first.run["timings_s"], "rerun": second.run["timings_s"]},
             }
         )

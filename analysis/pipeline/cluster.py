@@ -278,10 +278,11 @@ def _partition(
         scored[candidate] = (score, labels, refined.cluster_centers_)
 
     scores = {c: round(s[0], 4) for c, s in scored.items()}
+    best_candidate = max(s[0] for s in scored.values())
     if k is not None:
         chosen, method = k, "override"
     else:
-        best = max(s[0] for s in scored.values())
+        best = best_candidate
         chosen = min(c for c, s in scored.items() if s[0] >= best - params.k_tolerance * abs(best))
         method = "silhouette-parsimony"
     _, labels, centres = scored[chosen]
@@ -299,7 +300,10 @@ def _partition(
             for lab in (labels, kept)
         )
         compared = {"previous_score": round(kept_score, 4), "fresh_score": round(fresh_score, 4)}
-        if kept_score >= fresh_score - params.k_tolerance * abs(fresh_score):
+        # The margin is the one the choice of k treats as a near-tie on this corpus (4 % of the best
+        # candidate's score): the drawn partitions score far lower in this space (about 0.09 against
+        # 0.35 on 1,000 texts), where 4 % of their own score would be noise.
+        if kept_score >= fresh_score - params.k_tolerance * abs(best_candidate):
             centres = np.stack([reduced[kept == j].mean(axis=0) for j in range(len(groups))])
             selection = KSelection("kept-previous", len(groups), scores, **compared)
             return Partition(kept, normalize(centres), selection)
