@@ -25,6 +25,15 @@ class StartRunForm(PacteForm):
             "mostly by an over-represented group does not look bigger than it is. The raw shares stay."
         ),
     )
+    fresh = forms.BooleanField(
+        label=_("Find the themes afresh"),
+        required=False,
+        help_text=_(
+            "By default a new analysis keeps the themes of the previous one while they still fit the "
+            "contributions as well as new ones would (new contributions join the nearest theme), so the "
+            "themes stay comparable. Tick to draw every theme again from scratch."
+        ),
+    )
 
 
 # What the organiser asks for (imperative); the version history keeps the past tense of

@@ -5,7 +5,8 @@ that. So the HTML is rendered on each request and its sha256 names the stored fi
 read back, and anything that changes what the PDF shows (a quote hidden by moderators or erased with its
 author's account, new opinion groups, the reader's language) changes the HTML, hence the name, and the
 PDF is drawn again once. Publishing a version draws its French and English PDFs in a Celery task
-(``tasks.build_report_pdfs``), so the first reader waits for nothing.
+(``tasks.build_report_pdfs``), so the first reader waits for nothing, and removes the PDFs of the
+versions it replaced (``remove_superseded``): only the published version's are ever read again.
 """
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ def report_html(context: dict) -> str:
     return render_to_string("analysis/report_pdf.html", context)
 
 
+def folder(consultation) -> str:
+    return f"syntheses/{consultation.slug}"
+
+
 def storage_name(context: dict, html: str) -> str:
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
-    return f"syntheses/{context['consultation'].slug}/v{context['version'].pk}-{get_language()}-{digest}.pdf"
+    return f"{folder(context['consultation'])}/v{context['version'].pk}-{get_language()}-{digest}.pdf"
 
 
 def draw(html: str) -> bytes:
@@ -63,4 +68,25 @@ def build_published(consultation, version) -> list[str]:
             context = report_context(consultation, version, selectors.published_version(consultation))
             report_pdf(context, store=True)
             names.append(storage_name(context, report_html(context)))
+    remove_superseded(consultation, version, keep=names)
     return names
+
+
+def remove_superseded(consultation, version, keep: list[str] = ()) -> list[str]:
+    """Delete the consultation's stored PDFs that no reader will get again: those of other versions
+    (a version replaced by a newer publication), and those of ``version`` drawn from an earlier content
+    (e.g. before a quote was hidden) when ``keep`` names the current ones. The names removed."""
+    base = folder(consultation)
+    try:
+        _dirs, files = default_storage.listdir(base)
+    except FileNotFoundError:
+        return []
+    current = f"v{version.pk}-"
+    kept = {name.rsplit("/", 1)[-1] for name in keep}
+    removed = []
+    for name in files:
+        if not name.endswith(".pdf") or (name.startswith(current) and (not kept or name in kept)):
+            continue
+        default_storage.delete(f"{base}/{name}")
+        removed.append(f"{base}/{name}")
+    return removed

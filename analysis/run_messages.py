@@ -112,6 +112,16 @@ def k_selection_message(selection: dict[str, Any]) -> str:
             "%(k)s themes: too few distinct contributions to compare several groupings.",
             k,
         ) % {"k": k}
+    if method == "kept-previous":
+        return _(
+            "%(k)s themes, those of the previous analysis, which new contributions joined where nearest: "
+            "their separation score (silhouette, cosine: %(kept)s) is close to that of themes found afresh "
+            "(%(fresh)s), so they were kept rather than redrawn."
+        ) % {
+            "k": k,
+            "kept": number_format(selection.get("previous_score") or 0, 3),
+            "fresh": number_format(selection.get("fresh_score") or 0, 3),
+        }
     scores = {int(key): value for key, value in (selection.get("scores") or {}).items()}
     if not scores:
         return ""

@@ -43,10 +43,12 @@ def start_run(
     chunk_size: int | None = None,
     reweight: bool = False,
     enqueue: bool = True,
+    fresh: bool = False,
 ) -> PipelineRun:
     """Create a run and hand it to the workers once the transaction commits. With `reweight`, theme shares
     are also given re-weighted (raked) to the French adult population by gender, age, region and education,
-    from the answers contributors gave in their profile or their import file."""
+    from the answers contributors gave in their profile or their import file. With `fresh`, the themes
+    are found afresh instead of continuing those of the previous run (``analysis.rerun``)."""
     _check(actor, can_run_analysis)
     params = {
         "k": k,
@@ -57,6 +59,8 @@ def start_run(
     }
     if reweight:
         params["reference_margins"] = population_margins()
+    if fresh:
+        params["fresh"] = True
     run = PipelineRun.objects.create(consultation=consultation, created_by=actor, params=params)
     record_event(
         actor=actor,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.notices import MAIL_TASK_OPTIONS
 
-from . import runs
+from . import rerun, runs
 from .cleaning_cache import ContributionCleaningCache, clean_key
 from .embedding_cache import DatabaseEmbeddingCache
 from .models import Contribution, PipelineRun, RunChunk, SynthesisVersion
@@ -256,6 +256,7 @@ def finish_run(run_id: int) -> None:
             duplicates=DedupeResult.from_groups(
                 [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
             ),
+            previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)

@@ -1,4 +1,5 @@
 import json
+import math
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -242,7 +243,8 @@ def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
     """CSV that a spreadsheet opens as a table, in the reader's language: UTF-8 with a byte-order mark
     (without it Excel reads Windows-1252), and in French the separators French Excel expects (``;``
     between fields, a decimal comma) and "oui"/"non" for booleans ("yes"/"no" in English, with ``,``
-    and a decimal point). A list is one field, its items joined by "; "."""
+    and a decimal point). A list is one field, its items joined by "; "; a number is written for people
+    (``spreadsheet_number``: never "1e-05")."""
     french = (get_language() or "").startswith("fr")
     yes, no = _("yes"), _("no")
 
@@ -251,8 +253,8 @@ def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
             return yes if value else no
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
-        if isinstance(value, float) and french:
-            return repr(value).replace(".", ",")
+        if isinstance(value, float):
+            return spreadsheet_number(value, decimal="," if french else ".")
         return value
 
     out.write("\ufeff")
@@ -260,6 +262,18 @@ def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
     writer.writerow(fields)
     for row in rows:
         writer.writerow([cell(row.get(k)) for k in fields])
+
+
+def spreadsheet_number(value: float, *, decimal: str = ".", places: int = 6) -> str:
+    """A float as a spreadsheet reads it and a person too: fixed-point (no exponent) with at most
+    ``places`` decimals, trailing zeros dropped, the reader's decimal mark; empty for NaN or infinity.
+    0.00001 -> "0.00001" (not "1e-05"), 0.1 + 0.2 -> "0.3", 12.0 -> "12"."""
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", decimal)
 
 
 def _published_or_404(request, consultation) -> SynthesisVersion:
@@ -329,6 +343,7 @@ def runs(request, slug):
             actor=request.user,
             k=form.cleaned_data["k"],
             reweight=form.cleaned_data["reweight"],
+            fresh=form.cleaned_data["fresh"],
         )
         messages.success(request, _("The analysis has started."))
         return redirect("analysis:run", pk=run.pk)

@@ -10,7 +10,11 @@ before timing so both runs measure steady state. Prints one JSON line:
 - ``overhead_ratio``: (total - embed) / embed, everything that is not embedding (goal <= 0.20);
 - ``rerun_new_5pct_ratio``: rerun time / first run time (goal <= 0.15);
 - ``rerun_theme_ari``: adjusted Rand index between the first-level themes of the two runs, on the 95 %
-  of texts both share (stability of the themes when 5 % of the texts are new; goal >= 0.9);
+  of texts both share (stability of the themes when 5 % of the texts are new; goal >= 0.9). The rerun
+  is given the first run's themes of the texts it kept, as the platform gives a rerun the themes of
+  the consultation's previous run (``--cold-rerun``: not given, every theme found afresh);
+- ``rerun_method``: how the rerun's themes were chosen (``kept-previous`` or a fresh choice), with
+  ``rerun_previous_score`` and ``rerun_fresh_score``, the silhouettes it compared;
 - ``stages_s``: time per stage of both runs;
 - ``first_run``: the first run's seconds per stage with ``reduce`` (neighbour smoothing, PCA, the 2-D
   map) taken out of ``cluster`` and ``label`` (keywords, quotes) out of ``synthesise``, and the peak
@@ -220,6 +224,9 @@ def main() -> None:
     parser.add_argument("--embedder", choices=("use", "sentences"), default="use")
     parser.add_argument("--no-rerun", action="store_true", help="only the first run")
     parser.add_argument("--metadata", action="store_true", help="dates and strata on the contributions")
+    parser.add_argument(
+        "--cold-rerun", action="store_true", help="rerun without the first run's themes (found afresh)"
+    )
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -262,12 +269,18 @@ def main() -> None:
     for index, text in zip(replaced, corpus(n_new, pool, rng, taken), strict=True):
         texts[index] = text
     started = time.perf_counter()
+    kept = sorted(set(range(args.n)) - {int(i) for i in replaced})
+    kept_ids = set(kept)
+    previous = {c["id"]: (c["theme"], c["subtheme"]) for c in first.contributions if c["id"] in kept_ids}
     second = run_pipeline(
-        [Contribution(id=i, text=t) for i, t in enumerate(texts)], embedder, cache, cleaning_cache=cleaning
+        [Contribution(id=i, text=t) for i, t in enumerate(texts)],
+        embedder,
+        cache,
+        cleaning_cache=cleaning,
+        previous=None if args.cold_rerun else previous,
     )
     rerun_s = time.perf_counter() - started
     # Stability of the first-level themes: do the texts both runs share stay grouped alike?
-    kept = sorted(set(range(args.n)) - {int(i) for i in replaced})
     before = {c["id"]: c["theme"] for c in first.contributions}
     after = {c["id"]: c["theme"] for c in second.contributions}
     stability = adjusted_rand_score([before[i] for i in kept], [after[i] for i in kept])
@@ -280,6 +293,11 @@ def main() -> None:
                 "rerun_new_5pct_ratio": round(rerun_s / first_s, 3),
                 "rerun_theme_ari": round(float(stability), 3),
                 "rerun_k": second.run["clustering"]["k"],
+                "rerun_method": second.run["clustering"]["k_selection"]["method"],
+                # Silhouette of the first run's themes carried over and of fresh ones (the rule keeps the
+                # former unless the latter is higher by more than 4 % of the best candidate's score).
+                "rerun_previous_score": second.run["clustering"]["k_selection"].get("previous_score"),
+                "rerun_fresh_score": second.run["clustering"]["k_selection"].get("fresh_score"),
                 "stages_s": {"first": first.run["timings_s"], "rerun": second.run["timings_s"]},
             }
         )

@@ -10,10 +10,13 @@ number. https://owasp.org/www-community/attacks/CSV_Injection
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number written as text (a negative one in a French export: "-0,25") runs nothing.
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -21,6 +24,8 @@ def neutralise_cell(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, int | float):
         return value
     text = str(value)
+    if _NUMBER.fullmatch(text):
+        return text
     # Leading spaces or quotes do not stop spreadsheets from reading what follows as a formula.
     stripped = text.lstrip(" \"'\u00a0")
     if text.startswith(FORMULA_STARTS) or (stripped != text and stripped.startswith(FORMULA_STARTS)):

@@ -21,7 +21,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from .clean import DEFAULT_MAX_CHARS, CleaningCache, clean_texts
-from .cluster import OTHER, ClusterParams, ClusterResult, cluster
+from .cluster import NEW, OTHER, ClusterParams, ClusterResult, cluster
 from .dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
 from .embed import Embedder, EmbeddingCache, chunks, embed_with_cache, text_hash
 from .errors import PipelineError
@@ -98,12 +98,16 @@ def run_pipeline(
     progress: Progress | None = None,
     cleaning_cache: CleaningCache | None = None,
     duplicates: DedupeResult | None = None,
+    previous: Mapping[str | int, tuple[int, int]] | None = None,
 ) -> PipelineResult:
     """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
 
     The caches only save work: a run gives the same result whatever they hold. ``duplicates`` is the
     dedupe of the non-empty cleaned texts, in order, when the caller already computed it (the Celery
-    preparation does, and stores it): it is used instead of deduping again."""
+    preparation does, and stores it): it is used instead of deduping again. ``previous``: contribution
+    id -> (theme, sub-theme) in the consultation's previous run, for the contributions it had with the
+    same text; the clustering keeps those themes while they score about as well as new ones
+    (``cluster``), so a rerun with a few new texts does not redraw every theme."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -167,7 +171,13 @@ def run_pipeline(
         if k is not None and k > len(distinct):
             notes.append(note("k_capped", asked=k, distinct=len(distinct)))
             k = len(distinct)
-        clusters = cluster(vectors, ClusterParams(**{**asdict(params.cluster), "k": k}))
+        before = _previous_of_distinct(items, groups, previous)
+        clusters = cluster(
+            vectors,
+            ClusterParams(**{**asdict(params.cluster), "k": k}),
+            previous=None if before is None else before[0],
+            previous_subthemes=None if before is None else before[1],
+        )
         coordinates = clusters.map_2d(vectors)
         report("cluster", 1, 1)
         timings["cluster"] = time.perf_counter() - started
@@ -247,6 +257,22 @@ def run_pipeline(
         notes=notes,
         coordinates=coordinates,
     )
+
+
+def _previous_of_distinct(
+    items: list[Contribution], groups: DedupeResult, previous: Mapping[str | int, tuple[int, int]] | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each distinct text's (theme, sub-theme) in the previous run: that of the first member of its
+    group the previous run had; ``NEW`` for a group it had none of."""
+    if not previous:
+        return None
+    n = len(groups.representative)
+    themes, subthemes = np.full(n, NEW, dtype=int), np.full(n, NEW, dtype=int)
+    for row, item in enumerate(items):
+        group = int(groups.group[row])
+        if themes[group] == NEW and item.id in previous:
+            themes[group], subthemes[group] = previous[item.id]
+    return (themes, subthemes) if (themes != NEW).any() else None
 
 
 def _note_count(notes: list[Note], code: str, count: int, **values: Any) -> None:

@@ -139,6 +139,8 @@ _ADJECTIVE = re.compile(
     r"(?:ales?|aux|aires?|i(?:f|ve)s?|euses?|[ai]bles?|el(?:le)?s?|iques?|ée?s?|ante?s?|ente?s?|ieux)$"
 )
 _MULTIWORD = 0.03  # bonus per word beyond the first (up to two)
+_EXTEND = 0.05  # a single word yields to a 2-4 word phrase holding it whose closeness is at most this lower
+_MIN_CANDIDATES = 8  # phrases used once complete a small theme's candidates up to this many
 
 
 @dataclass(frozen=True)
@@ -346,24 +348,28 @@ def titles_and_summaries(
         siblings[group.parent].append(group)
 
     candidates: dict[Hashable, list[tuple[str, ...]]] = {}
-    for level in siblings.values():
+    across_of: dict[Hashable, Counter] = {}  # parent -> uses of each phrase among its children
+    for parent, level in siblings.items():
         across: Counter = Counter()
         for group in level:
             across.update(frequency[group.key])
+        across_of[parent] = across
         for group in level:
             n = max(1, len(sampled[group.key]))
             floor = max(2, math.ceil(0.03 * n)) if n >= 4 else 1
-            scores = {}
+            scores, reserve = {}, {}
             for key, count in frequency[group.key].items():
-                if count < floor:
-                    continue
                 if _fragment(contexts[group.key][key], count):
                     continue  # nearly always part of a longer phrase ("Plan Stratégique", "bilan gaz")
                 share = count / n
                 rarity = math.log1p(len(level) * count / across[key])  # as c-TF-IDF: rare elsewhere
                 content = sum(1 for part in key if part not in french_and_english())
-                scores[key] = share * rarity * (1 + 0.15 * (content - 1))
+                (scores if count >= floor else reserve)[key] = share * rarity * (1 + 0.15 * (content - 1))
             best = sorted(scores, key=lambda k: (-scores[k], k))[:_CANDIDATES]
+            # A small theme may have too few phrases used twice: its phrases used once fill in (ranked
+            # after), so it gets a phrase of its own rather than a number.
+            if len(best) < _MIN_CANDIDATES:
+                best += sorted(reserve, key=lambda k: (-reserve[k], k))[: _MIN_CANDIDATES - len(best)]
             candidates[group.key] = best
 
     displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
@@ -381,14 +387,30 @@ def titles_and_summaries(
             others = np.delete(centres, position, axis=0)
             n = max(1, len(sampled[group.key]))
             ranked = []
+            closeness_of = {}
             for key in candidates[group.key]:
                 vector = phrase_vectors[displayed[key]]
                 closeness = float(vector @ group.centre)
                 contrast = float((others @ vector).max()) if len(others) else 0.0
-                coverage = math.log1p(frequency[group.key][key]) / math.log1p(n)
+                # How many of the theme's texts use it, counted only for the part of its uses that
+                # falls in this theme: a phrase every theme uses ("projet", "données") names none.
+                specific = frequency[group.key][key] / max(1, across_of[group.parent][key])
+                coverage = specific * math.log1p(frequency[group.key][key]) / math.log1p(n)
                 score = closeness - _CONTRAST * contrast + _FREQUENCY * coverage + _shape(key)
+                closeness_of[key] = closeness
                 # Rounded: a cached vector differs from a fresh one in its last bits (``cluster``).
                 ranked.append((round(score, 4), key))
+            # A single word gives way to a longer phrase of the theme holding it that is about as close
+            # to the theme's centre ("Projet" -> "projet de loi", "Défaut" -> "don par défaut").
+            longer = [k for k in closeness_of if 2 <= _words(k) <= 4]
+            ranked = [
+                (score, key)
+                for score, key in ranked
+                if _words(key) != 1
+                or not any(
+                    key[0] in other and closeness_of[other] >= closeness_of[key] - _EXTEND for other in longer
+                )
+            ]
             ranked.sort(key=lambda item: (-item[0], item[1]))
             scored[group.key] = ranked
 
@@ -397,6 +419,7 @@ def titles_and_summaries(
     used_keys: set[tuple[str, ...]] = set()
     used_titles: set[str] = set()
     titles: dict[Hashable, str] = {}
+    chosen: dict[Hashable, tuple[str, ...]] = {}
     for level_parent in [None, *[p for p in siblings if p is not None]]:
         level = siblings.get(level_parent, [])
         pool = sorted(
@@ -408,7 +431,10 @@ def titles_and_summaries(
             title = displayed[key]
             if group.key in titles or key in used_keys or title.lower() in used_titles:
                 continue
+            if set(key) <= set(chosen.get(group.parent, ())):
+                continue  # a sub-theme titled with words of its parent's title says nothing more
             titles[group.key] = title
+            chosen[group.key] = key
             used_keys.add(key)
             used_titles.add(title.lower())
         for group in level:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.pipeline.cluster import OTHER, ClusterError, ClusterParams, cluster
+from analysis.pipeline.cluster import NEW, OTHER, ClusterError, ClusterParams, cluster
 
 
 def test_themes_recover_real_topics_with_k_chosen_from_the_data(four_topics):
@@ -105,3 +105,46 @@ def test_cell_search_finds_nearly_every_true_neighbour(four_topics):
     assert (found == np.arange(len(unit))[:, None]).any(axis=1).all()  # each text is its own neighbour
     assert np.mean([len(set(a) & set(b)) for a, b in zip(found, true, strict=True)]) / 10 > 0.9
     assert np.array_equal(found, _nearest_by_cells(unit, 10))  # seeded
+
+
+def _blobs(n_per: int, seed: int, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(len(centres)), n_per)
+    points = centres[truth] + rng.normal(scale=0.12, size=(len(truth), centres.shape[1]))
+    return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32), truth
+
+
+def test_a_rerun_with_5_percent_new_texts_keeps_the_previous_themes():
+    """The previous run's themes are kept when they fit as well as fresh ones (within the tolerance of
+    the choice of k): the texts both runs hold stay grouped alike, the new ones join the nearest theme."""
+    centres = np.random.default_rng(0).normal(size=(6, 24))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    old, truth = _blobs(40, 1, centres)
+    new, new_truth = _blobs(2, 2, centres)  # 12 new texts: 5 %
+    params = ClusterParams(seed=0, layout_max=0)
+    first = cluster(old, params)
+    both = np.vstack([old, new])
+    previous = np.concatenate([first.themes, np.full(len(new), NEW)])
+    again = cluster(both, params, previous=previous)
+
+    assert again.selection.method == "kept-previous"
+    margin = params.k_tolerance * max(again.selection.scores.values())  # the near-tie of the k choice
+    assert again.selection.previous_score >= again.selection.fresh_score - margin
+    assert adjusted_rand_score(first.themes, again.themes[: len(old)]) >= 0.99
+    for blob in range(6):  # each new text joins the theme most of its blob is in (or "Other", far out)
+        home = np.bincount(first.themes[truth == blob][first.themes[truth == blob] >= 0]).argmax()
+        assert set(again.themes[len(old) :][new_truth == blob]) <= {home, OTHER}
+    fresh = cluster(both, params)  # without the previous themes: found afresh, as before
+    assert fresh.selection.method == "silhouette-parsimony"
+
+
+def test_previous_themes_that_no_longer_fit_are_redrawn():
+    centres = np.random.default_rng(0).normal(size=(6, 24))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    vectors, truth = _blobs(40, 1, centres)
+    scrambled = np.random.default_rng(3).integers(0, 6, size=len(vectors))  # a grouping that fits nothing
+    params = ClusterParams(seed=0, layout_max=0)
+    again = cluster(vectors, params, previous=scrambled)
+    assert again.selection.method == "silhouette-parsimony"
+    assert again.selection.previous_score < again.selection.fresh_score
+    assert adjusted_rand_score(truth, again.themes) > 0.9

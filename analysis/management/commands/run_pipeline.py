@@ -37,12 +37,31 @@ class Command(BaseCommand):
             "--resume", type=int, default=None, metavar="RUN", help="resume an unfinished run"
         )
         parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="find every theme afresh instead of continuing those of the previous run",
+        )
+        parser.add_argument(
             "--publish",
             action="store_true",
             help="publish the computed themes as they are (demo, first draft)",
         )
 
-    def handle(self, *args, slug, k, backend, model, seed, chunk_size, reweight, resume, publish, **options):
+    def handle(
+        self,
+        *args,
+        slug,
+        k,
+        backend,
+        model,
+        seed,
+        chunk_size,
+        reweight,
+        resume,
+        publish,
+        fresh=False,
+        **options,
+    ):
         try:
             consultation = Consultation.objects.get(slug=slug)
         except Consultation.DoesNotExist:
@@ -69,6 +88,7 @@ class Command(BaseCommand):
                 chunk_size=chunk_size,
                 reweight=reweight,
                 enqueue=not eager,
+                fresh=fresh,
             )
             if eager:
                 self._drive(run)

@@ -1,0 +1,56 @@
+"""What a new run of a consultation starts from: the themes of its previous run.
+
+The previous run is the run of the consultation's published synthesis, or, when nothing is published,
+its latest finished run. A contribution of the new run continues one of the previous run when both come
+from the same proposal or answer with the same cleaned text (an edited text counts as new). The
+pipeline keeps those themes while they score about as well as themes found afresh
+(``pipeline.cluster``, docs/decisions/0008-rerun-stability-rerun.md); ``synthesis.carry_over`` then
+carries the organisers' edits.
+"""
+
+from __future__ import annotations
+
+from .models import Contribution, PipelineRun, PublishedSynthesis
+from .pipeline.cluster import NEW
+
+
+def previous_run(run: PipelineRun) -> PipelineRun | None:
+    """The run a new run of the same consultation continues (never itself), or None; a run started
+    with ``fresh`` in its parameters continues none."""
+    if run.params.get("fresh"):
+        return None
+    published = (
+        PublishedSynthesis.objects.filter(consultation_id=run.consultation_id)
+        .select_related("version__run")
+        .first()
+    )
+    if published is not None and published.version.run_id != run.pk:
+        return published.version.run
+    return (
+        PipelineRun.objects.filter(consultation_id=run.consultation_id, status=PipelineRun.Status.DONE)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def previous_themes(run: PipelineRun, rows: list[Contribution]) -> dict[int, tuple[int, int]]:
+    """Position of each of ``rows`` (the new run's) that the previous run had with the same text ->
+    its (theme number, sub-theme number) there (``NEW`` for no sub-theme); empty without a previous
+    run."""
+    before = previous_run(run)
+    if before is None:
+        return {}
+    old = {
+        (source_type, source_id, text_hash): (theme, sub)
+        for source_type, source_id, text_hash, theme, sub in Contribution.objects.filter(
+            run=before, theme__isnull=False
+        ).values_list("source_type", "source_id", "text_hash", "theme__number", "subtheme__number")
+    }
+    found = {}
+    for row in rows:
+        theme_sub = old.get((row.source_type, row.source_id, row.text_hash))
+        if theme_sub is not None:
+            theme, sub = theme_sub
+            found[row.position] = (int(theme), NEW if sub is None else int(sub))
+    return found
