@@ -4,7 +4,7 @@ The previous run is the run of the consultation's published synthesis, or, when 
 its latest finished run. A contribution of the new run continues one of the previous run when both come
 from the same proposal or answer with the same cleaned text (an edited text counts as new). The
 pipeline keeps those themes while they score about as well as themes found afresh
-(``pipeline.cluster``, docs/decisions/0008-rerun-stability-rerun.md); ``synthesis.carry_over`` then
+(``pipeline.cluster``, docs/decisions/0012-rerun-stability.md); ``synthesis.carry_over`` then
 carries the organisers' edits.
 """
 

@@ -33,7 +33,7 @@ scores clearly worse, by more than the tolerance); the k groups are then drawn b
 from the centres of the previous themes' rows (in the UMAP layout or the reduced space), new rows
 joining the nearest. Without this, adding 5 % of new texts moved k by one on a flat silhouette curve and
 redrew every boundary (ARI 0.42 between the runs on the texts both had; 0.9x with it, held-out ARI
-against human labels unchanged: docs/decisions/0008-rerun-stability-rerun.md). Sub-themes are started
+against human labels unchanged: docs/decisions/0012-rerun-stability.md). Sub-themes are started
 from the previous sub-themes of the theme's rows the same way.
 
 Why this rule and not another (each alternative measured): docs/decisions/0001-number-of-themes.md.
