@@ -248,7 +248,9 @@ def test_each_figure_downloads_as_a_csv_a_spreadsheet_opens(taken_part, organise
         assert young[header.index("participants")] == "moins de 10 (non affiché)"
         male = next(r for r in rows if r[header.index("value")] == "male")
         assert male[header.index("participants")] == "10"
-        assert male[header.index("reference_percent")] == "48,0"  # a decimal comma
+        assert male[header.index("reference_percent")] == "48"  # a figure as a person writes it
+        shares = [r[header.index("participants_percent")] for r in rows[1:]]
+        assert any("," in share for share in shares) and not any("." in share for share in shares)
 
 
 def test_an_unknown_table_is_a_404(taken_part, organiser_client):
