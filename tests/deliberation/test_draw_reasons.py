@@ -49,7 +49,8 @@ def test_a_draw_stopped_in_a_french_worker_is_explained_in_each_readers_language
     minutes = settings.PACTE_SELECTION_STALE_MINUTES
     assert started.reasons == [{"code": "time_limit", "minutes": minutes}]
     event = AuditEvent.objects.get(action="selection.failed", object_id=str(started.pk))
-    assert event.details == {"reasons": [{"code": "time_limit", "minutes": minutes}]}
+    assert event.details["reasons"] == [{"code": "time_limit", "minutes": minutes}]  # codes, no sentence
+    assert event.details["to"] == Selection.Status.FAILED
 
     english = f"The draw gave no result within {minutes} minutes and was stopped; nobody was seated."
     french = f"Le tirage n’a donné aucun résultat en {minutes} minutes et a été arrêté{NBSP};"
