@@ -39,6 +39,8 @@ def dashboard(request):
             "privacy_version": settings.PACTE_PRIVACY_NOTICE_VERSION,
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
             "sections": hooks.account_sections(request.user),
+            "can_manage_roles": can_manage_roles(request.user),
+            "can_view_audit_log": can_view_audit_log(request.user),
         },
     )
 

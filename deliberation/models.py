@@ -81,6 +81,10 @@ class Panel(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
 
 class PanelFacilitator(models.Model):
     """An organiser assigned this facilitator to run this panel (sessions, agenda, attendance, drafting,
@@ -252,6 +256,19 @@ class Selection(models.Model):
         return f"selection #{self.pk} of panel {self.panel_id}"
 
     @property
+    def is_under_way(self) -> bool:
+        """Waiting for a worker or running (`deliberation.states.SELECTION`)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def failure_reasons(self):
         """Why this run failed, in the reader's language (`draw_messages.FailureReason` items), for the
         organisers' console (it names who abandoned a draw)."""
@@ -303,6 +320,10 @@ class PanelMember(models.Model):
 
     def __str__(self) -> str:
         return f"member #{self.pk} of panel {self.panel_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Session(models.Model):
@@ -428,6 +449,10 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_voting(self) -> bool:
+        return self.status == self.Status.VOTING
+
 
 class RecommendationVersion(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="versions")
@@ -482,6 +507,10 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment #{self.pk} to recommendation {self.recommendation_id}"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
 
 
 class BallotChoice(models.TextChoices):
