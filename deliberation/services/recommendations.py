@@ -12,7 +12,7 @@ from accounts.roles import Role
 from accounts.states import transition
 from textsafety.normalise import normalises_text
 
-from .. import ballot_box, rules
+from .. import ballot_box, rules, selectors
 from ..models import (
     Amendment,
     BallotBox,
@@ -40,7 +40,7 @@ def create_recommendation(
     RecommendationVersion.objects.create(
         recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
     )
-    _record_by_panel_team(actor=actor, action="recommendation.created", obj=recommendation)
+    _record_by_panel_team(actor=actor, action=selectors.RECOMMENDATION_CREATED, obj=recommendation)
     return recommendation
 
 
