@@ -214,15 +214,11 @@ class Selection(models.Model):
     algorithm = models.CharField(_("algorithm"), max_length=16)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     # Where a running draw is: a code with values, worded in the reader's language by
-    # `deliberation.draw_messages` (`progress_note` below). `progress_message` holds the English sentence of
-    # draws that ran before progress had codes; nothing writes it any more.
+    # `deliberation.draw_messages` (`progress_note` below).
     progress = models.JSONField(default=dict, blank=True)
-    progress_message = models.CharField(max_length=200, blank=True)
     # Why a failed run failed: codes with values, worded in the reader's language by
-    # `deliberation.draw_messages` (`failure_reasons` below). `error` holds the finished sentences (in one
-    # language) of runs that failed before reasons had codes; nothing writes it any more.
+    # `deliberation.draw_messages` (`failure_reasons` below).
     reasons = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
     # {volunteer pk as str: probability}, the portfolio as [[ids...], probability] and the draw.
     # `portfolio` holds the explicit panels of draws recorded before lotteries had groups; newer draws
     # publish `lottery` (deliberation.lottery's document: groups, compositions, probabilities, the seed's
@@ -272,22 +268,22 @@ class Selection(models.Model):
     def failure_reasons(self):
         """Why this run failed, in the reader's language (`draw_messages.FailureReason` items), for the
         organisers' console (it names who abandoned a draw)."""
-        return draw_messages.failure_reasons(self.reasons, self.error)
+        return draw_messages.failure_reasons(self.reasons)
 
     @property
     def public_failure_reasons(self):
         """The same for a page anyone reads: who acted is named by role, never by pseudonym."""
-        return draw_messages.failure_reasons(self.reasons, self.error, public=True)
+        return draw_messages.failure_reasons(self.reasons, public=True)
 
     @property
     def failure_text(self) -> str:
         """The same as plain text, for commands and test output."""
-        return draw_messages.failure_text(self.reasons, self.error)
+        return draw_messages.failure_text(self.reasons)
 
     @property
     def progress_note(self):
         """Where this draw is, in the reader's language (a `draw_messages.ProgressNote`)."""
-        return draw_messages.progress_note(self.progress, self.progress_message)
+        return draw_messages.progress_note(self.progress)
 
     @property
     def progress_summary(self) -> str:

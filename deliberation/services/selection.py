@@ -90,7 +90,7 @@ def set_selection_progress(*, selection_id: int, progress: dict) -> None:
     `abandon_selection`) is left as it is: a worker that comes back never makes it "running" again."""
     running = Selection.Status.RUNNING
     Selection.objects.filter(pk=selection_id, status__in=SELECTION.sources(running)).update(
-        status=running, progress=progress, progress_message=""
+        status=running, progress=progress
     )
 
 
@@ -105,7 +105,7 @@ def record_selection_failure(*, selection_id: int, reasons: list[dict]) -> None:
         return
     transition(
         selection, Selection.Status.FAILED, action="selection.failed", details={"reasons": reasons},
-        changes={"reasons": reasons, "progress": {}, "progress_message": "", "finished_at": timezone.now()},
+        changes={"reasons": reasons, "progress": {}, "finished_at": timezone.now()},
     )  # fmt: skip
 
 
@@ -139,7 +139,7 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
         selection, Selection.Status.FAILED, actor=actor, as_role=Role.ORGANISER, action="selection.abandoned",
         details={"status": selection.status, "started_at": selection.created_at,
                  "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES},
-        changes={"reasons": reasons, "progress": {}, "progress_message": "", "finished_at": now},
+        changes={"reasons": reasons, "progress": {}, "finished_at": now},
     )  # fmt: skip
     return selection
 
@@ -200,7 +200,7 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
             "quotas_used": [[o.category, o.value, o.min, o.max] for o in result.composition],
             "excluded": excluded, "min_probability": result.min_probability,
             "median_probability": result.median_probability, "pool_size": len(result.probabilities),
-            "progress": {}, "progress_message": "", "finished_at": timezone.now(),
+            "progress": {}, "finished_at": timezone.now(),
         },
     )  # fmt: skip
     # Seated: the panel is drawn (the system's step, once the draw is committed).

@@ -171,17 +171,3 @@ def test_the_sortition_librarys_explanation_is_shown_as_english_under_a_translat
         # The English text appears only inside the element marked as English.
         assert html.count("No panel can meet every quota") == 1
         assert html.index(intro) < html.index(quoted[0])
-
-
-def test_a_reason_stored_as_a_sentence_before_reasons_had_codes_is_shown_as_it_is(
-    organiser_client, pool_panel
-):
-    old = Selection.objects.create(
-        panel=pool_panel, seed="ancienne", algorithm="maximin", status=Selection.Status.FAILED,
-        error="Quotas infaisables\nAucun panel possible",
-    )  # fmt: skip
-    for language in ("en", "fr"):
-        for html in _pages(organiser_client, old, language):
-            assert TITLE[language] in html
-            assert "<p>Quotas infaisables<br>Aucun panel possible</p>" in html
-            assert not _english_blocks(html)
