@@ -41,6 +41,8 @@ def dashboard(request):
             "notices_form": NoticesForm(initial={"email_notices": request.user.email_notices}),
             "digest_form": digest_form(request.user),
             "sections": hooks.account_sections(request.user),
+            "can_manage_roles": can_manage_roles(request.user),
+            "can_view_audit_log": can_view_audit_log(request.user),
         },
     )
 

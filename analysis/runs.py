@@ -30,7 +30,7 @@ def claim(run_id: int, status: str) -> PipelineRun | None:
         run = _locked(run_id)
         if run is None or not RUN_STATES.can(run.status, status):
             return None
-        return states.transition(
+        return states.locked_transition(
             run, status, machine=RUN_STATES, actor=None, also={"started_at": run.started_at or timezone.now()}
         )
 
@@ -42,7 +42,7 @@ def fail(run_id: int, code: str, detail: str) -> None:
         run = _locked(run_id)
         if run is None or not RUN_STATES.can(run.status, Status.FAILED):
             return
-        states.transition(
+        states.locked_transition(
             run,
             Status.FAILED,
             machine=RUN_STATES,
@@ -79,7 +79,7 @@ def save_prepared(
             for i, start in enumerate(range(0, len(missing), size))
         )
         chunks = -(-len(missing) // size)
-        states.transition(
+        states.locked_transition(
             run,
             Status.EMBEDDING,
             machine=RUN_STATES,
@@ -199,7 +199,7 @@ def save_result(
         row.x, row.y = group_xy.get(c["group"], (None, None))
     Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y", "votes"], batch_size=1000)
     clustering = result.run.get("clustering", {})
-    states.transition(
+    states.locked_transition(
         run,
         Status.DONE,
         machine=RUN_STATES,

@@ -5,7 +5,7 @@ A stage claims the run by moving it to its own status; a re-delivered task finds
 there, so PREPARING and CLUSTERING may "move" to themselves. Any unfinished run may fail; a failed run
 may fail again (a later failure replaces the message); a run done stays done."""
 
-from accounts.states import StateMachine
+from accounts.states import TableMachine as StateMachine
 
 from .models import PipelineRun
 

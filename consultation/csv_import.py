@@ -4,35 +4,28 @@ A row that cannot be read is reported with its line number and a reason code; ev
 File-level problems (unknown encoding, missing columns, no header) raise CsvImportError. Callers turn
 the codes into translated messages.
 
-Broken quoting is isolated to the row where it starts: records are cut on physical lines with balanced
-quotes, so an unclosed quote cannot swallow the rest of the file.
+The file is read by the one CSV reader of every import (`textsafety.csv_reader`: encodings, separators,
+broken quoting isolated to the row where it starts); this module says what a contribution row is.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from textsafety.csv_reader import BROKEN_QUOTING, ENCODING, NO_HEADER, decode, read_table
+from textsafety.csv_reader import CsvFileError as CsvImportError
 from textsafety.normalise import normalise_input
 
-MAX_RECORD_LINES = 30  # a quoted cell longer than this many lines is taken for an unclosed quote
+__all__ = ["BROKEN_QUOTING", "ENCODING", "NO_HEADER", "CsvImportError", "decode"]
 
-# Row error codes.
-EMPTY, TOO_LONG, BAD_DATE, BROKEN_QUOTING, CELL_COUNT, DUPLICATE = (
-    "empty", "too_long", "bad_date", "broken_quoting", "cell_count", "duplicate",
-)  # fmt: skip
-# File error codes.
-ENCODING, NO_HEADER, MISSING_COLUMNS = "encoding", "no_header", "missing_columns"
+# Row error codes (and BROKEN_QUOTING, the reader's).
+EMPTY, TOO_LONG, BAD_DATE, CELL_COUNT, DUPLICATE = "empty", "too_long", "bad_date", "cell_count", "duplicate"
+# File error code (and ENCODING, NO_HEADER, the reader's).
+MISSING_COLUMNS = "missing_columns"
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M")
-
-
-class CsvImportError(ValueError):
-    def __init__(self, code: str, message: str, **params):
-        super().__init__(message)
-        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -65,38 +58,6 @@ class CsvImport:
     warnings: list[str] = field(default_factory=list)  # codes, e.g. "cp1252_fallback"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (with or without BOM), else Windows-1252 (what spreadsheet software
-    on Windows writes) — the caller warns in that case."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise CsvImportError(
-            ENCODING, f"not UTF-8 nor Windows-1252 (byte {exc.start})", position=exc.start
-        ) from None
-
-
-def _records(text: str):
-    """(first line number, record text) with balanced quotes; unbalanced starts are flagged None."""
-    lines = text.splitlines(keepends=True)
-    i = 0
-    while i < len(lines):
-        j, chunk = i, lines[i]
-        while chunk.count('"') % 2 and j + 1 < len(lines) and j - i < MAX_RECORD_LINES:
-            j += 1
-            chunk += lines[j]
-        if chunk.count('"') % 2:
-            yield i + 1, None  # unclosed quote: report this line and restart on the next one
-            i += 1
-            continue
-        yield i + 1, chunk
-        i = j + 1
-
-
 def _parse_date(value: str) -> datetime | None:
     for fmt in _DATE_FORMATS:
         try:
@@ -121,14 +82,8 @@ def read_contributions(
     strata_columns: tuple[str, ...] = (),
     max_length: int = 1000,
 ) -> CsvImport:
-    text, encoding = decode(data)
-    records = _records(text)
-    header_line, header_text = next(((n, r) for n, r in records if r and r.strip()), (0, None))
-    if header_text is None:
-        raise CsvImportError(NO_HEADER, "the file is empty or its first line cannot be read")
-    first = header_text.splitlines()[0]
-    delimiter = max(",;\t", key=first.count)
-    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    table = read_table(data)
+    header = table.header
     wanted = [text_column, *([date_column] if date_column else []), *strata_columns]
     missing = [c for c in wanted if c not in header]
     if missing:
@@ -136,20 +91,14 @@ def read_contributions(
             MISSING_COLUMNS, f"missing column(s): {', '.join(missing)}", missing=missing, found=header
         )
     index = {name: header.index(name) for name in wanted}
-    result = CsvImport(encoding=encoding, delimiter=delimiter)
-    if encoding == "cp1252":
+    result = CsvImport(encoding=table.encoding, delimiter=table.delimiter)
+    if table.encoding == "cp1252":
         result.warnings.append("cp1252_fallback")
     seen: dict[str, int] = {}
-    for line, record in records:
-        if record is None:
-            result.errors.append(RowError(line, BROKEN_QUOTING))
-            continue
-        if not record.strip():
-            continue
-        try:
-            cells = next(csv.reader([record], delimiter=delimiter, strict=True))
-        except (csv.Error, StopIteration) as exc:
-            result.errors.append(RowError(line, BROKEN_QUOTING, str(exc)))
+    for row in table.rows:
+        line, cells = row.line, row.cells
+        if cells is None:
+            result.errors.append(RowError(line, BROKEN_QUOTING, row.detail))
             continue
         if len(cells) != len(header):
             result.errors.append(RowError(line, CELL_COUNT, f"{len(cells)}/{len(header)}"))

@@ -4,7 +4,7 @@ organisers' page for the buttons it shows; tests/consultation/test_states.py is 
 
 from django.utils.translation import gettext as _
 
-from accounts.states import StateMachine
+from accounts.states import TableMachine as StateMachine
 
 from .models import Consultation
 

@@ -35,9 +35,7 @@ class SelectionAdmin(admin.ModelAdmin):
         "composition",
         "seed",
         "reasons",
-        "error",
         "progress",
-        "progress_message",
     ]
 
 

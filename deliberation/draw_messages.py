@@ -18,9 +18,6 @@ command) shows them. The codes:
 - ``{"code": "draw_is_final"}``: the panel already had a committed draw;
 - ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running.
 
-Runs that failed before reasons had codes hold finished sentences in `Selection.error`: they are shown as
-they are.
-
 A running draw stores where it is the same way (`Selection.progress`, one item, replaced as the draw goes):
 
 - ``{"code": "loading"}``, ``{"code": "feasibility"}``, ``{"code": "draw"}``: our own stages (loading the
@@ -28,9 +25,6 @@ A running draw stores where it is the same way (`Selection.progress`, one item, 
 - ``{"code": "library", "text": ..., "current": ..., "total": ...}``: a note of the sortition library while
   it searches for the fairest lottery (English only, not ours to translate): shown as it is, marked as
   English, after a translated sentence with the round (`current`, of `total` when the library knows it).
-
-Draws that ran before progress had codes hold an English sentence in `Selection.progress_message` (the task
-never wrote another language): shown as it is, marked as English.
 """
 
 from __future__ import annotations
@@ -43,8 +37,6 @@ from django.utils.translation import ngettext
 
 # The language of the sortition core's messages (`deliberation.sortition` writes English only).
 LIBRARY_LANGUAGE = "en"
-# The language of the progress sentences stored before progress had codes (the task wrote only English).
-LEGACY_PROGRESS_LANGUAGE = "en"
 # A library note is stored cut to this many characters (its notes are one line; the column held 200).
 PROGRESS_NOTE_MAX_CHARS = 200
 
@@ -83,11 +75,9 @@ def _library_intro(kind: str | None) -> str:
     return _("The sortition library could not draw the panel:")
 
 
-def failure_reason(item: dict[str, Any] | str, *, public: bool = False) -> FailureReason:
-    """One stored reason, worded now (a plain string was stored before reasons had codes: shown as it is).
-    `public`: for a page anyone reads, which names who acted by role, never by pseudonym."""
-    if isinstance(item, str):
-        return FailureReason(item)
+def failure_reason(item: dict[str, Any], *, public: bool = False) -> FailureReason:
+    """One stored reason, worded now. `public`: for a page anyone reads, which names who acted by role,
+    never by pseudonym."""
     code = item.get("code")
     if code == "library":
         return FailureReason(
@@ -145,22 +135,16 @@ def failure_reason(item: dict[str, Any] | str, *, public: bool = False) -> Failu
     return FailureReason(_("The draw failed."), quoted=str(item.get("text", "")))
 
 
-def failure_reasons(
-    reasons: list[dict[str, Any] | str], legacy_error: str = "", *, public: bool = False
-) -> list[FailureReason]:
-    """Every reason of a failed run, in the reader's language; `legacy_error` is the sentence a run stored
-    before reasons had codes (`Selection.error`). `public`: as `failure_reason`."""
-    worded = [failure_reason(item, public=public) for item in reasons or []]
-    if legacy_error:
-        worded.insert(0, FailureReason(legacy_error))
-    return worded
+def failure_reasons(reasons: list[dict[str, Any]], *, public: bool = False) -> list[FailureReason]:
+    """Every reason of a failed run, in the reader's language. `public`: as `failure_reason`."""
+    return [failure_reason(item, public=public) for item in reasons or []]
 
 
-def failure_text(reasons: list[dict[str, Any] | str], legacy_error: str = "") -> str:
+def failure_text(reasons: list[dict[str, Any]]) -> str:
     """The same as plain text (commands, logs, test output): one reason a line, quotes after a line break."""
     return "\n".join(
         "\n".join(part for part in (reason.text, reason.quoted) if part)
-        for reason in failure_reasons(reasons, legacy_error)
+        for reason in failure_reasons(reasons)
     )
 
 
@@ -175,7 +159,7 @@ PROGRESS_STAGES = ("loading", "feasibility", "draw")
 @dataclass(frozen=True)
 class ProgressNote:
     """Where a running draw is, as a page shows it: `text` in the reader's language, then, for a note of
-    the sortition library (or a sentence stored before progress had codes), `quoted` as it came, in
+    the sortition library, `quoted` as it came, in
     `quoted_lang`. Both empty when the draw has written no progress yet."""
 
     text: str = ""
@@ -212,12 +196,9 @@ def _library_progress_intro(current: int, total: int | None) -> str:
     return _("Finding the fairest lottery. The sortition library reports:")
 
 
-def progress_note(progress: dict[str, Any] | None, legacy_message: str = "") -> ProgressNote:
-    """The stored progress of a running draw, worded now; `legacy_message` is the English sentence a draw
-    stored before progress had codes (`Selection.progress_message`), shown as it is."""
+def progress_note(progress: dict[str, Any] | None) -> ProgressNote:
+    """The stored progress of a running draw, worded now."""
     if not progress:
-        if legacy_message:
-            return ProgressNote(quoted=legacy_message, quoted_lang=LEGACY_PROGRESS_LANGUAGE)
         return ProgressNote()
     code = progress.get("code")
     if code == "loading":

@@ -103,8 +103,9 @@ class ImportForm(PacteForm):
         help_text=_(
             "Header line: id, optional name and contact (shown only to the panel's facilitators and "
             "organisers), one column per stratum (e.g. gender, age_band, region), optional "
-            "address for the one-per-household rule. Separator: comma or semicolon; UTF-8. The profile "
-            "columns (age_band, gender, region, education, socio_professional) take the profile's values "
+            "address for the one-per-household rule. Separator: comma, semicolon or tab; UTF-8, UTF-16 or "
+            "Windows-1252, as spreadsheets save it. The profile columns (age_band, gender, region, "
+            "education, socio_professional) take the profile's values "
             "(e.g. 35-49, female, bretagne) or their labels; a line with another value is not imported."
         ),
     )

@@ -83,6 +83,10 @@ class Panel(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
 
 class PanelFacilitator(models.Model):
     """An organiser assigned this facilitator to run this panel (sessions, agenda, attendance, drafting,
@@ -212,15 +216,11 @@ class Selection(models.Model):
     algorithm = models.CharField(_("algorithm"), max_length=16)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     # Where a running draw is: a code with values, worded in the reader's language by
-    # `deliberation.draw_messages` (`progress_note` below). `progress_message` holds the English sentence of
-    # draws that ran before progress had codes; nothing writes it any more.
+    # `deliberation.draw_messages` (`progress_note` below).
     progress = models.JSONField(default=dict, blank=True)
-    progress_message = models.CharField(max_length=200, blank=True)
     # Why a failed run failed: codes with values, worded in the reader's language by
-    # `deliberation.draw_messages` (`failure_reasons` below). `error` holds the finished sentences (in one
-    # language) of runs that failed before reasons had codes; nothing writes it any more.
+    # `deliberation.draw_messages` (`failure_reasons` below).
     reasons = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
     # {volunteer pk as str: probability}, the portfolio as [[ids...], probability] and the draw.
     # `portfolio` holds the explicit panels of draws recorded before lotteries had groups; newer draws
     # publish `lottery` (deliberation.lottery's document: groups, compositions, probabilities, the seed's
@@ -254,25 +254,38 @@ class Selection(models.Model):
         return f"selection #{self.pk} of panel {self.panel_id}"
 
     @property
+    def is_under_way(self) -> bool:
+        """Waiting for a worker or running (`deliberation.states.SELECTION`)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def failure_reasons(self):
         """Why this run failed, in the reader's language (`draw_messages.FailureReason` items), for the
         organisers' console (it names who abandoned a draw)."""
-        return draw_messages.failure_reasons(self.reasons, self.error)
+        return draw_messages.failure_reasons(self.reasons)
 
     @property
     def public_failure_reasons(self):
         """The same for a page anyone reads: who acted is named by role, never by pseudonym."""
-        return draw_messages.failure_reasons(self.reasons, self.error, public=True)
+        return draw_messages.failure_reasons(self.reasons, public=True)
 
     @property
     def failure_text(self) -> str:
         """The same as plain text, for commands and test output."""
-        return draw_messages.failure_text(self.reasons, self.error)
+        return draw_messages.failure_text(self.reasons)
 
     @property
     def progress_note(self):
         """Where this draw is, in the reader's language (a `draw_messages.ProgressNote`)."""
-        return draw_messages.progress_note(self.progress, self.progress_message)
+        return draw_messages.progress_note(self.progress)
 
     @property
     def progress_summary(self) -> str:
@@ -305,6 +318,10 @@ class PanelMember(models.Model):
 
     def __str__(self) -> str:
         return f"member #{self.pk} of panel {self.panel_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Session(models.Model):
@@ -430,6 +447,10 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_voting(self) -> bool:
+        return self.status == self.Status.VOTING
+
 
 class RecommendationVersion(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="versions")
@@ -484,6 +505,10 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment #{self.pk} to recommendation {self.recommendation_id}"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
 
 
 class BallotChoice(models.TextChoices):

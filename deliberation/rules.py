@@ -375,3 +375,43 @@ ANSWERED_STATUSES = adoption.ANSWERED_STATUSES
 TAKEN_UP_STATUSES = adoption.TAKEN_UP_STATUSES
 counts_as_answered = adoption.counts_as_answered
 counts_as_taken_up = adoption.counts_as_taken_up
+
+
+# --------------------------------------------------------------------------------------------------
+# Who may move a life cycle (the rules of the state machines, deliberation/states.py): predicates of
+# (actor, object); `actor` is None for the system's own steps (a task recording a draw).
+# --------------------------------------------------------------------------------------------------
+
+
+def by_the_system(actor, _obj) -> bool:
+    """A step the system takes itself (the draw's task), never a person."""
+    return actor is None
+
+
+def may_set_status_before_draw(actor, panel: Panel) -> bool:
+    """Before a committed draw an organiser puts the panel in preparation or recruiting; not while a draw
+    runs, whose end sets the status."""
+    return can_organise(actor) and not draw_running(panel) and not draw_is_final(panel)
+
+
+def may_set_status_after_draw(actor, panel: Panel) -> bool:
+    """After the committed draw an organiser sets the panel drawn or deliberating; never back to before
+    the draw (it is final)."""
+    return can_organise(actor) and not draw_running(panel) and draw_is_final(panel)
+
+
+def may_close_panel(actor, panel: Panel) -> bool:
+    """An organiser closes a panel, drawn or given up before its draw; not while a draw runs."""
+    return can_organise(actor) and not draw_running(panel)
+
+
+def draw_seats_panel(actor, panel: Panel) -> bool:
+    """The draw's result seats the panel: the system's step, once the draw is committed (an organiser may
+    set "drawn" too then, `may_set_status_after_draw`)."""
+    return (actor is None and draw_is_final(panel)) or may_set_status_after_draw(actor, panel)
+
+
+def may_fail_selection(actor, selection: Selection) -> bool:
+    """A draw ends as failed when its worker says so (the system), or when an organiser abandons a draw
+    that has given no result for the stale time (`can_abandon_selection`)."""
+    return actor is None or can_abandon_selection(actor, selection)

@@ -284,6 +284,12 @@ def reserve_list(panel: Panel) -> list[ReserveRow]:
     return rows
 
 
+#: The audit event that records who drafted a recommendation, under which role: written by
+#: `services.create_recommendation`, read by `recommendation_versions` to name the first version's author
+#: publicly by role (the version row keeps the account, not the role it acted in).
+RECOMMENDATION_CREATED = "recommendation.created"
+
+
 @dataclass(frozen=True)
 class VersionRow:
     version: RecommendationVersion
@@ -303,7 +309,7 @@ def recommendation_versions(recommendation: Recommendation, *, public: bool) -> 
         AuditEvent.objects.filter(
             object_type="deliberation.recommendation",
             object_id=str(recommendation.pk),
-            action="recommendation.created",
+            action=RECOMMENDATION_CREATED,
         )
         .order_by("id")
         .first()

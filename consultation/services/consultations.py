@@ -95,7 +95,7 @@ def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultat
     def keep_in_history(locked: Consultation, previous: str) -> None:
         PhaseChange.objects.create(consultation=locked, from_phase=previous, to_phase=to_phase, actor=actor)
 
-    return states.transition(
+    return states.locked_transition(
         consultation,
         to_phase,
         machine=PHASES,

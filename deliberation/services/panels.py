@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.roles import Role
+from accounts.states import transition
 from textsafety.normalise import normalises_text
 
 from .. import rules
@@ -67,23 +68,16 @@ def set_panel_status(*, actor, panel: Panel, status: str) -> Panel:
             _("This panel has been drawn and a committed draw is final: it cannot go back to “%(status)s”. "
               "A seat left empty is filled from the reserve list.") % {"status": status.label}
         )  # fmt: skip
-    before = panel.status
-    panel.status = status
     # The pool's retention time runs from the closing (`purge_expired_pools`); closing again an already
     # closed panel does not restart it, reopening the panel stops it.
+    panel.status, closed_at = locked.status, None  # the step starts from the row as locked
     if status == Panel.Status.CLOSED:
         already_closed = locked.status == Panel.Status.CLOSED and locked.closed_at is not None
-        panel.closed_at = locked.closed_at if already_closed else timezone.now()
-    else:
-        panel.closed_at = None
-    panel.save(update_fields=["status", "closed_at"])
-    record_event(
-        actor=actor,
-        as_role=Role.ORGANISER,
-        action="panel.status",
-        obj=panel,
-        details={"from": before, "to": status.value},
-    )
+        closed_at = locked.closed_at if already_closed else timezone.now()
+    transition(
+        panel, status, actor=actor, as_role=Role.ORGANISER, action="panel.status",
+        changes={"closed_at": closed_at},
+    )  # fmt: skip
     return panel
 
 

@@ -1,8 +1,7 @@
 """The organisers' file of volunteers (CSV): good lines imported, bad ones reported with their line, column
-and value."""
+and value. The file is read by the one CSV reader of every import (`textsafety.csv_reader`): UTF-8,
+UTF-16 or Windows-1252 (French Excel), `,` `;` or tab, an unclosed quote reported on its own line."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.roles import Role
-from textsafety.normalise import normalises_text
+from textsafety.csv_reader import ENCODING, CsvFileError, Table, decode, read_table
+from textsafety.normalise import normalise_input, normalises_text
 
 from .. import rules
 from ..models import Panel, Volunteer
@@ -35,17 +35,26 @@ class ImportReport:
     errors: list[ImportProblem] = field(default_factory=list)
     # Lines whose id was already in the pool with the same values: a corrected file sent again leaves them.
     already_in_pool: int = 0
+    encoding: str = ""  # of the file's bytes ("cp1252": read as Windows-1252, the page says so)
 
 
 RESERVED_COLUMNS = {"id", "name", "contact", "address"}
 
 
-def _read_csv(text: str) -> csv.DictReader:
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    # French spreadsheets save with ";"; the header tells which separator the file uses.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+def _read_file(text: str, data: bytes | None) -> tuple[Table, str]:
+    """The file as a table, and the encoding of its bytes ("" when handed text)."""
+    encoding = ""
+    try:
+        if data is not None:
+            text, encoding = decode(data)
+            text = normalise_input(text)  # what @normalises_text does to `text`
+        return read_table(text), encoding
+    except CsvFileError as error:
+        if error.code == ENCODING:
+            raise DeliberationError(
+                _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")
+            ) from error
+        raise DeliberationError(_("The file must have a header line with an 'id' column.")) from error
 
 
 def _unknown_profile_value(cells: dict[str, str], columns: list[str]) -> tuple[str, str]:
@@ -83,35 +92,36 @@ def _line_problem(cells: dict[str, str], strata_columns: list[str], seen: set[st
 
 @normalises_text
 @transaction.atomic
-def import_volunteers(*, actor, panel: Panel, text: str) -> ImportReport:
-    """Import `id, contact, <strata columns...>, [address]`. Good rows are kept, bad ones reported with
-    their line number in the file, column and value. A line whose id is already in the pool with the same
-    values is left as it is (counted), so the file can be sent again once its refused lines are corrected;
-    with other values it is refused."""
+def import_volunteers(*, actor, panel: Panel, text: str = "", data: bytes | None = None) -> ImportReport:
+    """Import `id, contact, <strata columns...>, [address]`, given as the file's bytes (`data`) or its text.
+    Good rows are kept, bad ones reported with their line number in the file, column and value. A line
+    whose id is already in the pool with the same values is left as it is (counted), so the file can be
+    sent again once its refused lines are corrected; with other values it is refused."""
     _require(rules.can_edit_selection_inputs(actor, panel))
     _refuse_pool_changes_while_drawing(panel)
-    reader = _read_csv(text)
-    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    table, encoding = _read_file(text, data)
+    header = table.header
     if "id" not in header:
         raise DeliberationError(_("The file must have a header line with an 'id' column."))
-    reader.fieldnames = header
     strata_columns = [name for name in header if name and name not in RESERVED_COLUMNS]
     if not strata_columns:
         raise DeliberationError(_("The file has no strata column (e.g. gender, age_band, region)."))
-    report = ImportReport()
+    report = ImportReport(encoding=encoding)
     in_pool = {v.external_id: v for v in Volunteer.objects.filter(panel=panel).exclude(external_id="")}
     seen: set[str] = set()  # ids of this file's lines imported or found in the pool
-    for row in reader:
-        line = reader.line_num
-        if None in row:  # more cells than header columns
-            report.errors.append(
-                ImportProblem(line, _("more values than columns"), value=";".join(row[None]))
-            )
+    for row in table.rows:
+        line = row.line
+        if row.cells is None:
+            report.errors.append(ImportProblem(line, _("a quotation mark is not closed")))
             continue
-        if any(value is None for value in row.values()):
+        if len(row.cells) > len(header):
+            extra = ";".join(row.cells[len(header) :])
+            report.errors.append(ImportProblem(line, _("more values than columns"), value=extra))
+            continue
+        if len(row.cells) < len(header):
             report.errors.append(ImportProblem(line, _("fewer values than columns")))
             continue
-        cells = {key: value.strip() for key, value in row.items()}
+        cells = {key: value.strip() for key, value in zip(header, row.cells, strict=True)}
         if not any(cells.values()):
             continue  # blank line
         ext_id = cells["id"]

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.roles import Role
+from accounts.states import transition
 from textsafety.normalise import normalises_text
 
-from .. import ballot_box, rules
+from .. import ballot_box, rules, selectors
 from ..models import (
     Amendment,
     BallotBox,
@@ -39,7 +40,7 @@ def create_recommendation(
     RecommendationVersion.objects.create(
         recommendation=recommendation, number=1, title=title, text=text, rationale=rationale, author=actor
     )
-    _record_by_panel_team(actor=actor, action="recommendation.created", obj=recommendation)
+    _record_by_panel_team(actor=actor, action=selectors.RECOMMENDATION_CREATED, obj=recommendation)
     return recommendation
 
 
@@ -141,18 +142,12 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
         raise DeliberationError(_("This session belongs to another panel."))
     if not rules.session_may_hold_vote(recommendation, session):
         raise DeliberationError(vote_session_too_early_message(recommendation, session))
-    recommendation.status = Recommendation.Status.VOTING
-    recommendation.vote_session = session
-    recommendation.voting_opened_at = timezone.now()
-    recommendation.decided_at = None
-    recommendation.save(update_fields=["status", "vote_session", "voting_opened_at", "decided_at"])
+    transition(
+        recommendation, Recommendation.Status.VOTING, actor=actor, as_role=rules.acting_role(actor),
+        action="vote.opened", details={"session": session.pk},
+        changes={"vote_session": session, "voting_opened_at": timezone.now(), "decided_at": None},
+    )  # fmt: skip
     _ballot_box(recommendation)
-    _record_by_panel_team(
-        actor=actor,
-        action="vote.opened",
-        obj=recommendation,
-        details={"session": session.pk},
-    )
     return recommendation
 
 
@@ -220,15 +215,13 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     outcome = rules.vote_outcome(
         recommendation.panel.threshold, counts["for"], counts["against"], counts["abstain"]
     )
-    recommendation.votes_for, recommendation.votes_against = counts["for"], counts["against"]
-    recommendation.votes_abstain = counts["abstain"]
     # No ballot at all decides nothing: "no ballot cast", never "rejected"; the vote can be opened again.
-    recommendation.status = rules.status_after_vote(outcome)
-    recommendation.decided_at = timezone.now()
-    recommendation.save()
-    _record_by_panel_team(
-        actor=actor, action="vote.closed", obj=recommendation,
+    decided = rules.status_after_vote(outcome)
+    transition(
+        recommendation, decided, actor=actor, as_role=rules.acting_role(actor), action="vote.closed",
         details={"for": counts["for"], "against": counts["against"], "abstain": counts["abstain"],
-                 "status": recommendation.status},
+                 "status": decided},
+        changes={"votes_for": counts["for"], "votes_against": counts["against"],
+                 "votes_abstain": counts["abstain"], "decided_at": timezone.now()},
     )  # fmt: skip
     return recommendation

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from accounts import outbox
 from accounts.audit import record_event
 from accounts.roles import Role
+from accounts.states import transition
 from textsafety.normalise import normalises_text
 
 from .. import rules
 from ..draw_messages import draw_is_final_message
 from ..models import Panel, PanelMember, Selection, Volunteer
+from ..states import SELECTION
 from ._common import DeliberationError, SortitionRefusal, _record_by_panel_team, _require, load_sortition
 
 
@@ -86,9 +88,10 @@ def set_selection_progress(*, selection_id: int, progress: dict) -> None:
     code with values (`deliberation.draw_messages`), worded in the reader's language when shown, whatever the
     language of the worker. A selection that has ended meanwhile (abandoned by an organiser,
     `abandon_selection`) is left as it is: a worker that comes back never makes it "running" again."""
-    Selection.objects.filter(
-        pk=selection_id, status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]
-    ).update(status=Selection.Status.RUNNING, progress=progress, progress_message="")
+    running = Selection.Status.RUNNING
+    Selection.objects.filter(pk=selection_id, status__in=SELECTION.sources(running)).update(
+        status=running, progress=progress
+    )
 
 
 @transaction.atomic
@@ -100,12 +103,10 @@ def record_selection_failure(*, selection_id: int, reasons: list[dict]) -> None:
     selection = Selection.objects.select_for_update().get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return
-    selection.status = Selection.Status.FAILED
-    selection.reasons = reasons
-    selection.progress, selection.progress_message = {}, ""
-    selection.finished_at = timezone.now()
-    selection.save(update_fields=["status", "reasons", "progress", "progress_message", "finished_at"])
-    record_event(actor=None, action="selection.failed", obj=selection, details={"reasons": reasons})
+    transition(
+        selection, Selection.Status.FAILED, action="selection.failed", details={"reasons": reasons},
+        changes={"reasons": reasons, "progress": {}, "finished_at": timezone.now()},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -128,21 +129,17 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
                                    "SHORT_DATETIME_FORMAT"),
                "minutes": settings.PACTE_SELECTION_STALE_MINUTES}
         )  # fmt: skip
-    before = selection.status
-    selection.status = Selection.Status.FAILED
     # Worded when shown, in the reader's language (not the organiser's who abandons it); the public report
     # names the role, only the console the person.
-    selection.reasons = [
+    reasons = [
         {"code": "abandoned", "role": Role.ORGANISER.value, "person": actor.pseudonym,
          "minutes": int((now - selection.created_at).total_seconds() // 60)}
     ]  # fmt: skip
-    selection.progress, selection.progress_message = {}, ""
-    selection.finished_at = now
-    selection.save(update_fields=["status", "reasons", "progress", "progress_message", "finished_at"])
-    record_event(
-        actor=actor, as_role=Role.ORGANISER, action="selection.abandoned", obj=selection,
-        details={"status": before, "started_at": selection.created_at,
+    transition(
+        selection, Selection.Status.FAILED, actor=actor, as_role=Role.ORGANISER, action="selection.abandoned",
+        details={"status": selection.status, "started_at": selection.created_at,
                  "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES},
+        changes={"reasons": reasons, "progress": {}, "finished_at": now},
     )  # fmt: skip
     return selection
 
@@ -182,36 +179,32 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
         record_selection_failure(selection_id=selection_id, reasons=reasons)
         selection.refresh_from_db()
         return selection
-    selection.probabilities = dict(result.probabilities)
-    selection.drawn = list(result.panel)
-    selection.reserves = list(result.reserves)
-    selection.composition = [
-        {"category": o.category, "value": o.value, "min": o.min, "max": o.max, "achieved": o.achieved,
-         "in_pool": o.in_pool}
-        for o in result.composition
-    ]  # fmt: skip
-    selection.quotas_used = [[o.category, o.value, o.min, o.max] for o in result.composition]
-    selection.excluded = excluded
-    selection.min_probability = result.min_probability
-    selection.median_probability = result.median_probability
-    selection.pool_size = len(result.probabilities)
-    selection.status = Selection.Status.DONE
-    selection.progress, selection.progress_message = {}, ""
-    selection.finished_at = timezone.now()
-    selection.save()
     seated = PanelMember.objects.bulk_create(
         PanelMember(panel=panel, volunteer=volunteers[vid], selection=selection) for vid in result.panel
     )
     _tell_seated([member.pk for member in seated])
     not_drawn = _tell_not_drawn(selection)
-    panel.status = Panel.Status.SELECTED
-    panel.save(update_fields=["status"])
-    record_event(
-        actor=None, action="selection.drawn", obj=selection,
-        details={"seed": selection.seed, "panel": selection.drawn, "reserves": len(selection.reserves),
+    transition(
+        selection, Selection.Status.DONE, action="selection.drawn",
+        details={"seed": selection.seed, "panel": list(result.panel), "reserves": len(result.reserves),
                  "min_probability": result.min_probability, "median_probability": result.median_probability,
                  "told_not_drawn": not_drawn},
+        changes={
+            "probabilities": dict(result.probabilities), "drawn": list(result.panel),
+            "reserves": list(result.reserves),
+            "composition": [
+                {"category": o.category, "value": o.value, "min": o.min, "max": o.max, "achieved": o.achieved,
+                 "in_pool": o.in_pool}
+                for o in result.composition
+            ],
+            "quotas_used": [[o.category, o.value, o.min, o.max] for o in result.composition],
+            "excluded": excluded, "min_probability": result.min_probability,
+            "median_probability": result.median_probability, "pool_size": len(result.probabilities),
+            "progress": {}, "finished_at": timezone.now(),
+        },
     )  # fmt: skip
+    # Seated: the panel is drawn (the system's step, once the draw is committed).
+    transition(panel, Panel.Status.SELECTED, action="panel.status")
     return selection
 
 

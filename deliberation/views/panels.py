@@ -25,7 +25,11 @@ def panel_list(request):
     if rules.can_organise(request.user):
         panels = Panel.objects.all()
     run = selectors.panels_run_by(request.user) if rules.can_be_assigned(request.user) else None
-    return render(request, "deliberation/panel_list.html", {"panels": panels, "panels_i_run": run})
+    return render(
+        request,
+        "deliberation/panel_list.html",
+        {"panels": panels, "panels_i_run": run, "can_create_panel": rules.can_organise(request.user)},
+    )
 
 
 @require_rule(rules.can_view_panel, object_from=_panel, hide=True)
@@ -38,12 +42,15 @@ def panel_detail(request, panel, pk):
         {
             "panel": panel,
             "sessions": panel.sessions.all(),
-            "decided": panel.recommendations.exclude(status__in=["draft", "voting"]),
+            "decided": panel.recommendations.exclude(
+                status__in=[Recommendation.Status.DRAFT, Recommendation.Status.VOTING]
+            ),
             "selection": selectors.published_selection(panel),
             "can_volunteer": rules.can_volunteer(request.user, panel) and volunteering is None,
             "volunteering": volunteering,
             "seat": rules.active_seat(request.user, panel),
             "can_run": can_run,
+            "can_manage": rules.can_manage_panel(request.user, panel),
             "consultation": panel.consultation
             if panel.consultation_id and consultation_rules.can_view(request.user, panel.consultation)
             else None,

@@ -99,12 +99,9 @@ def import_volunteers(request, panel, pk):
     if not form.is_valid():
         return _manage_page(request, panel, import_form=form)
     try:
-        text = form.cleaned_data["file"].read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        form.add_error("file", _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again."))
-        return _manage_page(request, panel, import_form=form)
-    try:
-        report = services.import_volunteers(actor=request.user, panel=panel, text=text)
+        report = services.import_volunteers(
+            actor=request.user, panel=panel, data=form.cleaned_data["file"].read()
+        )
     except services.DeliberationError as error:
         for message in error.messages:
             form.add_error("file", message)
@@ -114,6 +111,10 @@ def import_volunteers(request, panel, pk):
             request,
             ngettext("%(n)s volunteer imported.", "%(n)s volunteers imported.", report.created)
             % {"n": report.created},
+        )
+    if report.encoding == "cp1252":
+        messages.warning(
+            request, _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right.")
         )
     if report.already_in_pool:
         messages.info(

@@ -83,7 +83,9 @@ def _recommendation_page(request, recommendation, **failed):
             "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
             "turnout": selectors.vote_turnout(recommendation) if decided else None,
-            "follow_up": selectors.follow_up(recommendation) if recommendation.status == "adopted" else None,
+            "follow_up": selectors.follow_up(recommendation)
+            if recommendation.status == Recommendation.Status.ADOPTED
+            else None,
             "can_amend": can_amend,
             "can_decide": can_decide,
             "can_vote": can_vote,

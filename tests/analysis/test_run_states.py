@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from accounts.errors import ServiceError
-from accounts.states import transition
+from accounts.states import locked_transition as transition
 from analysis import runs
 from analysis.models import PipelineRun
 from analysis.states import RUN_STATES

@@ -115,8 +115,9 @@ def test_the_pages_refuse_a_second_draw_with_a_message(drawn, organiser, client,
 
 def test_after_a_failed_run_the_panel_can_still_be_drawn_or_sent_back(pool_panel, organiser):
     Selection.objects.create(
-        panel=pool_panel, seed="x", algorithm="maximin", status=Selection.Status.FAILED, error="infaisable"
-    )
+        panel=pool_panel, seed="x", algorithm="maximin", status=Selection.Status.FAILED,
+        reasons=[{"code": "time_limit", "minutes": 30}],
+    )  # fmt: skip
     services.set_panel_status(actor=organiser, panel=pool_panel, status=Panel.Status.DRAFT)
     services.set_panel_status(actor=organiser, panel=pool_panel, status=Panel.Status.RECRUITING)
     selection = services.start_selection(actor=organiser, panel=pool_panel, seed="nouvelle")

@@ -69,7 +69,9 @@ def test_a_recent_draw_cannot_be_abandoned(organiser_client, organiser, stuck, l
 def test_a_stale_draw_is_abandoned_and_the_panel_can_be_drawn_again(
     organiser_client, organiser, stuck, language, status
 ):
-    Selection.objects.filter(pk=stuck.pk).update(status=status, progress_message="Finding the lottery (3/9)")
+    Selection.objects.filter(pk=stuck.pk).update(
+        status=status, progress={"code": "library", "text": "Finding the lottery", "current": 3, "total": 9}
+    )
     _make_stale(stuck)
     manage = reverse("deliberation:manage", args=[stuck.panel_id])
     abandon = reverse("deliberation:abandon_selection", args=[stuck.pk])

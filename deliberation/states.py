@@ -1,0 +1,71 @@
+"""The life cycles of the panels, their draws and the votes on recommendations, each declared as one
+table (`accounts.states`): from each state, the states it may go to and the rule of `rules.py` that
+permits the step. Services change these statuses only through `accounts.states.transition`; the grids
+are in tests/deliberation/test_states.py."""
+
+from accounts.states import StateMachine
+
+from . import rules
+from .models import Panel, Recommendation, Selection
+
+P = Panel.Status
+#: What an organiser may set depends on the draw, not on where the panel stands: before a committed draw,
+#: preparation or recruiting; after it, drawn or deliberating; closed at any time; nothing while a draw
+#: runs (`rules.settable_statuses`, which the management page offers). Only the draw's result seats a
+#: panel in preparation or recruiting (the system's step; an organiser too once the draw is committed).
+_BY_ORGANISER = {
+    P.DRAFT: rules.may_set_status_before_draw,
+    P.RECRUITING: rules.may_set_status_before_draw,
+    P.SELECTED: rules.may_set_status_after_draw,
+    P.DELIBERATING: rules.may_set_status_after_draw,
+    P.CLOSED: rules.may_close_panel,
+}
+_SEATED_BY_THE_DRAW = {**_BY_ORGANISER, P.SELECTED: rules.draw_seats_panel}
+PANEL = StateMachine(
+    Panel,
+    {
+        P.DRAFT: _SEATED_BY_THE_DRAW,
+        P.RECRUITING: _SEATED_BY_THE_DRAW,
+        P.SELECTED: _BY_ORGANISER,
+        P.DELIBERATING: _BY_ORGANISER,
+        P.CLOSED: _BY_ORGANISER,
+    },
+)
+
+S = Selection.Status
+#: A draw is queued by `services.start_selection`; its task reports progress (running), then records its
+#: result (done) or failure; an organiser may abandon it (failed) after the stale time. Done and failed
+#: are final: a late worker changes nothing.
+SELECTION = StateMachine(
+    Selection,
+    {
+        S.QUEUED: {
+            S.RUNNING: rules.by_the_system,
+            S.DONE: rules.by_the_system,
+            S.FAILED: rules.may_fail_selection,
+        },
+        S.RUNNING: {
+            S.RUNNING: rules.by_the_system,
+            S.DONE: rules.by_the_system,
+            S.FAILED: rules.may_fail_selection,
+        },
+    },
+)
+
+R = Recommendation.Status
+_DECIDED = {
+    R.ADOPTED: rules.can_close_vote,
+    R.REJECTED: rules.can_close_vote,
+    R.NO_BALLOT: rules.can_close_vote,
+}
+#: The vote on a recommendation: opened on a draft (or after a vote with no ballot), closed as adopted,
+#: rejected or, with no ballot at all, "no ballot cast" (`rules.status_after_vote`). Adopted and rejected
+#: are final.
+RECOMMENDATION_VOTE = StateMachine(
+    Recommendation,
+    {
+        R.DRAFT: {R.VOTING: rules.can_open_vote},
+        R.NO_BALLOT: {R.VOTING: rules.can_open_vote},
+        R.VOTING: _DECIDED,
+    },
+)
