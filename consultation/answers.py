@@ -292,7 +292,9 @@ def state_of(answers, policy: AnswerPolicy | None, today: date) -> AnswerState:
 def proposal_label(proposal: Proposal) -> str:
     text = public_text(proposal)
     number = _("Proposal no. %(n)s") % {"n": proposal.pk}
-    return f"{number}: {Truncator(text).chars(160)}" if text else number
+    if not text:
+        return number
+    return _("%(number)s: %(text)s") % {"number": number, "text": Truncator(text).chars(160)}
 
 
 def _proposals_handed_over(consultation):
