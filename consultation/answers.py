@@ -374,14 +374,21 @@ def answer_fact(answer) -> dict:
     }
 
 
-def waiting_fact(state: AnswerState, policy: AnswerPolicy | None) -> dict:
-    """A trace fact for an item that must be answered and is not yet (late after the stated date)."""
+def waiting_fact(state: AnswerState, policy: AnswerPolicy | None, *, of_theme: bool = False) -> dict:
+    """A trace fact for an item that must be answered and is not yet (late after the stated date). A
+    theme's fact says so: it sits under the contribution's own answer, which it must not seem to
+    contradict."""
     if state.late:
-        return {
-            "label": _("It must be answered by the decision-makers: the answer is late (due by %(date)s).")
-            % {"date": formats.date_format(policy.answers_due_on, "DATE_FORMAT")},
-            "late": True,
-        }
+        date = formats.date_format(policy.answers_due_on, "DATE_FORMAT")
+        if of_theme:
+            label = _(
+                "This theme must be answered by the decision-makers: the answer is late (due by %(date)s)."
+            )
+        else:
+            label = _("It must be answered by the decision-makers: the answer is late (due by %(date)s).")
+        return {"label": label % {"date": date}, "late": True}
+    if of_theme:
+        return {"label": _("This theme must be answered by the decision-makers: no answer yet.")}
     return {"label": _("It must be answered by the decision-makers: no answer yet.")}
 
 
