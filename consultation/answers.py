@@ -83,7 +83,7 @@ def policy_sentences(policy: AnswerPolicy | None) -> list[str]:
     if policy.proposals_required:
         sentences.append(
             _(
-                "Every published proposal with at least %(votes)s votes of which at least %(percent)s %% "
+                "Every published proposal with at least %(votes)s votes of which at least %(percent)s%% "
                 "agree must get a public answer from the decision-makers."
             )
             % {"votes": policy.proposal_min_votes, "percent": policy.proposal_min_agree_percent}
@@ -93,7 +93,7 @@ def policy_sentences(policy: AnswerPolicy | None) -> list[str]:
     if policy.themes_required:
         sentences.append(
             _(
-                "Every theme of the published synthesis holding at least %(percent)s %% of the contributions "
+                "Every theme of the published synthesis holding at least %(percent)s%% of the contributions "
                 "must get a public answer from the decision-makers."
             )
             % {"percent": policy.theme_min_percent}
