@@ -99,7 +99,7 @@ def representativeness(
     gave it).
 
     Returns {"respondents", "groups": [{"value", "count", "share", "reference_share", "ratio",
-    "suppressed"}], "index", "index_hidden", "under_represented": [value, ...]}. Every value of the
+    "suppressed", "small"}], "index", "index_hidden", "under_represented": [value, ...]}. Every value of the
     reference is listed, then the others; a hidden cell (``hidden_cells``) has no count, share nor
     ratio. When fewer than ``min_cell`` people answered, every cell and the index are hidden. The index
     is 1 - total variation distance between the participants' and the reference's shares, over the
@@ -128,6 +128,8 @@ def representativeness(
                 "reference_share": reference.get(value),
                 "ratio": round(ratios[value], 3) if visible and value in ratios else None,
                 "suppressed": not visible,
+                # Hidden for its own size, not only so that a smaller group's count cannot be worked out.
+                "small": not visible and full[value] < min_cell,
             }
         )
     index, index_hidden = None, False
@@ -396,6 +398,8 @@ def csv_tables(figures: dict) -> dict[str, tuple[list[str], list[dict]]]:
     not_shown = _("fewer than %(min_cell)s (not shown)") % {
         "min_cell": figures["representativeness"]["min_cell"]
     }
+    # The second group hidden so that the smaller one's count cannot be worked out is not "fewer than 10".
+    not_shown_complement = _("not shown (it would give away a smaller group)")
     strata = []
     for stratum in figures["representativeness"]["strata"]:
         for group in stratum["groups"]:
@@ -405,7 +409,13 @@ def csv_tables(figures: dict) -> dict[str, tuple[list[str], list[dict]]]:
                     "stratum_label": stratum["label"],
                     "value": group["value"],
                     "label": group["label"],
-                    "participants": group["count"] if not group["suppressed"] else not_shown,
+                    "participants": (
+                        group["count"]
+                        if not group["suppressed"]
+                        else not_shown
+                        if group["small"]
+                        else not_shown_complement
+                    ),
                     "participants_percent": _percent(group["share"]),
                     "reference_percent": _percent(group["reference_share"]),
                     "ratio": group["ratio"],

@@ -162,7 +162,7 @@ def theme_answer_facts(consultation, entries: dict[str, dict]) -> dict[str, dict
                 "answer_status": latest.get_status_display(),
             }
         elif theme_is_required(policy, entries[key].get("share")):
-            waiting = consultation_answers.waiting_fact(state_of([], policy, today), policy)
+            waiting = consultation_answers.waiting_fact(state_of([], policy, today), policy, of_theme=True)
             facts[key] = {"answer_label": waiting["label"], "answer_late": waiting.get("late", False)}
     return facts
 

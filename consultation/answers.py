@@ -83,7 +83,7 @@ def policy_sentences(policy: AnswerPolicy | None) -> list[str]:
     if policy.proposals_required:
         sentences.append(
             _(
-                "Every published proposal with at least %(votes)s votes of which at least %(percent)s %% "
+                "Every published proposal with at least %(votes)s votes of which at least %(percent)s%% "
                 "agree must get a public answer from the decision-makers."
             )
             % {"votes": policy.proposal_min_votes, "percent": policy.proposal_min_agree_percent}
@@ -93,7 +93,7 @@ def policy_sentences(policy: AnswerPolicy | None) -> list[str]:
     if policy.themes_required:
         sentences.append(
             _(
-                "Every theme of the published synthesis holding at least %(percent)s %% of the contributions "
+                "Every theme of the published synthesis holding at least %(percent)s%% of the contributions "
                 "must get a public answer from the decision-makers."
             )
             % {"percent": policy.theme_min_percent}
@@ -292,7 +292,9 @@ def state_of(answers, policy: AnswerPolicy | None, today: date) -> AnswerState:
 def proposal_label(proposal: Proposal) -> str:
     text = public_text(proposal)
     number = _("Proposal no. %(n)s") % {"n": proposal.pk}
-    return f"{number}: {Truncator(text).chars(160)}" if text else number
+    if not text:
+        return number
+    return _("%(number)s: %(text)s") % {"number": number, "text": Truncator(text).chars(160)}
 
 
 def _proposals_handed_over(consultation):
@@ -372,14 +374,21 @@ def answer_fact(answer) -> dict:
     }
 
 
-def waiting_fact(state: AnswerState, policy: AnswerPolicy | None) -> dict:
-    """A trace fact for an item that must be answered and is not yet (late after the stated date)."""
+def waiting_fact(state: AnswerState, policy: AnswerPolicy | None, *, of_theme: bool = False) -> dict:
+    """A trace fact for an item that must be answered and is not yet (late after the stated date). A
+    theme's fact says so: it sits under the contribution's own answer, which it must not seem to
+    contradict."""
     if state.late:
-        return {
-            "label": _("It must be answered by the decision-makers: the answer is late (due by %(date)s).")
-            % {"date": formats.date_format(policy.answers_due_on, "DATE_FORMAT")},
-            "late": True,
-        }
+        date = formats.date_format(policy.answers_due_on, "DATE_FORMAT")
+        if of_theme:
+            label = _(
+                "This theme must be answered by the decision-makers: the answer is late (due by %(date)s)."
+            )
+        else:
+            label = _("It must be answered by the decision-makers: the answer is late (due by %(date)s).")
+        return {"label": label % {"date": date}, "late": True}
+    if of_theme:
+        return {"label": _("This theme must be answered by the decision-makers: no answer yet.")}
     return {"label": _("It must be answered by the decision-makers: no answer yet.")}
 
 

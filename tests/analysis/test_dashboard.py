@@ -47,9 +47,11 @@ def test_a_small_cell_is_hidden_with_the_one_that_would_reveal_it():
     # "a" (4 < 10) is hidden; alone it could be worked out as 100 - 30 - 40 - 26: "d", the next smallest,
     # is hidden too.
     assert groups["a"] == {
-        "value": "a", "count": None, "share": None, "reference_share": 0.25, "ratio": None, "suppressed": True
+        "value": "a", "count": None, "share": None, "reference_share": 0.25, "ratio": None,
+        "suppressed": True, "small": True,
     }  # fmt: skip
-    assert groups["d"]["count"] is None and groups["d"]["suppressed"]
+    # "d" holds 26 people: it must not read "fewer than 10" on the page or in the CSV.
+    assert groups["d"]["count"] is None and groups["d"]["suppressed"] and not groups["d"]["small"]
     assert groups["b"]["count"] == 30 and groups["c"]["count"] == 40
     # The index (½ (0.21 + 0.05 + 0.15 + 0.01) = 0.21, so 0.79) would narrow the hidden counts down: with
     # 100 answers a step of 0.01 is one person. It is not shown...

@@ -136,8 +136,8 @@ def test_the_follow_up_page_gives_the_rate_per_source_and_overall(world, client)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
     # The rule, stated publicly.
-    assert "at least 10 votes of which at least 60 % agree" in page
-    assert "holding at least 40 % of the contributions" in page
+    assert "at least 10 votes of which at least 60% agree" in page
+    assert "holding at least 40% of the contributions" in page
     # The table: one row per source and the overall row, with their definitions next to them.
     rows = {
         key: page.split(f'id="adoption-{key}"')[1].split("</tr>")[0]
