@@ -24,6 +24,7 @@ demo: install
 	$(MANAGE) load_panel_demo
 	$(MANAGE) run_pipeline data-donation --publish
 	$(MANAGE) suggest_theme_links data-donation --confirm-best
+	$(MANAGE) load_answers_demo data-donation
 	$(MANAGE) send_digests
 	$(MANAGE) compute_opinion_groups data-donation
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -10,8 +10,11 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
+from consultation.adoption import adoption_sources
+from consultation.answers import percent
 from consultation.models import Consultation
 
 from . import kpis, transparency
@@ -58,7 +61,29 @@ def present(figures: dict) -> dict:
         under = set(stratum["under_represented"])
         stratum["under_groups"] = [g for g in stratum["groups"] if g["value"] in under]
         stratum["under_groups"].sort(key=lambda g: stratum["under_represented"].index(g["value"]))
+    figures["adoption_rows"] = adoption_rows(figures["adoption"])
     return figures
+
+
+def adoption_rows(adoption: dict) -> list[dict]:
+    """The per-source table of the follow-up page (its labels and definitions, in the reader's
+    language), over the cached figures."""
+    labels = {source.key: source for source in adoption_sources()}
+    rows = []
+    for key, values in [*adoption["by_source"].items(), ("overall", adoption["overall"])]:
+        source = labels.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": str(source.label) if source else _("All sources"),
+                "definition": str(source.definition) if source else "",
+                "figures": values,
+                "taken_up": values["adopted"] + values["partly_adopted"],
+                "rate": percent(values["adoption_rate"]),
+                "overall": source is None,
+            }
+        )
+    return rows
 
 
 def _page(request, consultation: Consultation | None):

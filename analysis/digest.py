@@ -6,7 +6,10 @@ Two kinds of news, both public facts joined up by the trace (analysis/trace.py):
 - a decision-maker answered a panel recommendation confirmed as linked to a published theme where the
   person's proposal or open answer landed (``DigestItem.Kind.ANSWER``, one per answer);
 - the synthesis of a consultation citing their contribution was published (``SYNTHESIS``, once per
-  consultation: publishing a corrected version does not tell them again).
+  consultation: publishing a corrected version does not tell them again);
+- a decision-maker answered their own published proposal (``PROPOSAL``, one per answer);
+- a decision-maker answered a published theme where their proposal or open answer landed (``THEME``, one
+  per answer; a publication also brings the answers already given to its themes).
 
 The periodic task ``analysis.send_digests`` (Celery beat, every PACTE_DIGEST_SWEEP_SECONDS) does both
 steps, each safe to run twice or at the same time as another:
@@ -42,10 +45,11 @@ from accounts.notification_preferences import (
     unsubscribe_headers,
     unsubscribe_url,
 )
-from consultation.models import Proposal
+from consultation.answers import proposal_label, public_justification
+from consultation.models import Proposal, ProposalAnswer
 from deliberation.models import DecisionMakerResponse
 
-from .models import DigestItem, PublishedSynthesis, ThemeRecommendationLink
+from .models import DigestItem, PublishedSynthesis, ThemeAnswer, ThemeRecommendationLink
 from .report import theme_label
 from .trace import (
     PUBLIC_RECOMMENDATION_STATUSES,
@@ -82,6 +86,13 @@ def collect(now: dt.datetime | None = None) -> int:
         key = f"digest.collected:link:{link.pk}:{link.confirmed_at.timestamp():.0f}"
         responses = list(DecisionMakerResponse.objects.filter(recommendation_id=link.recommendation_id))
         added += _once(key, _answer_news, responses, memo, only_theme_ids={link.theme_id})
+    # Answers to a citizen's own proposal, and to the published themes their contributions landed in.
+    proposal_answers = ProposalAnswer.objects.filter(created_at__gte=since).select_related("proposal")
+    for answer in proposal_answers.order_by("created_at", "id"):
+        added += _once(f"digest.collected:proposal_answer:{answer.pk}", _proposal_answer_news, answer)
+    theme_answers = ThemeAnswer.objects.filter(created_at__gte=since).select_related("theme__run")
+    for answer in theme_answers.order_by("created_at", "id"):
+        added += _once(f"digest.collected:theme_answer:{answer.pk}", _theme_answer_news, [answer], memo)
     return added
 
 
@@ -126,7 +137,61 @@ def _synthesis_news(synthesis: PublishedSynthesis, memo: dict) -> list[DigestIte
         recommendation__theme_links__theme_id__in=theme_ids,
         recommendation__theme_links__confirmed_at__isnull=False,
     ).distinct()
-    return _publication_news(synthesis, memo) + _answer_news(list(answered), memo, only_theme_ids=theme_ids)
+    theme_answered = ThemeAnswer.objects.filter(
+        theme_id__in=theme_ids, theme__run_id=synthesis.version.run_id
+    ).select_related("theme__run")
+    return (
+        _publication_news(synthesis, memo)
+        + _answer_news(list(answered), memo, only_theme_ids=theme_ids)
+        + _theme_answer_news(list(theme_answered), memo)
+    )
+
+
+def _proposal_answer_news(answer: ProposalAnswer) -> list[DigestItem]:
+    """An answer to a proposal, for its author (a published proposal written on the site: an imported
+    one has no account to tell)."""
+    proposal = answer.proposal
+    if proposal.author_id is None or proposal.status != Proposal.Status.VISIBLE:
+        return []
+    return [
+        DigestItem(
+            user_id=proposal.author_id,
+            kind=DigestItem.Kind.PROPOSAL,
+            object_id=answer.pk,
+            consultation_id=proposal.consultation_id,
+        )
+    ]
+
+
+def _theme_answer_news(answers, memo: dict) -> list[DigestItem]:
+    """Answers to themes of a published synthesis (its public entries only), for the people whose
+    contributions landed in the answered theme."""
+    items = []
+    for answer in answers:
+        consultation_id = answer.theme.run.consultation_id
+        synthesis = (
+            PublishedSynthesis.objects.filter(consultation_id=consultation_id)
+            .select_related("version")
+            .first()
+        )
+        if synthesis is None or synthesis.version.run_id != answer.theme.run_id:
+            continue  # not published (or another run): nobody can read the theme yet
+        citizens = _citizens(synthesis, memo)
+        themes_of: dict[int, list[str]] = defaultdict(list)
+        for entry in entries_of_themes(synthesis, {answer.theme_id}):
+            for user_id in citizens.get(entry["key"], ()):
+                themes_of[user_id].append(theme_label(entry))
+        items.extend(
+            DigestItem(
+                user_id=user_id,
+                kind=DigestItem.Kind.THEME,
+                object_id=answer.pk,
+                consultation_id=consultation_id,
+                themes=sorted(labels),
+            )
+            for user_id, labels in themes_of.items()
+        )
+    return items
 
 
 def _publication_news(synthesis: PublishedSynthesis, memo: dict) -> list[DigestItem]:
@@ -276,7 +341,7 @@ def digest_message(user, items: list[DigestItem]):
     language = language_of(user)
     with translation.override(language):
         context = _context(items)
-    if not context["answers"] and not context["syntheses"]:
+    if not any(context[key] for key in ("answers", "syntheses", "proposal_answers", "theme_answers")):
         return None
     context["unsubscribe_url"] = unsubscribe_url(user)
     message = notice(user, "analysis/email/digest", context, language)
@@ -294,8 +359,39 @@ def _context(items: list[DigestItem]) -> dict:
             consultation_id__in=[i.object_id for i in items if i.kind == DigestItem.Kind.SYNTHESIS]
         ).select_related("consultation")
     }
-    answers, published = [], []
+    proposal_answers = ProposalAnswer.objects.select_related("proposal__consultation").in_bulk(
+        [i.object_id for i in items if i.kind == DigestItem.Kind.PROPOSAL]
+    )
+    theme_answers = ThemeAnswer.objects.select_related("theme__run__consultation").in_bulk(
+        [i.object_id for i in items if i.kind == DigestItem.Kind.THEME]
+    )
+    answers, published, to_proposals, to_themes = [], [], [], []
     for item in sorted(items, key=lambda i: (i.created_at, i.pk)):
+        if item.kind == DigestItem.Kind.PROPOSAL and item.object_id in proposal_answers:
+            answer = proposal_answers[item.object_id]
+            proposal = answer.proposal
+            slug = proposal.consultation.slug
+            to_proposals.append(
+                {
+                    **_told(answer),
+                    "proposal": proposal_label(proposal),
+                    "consultation": proposal.consultation.title,
+                    "url": site_url(reverse("consultation:proposal", args=[slug, proposal.pk])),
+                }
+            )
+            continue
+        if item.kind == DigestItem.Kind.THEME and item.object_id in theme_answers:
+            answer = theme_answers[item.object_id]
+            consultation = answer.theme.run.consultation
+            to_themes.append(
+                {
+                    **_told(answer),
+                    "themes": ", ".join(_("“%(theme)s”") % {"theme": t} for t in item.themes),
+                    "consultation": consultation.title,
+                    "url": site_url(reverse("consultation:followup", args=[consultation.slug])),
+                }
+            )
+            continue
         if item.kind == DigestItem.Kind.ANSWER and item.object_id in responses:
             response = responses[item.object_id]
             recommendation = response.recommendation
@@ -321,7 +417,23 @@ def _context(items: list[DigestItem]) -> dict:
                     "url": site_url(reverse("analysis:report", args=[synthesis.consultation.slug])),
                 }
             )
-    return {"answers": answers, "syntheses": published, "mine_url": site_url(reverse("consultation:mine"))}
+    return {
+        "answers": answers,
+        "syntheses": published,
+        "proposal_answers": to_proposals,
+        "theme_answers": to_themes,
+        "mine_url": site_url(reverse("consultation:mine")),
+    }
+
+
+def _told(answer) -> dict:
+    """An answer to a proposal or a theme as the digest tells it (the published justification)."""
+    return {
+        "response": answer,
+        "status": answer.get_status_display(),
+        "answered_on": formats.date_format(answer.answered_on, "DATE_FORMAT"),
+        "justification": public_justification(answer),
+    }
 
 
 def _grouped(themes: list[str], kind: str) -> list[str]:

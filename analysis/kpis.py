@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile
 from accounts.strata import STRATA_FIELDS, STRATA_VALUES, category_label, value_label
+from consultation.adoption import adoption_by_source
 from consultation.models import Answer, Consultation, Proposal, Vote
 from deliberation import selectors as deliberation_selectors
 from deliberation.strata import REFERENCE_SOURCES, population_margins
@@ -287,6 +288,17 @@ def _panels(consultation: Consultation | None) -> dict:
     }
 
 
+def _adoption(consultation: Consultation | None) -> dict:
+    """The adoption figures per source (panel recommendations, consultation proposals, themes) and
+    overall, from the one rule the follow-up page and ``adoption_report --json`` read
+    (``consultation.adoption.adoption_by_source``): the same keys as ``adoption_report``."""
+    reports, overall = adoption_by_source(consultation)
+    return {
+        "by_source": {report.source.key: report.figures.as_dict() for report in reports},
+        "overall": overall.as_dict(),
+    }
+
+
 def kpis(consultation: Consultation | None = None) -> dict:
     """Every figure of the dashboard, for one consultation or (None) across every consultation."""
     activity = _activity(consultation)
@@ -323,6 +335,7 @@ def kpis(consultation: Consultation | None = None) -> dict:
         "themes": _themes(consultation),
         "representativeness": _strata(consultation, keys),
         "panels": _panels(consultation),
+        "adoption": _adoption(consultation),
     }
     if consultation is None:
         result["consultations"] = _per_consultation(activity, consultations_of)
@@ -395,6 +408,11 @@ def csv_tables(figures: dict) -> dict[str, tuple[list[str], list[dict]]]:
         }
         for name, value in figures["panels"].items()
     ]
+    by_source = figures["adoption"]["by_source"]
+    adoption = [
+        {"source": key, **values, "adoption_percent": _percent(values["adoption_rate"])}
+        for key, values in [*by_source.items(), ("overall", figures["adoption"]["overall"])]
+    ]
     not_shown = _("fewer than %(min_cell)s (not shown)") % {
         "min_cell": figures["representativeness"]["min_cell"]
     }
@@ -451,6 +469,23 @@ def csv_tables(figures: dict) -> dict[str, tuple[list[str], list[dict]]]:
             strata,
         ),  # fmt: skip
         "panels": (["figure", "value"], panels),
+        "adoption": (
+            [
+                "source",
+                "items",
+                "answered",
+                "adopted",
+                "partly_adopted",
+                "rejected",
+                "under_study",
+                "pending",
+                "adoption_percent",
+                "median_answer_delay_days",
+                "late_answers",
+                "missed_deadlines",
+            ],
+            adoption,
+        ),  # fmt: skip
     }
     if "consultations" in figures:
         tables["consultations"] = (

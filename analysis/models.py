@@ -418,10 +418,13 @@ class DigestItem(models.Model):
     class Kind(models.TextChoices):
         ANSWER = "answer", _("Answer to a recommendation")
         SYNTHESIS = "synthesis", _("Published synthesis")
+        PROPOSAL = "proposal", _("Answer to their proposal")
+        THEME = "theme", _("Answer to a theme")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # The DecisionMakerResponse (answer) or the Consultation (synthesis: told once per consultation).
+    # The DecisionMakerResponse (answer), the Consultation (synthesis: told once per consultation), the
+    # consultation.ProposalAnswer (proposal) or the ThemeAnswer (theme).
     object_id = models.PositiveBigIntegerField()
     consultation = models.ForeignKey("consultation.Consultation", on_delete=models.CASCADE, related_name="+")
     # The labels of the published themes where the person's contributions landed, as collected.

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,7 @@ class ConsultationConfig(AppConfig):
         from . import adoption, answers, hooks, services
         from .links import account_section, charter_consent_wording
         from .personal_data import register_entries
+        from .search import register_sqlite_unaccent
 
         gdpr.register_exporter("consultation", services.export_user_data)
         register_entries()
@@ -22,3 +24,4 @@ class ConsultationConfig(AppConfig):
         adoption.register_adoption_source(answers.PROPOSALS_SOURCE)
         hooks.register_contribution_traces(answers.proposal_answer_traces)
         hooks.register_consultation_links(answers.consultation_links)
+        connection_created.connect(register_sqlite_unaccent, dispatch_uid="consultation.sqlite_unaccent")

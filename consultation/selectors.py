@@ -179,11 +179,14 @@ SEARCH_MAX_WORDS = 10
 
 
 def search_filter(query: str) -> Q:
-    """Published proposals whose text holds every word of `query` (case-insensitive). Only published
-    ones: a proposal hidden by moderation, or awaiting it, is never found by its text."""
+    """Published proposals whose text holds every word of `query`, whatever the case and the accents
+    ("donnees" finds "données": ``search.contains_word``). Only published ones: a proposal hidden by
+    moderation, or awaiting it, is never found by its text."""
+    from .search import contains_word
+
     condition = Q(status=Proposal.Status.VISIBLE)
     for word in query.split()[:SEARCH_MAX_WORDS]:
-        condition &= Q(text__icontains=word)
+        condition &= contains_word("text", word)
     return condition
 
 

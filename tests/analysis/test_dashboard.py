@@ -235,7 +235,7 @@ def test_the_page_across_consultations_links_each_one(taken_part, organiser_clie
     assert reverse("analysis:consultation_dashboard", args=["autre"]) in page
 
 
-@pytest.mark.parametrize("table", ["summary", "weeks", "representativeness", "panels"])
+@pytest.mark.parametrize("table", ["summary", "weeks", "representativeness", "panels", "adoption"])
 def test_each_figure_downloads_as_a_csv_a_spreadsheet_opens(taken_part, organiser_client, table):
     response = organiser_client.get(reverse("analysis:consultation_dashboard_csv", args=["tableau", table]))
     assert response.status_code == 200
@@ -264,8 +264,11 @@ def test_the_command_prints_the_same_figures_as_one_json_object(taken_part):
     out = io.StringIO()
     call_command("kpis", "--consultation", "tableau", "--json", stdout=out)
     printed = json.loads(out.getvalue())
-    assert set(printed) == {"scope", "participation", "weeks", "themes", "representativeness", "panels"}
+    assert set(printed) == {
+        "scope", "participation", "weeks", "themes", "representativeness", "panels", "adoption"
+    }  # fmt: skip
     expected = kpis.kpis(taken_part)
+    assert printed["adoption"] == json.loads(json.dumps(expected["adoption"]))
     assert printed["participation"] == expected["participation"]
     assert printed["representativeness"] == expected["representativeness"]
     out = io.StringIO()
@@ -300,3 +303,47 @@ def test_a_stratum_without_reference_lists_every_answer_it_can_hold():
         ("farmer", None), ("retired", 12), ("worker", None)
     ]  # fmt: skip
     assert figures["index"] is None and figures["under_represented"] == []
+
+
+def test_adoption_per_source_is_the_follow_up_pages(taken_part, organiser, organiser_client):
+    """The dashboard reads the one rule of the follow-up page: panel recommendations, proposals, themes and
+    overall, the same figures as ``adoption_report --json``."""
+    from analysis.theme_answers import record_theme_answer
+    from consultation import answers
+
+    answers.save_answer_policy(
+        actor=organiser, consultation=taken_part, proposals_required=True, proposal_min_agree_percent=50,
+        proposal_min_votes=1, themes_required=True, theme_min_percent=0, answers_due_on=None,
+    )  # fmt: skip
+    fields = {
+        "decision_maker": "Maire", "body": "Mairie", "justification": "Parce que.",
+        "answered_on": timezone.localdate(),
+    }  # fmt: skip
+    proposal = Proposal.objects.get(consultation=taken_part)
+    Proposal.objects.filter(pk=proposal.pk).update(status="visible", agree_count=4, disagree_count=1)
+    answers.record_proposal_answer(
+        actor=organiser, proposal=Proposal.objects.get(pk=proposal.pk), status="rejected", **fields
+    )
+    theme = Theme.objects.get(run__consultation=taken_part, label="Consentement")
+    record_theme_answer(actor=organiser, theme=theme, status="adopted", **fields)
+
+    adoption = kpis.kpis(taken_part)["adoption"]
+    by_source = adoption["by_source"]
+    assert set(by_source) == {"recommendations", "proposals", "themes"}
+    rates = {key: (values["answered"], values["adoption_rate"]) for key, values in by_source.items()}
+    assert rates == {"recommendations": (1, 1.0), "proposals": (1, 0.0), "themes": (1, 1.0)}
+    assert adoption["overall"]["answered"] == 3
+    assert adoption["overall"]["adoption_rate"] == pytest.approx(2 / 3)
+
+    out = io.StringIO()
+    call_command("adoption_report", "--consultation", "tableau", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["by_source"] == adoption["by_source"] and report["overall"] == adoption["overall"]
+
+    from django.core.cache import cache
+
+    cache.clear()
+    page = organiser_client.get(reverse("analysis:consultation_dashboard", args=["tableau"])).content.decode()
+    assert 'id="adoption-proposals"' in page and 'id="adoption-themes"' in page
+    assert 'id="adoption-overall"' in page
+    assert "66,7" in page  # the overall rate, written as French writes it

@@ -305,3 +305,104 @@ def test_answers_given_and_linked_before_the_synthesis_are_told_with_it(answered
     _beat()
     (message,) = mail.outbox
     assert "Registre national des refus" in message.body and JUSTIFICATION in message.body
+
+
+# --- Answers to the citizen's own proposal and to the themes their contributions landed in ----------
+
+
+THEME_FIELDS = {
+    "decision_maker": "Mairie de Lyon",
+    "body": "Direction de la santé",
+    "status": "adopted",
+    "justification": "La cantine bio sera généralisée à la rentrée.",
+}
+
+
+def _theme(consultation, label):
+    from analysis.models import Theme
+
+    return Theme.objects.get(run__consultation=consultation, label=label, parent=None)
+
+
+def test_an_answer_to_the_citizens_own_proposal_is_told(answered, organiser, citizen, eager_celery):
+    from consultation.answers import record_proposal_answer
+
+    _consultation, proposals, _recommendation, _response = answered
+    set_preference(user=citizen, digest="immediate", language="")
+    _beat()
+    mail.outbox.clear()
+    record_proposal_answer(
+        actor=organiser, proposal=Proposal.objects.get(pk=proposals[0].pk), answered_on=timezone.localdate(),
+        **{**THEME_FIELDS, "justification": "Le registre est ouvert à tous dès janvier."},
+    )  # fmt: skip
+    _beat()
+    (message,) = mail.outbox
+    body = message.body
+    assert fr("Votre proposition à la consultation « Consultation test » a reçu une réponse") in body
+    assert "Proposition numéro 0" in body
+    assert "Mairie de Lyon (Direction de la santé)" in body and "Adoptée" in body
+    assert "Le registre est ouvert à tous dès janvier." in body
+    assert reverse("consultation:proposal", args=[proposals[0].consultation.slug, proposals[0].pk]) in body
+    # Told once: the next beat sends nothing.
+    _beat()
+    assert len(mail.outbox) == 1
+
+
+def test_an_answer_to_someone_elses_proposal_is_not_told(answered, organiser, citizen, eager_celery):
+    from consultation.answers import record_proposal_answer
+
+    _consultation, proposals, _recommendation, _response = answered
+    set_preference(user=citizen, digest="immediate", language="")
+    _beat()
+    mail.outbox.clear()
+    record_proposal_answer(
+        actor=organiser, proposal=Proposal.objects.get(pk=proposals[2].pk), answered_on=timezone.localdate(),
+        **THEME_FIELDS,
+    )  # fmt: skip
+    _beat()
+    assert mail.outbox == []
+
+
+def test_an_answer_to_the_citizens_theme_is_told_in_english(answered, organiser, citizen, eager_celery):
+    from analysis.theme_answers import record_theme_answer
+
+    consultation, proposals, _recommendation, _response = answered
+    other = UserFactory()
+    _author(proposals[1], other)  # in "Logement": not concerned by an answer to "Alimentation"
+    set_preference(user=citizen, digest="immediate", language="en")
+    set_preference(user=other, digest="immediate", language="")
+    _beat()
+    mail.outbox.clear()
+    record_theme_answer(
+        actor=organiser, theme=_theme(consultation, "Alimentation"), answered_on=timezone.localdate(),
+        **THEME_FIELDS,
+    )  # fmt: skip
+    _beat()
+    (message,) = mail.outbox
+    assert message.to == [citizen.email]
+    body = message.body
+    assert "The theme “Alimentation” of the consultation “Test consultation”, where your contribution" in body
+    assert "Mairie de Lyon (Direction de la santé)" in body and "Adopted" in body
+    assert THEME_FIELDS["justification"] in body
+    assert reverse("consultation:followup", args=[consultation.slug]) in body
+    _beat()
+    assert len(mail.outbox) == 1
+
+
+def test_a_theme_answered_before_the_lookback_is_told_with_the_synthesis(answered, organiser, citizen):
+    """The publication brings the answers already given to its themes (told once per person)."""
+    from analysis.models import PublishedSynthesis, ThemeAnswer
+    from analysis.theme_answers import record_theme_answer
+
+    consultation, _proposals, _recommendation, _response = answered
+    answer = record_theme_answer(
+        actor=organiser, theme=_theme(consultation, "Alimentation"), answered_on=timezone.localdate(),
+        **THEME_FIELDS,
+    )  # fmt: skip
+    long_ago = timezone.now() - dt.timedelta(days=200)
+    ThemeAnswer.objects.update(created_at=long_ago)
+    assert PublishedSynthesis.objects.filter(consultation=consultation).exists()
+    digest.collect()
+    assert DigestItem.objects.filter(user=citizen, kind="theme", object_id=answer.pk).count() == 1
+    digest.collect()
+    assert DigestItem.objects.filter(user=citizen, kind="theme").count() == 1
