@@ -400,6 +400,7 @@ def _context(items: list[DigestItem]) -> dict:
                     "recommendation": recommendation.title,
                     "panel": recommendation.panel.title,
                     "response": response,
+                    "justification": public_justification(response),  # the one exit, as published
                     "status": response.get_status_display(),
                     "answered_on": formats.date_format(response.answered_on, "DATE_FORMAT"),
                     "grouped": _grouped(item.themes, item.kind),

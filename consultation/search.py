@@ -2,7 +2,7 @@
 "données". One normalisation, `fold` (accents stripped, ligatures spelled out, lower case), applied to
 the words searched in Python and to the text in the database through ``unaccent``:
 
-- PostgreSQL: the ``unaccent`` extension (migration 0009_loop_unaccent creates it when the database user
+- PostgreSQL: the ``unaccent`` extension (migration 0009_unaccent creates it when the database user
   may; without it the search stays case-insensitive only, as before);
 - SQLite (the embedded runtime): a Python ``unaccent`` function registered on each new connection
   (``register_sqlite_unaccent``, connected in ``ConsultationConfig.ready``).

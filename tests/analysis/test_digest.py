@@ -406,3 +406,25 @@ def test_a_theme_answered_before_the_lookback_is_told_with_the_synthesis(answere
     assert DigestItem.objects.filter(user=citizen, kind="theme", object_id=answer.pk).count() == 1
     digest.collect()
     assert DigestItem.objects.filter(user=citizen, kind="theme").count() == 1
+
+
+def test_a_panel_answer_is_told_as_published_personal_data_replaced(
+    answered, organiser, citizen, eager_celery
+):
+    """The digest is a published text: the justification leaves through the one scrubbed exit, as on the
+    recommendation's page (an organiser may paste a citizen's address into it)."""
+    _consultation, _proposals, recommendation, _response = answered
+    set_preference(user=citizen, digest="immediate", language="")
+    _beat()
+    panel_services.record_response(
+        actor=organiser,
+        recommendation=recommendation,
+        decision_maker="Ministère de la santé",
+        body="DGS",
+        status="adopted",
+        justification="Suite au courriel de jean.dupont@example.org, le décret est publié.",
+        answered_on=timezone.localdate(),
+    )
+    _beat()
+    second = mail.outbox[1].body
+    assert "le décret est publié" in second and "jean.dupont@example.org" not in second
