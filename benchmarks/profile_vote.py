@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import load_votes  # noqa: E402
 
 _totals: dict[str, int] = defaultdict(int)
+_calls: dict[str, int] = defaultdict(int)
 _stack: list[list] = []  # [label, start, children]
 _clock = time.thread_time_ns
 
@@ -46,6 +47,7 @@ def traced(label: str, fn):
             elapsed = _clock() - frame[1]
             _stack.pop()
             _totals[label] += elapsed - frame[2]
+            _calls[label] += 1
             if _stack:
                 _stack[-1][2] += elapsed
 
@@ -242,11 +244,12 @@ def main() -> None:
     _install_tracing(application)
     for kind, make_env in (("vote", vote_env), ("healthz", health_env)):
         _totals.clear()
+        _calls.clear()
         n = args.requests
         total = run(make_env, n)
         print(f"\n{kind}: traced CPU per request {total:.0f} us; exclusive us per request by step:")
         for label, ns in sorted(_totals.items(), key=lambda kv: -kv[1]):
-            print(f"  {ns / n / 1000:8.1f}  {label}")
+            print(f"  {ns / n / 1000:8.1f}  {label} ({_calls[label] / n:g} calls)")
         print(f"  {total - sum(_totals.values()) / n / 1000:8.1f}  (outside every traced step)")
 
 
