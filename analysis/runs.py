@@ -1,6 +1,7 @@
 """The writes of a pipeline run's life, called by the tasks (analysis/tasks.py), which only
 orchestrate: claim a stage, save what a stage produced, count a chunk done, end the run as failed or
-done. Every status change goes through the run's table (analysis/states.py).
+done. Every status change goes through the run's table (analysis/states.py) and
+accounts.states.transition, on the row each write has locked.
 
 Tasks are acknowledged late and may run twice: a claim returns None when another delivery got
 further, a chunk is counted once under the run's row lock, and the result is saved once.
@@ -30,9 +31,8 @@ def claim(run_id: int, status: str) -> PipelineRun | None:
         run = _locked(run_id)
         if run is None or not RUN_STATES.can(run.status, status):
             return None
-        return states.locked_transition(
-            run, status, machine=RUN_STATES, actor=None, also={"started_at": run.started_at or timezone.now()}
-        )
+        started = run.started_at or timezone.now()
+        return states.transition(run, status, action=None, changes={"started_at": started})
 
 
 def fail(run_id: int, code: str, detail: str) -> None:
@@ -42,12 +42,11 @@ def fail(run_id: int, code: str, detail: str) -> None:
         run = _locked(run_id)
         if run is None or not RUN_STATES.can(run.status, Status.FAILED):
             return
-        states.locked_transition(
+        states.transition(
             run,
             Status.FAILED,
-            machine=RUN_STATES,
-            actor=None,
-            also={"error_code": code, "error_detail": detail[:2000], "finished_at": timezone.now()},
+            action=None,
+            changes={"error_code": code, "error_detail": detail[:2000], "finished_at": timezone.now()},
         )
 
 
@@ -79,20 +78,17 @@ def save_prepared(
             for i, start in enumerate(range(0, len(missing), size))
         )
         chunks = -(-len(missing) // size)
-        states.locked_transition(
-            run,
-            Status.EMBEDDING,
-            machine=RUN_STATES,
-            actor=None,
-            also={
-                "model_id": model_id,
-                "n_contributions": len(rows),
-                "n_distinct": n_distinct,
-                "progress_done": 0,
-                "progress_total": len(missing),
-                "chunks_total": chunks,
-            },
-        )
+        moved = {
+            "model_id": model_id,
+            "n_contributions": len(rows),
+            "n_distinct": n_distinct,
+            "progress_done": 0,
+            "progress_total": len(missing),
+            "chunks_total": chunks,
+        }
+        states.transition(locked, Status.EMBEDDING, action=None, changes=moved)
+        for name, value in {"status": locked.status, **moved}.items():
+            setattr(run, name, value)
         if dispatch:
             if missing:
                 for index in range(chunks):
@@ -199,12 +195,11 @@ def save_result(
         row.x, row.y = group_xy.get(c["group"], (None, None))
     Contribution.objects.bulk_update(rows, ["theme", "subtheme", "x", "y", "votes"], batch_size=1000)
     clustering = result.run.get("clustering", {})
-    states.locked_transition(
-        run,
+    states.transition(
+        locked,
         Status.DONE,
-        machine=RUN_STATES,
-        actor=None,
-        also={
+        action=None,
+        changes={
             "finished_at": timezone.now(),
             "input_hash": result.run.get("input_hash", ""),
             "k_selection": {**clustering.get("k_selection", {}), "notes": result.notes},

@@ -379,13 +379,9 @@ counts_as_taken_up = adoption.counts_as_taken_up
 
 # --------------------------------------------------------------------------------------------------
 # Who may move a life cycle (the rules of the state machines, deliberation/states.py): predicates of
-# (actor, object); `actor` is None for the system's own steps (a task recording a draw).
+# (actor, object); `actor` is None for the system's own steps (a task recording a draw), which
+# `accounts.states.by_the_system` permits.
 # --------------------------------------------------------------------------------------------------
-
-
-def by_the_system(actor, _obj) -> bool:
-    """A step the system takes itself (the draw's task), never a person."""
-    return actor is None
 
 
 def may_set_status_before_draw(actor, panel: Panel) -> bool:

@@ -3,7 +3,7 @@ table (`accounts.states`): from each state, the states it may go to and the rule
 permits the step. Services change these statuses only through `accounts.states.transition`; the grids
 are in tests/deliberation/test_states.py."""
 
-from accounts.states import StateMachine
+from accounts.states import StateMachine, by_the_system
 
 from . import rules
 from .models import Panel, Recommendation, Selection
@@ -40,13 +40,13 @@ SELECTION = StateMachine(
     Selection,
     {
         S.QUEUED: {
-            S.RUNNING: rules.by_the_system,
-            S.DONE: rules.by_the_system,
+            S.RUNNING: by_the_system,
+            S.DONE: by_the_system,
             S.FAILED: rules.may_fail_selection,
         },
         S.RUNNING: {
-            S.RUNNING: rules.by_the_system,
-            S.DONE: rules.by_the_system,
+            S.RUNNING: by_the_system,
+            S.DONE: by_the_system,
             S.FAILED: rules.may_fail_selection,
         },
     },

@@ -80,31 +80,20 @@ def update_consultation(*, actor, consultation: Consultation, **fields) -> Consu
 
 @transaction.atomic
 def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultation:
-    """Move to `to_phase` if the table (consultation/states.py) and rules.can_transition allow it; the row
-    is locked so that two organisers clicking at once cannot both move it. Each move is kept as a
-    PhaseChange (the page's history) and audited."""
+    """Move to `to_phase` if the table (consultation/states.py) and its rule allow it; the row is locked
+    so that two organisers clicking at once cannot both move it. Each move is kept as a PhaseChange (the
+    page's history) and audited. Returns the moved row; `consultation` is moved with it."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    PHASES.check(locked, to_phase, actor=actor)  # a move the table refuses is refused as such first
+    if to_phase == Consultation.Phase.OPEN and not locked.questions.exists() and not locked.proposals_allowed:
+        raise ConsultationError(_("Add at least one question or allow proposals before opening."))
 
-    def can_open(locked: Consultation) -> None:
-        if (
-            to_phase == Consultation.Phase.OPEN
-            and not locked.questions.exists()
-            and not locked.proposals_allowed
-        ):
-            raise ConsultationError(_("Add at least one question or allow proposals before opening."))
+    def keep_in_history(moved: Consultation, previous: str) -> None:
+        PhaseChange.objects.create(consultation=moved, from_phase=previous, to_phase=to_phase, actor=actor)
 
-    def keep_in_history(locked: Consultation, previous: str) -> None:
-        PhaseChange.objects.create(consultation=locked, from_phase=previous, to_phase=to_phase, actor=actor)
-
-    return states.locked_transition(
-        consultation,
-        to_phase,
-        machine=PHASES,
-        actor=actor,
-        rule=rules.can_transition,
-        guard=can_open,
-        then=keep_in_history,
-        audit_action="consultation.phase",
-    )
+    states.transition(locked, to_phase, actor=actor, action="consultation.phase", then=keep_in_history)
+    consultation.phase = locked.phase
+    return locked
 
 
 @normalises_text

@@ -1,13 +1,14 @@
 """A pipeline run's life cycle as a grid: every (from, to) pair of statuses is allowed or refused by
-the table (analysis/states.py) and by the one helper that moves a run, and the tasks' writes
-(analysis/runs.py) claim, fail and finish only along it."""
+the table (analysis/states.py) and by the one helper that moves every status (accounts.states), and the
+tasks' writes (analysis/runs.py) claim, fail and finish only along it."""
 
 import itertools
 
 import pytest
+from django.db import transaction
 
 from accounts.errors import ServiceError
-from accounts.states import locked_transition as transition
+from accounts.states import transition
 from analysis import runs
 from analysis.models import PipelineRun
 from analysis.states import RUN_STATES
@@ -42,13 +43,14 @@ def test_the_table_holds_every_status_and_only_the_allowed_moves():
 @pytest.mark.parametrize(("current", "to"), PAIRS)
 def test_a_run_moves_only_along_the_table(consultation, current, to):
     run = _run(consultation, current)
-    if (current, to) in ALLOWED:
-        transition(run, to, machine=RUN_STATES, actor=None)
-        assert PipelineRun.objects.get(pk=run.pk).status == to
-    else:
-        with pytest.raises(ServiceError):
-            transition(run, to, machine=RUN_STATES, actor=None)
-        assert PipelineRun.objects.get(pk=run.pk).status == current
+    with transaction.atomic():
+        locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
+        if (current, to) in ALLOWED:
+            transition(locked, to, action=None)
+        else:
+            with pytest.raises(ServiceError):
+                transition(locked, to, action=None)
+    assert PipelineRun.objects.get(pk=run.pk).status == (to if (current, to) in ALLOWED else current)
 
 
 @pytest.mark.parametrize("current", Status.values)
