@@ -59,26 +59,45 @@ def followup_all(request):
     )
 
 
+# The numbers the form suggests while no rule is saved; the boxes stay unticked, so that saving publishes
+# only what the organisers chose.
+SUGGESTED_POLICY = {
+    "proposals_required": False,
+    "proposal_min_agree_percent": 60,
+    "proposal_min_votes": 20,
+    "themes_required": False,
+    "theme_min_percent": 5,
+}
+
+
 @require_rule(rules.can_answer_in, object_from=_consultation, login=True)
 def answer_policy(request, consultation, slug):
     policy = answers.policy_for(consultation)
-    initial = {
-        "proposals_required": True,
-        "proposal_min_agree_percent": 60,
-        "proposal_min_votes": 20,
-        "themes_required": True,
-        "theme_min_percent": 5,
-    }
+    initial = dict(SUGGESTED_POLICY)
     if policy is not None:
         initial = {name: getattr(policy, name) for name in AnswerPolicyForm.base_fields}
     form = AnswerPolicyForm(data=request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and post_form(
+    previewing = request.method == "POST" and "preview" in request.POST
+    if request.method == "POST" and not previewing and post_form(
         request, form,
         lambda data: answers.save_answer_policy(actor=request.user, consultation=consultation, **data),
         _("The rule of the answers is saved and shown on the follow-up page."),
     ):  # fmt: skip
         return redirect("consultation:followup", slug=consultation.slug)
-    return render(request, "consultation/answer_policy.html", {"consultation": consultation, "form": form})
+    values = initial
+    if previewing and form.is_valid():
+        values = form.cleaned_data
+    return render(
+        request,
+        "consultation/answer_policy.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "saved": policy is not None,
+            "preview": answers.required_preview(consultation, values),
+            "previewing": previewing,
+        },
+    )
 
 
 @require_rule(rules.can_answer_in, object_from=_consultation, login=True)
