@@ -16,11 +16,18 @@ from accounts.rules import anyone
 from . import answers, rules
 from .adoption import adoption_by_source, answer_status_definitions
 from .answer_forms import AnswerForm, AnswerPolicyForm, MilestoneChangeForm, MilestoneDoneForm
+from .followup_lists import STATUS_FILTERS, source_lists
 from .models import Consultation, Proposal, ProposalAnswerMilestone
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
     return get_object_or_404(Consultation, slug=slug)
+
+
+def _lists(request, reports) -> dict:
+    """Each source's items, filtered by status and cut into pages (``followup_lists``)."""
+    status, lists = source_lists(reports, request.GET)
+    return {"lists": lists, "status_filter": status, "status_filters": STATUS_FILTERS}
 
 
 @require_rule(rules.can_view, object_from=_consultation, hide=True)
@@ -34,7 +41,7 @@ def followup(request, consultation, slug):
             "consultation": consultation,
             "policy_sentences": answers.policy_sentences(policy),
             "rows": answers.adoption_rows(reports, overall),
-            "reports": reports,
+            **_lists(request, reports),
             "definitions": answer_status_definitions(),
             "can_answer": rules.can_answer_in(request.user, consultation),
         },
@@ -52,7 +59,7 @@ def followup_all(request):
         {
             "consultation": None,
             "rows": answers.adoption_rows(reports, overall),
-            "reports": reports,
+            **_lists(request, reports),
             "definitions": answer_status_definitions(),
             "can_answer": rules.can_answer(request.user),
         },

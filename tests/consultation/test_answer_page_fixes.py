@@ -102,3 +102,68 @@ def test_the_other_contributions_group_cannot_be_answered(world, organiser, clie
     page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
     assert reverse("analysis:answer_theme", args=[other.pk]) not in page
     assert reverse("analysis:answer_theme", args=[themes["Logement"].pk]) in page
+
+
+def _sections(page: str) -> dict[str, str]:
+    return {
+        key: page.split(f'id="source-{key}"')[1].split("</section>")[0]
+        for key in ("recommendations", "proposals", "themes")
+    }
+
+
+def test_the_follow_up_lists_late_items_first_filters_and_pages(world, client, organiser):  # noqa: F811
+    consultation, proposals, _themes = world
+    client.cookies["django_language"] = "en"
+    url = reverse("consultation:followup", args=[consultation.slug])
+    proposals_of = _sections(client.get(url).content.decode())["proposals"]
+    # Late first: proposal 5 (required, no answer, past the due date) before the answered ones.
+    rows = proposals_of.split("<tbody>")[1].split("<tr>")[1:]
+    assert "Late: no answer by the due date" in rows[0]
+    assert "4 items." in proposals_of
+    # The filter by status.
+    late = _sections(client.get(url, {"status": "late"}).content.decode())
+    assert late["proposals"].count("<tr>") == 2  # the header and proposal 5
+    assert "Late: no answer by the due date" in late["proposals"]
+    assert "No item of this source under this filter." in late["recommendations"]
+    answered = _sections(client.get(url, {"status": "answered"}).content.decode())["proposals"]
+    assert "3 items." in answered and "Late: no answer" not in answered
+    # Paging: 30 more answered proposals make two pages of the proposals, the other sources untouched.
+    extra = Proposal.objects.bulk_create(
+        Proposal(consultation=consultation, text=f"Proposition en plus {i}.", status=Proposal.Status.VISIBLE)
+        for i in range(30)
+    )
+    fields = {**answer_fields("rejected"), "answered_on": timezone.localdate()}
+    for proposal in extra:
+        answers.record_proposal_answer(actor=organiser, proposal=proposal, **fields)
+    first = _sections(client.get(url).content.decode())["proposals"]
+    assert "Items 1 to 25 of 34." in first and "fr-pagination" in first
+    assert "Late: no answer by the due date" in first  # still first
+    second = _sections(client.get(url, {"page-proposals": "2"}).content.decode())["proposals"]
+    assert "Items 26 to 34 of 34." in second and "Previous page" in second
+
+
+def test_the_follow_up_tables_scroll_on_a_phone_and_say_what_late_means(world, client):  # noqa: F811
+    consultation, _proposals, _themes = world
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
+    # Every table sits in the DSFR scrolling container, so a 390 px screen scrolls instead of cutting.
+    assert page.count("<table") == page.count(
+        '<div class="fr-table__container"><div class="fr-table__content"><table'
+    )
+    definitions = page.split('id="overdue-definitions"')[1].split("</ul>")[0]
+    assert "no answer counting as answered after the due date" in definitions
+    assert "promised implementation date" in definitions and "It is not a late answer" in definitions
+    header = page.split('id="adoption-by-source"')[1].split("</thead>")[0]
+    assert "Implementation deadlines passed" in header
+
+
+def test_one_name_for_the_adoption_rate_in_french(world, client):  # noqa: F811
+    consultation, _proposals, _themes = world
+    client.cookies["django_language"] = "fr"
+    for url in (
+        reverse("consultation:followup", args=[consultation.slug]),
+        reverse("consultation:followup_all"),
+    ):
+        page = client.get(url).content.decode()
+        assert "Taux d’adoption" in page
+        assert "reprise" not in page.lower(), url
