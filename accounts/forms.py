@@ -136,9 +136,9 @@ class DigestForm(PacteForm):
         widget=forms.RadioSelect,
         help_text=_(
             "An e-mail when a panel recommendation linked to one of your proposals or answers gets the "
-            "decision-maker's answer, or when a synthesis citing them is published. Weekly: one e-mail a "
-            "week with the week's news. Sent only while the e-mails about your contributions (above) are "
-            "on; every one of them has a link to stop them."
+            "decision-maker's answer, or when a synthesis citing them is published. Weekly: the week's "
+            "news gathered in a single e-mail. Sent only while the e-mails about your contributions "
+            "(above) are on; every one of them has a link to stop them."
         ),
     )
     language = forms.ChoiceField(

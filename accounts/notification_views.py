@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import notification_preferences as preferences
 from .errors import ServiceError
@@ -20,9 +21,16 @@ def digest_form(user) -> DigestForm:
     return DigestForm(initial={"digest": preference.digest, "language": preference.language})
 
 
+def emails_section():
+    """Where the e-mail settings live: a GET of their POST-only addresses (a bookmark, a reload after the
+    redirect, a link pasted from the address bar) lands there rather than on a bare 405."""
+    return redirect(reverse("accounts:dashboard") + "#emails")
+
+
 @require_rule(is_signed_in, login=True)
-@require_POST
 def digest_preference(request):
+    if request.method != "POST":
+        return emails_section()
     form = DigestForm(request.POST)
     if not form.is_valid():
         show_form_errors(request, form)

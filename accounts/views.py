@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import hooks, selectors, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import ConsentRecord, ErasureRecord
-from .notification_views import digest_form
+from .notification_views import digest_form, emails_section
 from .permissions import require_rule
 from .roles import Role
 from .rules import can_manage_roles, can_view_audit_log, is_signed_in
@@ -48,8 +48,9 @@ def dashboard(request):
 
 
 @require_rule(is_signed_in, login=True)
-@require_POST
 def email_notices(request):
+    if request.method != "POST":
+        return emails_section()
     form = NoticesForm(request.POST)
     form.is_valid()  # a lone optional checkbox: always valid, absent means off
     services.set_email_notices(user=request.user, enabled=form.cleaned_data.get("email_notices", False))

@@ -57,6 +57,12 @@ def public_entry_of(theme: Theme) -> dict | None:
     return entries.get(theme.pk)
 
 
+def is_catch_all(theme: Theme, entry: dict | None) -> bool:
+    """The "Other contributions" theme gathers what no theme holds: it is no position a decision-maker can
+    answer, so it never gets an answer and is never required to."""
+    return bool(theme.is_other or (entry and entry.get("other")))
+
+
 @normalises_text
 @transaction.atomic
 def record_theme_answer(
@@ -68,9 +74,18 @@ def record_theme_answer(
     justification, deadline and milestones as for a recommendation). Answers accumulate."""
     if not consultation_rules.can_answer(actor):
         raise NotAllowed(_("Only organisers record the decision-makers' answers."), status=403)
-    if public_entry_of(theme) is None:
+    entry = public_entry_of(theme)
+    if entry is None:
         raise AnswerError(
             _("Only a theme shown in the published synthesis can receive an answer."), status=409
+        )
+    if is_catch_all(theme, entry):
+        raise AnswerError(
+            _(
+                "The “Other contributions” group gathers the contributions no theme holds: it cannot "
+                "receive an answer. Answer the proposals it contains instead."
+            ),
+            status=409,
         )
     answer = consultation_answers.create_answer(
         ThemeAnswer, ThemeAnswerMilestone, actor=actor, target_field="theme", target=theme,
@@ -113,7 +128,8 @@ def theme_answer_items(consultation=None, today: date | None = None) -> list[Ans
         policy = policy_for(one)
         answered = _answers_by_theme(entries)
         for theme_id, entry in entries.items():
-            required = theme_is_required(policy, entry.get("share"))
+            other = bool(entry.get("other"))
+            required = not other and theme_is_required(policy, entry.get("share"))
             if not required and theme_id not in answered:
                 continue
             share = entry.get("share")
@@ -126,10 +142,19 @@ def theme_answer_items(consultation=None, today: date | None = None) -> list[Ans
                     detail=_("%(percent)s %% of the contributions") % {"percent": round(100 * share)}
                     if share is not None
                     else "",
-                    answer_url=reverse("analysis:answer_theme", args=[theme_id]),
+                    answer_url="" if other else reverse("analysis:answer_theme", args=[theme_id]),
                 )
             )
     return items
+
+
+def themes_required_by(consultation, policy) -> int:
+    """How many public themes of the published synthesis `policy` (saved or not) requires to be answered
+    (the catch-all never)."""
+    _published, entries = published_entries(consultation)
+    return sum(
+        1 for e in entries.values() if not e.get("other") and theme_is_required(policy, e.get("share"))
+    )
 
 
 THEMES_SOURCE = Source(
@@ -141,6 +166,7 @@ THEMES_SOURCE = Source(
     ),
     items=theme_answer_items,
     order=30,
+    required_count=themes_required_by,
 )
 
 
@@ -161,7 +187,7 @@ def theme_answer_facts(consultation, entries: dict[str, dict]) -> dict[str, dict
                 "answer_note": consultation_answers.public_justification(latest),
                 "answer_status": latest.get_status_display(),
             }
-        elif theme_is_required(policy, entries[key].get("share")):
+        elif not entries[key].get("other") and theme_is_required(policy, entries[key].get("share")):
             waiting = consultation_answers.waiting_fact(state_of([], policy, today), policy, of_theme=True)
             facts[key] = {"answer_label": waiting["label"], "answer_late": waiting.get("late", False)}
     return facts
@@ -192,6 +218,7 @@ def answer_theme(request, theme, pk):
     ):  # fmt: skip
         return redirect("consultation:followup", slug=consultation.slug)
     label = theme_label(entry) if entry else (theme.label or _("Other contributions"))
+    catch_all = is_catch_all(theme, entry)
     return render(
         request,
         "consultation/answer_form.html",
@@ -200,8 +227,13 @@ def answer_theme(request, theme, pk):
             "subject": _("Theme “%(theme)s”") % {"theme": label},
             "subject_url": reverse("analysis:report", args=[consultation.slug])
             + (f"#theme-{entry['key']}" if entry else ""),
-            "allowed": entry is not None,
-            "refusal": _("Only a theme shown in the published synthesis can receive an answer."),
+            "allowed": entry is not None and not catch_all,
+            "refusal": _(
+                "The “Other contributions” group gathers the contributions no theme holds: it cannot "
+                "receive an answer. Answer the proposals it contains instead."
+            )
+            if catch_all
+            else _("Only a theme shown in the published synthesis can receive an answer."),
             "previous": previous_answers(
                 theme.decision_answers.order_by("answered_on", "id").prefetch_related("milestones"),
                 "analysis:theme_milestone",

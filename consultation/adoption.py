@@ -169,6 +169,8 @@ class Source:
     definition: Any  # which items the source counts, in one sentence
     items: Callable[..., list[AnswerItem]]  # fn(consultation | None, today) -> items
     order: int = 0
+    # fn(consultation, policy) -> how many items `policy` (saved or not) requires: the rule form's preview
+    required_count: Callable[..., int] | None = None
 
 
 _sources: dict[str, Source] = {}

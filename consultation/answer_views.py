@@ -16,11 +16,18 @@ from accounts.rules import anyone
 from . import answers, rules
 from .adoption import adoption_by_source, answer_status_definitions
 from .answer_forms import AnswerForm, AnswerPolicyForm, MilestoneChangeForm, MilestoneDoneForm
+from .followup_lists import STATUS_FILTERS, source_lists
 from .models import Consultation, Proposal, ProposalAnswerMilestone
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
     return get_object_or_404(Consultation, slug=slug)
+
+
+def _lists(request, reports) -> dict:
+    """Each source's items, filtered by status and cut into pages (``followup_lists``)."""
+    status, lists = source_lists(reports, request.GET)
+    return {"lists": lists, "status_filter": status, "status_filters": STATUS_FILTERS}
 
 
 @require_rule(rules.can_view, object_from=_consultation, hide=True)
@@ -34,7 +41,7 @@ def followup(request, consultation, slug):
             "consultation": consultation,
             "policy_sentences": answers.policy_sentences(policy),
             "rows": answers.adoption_rows(reports, overall),
-            "reports": reports,
+            **_lists(request, reports),
             "definitions": answer_status_definitions(),
             "can_answer": rules.can_answer_in(request.user, consultation),
         },
@@ -52,33 +59,52 @@ def followup_all(request):
         {
             "consultation": None,
             "rows": answers.adoption_rows(reports, overall),
-            "reports": reports,
+            **_lists(request, reports),
             "definitions": answer_status_definitions(),
             "can_answer": rules.can_answer(request.user),
         },
     )
 
 
+# The numbers the form suggests while no rule is saved; the boxes stay unticked, so that saving publishes
+# only what the organisers chose.
+SUGGESTED_POLICY = {
+    "proposals_required": False,
+    "proposal_min_agree_percent": 60,
+    "proposal_min_votes": 20,
+    "themes_required": False,
+    "theme_min_percent": 5,
+}
+
+
 @require_rule(rules.can_answer_in, object_from=_consultation, login=True)
 def answer_policy(request, consultation, slug):
     policy = answers.policy_for(consultation)
-    initial = {
-        "proposals_required": True,
-        "proposal_min_agree_percent": 60,
-        "proposal_min_votes": 20,
-        "themes_required": True,
-        "theme_min_percent": 5,
-    }
+    initial = dict(SUGGESTED_POLICY)
     if policy is not None:
         initial = {name: getattr(policy, name) for name in AnswerPolicyForm.base_fields}
     form = AnswerPolicyForm(data=request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and post_form(
+    previewing = request.method == "POST" and "preview" in request.POST
+    if request.method == "POST" and not previewing and post_form(
         request, form,
         lambda data: answers.save_answer_policy(actor=request.user, consultation=consultation, **data),
         _("The rule of the answers is saved and shown on the follow-up page."),
     ):  # fmt: skip
         return redirect("consultation:followup", slug=consultation.slug)
-    return render(request, "consultation/answer_policy.html", {"consultation": consultation, "form": form})
+    values = initial
+    if previewing and form.is_valid():
+        values = form.cleaned_data
+    return render(
+        request,
+        "consultation/answer_policy.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "saved": policy is not None,
+            "preview": answers.required_preview(consultation, values),
+            "previewing": previewing,
+        },
+    )
 
 
 @require_rule(rules.can_answer_in, object_from=_consultation, login=True)

@@ -22,7 +22,15 @@ from accounts.roles import Role
 from textsafety.normalise import normalises_text
 
 from . import rules
-from .adoption import AnswerItem, AnswerState, AnswerStatus, Source, answer_date_problems, answer_state
+from .adoption import (
+    AnswerItem,
+    AnswerState,
+    AnswerStatus,
+    Source,
+    adoption_sources,
+    answer_date_problems,
+    answer_state,
+)
 from .models import AnswerPolicy, Consultation, Proposal, ProposalAnswer, ProposalAnswerMilestone
 from .publish import public_text
 
@@ -108,6 +116,40 @@ def policy_sentences(policy: AnswerPolicy | None) -> list[str]:
     else:
         sentences.append(_("No date has been set for the answers yet: none shows as late."))
     return sentences
+
+
+def proposals_required_by(consultation, policy: AnswerPolicy) -> int:
+    """How many of the consultation's published proposals `policy` (saved or not) requires to be answered,
+    by `proposal_is_required` itself."""
+    proposals = Proposal.objects.filter(consultation=consultation, status=Proposal.Status.VISIBLE).only(
+        "status", "agree_count", "disagree_count", "pass_count"
+    )
+    return sum(1 for proposal in proposals if proposal_is_required(policy, proposal))
+
+
+def required_preview(consultation, values: dict) -> list[dict]:
+    """For the rule form: with these values (proposals and themes rules both applied, ticked or not), how
+    many items each source would require: [{"label", "count", "applied"}]."""
+    fields = {f.name for f in AnswerPolicy._meta.fields}
+    draft = AnswerPolicy(
+        consultation=consultation,
+        **{k: v for k, v in values.items() if k in fields},
+    )
+    applied = {"proposals": bool(draft.proposals_required), "themes": bool(draft.themes_required)}
+    draft.proposals_required = draft.themes_required = True
+    rows = []
+    for source in adoption_sources():
+        if source.required_count is None:
+            continue
+        rows.append(
+            {
+                "key": source.key,
+                "label": source.label,
+                "count": source.required_count(consultation, draft),
+                "applied": applied.get(source.key, True),
+            }
+        )
+    return rows
 
 
 @transaction.atomic
@@ -362,6 +404,7 @@ PROPOSALS_SOURCE = Source(
     ),
     items=proposal_answer_items,
     order=20,
+    required_count=proposals_required_by,
 )
 
 

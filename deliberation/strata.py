@@ -4,6 +4,10 @@ from their account and a volunteer imported from a file are compared on the same
 The reference population shares shipped with the sortition core use INSEE wording ("woman", "18-24",
 region names); `REFERENCE_TO_PROFILE` is the one place that translates them."""
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
 from accounts.strata import (
     REGIONS,
     STRATA_FIELDS,
@@ -29,11 +33,15 @@ REFERENCE_TO_PROFILE: dict[str, tuple[str, dict[str, str]]] = {
 
 # Where each reference share comes from (deliberation/data/SOURCES.md, in short), per profile category:
 # (source, year of the figures, approximate). Shown next to the shares on the organisers' dashboard.
-REFERENCE_SOURCES: dict[str, tuple[str, int, bool]] = {
-    "gender": ("INSEE, estimations de population au 1er janvier 2024, 18 ans ou plus", 2024, True),
-    "age_band": ("INSEE, estimations de population au 1er janvier 2024, 18 ans ou plus", 2024, True),
-    "region": ("INSEE, populations légales 2021 en vigueur au 1er janvier 2024", 2021, False),
-    "education": ("INSEE, recensement 2020, tableau FOR T2 (15 ans ou plus non scolarisés)", 2020, False),
+REFERENCE_SOURCES: dict[str, tuple[Any, int, bool]] = {
+    "gender": (_("INSEE, population estimates at 1 January 2024, aged 18 or over"), 2024, True),
+    "age_band": (_("INSEE, population estimates at 1 January 2024, aged 18 or over"), 2024, True),
+    "region": (_("INSEE, legal populations of 2021 in force at 1 January 2024"), 2021, False),
+    "education": (
+        _("INSEE, 2020 census, table FOR T2 (people aged 15 or over who have left education)"),
+        2020,
+        False,
+    ),
 }
 
 # Every value a profile can hold, per category (used to add quotas for values the reference lacks).

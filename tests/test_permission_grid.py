@@ -134,8 +134,9 @@ EXPECTED = {
     "accounts:dashboard": e("none", signed_in),
     "accounts:profile": e("none", signed_in),
     "accounts:accept_privacy": post_only("none", signed_in),
-    "accounts:email_notices": post_only("none", signed_in),
-    "accounts:digest_preference": post_only("none", signed_in),
+    # A GET of the e-mail settings goes back to the account page's e-mail section.
+    "accounts:email_notices": e("none", signed_in),
+    "accounts:digest_preference": e("none", signed_in),
     # The unsubscribe link of the digest e-mails: whoever holds the signed link, signed in or not.
     "accounts:unsubscribe": e("unsubscribe", everyone),
     "accounts:export": e("none", signed_in),
