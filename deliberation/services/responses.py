@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_event
 from accounts.roles import Role
+from consultation.adoption import answer_date_problems
 from textsafety.normalise import normalises_text
 
 from .. import rules
@@ -23,34 +24,17 @@ def response_date_problems(
     """What is wrong with the dates of a decision-maker's answer, as (field, message): an answer is dated
     today or earlier and not before the panel adopted the recommendation; the deadline and the
     implementation come after the answer; an implementation is not in the future. Used by the form (each
-    message under its field) and by `record_response` (any other caller)."""
-    today = today or timezone.localdate()
-    problems = []
-    if answered_on is not None:
-        if answered_on > today:
-            problems.append(
-                ("answered_on", _("The answer cannot be dated in the future: it is recorded once given."))
-            )
-        elif recommendation.decided_at and answered_on < timezone.localdate(recommendation.decided_at):
-            problems.append(
-                ("answered_on", _("The answer cannot be dated before the panel adopted the recommendation."))
-            )
-    if (
-        implementation_deadline is not None
-        and answered_on is not None
-        and implementation_deadline < answered_on
-    ):
-        problems.append(
-            ("implementation_deadline", _("The implementation deadline cannot come before the answer."))
-        )
-    if implemented_on is not None:
-        if answered_on is not None and implemented_on < answered_on:
-            problems.append(("implemented_on", _("The measure cannot be implemented before the answer.")))
-        elif implemented_on > today:
-            problems.append(
-                ("implemented_on", _("The implementation date cannot be in the future: record it once done."))
-            )
-    return problems
+    message under its field) and by `record_response` (any other caller). The rule is the one every answer
+    follows (`consultation.adoption.answer_date_problems`), the panel's adoption as its earliest date."""
+    decided = recommendation.decided_at
+    return answer_date_problems(
+        answered_on=answered_on,
+        implementation_deadline=implementation_deadline,
+        implemented_on=implemented_on,
+        not_before=timezone.localdate(decided) if decided else None,
+        not_before_message=_("The answer cannot be dated before the panel adopted the recommendation."),
+        today=today,
+    )
 
 
 @normalises_text

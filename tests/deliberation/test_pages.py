@@ -38,7 +38,7 @@ def get(client, url, lang):
 @pytest.mark.parametrize(
     ("lang", "heading", "figure", "rate"),
     [
-        ("fr", "Panels citoyens", "Taux de reprise", "100\u00a0%"),
+        ("fr", "Panels citoyens", "Taux d’adoption", "100\u00a0%"),
         ("en", "Citizen panels", "Adoption rate", "100%"),
     ],
 )
