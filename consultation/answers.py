@@ -266,6 +266,29 @@ def complete_answer_milestone(*, actor, milestone, done_on: date):
 
 
 @normalises_text
+def move_milestone(milestone, *, answered_on: date, title: str, due_on: date | None, note: str, error):
+    """The one rule for correcting a promised milestone (of any answer: a recommendation's, a proposal's,
+    a theme's): a title and a public reason, a real change, not due before the answer; the date first
+    promised is kept. Checks, writes the row the caller locked, and returns (before, after) for the audit
+    event; a refusal is raised as the caller's `error` type."""
+    title, note = title.strip(), note.strip()
+    if not title:
+        raise error(_("A milestone needs a title."))
+    if not note:
+        raise error(_("Say publicly why the milestone changes."))
+    if title == milestone.title and due_on == milestone.due_on:
+        raise error(_("Nothing changed: give a new title or a new due date."))
+    if due_on is not None and due_on < answered_on:
+        raise error(_("A milestone cannot be due before the answer that promised it."))
+    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
+    if due_on != milestone.due_on and milestone.first_due_on is None:
+        milestone.first_due_on = milestone.due_on
+    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
+    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
+    return before, {"title": title, "due_on": due_on.isoformat() if due_on else None}
+
+
+@normalises_text
 @transaction.atomic
 def change_answer_milestone(*, actor, milestone, title: str, due_on: date | None, note: str):
     """Correct a milestone's title or move its due date, with a public reason: the date first promised
@@ -277,21 +300,10 @@ def change_answer_milestone(*, actor, milestone, title: str, due_on: date | None
     )
     if milestone.done_on is not None:
         raise AnswerError(_("A milestone marked as done cannot be changed."), status=409)
-    title, note = title.strip(), note.strip()
-    if not title:
-        raise AnswerError(_("A milestone needs a title."))
-    if not note:
-        raise AnswerError(_("Say publicly why the milestone changes."))
-    if title == milestone.title and due_on == milestone.due_on:
-        raise AnswerError(_("Nothing changed: give a new title or a new due date."))
-    if due_on is not None and due_on < milestone.answer.answered_on:
-        raise AnswerError(_("A milestone cannot be due before the answer that promised it."))
-    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
-    if due_on != milestone.due_on and milestone.first_due_on is None:
-        milestone.first_due_on = milestone.due_on
-    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
-    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
-    after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
+    before, after = move_milestone(
+        milestone, answered_on=milestone.answer.answered_on, title=title, due_on=due_on, note=note,
+        error=AnswerError,
+    )  # fmt: skip
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="answer.milestone_changed", obj=milestone.answer,
         details={"milestone": milestone.pk, "before": before, "after": after, "note": note},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.roles import Role
 from consultation.adoption import answer_date_problems
+from consultation.answers import move_milestone
 from textsafety.normalise import normalises_text
 
 from .. import rules
@@ -101,21 +102,10 @@ def change_milestone(*, actor, milestone: Milestone, title: str, due_on: date | 
     )
     if milestone.done_on is not None:
         raise DeliberationError(_("A milestone marked as done cannot be changed."))
-    title, note = title.strip(), note.strip()
-    if not title:
-        raise DeliberationError(_("A milestone needs a title."))
-    if not note:
-        raise DeliberationError(_("Say publicly why the milestone changes."))
-    if title == milestone.title and due_on == milestone.due_on:
-        raise DeliberationError(_("Nothing changed: give a new title or a new due date."))
-    if due_on is not None and due_on < milestone.response.answered_on:
-        raise DeliberationError(_("A milestone cannot be due before the answer that promised it."))
-    before = {"title": milestone.title, "due_on": milestone.due_on.isoformat() if milestone.due_on else None}
-    if due_on != milestone.due_on and milestone.first_due_on is None:
-        milestone.first_due_on = milestone.due_on
-    milestone.title, milestone.due_on, milestone.change_note = title, due_on, note
-    milestone.save(update_fields=["title", "due_on", "first_due_on", "change_note"])
-    after = {"title": title, "due_on": due_on.isoformat() if due_on else None}
+    before, after = move_milestone(
+        milestone, answered_on=milestone.response.answered_on, title=title, due_on=due_on, note=note,
+        error=DeliberationError,
+    )  # fmt: skip
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="recommendation.milestone_changed",
         obj=milestone.response,
