@@ -41,9 +41,9 @@ from consultation.adoption import adoption_by_source
 from consultation.models import Answer, Consultation, Proposal, Vote
 from deliberation import selectors as deliberation_selectors
 from deliberation.strata import REFERENCE_SOURCES, population_margins
+from textsafety.disclosure import MIN_CELL, hidden_cells
 
 from .models import Contribution, PublishedSynthesis
-from .pipeline.synthesise import MIN_CELL, hidden_cells
 from .synthesis import membership_of
 from .trace import public_entries
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from consultation.publish import public_text, scrub_text
+from textsafety.disclosure import MIN_CELL
 
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
@@ -141,7 +142,8 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
                 if all(n is None for n in cells.values()):
                     theme["breakdown_hidden"].append(name)
                     continue
-                rows = [(str(categories.get(c, c)), n) for c, n in sorted(cells.items())]
+                shown = {c: hidden_note() if n is None else n for c, n in cells.items()}
+                rows = [(str(categories.get(c, c)), n) for c, n in sorted(shown.items())]
                 theme["breakdown_rows"].append({"variable": name, "cells": rows})
         # The votes on the theme's proposals: agree among all of them, passes included, with its counts,
         # on the base and rounding of the opinion figures next to it (``plain_share``). The version's own
@@ -154,7 +156,17 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         weeks = sorted(theme.get("trend", {}).items())
         peak = max((n for _w, n in weeks), default=0) or 1
         theme["trend_rows"] = [(dt.date.fromisoformat(week), n, round(100 * n / peak)) for week, n in weeks]
+        if theme["breakdown_hidden"]:
+            theme["breakdown_hidden_note"] = _(
+                "Who said it, by %(variables)s: not shown. No group of fewer than %(n)s distinct "
+                "contributions is shown, nor one that would give a smaller group away."
+            ) % {"variables": ", ".join(theme["breakdown_hidden"]), "n": MIN_CELL}
     return themes
+
+
+def hidden_note() -> str:
+    """What a reader sees in place of a count the small-cell rule hides (``textsafety.disclosure``)."""
+    return _("not shown (fewer than %(n)s, or it would give a smaller group away)") % {"n": MIN_CELL}
 
 
 def emerging_reason(theme: dict) -> str:

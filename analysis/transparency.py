@@ -22,9 +22,9 @@ from accounts.models import AuditEvent
 from consultation.models import Consultation, OpenDataExport, Proposal
 from consultation.publish import scrub_text
 from deliberation import selectors as deliberation_selectors
+from textsafety.disclosure import MIN_CELL
 
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
-from .pipeline.synthesise import MIN_CELL
 
 AUDIT_CHECK_SECONDS = 300
 _AUDIT_KEY = "pacte:transparency:audit-check"

@@ -12,12 +12,13 @@ from django.db.models.functions import Least, TruncDate
 from accounts.models import ConsentRecord
 from accounts.selectors import has_granted_consent
 from accounts.strata import STRATA_FIELDS
+from textsafety.disclosure import hidden_cells
 
 from . import hooks, rules, sql
 from .charter import default_text
 from .models import Answer, CharterVersion, Consultation, OpenDataExport, Proposal, Question, Vote
 
-MIN_GROUP_SIZE = 10  # no group of fewer people is ever shown (small-cell suppression)
+_NOT_GIVEN = object()  # the cell of the respondents who did not give a stratum
 ORDERS = ("random", "agreed", "divisive", "newest")  # plus those registered in hooks (e.g. "bridging")
 
 
@@ -286,49 +287,42 @@ def closed_question_results(consultation: Consultation) -> list[dict]:
 
 def strata_breakdown(question: Question, stratum: str) -> dict:
     """Share of each choice within each group of `stratum` (age band, region...), among respondents
-    who gave that profile answer. Groups under MIN_GROUP_SIZE people are not shown, only counted."""
+    who gave that profile answer. Groups are hidden by the one small-cell rule
+    (``textsafety.disclosure.hidden_cells``). The respondents who did not give the stratum are a cell
+    the page never shows, though it can be worked out from the question's total: it counts as hidden."""
     if stratum not in STRATA_FIELDS:
         raise ValueError(f"unknown stratum {stratum!r}")
     from accounts.strata import STRATA_VALUES, category_label
 
     labels = dict(STRATA_VALUES[stratum])  # the one mapping of stratum codes to words
-    answers = (
+    with_stratum = (
         Answer.objects.filter(question=question)
         .exclude(**{f"user__profile__{stratum}": ""})
         .filter(**{f"user__profile__{stratum}__isnull": False})
-        .values_list(f"user__profile__{stratum}", "choices")
-    )
-    group_people: Counter = Counter(
-        Answer.objects.filter(question=question)
-        .exclude(**{f"user__profile__{stratum}": ""})
-        .filter(**{f"user__profile__{stratum}__isnull": False})
-        .values_list(f"user__profile__{stratum}", flat=True)
     )
     by_group: dict = defaultdict(Counter)
-    for group, choice_id in answers:
+    for group, choice_id in with_stratum.values_list(f"user__profile__{stratum}", "choices"):
         if choice_id is not None:
             by_group[group][choice_id] += 1
+    group_people: Counter = Counter(with_stratum.values_list(f"user__profile__{stratum}", flat=True))
+    not_given = question.answers.count() - sum(group_people.values())
+    hidden = hidden_cells({**group_people, _NOT_GIVEN: not_given}, never_shown=[_NOT_GIVEN])
     choices = list(question.choices.all())
-    shown, suppressed_groups, suppressed_people = [], 0, 0
-    for group, n in sorted(group_people.items(), key=lambda item: str(labels.get(item[0], item[0]))):
-        if n < MIN_GROUP_SIZE:
-            suppressed_groups += 1
-            suppressed_people += n
-            continue
-        shown.append(
-            {
-                "group": labels.get(group, group),
-                "people": n,
-                "cells": [round(100 * by_group[group][c.pk] / n, 1) for c in choices],
-            }
-        )
+    shown = [
+        {
+            "group": labels.get(group, group),
+            "people": n,
+            "cells": [round(100 * by_group[group][c.pk] / n, 1) for c in choices],
+        }
+        for group, n in sorted(group_people.items(), key=lambda item: str(labels.get(item[0], item[0])))
+        if group not in hidden
+    ]
     return {
         "stratum": stratum,
         "label": category_label(stratum),
         "choices": choices,
         "groups": shown,
-        "suppressed_groups": suppressed_groups,
-        "suppressed_people": suppressed_people,
+        "suppressed_groups": len(hidden),
     }
 
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
+from textsafety.disclosure import MIN_CELL, hidden_cells
+
 from .cluster import OTHER
 from .errors import PipelineError
 from .notes import Note, note
 
 MISSING = "__missing__"  # a contributor who did not give this stratum
-MIN_CELL = 10
 
 
 class SynthesisError(PipelineError):
@@ -165,17 +166,6 @@ def breakdown(
             cells[category] = None
         table[theme] = cells
     return table
-
-
-def hidden_cells(counts: Mapping[str, int], *, min_cell: int = MIN_CELL) -> set[str]:
-    """The one small-cell rule of Pacte's breakdowns: the cells of ``counts`` that are not shown. A cell
-    under ``min_cell`` is hidden; if it is the only hidden one, the next smallest is hidden too, so the
-    hidden count cannot be recovered as the total minus the shown cells."""
-    hidden = {c for c, v in counts.items() if v < min_cell}
-    if len(hidden) == 1 and len(counts) > 1:
-        shown = sorted((v, c) for c, v in counts.items() if c not in hidden)
-        hidden.add(shown[0][1])
-    return hidden
 
 
 # ------------------------------------------------------------------------------------------ stance

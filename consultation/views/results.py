@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
 from accounts.strata import STRATA_FIELDS, category_label
+from textsafety.disclosure import MIN_CELL
 
 from .. import rules, selectors, services
 from ..models import OpenDataExport
@@ -34,7 +35,7 @@ def results(request, consultation, slug):
             "closed": closed,
             "stratum": stratum,
             "strata": [(name, category_label(name)) for name in STRATA_FIELDS],
-            "min_group": selectors.MIN_GROUP_SIZE,
+            "min_cell": MIN_CELL,
         },
     )
 

@@ -221,8 +221,9 @@ def test_results_suppress_small_groups(client, organiser, consultation):
     block = response.context["closed"][0]
     assert [r["count"] for r in block["rows"]] == [7, 7]
     breakdown = block["breakdown"]
-    assert [(g["people"], g["cells"]) for g in breakdown["groups"]] == [(12, [50.0, 50.0])]
-    assert breakdown["suppressed_groups"] == 1
+    # Everyone gave an age: the 12 shown beside the total of 14 would give away how the two people aged
+    # 65+ answered (7 - 6 and 7 - 6), so the 12 are hidden with them.
+    assert breakdown["groups"] == [] and breakdown["suppressed_groups"] == 2
     # Participation per day, dated as French readers write it (not "30 Nov 2026").
     today = timezone.localdate()
     french = client.get(url("results", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
@@ -302,3 +303,36 @@ def test_pages_render_in_both_languages(client, consultation, lang):
     assert client.get(url("detail", consultation.slug)).status_code == 200
     assert client.get(url("proposals", consultation.slug)).status_code == 200
     assert client.get(url("open_data", consultation.slug)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "ages, shown",
+    [
+        ({"25-34": 12, "35-49": 11, "65+": 2}, [12]),  # the 11 are hidden with the 2
+        ({"25-34": 12, "65+": 2, "": 3}, [12]),  # three people gave no age: the 2 are not recoverable
+        ({"25-34": 12, "35-49": 11}, [11, 12]),
+    ],
+)
+def test_results_never_let_a_small_group_be_worked_out(client, organiser, consultation, ages, shown):
+    """Whatever the groups, the people of the shown groups never differ from the question's total by a
+    single small group: its answers could be worked out by subtraction."""
+    single = consultation.questions.first()
+    yes, no = single.choices.all()
+    for band, n in ages.items():
+        for i in range(n):
+            user = UserFactory()
+            Profile.objects.create(user=user, age_band=band)
+            services.accept_charter(user=user, consultation=consultation)
+            services.save_answers(
+                user=user, consultation=consultation, answers={single.pk: [yes.pk if i % 2 else no.pk]}
+            )
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    response = client.get(url("results", consultation.slug) + "?stratum=age_band")
+    block = response.context["closed"][0]
+    people = sorted(g["people"] for g in block["breakdown"]["groups"])
+    assert people == shown
+    residual = block["respondents"] - sum(people)
+    small = [n for band, n in ages.items() if band and n < 10]
+    assert residual not in small or residual == 0
+    page = response.content.decode()
+    assert "ni un second groupe dont l’effectif pourrait être déduit des autres" in page
