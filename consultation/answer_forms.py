@@ -4,6 +4,7 @@
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import PacteForm
@@ -12,7 +13,8 @@ from .adoption import AnswerStatus, answer_date_problems
 
 
 class AnswerForm(PacteForm):
-    """The same fields as a panel recommendation's answer (deliberation.forms.ResponseForm)."""
+    """A decision-maker's answer: to a proposal or a theme here, to a panel's recommendation in
+    ``deliberation.forms.ResponseForm`` (a subclass: its own statuses and earliest date)."""
 
     decision_maker = forms.CharField(
         label=_("Decision-maker"), max_length=200, help_text=_("The person who answers, by name and office.")
@@ -44,10 +46,15 @@ class AnswerForm(PacteForm):
         help_text=_("One per line: title; due date as YYYY-MM-DD (optional)."),
     )
 
+    def date_problems(self, **dates) -> list[tuple[str, str]]:
+        """The one rule of an answer's dates (``adoption.answer_date_problems``); a subclass adds its
+        earliest date."""
+        return answer_date_problems(**dates)
+
     def clean(self):
-        """The dates must add up (``adoption.answer_date_problems``): each problem under its field."""
+        """The dates must add up: each problem under its field, what was typed kept."""
         cleaned = super().clean()
-        for field, message in answer_date_problems(
+        for field, message in self.date_problems(
             answered_on=cleaned.get("answered_on"),
             implementation_deadline=cleaned.get("implementation_deadline"),
             implemented_on=cleaned.get("implemented_on"),
@@ -109,13 +116,14 @@ class AnswerPolicyForm(PacteForm):
 
 
 class MilestoneDoneForm(PacteForm):
-    """Repeated for each milestone of the answers page: its fields are named after the milestone."""
+    """Repeated for each milestone of a page: its fields and its label are named after the milestone."""
 
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, milestone, **kwargs):
         kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-done-%s")
         super().__init__(*args, **kwargs)
+        self.fields["done_on"].label = gettext("Date “%(title)s” was done") % {"title": milestone.title}
 
 
 class MilestoneChangeForm(PacteForm):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from config.forms import PacteForm
+from consultation.answer_forms import AnswerForm, MilestoneChangeForm, MilestoneDoneForm  # noqa: F401 (pages)
 from consultation.models import Consultation
 
 from .models import AgendaItem, BallotChoice, DecisionMakerResponse, Panel
@@ -233,88 +234,21 @@ class BallotForm(PacteForm):
     choice = forms.ChoiceField(label=_("Your vote"), choices=BallotChoice.choices, widget=forms.RadioSelect)
 
 
-class MilestoneDoneForm(PacteForm):
-    """Repeated for each milestone of a page: its fields are named after the milestone."""
+class ResponseForm(AnswerForm):
+    """A decision-maker's answer to a recommendation: the one answer form, with the recommendation's
+    statuses and the panel's adoption as the earliest date of the answer."""
 
-    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, milestone, **kwargs):
-        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-done-%s")
-        super().__init__(*args, **kwargs)
-        self.fields["done_on"].label = gettext("Date “%(title)s” was done") % {"title": milestone.title}
-
-
-class MilestoneChangeForm(PacteForm):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    note = forms.CharField(
-        label=_("Public reason of the change"),
-        max_length=300,
-        help_text=_("Shown next to the milestone, with the date first promised."),
-        error_messages={"required": _("Say publicly why the milestone changes.")},
-    )
-
-    def __init__(self, *args, milestone, **kwargs):
-        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-change-%s")
-        kwargs.setdefault("initial", {"title": milestone.title, "due_on": milestone.due_on})
-        super().__init__(*args, **kwargs)
-
-
-class ResponseForm(PacteForm):
-    decision_maker = forms.CharField(label=_("Decision-maker"), max_length=200)
-    body = forms.CharField(label=_("Body responsible"), max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=DecisionMakerResponse.Status.choices)
+    # Published as typed on the recommendation's page (panel texts do not go through the scrubbing exit).
     justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}))
-    answered_on = forms.DateField(
-        label=_("Date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    implementation_deadline = forms.DateField(
-        label=_("Implementation deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    implemented_on = forms.DateField(
-        label=_("Implemented on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    milestones = forms.CharField(
-        label=_("Milestones"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: title; due date as YYYY-MM-DD (optional)."),
-    )
 
     def __init__(self, *args, recommendation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.recommendation = recommendation
 
-    def clean(self):
-        """The dates must add up (`services.response_date_problems`): each problem under its field, what
-        was typed kept."""
-        cleaned = super().clean()
-        if self.recommendation is not None:
-            from .services import response_date_problems
+    def date_problems(self, **dates) -> list[tuple[str, str]]:
+        if self.recommendation is None:
+            return []
+        from .services import response_date_problems
 
-            for field, message in response_date_problems(
-                recommendation=self.recommendation,
-                answered_on=cleaned.get("answered_on"),
-                implementation_deadline=cleaned.get("implementation_deadline"),
-                implemented_on=cleaned.get("implemented_on"),
-            ):
-                self.add_error(field, message)
-        return cleaned
-
-    def clean_milestones(self):
-        from datetime import date
-
-        parsed = []
-        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            title, _sep, due = line.partition(";")
-            try:
-                parsed.append((title.strip(), date.fromisoformat(due.strip()) if due.strip() else None))
-            except ValueError as error:
-                raise forms.ValidationError(
-                    _("Line %(n)s: the date must be written YYYY-MM-DD.") % {"n": number}
-                ) from error
-        return parsed
+        return response_date_problems(recommendation=self.recommendation, **dates)
