@@ -12,6 +12,7 @@ from textsafety.normalise import normalises_text
 
 from .. import rules
 from ..models import MAX_PROPOSAL_LENGTH, Choice, Consultation, PhaseChange, Question
+from ..slugs import reserved_slugs
 from ..states import PHASES
 from .base import Conflict, ConsultationError, NotAllowed
 
@@ -46,6 +47,14 @@ def _check_settings(fields: dict) -> None:
         raise ConsultationError(_("The closing date must come after the opening date."))
 
 
+def check_slug(slug: str) -> None:
+    """A new consultation's short name must not be a word of the site's own addresses."""
+    if slug in reserved_slugs():
+        raise ConsultationError(
+            _("“%(slug)s” is already a page of the site: choose another short name.") % {"slug": slug}
+        )
+
+
 @normalises_text
 @transaction.atomic
 def create_consultation(*, actor, slug: str, **fields) -> Consultation:
@@ -55,6 +64,7 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     if unknown:
         raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
     _check_settings(fields)
+    check_slug(slug)
     if Consultation.objects.filter(slug=slug).exists():
         raise Conflict(_("A consultation already uses the short name “%(slug)s”.") % {"slug": slug})
     consultation = Consultation.objects.create(slug=slug, created_by=actor, **fields)

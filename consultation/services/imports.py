@@ -16,6 +16,7 @@ from .. import rules
 from ..csv_import import CsvImportError
 from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, Proposal, Vote
 from .base import ConsultationError, NotAllowed
+from .consultations import check_slug
 from .votes import recount
 
 
@@ -225,6 +226,7 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
     consultation = Consultation.objects.filter(slug=slug).first()
     created = consultation is None
     if created:
+        check_slug(slug)
         title = (export.topic or export.folder.name)[:200]
         consultation = Consultation.objects.create(
             slug=slug,

@@ -242,7 +242,7 @@ def test_organiser_creates_consultation_adds_questions_and_opens_it(client, orga
     response = client.post(
         url("create"),
         {
-            "slug": "nouvelle",
+            "slug": "nouvelle-consultation",
             "title_fr": "Nouvelle",
             "moderation": "pre",
             "proposals_allowed": "on",
@@ -250,18 +250,19 @@ def test_organiser_creates_consultation_adds_questions_and_opens_it(client, orga
         },
     )
     assert response.status_code == 302
-    consultation = Consultation.objects.get(slug="nouvelle")
+    consultation = Consultation.objects.get(slug="nouvelle-consultation")
     assert consultation.phase == "draft" and consultation.moderation == "pre"
-    client.post(url("questions", "nouvelle"), {"kind": "scale", "text_fr": "D'accord ?"})
+    client.post(url("questions", "nouvelle-consultation"), {"kind": "scale", "text_fr": "D'accord ?"})
     client.post(
-        url("questions", "nouvelle"), {"kind": "single", "text_fr": "Un seul choix", "choices": "Non"}
+        url("questions", "nouvelle-consultation"),
+        {"kind": "single", "text_fr": "Un seul choix", "choices": "Non"},
     )
     assert consultation.questions.count() == 1  # the second lacks choices: refused with a message
     assert consultation.questions.get().choices.count() == 5
-    client.post(url("change_phase", "nouvelle"), {"phase": "synthesis_published"})
+    client.post(url("change_phase", "nouvelle-consultation"), {"phase": "synthesis_published"})
     consultation.refresh_from_db()
     assert consultation.phase == "draft"
-    client.post(url("change_phase", "nouvelle"), {"phase": "open"})
+    client.post(url("change_phase", "nouvelle-consultation"), {"phase": "open"})
     consultation.refresh_from_db()
     assert consultation.phase == "open"
 
