@@ -530,29 +530,53 @@ def titles_and_summaries(
             ranked.sort(key=lambda item: (tier[group.key, item[1]], -item[0], item[1]))
             scored[group.key] = ranked
 
-    # Greedy assignment, parents before their sub-themes: no title used twice (compared by lemmas and
-    # by the words shown), and a sub-theme never takes the title of its parent.
+    # Assignment, parents before their sub-themes: no title used twice (compared by lemmas and by the
+    # words shown), a sub-theme never takes the title of its parent, and sibling titles keep their head
+    # words apart ("Bénéfices à l'hôpital" and "Bénéfices de la recherche" read as one subject) unless a
+    # theme has no other phrase left. Regret order: the theme that would lose most by giving up its best
+    # phrase's head word chooses first.
     used_keys: set[tuple[str, ...]] = set()
     used_titles: set[str] = set()
     titles: dict[Hashable, str] = {}
     chosen: dict[Hashable, tuple[str, ...]] = {}
     for level_parent in [None, *[p for p in siblings if p is not None]]:
         level = siblings.get(level_parent, [])
-        pool = sorted(
-            ((score, i, key) for i, g in enumerate(level) for score, key in scored[g.key]),
-            key=lambda item: (tier[level[item[1]].key, item[2]], -item[0], item[1], item[2]),
-        )
-        for _score, i, key in pool:
+        heads: set[str] = set()
+
+        def options(group: Group, heads: set[str]) -> list[tuple[float, tuple[str, ...]]]:
+            found = []
+            for score, key in scored[group.key]:
+                if key in used_keys or displayed[key].lower() in used_titles:
+                    continue
+                if set(key) <= set(chosen.get(group.parent, ())):
+                    continue  # a sub-theme titled with words of its parent's title says nothing more
+                if key[0] in heads:
+                    continue
+                found.append((score - 10 * tier[group.key, key], key))
+            return sorted(found, key=lambda item: (-item[0], item[1]))
+
+        waiting = list(range(len(level)))
+        while waiting:
+            best = None
+            for i in waiting:
+                ranked = options(level[i], heads) or options(level[i], set())
+                if not ranked:
+                    continue
+                value, key = ranked[0]
+                other = next((v for v, k in ranked if k[0] != key[0]), value - 100)
+                choice = (value - other, value, -i)
+                if best is None or choice > best[0]:
+                    best = (choice, i, key)
+            if best is None:
+                break
+            _choice, i, key = best
             group = level[i]
-            title = displayed[key]
-            if group.key in titles or key in used_keys or title.lower() in used_titles:
-                continue
-            if set(key) <= set(chosen.get(group.parent, ())):
-                continue  # a sub-theme titled with words of its parent's title says nothing more
-            titles[group.key] = title
+            titles[group.key] = displayed[key]
             chosen[group.key] = key
             used_keys.add(key)
-            used_titles.add(title.lower())
+            used_titles.add(displayed[key].lower())
+            heads.add(key[0])
+            waiting.remove(i)
         for group in level:
             if group.key not in titles:
                 titles[group.key] = _fallback(group, titles, used_titles)

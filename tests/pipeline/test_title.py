@@ -190,3 +190,30 @@ def test_a_phrase_frequent_all_over_the_corpus_does_not_title_a_theme(use_embedd
         assert "données de santé" not in title, title
         # ... and by a phrase several of its texts share, not one a single text uses.
         assert sum(title in texts[i].lower() for i in group.members) >= 2, title
+
+
+def test_sibling_titles_do_not_share_their_head_word(use_embedder):
+    """Two themes titled "Bénéfices à l'hôpital public" and "Bénéfices de la recherche" read as one
+    subject on the map: when a theme has another phrase of its own, it takes that one."""
+    hospital = [
+        "Les bénéfices à l'hôpital public, pas aux laboratoires.",
+        "Des bénéfices à l'hôpital public, versés par les entreprises qui utilisent nos données.",
+        "Une part des bénéfices à l'hôpital public, sinon rien.",
+        "Que les entreprises reversent leurs bénéfices à l'hôpital public.",
+    ]
+    research = [
+        "Les bénéfices de la recherche doivent aller aux maladies rares.",
+        "Les maladies rares sont oubliées, les bénéfices de la recherche vont ailleurs.",
+        "Les bénéfices de la recherche pour les maladies rares aussi.",
+        "Les bénéfices de la recherche, pour tous les malades.",
+    ]
+    texts = hospital + research
+    vectors = use_embedder.embed(texts)
+    groups = []
+    for key, rows in (("hospital", range(0, 4)), ("research", range(4, 8))):
+        members = np.array(list(rows))
+        centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+        groups.append(Group(key, members, centre))
+    found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
+    heads = [found[g.key].title.split()[0].lower().rstrip("s") for g in groups]
+    assert heads[0] != heads[1], [found[g.key].title for g in groups]
