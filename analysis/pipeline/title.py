@@ -653,6 +653,8 @@ def _summary_sentence(sentence: str) -> str | None:
     cleaned, scrubbed = scrub(sentence)
     if scrubbed or "[" in cleaned:
         return None
+    if any(word in _REGISTER for word in re.findall(r"\w+", cleaned.lower())):
+        return None  # "infos claires stp": a summary speaks in the organisers' register
     words = cleaned.split()
     if not 5 <= len(words) <= 60:
         return None
@@ -660,6 +662,16 @@ def _summary_sentence(sentence: str) -> str | None:
     if cleaned[-1].isalnum() or cleaned[-1] in '»")':
         cleaned += "."
     return cleaned
+
+
+def _language(sentence: str) -> str:
+    """ "fr" or "en", whichever language's stop words the sentence uses more (French on a tie)."""
+    from .stopwords import stop_words
+
+    words = re.findall(r"\w+", sentence.lower())
+    french = sum(w in stop_words("fr") for w in words)
+    english = sum(w in stop_words("en") for w in words)
+    return "en" if english > french else "fr"
 
 
 def _overlap(a: str, b: str) -> float:
@@ -689,6 +701,13 @@ def _summaries(
                 if kept and kept not in pool:
                     pool.append(kept)
         pools[group.key] = pool
+    # A summary speaks the consultation's main language: a theme's sentences in another language
+    # ("Health data should stay in Europe") give way to those in it, when it has any.
+    languages = {s: _language(s) for pool in pools.values() for s in pool}
+    main = Counter(languages.values()).most_common(1)[0][0] if languages else None
+    for key, pool in pools.items():
+        if any(languages[s] == main for s in pool):
+            pools[key] = [s for s in pool if languages[s] == main]
     every = sorted({s for pool in pools.values() for s in pool})
     if not every:
         return {}

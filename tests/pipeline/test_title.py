@@ -217,3 +217,24 @@ def test_sibling_titles_do_not_share_their_head_word(use_embedder):
     found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
     heads = [found[g.key].title.split()[0].lower().rstrip("s") for g in groups]
     assert heads[0] != heads[1], [found[g.key].title for g in groups]
+
+
+def test_a_summary_speaks_the_consultations_language_and_register(use_embedder):
+    """A French theme's summary quotes no English sentence and no chat ("stp") when it has others."""
+    english = "Health data should stay in Europe, hosted by a European provider."
+    chat = "infos claires stp, nos données de santé doivent rester en Europe"
+    french = [
+        "Les données de santé doivent rester en Europe, chez un hébergeur européen.",
+        "Un hébergeur européen certifié pour nos données de santé, sans loi étrangère.",
+        "Les serveurs qui gardent nos données de santé doivent être en Europe.",
+        "Pas de cloud américain pour les dossiers médicaux des Français.",
+        "Nos données de santé en Europe, sous le contrôle de juges européens.",
+    ]
+    # The English and the chat sentences are in every text: the most central ones.
+    texts = [f"{english}\n{chat}\n{sentence}" for sentence in french]
+    vectors = use_embedder.embed(texts)
+    centre = normalize(vectors.mean(axis=0, keepdims=True))[0]
+    found = titles_and_summaries(texts, vectors, [Group("a", np.arange(5), centre)], use_embedder)
+    summary = found["a"].summary
+    assert summary
+    assert "Health data" not in summary and "stp" not in summary.lower()
