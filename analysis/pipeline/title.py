@@ -286,6 +286,15 @@ def _ambiguous_infinitive(lower: str) -> bool:
     return any(simplemma.lemmatize(f, lang="fr") == lower for f in forms if simplemma.is_known(f, lang="fr"))
 
 
+def names_no_subject(word: str) -> bool:
+    """Whether a lower-case word, out of context, is a verb, an adverb in -ment, chat or an intensifier
+    ("voudrais", "concernent", "informer", "seulement", "stp", "vraie"): no keyword of a theme."""
+    if _is_stop(word):
+        return True
+    lemma = _lemma(word)
+    return _looks_like_verb(word, lemma) or _ambiguous_infinitive(word)
+
+
 @dataclass(frozen=True)
 class _Token:
     surface: str
