@@ -7,8 +7,12 @@ stay whole ("outre-mer", "aujourd'hui"). Variants are grouped by their lemmas (`
 dictionaries ship in its wheel): "dons d'organes" and "don d'organe" are one phrase, shown in its most
 frequent written form. The phrases frequent in the theme and rare elsewhere are embedded with the run's
 own embedder and scored as KeyBERT does, by closeness to the theme centre in the embedding space, minus
-closeness to the nearest other theme centre (the diversity between themes of MMR). Titles are then
-assigned greedily, best score first, so that no two themes and no sub-theme and its parent share one.
+closeness to the nearest other theme centre (the diversity between themes of MMR). No verb (by its
+form or after a pronoun), adverb in -ment, chat marker ("stp") or intensifier ("vraie") starts or ends a
+phrase. A phrase several texts of the theme share and specific to it always beats one frequent all over
+the corpus ("données de santé" in a consultation on health data), which beats one a single text uses.
+Titles are then assigned in regret order so that no two themes and no sub-theme and its parent share
+one, and sibling titles keep their head words apart when they can (decision 0014).
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
