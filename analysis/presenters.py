@@ -122,9 +122,13 @@ def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
 MAP_TITLE_CHARS = 32  # a theme title on the map is cut beyond this (the legend and table give it whole)
 
 
+MAP_TITLE_LINE = 14  # height of a title's line on the map (12 px font and a little air)
+
+
 def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
     """Each theme's title at the centre of its points (the median, which one stray point cannot pull),
-    kept inside the box; "Other contributions", scattered by nature, gets none."""
+    kept inside the box; "Other contributions", scattered by nature, gets none. A title that would
+    cover one placed before it (a larger theme) moves up or down by whole lines, the least it can."""
     titles = []
     for theme in themes:
         mine = [p for p in points if p.theme_key == theme["key"]]
@@ -136,15 +140,27 @@ def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
         half = 3.4 * len(text)  # about half the width of the text at the map's font size
         cx = float(np.median([p.cx for p in mine]))
         cy = float(np.median([p.cy for p in mine]))
-        titles.append(
-            {
-                "text": text,
-                "number": theme["number"],
-                "cx": round(min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half), 1),
-                "cy": round(min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), 1),
-            }
-        )
+        cx = min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half)
+        cy = _free_line(cx, min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), half, titles)
+        titles.append({"text": text, "number": theme["number"], "cx": round(cx, 1), "cy": round(cy, 1)})
     return titles
+
+
+def _free_line(cx: float, cy: float, half: float, placed: list[dict]) -> float:
+    """The height nearest ``cy`` (whole lines up or down, inside the box) where a title of half-width
+    ``half`` centred on ``cx`` covers none of the ``placed`` titles; ``cy`` itself if there is none."""
+
+    def clear(y: float) -> bool:
+        return all(
+            abs(y - t["cy"]) >= MAP_TITLE_LINE or abs(cx - t["cx"]) >= half + 3.4 * len(t["text"]) + 4
+            for t in placed
+        )
+
+    for step in range(0, 8):
+        for y in (cy + step * MAP_TITLE_LINE, cy - step * MAP_TITLE_LINE):
+            if MAP_MARGIN + 12 <= y <= MAP_HEIGHT - MAP_MARGIN and clear(y):
+                return y
+    return cy
 
 
 def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:

@@ -69,10 +69,20 @@ def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> d
     average_words = counts.sum() / len(theme_ids)
     inverse_frequency = np.log1p(average_words / np.maximum(counts.sum(axis=0), 1.0))
     scores = term_frequency * inverse_frequency
+    # Verbs, adverbs and chat name no subject ("voudrais", "seulement", "stp"): skipped, judged only
+    # on the best-scored words (the title stage's word rules; cheap at any vocabulary size).
+    from .title import names_no_subject
+
     result = {}
     for row, theme in enumerate(theme_ids):
-        best = np.argsort(-scores[row], kind="stable")[:n_keywords]
-        result[theme] = [str(words.vocabulary[i]) for i in best if counts[row, i] > 0]
+        chosen: list[str] = []
+        for i in np.argsort(-scores[row], kind="stable"):
+            if len(chosen) == n_keywords or counts[row, i] <= 0:
+                break
+            word = str(words.vocabulary[i])
+            if not names_no_subject(word):
+                chosen.append(word)
+        result[theme] = chosen
     return result
 
 

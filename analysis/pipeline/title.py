@@ -7,8 +7,12 @@ stay whole ("outre-mer", "aujourd'hui"). Variants are grouped by their lemmas (`
 dictionaries ship in its wheel): "dons d'organes" and "don d'organe" are one phrase, shown in its most
 frequent written form. The phrases frequent in the theme and rare elsewhere are embedded with the run's
 own embedder and scored as KeyBERT does, by closeness to the theme centre in the embedding space, minus
-closeness to the nearest other theme centre (the diversity between themes of MMR). Titles are then
-assigned greedily, best score first, so that no two themes and no sub-theme and its parent share one.
+closeness to the nearest other theme centre (the diversity between themes of MMR). No verb (by its
+form or after a pronoun), adverb in -ment, chat marker ("stp") or intensifier ("vraie") starts or ends a
+phrase. A phrase several texts of the theme share and specific to it always beats one frequent all over
+the corpus ("données de santé" in a consultation on health data), which beats one a single text uses.
+Titles are then assigned in regret order so that no two themes and no sub-theme and its parent share
+one, and sibling titles keep their head words apart when they can (decision 0014).
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
@@ -96,7 +100,63 @@ _NOT_PHRASE_WORDS = frozenset(
         "could",
         "should",
         "many",
+        # Intensifiers: "vraie campagne d'information" is about a campaign of information.
+        "vrai",
+        "vraie",
+        "vrais",
+        "vraies",
+        "véritable",
+        "véritables",
     }
+)
+# Chat and spoken register: no title is made of them ("Infos claires stp").
+_REGISTER = frozenset(
+    {
+        "stp",
+        "svp",
+        "pls",
+        "plz",
+        "please",
+        "lol",
+        "mdr",
+        "ptdr",
+        "bcp",
+        "tkt",
+        "jsp",
+        "dsl",
+        "slt",
+        "cad",
+        "pk",
+        "pq",
+        "qd",
+        "ok",
+        "okay",
+        "hein",
+        "bah",
+        "ben",
+        "bof",
+        "bref",
+        "merci",
+        "thanks",
+        "perso",
+        "franchement",
+        "voilà",
+    }
+)
+# A word right after a subject or object pronoun is a verb there ("qu'on me demande", "je refuse").
+_CLITICS = frozenset(
+    {"je", "j'", "tu", "on", "me", "m'", "te", "t'", "se", "s'", "nous", "vous", "il", "ils", "elle", "elles"}
+    | {"ne", "n'", "y", "i", "we", "they", "you", "he", "she"}
+)
+# Words after which an ambiguous infinitive is a noun ("le pouvoir d'achat", not "pouvoir choisir").
+_DETERMINERS = frozenset(
+    {"le", "la", "les", "l'", "un", "une", "des", "du", "au", "aux", "ce", "cet", "cette", "ces"}
+    | {"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos"}
+    | {"leur", "leurs", "the", "a", "an"}
+)
+# A hyphenated verb and its pronoun ("montrez-nous", "faut-il") is no noun phrase.
+_VERB_PRONOUN = re.compile(
+    r"-(?:t-)?(?:nous|vous|moi|toi|le|la|les|lui|leur|en|y|on|il|ils|elle|elles|je|tu)$"
 )
 _CONJUNCTIONS = frozenset({"et", "and"})
 _PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "of"})
@@ -136,11 +196,15 @@ _LINKING = frozenset(
 _VERB_ENDINGS = ("ent", "ons", "ez", "ait", "aient", "ais", "era", "erait", "eront", "ira", "it", "ut")
 _VERB_LEMMA_ENDINGS = ("er", "ir", "re", "oir")
 _ADJECTIVE = re.compile(
-    r"(?:ales?|aux|aires?|i(?:f|ve)s?|euses?|[ai]bles?|el(?:le)?s?|iques?|ée?s?|ante?s?|ente?s?|ieux)$"
+    r"(?:ales?|aux|aires?|éen(?:ne)?s?|ics?|i(?:f|ve)s?|euses?|[ai]bles?|el(?:le)?s?|iques?|ée?s?|ante?s?|ente?s?|ieux)$"
 )
 _MULTIWORD = 0.03  # bonus per word beyond the first (up to two)
 _EXTEND = 0.05  # a single word yields to a 2-4 word phrase holding it whose closeness is at most this lower
 _MIN_CANDIDATES = 8  # phrases used once complete a small theme's candidates up to this many
+# A phrase whose uses fall mostly outside the theme (or its parent theme) is generic in this corpus
+# ("données de santé" in a consultation on health data, "projet", "demande"): it names no theme.
+_CONCENTRATION = 0.5
+_GENERIC_MIN_USES = 3  # ... judged only on phrases used at least this many times in the corpus
 
 
 @dataclass(frozen=True)
@@ -170,20 +234,69 @@ def _lemma(word: str) -> str:
 
 
 def _is_stop(lower: str) -> bool:
-    return lower in french_and_english() or lower in _NOT_PHRASE_WORDS or len(lower) < 3
+    return (
+        lower in french_and_english()
+        or lower in _NOT_PHRASE_WORDS
+        or lower in _REGISTER
+        or len(lower) < 3
+        or _is_adverb(lower)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _is_adverb(lower: str) -> bool:
+    """An adverb in -ment ("seulement", "vraiment"): simplemma's dictionary knows the nouns in -ment
+    ("consentement", "traitement") and not the adverbs."""
+    import simplemma
+
+    return (
+        lower.endswith("ment")
+        and "-" not in lower
+        and not simplemma.is_known(lower, lang="fr")
+        and not simplemma.is_known(lower, lang="en")
+    )
 
 
 def _looks_like_verb(lower: str, lemma: str) -> bool:
-    """A conjugated verb ("utilisent", "permet", "doivent") or an infinitive ("interdire", "taxer") is no
-    edge of a noun phrase; a participle or a noun is ("anonymisées", "patient", "dossier"). An infinitive
-    is told from a noun in -er/-ir/-re by its plural, which simplemma's dictionary knows for nouns only."""
+    """A conjugated verb ("utilisent", "permet", "inscris", "utilisant"), a verb with its pronoun
+    ("montrez-nous") or an infinitive ("interdire", "taxer") is no edge of a noun phrase; a participle
+    ("anonymisées") or a noun is ("patient", "dossier", "dossiers"). An infinitive is told from a noun in
+    -er/-ir/-re by its plural, which simplemma's dictionary knows for nouns only; a word that is both
+    ("parler", "pouvoir") is decided by the word before it (``_ambiguous_infinitive``)."""
     import simplemma
 
+    if _VERB_PRONOUN.search(lower):
+        return True
     if "-" in lower or "'" in lower:
         return False  # a compound ("outre-mer", "aujourd'hui")
     if lemma != lower:
-        return lemma.endswith(_VERB_LEMMA_ENDINGS) and lower.endswith(_VERB_ENDINGS)
+        if not lemma.endswith(_VERB_LEMMA_ENDINGS) or lower.endswith(_PARTICIPLE):
+            return False
+        # A noun's plural ("dossiers") or an adjective's inflection ("claires") is no verb form.
+        return lower not in (lemma + "s", lemma + "x", lemma + "e", lemma + "es")
     return lower.endswith(_VERB_LEMMA_ENDINGS) and not simplemma.is_known(lower + "s", lang="fr")
+
+
+@lru_cache(maxsize=50_000)
+def _ambiguous_infinitive(lower: str) -> bool:
+    """A noun that is also an infinitive ("parler", "pouvoir", "devoir"): its "nous" or "vous" form
+    leads back to it."""
+    import simplemma
+
+    if "-" in lower or "'" in lower or not lower.endswith(_VERB_LEMMA_ENDINGS):
+        return False
+    stem = lower[:-2] if not lower.endswith("oir") else lower[:-3]
+    forms = [stem + "ons", stem + "ez", stem + "issons"]
+    return any(simplemma.lemmatize(f, lang="fr") == lower for f in forms if simplemma.is_known(f, lang="fr"))
+
+
+def names_no_subject(word: str) -> bool:
+    """Whether a lower-case word, out of context, is a verb, an adverb in -ment, chat or an intensifier
+    ("voudrais", "concernent", "informer", "seulement", "stp", "vraie"): no keyword of a theme."""
+    if _is_stop(word):
+        return True
+    lemma = _lemma(word)
+    return _looks_like_verb(word, lemma) or _ambiguous_infinitive(word)
 
 
 @dataclass(frozen=True)
@@ -212,11 +325,16 @@ def _segments(text: str) -> list[list[_Token]]:
         elif match.group("word"):
             surface = match.group("word")
             lower = surface.lower().replace("’", "'")
+            previous = segments[-1][-1].lower if segments[-1] else None
             if _is_stop(lower):
                 segments[-1].append(_Token(surface, lower, lower, False, False))
             else:
                 lemma = _lemma(lower)
-                edge = not _looks_like_verb(lower, lemma)
+                edge = (
+                    not _looks_like_verb(lower, lemma)
+                    and previous not in _CLITICS
+                    and (previous in _DETERMINERS or not _ambiguous_infinitive(lower))
+                )
                 participle = lemma != lower and lemma.endswith("er") and lower.endswith(_PARTICIPLE)
                 segments[-1].append(_Token(surface, lower, lemma, edge, False, participle))
         elif segments[-1]:
@@ -251,8 +369,8 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
                 span = segment[start : end + 1]
                 if sum(not t.edge for t in span) > 2:  # at most two small words inside
                     break
-                if len(span) == 1 and _ADJECTIVE.search(token.lower):
-                    continue  # a lone adjective names no subject ("alimentaires")
+                if len(span) == 1 and _ADJECTIVE.search(token.lower) and not token.lower.endswith("ment"):
+                    continue  # a lone adjective names no subject ("alimentaires"); "-ment" is a noun
                 key = tuple(t.key for t in span)
                 if key not in found:
                     after = segment[end + 1] if end + 1 < len(segment) else None
@@ -346,8 +464,10 @@ def titles_and_summaries(
     siblings: dict[Hashable, list[Group]] = defaultdict(list)
     for group in groups:
         siblings[group.parent].append(group)
+    concentration = _concentration(groups, sampled, frequency)
 
     candidates: dict[Hashable, list[tuple[str, ...]]] = {}
+    tier: dict[tuple[Hashable, tuple[str, ...]], int] = {}
     across_of: dict[Hashable, Counter] = {}  # parent -> uses of each phrase among its children
     for parent, level in siblings.items():
         across: Counter = Counter()
@@ -358,6 +478,7 @@ def titles_and_summaries(
             n = max(1, len(sampled[group.key]))
             floor = max(2, math.ceil(0.03 * n)) if n >= 4 else 1
             scores, reserve = {}, {}
+            top = group.key if group.parent is None else group.parent
             for key, count in frequency[group.key].items():
                 if _fragment(contexts[group.key][key], count):
                     continue  # nearly always part of a longer phrase ("Plan Stratégique", "bilan gaz")
@@ -371,6 +492,11 @@ def titles_and_summaries(
             if len(best) < _MIN_CANDIDATES:
                 best += sorted(reserve, key=lambda k: (-reserve[k], k))[: _MIN_CANDIDATES - len(best)]
             candidates[group.key] = best
+            # Tiers: a phrase several texts of the theme share and that is specific to it (0), one
+            # frequent all over the corpus (1), one a single text uses (2). A lower tier always wins.
+            for key in best:
+                generic = concentration.get((top, key), 1.0) < _CONCENTRATION
+                tier[group.key, key] = 2 if key in reserve else int(generic)
 
     displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
     phrase_list = sorted(set(displayed.values()))
@@ -408,35 +534,62 @@ def titles_and_summaries(
                 for score, key in ranked
                 if _words(key) != 1
                 or not any(
-                    key[0] in other and closeness_of[other] >= closeness_of[key] - _EXTEND for other in longer
+                    key[0] in other
+                    and closeness_of[other] >= closeness_of[key] - _EXTEND
+                    and tier[group.key, other] <= tier[group.key, key]  # as shared and as specific
+                    for other in longer
                 )
             ]
-            ranked.sort(key=lambda item: (-item[0], item[1]))
+            ranked.sort(key=lambda item: (tier[group.key, item[1]], -item[0], item[1]))
             scored[group.key] = ranked
 
-    # Greedy assignment, parents before their sub-themes: no title used twice (compared by lemmas and
-    # by the words shown), and a sub-theme never takes the title of its parent.
+    # Assignment, parents before their sub-themes: no title used twice (compared by lemmas and by the
+    # words shown), a sub-theme never takes the title of its parent, and sibling titles keep their head
+    # words apart ("Bénéfices à l'hôpital" and "Bénéfices de la recherche" read as one subject) unless a
+    # theme has no other phrase left. Regret order: the theme that would lose most by giving up its best
+    # phrase's head word chooses first.
     used_keys: set[tuple[str, ...]] = set()
     used_titles: set[str] = set()
     titles: dict[Hashable, str] = {}
     chosen: dict[Hashable, tuple[str, ...]] = {}
     for level_parent in [None, *[p for p in siblings if p is not None]]:
         level = siblings.get(level_parent, [])
-        pool = sorted(
-            ((score, i, key) for i, g in enumerate(level) for score, key in scored[g.key]),
-            key=lambda item: (-item[0], item[1], item[2]),
-        )
-        for _score, i, key in pool:
+        heads: set[str] = set()
+
+        def options(group: Group, heads: set[str]) -> list[tuple[float, tuple[str, ...]]]:
+            found = []
+            for score, key in scored[group.key]:
+                if key in used_keys or displayed[key].lower() in used_titles:
+                    continue
+                if set(key) <= set(chosen.get(group.parent, ())):
+                    continue  # a sub-theme titled with words of its parent's title says nothing more
+                if key[0] in heads:
+                    continue
+                found.append((score - 10 * tier[group.key, key], key))
+            return sorted(found, key=lambda item: (-item[0], item[1]))
+
+        waiting = list(range(len(level)))
+        while waiting:
+            best = None
+            for i in waiting:
+                ranked = options(level[i], heads) or options(level[i], set())
+                if not ranked:
+                    continue
+                value, key = ranked[0]
+                other = next((v for v, k in ranked if k[0] != key[0]), value - 100)
+                choice = (value - other, value, -i)
+                if best is None or choice > best[0]:
+                    best = (choice, i, key)
+            if best is None:
+                break
+            _choice, i, key = best
             group = level[i]
-            title = displayed[key]
-            if group.key in titles or key in used_keys or title.lower() in used_titles:
-                continue
-            if set(key) <= set(chosen.get(group.parent, ())):
-                continue  # a sub-theme titled with words of its parent's title says nothing more
-            titles[group.key] = title
+            titles[group.key] = displayed[key]
             chosen[group.key] = key
             used_keys.add(key)
-            used_titles.add(title.lower())
+            used_titles.add(displayed[key].lower())
+            heads.add(key[0])
+            waiting.remove(i)
         for group in level:
             if group.key not in titles:
                 titles[group.key] = _fallback(group, titles, used_titles)
@@ -450,6 +603,27 @@ def titles_and_summaries(
             [displayed[k] for _s, k in scored[g.key][:5]],
         )
         for g in groups
+    }
+
+
+def _concentration(
+    groups: Sequence[Group], sampled: dict[Hashable, np.ndarray], frequency: dict[Hashable, Counter]
+) -> dict[tuple[Hashable, tuple[str, ...]], float]:
+    """(theme key, phrase) -> the share of the corpus's uses of the phrase that fall in that first-level
+    theme, for the phrases used at least ``_GENERIC_MIN_USES`` times. Uses are counted on each theme's
+    sample and scaled up to the theme's size (a sample of the corpus, the same at any size)."""
+    top = [g for g in groups if g.parent is None]
+    uses: dict[Hashable, dict[tuple[str, ...], float]] = {}
+    corpus: Counter = Counter()
+    for group in top:
+        weight = len(group.members) / max(1, len(sampled[group.key]))
+        uses[group.key] = {key: count * weight for key, count in frequency[group.key].items()}
+        corpus.update(uses[group.key])
+    return {
+        (theme, key): used / corpus[key]
+        for theme, used_in in uses.items()
+        for key, used in used_in.items()
+        if corpus[key] >= _GENERIC_MIN_USES
     }
 
 
@@ -492,6 +666,8 @@ def _summary_sentence(sentence: str) -> str | None:
     cleaned, scrubbed = scrub(sentence)
     if scrubbed or "[" in cleaned:
         return None
+    if any(word in _REGISTER for word in re.findall(r"\w+", cleaned.lower())):
+        return None  # "infos claires stp": a summary speaks in the organisers' register
     words = cleaned.split()
     if not 5 <= len(words) <= 60:
         return None
@@ -499,6 +675,16 @@ def _summary_sentence(sentence: str) -> str | None:
     if cleaned[-1].isalnum() or cleaned[-1] in '»")':
         cleaned += "."
     return cleaned
+
+
+def _language(sentence: str) -> str:
+    """ "fr" or "en", whichever language's stop words the sentence uses more (French on a tie)."""
+    from .stopwords import stop_words
+
+    words = re.findall(r"\w+", sentence.lower())
+    french = sum(w in stop_words("fr") for w in words)
+    english = sum(w in stop_words("en") for w in words)
+    return "en" if english > french else "fr"
 
 
 def _overlap(a: str, b: str) -> float:
@@ -528,6 +714,13 @@ def _summaries(
                 if kept and kept not in pool:
                     pool.append(kept)
         pools[group.key] = pool
+    # A summary speaks the consultation's main language: a theme's sentences in another language
+    # ("Health data should stay in Europe") give way to those in it, when it has any.
+    languages = {s: _language(s) for pool in pools.values() for s in pool}
+    main = Counter(languages.values()).most_common(1)[0][0] if languages else None
+    for key, pool in pools.items():
+        if any(languages[s] == main for s in pool):
+            pools[key] = [s for s in pool if languages[s] == main]
     every = sorted({s for pool in pools.values() for s in pool})
     if not every:
         return {}

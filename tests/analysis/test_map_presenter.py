@@ -57,3 +57,16 @@ def test_the_opinion_status_the_model_names_is_the_pipelines():
     from analysis.pipeline import opinion
 
     assert OpinionRun.OK == opinion.OK
+
+
+def test_a_title_that_would_cover_another_moves_to_a_free_line():
+    """Two themes side by side: the smaller one's title moves off the larger one's, not far."""
+    themes = [
+        {"key": "a", "display_label": "Bénéfices à l'hôpital public", "other": False, "number": 1},
+        {"key": "b", "display_label": "Parent pauvre de la recherche", "other": False, "number": 2},
+    ]
+    points = [_point("a", 200, 200), _point("a", 210, 205), _point("b", 180, 195), _point("b", 190, 190)]
+    first, second = presenters.map_titles(themes, points)
+    assert abs(first["cy"] - second["cy"]) >= presenters.MAP_TITLE_LINE  # the two no longer overlap
+    assert abs(second["cy"] - 192.5) <= 2 * presenters.MAP_TITLE_LINE  # still by its points
+    assert (first["cx"], first["cy"]) == (205, 202.5)  # the larger theme's title stays at its centre

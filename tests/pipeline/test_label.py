@@ -63,3 +63,14 @@ def test_quotes_are_central_distinct_and_skip_flagged_texts(four_topics):
     assert (similarity[~np.eye(5, dtype=bool)] < 0.95).all()
     # Central: the chosen quotes are closer to the centre than the theme's average member.
     assert (vectors[quotes] @ centre).mean() > (vectors[members] @ centre).mean()
+
+
+def test_a_keyword_is_never_a_verb_an_adverb_or_chat():
+    texts = [
+        "Je voudrais seulement que les patients comprennent, stp.",
+        "Je voudrais seulement des patients informés, stp.",
+        "Le cloud européen, le cloud certifié.",
+    ]
+    words = keywords(word_counts(texts), np.array([0, 0, 1]), n_keywords=5)
+    assert "patients" in words[0]
+    assert not {"voudrais", "seulement", "stp", "comprennent"} & set(words[0])

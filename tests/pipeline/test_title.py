@@ -124,3 +124,117 @@ def test_a_run_titles_and_summarises_every_theme_and_sub_theme(use_embedder):
         for sub in theme["subthemes"]:
             if "title" in sub:
                 assert sub["title"].lower() != theme["title"].lower()
+
+
+def test_a_verb_is_no_edge_of_a_title_phrase():
+    """A word after a pronoun ("qu'on me demande"), an infinitive ("parler"), a verb with its pronoun
+    ("montrez-nous") or a present participle ("utilisant") starts or ends no phrase."""
+    found = _phrase_forms(
+        "Je veux qu'on me demande. Il faut en parler au lycée. Montrez-nous des résultats concrets ! "
+        "Une publication scientifique utilisant les données. Inscris au registre."
+    )
+    assert {"résultats concrets", "publication scientifique", "registre"} <= found
+    assert not {"demande", "parler au lycée", "montrez-nous des résultats concrets"} & found
+    assert not any(f.split()[-1] == "utilisant" or f.startswith("inscris") for f in found)
+
+
+def test_a_noun_that_is_also_an_infinitive_stays_a_noun_after_an_article():
+    assert "goûter des enfants" in _phrase_forms("Le goûter des enfants est trop sucré.")
+    assert not any(f.startswith("goûter") for f in _phrase_forms("Il faut goûter les plats."))
+
+
+def test_chat_register_and_intensifiers_are_never_part_of_a_title():
+    found = _phrase_forms("infos claires stp, une vraie campagne d'information, seulement les maladies rares")
+    assert "infos claires" in found and "campagne d'information" in found and "maladies rares" in found
+    assert not any(word in f.split() for f in found for word in ("stp", "vraie", "seulement"))
+
+
+def test_a_noun_in_ment_is_no_lone_adjective():
+    assert "consentement" in _phrase_forms("Sans consentement, rien.")
+
+
+def test_a_phrase_frequent_all_over_the_corpus_does_not_title_a_theme(use_embedder):
+    """ "Données de santé" is in every text of every theme of this consultation: the theme about genetic
+    data is titled with its own phrase, not with the phrase every theme uses."""
+    genetic = [
+        "Les données de santé génétiques doivent être mieux protégées.",
+        "Mes données de santé et mes données génétiques concernent toute ma famille.",
+        "Les données génétiques méritent une protection renforcée, plus que les autres données de santé.",
+        "Pas de données génétiques dans la base, ce sont des données de santé trop sensibles.",
+        "Les données de santé génétiques révèlent les maladies de nos enfants.",
+    ]
+    cloud = [
+        "Les données de santé doivent rester sur un cloud européen.",
+        "Un hébergeur européen pour les données de santé, pas un cloud américain.",
+        "Les serveurs qui gardent les données de santé doivent être en Europe.",
+        "Nos données de santé sur un cloud européen certifié, sinon rien.",
+        "Le cloud européen est la seule garantie pour les données de santé.",
+    ]
+    consent = [
+        "Les données de santé ne se donnent pas sans consentement explicite.",
+        "Je veux donner mon consentement avant tout usage de mes données de santé.",
+        "Le consentement doit être demandé pour chaque usage des données de santé.",
+        "Sans consentement, pas de données de santé partagées.",
+        "Un consentement éclairé pour les données de santé, c'est la base.",
+    ]
+    texts = genetic + cloud + consent
+    vectors = use_embedder.embed(texts)
+    groups = []
+    for key, rows in (("genetic", range(0, 5)), ("cloud", range(5, 10)), ("consent", range(10, 15))):
+        members = np.array(list(rows))
+        centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+        groups.append(Group(key, members, centre))
+    found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
+    for group in groups:
+        title = found[group.key].title.lower()
+        assert "données de santé" not in title, title
+        # ... and by a phrase several of its texts share, not one a single text uses.
+        assert sum(title in texts[i].lower() for i in group.members) >= 2, title
+
+
+def test_sibling_titles_do_not_share_their_head_word(use_embedder):
+    """Two themes titled "Bénéfices à l'hôpital public" and "Bénéfices de la recherche" read as one
+    subject on the map: when a theme has another phrase of its own, it takes that one."""
+    hospital = [
+        "Les bénéfices à l'hôpital public, pas aux laboratoires.",
+        "Des bénéfices à l'hôpital public, versés par les entreprises qui utilisent nos données.",
+        "Une part des bénéfices à l'hôpital public, sinon rien.",
+        "Que les entreprises reversent leurs bénéfices à l'hôpital public.",
+    ]
+    research = [
+        "Les bénéfices de la recherche doivent aller aux maladies rares.",
+        "Les maladies rares sont oubliées, les bénéfices de la recherche vont ailleurs.",
+        "Les bénéfices de la recherche pour les maladies rares aussi.",
+        "Les bénéfices de la recherche, pour tous les malades.",
+    ]
+    texts = hospital + research
+    vectors = use_embedder.embed(texts)
+    groups = []
+    for key, rows in (("hospital", range(0, 4)), ("research", range(4, 8))):
+        members = np.array(list(rows))
+        centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+        groups.append(Group(key, members, centre))
+    found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
+    heads = [found[g.key].title.split()[0].lower().rstrip("s") for g in groups]
+    assert heads[0] != heads[1], [found[g.key].title for g in groups]
+
+
+def test_a_summary_speaks_the_consultations_language_and_register(use_embedder):
+    """A French theme's summary quotes no English sentence and no chat ("stp") when it has others."""
+    english = "Health data should stay in Europe, hosted by a European provider."
+    chat = "infos claires stp, nos données de santé doivent rester en Europe"
+    french = [
+        "Les données de santé doivent rester en Europe, chez un hébergeur européen.",
+        "Un hébergeur européen certifié pour nos données de santé, sans loi étrangère.",
+        "Les serveurs qui gardent nos données de santé doivent être en Europe.",
+        "Pas de cloud américain pour les dossiers médicaux des Français.",
+        "Nos données de santé en Europe, sous le contrôle de juges européens.",
+    ]
+    # The English and the chat sentences are in every text: the most central ones.
+    texts = [f"{english}\n{chat}\n{sentence}" for sentence in french]
+    vectors = use_embedder.embed(texts)
+    centre = normalize(vectors.mean(axis=0, keepdims=True))[0]
+    found = titles_and_summaries(texts, vectors, [Group("a", np.arange(5), centre)], use_embedder)
+    summary = found["a"].summary
+    assert summary
+    assert "Health data" not in summary and "stp" not in summary.lower()
