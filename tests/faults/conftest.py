@@ -200,6 +200,28 @@ def broker_drained(redis: PrivateRedis) -> bool:
     )
 
 
+def events_recorded_twice() -> list[str]:
+    """Audit events recorded more than once by the same actor for the same object with the same details:
+    what a task delivered again (its worker killed before acknowledging) writes twice when the event is
+    not guarded by the state change it records. Empty when every event is written once."""
+    import json
+    from collections import Counter
+
+    from accounts.models import AuditEvent
+
+    seen = Counter(
+        (
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.actor_id,
+            json.dumps(event.details, sort_keys=True),
+        )
+        for event in AuditEvent.objects.all()
+    )
+    return [f"{action} {kind}:{pk} x{n}" for (action, kind, pk, _actor, _details), n in seen.items() if n > 1]
+
+
 @pytest.fixture
 def held_outbox(monkeypatch):
     """Tasks the test's own process enqueues stay in the outbox (they would go to the session's Redis, that
