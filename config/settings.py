@@ -187,6 +187,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+# Sending a task subscribes to its result in Redis; with Redis down, Celery's default retries that 20 times
+# a second apart, holding the request ~19 s before the task is left in the outbox (accounts/outbox.py).
+# Give up after ~0.5 s instead: the outbox's sweep sends the task once Redis is back.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.25}
+}
 
 # --- Authentication (django-allauth): e-mail login, mandatory verification, MFA for staff roles.
 AUTH_USER_MODEL = "accounts.User"
