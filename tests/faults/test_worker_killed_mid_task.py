@@ -110,23 +110,42 @@ def test_a_draw_killed_after_publishing_its_lottery_seats_the_panel_once(
     assert sorted(fake_smtp.recipients()) == sorted(pool)
 
 
-def test_an_open_data_build_killed_half_way_is_built_once(own_redis, held_outbox, organiser, tmp_path):
+# Where the first worker is lost: half-way through the archive (questions.csv and answers.csv written,
+# proposals.csv next), or once the archive is stored but before the export is marked done.
+OPEN_DATA_KILL_POINTS = {
+    "half-way": {"target": "consultation.opendata:_csv", "call": 3, "when": "before"},
+    "archive-stored": {
+        "target": "django.core.files.storage:FileSystemStorage.save",
+        "call": 1,
+        "when": "after",
+    },
+}
+
+
+@pytest.mark.parametrize("kill_point", list(OPEN_DATA_KILL_POINTS))
+def test_an_open_data_build_killed_half_way_is_built_once(
+    kill_point, own_redis, held_outbox, organiser, tmp_path
+):
     consultation = make_consultation("donnees-tuees", questions=False)
     proposals = add_proposals(consultation, [f"Proposition numéro {i}" for i in range(30)])
     export = consultation_services.request_open_data_export(actor=organiser, consultation=consultation)
     hand_outbox_to(own_redis.url)
     log, marker, media = tmp_path / "workers.log", tmp_path / "stalled", tmp_path / "media"
 
-    # questions.csv and answers.csv are written, proposals.csv is next.
+    point = OPEN_DATA_KILL_POINTS[kill_point]
     first = start_stalling_worker(
-        own_redis.url, log, marker, "consultation.opendata:_csv", call=3, DJANGO_MEDIA_ROOT=str(media)
-    )
+        own_redis.url, log, marker, point["target"], call=point["call"], when=point["when"],
+        DJANGO_MEDIA_ROOT=str(media),
+    )  # fmt: skip
     second = StandbyWorker(own_redis.url, log, DJANGO_MEDIA_ROOT=str(media))
     try:
         _kill_when_stalled(first, marker, "the first worker to be half-way through the archive", log)
         export.refresh_from_db()
-        assert export.state == OpenDataExport.State.RUNNING and 0 < export.progress < 100
-        assert not export.file
+        assert export.state == OpenDataExport.State.RUNNING and not export.file
+        if kill_point == "half-way":
+            assert 0 < export.progress < 100
+        else:  # the dead worker's archive is on disk, recorded nowhere
+            assert len(list((media / "opendata").iterdir())) == 1
 
         second.take_over()
         wait_for(lambda: not OpenDataExport.objects.get(pk=export.pk).is_active, 120,
