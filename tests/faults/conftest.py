@@ -56,6 +56,14 @@ class PrivateRedis:
         os.kill(self.process.pid, signal.SIGKILL)  # only the process this test started
         self.process.wait(timeout=10)
 
+    def pause(self) -> None:
+        """SIGSTOP: the server hangs, as a Redis that stopped answering without closing its connections
+        (the kernel still accepts new ones)."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
     def answers(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
@@ -79,6 +87,7 @@ def private_redis(tmp_path):
         yield redis
     finally:
         if redis.process and redis.process.poll() is None:
+            redis.resume()  # if the test paused it
             redis.stop()
 
 
