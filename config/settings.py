@@ -187,6 +187,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+# Sending a task subscribes to its result in Redis; with Redis down, Celery's default retries that 20 times
+# a second apart, holding the request ~19 s before the task is left in the outbox (accounts/outbox.py).
+# Give up after ~0.5 s instead: the outbox's sweep sends the task once Redis is back.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.25}
+}
 
 # --- Authentication (django-allauth): e-mail login, mandatory verification, MFA for staff roles.
 AUTH_USER_MODEL = "accounts.User"
@@ -350,12 +356,21 @@ PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
 # exceed the longest task (the draw's time limit above), or a task still running would be handed to a
 # second worker; every task is idempotent anyway (at-least-once delivery). Lower it only for tests.
 _LONGEST_TASK_SECONDS = PACTE_SELECTION_STALE_MINUTES * 60 + 600
+_REDIS_SOCKET_TIMEOUT = float(env("CELERY_REDIS_SOCKET_TIMEOUT", "2"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(_LONGEST_TASK_SECONDS))),
     # How often a worker looks for such tasks (seconds between sweeps x sweeps skipped).
     "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+    # A Redis that hangs (stopped, or gone without closing the connection) must not hold a request that
+    # sends a task for ever: a command unanswered within these seconds fails, and the task waits in the
+    # outbox. The worker's wait for tasks is not affected (kombu reads it when the socket is readable).
+    "socket_timeout": _REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": _REDIS_SOCKET_TIMEOUT,
 }
+# The same for the result backend (Celery's defaults: 120 s, and no connect timeout).
+CELERY_REDIS_SOCKET_TIMEOUT = _REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _REDIS_SOCKET_TIMEOUT
 # Days a closed panel's pool is kept (GDPR storage limitation): that many days after a panel is closed,
 # the volunteers who never had a seat (not drawn, reserves, left out) are deleted with the profile answers
 # copied for that panel, by the daily `deliberation.purge_volunteer_pools` task (CELERY_BEAT_SCHEDULE

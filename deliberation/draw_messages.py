@@ -16,7 +16,9 @@ command) shows them. The codes:
   stored before it existed are organisers too: only organisers abandon); only the organisers' console
   names the person (`person`, the pseudonym at the time);
 - ``{"code": "draw_is_final"}``: the panel already had a committed draw;
-- ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running.
+- ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running;
+- ``{"code": "lottery_changed"}``: the draw, taken over after its worker was lost, found another lottery
+  than the one already published (the published lottery is the commitment: no second one is published).
 
 A running draw stores where it is the same way (`Selection.progress`, one item, replaced as the draw goes):
 
@@ -130,6 +132,14 @@ def failure_reason(item: dict[str, Any], *, public: bool = False) -> FailureReas
                 n,
             )
             % {"n": n}
+        )
+    if code == "lottery_changed":
+        return FailureReason(
+            _(
+                "The draw was taken over after its worker was lost and found another lottery than the one "
+                "published before the draw (the pool changed meanwhile): nothing was seated. Run the draw "
+                "again."
+            )
         )
     # A code this version does not know (written by a newer one): say that the draw failed, with its text.
     return FailureReason(_("The draw failed."), quoted=str(item.get("text", "")))

@@ -81,7 +81,9 @@ def run_selection(selection_id: int) -> str:
     def publish(distribution) -> None:
         # The lottery is published (stored, hashed, audited) before the seed is used: the draw can only
         # pick from it, and the seed revealed afterwards must match the commitment made at the start. A
-        # run abandoned meanwhile publishes nothing, and its result is refused when recorded.
+        # run abandoned meanwhile publishes nothing, and its result is refused when recorded. A run taken
+        # over after its worker was lost finds the same lottery already published: nothing is written
+        # again (one publication, one audit event).
         document = lottery.document(
             distribution.lottery,
             seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
@@ -114,6 +116,11 @@ def run_selection(selection_id: int) -> str:
         if excluded:
             reasons.append({"code": "left_out", "n": len(excluded)})
         services.record_selection_failure(selection_id=selection_id, reasons=reasons)
+        return Selection.Status.FAILED
+    except services.LotteryChanged:
+        # Taken over after its worker was lost, the run found another lottery than the one it published
+        # (the pool changed meanwhile): the published one stands as the commitment; nothing is drawn.
+        services.record_selection_failure(selection_id=selection_id, reasons=[{"code": "lottery_changed"}])
         return Selection.Status.FAILED
     except SoftTimeLimitExceeded:
         services.record_selection_failure(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import outbox
 from accounts.audit import record_event
+from accounts.progress import progress_writer
 from textsafety.normalise import normalise_input
 
 from .. import rules
@@ -159,22 +160,25 @@ def start_import(
 def run_import(import_id: int) -> dict:
     """Import the CSV of one ContributionImport (the Celery task's work). Safe to run again (a worker
     lost mid-way): the import is one transaction and skips rows already imported. Progress is kept on
-    the row; the file is erased at the end. Messages are written in the language of the organiser who
-    sent the file."""
+    the row, written beside the import's transaction (accounts.progress) so that the page sees it move
+    while the rows appear only at the end, all of them or none; a run taken over after a worker was lost
+    starts again from 0 %. The file is erased at the end. Messages are written in the language of the
+    organiser who sent the file."""
 
     job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
     if job is None or not job.is_active:  # deleted with its consultation, or already ended
         return {"import": import_id, "state": job.state if job else "deleted"}
     rows = ContributionImport.objects.filter(pk=import_id)
-    rows.update(state=ContributionImport.State.RUNNING)
-
-    def progress(saved: int, to_save: int) -> None:
-        rows.update(progress=int(100 * saved / max(to_save, 1)))
+    rows.update(state=ContributionImport.State.RUNNING, progress=0)
 
     def ended() -> dict:  # the file is erased once the import ends, whatever the outcome
         return {"finished_at": timezone.now(), "data": b""}
 
-    with translation.override(job.language):
+    with translation.override(job.language), progress_writer(ContributionImport, import_id) as write:
+
+        def progress(saved: int, to_save: int) -> None:
+            write(int(100 * saved / max(to_save, 1)))
+
         try:
             report = import_contributions(
                 actor=job.created_by, consultation=job.consultation, data=bytes(job.data),

@@ -1,6 +1,7 @@
 """The open-data archive of a consultation, built by a Celery worker."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -47,7 +48,11 @@ def build_export(export_id: int, progress: Callable[[int], None] | None = None) 
     except Exception as exc:
         rows.update(state=OpenDataExport.State.FAILED, error=str(exc)[:300], finished_at=timezone.now())
         raise
-    export.file.save(f"{export.consultation.slug}-{export.pk}.zip", ContentFile(data), save=False)
+    # One archive per export, under one name: a copy a lost worker stored but never recorded (killed before
+    # the row said "done") is replaced, not kept beside this one under another name.
+    name = export.file.field.generate_filename(export, f"{export.consultation.slug}-{export.pk}.zip")
+    export.file.storage.delete(name)
+    export.file.save(Path(name).name, ContentFile(data), save=False)
     rows.update(
         file=export.file.name, state=OpenDataExport.State.DONE, progress=100, finished_at=timezone.now()
     )

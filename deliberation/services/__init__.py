@@ -44,6 +44,7 @@ from .recommendations import (
 )
 from .responses import change_milestone, complete_milestone, record_response, response_date_problems
 from .selection import (
+    LotteryChanged,
     abandon_selection,
     lottery_file,
     publish_lottery,
@@ -73,6 +74,7 @@ from .sessions import (
 
 __all__ = [
     "DeliberationError",
+    "LotteryChanged",
     "SortitionRefusal",
     "load_sortition",
     "create_panel",

@@ -230,18 +230,36 @@ def _tell_not_drawn(selection: Selection) -> int:
     return marked
 
 
+class LotteryChanged(DeliberationError):
+    """A draw taken over after its worker was lost found another lottery than the one it had published
+    (the pool changed meanwhile): the published lottery is the commitment, so this run ends as failed
+    (`draw_messages`, code "lottery_changed") rather than publish a second one."""
+
+
 @transaction.atomic
 def publish_lottery(*, selection_id: int, document: dict) -> Selection | None:
     """Before the draw: store the lottery document (`deliberation.lottery.document`) and its SHA-256, and
     record both in the audit log (hash-chained), so that the lottery is fixed before the seed is revealed.
-    None when the run has ended meanwhile (abandoned): nothing is published then."""
+    None when the run has ended meanwhile (abandoned): nothing is published then.
+
+    Published once per draw: the state it records (`lottery_sha256` set) and its audit event are written
+    in one transaction, on the locked row, and a run that finds the lottery already published (its first
+    worker was lost after publishing, the task was delivered again) writes nothing, keeping the first
+    publication's date and its one event. Raises `LotteryChanged` when the lottery found again differs."""
     from .. import lottery
 
     selection = Selection.objects.select_for_update().get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return None
+    sha256 = lottery.document_sha256(document)
+    if selection.lottery_sha256:
+        if selection.lottery_sha256 != sha256:
+            raise LotteryChanged(
+                _("The lottery found again after its worker was lost differs from the one published.")
+            )
+        return selection
     selection.lottery = document
-    selection.lottery_sha256 = lottery.document_sha256(document)
+    selection.lottery_sha256 = sha256
     selection.lottery_published_at = timezone.now()
     selection.save(update_fields=["lottery", "lottery_sha256", "lottery_published_at"])
     record_event(

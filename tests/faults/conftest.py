@@ -56,6 +56,14 @@ class PrivateRedis:
         os.kill(self.process.pid, signal.SIGKILL)  # only the process this test started
         self.process.wait(timeout=10)
 
+    def pause(self) -> None:
+        """SIGSTOP: the server hangs, as a Redis that stopped answering without closing its connections
+        (the kernel still accepts new ones)."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
     def answers(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
@@ -79,6 +87,7 @@ def private_redis(tmp_path):
         yield redis
     finally:
         if redis.process and redis.process.poll() is None:
+            redis.resume()  # if the test paused it
             redis.stop()
 
 
@@ -198,6 +207,28 @@ def broker_drained(redis: PrivateRedis) -> bool:
     return (
         redis.command("LLEN", "celery").strip() == b":0" and redis.command("HLEN", "unacked").strip() == b":0"
     )
+
+
+def events_recorded_twice() -> list[str]:
+    """Audit events recorded more than once by the same actor for the same object with the same details:
+    what a task delivered again (its worker killed before acknowledging) writes twice when the event is
+    not guarded by the state change it records. Empty when every event is written once."""
+    import json
+    from collections import Counter
+
+    from accounts.models import AuditEvent
+
+    seen = Counter(
+        (
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.actor_id,
+            json.dumps(event.details, sort_keys=True),
+        )
+        for event in AuditEvent.objects.all()
+    )
+    return [f"{action} {kind}:{pk} x{n}" for (action, kind, pk, _actor, _details), n in seen.items() if n > 1]
 
 
 @pytest.fixture

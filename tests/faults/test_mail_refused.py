@@ -2,14 +2,12 @@
 goes out once. A fake SMTP server of the test's own refuses the first three connections (421), then
 accepts; a real worker, its waits shortened by settings, sends through it."""
 
-import time
-
 import pytest
 
 from consultation import services
 from consultation.models import Proposal
 from tests.factories import UserFactory
-from tests.faults.conftest import fake_smtp_server, start_worker, stop_worker
+from tests.faults.conftest import broker_drained, fake_smtp_server, start_worker, stop_worker, wait_for
 from tests.helpers import make_consultation
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -37,10 +35,10 @@ def test_a_notice_refused_by_the_mail_server_is_retried_and_sent_once(own_redis,
                 app.send_task(
                     "consultation.send_moderation_notice", args=[proposal.pk, "visible"], connection=broker
                 )
-            deadline = time.monotonic() + 180
-            while not smtp.messages and time.monotonic() < deadline:
-                time.sleep(0.2)
-            time.sleep(3)  # a duplicate, if any, would follow within the longest wait
+            wait_for(lambda: smtp.messages, 180, "the notice to be sent", log)
+            # A duplicate could only come from a retry still held by the worker or queued (its message
+            # unacknowledged or waiting in Redis): once the broker holds nothing, none can follow.
+            wait_for(lambda: broker_drained(own_redis), 60, "the worker to acknowledge the notice", log)
         finally:
             stop_worker(worker)
 

@@ -111,3 +111,34 @@ def test_citizens_keep_contributing_while_redis_is_down_and_the_work_is_sent_whe
 
     assert after == {"sent": 1, "pending": 0, "left": 0}
     assert own_redis.command("LLEN", "celery").startswith(b":1")  # the task is in the queue now
+
+
+WHILE_REDIS_HANGS = r"""
+import json, django
+django.setup()
+from accounts import outbox
+from accounts.models import OutboxTask
+from consultation.tasks import send_moderation_notice
+
+OutboxTask.objects.all().delete()
+outbox.enqueue(send_moderation_notice, 0, "visible")  # as the moderation page does once it has committed
+print(json.dumps({"pending": list(OutboxTask.objects.values_list("task", flat=True))}))
+"""
+
+
+def test_a_task_sent_while_redis_hangs_waits_in_the_outbox_and_goes_once_redis_answers(own_redis):
+    """Redis stopped answering without closing its connections (its process paused; the kernel still
+    accepts connections): sending a task gives up (the broker's and the result backend's sockets time out)
+    and leaves it in the outbox, instead of holding the request that sent it for ever (before: still
+    blocked after 40 s); the task goes to the queue once Redis answers again. What the cache costs a
+    request while Redis hangs is config/cache.py's."""
+    own_redis.pause()
+    try:
+        during = _run(WHILE_REDIS_HANGS, own_redis.url)
+    finally:
+        own_redis.resume()
+
+    assert during == {"pending": ["consultation.send_moderation_notice"]}
+    after = _run(ONCE_REDIS_IS_BACK, own_redis.url)
+    assert after == {"sent": 1, "pending": 0, "left": 0}
+    assert own_redis.command("LLEN", "celery").startswith(b":1")

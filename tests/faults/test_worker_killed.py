@@ -10,7 +10,7 @@ import pytest
 from analysis import services
 from analysis.models import Contribution, EmbeddingVector, PipelineRun
 from tests.analysis.conftest import add_proposals, ccc_proposals
-from tests.faults.conftest import kill_worker, start_worker, stop_worker, wait_for
+from tests.faults.conftest import events_recorded_twice, kill_worker, start_worker, stop_worker, wait_for
 from tests.helpers import make_consultation
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -59,3 +59,4 @@ def test_a_run_whose_worker_was_killed_completes_on_the_next_worker_without_dupl
     hashes = {h for chunk in run.chunks.all() for h in chunk.hashes}
     assert EmbeddingVector.objects.filter(text_hash__in=hashes).count() == len(hashes)  # embedded once
     assert run.versions.count() == 1  # the finish ran once
+    assert not events_recorded_twice()

@@ -5,12 +5,15 @@ Each test starts a first worker that stops for good at a chosen point of the tas
 it writes a marker file there, so the kill never depends on timing), kills it with SIGKILL, checks what the
 dead worker left in the database, starts a plain worker, and checks that the work completed once: no seat,
 archive, contribution or e-mail twice. Tasks are acknowledged late; the broker hands the dead worker's task
-to the next worker after the visibility timeout (5 s here, tests/faults/conftest.py)."""
+to the next worker after the visibility timeout (5 s here, tests/faults/conftest.py). No audit event is
+written twice by the task delivered again (`events_recorded_twice`): each is guarded by the state change it
+records, in the same transaction."""
 
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import AuditEvent, OutboxTask, SentNotice
 from consultation import services as consultation_services
@@ -18,11 +21,13 @@ from consultation.models import ContributionImport, OpenDataExport, Proposal
 from deliberation import services as deliberation_services
 from deliberation.models import Panel, PanelMember, Selection, Volunteer
 from tests.analysis.conftest import add_proposals
+from tests.conftest import with_totp
 from tests.deliberation.conftest import citizen_in_pool, seat
 from tests.factories import UserFactory
 from tests.faults.conftest import (
     StandbyWorker,
     broker_drained,
+    events_recorded_twice,
     hand_outbox_to,
     kill_worker,
     send_and_wait,
@@ -96,28 +101,51 @@ def test_a_draw_killed_after_publishing_its_lottery_seats_the_panel_once(
     assert sorted(str(m.volunteer_id) for m in members) == sorted(selection.drawn)
     assert selection.lottery_sha256 == published_first  # the same lottery published again, not another
     assert AuditEvent.objects.filter(action="selection.drawn", object_id=str(selection.pk)).count() == 1
+    # Published by the first worker, found published by the second: one publication, its first date.
+    published = AuditEvent.objects.filter(action="selection.lottery_published", object_id=str(selection.pk))
+    assert published.count() == 1
+    assert not events_recorded_twice()
     # Each person told once: the four seated, the six others that they were not drawn.
     pool = {v.user.email for v in Volunteer.objects.filter(panel=panel).select_related("user")}
     assert sorted(fake_smtp.recipients()) == sorted(pool)
 
 
-def test_an_open_data_build_killed_half_way_is_built_once(own_redis, held_outbox, organiser, tmp_path):
+# Where the first worker is lost: half-way through the archive (questions.csv and answers.csv written,
+# proposals.csv next), or once the archive is stored but before the export is marked done.
+OPEN_DATA_KILL_POINTS = {
+    "half-way": {"target": "consultation.opendata:_csv", "call": 3, "when": "before"},
+    "archive-stored": {
+        "target": "django.core.files.storage:FileSystemStorage.save",
+        "call": 1,
+        "when": "after",
+    },
+}
+
+
+@pytest.mark.parametrize("kill_point", list(OPEN_DATA_KILL_POINTS))
+def test_an_open_data_build_killed_half_way_is_built_once(
+    kill_point, own_redis, held_outbox, organiser, tmp_path
+):
     consultation = make_consultation("donnees-tuees", questions=False)
     proposals = add_proposals(consultation, [f"Proposition numéro {i}" for i in range(30)])
     export = consultation_services.request_open_data_export(actor=organiser, consultation=consultation)
     hand_outbox_to(own_redis.url)
     log, marker, media = tmp_path / "workers.log", tmp_path / "stalled", tmp_path / "media"
 
-    # questions.csv and answers.csv are written, proposals.csv is next.
+    point = OPEN_DATA_KILL_POINTS[kill_point]
     first = start_stalling_worker(
-        own_redis.url, log, marker, "consultation.opendata:_csv", call=3, DJANGO_MEDIA_ROOT=str(media)
-    )
+        own_redis.url, log, marker, point["target"], call=point["call"], when=point["when"],
+        DJANGO_MEDIA_ROOT=str(media),
+    )  # fmt: skip
     second = StandbyWorker(own_redis.url, log, DJANGO_MEDIA_ROOT=str(media))
     try:
         _kill_when_stalled(first, marker, "the first worker to be half-way through the archive", log)
         export.refresh_from_db()
-        assert export.state == OpenDataExport.State.RUNNING and 0 < export.progress < 100
-        assert not export.file
+        assert export.state == OpenDataExport.State.RUNNING and not export.file
+        if kill_point == "half-way":
+            assert 0 < export.progress < 100
+        else:  # the dead worker's archive is on disk, recorded nowhere
+            assert len(list((media / "opendata").iterdir())) == 1
 
         second.take_over()
         wait_for(lambda: not OpenDataExport.objects.get(pk=export.pk).is_active, 120,
@@ -136,10 +164,11 @@ def test_an_open_data_build_killed_half_way_is_built_once(own_redis, held_outbox
     with zipfile.ZipFile(media / export.file.name) as archive:
         rows = archive.read("proposals.csv").decode().splitlines()[1:]
     assert sorted(int(row.split(",")[0]) for row in rows) == sorted(p.pk for p in proposals)
+    assert not events_recorded_twice()
 
 
 def test_a_contribution_import_killed_half_way_imports_each_row_once(
-    own_redis, held_outbox, organiser, tmp_path
+    own_redis, held_outbox, organiser, client, tmp_path
 ):
     consultation = make_consultation("import-tue", questions=False)
     lines = [f"Contribution importée numéro {i}" for i in range(1500)]  # two batches of the import
@@ -151,18 +180,25 @@ def test_a_contribution_import_killed_half_way_imports_each_row_once(
     hand_outbox_to(own_redis.url)
     log, marker = tmp_path / "workers.log", tmp_path / "stalled"
 
-    # The first batch of 1,000 is written (not committed), the second is next.
+    # The first batch of 1,000 is written (not committed) and its progress reported, the second is next.
     first = start_stalling_worker(
-        own_redis.url, log, marker, "consultation.models:Proposal.objects.bulk_create", when="after"
+        own_redis.url, log, marker, "consultation.models:Proposal.objects.bulk_create", call=2
     )
     second = StandbyWorker(own_redis.url, log)
     try:
-        _kill_when_stalled(first, marker, "the first worker to write its first batch", log)
-        job.refresh_from_db()
-        assert job.state == ContributionImport.State.RUNNING
-        assert not Proposal.objects.filter(
-            consultation=consultation
-        ).exists()  # one transaction: nothing half-way
+        try:
+            wait_for(marker.exists, 120, "the first worker to write its first batch", log)
+            # While the import runs, another connection (this test's: the organiser's page) sees its
+            # progress, and none of its rows: one transaction, nothing half-imported.
+            job.refresh_from_db()
+            assert job.state == ContributionImport.State.RUNNING and job.progress == 66
+            assert not Proposal.objects.filter(consultation=consultation).exists()
+            client.force_login(with_totp(organiser))
+            polled = client.get(reverse("consultation:import_progress", args=[consultation.slug]),
+                                HTTP_ACCEPT_LANGUAGE="en").json()  # fmt: skip
+            assert (polled["active"], polled["percent"], polled["percent_label"]) == (True, 66, "66%")
+        finally:
+            kill_worker(first)
 
         second.take_over()
         wait_for(lambda: not ContributionImport.objects.get(pk=job.pk).is_active, 120,
@@ -176,6 +212,8 @@ def test_a_contribution_import_killed_half_way_imports_each_row_once(
     imported = Proposal.objects.filter(consultation=consultation)
     assert imported.count() == 1500
     assert sorted(imported.values_list("text", flat=True)) == sorted(lines)
+    assert AuditEvent.objects.filter(action="consultation.imported_csv").count() == 1
+    assert not events_recorded_twice()
 
 
 def _panel_with_members(organiser, facilitator, n: int):
@@ -234,6 +272,7 @@ def test_a_notice_fan_out_killed_half_way_tells_each_person_once(
         second.stop()
 
     assert sorted(fake_smtp.recipients()) == sorted(people), log.read_text()[-3000:]
+    assert not events_recorded_twice()
 
 
 def test_a_moderation_notice_killed_while_sending_goes_out_once(
@@ -265,3 +304,4 @@ def test_a_moderation_notice_killed_while_sending_goes_out_once(
 
     assert fake_smtp.recipients() == ["autrice@example.org"], log.read_text()[-3000:]
     assert SentNotice.objects.count() == 1
+    assert not events_recorded_twice()

@@ -1,0 +1,61 @@
+"""Progress of long work that runs in one transaction, written where the pages can read it meanwhile.
+
+A job that must be all-or-nothing (the contribution import: nothing half-imported on error) holds one
+transaction for its whole length; a progress figure written inside it stays invisible to every other
+connection until the end, so the page's bar would sit at 0 % and jump to 100 %. `progress_writer` writes
+the figure through a database connection of its own, in autocommit, beside the job's transaction: the page
+(another connection) reads it while the job runs, and the job's own rows still appear all at once, or not at
+all.
+
+The figure is advisory: the update skips a row another transaction holds locked rather than wait for it (it
+never waits on the job's own transaction), and a job rolled back leaves the last figure written, which the
+job's end (done, or failed with the reason) then replaces. SQLite has one writer at a time: there the figure
+goes through the caller's connection, as before (the embedded runtime runs tasks in the request anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import connection as default_connection
+
+
+@contextmanager
+def progress_writer(
+    model: type[models.Model], pk: int, field: str = "progress"
+) -> Iterator[Callable[[int], None]]:
+    """Yield `write(percent)`, which sets `model.<field>` of row `pk` so that other connections see it at
+    once, whatever transaction the caller is in. The side connection is opened at the first write and
+    closed on leaving."""
+    if default_connection.vendor != "postgresql":
+        rows = model._default_manager.filter(pk=pk)
+        yield lambda percent: rows.update(**{field: percent})
+        return
+    table = default_connection.ops.quote_name(model._meta.db_table)
+    column = default_connection.ops.quote_name(model._meta.get_field(field).column)
+    key = default_connection.ops.quote_name(model._meta.pk.column)
+    # SKIP LOCKED: a row locked by another transaction (the job's own, should it touch the row) is left as
+    # it is rather than waited for.
+    sql = (  # names from the model's own metadata, quoted; the values are parameters
+        f"UPDATE {table} SET {column} = %s WHERE {key} = "  # noqa: S608
+        f"(SELECT {key} FROM {table} WHERE {key} = %s FOR UPDATE SKIP LOCKED)"
+    )
+    side = None
+
+    def write(percent: int) -> None:
+        nonlocal side
+        if side is None:
+            # A connection of its own (not the thread's), on the same database: in autocommit, outside the
+            # caller's transaction.
+            current = connections[DEFAULT_DB_ALIAS]
+            side = type(current)(current.settings_dict, current.alias)
+        with side.cursor() as cursor:
+            cursor.execute(sql, [percent, pk])
+
+    try:
+        yield write
+    finally:
+        if side is not None:
+            side.close()
