@@ -48,6 +48,7 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
         seed=seed,
         previous_groups=previous_groups(previous),
         previous_k_smoother=previous.result.get("k_smoother") if previous else None,
+        previous_clusters=previous.result.get("clusters") if previous else None,
     )
     data = json.loads(json.dumps(result.to_dict(), cls=_Encoder))
     # Per proposal and group (in the order of result.groups): agree / disagree / pass counts, for the

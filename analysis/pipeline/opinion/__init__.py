@@ -40,6 +40,7 @@ scaling), ``clustering`` (base clusters, groups, k, candidates, Pol.is's k-means
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,7 @@ from .clustering import (
     _candidates,
     _first_distinct,
     _group,
+    _group_with_state,
     _numbers,
     _polis_kmeans,
     _polis_two_levels,
@@ -84,6 +86,7 @@ from .model import (
     Status,
 )
 from .projection import VoteMatrix, _clustered_participants, _project, build_vote_matrix
+from .warm import previous_state, saved_state
 
 # Public names, and the private ones benchmarks and tests reach (one import path, as before the split).
 __all__ = [
@@ -111,6 +114,7 @@ __all__ = [
     "_consensus",
     "_first_distinct",
     "_group",
+    "_group_with_state",
     "_group_counts",
     "_numbers",
     "_polis_kmeans",
@@ -138,13 +142,16 @@ def analyse_opinions(
     parameters: OpinionParameters | None = None,
     previous_groups: Mapping[Hashable, int | None] | None = None,
     previous_k_smoother: Mapping[str, int] | None = None,
+    previous_clusters: Mapping[str, Any] | None = None,
 ) -> OpinionResult:
     """Opinion groups, representative, consensus and bridging statements. Deterministic for a seed.
 
     ``previous_groups``: each participant's group number at the previous computation (``group_of()`` of
     the previous result); a group made mostly of the same people keeps its number (and so its colour).
     ``previous_k_smoother``: the previous result's ``k_smoother`` (Pol.is's smoothing of the number of
-    groups over computations)."""
+    groups over computations).
+    ``previous_clusters``: the previous result's ``clusters``; with ``warm_start`` (the default) both k-means
+    start from them, as Pol.is does from one update to the next (``warm``)."""
     params = parameters or OpinionParameters()
     matrix = build_vote_matrix(votes, proposals=proposals, moderated_out=moderated_out)
     n_participants, n_proposals = matrix.shape
@@ -186,7 +193,13 @@ def analyse_opinions(
         )
         return result
 
-    labels, silhouettes, result.k_smoother = _group(positions[clustered], params, seed, previous_k_smoother)
+    ids = [matrix.participants[i] for i in clustered]
+    warm = previous_state(previous_clusters, ids) if params.warm_start else None
+    labels, silhouettes, result.k_smoother, state = _group_with_state(
+        positions[clustered], params, seed, previous_k_smoother, warm
+    )
+    result.clusters = saved_state(ids, state)
+    result.warm_started = state.get("warm", False)
     # A group under min_group_share of the clustered participants, or too small for any of its statements
     # to reach min_claim_votes, is not shown as a group.
     sizes = np.bincount(labels)

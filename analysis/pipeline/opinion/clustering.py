@@ -4,6 +4,7 @@ rule (decision 0007) and Pol.is's own k-means (``clustering="polis"``, decision 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -45,14 +46,51 @@ def _group(
 
     ``clustering="polis"``: Pol.is's two levels as published (``_polis_two_levels``), deterministic.
     ``clustering="candidates"``: several scikit-learn candidates (``_candidates``)."""
+    labels, silhouettes, smoothed, _state = _group_with_state(points, params, seed, smoother)
+    return labels, silhouettes, smoothed
+
+
+def _group_with_state(
+    points: np.ndarray,
+    params: OpinionParameters,
+    seed: int,
+    smoother: Mapping[str, int] | None = None,
+    warm: Mapping[str, Any] | None = None,
+) -> tuple[np.ndarray, list, dict[str, int], dict[str, Any]]:
+    """``_group``, and the clusters a next computation starts from: ``{"base": base label of each point,
+    "groups": {k: group label of each point}, "warm": whether the groups shown come from the warm start}``.
+
+    ``warm`` (``warm.previous_state``): the previous computation's clusters, as labels of these points
+    (-1: not clustered then). When given, both levels are also run from them (Pol.is's rule over time,
+    ``warm._warm_two_levels``). With ``clustering="polis"`` that run is the result, as in Pol.is. With
+    ``clustering="candidates"`` it is one more candidate: for each k, its partition is kept unless the
+    cold candidates' is lower in within-group sum of squares by more than ``warm_tolerance`` (a previous
+    partition stuck in a poor optimum is left; a near-tie keeps the groups where they were)."""
+    from .warm import _warm_two_levels
+
+    warmed = _warm_two_levels(points, params, seed, warm) if warm is not None else None
+    warm_used = False
     if params.clustering == "polis":
-        labels_by_k, silhouettes = _polis_two_levels(points, params)
+        labels_by_k, silhouettes, base_labels = warmed or _polis_two_levels(points, params)
         # Pol.is: `(apply max-key silhouette ks)`, the last k on a tie, i.e. the larger one.
         best_k = max(silhouettes, key=lambda k_score: (k_score[1], k_score[0]))[0] if silhouettes else 2
         k, smoothed = _smooth_k(best_k, smoother or {}, params, available=set(labels_by_k))
-        participant_labels = labels_by_k[k]
+        participant_labels, warm_used = labels_by_k[k], warmed is not None
     else:
-        participant_labels, silhouettes, smoothed = _candidates(points, params, seed, smoother)
+        participant_labels, silhouettes, smoothed, labels_by_k, base_labels = _candidates(
+            points, params, seed, smoother
+        )
+        if warmed is not None:
+            warm_by_k, _warm_silhouettes, base_labels = warmed
+            for k, cold in list(labels_by_k.items()):
+                previous = warm_by_k.get(k)
+                if previous is not None and _within_sum_of_squares(points, previous) <= (
+                    1 + params.warm_tolerance
+                ) * _within_sum_of_squares(points, cold):
+                    labels_by_k[k] = previous
+                    if k == smoothed["smoothed_k"]:
+                        participant_labels, warm_used = previous, True
+    state = {"base": base_labels, "groups": labels_by_k, "warm": warm_used}
     # Stable naming: largest group first (ties: leftmost centre).
     groups = sorted(
         set(participant_labels.tolist()),
@@ -60,16 +98,19 @@ def _group(
     )
     rename = np.empty(max(groups) + 1, dtype=np.int64)
     rename[groups] = np.arange(len(groups))
-    return rename[participant_labels], silhouettes, smoothed
+    return rename[participant_labels], silhouettes, smoothed, state
 
 
-def _polis_two_levels(points: np.ndarray, params: OpinionParameters) -> tuple[dict[int, np.ndarray], list]:
+def _polis_two_levels(
+    points: np.ndarray, params: OpinionParameters
+) -> tuple[dict[int, np.ndarray], list, np.ndarray]:
     """Pol.is's clustering of one update from scratch (conversation.clj ``:base-clusters``,
     ``:group-clusterings``, ``:group-clusterings-silhouettes``): ``base_clusters`` k-means clusters of the
     participants (``base_iters`` iterations at most), then, for every k from 2 to min(max_groups,
     2 + n_base // 12), a k-means of the base centres weighted by their sizes (``group_iters`` at most),
     each scored by the silhouette of the base centres. Both k-means start from the first distinct points
-    in participant order (``init-clusters``). Returns participant labels per k and (k, silhouette)."""
+    in participant order (``init-clusters``). Returns participant labels per k, (k, silhouette) and the
+    base label of each participant."""
     base_labels, centers = _polis_kmeans(points, params.base_clusters, max_iters=params.base_iters)
     weights = np.bincount(base_labels, minlength=len(centers)).astype(float)
     max_k = min(params.max_groups, 2 + len(centers) // 12)
@@ -82,7 +123,7 @@ def _polis_two_levels(points: np.ndarray, params: OpinionParameters) -> tuple[di
         silhouettes.append((k, _silhouette(centers, labels)))
     if not labels_by_k:  # a single base position: one group (the caller finds fewer than 2 groups)
         labels_by_k[2] = np.zeros(len(points), dtype=np.int64)
-    return labels_by_k, silhouettes
+    return labels_by_k, silhouettes, base_labels
 
 
 def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
@@ -139,10 +180,11 @@ def _silhouette(points: np.ndarray, labels: np.ndarray) -> float:
 
 def _candidates(
     points: np.ndarray, params: OpinionParameters, seed: int, smoother: Mapping[str, int] | None
-) -> tuple[np.ndarray, list, dict[str, int]]:
+) -> tuple[np.ndarray, list, dict[str, int], dict[int, np.ndarray], np.ndarray]:
     """Pacte's earlier rule (decision 0007): several scikit-learn candidates of the two levels from
     different seeds; k is the one most candidates choose (ties: the higher mean silhouette), and the
-    partition the candidate with the lowest within-group sum of squares of the participants."""
+    partition the candidate with the lowest within-group sum of squares of the participants. Also returns
+    that candidate's labels for every k and its base labels (the clusters a next computation starts from)."""
     distinct = np.unique(points, axis=0)
     if len(distinct) <= params.base_clusters:  # each distinct position is a base cluster: one candidate
         n_candidates = 1
@@ -152,13 +194,13 @@ def _candidates(
     seeds = np.random.SeedSequence(seed).generate_state(n_candidates)
     candidates = [_two_levels(points, params, int(s)) for s in seeds]
     votes_for_k: dict[int, list[float]] = {}
-    for _labels_by_k, silhouettes in candidates:
+    for _labels_by_k, silhouettes, _base in candidates:
         best_k = max(silhouettes, key=lambda k_score: k_score[1])[0] if silhouettes else 2
         votes_for_k.setdefault(best_k, []).append(max((s for _, s in silhouettes), default=0.0))
     best_k = max(votes_for_k, key=lambda k: (len(votes_for_k[k]), float(np.mean(votes_for_k[k])), -k))
     k, smoothed = _smooth_k(best_k, smoother or {}, params, available={k for c in candidates for k in c[0]})
     chosen = min((c for c in candidates if k in c[0]), key=lambda c: _within_sum_of_squares(points, c[0][k]))
-    return chosen[0][k], chosen[1], smoothed
+    return chosen[0][k], chosen[1], smoothed, chosen[0], chosen[2]
 
 
 def _smooth_k(
@@ -178,8 +220,8 @@ def _within_sum_of_squares(points: np.ndarray, labels: np.ndarray) -> float:
     )
 
 
-def _two_levels(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[dict, list]:
-    """One candidate: participant labels for every k tried, and the silhouette of each k."""
+def _two_levels(points: np.ndarray, params: OpinionParameters, seed: int) -> tuple[dict, list, np.ndarray]:
+    """One candidate: participant labels for every k tried, the silhouette of each k, the base labels."""
     distinct, base_labels = np.unique(points, axis=0, return_inverse=True)
     base_labels = base_labels.ravel()
     if len(distinct) <= params.base_clusters:  # few enough positions: each one is a base cluster
@@ -190,7 +232,7 @@ def _two_levels(points: np.ndarray, params: OpinionParameters, seed: int) -> tup
     n_base = len(centers)
     weights = np.bincount(base_labels, minlength=n_base).astype(float)
     if n_base == 2:  # two positions only: they are the two groups
-        return {2: np.array([0, 1])[base_labels]}, []
+        return {2: np.array([0, 1])[base_labels]}, [], base_labels
     # Pol.is: at most 2 + n_base / 12 groups, so small conversations are not over-split.
     max_k = min(params.max_groups, 2 + n_base // 12, n_base - 1)
     labels_by_k, silhouettes = {}, []
@@ -201,4 +243,4 @@ def _two_levels(points: np.ndarray, params: OpinionParameters, seed: int) -> tup
         labels_by_k[k] = labels[base_labels]
         score = silhouette_score(centers, labels) if len(set(labels.tolist())) > 1 else -1.0
         silhouettes.append((k, float(score)))
-    return labels_by_k, silhouettes
+    return labels_by_k, silhouettes, base_labels
