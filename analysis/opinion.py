@@ -28,9 +28,13 @@ class _Encoder(DjangoJSONEncoder):
 def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
     consultation = Consultation.objects.get(pk=consultation_id)
     proposals = list(
-        Proposal.objects.filter(consultation=consultation).order_by("id").values_list("pk", "status")
+        Proposal.objects.filter(consultation=consultation)
+        .order_by("id")
+        .values_list("pk", "status", "is_meta")
     )
-    hidden = [pk for pk, status in proposals if status != Proposal.Status.VISIBLE]
+    # Pol.is leaves moderated-out and meta statements (about the participant, not an opinion) out of the
+    # groups; both count in the sparsity stretch, as Pol.is's zeroed columns do.
+    left_out = [pk for pk, status, meta in proposals if status != Proposal.Status.VISIBLE or meta]
     votes = list(
         Vote.objects.filter(proposal__consultation=consultation).values_list(
             "participant_key", "proposal_id", "value"
@@ -39,11 +43,12 @@ def compute_and_save(consultation_id: int, *, seed: int = 0) -> OpinionRun:
     previous = latest_groups(consultation)
     result = analyse_opinions(
         votes,
-        proposals=[pk for pk, _ in proposals],
-        moderated_out=hidden,
+        proposals=[pk for pk, _status, _meta in proposals],
+        moderated_out=left_out,
         seed=seed,
         previous_groups=previous_groups(previous),
         previous_k_smoother=previous.result.get("k_smoother") if previous else None,
+        previous_clusters=previous.result.get("clusters") if previous else None,
     )
     data = json.loads(json.dumps(result.to_dict(), cls=_Encoder))
     # Per proposal and group (in the order of result.groups): agree / disagree / pass counts, for the

@@ -8,6 +8,14 @@ the members, merge identical centres, split off the most distant point until k c
 The schedule of Pol.is's own updates is not in an export, so this is a replay, not a reproduction.
 
 Run: ``python benchmarks/polis_replay.py 60000 /work/shared/data/polis/15-per-hour-seattle``
+
+``--product``: replays instead the product's own computations (``analyse_opinions`` every ``step`` new votes,
+each given the previous result's groups, k smoother and clusters, as ``analysis.opinion.compute_and_save``
+does), once with the warm start (the default) and once without (cold rule and Hungarian renumbering only).
+Prints the final ARI against Pol.is and how many placed participants change group number from one
+computation to the next. Run: ``python benchmarks/polis_replay.py --product 30 <folders>`` (30: at most one
+computation per 1/30 of the votes, and never more often than every 20 votes); ``--product-warm``: the warm
+start only.
 """
 
 import csv
@@ -186,7 +194,67 @@ def replay(folder, window_ms=60_000, max_ticks=800, verbose=False):
     }
 
 
+def replay_product(folder: str, steps: int, warm_start: bool) -> dict:
+    """The product's computations in time order, chained as compute_and_save chains them."""
+    from dataclasses import replace
+
+    export = read_polis_export(folder)
+    rows = []
+    with open(f"{folder}/votes.csv") as f:
+        for r in csv.DictReader(f):
+            rows.append((int(r["timestamp"]), int(r["voter-id"]), int(r["comment-id"]), int(r["vote"])))
+    rows.sort(key=lambda r: r[0])
+    step = max(20, len(rows) // steps)
+    proposals = [c.comment_id for c in export.comments]
+    mod = export.moderated_out_ids | export.meta_ids
+    params = replace(OpinionParameters(min_group_share=0.0, min_claim_votes=0), warm_start=warm_start)
+    votes, previous, moved, computations, warm_runs, start = {}, None, [], 0, 0, 0
+    for end in [*range(step, len(rows), step), len(rows)]:
+        for _t, p, c, v in rows[start:end]:
+            votes[(p, c)] = v
+        start = end
+        result = opinion.analyse_opinions(
+            [(p, c, v) for (p, c), v in votes.items()],
+            proposals=proposals,
+            moderated_out=mod,
+            parameters=params,
+            previous_groups=previous.group_of() if previous else None,
+            previous_k_smoother=previous.k_smoother if previous else None,
+            previous_clusters=previous.clusters if previous else None,
+        )
+        computations += 1
+        if result.status != opinion.OK:
+            continue
+        warm_runs += result.warm_started
+        if previous is not None:
+            before, after = previous.group_of(), result.group_of()
+            both = [p for p in after if after[p] is not None and before.get(p) is not None]
+            if both:
+                moved.append(sum(before[p] != after[p] for p in both) / len(both))
+        previous = result
+    ours = {p: g for p, g in previous.group_of().items() if g is not None}
+    theirs = {p: g for p, g in export.polis_groups.items() if g is not None}
+    both = sorted(set(ours) & set(theirs))
+    return {
+        "conversation": folder.rstrip("/").split("/")[-1],
+        "warm_start": warm_start,
+        "computations": computations,
+        "warm_started": warm_runs,
+        "k": len(previous.groups),
+        "sizes": [g.size for g in previous.groups],
+        "ari": round(adjusted_rand_score([theirs[p] for p in both], [ours[p] for p in both]), 3),
+        "mean_share_changing_group": round(float(np.mean(moved)), 4) if moved else None,
+        "max_share_changing_group": round(float(np.max(moved)), 4) if moved else None,
+    }
+
+
 if __name__ == "__main__":
+    if sys.argv[1] in ("--product", "--product-warm"):  # --product-warm: the warm start only
+        for f in sys.argv[3:]:
+            for warm in (True, False) if sys.argv[1] == "--product" else (True,):
+                t = time.time()
+                print(replay_product(f, int(sys.argv[2]), warm), round(time.time() - t, 1), flush=True)
+        sys.exit()
     for f in sys.argv[2:]:
         t = time.time()
         print(replay(f, window_ms=int(sys.argv[1])), round(time.time() - t, 1), flush=True)

@@ -248,6 +248,9 @@ class Proposal(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.PLATFORM)
     # Identifies an imported row so that re-running an import changes nothing (Pol.is comment id, ...).
     external_id = models.CharField(max_length=64, blank=True)
+    # A statement about the participant rather than an opinion ("I live in the city"), as a Pol.is export
+    # marks it (is-meta): shown and voted on, but left out of the opinion groups, as Pol.is does.
+    is_meta = models.BooleanField(_("about the participant, not an opinion"), default=False)
     strata = models.JSONField(default=dict, blank=True)
     # Language of the page the author wrote it on: moderation notices to the author are sent in it.
     language = models.CharField(max_length=8, blank=True)

@@ -217,7 +217,8 @@ class PolisImportReport:
 @transaction.atomic
 def import_polis(*, actor, export, slug: str) -> PolisImportReport:
     """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
-    comments become proposals (moderated-out ones hidden), voters pseudonymous participants
+    comments become proposals (moderated-out ones hidden, meta ones marked ``is_meta``: left out of the
+    opinion groups, as Pol.is does), voters pseudonymous participants
     "polis:<voter-id>", each voter's last vote per comment a vote. Idempotent."""
     from datetime import UTC, datetime
 
@@ -248,6 +249,7 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
         )
     )
     new = []
+    meta = {str(c.comment_id) for c in export.comments if c.is_meta}
     for comment in export.comments:
         if str(comment.comment_id) in known:
             continue
@@ -262,9 +264,14 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
                 created_at=stamp(comment.timestamp_ms),
                 status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
                 hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",
+                is_meta=comment.is_meta,
             )
         )
     Proposal.objects.bulk_create(new, batch_size=1000)
+    # A later export may mark (or unmark) a statement as meta: the import follows it.
+    imported = Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS)
+    imported.filter(external_id__in=meta, is_meta=False).update(is_meta=True)
+    imported.exclude(external_id__in=meta).filter(is_meta=True).update(is_meta=False)
     ids = dict(
         Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
             "external_id", "pk"

@@ -274,3 +274,56 @@ def test_load_consultation_is_idempotent(db):
     call_command("load_consultation", "data-donation", stdout=StringIO())
     assert Consultation.objects.count() == 1
     assert consultation.questions.count() == questions
+
+
+def test_import_polis_leaves_meta_statements_out_of_the_opinion_groups(db, test_data, tmp_path):
+    """Pol.is marks statements about the participant ("I live in ...") is-meta and leaves them out of its
+    groups; an import keeps them on show and out of the groups, as the benchmark reader does."""
+    import shutil
+
+    from analysis.opinion import compute_and_save
+    from analysis.pipeline.opinion import analyse_opinions
+    from consultation.polis_export import read_polis_export
+
+    folder = tmp_path / "conversation"
+    shutil.copytree(test_data / "polis" / "london.youth.policing", folder)
+    with (folder / "comments.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # The two most voted statements become meta statements.
+    most_voted = sorted(rows, key=lambda r: -(int(r["agrees"]) + int(r["disagrees"])))[:2]
+    meta_ids = {r["comment-id"] for r in most_voted}
+    with (folder / "comments.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0], "is-meta"])
+        writer.writeheader()
+        writer.writerows({**r, "is-meta": "1" if r["comment-id"] in meta_ids else "0"} for r in rows)
+
+    call_command("import_polis", str(folder), consultation="with-meta", stdout=StringIO())
+    consultation = Consultation.objects.get(slug="with-meta")
+    meta = Proposal.objects.filter(consultation=consultation, is_meta=True)
+    assert set(meta.values_list("external_id", flat=True)) == meta_ids
+    assert all(p.is_visible for p in meta)  # still shown and open to votes
+
+    run = compute_and_save(consultation.pk)
+    assert run.status == "ok"
+    meta_pks = set(meta.values_list("pk", flat=True))
+    claimed = {s["proposal"] for g in run.result["groups"] for s in g["representative"]}
+    claimed |= {b["proposal"] for b in run.result["bridging"]}
+    claimed |= {c["proposal"] for c in run.result["consensus_agree"] + run.result["consensus_disagree"]}
+    assert claimed and not claimed & meta_pks
+    # The same groups as the export read directly with its meta statements left out (the benchmarks' way).
+    export = read_polis_export(folder)
+    direct = analyse_opinions(
+        export.vote_triples(),
+        proposals=[c.comment_id for c in export.comments],
+        moderated_out=export.moderated_out_ids | export.meta_ids,
+    )
+    sizes = sorted(g.size for g in direct.groups)
+    assert sorted(g["size"] for g in run.result["groups"]) == sizes
+
+    # A later export without the column unmarks them.
+    with (folder / "comments.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    call_command("import_polis", str(folder), consultation="with-meta", stdout=StringIO())
+    assert not Proposal.objects.filter(consultation=consultation, is_meta=True).exists()
