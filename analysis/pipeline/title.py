@@ -159,6 +159,7 @@ _VERB_PRONOUN = re.compile(
     r"-(?:t-)?(?:nous|vous|moi|toi|le|la|les|lui|leur|en|y|on|il|ils|elle|elles|je|tu)$"
 )
 _CONJUNCTIONS = frozenset({"et", "and"})
+_ARTICLES = frozenset({"la", "le", "les", "the"})
 _PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "of"})
 _PARTICIPLE = ("é", "ée", "és", "ées")
 # Small words that may sit inside a phrase (prepositions and articles); "et"/"and" between two words.
@@ -205,6 +206,10 @@ _MIN_CANDIDATES = 8  # phrases used once complete a small theme's candidates up 
 # ("données de santé" in a consultation on health data, "projet", "demande"): it names no theme.
 _CONCENTRATION = 0.5
 _GENERIC_MIN_USES = 3  # ... judged only on phrases used at least this many times in the corpus
+# A theme's title is spread over its sub-themes: the sub-themes using it hold at least this share of the
+# theme's texts ("Bénéfices à l'hôpital public", from one minor sub-theme of a
+# theme about companies using health data, names that sub-theme, not the theme).
+_SPREAD = 0.5
 
 
 @dataclass(frozen=True)
@@ -384,11 +389,15 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
 
 def _word_before(segment: list[_Token], start: int) -> str | None:
     """The content word just before a phrase, directly or through a preposition ("données de | santé"):
-    a phrase nearly always preceded by the same one is a fragment of a longer phrase."""
+    a phrase nearly always preceded by the same one is a fragment of a longer phrase. Else the bare
+    preposition before it, marked "#": a single word nearly always after the same one is part of a
+    locution ("par défaut"), not a subject."""
     if start > 0 and segment[start - 1].edge:
         return segment[start - 1].key
     if start > 1 and segment[start - 1].lower in _PREPOSITIONS and segment[start - 2].edge:
         return segment[start - 2].key
+    if start > 0 and segment[start - 1].lower in _LINKING - _ARTICLES:
+        return "#" + segment[start - 1].lower  # a bare preposition: "par | défaut", "en | Europe"
     return None
 
 
@@ -480,7 +489,7 @@ def titles_and_summaries(
             scores, reserve = {}, {}
             top = group.key if group.parent is None else group.parent
             for key, count in frequency[group.key].items():
-                if _fragment(contexts[group.key][key], count):
+                if _fragment(contexts[group.key][key], count, _words(key) == 1):
                     continue  # nearly always part of a longer phrase ("Plan Stratégique", "bilan gaz")
                 share = count / n
                 rarity = math.log1p(len(level) * count / across[key])  # as c-TF-IDF: rare elsewhere
@@ -497,6 +506,20 @@ def titles_and_summaries(
             for key in best:
                 generic = concentration.get((top, key), 1.0) < _CONCENTRATION
                 tier[group.key, key] = 2 if key in reserve else int(generic)
+            # Tier 0.5: shared and specific, but used inside a minor part of the theme only, while a
+            # phrase spread over the theme is used by at least as many of its texts.
+            narrow = {
+                key
+                for key in best
+                if tier[group.key, key] == 0 and _spread(group, key, siblings, frequency) < _SPREAD
+            }
+            widest = max(
+                (frequency[group.key][k] for k in best if tier[group.key, k] == 0 and k not in narrow),
+                default=0,
+            )
+            for key in narrow:
+                if frequency[group.key][key] <= widest:
+                    tier[group.key, key] = 0.5
 
     displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
     phrase_list = sorted(set(displayed.values()))
@@ -627,14 +650,33 @@ def _concentration(
     }
 
 
+def _spread(
+    group: Group,
+    key: tuple[str, ...],
+    siblings: dict[Hashable, list[Group]],
+    frequency: dict[Hashable, Counter],
+) -> float:
+    """The share of a theme's texts that lie in the sub-themes using the phrase, a sub-theme where one
+    text only uses it counting for half (one text may stray): 1 for a theme without sub-themes."""
+    children = siblings.get(group.key, []) if group.parent is None else []
+    total = sum(len(child.members) for child in children)
+    if not total:
+        return 1.0
+    covered = sum(len(child.members) * min(1.0, frequency[child.key][key] / 2) for child in children)
+    return covered / total
+
+
 def _words(key: tuple[str, ...]) -> int:
     return sum(1 for part in key if not part.endswith("'"))
 
 
-def _fragment(around: tuple[Counter, Counter], count: int) -> bool:
-    """Whether the same word comes before or after the phrase in at least 80 % of the texts using it."""
+def _fragment(around: tuple[Counter, Counter], count: int, single: bool) -> bool:
+    """Whether the same word comes before or after the phrase in at least 80 % of the texts using it (a
+    bare preposition counts before a single word only: "par défaut")."""
     for side in around:
-        common = [n for word, n in side.most_common(2) if word is not None]
+        common = [
+            n for word, n in side.most_common(3) if word is not None and (single or not word.startswith("#"))
+        ][:1]
         if common and common[0] >= 0.8 * count:
             return True
     return False
