@@ -210,6 +210,7 @@ _GENERIC_MIN_USES = 3  # ... judged only on phrases used at least this many time
 # theme's texts ("Bénéfices à l'hôpital public", from one minor sub-theme of a
 # theme about companies using health data, names that sub-theme, not the theme).
 _SPREAD = 0.5
+_SPREAD_TIER = 0.5  # the tier of the shared, specific phrases used in a minor part of a theme only
 
 
 @dataclass(frozen=True)
@@ -519,7 +520,7 @@ def titles_and_summaries(
             )
             for key in narrow:
                 if frequency[group.key][key] <= widest:
-                    tier[group.key, key] = 0.5
+                    tier[group.key, key] = _SPREAD_TIER
 
     displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
     phrase_list = sorted(set(displayed.values()))
@@ -564,6 +565,8 @@ def titles_and_summaries(
                 )
             ]
             ranked.sort(key=lambda item: (tier[group.key, item[1]], -item[0], item[1]))
+            if group.parent is None and siblings.get(group.key):
+                ranked = _join_cover(group, ranked, tier, sampled[group.key], phrases_of, displayed)
             scored[group.key] = ranked
 
     # Assignment, parents before their sub-themes: no title used twice (compared by lemmas and by the
@@ -664,6 +667,42 @@ def _spread(
         return 1.0
     covered = sum(len(child.members) * min(1.0, frequency[child.key][key] / 2) for child in children)
     return covered / total
+
+
+def _join_cover(
+    group: Group,
+    ranked: list[tuple[float, tuple[str, ...]]],
+    tier: dict,
+    rows: np.ndarray,
+    phrases_of: dict[int, dict],
+    displayed: dict[tuple[str, ...], str],
+) -> list[tuple[float, tuple[str, ...]]]:
+    """A theme whose best phrase is one word used by under half its texts ("Entreprises") is titled
+    with that word and the phrase of 2-4 words, with another head, that the most of its other texts use
+    ("Entreprises et ciblage commercial"), when the two together are used by at least half its texts:
+    two subjects its texts name, joined by "et"."""
+    if not ranked or _words(ranked[0][1]) != 1 or tier[group.key, ranked[0][1]] != 0:
+        return ranked
+    score, word = ranked[0]
+    using = {int(r) for r in rows if word in phrases_of[int(r)]}
+    if 2 * len(using) >= len(rows):
+        return ranked
+    best, covered = None, 1
+    for _score, key in ranked[1:]:
+        if not 2 <= _words(key) <= 4 or key[0] == word[0] or tier[group.key, key] > _SPREAD_TIER:
+            continue
+        others = sum(1 for r in rows if int(r) not in using and key in phrases_of[int(r)])
+        if others > covered:
+            best, covered = key, others
+    if best is None or 2 * (len(using) + covered) < len(rows):
+        return ranked  # the two would still leave most of the theme's texts unnamed
+    joined = (*word, "et", *best)
+    second = displayed[best]
+    if second[1:] == second[1:].lower():  # no name nor acronym: lower-cased inside the title
+        second = second[:1].lower() + second[1:]
+    displayed[joined] = f"{displayed[word]} et {second}"
+    tier[group.key, joined] = 0
+    return [(score + 0.0001, joined), *ranked]
 
 
 def _words(key: tuple[str, ...]) -> int:

@@ -238,3 +238,87 @@ def test_a_summary_speaks_the_consultations_language_and_register(use_embedder):
     summary = found["a"].summary
     assert summary
     assert "Health data" not in summary and "stp" not in summary.lower()
+
+
+def _sub_themes(texts, vectors, parts):
+    """Groups for ``parts`` = {theme: {sub-theme: rows}}: each theme and its sub-themes."""
+    groups = []
+    for theme, subs in parts.items():
+        rows = np.array(sorted(r for sub in subs.values() for r in sub))
+        groups.append(Group(theme, rows, normalize(vectors[rows].mean(axis=0, keepdims=True))[0]))
+        for sub, sub_rows in subs.items():
+            members = np.array(list(sub_rows))
+            centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+            groups.append(Group((theme, sub), members, centre, parent=theme))
+    return groups
+
+
+def test_a_theme_is_titled_by_a_phrase_spread_over_it_not_by_one_minor_part(use_embedder):
+    """A phrase three texts of one small sub-theme share names that sub-theme; the theme's title is a
+    phrase its sub-themes share ("entreprises privées" is in both large ones)."""
+    access = [
+        "Les entreprises privées ne doivent pas accéder à nos dossiers sans contrôle.",
+        "Aucun accès des industriels aux données des malades.",
+        "Les start-up veulent nos données pour leurs produits.",
+        "Je refuse que les entreprises privées lisent mon dossier.",
+        "Un accès des laboratoires seulement sous contrôle public.",
+    ]
+    insurers = [
+        "Les assureurs et les entreprises privées augmenteraient les cotisations.",
+        "Jamais de données aux assureurs ni aux banques.",
+        "Les mutuelles feraient payer les malades.",
+        "Pas de revente aux assureurs, pas de cadeau aux entreprises privées.",
+        "Les employeurs ne doivent rien savoir de notre santé.",
+    ]
+    hospital = [
+        "Les laboratoires doivent reverser leurs bénéfices à l'hôpital public.",
+        "Une part des bénéfices à l'hôpital public pour chaque accès.",
+        "Que les bénéfices à l'hôpital public financent les soins.",
+    ]
+    europe = [
+        "Les serveurs doivent rester en Europe, sur un cloud européen.",
+        "Un cloud européen certifié pour nos dossiers médicaux.",
+        "Pas de cloud américain, un cloud européen et souverain.",
+        "Le cloud européen protège nos dossiers du Cloud Act.",
+        "Des serveurs en Europe et un cloud européen, voilà tout.",
+    ]
+    texts = access + insurers + hospital + europe
+    vectors = use_embedder.embed(texts)
+    groups = _sub_themes(
+        texts,
+        vectors,
+        {
+            "companies": {"access": range(0, 5), "insurers": range(5, 10), "hospital": range(10, 13)},
+            "europe": {"cloud": range(13, 16), "servers": range(16, 18)},
+        },
+    )
+    found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
+    title = found["companies"].title.lower()
+    assert "bénéfice" not in title and "hôpital" not in title, title
+    assert "entreprise" in title, title
+
+
+def test_a_word_always_after_the_same_preposition_is_no_title(use_embedder):
+    """ "Par défaut" is a locution: "Défaut" alone says nothing of a theme about consent."""
+    consent = [
+        "Le consentement ne peut pas être acquis par défaut.",
+        "Inscrire tout le monde par défaut, c'est nier le consentement explicite.",
+        "Un oui par défaut n'est pas un consentement explicite.",
+        "Le consentement explicite, jamais une case cochée par défaut.",
+        "Rien par défaut : un consentement explicite de chacun.",
+    ]
+    cloud = [
+        "Les serveurs doivent rester en Europe, sur un cloud européen.",
+        "Un cloud européen certifié pour nos dossiers médicaux.",
+        "Pas de cloud américain, un cloud européen et souverain.",
+        "Le cloud européen protège nos dossiers du Cloud Act.",
+    ]
+    texts = consent + cloud
+    vectors = use_embedder.embed(texts)
+    groups = []
+    for key, rows in (("consent", range(0, 5)), ("cloud", range(5, 9))):
+        members = np.array(list(rows))
+        centre = normalize(vectors[members].mean(axis=0, keepdims=True))[0]
+        groups.append(Group(key, members, centre))
+    found = titles_and_summaries(texts, vectors, groups, use_embedder, InMemoryEmbeddingCache())
+    assert found["consent"].title.lower() != "défaut", found["consent"].title
