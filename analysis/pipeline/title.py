@@ -143,10 +143,11 @@ _REGISTER = frozenset(
         "voilà",
     }
 )
-# A word right after a subject or object pronoun is a verb there ("qu'on me demande", "je refuse").
+# A word right after a subject or object pronoun is a verb there ("qu'on me demande", "je refuse", "qui
+# contrôle").
 _CLITICS = frozenset(
     {"je", "j'", "tu", "on", "me", "m'", "te", "t'", "se", "s'", "nous", "vous", "il", "ils", "elle", "elles"}
-    | {"ne", "n'", "y", "i", "we", "they", "you", "he", "she"}
+    | {"ne", "n'", "y", "i", "we", "they", "you", "he", "she", "qui", "who"}
 )
 # Words after which an ambiguous infinitive is a noun ("le pouvoir d'achat", not "pouvoir choisir").
 _DETERMINERS = frozenset(
@@ -340,12 +341,26 @@ def _segments(text: str) -> list[list[_Token]]:
                     not _looks_like_verb(lower, lemma)
                     and previous not in _CLITICS
                     and (previous in _DETERMINERS or not _ambiguous_infinitive(lower))
+                    and not _verb_after_plural(segments[-1], lower)
                 )
                 participle = lemma != lower and lemma.endswith("er") and lower.endswith(_PARTICIPLE)
                 segments[-1].append(_Token(surface, lower, lemma, edge, False, participle))
         elif segments[-1]:
             segments.append([])
     return [s for s in segments if s]
+
+
+def _verb_after_plural(before: list[_Token], lower: str) -> bool:
+    """A singular form of a verb in -er right after a plural noun is that verb, not a second noun ("qui
+    contrôle les serveurs | contrôle | les données")."""
+    import simplemma
+
+    if not before or not before[-1].edge or not before[-1].lower.endswith(("s", "x")):
+        return False
+    if "-" in lower or not lower.endswith("e") or before[-1].lower.endswith(("ss", "us", "is")):
+        return False
+    infinitive = lower + "r"
+    return simplemma.is_known(infinitive, lang="fr") and _lemma(infinitive) == infinitive
 
 
 def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str | None, str | None]]:

@@ -371,3 +371,9 @@ def test_a_word_used_by_few_texts_is_joined_with_the_phrase_the_others_use(use_e
     assert title == "Entreprises et ciblage commercial", title
     subs = {found["companies", sub].title.lower() for sub in ("firms", "marketing", "others")}
     assert not subs & {"entreprises", "ciblage commercial"}, subs
+
+
+def test_a_verb_after_qui_or_after_a_plural_noun_ends_a_phrase():
+    found = _phrase_forms("Qui contrôle les serveurs contrôle les données de santé.")
+    assert "serveurs contrôle les données" not in found and "contrôle les serveurs" not in found
+    assert {"serveurs", "données de santé"} <= found
