@@ -11,8 +11,12 @@ closeness to the nearest other theme centre (the diversity between themes of MMR
 form or after a pronoun), adverb in -ment, chat marker ("stp") or intensifier ("vraie") starts or ends a
 phrase. A phrase several texts of the theme share and specific to it always beats one frequent all over
 the corpus ("données de santé" in a consultation on health data), which beats one a single text uses.
+A theme's title is spread over its sub-themes: a phrase used inside a minor part of the theme only comes
+after one used across it, unless it is used by more of the theme's texts. A theme whose best phrase is
+one word used by under half its texts joins it with the 2-4 word phrase most of its other texts use
+when the two cover half the theme ("Entreprises et ciblage commercial": up to six words).
 Titles are then assigned in regret order so that no two themes and no sub-theme and its parent share
-one, and sibling titles keep their head words apart when they can (decision 0014).
+one, and sibling titles keep their head words apart when they can (decisions 0014, 0015).
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
