@@ -399,11 +399,13 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
                 key = tuple(t.key for t in span)
                 if key not in found:
                     after = segment[end + 1] if end + 1 < len(segment) else None
-                    found[key] = (
-                        _join(span),
-                        before,
-                        after.key if after is not None and (after.edge or after.linking) else None,
+                    # A small word after it extends it only towards a noun ("don d' | organes"), not
+                    # towards a verb ("entreprises privées pour | respecter").
+                    beyond = segment[end + 2] if end + 2 < len(segment) else None
+                    extends = after is not None and (
+                        after.edge or (after.linking and beyond is not None and beyond.edge)
                     )
+                    found[key] = (_join(span), before, after.key if extends else None)
     return found
 
 

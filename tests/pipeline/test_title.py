@@ -377,3 +377,15 @@ def test_a_verb_after_qui_or_after_a_plural_noun_ends_a_phrase():
     found = _phrase_forms("Qui contrôle les serveurs contrôle les données de santé.")
     assert "serveurs contrôle les données" not in found and "contrôle les serveurs" not in found
     assert {"serveurs", "données de santé"} <= found
+
+
+def test_a_small_word_then_a_verb_does_not_make_a_phrase_a_fragment():
+    """ "Entreprises privées pour respecter" is no longer phrase: "entreprises privées" stays a candidate
+    of its own, while "don" before "d'organes" is part of one."""
+    after = {
+        form.lower(): a
+        for form, _b, a in _phrases("Les entreprises privées pour respecter nos données.", 5).values()
+    }
+    assert after["entreprises privées"] is None
+    after = {form.lower(): a for form, _b, a in _phrases("Le don d'organes sauve des vies.", 5).values()}
+    assert after["don"] == "d'"
