@@ -119,7 +119,9 @@ def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
     ]
 
 
-MAP_TITLE_CHARS = 32  # a theme title on the map is cut beyond this (the legend and table give it whole)
+# A theme title on the map is cut at a word beyond this (the legend and table give it whole); a joined
+# title ("Entreprises et ciblage commercial") fits.
+MAP_TITLE_CHARS = 40
 
 
 MAP_TITLE_LINE = 14  # height of a title's line on the map (12 px font and a little air)
@@ -136,7 +138,7 @@ def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
             continue
         text = theme["display_label"]
         if len(text) > MAP_TITLE_CHARS:
-            text = text[: MAP_TITLE_CHARS - 1].rstrip() + "…"
+            text = text[:MAP_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:'’") + "…"
         half = 3.4 * len(text)  # about half the width of the text at the map's font size
         cx = float(np.median([p.cx for p in mine]))
         cy = float(np.median([p.cy for p in mine]))

@@ -11,8 +11,12 @@ closeness to the nearest other theme centre (the diversity between themes of MMR
 form or after a pronoun), adverb in -ment, chat marker ("stp") or intensifier ("vraie") starts or ends a
 phrase. A phrase several texts of the theme share and specific to it always beats one frequent all over
 the corpus ("données de santé" in a consultation on health data), which beats one a single text uses.
+A theme's title is spread over its sub-themes: a phrase used inside a minor part of the theme only comes
+after one used across it, unless it is used by more of the theme's texts. A theme whose best phrase is
+one word used by under half its texts joins it with the 2-4 word phrase most of its other texts use
+when the two cover half the theme ("Entreprises et ciblage commercial": up to six words).
 Titles are then assigned in regret order so that no two themes and no sub-theme and its parent share
-one, and sibling titles keep their head words apart when they can (decision 0014).
+one, and sibling titles keep their head words apart when they can (decisions 0014, 0015).
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
@@ -143,10 +147,11 @@ _REGISTER = frozenset(
         "voilà",
     }
 )
-# A word right after a subject or object pronoun is a verb there ("qu'on me demande", "je refuse").
+# A word right after a subject or object pronoun is a verb there ("qu'on me demande", "je refuse", "qui
+# contrôle").
 _CLITICS = frozenset(
     {"je", "j'", "tu", "on", "me", "m'", "te", "t'", "se", "s'", "nous", "vous", "il", "ils", "elle", "elles"}
-    | {"ne", "n'", "y", "i", "we", "they", "you", "he", "she"}
+    | {"ne", "n'", "y", "i", "we", "they", "you", "he", "she", "qui", "who"}
 )
 # Words after which an ambiguous infinitive is a noun ("le pouvoir d'achat", not "pouvoir choisir").
 _DETERMINERS = frozenset(
@@ -159,6 +164,7 @@ _VERB_PRONOUN = re.compile(
     r"-(?:t-)?(?:nous|vous|moi|toi|le|la|les|lui|leur|en|y|on|il|ils|elle|elles|je|tu)$"
 )
 _CONJUNCTIONS = frozenset({"et", "and"})
+_ARTICLES = frozenset({"la", "le", "les", "the"})
 _PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "of"})
 _PARTICIPLE = ("é", "ée", "és", "ées")
 # Small words that may sit inside a phrase (prepositions and articles); "et"/"and" between two words.
@@ -205,6 +211,11 @@ _MIN_CANDIDATES = 8  # phrases used once complete a small theme's candidates up 
 # ("données de santé" in a consultation on health data, "projet", "demande"): it names no theme.
 _CONCENTRATION = 0.5
 _GENERIC_MIN_USES = 3  # ... judged only on phrases used at least this many times in the corpus
+# A theme's title is spread over its sub-themes: the sub-themes using it hold at least this share of the
+# theme's texts ("Bénéfices à l'hôpital public", from one minor sub-theme of a
+# theme about companies using health data, names that sub-theme, not the theme).
+_SPREAD = 0.5
+_SPREAD_TIER = 0.5  # the tier of the shared, specific phrases used in a minor part of a theme only
 
 
 @dataclass(frozen=True)
@@ -334,12 +345,26 @@ def _segments(text: str) -> list[list[_Token]]:
                     not _looks_like_verb(lower, lemma)
                     and previous not in _CLITICS
                     and (previous in _DETERMINERS or not _ambiguous_infinitive(lower))
+                    and not _verb_after_plural(segments[-1], lower)
                 )
                 participle = lemma != lower and lemma.endswith("er") and lower.endswith(_PARTICIPLE)
                 segments[-1].append(_Token(surface, lower, lemma, edge, False, participle))
         elif segments[-1]:
             segments.append([])
     return [s for s in segments if s]
+
+
+def _verb_after_plural(before: list[_Token], lower: str) -> bool:
+    """A singular form of a verb in -er right after a plural noun is that verb, not a second noun ("qui
+    contrôle les serveurs | contrôle | les données")."""
+    import simplemma
+
+    if not before or not before[-1].edge or not before[-1].lower.endswith(("s", "x")):
+        return False
+    if "-" in lower or not lower.endswith("e") or before[-1].lower.endswith(("ss", "us", "is")):
+        return False
+    infinitive = lower + "r"
+    return simplemma.is_known(infinitive, lang="fr") and _lemma(infinitive) == infinitive
 
 
 def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str | None, str | None]]:
@@ -374,21 +399,27 @@ def _phrases(text: str, max_words: int) -> dict[tuple[str, ...], tuple[str, str 
                 key = tuple(t.key for t in span)
                 if key not in found:
                     after = segment[end + 1] if end + 1 < len(segment) else None
-                    found[key] = (
-                        _join(span),
-                        before,
-                        after.key if after is not None and (after.edge or after.linking) else None,
+                    # A small word after it extends it only towards a noun ("don d' | organes"), not
+                    # towards a verb ("entreprises privées pour | respecter").
+                    beyond = segment[end + 2] if end + 2 < len(segment) else None
+                    extends = after is not None and (
+                        after.edge or (after.linking and beyond is not None and beyond.edge)
                     )
+                    found[key] = (_join(span), before, after.key if extends else None)
     return found
 
 
 def _word_before(segment: list[_Token], start: int) -> str | None:
     """The content word just before a phrase, directly or through a preposition ("données de | santé"):
-    a phrase nearly always preceded by the same one is a fragment of a longer phrase."""
+    a phrase nearly always preceded by the same one is a fragment of a longer phrase. Else the bare
+    preposition before it, marked "#": a single word nearly always after the same one is part of a
+    locution ("par défaut"), not a subject."""
     if start > 0 and segment[start - 1].edge:
         return segment[start - 1].key
     if start > 1 and segment[start - 1].lower in _PREPOSITIONS and segment[start - 2].edge:
         return segment[start - 2].key
+    if start > 0 and segment[start - 1].lower in _LINKING - _ARTICLES:
+        return "#" + segment[start - 1].lower  # a bare preposition: "par | défaut", "en | Europe"
     return None
 
 
@@ -480,7 +511,7 @@ def titles_and_summaries(
             scores, reserve = {}, {}
             top = group.key if group.parent is None else group.parent
             for key, count in frequency[group.key].items():
-                if _fragment(contexts[group.key][key], count):
+                if _fragment(contexts[group.key][key], count, _words(key) == 1):
                     continue  # nearly always part of a longer phrase ("Plan Stratégique", "bilan gaz")
                 share = count / n
                 rarity = math.log1p(len(level) * count / across[key])  # as c-TF-IDF: rare elsewhere
@@ -497,6 +528,20 @@ def titles_and_summaries(
             for key in best:
                 generic = concentration.get((top, key), 1.0) < _CONCENTRATION
                 tier[group.key, key] = 2 if key in reserve else int(generic)
+            # Tier 0.5: shared and specific, but used inside a minor part of the theme only, while a
+            # phrase spread over the theme is used by at least as many of its texts.
+            narrow = {
+                key
+                for key in best
+                if tier[group.key, key] == 0 and _spread(group, key, siblings, frequency) < _SPREAD
+            }
+            widest = max(
+                (frequency[group.key][k] for k in best if tier[group.key, k] == 0 and k not in narrow),
+                default=0,
+            )
+            for key in narrow:
+                if frequency[group.key][key] <= widest:
+                    tier[group.key, key] = _SPREAD_TIER
 
     displayed = {key: _display(forms[key]) for keys in candidates.values() for key in keys}
     phrase_list = sorted(set(displayed.values()))
@@ -541,6 +586,8 @@ def titles_and_summaries(
                 )
             ]
             ranked.sort(key=lambda item: (tier[group.key, item[1]], -item[0], item[1]))
+            if group.parent is None and siblings.get(group.key):
+                ranked = _join_cover(group, ranked, tier, sampled[group.key], phrases_of, displayed)
             scored[group.key] = ranked
 
     # Assignment, parents before their sub-themes: no title used twice (compared by lemmas and by the
@@ -627,14 +674,69 @@ def _concentration(
     }
 
 
+def _spread(
+    group: Group,
+    key: tuple[str, ...],
+    siblings: dict[Hashable, list[Group]],
+    frequency: dict[Hashable, Counter],
+) -> float:
+    """The share of a theme's texts that lie in the sub-themes using the phrase, a sub-theme where one
+    text only uses it counting for half (one text may stray): 1 for a theme without sub-themes."""
+    children = siblings.get(group.key, []) if group.parent is None else []
+    total = sum(len(child.members) for child in children)
+    if not total:
+        return 1.0
+    covered = sum(len(child.members) * min(1.0, frequency[child.key][key] / 2) for child in children)
+    return covered / total
+
+
+def _join_cover(
+    group: Group,
+    ranked: list[tuple[float, tuple[str, ...]]],
+    tier: dict,
+    rows: np.ndarray,
+    phrases_of: dict[int, dict],
+    displayed: dict[tuple[str, ...], str],
+) -> list[tuple[float, tuple[str, ...]]]:
+    """A theme whose best phrase is one word used by under half its texts ("Entreprises") is titled
+    with that word and the phrase of 2-4 words, with another head, that the most of its other texts use
+    ("Entreprises et ciblage commercial"), when the two together are used by at least half its texts:
+    two subjects its texts name, joined by "et"."""
+    if not ranked or _words(ranked[0][1]) != 1 or tier[group.key, ranked[0][1]] != 0:
+        return ranked
+    score, word = ranked[0]
+    using = {int(r) for r in rows if word in phrases_of[int(r)]}
+    if 2 * len(using) >= len(rows):
+        return ranked
+    best, covered = None, 1
+    for _score, key in ranked[1:]:
+        if not 2 <= _words(key) <= 4 or key[0] == word[0] or tier[group.key, key] > _SPREAD_TIER:
+            continue
+        others = sum(1 for r in rows if int(r) not in using and key in phrases_of[int(r)])
+        if others > covered:
+            best, covered = key, others
+    if best is None or 2 * (len(using) + covered) < len(rows):
+        return ranked  # the two would still leave most of the theme's texts unnamed
+    joined = (*word, "et", *best)
+    second = displayed[best]
+    if second[1:] == second[1:].lower():  # no name nor acronym: lower-cased inside the title
+        second = second[:1].lower() + second[1:]
+    displayed[joined] = f"{displayed[word]} et {second}"
+    tier[group.key, joined] = 0
+    return [(score + 0.0001, joined), *ranked]
+
+
 def _words(key: tuple[str, ...]) -> int:
     return sum(1 for part in key if not part.endswith("'"))
 
 
-def _fragment(around: tuple[Counter, Counter], count: int) -> bool:
-    """Whether the same word comes before or after the phrase in at least 80 % of the texts using it."""
+def _fragment(around: tuple[Counter, Counter], count: int, single: bool) -> bool:
+    """Whether the same word comes before or after the phrase in at least 80 % of the texts using it (a
+    bare preposition counts before a single word only: "par défaut")."""
     for side in around:
-        common = [n for word, n in side.most_common(2) if word is not None]
+        common = [
+            n for word, n in side.most_common(3) if word is not None and (single or not word.startswith("#"))
+        ][:1]
         if common and common[0] >= 0.8 * count:
             return True
     return False
