@@ -16,7 +16,7 @@ after one used across it, unless it is used by more of the theme's texts. A them
 one word used by under half its texts joins it with the 2-4 word phrase most of its other texts use
 when the two cover half the theme ("Entreprises et ciblage commercial": up to six words).
 Titles are then assigned in regret order so that no two themes and no sub-theme and its parent share
-one, and sibling titles keep their head words apart when they can (decisions 0014, 0015).
+one, and sibling titles keep their head words apart when they can (decisions 0014, 0017).
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
