@@ -7,7 +7,8 @@ their consent decisions (the charter, checked on every vote): one cache read ins
 save or delete of a user (services, admin, allauth: they all call save), every change of their groups
 and every consent decision replaces the entry with a tombstone at once, so a deactivated account, a
 changed password (the session hash is checked against the fresh row), a revoked role or an erased person
-take effect on the next request. Inactive users are never cached: they are refused from the database
+take effect on the next request. The entry also carries the session hash (accounts/session_hash.py),
+computed when it is built. Inactive users are never cached: they are refused from the database
 each time.
 """
 
@@ -23,7 +24,10 @@ class CachedUserMixin:
     def get_user(self, user_id):
         def fresh():
             user = super(CachedUserMixin, self).get_user(user_id)
-            return load_consents(load_roles(user)) if user is not None else None
+            if user is None:
+                return None
+            user.get_session_auth_hash()  # memoised on the user: the entry carries it (session_hash.py)
+            return load_consents(load_roles(user))
 
         user = cached.read_through(cached.user_key(user_id), fresh)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -69,6 +69,15 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.pseudonym
 
+    def get_session_auth_hash(self) -> str:
+        """Django's session hash (an HMAC of the password hash), computed once per cached user entry:
+        every request of a signed-in person compares it with their session's (accounts/backends.py
+        computes it before caching the entry). The memo holds only for the same password hash and the
+        same signing key, so a new password or a rotated SECRET_KEY still signs the sessions out."""
+        from .session_hash import memoised_session_hash
+
+        return memoised_session_hash(self, super().get_session_auth_hash)
+
 
 class Profile(models.Model):
     """Optional stratification answers. Each one may be left blank; see the help texts for why we ask."""

@@ -12,6 +12,7 @@ only through those proxies (gunicorn bound to 127.0.0.1 or a private network): a
 directly could otherwise write the entry the proxy would have written.
 """
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -30,6 +31,7 @@ def client_ip(request) -> str:
     return _clean(chain[max(len(chain) - 1 - trusted, 0)])
 
 
+@functools.lru_cache(maxsize=4096)  # parsed once per address, not on every request it sends
 def _clean(address: str) -> str:
     """The address in its canonical form, without a port or IPv6 brackets when a proxy wrote them
     ("192.0.2.1:5678", "[2001:db8::1]:443"); anything unparsable is kept as written (still one key)."""

@@ -39,3 +39,9 @@ def redis_client(cache_backend):
     offer (a pipeline of INCR and EXPIRE NX, consultation/ratelimit.py). Django keeps it in the private
     attribute `_cache` (django.core.cache.backends.redis.RedisCache)."""
     return cache_backend._cache.get_client(None, write=True)
+
+
+def cache_serializer(cache_backend):
+    """How Django's Redis cache backend turns a stored value back into an object (pickle, or an int),
+    for values read outside its API (accounts/prefetch.py). Django keeps it in `_cache._serializer`."""
+    return cache_backend._cache._serializer

@@ -2,6 +2,7 @@
 
 import sys
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -33,6 +34,7 @@ class PageView(TemplateView):
         )
 
 
+@csp_exempt()  # a JSON answer for machines, never a page: no policy to build (213 us per check, 0013)
 @require_rule(anyone)
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 (not an error page) when not."""

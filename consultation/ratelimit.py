@@ -5,6 +5,7 @@ Rates are set in settings.PACTE_RATE_LIMITS as "<count>/<seconds>" per action an
 the aim is to stop floods and scripts, not to shape traffic precisely.
 """
 
+import functools
 import hashlib
 import logging
 
@@ -23,9 +24,35 @@ from accounts.network import client_ip
 logger = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=64)
 def _parse(rate: str) -> tuple[int, int]:
     count, seconds = rate.split("/")
     return int(count), int(seconds)
+
+
+# The rates of PACTE_RATE_LIMITS parsed once: (the settings' dict they were read from, {action: ((scope,
+# limit, seconds), ...)}). Read again when the setting is another dict (override_settings in tests).
+_parsed: tuple[dict | None, dict[str, tuple[tuple[str, int, int], ...]]] = (None, {})
+
+
+def _rates(action: str) -> tuple[tuple[str, int, int], ...]:
+    global _parsed
+    limits = settings.PACTE_RATE_LIMITS
+    source, parsed = _parsed
+    if source is not limits:
+        parsed = {}
+        _parsed = (limits, parsed)
+    rates = parsed.get(action)
+    if rates is None:
+        rates = tuple((scope, *_parse(rate)) for scope, rate in limits.get(action, {}).items())
+        parsed[action] = rates
+    return rates
+
+
+@functools.lru_cache(maxsize=8192)
+def _window_key(action: str, scope: str, value: str) -> str:
+    """The cache key of a window: the counted value (a user id, an address) only as a digest."""
+    return f"rl:{action}:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:24]}"
 
 
 def window_seconds(action: str, scope: str) -> int | None:
@@ -48,16 +75,14 @@ def is_rate_limited(request, action: str, **scopes: str) -> bool:
     """Count this request against the per-user and per-IP limits of `action`; True when over either.
     `scopes` adds other keys the action is limited by, e.g. `session=str(session.pk)` for the limit of
     `PACTE_RATE_LIMITS[action]["session"]`."""
-    rates = settings.PACTE_RATE_LIMITS.get(action, {})
     keys = {"ip": client_ip(request), **scopes}
     if request.user.is_authenticated:
         keys["user"] = str(request.user.pk)
-    windows = []  # (cache key, limit, seconds)
-    for scope, rate in rates.items():
-        if scope in keys:
-            limit, seconds = _parse(rate)
-            digest = hashlib.sha256(keys[scope].encode()).hexdigest()[:24]
-            windows.append((f"rl:{action}:{scope}:{digest}", limit, seconds))
+    windows = [  # (cache key, limit, seconds)
+        (_window_key(action, scope, keys[scope]), limit, seconds)
+        for scope, limit, seconds in _rates(action)
+        if scope in keys
+    ]
     backend = caches["default"]
     if isinstance(backend, RedisCache) and windows:
         try:
@@ -73,7 +98,9 @@ def is_rate_limited(request, action: str, **scopes: str) -> bool:
 def _hit_redis(backend: RedisCache, windows: list[tuple[str, int, int]]) -> bool:
     """Every window counted in one Redis round trip (this runs on every vote): INCR opens a missing
     window at 1 and EXPIRE ... NX gives it its lifetime only when it has none yet (Redis >= 7)."""
-    keys = [backend.make_and_validate_key(key) for key, _limit, _seconds in windows]
+    # make_key without the validation, which walks every character for memcached's sake: these keys
+    # are short ASCII ("rl:<action>:<scope>:<24 hex digits>").
+    keys = [backend.make_key(key) for key, _limit, _seconds in windows]
     pipe = vendor.redis_client(backend).pipeline(transaction=False)
     for key, (_key, _limit, seconds) in zip(keys, windows, strict=True):
         pipe.incr(key)

@@ -44,7 +44,7 @@ from .imports import (
 from .moderation import moderate, report_proposal
 from .open_data import build_export, request_open_data_export
 from .proposals import clean_proposal_text, submit_proposal
-from .votes import VOTE_VALUES, VoteOutcome, cast_vote, recount
+from .votes import VOTE_VALUES, VoteOutcome, cast_vote, recount, try_cast_vote
 
 __all__ = [
     "ConsultationError",
@@ -67,6 +67,7 @@ __all__ = [
     "VOTE_VALUES",
     "VoteOutcome",
     "cast_vote",
+    "try_cast_vote",
     "recount",
     "report_proposal",
     "moderate",

@@ -1,5 +1,6 @@
 """Votes on proposals (the busiest write of the platform) and their counters."""
 
+import functools
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -10,10 +11,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ConsentRecord
+
 from .. import hooks, sql
 from ..models import COUNTER_FIELD, Consultation, Proposal, Vote
 from .base import Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import _check_can_contribute
+
+# Ids are 64-bit (BigAutoField); the address accepts any run of digits.
+_LARGEST_ID = 2**63 - 1
 
 VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
 
@@ -65,10 +71,20 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
         "user": getattr(user, "pk", None),
         "now": timezone.now(),
     }
+    row = _run_upsert(statement, params)
+    if row is None:  # the stored vote already had this value
+        return VoteOutcome(value, value)
+    return VoteOutcome(value, row[0])
+
+
+def _run_upsert(statement: str, params: dict) -> tuple | None:
+    """Run a vote's upsert statement (its parameters name `proposal` and `key`), again once after
+    locking the participant's row when a concurrent click of theirs made its CHECK fail."""
+    vote_table = Vote._meta.db_table
     try:
         # Inside an outer transaction (tests, scripts), a failed statement needs its savepoint.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            row = sql.fetch_one(statement, params)
+            return sql.fetch_one(statement, params)
     except IntegrityError:
         # PostgreSQL checks a row's constraints on the values computed from the statement's snapshot
         # before it sees that a concurrent transaction changed that row (it then recomputes from the
@@ -83,12 +99,9 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
                     "AND participant_key = %(key)s FOR UPDATE",
                     params,
                 )
-                row = sql.fetch_one(statement, params)
+                return sql.fetch_one(statement, params)
         except IntegrityError:  # e.g. the proposal was deleted meanwhile
             raise Conflict(_("Your vote could not be recorded. Please try again.")) from None
-    if row is None:  # the stored vote already had this value
-        return VoteOutcome(value, value)
-    return VoteOutcome(value, row[0])
 
 
 def _store_vote_embedded(*, proposal_id: int, participant_key: str, value: int, user=None) -> VoteOutcome:
@@ -128,6 +141,84 @@ def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
         consultation_id = proposal.consultation_id
         transaction.on_commit(lambda: hooks.votes_changed(consultation_id))
     return outcome
+
+
+@functools.cache
+def _guarded_statement() -> str:
+    """The vote in one statement: the target check of `cast_vote` (the proposal is in the address's
+    consultation and published, the consultation is open, its charter version is one the person
+    accepted) guards the upsert of `_store_vote` and its counters. One row when the target passed:
+    (consultation id, previous value, whether the vote was written); no row when it did not."""
+    vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
+    consultation_table = Consultation._meta.db_table
+    moves = ", ".join(
+        f"{field} = {field} + (%(value)s = {choice})::int "
+        f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
+        for choice, field in COUNTER_FIELD.items()
+    )
+    return (
+        # Table and column names come from the models.
+        f"WITH target AS (SELECT p.id, p.consultation_id FROM {proposal_table} p "  # noqa: S608
+        f"JOIN {consultation_table} c ON c.id = p.consultation_id "
+        "WHERE p.id = %(proposal)s AND c.slug = %(slug)s AND p.status = %(visible)s "
+        "AND c.phase = %(open)s AND c.charter_version = ANY(%(charters)s::int[])), "
+        f"vote AS (INSERT INTO {vote_table} AS existing "
+        "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
+        "SELECT target.id, %(key)s, %(value)s, NULL, %(user)s, %(now)s, %(now)s FROM target "
+        "ON CONFLICT (proposal_id, participant_key) DO UPDATE "
+        "SET value = EXCLUDED.value, previous_value = existing.value, updated_at = EXCLUDED.updated_at "
+        "WHERE existing.value <> EXCLUDED.value RETURNING previous_value), "
+        f"moved AS (UPDATE {proposal_table} SET {moves} FROM vote WHERE id = %(proposal)s "
+        "RETURNING vote.previous_value) "
+        "SELECT target.consultation_id, (SELECT previous_value FROM moved), EXISTS (SELECT FROM moved) "
+        "FROM target"
+    )
+
+
+def _accepted_charters(user, slug: str) -> list[int]:
+    """The versions of the charter of consultation `slug` the person has accepted, from the decisions
+    their cached entry carries (accounts.selectors.load_consents)."""
+    purpose = ConsentRecord.Purpose.CHARTER
+    versions = []
+    for held_purpose, code in getattr(user, "_pacte_consents", ()):
+        parsed = Consultation.parse_charter_consent_version(code) if held_purpose == purpose else None
+        if parsed is not None and parsed[0] == slug:
+            versions.append(parsed[1])
+    return versions
+
+
+def try_cast_vote(*, user, slug: str, proposal_id: int, value: int) -> VoteOutcome | None:
+    """`cast_vote` of a valid value in one prepared statement, for the vote page: the outcome when every
+    check passed (and the vote is stored), None when one did not or cannot be made here (then nothing
+    was written, and `cast_vote` after `selectors.vote_target` gives the exact refusal: the order of
+    refusals stays that of the slow path). Same checks, same atomicity and concurrency as `cast_vote`:
+    the upsert is `_store_vote`'s, guarded (docs/decisions/0013-vote-path.md)."""
+    if connection.vendor != "postgresql" or not getattr(user, "is_authenticated", False):
+        return None
+    if not user.is_active or not 0 < proposal_id <= _LARGEST_ID:
+        return None
+    charters = _accepted_charters(user, slug)
+    if not charters:  # no charter of this consultation accepted: the slow path says which refusal
+        return None
+    params = {
+        "proposal": proposal_id,
+        "slug": slug,
+        "visible": Proposal.Status.VISIBLE.value,
+        "open": Consultation.Phase.OPEN.value,
+        "charters": charters,
+        "key": participant_key_for(user),
+        "value": value,
+        "user": user.pk,
+        "now": timezone.now(),
+    }
+    row = _run_upsert(_guarded_statement(), params)
+    if row is None:
+        return None
+    consultation_id, previous, written = row
+    if not written:  # the stored vote already had this value
+        return VoteOutcome(value, value)
+    transaction.on_commit(lambda: hooks.votes_changed(consultation_id))
+    return VoteOutcome(value, previous)
 
 
 def recount(proposal_ids: Iterable[int] | None = None, *, consultation: Consultation | None = None) -> None:

@@ -37,6 +37,14 @@ def _vote_value(request) -> str:
     return value if isinstance(value, str) else ""  # a number or a list is no vote: the usual message
 
 
+def _valid_value(request) -> int | None:
+    """The vote's value when the body holds a valid one, None otherwise (the slow path then says why)."""
+    try:
+        return services.VOTE_VALUES.get(_vote_value(request))
+    except ServiceError:
+        return None
+
+
 @require_POST
 @csp_exempt()  # answers JSON or a redirect, never a page: no policy to build on the busiest path
 @require_rule(anyone)
@@ -44,7 +52,8 @@ def vote(request, slug, pk):
     """Vote agree / disagree / pass. A small POST form without JavaScript, or JSON for scripts
     (Accept: application/json), with JSON error bodies. Its rule (`rules.can_vote`) is decided by the
     service; the refusals before it (not signed in: 401, no such proposal: 404) are answered here, in JSON
-    for scripts, before the body is read (a vote's body is a few bytes; the middleware refuses more)."""
+    for scripts. A valid vote is one guarded statement (`services.try_cast_vote`); when it writes nothing,
+    the checks run one by one to give the exact refusal (docs/decisions/0013-vote-path.md)."""
     as_json = wants_json(request)
 
     def refuse(message, status):
@@ -57,26 +66,30 @@ def vote(request, slug, pk):
         if as_json:
             return refuse(_("Please sign in to vote."), 401)
         return redirect(f"{reverse('account_login')}?next={reverse('consultation:proposals', args=[slug])}")
-    proposal = selectors.vote_target(slug, pk)
-    if proposal is None:
-        return refuse(_("This proposal does not exist."), 404)
-    if is_rate_limited(request, "vote"):
-        return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
-    try:
-        outcome = services.cast_vote(user=request.user, proposal=proposal, value=_vote_value(request))
-    except ServiceError as exc:
-        return refuse(exc.text, exc.status)
+    # Counted before anything is written, for every signed-in attempt (an unknown proposal too).
+    limited = is_rate_limited(request, "vote")
+    outcome = None
+    if not limited:
+        # The common case in one guarded statement; any refusal falls through to the checks below,
+        # which give the exact answer in their order (404, 429, then the value, then the service's).
+        value = _valid_value(request)
+        if value is not None:
+            outcome = services.try_cast_vote(user=request.user, slug=slug, proposal_id=pk, value=value)
+    if outcome is None:
+        proposal = selectors.vote_target(slug, pk)
+        if proposal is None:
+            return refuse(_("This proposal does not exist."), 404)
+        if limited:
+            return refuse(_("You have voted many times in a short time. Please wait a minute."), 429)
+        try:
+            outcome = services.cast_vote(user=request.user, proposal=proposal, value=_vote_value(request))
+        except ServiceError as exc:
+            return refuse(exc.text, exc.status)
     if as_json:
         return JsonResponse(
-            {
-                "proposal": proposal.pk,
-                "vote": Vote.Value(outcome.value).name.lower(),
-                "changed": outcome.changed,
-            }
+            {"proposal": pk, "vote": Vote.Value(outcome.value).name.lower(), "changed": outcome.changed}
         )
     messages.success(
         request, _("Your vote “%(vote)s” is recorded.") % {"vote": Vote.Value(outcome.value).label}
     )
-    return redirect(
-        next_url(request, reverse("consultation:proposals", args=[slug])) + f"#proposal-{proposal.pk}"
-    )
+    return redirect(next_url(request, reverse("consultation:proposals", args=[slug])) + f"#proposal-{pk}")
