@@ -71,6 +71,6 @@ def test_the_form_says_why_and_keeps_what_was_typed(client, organiser):
     )
     page = response.content.decode()
     assert response.status_code in (200, 400)
-    assert "« moderation » est déjà une page du site : choisissez un autre nom court." in page
+    assert "«\u00a0moderation\u00a0» est déjà une page du site\u00a0: choisissez un autre nom court." in page
     assert 'value="Mon titre"' in page
     assert not Consultation.objects.exists()
