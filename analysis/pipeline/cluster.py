@@ -50,6 +50,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy.stats import t as t_dist
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
@@ -60,6 +61,11 @@ from .reduce import DEFAULT_COMPONENTS, DEFAULT_NEIGHBOURS, reduce_for_clusterin
 
 OTHER = -1
 NEW = -2  # in ``previous``: a row the previous run did not have
+# A rerun redraws its themes only when the carried ones score below what the fresh method itself reaches
+# from seed to seed: RERUN_DRAWS fresh draws, a one-sided bound at RERUN_CONFIDENCE
+# (docs/decisions/0014-rerun-noise-margin.md).
+RERUN_DRAWS = 3
+RERUN_CONFIDENCE = 0.95
 
 
 class ClusterError(PipelineError):
@@ -95,6 +101,8 @@ class KSelection:
     layout: str = "pca"  # space the k groups were drawn in: "umap" (small corpora) or "pca"
     previous_score: float | None = None  # silhouette of the previous run's themes carried to this corpus
     fresh_score: float | None = None  # silhouette of the partition found afresh, for comparison
+    fresh_scores: tuple[float, ...] = ()  # silhouettes of the fresh method's draws (seeds seed, seed + 1, ..)
+    threshold: float | None = None  # below it, the previous themes are worse than the fresh method's noise
 
     def explain(self) -> str:
         drawn = (
@@ -228,6 +236,7 @@ def _partition(
     max_k: int | None = None,
     vectors: np.ndarray | None = None,
     previous: np.ndarray | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> Partition:
     """Choose k on ``reduced``; when ``vectors`` is given (small corpora), draw the k groups on their UMAP
     layout instead of refining them in ``reduced``. ``previous`` (each row's group in the previous run,
@@ -257,18 +266,7 @@ def _partition(
 
     scored: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
     for candidate in candidates:
-        merged = AgglomerativeClustering(n_clusters=candidate, linkage="ward").fit_predict(
-            micro.cluster_centers_
-        )
-        coarse = merged[micro.labels_]
-        sizes = np.bincount(coarse, minlength=candidate)
-        # Identical vectors can leave a merged group empty; k-means++ then starts from scratch.
-        start = (
-            np.stack([reduced[coarse == j].mean(axis=0) for j in range(candidate)])
-            if sizes.min() > 0
-            else "k-means++"
-        )
-        refined = KMeans(n_clusters=candidate, init=start, n_init=1, random_state=params.seed).fit(reduced)
+        refined = _refined(reduced, micro, candidate, params.seed)
         labels = refined.labels_
         score = (
             float(silhouette_score(distances, labels[sample], metric="precomputed"))
@@ -293,17 +291,20 @@ def _partition(
         centres = np.stack([reduced[labels == j].mean(axis=0) for j in range(chosen)])
     if k is None and len(groups) > 1:
         kept = _previous_partition(reduced, previous, groups)
-        fresh_score, kept_score = (
-            float(silhouette_score(distances, lab[sample], metric="precomputed"))
-            if 1 < len(np.unique(lab[sample])) < len(sample)
-            else -1.0
-            for lab in (labels, kept)
-        )
-        compared = {"previous_score": round(kept_score, 4), "fresh_score": round(fresh_score, 4)}
-        # The margin is the one the choice of k treats as a near-tie on this corpus (4 % of the best
-        # candidate's score): the drawn partitions score far lower in this space (about 0.09 against
-        # 0.35 on 1,000 texts), where 4 % of their own score would be noise.
-        if kept_score >= fresh_score - params.k_tolerance * abs(best_candidate):
+        draws = [labels] + [
+            _redraw(reduced, params, chosen, vectors if layout_used else None, n_micro, params.seed + i)
+            for i in range(1, RERUN_DRAWS)
+        ]
+        judged = reduced if embeddings is None else embeddings
+        kept_score, *fresh_scores = (_silhouette(judged, lab, sample) for lab in (kept, *draws))
+        threshold = _noise_threshold(fresh_scores)
+        compared = {
+            "previous_score": round(kept_score, 4),
+            "fresh_score": round(fresh_scores[0], 4),
+            "fresh_scores": tuple(round(s, 4) for s in fresh_scores),
+            "threshold": round(threshold, 4),
+        }
+        if kept_score >= threshold:
             centres = np.stack([reduced[kept == j].mean(axis=0) for j in range(len(groups))])
             selection = KSelection("kept-previous", len(groups), scores, **compared)
             return Partition(kept, normalize(centres), selection)
@@ -311,6 +312,53 @@ def _partition(
         return Partition(labels.copy(), normalize(centres), selection)
     selection = KSelection(method, chosen, scores, layout="umap" if layout_used else "pca")
     return Partition(labels.copy(), normalize(centres), selection)
+
+
+def _refined(reduced: np.ndarray, micro: KMeans, k: int, seed: int) -> KMeans:
+    """The micro-clusters merged into ``k`` by Ward on their centres, refined by one seeded k-means."""
+    merged = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(micro.cluster_centers_)
+    coarse = merged[micro.labels_]
+    sizes = np.bincount(coarse, minlength=k)
+    # Identical vectors can leave a merged group empty; k-means++ then starts from scratch.
+    start = (
+        np.stack([reduced[coarse == j].mean(axis=0) for j in range(k)]) if sizes.min() > 0 else "k-means++"
+    )
+    return KMeans(n_clusters=k, init=start, n_init=1, random_state=seed).fit(reduced)
+
+
+def _redraw(
+    reduced: np.ndarray, params: ClusterParams, k: int, layout_of: np.ndarray | None, n_micro: int, seed: int
+) -> np.ndarray:
+    """The fresh method's k groups drawn again with another seed: on a new UMAP layout of ``layout_of``
+    when the groups are drawn on one, else from new micro-clusters in ``reduced``."""
+    if layout_of is not None:
+        layout = _umap_layout(layout_of, ClusterParams(**{**asdict(params), "seed": seed}))
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(layout)
+    micro = KMeans(n_clusters=n_micro, n_init=1, random_state=seed).fit(reduced)
+    return _refined(reduced, micro, k, seed).labels_
+
+
+def _silhouette(space: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
+    """Silhouette (cosine) of ``labels`` on the rows ``sample`` of ``space``; -1 when undefined."""
+    if not 1 < len(np.unique(labels[sample])) < len(sample):
+        return -1.0
+    rows = normalize(space[sample])
+    distances = np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return float(silhouette_score(distances, labels[sample], metric="precomputed"))
+
+
+def _noise_threshold(scores: list[float]) -> float:
+    """The lowest score one more draw of the fresh method would reach with probability ``RERUN_CONFIDENCE``
+    (one-sided prediction bound from the draws' mean and spread, Student's t): a partition scoring below it
+    is worse than the method's own noise."""
+    draws = np.asarray(scores, dtype=float)
+    if len(draws) < 2:
+        return float(draws[0])
+    m = len(draws)
+    return float(
+        draws.mean() - t_dist.ppf(RERUN_CONFIDENCE, m - 1) * draws.std(ddof=1) * math.sqrt(1 + 1 / m)
+    )
 
 
 def _previous_partition(reduced: np.ndarray, previous: np.ndarray, groups: list[int]) -> np.ndarray:
@@ -408,7 +456,7 @@ def _cluster(
         selection = KSelection("override" if params.k == 1 else "too-few-contributions", 1)
     else:
         space = _space(vectors, params)
-        top = _partition(space, params, params.k, vectors=layout, previous=previous)
+        top = _partition(space, params, params.k, vectors=layout, previous=previous, embeddings=vectors)
         themes, selection = _mark_outliers(vectors, top.labels, params.other_z), top.selection
 
     subthemes = np.where(themes == OTHER, OTHER, 0)
@@ -424,6 +472,7 @@ def _cluster(
             max_k=params.max_subthemes,
             vectors=None if layout is None else vectors[members],
             previous=_previous_subthemes(previous, previous_subthemes, members),
+            embeddings=vectors[members],
         )
         # Sub-theme outliers stay in their theme (sub-theme 0 would mislead): keep them unassigned.
         subthemes[members] = _mark_outliers(vectors[members], sub.labels, params.other_z)
