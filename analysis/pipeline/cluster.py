@@ -291,6 +291,8 @@ def _partition(
         centres = np.stack([reduced[labels == j].mean(axis=0) for j in range(chosen)])
     if k is None and len(groups) > 1:
         kept = _previous_partition(reduced, previous, groups)
+        # Only the drawing is reseeded, k stays: with k chosen again per seed (SIB-200, 9 or 8 themes),
+        # the spread grew enough to keep the previous themes when a third of the texts were a new topic.
         draws = [labels] + [
             _redraw(reduced, params, chosen, vectors if layout_used else None, n_micro, params.seed + i)
             for i in range(1, RERUN_DRAWS)
