@@ -10,8 +10,9 @@ run). Prints one markdown row per scenario and rerun seed:
 - the rule's verdict ("kept" or "fresh"), the silhouette (cosine, original embeddings) of the carried
   themes, of the fresh method's draws and the bound below which the carried themes count as worse than
   the method's own noise;
-- ARI of each rerun against the labels (the price of stability), and for the new-topic scenario the share
-  of the new topic's texts in its biggest theme and that theme's purity.
+- ARI against the labels of the first run (on its texts) and of each rerun (the price of stability: a
+  kept rerun inherits the first run's agreement), and for the new-topic scenario the share of the new
+  topic's texts in the theme holding most of them and that theme's purity.
 
 Scenarios (``--sets``): ``ccc`` (146 CCC proposals) and ``sib200`` (1,004 SIB-200 French sentences):
 first run on a seeded random 95 %, rerun on the whole set; ``pairs`` (the corpus of
@@ -122,7 +123,7 @@ def main() -> None:
 
     print(
         "| corpus | seed | before: k, ARI | after: k, ARI, verdict "
-        "| silhouette carried / fresh draws / bound | ARI vs labels before / after "
+        "| silhouette carried / fresh draws / bound | ARI vs labels: first run, rerun before / after "
         "| new topic: share in one theme, purity, before / after |"
     )
     print("|---|---|---|---|---|---|---|")
@@ -144,6 +145,10 @@ def main() -> None:
             def vs_labels(result, labels=labels):
                 return "—" if labels is None else f"{adjusted_rand_score(labels, result.themes):.3f}"
 
+            first_vs_labels = (
+                "—" if labels is None else f"{adjusted_rand_score(labels[in_again], first[in_first]):.3f}"
+            )
+
             topic = "—"
             if name == "new-topic":
                 added = np.setdiff1d(np.arange(len(again_v)), in_again)
@@ -155,13 +160,15 @@ def main() -> None:
 
                 topic = f"{share(before.themes)} / {share(after.themes)}"
             verdict = "kept" if sel.method == "kept-previous" else "fresh"
-            draws = ", ".join(f"{s:.4f}" for s in sel.fresh_scores)
+            # Runs of the code before the noise bound (``git worktree``) compared one fresh score.
+            draws = ", ".join(f"{s:.4f}" for s in getattr(sel, "fresh_scores", (sel.fresh_score,)))
+            bound = getattr(sel, "threshold", None)
             print(
                 f"| {name} ({len(first_v)} + {len(again_v) - len(in_again)}) | {seed} "
                 f"| {found.k} → {before.k}, {stability(before):.3f} "
                 f"| {found.k} → {after.k}, **{stability(after):.3f}**, {verdict} "
-                f"| {sel.previous_score:.4f} / {draws} / {sel.threshold:.4f} "
-                f"| {vs_labels(before)} / {vs_labels(after)} | {topic} |",
+                f"| {sel.previous_score:.4f} / {draws} / {'—' if bound is None else f'{bound:.4f}'} "
+                f"| {first_vs_labels} / {vs_labels(before)} / {vs_labels(after)} | {topic} |",
                 flush=True,
             )
 
