@@ -122,8 +122,9 @@ class KSelection:
         if self.method == "kept-previous":
             return (
                 f"{self.k} themes, those of the previous analysis (new contributions joined the nearest): "
-                f"their separation score ({self.previous_score:.3f}) is close to that of themes found "
-                f"afresh ({self.fresh_score:.3f})."
+                f"their separation score ({self.previous_score:.3f}) is not below what themes found afresh "
+                f"reach from seed to seed ({', '.join(f'{s:.3f}' for s in self.fresh_scores)}; "
+                f"bound {self.threshold:.3f})."
             )
         return (
             f"{self.k} themes: the smallest number whose separation score (silhouette, cosine) is close to "
