@@ -8,8 +8,8 @@ run). Prints one markdown row per scenario and rerun seed:
 - k of the first run and of each rerun; ARI between the first run's themes and each rerun's on the texts
   both hold (stability; issue 18's goal >= 0.9);
 - the rule's verdict ("kept" or "fresh"), the silhouette (cosine, original embeddings) of the carried
-  themes, of the fresh method's draws and the bound below which the carried themes count as worse than
-  the method's own noise;
+  themes, of the fresh method's draws (one when no more were needed), the bound below which the carried
+  themes count as worse than the method's own noise, and the sampling margin the gap must also exceed;
 - ARI against the labels of the first run (on its texts) and of each rerun (the price of stability: a
   kept rerun inherits the first run's agreement), and for the new-topic scenario the share of the new
   topic's texts in the theme holding most of them and that theme's purity.
@@ -123,7 +123,8 @@ def main() -> None:
 
     print(
         "| corpus | seed | before: k, ARI | after: k, ARI, verdict "
-        "| silhouette carried / fresh draws / bound | ARI vs labels: first run, rerun before / after "
+        "| silhouette carried / fresh draws / bound / sampling margin "
+        "| ARI vs labels: first run, rerun before / after "
         "| new topic: share in one theme, purity, before / after |"
     )
     print("|---|---|---|---|---|---|---|")
@@ -163,11 +164,13 @@ def main() -> None:
             # Runs of the code before the noise bound (``git worktree``) compared one fresh score.
             draws = ", ".join(f"{s:.4f}" for s in getattr(sel, "fresh_scores", (sel.fresh_score,)))
             bound = getattr(sel, "threshold", None)
+            margin = getattr(sel, "sampling_margin", None)
             print(
                 f"| {name} ({len(first_v)} + {len(again_v) - len(in_again)}) | {seed} "
                 f"| {found.k} → {before.k}, {stability(before):.3f} "
                 f"| {found.k} → {after.k}, **{stability(after):.3f}**, {verdict} "
                 f"| {sel.previous_score:.4f} / {draws} / {'—' if bound is None else f'{bound:.4f}'} "
+                f"/ {'—' if margin is None else f'{margin:.4f}'} "
                 f"| {first_vs_labels} / {vs_labels(before)} / {vs_labels(after)} | {topic} |",
                 flush=True,
             )

@@ -56,7 +56,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy.stats import t as t_dist
 from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import silhouette_samples, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
@@ -107,6 +107,7 @@ class KSelection:
     fresh_score: float | None = None  # silhouette of the partition found afresh, for comparison
     fresh_scores: tuple[float, ...] = ()  # silhouettes of the fresh method's draws (seeds seed, seed + 1, ..)
     threshold: float | None = None  # below it, the previous themes are worse than the fresh method's noise
+    sampling_margin: float | None = None  # and the gap must exceed this (per-text differences, 95 %)
 
     def explain(self) -> str:
         drawn = (
@@ -297,14 +298,19 @@ def _partition(
     if k is None and len(groups) > 1:
         kept = _previous_partition(reduced, previous, groups)
         judged = reduced if embeddings is None else embeddings
-        kept_score, fresh_score = (_silhouette(judged, lab, sample) for lab in (kept, labels))
+        kept_each, fresh_each = (_silhouettes(judged, lab, sample) for lab in (kept, labels))
+        kept_score, fresh_score = float(kept_each.mean()), float(fresh_each.mean())
+        # Which texts the corpus holds is noise too: the gap must also exceed the one-sided 95 % bound of
+        # the paired per-text differences (the seeds' spread is nil where k-means always lands alike).
+        gap = fresh_each - kept_each
+        sampling = float(1.645 * gap.std(ddof=1) / math.sqrt(len(gap))) if len(gap) > 1 else 0.0
         fresh_scores = [fresh_score]
         # A score at least the seeded draw's is above the bound whatever the other draws give (each of
         # three draws lies within 1.16 sd of their mean, the bound 3.37 sd below it; true up to 6 draws):
         # draw more only when below it. Only the drawing is reseeded, k stays: with k chosen again per
         # seed (SIB-200, 9 or 8 themes), the spread grew enough to keep the previous themes when a third
         # of the texts were a new topic.
-        if kept_score < fresh_score:
+        if fresh_score - kept_score > sampling:
             fresh_scores += [
                 _silhouette(
                     judged,
@@ -322,7 +328,8 @@ def _partition(
             "fresh_scores": tuple(round(s, 4) for s in fresh_scores),
             "threshold": round(threshold, 4),
         }
-        if kept_score >= threshold:
+        compared["sampling_margin"] = round(sampling, 4)
+        if kept_score >= threshold or fresh_score - kept_score <= sampling:
             centres = np.stack([reduced[kept == j].mean(axis=0) for j in range(len(groups))])
             selection = KSelection("kept-previous", len(groups), scores, **compared)
             return Partition(kept, normalize(centres), selection)
@@ -356,14 +363,19 @@ def _redraw(
     return _refined(reduced, micro, k, seed).labels_
 
 
-def _silhouette(space: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
-    """Silhouette (cosine) of ``labels`` on the rows ``sample`` of ``space``; -1 when undefined."""
+def _silhouettes(space: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """Each sampled text's silhouette (cosine) under ``labels`` in ``space``; -1 each when undefined."""
     if not 1 < len(np.unique(labels[sample])) < len(sample):
-        return -1.0
+        return np.full(len(sample), -1.0)
     rows = normalize(space[sample])
     distances = np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
-    return float(silhouette_score(distances, labels[sample], metric="precomputed"))
+    return silhouette_samples(distances, labels[sample], metric="precomputed")
+
+
+def _silhouette(space: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
+    """Silhouette (cosine) of ``labels`` on the rows ``sample`` of ``space``; -1 when undefined."""
+    return float(_silhouettes(space, labels, sample).mean())
 
 
 def _noise_threshold(scores: list[float]) -> float:
