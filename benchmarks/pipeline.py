@@ -15,7 +15,9 @@ before timing so both runs measure steady state. Prints one JSON line:
   the consultation's previous run (``--cold-rerun``: not given, every theme found afresh);
 - ``rerun_method``: how the rerun's themes were chosen (``kept-previous`` or a fresh choice), with
   ``rerun_previous_score`` and ``rerun_fresh_scores``, the silhouettes it compared (carried themes, the
-  fresh method's draws), and ``rerun_threshold``, the bound below which the carried ones are redrawn;
+  fresh method's draws), ``rerun_threshold``, the bound of the draws' spread, and
+  ``rerun_sampling_margin``, the per-text noise margin: the carried themes are redrawn only when below
+  the bound by more than the margin (docs/decisions/0014-rerun-noise-margin.md);
 - ``stages_s``: time per stage of both runs;
 - ``first_run``: the first run's seconds per stage with ``reduce`` (neighbour smoothing, PCA, the 2-D
   map) taken out of ``cluster`` and ``label`` (keywords, quotes) out of ``synthesise``, and the peak
@@ -300,6 +302,7 @@ def main() -> None:
                 "rerun_previous_score": second.run["clustering"]["k_selection"].get("previous_score"),
                 "rerun_fresh_scores": second.run["clustering"]["k_selection"].get("fresh_scores"),
                 "rerun_threshold": second.run["clustering"]["k_selection"].get("threshold"),
+                "rerun_sampling_margin": second.run["clustering"]["k_selection"].get("sampling_margin"),
                 "stages_s": {"first": first.run["timings_s"], "rerun": second.run["timings_s"]},
             }
         )

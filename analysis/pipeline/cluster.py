@@ -35,9 +35,11 @@ new UMAP layout, or new micro-clusters on the linear path), every partition is s
 (cosine) in the original embedding space, which none of them was fit to (the reduced space is smoothed
 over the very neighbour graph the fresh layout cuts along, and favoured the fresh partition), and the
 carried one is redrawn only below the one-sided ``RERUN_CONFIDENCE`` prediction bound of one more fresh
-draw (mean - t * sd * sqrt(1 + 1/m)). Adding 5 % of texts moved k by one on a flat silhouette curve
-and redrew every boundary (ARI 0.38-0.80 between the runs on the texts both had); kept, 0.98-1.00, while
-a new topic of a third more texts is still drawn afresh (docs/decisions/0014-rerun-noise-margin.md).
+draw (mean - t * sd * sqrt(1 + 1/m)) and by more than the one-sided 95 % bound of the paired per-text
+silhouette differences (which texts the corpus holds is noise too). Adding 5 % of texts moved k by one
+on a flat silhouette curve and redrew every boundary (ARI 0.38-0.80 between the runs on the texts both
+had); kept, 0.98-1.00, while a new topic of a third more texts is still drawn afresh
+(docs/decisions/0014-rerun-noise-margin.md).
 Sub-themes follow the same rule inside a theme whose members mostly come from one previous theme.
 
 Why this rule and not another (each alternative measured): docs/decisions/0001-number-of-themes.md.
