@@ -128,14 +128,14 @@ def k_selection_message(selection: dict[str, Any]) -> str:
             "theme. Themes found afresh would not group the contributions clearly better (how clearly the "
             "themes separate the contributions: %(kept)s for the kept themes, %(fresh)s for fresh "
             "attempts); the themes are redrawn only when fresh attempts do better by more than they differ "
-            "from one another."
+            "from one another and than the particular contributions received could explain."
         ) % {"k": k, "kept": kept, "fresh": fresh}
     redrawn = (
         _(
             "The themes were found afresh rather than kept from the previous analysis: the previous themes "
             "separate the contributions less well (score %(kept)s) than fresh attempts (%(fresh)s), by "
-            "more than fresh attempts differ from one another. This usually means the new contributions "
-            "bring a topic of their own."
+            "more than fresh attempts differ from one another and than the particular contributions received "
+            "could explain. This usually means the new contributions bring a topic of their own."
         )
         % {"kept": kept, "fresh": fresh}
         + " "

@@ -125,9 +125,9 @@ class KSelection:
         if self.method == "kept-previous":
             return (
                 f"{self.k} themes, those of the previous analysis (new contributions joined the nearest): "
-                f"their separation score ({self.previous_score:.3f}) is not below what themes found afresh "
-                f"reach from seed to seed ({', '.join(f'{s:.3f}' for s in self.fresh_scores)}; "
-                f"bound {self.threshold:.3f})."
+                f"their separation score ({self.previous_score:.3f}) is within the noise of themes found "
+                f"afresh ({', '.join(f'{s:.3f}' for s in self.fresh_scores)}; seeds' bound "
+                f"{self.threshold:.3f}, per-text margin {self.sampling_margin or 0:.3f})."
             )
         return (
             f"{self.k} themes: the smallest number whose separation score (silhouette, cosine) is close to "
