@@ -36,8 +36,8 @@ def _new_topic_theme(themes: np.ndarray, added: np.ndarray) -> tuple[float, floa
 
 def test_a_5_percent_rerun_of_a_corpus_without_topics_keeps_its_themes():
     """No topic at all (the benchmark corpus' situation): any grouping is one of many near-ties, and a
-    rerun found afresh cuts the texts elsewhere. The previous themes score within the fresh method's own
-    spread, so they stay."""
+    rerun found afresh cuts the texts elsewhere. The previous themes score within the fresh method's noise
+    (its seeds' spread, and the per-text noise of the score), so they stay."""
     rng = np.random.default_rng(0)
     old, new = _unit(rng.normal(size=(400, 32))), _unit(rng.normal(size=(20, 32)))
     params = ClusterParams(seed=0, layout_max=0)
