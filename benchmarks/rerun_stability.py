@@ -18,7 +18,8 @@ Scenarios (``--sets``): ``ccc`` (146 CCC proposals) and ``sib200`` (1,004 SIB-20
 first run on a seeded random 95 %, rerun on the whole set; ``pairs`` (the corpus of
 ``benchmarks/pipeline.py``: ``--n`` texts of two random SIB-200 sentences, no real topics; 5 % of them
 replaced); ``new-topic``: SIB-200 without its science/technology sentences, then with them (252 new
-texts, a third of the first corpus): a rerun that must find a new theme.
+texts, a third of the first corpus): a rerun that must find a new theme; ``small-new-topic``: the same on
+150 sentences (25 of each other topic, seeded), then 45 science/technology ones (30 %).
 
 Run: ``python benchmarks/rerun_stability.py --sets ccc sib200 --seeds 0 1 2`` (about a minute per
 SIB-200 seed on one core; ``--cache DIR`` keeps the embeddings between invocations).
@@ -97,6 +98,16 @@ def scenario(name: str, seed: int, n: int, embed: Embeddings):
         vectors, labels = embed("sib200", texts), np.array(labels)
         first = np.flatnonzero(labels != NEW_TOPIC)
         return vectors[first], vectors, np.arange(len(first)), first, labels
+    if name == "small-new-topic":  # 25 sentences of each other topic, then 45 (30 %) of the new one
+        texts, labels = sib200()
+        vectors, labels = embed("sib200", texts), np.array(labels)
+        rng = np.random.default_rng(seed)
+        old = [rng.choice(np.flatnonzero(labels == c), 25, replace=False) for c in sorted(set(labels))]
+        first = np.concatenate(
+            [rows for c, rows in zip(sorted(set(labels)), old, strict=True) if c != NEW_TOPIC]
+        )
+        rows = np.concatenate([first, rng.choice(np.flatnonzero(labels == NEW_TOPIC), 45, replace=False)])
+        return vectors[first], vectors[rows], np.arange(len(first)), np.arange(len(first)), labels[rows]
     texts, labels = (
         sib200()
         if name == "sib200"
@@ -112,7 +123,10 @@ def scenario(name: str, seed: int, n: int, embed: Embeddings):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sets", nargs="+", default=["ccc", "sib200"], choices=["ccc", "sib200", "pairs", "new-topic"]
+        "--sets",
+        nargs="+",
+        default=["ccc", "sib200"],
+        choices=["ccc", "sib200", "pairs", "new-topic", "small-new-topic"],
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n", type=int, default=1000, help="texts of the pairs corpus")
@@ -151,7 +165,7 @@ def main() -> None:
             )
 
             topic = "—"
-            if name == "new-topic":
+            if name.endswith("new-topic"):
                 added = np.setdiff1d(np.arange(len(again_v)), in_again)
 
                 def share(themes, added=added):
