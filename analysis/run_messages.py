@@ -94,6 +94,15 @@ def note_message(item: dict[str, Any] | str) -> str:
     return note_text(item)
 
 
+def _compared_scores(selection: dict[str, Any]) -> tuple[str, str]:
+    """The carried themes' score and the fresh attempts' (their range, or the one score of runs made
+    before several attempts were drawn), formatted for the reader."""
+    kept = number_format(selection.get("previous_score") or 0, 3)
+    draws = selection.get("fresh_scores") or [selection.get("fresh_score") or 0]
+    low, high = (number_format(value, 3) for value in (min(draws), max(draws)))
+    return kept, low if low == high else _("%(low)s to %(high)s") % {"low": low, "high": high}
+
+
 def k_selection_message(selection: dict[str, Any]) -> str:
     """How the number of themes was chosen (``KSelection`` as stored with the run)."""
     method, k = selection.get("method"), selection.get("k")
@@ -112,21 +121,32 @@ def k_selection_message(selection: dict[str, Any]) -> str:
             "%(k)s themes: too few distinct contributions to compare several groupings.",
             k,
         ) % {"k": k}
+    kept, fresh = _compared_scores(selection)
     if method == "kept-previous":
         return _(
-            "%(k)s themes, those of the previous analysis, which new contributions joined where nearest: "
-            "their separation score (silhouette, cosine: %(kept)s) is close to that of themes found afresh "
-            "(%(fresh)s), so they were kept rather than redrawn."
-        ) % {
-            "k": k,
-            "kept": number_format(selection.get("previous_score") or 0, 3),
-            "fresh": number_format(selection.get("fresh_score") or 0, 3),
-        }
+            "The %(k)s themes of the previous analysis were kept; new contributions joined the closest "
+            "theme. Themes found afresh would not group the contributions clearly better (how clearly the "
+            "themes separate the contributions: %(kept)s for the kept themes, %(fresh)s for fresh "
+            "attempts); the themes are redrawn only when fresh attempts do better by more than they differ "
+            "from one another and than the particular contributions received could explain."
+        ) % {"k": k, "kept": kept, "fresh": fresh}
+    redrawn = (
+        _(
+            "The themes were found afresh rather than kept from the previous analysis: the previous themes "
+            "separate the contributions less well (score %(kept)s) than fresh attempts (%(fresh)s), by "
+            "more than fresh attempts differ from one another and than the particular contributions received "
+            "could explain. This usually means the new contributions bring a topic of their own."
+        )
+        % {"kept": kept, "fresh": fresh}
+        + " "
+        if selection.get("previous_score") is not None
+        else ""
+    )
     scores = {int(key): value for key, value in (selection.get("scores") or {}).items()}
     if not scores:
         return ""
     best = max(scores, key=scores.__getitem__)
-    return (
+    return redrawn + (
         _(
             "%(k)s themes: the smallest number whose separation score (silhouette, cosine) is close to the "
             "best one (%(best_score)s at %(best)s themes), among %(low)s to %(high)s themes."

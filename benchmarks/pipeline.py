@@ -14,7 +14,10 @@ before timing so both runs measure steady state. Prints one JSON line:
   is given the first run's themes of the texts it kept, as the platform gives a rerun the themes of
   the consultation's previous run (``--cold-rerun``: not given, every theme found afresh);
 - ``rerun_method``: how the rerun's themes were chosen (``kept-previous`` or a fresh choice), with
-  ``rerun_previous_score`` and ``rerun_fresh_score``, the silhouettes it compared;
+  ``rerun_previous_score`` and ``rerun_fresh_scores``, the silhouettes it compared (carried themes, the
+  fresh method's draws), ``rerun_threshold``, the bound of the draws' spread, and
+  ``rerun_sampling_margin``, the per-text noise margin: the carried themes are redrawn only when below
+  the bound by more than the margin (docs/decisions/0018-rerun-noise-margin.md);
 - ``stages_s``: time per stage of both runs;
 - ``first_run``: the first run's seconds per stage with ``reduce`` (neighbour smoothing, PCA, the 2-D
   map) taken out of ``cluster`` and ``label`` (keywords, quotes) out of ``synthesise``, and the peak
@@ -294,10 +297,12 @@ def main() -> None:
                 "rerun_theme_ari": round(float(stability), 3),
                 "rerun_k": second.run["clustering"]["k"],
                 "rerun_method": second.run["clustering"]["k_selection"]["method"],
-                # Silhouette of the first run's themes carried over and of fresh ones (the rule keeps the
-                # former unless the latter is higher by more than 4 % of the best candidate's score).
+                # Silhouette of the first run's themes carried over, of the fresh method's draws, and the
+                # bound below which the carried themes are worse than the fresh method's own noise.
                 "rerun_previous_score": second.run["clustering"]["k_selection"].get("previous_score"),
-                "rerun_fresh_score": second.run["clustering"]["k_selection"].get("fresh_score"),
+                "rerun_fresh_scores": second.run["clustering"]["k_selection"].get("fresh_scores"),
+                "rerun_threshold": second.run["clustering"]["k_selection"].get("threshold"),
+                "rerun_sampling_margin": second.run["clustering"]["k_selection"].get("sampling_margin"),
                 "stages_s": {"first": first.run["timings_s"], "rerun": second.run["timings_s"]},
             }
         )

@@ -115,8 +115,8 @@ def _blobs(n_per: int, seed: int, centres: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def test_a_rerun_with_5_percent_new_texts_keeps_the_previous_themes():
-    """The previous run's themes are kept when they fit as well as fresh ones (within the tolerance of
-    the choice of k): the texts both runs hold stay grouped alike, the new ones join the nearest theme."""
+    """The previous run's themes are kept when they fit as well as fresh ones (within the fresh method's
+    own noise): the texts both runs hold stay grouped alike, the new ones join the nearest theme."""
     centres = np.random.default_rng(0).normal(size=(6, 24))
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     old, truth = _blobs(40, 1, centres)
@@ -128,8 +128,10 @@ def test_a_rerun_with_5_percent_new_texts_keeps_the_previous_themes():
     again = cluster(both, params, previous=previous)
 
     assert again.selection.method == "kept-previous"
-    margin = params.k_tolerance * max(again.selection.scores.values())  # the near-tie of the k choice
-    assert again.selection.previous_score >= again.selection.fresh_score - margin
+    selection = again.selection
+    assert selection.previous_score >= min(
+        selection.threshold, selection.fresh_score - selection.sampling_margin
+    )
     assert adjusted_rand_score(first.themes, again.themes[: len(old)]) >= 0.99
     for blob in range(6):  # each new text joins the theme most of its blob is in (or "Other", far out)
         home = np.bincount(first.themes[truth == blob][first.themes[truth == blob] >= 0]).argmax()
