@@ -223,11 +223,13 @@ def erase_contributions(user, keep_pseudonymous: bool) -> None:
 
 def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:
     """Personal-data registry handler: opinion-group computations list each voter's position and group
-    under their participant key; a person whose votes go leaves them (the per-group counts stay)."""
+    under their participant key, and the clusters saved for the next computation's warm start list them
+    again; a person whose votes go leaves both (the per-group counts stay)."""
     from consultation.models import Vote
     from consultation.services import participant_key_for
 
     from .models import OpinionRun
+    from .pipeline.opinion.warm import without_participant
 
     if keep_pseudonymous:
         return
@@ -235,8 +237,12 @@ def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:
     consultations = Vote.objects.filter(user=user).values("proposal__consultation_id")
     for run in OpinionRun.objects.filter(consultation_id__in=consultations):
         kept = [p for p in run.result.get("participants", []) if p.get("participant") != key]
-        if len(kept) != len(run.result.get("participants", [])):
+        clusters = run.result.get("clusters")
+        in_clusters = bool(clusters) and key in clusters.get("participants", [])
+        if len(kept) != len(run.result.get("participants", [])) or in_clusters:
             run.result["participants"] = kept
+            if in_clusters:  # the warm start's saved clusters list each participant too
+                run.result["clusters"] = without_participant(clusters, key)
             run.save(update_fields=["result"])
 
 

@@ -18,6 +18,7 @@ from accounts.models import AuditEvent, ErasureRecord, Profile, User
 from accounts.services import erase_account, update_profile
 from analysis.models import Contribution, EmbeddingVector, OpinionRun, PipelineRun
 from analysis.pipeline.embed import text_hash
+from analysis.pipeline.opinion.warm import saved_state
 from consultation import opendata
 from consultation import services as consultation_services
 from consultation.models import OpenDataExport, Proposal, Vote
@@ -150,7 +151,13 @@ def everything(client, organiser, facilitator, media, eager_celery, django_captu
         consultation=consultation,
         vote_count=2,
         status="ok",
-        result={"participants": [{"participant": participant_key_for(person), "group": 0}]},
+        result={
+            "participants": [{"participant": participant_key_for(person), "group": 0}],
+            # The clusters kept for the next computation's warm start, as the pipeline saves them.
+            "clusters": saved_state(
+                [participant_key_for(person), "u-someone-else"], {"base": [0, 1], "groups": {2: [0, 1]}}
+            ),
+        },
     )
 
     # The open-data archive, built by the worker.

@@ -35,6 +35,17 @@ def saved_state(ids: Sequence[Hashable], state: Mapping[str, Any]) -> dict[str, 
     }
 
 
+def without_participant(saved: Mapping[str, Any], participant: Hashable) -> dict[str, Any]:
+    """A saved state (``saved_state``) with one participant's entries removed (erasure)."""
+    keep = [i for i, p in enumerate(saved.get("participants", [])) if p != participant]
+    base = saved.get("base") or []
+    return {
+        "participants": [saved["participants"][i] for i in keep],
+        "base": [base[i] for i in keep] if base else [],
+        "groups": {k: [labels[i] for i in keep] for k, labels in saved.get("groups", {}).items()},
+    }
+
+
 def previous_state(saved: Mapping[str, Any] | None, ids: Sequence[Hashable]) -> dict[str, Any] | None:
     """A saved state (``saved_state``) as labels of the participants clustered now (``ids``, in point
     order): -1 for someone not clustered then. None when nobody clustered now was clustered then."""
