@@ -283,8 +283,10 @@ def _looks_like_verb(lower: str, lemma: str) -> bool:
     if lemma != lower:
         if not lemma.endswith(_VERB_LEMMA_ENDINGS) or lower.endswith(_PARTICIPLE):
             return False
-        # A noun's plural ("dossiers") or an adjective's inflection ("claires") is no verb form.
-        return lower not in (lemma + "s", lemma + "x", lemma + "e", lemma + "es")
+        # A noun's plural ("dossiers") or an adjective's inflection ("claires", "infirmières",
+        # "étrangères": -er/-ier make -ère/-ière) is no verb form.
+        feminine = (lemma[:-2] + "ère", lemma[:-2] + "ères") if lemma.endswith("er") else ()
+        return lower not in (lemma + "s", lemma + "x", lemma + "e", lemma + "es", *feminine)
     return lower.endswith(_VERB_LEMMA_ENDINGS) and not simplemma.is_known(lower + "s", lang="fr")
 
 

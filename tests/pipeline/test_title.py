@@ -151,6 +151,13 @@ def test_chat_register_and_intensifiers_are_never_part_of_a_title():
     assert not any(word in f.split() for f in found for word in ("stp", "vraie", "seulement"))
 
 
+def test_feminine_nouns_and_adjectives_in_iere_are_no_verbs():
+    """ "infirmière" comes from "infirmier" as "parle" from "parler": a word in -ère(s) of a lemma in
+    -er is a feminine noun or adjective, never a verb form."""
+    found = _phrase_forms("Les infirmières hospitalières doivent être mieux payées. Des aides financières.")
+    assert "infirmières hospitalières" in found and "aides financières" in found
+
+
 def test_a_noun_in_ment_is_no_lone_adjective():
     assert "consentement" in _phrase_forms("Sans consentement, rien.")
 
