@@ -345,7 +345,7 @@ def _segments(text: str) -> list[list[_Token]]:
                 lemma = _lemma(lower)
                 edge = (
                     not _looks_like_verb(lower, lemma)
-                    and previous not in _CLITICS
+                    and not _after_subject_pronoun(previous, lower, lemma)
                     and (previous in _DETERMINERS or not _ambiguous_infinitive(lower))
                     and not _verb_after_plural(segments[-1], lower)
                 )
@@ -354,6 +354,15 @@ def _segments(text: str) -> list[list[_Token]]:
         elif segments[-1]:
             segments.append([])
     return [s for s in segments if s]
+
+
+def _after_subject_pronoun(previous: str | None, lower: str, lemma: str) -> bool:
+    """A word right after a subject or object pronoun is the verb ("on me demande"). "on" is also an
+    English preposition ("information on privacy"): after it, only a word French knows as an inflected
+    form counts as a verb."""
+    if previous not in _CLITICS:
+        return False
+    return previous != "on" or lemma != lower
 
 
 def _verb_after_plural(before: list[_Token], lower: str) -> bool:

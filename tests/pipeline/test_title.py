@@ -158,6 +158,11 @@ def test_feminine_nouns_and_adjectives_in_iere_are_no_verbs():
     assert "infirmières hospitalières" in found and "aides financières" in found
 
 
+def test_on_is_a_pronoun_in_french_and_a_preposition_in_english():
+    assert "information on privacy" in _phrase_forms("We want clear information on privacy.")
+    assert not any(f.startswith("doit") for f in _phrase_forms("On doit protéger les données."))
+
+
 def test_a_noun_in_ment_is_no_lone_adjective():
     assert "consentement" in _phrase_forms("Sans consentement, rien.")
 
