@@ -21,12 +21,14 @@ def hidden_cells(
     """The cells of ``counts`` that are not shown (every cell under ``min_cell``, empty ones included).
 
     ``never_shown``: cells the page does not show anyway (people who did not give the stratum, whom the
-    total still counts): they protect a small group as a second hidden cell would. An empty cell does
-    not: hiding a zero hides no one, and the small group would still be the total minus the shown cells.
+    total still counts). A second cell is hidden only when the total minus the shown cells would be one
+    small group alone: an empty cell does not hide it (hiding a zero hides no one), a non-empty
+    ``never_shown`` cell does.
     """
-    hidden = {c for c, v in counts.items() if v < min_cell}
-    protecting = {c for c in hidden | set(never_shown) if counts.get(c, 0) > 0}
-    shown = sorted((v, str(c), c) for c, v in counts.items() if c not in hidden and c not in never_shown)
-    if len(protecting) == 1 and shown:
+    never = set(never_shown)
+    hidden = {c for c, v in counts.items() if v < min_cell and c not in never}
+    unknown = [c for c in hidden | never if counts.get(c, 0) > 0]
+    shown = sorted((v, str(c), c) for c, v in counts.items() if c not in hidden and c not in never)
+    if len(unknown) == 1 and counts[unknown[0]] < min_cell and shown:
         hidden.add(shown[0][2])
-    return hidden - set(never_shown)
+    return hidden

@@ -35,6 +35,17 @@ def test_cells_the_page_never_shows_protect_a_small_group():
     assert hidden_cells(counts, never_shown=["not given"]) == {"a", "b"}
 
 
+def test_nothing_is_hidden_when_no_group_is_small():
+    """People who skipped the profile question do not cost a shown group its row."""
+    assert hidden_cells({"a": 50, "b": 30, "not given": 20}, never_shown=["not given"]) == set()
+    assert hidden_cells({"a": 50, "b": 30}) == set()
+
+
+def test_a_small_never_shown_cell_alone_is_protected_too():
+    """Three people who gave no age would otherwise be the total minus the groups shown."""
+    assert hidden_cells({"a": 50, "b": 30, "not given": 3}, never_shown=["not given"]) == {"b"}
+
+
 def test_no_table_of_up_to_four_cells_gives_a_small_group_away():
     values = (0, 1, 3, 9, 10, 11, 25)
     for n in (2, 3, 4):
