@@ -15,11 +15,14 @@ goes through the caller's connection, as before (the embedded runtime runs tasks
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db import connection as default_connection
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -43,16 +46,28 @@ def progress_writer(
         f"(SELECT {key} FROM {table} WHERE {key} = %s FOR UPDATE SKIP LOCKED)"
     )
     side = None
+    broken = False
 
     def write(percent: int) -> None:
-        nonlocal side
-        if side is None:
-            # A connection of its own (not the thread's), on the same database: in autocommit, outside the
-            # caller's transaction.
-            current = connections[DEFAULT_DB_ALIAS]
-            side = type(current)(current.settings_dict, current.alias)
-        with side.cursor() as cursor:
-            cursor.execute(sql, [percent, pk])
+        nonlocal side, broken
+        if broken:
+            return
+        try:
+            if side is None:
+                # A connection of its own (not the thread's), on the same database: in autocommit, outside
+                # the caller's transaction.
+                current = connections[DEFAULT_DB_ALIAS]
+                side = type(current)(current.settings_dict, current.alias)
+            with side.cursor() as cursor:
+                cursor.execute(sql, [percent, pk])
+        except DatabaseError:
+            # Advisory: a figure that cannot be written (no connection left, the server restarting) must
+            # not fail the job it describes. Stop writing; the job's end still sets the final state.
+            logger.warning("progress of %s %s: not written, the side connection failed", model.__name__, pk)
+            broken = True
+            if side is not None:
+                side.close()
+                side = None
 
     try:
         yield write

@@ -78,3 +78,35 @@ def test_an_import_broken_half_way_imports_nothing_and_says_so(four_batches):
     assert job.state == ContributionImport.State.FAILED
     assert job.failure == "The import failed; nothing was imported."
     assert not Proposal.objects.exists()
+
+
+def test_an_import_whose_progress_cannot_be_written_still_imports_everything(organiser, monkeypatch):
+    """The figure is advisory: a side connection that fails (no connection left, the server restarting)
+    leaves the bar where it was, never the import failed."""
+    from django.db import OperationalError
+
+    from accounts import progress
+
+    class Unreachable:
+        """A connection of the same kind as the thread's, which cannot be opened."""
+
+        settings_dict, alias = {}, "default"
+
+        def __init__(self, *args, **kwargs):
+            if args:
+                raise OperationalError("too many connections")
+
+    monkeypatch.setattr(progress, "connections", {"default": Unreachable()})
+    monkeypatch.setattr("consultation.services.imports.IMPORT_BATCH", 2)
+    consultation = make_consultation("import-sans-suivi", questions=False)
+    rows = "".join(f"Contribution numéro {i}\n" for i in range(8))
+    job = services.start_import(
+        actor=organiser, consultation=consultation, data=f"texte\n{rows}".encode(), file_name="sans.csv",
+        text_column="texte", date_column=None, strata_columns=(), language="en",
+    )  # fmt: skip
+
+    services.run_import(job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.progress, job.created) == (ContributionImport.State.DONE, 100, 8)
+    assert Proposal.objects.count() == 8
