@@ -51,7 +51,8 @@ class PrefetchSignedInMiddleware:
         if not self.enabled:
             return self.get_response(request)
         cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        owner = _owners.get(cookie) if cookie else None
+        redis_down = getattr(caches["default"], "is_down", lambda: False)()  # config/cache.py
+        owner = _owners.get(cookie) if cookie and not redis_down else None
         token = None
         if owner is not None and request.session.session_key is not None:
             token = cached.prefetched.set(self._prefetch(request, owner))
@@ -74,8 +75,10 @@ class PrefetchSignedInMiddleware:
             pipe.get(key)
         try:
             session_raw, user_raw = pipe.execute()
-        except (RedisConnectionError, RedisTimeoutError):
-            return {}  # the usual reads run (and degrade as they do: config/cache.py)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            if hasattr(backend, "_degraded"):  # the usual reads then skip Redis too (config/cache.py)
+                backend._degraded("prefetch", exc, None)
+            return {}
         loads = vendor.cache_serializer(backend).loads
         if session_raw is not None:
             session._session_cache = loads(session_raw)  # what SessionStore.load would return

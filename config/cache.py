@@ -41,12 +41,24 @@ class FailSoftRedisCache(PooledClientRedisCache):
     """
 
     _warned_at = 0.0
+    #: After a failure, Redis is left alone for this long (per process): a Redis that hangs instead of
+    #: refusing would otherwise cost every cache call its socket timeout (a sign-in made of a dozen calls
+    #: took 40 s). Deletes are still tried: they invalidate entries (a role revoked).
+    DOWN_SECONDS = 2.0
+    _down_until = 0.0
+
+    @classmethod
+    def is_down(cls) -> bool:
+        import time
+
+        return time.monotonic() < cls._down_until
 
     def _degraded(self, operation: str, exc: Exception, default):
         import logging
         import time
 
         now = time.monotonic()
+        FailSoftRedisCache._down_until = now + self.DOWN_SECONDS
         if now - FailSoftRedisCache._warned_at > 60:
             FailSoftRedisCache._warned_at = now
             logging.getLogger(__name__).warning("Redis unreachable, cache %s skipped: %s", operation, exc)
@@ -57,11 +69,11 @@ def _fail_soft(name: str, default):
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    method = getattr(RedisCache, name)
-
     def wrapper(self, *args, **kwargs):
+        if name not in ("delete", "delete_many") and self.is_down():
+            return default() if callable(default) else default
         try:
-            return method(self, *args, **kwargs)
+            return getattr(RedisCache, name)(self, *args, **kwargs)
         except (RedisConnectionError, RedisTimeoutError) as exc:
             return self._degraded(name, exc, default() if callable(default) else default)
 
@@ -73,6 +85,8 @@ def _get(self, key, default=None, version=None):
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
+    if self.is_down():
+        return default
     try:
         return RedisCache.get(self, key, default, version)
     except (RedisConnectionError, RedisTimeoutError) as exc:
