@@ -358,7 +358,9 @@ PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
 # exceed the longest task (the draw's time limit above), or a task still running would be handed to a
 # second worker; every task is idempotent anyway (at-least-once delivery). Lower it only for tests.
 _LONGEST_TASK_SECONDS = PACTE_SELECTION_STALE_MINUTES * 60 + 600
-_REDIS_SOCKET_TIMEOUT = float(env("CELERY_REDIS_SOCKET_TIMEOUT", "2"))
+# At least 1.5 s: a worker waits for tasks with a blocking pop of about 1 s, which a shorter socket
+# timeout would break over and over (redis-py #583, celery #3046).
+_REDIS_SOCKET_TIMEOUT = max(1.5, float(env("CELERY_REDIS_SOCKET_TIMEOUT", "2")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(_LONGEST_TASK_SECONDS))),
     # How often a worker looks for such tasks (seconds between sweeps x sweeps skipped).
