@@ -93,7 +93,7 @@ _VOTE_TARGET_CONSULTATION = ("id", "slug", "phase", "charter_version")
 
 
 # Ids are 64-bit (BigAutoField); the address accepts any run of digits.
-_LARGEST_ID = 2**63 - 1
+LARGEST_ID = 2**63 - 1
 
 
 def vote_target(slug: str, proposal_id: int) -> Proposal | None:
@@ -102,7 +102,7 @@ def vote_target(slug: str, proposal_id: int) -> Proposal | None:
 
     Hand-written SQL because it runs on every vote: building the equivalent ORM query (select_related +
     only) cost about a third of the vote's CPU under load (py-spy on benchmarks/load_votes.py)."""
-    if not 0 < proposal_id <= _LARGEST_ID:
+    if not 0 < proposal_id <= LARGEST_ID:
         return None  # no proposal has it, and SQLite cannot even bind it (OverflowError: a 500)
     p_columns = ", ".join(f"p.{c}" for c in _VOTE_TARGET_PROPOSAL)
     c_columns = ", ".join(f"c.{c}" for c in _VOTE_TARGET_CONSULTATION)

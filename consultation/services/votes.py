@@ -15,11 +15,9 @@ from accounts.models import ConsentRecord
 
 from .. import hooks, sql
 from ..models import COUNTER_FIELD, Consultation, Proposal, Vote
+from ..selectors import LARGEST_ID
 from .base import Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import _check_can_contribute
-
-# Ids are 64-bit (BigAutoField); the address accepts any run of digits.
-_LARGEST_ID = 2**63 - 1
 
 VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
 
@@ -195,7 +193,7 @@ def try_cast_vote(*, user, slug: str, proposal_id: int, value: int) -> VoteOutco
     the upsert is `_store_vote`'s, guarded (docs/decisions/0013-vote-path.md)."""
     if connection.vendor != "postgresql" or not getattr(user, "is_authenticated", False):
         return None
-    if not user.is_active or not 0 < proposal_id <= _LARGEST_ID:
+    if not user.is_active or not 0 < proposal_id <= LARGEST_ID:
         return None
     charters = _accepted_charters(user, slug)
     if not charters:  # no charter of this consultation accepted: the slow path says which refusal
