@@ -228,7 +228,8 @@ def followed_recommendation(organiser):
 def closed_results():
     """A closed consultation whose results page has something to draw: 15 people answered a single-
     choice question (9 "Oui", 4 "Non", 2 "Sans avis") over three days (3, 4, then 8 people), 12 of
-    them aged 25-34 (a group shown in the breakdown by age) and 3 aged 65+ (suppressed, under 10)."""
+    them aged 25-34 (a group shown in the breakdown by age), 2 aged 65+ (suppressed, under 10) and one who
+    gave no age (so the 65+ cannot be worked out as the total minus the 12)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -249,7 +250,7 @@ def closed_results():
     yes, no, no_opinion = question.choices.all()
     for i, choice in enumerate([yes] * 9 + [no] * 4 + [no_opinion] * 2):
         user = UserFactory()
-        Profile.objects.create(user=user, age_band="25-34" if i % 5 else "65+")
+        Profile.objects.create(user=user, age_band="25-34" if i % 5 else "65+" if i < 10 else "")
         consultation_services.accept_charter(user=user, consultation=consultation)
         consultation_services.save_answers(
             user=user, consultation=consultation, answers={question.pk: [choice.pk]}

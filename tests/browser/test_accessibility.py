@@ -250,7 +250,7 @@ def test_results_page_passes_axe_and_draws_its_bars(
     check_pages(browser, open_in, run_axe, console_errors, {path: None})
     for language, answer, group in (("fr", "Oui", "25 à 34 ans"), ("en", "Yes", "25 to 34")):
         open_in(path, language)
-        # The 12 people aged 25-34 are shown by age; the 3 aged 65 and over are not.
+        # The 12 people aged 25-34 are shown by age; the 2 aged 65 and over are not.
         assert browser.find_elements(By.XPATH, f"//tr[th[normalize-space()='{group}']][td[1][.='12']]")
         row = browser.find_element(By.XPATH, f"//tr[th[normalize-space()='{answer}']][td[1][.='9']]")
         assert (language, bar_share(browser, row)) == (language, 0.6)

@@ -16,6 +16,16 @@ class ImportBroken(Exception):
     pass
 
 
+@pytest.fixture(autouse=True)
+def no_worker_runs_the_import(monkeypatch):
+    """Each test runs the import itself: the task `start_import` sends must not reach the live worker
+    that the integration tests leave running in the same session, or two imports of the same job would
+    run at once (and the worker's would still hold locks when the tables are emptied)."""
+    from accounts import outbox
+
+    monkeypatch.setattr(outbox, "enqueue", lambda *args, **kwargs: None)
+
+
 def _read_beside():
     """What another connection (the page's) reads now: the job's progress and the proposals it sees."""
     current = connections["default"]
