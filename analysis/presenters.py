@@ -212,3 +212,27 @@ def opinion_map(participants: list[dict], unplaced: list[dict]) -> list[dict]:
             }
         )
     return points
+
+
+def one_claim_per_text(statements: list[dict], copies: dict[int, object] | None = None) -> list[dict]:
+    """A campaign posts the same text as several proposals, each voted on separately. Among statements
+    ranked best first, each text is claimed once, by its best-ranked copy; a text whose copies point
+    different ways (agreed with as one copy, disagreed with as another) is not claimed at all, since the
+    same people's votes on the same words do not tell one thing. ``copies``: proposal id -> its group
+    of near-identical copies, as the synthesis found them (campaign detection); otherwise copies are
+    texts with the same words."""
+    copies = copies or {}
+
+    def same(statement: dict) -> object:
+        return copies.get(statement["proposal"]) or " ".join(statement["text"].casefold().split())
+
+    directions: dict[object, set] = {}
+    for statement in statements:
+        directions.setdefault(same(statement), set()).add(statement.get("direction"))
+    kept, seen = [], set()
+    for statement in statements:
+        key = same(statement)
+        if len(directions[key]) == 1 and key not in seen:
+            seen.add(key)
+            kept.append(statement)
+    return kept

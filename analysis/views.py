@@ -21,7 +21,7 @@ from . import opinion as opinion_reads
 from . import presenters, selectors, services, trace
 from . import report as reports
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
-from .models import PipelineRun, SynthesisVersion
+from .models import Contribution, PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
 from .pipeline.opinion import OpinionParameters
 from .rules import (
@@ -143,16 +143,25 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     # computed, ...) is left out, as the report's quotes are: its text never reaches the page or the PDF.
     texts = selectors.public_statement_texts(consultation, ids, rows)
     bridging = [b for b in candidates if b["proposal"] in texts][:BRIDGING_SHOWN]
+    # Copies of one text (a campaign) as the synthesis grouped them: claimed once, never both ways.
+    copies = {
+        r["source_id"]: ("copies", r["duplicate_group"])
+        for r in rows or []
+        if r["source_type"] != Contribution.Source.ANSWER and r["duplicate_group"] is not None
+    }
     groups = [
         {
             "number": g["group"] + 1,
             "size": g["size"],
             "colour": presenters.group_colour(g["group"]),
-            "statements": [
-                {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
-                for s in g["representative"]
-                if s["proposal"] in texts and claimable(s)
-            ],
+            "statements": presenters.one_claim_per_text(
+                [
+                    {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
+                    for s in g["representative"]
+                    if s["proposal"] in texts and claimable(s)
+                ],
+                copies,
+            ),
         }
         for g in result.get("groups", [])
     ]
@@ -170,15 +179,21 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]
         + ([{"colour": presenters.UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
         "points": presenters.opinion_map(participants, unplaced),
-        "consensus": [
-            {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
-            for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
-            if s["proposal"] in texts and s["n_trials"] >= floor
-        ],
-        "bridging": [
-            {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
-            for b in bridging
-        ],
+        "consensus": presenters.one_claim_per_text(
+            [
+                {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
+                for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
+                if s["proposal"] in texts and s["n_trials"] >= floor
+            ],
+            copies,
+        ),
+        "bridging": presenters.one_claim_per_text(
+            [
+                {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
+                for b in bridging
+            ],
+            copies,
+        ),
         # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
         "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
         "n_grouped": len(participants),
