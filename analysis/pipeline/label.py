@@ -71,7 +71,7 @@ def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> d
     scores = term_frequency * inverse_frequency
     # Verbs, adverbs and chat name no subject ("voudrais", "seulement", "stp"): skipped, judged only
     # on the best-scored words (the title stage's word rules; cheap at any vocabulary size).
-    from .title import names_no_subject
+    from .phrases import names_no_subject
 
     result = {}
     for row, theme in enumerate(theme_ids):

@@ -7,7 +7,8 @@ import pytest
 from sklearn.preprocessing import normalize
 
 from analysis.pipeline.embed import InMemoryEmbeddingCache
-from analysis.pipeline.title import Group, _phrases, sentences, titles_and_summaries
+from analysis.pipeline.phrases import _phrases
+from analysis.pipeline.title import Group, sentences, titles_and_summaries
 from tests.pipeline.conftest import labelled_set
 
 
