@@ -366,6 +366,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for such tasks (seconds between sweeps x sweeps skipped).
     "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+    # A worker sweeping for such tasks holds a lock in Redis for the sweep; a worker killed during its
+    # sweep leaves the lock until it expires, and no other worker takes the tasks back meanwhile.
+    "unacked_mutex_expire": int(env("CELERY_UNACKED_MUTEX_EXPIRE", "300")),
     # A Redis that hangs (stopped, or gone without closing the connection) must not hold a request that
     # sends a task for ever: a command unanswered within these seconds fails, and the task waits in the
     # outbox. The worker's wait for tasks is not affected (kombu reads it when the socket is readable).

@@ -112,6 +112,7 @@ def worker_environment(redis_url: str, **extra: str) -> dict[str, str]:
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_VISIBILITY_TIMEOUT": "5",
+        "CELERY_UNACKED_MUTEX_EXPIRE": "10",  # a worker killed mid-sweep would block the others 300 s
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "PACTE_OUTBOX_SWEEP_SECONDS": "2",
