@@ -40,16 +40,21 @@ def _read_beside():
         reader.close()
 
 
+def _eight_rows_in_batches_of_two(organiser, monkeypatch, slug: str) -> ContributionImport:
+    """An import of 8 rows, written in batches of 2, started (the test runs it)."""
+    monkeypatch.setattr("consultation.services.imports.IMPORT_BATCH", 2)
+    consultation = make_consultation(slug, questions=False)
+    rows = "".join(f"Contribution numéro {i}\n" for i in range(8))
+    return services.start_import(
+        actor=organiser, consultation=consultation, data=f"texte\n{rows}".encode(), file_name=f"{slug}.csv",
+        text_column="texte", date_column=None, strata_columns=(), language="en",
+    )  # fmt: skip
+
+
 @pytest.fixture
 def four_batches(organiser, monkeypatch):
     """An import of 8 rows in batches of 2, and what a reader beside it saw after each batch."""
-    monkeypatch.setattr("consultation.services.imports.IMPORT_BATCH", 2)
-    consultation = make_consultation("import-suivi", questions=False)
-    rows = "".join(f"Contribution suivie numéro {i}\n" for i in range(8))
-    job = services.start_import(
-        actor=organiser, consultation=consultation, data=f"texte\n{rows}".encode(), file_name="suivi.csv",
-        text_column="texte", date_column=None, strata_columns=(), language="en",
-    )  # fmt: skip
+    job = _eight_rows_in_batches_of_two(organiser, monkeypatch, "import-suivi")
     seen, calls = [], {"n": 0, "break_at": None}
     real_bulk_create = Proposal.objects.bulk_create
 
@@ -107,13 +112,7 @@ def test_an_import_whose_progress_cannot_be_written_still_imports_everything(org
                 raise OperationalError("too many connections")
 
     monkeypatch.setattr(progress, "connections", {"default": Unreachable()})
-    monkeypatch.setattr("consultation.services.imports.IMPORT_BATCH", 2)
-    consultation = make_consultation("import-sans-suivi", questions=False)
-    rows = "".join(f"Contribution numéro {i}\n" for i in range(8))
-    job = services.start_import(
-        actor=organiser, consultation=consultation, data=f"texte\n{rows}".encode(), file_name="sans.csv",
-        text_column="texte", date_column=None, strata_columns=(), language="en",
-    )  # fmt: skip
+    job = _eight_rows_in_batches_of_two(organiser, monkeypatch, "import-sans-suivi")
 
     services.run_import(job.pk)
 

@@ -11,6 +11,15 @@ from analysis.pipeline.phrases import _phrases
 from analysis.pipeline.title import Group, sentences, titles_and_summaries
 from tests.pipeline.conftest import labelled_set
 
+# A second theme beside the one under test (cloud 3 texts, servers 2), for the titles to be told apart.
+EUROPE = (
+    "Les serveurs doivent rester en Europe, sur un cloud européen.",
+    "Un cloud européen certifié pour nos dossiers médicaux.",
+    "Pas de cloud américain, un cloud européen et souverain.",
+    "Le cloud européen protège nos dossiers du Cloud Act.",
+    "Des serveurs en Europe et un cloud européen, voilà tout.",
+)
+
 
 def _phrase_forms(text: str) -> set[str]:
     return {form.lower() for form, _before, _after in _phrases(text, 5).values()}
@@ -290,13 +299,7 @@ def test_a_theme_is_titled_by_a_phrase_spread_over_it_not_by_one_minor_part(use_
         "Une part des bénéfices à l'hôpital public pour chaque accès.",
         "Que les bénéfices à l'hôpital public financent les soins.",
     ]
-    europe = [
-        "Les serveurs doivent rester en Europe, sur un cloud européen.",
-        "Un cloud européen certifié pour nos dossiers médicaux.",
-        "Pas de cloud américain, un cloud européen et souverain.",
-        "Le cloud européen protège nos dossiers du Cloud Act.",
-        "Des serveurs en Europe et un cloud européen, voilà tout.",
-    ]
+    europe = list(EUROPE)
     texts = access + insurers + hospital + europe
     vectors = use_embedder.embed(texts)
     groups = _sub_themes(
@@ -362,13 +365,7 @@ def test_a_word_used_by_few_texts_is_joined_with_the_phrase_the_others_use(use_e
         "Les entreprises et les banques vendraient tout.",
         "Les assureurs feraient payer les malades.",
     ]
-    europe = [
-        "Les serveurs doivent rester en Europe, sur un cloud européen.",
-        "Un cloud européen certifié pour nos dossiers médicaux.",
-        "Pas de cloud américain, un cloud européen et souverain.",
-        "Le cloud européen protège nos dossiers du Cloud Act.",
-        "Des serveurs en Europe et un cloud européen, voilà tout.",
-    ]
+    europe = list(EUROPE)
     texts = companies + marketing + others + europe
     vectors = use_embedder.embed(texts)
     groups = _sub_themes(
