@@ -21,7 +21,7 @@ from accounts.errors import ServiceError
 from accounts.roles import Role
 from textsafety.normalise import normalises_text
 
-from . import rules
+from . import rules, selectors
 from .adoption import (
     AnswerItem,
     AnswerState,
@@ -384,9 +384,7 @@ def proposal_answer_items(consultation=None, today: date | None = None) -> list[
     stated rule requires to be answered, and any other that got an answer. Late only when required."""
     today = today or timezone.localdate()
     consultations = (
-        [consultation]
-        if consultation is not None
-        else Consultation.objects.exclude(phase=Consultation.Phase.DRAFT).order_by("id")
+        [consultation] if consultation is not None else selectors.public_consultations().order_by("id")
     )
     items = []
     for one in consultations:

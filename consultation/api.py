@@ -122,15 +122,11 @@ class VoteSerializer(serializers.ModelSerializer):
         return VOTE_NAMES[vote.value]
 
 
-def _public_consultations():
-    return Consultation.objects.exclude(phase=Consultation.Phase.DRAFT)
-
-
 class ConsultationScoped:
     def consultation(self) -> Consultation:
         if not hasattr(self, "_consultation"):
             slug = self.kwargs["slug"]
-            self._consultation = _public_consultations().filter(slug=slug).first()
+            self._consultation = selectors.public_consultations().filter(slug=slug).first()
             if self._consultation is None:
                 raise NotFound(_("No public consultation has the short name “%(slug)s”.") % {"slug": slug})
         return self._consultation
@@ -148,7 +144,7 @@ class ConsultationScoped:
 )
 class ConsultationList(generics.ListAPIView):
     serializer_class = ConsultationSerializer
-    queryset = _public_consultations().order_by("-created_at", "-id")
+    queryset = selectors.public_consultations().order_by("-created_at", "-id")
 
 
 @extend_schema_view(get=extend_schema(responses={200: ConsultationSerializer, 404: _ERROR, 429: _THROTTLED}))
@@ -157,7 +153,7 @@ class ConsultationDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return _public_consultations()
+        return selectors.public_consultations()
 
     def get_object(self):
         slug = self.kwargs["slug"]
@@ -215,10 +211,7 @@ class VoteList(ConsultationScoped, generics.ListAPIView):
 
     def get_queryset(self):
         # As in the open-data archive: the votes on every public proposal, hidden ones included.
-        return Vote.objects.filter(
-            proposal__consultation=self.consultation(),
-            proposal__status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
-        ).order_by("id")
+        return selectors.public_votes(self.consultation()).order_by("id")
 
 
 def api_root(request):

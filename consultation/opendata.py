@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from textsafety.spreadsheet import safe_writer
 
-from .models import Answer, Consultation, Proposal, Vote
+from . import selectors
+from .models import Answer, Consultation, Vote
 from .publish import public_text
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
@@ -95,18 +96,16 @@ def build_archive(
                 yield [who, a.question_id, c.pk, "", when]
 
     def proposals():
-        rows = consultation.proposals.exclude(status=Proposal.Status.PENDING).order_by("id")
+        rows = selectors.public_proposals(consultation).order_by("id")
         for p in rows.iterator(chunk_size=2000):
             author = pseudonym(consultation, p.author_key) if p.author_key else ""
             yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, public_text(p) or "",
                    p.hide_reason, p.agree_count, p.disagree_count, p.pass_count]  # fmt: skip
 
     def votes():
-        rows = Vote.objects.filter(proposal__consultation=consultation).exclude(
-            proposal__status=Proposal.Status.PENDING
-        )
         for v in (
-            rows.order_by("id")
+            selectors.public_votes(consultation)
+            .order_by("id")
             .values_list("participant_key", "proposal_id", "value", "updated_at")
             .iterator(chunk_size=5000)
         ):

@@ -26,12 +26,14 @@ def available_orders() -> tuple[str, ...]:
     return ORDERS + tuple(hooks.proposal_orderings())
 
 
+def public_consultations():
+    """Every consultation the public may read: all but drafts (pages, API, open data, adoption figures)."""
+    return Consultation.objects.exclude(phase=Consultation.Phase.DRAFT)
+
+
 def listed_consultations(user):
     """The consultations on the list page: drafts only for those who manage them."""
-    consultations = Consultation.objects.all()
-    if not rules.can_manage(user):
-        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
-    return consultations
+    return Consultation.objects.all() if rules.can_manage(user) else public_consultations()
 
 
 def phase_history(consultation: Consultation):
@@ -168,11 +170,20 @@ def preview_candidates(consultation: Consultation, text: str, limit: int) -> lis
     return list(found.only("id", "text", "consultation_id")[:limit])
 
 
+PUBLIC_STATUSES = (Proposal.Status.VISIBLE, Proposal.Status.HIDDEN)
+
+
 def public_proposals(consultation: Consultation):
     """Every proposal the public knows of: the published ones and those hidden by moderation, which are
     listed as a placeholder with the moderators' public reason (their text is never shown). Proposals
     awaiting moderation are not public."""
-    return consultation.proposals.filter(status__in=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN])
+    return consultation.proposals.filter(status__in=PUBLIC_STATUSES)
+
+
+def public_votes(consultation: Consultation):
+    """The votes the public may read (API, open data): those on every public proposal, hidden ones
+    included, as Pol.is publishes them; never those on a proposal awaiting moderation."""
+    return Vote.objects.filter(proposal__consultation=consultation, proposal__status__in=PUBLIC_STATUSES)
 
 
 SEARCH_MAX_LENGTH = 200  # characters of a search kept (longer is cut, not refused)
