@@ -172,6 +172,16 @@ def can_run_session(user, session) -> bool:
     return can_run_panel(user, session.panel)
 
 
+def may_replace_member(user, member) -> bool:
+    """The step of a seat's life cycle (`states.SEAT`): the panel's team, while the panel is open."""
+    return member.panel.status != Panel.Status.CLOSED and can_run_panel(user, member.panel)
+
+
+def may_decide_amendment(user, amendment) -> bool:
+    """The step of the amendment's life cycle (`states.AMENDMENT`): its recommendation still drafted."""
+    return can_decide_amendment(user, amendment.recommendation)
+
+
 def can_decide_amendments_of(user, amendment) -> bool:
     """Whoever runs the panel decides on its amendments (the service checks the recommendation's stage)."""
     return can_run_panel(user, amendment.recommendation.panel)

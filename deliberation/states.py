@@ -6,7 +6,7 @@ are in tests/deliberation/test_states.py."""
 from accounts.states import StateMachine, by_the_system
 
 from . import rules
-from .models import Panel, Recommendation, Selection
+from .models import Amendment, Panel, PanelMember, Recommendation, Selection
 
 P = Panel.Status
 #: What an organiser may set depends on the draw, not on where the panel stands: before a committed draw,
@@ -69,3 +69,17 @@ RECOMMENDATION_VOTE = StateMachine(
         R.VOTING: _DECIDED,
     },
 )
+
+A = Amendment.Status
+#: An amendment is proposed by a member while the recommendation is drafted, then decided once by whoever
+#: runs the panel (`rules.may_decide_amendment`): accepted (a new version of the text) or rejected (with
+#: the reason the member reads). Both are final.
+AMENDMENT = StateMachine(
+    Amendment,
+    {A.PROPOSED: {A.ACCEPTED: rules.may_decide_amendment, A.REJECTED: rules.may_decide_amendment}},
+)
+
+M = PanelMember.Status
+#: A seat is left once, when whoever runs an open panel gives it to a reserve (`services.replace_member`,
+#: which audits the replacement on the draw). Withdrawn is final: the reserve sits in a new seat.
+SEAT = StateMachine(PanelMember, {M.ACTIVE: {M.DROPPED: rules.may_replace_member}})

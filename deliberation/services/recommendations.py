@@ -23,6 +23,7 @@ from ..models import (
     RecommendationVersion,
     Session,
 )
+from ..states import AMENDMENT  # noqa: F401 (registers the machine `transition` uses)
 from ._common import DeliberationError, _record_by_panel_team, _require
 
 
@@ -88,16 +89,7 @@ def accept_amendment(*, actor, amendment: Amendment, reason: str = "") -> Recomm
     )  # fmt: skip
     recommendation.text = amendment.text
     recommendation.save(update_fields=["text"])
-    amendment.status = Amendment.Status.ACCEPTED
-    amendment.reason, amendment.decided_by, amendment.decided_at = reason, actor, timezone.now()
-    amendment.resulting_version = version
-    amendment.save()
-    _record_by_panel_team(
-        actor=actor,
-        action="amendment.accepted",
-        obj=amendment,
-        details={"version": number},
-    )
+    _decide(amendment, Amendment.Status.ACCEPTED, actor=actor, reason=reason, version=version)
     return version
 
 
@@ -108,11 +100,17 @@ def reject_amendment(*, actor, amendment: Amendment, reason: str) -> Amendment:
     if not reason.strip():
         raise DeliberationError(_("Give the reason for rejecting the amendment: the member will read it."))
     amendment = _pending_amendment(amendment)
-    amendment.status = Amendment.Status.REJECTED
-    amendment.reason, amendment.decided_by, amendment.decided_at = reason.strip(), actor, timezone.now()
-    amendment.save()
-    _record_by_panel_team(actor=actor, action="amendment.rejected", obj=amendment)
-    return amendment
+    return _decide(amendment, Amendment.Status.REJECTED, actor=actor, reason=reason.strip())
+
+
+def _decide(amendment: Amendment, to: str, *, actor, reason: str, version=None) -> Amendment:
+    """The one step of an amendment's life cycle (`states.AMENDMENT`), audited under the acting role."""
+    return transition(
+        amendment, to, actor=actor, action=f"amendment.{to}", as_role=rules.acting_role(actor),
+        details={"version": version.number} if version else None,
+        changes={"reason": reason, "decided_by": actor, "decided_at": timezone.now(),
+                 "resulting_version": version},
+    )  # fmt: skip
 
 
 def vote_session_too_early_message(recommendation: Recommendation, session: Session) -> str:

@@ -17,7 +17,7 @@ from textsafety.normalise import normalises_text
 from .. import rules
 from ..draw_messages import draw_is_final_message
 from ..models import Panel, PanelMember, Selection, Volunteer
-from ..states import SELECTION
+from ..states import SEAT, SELECTION  # noqa: F401 (SEAT: registers the machine)
 from ._common import DeliberationError, SortitionRefusal, _record_by_panel_team, _require, load_sortition
 
 
@@ -345,11 +345,10 @@ def replace_member(*, actor, member: PanelMember, reason: str) -> PanelMember:
         panel=member.panel, volunteer_id=int(replacement.replacement_id), selection=selection
     )
     _tell_seated([newcomer.pk])
-    member.status = PanelMember.Status.DROPPED
-    member.dropped_at = timezone.now()
-    member.replaced_by = newcomer
-    member.drop_reason = reason[:300]
-    member.save(update_fields=["status", "dropped_at", "replaced_by", "drop_reason"])
+    transition(
+        member, PanelMember.Status.DROPPED, actor=actor, action=None,  # audited below, on the draw
+        changes={"dropped_at": timezone.now(), "replaced_by": newcomer, "drop_reason": reason[:300]},
+    )  # fmt: skip
     selection.reserves = list(replacement.reserves)
     selection.save(update_fields=["reserves"])
     _record_by_panel_team(

@@ -10,7 +10,7 @@ from accounts.errors import Conflict
 from accounts.models import AuditEvent
 from accounts.states import transition
 from deliberation import states
-from deliberation.models import Panel, Recommendation, Selection
+from deliberation.models import Amendment, Panel, Recommendation, Selection
 from tests.factories import UserFactory
 
 from .conftest import seat
@@ -105,6 +105,19 @@ def test_recommendation_vote_grid(recommendation, organiser, facilitator):
         assert _grid(states.RECOMMENDATION_VOTE, recommendation, actor) == VOTE_GRID[name], name
     for actor in (organiser, facilitator):
         assert _grid(states.RECOMMENDATION_VOTE, recommendation, actor) == VOTE_GRID["the panel's team"]
+
+
+def test_amendment_grid(recommendation, organiser, facilitator):
+    """Decided once, by whoever runs the panel, while the recommendation is drafted; never by a member."""
+    A = Amendment.Status
+    amendment = Amendment(recommendation=recommendation, proposed_by=seat(recommendation.panel), text="Autre")
+    decided = _pairs([A.PROPOSED], [A.ACCEPTED, A.REJECTED])
+    for actor in (organiser, facilitator):
+        assert _grid(states.AMENDMENT, amendment, actor) == decided
+    for actor in (seat(recommendation.panel).volunteer.user, None):
+        assert _grid(states.AMENDMENT, amendment, actor) == set()
+    recommendation.status = Recommendation.Status.VOTING
+    assert _grid(states.AMENDMENT, amendment, organiser) == set()
 
 
 def test_a_step_is_written_and_audited_once(panel, organiser):
