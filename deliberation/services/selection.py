@@ -242,11 +242,11 @@ def _published_problem(selection: Selection, inputs_sha256: str) -> str:
     from .. import lottery
 
     if lottery.document_sha256(selection.lottery) != selection.lottery_sha256:
-        return "The stored lottery does not match its published SHA-256."
+        return _("The stored lottery does not match its published SHA-256.")
     if lottery.commitment(selection.seed) != selection.lottery.get("seed_commitment"):
-        return "The seed does not match the commitment in the published lottery."
+        return _("The seed does not match the commitment published before the draw.")
     if selection.lottery_inputs_sha256 != inputs_sha256:
-        return "The pool, the quotas or the panel size changed since the lottery was published."
+        return _("The pool, the quotas or the panel size changed since the lottery was published.")
     return ""
 
 
@@ -290,7 +290,7 @@ def publish_lottery(*, selection_id: int, document: dict, inputs_sha256: str = "
         if selection.lottery_inputs_sha256:
             problem = _published_problem(selection, inputs_sha256)
         elif not sortition.same_commitment(selection.lottery, document):
-            problem = "The lottery found again differs from the one published."
+            problem = _("The lottery found again after its worker was lost differs from the one published.")
         else:
             problem = ""
         if problem:
