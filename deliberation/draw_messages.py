@@ -17,8 +17,9 @@ command) shows them. The codes:
   names the person (`person`, the pseudonym at the time);
 - ``{"code": "draw_is_final"}``: the panel already had a committed draw;
 - ``{"code": "pool_changed", "n": ...}``: people drawn left the pool while the draw was running;
-- ``{"code": "lottery_changed"}``: the draw, taken over after its worker was lost, found another lottery
-  than the one already published (the published lottery is the commitment: no second one is published).
+- ``{"code": "lottery_changed"}``: the draw, taken over after its worker was lost, found that the pool or
+  the quotas the published lottery was computed for changed meanwhile (the published lottery is the
+  commitment: no second one is published, and none is drawn from).
 
 A running draw stores where it is the same way (`Selection.progress`, one item, replaced as the draw goes):
 

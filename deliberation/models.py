@@ -231,6 +231,10 @@ class Selection(models.Model):
     lottery = models.JSONField(default=dict, blank=True)
     lottery_sha256 = models.CharField(max_length=64, blank=True)
     lottery_published_at = models.DateTimeField(null=True, blank=True)
+    # What the published lottery was computed for (pool with strata and households, quotas, size,
+    # algorithm, household rule), as `sortition.inputs_sha256`: a worker taking the draw over draws from
+    # the published lottery when this is unchanged. Kept here, never published (it covers addresses).
+    lottery_inputs_sha256 = models.CharField(max_length=64, blank=True)
     drawn = models.JSONField(default=list, blank=True)
     reserves = models.JSONField(default=list, blank=True)  # ranked volunteer ids still waiting
     composition = models.JSONField(default=list, blank=True)

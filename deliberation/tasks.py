@@ -77,13 +77,15 @@ def run_selection(selection_id: int) -> str:
             write(draw_messages.stage_progress(event.phase))
 
     panel = selection.panel
+    # What the lottery is computed for; a run taking the draw over checks it against the published one.
+    inputs = sortition.inputs_sha256(people, quotas, panel.size, selection.algorithm, panel.household_rule)
 
-    def publish(distribution) -> None:
+    def publish(distribution):
         # The lottery is published (stored, hashed, audited) before the seed is used: the draw can only
         # pick from it, and the seed revealed afterwards must match the commitment made at the start. A
-        # run abandoned meanwhile publishes nothing, and its result is refused when recorded. A run taken
-        # over after its worker was lost finds the same lottery already published: nothing is written
-        # again (one publication, one audit event).
+        # run abandoned meanwhile publishes nothing, and its result is refused when recorded. The panel is
+        # drawn from the lottery as stored (read back from the published document), so that it is the
+        # published one even when another run published first.
         document = lottery.document(
             distribution.lottery,
             seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
@@ -91,19 +93,29 @@ def run_selection(selection_id: int) -> str:
             quotas=[{"category": q.category, "value": q.value, "min": q.min, "max": q.max} for q in quotas],
             title=panel.title,
         )
-        services.publish_lottery(selection_id=selection_id, document=document)
+        stored = services.publish_lottery(selection_id=selection_id, document=document, inputs_sha256=inputs)
+        return sortition.published_distribution(stored.lottery) if stored is not None else None
 
     try:
-        result = sortition.select(
-            people,
-            quotas,
-            panel.size,
-            selection.seed,
-            algorithm=selection.algorithm,
-            household_rule=panel.household_rule,
-            progress=progress,
-            before_draw=publish,
-        )
+        # Taken over after its worker was lost once the lottery was published: no second lottery is
+        # computed; the draw is made from the published one if the pool and quotas it was computed for
+        # are unchanged (an edited title or another host's solver digits change nothing).
+        published = services.taken_over_lottery(selection_id=selection_id, inputs_sha256=inputs)
+        if published is not None:
+            write(draw_messages.stage_progress("draw"))
+            distribution = sortition.published_distribution(published)
+            result = sortition.draw_panel(people, quotas, distribution, selection.seed, panel.household_rule)
+        else:
+            result = sortition.select(
+                people,
+                quotas,
+                panel.size,
+                selection.seed,
+                algorithm=selection.algorithm,
+                household_rule=panel.household_rule,
+                progress=progress,
+                before_draw=publish,
+            )
     except (sortition.SortitionError, lottery.LotteryError) as error:
         # The sortition core explains in English (it names strata and volunteers): stored as it is, with
         # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).
@@ -118,8 +130,9 @@ def run_selection(selection_id: int) -> str:
         services.record_selection_failure(selection_id=selection_id, reasons=reasons)
         return Selection.Status.FAILED
     except services.LotteryChanged:
-        # Taken over after its worker was lost, the run found another lottery than the one it published
-        # (the pool changed meanwhile): the published one stands as the commitment; nothing is drawn.
+        # Taken over after its worker was lost, the run found that the pool or the quotas the published
+        # lottery was computed for changed meanwhile: the published one stands as the commitment; nothing
+        # is drawn.
         services.record_selection_failure(selection_id=selection_id, reasons=[{"code": "lottery_changed"}])
         return Selection.Status.FAILED
     except SoftTimeLimitExceeded:

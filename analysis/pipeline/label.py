@@ -1,7 +1,9 @@
 """Label stage: keywords per theme (class-based TF-IDF) and representative quotes (MMR).
 
 Class-based TF-IDF treats each theme as one document: a word scores high when it is frequent in the
-theme and rare across themes, which is what a reader wants from a theme label. Quotes are chosen by
+theme and rare across themes, which is what a reader wants from a theme label. The forms of one word
+("entreprise", "entreprises") are counted as one term (``word_families``), shown in the form the
+theme's texts use most. Quotes are chosen by
 maximal marginal relevance: close to the theme centre (typical) but not close to quotes already chosen
 (not redundant).
 """
@@ -18,6 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from .cluster import OTHER
 from .errors import PipelineError
 from .stopwords import french_and_english
+from .word_families import families
 
 # Scrubbing placeholders and elision leftovers are not keywords.
 _NOT_KEYWORDS = frozenset(
@@ -37,9 +40,10 @@ class WordCounts:
 
     counts: csr_matrix  # (n_texts, n_words)
     vocabulary: np.ndarray  # (n_words,) in alphabetical order
+    families: np.ndarray | None = None  # (n_words,) family number of each word (word_families)
 
     def rows(self, indices: np.ndarray) -> WordCounts:
-        return WordCounts(self.counts[indices], self.vocabulary)
+        return WordCounts(self.counts[indices], self.vocabulary, self.families)
 
 
 def word_counts(texts: Sequence[str]) -> WordCounts:
@@ -51,11 +55,16 @@ def word_counts(texts: Sequence[str]) -> WordCounts:
         counts = vectoriser.fit_transform(texts).tocsr()
     except ValueError:  # nothing but stop words and numbers
         return WordCounts(csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object))
-    return WordCounts(counts, vectoriser.get_feature_names_out())
+    vocabulary = vectoriser.get_feature_names_out()
+    return WordCounts(counts, vocabulary, families(vocabulary))
 
 
 def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> dict[int, list[str]]:
-    """Top ``n_keywords`` words per theme by class-based TF-IDF (the "Other" bucket gets none)."""
+    """Top ``n_keywords`` words per theme by class-based TF-IDF (the "Other" bucket gets none).
+
+    The terms scored are word families (``word_families``: "entreprise" and "entreprises" are one), each
+    shown in the form used most often in the theme's texts (ties: the form first in alphabetical
+    order), so a theme never lists one word twice."""
     themes = np.asarray(themes)
     if words.counts.shape[0] != len(themes):
         raise LabelError(f"{words.counts.shape[0]} texts but {len(themes)} theme labels.")
@@ -64,7 +73,16 @@ def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> d
         return {}
     # Each theme is one document: the sum of its texts' word counts.
     in_theme = np.asarray(themes)[None, :] == np.array(theme_ids)[:, None]
-    counts = (csr_matrix(in_theme.astype(np.int64)) @ words.counts).toarray().astype(float)
+    form_counts = (csr_matrix(in_theme.astype(np.int64)) @ words.counts).toarray().astype(float)
+    family = words.families if words.families is not None else families(words.vocabulary)
+    n_families = int(family.max()) + 1 if len(family) else 0
+    to_family = csr_matrix(
+        (np.ones(len(family)), (np.arange(len(family)), family)), shape=(len(family), n_families)
+    )
+    counts = np.asarray(form_counts @ to_family)  # (themes, families)
+    # The words of each family: members[start[f]:start[f + 1]] (alphabetical within a family).
+    members = np.argsort(family, kind="stable")
+    start = np.searchsorted(family[members], np.arange(n_families + 1))
     term_frequency = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
     average_words = counts.sum() / len(theme_ids)
     inverse_frequency = np.log1p(average_words / np.maximum(counts.sum(axis=0), 1.0))
@@ -79,7 +97,8 @@ def keywords(words: WordCounts, themes: np.ndarray, *, n_keywords: int = 8) -> d
         for i in np.argsort(-scores[row], kind="stable"):
             if len(chosen) == n_keywords or counts[row, i] <= 0:
                 break
-            word = str(words.vocabulary[i])
+            forms = members[start[i] : start[i + 1]]
+            word = str(words.vocabulary[forms[int(np.argmax(form_counts[row, forms]))]])
             if not names_no_subject(word):
                 chosen.append(word)
         result[theme] = chosen

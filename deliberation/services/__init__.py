@@ -57,6 +57,7 @@ from .selection import (
     selection_inputs,
     set_selection_progress,
     start_selection,
+    taken_over_lottery,
 )
 from .sessions import (
     add_agenda_item,
@@ -95,6 +96,7 @@ __all__ = [
     "replace_quotas",
     "propose_quotas",
     "start_selection",
+    "taken_over_lottery",
     "selection_inputs",
     "set_selection_progress",
     "record_selection_failure",

@@ -231,37 +231,78 @@ def _tell_not_drawn(selection: Selection) -> int:
 
 
 class LotteryChanged(DeliberationError):
-    """A draw taken over after its worker was lost found another lottery than the one it had published
-    (the pool changed meanwhile): the published lottery is the commitment, so this run ends as failed
-    (`draw_messages`, code "lottery_changed") rather than publish a second one."""
+    """A draw taken over after its worker was lost found that what its published lottery was computed for
+    changed meanwhile (a volunteer added, withdrawn or edited, the quotas or the panel's size changed): the
+    published lottery is the commitment, and may no longer fit, so this run ends as failed
+    (`draw_messages`, code "lottery_changed") rather than publish a second one or draw from a stale one."""
+
+
+def _published_problem(selection: Selection, inputs_sha256: str) -> str:
+    """Why the lottery `selection` published cannot be drawn from for these inputs; "" when it can."""
+    from .. import lottery
+
+    if lottery.document_sha256(selection.lottery) != selection.lottery_sha256:
+        return _("The stored lottery does not match its published SHA-256.")
+    if lottery.commitment(selection.seed) != selection.lottery.get("seed_commitment"):
+        return _("The seed does not match the commitment published before the draw.")
+    if selection.lottery_inputs_sha256 != inputs_sha256:
+        return _("The pool, the quotas or the panel size changed since the lottery was published.")
+    return ""
+
+
+def taken_over_lottery(*, selection_id: int, inputs_sha256: str) -> dict | None:
+    """For the task, before it runs the solver: the lottery this draw already published (its first worker
+    was lost after publishing, the task was delivered again), to draw from as it is, or None when none is
+    published yet (or it was published before its inputs were recorded: then the task finds the lottery
+    again and `publish_lottery` compares). `inputs_sha256` (`sortition.inputs_sha256`) is what the lottery
+    would be computed for now; raises `LotteryChanged` when it is not what the published one was computed
+    for. Display fields (the panel's title) and the solver's digits play no part: the lottery is not
+    computed again."""
+    selection = Selection.objects.get(pk=selection_id)
+    if not selection.lottery_sha256 or not selection.lottery_inputs_sha256:
+        return None
+    problem = _published_problem(selection, inputs_sha256)
+    if problem:
+        raise LotteryChanged(problem)
+    return selection.lottery
 
 
 @transaction.atomic
-def publish_lottery(*, selection_id: int, document: dict) -> Selection | None:
+def publish_lottery(*, selection_id: int, document: dict, inputs_sha256: str = "") -> Selection | None:
     """Before the draw: store the lottery document (`deliberation.lottery.document`) and its SHA-256, and
     record both in the audit log (hash-chained), so that the lottery is fixed before the seed is revealed.
+    `inputs_sha256` (`sortition.inputs_sha256`, what it was computed for) is stored beside it, unpublished.
     None when the run has ended meanwhile (abandoned): nothing is published then.
 
     Published once per draw: the state it records (`lottery_sha256` set) and its audit event are written
-    in one transaction, on the locked row, and a run that finds the lottery already published (its first
-    worker was lost after publishing, the task was delivered again) writes nothing, keeping the first
-    publication's date and its one event. Raises `LotteryChanged` when the lottery found again differs."""
-    from .. import lottery
+    in one transaction, on the locked row, and a run that finds a lottery already published (another run
+    published first) writes nothing, keeping the first publication's date and its one event; the caller
+    draws from the lottery stored on the returned row, never from the one it found. Raises
+    `LotteryChanged` when the published lottery was computed for other inputs, or, for one published
+    before inputs were recorded, when the lottery found differs in what it commits to
+    (`sortition.same_commitment`: the title and the solver's last digits aside)."""
+    from .. import lottery, sortition
 
     selection = Selection.objects.select_for_update().get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return None
-    sha256 = lottery.document_sha256(document)
     if selection.lottery_sha256:
-        if selection.lottery_sha256 != sha256:
-            raise LotteryChanged(
-                _("The lottery found again after its worker was lost differs from the one published.")
-            )
+        if selection.lottery_inputs_sha256:
+            problem = _published_problem(selection, inputs_sha256)
+        elif not sortition.same_commitment(selection.lottery, document):
+            problem = _("The lottery found again after its worker was lost differs from the one published.")
+        else:
+            problem = ""
+        if problem:
+            raise LotteryChanged(problem)
         return selection
     selection.lottery = document
-    selection.lottery_sha256 = sha256
+    selection.lottery_sha256 = lottery.document_sha256(document)
+    selection.lottery_inputs_sha256 = inputs_sha256
     selection.lottery_published_at = timezone.now()
-    selection.save(update_fields=["lottery", "lottery_sha256", "lottery_published_at"])
+    selection.save(
+        update_fields=["lottery", "lottery_sha256", "lottery_inputs_sha256", "lottery_published_at"]
+    )
     record_event(
         actor=None, action="selection.lottery_published", obj=selection,
         details={"lottery_sha256": selection.lottery_sha256, "seed_commitment": selection.seed_commitment,

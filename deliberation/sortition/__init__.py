@@ -24,7 +24,8 @@ anyone re-run the draw.
 One module per concern, every public name re-exported here (`from deliberation.sortition import select`):
 `base` (errors, data, progress events, input checks), `quotas` (reference shares, proposed quotas),
 `feasibility` (step 1), `distribution` (steps 2 and 3), `reserves` (step 4), `run` (`select`, the whole
-run). The published lottery itself is `deliberation.lottery`, re-exported here too."""
+run), `takeover` (a draw taken over after its worker was lost draws from the lottery already
+published). The published lottery itself is `deliberation.lottery`, re-exported here too."""
 
 from ..lottery import Lottery, LotteryError, commitment
 from ..lottery import draw as draw_lottery
@@ -52,6 +53,7 @@ from .feasibility import check_feasibility, library_inputs
 from .quotas import REFERENCE_SHARES_FR, load_reference_shares, propose_quotas
 from .reserves import panel_composition, replace_dropout, reserve_list
 from .run import as_dict, draw_panel, select
+from .takeover import inputs_sha256, published_distribution, same_commitment
 
 __all__ = [
     "Lottery",
@@ -91,4 +93,7 @@ __all__ = [
     "select",
     "draw_panel",
     "as_dict",
+    "inputs_sha256",
+    "published_distribution",
+    "same_commitment",
 ]

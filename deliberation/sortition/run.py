@@ -21,18 +21,20 @@ def select(
     household_rule: bool = True,
     progress: ProgressCallback | None = None,
     public_value: str = "",
-    before_draw: Callable[[Distribution], None] | None = None,
+    before_draw: Callable[[Distribution], Distribution | None] | None = None,
 ) -> SelectionResult:
     """Check, find the fair lottery, draw the panel from `seed`, rank the reserves: what the task records.
 
     `before_draw(distribution)` is called once the lottery is found and before the seed is used: the
-    task publishes the lottery there (stored, hashed, audited)."""
+    task publishes the lottery there (stored, hashed, audited). When it returns a distribution, the panel
+    is drawn from that one: the lottery as published (read back from the stored document), which is the
+    one found unless another run published first (`takeover`)."""
     text = _check_seed(seed)
     _notify(progress, "feasibility", "Checking that the quotas can be met")
     check_feasibility(volunteers, quotas, panel_size, household_rule)
     distribution = find_distribution(volunteers, quotas, panel_size, algorithm, household_rule, progress)
     if before_draw is not None:
-        before_draw(distribution)
+        distribution = before_draw(distribution) or distribution
     _notify(progress, "draw", "Drawing the panel from the recorded seed")
     return draw_panel(volunteers, quotas, distribution, text, household_rule, public_value)
 

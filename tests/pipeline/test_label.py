@@ -1,5 +1,7 @@
 """Theme keywords read like the topic; quotes are central and not redundant."""
 
+import re
+
 import numpy as np
 
 from analysis.pipeline.label import keywords, representative_quotes, word_counts
@@ -74,3 +76,46 @@ def test_a_keyword_is_never_a_verb_an_adverb_or_chat():
     words = keywords(word_counts(texts), np.array([0, 0, 1]), n_keywords=5)
     assert "patients" in words[0]
     assert not {"voudrais", "seulement", "stp", "comprennent"} & set(words[0])
+
+
+# A small French corpus: two forms of several words in the first theme, each used a known number of times.
+_FORMS_CORPUS = [
+    "Les entreprises privées veulent nos données de santé.",
+    "Les entreprises ne doivent pas revendre les données de l'hôpital.",
+    "Une entreprise pharmaceutique achète les données des hôpitaux.",
+    "L'hôpital public partage une donnée anonyme avec les entreprises.",
+    "Les décisions des entreprises sur les données de l'hôpital, une décision publique.",
+    "Des décisions d'accès aux données, prises à l'hôpital.",
+    "La voie cyclable le long du canal, la voix des cyclistes.",
+    "Une voie cyclable sûre et la voix des riverains entendue.",
+    "Des pistes cyclables, une voie verte, des vélos en ville.",
+]
+_FORMS_THEMES = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1])
+# Forms of one word, by hand (French singular and plural, regular and in -aux).
+_SAME_WORD = [("entreprise", "entreprises"), ("donnée", "données"), ("hôpital", "hôpitaux"),
+              ("décision", "décisions"), ("voie", "voies"), ("cyclable", "cyclables")]  # fmt: skip
+
+
+def _uses(word: str, texts) -> int:
+    return sum(len(re.findall(rf"(?<!\w){word}(?!\w)", text.lower())) for text in texts)
+
+
+def test_a_theme_lists_each_word_once_in_the_form_its_texts_use_most():
+    words = keywords(word_counts(_FORMS_CORPUS), _FORMS_THEMES, n_keywords=12)
+
+    for theme, listed in words.items():
+        texts = [t for t, label in zip(_FORMS_CORPUS, _FORMS_THEMES, strict=True) if label == theme]
+        for forms in _SAME_WORD:
+            shown = [form for form in forms if form in listed]
+            assert len(shown) <= 1, (theme, listed)
+            if shown:  # the most used form in the theme's texts (ties: alphabetical order)
+                most = max(sorted(forms), key=lambda form: _uses(form, texts))
+                assert shown == [most], (theme, forms, listed)
+    assert {"entreprises", "données", "hôpital", "décisions"} <= set(words[0])
+    assert {"entreprise", "donnée", "hôpitaux", "décision"}.isdisjoint(words[0])
+
+
+def test_two_words_are_not_joined_for_sharing_their_first_letters():
+    words = keywords(word_counts(_FORMS_CORPUS), _FORMS_THEMES, n_keywords=12)
+
+    assert {"voie", "voix"} <= set(words[1])  # a lane and a voice
