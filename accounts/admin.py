@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .admin_records import RecordAdmin
 from .models import AuditEvent, ConsentRecord, ErasureRecord, Profile, User
 
 
@@ -19,20 +20,11 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdmin):
     list_display = ["id", "created_at", "actor_label", "actor_role", "action", "object_type", "object_id"]
     list_filter = ["action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 admin.site.register(Profile)
-admin.site.register(ConsentRecord)
-admin.site.register(ErasureRecord)
+admin.site.register(ConsentRecord, RecordAdmin)
+admin.site.register(ErasureRecord, RecordAdmin)

@@ -98,11 +98,16 @@ class StateMachine:
             raise self.refusal(self.message % {"from": self.label(source), "to": self.label(target)})
 
 
+def machine_for(model: type) -> StateMachine | None:
+    """The machine declared for `model` (or a parent model), None when it has none."""
+    return next((_MACHINES[one] for one in model.__mro__ if one in _MACHINES), None)
+
+
 def machine_of(obj) -> StateMachine:
-    for model in type(obj).__mro__:
-        if model in _MACHINES:
-            return _MACHINES[model]
-    raise LookupError(f"no state machine declared for {type(obj).__name__}")
+    machine = machine_for(type(obj))
+    if machine is None:
+        raise LookupError(f"no state machine declared for {type(obj).__name__}")
+    return machine
 
 
 def transition(

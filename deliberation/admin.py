@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.admin_records import LifeCycleAdmin, RecordAdmin
+
 from .models import (
     AgendaItem,
     DecisionMakerResponse,
@@ -19,32 +21,28 @@ from .models import (
 
 
 @admin.register(Panel)
-class PanelAdmin(admin.ModelAdmin):
+class PanelAdmin(LifeCycleAdmin):
     list_display = ["title", "size", "threshold", "status", "created_at"]
     list_filter = ["status"]
 
 
 @admin.register(Selection)
-class SelectionAdmin(admin.ModelAdmin):
+class SelectionAdmin(RecordAdmin):
+    """A draw is public evidence (its lottery, seed commitment and result): shown, never edited here."""
+
     list_display = ["id", "panel", "status", "algorithm", "seed", "created_at"]
-    readonly_fields = [
-        "probabilities",
-        "portfolio",
-        "drawn",
-        "reserves",
-        "composition",
-        "seed",
-        "reasons",
-        "progress",
-    ]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(LifeCycleAdmin):
     list_display = ["title", "panel", "status", "votes_for", "votes_against", "votes_abstain"]
     list_filter = ["status"]
+    counted_fields = ("votes_for", "votes_against", "votes_abstain")  # the sealed ballot box's tally
 
 
-for model in (Volunteer, Quota, PanelMember, Session, AgendaItem, Document, RecommendationVersion,
-              DecisionMakerResponse, Milestone):  # fmt: skip
+admin.site.register(PanelMember, LifeCycleAdmin)
+for model in (Volunteer, Quota, Session, AgendaItem, Document):
     admin.site.register(model)
+# History: earlier versions of a text, and the answers the adoption rate is computed from.
+for model in (RecommendationVersion, DecisionMakerResponse, Milestone):
+    admin.site.register(model, RecordAdmin)
