@@ -8,7 +8,9 @@ an older version of the scrubbing rules that let all of it through (a stale run)
 be clean, because every one of them takes the text from ``consultation.publish.public_text``.
 
 ``PRODUCERS`` lists every output that publishes contributions. A new route in the public namespaces must
-be added to it, or to ``ROUTES_WITHOUT_CONTRIBUTION_TEXT`` with the reason, or the suite fails.
+be added to it, or to ``ROUTES_WITHOUT_CONTRIBUTION_TEXT`` with the reason, or the suite fails. The citizen
+panels' texts (recommendations, amendments, answers, milestones) are read the same way by the sibling
+``test_published_panel_outputs``, which classifies the ``deliberation`` routes.
 """
 
 import csv

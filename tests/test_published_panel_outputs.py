@@ -393,3 +393,19 @@ def test_the_lower_layers_never_import_the_panels_or_the_analysis():
         if re.search(r"^\s*(from|import) (deliberation|analysis)\b", path.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_title_that_reveals_health_reads_as_the_recommendations_number(panel_world, client):
+    """Also for the panel's team: the recommendation page is the public page, read by everyone alike."""
+    from tests.conftest import with_totp
+    from tests.test_published_outputs import HEALTH
+
+    Recommendation.objects.filter(pk=panel_world["adopted"].pk).update(title=HEALTH.strip())
+    client.force_login(with_totp(UserFactory(roles=["citizen", "organiser"])))
+    url = reverse("deliberation:recommendation", args=[panel_world["adopted"].pk])
+    for language, number in (("fr", "Recommandation n°\u00a0"), ("en", "Recommendation no. ")):
+        page = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+        assert f"<h1>{number}{panel_world['adopted'].pk}</h1>" in page
+        assert "diabétique" not in page
+    assert Recommendation.objects.get(pk=panel_world["adopted"].pk).title == HEALTH.strip()
