@@ -260,7 +260,8 @@ def moderation_email(client, ctx, monkeypatch):
 
 def followup_page(client, ctx, monkeypatch):
     """The follow-up page and the proposal page once the poisoned proposal must be answered and was, with a
-    justification that quotes it (an organiser's text drawn from a contribution), and a theme was too."""
+    justification and a milestone that quote it (an organiser's text drawn from a contribution), and a
+    theme was too."""
     from datetime import date
 
     from analysis.theme_answers import record_theme_answer
@@ -276,6 +277,7 @@ def followup_page(client, ctx, monkeypatch):
     fields = {
         "decision_maker": "Ministre", "body": "Ministère", "status": "adopted",
         "justification": f"Nous reprenons : « {POISON} »", "answered_on": date.today(),
+        "milestones": [(POISON[:200], None)],  # a promised step that quotes it too
     }  # fmt: skip
     answers.record_proposal_answer(
         actor=organiser, proposal=Proposal.objects.get(pk=ctx["proposal"].pk), **fields
