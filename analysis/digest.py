@@ -48,6 +48,7 @@ from accounts.notification_preferences import (
 from consultation.answers import proposal_label, public_justification
 from consultation.models import Proposal, ProposalAnswer
 from deliberation.models import DecisionMakerResponse
+from deliberation.presenters import public_title
 
 from .models import DigestItem, PublishedSynthesis, ThemeAnswer, ThemeRecommendationLink
 from .report import theme_label
@@ -397,7 +398,7 @@ def _context(items: list[DigestItem]) -> dict:
             recommendation = response.recommendation
             answers.append(
                 {
-                    "recommendation": recommendation.title,
+                    "recommendation": public_title(recommendation),  # the one exit, as published
                     "panel": recommendation.panel.title,
                     "response": response,
                     "justification": public_justification(response),  # the one exit, as published

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from consultation.publish import scrub_text
 from deliberation.models import DecisionMakerResponse, Recommendation
+from deliberation.presenters import public_recommendation
 
 from .models import Contribution, PublishedSynthesis, ThemeRecommendationLink
 from .report import theme_label
@@ -38,7 +40,7 @@ def public_entries(data: dict) -> list[dict]:
 
 
 def _public_links(theme_ids) -> list[ThemeRecommendationLink]:
-    responses = DecisionMakerResponse.objects.order_by("answered_on", "id")
+    responses = DecisionMakerResponse.objects.order_by("answered_on", "id").prefetch_related("milestones")
     return list(
         ThemeRecommendationLink.objects.filter(
             theme_id__in=list(theme_ids),
@@ -68,7 +70,9 @@ def recommendations_by_entry(data: dict, entries: list[dict] | None = None) -> d
 
 
 def recommendation_fact(recommendation: Recommendation) -> dict:
-    """One recommendation as the trace shows it: title and panel, the panel's decision, the answer."""
+    """One recommendation as the trace shows it: title and panel, the panel's decision, the answer (the
+    panel's and the decision-maker's texts as published: ``deliberation.presenters``)."""
+    recommendation = public_recommendation(recommendation)
     responses = list(recommendation.responses.all())
     latest = responses[-1] if responses else None
     if latest is None:
@@ -181,7 +185,7 @@ def themes_of_recommendation(recommendation: Recommendation) -> list[dict]:
         if linked & ({entry_theme_id(entry)} | set(entry["theme_ids"])):
             facts.append(
                 {
-                    "label": theme_label(entry),
+                    "label": scrub_text(theme_label(entry)),
                     "url": reverse("analysis:report", args=[published.consultation.slug])
                     + f"#theme-{entry['key']}",
                 }

@@ -326,14 +326,18 @@ def answer_sentence(answer) -> str:
     }
 
 
+#: What a withheld justification reads instead (``publish.published`` of an answer says the same).
+JUSTIFICATION_WITHHELD = gettext_lazy(
+    "(The justification is not shown: it reveals a personal health condition.)"
+)
+
+
 def public_justification(answer) -> str:
     """The justification as published: an organiser's text, which may quote a contribution, goes through
     the one exit (``publish.public_text``): personal data replaced, withheld if it reveals someone's
     health (then a notice says so)."""
     text = public_text(answer.justification)
-    if text is None:
-        return _("(The justification is not shown: it reveals a personal health condition.)")
-    return text
+    return str(JUSTIFICATION_WITHHELD) if text is None else text
 
 
 def state_of(answers, policy: AnswerPolicy | None, today: date) -> AnswerState:

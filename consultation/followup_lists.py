@@ -3,12 +3,13 @@ that need attention first (late, then implementation deadline passed, then waiti
 cut into pages. A national consultation hands over hundreds of items: one table of every row was
 unreadable."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from .adoption import AnswerItem, counts_as_answered
+from .publish import published
 
 PER_PAGE = 25
 
@@ -57,6 +58,8 @@ def source_lists(reports, query) -> tuple[str, list[SourceList]]:
         items.sort(key=lambda row: (_RANK[row[0]], row[1]))
         param = f"page-{report.source.key}"
         page = Paginator([item for _s, _i, item in items], PER_PAGE).get_page(query.get(param))
+        # The answers shown go out through the one exit: justification, milestones' titles and reasons.
+        page.object_list = [_public(item) for item in page.object_list]
         one = SourceList(report=report, page=page, total=len(items), page_param=param)
         if page.has_previous():
             one.previous_url = _with(query, param, page.previous_page_number(), report.source.key)
@@ -64,6 +67,12 @@ def source_lists(reports, query) -> tuple[str, list[SourceList]]:
             one.next_url = _with(query, param, page.next_page_number(), report.source.key)
         lists.append(one)
     return wanted, lists
+
+
+def _public(item: AnswerItem) -> AnswerItem:
+    if item.state.latest is None:
+        return item
+    return replace(item, state=replace(item.state, latest=published(item.state.latest)))
 
 
 def _with(query, param: str, number: int, anchor: str) -> str:

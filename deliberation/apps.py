@@ -13,8 +13,10 @@ class DeliberationConfig(AppConfig):
 
         from .gdpr import export, register_entries
         from .links import account_section, consultation_links
+        from .presenters import register_texts
         from .selectors import recommendation_answer_items
 
+        register_texts()  # the panels' published texts, through consultation.publish
         gdpr.register_exporter("citizen_panels", export)
         register_entries()
         hooks.register_consultation_links(consultation_links)

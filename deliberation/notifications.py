@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.notices import notice, send_once, site_url, wants_notices, wants_notices_q
 
 from .models import DecisionMakerResponse, Panel, PanelMember, Selection, Session, Volunteer
+from .presenters import public_recommendation, public_responses
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,9 @@ def _answer(response_id: int) -> PanelNotice | None:
     if response is None:
         return None
     recommendation = response.recommendation
-    context = {
-        "response": response,
-        "recommendation": recommendation,
+    context = {  # the answer and the recommendation as published (``presenters``)
+        "response": public_responses([response])[0],
+        "recommendation": public_recommendation(recommendation),
         "panel": recommendation.panel,
         "follow_url": site_url(reverse("deliberation:recommendation", args=[recommendation.pk])),
     }

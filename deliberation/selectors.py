@@ -17,7 +17,7 @@ from accounts.roles import Role, public_actor
 from consultation import adoption
 from consultation.adoption import AnswerItem, AnswerState, answer_state
 
-from . import rules
+from . import presenters, rules
 from .models import (
     AgendaItem,
     Attendance,
@@ -514,7 +514,7 @@ def recommendation_answer_items(consultation=None, today: date | None = None) ->
         queryset = queryset.filter(panel__consultation=consultation)
     return [
         AnswerItem(
-            label=r.title,
+            label=presenters.public_title(r),
             url=reverse("deliberation:recommendation", args=[r.pk]),
             state=recommendation_answer_state(r, today),
             detail=r.panel.title,

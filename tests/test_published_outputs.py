@@ -8,7 +8,9 @@ an older version of the scrubbing rules that let all of it through (a stale run)
 be clean, because every one of them takes the text from ``consultation.publish.public_text``.
 
 ``PRODUCERS`` lists every output that publishes contributions. A new route in the public namespaces must
-be added to it, or to ``ROUTES_WITHOUT_CONTRIBUTION_TEXT`` with the reason, or the suite fails.
+be added to it, or to ``ROUTES_WITHOUT_CONTRIBUTION_TEXT`` with the reason, or the suite fails. The citizen
+panels' texts (recommendations, amendments, answers, milestones) are read the same way by the sibling
+``test_published_panel_outputs``, which classifies the ``deliberation`` routes.
 """
 
 import csv
@@ -258,7 +260,8 @@ def moderation_email(client, ctx, monkeypatch):
 
 def followup_page(client, ctx, monkeypatch):
     """The follow-up page and the proposal page once the poisoned proposal must be answered and was, with a
-    justification that quotes it (an organiser's text drawn from a contribution), and a theme was too."""
+    justification and a milestone that quote it (an organiser's text drawn from a contribution), and a
+    theme was too."""
     from datetime import date
 
     from analysis.theme_answers import record_theme_answer
@@ -274,6 +277,7 @@ def followup_page(client, ctx, monkeypatch):
     fields = {
         "decision_maker": "Ministre", "body": "Ministère", "status": "adopted",
         "justification": f"Nous reprenons : « {POISON} »", "answered_on": date.today(),
+        "milestones": [(POISON[:200], None)],  # a promised step that quotes it too
     }  # fmt: skip
     answers.record_proposal_answer(
         actor=organiser, proposal=Proposal.objects.get(pk=ctx["proposal"].pk), **fields

@@ -13,7 +13,7 @@ from accounts.refusals import attempt, post_form, show_form_errors
 from accounts.rules import anyone
 from consultation import rules as consultation_rules
 
-from .. import forms, rules, selectors, services
+from .. import forms, presenters, rules, selectors, services
 from ..models import Panel, Recommendation, Volunteer
 from ..strata import category_label, value_label
 from ._common import _panel
@@ -42,8 +42,10 @@ def panel_detail(request, panel, pk):
         {
             "panel": panel,
             "sessions": panel.sessions.all(),
-            "decided": panel.recommendations.exclude(
-                status__in=[Recommendation.Status.DRAFT, Recommendation.Status.VOTING]
+            "decided": presenters.public_recommendations(
+                panel.recommendations.exclude(
+                    status__in=[Recommendation.Status.DRAFT, Recommendation.Status.VOTING]
+                ).prefetch_related("responses__milestones")
             ),
             "selection": selectors.published_selection(panel),
             "can_volunteer": rules.can_volunteer(request.user, panel) and volunteering is None,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, post_form, show_form_errors
 
-from .. import forms, hooks, rules, selectors, services
+from .. import forms, hooks, presenters, rules, selectors, services
 from ..models import Amendment, Recommendation
 from ._common import _amendment, _panel, _recommendation
 from .panels import _facilitate_page
@@ -68,6 +68,9 @@ def _recommendation_page(request, recommendation, **failed):
         "open_vote_form": rules.can_open_vote(request.user, recommendation),
     }
     single = {key: form for key, form in failed.items() if key in offered and offered[key]}
+    # From here on the page holds published copies only (``presenters``): it is the public page, read by
+    # the team too; the stored rows are not changed.
+    amendments, responses = presenters.public_amendments(amendments), presenters.public_responses(responses)
     for key, sent in failed.items():
         if key not in shown and key not in single:
             show_form_errors(request, sent[1] if isinstance(sent, tuple) else sent)
@@ -75,10 +78,12 @@ def _recommendation_page(request, recommendation, **failed):
         request,
         "deliberation/recommendation.html",
         {
-            "recommendation": recommendation,
+            "recommendation": presenters.public_recommendation(recommendation),
             "panel": panel,
             # Who wrote each version: by role for the public and the panel's members, by name for its team.
-            "versions": selectors.recommendation_versions(recommendation, public=not can_run),
+            "versions": presenters.public_versions(
+                selectors.recommendation_versions(recommendation, public=not can_run)
+            ),
             "amendments": amendments,
             "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,

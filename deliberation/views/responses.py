@@ -11,7 +11,7 @@ from accounts.permissions import require_rule
 from accounts.refusals import post_form
 from accounts.rules import anyone
 
-from .. import forms, rules, selectors, services
+from .. import forms, presenters, rules, selectors, services
 from ._common import _milestone, _public_panel, _recommendation
 from .recommendations import _done_or_again
 
@@ -24,7 +24,7 @@ def accountability(request, panel, pk=None):
         "deliberation/accountability.html",
         {
             "panel": panel,
-            "follow_ups": follow_ups,
+            "follow_ups": presenters.public_follow_ups(follow_ups),
             "figures": figures,
             "by_panel": selectors.figures_by_panel() if panel is None else [],
             "overdue_days": selectors.overdue_after_days(),

@@ -12,7 +12,7 @@ from accounts.permissions import require_rule
 from accounts.refusals import attempt, post_form, show_form_errors, show_refusal
 from consultation.ratelimit import is_rate_limited
 
-from .. import forms, rules, selectors, services
+from .. import forms, presenters, rules, selectors, services
 from ..models import AgendaItem, PanelMember
 from ._common import _document, _panel, _session, _upload_limit_mb
 from .panels import _facilitate_page
@@ -35,7 +35,11 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
             s.code_form, failed_code = failed_code[1], None
     if failed_code:  # the form is not offered any more (checked in meanwhile): its errors as messages
         show_form_errors(request, failed_code[1])
-    recommendations = panel.recommendations.select_related("vote_session").prefetch_related("amendments")
+    recommendations = presenters.public_recommendations(
+        panel.recommendations.select_related("vote_session").prefetch_related(
+            "amendments", "responses__milestones"
+        )
+    )
     voted = set(seat.receipts.values_list("recommendation_id", flat=True)) if seat else set()
     return render(
         request,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from consultation.adoption import adoption_by_source
 from consultation.models import Consultation
-from deliberation import selectors
+from deliberation import presenters, selectors
 from deliberation.models import Panel
 
 
@@ -45,7 +45,11 @@ class Command(BaseCommand):
             "overdue_after_days": selectors.overdue_after_days() if overdue_days is None else overdue_days,
             **figures.as_dict(),
             "overdue_recommendations": [
-                {"id": f.recommendation.pk, "title": f.recommendation.title, "reason": f.overdue_reason}
+                {
+                    "id": f.recommendation.pk,
+                    "title": str(presenters.public_title(f.recommendation)),  # as published
+                    "reason": f.overdue_reason,
+                }
                 for f in follow_ups
                 if f.overdue
             ],
