@@ -27,8 +27,15 @@ Position variants (the clustering is the default, ten candidates):
 Clustering variant (on ``mean`` positions): ``one_level``: k-means++ (10 inits) of the participants, k in
 2..5 by their silhouette (red-dwarf without base clusters).
 
+``--synthetic N``: instead, N synthetic conversations of two camps of known size (``sparse_camps``: 450 and
+150, 70 % of them voting on 7-15 of 60 statements seen at random, 300 visitors with 1-6 votes): sizes and ARI
+against the camps for each position rule, and for Pol.is's own mechanics over time (``replay_camps``: the
+participants arriving in a random order, an update every 30 of them, both k-means started from the previous
+update's clusters as ``benchmarks/polis_replay.py`` does).
+
 Run: ``python benchmarks/polis_positions.py /work/shared/data/polis/15-per-hour-seattle [--draws 1]
-[--participants 2000 --sparse 0.7]``. One JSON line per conversation (and per draw). Never asserts.
+[--participants 2000 --sparse 0.7]``, or ``python benchmarks/polis_positions.py --synthetic 3``. One JSON
+line per conversation (and per draw). Never asserts.
 """
 
 from __future__ import annotations
@@ -48,9 +55,97 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.pipeline import opinion  # noqa: E402
 from analysis.pipeline.opinion import OpinionParameters  # noqa: E402
 from benchmarks.polis_bootstrap import bootstrap  # noqa: E402
+from benchmarks.polis_replay import warm_kmeans  # noqa: E402
 from consultation.polis_export import read_polis_export  # noqa: E402
 
 POSITIONS = ("mean", "mean_in_conv", "zero")
+
+
+def sparse_camps(
+    majority: int = 450, minority: int = 150, visitors: int = 300, statements: int = 60, *, seed: int = 0
+) -> tuple[list[tuple[int, int, int]], dict[int, str]]:
+    """Two camps; 70 % of their members vote on 7 to 15 random statements, the rest on all of them; and
+    visitors with 1 to 6 votes (not enough to be placed). Two statements in five divide the camps (85 %
+    against 15 % agreement), the others both camps agree with 70 % of the time; one vote in ten is a pass."""
+    rng = np.random.default_rng(seed)
+    divisive = np.arange(statements) % 5 < 2
+    leans_a = np.arange(statements) % 2 == 0
+    agree = {
+        "A": np.where(divisive, np.where(leans_a, 0.85, 0.15), 0.7),
+        "B": np.where(divisive, np.where(leans_a, 0.15, 0.85), 0.7),
+    }
+    votes, camp_of = [], {}
+    people = ["A"] * majority + ["B"] * minority
+    for person, camp in enumerate(people):
+        camp_of[person] = camp
+        seen = int(rng.integers(7, 16)) if rng.random() < 0.7 else statements
+        for j in rng.choice(statements, size=seen, replace=False):
+            value = 0 if rng.random() < 0.1 else (1 if rng.random() < agree[camp][j] else -1)
+            votes.append((person, int(j), value))
+    for visitor in range(len(people), len(people) + visitors):
+        camp = "A" if rng.random() < majority / len(people) else "B"
+        for j in rng.choice(statements, size=int(rng.integers(1, 7)), replace=False):
+            votes.append((visitor, int(j), 1 if rng.random() < agree[camp][j] else -1))
+    return votes, camp_of
+
+
+def replay_camps(votes: list[tuple[int, int, int]], step: int, order_seed: int) -> dict:
+    """Pol.is's mechanics over time on the votes: participants arrive in a random order with all their votes,
+    an update every ``step`` of them (cumulative in-conv, both k-means from the previous update's clusters,
+    k smoothed over 4 updates). Returns each clustered participant's final group."""
+    by_person: dict[int, list[tuple[int, int]]] = {}
+    for person, statement, value in votes:
+        by_person.setdefault(person, []).append((statement, value))
+    people = list(by_person)
+    np.random.default_rng(order_seed).shuffle(people)
+    in_conv: set[int] = set()
+    base, groups, smoother, seen = None, {}, {}, []
+    for start in range(0, len(people), step):
+        seen += [(p, c, v) for p in people[start : start + step] for c, v in by_person[p]]
+        matrix = opinion.build_vote_matrix(seen)
+        if matrix.shape[0] < 15:
+            continue
+        points = opinion._project(matrix, 0)[0]
+        threshold = min(7, matrix.n_proposals_voted)
+        in_conv |= {matrix.participants[i] for i in np.flatnonzero(matrix.participation >= threshold)}
+        names = [p for p in matrix.participants if p in in_conv]
+        row = {p: i for i, p in enumerate(matrix.participants)}
+        base = warm_kmeans(points[[row[p] for p in names]], names, 100, base, None, 100)
+        ids = [c["id"] for c in base]
+        centres = np.array([c["center"] for c in base])
+        weights = np.array([len(c["members"]) for c in base], float)
+        silhouettes = {}
+        for k in range(2, min(5, 2 + len(base) // 12) + 1):
+            groups[k] = warm_kmeans(centres, ids, k, groups.get(k), weights, 20)
+            of = {b: j for j, c in enumerate(groups[k]) for b in c["members"]}
+            labels = np.array([of[b] for b in ids])
+            silhouettes[k] = opinion._silhouette(centres, labels) if len(groups[k]) > 1 else 0.0
+        best = max(silhouettes, key=lambda k: (silhouettes[k], k))
+        count = smoother.get("count", 0) + 1 if smoother.get("best") == best else 1
+        kept = best if count >= 4 or "k" not in smoother else smoother["k"]
+        smoother = {"best": best, "count": count, "k": kept}
+    group_of_base = {b: c["id"] for c in groups[smoother["k"]] for b in c["members"]}
+    return {p: group_of_base[c["id"]] for c in base for p in c["members"]}
+
+
+def on_synthetic(seed: int, params: OpinionParameters) -> dict:
+    votes, camp_of = sparse_camps(seed=seed)
+    matrix = opinion.build_vote_matrix(votes)
+    members = opinion._clustered_participants(matrix, params)
+    camps = np.array([camp_of[matrix.participants[i]] == "B" for i in members], dtype=int)
+    row: dict = {"seed": seed, "camp_sizes": sizes(camps)}
+    found = {}
+    for variant in POSITIONS:
+        found[variant] = opinion._group(positions(matrix, variant, members)[members], params, 0)[0]
+        row[variant] = {"ari_vs_camps": ari(camps, found[variant]), "sizes": sizes(found[variant])}
+    row["zero_vs_mean_ari"] = ari(found["mean"], found["zero"])  # two Pol.is eras, one conversation
+    for order in range(2):
+        group_of = replay_camps(votes, 30, order)
+        placed = [p for p in group_of if p in camp_of]
+        labels = np.unique([group_of[p] for p in placed], return_inverse=True)[1].ravel()
+        truth = np.array([camp_of[p] == "B" for p in placed], dtype=int)
+        row[f"polis_over_time_{order}"] = {"ari_vs_camps": ari(truth, labels), "sizes": sizes(labels)}
+    return row
 
 
 def positions(matrix: opinion.VoteMatrix, variant: str, members: np.ndarray) -> np.ndarray:
@@ -173,12 +268,15 @@ def on_copies(export, params: OpinionParameters, n: int, sparse: float, draw: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", type=Path, nargs="+")
+    parser.add_argument("folders", type=Path, nargs="*")
+    parser.add_argument("--synthetic", type=int, default=0)
     parser.add_argument("--draws", type=int, default=1)
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--sparse", type=float, default=0.7)
     args = parser.parse_args()
     params = OpinionParameters()
+    for seed in range(args.synthetic):
+        print(json.dumps(on_synthetic(seed, params)), flush=True)
     for folder in args.folders:
         export = read_polis_export(folder)
         start = time.perf_counter()
