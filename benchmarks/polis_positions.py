@@ -31,7 +31,9 @@ Clustering variant (on ``mean`` positions): ``one_level``: k-means++ (10 inits) 
 150, 70 % of them voting on 7-15 of 60 statements seen at random, 300 visitors with 1-6 votes): sizes and ARI
 against the camps for each position rule, and for Pol.is's own mechanics over time (``replay_camps``: the
 participants arriving in a random order, an update every 30 of them, both k-means started from the previous
-update's clusters as ``benchmarks/polis_replay.py`` does).
+update's clusters as ``benchmarks/polis_replay.py`` does). ``--arrival``: the same camps as a conversation
+unfolds (``arriving_camps``: statements appear over time, each person votes on those already there), Pol.is's
+mechanics replayed in arrival order.
 
 Run: ``python benchmarks/polis_positions.py /work/shared/data/polis/15-per-hour-seattle [--draws 1]
 [--participants 2000 --sparse 0.7]``, or ``python benchmarks/polis_positions.py --synthetic 3``. One JSON
@@ -89,15 +91,47 @@ def sparse_camps(
     return votes, camp_of
 
 
-def replay_camps(votes: list[tuple[int, int, int]], step: int, order_seed: int) -> dict:
-    """Pol.is's mechanics over time on the votes: participants arrive in a random order with all their votes,
-    an update every ``step`` of them (cumulative in-conv, both k-means from the previous update's clusters,
-    k smoothed over 4 updates). Returns each clustered participant's final group."""
+def arriving_camps(
+    majority: int = 450, minority: int = 150, visitors: int = 300, statements: int = 60, *, seed: int = 0
+) -> tuple[list[tuple[int, int, int]], dict[int, str]]:
+    """``sparse_camps`` as a conversation unfolds: camp members and visitors arrive in a random order (their
+    id is their rank), the statements appear one after another over that time, and each person votes only on
+    the statements already there (a full voter on all of them): missing votes are no longer at random."""
+    rng = np.random.default_rng(seed)
+    divisive = np.arange(statements) % 5 < 2
+    leans_a = np.arange(statements) % 2 == 0
+    agree = {
+        "A": np.where(divisive, np.where(leans_a, 0.85, 0.15), 0.7),
+        "B": np.where(divisive, np.where(leans_a, 0.15, 0.85), 0.7),
+    }
+    people = ["A"] * majority + ["B"] * minority + ["visitor"] * visitors
+    rng.shuffle(people)
+    votes, camp_of = [], {}
+    for person, camp in enumerate(people):
+        there = max(3, round(statements * (person + 1) / len(people)))
+        if camp == "visitor":
+            camp = "A" if rng.random() < majority / (majority + minority) else "B"
+            seen = int(rng.integers(1, 7))
+        else:
+            camp_of[person] = camp
+            seen = int(rng.integers(7, 16)) if rng.random() < 0.7 else there
+        for j in rng.choice(there, size=min(seen, there), replace=False):
+            value = 0 if rng.random() < 0.1 else (1 if rng.random() < agree[camp][j] else -1)
+            votes.append((person, int(j), value))
+    return votes, camp_of
+
+
+def replay_camps(votes: list[tuple[int, int, int]], step: int, order_seed: int | None) -> dict:
+    """Pol.is's mechanics over time on the votes: participants arrive in a random order (``order_seed``; None:
+    in id order) with all their votes, an update every ``step`` of them (cumulative in-conv, both k-means
+    from the previous update's clusters, k smoothed over 4 updates). Returns each clustered participant's
+    final group."""
     by_person: dict[int, list[tuple[int, int]]] = {}
     for person, statement, value in votes:
         by_person.setdefault(person, []).append((statement, value))
-    people = list(by_person)
-    np.random.default_rng(order_seed).shuffle(people)
+    people = sorted(by_person)
+    if order_seed is not None:
+        np.random.default_rng(order_seed).shuffle(people)
     in_conv: set[int] = set()
     base, groups, smoother, seen = None, {}, {}, []
     for start in range(0, len(people), step):
@@ -128,8 +162,8 @@ def replay_camps(votes: list[tuple[int, int, int]], step: int, order_seed: int) 
     return {p: group_of_base[c["id"]] for c in base for p in c["members"]}
 
 
-def on_synthetic(seed: int, params: OpinionParameters) -> dict:
-    votes, camp_of = sparse_camps(seed=seed)
+def on_synthetic(seed: int, params: OpinionParameters, arrival: bool = False) -> dict:
+    votes, camp_of = (arriving_camps if arrival else sparse_camps)(seed=seed)
     matrix = opinion.build_vote_matrix(votes)
     members = opinion._clustered_participants(matrix, params)
     camps = np.array([camp_of[matrix.participants[i]] == "B" for i in members], dtype=int)
@@ -139,12 +173,12 @@ def on_synthetic(seed: int, params: OpinionParameters) -> dict:
         found[variant] = opinion._group(positions(matrix, variant, members)[members], params, 0)[0]
         row[variant] = {"ari_vs_camps": ari(camps, found[variant]), "sizes": sizes(found[variant])}
     row["zero_vs_mean_ari"] = ari(found["mean"], found["zero"])  # two Pol.is eras, one conversation
-    for order in range(2):
+    for order in [None] if arrival else range(2):
         group_of = replay_camps(votes, 30, order)
         placed = [p for p in group_of if p in camp_of]
         labels = np.unique([group_of[p] for p in placed], return_inverse=True)[1].ravel()
         truth = np.array([camp_of[p] == "B" for p in placed], dtype=int)
-        row[f"polis_over_time_{order}"] = {"ari_vs_camps": ari(truth, labels), "sizes": sizes(labels)}
+        row[f"polis_over_time_{order or 0}"] = {"ari_vs_camps": ari(truth, labels), "sizes": sizes(labels)}
     return row
 
 
@@ -270,13 +304,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="*")
     parser.add_argument("--synthetic", type=int, default=0)
+    parser.add_argument("--arrival", action="store_true", help="synthetic: statements appear over time")
     parser.add_argument("--draws", type=int, default=1)
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--sparse", type=float, default=0.7)
     args = parser.parse_args()
     params = OpinionParameters()
     for seed in range(args.synthetic):
-        print(json.dumps(on_synthetic(seed, params)), flush=True)
+        print(json.dumps(on_synthetic(seed, params, args.arrival)), flush=True)
     for folder in args.folders:
         export = read_polis_export(folder)
         start = time.perf_counter()
