@@ -18,8 +18,10 @@ Which Pol.is computed the export's ``group-id`` (decision 0020): the one of the 
 dated by ``last_vote``. Pol.is filled missing votes with 0 until 2017-10-21 (with the column mean since);
 ``ari_vs_polis_zero_fill`` clusters positions made by that older rule, and ``ari_vs_polis_pca_clustered``
 positions whose PCA is fitted on the clustered participants only, as plain re-implementations do (Pol.is
-fits it on every voter). Both diagnostics, never the result: on the shared conversations last updated in
-2019 the zero fill reads 0.10 and 0.07 where the current rule reads 0.96 and 0.87.
+fits it on every voter). ``ari_vs_polis_rule_of_last_vote`` uses Pol.is's rule of that date: ours since
+2017-10-21; the zero fill before, with 50 base clusters before 2017-04-14 and moderated-out statements kept as
+ordinary ones before 2017-02-27. All diagnostics, never the result: on the shared conversations last updated
+in 2019 the zero fill reads 0.10 and 0.07 where the current rule reads 0.96 and 0.87.
 
 Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]
 [--clustering candidates|polis]``
@@ -31,6 +33,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -117,11 +120,31 @@ def other_rules(export, parameters: OpinionParameters, seed: int, theirs: dict) 
     members = opinion._clustered_participants(matrix, parameters)
     ids = [matrix.participants[i] for i in members]
     both = np.array([p in theirs for p in ids])
-    out = {}
-    for key, variant in (("ari_vs_polis_zero_fill", "zero"), ("ari_vs_polis_pca_clustered", "mean_in_conv")):
-        labels = opinion._group(positions(matrix, variant, members)[members], parameters, seed)[0]
-        truth = [theirs[p] for p, ok in zip(ids, both, strict=True) if ok]
-        out[key] = round(float(adjusted_rand_score(truth, labels[both])), 4) if both.sum() > 1 else None
+    truth = [theirs[p] for p, ok in zip(ids, both, strict=True) if ok]
+
+    def score(points: np.ndarray, params: OpinionParameters = parameters) -> float | None:
+        labels = opinion._group(points[members], params, seed)[0]
+        return round(float(adjusted_rand_score(truth, labels[both])), 4) if both.sum() > 1 else None
+
+    out = {
+        "ari_vs_polis_zero_fill": score(positions(matrix, "zero", members)),
+        "ari_vs_polis_pca_clustered": score(positions(matrix, "mean_in_conv", members)),
+    }
+    # Pol.is's rule at the date of the last vote (delphi/docs/MATH_ALGORITHM_HISTORY.md): ours since
+    # 2017-10-21; before, missing votes filled with 0; before 2017-04-14, 50 base clusters; before 2017-02-27,
+    # moderated-out statements kept in the matrix as ordinary ones (moderation only filtered the claims).
+    date = last_vote(export)
+    if date is None or date >= "2017-10-21":
+        out["ari_vs_polis_rule_of_last_vote"] = score(opinion._project(matrix, 0)[0])
+    else:
+        old = replace(parameters, base_clusters=100 if date >= "2017-04-14" else 50)
+        if date < "2017-02-27":  # same participants: moderated votes already count in their participation
+            unmoderated = opinion.build_vote_matrix(
+                export.vote_triples(), proposals=[c.comment_id for c in export.comments]
+            )
+            out["ari_vs_polis_rule_of_last_vote"] = score(positions(unmoderated, "zero", members), old)
+        else:
+            out["ari_vs_polis_rule_of_last_vote"] = score(positions(matrix, "zero", members), old)
     return out
 
 
