@@ -14,6 +14,15 @@ ours (1.00x: a near-tie between two k-means optima, which one is reported depend
 history) and the share of participants nearer another of its groups' centres (0: a k-means fixed point).
 A ratio well above 1 or a large share points at a step where our positions differ from Pol.is's.
 
+Which Pol.is computed the export's ``group-id`` (decision 0020): the one of the conversation's last update,
+dated by ``last_vote``. Pol.is filled missing votes with 0 until 2017-10-21 (with the column mean since);
+``ari_vs_polis_zero_fill`` clusters positions made by that older rule, and ``ari_vs_polis_pca_clustered``
+positions whose PCA is fitted on the clustered participants only, as plain re-implementations do (Pol.is
+fits it on every voter). ``ari_vs_polis_rule_of_last_vote`` uses Pol.is's rule of that date: ours since
+2017-10-21; the zero fill before, with 50 base clusters before 2017-04-14 and moderated-out statements kept as
+ordinary ones before 2017-02-27. All diagnostics, never the result: on the shared conversations last updated
+in 2019 the zero fill reads 0.10 and 0.07 where the current rule reads 0.96 and 0.87.
+
 Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]
 [--clustering candidates|polis]``
 """
@@ -24,6 +33,8 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +42,9 @@ from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analysis.pipeline import opinion  # noqa: E402
 from analysis.pipeline.opinion import OpinionParameters, analyse_opinions  # noqa: E402
+from benchmarks.polis_positions import positions  # noqa: E402
 from consultation.polis_export import read_polis_export  # noqa: E402
 
 
@@ -50,11 +63,8 @@ def main() -> None:
     }
     start = time.perf_counter()
     # Every group the method finds, however small (the display rule off).
-    result = analyse_opinions(
-        export.vote_triples(),
-        parameters=OpinionParameters(min_group_share=0.0, min_claim_votes=0, clustering=args.clustering),
-        **inputs,
-    )
+    parameters = OpinionParameters(min_group_share=0.0, min_claim_votes=0, clustering=args.clustering)
+    result = analyse_opinions(export.vote_triples(), parameters=parameters, **inputs)
     seconds = time.perf_counter() - start
     shown = analyse_opinions(
         export.vote_triples(), parameters=OpinionParameters(clustering=args.clustering), **inputs
@@ -87,9 +97,55 @@ def main() -> None:
                 "participants_not_placed": shown.n_unplaced,
                 "seconds": round(seconds, 3),
                 **polis_partition(result, theirs, both),
+                "last_vote": last_vote(export),
+                **other_rules(export, parameters, args.seed, theirs),
             }
         )
     )
+
+
+def last_vote(export) -> str | None:
+    """Date of the export's last vote: the code of that date computed its group-id (decision 0020)."""
+    stamps = [v.timestamp_ms for v in export.votes if v.timestamp_ms is not None]
+    return datetime.fromtimestamp(max(stamps) / 1000, tz=UTC).date().isoformat() if stamps else None
+
+
+def other_rules(export, parameters: OpinionParameters, seed: int, theirs: dict) -> dict:
+    """ARI against Pol.is of the same clustering on positions made by another rule (decision 0020)."""
+    matrix = opinion.build_vote_matrix(
+        export.vote_triples(),
+        proposals=[c.comment_id for c in export.comments],
+        moderated_out=export.moderated_out_ids | export.meta_ids,
+    )
+    members = opinion._clustered_participants(matrix, parameters)
+    ids = [matrix.participants[i] for i in members]
+    both = np.array([p in theirs for p in ids])
+    truth = [theirs[p] for p, ok in zip(ids, both, strict=True) if ok]
+
+    def score(points: np.ndarray, params: OpinionParameters = parameters) -> float | None:
+        labels = opinion._group(points[members], params, seed)[0]
+        return round(float(adjusted_rand_score(truth, labels[both])), 4) if both.sum() > 1 else None
+
+    out = {
+        "ari_vs_polis_zero_fill": score(positions(matrix, "zero", members)),
+        "ari_vs_polis_pca_clustered": score(positions(matrix, "mean_in_conv", members)),
+    }
+    # Pol.is's rule at the date of the last vote (delphi/docs/MATH_ALGORITHM_HISTORY.md): ours since
+    # 2017-10-21; before, missing votes filled with 0; before 2017-04-14, 50 base clusters; before 2017-02-27,
+    # moderated-out statements kept in the matrix as ordinary ones (moderation only filtered the claims).
+    date = last_vote(export)
+    if date is None or date >= "2017-10-21":
+        out["ari_vs_polis_rule_of_last_vote"] = score(opinion._project(matrix, 0)[0])
+    else:
+        old = replace(parameters, base_clusters=100 if date >= "2017-04-14" else 50)
+        if date < "2017-02-27":  # same participants: moderated votes already count in their participation
+            unmoderated = opinion.build_vote_matrix(
+                export.vote_triples(), proposals=[c.comment_id for c in export.comments]
+            )
+            out["ari_vs_polis_rule_of_last_vote"] = score(positions(unmoderated, "zero", members), old)
+        else:
+            out["ari_vs_polis_rule_of_last_vote"] = score(positions(matrix, "zero", members), old)
+    return out
 
 
 def polis_partition(result, theirs: dict, both: list) -> dict:
