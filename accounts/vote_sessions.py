@@ -124,6 +124,19 @@ def forget(session_key: str | None) -> None:
         VoteSession.objects.filter(session_key=session_key).delete()
 
 
+def purge(now=None) -> int:
+    """Delete the rows whose session is gone or expired (they can serve nothing any more): the daily
+    `consultation.purge_vote_state` task. Returns how many went."""
+    table = VoteSession._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} vs WHERE NOT EXISTS (SELECT FROM django_session s "  # noqa: S608
+            "WHERE s.session_key = vs.session_key AND s.expire_date > %s)",
+            [now or timezone.now()],
+        )
+        return cursor.rowcount
+
+
 def forget_user(user, keep_pseudonymous: bool = False) -> None:
     """Erasure (accounts/erasure.py): every vote session of the person."""
     VoteSession.objects.filter(user_id=user.pk).delete()

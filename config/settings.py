@@ -493,4 +493,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deliberation.purge_volunteer_pools",
         "schedule": crontab(hour=3, minute=30),
     },
+    "purge-vote-state": {"task": "consultation.purge_vote_state", "schedule": crontab(hour=3, minute=45)},
 }

@@ -14,7 +14,7 @@ digest of the address for "ip" (as in Redis: the address itself is never stored)
 
 import functools
 
-from django.db import models
+from django.db import connection, models
 
 from . import sql
 from .ratelimit import _rates, _window_key
@@ -89,6 +89,18 @@ def hit(*, user_id: int, address: str, now) -> bool:
     statement = f"WITH hits AS ({cte}) SELECT COALESCE(bool_or(over), FALSE) FROM hits"  # noqa: S608
     row = sql.fetch_one(statement, params)
     return bool(row and row[0])
+
+
+def purge(now) -> int:
+    """Delete the windows that have ended (a hit would open a new one anyway): the daily
+    `consultation.purge_vote_state` task, so that an address's digest is not kept past its window."""
+    table = RateWindow._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE started_at + make_interval(secs => seconds) <= %s",  # noqa: S608
+            [now],
+        )
+        return cursor.rowcount
 
 
 def forget_user(user, keep_pseudonymous: bool = False) -> None:

@@ -305,3 +305,63 @@ def test_the_participant_key_in_sql_is_the_services(world):
     url = reverse("consultation:vote", args=[proposal.consultation.slug, proposal.pk])
     client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token)
     assert Vote.objects.get().participant_key == participant_key_for(world["member"])
+
+
+def _vote_once(world, user=None) -> tuple[Client, str]:
+    client, token = _signed_in(user or world["member"])
+    proposal = world["proposal"]
+    url = reverse("consultation:vote", args=[proposal.consultation.slug, proposal.pk])
+    response = client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    return client, token
+
+
+def test_erasure_removes_the_vote_sessions_and_the_persons_rate_window(world):
+    from accounts.services import erase_account
+
+    member = world["member"]
+    _vote_once(world)
+    assert VoteSession.objects.filter(user=member).exists()
+    assert RateWindow.objects.filter(scope="user", key=str(member.pk)).exists()
+    erase_account(user=member, keep_contributions=True)
+    assert not VoteSession.objects.filter(user=member).exists()
+    assert not RateWindow.objects.filter(scope="user", key=str(member.pk)).exists()
+
+
+def test_the_daily_purge_drops_dead_vote_sessions_and_ended_windows(world):
+    from consultation.tasks import purge_vote_state
+
+    _vote_once(world)
+    other = Client()
+    other.force_login(world["newcomer"])
+    SessionStore(session_key=other.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    assert VoteSession.objects.count() == 2
+    ended = timezone.now() - timedelta(seconds=61)  # the vote's windows last 60 s
+    RateWindow.objects.filter(scope="ip").update(started_at=ended)
+    assert purge_vote_state() == {"vote_sessions": 1, "rate_windows": 1}
+    assert list(VoteSession.objects.values_list("user_id", flat=True)) == [world["member"].pk]
+    assert list(RateWindow.objects.values_list("scope", flat=True)) == ["user"]
+
+
+def test_a_vote_through_the_full_path_counts_in_the_same_window(world):
+    """Fast path off: the rate limit is the same PostgreSQL counter (2 statements, no Redis command
+    for the limit: only the session and the cached user)."""
+    client, token = _signed_in(world["member"])
+    proposal = world["proposal"]
+    url = reverse("consultation:vote", args=[proposal.consultation.slug, proposal.pk])
+    with override_settings(PACTE_FAST_VOTE=False), pytest.MonkeyPatch.context() as counting:
+        statements = _statements(counting)
+        client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token)
+    assert len(statements) == 2
+    assert RateWindow.objects.get(scope="user", key=str(world["member"].pk)).hits == 1
+
+
+def test_django_csrf_middleware_still_rejects_through_reject():
+    """fast_vote._CsrfCheck overrides CsrfViewMiddleware._reject to learn of a refusal without the
+    failure page: a Django upgrade that renames it must fail here."""
+    import inspect
+
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    assert list(inspect.signature(CsrfViewMiddleware._reject).parameters) == ["self", "request", "reason"]
+    assert "_reject" in inspect.getsource(CsrfViewMiddleware.process_view)
