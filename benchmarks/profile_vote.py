@@ -84,7 +84,8 @@ def _install_tracing(handler) -> None:
     import consultation.services.votes as votes
     import consultation.sql
     import consultation.views.vote
-    from consultation import hooks
+    import consultation.vote_limit
+    from consultation import fast_vote, hooks
 
     vote_view = sys.modules["consultation.views.vote"]  # the package's `vote` is the view function
 
@@ -117,6 +118,10 @@ def _install_tracing(handler) -> None:
     trace(accounts.permissions, "decide", "permission rule (decide)")
     vote_view.selectors.vote_target = traced("view: vote_target", consultation.selectors.vote_target)
     vote_view.is_rate_limited = traced("view: rate limit", consultation.ratelimit.is_rate_limited)
+    vote_view.vote_limit.hit = traced("view: rate limit (PostgreSQL)", consultation.vote_limit.hit)
+    fast_vote._valid_value = traced("fast path: read the value", fast_vote._valid_value)
+    fast_vote._statement = traced("fast path: statement and parameters", fast_vote._statement)
+    trace(fast_vote.FastVoteMiddleware, "_answer", "fast path: JSON answer and headers")
     vote_view._vote_value = traced("view: read the value", vote_view._vote_value)
     vote_view._valid_value = traced("view: read the value", vote_view._valid_value)
     vote_view.services.cast_vote = traced("service: cast_vote", votes.cast_vote)
