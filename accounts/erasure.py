@@ -95,6 +95,13 @@ def register_entries() -> None:
         why="Their id and drafts kept in the session (a proposal being previewed, waiting answers).",
     )
     register(
+        "accounts.VoteSession",
+        person="user",
+        erase=Fate.DELETE,
+        why="Which of the person's sessions may vote by the fast path (accounts/vote_sessions.py): the "
+        "session key, the account id, digests of the password hash and of the signing key.",
+    )
+    register(
         "cache:signed-in user",
         by="accounts.User",
         erase=Fate.DELETE,

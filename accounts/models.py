@@ -264,3 +264,7 @@ class NoticePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.digest}"
+
+
+# Defined beside the code that reads it (the vote's fast path); imported here so Django registers it.
+from .vote_sessions import VoteSession  # noqa: E402, F401

@@ -13,8 +13,10 @@ the time is up (or 200,000 requests), each on one connection that it reopens whe
 (as a reverse proxy does towards gunicorn). The first ``--warmup`` seconds (default 5) of votes are
 checked like the others but not counted in the figures: each worker thread opens its database
 connection and prepares its statements then.
-Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted
-in Redis, as in production.
+Rate limits are raised for the run (one IP, votes faster than a person clicks); they are still counted,
+as in production (in PostgreSQL since docs/decisions/0019: every vote of the run updates the one
+address's window row). The sessions are made without a sign-in, so each citizen's first vote takes the
+full path, which writes the vote session its later votes use (during the warm-up).
 
 Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
 of a minimal Django request on this machine), and the ratio of votes/s to it; and the CPU time that

@@ -10,7 +10,8 @@ Redis client work, the vote's own steps. The traced table adds the tracer's own 
 step), so its total is higher than the untraced figure. ``--only vote --requests N`` runs N untraced
 votes after the warm-up and nothing else: under ``valgrind --tool=callgrind``, the instructions of
 N = 1000 less those of N = 0, over 1000, are a vote's instructions, a count the machine's load does not
-move.
+move. ``--callgrind-phases --requests N`` under callgrind dumps N votes and N healthz (twice each) in
+files of their own (``callgrind_control``): no set-up in the counts, so no subtraction and its noise.
 
 Uses the benchmark's database and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL, as load_votes.py).
 
@@ -84,7 +85,8 @@ def _install_tracing(handler) -> None:
     import consultation.services.votes as votes
     import consultation.sql
     import consultation.views.vote
-    from consultation import hooks
+    import consultation.vote_limit
+    from consultation import fast_vote, hooks
 
     vote_view = sys.modules["consultation.views.vote"]  # the package's `vote` is the view function
 
@@ -117,6 +119,10 @@ def _install_tracing(handler) -> None:
     trace(accounts.permissions, "decide", "permission rule (decide)")
     vote_view.selectors.vote_target = traced("view: vote_target", consultation.selectors.vote_target)
     vote_view.is_rate_limited = traced("view: rate limit", consultation.ratelimit.is_rate_limited)
+    vote_view.vote_limit.hit = traced("view: rate limit (PostgreSQL)", consultation.vote_limit.hit)
+    fast_vote._valid_value = traced("fast path: read the value", fast_vote._valid_value)
+    fast_vote._statement = traced("fast path: statement and parameters", fast_vote._statement)
+    trace(fast_vote.FastVoteMiddleware, "_answer", "fast path: JSON answer and headers")
     vote_view._vote_value = traced("view: read the value", vote_view._vote_value)
     vote_view._valid_value = traced("view: read the value", vote_view._valid_value)
     vote_view.services.cast_vote = traced("service: cast_vote", votes.cast_vote)
@@ -163,6 +169,13 @@ def _environ(method: str, path: str, session: str, csrf: str, body: bytes = b"")
     return env
 
 
+def _callgrind_control(command: str) -> None:
+    """Zero or dump this process's callgrind counters; returns once callgrind has done it."""
+    import subprocess
+
+    subprocess.run(["callgrind_control", command, str(os.getpid())], check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="of each kind")
@@ -170,6 +183,12 @@ def main() -> None:
     parser.add_argument("--no-trace", action="store_true", help="untraced figures only")
     parser.add_argument("--cprofile", help="write a cProfile of N traced-free votes to this file")
     parser.add_argument("--only", choices=("vote", "healthz"), help="N untraced requests of one kind")
+    parser.add_argument(
+        "--callgrind-phases",
+        action="store_true",
+        help="under callgrind: N votes, N healthz, twice, each zeroed before and dumped after "
+        "(callgrind_control): instructions per request without the set-up's",
+    )
     args = parser.parse_args()
     load_votes._create_database()
     import subprocess
@@ -227,6 +246,18 @@ def main() -> None:
             response.close()
         profiler.disable()
         profiler.dump_stats(args.cprofile)
+        return
+    if args.callgrind_phases:  # under callgrind: each phase's instructions in a dump of its own
+        for _round in range(2):
+            for kind, make_env in (("vote", vote_env), ("healthz", health_env)):
+                envs = [make_env(i) for i in range(args.requests)]
+                _callgrind_control("--zero")
+                for env in envs:
+                    response = application(env, start_response)
+                    b"".join(response)
+                    response.close()
+                _callgrind_control(f"--dump={kind}")
+        print("statuses:", dict(statuses))
         return
     if args.only:  # for callgrind: instructions of N requests of one kind, less those of N = 0
         run(vote_env if args.only == "vote" else health_env, args.requests)

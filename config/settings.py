@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A JSON vote in one SQL statement, no Redis (docs/decisions/0019); anything else goes on below.
+    "consultation.fast_vote.FastVoteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Session and signed-in user in one Redis round trip: before anything reads them.
@@ -106,6 +108,9 @@ MIDDLEWARE = [
     "config.middleware.CSPMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
 ]
+
+# The vote's fast path (consultation/fast_vote.py); off, every vote takes the full path (same answers).
+PACTE_FAST_VOTE = env_bool("PACTE_FAST_VOTE", True)
 
 ROOT_URLCONF = "config.urls"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
@@ -488,4 +493,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deliberation.purge_volunteer_pools",
         "schedule": crontab(hour=3, minute=30),
     },
+    "purge-vote-state": {"task": "consultation.purge_vote_state", "schedule": crontab(hour=3, minute=45)},
 }

@@ -552,3 +552,7 @@ class ProposalAnswerMilestone(MilestoneRecord):
     class Meta(MilestoneRecord.Meta):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+
+
+# Defined beside the code that counts in it (the vote's rate limit); imported here so Django registers it.
+from .vote_limit import RateWindow  # noqa: E402, F401

@@ -3,10 +3,17 @@
 
 from accounts.personal_data import Fate, Stage, register, register_staff_records
 
-from . import services
+from . import services, vote_limit
 
 
 def register_entries() -> None:
+    register(
+        "consultation.RateWindow",
+        handler=vote_limit.forget_user,
+        erase=Fate.DELETE,
+        why="The vote's rate-limit window of the person (their account id and a count for a minute); an "
+        "address's windows hold only a digest of it and name no one.",
+    )
     register(
         "consultation.OpenDataExport",
         handler=services.withdraw_open_data,

@@ -39,3 +39,20 @@ def send_moderation_notice(proposal_id: int, status: str) -> bool:
     """E-mail the author of a proposal that moderation published or hid (retried while the mail server
     is unreachable)."""
     return notifications.send_moderation_notice(proposal_id, status)
+
+
+@shared_task(name="consultation.purge_vote_state")
+def purge_vote_state() -> dict:
+    """Daily: the vote sessions whose session is gone and the rate-limit windows that have ended
+    (docs/decisions/0019-vote-without-redis.md)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts import vote_sessions
+
+    from . import vote_limit
+
+    if connection.vendor != "postgresql":  # neither table is used on another database
+        return {"vote_sessions": 0, "rate_windows": 0}
+    now = timezone.now()
+    return {"vote_sessions": vote_sessions.purge(now), "rate_windows": vote_limit.purge(now)}

@@ -46,21 +46,9 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
         return _store_vote_embedded(
             proposal_id=proposal_id, participant_key=participant_key, value=value, user=user
         )
-    vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
-    moves = ", ".join(
-        f"{field} = {field} + (%(value)s = {choice})::int "
-        f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
-        for choice, field in COUNTER_FIELD.items()
-    )
-    statement = (
-        # Table and column names come from the models.
-        f"WITH vote AS (INSERT INTO {vote_table} AS existing "  # noqa: S608
-        "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
-        "VALUES (%(proposal)s, %(key)s, %(value)s, NULL, %(user)s, %(now)s, %(now)s) "
-        "ON CONFLICT (proposal_id, participant_key) DO UPDATE "
-        "SET value = EXCLUDED.value, previous_value = existing.value, updated_at = EXCLUDED.updated_at "
-        "WHERE existing.value <> EXCLUDED.value RETURNING previous_value) "
-        f"UPDATE {proposal_table} SET {moves} FROM vote WHERE id = %(proposal)s RETURNING vote.previous_value"
+    statement = upsert_statement(
+        "SELECT %(proposal)s::bigint AS id, NULL::bigint AS consultation_id, %(key)s::text AS key, "
+        "%(user)s::bigint AS user_id"
     )
     params = {
         "proposal": proposal_id,
@@ -69,10 +57,10 @@ def _store_vote(*, proposal_id: int, participant_key: str, value: int, user=None
         "user": getattr(user, "pk", None),
         "now": timezone.now(),
     }
-    row = _run_upsert(statement, params)
-    if row is None:  # the stored vote already had this value
+    _consultation_id, previous, written = _run_upsert(statement, params)
+    if not written:  # the stored vote already had this value
         return VoteOutcome(value, value)
-    return VoteOutcome(value, row[0])
+    return VoteOutcome(value, previous)
 
 
 def _run_upsert(statement: str, params: dict) -> tuple | None:
@@ -142,34 +130,72 @@ def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
 
 
 @functools.cache
-def _guarded_statement() -> str:
-    """The vote in one statement: the target check of `cast_vote` (the proposal is in the address's
-    consultation and published, the consultation is open, its charter version is one the person
-    accepted) guards the upsert of `_store_vote` and its counters. One row when the target passed:
-    (consultation id, previous value, whether the vote was written); no row when it did not."""
+def upsert_statement(target: str, *, prefix: str = "", source: str = "target", more: str = "") -> str:
+    """The one text of a vote's upsert and its counters (every vote path builds its statement here).
+
+    `target` is a CTE body with the columns `id` (the proposal), `consultation_id` (or NULL), `key` (the
+    participant key) and `user_id`, and at most one row: no row, nothing is written. `prefix` adds CTEs
+    before it (the fast path's authentication and rate limit, consultation/fast_vote.py); `source` is
+    the FROM item the final row comes from (default: the target, so no row when it had none), `more`
+    columns added to it.
+
+    INSERT ... ON CONFLICT DO UPDATE relies on the UNIQUE(proposal, participant_key) constraint and
+    locks the participant's existing row, so it reads that row's latest committed value (two clicks at
+    once never count twice); it keeps that value in `previous_value`, whose RETURNING tells the
+    counters which one to move: +1 for the new value, -1 for the previous one. A vote equal to the
+    stored one changes nothing. Counters move by increments in SQL: concurrent voters never overwrite
+    each other's. One statement, so its own transaction, with no BEGIN/COMMIT round trips.
+
+    Returns one row (from `source`): (consultation id or NULL, previous value, whether it wrote, *more)."""
     vote_table, proposal_table = Vote._meta.db_table, Proposal._meta.db_table
-    consultation_table = Consultation._meta.db_table
     moves = ", ".join(
         f"{field} = {field} + (%(value)s = {choice})::int "
         f"- COALESCE(vote.previous_value = {choice}, FALSE)::int"
         for choice, field in COUNTER_FIELD.items()
     )
     return (
-        # Table and column names come from the models.
-        f"WITH target AS (SELECT p.id, p.consultation_id FROM {proposal_table} p "  # noqa: S608
-        f"JOIN {consultation_table} c ON c.id = p.consultation_id "
-        "WHERE p.id = %(proposal)s AND c.slug = %(slug)s AND p.status = %(visible)s "
-        "AND c.phase = %(open)s AND c.charter_version = ANY(%(charters)s::int[])), "
+        # Table and column names come from the models, the CTEs from this module and fast_vote.
+        f"WITH {prefix}target AS ({target}), "  # noqa: S608
         f"vote AS (INSERT INTO {vote_table} AS existing "
         "(proposal_id, participant_key, value, previous_value, user_id, created_at, updated_at) "
-        "SELECT target.id, %(key)s, %(value)s, NULL, %(user)s, %(now)s, %(now)s FROM target "
+        "SELECT target.id, target.key, %(value)s, NULL, target.user_id, %(now)s, %(now)s FROM target "
         "ON CONFLICT (proposal_id, participant_key) DO UPDATE "
         "SET value = EXCLUDED.value, previous_value = existing.value, updated_at = EXCLUDED.updated_at "
-        "WHERE existing.value <> EXCLUDED.value RETURNING previous_value), "
-        f"moved AS (UPDATE {proposal_table} SET {moves} FROM vote WHERE id = %(proposal)s "
+        "WHERE existing.value <> EXCLUDED.value RETURNING proposal_id, previous_value), "
+        f"moved AS (UPDATE {proposal_table} SET {moves} FROM vote WHERE id = vote.proposal_id "
         "RETURNING vote.previous_value) "
-        "SELECT target.consultation_id, (SELECT previous_value FROM moved), EXISTS (SELECT FROM moved) "
-        "FROM target"
+        "SELECT target.consultation_id, (SELECT previous_value FROM moved), EXISTS (SELECT FROM moved)"
+        f"{more} FROM {source}"
+    )
+
+
+#: The target check of `cast_vote` in SQL: the proposal is in the address's consultation and published,
+#: the consultation is open (p: the proposal, c: its consultation). The charter is checked beside it.
+TARGET_GUARD = "p.id = %(proposal)s AND c.slug = %(slug)s AND p.status = %(visible)s AND c.phase = %(open)s"
+
+
+def target_params(*, slug: str, proposal_id: int, value: int, now) -> dict:
+    return {
+        "proposal": proposal_id,
+        "slug": slug,
+        "visible": Proposal.Status.VISIBLE.value,
+        "open": Consultation.Phase.OPEN.value,
+        "value": value,
+        "now": now,
+    }
+
+
+@functools.cache
+def _guarded_statement() -> str:
+    """The vote in one statement: the target check of `cast_vote` (`TARGET_GUARD`, and a charter version
+    the person accepted) guards the upsert of `_store_vote` and its counters. One row when the target
+    passed: (consultation id, previous value, whether the vote was written); no row when it did not."""
+    proposal_table, consultation_table = Proposal._meta.db_table, Consultation._meta.db_table
+    return upsert_statement(
+        # Table names come from the models.
+        "SELECT p.id, p.consultation_id, %(key)s::text AS key, %(user)s::bigint AS user_id "  # noqa: S608
+        f"FROM {proposal_table} p JOIN {consultation_table} c ON c.id = p.consultation_id "
+        f"WHERE {TARGET_GUARD} AND c.charter_version = ANY(%(charters)s::int[])"
     )
 
 
@@ -198,17 +224,8 @@ def try_cast_vote(*, user, slug: str, proposal_id: int, value: int) -> VoteOutco
     charters = _accepted_charters(user, slug)
     if not charters:  # no charter of this consultation accepted: the slow path says which refusal
         return None
-    params = {
-        "proposal": proposal_id,
-        "slug": slug,
-        "visible": Proposal.Status.VISIBLE.value,
-        "open": Consultation.Phase.OPEN.value,
-        "charters": charters,
-        "key": participant_key_for(user),
-        "value": value,
-        "user": user.pk,
-        "now": timezone.now(),
-    }
+    params = target_params(slug=slug, proposal_id=proposal_id, value=value, now=timezone.now())
+    params.update(charters=charters, key=participant_key_for(user), user=user.pk)
     row = _run_upsert(_guarded_statement(), params)
     if row is None:
         return None

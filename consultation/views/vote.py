@@ -1,21 +1,26 @@
 """The vote, agree / disagree / pass: the busiest path of the platform, kept in its own module."""
 
 import json
+from dataclasses import dataclass
 
 from csp.decorators import csp_exempt
 from django.contrib import messages
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import vote_sessions
 from accounts.errors import ServiceError
+from accounts.network import client_ip
 from accounts.permissions import require_rule
 from accounts.refusals import json_refusal
 from accounts.rules import anyone
 
-from .. import selectors, services
+from .. import selectors, services, vote_limit
 from ..models import Vote
 from ..ratelimit import is_rate_limited
 from .common import next_url, wants_json
@@ -45,6 +50,39 @@ def _valid_value(request) -> int | None:
         return None
 
 
+#: What the vote's fast path (consultation/fast_vote.py) leaves on a request it did not serve.
+FAST_ATTRIBUTE = "_pacte_fast_vote"
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The fast path authenticated the session and counted the attempt against the rate limit
+    (`limited`: over it), but wrote nothing: the full path must not count it again."""
+
+    user_id: int
+    limited: bool
+
+
+#: The fast path found no valid vote session for the session: the full path authenticates it and
+#: writes one (accounts.vote_sessions.remember).
+NOT_AUTHENTICATED = object()
+
+
+def _rate_limited(request) -> bool:
+    """Count this attempt against the vote's limits, once: in PostgreSQL, the counter the fast path
+    counts in too (consultation/vote_limit.py), unless the fast path already counted it for this person;
+    in the cache on another database. Also writes the session's vote session when the fast path found
+    none, now that the session has been authenticated here (docs/decisions/0019)."""
+    fast = getattr(request, FAST_ATTRIBUTE, None)
+    if isinstance(fast, Counted) and fast.user_id == request.user.pk:
+        return fast.limited
+    if fast is NOT_AUTHENTICATED:
+        vote_sessions.remember(request, request.user)
+    if connection.vendor != "postgresql":
+        return is_rate_limited(request, "vote")
+    return vote_limit.hit(user_id=request.user.pk, address=client_ip(request), now=timezone.now())
+
+
 @require_POST
 @csp_exempt()  # answers JSON or a redirect, never a page: no policy to build on the busiest path
 @require_rule(anyone)
@@ -67,7 +105,7 @@ def vote(request, slug, pk):
             return refuse(_("Please sign in to vote."), 401)
         return redirect(f"{reverse('account_login')}?next={reverse('consultation:proposals', args=[slug])}")
     # Counted before anything is written, for every signed-in attempt (an unknown proposal too).
-    limited = is_rate_limited(request, "vote")
+    limited = _rate_limited(request)
     outcome = None
     if not limited:
         # The common case in one guarded statement; any refusal falls through to the checks below,
