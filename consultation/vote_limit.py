@@ -9,7 +9,9 @@ runtime) the full path counts in the cache as before (`ratelimit.is_rate_limited
 
 A window row per (action, scope, key): `hits` and when its window started; a hit after the window's
 end opens a new one at 1 (what Redis' INCR on an expired key does). Keys: the user id for "user", a
-digest of the address for "ip" (as in Redis: the address itself is never stored).
+digest of the address for "ip" (as in Redis: the address itself is never stored). On PostgreSQL the
+table is UNLOGGED (migration 0012): counting writes no WAL, and a crash empties it, as a restart empties
+the Redis this deployment runs without persistence; a window then opens again at 1.
 """
 
 import functools
