@@ -26,6 +26,8 @@ def test_home_lists_the_open_consultations_and_links_its_tiles(client, language,
     page = client.get(reverse("home")).content.decode()
 
     assert heading in page
+    # First after the introduction: on a phone the three tiles filled two screens before it.
+    assert page.index(heading) < page.index(tiles[0])
     assert f'<a href="{reverse("consultation:detail", args=["don-par-defaut"])}">{title}</a>' in page
     assert "Brouillon secret" not in page and "Secret draft" not in page  # never a draft
     assert "Consultation passée" not in page and "Past consultation" not in page  # open ones only
