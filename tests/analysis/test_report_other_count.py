@@ -1,6 +1,6 @@
 """The synthesis overview accounts for every row of its table: it read "454 contributions regroupées en 10
-thèmes" above a table of 11 rows, the last being "Autres contributions". It now says how many fit no theme
-and where they are."""
+thèmes" above a table of 11 rows, the last being "Autres contributions". It now says how many of them fit no
+theme and where they are."""
 
 import pytest
 from django.urls import reverse
@@ -12,9 +12,9 @@ from tests.consultation.test_answer_page_fixes import _make_catch_all
 pytestmark = pytest.mark.django_db
 
 SENTENCE = {
-    "fr": "3 contributions n’entrent dans aucun thème : elles sont regroupées en dernier, "
+    "fr": "Parmi elles, 3 n’entrent dans aucun thème : elles sont regroupées en dernier, "
     "sous « Autres contributions ».",
-    "en": "3 contributions fit no theme: they are listed last, under “Other contributions”.",
+    "en": "Among them, 3 fit no theme: they are listed last, under “Other contributions”.",
 }
 
 
