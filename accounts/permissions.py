@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -33,6 +34,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .refusals import json_refusal
@@ -99,24 +101,39 @@ def too_large(request, limit_mb: float):
     return render(request, "413.html", {"message": message}, status=413)
 
 
+def _back_after_sign_in(request) -> str:
+    """Where signing in leads back to: the page asked for; for a form sent (POST) by a visitor whose
+    session had ended, the page the form was on (the Referer, when it is this site's), since the address
+    the form was sent to answers only POST (a blank 405 page after signing in); else the home page."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"
+
+
 def decide(request, requirement: Requirement, kwargs: dict):
     """Decide `requirement` for this request. Refused: raises Http404 / PermissionDenied, or returns
     (response, ...) with the sign-in page or the 413 answer. Allowed: returns (None, the loaded object)."""
     user = request.user
     signed_in = bool(getattr(user, "is_authenticated", False))
     if requirement.login and not signed_in:
-        return redirect_to_login(request.get_full_path()), None
+        return redirect_to_login(_back_after_sign_in(request)), None
     obj = requirement.object_from(**kwargs) if requirement.object_from is not None else None
     if not requirement.allows(requirement.rule, user, obj):
         if requirement.hide:
             raise Http404
         if not signed_in:
-            return redirect_to_login(request.get_full_path()), None
+            return redirect_to_login(_back_after_sign_in(request)), None
         raise PermissionDenied
     post = requirement.post
     if request.method == "POST" and post is not None and not requirement.allows(post, user, obj):
         if not signed_in:
-            return redirect_to_login(request.get_full_path()), None
+            return redirect_to_login(_back_after_sign_in(request)), None
         raise PermissionDenied
     return refused_body(request, requirement.max_mb()), obj
 

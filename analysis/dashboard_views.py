@@ -94,11 +94,23 @@ def _page(request, consultation: Consultation | None):
         {
             "consultation": consultation,
             "figures": figures,
-            "tables": list(kpis.csv_tables(figures)),
+            "tables": [(name, _table_name(name)) for name in kpis.csv_tables(figures)],
             "min_cell": figures["representativeness"]["min_cell"],
             "computed_at": datetime.fromisoformat(figures["scope"]["computed_at"]),
         },
     )
+
+
+def _table_name(table: str) -> str:
+    """What a CSV download holds, in the reader's language (the table's key is the file's name)."""
+    names = {
+        "summary": _("Every figure of the page, one per line"),
+        "weeks": _("Participation week by week"),
+        "representativeness": _("Who took part, by profile answer, compared with the French population"),
+        "panels": _("Citizen panels’ figures"),
+        "adoption": _("Adoption rate by source"),
+    }
+    return names.get(table, table)
 
 
 def _csv(consultation: Consultation | None, table: str) -> HttpResponse:

@@ -104,6 +104,7 @@ def report_context(
                 for t in themes
             ),
             n_themes=sum(not t["other"] for t in themes),
+            other_contributions=sum(t["contributions"] for t in themes if t["other"]),
             map_width=presenters.MAP_WIDTH,
             map_height=presenters.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForStaffRolesMiddleware",
     "config.middleware.CSPMiddleware",
+    # Inside the CSP middleware: the page it renders gets the site's policy.
+    "config.method_not_allowed.MethodNotAllowedPageMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
 ]
 

@@ -20,7 +20,11 @@ from accounts.rules import anyone
 
 @require_rule(anyone)
 def home(request):
-    return render(request, "pages/home.html")
+    """What Pacte does, and where to take part now: the open consultations, each linked."""
+    from consultation.models import Consultation
+
+    open_consultations = Consultation.objects.filter(phase=Consultation.Phase.OPEN).order_by("-pk")
+    return render(request, "pages/home.html", {"open_consultations": open_consultations})
 
 
 class PageView(TemplateView):

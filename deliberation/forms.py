@@ -170,7 +170,9 @@ class RecommendationForm(PacteForm):
     rationale = forms.CharField(
         label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    session = forms.ModelChoiceField(label=_("Session it came from"), queryset=None)
+    session = forms.ModelChoiceField(
+        label=_("Session it came from"), queryset=None, empty_label=_("Choose a session")
+    )
 
     def __init__(self, *args, panel, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,7 +198,9 @@ class AmendmentDecisionForm(PacteForm):
 
 
 class OpenVoteForm(PacteForm):
-    session = forms.ModelChoiceField(label=_("Session of the vote"), queryset=None)
+    session = forms.ModelChoiceField(
+        label=_("Session of the vote"), queryset=None, empty_label=_("Choose a session")
+    )
 
     def __init__(self, *args, panel, recommendation=None, **kwargs):
         super().__init__(*args, **kwargs)

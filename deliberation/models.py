@@ -87,6 +87,10 @@ class Panel(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @property
+    def is_recruiting(self) -> bool:
+        return self.status == self.Status.RECRUITING
+
 
 class PanelFacilitator(models.Model):
     """An organiser assigned this facilitator to run this panel (sessions, agenda, attendance, drafting,

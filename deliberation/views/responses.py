@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require_rule
 from accounts.refusals import post_form
 from accounts.rules import anyone
+from consultation import answers as consultation_answers
 
 from .. import forms, presenters, rules, selectors, services
 from ._common import _milestone, _public_panel, _recommendation
@@ -87,6 +88,20 @@ def record_response(request, recommendation, pk):
             "recommendation": recommendation,
             "form": form,
             "allowed": rules.can_record_response(request.user, recommendation),
+            "previous": _published_answers(recommendation),
             "definitions": selectors.answer_status_definitions(),
         },
     )
+
+
+def _published_answers(recommendation) -> list[dict]:
+    """The answers already published, oldest first, as the proposals' and themes' answer forms list
+    them: who, when, the status, the justification as published, the milestones."""
+    return [
+        {
+            "sentence": consultation_answers.answer_sentence(response),
+            "justification": consultation_answers.public_justification(response),
+            "milestones": list(response.milestones.all()),
+        }
+        for response in recommendation.responses.order_by("answered_on", "id").prefetch_related("milestones")
+    ]

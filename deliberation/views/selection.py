@@ -34,8 +34,23 @@ def selection_report(request, panel, pk):
         request,
         "deliberation/selection_report.html",
         {"panel": panel, "selection": selection, "composition": composition, "events": events,
-         "latest": selectors.latest_selection(panel), "check": _draw_check(selection)},
+         "latest": selectors.latest_selection(panel), "check": _draw_check(selection),
+         "chances": _chances(selection), "can_run_panel": rules.can_run_panel(request.user, panel)},
     )  # fmt: skip
+
+
+def _chances(selection: Selection | None) -> dict | None:
+    """The lowest and median selection probabilities as a citizen reads them: a percentage and "about 1
+    chance in N" (N left out for a probability of zero)."""
+    if selection is None:
+        return None
+    return {
+        name: {"percent": probability * 100, "one_in": round(1 / probability) if probability > 0 else None}
+        for name, probability in (
+            ("lowest", selection.min_probability or 0),
+            ("median", selection.median_probability or 0),
+        )
+    }
 
 
 def _draw_check(selection: Selection | None) -> dict | None:

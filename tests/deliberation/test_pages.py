@@ -92,7 +92,7 @@ def test_selection_report_shows_probabilities_composition_and_seed(client, publi
     html = client.get(
         reverse("deliberation:selection_report", args=[public_panel.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert "graine-2026" in html and "0.0625" in html and "redraw_selection" in html
+    assert "graine-2026" in html and "6.3% (about 1 chance in 16)" in html and "redraw_selection" in html
     assert "Woman" in html and ">21<" in html
 
 

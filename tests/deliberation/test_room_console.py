@@ -139,7 +139,7 @@ def test_a_check_in_can_be_undone_until_the_member_has_voted(team, panel, sessio
     services.check_in(actor=facilitator, session=session, member=member)
     name = member.volunteer.public_name
     html = _console(team, session)
-    assert "1 member present." in html and f"Undo the check-in of {name}" in _attendance_row(html, name)
+    assert "1 of 1 members present." in html and f"Undo the check-in of {name}" in _attendance_row(html, name)
     undone = team.post(
         reverse("deliberation:undo_check_in", args=[session.pk]),
         {"member": member.pk},
@@ -148,7 +148,7 @@ def test_a_check_in_can_be_undone_until_the_member_has_voted(team, panel, sessio
     )
     assert messages_of(undone) == [f"The check-in of {name} is undone."]
     page = undone.content.decode()
-    assert "0 members present." in page and f"Check {name} in" in _attendance_row(page, name)
+    assert "0 of 1 members present." in page and f"Check {name} in" in _attendance_row(page, name)
     event = AuditEvent.objects.get(action="session.check_in_undone")
     assert (event.actor_role, event.details["member"]) == ("facilitator", member.pk)
     # Once the member has voted at this session, their presence stays with their ballot.
