@@ -486,7 +486,7 @@ def percent(rate: float | None) -> str:
     """A rate as the reader's language writes a percentage with one decimal, or an em dash."""
     if rate is None:
         return "—"
-    return _("%(value)s %%") % {"value": formats.number_format(round(100 * rate, 1), 1)}
+    return _("%(value)s%%") % {"value": formats.number_format(round(100 * rate, 1), 1)}
 
 
 def adoption_rows(reports, overall) -> list[dict]:

@@ -527,6 +527,7 @@ def recommendation_answer_items(consultation=None, today: date | None = None) ->
 class AdoptionFigures:
     recommendations: int  # adopted by the panel(s), hence handed to a decision-maker
     answered: int  # latest answer counts as answered (adopted, partly adopted, rejected; `rules`)
+    taken_up: int  # of those answered, adopted or partly adopted (`rules`): the rate's numerator
     adopted: int
     partly_adopted: int
     under_study: int
@@ -554,6 +555,7 @@ def adoption_figures(follow_ups: list[FollowUp]) -> AdoptionFigures:
     return AdoptionFigures(
         recommendations=total,
         answered=answered,
+        taken_up=taken_up,
         adopted=count(DecisionMakerResponse.Status.ADOPTED),
         partly_adopted=count(DecisionMakerResponse.Status.PARTLY_ADOPTED),
         under_study=count(DecisionMakerResponse.Status.UNDER_STUDY),

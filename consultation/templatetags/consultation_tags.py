@@ -1,5 +1,7 @@
 from django import template
 
+from ..answers import percent as _percent
+
 register = template.Library()
 
 
@@ -19,3 +21,10 @@ def full_stop(text) -> str:
     nothing when the title already ends one: "… Don de données : qu'en pensez-vous ?", not "… ?.".
     Use after the title: ``<a …>{{ title }}</a>{{ title|full_stop }}``."""
     return "" if str(text).rstrip(_CLOSING).endswith((".", "?", "!", "…")) else "."
+
+
+@register.filter
+def percent(rate) -> str:
+    """`{{ figures.adoption_rate|percent }}`: a rate as every page writes it ("88,9 %", "—" when there is
+    none), the one rule of consultation.answers.percent."""
+    return _percent(rate)

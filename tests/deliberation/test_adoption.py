@@ -141,3 +141,24 @@ def test_a_missed_deadline_is_not_counted_as_a_late_answer(client, panel, sessio
         )
     }
     assert tiles["Réponses en retard"] == "1" and tiles["Échéances de mise en œuvre dépassées"] == "1"
+
+
+def test_the_public_page_gives_each_rate_with_its_counts_written_as_everywhere_else(
+    client, panel, session, facilitator, organiser
+):
+    """2 of 3 decisions taken up reads "66,7 %" (as on the consultations' follow-up page, not "67 %"), with
+    the counts it is made of; the share still unanswered likewise."""
+    recs = [adopt(r, days_ago=30) for r in make_recommendations(panel, session, facilitator, 4)]
+    for recommendation, status in zip(recs, ("adopted", "partly_adopted", "rejected"), strict=False):
+        answer(organiser, recommendation, status, 5)
+    html = client.get(reverse("deliberation:accountability"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    tiles = {
+        desc: (title, detail)
+        for title, desc, detail in re.findall(
+            r'fr-tile__title">([^<]*)</p><p class="fr-tile__desc">([^<]*)</p>'
+            r'<p class="fr-tile__detail">([^<]*)',
+            html,
+        )
+    }
+    assert tiles["Taux d’adoption"] == ("66,7\u00a0%", "2 sur 3 recommandations ayant reçu une décision")
+    assert tiles["Encore sans réponse"] == ("25,0\u00a0%", "1 sur 4 recommandations adoptées")
