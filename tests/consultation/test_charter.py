@@ -184,3 +184,17 @@ def test_the_charter_cannot_change_after_closure(organiser_client, db):
     assert response.status_code == 403
     assert "ne peut être modifiée que" in response.content.decode()
     assert Consultation.objects.get(pk=closed.pk).charter_version == 1
+
+
+def test_vote_buttons_appear_only_once_the_charter_is_accepted(client, citizen, consultation, proposals):
+    """Before, the buttons sat under "To vote, first accept the charter" and every click was refused."""
+    client.force_login(citizen)
+    pages = [url("proposals", consultation.slug), url("proposal", consultation.slug, proposals[0].pk)]
+    vote_address = url("vote", consultation.slug, proposals[0].pk)
+    for page in pages:
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "To vote, first accept the charter" in html and vote_address not in html, page
+    services.accept_charter(user=citizen, consultation=consultation)
+    for page in pages:
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "To vote, first accept the charter" not in html and vote_address in html, page
