@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.timezone import localtime
 from django.utils.translation import override
 
 from analysis import services, tasks
@@ -175,6 +177,12 @@ def test_the_report_makes_no_claim_resting_on_fewer_votes_than_the_floor(
     assert "Not placed in a group" in section and "Participant not placed in a group" in section
     # A verdict needs every group's votes and a significant difference; "Too few votes" otherwise.
     assert "a verdict needs at least 5 votes from every group" in section
+    # When and on how many votes, written as the rest of the page writes figures and dates.
+    with override("en"):
+        at = localtime(run.computed_at)
+        when = f"computed on {date_format(at)} at {time_format(at)}"
+        votes = number_format(run.vote_count, force_grouping=True)
+    assert f"({votes} votes, {when})" in section
 
 
 def test_a_recomputation_keeps_the_number_of_each_group(polis_consultation):
