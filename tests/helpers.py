@@ -177,3 +177,19 @@ def read_spreadsheet_csv(content: bytes, delimiter: str = ";") -> list[dict]:
 
     assert content.startswith("\ufeff".encode()), "no byte-order mark: Excel would read Windows-1252"
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def vote_statements(monkeypatch) -> list[str]:
+    """The vote path's hand-written SQL statements (`consultation.sql.fetch_one`) run from now on, in
+    order: what the cost tests count."""
+    from consultation import sql
+
+    calls = []
+    fetch_one = sql.fetch_one
+
+    def counted(statement, params):
+        calls.append(statement)
+        return fetch_one(statement, params)
+
+    monkeypatch.setattr(sql, "fetch_one", counted)
+    return calls

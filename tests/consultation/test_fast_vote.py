@@ -25,11 +25,12 @@ from redis.client import Pipeline, Redis
 from accounts.models import User
 from accounts.roles import Role
 from accounts.vote_sessions import VoteSession
-from consultation import fast_vote, services, sql
+from consultation import fast_vote, services
 from consultation.models import Consultation, Proposal, Vote
 from consultation.services.base import participant_key_for
 from consultation.views.vote import vote as vote_view
 from consultation.vote_limit import RateWindow
+from tests.helpers import vote_statements
 
 CASES = [
     "valid",
@@ -184,7 +185,7 @@ def _run_in(world, case: str, stack: ExitStack) -> dict:
             answers.append(_seen(client.post(url, earlier_data, **earlier_headers)))
         kwargs = {"content_type": content_type} if content_type else {}
         with pytest.MonkeyPatch.context() as counting:
-            redis, statements = _RedisCommands(counting), _statements(counting)
+            redis, statements = _RedisCommands(counting), vote_statements(counting)
             response = client.post(url, data, **kwargs, **headers)
     answers.append(_seen(response))
     return {
@@ -197,18 +198,6 @@ def _run_in(world, case: str, stack: ExitStack) -> dict:
         "redis commands": redis.count,
         "statements": len(statements),
     }
-
-
-def _statements(monkeypatch) -> list:
-    calls = []
-    fetch_one = sql.fetch_one
-
-    def counted(statement, params):
-        calls.append(statement)
-        return fetch_one(statement, params)
-
-    monkeypatch.setattr(sql, "fetch_one", counted)
-    return calls
 
 
 def _seen(response) -> tuple:
@@ -276,7 +265,7 @@ def test_a_session_without_a_vote_session_gets_one_and_its_next_vote_is_fast(wor
     headers = {"HTTP_ACCEPT": "application/json", "HTTP_X_CSRFTOKEN": token}
     assert client.post(url, {"value": "agree"}, **headers).status_code == 200
     assert VoteSession.objects.filter(user=member).count() == 1
-    statements = _statements(monkeypatch)
+    statements = vote_statements(monkeypatch)
     redis = _RedisCommands(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url, {"value": "disagree"}, **headers)
@@ -352,7 +341,7 @@ def test_a_vote_through_the_full_path_counts_in_the_same_window(world):
     proposal = world["proposal"]
     url = reverse("consultation:vote", args=[proposal.consultation.slug, proposal.pk])
     with override_settings(PACTE_FAST_VOTE=False), pytest.MonkeyPatch.context() as counting:
-        statements = _statements(counting)
+        statements = vote_statements(counting)
         client.post(url, {"value": "agree"}, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token)
     assert len(statements) == 2
     assert RateWindow.objects.get(scope="user", key=str(world["member"].pk)).hits == 1

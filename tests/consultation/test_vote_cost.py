@@ -10,26 +10,14 @@ from django.urls import reverse
 
 from accounts import cached
 from accounts.models import User
-from consultation import services, sql
+from consultation import services
 from consultation.models import Consultation, Proposal, Vote
-from tests.helpers import make_consultation
+from tests.helpers import make_consultation, vote_statements
 
 
 def _vote(client, proposal, value="agree"):
     url = reverse("consultation:vote", args=[proposal.consultation.slug, proposal.pk])
     return client.post(url, {"value": value}, HTTP_ACCEPT="application/json")
-
-
-def _counting(monkeypatch):
-    calls = []
-    fetch_one = sql.fetch_one
-
-    def counted(statement, params):
-        calls.append(statement)
-        return fetch_one(statement, params)
-
-    monkeypatch.setattr(sql, "fetch_one", counted)
-    return calls
 
 
 def test_a_vote_is_one_statement_and_no_other_query(member, consultation, monkeypatch):
@@ -40,7 +28,7 @@ def test_a_vote_is_one_statement_and_no_other_query(member, consultation, monkey
     client.force_login(member)
     cache.delete(cached.user_key(member.pk))  # the charter acceptance left a tombstone (10 s)
     _vote(client, proposal)  # fills the cached user
-    calls = _counting(monkeypatch)
+    calls = vote_statements(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         response = _vote(client, proposal, "disagree")
     # Only the savepoint the upsert needs inside the test's own transaction (none in production).
