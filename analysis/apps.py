@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Broad listening")
 
     def ready(self):
+        import_module(f"{self.name}.states")  # declares the app's life cycles (accounts.states)
         from accounts import gdpr
         from consultation import adoption, hooks
         from deliberation import hooks as deliberation_hooks

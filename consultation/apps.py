@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        import_module(f"{self.name}.states")  # declares the app's life cycles (accounts.states)
         from accounts import gdpr
         from accounts import hooks as account_hooks
         from accounts.models import ConsentRecord

@@ -35,7 +35,7 @@ def _parse(rate: str) -> tuple[int, int]:
 _parsed: tuple[dict | None, dict[str, tuple[tuple[str, int, int], ...]]] = (None, {})
 
 
-def _rates(action: str) -> tuple[tuple[str, int, int], ...]:
+def rates(action: str) -> tuple[tuple[str, int, int], ...]:
     global _parsed
     limits = settings.PACTE_RATE_LIMITS
     source, parsed = _parsed
@@ -50,7 +50,7 @@ def _rates(action: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _window_key(action: str, scope: str, value: str) -> str:
+def window_key(action: str, scope: str, value: str) -> str:
     """The cache key of a window: the counted value (a user id, an address) only as a digest."""
     return f"rl:{action}:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:24]}"
 
@@ -79,8 +79,8 @@ def is_rate_limited(request, action: str, **scopes: str) -> bool:
     if request.user.is_authenticated:
         keys["user"] = str(request.user.pk)
     windows = [  # (cache key, limit, seconds)
-        (_window_key(action, scope, keys[scope]), limit, seconds)
-        for scope, limit, seconds in _rates(action)
+        (window_key(action, scope, keys[scope]), limit, seconds)
+        for scope, limit, seconds in rates(action)
         if scope in keys
     ]
     backend = caches["default"]

@@ -19,7 +19,7 @@ import functools
 from django.db import connection, models
 
 from . import sql
-from .ratelimit import _rates, _window_key
+from .ratelimit import rates, window_key
 
 ACTION = "vote"
 _SCOPES = ("user", "ip")
@@ -70,18 +70,18 @@ def _counting(scopes: tuple[str, ...], user_source: str) -> str:
 def counting_cte(user_source: str) -> tuple[str, dict]:
     """(CTE body, its parameters but `ip_key` and `now`) for the limits in force. With no limit of the
     vote configured, a CTE with no row."""
-    rates = [(scope, limit, seconds) for scope, limit, seconds in _rates(ACTION) if scope in _SCOPES]
-    if not rates:
+    configured = [(scope, limit, seconds) for scope, limit, seconds in rates(ACTION) if scope in _SCOPES]
+    if not configured:
         return "SELECT FALSE AS over WHERE FALSE", {}
     params = {}
-    for scope, limit, seconds in rates:
+    for scope, limit, seconds in configured:
         params[f"limit_{scope}"], params[f"seconds_{scope}"] = limit, seconds
-    return _counting(tuple(scope for scope, _limit, _seconds in rates), user_source), params
+    return _counting(tuple(scope for scope, _limit, _seconds in configured), user_source), params
 
 
 def ip_key(address: str) -> str:
-    """The address's window key, a digest as in the cache (ratelimit._window_key)."""
-    return _window_key(ACTION, "ip", address).rsplit(":", 1)[1]
+    """The address's window key, a digest as in the cache (ratelimit.window_key)."""
+    return window_key(ACTION, "ip", address).rsplit(":", 1)[1]
 
 
 def hit(*, user_id: int, address: str, now) -> bool:

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Citizen panels")
 
     def ready(self):
+        import_module(f"{self.name}.states")  # declares the app's life cycles (accounts.states)
         from accounts import gdpr
         from accounts import hooks as account_hooks
         from consultation import adoption, hooks

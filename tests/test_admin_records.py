@@ -5,9 +5,6 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-import analysis.states  # noqa: F401 (each app's table registers its machines)
-import consultation.states  # noqa: F401
-import deliberation.states  # noqa: F401
 from accounts.states import machine_for
 from tests.factories import UserFactory
 

@@ -4,9 +4,6 @@ must have a machine, or be listed below with the reason it has none; a new one f
 
 from django.apps import apps
 
-import analysis.states  # noqa: F401 (each app's table registers its machines)
-import consultation.states  # noqa: F401
-import deliberation.states  # noqa: F401
 from accounts.states import machine_of
 from consultation.models import AnswerRecord
 

@@ -9,7 +9,7 @@ from accounts import outbox
 from accounts.audit import record_event
 from accounts.errors import ServiceError
 
-from .. import rules, states  # noqa: F401 (states: the life cycles, for accounts.states.transition)
+from .. import rules
 from ..draw_messages import LIBRARY_LANGUAGE
 from ..models import Panel
 

@@ -23,7 +23,6 @@ from ..models import (
     RecommendationVersion,
     Session,
 )
-from ..states import AMENDMENT  # noqa: F401 (registers the machine `transition` uses)
 from ._common import DeliberationError, _record_by_panel_team, _require
 
 

@@ -17,7 +17,7 @@ from textsafety.normalise import normalises_text
 from .. import rules
 from ..draw_messages import draw_is_final_message
 from ..models import Panel, PanelMember, Selection, Volunteer
-from ..states import SEAT, SELECTION  # noqa: F401 (SEAT: registers the machine)
+from ..states import SELECTION
 from ._common import DeliberationError, SortitionRefusal, _record_by_panel_team, _require, load_sortition
 
 
