@@ -75,3 +75,26 @@ def test_a_previous_computation_of_other_people_falls_back_to_the_cold_rule() ->
     strangers = [(f"other-{p}", q, v) for p, q, v in votes]
     second = next_computation(strangers, first)
     assert second.status == OK and not second.warm_started and len(second.groups) == 2
+
+
+def test_someone_clustered_early_keeps_a_group_when_the_threshold_rises() -> None:
+    """Pol.is's "once in, always in": the threshold is min(7, number of proposals), so an early voter
+    who voted on all of the first five proposals is clustered then, and would drop out of the groups
+    once there are more proposals, unless the previous computation keeps them in."""
+    votes, _camp_of = two_camps(per_camp=30, noise=0.05, seen=1.0, seed=5)
+    first_proposals = CAMP_A_AGREES[:3] + CAMP_B_AGREES[:2]
+    early = [p for p in votes if p[1] in first_proposals]
+    early_voter = [
+        ("early-A", proposal, 1 if proposal in CAMP_A_AGREES else -1) for proposal in first_proposals
+    ]
+    first = analyse_opinions(early + early_voter)
+    assert first.status == OK and first.group_of()["early-A"] is not None
+
+    later = votes + early_voter  # everyone else went on voting; the early voter did not come back
+    second = next_computation(later, first)
+    cold = next_computation(later, first, parameters=replace(OpinionParameters(), warm_start=False))
+
+    assert second.status == OK and cold.status == OK
+    group_a = second.group_of()["A0"]
+    assert second.group_of()["early-A"] == group_a  # still placed, with the camp they voted like
+    assert cold.group_of()["early-A"] is None  # by the threshold alone: 5 votes of 20, not placed

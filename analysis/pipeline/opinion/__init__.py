@@ -151,7 +151,8 @@ def analyse_opinions(
     ``previous_k_smoother``: the previous result's ``k_smoother`` (Pol.is's smoothing of the number of
     groups over computations).
     ``previous_clusters``: the previous result's ``clusters``; with ``warm_start`` (the default) both k-means
-    start from them, as Pol.is does from one update to the next (``warm``)."""
+    start from them, as Pol.is does from one update to the next (``warm``), and whoever they clustered
+    stays clustered (Pol.is's "once in, always in")."""
     params = parameters or OpinionParameters()
     matrix = build_vote_matrix(votes, proposals=proposals, moderated_out=moderated_out)
     n_participants, n_proposals = matrix.shape
@@ -185,7 +186,9 @@ def analyse_opinions(
         return result
 
     positions, variance_ratio = _project(matrix, seed)
-    clustered = _clustered_participants(matrix, params)
+    # Pol.is's rule over time also keeps in the clustering whoever the previous computation clustered.
+    already_in = (previous_clusters or {}).get("participants", ()) if params.warm_start else ()
+    clustered = _clustered_participants(matrix, params, already_in)
     distinct = np.unique(np.round(positions[clustered], 9), axis=0)
     if len(distinct) < 2:
         result.message = (

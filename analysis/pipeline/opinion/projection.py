@@ -125,11 +125,21 @@ def _project(matrix: VoteMatrix, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return positions, ratio
 
 
-def _clustered_participants(matrix: VoteMatrix, params: OpinionParameters) -> np.ndarray:
-    """Indices (sorted) of the participants who vote often enough to be clustered (Pol.is "in-conv")."""
+def _clustered_participants(
+    matrix: VoteMatrix, params: OpinionParameters, already_in: Collection[Hashable] = ()
+) -> np.ndarray:
+    """Indices (sorted) of the participants who vote often enough to be clustered (Pol.is "in-conv").
+
+    ``already_in``: the participants clustered by the previous computation. They stay clustered even when
+    the rule would no longer take them (the threshold rises with the number of proposals, the top-up to
+    15 stops being needed): Pol.is's "once in, always in" (conversation.clj ``:in-conv`` starts from the
+    previous update's), so that nobody who had a group loses it for having voted early."""
     # Pol.is counts votes on every proposal, moderated-out ones too: voting is participation.
     threshold = min(params.min_votes, matrix.n_proposals_voted)
     chosen = set(np.flatnonzero(matrix.participation >= threshold).tolist())
+    if already_in:
+        row = {participant: i for i, participant in enumerate(matrix.participants)}
+        chosen.update(row[p] for p in already_in if p in row)
     if len(chosen) < params.min_clustered:
         most_active = np.argsort(-matrix.participation, kind="stable")
         for i in most_active.tolist():
