@@ -18,12 +18,13 @@ as in production (in PostgreSQL since docs/decisions/0019: every vote of the run
 address's window row). The sessions are made without a sign-in, so each citizen's first vote takes the
 full path, which writes the vote session its later votes use (during the warm-up).
 
-Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling
-of a minimal Django request on this machine), and the ratio of votes/s to it; and the CPU time that
-gunicorn's workers and PostgreSQL spent per acknowledged vote, figures that hardly move when other
-programs load the machine (unlike throughput and latency). They do move with the machine's own speed,
-which varied 2.5-fold between days on the same kind of 2-core machine: ``machine_loop_ms`` (best time of
-``sum(range(10**6))``, the slower of before and after the run) says how fast this one was.
+Side by side in the same run: GET /healthz throughput with the same clients and server (the ceiling of a
+minimal Django request on this machine), and the ratio of votes/s to it; and the CPU time that gunicorn's
+workers, PostgreSQL (this database's backends and the shared background processes) and the client threads
+spent per acknowledged vote and per health check: where the ratio's milliseconds go, figures that move
+less than throughput and latency when other programs load the machine. They do move with the machine's own
+speed, which varied 2.5-fold between days on the same kind of 2-core machine: ``machine_loop_ms`` (best
+time of ``sum(range(10**6))``, the slower of before and after the run) says how fast this one was.
 
 By default each user votes again as soon as answered (closed loop): votes/s is then the saturation
 throughput and, by Little's law, the mean latency is users / votes/s. With ``--rate R`` the users
@@ -39,6 +40,8 @@ import http.client
 import json
 import os
 import random
+import re
+import resource
 import secrets
 import signal
 import subprocess
@@ -198,24 +201,53 @@ def _baseline(stop_at, seed, out):
     out[seed] = done
 
 
-def _cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
-    """CPU time (user + system) used so far by gunicorn's workers and by every PostgreSQL process:
-    figures that, unlike throughput, hardly move when other programs load the machine (the PostgreSQL
-    one counts any other database work done meanwhile on this machine)."""
-    workers = database = 0
+def _processes(server: subprocess.Popen) -> dict:
+    """CPU ticks (user + system) used so far, by process: gunicorn's workers ("server"), and the
+    PostgreSQL processes that serve this benchmark ("database"): the backends connected to its database
+    and the shared background processes (WAL writer, checkpointer, autovacuum...), not the backends of
+    other databases, so that tests running meanwhile on this machine's PostgreSQL are not counted."""
+    database = DB_URL.rsplit("/", 1)[1]
+    readings = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 name, fields = stat.read().split(" (", 1)[1].rsplit(")", 1)
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         fields = fields.split()
         ticks = int(fields[11]) + int(fields[12])
         if int(fields[1]) == server.pid:  # the parent pid field: a worker of this server
-            workers += ticks
-        elif name.startswith("postgres"):
-            database += ticks
-    return workers / os.sysconf("SC_CLK_TCK"), database / os.sysconf("SC_CLK_TCK")
+            readings[pid] = ("server", ticks)
+        elif name.startswith("postgres") and (f" {database} " in title or not _is_backend(title)):
+            readings[pid] = ("database", ticks)
+    return readings
+
+
+def _is_backend(title: str) -> bool:
+    """A PostgreSQL process serving a client ("postgres: 15/main: user db 127.0.0.1(5432) idle")."""
+    return "[local]" in title or re.search(r" [0-9a-f.:]+\(\d+\)", title) is not None
+
+
+def _client_cpu_seconds() -> float:
+    """CPU time (user + system) of this process: the client threads' share of the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reading(server: subprocess.Popen) -> tuple[dict, float]:
+    return _processes(server), _client_cpu_seconds()
+
+
+def _cpu_spent(before, after) -> dict:
+    """Seconds of CPU spent between two `_reading`s, by part: a process counts what it used since the
+    first reading (all of it if it started since), one that ended meanwhile is not counted."""
+    (processes_0, client_0), (processes_1, client_1) = before, after
+    spent = {"server": 0.0, "database": 0.0, "client": client_1 - client_0}
+    for pid, (part, ticks) in processes_1.items():
+        spent[part] += (ticks - processes_0.get(pid, (part, 0))[1]) / os.sysconf("SC_CLK_TCK")
+    return spent
 
 
 def _machine_speed_ms() -> float:
@@ -228,6 +260,10 @@ def _machine_speed_ms() -> float:
         sum(range(1_000_000))
         best = min(best, time.perf_counter() - started)
     return round(best * 1000, 1)
+
+
+def _per_request(seconds: float, requests: int) -> float | None:
+    return round(1000 * seconds / requests, 2) if requests else None
 
 
 def _run_threads(target, argument_lists) -> float:
@@ -274,7 +310,9 @@ def main() -> None:
     try:
         baseline: dict = {}
         stop_at = time.monotonic() + min(5.0, args.seconds)
+        before = _reading(server)
         baseline_elapsed = _run_threads(_baseline, [(stop_at, i, baseline) for i in range(len(clients))])
+        healthz_cpu = _cpu_spent(before, _reading(server))
         healthz_per_s = sum(baseline.values()) / baseline_elapsed
         budget = threading.BoundedSemaphore(MAX_REQUESTS)
         interval = len(clients) / args.rate if args.rate else None
@@ -288,13 +326,12 @@ def main() -> None:
         )
         results: dict = {}
         stop_at = time.monotonic() + args.seconds
-        cpu_before = _cpu_seconds(server)
+        before = _reading(server)
         elapsed = _run_threads(
             _citizen,
             [(slug, ids, s, c, stop_at, budget, i, results, interval) for i, (s, c) in enumerate(clients)],
         )
-        (server_after, database_after), (server_before, database_before) = _cpu_seconds(server), cpu_before
-        server_cpu, database_cpu = server_after - server_before, database_after - database_before
+        vote_cpu = _cpu_spent(before, _reading(server))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -336,8 +373,12 @@ def main() -> None:
         "votes_vs_healthz": round(acknowledged / elapsed / healthz_per_s, 2) if healthz_per_s else None,
         "p95_ms": round(p95, 1) if p95 is not None else None,
         "p50_ms": round(latencies[len(latencies) // 2], 1) if latencies else None,
-        "server_cpu_ms_per_vote": round(1000 * server_cpu / acknowledged, 2) if acknowledged else None,
-        "database_cpu_ms_per_vote": round(1000 * database_cpu / acknowledged, 2) if acknowledged else None,
+        "server_cpu_ms_per_vote": _per_request(vote_cpu["server"], acknowledged),
+        "database_cpu_ms_per_vote": _per_request(vote_cpu["database"], acknowledged),
+        "client_cpu_ms_per_vote": _per_request(vote_cpu["client"], acknowledged),
+        "server_cpu_ms_per_healthz": _per_request(healthz_cpu["server"], sum(baseline.values())),
+        "database_cpu_ms_per_healthz": _per_request(healthz_cpu["database"], sum(baseline.values())),
+        "client_cpu_ms_per_healthz": _per_request(healthz_cpu["client"], sum(baseline.values())),
         "acknowledged": acknowledged,
         "stored": len(stored_rows),
         "expected_rows": len(expected),

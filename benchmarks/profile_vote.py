@@ -2,16 +2,17 @@
 through the production WSGI application (every middleware of config/settings.py, cached_db sessions,
 Redis cache, PostgreSQL), with the same cookies and headers as benchmarks/load_votes.py sends.
 
-Prints, for each kind of request, the CPU time of this thread per request without tracing (the
-thread's CPU, so database and Redis waits are left out and the figure hardly moves with the machine's
-load), then a table of exclusive CPU per request per step: each middleware (request and response
-phases together), URL resolution, the session load and save, the cached user, the CSRF check, SQL and
-Redis client work, the vote's own steps. The traced table adds the tracer's own cost (about 1 us per
-step), so its total is higher than the untraced figure. ``--only vote --requests N`` runs N untraced
-votes after the warm-up and nothing else: under ``valgrind --tool=callgrind``, the instructions of
-N = 1000 less those of N = 0, over 1000, are a vote's instructions, a count the machine's load does not
-move. ``--callgrind-phases --requests N`` under callgrind dumps N votes and N healthz (twice each) in
-files of their own (``callgrind_control``): no set-up in the counts, so no subtraction and its noise.
+Prints, for each kind of request, the CPU time of this thread per request without tracing (the thread's
+CPU, so database and Redis waits are left out and the figure hardly moves with the machine's load), the
+CPU of the PostgreSQL backend that served them and the WAL they wrote, then a table of exclusive CPU per
+request per step: each middleware (request and response phases together), URL resolution, the session load
+and save, the cached user, the CSRF check, SQL and Redis client work, the vote's own steps. The traced
+table adds the tracer's own cost (about 1 us per step), so its total is higher than the untraced figure.
+``--only vote --requests N`` runs N untraced votes after the warm-up and nothing else: under ``valgrind
+--tool=callgrind``, the instructions of N = 1000 less those of N = 0, over 1000, are a vote's
+instructions, a count the machine's load does not move. ``--callgrind-phases --requests N`` under
+callgrind dumps N votes and N healthz (twice each) in files of their own (``callgrind_control``): no
+set-up in the counts, so no subtraction and its noise.
 
 Uses the benchmark's database and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL, as load_votes.py).
 
@@ -169,6 +170,22 @@ def _environ(method: str, path: str, session: str, csrf: str, body: bytes = b"")
     return env
 
 
+def _database_reading() -> tuple[float, int]:
+    """(CPU us used so far by the PostgreSQL backend of this thread's connection, WAL position in bytes):
+    the single client's database work, which the load of other programs hardly moves."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        pid, wal = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # PostgreSQL on another machine: its CPU is not readable from here
+        return float("nan"), int(wal)
+    return (int(fields[11]) + int(fields[12])) * 1_000_000 / os.sysconf("SC_CLK_TCK"), int(wal)
+
+
 def _callgrind_control(command: str) -> None:
     """Zero or dump this process's callgrind counters; returns once callgrind has done it."""
     import subprocess
@@ -222,14 +239,21 @@ def main() -> None:
     def start_response(status, headers, exc_info=None):
         statuses[status[:3]] += 1
 
-    def run(make_env, n: int) -> float:
+    database: dict = defaultdict(list)  # kind -> [(backend CPU us, WAL bytes) per request, per run]
+
+    def run(make_env, n: int, kind: str | None = None) -> float:
         envs = [make_env(i) for i in range(n)]
+        database_before = _database_reading()
         started = _clock()
         for env in envs:
             response = application(env, start_response)
             b"".join(response)
             response.close()
-        return (_clock() - started) / n / 1000
+        spent = (_clock() - started) / n / 1000
+        if kind:
+            (cpu_before, wal_before), (cpu_after, wal_after) = database_before, _database_reading()
+            database[kind].append(((cpu_after - cpu_before) / n, (wal_after - wal_before) / n))
+        return spent
 
     # Warm-up: connections, prepared statements, cached users and sessions.
     run(vote_env, 200)
@@ -266,12 +290,17 @@ def main() -> None:
     figures = {}
     for _round in range(3):  # alternate, keep the best of each (the least disturbed by other programs)
         for kind, make_env in (("vote", vote_env), ("healthz", health_env)):
-            us = run(make_env, args.requests)
+            us = run(make_env, args.requests, kind)
             figures[kind] = min(figures.get(kind, us), us)
     print(f"untraced CPU per request (this thread, best of 3 x {args.requests}):")
     print(f"  vote    {figures['vote']:8.0f} us")
     print(f"  healthz {figures['healthz']:8.0f} us")
     print(f"  ratio healthz/vote {figures['healthz'] / figures['vote']:.2f}")
+    print("PostgreSQL backend serving these requests, per request (best of 3; the WAL position is the whole")
+    print("server's: other databases' writes meanwhile add to it, so the least of the 3 is kept too):")
+    for kind in ("vote", "healthz"):
+        cpu, wal = min(c for c, _w in database[kind]), min(w for _c, w in database[kind])
+        print(f"  {kind:7} {cpu:8.0f} us CPU, {wal:6.0f} bytes of WAL")
     print("statuses:", dict(statuses))
     if args.no_trace:
         return
