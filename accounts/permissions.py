@@ -37,7 +37,7 @@ from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .refusals import json_refusal
+from .refusals import json_refusal, wants_json
 
 #: Room left in a body for the form's other fields and the multipart framing around an upload.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
@@ -96,7 +96,7 @@ def too_large(request, limit_mb: float):
         "size": number_format(_declared_length(request) / 1024 / 1024, 1),
         "limit": number_format(int(limit_mb) if limit_mb.is_integer() else round(limit_mb, 1)),
     }
-    if "application/json" in request.headers.get("Accept", "") or request.path.startswith("/api/"):
+    if wants_json(request):
         return json_refusal(message, 413)
     return render(request, "413.html", {"message": message}, status=413)
 

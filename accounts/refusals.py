@@ -13,6 +13,13 @@ from django.utils.translation import gettext as _
 from .errors import ServiceError
 
 
+def wants_json(request) -> bool:
+    """Whether refusals and errors are answered in JSON rather than as a page: the API's clients, and
+    scripts asking for JSON (the vote answers JSON to `Accept: application/json`). The one rule for
+    every view, error handler and middleware."""
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
 def json_refusal(message, status: int, **headers) -> JsonResponse:
     response = JsonResponse({"detail": str(message)}, status=status)
     for name, value in headers.items():

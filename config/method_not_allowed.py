@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from .views import _wants_json
+from accounts.refusals import wants_json
 
 
 class MethodNotAllowedPageMiddleware:
@@ -21,7 +21,7 @@ class MethodNotAllowedPageMiddleware:
             response.status_code != 405
             or request.method not in ("GET", "HEAD")
             or getattr(response, "content", b"")
-            or _wants_json(request)
+            or wants_json(request)
         ):
             return response
         page = render(request, "405.html", status=405)

@@ -14,7 +14,7 @@ from django.views.csrf import csrf_failure as defaults_csrf_failure
 from django.views.generic import TemplateView
 
 from accounts.permissions import require_rule
-from accounts.refusals import json_refusal
+from accounts.refusals import json_refusal, wants_json
 from accounts.rules import anyone
 
 
@@ -50,18 +50,13 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _wants_json(request) -> bool:
-    """API and script clients (the vote answers JSON to `Accept: application/json`) get JSON errors."""
-    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
-
-
 def _json_error(request, message: str, status: int) -> JsonResponse:
     return json_refusal(message, status)
 
 
 def csrf_failure(request, reason=""):
     """A refused form or script call: JSON for API and script clients, the usual page for people."""
-    if _wants_json(request):
+    if wants_json(request):
         message = _("This request was refused (CSRF check): reload the page and try again.")
         return json_refusal(message, 403)
     return defaults_csrf_failure(request, reason=reason)
@@ -73,7 +68,7 @@ def csrf_failure(request, reason=""):
 
 
 def bad_request(request, exception):
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(
             request, _("This request could not be understood: check its address and body."), 400
         )
@@ -81,13 +76,13 @@ def bad_request(request, exception):
 
 
 def permission_denied(request, exception):
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, _("You are not allowed to do this."), 403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception):
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, _("Not found."), 404)
     return defaults.page_not_found(request, exception)
 
@@ -107,13 +102,13 @@ def server_error(request):
     if is_database_busy(sys.exc_info()[1]):  # raised outside a view (a session saved by its middleware)
         return service_busy(request)
     if _database_unreachable():
-        if _wants_json(request):
+        if wants_json(request):
             response = _json_error(request, _("The service is briefly unavailable: please try again."), 503)
         else:
             response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return response
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, _("Server error: please try again later."), 500)
     return defaults.server_error(request)
 
@@ -130,7 +125,7 @@ def is_database_busy(exception) -> bool:
 def service_busy(request):
     """503 with Retry-After: nothing was written, and trying again in a moment works (JSON for scripts,
     a page for people). Rendered like the 500 page, without anything that may itself need the database."""
-    if _wants_json(request):
+    if wants_json(request):
         response = _json_error(request, _("The site is busy: please try again in a few seconds."), 503)
     else:
         response = HttpResponse(loader.get_template("503.html").render({"busy": True}), status=503)

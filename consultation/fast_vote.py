@@ -27,6 +27,7 @@ from accounts.errors import ServiceError
 from accounts.models import ConsentRecord
 from accounts.network import client_ip
 from accounts.permissions import refused_body, requirement_of
+from accounts.refusals import wants_json
 
 from . import hooks, sql, vote_limit
 from .models import Consultation, Proposal, Vote
@@ -88,7 +89,7 @@ class FastVoteMiddleware:
 
     def _serve(self, request, slug: str, pk: int):
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if not session_key or "application/json" not in request.headers.get("Accept", ""):
+        if not session_key or not wants_json(request):
             return None
         if not 0 < pk <= LARGEST_ID or not vote_sessions.enabled():
             return None

@@ -17,13 +17,13 @@ from accounts import vote_sessions
 from accounts.errors import ServiceError
 from accounts.network import client_ip
 from accounts.permissions import require_rule
-from accounts.refusals import json_refusal
+from accounts.refusals import json_refusal, wants_json
 from accounts.rules import anyone
 
 from .. import selectors, services, vote_limit
 from ..models import Vote
 from ..ratelimit import is_rate_limited
-from .common import next_url, wants_json
+from .common import next_url
 
 
 def _vote_value(request) -> str:
