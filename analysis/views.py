@@ -96,7 +96,7 @@ def report_context(
             points=points,
             map_sampled=len(points) < distinct,
             map_distinct=distinct,
-            map_table=presenters.map_table(themes, points),
+            map_table=presenters.map_table(version, themes, points),
             map_titles=presenters.map_titles(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
