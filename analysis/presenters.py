@@ -10,6 +10,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from .models import SynthesisVersion
+from .synthesis import top_level
 
 # Map drawing box (SVG user units) and margin.
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
@@ -165,20 +166,56 @@ def _free_line(cx: float, cy: float, half: float, placed: list[dict]) -> float:
     return cy
 
 
-def map_table(themes: list[dict], points: list[MapPoint]) -> list[dict]:
-    """The map's table alternative: how many points each theme has and where its centre lies."""
-    rows = []
+# The map's table alternative names, for each theme, the themes drawn closest to it: at most
+# NEIGHBOURS_SHOWN, and after the closest only those at most NEIGHBOUR_RATIO times as far as it (the map says
+# nothing of the distances between far groups, so a far "third closest" would mislead).
+NEIGHBOURS_SHOWN, NEIGHBOUR_RATIO = 3, 2.0
+
+
+def map_table(version: SynthesisVersion, themes: list[dict], points: list[MapPoint]) -> list[dict]:
+    """The map's table alternative: what a reader of the map learns from it, without coordinates. For
+    each theme on the map, its size (distinct contributions, the map's points, with its share of all the
+    version's distinct contributions, hidden themes' included as in every share, and the counts behind
+    it) and the themes drawn closest to
+    it, by name and anchor. Centres are the medians of the points as drawn (where the map writes each
+    title); "Other contributions", scattered by nature, has no centre: no neighbours, and no one's."""
+    centres = {}
     for theme in themes:
         mine = [p for p in points if p.theme_key == theme["key"]]
-        if mine:
-            rows.append(
-                {
-                    "label": theme["display_label"],
-                    "n": len(mine),
-                    "x": sum(p.x for p in mine) / len(mine),
-                    "y": sum(p.y for p in mine) / len(mine),
-                }
+        if mine and not theme["other"]:
+            centres[theme["key"]] = (
+                float(np.median([p.cx for p in mine])),
+                float(np.median([p.cy for p in mine])),
             )
+    by_key = {t["key"]: t for t in themes}
+    distinct_total = sum(t.get("size", 0) for t in top_level(version.data))
+    rows = []
+    for theme in themes:
+        if not any(p.theme_key == theme["key"] for p in points):
+            continue
+        nearest = []
+        if theme["key"] in centres:
+            x, y = centres[theme["key"]]
+            distances = sorted(
+                (float(np.hypot(cx - x, cy - y)), by_key[key]["number"], key)
+                for key, (cx, cy) in centres.items()
+                if key != theme["key"]
+            )
+            for distance, _number, key in distances[:NEIGHBOURS_SHOWN]:
+                if nearest and distance > NEIGHBOUR_RATIO * distances[0][0]:
+                    break
+                nearest.append({"key": key, "label": by_key[key]["display_label"]})
+        rows.append(
+            {
+                "key": theme["key"],
+                "label": theme["display_label"],
+                "other": theme["other"],
+                "size": theme["size"],
+                "percent": theme["percent"],
+                "total": distinct_total,
+                "nearest": nearest,
+            }
+        )
     return rows
 
 

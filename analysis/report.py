@@ -70,6 +70,20 @@ def drop_quotes_no_longer_public(
         theme["quotes"] = [q for q in quotes if q.get("id") in public and q["text"]]
 
 
+def attach_quote_languages(version: SynthesisVersion, themes: list[dict], rows: list[dict]) -> None:
+    """Each quote gets the ``language`` its proposal was recorded in ("" for an answer to an open
+    question, or a proposal whose language is not known), so the page marks it (``lang_attr``)."""
+    proposal_of = {
+        r["contribution"]: r["source_id"] for r in rows if r["source_type"] != Contribution.Source.ANSWER
+    }
+    quotes = [q for theme in themes for q in theme.get("quotes", [])]
+    languages = selectors.proposal_languages(
+        version.run.consultation, {proposal_of.get(q.get("id")) for q in quotes}
+    )
+    for quote in quotes:
+        quote["language"] = languages.get(proposal_of.get(quote.get("id")), "")
+
+
 def percent_totals(version: SynthesisVersion) -> dict[str, int]:
     """Of the rounded shares of all the themes: the total (100 unless equal shares kept it off) and the
     part held by the themes the organisers left out of the public synthesis."""

@@ -69,6 +69,16 @@ def public_statement_texts(
     return {pk: text for pk, text in texts.items() if text}
 
 
+def proposal_languages(consultation: Consultation, proposal_ids) -> dict[int, str]:
+    """The recorded language of each of ``proposal_ids`` that has one (``Proposal.language``), so that
+    the report marks the proposals it quotes (``lang_attr``): one query, whatever their number."""
+    ids = [pk for pk in proposal_ids if pk is not None]
+    if not ids:
+        return {}
+    found = consultation.proposals.filter(pk__in=ids).exclude(language="").values_list("id", "language")
+    return dict(found)
+
+
 def corpus(consultation: Consultation) -> list[CorpusItem]:
     """Every free text of the consultation in a stable order: published proposals, imported
     contributions (with the date and strata of their source file) and answers to open questions."""

@@ -89,6 +89,7 @@ def report_context(
         themes = reports.visible_themes(version)
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
+        reports.attach_quote_languages(version, themes, rows)
         points, distinct = presenters.map_points(version, themes, rows=rows)
         trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
@@ -96,7 +97,7 @@ def report_context(
             points=points,
             map_sampled=len(points) < distinct,
             map_distinct=distinct,
-            map_table=presenters.map_table(themes, points),
+            map_table=presenters.map_table(version, themes, points),
             map_titles=presenters.map_titles(themes, points),
             # Shown only when population margins changed something (otherwise it repeats the raw share).
             has_weighted=any(
@@ -143,6 +144,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     # A statement whose proposal may no longer be shown (hidden by moderators since the groups were
     # computed, ...) is left out, as the report's quotes are: its text never reaches the page or the PDF.
     texts = selectors.public_statement_texts(consultation, ids, rows)
+    languages = selectors.proposal_languages(consultation, texts)  # marked on the page (lang_attr)
     bridging = [b for b in candidates if b["proposal"] in texts][:BRIDGING_SHOWN]
     # Copies of one text (a campaign) as the synthesis grouped them: claimed once, never both ways.
     copies = {
@@ -157,7 +159,12 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             "colour": presenters.group_colour(g["group"]),
             "statements": presenters.one_claim_per_text(
                 [
-                    {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
+                    {
+                        **s,
+                        "text": texts[s["proposal"]],
+                        "language": languages.get(s["proposal"], ""),
+                        **plain_share(s["n_success"], s["n_trials"]),
+                    }
                     for s in g["representative"]
                     if s["proposal"] in texts and claimable(s)
                 ],
@@ -182,7 +189,12 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "points": presenters.opinion_map(participants, unplaced),
         "consensus": presenters.one_claim_per_text(
             [
-                {**s, "text": texts[s["proposal"]], **plain_share(s["n_success"], s["n_trials"])}
+                {
+                    **s,
+                    "text": texts[s["proposal"]],
+                    "language": languages.get(s["proposal"], ""),
+                    **plain_share(s["n_success"], s["n_trials"]),
+                }
                 for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
                 if s["proposal"] in texts and s["n_trials"] >= floor
             ],
@@ -190,7 +202,12 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         ),
         "bridging": presenters.one_claim_per_text(
             [
-                {**b, "text": texts[b["proposal"]], "shares": bridging_shares(b, result, len(groups))}
+                {
+                    **b,
+                    "text": texts[b["proposal"]],
+                    "language": languages.get(b["proposal"], ""),
+                    "shares": bridging_shares(b, result, len(groups)),
+                }
                 for b in bridging
             ],
             copies,

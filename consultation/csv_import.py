@@ -18,6 +18,8 @@ from textsafety.csv_reader import BROKEN_QUOTING, ENCODING, NO_HEADER, decode, r
 from textsafety.csv_reader import CsvFileError as CsvImportError
 from textsafety.normalise import normalise_input
 
+from .languages import language_tag
+
 __all__ = ["BROKEN_QUOTING", "ENCODING", "NO_HEADER", "CsvImportError", "decode"]
 
 # Row error codes (and BROKEN_QUOTING, the reader's).
@@ -34,6 +36,7 @@ class ImportedRow:
     text: str
     when: datetime | None
     strata: dict[str, str]
+    language: str = ""  # a language tag from the file's language column; "" when none or unreadable
 
     @property
     def external_id(self) -> str:
@@ -56,6 +59,8 @@ class CsvImport:
     rows: list[ImportedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # codes, e.g. "cp1252_fallback"
+    # Rows whose language cell is filled but is not a language tag ("English"): kept, language unknown.
+    unknown_languages: int = 0
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -81,10 +86,14 @@ def read_contributions(
     date_column: str | None = None,
     strata_columns: tuple[str, ...] = (),
     max_length: int = 1000,
+    language_column: str | None = None,
 ) -> CsvImport:
+    """``language_column``: a column giving each text's language as a tag ("fr", "en", "en-GB"); a row
+    whose cell is empty or not a tag is kept with no language (counted in ``unknown_languages``)."""
     table = read_table(data)
     header = table.header
     wanted = [text_column, *([date_column] if date_column else []), *strata_columns]
+    wanted += [language_column] if language_column else []
     missing = [c for c in wanted if c not in header]
     if missing:
         raise CsvImportError(
@@ -118,7 +127,11 @@ def read_contributions(
                 result.errors.append(RowError(line, BAD_DATE, cells[index[date_column]].strip()))
                 continue
         strata = {c: cells[index[c]].strip() for c in strata_columns if cells[index[c]].strip()}
-        row = ImportedRow(line=line, text=body, when=when, strata=strata)
+        language = ""
+        if language_column and cells[index[language_column]].strip():
+            language = language_tag(cells[index[language_column]])
+            result.unknown_languages += not language
+        row = ImportedRow(line=line, text=body, when=when, strata=strata, language=language)
         if row.external_id in seen:
             result.errors.append(RowError(line, DUPLICATE, str(seen[row.external_id])))
             continue

@@ -48,6 +48,26 @@ OPEN_ANSWER_THEMES = {
 CAMPAIGN_COPIES = 24
 
 
+def demo_language(text: str) -> str:
+    """The language a demo text is written in: known, since the demo's texts are hand-written (the
+    ``ENGLISH`` ones in English, every other in French), as a citizen's interface language would say."""
+    return "en" if text in _ENGLISH_TEXTS else "fr"
+
+
+_ENGLISH_TEXTS = frozenset(ENGLISH)
+
+
+def record_demo_languages(consultation: Consultation) -> int:
+    """Give the demo participants' proposals loaded before languages were recorded their language (so
+    `make demo` over an older database marks the English ones too). Only demo texts: nothing is guessed.
+    Returns how many proposals changed."""
+    blank = Proposal.objects.filter(
+        consultation=consultation, language="", author__email__endswith="@" + DEMO_DOMAIN
+    )
+    english = blank.filter(text__in=ENGLISH).update(language="en")
+    return english + blank.update(language="fr")
+
+
 def _answer(rng: random.Random, theme: str) -> str:
     """An open answer: one or two things a participant wrote on the sub-topic."""
     texts = rng.sample(VOICES[theme], k=rng.choice([1, 1, 2]))
@@ -118,6 +138,7 @@ def demo_citizen_contributions(consultation: Consultation, *, seed: int = 2027) 
 def load_demo_contributions(consultation: Consultation, *, participants: int = 160, seed: int = 2026) -> dict:
     if User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
         demo_citizen_contributions(consultation)  # a demo loaded before the citizen had contributions
+        record_demo_languages(consultation)  # a demo loaded before proposals recorded their language
         return {"participants": 0, "proposals": 0, "answers": 0, "votes": 0}
     rng = random.Random(seed)
     now = timezone.now()
@@ -165,7 +186,9 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
             if not unused:
                 break
             theme, text = unused.pop()
-            proposal = services.submit_proposal(user=user, consultation=consultation, text=text)
+            proposal = services.submit_proposal(
+                user=user, consultation=consultation, text=text, language=demo_language(text)
+            )
             proposal._theme = theme
             proposals.append(proposal)
         if campaign_copies and rng.random() < 0.3:
@@ -174,7 +197,9 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
                 ["", "", "\n\nCollectif Mes données, mon choix", " Signé : un patient."]
             )
             campaign_copies -= 1
-            proposal = services.submit_proposal(user=user, consultation=consultation, text=text)
+            proposal = services.submit_proposal(
+                user=user, consultation=consultation, text=text, language="fr"
+            )
             proposal._theme = CAMPAIGN_THEME
             proposals.append(proposal)
 

@@ -255,6 +255,15 @@ class ImportForm(PacteForm):
         required=False,
         help_text=_("Comma-separated, e.g. age,region."),
     )
+    language_column = forms.CharField(
+        label=_("Name of the language column"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Optional: a column giving each text's language as a code such as fr or en, so that pages "
+            "mark it for screen readers. Without it, the language of imported texts is left unknown."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

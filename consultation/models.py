@@ -252,7 +252,9 @@ class Proposal(models.Model):
     # marks it (is-meta): shown and voted on, but left out of the opinion groups, as Pol.is does.
     is_meta = models.BooleanField(_("about the participant, not an opinion"), default=False)
     strata = models.JSONField(default=dict, blank=True)
-    # Language of the page the author wrote it on: moderation notices to the author are sent in it.
+    # The language the text is written in, recorded, never guessed (consultation.languages): the
+    # interface's when written on the site, an import file's language column, else empty. Pages mark the
+    # text with it (lang="..."), and moderation notices to the author are sent in it.
     language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -395,6 +397,8 @@ class ContributionImport(BackgroundJob, models.Model):
     date_column = models.CharField(max_length=100, blank=True)
     strata_columns = models.JSONField(default=list)
     language = models.CharField(max_length=10)  # of the organiser: messages are written in it
+    # The file's column giving each text's language (consultation.languages); empty: none is recorded.
+    language_column = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     created = models.PositiveIntegerField(default=0)

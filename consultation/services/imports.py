@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import outbox
 from accounts.audit import record_event
@@ -72,11 +73,16 @@ def import_contributions(
     date_column: str | None = None,
     strata_columns: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    language_column: str | None = None,
 ) -> ImportReport:
     """Import a CSV of contributions as published proposals. Raises csv_import.CsvImportError when the
     whole file is unusable; bad rows are reported and every other row is kept. Re-importing the same
     file creates nothing new. The rows are saved in one transaction, by batches of IMPORT_BATCH, and
-    `progress(saved, to_save)` is called after each batch (the command's progress bar)."""
+    `progress(saved, to_save)` is called after each batch (the command's progress bar).
+
+    A row's language is the file's ``language_column`` cell when there is one (a tag such as "fr" or
+    "en"), and otherwise unknown: it is never guessed from the text. Importing the file again with a
+    language column gives the rows imported before it the language they lacked."""
     from .. import csv_import
 
     if actor is not None and not rules.can_manage(actor):
@@ -87,6 +93,7 @@ def import_contributions(
         date_column=date_column,
         strata_columns=tuple(strata_columns),
         max_length=MAX_PROPOSAL_LENGTH,
+        language_column=language_column,
     )
     existing = set(
         Proposal.objects.filter(consultation=consultation, source=Proposal.Source.IMPORT).values_list(
@@ -104,15 +111,28 @@ def import_contributions(
             strata=row.strata,
             created_at=row.when or now,
             status=Proposal.Status.VISIBLE,
+            language=row.language,
         )
         for row in parsed.rows
         if row.external_id not in existing
     ]
+    _record_languages(consultation, [row for row in parsed.rows if row.external_id in existing])
     for start in range(0, len(new), IMPORT_BATCH):
         Proposal.objects.bulk_create(new[start : start + IMPORT_BATCH])
         if progress is not None:
             progress(min(start + IMPORT_BATCH, len(new)), len(new))
     warnings = []
+    if parsed.unknown_languages:
+        warnings.append(
+            ngettext(
+                "%(n)d row gives a language that is not a code such as fr or en: it was imported with no "
+                "language.",
+                "%(n)d rows give a language that is not a code such as fr or en: they were imported with no "
+                "language.",
+                parsed.unknown_languages,
+            )
+            % {"n": parsed.unknown_languages}
+        )
     if "cp1252_fallback" in parsed.warnings:
         warnings.append(
             _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right.")
@@ -136,9 +156,22 @@ def import_contributions(
     return report
 
 
+def _record_languages(consultation: Consultation, rows) -> None:
+    """Rows already imported that had no language get the one the file now gives them (never changing
+    a language already recorded)."""
+    by_language: dict[str, list[str]] = {}
+    for row in rows:
+        if row.language:
+            by_language.setdefault(row.language, []).append(row.external_id)
+    imported = Proposal.objects.filter(consultation=consultation, source=Proposal.Source.IMPORT, language="")
+    for language, ids in by_language.items():
+        imported.filter(external_id__in=ids).update(language=language)
+
+
 def start_import(
     *, actor, consultation: Consultation, data: bytes, file_name: str, text_column: str,
     date_column: str | None, strata_columns: tuple[str, ...], language: str,
+    language_column: str | None = None,
 ):  # fmt: skip
     """Record an import from the organisers' page and hand it to a Celery worker once committed; the
     page shows its progress and, when it ends, the same report as the command."""
@@ -149,7 +182,7 @@ def start_import(
     job = ContributionImport.objects.create(
         consultation=consultation, created_by=actor, file_name=file_name[:200], data=data,
         text_column=text_column, date_column=date_column or "", strata_columns=list(strata_columns),
-        language=language,
+        language=language, language_column=language_column or "",
     )  # fmt: skip
     record_event(actor=actor, action="consultation.import_requested", obj=consultation,
                  details={"import": job.pk, "bytes": len(data)})  # fmt: skip
@@ -184,6 +217,7 @@ def run_import(import_id: int) -> dict:
                 actor=job.created_by, consultation=job.consultation, data=bytes(job.data),
                 text_column=job.text_column, date_column=job.date_column or None,
                 strata_columns=tuple(job.strata_columns), progress=progress,
+                language_column=job.language_column or None,
             )  # fmt: skip
         except CsvImportError as exc:
             failure = describe_file_error(exc)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from textsafety.normalise import normalise_input, normalises_text
 
+from ..languages import language_tag
 from ..models import Consultation, Proposal
 from .base import Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import _check_can_contribute
@@ -44,7 +45,7 @@ def submit_proposal(*, user, consultation: Consultation, text: str, language: st
         author_key=participant_key_for(user),
         text=text,
         status=Proposal.Status.PENDING if pre else Proposal.Status.VISIBLE,
-        language=language[:8],
+        language=language_tag(language),
     )
     record_event(actor=user, action="proposal.submitted", obj=proposal, details={"status": proposal.status})
     return proposal

@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
 from ..answers import percent as _percent
+from ..languages import language_of
 
 register = template.Library()
 
@@ -28,3 +30,12 @@ def percent(rate) -> str:
     """`{{ figures.adoption_rate|percent }}`: a rate as every page writes it ("88,9 %", "—" when there is
     none), the one rule of consultation.answers.percent."""
     return _percent(rate)
+
+
+@register.filter
+def lang_attr(item) -> str:
+    """`<p{{ p|lang_attr }}>{{ p.text }}</p>`: ` lang="en"` on the element holding a citizen's text when
+    its language is known (``consultation.languages``), nothing otherwise. Always written when known, the
+    page's own language too: it is then harmless, and right inside an element of another language."""
+    tag = language_of(item)
+    return format_html(' lang="{}"', tag) if tag else ""

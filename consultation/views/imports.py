@@ -38,7 +38,7 @@ def import_file(request, slug):
             actor=request.user, consultation=consultation, data=upload.read(), file_name=upload.name,
             text_column=data["text_column"].strip(), date_column=data["date_column"].strip() or None,
             strata_columns=tuple(c.strip() for c in data["strata_columns"].split(",") if c.strip()),
-            language=translation.get_language(),
+            language=translation.get_language(), language_column=data["language_column"].strip() or None,
         )  # fmt: skip
 
     if request.method == "POST" and post_form(

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--text-column", required=True)
         parser.add_argument("--date-column")
         parser.add_argument("--strata-columns", default="", help="comma-separated column names")
+        parser.add_argument(
+            "--language-column",
+            help="column giving each text's language as a code (fr, en); without it the language is left "
+            "unknown (never guessed)",
+        )
 
     def handle(self, *args, **options):
         consultation = Consultation.objects.filter(slug=options["consultation"]).first()
@@ -48,6 +53,7 @@ class Command(BaseCommand):
                     date_column=options["date_column"],
                     strata_columns=strata,
                     progress=progress,
+                    language_column=options["language_column"],
                 )
             except CsvImportError as exc:
                 raise CommandError(services.describe_file_error(exc)) from exc
