@@ -52,7 +52,7 @@ class _CsrfCheck(CsrfViewMiddleware):
 
 
 def _statement() -> tuple[str, dict]:
-    counting, params = vote_limit.counting_cte("auth")
+    counting, params = vote_limit.counting_ctes("auth")
     proposal_table, consultation_table = Proposal._meta.db_table, Consultation._meta.db_table
     # The charter: the person's latest decision on the consultation's current version grants it
     # (accounts.selectors.load_consents; the version's code is Consultation.charter_consent_version_for).
@@ -66,7 +66,7 @@ def _statement() -> tuple[str, dict]:
         "SELECT p.id, p.consultation_id, 'u' || auth.user_id AS key, auth.user_id "  # noqa: S608
         f"FROM auth, {proposal_table} p JOIN {consultation_table} c ON c.id = p.consultation_id "
         f"WHERE {TARGET_GUARD} AND {charter} AND NOT EXISTS (SELECT FROM hits WHERE over)",
-        prefix=f"auth AS ({vote_sessions.AUTHENTICATED}), hits AS ({counting}), ",
+        prefix=f"auth AS ({vote_sessions.AUTHENTICATED}), {counting}, ",
         source="auth LEFT JOIN target ON TRUE",
         more=", auth.user_id, COALESCE((SELECT bool_or(over) FROM hits), FALSE)",
     )

@@ -7,11 +7,20 @@ and the full path counts in the same rows: one counter per person and per addres
 vote takes, never two that would add up to twice the limit. On another database (the embedded SQLite
 runtime) the full path counts in the cache as before (`ratelimit.is_rate_limited`).
 
-A window row per (action, scope, key): `hits` and when its window started; a hit after the window's
-end opens a new one at 1 (what Redis' INCR on an expired key does). Keys: the user id for "user", a
-digest of the address for "ip" (as in Redis: the address itself is never stored). On PostgreSQL the
-table is UNLOGGED (migration 0012): counting writes no WAL, and a crash empties it, as a restart empties
-the Redis this deployment runs without persistence; a window then opens again at 1.
+A window row per (action, scope, key, shard): `hits` and when its window started; a hit after the
+window's end opens a new one at 1 (what Redis' INCR on an expired key does). Keys: the user id for
+"user", a digest of the address for "ip" (as in Redis: the address itself is never stored).
+
+An address's window is split into `ADDRESS_SHARDS` rows, one per `user id % ADDRESS_SHARDS`, and its count
+is their sum. Many people vote from one address (a library, an office behind a proxy, a mobile operator's
+shared address): in one row, every vote from it waited for the previous one's commit to update the row (a
+row lock held until commit), which doubled PostgreSQL's CPU per vote under load (measured in
+docs/decisions/0019). A vote now locks only its shard; the other shards are read, not locked, as of the
+statement's start, so simultaneous votes from one address may pass the limit by at most one per shard at
+its edge: a rate limit, not an account. A person's own window stays one row (their votes are theirs).
+
+On PostgreSQL the table is UNLOGGED (migration 0012): counting writes no WAL, and a crash empties it, as a
+restart empties the Redis this deployment runs without persistence; a window then opens again at 1.
 """
 
 import functools
@@ -25,10 +34,15 @@ ACTION = "vote"
 _SCOPES = ("user", "ip")
 
 
+#: Rows an address's window is split into (see the module's docstring).
+ADDRESS_SHARDS = 16
+
+
 class RateWindow(models.Model):
     action = models.CharField(max_length=32)
     scope = models.CharField(max_length=16)
     key = models.CharField(max_length=64)
+    shard = models.SmallIntegerField(default=0)
     started_at = models.DateTimeField()
     hits = models.IntegerField()
     seconds = models.IntegerField()
@@ -36,7 +50,9 @@ class RateWindow(models.Model):
 
     class Meta:
         app_label = "consultation"
-        constraints = [models.UniqueConstraint(fields=["action", "scope", "key"], name="rate_window_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "scope", "key", "shard"], name="rate_window_shard_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.scope} {self.hits}/{self.hit_limit}"
@@ -44,35 +60,46 @@ class RateWindow(models.Model):
 
 @functools.cache
 def _counting(scopes: tuple[str, ...], user_source: str) -> str:
-    """A data-modifying CTE body counting one hit in each window of `scopes`, for the user of
-    `user_source` (a FROM item with a `user_id` column: no row, nothing counted). Returns one row per
-    window: `over`, whether it is now over its limit."""
+    """Data-modifying CTEs counting one hit in each window of `scopes`, for the user of `user_source` (a
+    FROM item with a `user_id` column: no row, nothing counted): `counted` adds the hit to the person's
+    window and to their shard of the address's, `hits` returns one row per window: `over`, whether the
+    window (all of an address's shards together) is now over its limit."""
     table = RateWindow._meta.db_table
     rows = ", ".join(
         f"('{scope}', {'auth.user_id::text' if scope == 'user' else '%(ip_key)s'}, "
+        f"{'0' if scope == 'user' else f'(auth.user_id %% {ADDRESS_SHARDS})::int'}, "
         f"%(limit_{scope})s::int, %(seconds_{scope})s::int)"
         for scope in scopes
     )
     opened = "w.started_at + make_interval(secs => w.seconds) <= EXCLUDED.started_at"
+    # The other shards of the same window, as the statement found them (read, not locked), if still open.
+    others = (
+        f"SELECT COALESCE(sum(o.hits), 0) FROM {table} o WHERE o.action = c.action "  # noqa: S608
+        "AND o.scope = c.scope AND o.key = c.key AND o.shard <> c.shard "
+        "AND o.started_at + make_interval(secs => o.seconds) > %(now)s"
+    )
     return (
         # Table name from the model, scopes from _SCOPES: no outside text in the statement.
-        f"INSERT INTO {table} AS w (action, scope, key, started_at, hits, seconds, hit_limit) "  # noqa: S608
-        f"SELECT '{ACTION}', v.scope, v.key, %(now)s, 1, v.seconds, v.hit_limit FROM {user_source} "
-        f"CROSS JOIN LATERAL (VALUES {rows}) AS v(scope, key, hit_limit, seconds) "
-        "ON CONFLICT (action, scope, key) DO UPDATE SET "
+        f"counted AS (INSERT INTO {table} AS w "  # noqa: S608
+        "(action, scope, key, shard, started_at, hits, seconds, hit_limit) "
+        f"SELECT '{ACTION}', v.scope, v.key, v.shard, %(now)s, 1, v.seconds, v.hit_limit FROM {user_source} "
+        f"CROSS JOIN LATERAL (VALUES {rows}) AS v(scope, key, shard, hit_limit, seconds) "
+        "ON CONFLICT (action, scope, key, shard) DO UPDATE SET "
         f"started_at = CASE WHEN {opened} THEN EXCLUDED.started_at ELSE w.started_at END, "
         f"hits = CASE WHEN {opened} THEN 1 ELSE w.hits + 1 END, "
         "seconds = EXCLUDED.seconds, hit_limit = EXCLUDED.hit_limit "
-        "RETURNING w.hits > w.hit_limit AS over"
+        "RETURNING w.action, w.scope, w.key, w.shard, w.hits, w.hit_limit), "
+        f"hits AS (SELECT c.hits + ({others}) > c.hit_limit AS over FROM counted c)"
     )
 
 
-def counting_cte(user_source: str) -> tuple[str, dict]:
-    """(CTE body, its parameters but `ip_key` and `now`) for the limits in force. With no limit of the
-    vote configured, a CTE with no row."""
+def counting_ctes(user_source: str) -> tuple[str, dict]:
+    """(CTE definitions ending with `hits`, their parameters but `ip_key` and `now`) for the limits in
+    force: `hits` has one row per window, `over` when it is over its limit. With no limit of the vote
+    configured, a `hits` with no row."""
     configured = [(scope, limit, seconds) for scope, limit, seconds in rates(ACTION) if scope in _SCOPES]
     if not configured:
-        return "SELECT FALSE AS over WHERE FALSE", {}
+        return "hits AS (SELECT FALSE AS over WHERE FALSE)", {}
     params = {}
     for scope, limit, seconds in configured:
         params[f"limit_{scope}"], params[f"seconds_{scope}"] = limit, seconds
@@ -86,9 +113,9 @@ def ip_key(address: str) -> str:
 
 def hit(*, user_id: int, address: str, now) -> bool:
     """Count one vote attempt of `user_id` from `address`; True when over either limit (the full path)."""
-    cte, params = counting_cte("(SELECT %(user)s::bigint AS user_id) AS auth")
+    ctes, params = counting_ctes("(SELECT %(user)s::bigint AS user_id) AS auth")
     params.update(user=user_id, ip_key=ip_key(address), now=now)
-    statement = f"WITH hits AS ({cte}) SELECT COALESCE(bool_or(over), FALSE) FROM hits"  # noqa: S608
+    statement = f"WITH {ctes} SELECT COALESCE(bool_or(over), FALSE) FROM hits"  # noqa: S608
     row = sql.fetch_one(statement, params)
     return bool(row and row[0])
 

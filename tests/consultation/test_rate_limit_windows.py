@@ -55,3 +55,20 @@ def test_each_address_has_its_own_window(consultation):
             ).status_code
         )
     assert statuses == [200, 200, 429]
+
+
+@override_settings(PACTE_RATE_LIMITS={"vote": {"ip": "3/60"}})
+def test_an_address_limit_counts_everyone_behind_it(consultation):
+    """An address's window is split into rows by person (vote_limit.ADDRESS_SHARDS); its limit is still
+    that of the address: the fourth person voting from it is refused."""
+    proposal = Proposal.objects.create(consultation=consultation, text="Idée")
+    url = reverse("consultation:vote", args=[consultation.slug, proposal.pk])
+    members = [_member(consultation) for _ in range(5)]
+    statuses = [
+        member.post(
+            url, {"value": "agree"}, HTTP_ACCEPT="application/json", REMOTE_ADDR="192.0.2.7"
+        ).status_code
+        for member in members
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert Vote.objects.count() == 3
