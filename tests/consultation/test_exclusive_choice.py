@@ -144,3 +144,12 @@ def test_the_demo_consultations_none_is_exclusive():
     call_command("load_consultation", "data-donation", stdout=io.StringIO())
     exclusive = Choice.objects.filter(question__consultation__slug="data-donation", exclusive=True)
     assert [(c.label_fr, c.label_en) for c in exclusive] == [("Aucun", "None")]
+
+
+def test_the_api_says_which_choice_stands_alone(client, consultation):
+    (question,) = client.get(f"/api/consultations/{consultation.slug}/questions/").json()
+    assert [(c["label_en"], c["exclusive"]) for c in question["choices"]] == [
+        ("Hospitals", False),
+        ("Researchers", False),
+        ("None", True),
+    ]
