@@ -4,6 +4,7 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +31,12 @@ class AnswerForm(PacteForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Published as written, with personal data removed."),
     )
+    # A new answer is usually recorded the day it is given: today in the site's time zone (a callable,
+    # read when the form is shown). A form given the stored answer's date in `initial` shows that date.
     answered_on = forms.DateField(
-        label=_("Date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the answer"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     implementation_deadline = forms.DateField(
         label=_("Implementation deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -44,7 +44,7 @@ class ChoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Choice
-        fields = ["id", "label_fr", "label_en", "answers"]
+        fields = ["id", "label_fr", "label_en", "exclusive", "answers"]
 
     def get_answers(self, choice) -> int | None:
         """Number of people who ticked it; null while the consultation is open (no live results)."""

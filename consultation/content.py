@@ -1,7 +1,8 @@
 """Ready-made consultations loaded by `manage.py load_consultation <slug>`, in French and English.
 
 Content written from the APRS/Inserm 2025 report "Vers un nouveau pacte social" (see ../shared/CONTEXT.md).
-Questions are (kind, French, English, [(choice fr, choice en), ...]).
+Questions are (kind, French, English, [(choice fr, choice en), ...]); a choice that excludes the others in a
+multiple-choice question ("Aucun") is (choice fr, choice en, True).
 """
 
 DATA_DONATION = {
@@ -85,7 +86,7 @@ DATA_DONATION = {
                 ("Entreprises privées françaises ou européennes", "French or European private companies"),
                 ("Entreprises ou organismes hors d'Europe", "Companies or bodies outside Europe"),
                 ("Développeurs d'intelligence artificielle", "Developers of artificial intelligence"),
-                ("Aucun", "None"),
+                ("Aucun", "None", True),  # exclusive: ticked, it is the only choice
             ],
         ),
         (

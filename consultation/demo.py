@@ -177,6 +177,9 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
                 picked = [
                     c.pk for j, c in enumerate(choices) if rng.random() < (0.7 - 0.1 * j) * (0.5 + lean)
                 ]
+                alone = [c.pk for c in choices if c.exclusive]  # "None" ticked with others: left out
+                if len(picked) > 1:
+                    picked = [pk for pk in picked if pk not in alone]
                 answer_map[q.pk] = picked or [choices[0].pk]
         for index, q in enumerate(open_questions):
             if rng.random() < 0.45:

@@ -2,8 +2,11 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.form_marks import MarksTheExceptions
 from config.forms import PacteForm
 
 from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
@@ -81,8 +84,57 @@ class CharterTextForm(PacteForm):
     )
 
 
-class QuestionnaireForm(PacteForm):
-    """One field per question, all optional: a person may answer some questions and come back later."""
+class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes where some choices stand alone: each such box carries `data-exclusive`, which
+    static/pacte/exclusive-choices.js reads to untick the others (progressive enhancement only: the
+    field and the service refuse the combination without JavaScript)."""
+
+    def __init__(self, *args, exclusive=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exclusive = {str(v) for v in exclusive}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if str(value) in self.exclusive:
+            option["attrs"] = {**option["attrs"], "data-exclusive": "true"}
+        return option
+
+
+class ExclusiveMultipleChoiceField(forms.MultipleChoiceField):
+    """A multiple choice where `exclusive` values (such as "None") must be ticked alone."""
+
+    default_error_messages = {
+        "exclusive": _("“%(choice)s” cannot be ticked with another choice: tick it alone, or untick it."),
+    }
+
+    def __init__(self, *, exclusive=(), **kwargs):
+        self.exclusive = {str(v) for v in exclusive}
+        super().__init__(widget=ExclusiveCheckboxes(exclusive=self.exclusive), **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        alone = [v for v in value if v in self.exclusive]
+        if alone and len(value) > 1:
+            raise forms.ValidationError(
+                self.error_messages["exclusive"],
+                code="exclusive",
+                params={"choice": {str(k): v for k, v in self.choices}[alone[0]]},
+            )
+
+
+def _exclusive_hint(choices) -> str:
+    """The hint under a multiple-choice question with a choice that stands alone. The DSFR snippet shows
+    a hint unescaped: the labels are escaped here."""
+    labels = [escape(c.label) for c in choices]
+    if len(labels) == 1:
+        return gettext("“%(choice)s” is ticked alone.") % {"choice": labels[0]}
+    return gettext("%(choices)s are each ticked alone.") % {"choices": ", ".join(f"“{x}”" for x in labels)}
+
+
+class QuestionnaireForm(MarksTheExceptions):
+    """One field per question, all optional: a person may answer some questions and come back later. The
+    form says so once at the top and marks only the exceptions (config/form_marks.py), not "(Optional)"
+    after every question."""
 
     def __init__(self, *args, questions, answers=None, **kwargs):
         self.questions = list(questions)
@@ -96,7 +148,10 @@ class QuestionnaireForm(PacteForm):
                 field = ParagraphField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_ANSWER_LENGTH)
                 initial = previous.text if previous else ""
             elif question.kind == Question.Kind.MULTIPLE:
-                field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
+                exclusive = [c for c in question.choices.all() if c.exclusive]
+                field = ExclusiveMultipleChoiceField(
+                    choices=choices, exclusive=[str(c.pk) for c in exclusive]
+                )
                 initial = [str(c.pk) for c in previous.choices.all()] if previous else []
             else:
                 field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
@@ -104,6 +159,8 @@ class QuestionnaireForm(PacteForm):
             field.required = False
             field.label = question.text
             field.help_text = question.help
+            if question.kind == Question.Kind.MULTIPLE and exclusive:
+                field.help_text = " ".join(filter(None, [question.help, _exclusive_hint(exclusive)]))
             field.initial = initial
             self.fields[name] = field
 
@@ -230,14 +287,46 @@ class QuestionForm(PacteForm):
             "Scale questions get the five agreement levels."
         ),
     )
+    exclusive_choices = forms.CharField(
+        label=_("Choices that exclude the others"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Multiple choice only: the French label of each choice that must be ticked alone, such as "
+            "“Aucun” (None), one per line."
+        ),
+    )
 
-    def parsed_choices(self) -> list[tuple[str, str]]:
-        pairs = []
-        for line in self.cleaned_data.get("choices", "").splitlines():
+    def clean(self):
+        cleaned = super().clean()
+        exclusive = self._exclusive_labels(cleaned)
+        labels = {fr for fr, _en, _exclusive in self._pairs(cleaned, exclusive=set())}
+        if exclusive and cleaned.get("kind") != Question.Kind.MULTIPLE:
+            self.add_error(
+                "exclusive_choices", _("Only a multiple-choice question has choices that exclude the others.")
+            )
+        elif unknown := [label for label in exclusive if label not in labels]:
+            self.add_error(
+                "exclusive_choices", _("“%(label)s” is not one of the choices above.") % {"label": unknown[0]}
+            )
+        return cleaned
+
+    @staticmethod
+    def _exclusive_labels(cleaned) -> list[str]:
+        return [line.strip() for line in cleaned.get("exclusive_choices", "").splitlines() if line.strip()]
+
+    @staticmethod
+    def _pairs(cleaned, *, exclusive: set[str]) -> list[tuple[str, str, bool]]:
+        triples = []
+        for line in cleaned.get("choices", "").splitlines():
             fr, _sep, en = line.partition("|")
             if fr.strip():
-                pairs.append((fr.strip(), en.strip()))
-        return pairs
+                triples.append((fr.strip(), en.strip(), fr.strip() in exclusive))
+        return triples
+
+    def parsed_choices(self) -> list[tuple[str, str, bool]]:
+        """(French, English, exclusive) for each choice typed."""
+        return self._pairs(self.cleaned_data, exclusive=set(self._exclusive_labels(self.cleaned_data)))
 
 
 def _megabytes(value: float) -> str:

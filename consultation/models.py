@@ -192,6 +192,13 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     label_fr = models.CharField(_("label (French)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    # A choice such as "None" or "I don't know" in a multiple-choice question: ticked, it must be the only
+    # one (services.answers.save_answers refuses it with others; the questionnaire says so under the field).
+    exclusive = models.BooleanField(
+        _("excludes the other choices"),
+        default=False,
+        help_text=_("Multiple choice only: a person who ticks this choice cannot tick any other."),
+    )
 
     class Meta:
         ordering = ["position", "id"]

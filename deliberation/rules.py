@@ -269,6 +269,20 @@ def can_edit_agenda_item(user, item) -> bool:
     return can_edit_agenda(user, item.session)
 
 
+def session_is_over(session, now: datetime | None = None) -> bool:
+    """A session held on an earlier day (in the site's time zone) is over: its agenda is the record of
+    what was held, whether or not its facilitator moved through it on the console at the time."""
+    return timezone.localdate(session.starts_at) < timezone.localdate(now or timezone.now())
+
+
+def can_rearrange_agenda(user, session: Session) -> bool:
+    """Reorder and remove agenda items and move through them on the console: the panel's team
+    (`can_edit_agenda`), until the session is over. A finished session's agenda is the record of what was
+    held: its console offers none of these and the services refuse them (`services.sessions`), with a
+    message. Correcting an item's wording and adding a forgotten item stay open, as the minutes do."""
+    return not session_is_over(session) and can_edit_agenda(user, session)
+
+
 def can_run_member_panel(user, member: PanelMember) -> bool:
     """The replacement page of a member's seat: the panel's team (`can_replace_member` then says whether
     this seat may be given away now)."""

@@ -7,6 +7,12 @@ ordinary space directly before one of those signs into U+00A0. It keeps the
 file's line structure (one character replaced by one character), so the diff
 only touches msgstr characters.
 
+The apostrophe of French prose is the typographic one, U+2019 (l’été,
+aujourd’hui), never the straight ' of the keyboard. The script rewrites a
+straight apostrophe between two letters into ’, outside what is not prose:
+HTML tags and their attributes (``<a title='…'>``), <code>, <kbd>, <pre> and
+<samp> elements, `backticks`, and placeholders (``%(name)s``, ``{name}``).
+
     python scripts/fr_typography.py            # rewrite locale/fr/.../django.po
     python scripts/fr_typography.py --check    # list offenders, exit 1 if any
 
@@ -20,6 +26,7 @@ import sys
 from pathlib import Path
 
 NBSP = "\u00a0"
+APOSTROPHE = "\u2019"
 PO = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 # A Python %-placeholder after the "%": "(name)" + spec, or a bare spec.
@@ -41,6 +48,33 @@ def offending_spaces(text, python_format):
                 continue
         found.append(i)
     return sorted(found)
+
+
+# The parts of a msgstr that are not French prose: an apostrophe there is left as it is.
+NOT_PROSE = re.compile(
+    r"<(code|kbd|pre|samp)\b.*?</\1\s*>"  # code shown as such
+    r"|<[^<>]*>"  # a tag with its attributes
+    r"|`[^`]*`"  # code between backticks
+    r"|%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
+    r"|\{[^{}]*\}",  # {name}, {{ name }}
+    re.S | re.I,
+)
+# A straight apostrophe between two letters (a letter: not a digit nor "_"), not escaped ("\n'" is a line
+# break then a quote).
+ELISION = re.compile(r"(?<=[^\W\d_])(?<!\\n)'(?=[^\W\d_])")
+
+
+def straight_apostrophes(text):
+    """Indexes of straight apostrophes of French prose in ``text`` (l'été), outside HTML tags and
+    attributes, code and placeholders (``NOT_PROSE``)."""
+    hidden = [(m.start(), m.end()) for m in NOT_PROSE.finditer(text)]
+    return [m.start() for m in ELISION.finditer(text) if not any(a <= m.start() < b for a, b in hidden)]
+
+
+def replacements(text, python_format):
+    """(index, new character) for each fix of ``text``: no-break spaces, then typographic apostrophes."""
+    found = [(i, NBSP) for i in offending_spaces(text, python_format)]
+    return sorted(found + [(i, APOSTROPHE) for i in straight_apostrophes(text)])
 
 
 def msgstr_blocks(lines):
@@ -83,26 +117,26 @@ def msgstr_blocks(lines):
 
 def fix(lines):
     """Rewrite ``lines`` in place; return the number of entries changed and
-    the number of spaces replaced."""
-    entries = spaces = 0
+    the number of characters replaced (spaces and apostrophes)."""
+    entries = changed = 0
     for python_format, parts in msgstr_blocks(lines):
         text = "".join(lines[n][a:b] for n, a, b in parts)
-        positions = offending_spaces(text, python_format)
-        if not positions:
+        fixes = replacements(text, python_format)
+        if not fixes:
             continue
         entries += 1
-        spaces += len(positions)
+        changed += len(fixes)
         offset = 0
         for n, a, b in parts:
             length = b - a
-            for p in positions:
+            for p, character in fixes:
                 if offset <= p < offset + length:
                     line = lines[n]
                     col = a + p - offset
-                    assert line[col] == " "
-                    lines[n] = line[:col] + NBSP + line[col + 1 :]
+                    assert line[col] == (" " if character == NBSP else "'")
+                    lines[n] = line[:col] + character + line[col + 1 :]
             offset += length
-    return entries, spaces
+    return entries, changed
 
 
 def main(argv):
@@ -112,13 +146,13 @@ def main(argv):
         bad = 0
         for python_format, parts in msgstr_blocks(lines):
             text = "".join(lines[n][a:b] for n, a, b in parts)
-            for p in offending_spaces(text, python_format):
+            for p, _character in replacements(text, python_format):
                 bad += 1
                 print(f"{path}:{parts[0][0] + 1}: …{text[max(0, p - 30) : p + 10]}…")
         return 1 if bad else 0
-    entries, spaces = fix(lines)
+    entries, changed = fix(lines)
     path.write_text("\n".join(lines), encoding="utf-8")
-    print(f"{entries} entries changed, {spaces} spaces replaced")
+    print(f"{entries} entries changed, {changed} characters replaced")
     return 0
 
 

@@ -118,3 +118,56 @@ def test_template_text_leaves_the_space_before_signs_to_the_translations(templat
     text = TAGS.sub("\x00", template.read_text(encoding="utf-8"))
     offenders = [text[max(0, m.start() - 30) : m.end() + 10] for m in SPACED_SIGN.finditer(text)]
     assert not offenders
+
+
+def _script():
+    """scripts/fr_typography.py, the one place of the rules (not a package: loaded from its path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fr_typography", ROOT / "scripts" / "fr_typography.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _apostrophes_fixed(text: str) -> str:
+    chars = list(text)
+    for i in _script().straight_apostrophes(text):
+        chars[i] = "\u2019"
+    return "".join(chars)
+
+
+def test_the_apostrophe_of_prose_is_typographic_and_code_is_left_alone():
+    assert _apostrophes_fixed("L'analyse d'aujourd'hui") == "L’analyse d’aujourd’hui"
+    # HTML attributes, code, placeholders and a quote after an escaped line break are not prose.
+    kept = [
+        "<a href='/aide' title=\"l'aide\">",
+        "<code>don't</code>",
+        "`it's`",
+        "%(l'a)s",
+        "{name's}",
+        "ligne\\n'Oui'",
+        "l'2",
+    ]
+    for text in kept:
+        assert _apostrophes_fixed(text) == text, text
+    assert _apostrophes_fixed("<a href='/aide'>l'aide</a>") == "<a href='/aide'>l’aide</a>"
+
+
+def test_french_catalogue_writes_the_typographic_apostrophe_in_prose():
+    """A straight ' in French prose (l'été) reads as a typing slip next to the ’ of the rest of the
+    interface; scripts/fr_typography.py rewrites it. This fails on a translation added without running it."""
+    straight = _script().straight_apostrophes
+    offenders = [
+        f"django.po:{line}: …{text[max(0, i - 30) : i + 10]}…"
+        for line, _python_format, text in po_translations(PO)
+        for i in straight(text)
+    ]
+    assert not offenders, "straight apostrophe in French prose (use ’):\n" + "\n".join(offenders)
+
+
+def test_compiled_french_catalogue_has_the_typographic_apostrophe_too():
+    straight = _script().straight_apostrophes
+    with MO.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog
+    assert [text for key, text in catalog.items() if key and straight(text)] == []

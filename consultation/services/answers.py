@@ -43,6 +43,12 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
             raise ConsultationError(_("This choice does not belong to the question."))
         if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
             raise ConsultationError(_("Only one choice is allowed for this question."))
+        alone = [c for c in question.choices.all() if c.exclusive and c.pk in ids]
+        if alone and len(ids) > 1:  # "None" with another choice: the person must say which they mean
+            raise ConsultationError(
+                _("“%(choice)s” cannot be ticked with another choice: tick it alone, or untick it.")
+                % {"choice": alone[0].label}
+            )
         answer, _created = Answer.objects.update_or_create(
             question=question, user=user, defaults={"text": ""}
         )

@@ -117,10 +117,12 @@ def add_question(
     text_en: str = "",
     help_fr: str = "",
     help_en: str = "",
-    choices: Iterable[tuple[str, str]] = (),
+    choices: Iterable[tuple[str, str] | tuple[str, str, bool]] = (),
 ) -> Question:
     """Add a question. Scale questions get the five standard agreement levels; single and multiple
-    choice questions need at least two `choices` as (French, English) labels."""
+    choice questions need at least two `choices` as (French, English) labels, or (French, English,
+    exclusive): an exclusive choice ("None") cannot be ticked with another one. Only a multiple-choice
+    question has exclusive choices (elsewhere every choice already stands alone), and not all of them."""
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit the questionnaire."))
     if consultation.phase != Consultation.Phase.DRAFT:
@@ -128,13 +130,19 @@ def add_question(
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
     if not text_fr.strip():
         raise ConsultationError(_("The question needs a French text."))
-    choices = [(fr.strip(), en.strip()) for fr, en in choices if fr.strip()]
+    choices = [
+        (fr.strip(), en.strip(), kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
+        for fr, en, *rest in choices
+        if fr.strip()
+    ]
     if kind == Question.Kind.SCALE:
-        choices = SCALE_LABELS
+        choices = [(fr, en, False) for fr, en in SCALE_LABELS]
     elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
         raise ConsultationError(_("A choice question needs at least two choices."))
     elif kind == Question.Kind.OPEN:
         choices = []
+    if choices and all(exclusive for _fr, _en, exclusive in choices):
+        raise ConsultationError(_("At least one choice must be combinable with others."))
     position = consultation.questions.count()
     question = Question.objects.create(
         consultation=consultation,
@@ -146,7 +154,8 @@ def add_question(
         help_en=help_en,
     )
     Choice.objects.bulk_create(
-        Choice(question=question, position=i, label_fr=fr, label_en=en) for i, (fr, en) in enumerate(choices)
+        Choice(question=question, position=i, label_fr=fr, label_en=en, exclusive=exclusive)
+        for i, (fr, en, exclusive) in enumerate(choices)
     )
     record_event(actor=actor, action="question.added", obj=question, details={"kind": kind})
     return question

@@ -39,6 +39,16 @@ def schedule_session(
     return session
 
 
+def _refuse_once_over(session: Session) -> None:
+    """A finished session's agenda is the record of what was held: no reordering, removing, nor moving
+    through it (`rules.session_is_over`, `rules.can_rearrange_agenda`)."""
+    if rules.session_is_over(session):
+        raise DeliberationError(
+            _("This session is over: its agenda stays as it was held and can no longer be rearranged."),
+            status=409,
+        )
+
+
 @normalises_text
 @transaction.atomic
 def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
@@ -88,6 +98,7 @@ def move_agenda_item(*, actor, session: Session, item: AgendaItem, up: bool) -> 
     """Swap the item with the one before it (`up`) or after it. The ranks are unique per session: the
     two rows swap through a free rank (0, never used: ranks start at 1)."""
     _require(rules.can_edit_agenda(actor, session))
+    _refuse_once_over(session)
     items = list(session.agenda.select_for_update().order_by("order", "id"))
     item = next((i for i in items if i.pk == item.pk), None)
     if item is None:
@@ -117,6 +128,7 @@ def remove_agenda_item(*, actor, session: Session, item: AgendaItem) -> None:
     """Take an item off the agenda (a duplicate, an item dropped). Not the running one: move to the next
     item first. The audit event keeps what the item was."""
     _require(rules.can_edit_agenda(actor, session))
+    _refuse_once_over(session)
     item = _locked_item(session, item)
     if item.started_at and not item.ended_at:
         raise DeliberationError(
@@ -134,6 +146,7 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     """End the current item and start the next (or go back to the previous one). Returns the item now
     running, or None when the agenda is finished."""
     _require(rules.can_run_panel(actor, session.panel))
+    _refuse_once_over(session)
     items = list(session.agenda.select_for_update().order_by("order"))
     now = timezone.now()
     current = selectors.current_agenda_item(items)

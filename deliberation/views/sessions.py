@@ -155,6 +155,7 @@ def _console_page(request, session, **failed):
             "server_now": timezone.now().isoformat(timespec="milliseconds"),
             "members": [selectors.MemberRow(m, attendances.get(m.pk), can_see_identity) for m in members],
             "can_see_identity": can_see_identity,
+            "can_rearrange_agenda": rules.can_rearrange_agenda(request.user, session),
             "present_count": len(attendances),
             "agenda_form": forms.AgendaItemForm(),
             "minutes_form": forms.MinutesForm(initial={"minutes": session.minutes}),
@@ -170,8 +171,12 @@ def _to_console(session):
 @require_POST
 @require_rule(rules.can_run_session, object_from=_session, login=True)
 def move_agenda(request, session, pk):
-    services.move_agenda(
-        actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
+    attempt(
+        request,
+        lambda: services.move_agenda(
+            actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
+        ),
+        None,
     )
     return _to_console(session)
 

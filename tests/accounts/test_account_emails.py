@@ -16,8 +16,8 @@ HOST = "127.0.0.1:8766"
 WORDS = {
     "fr": {
         "subject": "[Pacte] E-mail de réinitialisation de mot de passe",
-        "hello": "Bonjour, c'est Pacte\u00a0!",
-        "thanks": "Merci d'utiliser Pacte\u00a0!",
+        "hello": "Bonjour, c’est Pacte\u00a0!",
+        "thanks": "Merci d’utiliser Pacte\u00a0!",
     },
     "en": {
         "subject": "[Pacte] Password Reset Email",
@@ -40,7 +40,7 @@ def test_the_password_reset_email_names_pacte_and_its_link_resets_the_password(
     assert message.subject == words["subject"]
     assert message.body.startswith(words["hello"])
     assert words["thanks"] in message.body
-    assert f"[{HOST}]" not in message.subject and f"c'est {HOST}" not in message.body
+    assert f"[{HOST}]" not in message.subject and f"c’est {HOST}" not in message.body
     assert f"Hello from {HOST}" not in message.body and f"using {HOST}" not in message.body
 
     # The link: on the host the request came to, and it lets the citizen choose a new password.

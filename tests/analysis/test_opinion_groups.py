@@ -93,7 +93,7 @@ def test_recomputation_is_debounced_and_triggered_by_new_votes(
 def test_the_command_reports_the_groups(polis_consultation, capsys):
     with override("fr"):
         call_command("compute_opinion_groups", polis_consultation.slug)
-    assert "groupes d'opinion à partir de" in capsys.readouterr().out
+    assert "groupes d’opinion à partir de" in capsys.readouterr().out
 
 
 def test_proposal_list_offers_the_bridging_order(polis_consultation, client):

@@ -18,7 +18,7 @@ EDITED = {
 }
 COMPUTED = {
     "en": "Synthesis version 1, last edited by the analysis.",
-    "fr": "Version 1 de la synthèse, modifiée en dernier par l'analyse.",
+    "fr": "Version 1 de la synthèse, modifiée en dernier par l’analyse.",
 }
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "overview", "downloads", "pdf"),
     [
-        ("fr", "Vue d'ensemble", "Télécharger la synthèse et ses données", "Télécharger en PDF"),
+        ("fr", "Vue d’ensemble", "Télécharger la synthèse et ses données", "Télécharger en PDF"),
         ("en", "Overview", "Download the synthesis and its data", "Download as PDF"),
     ],
 )

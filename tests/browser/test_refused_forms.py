@@ -71,7 +71,7 @@ def test_a_visitor_sees_the_counts_and_how_to_sign_in_to_vote(browser, open_in, 
     links = browser.find_elements(By.PARTIAL_LINK_TEXT, "Se connecter pour voter")
     assert links and all("next=%2Fconsultations%2Fdata-donation%2Fpropositions%2F" in a.get_attribute("href")
                           for a in links)  # fmt: skip
-    assert "0 d'accord" in browser.page_source
+    assert "0 d’accord" in browser.page_source
     assert run_axe() == []
 
 

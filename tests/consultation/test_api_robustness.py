@@ -66,7 +66,7 @@ def test_a_vote_for_an_id_no_database_holds_is_a_json_404(member, consultation):
     for proposal_id in [10**23, 2**63, 0]:
         response = client.post(_vote_address(consultation, proposal_id), {"value": "disagree"}, **JSON)
         assert response.status_code == 404, proposal_id
-        assert response.json() == {"detail": "Cette proposition n'existe pas."}
+        assert response.json() == {"detail": "Cette proposition n’existe pas."}
     assert _votes(proposal) == [Vote.Value.AGREE]
 
 
@@ -100,7 +100,7 @@ def test_a_vote_sent_as_json_counts_and_malformed_json_says_what_to_send(member,
         response = client.post(address, body, content_type="application/json", **JSON)
         assert response.status_code == 400, body
         assert response.json() == {
-            "detail": 'Le contenu n\'est pas un objet JSON\u00a0: envoyez {"value": "agree"}, '
+            "detail": 'Le contenu n’est pas un objet JSON\u00a0: envoyez {"value": "agree"}, '
             "ou le champ de formulaire value=agree."
         }, body
     for body in ['{"value": 1}', '{"value": ["disagree"]}', "{}"]:

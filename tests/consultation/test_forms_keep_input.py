@@ -247,7 +247,7 @@ def test_voting_on_a_similar_proposal_comes_back_to_the_preview_with_the_draft(c
     assert draft in body  # the draft is still there, ready to publish
     assert f'id="proposal-{similar.pk}"' in body  # the anchor exists
     assert re.search(r'value="agree" aria-pressed="true"', body)
-    assert "Votre vote « D'accord » est enregistré." in text_of(page)
+    assert "Votre vote « D’accord » est enregistré." in text_of(page)
 
     client.post(url("propose", consultation.slug), {"text": draft, "step": "confirm"})
     assert Proposal.objects.filter(author=member, text=draft).exists()
@@ -278,7 +278,7 @@ def test_visitors_see_the_counts_and_a_way_to_sign_in_and_vote(client, consultat
     response = client.get(listing)
     page = response.content.decode()
     shown = text_of(response)
-    assert "3 d'accord" in shown  # the counts stay
+    assert "3 d’accord" in shown  # the counts stay
     assert "Connectez-vous pour voter sur ces propositions et faire les vôtres." in shown
     assert "Se connecter pour voter" in shown
     back = f"%2Fconsultations%2F{consultation.slug}%2Fpropositions%2F%3Forder%3Dagreed"

@@ -28,11 +28,11 @@ def test_my_account_links_to_my_contributions(client, member, consultation):
     client.force_login(member)
     page = unescape(client.get(reverse("accounts:dashboard")).content.decode())
     assert "<h2>Mes contributions</h2>" in page and f'href="{MINE}"' in page
-    assert "aucune pour l'instant" in page
+    assert "aucune pour l’instant" in page
     services.submit_proposal(user=member, consultation=consultation, text="Un registre des refus en ligne")
     page = unescape(client.get(reverse("accounts:dashboard")).content.decode())
     assert "Consultation test</a> — 1 proposition" in page
-    assert f'<a href="{MINE}">Voir ce qu\'elles sont devenues' in page
+    assert f'<a href="{MINE}">Voir ce qu’elles sont devenues' in page
 
 
 def test_vote_counts_are_worded_alike_on_the_list_and_on_my_contributions(client, member, consultation):
@@ -43,7 +43,7 @@ def test_vote_counts_are_worded_alike_on_the_list_and_on_my_contributions(client
     mine = client.get(MINE).content.decode()
     for page in (listing, mine):
         words = unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
-        assert "2 d'accord · 1 pas d'accord · 0 passe" in words
+        assert "2 d’accord · 1 pas d’accord · 0 passe" in words
         assert "passent" not in words
     Proposal.objects.filter(pk=proposal.pk).update(pass_count=3)
     client.cookies["django_language"] = "en"

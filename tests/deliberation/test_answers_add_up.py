@@ -112,7 +112,7 @@ def test_under_study_is_not_counted_as_answered_and_the_page_says_so(
     _f, figures = selectors.accountability(panel)
     # One decision (adopted) among one answered: under study waits for its answer.
     assert (figures.answered, figures.adoption_rate, figures.unanswered) == (1, 1.0, 1)
-    for language, under_study, no in (("en", "Under study", "No"), ("fr", "À l&#x27;étude", "Non")):
+    for language, under_study, no in (("en", "Under study", "No"), ("fr", "À l’étude", "Non")):
         html = client.get(
             reverse("deliberation:accountability"), HTTP_ACCEPT_LANGUAGE=language
         ).content.decode()

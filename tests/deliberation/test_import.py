@@ -190,7 +190,7 @@ def test_a_file_refused_whole_is_explained_next_to_the_field(client, panel, orga
     services.import_volunteers(actor=organiser, panel=panel, text="id,gender\nx1,female\n")
     refused = {
         "en": "The file must have a header line with an 'id' column.",
-        "fr": "Le fichier doit avoir une ligne d'en-tête avec une colonne «\u00a0id\u00a0».",
+        "fr": "Le fichier doit avoir une ligne d’en-tête avec une colonne «\u00a0id\u00a0».",
     }
     for content, message in ((b"name,gender\nA,female\n", refused[language]), (b"\xff\xfe\x00", "UTF-8")):
         page = _import(client, panel, content, language)

@@ -62,11 +62,11 @@ PAGE_TEXT = {
     },
     "fr": {
         "imported": "2 volontaires importés.",
-        "cp1252": "Le fichier n'était pas en UTF-8\u00a0: il a été lu en Windows-1252. Vérifiez que les "
+        "cp1252": "Le fichier n’était pas en UTF-8\u00a0: il a été lu en Windows-1252. Vérifiez que les "
         "accents sont corrects.",
-        "unreadable": "L'encodage des caractères du fichier est illisible\u00a0: enregistrez-le en CSV "
+        "unreadable": "L’encodage des caractères du fichier est illisible\u00a0: enregistrez-le en CSV "
         "UTF-8.",
-        "quote": "Un guillemet n'est pas fermé",
+        "quote": "Un guillemet n’est pas fermé",
     },
 }
 
