@@ -11,7 +11,7 @@ carries the organisers' edits.
 from __future__ import annotations
 
 from .models import Contribution, PipelineRun, PublishedSynthesis
-from .pipeline.cluster import NEW
+from .pipeline.cluster import NEW, OTHER
 
 
 def previous_run(run: PipelineRun) -> PipelineRun | None:
@@ -36,8 +36,8 @@ def previous_run(run: PipelineRun) -> PipelineRun | None:
 
 def previous_themes(run: PipelineRun, rows: list[Contribution]) -> dict[int, tuple[int, int]]:
     """Position of each of ``rows`` (the new run's) that the previous run had with the same text ->
-    its (theme number, sub-theme number) there (``NEW`` for no sub-theme); empty without a previous
-    run."""
+    its (theme number, sub-theme number) there (``OTHER`` for none in a theme, ``NEW`` in "Other");
+    empty without a previous run."""
     before = previous_run(run)
     if before is None:
         return {}
@@ -52,5 +52,12 @@ def previous_themes(run: PipelineRun, rows: list[Contribution]) -> dict[int, tup
         theme_sub = old.get((row.source_type, row.source_id, row.text_hash))
         if theme_sub is not None:
             theme, sub = theme_sub
-            found[row.position] = (int(theme), NEW if sub is None else int(sub))
+            # No sub-theme in a theme: left unassigned there (an outlier, or the theme was not split).
+            found[row.position] = (int(theme), _no_subtheme(theme) if sub is None else int(sub))
     return found
+
+
+def _no_subtheme(theme: int) -> int:
+    """A row of a theme without a sub-theme was left out of them (an outlier of its theme's sub-themes,
+    kept so by a rerun that keeps them); a row of "Other" has none to keep."""
+    return OTHER if theme >= 0 else NEW

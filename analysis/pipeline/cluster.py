@@ -39,7 +39,9 @@ draw (mean - t * sd * sqrt(1 + 1/m)) and by more than the one-sided 95 % bound o
 silhouette differences (which texts the corpus holds is noise too). Adding 5 % of texts moved k by one
 on a flat silhouette curve and redrew every boundary (ARI 0.38-0.80 between the runs on the texts both
 had); kept, 0.98-1.00, while a new topic of a third more texts is still drawn afresh
-(docs/decisions/0018-rerun-noise-margin.md).
+(docs/decisions/0018-rerun-noise-margin.md). When the previous themes are kept, the rows the previous run
+had keep its verdict on "Other" and only new rows are tested for it, so the same texts analysed again get
+the same themes (docs/decisions/0023-demo-rerun-theme-sizes.md).
 Sub-themes follow the same rule inside a theme whose members mostly come from one previous theme.
 
 Why this rule and not another (each alternative measured): docs/decisions/0001-number-of-themes.md.
@@ -435,6 +437,21 @@ def _mark_outliers(vectors: np.ndarray, labels: np.ndarray, z: float) -> np.ndar
     return labels
 
 
+def _outliers(vectors: np.ndarray, partition: Partition, z: float, previous: np.ndarray | None) -> np.ndarray:
+    """The partition's labels with its outliers sent to OTHER. When the previous run's groups were kept,
+    the rows it had keep its verdict (in "Other" or in their group) and only the new rows are tested,
+    against their group as it stands: testing every row again after the previous "Other" had joined the
+    nearest group moved a few texts in or out of "Other" on every rerun of the very same texts
+    (docs/decisions/0023-demo-rerun-theme-sizes.md)."""
+    if partition.selection.method != "kept-previous" or previous is None:
+        return _mark_outliers(vectors, partition.labels, z)
+    labels = partition.labels.copy()
+    labels[previous == OTHER] = OTHER
+    new = previous == NEW
+    labels[new] = _mark_outliers(vectors, labels, z)[new]
+    return labels
+
+
 def _space(vectors: np.ndarray, params: ClusterParams) -> np.ndarray:
     """The space clusters are searched in: neighbour-smoothed, then PCA-reduced, unit vectors."""
     # A neighbourhood must stay small next to the themes, or smoothing averages them together.
@@ -489,7 +506,7 @@ def _cluster(
     else:
         space = _space(vectors, params)
         top = _partition(space, params, params.k, vectors=layout, previous=previous, embeddings=vectors)
-        themes, selection = _mark_outliers(vectors, top.labels, params.other_z), top.selection
+        themes, selection = _outliers(vectors, top, params.other_z, previous), top.selection
 
     subthemes = np.where(themes == OTHER, OTHER, 0)
     subtheme_selection: dict[int, KSelection] = {}
@@ -497,17 +514,18 @@ def _cluster(
         members = np.flatnonzero(themes == theme)
         if len(members) < params.min_subtheme_parent:
             continue
+        sub_previous = _previous_subthemes(previous, previous_subthemes, members)
         sub = _partition(
             _space(vectors[members], params),
             params,
             None,
             max_k=params.max_subthemes,
             vectors=None if layout is None else vectors[members],
-            previous=_previous_subthemes(previous, previous_subthemes, members),
+            previous=sub_previous,
             embeddings=vectors[members],
         )
         # Sub-theme outliers stay in their theme (sub-theme 0 would mislead): keep them unassigned.
-        subthemes[members] = _mark_outliers(vectors[members], sub.labels, params.other_z)
+        subthemes[members] = _outliers(vectors[members], sub, params.other_z, sub_previous)
         subtheme_selection[theme] = sub.selection
 
     centres = np.stack(
