@@ -215,6 +215,8 @@ def test_the_admin_edits_the_closing_time_with_the_same_check(client, db):
     consultation.refresh_from_db()
     assert consultation.closes_at == JAN_15
     assert consultation.phase == "open"
+    listing = client.get(reverse("admin:consultation_consultation_changelist"))
+    assert listing.status_code == 200 and consultation.slug in listing.content.decode()
     assert admin.site._registry[Consultation].has_delete_permission(None) is False
 
 
