@@ -10,7 +10,9 @@ data; the selectors below it read the database.
 Definitions (also stated on the page):
 
 - a *participant* is a person who answered the questionnaire, submitted a proposal or voted; people
-  imported with their contributions (Pol.is, a CSV file) count under their pseudonymous key;
+  imported with their contributions (Pol.is, a CSV file) count under their pseudonymous key (the
+  definition of ``consultation.participants``, which the pages count with; tests/consultation/
+  test_closing.py checks both agree);
 - a *contribution* is an answer to a question or a proposal; weeks are ISO weeks (Monday first);
 - a *returning* participant took part in more than one week (of this consultation, or of any), and a
   participant *in several consultations* took part in more than one;

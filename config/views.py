@@ -22,8 +22,11 @@ from accounts.rules import anyone
 def home(request):
     """What Pacte does, and where to take part now: the open consultations, each linked."""
     from consultation.models import Consultation
+    from consultation.presenters import with_closing_and_participants
 
-    open_consultations = Consultation.objects.filter(phase=Consultation.Phase.OPEN).order_by("-pk")
+    open_consultations = with_closing_and_participants(
+        Consultation.objects.filter(phase=Consultation.Phase.OPEN).order_by("-pk")
+    )
     return render(request, "pages/home.html", {"open_consultations": open_consultations})
 
 

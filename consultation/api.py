@@ -4,9 +4,12 @@ Same data as the open-data archive: participants appear only under their pseudon
 JSON: {"detail": "..."} with a 4xx status.
 """
 
+import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -32,11 +35,24 @@ _LIST_ERRORS = {400: _ERROR, 404: _ERROR, 429: _THROTTLED}
 class ConsultationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     context = serializers.CharField(read_only=True)
+    closes_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "When it closes (open: it closes by itself then) or closed (closed); null when no time is set."
+        ),
+    )
+    ends_on = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Deprecated, use closes_at: the day of closes_at, Paris time.")
+    )
 
     class Meta:
         model = Consultation
-        fields = ["slug", "title", "title_fr", "title_en", "context", "phase", "starts_on", "ends_on",
-                  "moderation", "proposals_allowed", "max_proposal_length"]  # fmt: skip
+        fields = ["slug", "title", "title_fr", "title_en", "context", "phase", "starts_on", "closes_at",
+                  "ends_on", "moderation", "proposals_allowed", "max_proposal_length"]  # fmt: skip
+
+    def get_ends_on(self, consultation) -> datetime.date | None:
+        return timezone.localdate(consultation.closes_at) if consultation.closes_at else None
 
 
 class ChoiceSerializer(serializers.ModelSerializer):

@@ -37,6 +37,8 @@ DATA_DONATION = {
         "Your answers and proposals will be analysed in public; a panel of citizens drawn by lot will debate "
         "them in assises, and every recommendation will receive a public answer from decision-makers."
     ),
+    # The ready-made consultation closes at 23:59 (Paris) this many days after it is loaded and opened.
+    "closes_in_days": 60,
     "questions": [
         (
             "scale",

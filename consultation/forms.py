@@ -262,8 +262,13 @@ class ConsultationForm(PacteForm):
     starts_on = forms.DateField(
         label=_("Opening date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
-        label=_("Closing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    closes_at = forms.DateTimeField(
+        label=_("Closing date and time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Paris time. The consultation closes by itself at that time; leave it empty to close it yourself."
+        ),
     )
     moderation = forms.ChoiceField(
         label=_("Moderation of proposals"), choices=Consultation.Moderation.choices, widget=forms.RadioSelect

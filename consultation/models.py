@@ -44,7 +44,9 @@ class Consultation(models.Model):
     context_fr = models.TextField(_("context (French)"), blank=True)
     context_en = models.TextField(_("context (English)"), blank=True)
     starts_on = models.DateField(_("opening date"), null=True, blank=True)
-    ends_on = models.DateField(_("closing date"), null=True, blank=True)
+    # When it closes (Europe/Paris on the pages); the beat's `consultation.close_due` task closes it
+    # through its phase's declared step (consultation/closing.py). Once closed: when it closed.
+    closes_at = models.DateTimeField(_("closing date and time"), null=True, blank=True)
     phase = models.CharField(_("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT)
     moderation = models.CharField(
         _("moderation of proposals"), max_length=4, choices=Moderation.choices, default=Moderation.POST

@@ -5,6 +5,7 @@ Participants appear under a pseudonymous id: an HMAC of their participant key ke
 accounts without that key nor linked across consultations.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -26,6 +27,7 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 README = """# Open data: {title}
 
 Consultation `{slug}` on Pacte, phase "{phase}", exported on {date}.
+Closing time: {closes_at} (open: when it closes; closed: when it closed).
 Licence: {licence}, {licence_url}
 Attribution: "Pacte — consultation {slug}".
 
@@ -130,6 +132,9 @@ def build_archive(
                 title=consultation.title_fr,
                 slug=consultation.slug,
                 phase=consultation.phase,
+                closes_at=consultation.closes_at.astimezone(dt.UTC).isoformat()
+                if consultation.closes_at
+                else "none set",
                 date=timezone.now().date().isoformat(),
                 licence=LICENCE,
                 licence_url=LICENCE_URL,

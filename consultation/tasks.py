@@ -56,3 +56,10 @@ def purge_vote_state() -> dict:
         return {"vote_sessions": 0, "rate_windows": 0}
     now = timezone.now()
     return {"vote_sessions": vote_sessions.purge(now), "rate_windows": vote_limit.purge(now)}
+
+
+@shared_task(name="consultation.close_due")
+def close_due() -> dict:
+    """Every PACTE_CLOSING_SWEEP_SECONDS (the beat): close the open consultations whose closing time has
+    passed, through their phase's declared step (services.close_due_consultations; safe to run twice)."""
+    return {"closed": services.close_due_consultations()}

@@ -9,6 +9,7 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 
 - base.py: the refusals (ConsultationError and its kinds) and the participant key;
 - consultations.py: create, edit, change phase, questionnaire (organisers);
+- closing.py: closing the consultations whose closing time has passed (the beat);
 - charter.py: the charter's versions and their acceptance;
 - answers.py, proposals.py, votes.py: what citizens contribute;
 - moderation.py: reports and moderators' decisions;
@@ -20,10 +21,12 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 from .answers import save_answers
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import accept_charter, update_charter
+from .closing import close_due_consultations
 from .consultations import (
     CONSULTATION_FIELDS,
     SCALE_LABELS,
     add_question,
+    check_changed_settings,
     create_consultation,
     delete_question,
     transition,
@@ -56,7 +59,9 @@ __all__ = [
     "CONSULTATION_FIELDS",
     "create_consultation",
     "update_consultation",
+    "check_changed_settings",
     "transition",
+    "close_due_consultations",
     "add_question",
     "delete_question",
     "update_charter",

@@ -4,6 +4,8 @@ questionnaire."""
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import states
@@ -30,7 +32,7 @@ CONSULTATION_FIELDS = (
     "context_fr",
     "context_en",
     "starts_on",
-    "ends_on",
+    "closes_at",
     "moderation",
     "proposals_allowed",
     "max_proposal_length",
@@ -43,8 +45,28 @@ def _check_settings(fields: dict) -> None:
         raise ConsultationError(
             _("The maximum length must be between 20 and %(max)d characters.") % {"max": MAX_PROPOSAL_LENGTH}
         )
-    if fields.get("starts_on") and fields.get("ends_on") and fields["ends_on"] < fields["starts_on"]:
+    starts_on, closes_at = fields.get("starts_on"), fields.get("closes_at")
+    if starts_on and closes_at and timezone.localdate(closes_at) < starts_on:
         raise ConsultationError(_("The closing date must come after the opening date."))
+
+
+def _check_closing_time(closes_at) -> None:
+    """A closing time set or changed by an organiser is in the future: one in the past would close the
+    consultation at the beat's next run, or never open it."""
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ConsultationError(
+            _("The closing date and time (%(when)s) has passed: choose a later one, or leave it empty.")
+            % {"when": _written(closes_at)}
+        )
+
+
+def _written(moment) -> str:
+    """A date and time as the pages write it: "15 janvier 2027 à 23:59", "15 January 2027 at 23:59"."""
+    local = timezone.localtime(moment)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": date_format(local, "TIME_FORMAT"),
+    }
 
 
 def check_slug(slug: str) -> None:
@@ -64,6 +86,7 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     if unknown:
         raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
     _check_settings(fields)
+    _check_closing_time(fields.get("closes_at"))
     check_slug(slug)
     if Consultation.objects.filter(slug=slug).exists():
         raise Conflict(_("A consultation already uses the short name “%(slug)s”.") % {"slug": slug})
@@ -72,12 +95,35 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     return consultation
 
 
+def check_changed_settings(consultation: Consultation, fields: dict) -> None:
+    """Refuse (ConsultationError) settings that `update_consultation` would refuse; the admin's form asks
+    it too, so that both say the same."""
+    fields = _kept_closing_time(consultation, fields)
+    _check_settings({"starts_on": consultation.starts_on, "closes_at": consultation.closes_at, **fields})
+    if "closes_at" in fields:
+        _check_closing_time(fields["closes_at"])
+
+
+def _kept_closing_time(consultation: Consultation, fields: dict) -> dict:
+    """`fields` without `closes_at` when it is the time already set, to the minute (what the forms show):
+    a form sent again with a time that has passed (the time a consultation closed) leaves it as it is."""
+    closes_at, kept = fields.get("closes_at"), consultation.closes_at
+    if "closes_at" not in fields or (closes_at is None) != (kept is None):
+        return fields
+    if closes_at is None or closes_at.replace(second=0, microsecond=0) == kept.replace(
+        second=0, microsecond=0
+    ):
+        return {name: value for name, value in fields.items() if name != "closes_at"}
+    return fields
+
+
 @normalises_text
 @transaction.atomic
 def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit a consultation."))
-    _check_settings(fields)
+    check_changed_settings(consultation, fields)
+    fields = _kept_closing_time(consultation, fields)
     changed = []
     for name in CONSULTATION_FIELDS:
         if name in fields and getattr(consultation, name) != fields[name]:
@@ -92,17 +138,37 @@ def update_consultation(*, actor, consultation: Consultation, **fields) -> Consu
 def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultation:
     """Move to `to_phase` if the table (consultation/states.py) and its rule allow it; the row is locked
     so that two organisers clicking at once cannot both move it. Each move is kept as a PhaseChange (the
-    page's history) and audited. Returns the moved row; `consultation` is moved with it."""
+    page's history) and audited. Returns the moved row; `consultation` is moved with it.
+
+    Opening needs a closing time in the future (or none). Closing records when it closed in `closes_at`:
+    the time planned when the beat closes it at that time (services/closing.py), now when an organiser
+    closes it earlier or it had none. Reopening forgets that past time (the organisers set a new one)."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     PHASES.check(locked, to_phase, actor=actor)  # a move the table refuses is refused as such first
-    if to_phase == Consultation.Phase.OPEN and not locked.questions.exists() and not locked.proposals_allowed:
-        raise ConsultationError(_("Add at least one question or allow proposals before opening."))
+    changes = {}
+    if to_phase == Consultation.Phase.OPEN:
+        if not locked.questions.exists() and not locked.proposals_allowed:
+            raise ConsultationError(_("Add at least one question or allow proposals before opening."))
+        if (
+            locked.phase == Consultation.Phase.CLOSED
+            and locked.closes_at
+            and locked.closes_at <= timezone.now()
+        ):
+            changes["closes_at"] = None  # when it closed, not a plan: reopened without a closing time
+        else:
+            _check_closing_time(locked.closes_at)
+    elif to_phase == Consultation.Phase.CLOSED:
+        now = timezone.now()
+        if locked.closes_at is None or locked.closes_at > now:
+            changes["closes_at"] = now
 
     def keep_in_history(moved: Consultation, previous: str) -> None:
         PhaseChange.objects.create(consultation=moved, from_phase=previous, to_phase=to_phase, actor=actor)
 
-    states.transition(locked, to_phase, actor=actor, action="consultation.phase", then=keep_in_history)
-    consultation.phase = locked.phase
+    states.transition(
+        locked, to_phase, actor=actor, action="consultation.phase", changes=changes, then=keep_in_history
+    )
+    consultation.phase, consultation.closes_at = locked.phase, locked.closes_at
     return locked
 
 

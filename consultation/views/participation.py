@@ -15,6 +15,7 @@ from accounts.rules import anyone
 from .. import hooks, rules, selectors, services
 from ..charter import DEFAULT_PRINCIPLES
 from ..forms import CharterForm, QuestionnaireForm
+from ..presenters import with_closing_and_participants
 from .common import consultation_from, consultation_url, next_url
 
 
@@ -24,7 +25,7 @@ def consultation_list(request):
         request,
         "consultation/list.html",
         {
-            "consultations": selectors.listed_consultations(request.user),
+            "consultations": with_closing_and_participants(selectors.listed_consultations(request.user)),
             "can_manage": rules.can_manage(request.user),
         },
     )
@@ -51,7 +52,7 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
         request,
         "consultation/detail.html",
         {
-            "consultation": consultation,
+            "consultation": with_closing_and_participants([consultation])[0],
             "principles": DEFAULT_PRINCIPLES,
             "charter": selectors.current_charter(consultation),
             "accepted": accepted,

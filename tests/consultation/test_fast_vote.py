@@ -49,6 +49,7 @@ CASES = [
     "no charter consent",
     "charter changed since accepted",
     "closed consultation",
+    "closed by the beat at its closing time",
     "hidden proposal",
     "unknown proposal",
     "bad value",
@@ -154,6 +155,10 @@ def _run_in(world, case: str, stack: ExitStack) -> dict:
         services.update_charter(actor=None, consultation=consultation, text_fr="Une nouvelle charte.")
     elif case == "closed consultation":
         services.transition(actor=None, consultation=consultation, to_phase=Consultation.Phase.CLOSED)
+    elif case == "closed by the beat at its closing time":
+        past = timezone.now() - timedelta(minutes=1)
+        Consultation.objects.filter(pk=consultation.pk).update(closes_at=past)
+        assert services.close_due_consultations() == [consultation.slug]
     elif case == "hidden proposal":
         Proposal.objects.filter(pk=pk).update(status=Proposal.Status.HIDDEN)
     elif case == "unknown proposal":

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from consultation import services
 from consultation.content import CONSULTATIONS
@@ -16,13 +19,23 @@ class Command(BaseCommand):
             action="store_true",
             help="also add demo participants with profiles, answers, proposals and votes (idempotent)",
         )
+        parser.add_argument(
+            "--closes-in-days",
+            type=int,
+            help="close it at 23:59 (Paris time) this many days from today (default: the consultation's own "
+            "setting, 60 for data-donation; 0: no closing time, organisers close it)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, slug, demo_contributions, **options):
+    def handle(self, *args, slug, demo_contributions, closes_in_days, **options):
         spec = CONSULTATIONS[slug]
         consultation = Consultation.objects.filter(slug=slug).first()
         if consultation is None:
             fields = {k: v for k, v in spec.items() if k in services.CONSULTATION_FIELDS}
+            days = spec.get("closes_in_days", 0) if closes_in_days is None else closes_in_days
+            if days > 0:
+                day = timezone.localdate() + dt.timedelta(days=days)
+                fields["closes_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
             consultation = services.create_consultation(actor=None, slug=slug, **fields)
             for kind, text_fr, text_en, choices in spec["questions"]:
                 services.add_question(

@@ -1,0 +1,54 @@
+"""The consultations in the admin site: their settings (closing time included) are edited through the
+organisers' service, with its checks; the phase is read-only (accounts/admin_records.py: only its
+declared steps move it, from the organisers' page or the beat). Created on the organisers' page, with
+their questionnaire; never deleted here (votes and answers are the record)."""
+
+from django import forms
+from django.contrib import admin
+
+from accounts.admin_records import LifeCycleAdmin
+from accounts.errors import ServiceError
+
+from . import services
+from .models import Consultation
+
+
+class ConsultationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = list(services.CONSULTATION_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not self.errors:
+            try:
+                services.check_changed_settings(Consultation.objects.get(pk=self.instance.pk), cleaned)
+            except ServiceError as error:
+                field = "closes_at" if "closes_at" in self.changed_data else None
+                self.add_error(field, error.text)
+        return cleaned
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(LifeCycleAdmin):
+    form = ConsultationAdminForm
+    list_display = ["slug", "title_fr", "phase", "closes_at", "created_at"]
+    list_filter = ["phase"]
+    search_fields = ["slug", "title_fr", "title_en"]
+    fields = ["slug", *services.CONSULTATION_FIELDS, "phase", "created_at"]
+    readonly_fields = ["slug", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The admin's own log records who; the service checks and audits the change.
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.CONSULTATION_FIELDS
+            if name in form.cleaned_data
+        }
+        services.update_consultation(actor=None, consultation=Consultation.objects.get(pk=obj.pk), **fields)

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from consultation import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Close the open consultations whose closing date and time has passed, as an organiser's close does "
+        "(what the Celery beat does every PACTE_CLOSING_SWEEP_SECONDS). Running it again, or on several "
+        "hosts at once, closes each consultation once."
+    )
+
+    def handle(self, *args, **options):
+        closed = services.close_due_consultations()
+        for slug in closed:
+            self.stdout.write(f"closed {slug}")
+        self.stdout.write(f"{len(closed)} consultation(s) closed.")

@@ -1,0 +1,63 @@
+"""What the consultation pages and cards say about a consultation's closing and participants. The pages
+read these; the rule of what "open" means stays the phase (consultation/services/closing.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .models import Consultation
+from .participants import participant_counts
+
+Phase = Consultation.Phase
+
+
+@dataclass(frozen=True)
+class Closing:
+    """``state``: "open_until" (open, closing time ahead), "closing" (open, its closing time passed: the
+    beat closes it at its next run), "closed_on" (closed, at ``when``), "planned" (a draft's closing time).
+    """
+
+    state: str
+    when: dt.datetime
+
+    @property
+    def is_open_until(self) -> bool:
+        return self.state == "open_until"
+
+    @property
+    def is_closing(self) -> bool:
+        return self.state == "closing"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == "closed_on"
+
+
+def closing_of(consultation: Consultation, now: dt.datetime | None = None) -> Closing | None:
+    """What the page says of the closing, None when it has nothing to say (no time set; closed with a
+    time ahead, which the organisers set to reopen it)."""
+    when = consultation.closes_at
+    if when is None:
+        return None
+    now = now or timezone.now()
+    if consultation.phase == Phase.OPEN:
+        return Closing("open_until" if when > now else "closing", when)
+    if consultation.phase == Phase.DRAFT:
+        return Closing("planned", when)
+    return Closing("closed_on", when) if when <= now else None
+
+
+def with_closing_and_participants(consultations: Iterable[Consultation]) -> list[Consultation]:
+    """The consultations of a list, each with ``closing`` (closing_of) and ``participants`` (their count):
+    one query for every count, none per consultation."""
+    consultations = list(consultations)
+    counts = participant_counts(c.pk for c in consultations)
+    now = timezone.now()
+    for c in consultations:
+        c.closing = closing_of(c, now)
+        c.participants = counts.get(c.pk, 0)
+    return consultations

@@ -1,0 +1,40 @@
+"""Closing consultations whose closing time has passed (the beat's `consultation.close_due` task,
+every PACTE_CLOSING_SWEEP_SECONDS, and `python manage.py close_due_consultations`).
+
+What "open" means stays one rule, the consultation's phase: every check (rules.can_contribute, the vote's
+SQL guard `votes.TARGET_GUARD` and its fast path) reads `phase = open`, never `closes_at`. This module only
+moves the phase at the time planned, through the phase's declared step (`consultations.transition`, actor
+None: the system), so the move is checked, kept in the phase history and audited as an organiser's close.
+Between the closing time and the next run (at most one period) the consultation is still open; its page
+says it is closing.
+
+Safe to run again and at once on several hosts: each due consultation is closed in its own transaction,
+on its row read `select_for_update(skip_locked=True)` and filtered again (still open, still due), so a row
+that another run holds is skipped by this one and a row it has closed no longer matches."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Consultation
+from .consultations import transition
+
+
+def _due(now: dt.datetime):
+    return Consultation.objects.filter(phase=Consultation.Phase.OPEN, closes_at__lte=now)
+
+
+def close_due_consultations(*, now: dt.datetime | None = None) -> list[str]:
+    """Close every open consultation whose closing time is `now` or earlier; returns the slugs this run
+    closed (the others were closed by another run, or are not due)."""
+    now = now or timezone.now()
+    closed = []
+    for pk in list(_due(now).order_by("closes_at", "pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            row = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+            if row is None:  # closed meanwhile, moved, or being closed by another run
+                continue
+            transition(actor=None, consultation=row, to_phase=Consultation.Phase.CLOSED)
+            closed.append(row.slug)
+    return closed
