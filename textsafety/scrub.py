@@ -33,6 +33,7 @@ The precision and recall of these rules on a generated corpus are measured by
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -399,6 +400,10 @@ def find_personal_data(text: str) -> list[Span]:
     return sorted(taken)
 
 
+# Published pages scrub their texts on every read (one exit, consultation/publish.py), and the same texts
+# are read again and again: up to 3 ms for a paragraph with digits. The answer depends only on the text and
+# on these rules, which a deployment changes only by restarting the process, so it is kept per process.
+@functools.lru_cache(maxsize=4096)
 def scrub(text: str) -> tuple[str, tuple[str, ...]]:
     """Replace personal data with ``[kind]`` placeholders; return the text and the kinds found (in order
     of first appearance): email, iban, nir, phone, card, address."""
