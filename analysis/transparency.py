@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import verify_chain
 from accounts.models import AuditEvent
 from consultation.models import Consultation, OpenDataExport, Proposal
+from consultation.presenters import closing_of
 from consultation.publish import scrub_text
 from deliberation import selectors as deliberation_selectors
 from textsafety.disclosure import MIN_CELL
@@ -179,6 +180,8 @@ def audit_check() -> dict:
 def transparency(consultation: Consultation) -> dict:
     return {
         "consultation": consultation,
+        # Planned while open (or a draft), when it closed once closed: the consultation pages' wording.
+        "closing": closing_of(consultation),
         "phases": phases(consultation),
         "moderation": moderation(consultation),
         "panels": panels(consultation),

@@ -122,14 +122,19 @@ def _kept_closing_time(consultation: Consultation, fields: dict) -> dict:
 def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit a consultation."))
-    check_changed_settings(consultation, fields)
-    fields = _kept_closing_time(consultation, fields)
+    # The row as it is now, locked, and only the fields changed written: the phase that the beat
+    # (services/closing.py) or another organiser moved since the request read it is not written back.
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    check_changed_settings(locked, fields)
+    fields = _kept_closing_time(locked, fields)
     changed = []
     for name in CONSULTATION_FIELDS:
-        if name in fields and getattr(consultation, name) != fields[name]:
-            setattr(consultation, name, fields[name])
+        if name in fields and getattr(locked, name) != fields[name]:
+            setattr(locked, name, fields[name])
             changed.append(name)
-    consultation.save()
+    locked.save(update_fields=changed)
+    for name in (*changed, "phase", "closes_at"):
+        setattr(consultation, name, getattr(locked, name))
     record_event(actor=actor, action="consultation.updated", obj=consultation, details={"changed": changed})
     return consultation
 
