@@ -169,7 +169,7 @@ def test_an_organiser_cannot_set_a_closing_time_in_the_past(client, organiser):
     )
     assert response.status_code == 200  # the form again, with what was typed
     page = html.unescape(response.content.decode())
-    assert "La date et l'heure de clôture (1 mars 2020 à 12:00) sont passées" in page
+    assert "La date et l’heure de clôture (1 mars 2020 à 12:00) sont passées" in page
     consultation.refresh_from_db()
     assert consultation.closes_at is None
     response = client.post(url("manage", consultation.slug), {**form, "closes_at": "2030-01-15T23:59"})
