@@ -213,7 +213,7 @@ def add_question(
     elif kind == Question.Kind.OPEN:
         choices = []
     if choices and all(exclusive for _fr, _en, exclusive in choices):
-        raise ConsultationError(_("At least one choice must be combinable with others."))
+        raise ConsultationError(_("At least one choice must be combinable with others."), field="choices")
     position = consultation.questions.count()
     question = Question.objects.create(
         consultation=consultation,
