@@ -113,6 +113,9 @@ MIDDLEWARE = [
 
 # The vote's fast path (consultation/fast_vote.py); off, every vote takes the full path (same answers).
 PACTE_FAST_VOTE = env_bool("PACTE_FAST_VOTE", True)
+# Rows an address's vote window is split into (consultation/vote_limit.py): 1 puts every vote from one
+# address in one row, each waiting for the previous one's commit. Safe to change at any time.
+PACTE_VOTE_ADDRESS_SHARDS = max(1, int(env("PACTE_VOTE_ADDRESS_SHARDS", "16")))
 
 ROOT_URLCONF = "config.urls"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

@@ -11,10 +11,10 @@ A window row per (action, scope, key, shard): `hits` and when its window started
 window's end opens a new one at 1 (what Redis' INCR on an expired key does). Keys: the user id for
 "user", a digest of the address for "ip" (as in Redis: the address itself is never stored).
 
-An address's window is split into `ADDRESS_SHARDS` rows, one per `user id % ADDRESS_SHARDS`, and its count
-is their sum. Many people vote from one address (a library, an office behind a proxy, a mobile operator's
-shared address): in one row, every vote from it waited for the previous one's commit to update the row (a
-row lock held until commit), which doubled PostgreSQL's CPU per vote under load (measured in
+An address's window is split into `PACTE_VOTE_ADDRESS_SHARDS` rows (16), one per `user id % shards`, and
+its count is their sum. Many people vote from one address (a library, an office behind a proxy, a mobile
+operator's shared address): in one row, every vote from it waited for the previous one's commit to update
+the row (a row lock held until commit), which doubled PostgreSQL's CPU per vote under load (measured in
 docs/decisions/0019). A vote now locks only its shard; the other shards are read, not locked, as of the
 statement's start, so simultaneous votes from one address may pass the limit by at most one per shard at
 its edge: a rate limit, not an account. A person's own window stays one row (their votes are theirs).
@@ -25,6 +25,7 @@ restart empties the Redis this deployment runs without persistence; a window the
 
 import functools
 
+from django.conf import settings
 from django.db import connection, models
 
 from . import sql
@@ -32,10 +33,6 @@ from .ratelimit import rates, window_key
 
 ACTION = "vote"
 _SCOPES = ("user", "ip")
-
-
-#: Rows an address's window is split into (see the module's docstring).
-ADDRESS_SHARDS = 16
 
 
 class RateWindow(models.Model):
@@ -67,7 +64,7 @@ def _counting(scopes: tuple[str, ...], user_source: str) -> str:
     table = RateWindow._meta.db_table
     rows = ", ".join(
         f"('{scope}', {'auth.user_id::text' if scope == 'user' else '%(ip_key)s'}, "
-        f"{'0' if scope == 'user' else f'(auth.user_id %% {ADDRESS_SHARDS})::int'}, "
+        f"{'0' if scope == 'user' else '(auth.user_id %% %(address_shards)s::int)::int'}, "
         f"%(limit_{scope})s::int, %(seconds_{scope})s::int)"
         for scope in scopes
     )
@@ -100,7 +97,8 @@ def counting_ctes(user_source: str) -> tuple[str, dict]:
     configured = [(scope, limit, seconds) for scope, limit, seconds in rates(ACTION) if scope in _SCOPES]
     if not configured:
         return "hits AS (SELECT FALSE AS over WHERE FALSE)", {}
-    params = {}
+    # The sum reads every shard there is, so a changed number of shards counts the rows of the old one.
+    params = {"address_shards": max(1, settings.PACTE_VOTE_ADDRESS_SHARDS)}
     for scope, limit, seconds in configured:
         params[f"limit_{scope}"], params[f"seconds_{scope}"] = limit, seconds
     return _counting(tuple(scope for scope, _limit, _seconds in configured), user_source), params

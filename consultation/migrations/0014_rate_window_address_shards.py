@@ -1,4 +1,4 @@
-"""An address's vote window split into shards (consultation/vote_limit.py ADDRESS_SHARDS): one row per
+"""An address's vote window split into shards (consultation/vote_limit.py, PACTE_VOTE_ADDRESS_SHARDS): one row per
 address made every vote from it wait for the previous one's commit. Existing rows become shard 0."""
 
 from django.db import migrations, models

@@ -59,7 +59,7 @@ def test_each_address_has_its_own_window(consultation):
 
 @override_settings(PACTE_RATE_LIMITS={"vote": {"ip": "3/60"}})
 def test_an_address_limit_counts_everyone_behind_it(consultation):
-    """An address's window is split into rows by person (vote_limit.ADDRESS_SHARDS); its limit is still
+    """An address's window is split into rows by person (PACTE_VOTE_ADDRESS_SHARDS); its limit is still
     that of the address: the fourth person voting from it is refused."""
     proposal = Proposal.objects.create(consultation=consultation, text="Idée")
     url = reverse("consultation:vote", args=[consultation.slug, proposal.pk])
@@ -72,3 +72,23 @@ def test_an_address_limit_counts_everyone_behind_it(consultation):
     ]
     assert statuses == [200, 200, 200, 429, 429]
     assert Vote.objects.count() == 3
+
+
+@override_settings(PACTE_RATE_LIMITS={"vote": {"ip": "3/60"}})
+def test_a_changed_number_of_address_rows_keeps_the_count(consultation):
+    """The sum reads every row of the address, so changing PACTE_VOTE_ADDRESS_SHARDS mid-window neither
+    forgets the votes already counted nor counts them twice."""
+    proposal = Proposal.objects.create(consultation=consultation, text="Idée")
+    url = reverse("consultation:vote", args=[consultation.slug, proposal.pk])
+
+    def vote():
+        member = _member(consultation)
+        return member.post(
+            url, {"value": "agree"}, HTTP_ACCEPT="application/json", REMOTE_ADDR="192.0.2.8"
+        ).status_code
+
+    with override_settings(PACTE_VOTE_ADDRESS_SHARDS=16):
+        first = [vote(), vote()]
+    with override_settings(PACTE_VOTE_ADDRESS_SHARDS=1):
+        then = [vote(), vote()]
+    assert first + then == [200, 200, 200, 429]
