@@ -3,7 +3,9 @@
 It is a `ValidationError` (so a form can carry it under its fields) with an HTTP `status` (so an API or a
 script gets the right code) and a translated `message` fit to show the person. Each app names its own
 subclasses (`ConsultationError`, `DeliberationError`, ...) for readers of its code; views never catch an
-app's type, they hand any `ServiceError` to `accounts.refusals`."""
+app's type, they hand any `ServiceError` to `accounts.refusals`. A refusal about one value the person
+typed names its form field (`field="closes_at"`): a page's form then shows it under that field, marked
+invalid (`accounts.refusals.post_form`), instead of at the top of the form."""
 
 from django.core.exceptions import ValidationError
 
@@ -14,11 +16,17 @@ class ServiceError(ValidationError):
     # in an element marked with its language; empty for most refusals.
     explanation = ""
     explanation_lang = ""
+    # The name of the form field whose value is refused ("" when the refusal is about the whole action).
+    field = ""
 
-    def __init__(self, message, code: str | None = None, params=None, status: int | None = None) -> None:
+    def __init__(
+        self, message, code: str | None = None, params=None, status: int | None = None, field: str = ""
+    ) -> None:
         super().__init__(message, code=code, params=params)
         if status is not None:
             self.status = status
+        if field:
+            self.field = field
 
     @property
     def text(self) -> str:

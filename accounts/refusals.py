@@ -78,11 +78,18 @@ def post_form(request, form, action: Callable, success) -> bool:
     try:
         result = action(form.cleaned_data)
     except ServiceError as error:
-        form.add_error(None, error)
+        add_refusal(form, error)
         form.refusal_status = error.status
         return False
     _succeeded(request, success, result)
     return True
+
+
+def add_refusal(form, error: ServiceError) -> None:
+    """The service's refusal on `form`: under the field it names when the form has that field (the input
+    is then marked aria-invalid and described by the error, as the DSFR asks), otherwise at the top."""
+    field = error.field if error.field in form.fields and not form.fields[error.field].disabled else None
+    form.add_error(field, error)
 
 
 def form_status(form) -> int:

@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from accounts.admin_records import LifeCycleAdmin
 from accounts.errors import ServiceError
+from accounts.refusals import add_refusal
 
 from . import services
 from .models import Consultation
@@ -24,8 +25,7 @@ class ConsultationAdminForm(forms.ModelForm):
             try:
                 services.check_changed_settings(Consultation.objects.get(pk=self.instance.pk), cleaned)
             except ServiceError as error:
-                field = "closes_at" if "closes_at" in self.changed_data else None
-                self.add_error(field, error.text)
+                add_refusal(self, error)  # under the field it is about, as on the organisers' page
         return cleaned
 
 

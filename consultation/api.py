@@ -18,6 +18,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
 from . import rules, selectors
+from .languages import language_of
 from .models import Choice, Consultation, Proposal, Question, Vote
 from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
 from .publish import public_text
@@ -88,6 +89,12 @@ class ProposalSerializer(serializers.ModelSerializer):
             "hidden by moderation or withheld as revealing a person's health."
         )
     )
+    language = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The language the text is written in, as a lower-case language tag such as fr, en or en-gb; "
+            "empty when it is unknown or when no text is given."
+        )
+    )
     status = serializers.ChoiceField(
         choices=[Proposal.Status.VISIBLE, Proposal.Status.HIDDEN],
         read_only=True,
@@ -105,7 +112,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = ["id", "created_at", "source", "author", "status", "text", "hide_reason",
+        fields = ["id", "created_at", "source", "author", "status", "text", "language", "hide_reason",
                   "agree", "disagree", "pass_"]  # fmt: skip
 
     def get_fields(self):
@@ -119,7 +126,13 @@ class ProposalSerializer(serializers.ModelSerializer):
         return pseudonym(proposal.consultation, proposal.author_key) if proposal.author_key else ""
 
     def get_text(self, proposal) -> str:
-        return public_text(proposal) or ""
+        if not hasattr(proposal, "_public_text"):  # read by get_language too: scrubbed once
+            proposal._public_text = public_text(proposal) or ""
+        return proposal._public_text
+
+    def get_language(self, proposal) -> str:
+        """The language of the text given (pages mark it with the same rule, consultation/languages.py)."""
+        return language_of(proposal) if self.get_text(proposal) else ""
 
 
 class VoteSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from textsafety.spreadsheet import safe_writer
 
 from . import selectors
+from .languages import language_of
 from .models import Answer, Consultation, Vote
 from .publish import public_text
 
@@ -52,7 +53,8 @@ A cell that a spreadsheet would read as a formula begins with a single quote.
 proposal_id, created_at, source (platform | import | polis), author (pseudonymous id), status (visible |
 hidden), text (empty when hidden, or withheld as revealing a person's health),
 hide_reason (public reason given by moderators), agree, disagree,
-pass (vote counts). Proposals awaiting moderation are not included.
+pass (vote counts), language (the language the text is written in, as a lower-case language tag: fr,
+en, en-gb; empty when unknown, or when text is empty). Proposals awaiting moderation are not included.
 
 ## votes.csv
 participant, proposal_id, vote (agree | disagree | pass), voted_at — each participant's current vote.
@@ -101,8 +103,9 @@ def build_archive(
         rows = selectors.public_proposals(consultation).order_by("id")
         for p in rows.iterator(chunk_size=2000):
             author = pseudonym(consultation, p.author_key) if p.author_key else ""
-            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, public_text(p) or "",
-                   p.hide_reason, p.agree_count, p.disagree_count, p.pass_count]  # fmt: skip
+            text = public_text(p) or ""
+            yield [p.pk, p.created_at.isoformat(), p.source, author, p.status, text, p.hide_reason,
+                   p.agree_count, p.disagree_count, p.pass_count, language_of(p) if text else ""]  # fmt: skip
 
     def votes():
         for v in (
@@ -118,7 +121,7 @@ def build_archive(
                            "choice_en"], questions),
         ("answers.csv", ["participant", "question_id", "choice_id", "text", "answered_at"], answers),
         ("proposals.csv", ["proposal_id", "created_at", "source", "author", "status", "text", "hide_reason",
-                           "agree", "disagree", "pass"], proposals),
+                           "agree", "disagree", "pass", "language"], proposals),
         ("votes.csv", ["participant", "proposal_id", "vote", "voted_at"], votes),
     ]  # fmt: skip
     buffer = io.BytesIO()

@@ -103,6 +103,16 @@ class PolisExport:
         """Meta statements (is-meta column, when the export has one): Pol.is leaves them out of its groups."""
         return {c.comment_id for c in self.comments if c.is_meta}
 
+    @property
+    def ended_ms(self) -> int | None:
+        """When the conversation ended, as far as the export tells (ms epoch): its last vote (votes.csv; the
+        last vote kept per voter and comment is each pair's latest), else its last comment
+        (participants-votes.csv has no dates); None when the export dates nothing."""
+        stamps = [v.timestamp_ms for v in self.votes if v.timestamp_ms is not None]
+        if not stamps:
+            stamps = [c.timestamp_ms for c in self.comments if c.timestamp_ms is not None]
+        return max(stamps, default=None)
+
     def vote_triples(self) -> list[tuple[int, int, int]]:
         """(voter, comment, value) triples, the input of the opinion-group analysis."""
         return [(v.voter_id, v.comment_id, v.value) for v in self.votes]

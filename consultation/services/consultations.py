@@ -43,11 +43,12 @@ def _check_settings(fields: dict) -> None:
     length = fields.get("max_proposal_length")
     if length is not None and not 20 <= length <= MAX_PROPOSAL_LENGTH:
         raise ConsultationError(
-            _("The maximum length must be between 20 and %(max)d characters.") % {"max": MAX_PROPOSAL_LENGTH}
+            _("The maximum length must be between 20 and %(max)d characters.") % {"max": MAX_PROPOSAL_LENGTH},
+            field="max_proposal_length",
         )
     starts_on, closes_at = fields.get("starts_on"), fields.get("closes_at")
     if starts_on and closes_at and timezone.localdate(closes_at) < starts_on:
-        raise ConsultationError(_("The closing date must come after the opening date."))
+        raise ConsultationError(_("The closing date must come after the opening date."), field="closes_at")
 
 
 def _check_closing_time(closes_at) -> None:
@@ -56,7 +57,8 @@ def _check_closing_time(closes_at) -> None:
     if closes_at is not None and closes_at <= timezone.now():
         raise ConsultationError(
             _("The closing date and time (%(when)s) has passed: choose a later one, or leave it empty.")
-            % {"when": _written(closes_at)}
+            % {"when": _written(closes_at)},
+            field="closes_at",
         )
 
 
@@ -73,7 +75,8 @@ def check_slug(slug: str) -> None:
     """A new consultation's short name must not be a word of the site's own addresses."""
     if slug in reserved_slugs():
         raise ConsultationError(
-            _("“%(slug)s” is already a page of the site: choose another short name.") % {"slug": slug}
+            _("“%(slug)s” is already a page of the site: choose another short name.") % {"slug": slug},
+            field="slug",
         )
 
 
@@ -89,7 +92,9 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     _check_closing_time(fields.get("closes_at"))
     check_slug(slug)
     if Consultation.objects.filter(slug=slug).exists():
-        raise Conflict(_("A consultation already uses the short name “%(slug)s”.") % {"slug": slug})
+        raise Conflict(
+            _("A consultation already uses the short name “%(slug)s”.") % {"slug": slug}, field="slug"
+        )
     consultation = Consultation.objects.create(slug=slug, created_by=actor, **fields)
     record_event(actor=actor, action="consultation.created", obj=consultation, details={"slug": slug})
     return consultation
@@ -213,7 +218,7 @@ def add_question(
     elif kind == Question.Kind.OPEN:
         choices = []
     if choices and all(exclusive for _fr, _en, exclusive in choices):
-        raise ConsultationError(_("At least one choice must be combinable with others."))
+        raise ConsultationError(_("At least one choice must be combinable with others."), field="choices")
     position = consultation.questions.count()
     question = Question.objects.create(
         consultation=consultation,

@@ -11,12 +11,13 @@ from django.utils.translation import ngettext
 
 from accounts import outbox
 from accounts.audit import record_event
+from accounts.models import AuditEvent
 from accounts.progress import progress_writer
 from textsafety.normalise import normalise_input
 
 from .. import rules
 from ..csv_import import CsvImportError
-from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, Proposal, Vote
+from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, PhaseChange, Proposal, Vote
 from .base import ConsultationError, NotAllowed
 from .consultations import check_slug
 from .votes import recount
@@ -253,7 +254,11 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
     """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
     comments become proposals (moderated-out ones hidden, meta ones marked ``is_meta``: left out of the
     opinion groups, as Pol.is does), voters pseudonymous participants
-    "polis:<voter-id>", each voter's last vote per comment a vote. Idempotent."""
+    "polis:<voter-id>", each voter's last vote per comment a vote. Idempotent.
+
+    A consultation the import creates closed when the conversation ended (``export.ended_ms``, its last
+    vote): ``closes_at`` and the phase history's close say that time, not the import's
+    (``_date_the_close``)."""
     from datetime import UTC, datetime
 
     if actor is not None and not rules.can_manage(actor):
@@ -277,6 +282,8 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
             created_by=actor,
         )
         record_event(actor=actor, action="consultation.created", obj=consultation, details={"from": "polis"})
+    ended = stamp(export.ended_ms) if export.ended_ms is not None else None
+    dated = _date_the_close(consultation, ended, created=created)
     known = dict(
         Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS).values_list(
             "external_id", "pk"
@@ -333,6 +340,43 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
         actor=actor,
         action="consultation.imported_polis",
         obj=consultation,
-        details={"proposals": len(new), "votes": len(votes), "source": export.votes_source},
-    )
+        details={"proposals": len(new), "votes": len(votes), "source": export.votes_source,
+                 **({"closed_at": ended} if dated else {})},
+    )  # fmt: skip
     return PolisImportReport(consultation, created, len(new), len(votes))
+
+
+def _date_the_close(consultation: Consultation, ended, *, created: bool) -> bool:
+    """Say that an imported conversation closed when it ended: ``closes_at`` (what its page and cards say,
+    "Closed on …") and the one phase change of its history (open → closed, by no one) both at ``ended``.
+    For a consultation this import creates, and again on a later import of it (a longer export moves the
+    date; one imported before this rule gets it) as long as nobody has moved its phase since; never for
+    a consultation the organisers made or moved. Returns whether it dated it."""
+    if ended is None or consultation.phase != Consultation.Phase.CLOSED:
+        return False
+    changes = list(consultation.phase_changes.all()[:2])
+    own = [c for c in changes if c.actor_id is None and (c.from_phase, c.to_phase) == ("open", "closed")]
+    if not created and (len(changes) > 1 or own != changes or not _created_by_polis_import(consultation)):
+        return False
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=ended)
+    consultation.closes_at = ended
+    if own:
+        PhaseChange.objects.filter(pk=own[0].pk).update(created_at=ended)
+    else:
+        PhaseChange.objects.create(
+            consultation=consultation,
+            from_phase=Consultation.Phase.OPEN,
+            to_phase=Consultation.Phase.CLOSED,
+            actor=None,
+            created_at=ended,
+        )
+    return True
+
+
+def _created_by_polis_import(consultation: Consultation) -> bool:
+    return AuditEvent.objects.filter(
+        action="consultation.created",
+        object_type=consultation._meta.label_lower,
+        object_id=str(consultation.pk),
+        details__from="polis",
+    ).exists()

@@ -3,6 +3,7 @@ refused with a message under the question (the rule lives in the form and in the
 without JavaScript and for every caller), what was ticked is kept, nothing is saved. Organisers mark such
 choices in the questionnaire editor; the demo consultation's "Aucun" / "None" is one."""
 
+import html
 import io
 import re
 
@@ -14,6 +15,7 @@ from consultation import services
 from consultation.models import Answer, Choice, Consultation
 from tests.conftest import with_totp
 from tests.helpers import make_consultation
+from tests.html_parts import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,68 @@ def test_the_api_says_which_choice_stands_alone(client, consultation):
         ("Researchers", False),
         ("None", True),
     ]
+
+
+ALL_EXCLUSIVE = {
+    "en": "At least one choice must be combinable with others.",
+    "fr": "Au moins un choix doit pouvoir être combiné avec d’autres.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_question_whose_choices_all_stand_alone_is_refused_under_its_choices(client, organiser, language):
+    """Every choice exclusive would make the checkboxes a single choice in disguise: the editor refuses it,
+    under the choices, keeps what was typed and saves nothing."""
+    draft = make_consultation("brouillon", phase="draft", questions=False)
+    client.force_login(with_totp(organiser))
+    response = client.post(
+        reverse("consultation:questions", args=[draft.slug]),
+        {
+            "kind": "multiple",
+            "text_fr": "Quels canaux ?",
+            "choices": "Aucun | None\nNe sait pas | Don't know",
+            "exclusive_choices": "Aucun\nNe sait pas",
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    page = response.content.decode()
+    parts = elements(page)
+    choices = next(e for e in parts if e["tag"] == "textarea" and e["attrs"].get("name") == "choices")
+    assert choices["attrs"].get("aria-invalid") == "true"
+    by_id = {e["attrs"]["id"]: e["text"] for e in parts if e["attrs"].get("id")}
+    described = [html.unescape(by_id[i]) for i in choices["attrs"].get("aria-describedby", "").split()]
+    assert any(ALL_EXCLUSIVE[language] in text for text in described), described
+    assert "Ne sait pas | Don't know" in html.unescape(choices["text"])  # kept, to be corrected
+    assert not draft.questions.exists()
+
+
+def test_the_service_refuses_all_exclusive_choices_and_ignores_the_mark_elsewhere(db):
+    draft = make_consultation("brouillon", phase="draft", questions=False)
+    with pytest.raises(services.ConsultationError) as refused:
+        services.add_question(
+            actor=None,
+            consultation=draft,
+            kind="multiple",
+            text_fr="Quels canaux ?",
+            choices=[("Aucun", "None", True), ("Ne sait pas", "Don't know", True), ("  ", "", False)],
+        )
+    assert str(refused.value) == ALL_EXCLUSIVE["fr"]
+    assert not draft.questions.exists()
+    # One combinable choice is enough for the rule; and a single-choice question's choices already stand
+    # alone, so a mark given to them is dropped rather than refused.
+    services.add_question(
+        actor=None,
+        consultation=draft,
+        kind="multiple",
+        text_fr="Quels canaux ?",
+        choices=[("Courrier", "Post"), ("En ligne", "Online"), ("Aucun", "None", True)],
+    )
+    single = services.add_question(
+        actor=None,
+        consultation=draft,
+        kind="single",
+        text_fr="Oui ou non ?",
+        choices=[("Oui", "Yes", True), ("Non", "No", True)],
+    )
+    assert not single.choices.filter(exclusive=True).exists()
+    assert draft.questions.count() == 2
