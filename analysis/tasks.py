@@ -238,6 +238,7 @@ def finish_run(run_id: int) -> None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
+        since = rerun.since_previous(run, rows)
         params = run.pipeline_params()
         inputs = _pipeline_input(rows)
         for row, item in zip(rows, inputs, strict=True):
@@ -260,7 +261,7 @@ def finish_run(run_id: int) -> None:
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)
-        runs.save_result(run, rows, result, labels, labelling)
+        runs.save_result(run, rows, result, labels, labelling, since_previous=since)
 
 
 def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
