@@ -258,6 +258,8 @@ def finish_run(run_id: int) -> None:
                 [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
             ),
             previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
+            # Nothing changed since the previous run: its themes are kept without computing fresh ones.
+            previous_unchanged=bool(since and since["unchanged"]),
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)
