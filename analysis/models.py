@@ -145,6 +145,29 @@ class PipelineRun(models.Model):
         return k_selection_message(self.k_selection)
 
     @property
+    def since_previous(self) -> dict | None:
+        """What changed since the run this one continues: the synthesis' ``carried`` record when the
+        previous run was published (``carry.carry_over`` matched the themes and counted the contributions
+        in another one), else the counts made before the clustering (``rerun.since_previous``), where
+        kept themes mean no contribution the previous run had changed theme."""
+        version = self.versions.order_by("-number").first()
+        carried = version.data.get("carried") if version is not None else None
+        if carried:
+            return carried
+        since = self.k_selection.get("since_previous")
+        if not since:
+            return None
+        kept = self.k_selection.get("method") == "kept-previous"
+        return {**since, "changed_theme": 0 if kept else None}
+
+    @property
+    def since_previous_message(self) -> str:
+        """``since_previous`` in the reader's language (the same words as ``run_pipeline``)."""
+        from .run_messages import since_previous_message
+
+        return since_previous_message(self.since_previous)
+
+    @property
     def note_messages(self) -> list[str]:
         """What the organiser should know about the texts analysed, in the reader's language."""
         from .run_messages import note_message

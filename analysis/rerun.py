@@ -10,6 +10,8 @@ carries the organisers' edits.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .models import Contribution, PipelineRun, PublishedSynthesis
 from .pipeline.cluster import NEW, OTHER
 
@@ -61,3 +63,40 @@ def _no_subtheme(theme: int) -> int:
     """A row of a theme without a sub-theme was left out of them (an outlier of its theme's sub-themes,
     kept so by a rerun that keeps them); a row of "Other" has none to keep."""
     return OTHER if theme >= 0 else NEW
+
+
+def since_previous(run: PipelineRun, rows: list[Contribution]) -> dict[str, Any] | None:
+    """What changed between the previous run and ``rows`` (the new run's), counted by proposal or answer
+    as ``carry.carry_over`` counts them: ``new_contributions`` (the previous run had none from that
+    source), ``gone_contributions`` (no longer analysed) and ``edited`` (same source, another cleaned
+    text). ``unchanged`` when all three are nil and the run draws its themes as the previous one did (same
+    model and seed, neither run's number of themes set by an organiser): then themes found afresh would
+    be the previous run's own draw, and comparing them with the kept ones cannot redraw the themes
+    (docs/decisions/0023-demo-rerun-theme-sizes.md). None without a previous run."""
+    before = previous_run(run)
+    if before is None:
+        return None
+    old = {
+        (source_type, source_id): text_hash
+        for source_type, source_id, text_hash in Contribution.objects.filter(run=before).values_list(
+            "source_type", "source_id", "text_hash"
+        )
+    }
+    new = {(row.source_type, row.source_id): row.text_hash for row in rows}
+    shared = old.keys() & new.keys()
+    counts = {
+        "run": before.pk,
+        "new_contributions": len(new.keys() - shared),
+        "gone_contributions": len(old.keys() - shared),
+        "edited": sum(1 for key in shared if old[key] != new[key]),
+    }
+    same_method = (
+        run.params.get("k") is None
+        and before.k_selection.get("method") != "override"
+        and int(before.params.get("seed", 0)) == int(run.params.get("seed", 0))
+        and before.model_id == run.model_id
+    )
+    unchanged = same_method and not (
+        counts["new_contributions"] or counts["gone_contributions"] or counts["edited"]
+    )
+    return {**counts, "unchanged": unchanged}

@@ -94,6 +94,40 @@ def note_message(item: dict[str, Any] | str) -> str:
     return note_text(item)
 
 
+def since_previous_message(since: dict[str, Any] | None) -> str:
+    """What changed since the run this one continues, so that organisers comparing two runs know whether
+    a difference comes from the contributions: the one wording of it, for the run's page and
+    ``run_pipeline`` (``PipelineRun.since_previous`` gives the figures). ``changed_theme`` None: not
+    counted (the previous run was not published and the themes were drawn afresh)."""
+    if not since:
+        return ""
+    new, gone = since.get("new_contributions", 0), since.get("gone_contributions", 0)
+    changed = since.get("changed_theme")
+    values = {"run": since.get("run"), "new": new, "gone": gone, "changed": changed}
+    if not (new or gone):
+        if changed == 0:
+            return (
+                _(
+                    "Same contributions as in run %(run)s, each in the theme it had there: the themes did "
+                    "not move."
+                )
+                % values
+            )
+        if changed is None:
+            return _("Same contributions as in run %(run)s; the themes were found afresh.") % values
+    if changed is None:
+        return (
+            _("Compared with run %(run)s: %(new)s new contributions, %(gone)s no longer analysed.") % values
+        )
+    return (
+        _(
+            "Compared with run %(run)s: %(new)s new contributions, %(gone)s no longer analysed, %(changed)s "
+            "in another theme."
+        )
+        % values
+    )
+
+
 def _compared_scores(selection: dict[str, Any]) -> tuple[str, str]:
     """The carried themes' score and the fresh attempts' (their range, or the one score of runs made
     before several attempts were drawn), formatted for the reader."""
@@ -121,7 +155,20 @@ def k_selection_message(selection: dict[str, Any]) -> str:
             "%(k)s themes: too few distinct contributions to compare several groupings.",
             k,
         ) % {"k": k}
+    since = selection.get("since_previous") or {}
+    if method == "kept-previous" and selection.get("unchanged"):
+        return _(
+            "Nothing changed since run %(run)s: its %(k)s themes were kept without being computed again."
+        ) % {"run": since.get("run", "?"), "k": k}
     kept, fresh = _compared_scores(selection)
+    if method == "kept-previous" and since and not since.get("new_contributions"):
+        return _(
+            "The %(k)s themes of the previous analysis were kept. Themes found afresh would not group the "
+            "contributions clearly better (how clearly the themes separate the contributions: %(kept)s for "
+            "the kept themes, %(fresh)s for fresh attempts); the themes are redrawn only when fresh "
+            "attempts do better by more than they differ from one another and than the particular "
+            "contributions received could explain."
+        ) % {"k": k, "kept": kept, "fresh": fresh}
     if method == "kept-previous":
         return _(
             "The %(k)s themes of the previous analysis were kept; new contributions joined the closest "

@@ -131,10 +131,12 @@ def save_result(
     result,
     labels: dict[int, ThemeLabel] | None = None,
     labelling: dict | None = None,
+    since_previous: dict | None = None,
 ) -> None:
     """Save the themes and sub-themes, each contribution's theme and place on the map, end the run as
     done and write version 1 of its synthesis (carrying over the organisers' work on the published one),
-    in one transaction."""
+    in one transaction. ``since_previous``: what changed since the previous run (``rerun.since_previous``),
+    kept with the choice of themes for the run's page and ``run_pipeline``."""
     from . import synthesis
 
     # Two deliveries of the finish may overlap: the second waits here, then finds the run done.
@@ -202,7 +204,11 @@ def save_result(
         changes={
             "finished_at": timezone.now(),
             "input_hash": result.run.get("input_hash", ""),
-            "k_selection": {**clustering.get("k_selection", {}), "notes": result.notes},
+            "k_selection": {
+                **clustering.get("k_selection", {}),
+                "notes": result.notes,
+                **({"since_previous": since_previous} if since_previous else {}),
+            },
             "labelling": labelling or {"source": "keywords"},
             "model_id": result.run.get("model_id", run.model_id),
         },

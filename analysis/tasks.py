@@ -238,6 +238,7 @@ def finish_run(run_id: int) -> None:
         return
     with _failure_ends_the_run(run_id, "clustering"):
         rows = list(Contribution.objects.filter(run=run).order_by("position"))
+        since = rerun.since_previous(run, rows)
         params = run.pipeline_params()
         inputs = _pipeline_input(rows)
         for row, item in zip(rows, inputs, strict=True):
@@ -257,10 +258,12 @@ def finish_run(run_id: int) -> None:
                 [row.duplicate_group for row in rows if row.text], params.near_duplicate_threshold
             ),
             previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
+            # Nothing changed since the previous run: its themes are kept without computing fresh ones.
+            previous_unchanged=bool(since and since["unchanged"]),
         )
         # Outside the saving transaction: the optional labelling service may take seconds per theme.
         labels, labelling = service_labels(result)
-        runs.save_result(run, rows, result, labels, labelling)
+        runs.save_result(run, rows, result, labels, labelling, since_previous=since)
 
 
 def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:

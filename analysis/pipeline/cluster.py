@@ -43,6 +43,9 @@ had); kept, 0.98-1.00, while a new topic of a third more texts is still drawn af
 had keep its verdict on "Other" and only new rows are tested for it, so the same texts analysed again get
 the same themes (docs/decisions/0023-demo-rerun-theme-sizes.md).
 Sub-themes follow the same rule inside a theme whose members mostly come from one previous theme.
+``keep_previous`` (the caller knows the corpus is exactly the previous run's, drawn the same way) keeps the
+previous themes without drawing fresh ones: those would be the previous run's own draw, and the
+comparison cannot redraw the themes (docs/decisions/0023-demo-rerun-theme-sizes.md).
 
 Why this rule and not another (each alternative measured): docs/decisions/0001-number-of-themes.md.
 
@@ -112,6 +115,7 @@ class KSelection:
     fresh_scores: tuple[float, ...] = ()  # silhouettes of the fresh method's draws (seeds seed, seed + 1, ..)
     threshold: float | None = None  # below it, the previous themes are worse than the fresh method's noise
     sampling_margin: float | None = None  # and the gap must exceed this (per-text differences, 95 %)
+    unchanged: bool = False  # kept without drawing fresh themes: the corpus was the previous run's
 
     def explain(self) -> str:
         drawn = (
@@ -123,6 +127,11 @@ class KSelection:
             return f"{self.k} themes, as set by the organiser.{drawn}"
         if self.method == "too-few-contributions":
             return f"{self.k} theme(s): too few distinct contributions to compare several groupings."
+        if self.unchanged:
+            return (
+                f"{self.k} themes, those of the previous analysis (same corpus), "
+                "kept without drawing fresh ones."
+            )
         best = max(self.scores, key=self.scores.__getitem__)
         if self.method == "kept-previous":
             return (
@@ -247,13 +256,18 @@ def _partition(
     vectors: np.ndarray | None = None,
     previous: np.ndarray | None = None,
     embeddings: np.ndarray | None = None,
+    keep: bool = False,
 ) -> Partition:
     """Choose k on ``reduced``; when ``vectors`` is given (small corpora), draw the k groups on their UMAP
     layout instead of refining them in ``reduced``. ``previous`` (each row's group in the previous run,
-    negative for none) keeps the previous k when it is within the tolerance and starts the k groups
-    from the previous groups' centres."""
+    negative for none) keeps the previous groups unless fresh ones clearly beat them; with ``keep``, they
+    are kept without drawing fresh ones."""
     n = len(reduced)
     groups = _previous_groups(previous)
+    if keep and k is None and len(groups) > 1:
+        kept = _previous_partition(reduced, previous, groups)
+        centres = np.stack([reduced[kept == j].mean(axis=0) for j in range(len(groups))])
+        return Partition(kept, normalize(centres), KSelection("kept-previous", len(groups), unchanged=True))
     if k is not None:
         candidates = range(k, k + 1)
     else:
@@ -465,15 +479,19 @@ def cluster(
     params: ClusterParams | None = None,
     previous: np.ndarray | None = None,
     previous_subthemes: np.ndarray | None = None,
+    keep_previous: bool = False,
 ) -> ClusterResult:
     """Two-level clustering of L2-normalised embeddings (one row per distinct contribution).
 
     ``previous`` and ``previous_subthemes`` (one int per row): the row's theme and sub-theme in the
-    previous run of the same consultation (``NEW`` or ``OTHER`` when it had none), to start from."""
+    previous run of the same consultation (``NEW`` or ``OTHER`` when it had none), to start from.
+    ``keep_previous``: the caller knows the previous run had exactly these texts (none gone either) and
+    drew its themes with the same model, seed and no organiser's number: its themes and sub-themes are
+    kept without drawing fresh ones to compare (ignored when a row is ``NEW`` or ``k`` is set)."""
     # Many small k-means fits: OpenMP/BLAS threads cost more than they give (8x slower measured on a
     # shared 2-core host), and parallelism belongs to the task level anyway.
     with threadpool_limits(limits=1):
-        return _cluster(vectors, params, previous, previous_subthemes)
+        return _cluster(vectors, params, previous, previous_subthemes, keep_previous)
 
 
 def _cluster(
@@ -481,6 +499,7 @@ def _cluster(
     params: ClusterParams | None,
     previous: np.ndarray | None = None,
     previous_subthemes: np.ndarray | None = None,
+    keep_previous: bool = False,
 ) -> ClusterResult:
     params = params or ClusterParams()
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -496,6 +515,7 @@ def _cluster(
         if given is not None and len(given) != n:
             raise ClusterError(f"The previous themes cover {len(given)} contributions, not {n}.")
     previous = None if previous is None else np.asarray(previous, dtype=int)
+    keep = keep_previous and previous is not None and params.k is None and not (previous == NEW).any()
     # Whether UMAP draws the groups is decided once for the corpus, so sub-themes follow their themes.
     layout = vectors if n <= params.layout_max else None
 
@@ -505,7 +525,9 @@ def _cluster(
         selection = KSelection("override" if params.k == 1 else "too-few-contributions", 1)
     else:
         space = _space(vectors, params)
-        top = _partition(space, params, params.k, vectors=layout, previous=previous, embeddings=vectors)
+        top = _partition(
+            space, params, params.k, vectors=layout, previous=previous, embeddings=vectors, keep=keep
+        )
         themes, selection = _outliers(vectors, top, params.other_z, previous), top.selection
 
     subthemes = np.where(themes == OTHER, OTHER, 0)
@@ -523,6 +545,7 @@ def _cluster(
             vectors=None if layout is None else vectors[members],
             previous=sub_previous,
             embeddings=vectors[members],
+            keep=keep,
         )
         # Sub-theme outliers stay in their theme (sub-theme 0 would mislead): keep them unassigned.
         subthemes[members] = _outliers(vectors[members], sub, params.other_z, sub_previous)

@@ -99,6 +99,7 @@ def run_pipeline(
     cleaning_cache: CleaningCache | None = None,
     duplicates: DedupeResult | None = None,
     previous: Mapping[str | int, tuple[int, int]] | None = None,
+    previous_unchanged: bool = False,
 ) -> PipelineResult:
     """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
 
@@ -107,7 +108,9 @@ def run_pipeline(
     preparation does, and stores it): it is used instead of deduping again. ``previous``: contribution
     id -> (theme, sub-theme) in the consultation's previous run, for the contributions it had with the
     same text; the clustering keeps those themes while they score about as well as new ones
-    (``cluster``), so a rerun with a few new texts does not redraw every theme."""
+    (``cluster``), so a rerun with a few new texts does not redraw every theme. ``previous_unchanged``:
+    the previous run had exactly these contributions, drawn the same way; its themes are kept without
+    drawing fresh ones to compare (``cluster``'s ``keep_previous``)."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -177,6 +180,7 @@ def run_pipeline(
             ClusterParams(**{**asdict(params.cluster), "k": k}),
             previous=None if before is None else before[0],
             previous_subthemes=None if before is None else before[1],
+            keep_previous=previous_unchanged,
         )
         coordinates = clusters.map_2d(vectors)
         report("cluster", 1, 1)

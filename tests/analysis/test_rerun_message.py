@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from analysis.run_messages import k_selection_message
+from analysis.run_messages import k_selection_message, since_previous_message
 
 KEPT = {
     "method": "kept-previous",
@@ -40,3 +40,31 @@ def test_redrawn_themes_say_the_previous_ones_no_longer_fit():
     first_run = {key: KEPT[key] for key in ("k", "scores")} | {"method": "silhouette-parsimony"}
     with translation.override("fr"):
         assert "trouvés à neuf" not in k_selection_message(first_run)
+
+
+def test_kept_themes_claim_no_new_contribution_when_there_was_none():
+    since = {"run": 4, "new_contributions": 0, "gone_contributions": 2, "edited": 0, "unchanged": False}
+    with translation.override("en"):
+        text = k_selection_message({**KEPT, "since_previous": since})
+        grown = k_selection_message({**KEPT, "since_previous": {**since, "new_contributions": 3}})
+    assert text.startswith("The 9 themes of the previous analysis were kept. Themes found afresh")
+    assert "joined the closest theme" not in text and "joined the closest theme" in grown
+    with translation.override("fr"):
+        assert "ont rejoint" not in k_selection_message({**KEPT, "since_previous": since})
+
+
+def test_what_changed_is_said_even_when_the_previous_run_was_not_published():
+    """Without a published synthesis there is no matching of themes: the counts made before the
+    clustering are said, and "in another theme" only when kept themes imply none moved."""
+    since = {"run": 4, "new_contributions": 0, "gone_contributions": 0, "changed_theme": None}
+    with translation.override("en"):
+        assert (
+            since_previous_message(since) == "Same contributions as in run 4; the themes were found afresh."
+        )
+        assert since_previous_message({**since, "new_contributions": 2}) == (
+            "Compared with run 4: 2 new contributions, 0 no longer analysed."
+        )
+        assert since_previous_message({**since, "changed_theme": 0}).startswith(
+            "Same contributions as in run 4, each"
+        )
+        assert since_previous_message(None) == ""

@@ -111,10 +111,8 @@ class Command(BaseCommand):
         for theme in run.themes.filter(parent__isnull=True).order_by("-size"):
             label = theme.label or _("Other contributions")
             self.stdout.write(f"  [{theme.size:>5}] {label} — {', '.join(theme.keywords[:6])}")
-        version = run.versions.order_by("-number").first()
-        carried = version.data.get("carried") if version is not None else None
-        if carried:
-            self.stdout.write(_compared_with_previous(carried))
+        if run.since_previous_message:
+            self.stdout.write(run.since_previous_message)
         if publish:
             services.publish_version(actor=None, version=run.versions.order_by("-number").first())
             self.stdout.write(_("Published as the consultation's synthesis."))
@@ -145,18 +143,3 @@ class Command(BaseCommand):
                 if not run.is_active:
                     return run
                 time.sleep(0.5)
-
-
-def _compared_with_previous(carried: dict) -> str:
-    """What changed since the run this one continues, so that organisers comparing two runs know whether
-    a difference comes from the contributions (``carry.carry_over`` counted them)."""
-    new, gone = carried.get("new_contributions", 0), carried.get("gone_contributions", 0)
-    changed = carried.get("changed_theme", 0)
-    if not (new or gone or changed):
-        return _(
-            "Same contributions as in run %(run)s, each in the theme it had there: the themes did not move."
-        ) % {"run": carried.get("run")}
-    return _(
-        "Compared with run %(run)s: %(new)s new contributions, %(gone)s no longer analysed, %(changed)s "
-        "in another theme."
-    ) % {"run": carried.get("run"), "new": new, "gone": gone, "changed": changed}
