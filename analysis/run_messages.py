@@ -115,17 +115,17 @@ def since_previous_message(since: dict[str, Any] | None) -> str:
             )
         if changed is None:
             return _("Same contributions as in run %(run)s; the themes were found afresh.") % values
-    if changed is None:
-        return (
-            _("Compared with run %(run)s: %(new)s new contributions, %(gone)s no longer analysed.") % values
-        )
-    return (
-        _(
-            "Compared with run %(run)s: %(new)s new contributions, %(gone)s no longer analysed, %(changed)s "
-            "in another theme."
-        )
-        % values
-    )
+    counts = [
+        ngettext("%(n)s new contribution", "%(n)s new contributions", new) % {"n": new},
+        ngettext("%(n)s no longer analysed", "%(n)s no longer analysed", gone) % {"n": gone},
+    ]
+    if changed is not None:
+        counts.append(ngettext("%(n)s in another theme", "%(n)s in another theme", changed) % {"n": changed})
+    # Translators: "Compared with run 3: 2 new contributions, 0 no longer analysed, 5 in another theme."
+    return _("Compared with run %(run)s: %(counts)s.") % {
+        "run": since.get("run"),
+        "counts": ", ".join(counts),
+    }
 
 
 def _compared_scores(selection: dict[str, Any]) -> tuple[str, str]:

@@ -68,3 +68,16 @@ def test_what_changed_is_said_even_when_the_previous_run_was_not_published():
             "Same contributions as in run 4, each"
         )
         assert since_previous_message(None) == ""
+
+
+def test_what_changed_counts_agree_with_their_number():
+    since = {"run": 4, "new_contributions": 1, "gone_contributions": 2, "changed_theme": 1}
+    with translation.override("en"):
+        assert since_previous_message(since) == (
+            "Compared with run 4: 1 new contribution, 2 no longer analysed, 1 in another theme."
+        )
+    with translation.override("fr"):
+        assert since_previous_message(since) == (
+            "Par rapport à l’analyse 4\u00a0: 1 nouvelle contribution, 2 qui ne sont plus analysées, "
+            "1 dans un autre thème."
+        )

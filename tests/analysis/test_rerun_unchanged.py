@@ -107,6 +107,6 @@ def test_a_rerun_says_what_changed_and_draws_fresh_themes_only_when_something_di
     assert "Nothing changed since" not in page and "Same contributions as in run" not in page
     page = _page(organiser_client, grown, "fr")
     assert (
-        f"Par rapport à l’analyse {first.pk} : 3 nouvelles contributions, 0 qui ne sont plus analysées, "
+        f"Par rapport à l’analyse {first.pk} : 3 nouvelles contributions, 0 qui n’est plus analysée, "
         f"{moved} dans un autre thème." in page
     )
