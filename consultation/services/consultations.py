@@ -39,6 +39,10 @@ CONSULTATION_FIELDS = (
 )
 
 
+# The code of the refusals about the closing time: a form shows them under its closing time field.
+CLOSING_TIME = "closing_time"
+
+
 def _check_settings(fields: dict) -> None:
     length = fields.get("max_proposal_length")
     if length is not None and not 20 <= length <= MAX_PROPOSAL_LENGTH:
@@ -47,7 +51,7 @@ def _check_settings(fields: dict) -> None:
         )
     starts_on, closes_at = fields.get("starts_on"), fields.get("closes_at")
     if starts_on and closes_at and timezone.localdate(closes_at) < starts_on:
-        raise ConsultationError(_("The closing date must come after the opening date."))
+        raise ConsultationError(_("The closing date must come after the opening date."), code=CLOSING_TIME)
 
 
 def _check_closing_time(closes_at) -> None:
@@ -56,7 +60,8 @@ def _check_closing_time(closes_at) -> None:
     if closes_at is not None and closes_at <= timezone.now():
         raise ConsultationError(
             _("The closing date and time (%(when)s) has passed: choose a later one, or leave it empty.")
-            % {"when": _written(closes_at)}
+            % {"when": _written(closes_at)},
+            code=CLOSING_TIME,
         )
 
 

@@ -11,6 +11,7 @@ from accounts.refusals import attempt, form_status, post_form
 from .. import rules, selectors, services
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
+from ..services.consultations import CLOSING_TIME
 from ..states import PHASES
 
 _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
@@ -31,9 +32,15 @@ def manage(request, slug=None):
 
     def save(data):
         fields = {f: data[f] for f in _SETTINGS_FIELDS}
-        if consultation:
-            return services.update_consultation(actor=request.user, consultation=consultation, **fields)
-        return services.create_consultation(actor=request.user, slug=data["slug"], **fields)
+        try:
+            if consultation:
+                return services.update_consultation(actor=request.user, consultation=consultation, **fields)
+            return services.create_consultation(actor=request.user, slug=data["slug"], **fields)
+        except services.ConsultationError as error:
+            if error.code != CLOSING_TIME:
+                raise
+            # Under the closing time field, marked in error, rather than above the whole form.
+            raise services.ConsultationError({"closes_at": [error]}, status=error.status) from error
 
     if request.method == "POST" and post_form(request, form, save, _("Consultation saved.")):
         return redirect("consultation:manage", slug=form.cleaned_data["slug"])
@@ -46,6 +53,7 @@ def manage(request, slug=None):
         {
             "consultation": consultation,
             "form": form,
+            "invalid": [form[name] for name in form.fields if name in form.errors],  # the summary's links
             "transitions": transitions,
             "history": selectors.phase_history(consultation) if consultation else [],
         },
