@@ -229,8 +229,27 @@ def group_colour(group: int) -> str:
     return PALETTE[group % len(PALETTE)]
 
 
+def group_marker(group: int) -> str:
+    """The marker shape of opinion group `group` (numbered from 0): like the themes, groups differ by
+    shape as well as by colour (WCAG 1.4.1), since red, orange and brown groups look alike to many."""
+    return MARKERS[group % len(MARKERS)]
+
+
+def opinion_legend(groups: list[dict], unplaced: bool) -> list[dict]:
+    """The opinion map's legend: each shown group's colour and shape, then the grey of the unplaced."""
+    legend = [
+        {"colour": g["colour"], "marker": g["marker"], "label": _("Group %(n)s") % {"n": g["number"]}}
+        for g in groups
+    ]
+    if unplaced:
+        legend.append(
+            {"colour": UNPLACED_COLOUR, "marker": OTHER_COLOUR[1], "label": _("Not placed in a group")}
+        )
+    return legend
+
+
 def opinion_map(participants: list[dict], unplaced: list[dict]) -> list[dict]:
-    """The opinion groups' map: each participant placed in a group in its group's colour, then those
+    """The opinion groups' map: each participant placed in a group in its group's colour and shape, then those
     whose group was too small to be shown, in grey. The scale is set by every participant on the map;
     the first OPINION_MAP_LIMIT are drawn."""
     on_map = participants + unplaced
@@ -246,6 +265,7 @@ def opinion_map(participants: list[dict], unplaced: list[dict]) -> list[dict]:
                 if grouped
                 else _("Participant not placed in a group"),
                 "colour": group_colour(p["group"]) if grouped else UNPLACED_COLOUR,
+                "marker": group_marker(p["group"]) if grouped else OTHER_COLOUR[1],
             }
         )
     return points

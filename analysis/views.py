@@ -157,6 +157,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             "number": g["group"] + 1,
             "size": g["size"],
             "colour": presenters.group_colour(g["group"]),
+            "marker": presenters.group_marker(g["group"]),
             "statements": presenters.one_claim_per_text(
                 [
                     {
@@ -184,8 +185,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "ok": latest.is_ok,
         "message": result.get("message", ""),
         "groups": groups,
-        "legend": [{"colour": g["colour"], "label": _("Group %(n)s") % {"n": g["number"]}} for g in groups]
-        + ([{"colour": presenters.UNPLACED_COLOUR, "label": _("Not placed in a group")}] if unplaced else []),
+        "legend": presenters.opinion_legend(groups, bool(unplaced)),
         "points": presenters.opinion_map(participants, unplaced),
         "consensus": presenters.one_claim_per_text(
             [

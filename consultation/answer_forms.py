@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.date_inputs import DateInput
 from config.forms import PacteForm
 
 from .adoption import AnswerStatus, answer_date_problems
@@ -36,14 +37,12 @@ class AnswerForm(PacteForm):
     answered_on = forms.DateField(
         label=_("Date of the answer"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     implementation_deadline = forms.DateField(
-        label=_("Implementation deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Implementation deadline"), required=False, widget=DateInput()
     )
-    implemented_on = forms.DateField(
-        label=_("Implemented on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    implemented_on = forms.DateField(label=_("Implemented on"), required=False, widget=DateInput())
     milestones = forms.CharField(
         label=_("Milestones"),
         required=False,
@@ -115,7 +114,7 @@ class AnswerPolicyForm(PacteForm):
     answers_due_on = forms.DateField(
         label=_("Answers due on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("After this date, an item that must be answered and is not shows as late. Optional."),
     )
 
@@ -123,7 +122,7 @@ class AnswerPolicyForm(PacteForm):
 class MilestoneDoneForm(PacteForm):
     """Repeated for each milestone of a page: its fields and its label are named after the milestone."""
 
-    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
 
     def __init__(self, *args, milestone, **kwargs):
         kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-done-%s")
@@ -133,9 +132,7 @@ class MilestoneDoneForm(PacteForm):
 
 class MilestoneChangeForm(PacteForm):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("Public reason of the change"),
         max_length=300,

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.date_inputs import DateInput, DateTimeInput
 from config.form_marks import MarksTheExceptions
 from config.forms import PacteForm
 
@@ -259,13 +260,11 @@ class ConsultationForm(PacteForm):
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     context_fr = forms.CharField(label=_("Context (French)"), widget=forms.Textarea, required=False)
     context_en = forms.CharField(label=_("Context (English)"), widget=forms.Textarea, required=False)
-    starts_on = forms.DateField(
-        label=_("Opening date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("Opening date"), required=False, widget=DateInput())
     closes_at = forms.DateTimeField(
         label=_("Closing date and time"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         help_text=_(
             "Paris time. The consultation closes by itself at that time; leave it empty to close it yourself."
         ),

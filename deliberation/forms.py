@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from config.date_inputs import DateTimeInput
 from config.forms import PacteForm
 from consultation.answer_forms import AnswerForm, MilestoneChangeForm, MilestoneDoneForm  # noqa: F401 (pages)
 from consultation.models import Consultation
@@ -133,9 +134,7 @@ class SelectionForm(PacteForm):
 
 class SessionForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 

@@ -45,3 +45,12 @@ def test_the_proposal_answer_form_is_dated_today_too():
 def test_a_stored_answer_keeps_its_date():
     html = AnswerForm(initial={"answered_on": date(2026, 3, 2)}).as_div()
     assert _date_value(html) == "2026-03-02"
+
+
+def test_a_new_answer_is_dated_today_on_a_french_page(client, organiser, recommendation):
+    # The browser's date picker reads only 2026-12-07; the French 07/12/2026 left the field empty.
+    client.force_login(with_totp(organiser))
+    url = reverse("deliberation:record_response", args=[recommendation.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="fr"' in html
+    assert _date_value(html) == timezone.localdate().isoformat()
