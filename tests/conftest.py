@@ -246,3 +246,20 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture
+def fresh_draws(monkeypatch) -> list[int]:
+    """How many partitions the pipeline's fresh clustering refined (each candidate number of themes, each
+    level): a rerun that keeps its themes without drawing fresh ones leaves it empty."""
+    from analysis.pipeline import cluster as cluster_module
+
+    calls: list[int] = []
+    refined = cluster_module._refined
+
+    def counting(reduced, micro, k, seed):
+        calls.append(k)
+        return refined(reduced, micro, k, seed)
+
+    monkeypatch.setattr(cluster_module, "_refined", counting)
+    return calls

@@ -12,23 +12,9 @@ from django.urls import reverse
 
 from analysis import services
 from analysis.models import PipelineRun
-from analysis.pipeline import cluster as cluster_module
 from tests.analysis.conftest import add_proposals
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
-
-
-@pytest.fixture
-def fresh_draws(monkeypatch) -> list[int]:
-    calls: list[int] = []
-    refined = cluster_module._refined
-
-    def counting(reduced, micro, k, seed):
-        calls.append(k)
-        return refined(reduced, micro, k, seed)
-
-    monkeypatch.setattr(cluster_module, "_refined", counting)
-    return calls
 
 
 def _themes(run: PipelineRun) -> list[tuple]:

@@ -6,9 +6,7 @@ fresh method is counted through ``_refined`` (one call per number of themes trie
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from analysis.pipeline import cluster as cluster_module
 from analysis.pipeline.cluster import NEW, ClusterParams, cluster
 
 PARAMS = ClusterParams(seed=0, layout_max=0)
@@ -20,20 +18,6 @@ def _topics(seed: int, n_per: int = 30, k: int = 5, dim: int = 24) -> np.ndarray
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     points = centres[np.repeat(np.arange(k), n_per)] + rng.normal(scale=0.12, size=(k * n_per, dim))
     return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
-
-
-@pytest.fixture
-def fresh_draws(monkeypatch) -> list[int]:
-    """How many partitions the fresh method refined (each candidate number of themes, each level)."""
-    calls: list[int] = []
-    refined = cluster_module._refined
-
-    def counting(reduced, micro, k, seed):
-        calls.append(k)
-        return refined(reduced, micro, k, seed)
-
-    monkeypatch.setattr(cluster_module, "_refined", counting)
-    return calls
 
 
 def test_the_same_texts_keep_their_themes_without_drawing_fresh_ones(fresh_draws):
