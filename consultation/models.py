@@ -152,6 +152,19 @@ class PhaseChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_phase} -> {self.to_phase}"
 
+    @property
+    def from_label(self) -> str:
+        return _phase_label(self.from_phase)
+
+    @property
+    def to_label(self) -> str:
+        return _phase_label(self.to_phase)
+
+
+def _phase_label(code: str) -> str:
+    """A phase's name in the reader's language (a code no longer defined stays as stored)."""
+    return str(Consultation.Phase(code).label) if code in Consultation.Phase.values else code
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
