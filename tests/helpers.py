@@ -193,3 +193,23 @@ def vote_statements(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(sql, "fetch_one", counted)
     return calls
+
+
+def migrate_to(targets):
+    """Migrate the test database to `targets` ([(app, migration name)]) and return the apps of that state
+    (migration tests: rows written with the models as they were then)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest(app: str) -> None:
+    """Back to `app`'s newest migration (a migration test's clean-up)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migrate_to([(app, MigrationExecutor(connection).loader.graph.leaf_nodes(app)[0][1])])

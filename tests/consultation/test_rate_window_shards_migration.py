@@ -4,9 +4,9 @@ unique key without the shard accepts the rows (it refused any address that had v
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.helpers import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,15 +14,8 @@ SHARDED = [("consultation", "0014_rate_window_address_shards")]
 BEFORE = [("consultation", "0013_a11ymap_import_language_column")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_going_back_merges_an_addresss_shards_into_one_window():
-    sharded = _migrate(SHARDED)
+    sharded = migrate_to(SHARDED)
     try:
         RateWindow = sharded.get_model("consultation", "RateWindow")
         now = timezone.now()
@@ -38,13 +31,11 @@ def test_going_back_merges_an_addresss_shards_into_one_window():
                 RateWindow(scope="user", key="42", shard=0, started_at=now, hits=3, **window),
             ]
         )
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         rows = old.get_model("consultation", "RateWindow").objects.values_list("scope", "key", "hits")
         assert sorted(rows) == [("ip", "alone", 1), ("ip", "shared", 6), ("user", "42", 3)]
-        _migrate(SHARDED)
+        migrate_to(SHARDED)
         shards = sharded.get_model("consultation", "RateWindow").objects.values_list("key", "shard")
         assert sorted(shards) == [("42", 0), ("alone", 0), ("shared", 0)]
     finally:
-        _migrate(
-            [("consultation", MigrationExecutor(connection).loader.graph.leaf_nodes("consultation")[0][1])]
-        )
+        migrate_to_latest("consultation")

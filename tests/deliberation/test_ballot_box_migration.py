@@ -2,10 +2,10 @@
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from deliberation import ballot_box
+from tests.helpers import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,15 +13,8 @@ BEFORE = [("deliberation", "0009_selection_progress")]
 AFTER = [("deliberation", "0010_ballot_box")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_open_votes_become_sealed_counts_and_the_ballot_rows_go():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         Panel, Session = old.get_model("deliberation", "Panel"), old.get_model("deliberation", "Session")
         Recommendation, Ballot = (
@@ -39,13 +32,11 @@ def test_open_votes_become_sealed_counts_and_the_ballot_rows_go():
         for choice in ["for", "against", "for", "abstain", "for"]:
             Ballot.objects.create(recommendation=voting, choice=choice)
         Ballot.objects.create(recommendation=decided, choice="for")
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         box = new.get_model("deliberation", "BallotBox").objects.get()
         assert box.recommendation_id == voting.pk
         assert ballot_box.unseal(voting.pk, box.sealed) == {"for": 3, "against": 1, "abstain": 1}
         assert "deliberation_ballot" not in connection.introspection.table_names()
         assert new.get_model("deliberation", "Recommendation").objects.get(pk=decided.pk).votes_for == 2
     finally:
-        _migrate(
-            [("deliberation", MigrationExecutor(connection).loader.graph.leaf_nodes("deliberation")[0][1])]
-        )
+        migrate_to_latest("deliberation")
