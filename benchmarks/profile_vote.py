@@ -13,6 +13,9 @@ table adds the tracer's own cost (about 1 us per step), so its total is higher t
 instructions, a count the machine's load does not move. ``--callgrind-phases --requests N`` under
 callgrind dumps N votes and N healthz (twice each) in files of their own (``callgrind_control``): no
 set-up in the counts, so no subtraction and its noise.
+``--per-transaction 1,10,50`` runs the fast vote's statement itself, K votes per transaction, and prints the
+backend's CPU per vote for each K beside ``SELECT 1``: what a vote's statement and the end of its transaction
+cost PostgreSQL (docs/decisions/0019-vote-without-redis.md).
 
 Uses the benchmark's database and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL, as load_votes.py).
 
@@ -193,6 +196,61 @@ def _callgrind_control(command: str) -> None:
     subprocess.run(["callgrind_control", command, str(os.getpid())], check=True, capture_output=True)
 
 
+def _per_transaction(sizes: list[int], n: int, slug: str, ids: list[int], sessions: list[str]) -> None:
+    """The fast vote's statement (consultation.fast_vote) executed on this thread's connection, `k` votes
+    per transaction for each k of `sizes`, by the citizens whose vote sessions the warm-up wrote, with
+    their limits raised so that every vote is written; prints the backend's CPU per vote, best of 3."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts import vote_sessions
+    from accounts.models import ConsentRecord
+    from consultation import fast_vote, sql, vote_limit
+    from consultation.services.votes import target_params
+
+    statement, base = fast_vote._statement()
+    base.update(limit_user=10**9, limit_ip=10**9, charter=ConsentRecord.Purpose.CHARTER.value)
+    base.update(ip_key=vote_limit.ip_key("127.0.0.1"))
+
+    def votes(k: int, check: bool = True) -> float:
+        before, _wal = _database_reading()
+        for start in range(0, n - n % k, k):
+            with transaction.atomic():
+                for i in range(start, start + k):
+                    params = {
+                        **base,
+                        **vote_sessions.authenticated_params(sessions[i % len(sessions)], timezone.now()),
+                    }
+                    params.update(
+                        target_params(
+                            slug=slug, proposal_id=ids[i % len(ids)], value=i % 3 - 1, now=params["now"]
+                        )
+                    )
+                    written = (sql.fetch_one(statement, params) or (None, None, False))[2]
+                    if check and written is not True:
+                        raise SystemExit("a vote was not written: the figures would not be a vote's")
+        return (_database_reading()[0] - before) / (n - n % k)
+
+    def select_one(_k: int) -> float:
+        before, _wal = _database_reading()
+        for _i in range(n):
+            sql.fetch_one("SELECT 1", {})
+        return (_database_reading()[0] - before) / n
+
+    # The warm-up voted at random: one pass first, after which each vote of a pass changes the stored one.
+    votes(1, check=False)
+    best: dict = {}
+    for _round in range(3):
+        for label, measure, k in [("SELECT 1", select_one, 1)] + [
+            (f"{k} per transaction", votes, k) for k in sizes
+        ]:
+            us = measure(k)
+            best[label] = min(best.get(label, us), us)
+    print(f"PostgreSQL backend CPU per statement (best of 3 x {n}, the fast vote's, every vote written):")
+    for label, us in best.items():
+        print(f"  {label:20} {us:6.0f} us")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="of each kind")
@@ -205,6 +263,12 @@ def main() -> None:
         action="store_true",
         help="under callgrind: N votes, N healthz, twice, each zeroed before and dumped after "
         "(callgrind_control): instructions per request without the set-up's",
+    )
+    parser.add_argument(
+        "--per-transaction",
+        metavar="K,K,...",
+        help="the fast path's statement run directly, K votes per transaction: the PostgreSQL backend's CPU "
+        "per vote for each K, beside SELECT 1 (what the end of a transaction costs, decision 0019)",
     )
     args = parser.parse_args()
     load_votes._create_database()
@@ -258,6 +322,10 @@ def main() -> None:
     # Warm-up: connections, prepared statements, cached users and sessions.
     run(vote_env, 200)
     run(health_env, 200)
+    if args.per_transaction:
+        sizes = [int(k) for k in args.per_transaction.split(",")]
+        _per_transaction(sizes, args.requests, slug, ids, [session for session, _csrf in clients])
+        return
     if args.cprofile:
         import cProfile
 
