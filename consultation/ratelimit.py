@@ -6,12 +6,12 @@ the aim is to stop floods and scripts, not to shape traffic precisely.
 """
 
 import functools
-import hashlib
 import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,6 +22,8 @@ from accounts import vendor
 from accounts.network import client_ip
 
 logger = logging.getLogger(__name__)
+
+_WINDOW_SALT = "pacte.ratelimit.window"
 
 
 @functools.lru_cache(maxsize=64)
@@ -49,10 +51,18 @@ def rates(action: str) -> tuple[tuple[str, int, int], ...]:
     return rates
 
 
-@functools.lru_cache(maxsize=8192)
 def window_key(action: str, scope: str, value: str) -> str:
-    """The cache key of a window: the counted value (a user id, an address) only as a digest."""
-    return f"rl:{action}:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:24]}"
+    """The cache key of a window: the counted value (a user id, an address) only as a digest keyed by
+    SECRET_KEY. A plain hash of an address is no pseudonym: the 2**32 IPv4 addresses are hashed in
+    minutes, so anyone reading Redis, the windows' table or a dump of it would have the addresses. A
+    new SECRET_KEY opens every window again at 1, as a Redis restart does."""
+    return _window_key(action, scope, value, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8192)
+def _window_key(action: str, scope: str, value: str, secret: str) -> str:
+    digest = salted_hmac(_WINDOW_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+    return f"rl:{action}:{scope}:{digest[:24]}"
 
 
 def window_seconds(action: str, scope: str) -> int | None:
