@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Contribution, PipelineRun, PublishedSynthesis
+from .models import Contribution, PipelineRun, PublishedSynthesis, Theme
+from .pipeline.carried import PreviousLook
 from .pipeline.cluster import NEW, OTHER
 
 
@@ -100,3 +101,33 @@ def since_previous(run: PipelineRun, rows: list[Contribution]) -> dict[str, Any]
         counts["new_contributions"] or counts["gone_contributions"] or counts["edited"]
     )
     return {**counts, "unchanged": unchanged}
+
+
+def previous_look(since: dict[str, Any] | None, rows: list[Contribution]) -> PreviousLook | None:
+    """What the previous run showed, for a rerun ``since_previous`` called unchanged (and only then: the
+    one decision): each of ``rows``' place on its map, by position, and its themes' and sub-themes' titles
+    and summaries as it computed them (``Theme.label``: the pipeline's title or the labelling service's,
+    not an organiser's name, which ``synthesis.carry_over`` carries from the published synthesis). The
+    pipeline keeps them instead of computing them again (``pipeline.carried``). None otherwise."""
+    if not since or not since.get("unchanged"):
+        return None
+    placed = {
+        (source_type, source_id, text_hash): (x, y)
+        for source_type, source_id, text_hash, x, y in Contribution.objects.filter(
+            run_id=since["run"], x__isnull=False, y__isnull=False
+        ).values_list("source_type", "source_id", "text_hash", "x", "y")
+    }
+    coordinates = {
+        row.position: placed[key]
+        for row in rows
+        if (key := (row.source_type, row.source_id, row.text_hash)) in placed
+    }
+    titles = {}
+    for number, parent, label, summary in Theme.objects.filter(run_id=since["run"]).values_list(
+        "number", "parent__number", "label", "summary"
+    ):
+        if parent is None and number >= 0:
+            titles[("t", number)] = (label, summary)
+        elif parent is not None and number >= 0:
+            titles[("s", parent, number)] = (label, summary)
+    return PreviousLook(coordinates=coordinates, titles=titles)

@@ -260,9 +260,15 @@ def finish_run(run_id: int) -> None:
             previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
             # Nothing changed since the previous run: its themes are kept without computing fresh ones.
             previous_unchanged=bool(since and since["unchanged"]),
+            # ...and its map and titles are carried over as they were, not computed again.
+            previous_look=rerun.previous_look(since, rows),
         )
-        # Outside the saving transaction: the optional labelling service may take seconds per theme.
-        labels, labelling = service_labels(result)
+        if "titles" in result.run.get("carried", []):
+            # The previous run's titles as they were, wherever they came from: not labelled again.
+            labels, labelling = {}, PipelineRun.objects.get(pk=since["run"]).labelling
+        else:
+            # Outside the saving transaction: the optional labelling service may take seconds per theme.
+            labels, labelling = service_labels(result)
         runs.save_result(run, rows, result, labels, labelling, since_previous=since)
 
 

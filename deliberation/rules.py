@@ -283,6 +283,21 @@ def can_rearrange_agenda(user, session: Session) -> bool:
     return not session_is_over(session) and can_edit_agenda(user, session)
 
 
+def can_add_to_agenda(user, session: Session) -> bool:
+    """Add an item to a session's agenda from the console: the panel's team (`can_edit_agenda`), until the
+    session is over. A finished session's agenda is the record of what was held: its console no longer
+    offers *Add to the agenda* and `services.add_agenda_item` refuses it. Correcting an item's wording
+    stays open, as the minutes and attendance do."""
+    return not session_is_over(session) and can_edit_agenda(user, session)
+
+
+def can_see_checkin_code(user, session: Session) -> bool:
+    """The session's check-in code is a credential of the session: shown to the panel's team (the console,
+    the facilitation page) until the session is over. A finished session's pages do not carry it at all,
+    and the code no longer checks anyone in (`services.check_in_with_code`)."""
+    return not session_is_over(session) and can_run_panel(user, session.panel)
+
+
 def can_run_member_panel(user, member: PanelMember) -> bool:
     """The replacement page of a member's seat: the panel's team (`can_replace_member` then says whether
     this seat may be given away now)."""

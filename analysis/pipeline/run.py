@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from .carried import PreviousLook, carried_coordinates, carry_titles
 from .clean import DEFAULT_MAX_CHARS, CleaningCache, clean_texts
 from .cluster import NEW, OTHER, ClusterParams, ClusterResult, cluster
 from .dedupe import DEFAULT_THRESHOLD, DedupeResult, dedupe
@@ -100,6 +101,7 @@ def run_pipeline(
     duplicates: DedupeResult | None = None,
     previous: Mapping[str | int, tuple[int, int]] | None = None,
     previous_unchanged: bool = False,
+    previous_look: PreviousLook | None = None,
 ) -> PipelineResult:
     """Analyse a corpus. Raises ``PipelineError`` (with a message for the organiser) on unusable input.
 
@@ -110,7 +112,9 @@ def run_pipeline(
     same text; the clustering keeps those themes while they score about as well as new ones
     (``cluster``), so a rerun with a few new texts does not redraw every theme. ``previous_unchanged``:
     the previous run had exactly these contributions, drawn the same way; its themes are kept without
-    drawing fresh ones to compare (``cluster``'s ``keep_previous``)."""
+    drawing fresh ones to compare (``cluster``'s ``keep_previous``). ``previous_look``: the previous run's
+    map positions and titles; when its themes were kept unchanged they are carried over instead of being
+    computed again (``carried``), so an unchanged rerun neither moves a point nor renames a theme."""
     params = params or PipelineParams()
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
@@ -182,7 +186,13 @@ def run_pipeline(
             previous_subthemes=None if before is None else before[1],
             keep_previous=previous_unchanged,
         )
-        coordinates = clusters.map_2d(vectors)
+        # An unchanged rerun (its themes kept as they were) shows the previous run's map as it was.
+        look = previous_look if previous_unchanged and clusters.selection.unchanged else None
+        distinct_ids = [items[i].id for i in distinct]
+        coordinates = None if look is None else carried_coordinates(distinct_ids, look)
+        carried = [] if coordinates is None else ["map"]
+        if coordinates is None:
+            coordinates = clusters.map_2d(vectors)
         report("cluster", 1, 1)
         timings["cluster"] = time.perf_counter() - started
 
@@ -205,8 +215,11 @@ def run_pipeline(
 
     # Outside the one-thread limit: titling embeds phrases and sentences, as the embed stage does.
     started = time.perf_counter()
-    # Phrases and sentences read the texts' cache (a sentence may be a whole text) but are not kept in it.
-    _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, _ReadThrough(cache))
+    if look is not None and carry_titles(themes, look):
+        carried.append("titles")
+    else:
+        # Phrases and sentences read the texts' cache (a sentence may be a whole text) but are not kept.
+        _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, _ReadThrough(cache))
     timings["title"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
@@ -250,6 +263,7 @@ def run_pipeline(
         "n_analysed": len(items),
         "n_distinct": len(distinct),
         "distinct_ids": [item.id for item in distinct_items],
+        "carried": carried,  # what was taken from the previous run as it was: "map", "titles"
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     return PipelineResult(

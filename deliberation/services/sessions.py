@@ -39,12 +39,13 @@ def schedule_session(
     return session
 
 
-def _refuse_once_over(session: Session) -> None:
-    """A finished session's agenda is the record of what was held: no reordering, removing, nor moving
-    through it (`rules.session_is_over`, `rules.can_rearrange_agenda`)."""
+def _refuse_once_over(session: Session, message: str | None = None) -> None:
+    """A finished session's agenda is the record of what was held: no reordering, removing, adding, nor
+    moving through it (`rules.session_is_over`, `rules.can_rearrange_agenda`, `rules.can_add_to_agenda`)."""
     if rules.session_is_over(session):
         raise DeliberationError(
-            _("This session is over: its agenda stays as it was held and can no longer be rearranged."),
+            message
+            or _("This session is over: its agenda stays as it was held and can no longer be rearranged."),
             status=409,
         )
 
@@ -53,6 +54,9 @@ def _refuse_once_over(session: Session) -> None:
 @transaction.atomic
 def add_agenda_item(*, actor, session: Session, title: str, kind: str, duration_minutes: int) -> AgendaItem:
     _require(rules.can_run_panel(actor, session.panel))
+    _refuse_once_over(
+        session, _("This session is over: its agenda stays as it was held and no item can be added to it.")
+    )
     last = session.agenda.aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(
         session=session,
@@ -239,6 +243,14 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     seat = rules.active_seat(user, session.panel)
     if seat is None:
         raise PermissionDenied
+    if rules.session_is_over(session):
+        # The code is a credential of the session: once it is over (`rules.can_see_checkin_code`) it
+        # checks no one in, even inside the window below (a session late in the evening).
+        raise DeliberationError(
+            _("This session is over: its check-in code no longer works. Ask the facilitator to record your "
+              "presence."),
+            status=409,
+        )  # fmt: skip
     if not rules.checkin_open(session):
         opens, closes = rules.checkin_window(session)
         raise DeliberationError(

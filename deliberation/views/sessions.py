@@ -30,8 +30,10 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
     sessions = list(panel.sessions.prefetch_related("agenda"))
     attended = set(seat.attendances.values_list("session_id", flat=True)) if seat else set()
     for s in sessions:
+        # A finished session's code checks no one in (`services.check_in_with_code`): no form for it.
+        s.over = selectors.session_is_over(s)
         s.code_form = forms.CheckInCodeForm(auto_id=f"code-{s.pk}-%s")
-        if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended:
+        if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended and not s.over:
             s.code_form, failed_code = failed_code[1], None
     if failed_code:  # the form is not offered any more (checked in meanwhile): its errors as messages
         show_form_errors(request, failed_code[1])
@@ -132,6 +134,9 @@ def _console_page(request, session, **failed):
             )
     if sent:  # the item was removed meanwhile: its form's errors as messages
         show_form_errors(request, sent[1])
+    can_add = rules.can_add_to_agenda(request.user, session)
+    if "agenda_form" in failed and not can_add:  # not offered once the session is over: as messages
+        show_form_errors(request, failed.pop("agenda_form"))
     attendances = {a.member_id: a for a in session.attendances.all()}
     members = session.panel.members.filter(status=PanelMember.Status.ACTIVE).select_related("volunteer__user")
     can_see_identity = rules.can_see_member_identity(request.user, session.panel)
@@ -156,6 +161,9 @@ def _console_page(request, session, **failed):
             "members": [selectors.MemberRow(m, attendances.get(m.pk), can_see_identity) for m in members],
             "can_see_identity": can_see_identity,
             "can_rearrange_agenda": rules.can_rearrange_agenda(request.user, session),
+            "can_add_to_agenda": can_add,
+            # The code is a credential of the session: not in a finished session's page at all.
+            "can_see_checkin_code": rules.can_see_checkin_code(request.user, session),
             "present_count": len(attendances),
             "agenda_form": forms.AgendaItemForm(),
             "minutes_form": forms.MinutesForm(initial={"minutes": session.minutes}),

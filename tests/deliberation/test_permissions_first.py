@@ -100,9 +100,13 @@ def test_a_draft_panel_volunteer_page_is_a_404_without_its_title(client, panel, 
 
 def test_check_in_code_works_only_around_the_session(panel, session):
     member = seat(panel)
-    session.starts_at = timezone.now() - timedelta(days=2)
+    session.starts_at = timezone.now() + timedelta(days=2)
     session.save()
     with pytest.raises(services.DeliberationError, match="works only from"):
+        services.check_in_with_code(user=member.volunteer.user, session=session, code=session.checkin_code)
+    session.starts_at = timezone.now() - timedelta(days=2)  # over: test_finished_session_credentials
+    session.save()
+    with pytest.raises(services.DeliberationError, match="is over"):
         services.check_in_with_code(user=member.volunteer.user, session=session, code=session.checkin_code)
     session.starts_at = timezone.now() + timedelta(minutes=30)  # members arriving early
     session.save()
