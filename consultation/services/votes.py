@@ -111,7 +111,8 @@ def _store_vote_embedded(*, proposal_id: int, participant_key: str, value: int, 
 
 
 def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
-    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open.
+    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation accepts
+    contributions (open, before its closing time: consultation/accepting.py).
     Not one transaction on purpose: the checks only read, and _store_vote keeps each write atomic."""
     if isinstance(value, str):
         if value not in VOTE_VALUES:
