@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import verify_chain
 from accounts.models import AuditEvent
 from consultation.models import Consultation, OpenDataExport, Proposal
-from consultation.presenters import closing_of
+from consultation.presenters import closing_of, shown_phase
 from consultation.publish import scrub_text
 from deliberation import selectors as deliberation_selectors
 from textsafety.disclosure import MIN_CELL
@@ -182,6 +182,8 @@ def transparency(consultation: Consultation) -> dict:
         "consultation": consultation,
         # Planned while open (or a draft), when it closed once closed: the consultation pages' wording.
         "closing": closing_of(consultation),
+        # Closed from its closing time on, as on the consultation pages (before the beat moves its phase).
+        "shown_phase": shown_phase(consultation),
         "phases": phases(consultation),
         "moderation": moderation(consultation),
         "panels": panels(consultation),

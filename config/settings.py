@@ -487,9 +487,10 @@ PACTE_DIGEST_HOUR = int(env("PACTE_DIGEST_HOUR", "8"))
 PACTE_DIGEST_LOOKBACK_DAYS = int(env("PACTE_DIGEST_LOOKBACK_DAYS", "30"))
 if not (0 <= PACTE_DIGEST_WEEKDAY <= 6 and 0 <= PACTE_DIGEST_HOUR <= 23):
     raise ImproperlyConfigured("PACTE_DIGEST_WEEKDAY is 0 (Monday) to 6, PACTE_DIGEST_HOUR 0 to 23.")
-# Every this many seconds the beat closes the open consultations whose closing time has passed
-# (consultation/services/closing.py): until then, at most this long, they stay open and their page says
-# they are closing. `python manage.py close_due_consultations` does the same once.
+# Every this many seconds the beat moves the open consultations whose closing time has passed to closed
+# (consultation/services/closing.py: phase history, audit, public results). Contributions stop at the closing
+# time itself, whatever this period (consultation/accepting.py). `python manage.py close_due_consultations`
+# does the same once.
 PACTE_CLOSING_SWEEP_SECONDS = int(env("PACTE_CLOSING_SWEEP_SECONDS", "60"))
 if PACTE_CLOSING_SWEEP_SECONDS < 1:
     raise ImproperlyConfigured("PACTE_CLOSING_SWEEP_SECONDS must be 1 or more seconds.")

@@ -20,12 +20,14 @@ from accounts.rules import anyone
 
 @require_rule(anyone)
 def home(request):
-    """What Pacte does, and where to take part now: the open consultations, each linked."""
+    """What Pacte does, and where to take part now: the consultations taking contributions, each linked
+    (one whose closing time has passed is no longer listed, even before the beat moves its phase)."""
+    from consultation.accepting import accepting_contributions
     from consultation.models import Consultation
     from consultation.presenters import with_closing_and_participants
 
     open_consultations = with_closing_and_participants(
-        Consultation.objects.filter(phase=Consultation.Phase.OPEN).order_by("-pk")
+        Consultation.objects.filter(accepting_contributions()).order_by("-pk")
     )
     return render(request, "pages/home.html", {"open_consultations": open_consultations})
 

@@ -44,8 +44,9 @@ class Consultation(models.Model):
     context_fr = models.TextField(_("context (French)"), blank=True)
     context_en = models.TextField(_("context (English)"), blank=True)
     starts_on = models.DateField(_("opening date"), null=True, blank=True)
-    # When it closes (Europe/Paris on the pages); the beat's `consultation.close_due` task closes it
-    # through its phase's declared step (consultation/closing.py). Once closed: when it closed.
+    # When it closes (Europe/Paris on the pages): contributions stop at that time (consultation/accepting.py)
+    # and the beat's `consultation.close_due` task then moves the phase through its declared step
+    # (consultation/services/closing.py). Once closed: when it closed.
     closes_at = models.DateTimeField(_("closing date and time"), null=True, blank=True)
     phase = models.CharField(_("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT)
     moderation = models.CharField(
@@ -86,10 +87,6 @@ class Consultation(models.Model):
     @property
     def context(self) -> str:
         return _localised(self, "context")
-
-    @property
-    def is_open(self) -> bool:
-        return self.phase == self.Phase.OPEN
 
     @property
     def charter_consent_version(self) -> str:

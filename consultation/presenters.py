@@ -1,5 +1,7 @@
-"""What the consultation pages and cards say about a consultation's closing and participants. The pages
-read these; the rule of what "open" means stays the phase (consultation/services/closing.py)."""
+"""What the consultation pages and cards say about a consultation's phase, closing and participants. The
+pages read these; whether it takes contributions is consultation/accepting.py's rule, so an open
+consultation whose closing time has passed is shown closed ("Closed on …", the closed badge, no way to
+take part) from that time on, before the beat moves its phase (consultation/services/closing.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from .accepting import accepts_contributions
 from .models import Consultation
 from .participants import participant_counts
 
@@ -17,9 +20,9 @@ Phase = Consultation.Phase
 
 @dataclass(frozen=True)
 class Closing:
-    """``state``: "open_until" (open, closing time ahead), "closing" (open, its closing time passed: the
-    beat closes it at its next run), "closed_on" (closed, at ``when``), "planned" (a draft's closing time).
-    """
+    """``state``: "open_until" (open, closing time ahead), "closed_on" (closed at ``when``: its phase
+    is closed, or it is open and its closing time has passed, the beat not having moved it yet),
+    "planned" (a draft's closing time)."""
 
     state: str
     when: dt.datetime
@@ -27,10 +30,6 @@ class Closing:
     @property
     def is_open_until(self) -> bool:
         return self.state == "open_until"
-
-    @property
-    def is_closing(self) -> bool:
-        return self.state == "closing"
 
     @property
     def is_closed(self) -> bool:
@@ -45,19 +44,30 @@ def closing_of(consultation: Consultation, now: dt.datetime | None = None) -> Cl
         return None
     now = now or timezone.now()
     if consultation.phase == Phase.OPEN:
-        return Closing("open_until" if when > now else "closing", when)
+        return Closing("open_until" if accepts_contributions(consultation, now) else "closed_on", when)
     if consultation.phase == Phase.DRAFT:
         return Closing("planned", when)
     return Closing("closed_on", when) if when <= now else None
 
 
+def shown_phase(consultation: Consultation, now: dt.datetime | None = None) -> Phase:
+    """The phase the pages show (its ``label``): closed for an open consultation whose closing time has
+    passed, which takes no more contributions; the phase itself otherwise."""
+    if consultation.phase == Phase.OPEN and not accepts_contributions(consultation, now):
+        return Phase.CLOSED
+    return Phase(consultation.phase)
+
+
 def with_closing_and_participants(consultations: Iterable[Consultation]) -> list[Consultation]:
-    """The consultations of a list, each with ``closing`` (closing_of) and ``participants`` (their count):
-    one query for every count, none per consultation."""
+    """The consultations of a list, each with ``closing`` (closing_of), ``shown_phase`` (its badge),
+    ``accepting`` (takes contributions now) and ``participants`` (their count): one query for every
+    count, none per consultation."""
     consultations = list(consultations)
     counts = participant_counts(c.pk for c in consultations)
     now = timezone.now()
     for c in consultations:
         c.closing = closing_of(c, now)
+        c.accepting = accepts_contributions(c, now)
+        c.shown_phase = shown_phase(c, now)
         c.participants = counts.get(c.pk, 0)
     return consultations

@@ -2,6 +2,7 @@
 
 from accounts.roles import Role, has_role
 
+from .accepting import accepts_contributions
 from .models import Consultation, Proposal
 
 Phase = Consultation.Phase
@@ -43,8 +44,13 @@ def can_edit_questions(user, consultation: Consultation) -> bool:
 
 
 def can_contribute(user, consultation: Consultation) -> bool:
-    """Answer, vote, accept the charter: any signed-in person while the consultation is open."""
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active and consultation.is_open
+    """Answer, vote, propose, accept the charter: any signed-in person while the consultation accepts
+    contributions (open, and its closing time not reached: consultation/accepting.py)."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.is_active
+        and accepts_contributions(consultation)
+    )
 
 
 def can_submit_proposal(user, consultation: Consultation) -> bool:

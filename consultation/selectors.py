@@ -88,10 +88,10 @@ def charter_texts(consultation: Consultation) -> tuple[str, str]:
     return current.text_fr, current.text_en
 
 
-# What a vote's checks read (proposal status; the consultation's phase and charter version), in model
-# field order as Model.from_db expects.
+# What a vote's checks read (proposal status; the consultation's closing time and phase, which
+# consultation/accepting.py reads, and charter version), in model field order as Model.from_db expects.
 _VOTE_TARGET_PROPOSAL = ("id", "consultation_id", "status")
-_VOTE_TARGET_CONSULTATION = ("id", "slug", "phase", "charter_version")
+_VOTE_TARGET_CONSULTATION = ("id", "slug", "closes_at", "phase", "charter_version")
 
 
 # Ids are 64-bit (BigAutoField); the address accepts any run of digits.

@@ -1,12 +1,18 @@
 """Closing consultations whose closing time has passed (the beat's `consultation.close_due` task,
 every PACTE_CLOSING_SWEEP_SECONDS, and `python manage.py close_due_consultations`).
 
-What "open" means stays one rule, the consultation's phase: every check (rules.can_contribute, the vote's
-SQL guard `votes.TARGET_GUARD` and its fast path) reads `phase = open`, never `closes_at`. This module only
-moves the phase at the time planned, through the phase's declared step (`consultations.transition`, actor
-None: the system), so the move is checked, kept in the phase history and audited as an organiser's close.
-Between the closing time and the next run (at most one period) the consultation is still open; its page
-says it is closing.
+This module does not decide when contributions stop: the closing time does. Whether a consultation takes
+contributions is one rule, consultation/accepting.py (phase open AND no closing time or one still
+ahead), read by every check: rules.can_contribute (so the services that answer, propose, vote and
+accept the charter), the vote's SQL guard `votes.TARGET_GUARD` on both vote paths, the pages and cards
+(consultation/presenters.py: "Closed on …" and no controls from the closing time on). So at the closing
+time contributions stop, whether this runs a minute later or not at all (the beat down).
+
+This module then moves the phase at the time planned, through the phase's declared step
+(`consultations.transition`, actor None: the system), so the close is checked, kept in the phase history
+and audited as an organiser's close, and what follows a closed phase (public results, the synthesis)
+follows. Until it runs (at most one period), the
+phase still reads open but nothing can be contributed, and the pages already say it is closed.
 
 Safe to run again and at once on several hosts: each due consultation is closed in its own transaction,
 on its row read `select_for_update(skip_locked=True)` and filtered again (still open, still due), so a row

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ConsentRecord
 
-from .. import hooks, sql
+from .. import accepting, hooks, sql
 from ..models import COUNTER_FIELD, Consultation, Proposal, Vote
 from ..selectors import LARGEST_ID
 from .base import Conflict, ConsultationError, NotAllowed, participant_key_for
@@ -111,7 +111,8 @@ def _store_vote_embedded(*, proposal_id: int, participant_key: str, value: int, 
 
 
 def cast_vote(*, user, proposal: Proposal, value: str | int) -> VoteOutcome:
-    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation is open.
+    """A citizen votes agree / disagree / pass, or changes their vote, while the consultation accepts
+    contributions (open, before its closing time: consultation/accepting.py).
     Not one transaction on purpose: the checks only read, and _store_vote keeps each write atomic."""
     if isinstance(value, str):
         if value not in VOTE_VALUES:
@@ -170,8 +171,12 @@ def upsert_statement(target: str, *, prefix: str = "", source: str = "target", m
 
 
 #: The target check of `cast_vote` in SQL: the proposal is in the address's consultation and published,
-#: the consultation is open (p: the proposal, c: its consultation). The charter is checked beside it.
-TARGET_GUARD = "p.id = %(proposal)s AND c.slug = %(slug)s AND p.status = %(visible)s AND c.phase = %(open)s"
+#: the consultation accepts contributions at the statement's `now` (phase open and closing time ahead:
+#: consultation/accepting.py, the rule `rules.can_contribute` reads too) (p: the proposal, c: its
+#: consultation). The charter is checked beside it. Both vote paths build their statement from it.
+TARGET_GUARD = (
+    f"p.id = %(proposal)s AND c.slug = %(slug)s AND p.status = %(visible)s AND ({accepting.guard_sql('c')})"
+)
 
 
 def target_params(*, slug: str, proposal_id: int, value: int, now) -> dict:
@@ -179,9 +184,8 @@ def target_params(*, slug: str, proposal_id: int, value: int, now) -> dict:
         "proposal": proposal_id,
         "slug": slug,
         "visible": Proposal.Status.VISIBLE.value,
-        "open": Consultation.Phase.OPEN.value,
         "value": value,
-        "now": now,
+        **accepting.sql_params(now),  # "open" and "now" (also the vote's time)
     }
 
 

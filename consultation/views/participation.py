@@ -13,6 +13,7 @@ from accounts.refusals import show_refusal
 from accounts.rules import anyone
 
 from .. import hooks, rules, selectors, services
+from ..accepting import accepts_contributions
 from ..charter import DEFAULT_PRINCIPLES
 from ..forms import CharterForm, QuestionnaireForm
 from ..presenters import with_closing_and_participants
@@ -41,7 +42,7 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
     accepted = selectors.has_accepted_charter(request.user, consultation)
     charter_changed = not accepted and selectors.accepted_an_earlier_charter(request.user, consultation)
     draft = request.session.get(_answers_draft_key(consultation)) if request.user.is_authenticated else None
-    if questionnaire is None and consultation.is_open and accepted:
+    if questionnaire is None and accepts_contributions(consultation) and accepted:
         questions = selectors.questionnaire(consultation)
         if draft:  # answers typed before the charter changed: shown again, not saved yet
             questionnaire = QuestionnaireForm(MultiValueDict(draft), questions=questions)

@@ -18,6 +18,7 @@ from accounts.refusals import post_form
 from accounts.rules import is_signed_in
 
 from .. import hooks, publish, rules, selectors, services
+from ..accepting import accepts_contributions
 from ..forms import ProposalForm, ReportForm
 from ..models import Proposal
 from ..ratelimit import is_rate_limited
@@ -69,7 +70,7 @@ def proposals(request, consultation, slug):
             # Visitors see the counts and the way in: signing in brings them back to this page.
             "sign_in_url": (
                 f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
-                if not request.user.is_authenticated and consultation.is_open
+                if not request.user.is_authenticated and accepts_contributions(consultation)
                 else None
             ),
         },
@@ -98,7 +99,7 @@ def proposal_detail(request, consultation, slug, pk):
             "accepted": selectors.has_accepted_charter(request.user, consultation),
             "sign_in_url": (
                 f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
-                if not request.user.is_authenticated and consultation.is_open
+                if not request.user.is_authenticated and accepts_contributions(consultation)
                 else None
             ),
             "permalink": request.build_absolute_uri(

@@ -3,10 +3,14 @@ closes it through its declared step once, and the organisers' checks."""
 
 import datetime as dt
 import html
+import os
+import subprocess
+import sys
 import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.core.management import call_command
@@ -117,7 +121,7 @@ def test_the_beat_closes_a_consultation_past_its_time_once_and_leaves_the_others
     later = make_consultation("later", closes_at=JAN_15)
     unset = make_consultation("unset")
     events = AuditEvent.objects.filter(action="consultation.phase").count()
-    assert "Clôture en cours" in _page(client, due, "fr")  # until the beat's run
+    assert "Clôturée le" in _page(client, due, "fr")  # from its closing time, before the beat's run
     assert tasks.close_due() == {"closed": ["due"]}
     assert tasks.close_due() == {"closed": []}
     call_command("close_due_consultations", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -130,6 +134,38 @@ def test_the_beat_closes_a_consultation_past_its_time_once_and_leaves_the_others
     assert due.closes_at == past  # closed at the time planned, as its page says
     assert "Clôturée le" in _page(client, due, "fr")
     assert later.pk and unset.pk
+
+
+def test_the_beat_runs_close_due_at_the_configured_period():
+    """The schedule entry names a task the workers know, every PACTE_CLOSING_SWEEP_SECONDS: read in a
+    fresh process started with another period, as a deployer would set it."""
+    script = (
+        "import django; django.setup()\n"
+        "from config.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "entry = app.conf.beat_schedule['close-due-consultations']\n"
+        "task = app.tasks.get(entry['task'])\n"
+        "print(entry['task'], entry['schedule'], task.name if task else None)\n"
+    )
+    environment = {
+        **os.environ,
+        "PACTE_CLOSING_SWEEP_SECONDS": "17",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.split() == ["consultation.close_due", "17", "consultation.close_due"]
+    assert settings.CELERY_BEAT_SCHEDULE["close-due-consultations"] == {
+        "task": tasks.close_due.name,
+        "schedule": settings.PACTE_CLOSING_SWEEP_SECONDS,
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -50,6 +50,7 @@ CASES = [
     "charter changed since accepted",
     "closed consultation",
     "closed by the beat at its closing time",
+    "closing time passed, the beat not run yet",
     "hidden proposal",
     "unknown proposal",
     "bad value",
@@ -159,6 +160,9 @@ def _run_in(world, case: str, stack: ExitStack) -> dict:
         past = timezone.now() - timedelta(minutes=1)
         Consultation.objects.filter(pk=consultation.pk).update(closes_at=past)
         assert services.close_due_consultations() == [consultation.slug]
+    elif case == "closing time passed, the beat not run yet":
+        just_passed = timezone.now() - timedelta(seconds=1)
+        Consultation.objects.filter(pk=consultation.pk).update(closes_at=just_passed)
     elif case == "hidden proposal":
         Proposal.objects.filter(pk=pk).update(status=Proposal.Status.HIDDEN)
     elif case == "unknown proposal":
@@ -260,6 +264,16 @@ def test_the_cases_cover_every_outcome(world, monkeypatch):
         "bad value": 400,
         "over the rate limit": 429,
     }
+
+
+def test_after_the_closing_time_both_paths_answer_as_for_a_closed_consultation(world):
+    """Its phase still open (the beat has not run), a vote is refused on both paths exactly as on a
+    closed consultation (consultation/accepting.py), and nothing is written."""
+    due_fast, due_full = _both_ways(world, "closing time passed, the beat not run yet")
+    closed, _full = _both_ways(world, "closed consultation")
+    assert due_fast["answers"] == due_full["answers"] == closed["answers"]
+    assert due_fast["answers"][-1][0] == 403
+    assert due_fast["votes"] == due_full["votes"] == []
 
 
 def test_a_session_without_a_vote_session_gets_one_and_its_next_vote_is_fast(world, monkeypatch):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultation import services
+from consultation.accepting import accepts_contributions
 from consultation.content import CONSULTATIONS
 from consultation.models import Consultation
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{slug}: already exists ({consultation.get_phase_display()}), left unchanged")
         if demo_contributions:
-            if not consultation.is_open:
+            if not accepts_contributions(consultation):
                 raise CommandError(f"{slug} is not open: demo contributions need an open consultation")
             from consultation.demo import load_demo_contributions
 
