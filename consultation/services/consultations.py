@@ -106,7 +106,24 @@ def check_changed_settings(consultation: Consultation, fields: dict) -> None:
     fields = _kept_closing_time(consultation, fields)
     _check_settings({"starts_on": consultation.starts_on, "closes_at": consultation.closes_at, **fields})
     if "closes_at" in fields:
+        _check_not_closed_by_time(consultation)
         _check_closing_time(fields["closes_at"])
+
+
+def _check_not_closed_by_time(consultation: Consultation) -> None:
+    """A consultation whose closing time has passed took its last contribution then, even while the beat
+    has not moved its phase yet (consultation/accepting.py): moving its closing time would reopen it
+    without a trace in its phase history. Reopening is a phase change, which the history keeps."""
+    kept = consultation.closes_at
+    if consultation.phase == Consultation.Phase.OPEN and kept is not None and kept <= timezone.now():
+        raise ConsultationError(
+            _(
+                "This consultation closed on %(when)s: its closing time can no longer be moved. "
+                "To take contributions again, reopen it once it is shown as closed."
+            )
+            % {"when": _written(kept)},
+            field="closes_at",
+        )
 
 
 def _kept_closing_time(consultation: Consultation, fields: dict) -> dict:

@@ -274,3 +274,23 @@ def test_a_closed_consultations_settings_stay_editable_with_the_time_it_closed(c
     closed_at = consultation.closes_at
     consultation.refresh_from_db()
     assert (consultation.title_fr, consultation.closes_at) == ("Nouveau titre", closed_at)
+
+
+def test_moving_a_closing_time_that_has_passed_does_not_reopen_it(db):
+    """Closed by its time, the beat not run yet: a later closing time (or none) would reopen it with no
+    trace in its phase history; the organiser reopens it through the phase instead."""
+    consultation = make_consultation(closes_at=JAN_15)
+    passed = timezone.now() - dt.timedelta(minutes=1)
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=passed)
+    consultation.refresh_from_db()
+    for later in (JAN_15, None):
+        with pytest.raises(services.ConsultationError, match="can no longer be moved"):
+            services.update_consultation(actor=None, consultation=consultation, closes_at=later)
+    consultation.refresh_from_db()
+    assert (consultation.phase, consultation.closes_at) == ("open", passed)
+    services.update_consultation(actor=None, consultation=consultation, title_fr="Titre corrigé")
+    assert services.close_due_consultations() == [consultation.slug]
+    services.transition(actor=None, consultation=consultation, to_phase="open")
+    services.update_consultation(actor=None, consultation=consultation, closes_at=JAN_15)
+    consultation.refresh_from_db()
+    assert (consultation.phase, consultation.closes_at) == ("open", JAN_15)
