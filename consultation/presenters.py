@@ -1,5 +1,6 @@
-"""What the consultation pages and cards say about a consultation's closing and participants. The pages
-read these; the rule of what "open" means stays the phase (consultation/services/closing.py)."""
+"""What the consultation pages and cards say about a consultation's closing and participants, and what
+the questionnaire says once saved. The pages read these; the rule of what "open" means stays the phase
+(consultation/services/closing.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import Consultation
 from .participants import participant_counts
@@ -61,3 +63,28 @@ def with_closing_and_participants(consultations: Iterable[Consultation]) -> list
         c.closing = closing_of(c, now)
         c.participants = counts.get(c.pk, 0)
     return consultations
+
+
+def answers_saved_message(result) -> str:
+    """What the questionnaire says once saved (`services.save_answers`' result): the answers saved, and
+    those taken back when there are some ("0 answers saved" alone when nothing happened at all)."""
+    parts = []
+    if result.saved or not result.removed:
+        parts.append(
+            ngettext(
+                "%(n)d answer saved. You can change it until the consultation closes.",
+                "%(n)d answers saved. You can change them until the consultation closes.",
+                result.saved,
+            )
+            % {"n": result.saved}
+        )
+    if result.removed:
+        parts.append(
+            ngettext(
+                "Your answer to %(n)d question was taken back: the question is unanswered again.",
+                "Your answers to %(n)d questions were taken back: the questions are unanswered again.",
+                result.removed,
+            )
+            % {"n": result.removed}
+        )
+    return " ".join(parts)
