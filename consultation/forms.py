@@ -342,9 +342,26 @@ class QuestionForm(PacteForm):
     )
 
     def clean(self):
+        """What the typed text alone shows wrong; the rules of the choices themselves (how many, which
+        may stand alone) are the service's (``services.check_choices``), shown under the same field."""
         cleaned = super().clean()
         exclusive = self._exclusive_labels(cleaned)
         labels = {fr for fr, _en, _exclusive in self._pairs(cleaned, exclusive=set())}
+        lines = cleaned.get("choices", "").splitlines()
+        if cleaned.get("kind") in (Question.Kind.SCALE, Question.Kind.OPEN) and "".join(lines).strip():
+            # Typed choices would be dropped unsaid: a scale has its five levels, an open question none.
+            self.add_error(
+                "choices", _("Only single and multiple choice questions take choices: empty this field.")
+            )
+        elif untitled := [
+            n
+            for n, line in enumerate(lines, 1)
+            if line.partition("|")[2].strip() and not line.partition("|")[0].strip()
+        ]:
+            self.add_error(
+                "choices",
+                _("Line %(n)s has no French label: write it before the “|”.") % {"n": untitled[0]},
+            )
         if exclusive and cleaned.get("kind") != Question.Kind.MULTIPLE:
             self.add_error(
                 "exclusive_choices", _("Only a multiple-choice question has choices that exclude the others.")
