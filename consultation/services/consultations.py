@@ -19,11 +19,11 @@ from ..states import PHASES
 from .base import Conflict, ConsultationError, NotAllowed
 
 SCALE_LABELS = [
-    ("Pas du tout d'accord", "Strongly disagree"),
-    ("Plutôt pas d'accord", "Disagree"),
-    ("Ni d'accord ni pas d'accord", "Neither agree nor disagree"),
-    ("Plutôt d'accord", "Agree"),
-    ("Tout à fait d'accord", "Strongly agree"),
+    ("Pas du tout d’accord", "Strongly disagree"),
+    ("Plutôt pas d’accord", "Disagree"),
+    ("Ni d’accord ni pas d’accord", "Neither agree nor disagree"),
+    ("Plutôt d’accord", "Agree"),
+    ("Tout à fait d’accord", "Strongly agree"),
 ]
 
 CONSULTATION_FIELDS = (
