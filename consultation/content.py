@@ -7,22 +7,22 @@ multiple-choice question ("Aucun") is (choice fr, choice en, True).
 
 DATA_DONATION = {
     "slug": "data-donation",
-    "title_fr": "Don de données de santé par défaut\u00a0: qu'en pensez-vous\u00a0?",
+    "title_fr": "Don de données de santé par défaut\u00a0: qu’en pensez-vous\u00a0?",
     "title_en": "Donating health data by default: what do you think?",
     "context_fr": (
         "Les données de santé (consultations, hospitalisations, remboursements, analyses) servent déjà la "
-        "recherche, l'innovation et le pilotage de la politique de santé. Mais 67\u00a0% des Français s'estiment "
+        "recherche, l’innovation et le pilotage de la politique de santé. Mais 67\u00a0% des Français s’estiment "
         "insuffisamment informés sur leur usage, et 58\u00a0% voudraient en savoir plus (baromètre Health Data "
         "Hub, 2025).\n\n"
         "Une proposition est sur la table\u00a0: faire du don de données de santé la règle par défaut, comme pour "
-        "le don d'organes. Chacun resterait libre de refuser en s'inscrivant sur un registre national des "
-        "refus, simple d'accès. Cette consultation vous demande à quelles conditions ce principe serait "
+        "le don d’organes. Chacun resterait libre de refuser en s’inscrivant sur un registre national des "
+        "refus, simple d’accès. Cette consultation vous demande à quelles conditions ce principe serait "
         "acceptable\u00a0: quels usages (recherche publique, entreprises privées, acteurs étrangers, entraînement "
-        "d'intelligences artificielles), quel consentement (global ou modulable par usage), quelle "
+        "d’intelligences artificielles), quel consentement (global ou modulable par usage), quelle "
         "information, quel hébergement (souverain, certifié) et quelle place pour les citoyens dans la "
         "gouvernance des accès.\n\n"
         "Vos réponses et vos propositions seront analysées publiquement\u00a0; un panel de citoyens tirés au sort "
-        "en débattra lors d'assises, et chaque recommandation recevra une réponse publique des décideurs."
+        "en débattra lors d’assises, et chaque recommandation recevra une réponse publique des décideurs."
     ),
     "context_en": (
         "Health data (consultations, hospital stays, reimbursements, test results) already serves research, "
@@ -63,14 +63,14 @@ DATA_DONATION = {
         ),
         (
             "multiple",
-            "Par quels moyens devrait-on pouvoir s'inscrire sur le registre des refus\u00a0?",
+            "Par quels moyens devrait-on pouvoir s’inscrire sur le registre des refus\u00a0?",
             "Through which channels should people be able to register on the opt-out registry?",
             [
                 ("En ligne (Mon Espace Santé)", "Online (Mon Espace Santé)"),
                 ("Chez son médecin ou son pharmacien", "At one's doctor or pharmacist"),
                 ("Par courrier", "By post"),
                 (
-                    "Dans un accueil de l'Assurance maladie ou une maison France services",
+                    "Dans un accueil de l’Assurance maladie ou une maison France services",
                     "At a health insurance office or a France services centre",
                 ),
             ],
@@ -84,10 +84,10 @@ DATA_DONATION = {
                     "Laboratoires de recherche publique et hôpitaux",
                     "Public research laboratories and hospitals",
                 ),
-                ("Agences sanitaires de l'État", "State health agencies"),
+                ("Agences sanitaires de l’État", "State health agencies"),
                 ("Entreprises privées françaises ou européennes", "French or European private companies"),
-                ("Entreprises ou organismes hors d'Europe", "Companies or bodies outside Europe"),
-                ("Développeurs d'intelligence artificielle", "Developers of artificial intelligence"),
+                ("Entreprises ou organismes hors d’Europe", "Companies or bodies outside Europe"),
+                ("Développeurs d’intelligence artificielle", "Developers of artificial intelligence"),
                 ("Aucun", "None", True),  # exclusive: ticked, it is the only choice
             ],
         ),
@@ -107,7 +107,7 @@ DATA_DONATION = {
         ),
         (
             "single",
-            "Qui devrait décider de l'accès des projets aux données\u00a0?",
+            "Qui devrait décider de l’accès des projets aux données\u00a0?",
             "Who should decide which projects get access to the data?",
             [
                 ("Des experts et des institutions publiques", "Experts and public institutions"),
@@ -121,12 +121,12 @@ DATA_DONATION = {
         ),
         (
             "multiple",
-            "Par quels canaux souhaiteriez-vous être informé de l'usage de vos données\u00a0?",
+            "Par quels canaux souhaiteriez-vous être informé de l’usage de vos données\u00a0?",
             "Through which channels would you like to be told how your data is used?",
             [
                 ("Mon Espace Santé", "Mon Espace Santé"),
                 ("Mon médecin traitant", "My general practitioner"),
-                ("Campagnes nationales d'information", "National information campaigns"),
+                ("Campagnes nationales d’information", "National information campaigns"),
                 ("Courrier ou courriel personnel", "Personal letter or e-mail"),
                 ("Associations de patients", "Patient associations"),
             ],
@@ -139,13 +139,13 @@ DATA_DONATION = {
         ),
         (
             "open",
-            "Qu'est-ce qui vous donnerait confiance, ou au contraire vous ferait refuser, le don de vos données\u00a0?",
+            "Qu’est-ce qui vous donnerait confiance, ou au contraire vous ferait refuser, le don de vos données\u00a0?",
             "What would make you trust, or on the contrary refuse, donating your data?",
             [],
         ),
         (
             "open",
-            "Quelles informations attendez-vous avant et après l'utilisation de vos données\u00a0?",
+            "Quelles informations attendez-vous avant et après l’utilisation de vos données\u00a0?",
             "What information do you expect before and after your data is used?",
             [],
         ),

@@ -184,7 +184,7 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
         for index, q in enumerate(open_questions):
             if rng.random() < 0.45:
                 answer_map[q.pk] = _answer(rng, rng.choice(OPEN_ANSWER_THEMES.get(index, list(VOICES))))
-        answers += services.save_answers(user=user, consultation=consultation, answers=answer_map)
+        answers += services.save_answers(user=user, consultation=consultation, answers=answer_map).saved
         for _ in range(rng.choices([0, 1, 2], weights=[3, 5, 2])[0]):
             if not unused:
                 break

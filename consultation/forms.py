@@ -132,15 +132,30 @@ def _exclusive_hint(choices) -> str:
     return gettext("%(choices)s are each ticked alone.") % {"choices": ", ".join(f"“{x}”" for x in labels)}
 
 
+#: The value of the "No answer" radio of a single-choice or scale question: what the group would send if a
+#: ticked radio could be unticked.
+NO_ANSWER = ""
+
+
 class QuestionnaireForm(MarksTheExceptions):
     """One field per question, all optional: a person may answer some questions and come back later. The
     form says so once at the top and marks only the exceptions (config/form_marks.py), not "(Optional)"
-    after every question."""
+    after every question.
+
+    An answer can be taken back: a radio cannot be unticked, so each single-choice and scale question ends
+    with a "No answer" radio (ticked while the question is unanswered); boxes unticked and a text emptied
+    say the same for the other kinds. Such a blank takes back the saved answer only for a question the
+    page showed answered (``answered``, a hidden list written when the page was shown): a page left open
+    in another tab never erases an answer given since."""
+
+    answered = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, questions, answers=None, **kwargs):
         self.questions = list(questions)
         answers = answers or {}
         super().__init__(*args, **kwargs)
+        self.fields["answered"].initial = " ".join(str(q.pk) for q in self.questions if q.pk in answers)
+        self.answered_before = self._answered_before(answers)
         for question in self.questions:
             name = f"q{question.pk}"
             choices = [(str(c.pk), c.label) for c in question.choices.all()]
@@ -154,9 +169,18 @@ class QuestionnaireForm(MarksTheExceptions):
                     choices=choices, exclusive=[str(c.pk) for c in exclusive]
                 )
                 initial = [str(c.pk) for c in previous.choices.all()] if previous else []
-            else:
-                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
-                initial = next((str(c.pk) for c in previous.choices.all()), "") if previous else ""
+            else:  # every question is optional, so every radio group offers no answer (last)
+                no_answer = (
+                    _("No answer (erases the answer you saved)")
+                    if question.pk in self.answered_before
+                    else _("No answer")
+                )
+                field = forms.ChoiceField(
+                    choices=[*choices, (NO_ANSWER, no_answer)], widget=forms.RadioSelect
+                )
+                initial = (
+                    next((str(c.pk) for c in previous.choices.all()), NO_ANSWER) if previous else NO_ANSWER
+                )
             field.required = False
             field.label = question.text
             field.help_text = question.help
@@ -164,6 +188,14 @@ class QuestionnaireForm(MarksTheExceptions):
                 field.help_text = " ".join(filter(None, [question.help, _exclusive_hint(exclusive)]))
             field.initial = initial
             self.fields[name] = field
+
+    def _answered_before(self, answers) -> set[int]:
+        """The questions the person had answered when the page was shown: read from the stored answers,
+        or from the hidden list the page sent back (anything else in it is ignored)."""
+        if not self.is_bound:
+            return {q.pk for q in self.questions if q.pk in answers}
+        sent = {int(word) for word in str(self.data.get("answered", "")).split() if word.isdigit()}
+        return sent & {q.pk for q in self.questions}
 
     def fields_with_errors(self) -> list:
         """The bound fields refused, in the order of the questions (for the summary above the form)."""
@@ -180,6 +212,14 @@ class QuestionnaireForm(MarksTheExceptions):
             else:
                 result[question.pk] = [int(value)] if value else []
         return result
+
+    def taken_back(self) -> list[int]:
+        """The questions whose saved answer the person takes back: shown answered, sent back blank."""
+        return [
+            q.pk
+            for q in self.questions
+            if q.pk in self.answered_before and not self.cleaned_data.get(f"q{q.pk}")
+        ]
 
 
 class ProposalForm(PacteForm):
@@ -302,9 +342,26 @@ class QuestionForm(PacteForm):
     )
 
     def clean(self):
+        """What the typed text alone shows wrong; the rules of the choices themselves (how many, which
+        may stand alone) are the service's (``services.check_choices``), shown under the same field."""
         cleaned = super().clean()
         exclusive = self._exclusive_labels(cleaned)
         labels = {fr for fr, _en, _exclusive in self._pairs(cleaned, exclusive=set())}
+        lines = cleaned.get("choices", "").splitlines()
+        if cleaned.get("kind") in (Question.Kind.SCALE, Question.Kind.OPEN) and "".join(lines).strip():
+            # Typed choices would be dropped unsaid: a scale has its five levels, an open question none.
+            self.add_error(
+                "choices", _("Only single and multiple choice questions take choices: empty this field.")
+            )
+        elif untitled := [
+            n
+            for n, line in enumerate(lines, 1)
+            if line.partition("|")[2].strip() and not line.partition("|")[0].strip()
+        ]:
+            self.add_error(
+                "choices",
+                _("Line %(n)s has no French label: write it before the “|”.") % {"n": untitled[0]},
+            )
         if exclusive and cleaned.get("kind") != Question.Kind.MULTIPLE:
             self.add_error(
                 "exclusive_choices", _("Only a multiple-choice question has choices that exclude the others.")

@@ -1,7 +1,8 @@
-"""What the consultation pages and cards say about a consultation's phase, closing and participants. The
-pages read these; whether it takes contributions is consultation/accepting.py's rule, so an open
-consultation whose closing time has passed is shown closed ("Closed on …", the closed badge, no way to
-take part) from that time on, before the beat moves its phase (consultation/services/closing.py)."""
+"""What the consultation pages and cards say about a consultation's phase, closing and participants, and
+what the questionnaire says once saved. The pages read these; whether it takes contributions is
+consultation/accepting.py's rule, so an open consultation whose closing time has passed is shown closed
+("Closed on …", the closed badge, no way to take part) from that time on, before the beat moves its
+phase (consultation/services/closing.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .accepting import accepts_contributions
 from .models import Consultation
@@ -71,3 +73,28 @@ def with_closing_and_participants(consultations: Iterable[Consultation]) -> list
         c.shown_phase = shown_phase(c, now)
         c.participants = counts.get(c.pk, 0)
     return consultations
+
+
+def answers_saved_message(result) -> str:
+    """What the questionnaire says once saved (`services.save_answers`' result): the answers saved, and
+    those taken back when there are some ("0 answers saved" alone when nothing happened at all)."""
+    parts = []
+    if result.saved or not result.removed:
+        parts.append(
+            ngettext(
+                "%(n)d answer saved. You can change it until the consultation closes.",
+                "%(n)d answers saved. You can change them until the consultation closes.",
+                result.saved,
+            )
+            % {"n": result.saved}
+        )
+    if result.removed:
+        parts.append(
+            ngettext(
+                "Your answer to %(n)d question was taken back: the question is unanswered again.",
+                "Your answers to %(n)d questions were taken back: the questions are unanswered again.",
+                result.removed,
+            )
+            % {"n": result.removed}
+        )
+    return " ".join(parts)

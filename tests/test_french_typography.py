@@ -171,3 +171,43 @@ def test_compiled_french_catalogue_has_the_typographic_apostrophe_too():
     with MO.open("rb") as f:
         catalog = gettext.GNUTranslations(f)._catalog
     assert [text for key, text in catalog.items() if key and straight(text)] == []
+
+
+def _french_data() -> list[tuple[str, str]]:
+    """(where, text) for each piece of French prose the code stores as data and the pages show: the levels
+    of a scale question (written into each new one) and the ready-made consultation's French text. The
+    demo participants' contributions (consultation/demo_texts.py) are left out on purpose: they stand for
+    what citizens type on a keyboard, straight apostrophes and missing accents included, and are
+    published as written."""
+    from consultation.content import CONSULTATIONS
+    from consultation.services.consultations import SCALE_LABELS
+
+    found = [(f"SCALE_LABELS[{i}]", fr) for i, (fr, _en) in enumerate(SCALE_LABELS)]
+    for slug, spec in CONSULTATIONS.items():
+        found += [(f"{slug}.{name}", spec[name]) for name in ("title_fr", "context_fr")]
+        for n, (_kind, text_fr, _text_en, choices) in enumerate(spec["questions"], 1):
+            found.append((f"{slug} question {n}", text_fr))
+            found += [(f"{slug} question {n} choice {c}", choice[0]) for c, choice in enumerate(choices, 1)]
+    return found
+
+
+def test_french_data_in_the_code_follows_the_same_typography():
+    """French stored by the code (then in the database) sits on the same pages as the catalogue's: the
+    same apostrophe and no-break spaces. A straight ' typed there fails here, as in the catalogue."""
+    data = _french_data()
+    assert len(data) > 40 and any("d’accord" in text for _where, text in data)
+    straight = _script().straight_apostrophes
+    offenders = [
+        f"{where}: …{text[max(0, i - 30) : i + 10]}…"
+        for where, text in data
+        for i in [*straight(text), *offending_spaces(text, False)]
+    ]
+    assert not offenders, "straight apostrophe or breaking space in French data:\n" + "\n".join(offenders)
+
+
+def test_the_english_of_that_data_keeps_its_straight_apostrophes():
+    """Only the French was converted: the English pairs are written with the keyboard's apostrophe."""
+    from consultation.content import CONSULTATIONS
+
+    english = [choice[1] for q in CONSULTATIONS["data-donation"]["questions"] for choice in q[3]]
+    assert "I don't know" in english and "At one's doctor or pharmacist" in english

@@ -1,5 +1,8 @@
 """Citizens' answers to the questionnaire."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,18 +13,35 @@ from .base import ConsultationError
 from .charter import _check_can_contribute
 
 
+@dataclass(frozen=True)
+class SavedAnswers:
+    """What `save_answers` did: answers created or replaced, answers taken back (deleted)."""
+
+    saved: int
+    removed: int
+
+
 @transaction.atomic
-def save_answers(*, user, consultation: Consultation, answers: dict[int, list[int] | str]) -> int:
+def save_answers(
+    *,
+    user,
+    consultation: Consultation,
+    answers: dict[int, list[int] | str],
+    taken_back: Iterable[int] = (),
+) -> SavedAnswers:
     """Create or replace the person's answers: `answers` maps question id to choice ids (closed
-    questions) or text (open ones). Questions left out or left blank are left as they were.
-    Returns the number of answers saved."""
+    questions) or text (open ones). Questions left out or left blank are left as they were, unless listed
+    in `taken_back`: every question is optional, so the person may take back an answer, which is then
+    deleted (not kept empty: the question is unanswered again, in the results and the analysis alike).
+    A question of `taken_back` that also gets an answer in `answers` keeps that answer."""
     _check_can_contribute(user, consultation)
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
-    saved = 0
+    taken_back = {int(pk) for pk in taken_back}
+    if not taken_back <= set(questions) or not {int(pk) for pk in answers} <= set(questions):
+        raise ConsultationError(_("This question does not belong to the consultation."))
+    saved = set()
     for question_id, value in answers.items():
-        question = questions.get(int(question_id))
-        if question is None:
-            raise ConsultationError(_("This question does not belong to the consultation."))
+        question = questions[int(question_id)]
         if question.kind == Question.Kind.OPEN:
             # A line break counts as one character, as in the browser (which sends it as CR LF).
             # Controls and bidirectional overrides removed, NFC (textsafety.normalise).
@@ -33,7 +53,7 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
             answer, _created = Answer.objects.update_or_create(
                 question=question, user=user, defaults={"text": text}
             )
-            saved += 1
+            saved.add(question.pk)
             continue
         ids = {int(v) for v in (value or [])}
         if not ids:
@@ -53,5 +73,9 @@ def save_answers(*, user, consultation: Consultation, answers: dict[int, list[in
             question=question, user=user, defaults={"text": ""}
         )
         answer.choices.set(ids)
-        saved += 1
-    return saved
+        saved.add(question.pk)
+    removed = 0
+    if taken_back - saved:
+        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - saved).delete()
+        removed = by_model.get(Answer._meta.label, 0)
+    return SavedAnswers(saved=len(saved), removed=removed)

@@ -19,11 +19,11 @@ from ..states import PHASES
 from .base import Conflict, ConsultationError, NotAllowed
 
 SCALE_LABELS = [
-    ("Pas du tout d'accord", "Strongly disagree"),
-    ("Plutôt pas d'accord", "Disagree"),
-    ("Ni d'accord ni pas d'accord", "Neither agree nor disagree"),
-    ("Plutôt d'accord", "Agree"),
-    ("Tout à fait d'accord", "Strongly agree"),
+    ("Pas du tout d’accord", "Strongly disagree"),
+    ("Plutôt pas d’accord", "Disagree"),
+    ("Ni d’accord ni pas d’accord", "Neither agree nor disagree"),
+    ("Plutôt d’accord", "Agree"),
+    ("Tout à fait d’accord", "Strongly agree"),
 ]
 
 CONSULTATION_FIELDS = (
@@ -199,6 +199,38 @@ def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultat
     return locked
 
 
+def check_choices(kind: str, choices: list[tuple[str, str, bool]]) -> None:
+    """Refuse (ConsultationError on "choices") the choices of a single or multiple choice question that
+    would not make a real choice: fewer than two, the same label twice, or, for a multiple choice, fewer
+    than two choices that can be ticked together (those that exclude the others set apart)."""
+    if len(choices) < 2:
+        raise ConsultationError(_("A choice question needs at least two choices."), field="choices")
+    for language in (0, 1):
+        seen = set()
+        for choice in choices:
+            label = choice[language]
+            if label and label.casefold() in seen:
+                raise ConsultationError(
+                    _("“%(label)s” is written twice: each choice needs its own label.") % {"label": label},
+                    field="choices",
+                )
+            seen.add(label.casefold())
+    if kind != Question.Kind.MULTIPLE:
+        return
+    combinable = [fr for fr, _en, exclusive in choices if not exclusive]
+    if not combinable:
+        raise ConsultationError(_("At least one choice must be combinable with others."), field="choices")
+    if len(combinable) < 2:
+        raise ConsultationError(
+            _(
+                "A multiple-choice question needs at least two choices that can be ticked together; only "
+                "“%(choice)s” can here. Add another such choice, or make it a single-choice question."
+            )
+            % {"choice": combinable[0]},
+            field="choices",
+        )
+
+
 @normalises_text
 @transaction.atomic
 def add_question(
@@ -215,7 +247,9 @@ def add_question(
     """Add a question. Scale questions get the five standard agreement levels; single and multiple
     choice questions need at least two `choices` as (French, English) labels, or (French, English,
     exclusive): an exclusive choice ("None") cannot be ticked with another one. Only a multiple-choice
-    question has exclusive choices (elsewhere every choice already stands alone), and not all of them."""
+    question has exclusive choices (elsewhere every choice already stands alone), and it needs at least two
+    ordinary choices besides them: with one, ticking several boxes would be impossible, a single choice
+    in disguise. Refusals name the field "choices"."""
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit the questionnaire."))
     if consultation.phase != Consultation.Phase.DRAFT:
@@ -230,12 +264,10 @@ def add_question(
     ]
     if kind == Question.Kind.SCALE:
         choices = [(fr, en, False) for fr, en in SCALE_LABELS]
-    elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
-        raise ConsultationError(_("A choice question needs at least two choices."))
     elif kind == Question.Kind.OPEN:
         choices = []
-    if choices and all(exclusive for _fr, _en, exclusive in choices):
-        raise ConsultationError(_("At least one choice must be combinable with others."), field="choices")
+    else:
+        check_choices(kind, choices)
     position = consultation.questions.count()
     question = Question.objects.create(
         consultation=consultation,

@@ -138,6 +138,7 @@ def questions(request, slug):
             "questions": selectors.questionnaire(consultation),
             "can_edit_questions": rules.can_edit_questions(request.user, consultation),
         },
+        status=form_status(form),
     )
 
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.errors import ServiceError
 from accounts.permissions import require_rule
@@ -16,7 +15,7 @@ from .. import hooks, rules, selectors, services
 from ..accepting import accepts_contributions
 from ..charter import DEFAULT_PRINCIPLES
 from ..forms import CharterForm, QuestionnaireForm
-from ..presenters import with_closing_and_participants
+from ..presenters import answers_saved_message, with_closing_and_participants
 from .common import consultation_from, consultation_url, next_url
 
 
@@ -125,7 +124,9 @@ def answer(request, consultation, slug):
     if not form.is_valid():
         return _detail_page(request, consultation, questionnaire=form, status=400)
     try:
-        saved = services.save_answers(user=request.user, consultation=consultation, answers=form.answers())
+        result = services.save_answers(
+            user=request.user, consultation=consultation, answers=form.answers(), taken_back=form.taken_back()
+        )
     except services.CharterRequired as exc:
         request.session[_answers_draft_key(consultation)] = {
             name: request.POST.getlist(name) for name in form.fields if name in request.POST
@@ -136,13 +137,5 @@ def answer(request, consultation, slug):
         form.add_error(None, exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d answer saved. You can change it until the consultation closes.",
-            "%(n)d answers saved. You can change them until the consultation closes.",
-            saved,
-        )
-        % {"n": saved},
-    )
+    messages.success(request, answers_saved_message(result))
     return redirect(consultation_url(consultation))
