@@ -284,7 +284,7 @@ def test_moving_a_closing_time_that_has_passed_does_not_reopen_it(db):
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=passed)
     consultation.refresh_from_db()
     for later in (JAN_15, None):
-        with pytest.raises(services.ConsultationError, match="can no longer be moved"):
+        with pytest.raises(services.ConsultationError, match="ne peut plus être déplacée"):
             services.update_consultation(actor=None, consultation=consultation, closes_at=later)
     consultation.refresh_from_db()
     assert (consultation.phase, consultation.closes_at) == ("open", passed)
