@@ -3,8 +3,9 @@ AppConfig.ready) what they show on a person's *My account* page.
 
 Account sections: ``fn(user) -> dict | None``; a dict is one section of *My account*, with keys ``title``
 (translated) and ``items``, a list of dicts with keys ``label`` (the thing, e.g. a panel's title), ``url``,
-``state`` (translated sentence) and optionally ``action_label`` and ``action_url`` (a link, never a form:
-the action's own page asks to confirm). None or no item: the section is not shown.
+``state`` (translated sentence) and optionally ``language`` (the label's language tag when it is known and
+may differ from the page's: the page marks it with ``lang``), ``action_label`` and ``action_url`` (a link,
+never a form: the action's own page asks to confirm). None or no item: the section is not shown.
 
 Consent wording: ``fn(versions) -> dict`` registered for one consent purpose; given the recorded version
 codes of that purpose (e.g. ``data-donation:v2`` for a consultation's charter), it returns for each code

@@ -52,6 +52,7 @@ class MapPoint:
     x: float
     y: float
     text: str
+    language: str = ""  # the proposal's, as recorded (consultation.languages): the page marks its text
 
     @property
     def label(self) -> str:
@@ -101,6 +102,7 @@ def map_points(
             x=round(p["x"], 4),
             y=round(p["y"], 4),
             text=p["text"][:140],
+            language=p.get("language", "") if p["text"] else "",
         )
         for p, (cx, cy) in zip(points, placed, strict=True)
     ], total

@@ -232,6 +232,12 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
     contributions = list(Contribution.objects.filter(run=run).order_by("position").only(*TABLE_COLUMNS))
     members = membership_of(((c.pk, c.theme_id, c.subtheme_id) for c in contributions), version.data)
     public = selectors.still_public(run.consultation, contributions)
+    # The language each proposal was written in (consultation.languages), so the map and the exports say
+    # it: "" for an answer to an open question or a proposal whose language is not known.
+    answer = Contribution.Source.ANSWER
+    languages = selectors.proposal_languages(
+        run.consultation, {c.source_id for c in contributions if c.source_type != answer}
+    )
     rows = []
     for c in contributions:
         # The one exit for published text: withheld (None) when it reveals a person's health; a row cleaned
@@ -257,6 +263,7 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
                 "duplicate_count": c.duplicate_count,
                 "public": text is not None,
                 "text": text or "",
+                "language": "" if c.source_type == answer else languages.get(c.source_id, ""),
             }
         )
     return rows

@@ -328,6 +328,7 @@ CONTRIBUTION_FIELDS = [
     "y",
     "duplicate_group",
     "text",
+    "language",
 ]
 THEME_FIELDS = [
     "key",
@@ -489,7 +490,9 @@ def _find_contributions(request, run, data: dict) -> tuple[FindForm, list[dict] 
         return find, None
     members = membership(run, data)
     labels = dict(theme_choices(data["themes"]))
-    rows = run.contributions.order_by("position").only("pk", "text", "duplicate_count")
+    rows = run.contributions.order_by("position").only(
+        "pk", "text", "duplicate_count", "source_type", "source_id"
+    )
     if find.cleaned_data["q"].strip():
         rows = rows.filter(text__icontains=find.cleaned_data["q"].strip())
     wanted = find.cleaned_data["theme"]
@@ -504,10 +507,15 @@ def _find_contributions(request, run, data: dict) -> tuple[FindForm, list[dict] 
                 "text": row.text,
                 "copies": row.duplicate_count,
                 "theme": labels.get(sub or top, "") if (sub or top) else "",
+                "proposal": row.source_id if row.source_type != Contribution.Source.ANSWER else None,
             }
         )
         if len(found) >= FOUND_LIMIT:
             break
+    # Each text is marked with the language its proposal was written in (lang_attr): one query.
+    languages = selectors.proposal_languages(run.consultation, {f["proposal"] for f in found})
+    for item in found:
+        item["language"] = languages.get(item.pop("proposal"), "")
     return find, found
 
 

@@ -57,7 +57,8 @@ def votes_changed(consultation_id: int) -> None:
 
 
 # Links to what higher layers offer about a consultation (its synthesis report, its analysis runs):
-# fn(consultation, user) -> list of {"label": translated text, "url": ...}, shown on its page.
+# fn(consultation, user) -> list of {"label": translated text, "url": ...}, shown on its page. A label
+# quoting a text in its own language marks it itself: a SafeString (languages.in_its_language).
 _link_providers: list[Callable[[Any, Any], list[dict]]] = []
 
 

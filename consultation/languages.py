@@ -31,3 +31,13 @@ def language_of(item: object) -> str:
     if isinstance(item, str):
         return language_tag(item)
     return language_tag(getattr(item, "language", ""))
+
+
+def in_its_language(text: object, item: object):
+    """``text`` (escaped) for a place inside a sentence of the page ("Manage: <title>"), in a
+    ``<span lang="…">`` when ``item``'s language (``language_of``) is known: the way to mark a title that a
+    translated sentence quotes, where ``lang_attr`` has no element of its own to go on."""
+    from django.utils.html import conditional_escape, format_html
+
+    tag = language_of(item)
+    return format_html('<span lang="{}">{}</span>', tag, text) if tag else conditional_escape(text)

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -7,6 +7,7 @@ from accounts.roles import Role
 from config.date_inputs import DateTimeInput
 from config.forms import PacteForm
 from consultation.answer_forms import AnswerForm, MilestoneChangeForm, MilestoneDoneForm  # noqa: F401 (pages)
+from consultation.languages import language_tag
 from consultation.models import Consultation
 
 from .models import AgendaItem, BallotChoice, DecisionMakerResponse, Panel
@@ -28,6 +29,29 @@ class PanelForm(PacteForm):
         empty_label=_("No consultation"),
         help_text=_("The national consultation this panel deliberates for, if any."),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the panel's texts"),
+        # Named in the interface's language ("Anglais" on the French page), so no option needs a lang.
+        choices=[("fr", _("French")), ("en", _("English"))],
+        required=False,
+        help_text=_(
+            "The language its title, description and recommendations are written in: pages mark them with "
+            "it, so that screen readers read them with the right voice."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # By default the language of the interface it is written on, as for a citizen's proposal.
+        self.fields["language"].initial = self._interface_language()
+
+    @staticmethod
+    def _interface_language() -> str:
+        return language_tag(get_language())[:2]
+
+    def clean_language(self) -> str:
+        """Not sent (an older form, a script): the interface's language, as the form offers it."""
+        return self.cleaned_data.get("language") or self._interface_language()
 
 
 class ConsultationLinkForm(PacteForm):

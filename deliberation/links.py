@@ -2,10 +2,20 @@
 layer never imports this app)."""
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from consultation.languages import in_its_language
 
 from . import rules, selectors
 from .models import Panel
+
+
+def _quoting_title(sentence: str, panel: Panel):
+    """The translated ``sentence`` (escaped) with the panel's title in place of ``%(title)s``, the title in
+    its own language (``in_its_language``: a <span lang> when it is known)."""
+    before, _found, after = sentence.partition("%(title)s")
+    return format_html("{}{}{}", before, in_its_language(panel.title, panel), after)
 
 
 def consultation_links(consultation, user) -> list[dict]:
@@ -17,7 +27,7 @@ def consultation_links(consultation, user) -> list[dict]:
             continue
         links.append(
             {
-                "label": _("Citizen panel: %(title)s") % {"title": panel.title},
+                "label": _quoting_title(_("Citizen panel: %(title)s"), panel),
                 "url": reverse("deliberation:panel_detail", args=[panel.pk]),
             }
         )
@@ -32,6 +42,7 @@ def account_section(user) -> dict:
         panel = volunteering.panel
         item = {
             "label": panel.title,
+            "language": panel.language,  # the title's, marked on the page (consultation.languages)
             "url": reverse("deliberation:panel_detail", args=[panel.pk]),
             "state": volunteering.label,
         }

@@ -70,6 +70,10 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The language its texts are written in (title, topic, description, recommendations), recorded, never
+    # guessed (consultation.languages): the one its creator chose, by default the interface's. Pages mark
+    # them with it (``lang_attr``); empty: not known, read in the page's language.
+    language = models.CharField(_("language of its texts"), max_length=8, blank=True)
     # When the panel was last closed (`services.set_panel_status`; cleared if it is reopened): the
     # pool of a closed panel is purged PACTE_POOL_RETENTION_DAYS later (`services.purge_expired_pools`).
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True, editable=False)
@@ -351,6 +355,11 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def language(self) -> str:
+        """A session's title is written in its panel's language (``Panel.language``)."""
+        return self.panel.language
+
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
@@ -459,6 +468,13 @@ class Recommendation(models.Model):
     def is_voting(self) -> bool:
         return self.status == self.Status.VOTING
 
+    @property
+    def language(self) -> str:
+        """A recommendation is written in its panel's language (``Panel.language``). A published copy
+        that withholds part of its text (``consultation.publish``: a note in the reader's language stands
+        in its place) is not marked: its note must not be read with the panel's voice."""
+        return "" if getattr(self, "withheld_fields", None) else self.panel.language
+
 
 class RecommendationVersion(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="versions")
@@ -479,6 +495,11 @@ class RecommendationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    @property
+    def language(self) -> str:
+        """As its recommendation's (``Recommendation.language``)."""
+        return "" if getattr(self, "withheld_fields", None) else self.recommendation.panel.language
 
 
 class Amendment(models.Model):

@@ -17,6 +17,7 @@ from textsafety.normalise import normalise_input
 
 from .. import rules
 from ..csv_import import CsvImportError
+from ..languages import language_tag
 from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, PhaseChange, Proposal, Vote
 from .base import ConsultationError, NotAllowed
 from .consultations import check_slug
@@ -250,7 +251,7 @@ class PolisImportReport:
 
 
 @transaction.atomic
-def import_polis(*, actor, export, slug: str) -> PolisImportReport:
+def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImportReport:
     """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
     comments become proposals (moderated-out ones hidden, meta ones marked ``is_meta``: left out of the
     opinion groups, as Pol.is does), voters pseudonymous participants
@@ -258,8 +259,18 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
 
     A consultation the import creates closed when the conversation ended (``export.ended_ms``, its last
     vote): ``closes_at`` and the phase history's close say that time, not the import's
-    (``_date_the_close``)."""
+    (``_date_the_close``).
+
+    ``language``: the conversation's, which a Pol.is export does not say (a tag such as "en"; another
+    value is refused): every statement is recorded in it, and importing again with it gives it to the
+    statements imported before without one. Empty: nothing is recorded (never guessed)."""
     from datetime import UTC, datetime
+
+    tag = language_tag(language)
+    if language and not tag:
+        raise ConsultationError(
+            _("“%(value)s” is not a language code such as fr or en.") % {"value": str(language)[:40]}
+        )
 
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can import contributions."))
@@ -306,9 +317,14 @@ def import_polis(*, actor, export, slug: str) -> PolisImportReport:
                 status=Proposal.Status.HIDDEN if hidden else Proposal.Status.VISIBLE,
                 hide_reason=_("Moderated out in the original Pol.is conversation.") if hidden else "",
                 is_meta=comment.is_meta,
+                language=tag,
             )
         )
     Proposal.objects.bulk_create(new, batch_size=1000)
+    if tag:  # statements imported before the conversation's language was given
+        Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS, language="").update(
+            language=tag
+        )
     # A later export may mark (or unmark) a statement as meta: the import follows it.
     imported = Proposal.objects.filter(consultation=consultation, source=Proposal.Source.POLIS)
     imported.filter(external_id__in=meta, is_meta=False).update(is_meta=True)

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..answers import percent as _percent
-from ..languages import language_of
+from ..languages import in_its_language, language_of
 
 register = template.Library()
 
@@ -39,3 +39,11 @@ def lang_attr(item) -> str:
     page's own language too: it is then harmless, and right inside an element of another language."""
     tag = language_of(item)
     return format_html(' lang="{}"', tag) if tag else ""
+
+
+@register.filter
+def in_language_of(text, item) -> str:
+    """`{% blocktranslate with title=panel.title|in_language_of:panel %}Manage: {{ title }}{% endblock… %}`:
+    a text quoted inside a translated sentence, in a <span lang> when ``item``'s language is known
+    (``consultation.languages.in_its_language``)."""
+    return in_its_language(text, item)

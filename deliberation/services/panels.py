@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_event
 from accounts.roles import Role
 from accounts.states import transition
+from consultation.languages import language_tag
 from textsafety.normalise import normalises_text
 
 from .. import rules
@@ -19,11 +20,15 @@ from ._common import DeliberationError, _require
 def create_panel(
     *, actor, title: str, description: str = "", topic: str = "", size: int = 30,
     threshold: str = Panel.Threshold.MAJORITY, household_rule: bool = True, consultation=None,
+    language: str = "",
 ) -> Panel:  # fmt: skip
+    """``language``: the one its texts are written in (recorded as a tag, ``consultation.languages``;
+    empty when not known)."""
     _require(rules.can_organise(actor))
     panel = Panel.objects.create(
         title=title, description=description, topic=topic, size=size, threshold=threshold,
         household_rule=household_rule, consultation=consultation, created_by=actor,
+        language=language_tag(language),
     )  # fmt: skip
     details = {"size": size, "threshold": threshold, "consultation": getattr(consultation, "pk", None)}
     record_event(actor=actor, as_role=Role.ORGANISER, action="panel.created", obj=panel, details=details)

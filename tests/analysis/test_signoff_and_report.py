@@ -123,7 +123,8 @@ def test_the_report_spaces_shares_quotes_and_map_labels_the_way_of_its_language(
     theme = next(t for t in report.visible_themes(version) if t["quotes"])
     assert percent.format(theme["percent"]) in text  # rounded so the shares add up to 100
     assert quote.format(theme["quotes"][0]["text"]) in text
-    assert colon.format(theme["display_label"]) in text  # the <title> of its points on the map
+    # A point on the map is named "Theme: text" (its <desc>, then its <title>) with this separator.
+    assert f'data-separator="{colon.format("")}"' in page.content.decode()
 
 
 def test_before_publication_the_public_sees_a_clear_state_and_no_export(consultation, client):

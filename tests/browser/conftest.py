@@ -141,7 +141,8 @@ def participation_data(eager_celery, test_data):
     from analysis import tasks as analysis_tasks
     from consultation.models import Consultation
 
-    call_command("import_polis", str(test_data / "polis" / "london.youth.policing"), consultation="londres")
+    london = test_data / "polis" / "london.youth.policing"  # an English conversation
+    call_command("import_polis", str(london), consultation="londres", language="en")
     consultation = Consultation.objects.get(slug="londres")
     analysis_tasks.compute_opinion_groups.delay(consultation.pk).get()
     run = analysis_services.start_run(consultation=consultation, k=3)

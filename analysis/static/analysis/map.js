@@ -30,15 +30,26 @@
       tools.appendChild(button);
     });
     function pointOf(target) { return target.closest ? target.closest(".pacte-map__point") : null; }
+    function name(point) {
+      // "Theme: text", the contribution's text in the language it is written in (the point's lang).
+      var title = point.querySelector("title"), desc = point.querySelector("desc");
+      live.textContent = "";
+      if (!desc) { live.textContent = point.getAttribute("aria-label") || ""; return; }
+      live.appendChild(document.createTextNode(desc.textContent + (figure.dataset.separator || ": ")));
+      var text = document.createElement("span");
+      if (point.hasAttribute("lang")) text.setAttribute("lang", point.getAttribute("lang"));
+      text.textContent = title ? title.textContent : "";
+      live.appendChild(text);
+    }
     svg.addEventListener("mouseover", function (event) {
       var point = pointOf(event.target);
-      if (point) live.textContent = point.getAttribute("aria-label") || "";
+      if (point) name(point);
     });
     svg.addEventListener("focusin", function (event) {
       // Name the focused point, and keep it in view when zoomed in.
       var c = pointOf(event.target);
       if (!c) return;
-      live.textContent = c.getAttribute("aria-label") || "";
+      name(c);
       var x = parseFloat(c.dataset.x), y = parseFloat(c.dataset.y);
       if (x < box.x || x > box.x + box.w || y < box.y || y > box.y + box.h) {
         box.x = Math.max(0, Math.min(full.width - box.w, x - box.w / 2));

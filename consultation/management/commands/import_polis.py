@@ -15,13 +15,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
         parser.add_argument("--consultation", required=True, help="slug of the consultation")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="language the conversation is written in, a code such as en or fr (a Pol.is export does "
+            "not say it): its statements are marked with it on the pages; none by default",
+        )
 
-    def handle(self, *args, folder, consultation, **options):
+    def handle(self, *args, folder, consultation, language="", **options):
         try:
             export = read_polis_export(folder)
-        except PolisExportError as exc:
+            report = services.import_polis(actor=None, export=export, slug=consultation, language=language)
+        except (PolisExportError, services.ConsultationError) as exc:
             raise CommandError(str(exc)) from exc
-        report = services.import_polis(actor=None, export=export, slug=consultation)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.consultation.slug}: {'created, ' if report.created_consultation else ''}"

@@ -112,6 +112,9 @@ def _on(day, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+LANGUAGE = "fr"  # the demo panel's texts (title, description, recommendations) are written in French
+
+
 class Command(BaseCommand):
     help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
 
@@ -120,6 +123,8 @@ class Command(BaseCommand):
         facilitator = User.objects.filter(groups__name=Role.FACILITATOR).order_by("id").first()
         existing = Panel.objects.filter(title=TITLE).first()
         if existing is not None:
+            # Demo databases made before panels recorded their language: the demo is written in French.
+            Panel.objects.filter(pk=existing.pk, language="").update(language=LANGUAGE)
             if organiser is not None and facilitator is not None:
                 # Demo databases made before assignments and consultation links.
                 self._assign(organiser, facilitator, existing)
@@ -167,6 +172,7 @@ class Command(BaseCommand):
             title=TITLE,
             topic="Don de données de santé par défaut",
             size=30,
+            language=LANGUAGE,
             description="Trente personnes tirées au sort parmi les volontaires délibèrent sur le don "
             "de leurs données de santé à la recherche publique, avec un registre national des refus.",
         )

@@ -1,0 +1,45 @@
+"""A Pol.is export does not say the conversation's language: the import takes it (``--language``), records
+it on every statement, and the pages mark the statements with it (WCAG 3.1.2, RGAA 8.7): an English
+conversation imported into the French site is read with an English voice. Without it nothing is guessed."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from consultation.models import Proposal
+from tests.html_parts import languages_of_text
+
+pytestmark = pytest.mark.django_db
+
+CONVERSATION = "london.youth.policing"  # an English conversation
+
+
+def _import(test_data, **options):
+    folder = test_data / "polis" / CONVERSATION
+    call_command("import_polis", str(folder), consultation="londres", stdout=StringIO(), **options)
+    return Proposal.objects.filter(consultation__slug="londres", source=Proposal.Source.POLIS)
+
+
+def test_the_statements_take_the_conversations_language_and_the_pages_mark_them(client, test_data):
+    statements = _import(test_data, language="en")
+    assert statements.exists() and set(statements.values_list("language", flat=True)) == {"en"}
+    shown = statements.filter(status=Proposal.Status.VISIBLE).order_by("id").first()
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("consultation:proposal", args=["londres", shown.pk])).content.decode()
+    assert '<html lang="fr"' in page
+    assert set(languages_of_text(page, shown.text[:60])) == {"en"}
+
+
+def test_without_a_language_nothing_is_guessed_and_a_later_import_gives_it(test_data):
+    statements = _import(test_data)
+    assert set(statements.values_list("language", flat=True)) == {""}
+    statements = _import(test_data, language="EN")  # the same export again, with its language
+    assert set(statements.values_list("language", flat=True)) == {"en"}
+
+
+def test_a_language_that_is_not_a_code_is_refused_before_anything_is_imported(test_data):
+    with pytest.raises(CommandError, match="not a language code|pas un code de langue"):
+        _import(test_data, language="English")
+    assert not Proposal.objects.exists()
