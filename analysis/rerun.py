@@ -103,12 +103,19 @@ def since_previous(run: PipelineRun, rows: list[Contribution]) -> dict[str, Any]
     return {**counts, "unchanged": unchanged}
 
 
-def previous_look(since: dict[str, Any] | None, rows: list[Contribution]) -> PreviousLook | None:
+def previous_look(
+    since: dict[str, Any] | None, rows: list[Contribution], *, labelling: dict | None = None
+) -> PreviousLook | None:
     """What the previous run showed, for a rerun ``since_previous`` called unchanged (and only then: the
     one decision): each of ``rows``' place on its map, by position, and its themes' and sub-themes' titles
     and summaries as it computed them (``Theme.label``: the pipeline's title or the labelling service's,
     not an organiser's name, which ``synthesis.carry_over`` carries from the published synthesis). The
-    pipeline keeps them instead of computing them again (``pipeline.carried``). None otherwise."""
+    pipeline keeps them instead of computing them again (``pipeline.carried``). None otherwise.
+
+    The titles only when the previous run was labelled as a run is labelled now (``labelling``, what
+    ``tasks.labelling_wanted`` says): the keyword titles a failed or unconfigured labelling service left
+    are a fallback, not titles to keep once the service answers (nor a service's once it is switched
+    off or its model changed); they are then computed, and the service asked, as on any run."""
     if not since or not since.get("unchanged"):
         return None
     placed = {
@@ -123,11 +130,13 @@ def previous_look(since: dict[str, Any] | None, rows: list[Contribution]) -> Pre
         if (key := (row.source_type, row.source_id, row.text_hash)) in placed
     }
     titles = {}
-    for number, parent, label, summary in Theme.objects.filter(run_id=since["run"]).values_list(
-        "number", "parent__number", "label", "summary"
-    ):
-        if parent is None and number >= 0:
-            titles[("t", number)] = (label, summary)
-        elif parent is not None and number >= 0:
-            titles[("s", parent, number)] = (label, summary)
+    labelled = PipelineRun.objects.filter(pk=since["run"]).values_list("labelling", flat=True).first()
+    kept = Theme.objects.filter(run_id=since["run"], number__gte=0)
+    if labelling is None or labelled == labelling:
+        columns = ("number", "parent__number", "label", "summary")
+        for number, parent, label, summary in kept.values_list(*columns):
+            if parent is None:
+                titles[("t", number)] = (label, summary)
+            else:
+                titles[("s", parent, number)] = (label, summary)
     return PreviousLook(coordinates=coordinates, titles=titles)

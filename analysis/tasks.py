@@ -260,8 +260,9 @@ def finish_run(run_id: int) -> None:
             previous=rerun.previous_themes(run, rows),  # a rerun keeps its themes where they still hold
             # Nothing changed since the previous run: its themes are kept without computing fresh ones.
             previous_unchanged=bool(since and since["unchanged"]),
-            # ...and its map and titles are carried over as they were, not computed again.
-            previous_look=rerun.previous_look(since, rows),
+            # ...and its map and titles are carried over as they were, not computed again (the titles only
+            # when the previous run was labelled as this one would be: not a failure's fallback).
+            previous_look=rerun.previous_look(since, rows, labelling=labelling_wanted()),
         )
         if "titles" in result.run.get("carried", []):
             # The previous run's titles as they were, wherever they came from: not labelled again.
@@ -272,6 +273,16 @@ def finish_run(run_id: int) -> None:
         runs.save_result(run, rows, result, labels, labelling, since_previous=since)
 
 
+def labelling_wanted() -> dict:
+    """How a run labelled now is labelled when nothing fails (the description saved on the run): by the
+    configured service and its model, or by keywords when no service is configured."""
+    from django.conf import settings
+
+    if not settings.PACTE_LABELS_BASE_URL:
+        return {"source": "keywords"}
+    return {"source": "service", "model": settings.PACTE_LABELS_MODEL}
+
+
 def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
     """Labels and summaries of the themes from the deployer's OpenAI-compatible endpoint, when one is
     configured. Never fails the run: on any failure the themes keep their keyword labels, and the
@@ -279,7 +290,7 @@ def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
     from django.conf import settings
 
     if not settings.PACTE_LABELS_BASE_URL:
-        return {}, {"source": "keywords"}
+        return {}, labelling_wanted()
     config = LabelServiceConfig(
         base_url=settings.PACTE_LABELS_BASE_URL,
         model=settings.PACTE_LABELS_MODEL,
@@ -298,7 +309,7 @@ def service_labels(result) -> tuple[dict[int, ThemeLabel], dict]:
     except LabelServiceError as exc:
         logger.warning("labelling service not used: %s", exc)
         return {}, {"source": "keywords", "model": config.model, "error": str(exc)}
-    return labels, {"source": "service", "model": config.model}
+    return labels, labelling_wanted()
 
 
 @shared_task(**RETRY)

@@ -103,3 +103,25 @@ def test_an_unchanged_rerun_keeps_the_map_and_the_titles_and_a_grown_one_compute
     assert computed == {"map": 1, "titles": 1}
     assert len(labelling.requests) > asked
     assert len(_map(grown)) == 33 and all(x is not None for x, _y in _map(grown).values())
+
+
+def test_an_unchanged_rerun_after_a_labelling_failure_asks_the_service_again(
+    consultation, ccc_sample, labelling, settings, django_capture_on_commit_callbacks
+):
+    """The keyword titles of a run the labelling service failed on are a fallback, not titles to keep:
+    the organiser reruns once the service is back, and the unchanged rerun is labelled by it."""
+    add_proposals(consultation, [row["proposal"] for row in ccc_sample[:30]])
+    labelling.mode, settings.PACTE_LABELS_TIMEOUT = "error", 0.3
+    first = _analyse(consultation, django_capture_on_commit_callbacks)
+    assert first.labelling["source"] == "keywords" and first.labelling["error"]
+
+    labelling.mode, settings.PACTE_LABELS_TIMEOUT = "ok", 5
+    asked = len(labelling.requests)
+    same = _analyse(consultation, django_capture_on_commit_callbacks)
+
+    assert same.k_selection["unchanged"]
+    assert same.labelling == {"source": "service", "model": "petit-modele"}
+    assert len(labelling.requests) > asked
+    themes = same.themes.filter(parent__isnull=True, number__gte=0)
+    assert themes and all(t.label == f"Thème {t.keywords[0]}" for t in themes)
+    assert _map(same) == _map(first)  # the map is still the previous run's
