@@ -272,3 +272,20 @@ def test_the_service_deletes_only_the_answers_taken_back(member, consultation):
             user=member, consultation=consultation, answers={}, taken_back=[other.questions.first().pk]
         )
     assert Answer.objects.filter(user=member).count() == 1
+
+
+@pytest.mark.parametrize("sent", ["²", "1" * 5000])
+def test_a_mangled_answered_list_saves_the_answers_and_takes_nothing_back(client, member, consultation, sent):
+    """The hidden list comes back from the browser: what is not a question's number in it (a digit
+    Python calls a digit but no number, a number too long to read) is ignored, never a server error."""
+    q = _questions(consultation)
+    _answer_everything(client, consultation, q)
+    data = _sent_by_browser(_page(client, consultation))
+    data.update(
+        {"answered": [sent], f"q{q['open'].pk}": [""], f"q{q['single'].pk}": [_choice(q["single"], "Yes")]}
+    )
+    response = _save(client, consultation, data)
+    assert response.status_code == 200
+    answers = {a.question_id: a for a in Answer.objects.filter(user=member).prefetch_related("choices")}
+    assert set(answers) == {q["single"].pk, q["scale"].pk, q["multiple"].pk, q["open"].pk}
+    assert [c.label_en for c in answers[q["single"].pk].choices.all()] == ["Yes"]
