@@ -3,7 +3,11 @@ the interface does: the five levels of a scale question ("Pas du tout d’accord
 ``services.add_question``) and the demo consultation loaded from ``consultation/content.py``. Rows written
 before keep a straight ' (l'accès) beside new ones written with ’: this brings them in line. Only the
 scale levels exactly as the platform wrote them, and the French text of the demo consultation, are
-touched; an organiser's own questions are theirs."""
+touched; an organiser's own questions are theirs.
+
+Not reversed, on purpose: migrating back runs nothing (``RunPython.noop``) and leaves the ’ in place. The
+code before it reads either apostrophe alike (nothing matches these texts by their letters), and undoing
+it would mean guessing which ’ were once a straight '."""
 
 import re
 
