@@ -279,7 +279,8 @@ def can_rearrange_agenda(user, session: Session) -> bool:
     """Reorder and remove agenda items and move through them on the console: the panel's team
     (`can_edit_agenda`), until the session is over. A finished session's agenda is the record of what was
     held: its console offers none of these and the services refuse them (`services.sessions`), with a
-    message. Correcting an item's wording and adding a forgotten item stay open, as the minutes do."""
+    message. Adding an item is refused too (`can_add_to_agenda`); correcting an item's wording stays open,
+    as the minutes do."""
     return not session_is_over(session) and can_edit_agenda(user, session)
 
 
