@@ -183,9 +183,10 @@ class QuestionnaireForm(MarksTheExceptions):
                 )
             field.required = False
             field.label = question.text
-            field.help_text = question.help
+            # The organiser's text: the DSFR snippet shows a hint unescaped, so it is escaped here.
+            field.help_text = escape(question.help)
             if question.kind == Question.Kind.MULTIPLE and exclusive:
-                field.help_text = " ".join(filter(None, [question.help, _exclusive_hint(exclusive)]))
+                field.help_text = " ".join(filter(None, [field.help_text, _exclusive_hint(exclusive)]))
             field.initial = initial
             self.fields[name] = field
 
