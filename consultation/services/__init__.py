@@ -21,7 +21,7 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 from .answers import save_answers
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import accept_charter, update_charter
-from .closing import close_due_consultations
+from .closing import close_due_consultations, close_if_due
 from .consultations import (
     CONSULTATION_FIELDS,
     SCALE_LABELS,
@@ -62,6 +62,7 @@ __all__ = [
     "check_changed_settings",
     "transition",
     "close_due_consultations",
+    "close_if_due",
     "add_question",
     "delete_question",
     "update_charter",

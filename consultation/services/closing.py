@@ -23,20 +23,24 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from .. import accepting
 from ..models import Consultation
 from .consultations import transition
 
 
 def _due(now: dt.datetime):
-    return Consultation.objects.filter(phase=Consultation.Phase.OPEN, closes_at__lte=now)
+    """Open consultations that no longer take contributions (accepting.py's rule): their closing time has
+    come."""
+    return Consultation.objects.filter(phase=accepting.PHASE).exclude(accepting.accepting_contributions(now))
 
 
-def close_due_consultations(*, now: dt.datetime | None = None) -> list[str]:
-    """Close every open consultation whose closing time is `now` or earlier; returns the slugs this run
-    closed (the others were closed by another run, or are not due)."""
+def close_due_consultations(*, now: dt.datetime | None = None, only: Consultation | None = None) -> list[str]:
+    """Close every open consultation whose closing time is `now` or earlier (`only`: that one, if due);
+    returns the slugs this run closed (the others were closed by another run, or are not due)."""
     now = now or timezone.now()
+    due = _due(now) if only is None else _due(now).filter(pk=only.pk)
     closed = []
-    for pk in list(_due(now).order_by("closes_at", "pk").values_list("pk", flat=True)):
+    for pk in list(due.order_by("closes_at", "pk").values_list("pk", flat=True)):
         with transaction.atomic():
             row = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
             if row is None:  # closed meanwhile, moved, or being closed by another run
@@ -44,3 +48,15 @@ def close_due_consultations(*, now: dt.datetime | None = None) -> list[str]:
             transition(actor=None, consultation=row, to_phase=Consultation.Phase.CLOSED)
             closed.append(row.slug)
     return closed
+
+
+def close_if_due(consultation: Consultation) -> bool:
+    """What the beat would do for this one consultation, now: the organisers' page runs it before it
+    shows the phase, so an organiser never sees "open" (and no Reopen) for a consultation whose closing
+    time has passed. True when it closed it here; the row passed in is then refreshed."""
+    if consultation.phase != accepting.PHASE or accepting.accepts_contributions(consultation):
+        return False
+    if not close_due_consultations(only=consultation):
+        return False
+    consultation.refresh_from_db()
+    return True

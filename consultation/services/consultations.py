@@ -12,7 +12,7 @@ from accounts import states
 from accounts.audit import record_event
 from textsafety.normalise import normalises_text
 
-from .. import rules
+from .. import accepting, rules
 from ..models import MAX_PROPOSAL_LENGTH, Choice, Consultation, PhaseChange, Question
 from ..slugs import reserved_slugs
 from ..states import PHASES
@@ -115,7 +115,7 @@ def _check_not_closed_by_time(consultation: Consultation) -> None:
     has not moved its phase yet (consultation/accepting.py): moving its closing time would reopen it
     without a trace in its phase history. Reopening is a phase change, which the history keeps."""
     kept = consultation.closes_at
-    if consultation.phase == Consultation.Phase.OPEN and kept is not None and kept <= timezone.now():
+    if consultation.phase == accepting.PHASE and not accepting.accepts_contributions(consultation):
         raise ConsultationError(
             _(
                 "This consultation closed on %(when)s: its closing time can no longer be moved. "

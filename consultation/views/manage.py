@@ -20,6 +20,8 @@ _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "sl
 def manage(request, slug=None):
     """Create (no slug) or edit a consultation and its settings; phase and history on the same page."""
     consultation = get_object_or_404(Consultation, slug=slug) if slug else None
+    if consultation:  # its closing time has come: closed now, as the beat would, so Reopen is offered
+        services.close_if_due(consultation)
     initial = (
         {"slug": consultation.slug, **{f: getattr(consultation, f) for f in _SETTINGS_FIELDS}}
         if consultation

@@ -294,3 +294,19 @@ def test_moving_a_closing_time_that_has_passed_does_not_reopen_it(db):
     services.update_consultation(actor=None, consultation=consultation, closes_at=JAN_15)
     consultation.refresh_from_db()
     assert (consultation.phase, consultation.closes_at) == ("open", JAN_15)
+
+
+def test_the_organisers_page_closes_what_is_due_so_reopen_is_offered(client, organiser):
+    """Closed by its time, the beat not run yet: the organisers' page shows it closed, with its close in the
+    history and Reopen among the phase buttons, as once the beat has run."""
+    consultation = make_consultation(closes_at=JAN_15)
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    with_totp(organiser)
+    client.force_login(organiser)
+    page = client.get(url("manage", consultation.slug), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "open" in [target for target, _label in page.context["transitions"]]  # Reopen
+    consultation.refresh_from_db()
+    assert consultation.phase == "closed"
+    assert PhaseChange.objects.filter(consultation=consultation, to_phase="closed").count() == 1
+    assert services.close_due_consultations() == []  # the beat finds nothing left to do
