@@ -21,9 +21,9 @@ from . import opinion as opinion_reads
 from . import presenters, selectors, services, trace
 from . import report as reports
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
-from .models import Contribution, PipelineRun, SynthesisVersion
+from .models import Contribution, OpinionRun, PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
-from .pipeline.opinion import OpinionParameters
+from .pipeline.opinion import TOO_FEW_PARTICIPANTS, OpinionParameters
 from .rules import (
     can_edit_synthesis,
     can_publish_synthesis,
@@ -177,6 +177,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
     # Clustered participants whose group was too small to be shown stay on the map, in grey.
     unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
+    points = presenters.opinion_map(participants, unplaced)
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
@@ -186,7 +187,8 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "message": result.get("message", ""),
         "groups": groups,
         "legend": presenters.opinion_legend(groups, bool(unplaced)),
-        "points": presenters.opinion_map(participants, unplaced),
+        "points": points,
+        "map_total": len(participants) + len(unplaced),
         "consensus": presenters.one_claim_per_text(
             [
                 {
@@ -218,11 +220,28 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "n_unplaced": len(unplaced),
         "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
         "min_claim_votes": floor,
-        # Shown when the computation found no groups: how far from the minimum it is.
+        # Shown when the computation found no groups: why (the pipeline's ``reason``), and how far from
+        # the minimum it is.
+        "reason": _no_groups_reason(result, params),
         "n_qualified": result.get("n_qualified"),
+        "min_votes_needed": result.get("min_votes_needed") or None,
+        "n_clustered": result.get("n_clustered"),
         "min_participants": params.get("min_participants", OpinionParameters.min_participants),
         "cross": cross,
     }
+
+
+def _no_groups_reason(result: dict, params: dict) -> str:
+    """Why a computation drew no groups, as the pipeline decided it (``OpinionResult.reason``); for a
+    computation saved before the reason was, the one rule the report could tell then (too few
+    participants), else "" (the page says only that there are not enough votes)."""
+    if result.get("status", OpinionRun.OK) == OpinionRun.OK:
+        return ""
+    if "reason" in result:
+        return result["reason"]
+    minimum = params.get("min_participants", OpinionParameters.min_participants)
+    qualified = result.get("n_qualified")
+    return TOO_FEW_PARTICIPANTS if qualified is not None and qualified < minimum else ""
 
 
 @require_rule(can_read_synthesis, object_from=_consultation, hide=True)

@@ -43,9 +43,9 @@ def test_opinion_counts_of_one_are_singular_and_one_vote_claims_nothing(one_vote
     opinion.status = opinion.result["status"] = "not_enough_votes"
     opinion.save(update_fields=["status", "result"])
     _response, text = page_text(client, url)
-    assert "1 vote so far." in text
+    assert ", from 1 vote." in text and "so far" not in text
     _response, french = page_text(client, url, "fr")
-    assert "1 vote à ce jour." in french
+    assert ", à partir de 1 vote." in french
 
 
 def test_the_run_page_counts_one_new_text_in_the_singular(consultation, organiser_client):

@@ -1,0 +1,111 @@
+"""Issue 20: a computation that draws no groups says why, when it ran and from how many votes, in the
+reader's language; and the map of a large consultation keeps the participants in no group.
+
+Before, every computation without groups read "Not enough votes yet" with "N votes so far": also when
+42 participants had voted on every proposal and only 2 of them disagreed (a group under the minimum
+share), and "so far" gave the count of the last computation as if it were the current one."""
+
+import random
+
+import pytest
+from django.urls import reverse
+from django.utils.formats import date_format, time_format
+from django.utils.timezone import localtime
+from django.utils.translation import override
+
+from analysis import presenters
+from analysis.opinion import compute_and_save
+from consultation.models import Vote
+from tests.analysis.conftest import add_proposals
+from tests.typography import visible_text
+
+pytestmark = pytest.mark.django_db
+
+FIRST_HALF = [1] * 6 + [-1] * 6  # agrees with the first six proposals, rejects the other six
+SECOND_HALF = [-1] * 6 + [1] * 6
+
+
+def _vote(consultation, camps: list[tuple[int, list[int]]], noise: float = 0.05) -> None:
+    proposals = add_proposals(consultation, [f"Proposition numéro {i} à voter." for i in range(12)])
+    rng, votes, person = random.Random(1), [], 0
+    for size, stances in camps:
+        for _ in range(size):
+            person += 1
+            for proposal, stance in zip(proposals, stances, strict=True):
+                value = stance if rng.random() >= noise else rng.choice([1, -1, 0])
+                votes.append(Vote(proposal=proposal, participant_key=f"u{person}", value=value))
+    Vote.objects.bulk_create(votes)
+
+
+def _section(client, consultation, language: str) -> str:
+    client.cookies["django_language"] = language
+    page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
+    return visible_text(page[page.index('id="opinion-title"') : page.index("</section>")])
+
+
+def _when(run, language: str) -> tuple[str, str]:
+    with override(language):
+        at = localtime(run.computed_at)
+        return date_format(at), time_format(at)
+
+
+def test_a_group_under_the_minimum_share_is_said_so_not_not_enough_votes(consultation, client):
+    _vote(consultation, [(40, FIRST_HALF), (2, SECOND_HALF)])  # 2 of 42: under 5 % and under 5 people
+    run = compute_and_save(consultation.pk)
+    assert run.status == "not_enough_votes"
+
+    english = _section(client, consultation, "en")
+    assert "Not enough votes yet" not in english
+    assert (
+        "The 42 participants who voted enough do not split into two groups of at least 5% of them and at "
+        "least 5 people each: no groups are drawn." in english
+    )
+    date, time = _when(run, "en")
+    assert f"Last computed on {date} at {time}, from 504 votes." in english
+    assert 'id="opinion-map"' not in english
+
+    french = _section(client, consultation, "fr")
+    assert "Pas encore assez de votes" not in french
+    assert "Les 42 participants ayant assez voté ne se répartissent pas en deux groupes" in french
+    date, time = _when(run, "fr")
+    assert f"Calculés le {date} à {time}, à partir de 504 votes." in french
+
+
+def test_too_few_participants_say_how_many_and_when_not_so_far(consultation, client):
+    _vote(consultation, [(5, FIRST_HALF), (4, SECOND_HALF)])  # 9 participants with 12 votes each
+    run = compute_and_save(consultation.pk)
+    # Votes that came after the computation are not in its figures: the page says when it ran.
+    Vote.objects.create(proposal=consultation.proposals.first(), participant_key="late", value=1)
+
+    english = _section(client, consultation, "en")
+    date, time = _when(run, "en")
+    assert "Not enough votes yet to find opinion groups." in english
+    assert f"Last computed on {date} at {time}, from 108 votes." in english
+    assert (
+        "Groups are drawn once at least 10 participants have each voted on 7 proposals or more; 9 had then."
+        in english
+    )
+    assert "so far" not in english
+
+    french = _section(client, consultation, "fr")
+    assert (
+        "au moins 10 participants ont chacun voté sur 7 propositions ou plus\u00a0; 9 l’avaient fait"
+        in french
+    )
+
+
+def test_a_large_map_still_draws_the_participants_in_no_group(monkeypatch):
+    monkeypatch.setattr(presenters, "OPINION_MAP_LIMIT", 1000)
+    grouped = [{"x": float(i % 97), "y": float(i % 89), "group": i % 2} for i in range(4000)]
+    unplaced = [{"x": 200.0 + i, "y": 200.0, "group": None} for i in range(100)]  # about 2.4 %
+    with override("en"):
+        points = presenters.opinion_map(grouped, unplaced)
+    labels = [p["label"] for p in points]
+    grey = labels.count("Participant not placed in a group")
+    assert len(points) <= 1000 + 3
+    assert grey == 100 * 1000 // 4100  # their share of the map, not none
+    assert (
+        labels.count("Participant in group 1")
+        == labels.count("Participant in group 2")
+        == 2000 * 1000 // 4100
+    )
