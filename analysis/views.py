@@ -32,6 +32,7 @@ from .rules import (
     can_see_health_flags,
 )
 from .synthesis import SynthesisEditError, membership, top_level
+from .tasks import votes_recompute_groups
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
@@ -223,6 +224,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         # Shown when the computation found no groups: why (the pipeline's ``reason``), and how far from
         # the minimum it is.
         "reason": _no_groups_reason(result, params),
+        "recomputed_on_votes": votes_recompute_groups(),
         "n_qualified": result.get("n_qualified"),
         "min_votes_needed": result.get("min_votes_needed") or None,
         "n_clustered": result.get("n_clustered"),

@@ -109,3 +109,21 @@ def test_a_large_map_still_draws_the_participants_in_no_group(monkeypatch):
         == labels.count("Participant in group 2")
         == 2000 * 1000 // 4100
     )
+
+
+def test_the_page_promises_recomputation_only_where_votes_trigger_it(consultation, client, settings):
+    """In the embedded runtime (tasks in-process) a vote does not recompute the groups: only the
+    `compute_opinion_groups` command does. "Keep voting: the groups are recomputed automatically" was a
+    promise that runtime never kept."""
+    _vote(consultation, [(5, FIRST_HALF), (4, SECOND_HALF)])
+    compute_and_save(consultation.pk)
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the unit tests' runtime: the embedded one
+    embedded = _section(client, consultation, "en")
+    assert "Not enough votes yet to find opinion groups." in embedded
+    assert "recomputed automatically" not in embedded
+    assert "recalculés automatiquement" not in _section(client, consultation, "fr")
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # with workers, as in production
+    assert "Keep voting: the groups are recomputed automatically as votes arrive." in _section(
+        client, consultation, "en"
+    )
