@@ -215,9 +215,12 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             ],
             copies,
         ),
-        # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
-        "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
-        "n_grouped": len(participants),
+        # Consensus counts every voter; groups hold only those who voted enough to be placed in one. Both
+        # are the computation's counts, which its figures rest on: the positions list loses a person
+        # whose personal data is erased (services.erase_opinion_positions), the counts do not.
+        "n_voters": result.get("n_voters")
+        or sum(1 for p in result.get("participants", []) if p.get("n_votes")),
+        "n_grouped": sum(g["size"] for g in result.get("groups", [])),
         "n_unplaced": len(unplaced),
         "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
         "min_claim_votes": floor,

@@ -33,7 +33,7 @@ def _vote(consultation, camps: list[tuple[int, list[int]]], noise: float = 0.05)
             person += 1
             for proposal, stance in zip(proposals, stances, strict=True):
                 value = stance if rng.random() >= noise else rng.choice([1, -1, 0])
-                votes.append(Vote(proposal=proposal, participant_key=f"u{person}", value=value))
+                votes.append(Vote(proposal=proposal, participant_key=f"voter{person}", value=value))
     Vote.objects.bulk_create(votes)
 
 
@@ -127,3 +127,23 @@ def test_the_page_promises_recomputation_only_where_votes_trigger_it(consultatio
     assert "Keep voting: the groups are recomputed automatically as votes arrive." in _section(
         client, consultation, "en"
     )
+
+
+def test_an_erased_voter_leaves_the_map_not_the_counts_the_figures_rest_on(consultation, client):
+    """Erasing a person's data takes their point off the map (services.erase_opinion_positions) but
+    not their votes out of the computation's shares: the page counted the people behind the group
+    columns and the consensus from the points left, one fewer than the figures rest on."""
+    from analysis import services
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    _vote(consultation, [(30, FIRST_HALF), (30, SECOND_HALF)])
+    Vote.objects.filter(participant_key="voter1").update(participant_key=f"u{person.pk}", user=person)
+    run = compute_and_save(consultation.pk)
+    sizes = [g["size"] for g in run.result["groups"]]
+    assert sum(sizes) == 60
+
+    services.erase_opinion_positions(person, keep_pseudonymous=False)
+    english = _section(client, consultation, "en")
+    assert "The consensus table counts all 60 voters" in english
+    assert "the group columns count only the 60 participants placed in a group" in english

@@ -19,6 +19,8 @@ def one_voter():
     statement = result["groups"][0]["representative"][0]
     statement.update(n_success=1, n_trials=1)
     result["participants"] = [{"participant": "p0", "group": 0, "x": 0.0, "y": 0.0, "n_votes": 1}]
+    result["groups"] = [{**result["groups"][0], "size": 1}]  # the computation's counts say so too
+    result["n_voters"] = 1
     opinion.vote_count = 1
     opinion.save(update_fields=["result", "vote_count"])
     return consultation, opinion

@@ -181,7 +181,7 @@ def analyse_opinions(
         result.reason = NO_VOTES
         result.message = "No votes yet on any proposal (moderated-out proposals do not count)."
         return result
-    n_voters = int((matrix.votes_per_participant() > 0).sum())
+    n_voters = result.n_voters = int((matrix.votes_per_participant() > 0).sum())
     if n_voters < 2 or n_proposals < 2:
         result.reason = TOO_FEW_PARTICIPANTS
         result.message = (

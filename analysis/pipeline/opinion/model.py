@@ -132,6 +132,7 @@ class OpinionResult:
     n_unplaced: int = 0  # clustered participants whose group was under min_group_share
     n_qualified: int = 0  # participants with enough votes to be clustered (Pol.is rule, no top-up)
     min_votes_needed: int = 0  # votes that qualify a participant: min(min_votes, proposals with votes)
+    n_voters: int = 0  # participants with a vote on a proposal that counts: the consensus statements' base
     n_clustered: int = 0  # participants clustered (qualified, topped up to min_clustered, kept from before)
     reason: Reason = ""  # why no groups were drawn (status not_enough_votes); "" when they were
     explained_variance_ratio: list[float] = field(default_factory=list)
