@@ -84,7 +84,15 @@ def report_context(
     consultation: Consultation, version: SynthesisVersion | None, published: SynthesisVersion | None
 ) -> dict:
     """What the synthesis page and its PDF show of ``version`` (read by everyone alike: no request)."""
-    context = {"consultation": consultation, "version": version, "published": published}
+    # The drawing box of both maps: the themes' (with a version) and the opinion groups' (with or
+    # without one: groups come from votes, before any synthesis is published).
+    context = {
+        "consultation": consultation,
+        "version": version,
+        "published": published,
+        "map_width": presenters.MAP_WIDTH,
+        "map_height": presenters.MAP_HEIGHT,
+    }
     rows = None
     if version is not None:
         themes = reports.visible_themes(version)
@@ -107,8 +115,6 @@ def report_context(
             ),
             n_themes=sum(not t["other"] for t in themes),
             other_contributions=sum(t["contributions"] for t in themes if t["other"]),
-            map_width=presenters.MAP_WIDTH,
-            map_height=presenters.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),
             # What the themes left out of the public synthesis weigh, so the shown shares add up.
             percent_totals=reports.percent_totals(version),

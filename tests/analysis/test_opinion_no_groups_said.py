@@ -147,3 +147,16 @@ def test_an_erased_voter_leaves_the_map_not_the_counts_the_figures_rest_on(consu
     english = _section(client, consultation, "en")
     assert "The consensus table counts all 60 voters" in english
     assert "the group columns count only the 60 participants placed in a group" in english
+
+
+def test_the_groups_map_is_drawn_before_any_synthesis_is_published(consultation, client):
+    """Groups come from votes, often before the synthesis is published; the map's drawing box came
+    only with a published version, so its SVG read viewBox="0 0  " and showed two grey dots of 63
+    participants."""
+    _vote(consultation, [(30, FIRST_HALF), (30, SECOND_HALF)])
+    assert compute_and_save(consultation.pk).status == "ok"
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
+    assert "No synthesis has been published for this consultation yet." in page
+    box = f'viewBox="0 0 {presenters.MAP_WIDTH} {presenters.MAP_HEIGHT}"'
+    assert f'<svg id="opinion-map" class="pacte-map__svg" {box}' in page
