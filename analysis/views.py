@@ -23,7 +23,7 @@ from . import report as reports
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
 from .models import Contribution, OpinionRun, PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
-from .pipeline.opinion import TOO_FEW_PARTICIPANTS, OpinionParameters
+from .pipeline.opinion import TOO_FEW_PARTICIPANTS, OpinionParameters, claimable
 from .rules import (
     can_edit_synthesis,
     can_publish_synthesis,
@@ -136,10 +136,11 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     floor = params.get("min_claim_votes", OpinionParameters.min_claim_votes)
     z = params.get("z_threshold", OpinionParameters.z_threshold)
 
-    def claimable(s: dict) -> bool:
-        """A statement resting on enough votes and passing Pol.is's tests (computations saved before
-        these rules held statements that did not)."""
-        return s["n_trials"] >= floor and s["p_test"] > z and s.get("repness_test", z + 1) > z
+    def passes(s: dict) -> bool:
+        """A statement resting on enough votes and passing its tests, by the stage's own rule
+        (``claimable``): computations saved before these rules held statements that did not."""
+        tests = [s[key] for key in ("p_test", "repness_test") if key in s]
+        return bool(claimable(s["n_trials"], tests, floor=floor, z=z))
 
     # Only statements every group significantly agrees with, each group with enough votes on it.
     candidates = [b for b in result.get("bridging", []) if b.get("significant")][:BRIDGING_CANDIDATES]
@@ -174,7 +175,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                         **plain_share(s["n_success"], s["n_trials"]),
                     }
                     for s in g["representative"]
-                    if s["proposal"] in texts and claimable(s)
+                    if s["proposal"] in texts and passes(s)
                 ],
                 copies,
             ),
@@ -205,7 +206,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                     **plain_share(s["n_success"], s["n_trials"]),
                 }
                 for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
-                if s["proposal"] in texts and s["n_trials"] >= floor
+                if s["proposal"] in texts and passes(s)
             ],
             copies,
         ),

@@ -160,3 +160,17 @@ def test_the_groups_map_is_drawn_before_any_synthesis_is_published(consultation,
     assert "No synthesis has been published for this consultation yet." in page
     box = f'viewBox="0 0 {presenters.MAP_WIDTH} {presenters.MAP_HEIGHT}"'
     assert f'<svg id="opinion-map" class="pacte-map__svg" {box}' in page
+
+
+def test_a_saved_consensus_is_shown_only_if_it_passes_the_one_claim_rule(consultation, client):
+    """The report re-checks saved computations (older ones held statements the rules now refuse) with
+    the stage's own rule, ``claimable``. It checked a consensus statement's vote floor only: 4 of 6
+    (one-proportion z 0.76, under 1.2816) was shown as "most voters agree"."""
+    _vote(consultation, [(30, FIRST_HALF), (30, SECOND_HALF)])
+    run = compute_and_save(consultation.pk)
+    proposal = consultation.proposals.order_by("pk").first()
+    weak = {"proposal": proposal.pk, "direction": "agree", "n_success": 4, "n_trials": 6}
+    run.result["consensus_agree"] = [{**weak, "p_success": 0.625, "p_test": 0.76}]
+    run.save(update_fields=["result"])
+    english = _section(client, consultation, "en")
+    assert "67% (4 of 6)" not in english and "No consensus statement yet." in english

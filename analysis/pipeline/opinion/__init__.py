@@ -50,6 +50,7 @@ from .claims import (
     _Counts,
     _group_counts,
     _representative,
+    claimable,
     prop_test,
     two_prop_test,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "_within_sum_of_squares",
     "analyse_opinions",
     "build_vote_matrix",
+    "claimable",
     "prop_test",
     "two_prop_test",
 ]
