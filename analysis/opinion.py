@@ -12,7 +12,7 @@ from django.db.models import Count, Max
 from consultation.models import Consultation, Proposal, Vote
 
 from .models import OpinionRun
-from .pipeline.opinion import OpinionParameters, analyse_opinions, prop_test, two_prop_test
+from .pipeline.opinion import OpinionParameters, analyse_opinions, claimable, prop_test, two_prop_test
 from .pipeline.synthesise import Votes, votes_per_unit
 
 
@@ -177,17 +177,18 @@ def theme_verdict(cells: list[list[int]], *, floor: int, z: float) -> str:
     are 30 points apart or more and the two-proportion test between them passes ``z``; else "mixed".
     The percentages are the rounded ones the page shows."""
     seen = np.array([sum(c) for c in cells])
-    if len(cells) < 2 or (seen < floor).any():
+    if len(cells) < 2 or not claimable(seen, (), floor=floor, z=z).all():
         return "unknown"
     agree = np.array([c[0] for c in cells])
     disagree = np.array([c[1] for c in cells])
     for success in (agree, disagree):
         percents = [plain_share(int(a), int(n))["percent"] for a, n in zip(success, seen, strict=True)]
-        if min(percents) >= 60 and (prop_test(success, seen) > z).all():
+        if min(percents) >= 60 and claimable(seen, (prop_test(success, seen),), floor=floor, z=z).all():
             return "unites"
     percents = [plain_share(int(a), int(n))["percent"] for a, n in zip(agree, seen, strict=True)]
     high, low = int(np.argmax(percents)), int(np.argmin(percents))
     gap_test = two_prop_test(agree[high], agree[low], seen[high], seen[low])
-    if percents[high] - percents[low] >= 30 and gap_test > z:
+    pair = np.array([seen[high], seen[low]])
+    if percents[high] - percents[low] >= 30 and claimable(pair, (gap_test,), floor=floor, z=z).all():
         return "divides"
     return "mixed"

@@ -223,7 +223,8 @@ def map_table(version: SynthesisVersion, themes: list[dict], points: list[MapPoi
 
 # Participants not placed in a group (their group was under the minimum share): the neutral grey.
 UNPLACED_COLOUR = OTHER_COLOUR[0]
-OPINION_MAP_LIMIT = 3000  # participants drawn at most; the scale is set by every participant on the map
+# Participants drawn at most (give or take one per group); the scale is set by every participant on the map.
+OPINION_MAP_LIMIT = 3000
 
 
 def group_colour(group: int) -> str:
@@ -250,14 +251,29 @@ def opinion_legend(groups: list[dict], unplaced: bool) -> list[dict]:
     return legend
 
 
-def opinion_map(participants: list[dict], unplaced: list[dict]) -> list[dict]:
+def opinion_map(participants: list[dict], unplaced: list[dict], limit: int | None = None) -> list[dict]:
     """The opinion groups' map: each participant placed in a group in its group's colour and shape, then those
-    whose group was too small to be shown, in grey. The scale is set by every participant on the map;
-    the first OPINION_MAP_LIMIT are drawn."""
+    whose group was too small to be shown, in grey. The scale is set by every participant on the map.
+    Beyond ``limit`` (OPINION_MAP_LIMIT), a seeded sample in which each group, and the participants in
+    no group, keep their share of the map and at least one point: never the first ones only, which left
+    out everyone not placed in a group (listed last) once the groups held more than the limit."""
     on_map = participants + unplaced
     placed = in_map_box([p["x"] for p in on_map], [p["y"] for p in on_map])
+    limit = OPINION_MAP_LIMIT if limit is None else limit
+    drawn = range(len(on_map))
+    if len(on_map) > limit:
+        members: dict[object, list[int]] = {}
+        for i, p in enumerate(on_map):
+            members.setdefault(p.get("group"), []).append(i)
+        rng = np.random.default_rng(len(on_map))
+        drawn = sorted(
+            i
+            for indices in members.values()
+            for i in rng.permutation(indices)[: max(1, len(indices) * limit // len(on_map))].tolist()
+        )
     points = []
-    for p, (cx, cy) in zip(on_map[:OPINION_MAP_LIMIT], placed[:OPINION_MAP_LIMIT], strict=False):
+    for i in drawn:
+        p, (cx, cy) = on_map[i], placed[i]
         grouped = p.get("group") is not None
         points.append(
             {

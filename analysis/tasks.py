@@ -355,13 +355,21 @@ _pending_until: dict[int, float] = {}
 _OTHERS_LOCK_SECONDS = 1.0
 
 
-def on_votes_changed(consultation_id: int) -> None:
-    """Listener of consultation's "votes changed" hook: schedule a debounced recomputation on the
-    workers. In the embedded runtime tasks run in-process, so the request would compute it: there the
-    groups are refreshed by `compute_opinion_groups` (run by `make demo`) instead."""
+def votes_recompute_groups() -> bool:
+    """Whether a vote makes the opinion groups be recomputed (on the workers). In the embedded runtime
+    tasks run in-process, so the request would compute them: there the groups are refreshed by
+    `compute_opinion_groups` (run by `make demo`) instead, and the report must not promise otherwise."""
     from django.conf import settings
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    return not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def on_votes_changed(consultation_id: int) -> None:
+    """Listener of consultation's "votes changed" hook: schedule a debounced recomputation on the
+    workers (``votes_recompute_groups``)."""
+    from django.conf import settings
+
+    if not votes_recompute_groups():
         return
     now = time.monotonic()
     if _pending_until.get(consultation_id, 0.0) > now:

@@ -21,9 +21,9 @@ from . import opinion as opinion_reads
 from . import presenters, selectors, services, trace
 from . import report as reports
 from .forms import CONDITIONAL_FIELDS, EditForm, FindForm, MoveForm, StartRunForm, theme_choices
-from .models import Contribution, PipelineRun, SynthesisVersion
+from .models import Contribution, OpinionRun, PipelineRun, SynthesisVersion
 from .opinion import bridging_shares, plain_share
-from .pipeline.opinion import OpinionParameters
+from .pipeline.opinion import TOO_FEW_PARTICIPANTS, OpinionParameters, claimable
 from .rules import (
     can_edit_synthesis,
     can_publish_synthesis,
@@ -32,6 +32,7 @@ from .rules import (
     can_see_health_flags,
 )
 from .synthesis import SynthesisEditError, membership, top_level
+from .tasks import votes_recompute_groups
 
 
 def _consultation(slug, **_kwargs) -> Consultation:
@@ -83,7 +84,15 @@ def report_context(
     consultation: Consultation, version: SynthesisVersion | None, published: SynthesisVersion | None
 ) -> dict:
     """What the synthesis page and its PDF show of ``version`` (read by everyone alike: no request)."""
-    context = {"consultation": consultation, "version": version, "published": published}
+    # The drawing box of both maps: the themes' (with a version) and the opinion groups' (with or
+    # without one: groups come from votes, before any synthesis is published).
+    context = {
+        "consultation": consultation,
+        "version": version,
+        "published": published,
+        "map_width": presenters.MAP_WIDTH,
+        "map_height": presenters.MAP_HEIGHT,
+    }
     rows = None
     if version is not None:
         themes = reports.visible_themes(version)
@@ -106,8 +115,6 @@ def report_context(
             ),
             n_themes=sum(not t["other"] for t in themes),
             other_contributions=sum(t["contributions"] for t in themes if t["other"]),
-            map_width=presenters.MAP_WIDTH,
-            map_height=presenters.MAP_HEIGHT,
             total=sum(t["contributions"] for t in themes),
             # What the themes left out of the public synthesis weigh, so the shown shares add up.
             percent_totals=reports.percent_totals(version),
@@ -129,10 +136,11 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     floor = params.get("min_claim_votes", OpinionParameters.min_claim_votes)
     z = params.get("z_threshold", OpinionParameters.z_threshold)
 
-    def claimable(s: dict) -> bool:
-        """A statement resting on enough votes and passing Pol.is's tests (computations saved before
-        these rules held statements that did not)."""
-        return s["n_trials"] >= floor and s["p_test"] > z and s.get("repness_test", z + 1) > z
+    def passes(s: dict) -> bool:
+        """A statement resting on enough votes and passing its tests, by the stage's own rule
+        (``claimable``): computations saved before these rules held statements that did not."""
+        tests = [s[key] for key in ("p_test", "repness_test") if key in s]
+        return bool(claimable(s["n_trials"], tests, floor=floor, z=z))
 
     # Only statements every group significantly agrees with, each group with enough votes on it.
     candidates = [b for b in result.get("bridging", []) if b.get("significant")][:BRIDGING_CANDIDATES]
@@ -167,7 +175,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                         **plain_share(s["n_success"], s["n_trials"]),
                     }
                     for s in g["representative"]
-                    if s["proposal"] in texts and claimable(s)
+                    if s["proposal"] in texts and passes(s)
                 ],
                 copies,
             ),
@@ -177,6 +185,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     participants = [p for p in result.get("participants", []) if p.get("group") is not None]
     # Clustered participants whose group was too small to be shown stay on the map, in grey.
     unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
+    points = presenters.opinion_map(participants, unplaced)
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
@@ -186,7 +195,8 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
         "message": result.get("message", ""),
         "groups": groups,
         "legend": presenters.opinion_legend(groups, bool(unplaced)),
-        "points": presenters.opinion_map(participants, unplaced),
+        "points": points,
+        "map_total": len(participants) + len(unplaced),
         "consensus": presenters.one_claim_per_text(
             [
                 {
@@ -196,7 +206,7 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                     **plain_share(s["n_success"], s["n_trials"]),
                 }
                 for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
-                if s["proposal"] in texts and s["n_trials"] >= floor
+                if s["proposal"] in texts and passes(s)
             ],
             copies,
         ),
@@ -212,17 +222,38 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
             ],
             copies,
         ),
-        # Consensus counts every voter; groups hold only those who voted enough to be placed in one.
-        "n_voters": sum(1 for p in result.get("participants", []) if p.get("n_votes")),
-        "n_grouped": len(participants),
+        # Consensus counts every voter; groups hold only those who voted enough to be placed in one. Both
+        # are the computation's counts, which its figures rest on: the positions list loses a person
+        # whose personal data is erased (services.erase_opinion_positions), the counts do not.
+        "n_voters": result.get("n_voters")
+        or sum(1 for p in result.get("participants", []) if p.get("n_votes")),
+        "n_grouped": sum(g["size"] for g in result.get("groups", [])),
         "n_unplaced": len(unplaced),
         "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
         "min_claim_votes": floor,
-        # Shown when the computation found no groups: how far from the minimum it is.
+        # Shown when the computation found no groups: why (the pipeline's ``reason``), and how far from
+        # the minimum it is.
+        "reason": _no_groups_reason(result, params),
+        "recomputed_on_votes": votes_recompute_groups(),
         "n_qualified": result.get("n_qualified"),
+        "min_votes_needed": result.get("min_votes_needed") or None,
+        "n_clustered": result.get("n_clustered"),
         "min_participants": params.get("min_participants", OpinionParameters.min_participants),
         "cross": cross,
     }
+
+
+def _no_groups_reason(result: dict, params: dict) -> str:
+    """Why a computation drew no groups, as the pipeline decided it (``OpinionResult.reason``); for a
+    computation saved before the reason was, the one rule the report could tell then (too few
+    participants), else "" (the page says only that there are not enough votes)."""
+    if result.get("status", OpinionRun.OK) == OpinionRun.OK:
+        return ""
+    if "reason" in result:
+        return result["reason"]
+    minimum = params.get("min_participants", OpinionParameters.min_participants)
+    qualified = result.get("n_qualified")
+    return TOO_FEW_PARTICIPANTS if qualified is not None and qualified < minimum else ""
 
 
 @require_rule(can_read_synthesis, object_from=_consultation, hide=True)

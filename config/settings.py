@@ -466,8 +466,9 @@ PACTE_LABELS_BASE_URL = env("PACTE_LABELS_BASE_URL")
 PACTE_LABELS_MODEL = env("PACTE_LABELS_MODEL")
 PACTE_LABELS_API_KEY_ENV = env("PACTE_LABELS_API_KEY_ENV", "PACTE_LABELS_API_KEY")
 PACTE_LABELS_TIMEOUT = float(env("PACTE_LABELS_TIMEOUT", "30"))
-# Opinion groups are recomputed in the background once this many new votes arrived (and at most once
-# per PACTE_OPINION_DEBOUNCE_SECONDS).
+# Opinion groups are recomputed on the workers PACTE_OPINION_DEBOUNCE_SECONDS after a vote (one pending
+# recomputation at most), and by the beat for any consultation with this many votes since its last
+# computation (docs/opinion-groups.md, "When groups are recomputed").
 PACTE_OPINION_MIN_NEW_VOTES = int(env("PACTE_OPINION_MIN_NEW_VOTES", "20"))
 PACTE_OPINION_DEBOUNCE_SECONDS = int(env("PACTE_OPINION_DEBOUNCE_SECONDS", "60"))
 # With `celery -A config beat` running, consultations with enough new votes get their groups recomputed.

@@ -68,7 +68,7 @@ def test_few_votes_show_a_not_enough_votes_state(consultation, client):
     page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
     assert "Not enough votes yet to find opinion groups" in page
     assert (
-        "Groups are drawn once at least 10 participants have each voted on enough proposals; 0 have so far."
+        "Groups are drawn once at least 10 participants have each voted on 2 proposals or more; 0 had then."
         in page
     )
 

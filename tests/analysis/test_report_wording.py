@@ -19,6 +19,8 @@ def one_voter():
     statement = result["groups"][0]["representative"][0]
     statement.update(n_success=1, n_trials=1)
     result["participants"] = [{"participant": "p0", "group": 0, "x": 0.0, "y": 0.0, "n_votes": 1}]
+    result["groups"] = [{**result["groups"][0], "size": 1}]  # the computation's counts say so too
+    result["n_voters"] = 1
     opinion.vote_count = 1
     opinion.save(update_fields=["result", "vote_count"])
     return consultation, opinion
@@ -43,9 +45,9 @@ def test_opinion_counts_of_one_are_singular_and_one_vote_claims_nothing(one_vote
     opinion.status = opinion.result["status"] = "not_enough_votes"
     opinion.save(update_fields=["status", "result"])
     _response, text = page_text(client, url)
-    assert "1 vote so far." in text
+    assert ", from 1 vote." in text and "so far" not in text
     _response, french = page_text(client, url, "fr")
-    assert "1 vote à ce jour." in french
+    assert ", à partir de 1 vote." in french
 
 
 def test_the_run_page_counts_one_new_text_in_the_singular(consultation, organiser_client):

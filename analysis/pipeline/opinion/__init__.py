@@ -50,6 +50,7 @@ from .claims import (
     _Counts,
     _group_counts,
     _representative,
+    claimable,
     prop_test,
     two_prop_test,
 )
@@ -71,9 +72,13 @@ from .clustering import (
 from .model import (
     AGREE,
     DISAGREE,
+    NO_DIFFERENCE,
+    NO_TWO_GROUPS,
+    NO_VOTES,
     NOT_ENOUGH_VOTES,
     OK,
     PASS,
+    TOO_FEW_PARTICIPANTS,
     BridgingStatement,
     ConsensusStatement,
     Direction,
@@ -96,6 +101,10 @@ __all__ = [
     "DISAGREE",
     "Direction",
     "NOT_ENOUGH_VOTES",
+    "NO_DIFFERENCE",
+    "NO_TWO_GROUPS",
+    "NO_VOTES",
+    "TOO_FEW_PARTICIPANTS",
     "OK",
     "OpinionGroup",
     "OpinionInputError",
@@ -128,6 +137,7 @@ __all__ = [
     "_within_sum_of_squares",
     "analyse_opinions",
     "build_vote_matrix",
+    "claimable",
     "prop_test",
     "two_prop_test",
 ]
@@ -166,19 +176,23 @@ def analyse_opinions(
         n_votes=len(matrix.values),
         unseen_proposals=matrix.unseen_proposals,
     )
+    threshold = min(params.min_votes, matrix.n_proposals_voted)
+    result.min_votes_needed = threshold
+    result.n_qualified = int((matrix.participation >= threshold).sum())
     if len(matrix.values) == 0:
+        result.reason = NO_VOTES
         result.message = "No votes yet on any proposal (moderated-out proposals do not count)."
         return result
-    n_voters = int((matrix.votes_per_participant() > 0).sum())
+    n_voters = result.n_voters = int((matrix.votes_per_participant() > 0).sum())
     if n_voters < 2 or n_proposals < 2:
+        result.reason = TOO_FEW_PARTICIPANTS
         result.message = (
             f"Opinion groups need votes from at least 2 participants on at least 2 proposals; "
             f"there are {n_voters} participant(s) and {n_proposals} proposal(s) with votes."
         )
         return result
-    threshold = min(params.min_votes, matrix.n_proposals_voted)
-    result.n_qualified = int((matrix.participation >= threshold).sum())
     if result.n_qualified < params.min_participants:
+        result.reason = TOO_FEW_PARTICIPANTS
         result.message = (
             f"Opinion groups need at least {params.min_participants} participants who each voted on "
             f"{threshold} proposals or more; there are {result.n_qualified}."
@@ -189,8 +203,10 @@ def analyse_opinions(
     # Pol.is's rule over time also keeps in the clustering whoever the previous computation clustered.
     already_in = (previous_clusters or {}).get("participants", ()) if params.warm_start else ()
     clustered = _clustered_participants(matrix, params, already_in)
+    result.n_clustered = len(clustered)
     distinct = np.unique(np.round(positions[clustered], 9), axis=0)
     if len(distinct) < 2:
+        result.reason = NO_DIFFERENCE
         result.message = (
             "Every participant voted the same way: there is no difference of opinion to map into groups."
         )
@@ -209,6 +225,7 @@ def analyse_opinions(
     smallest = max(params.min_group_share * len(clustered), params.min_claim_votes)
     kept = [g for g in range(len(sizes)) if sizes[g] >= smallest]
     if len(kept) < 2:
+        result.reason = NO_TWO_GROUPS
         result.message = (
             f"The participants do not split into two groups of at least {params.min_group_share:.0%} "
             f"each ({len(clustered)} participants clustered)."

@@ -61,6 +61,17 @@ def two_prop_test(
     return np.where(pooled >= 1, 0.0, z)
 
 
+def claimable(n_trials, tests, *, floor: int, z: float):
+    """The one rule behind every claim on the groups (docs/opinion-groups.md, "Rules before anything is
+    claimed"): at least ``floor`` votes (``min_claim_votes``) from the people the claim speaks about, and
+    every significance test in ``tests`` above ``z`` (``z_threshold``). Numbers or numpy arrays alike:
+    the stage selects with it, and the report checks saved computations with it."""
+    ok = np.asarray(n_trials) >= floor
+    for test in tests:
+        ok = ok & (np.asarray(test) > z)
+    return ok
+
+
 def _representative(
     proposals: list[Hashable], counts: _Counts, g: int, params: OpinionParameters
 ) -> list[StatementStat]:
@@ -99,9 +110,9 @@ def _representative(
             best_agree=best_agree,
         )
 
-    enough = ns >= params.min_claim_votes
-    agree_ok = enough & (stats["rat"] > z) & (stats["pat"] > z)
-    disagree_ok = enough & (stats["rdt"] > z) & (stats["pdt"] > z)
+    floor = params.min_claim_votes
+    agree_ok = claimable(ns, (stats["rat"], stats["pat"]), floor=floor, z=z)
+    disagree_ok = claimable(ns, (stats["rdt"], stats["pdt"]), floor=floor, z=z)
 
     def metric(s: StatementStat) -> float:
         return s.repness * s.repness_test * s.p_success * s.p_test
@@ -139,7 +150,8 @@ def _consensus(
         success = np.bincount(matrix.cols[matrix.values == value], minlength=n)
         p = (success + 1) / (seen + 2)
         test = prop_test(success, seen)
-        eligible = np.flatnonzero((p > 0.5) & (test > params.z_threshold) & (seen >= params.min_claim_votes))
+        significant = claimable(seen, (test,), floor=params.min_claim_votes, z=params.z_threshold)
+        eligible = np.flatnonzero((p > 0.5) & significant)
         order = sorted(eligible.tolist(), key=lambda j: -p[j] * test[j])[: params.pick_max]
         result.append(
             [
@@ -164,8 +176,11 @@ def _bridging(
     proposal list's *Bridging* order); ``significant`` marks those that may be shown as bridging."""
     probabilities = (counts.agree + 1) / (counts.seen + 2)
     consensus = probabilities.prod(axis=0)
-    significant = (
-        (counts.seen >= params.min_claim_votes) & (prop_test(counts.agree, counts.seen) > params.z_threshold)
+    significant = claimable(
+        counts.seen,
+        (prop_test(counts.agree, counts.seen),),
+        floor=params.min_claim_votes,
+        z=params.z_threshold,
     ).all(axis=0)
     order = np.argsort(-consensus, kind="stable")
     return [

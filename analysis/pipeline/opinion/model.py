@@ -11,6 +11,13 @@ NOT_ENOUGH_VOTES = "not_enough_votes"
 AGREE, DISAGREE, PASS = 1, -1, 0
 
 Status = Literal["ok", "not_enough_votes"]
+# Why a computation drew no groups (``OpinionResult.reason``): the report says which, in the reader's
+# language, instead of one "not enough votes" for all.
+NO_VOTES = "no_votes"  # no vote on any proposal that counts
+TOO_FEW_PARTICIPANTS = "too_few_participants"  # fewer than min_participants voted on min_votes_needed
+NO_DIFFERENCE = "no_difference"  # everyone clustered voted alike: no axis to split
+NO_TWO_GROUPS = "no_two_groups"  # fewer than two groups reach the minimum group (min_group_share)
+Reason = Literal["", "no_votes", "too_few_participants", "no_difference", "no_two_groups"]
 Direction = Literal["agree", "disagree"]
 
 
@@ -124,6 +131,10 @@ class OpinionResult:
     k_smoother: dict[str, int] = field(default_factory=dict)
     n_unplaced: int = 0  # clustered participants whose group was under min_group_share
     n_qualified: int = 0  # participants with enough votes to be clustered (Pol.is rule, no top-up)
+    min_votes_needed: int = 0  # votes that qualify a participant: min(min_votes, proposals with votes)
+    n_voters: int = 0  # participants with a vote on a proposal that counts: the consensus statements' base
+    n_clustered: int = 0  # participants clustered (qualified, topped up to min_clustered, kept from before)
+    reason: Reason = ""  # why no groups were drawn (status not_enough_votes); "" when they were
     explained_variance_ratio: list[float] = field(default_factory=list)
     unseen_proposals: list[Hashable] = field(default_factory=list)
     # The clusters the next computation starts from (``warm.saved_state``): clustered participants, their
