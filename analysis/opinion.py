@@ -130,7 +130,8 @@ def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: di
     """For each theme: each group's plain share of agree votes among all its votes (passes included) on
     the theme's proposals, with its counts (``plain_share``, the base and rounding of the other opinion
     figures of the page), and whether the theme unites or divides the groups (``theme_verdict``: only
-    with enough votes from every group, and a significant difference).
+    with enough votes from every group, and a significant difference; "other" for the "Other" row, which
+    is no theme).
 
     A theme's votes follow the rule of its own vote table (``votes_per_unit``): every vote on every
     proposal it holds, each copy of a near-identical proposal with its own votes."""
@@ -164,7 +165,10 @@ def themes_by_groups(opinion: OpinionRun, themes: list[dict], proposal_theme: di
             continue
         cells = totals[theme["key"]]
         shares = [plain_share(agree, agree + disagree + passed) for agree, disagree, passed in cells]
-        rows.append({"theme": theme, "shares": shares, "verdict": theme_verdict(cells, floor=floor, z=z)})
+        # "Other" gathers what no theme holds: its shares are figures, a verdict on it would be a claim about
+        # a topic that does not exist.
+        verdict = "other" if theme.get("other") else theme_verdict(cells, floor=floor, z=z)
+        rows.append({"theme": theme, "shares": shares, "verdict": verdict})
     return rows
 
 

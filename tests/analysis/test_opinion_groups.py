@@ -214,3 +214,20 @@ def test_a_theme_unites_or_divides_the_groups_only_with_enough_votes_and_signifi
     from analysis.opinion import theme_verdict
 
     assert theme_verdict(cells, floor=5, z=1.2816) == verdict
+
+
+def test_the_other_row_gets_shares_but_no_verdict():
+    """ "Other" holds what no theme holds: the groups' shares on it are shown, but "the groups agree on
+    Other" would be a claim about a topic that does not exist."""
+    from types import SimpleNamespace
+
+    from analysis.opinion import themes_by_groups
+
+    everyone_agrees = [[12, 0, 0], [12, 0, 0]]
+    run = SimpleNamespace(
+        result={"groups": [{}, {}], "proposal_groups": {"1": everyone_agrees, "2": everyone_agrees}}
+    )
+    themes = [{"key": "a", "other": False}, {"key": "o", "other": True}]
+    rows = themes_by_groups(run, themes, {1: "a", 2: "o"})
+    assert [(row["theme"]["key"], row["verdict"]) for row in rows] == [("a", "unites"), ("o", "other")]
+    assert [share["percent"] for share in rows[1]["shares"]] == [100, 100]
