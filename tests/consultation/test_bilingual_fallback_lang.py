@@ -130,3 +130,24 @@ def test_a_polis_import_in_english_fills_the_english_title_and_the_french_page_m
 def test_a_polis_import_without_a_language_guesses_none(test_data):
     consultation = _import_polis(test_data, "londres")
     assert consultation.title_fr and consultation.title_fr == consultation.title_en
+
+
+def test_my_account_and_my_contributions_mark_the_french_title(client, citizen, french_only):
+    services.submit_proposal(
+        user=_member(citizen, french_only), consultation=french_only, text="Des bancs publics."
+    )
+    client.force_login(citizen)
+    account = _english(client, reverse("accounts:dashboard"))
+    # The My contributions section, and the consent to its charter in the consent history.
+    assert _languages(account, FRENCH_TITLE) == {"fr"}
+    assert len(languages_of_text(account, FRENCH_TITLE)) >= 2
+    mine = _english(client, reverse("consultation:mine"))
+    assert _languages(mine, FRENCH_TITLE) == {"fr"}
+
+
+def test_a_charter_with_no_english_text_is_marked_french(client, french_only):
+    services.update_charter(
+        actor=None, consultation=french_only, text_fr="Chacun s’exprime avec respect.", text_en=""
+    )
+    html = _english(client, reverse("consultation:detail", args=[french_only.slug]))
+    assert _languages(html, "Chacun s’exprime avec respect.") == {"fr"}
