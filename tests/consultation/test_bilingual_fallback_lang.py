@@ -151,3 +151,19 @@ def test_a_charter_with_no_english_text_is_marked_french(client, french_only):
     )
     html = _english(client, reverse("consultation:detail", args=[french_only.slug]))
     assert _languages(html, "Chacun s’exprime avec respect.") == {"fr"}
+
+
+def test_the_open_data_readme_names_an_english_only_import_by_its_english_title(test_data):
+    import io
+    import zipfile
+
+    from consultation.opendata import build_archive
+
+    consultation = _import_polis(test_data, "londres", language="en")
+    readme = zipfile.ZipFile(io.BytesIO(build_archive(consultation))).read("README.md").decode()
+    assert readme.startswith(f"# Open data: {consultation.title_en}\n")
+
+
+def test_the_dashboard_marks_a_french_only_title(organiser_client, french_only):
+    html = _english(organiser_client, reverse("analysis:dashboard"))
+    assert _languages(html, FRENCH_TITLE) == {"fr"}
