@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile
 from accounts.strata import STRATA_FIELDS, STRATA_VALUES, category_label, value_label
 from consultation.adoption import adoption_by_source
+from consultation.languages import fallback_language
 from consultation.models import Answer, Consultation, Proposal, Vote
 from deliberation import selectors as deliberation_selectors
 from deliberation.strata import REFERENCE_SOURCES, population_margins
@@ -367,6 +368,7 @@ def _per_consultation(activity, consultations_of) -> list[dict]:
         {
             "consultation": c.slug,
             "title": c.title,
+            "title_language": fallback_language(c, "title"),  # marked on the page when not its language
             "phase": c.phase,
             "phase_label": str(c.get_phase_display()),
             "participants": len(people.get(c.pk, ())),

@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.formats import number_format
-from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +9,7 @@ from config.date_inputs import DateInput, DateTimeInput
 from config.form_marks import MarksTheExceptions
 from config.forms import PacteForm
 
+from .languages import shown_in_its_language
 from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
 
 
@@ -108,8 +108,9 @@ class ExclusiveMultipleChoiceField(forms.MultipleChoiceField):
         "exclusive": _("“%(choice)s” cannot be ticked with another choice: tick it alone, or untick it."),
     }
 
-    def __init__(self, *, exclusive=(), **kwargs):
+    def __init__(self, *, exclusive=(), names=None, **kwargs):
         self.exclusive = {str(v) for v in exclusive}
+        self.names = names or {}  # the plain text of a value's label, for a message (choices may hold markup)
         super().__init__(widget=ExclusiveCheckboxes(exclusive=self.exclusive), **kwargs)
 
     def validate(self, value):
@@ -119,14 +120,14 @@ class ExclusiveMultipleChoiceField(forms.MultipleChoiceField):
             raise forms.ValidationError(
                 self.error_messages["exclusive"],
                 code="exclusive",
-                params={"choice": {str(k): v for k, v in self.choices}[alone[0]]},
+                params={"choice": self.names.get(alone[0]) or {str(k): v for k, v in self.choices}[alone[0]]},
             )
 
 
 def _exclusive_hint(choices) -> str:
     """The hint under a multiple-choice question with a choice that stands alone. The DSFR snippet shows
     a hint unescaped: the labels are escaped here."""
-    labels = [escape(c.label) for c in choices]
+    labels = [shown_in_its_language(c, "label") for c in choices]
     if len(labels) == 1:
         return gettext("“%(choice)s” is ticked alone.") % {"choice": labels[0]}
     return gettext("%(choices)s are each ticked alone.") % {"choices": ", ".join(f"“{x}”" for x in labels)}
@@ -158,7 +159,8 @@ class QuestionnaireForm(MarksTheExceptions):
         self.answered_before = self._answered_before(answers)
         for question in self.questions:
             name = f"q{question.pk}"
-            choices = [(str(c.pk), c.label) for c in question.choices.all()]
+            # Labels in a <span lang> when shown in the other language (consultation.languages.shown).
+            choices = [(str(c.pk), shown_in_its_language(c, "label")) for c in question.choices.all()]
             previous = answers.get(question.pk)
             if question.kind == Question.Kind.OPEN:
                 field = ParagraphField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_ANSWER_LENGTH)
@@ -166,7 +168,9 @@ class QuestionnaireForm(MarksTheExceptions):
             elif question.kind == Question.Kind.MULTIPLE:
                 exclusive = [c for c in question.choices.all() if c.exclusive]
                 field = ExclusiveMultipleChoiceField(
-                    choices=choices, exclusive=[str(c.pk) for c in exclusive]
+                    choices=choices,
+                    exclusive=[str(c.pk) for c in exclusive],
+                    names={str(c.pk): c.label for c in exclusive},
                 )
                 initial = [str(c.pk) for c in previous.choices.all()] if previous else []
             else:  # every question is optional, so every radio group offers no answer (last)
@@ -182,9 +186,9 @@ class QuestionnaireForm(MarksTheExceptions):
                     next((str(c.pk) for c in previous.choices.all()), NO_ANSWER) if previous else NO_ANSWER
                 )
             field.required = False
-            field.label = question.text
+            field.label = shown_in_its_language(question, "text")
             # The organiser's text: the DSFR snippet shows a hint unescaped, so it is escaped here.
-            field.help_text = escape(question.help)
+            field.help_text = shown_in_its_language(question, "help") if question.help else ""
             if question.kind == Question.Kind.MULTIPLE and exclusive:
                 field.help_text = " ".join(filter(None, [field.help_text, _exclusive_hint(exclusive)]))
             field.initial = initial

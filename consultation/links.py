@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import selectors
+from .languages import fallback_language
 from .models import Consultation
 
 
@@ -28,6 +29,7 @@ def account_section(user) -> dict:
         items.append(
             {
                 "label": consultation.title,
+                "language": fallback_language(consultation, "title"),  # marked when not the page's
                 "url": reverse("consultation:detail", args=[consultation.slug]),
                 "state": ", ".join(parts),
                 "action_label": _("See what became of them"),
@@ -52,9 +54,14 @@ def charter_consent_wording(versions: list[str]) -> dict[str, dict]:
     and "version n"."""
     parsed = {code: found for code in versions if (found := Consultation.parse_charter_consent_version(code))}
     titles = {
-        c.slug: c.title for c in Consultation.objects.filter(slug__in={slug for slug, _n in parsed.values()})
+        c.slug: (c.title, fallback_language(c, "title"))
+        for c in Consultation.objects.filter(slug__in={slug for slug, _n in parsed.values()})
     }
     return {
-        code: {"subject": titles.get(slug, slug), "version": _("version %(n)s") % {"n": n}}
+        code: {
+            "subject": titles.get(slug, (slug, ""))[0],
+            "language": titles.get(slug, (slug, ""))[1],  # the title's, when not the page's
+            "version": _("version %(n)s") % {"n": n},
+        }
         for code, (slug, n) in parsed.items()
     }

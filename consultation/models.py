@@ -9,20 +9,21 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .adoption import AnswerStatus
+from .languages import shown
 
 MAX_PROPOSAL_LENGTH = 1000  # the spec's ceiling; an organiser may choose a lower one per consultation
 MAX_ANSWER_LENGTH = 5000  # an open answer; the questionnaire's textareas say so in their maxlength
 
 
 def _localised(obj, field: str) -> str:
-    """The French or English text of `field`, following the active language, falling back to French."""
-    lang = (translation.get_language() or "fr")[:2]
-    value = getattr(obj, f"{field}_{lang}", "") if lang in ("fr", "en") else ""
-    return value or getattr(obj, f"{field}_fr")
+    """The text of the bilingual `field` a page shows (consultation.languages.shown, the one rule: the page's
+    language, else the other one). A template marks a text shown in the other language with the
+    ``fallback_lang`` or ``bilingual`` filter."""
+    return shown(obj, field).text
 
 
 class Consultation(models.Model):

@@ -13,17 +13,24 @@ import zipfile
 from collections.abc import Callable
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from textsafety.spreadsheet import safe_writer
 
 from . import selectors
-from .languages import language_of
+from .languages import language_of, shown
 from .models import Answer, Consultation, Vote
 from .publish import public_text
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+def _title_in_french_first(consultation) -> str:
+    """The README's title: the French one, else the English one (an import may give only that)."""
+    with translation.override("fr"):
+        return shown(consultation, "title").text
+
 
 README = """# Open data: {title}
 
@@ -132,7 +139,7 @@ def build_archive(
         archive.writestr(
             "README.md",
             README.format(
-                title=consultation.title_fr,
+                title=_title_in_french_first(consultation),
                 slug=consultation.slug,
                 phase=consultation.phase,
                 closes_at=consultation.closes_at.astimezone(dt.UTC).isoformat()

@@ -17,7 +17,7 @@ from textsafety.normalise import normalise_input
 
 from .. import rules
 from ..csv_import import CsvImportError
-from ..languages import language_tag
+from ..languages import BILINGUAL, language_tag
 from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, PhaseChange, Proposal, Vote
 from .base import ConsultationError, NotAllowed
 from .consultations import check_slug
@@ -250,6 +250,19 @@ class PolisImportReport:
     votes_stored: int
 
 
+def _polis_texts(title: str, description: str, language: str) -> dict[str, str]:
+    """A conversation's topic and description as a new consultation's bilingual fields: in the field of
+    the conversation's language when it is French or English (the pages show it in the other language
+    too, marked with its ``lang``: consultation.languages.shown); in both when it is not known or is
+    another language, as the pages cannot say which (read in the page's language)."""
+    base = language.split("-")[0]
+    languages = [base] if base in BILINGUAL else list(BILINGUAL)
+    return {
+        **{f"title_{lang}": title for lang in languages},
+        **{f"context_{lang}": description for lang in languages},
+    }
+
+
 @transaction.atomic
 def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImportReport:
     """Load a read polis_export.PolisExport into a consultation (created, closed, when the slug is new):
@@ -263,7 +276,8 @@ def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImport
 
     ``language``: the conversation's, which a Pol.is export does not say (a tag such as "en"; another
     value is refused): every statement is recorded in it, and importing again with it gives it to the
-    statements imported before without one. Empty: nothing is recorded (never guessed)."""
+    statements imported before without one; a consultation the import creates has its topic and
+    description in that language's fields (``_polis_texts``). Empty: nothing is recorded (never guessed)."""
     from datetime import UTC, datetime
 
     tag = language_tag(language)
@@ -282,13 +296,9 @@ def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImport
     created = consultation is None
     if created:
         check_slug(slug)
-        title = (export.topic or export.folder.name)[:200]
         consultation = Consultation.objects.create(
             slug=slug,
-            title_fr=title,
-            title_en=title,
-            context_fr=export.description,
-            context_en=export.description,
+            **_polis_texts((export.topic or export.folder.name)[:200], export.description, tag),
             phase=Consultation.Phase.CLOSED,
             created_by=actor,
         )

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..answers import percent as _percent
-from ..languages import in_its_language, language_of
+from ..languages import fallback_language, in_its_language, language_of, shown_in_its_language
 
 register = template.Library()
 
@@ -47,3 +47,21 @@ def in_language_of(text, item) -> str:
     a text quoted inside a translated sentence, in a <span lang> when ``item``'s language is known
     (``consultation.languages.in_its_language``)."""
     return in_its_language(text, item)
+
+
+@register.filter
+def fallback_lang(obj, field) -> str:
+    """`<h1{{ consultation|fallback_lang:"title" }}>{{ consultation.title }}</h1>`: ` lang="fr"` on the
+    element holding a bilingual field when the page shows it in the other language
+    (``consultation.languages.shown``: no English title on an English page), nothing when it is in the
+    page's language."""
+    language = fallback_language(obj, field)
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter
+def bilingual(obj, field) -> str:
+    """`{% blocktranslate with title=consultation|bilingual:"title" %}Manage: {{ title }}{% endblock… %}`:
+    a bilingual field's shown text quoted inside a sentence or a link, in a <span lang> when it is in the
+    other language (``consultation.languages.shown_in_its_language``)."""
+    return shown_in_its_language(obj, field)

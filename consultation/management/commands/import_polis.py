@@ -19,7 +19,8 @@ class Command(BaseCommand):
             "--language",
             default="",
             help="language the conversation is written in, a code such as en or fr (a Pol.is export does "
-            "not say it): its statements are marked with it on the pages; none by default",
+            "not say it): its statements are marked with it on the pages, and a consultation it creates "
+            "gets the topic in that language's title (title_en for en); none by default",
         )
 
     def handle(self, *args, folder, consultation, language="", **options):
