@@ -127,7 +127,8 @@ def test_organisers_mark_a_choice_as_exclusive_in_the_editor(client, organiser):
         "Aucun": True,
     }
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Aucun / None <span" in page and "excludes the other choices" in page
+    listed = '<span lang="fr">Aucun</span> / <span lang="en">None</span> <span class="fr-badge'
+    assert listed in page and "excludes the other choices" in page
 
 
 def test_a_single_choice_question_has_no_exclusive_choice(client, organiser):
