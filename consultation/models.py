@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .adoption import AnswerStatus
 from .languages import shown
@@ -30,7 +31,8 @@ class Consultation(models.Model):
     class Phase(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        # A consultation is feminine in French ("Ouverte", "Clôturée le …"); a panel's "Closed" is not.
+        CLOSED = "closed", pgettext_lazy("consultation phase", "Closed")
         SYNTHESIS_PUBLISHED = "synthesis_published", _("Synthesis published")
 
     class Moderation(models.TextChoices):

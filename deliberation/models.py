@@ -386,6 +386,11 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def language(self) -> str:
+        """An agenda item's title is written in its panel's language (``Panel.language``)."""
+        return self.session.panel.language
+
 
 class Document(models.Model):
     """The evidence library of a panel."""

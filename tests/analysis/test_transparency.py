@@ -73,7 +73,7 @@ def _page(client, slug="transparente") -> str:
 
 def test_the_page_tells_how_the_consultation_was_run(run_consultation, client):
     page = _page(client)
-    assert "Changements de phase" in page and "Ouverte" in page and "Clos" in page
+    assert "Changements de phase" in page and "Ouverte" in page and "Clôturée" in page
     assert "Propos injurieux</td><td>3" in page and "Hors sujet</td><td>1" in page
     assert "1 proposition en attente d’un modérateur" in page
     assert "1 contribution n’est pas citée" in page  # the health disclosure

@@ -180,7 +180,7 @@ def test_its_pages_say_it_is_closed_with_no_way_to_take_part(client, world, how)
     page = client.get(url("detail", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr")
     body = page.content.decode()
     assert "Clôturée le <time" in body and "Ouverte jusqu’au" not in body
-    assert re.search(r'class="fr-badge fr-badge--info">\s*Clos\s*<', body)
+    assert re.search(r'class="fr-badge fr-badge--info">\s*Clôturée\s*<', body)
     assert url("answer", consultation.slug) not in body  # no questionnaire form
     for address in (url("proposals", consultation.slug), url("proposal", consultation.slug, proposal.pk)):
         listing = client.get(address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
