@@ -120,7 +120,15 @@ def propose(request, consultation, slug):
     vote instead of duplicating); only the confirmation saves it. The draft waits in the session, so that
     voting on a similar proposal (a plain form, no JavaScript needed) comes back to the preview."""
     if not rules.can_submit_proposal(request.user, consultation):
-        messages.error(request, _("This consultation does not take proposals at the moment."))
+        refusal = _("This consultation does not take proposals at the moment.")
+        if request.method == "POST":  # typed while it was open, sent after: the text is given back to copy
+            kept = {
+                "consultation": consultation,
+                "refused": refusal,
+                "kept_text": request.POST.get("text", ""),
+            }
+            return render(request, "consultation/propose.html", kept, status=403)
+        messages.error(request, refusal)
         return redirect(consultation_url(consultation))
     if not selectors.has_accepted_charter(request.user, consultation):
         messages.warning(

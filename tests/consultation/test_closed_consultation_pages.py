@@ -125,3 +125,25 @@ def test_an_empty_questionnaire_is_not_numbered(client, organiser):
     body = client.get(url("questions", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert re.search(r"<p>\s*Aucune question pour l’instant\.\s*</p>", body)
     assert not re.search(r"<li>\s*Aucune question", body)
+
+
+@pytest.mark.parametrize("step", ["preview", "confirm"])
+def test_a_proposal_sent_after_the_closing_time_is_refused_and_given_back(client, step):
+    """Typed while the consultation was open, sent after its closing time: nothing is saved, and the text
+    is on the page to be copied instead of lost in a redirect."""
+    consultation = make_consultation(closes_at=timezone.now() + dt.timedelta(hours=1))
+    member = UserFactory()
+    services.accept_charter(user=member, consultation=consultation)
+    client.force_login(member)
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    typed = "Des données de santé au service de la recherche publique, écrit avant la clôture."
+    response = client.post(
+        url("propose", consultation.slug), {"text": typed, "step": step}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    page = text_of(response)
+    assert response.status_code == 403
+    assert "Votre proposition n’a pas été enregistrée" in page
+    assert "ne reçoit pas de propositions en ce moment" in page
+    assert typed in page
+    assert "Continuer" not in page and "Publier ma proposition" not in page
+    assert not consultation.proposals.exists()
