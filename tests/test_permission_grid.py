@@ -157,7 +157,9 @@ EXPECTED = {
     "consultation:discard_answers_draft": e("slug", consultation_visible(signed_in)),
     "consultation:proposals": e("slug", consultation_visible(everyone)),
     "consultation:proposal": e("proposal", consultation_visible(everyone)),
-    "consultation:propose": e("slug", consultation_visible(signed_in)),
+    # GET: the form, or back to the consultation with a message. POST: only while open (403 otherwise, the
+    # text given back to copy).
+    "consultation:propose": Entry("slug", consultation_visible(signed_in), open_only(signed_in)),
     "consultation:report": e("proposal", consultation_visible(signed_in)),
     "consultation:results": e("slug", consultation_visible(everyone)),
     "consultation:open_data": Entry("slug", consultation_visible(everyone), org_not_draft),

@@ -147,8 +147,9 @@ def test_a_proposal_is_refused_and_nothing_saved(client, world, how):
     response = client.post(
         url("propose", consultation.slug), {"text": "Une autre idée, bien argumentée.", "step": "confirm"}
     )
-    assert response.status_code == 302 and response["Location"] == url("detail", consultation.slug)
-    assert "ne reçoit pas de propositions en ce moment" in text_of(client.get(response["Location"]))
+    assert response.status_code == 403  # the refusal, with the text given back to copy
+    assert "ne reçoit pas de propositions en ce moment" in text_of(response)
+    assert "Une autre idée, bien argumentée." in text_of(response)
     assert list(Proposal.objects.values_list("text", flat=True)) == ["Des bancs publics."]
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -141,9 +143,10 @@ def test_facilitator_console_moves_through_the_agenda(client, facilitator, sessi
     assert "Current item" in html and "Audition" in html and "Remaining time: 29 min" in html
     client.post(move, {"direction": "next"})
     html = client.get(console, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Current item: Vote" in html
+    assert "Current item: Vote" in re.sub(r"<[^>]+>", "", html)  # the title is marked with its language
     client.post(move, {"direction": "previous"})
-    assert "Current item: Audition" in client.get(console, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(console, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Current item: Audition" in re.sub(r"<[^>]+>", "", html)
 
 
 def test_organiser_pages_give_clear_messages_on_bad_input(client, organiser, panel, recommendation):
