@@ -59,14 +59,22 @@ def manage(request, slug=None):
 @require_rule(rules.can_manage, login=True)
 def change_phase(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
+    was_closed = consultation.phase == Consultation.Phase.CLOSED
     attempt(
         request,
         lambda: services.transition(
             actor=request.user, consultation=consultation, to_phase=request.POST.get("phase", "")
         ),
-        lambda moved: _("The consultation is now “%(phase)s”.") % {"phase": moved.get_phase_display()},
+        lambda moved: _moved_message(moved, reopened=was_closed and moved.phase == Consultation.Phase.OPEN),
     )
     return redirect("consultation:manage", slug=slug)
+
+
+def _moved_message(moved: Consultation, *, reopened: bool) -> str:
+    said = _("The consultation is now “%(phase)s”.") % {"phase": moved.get_phase_display()}
+    if reopened and moved.closes_at is None:  # transition() forgot the time it closed at
+        said += " " + _("It has no closing time any more: set one in its settings if it should close again.")
+    return said
 
 
 @require_rule(rules.can_manage, login=True)

@@ -310,3 +310,14 @@ def test_the_organisers_page_closes_what_is_due_so_reopen_is_offered(client, org
     assert consultation.phase == "closed"
     assert PhaseChange.objects.filter(consultation=consultation, to_phase="closed").count() == 1
     assert services.close_due_consultations() == []  # the beat finds nothing left to do
+
+
+def test_reopening_says_that_the_closing_time_is_gone(client, organiser):
+    consultation = make_consultation(phase="closed", closes_at=JAN_15)
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - dt.timedelta(days=1))
+    client.force_login(with_totp(organiser))
+    response = client.post(url("change_phase", consultation.slug), {"phase": "open"}, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Elle n’a plus de date de clôture : fixez-en une dans ses réglages" in page.replace("\xa0", " ")
+    consultation.refresh_from_db()
+    assert (consultation.phase, consultation.closes_at) == ("open", None)
