@@ -3,6 +3,7 @@ French "Statut : Ouvert" and "40 %" with a no-break space (U+00A0) before the si
 belongs to the translated string; one written in a template shows the French spacing on English pages."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 # English: no space of any kind before the sign. French: the space before it is a no-break one.
@@ -23,6 +24,12 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if not self._hidden:
             self.parts.append(data)
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
+    page = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", unescape(page).replace("\xa0", " ").replace("\u202f", " "))
 
 
 def visible_text(html: str) -> str:

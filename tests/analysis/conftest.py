@@ -170,3 +170,14 @@ def done_run(consultation, ccc_sample, django_capture_on_commit_callbacks):
 def _own_media_root(settings, tmp_path_factory):
     """Stored PDFs (analysis.pdf) go to a folder of each test's own, never to var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def labelling(settings, fake_label_server, monkeypatch):
+    """A labelling service configured to answer from `fake_label_server`."""
+    settings.PACTE_LABELS_BASE_URL = fake_label_server.base_url
+    settings.PACTE_LABELS_MODEL = "petit-modele"
+    settings.PACTE_LABELS_API_KEY_ENV = "TEST_LABELS_KEY"
+    settings.PACTE_LABELS_TIMEOUT = 5
+    monkeypatch.setenv("TEST_LABELS_KEY", "clef-de-test")
+    return fake_label_server

@@ -20,16 +20,6 @@ def run_with_service(consultation, ccc_sample, capture):
     return run
 
 
-@pytest.fixture
-def labelling(settings, fake_label_server, monkeypatch):
-    settings.PACTE_LABELS_BASE_URL = fake_label_server.base_url
-    settings.PACTE_LABELS_MODEL = "petit-modele"
-    settings.PACTE_LABELS_API_KEY_ENV = "TEST_LABELS_KEY"
-    settings.PACTE_LABELS_TIMEOUT = 5
-    monkeypatch.setenv("TEST_LABELS_KEY", "clef-de-test")
-    return fake_label_server
-
-
 def test_themes_get_the_labels_and_summaries_of_the_endpoint(
     labelling, consultation, ccc_sample, django_capture_on_commit_callbacks, organiser_client
 ):

@@ -36,16 +36,6 @@ def computed(monkeypatch) -> dict[str, int]:
     return counts
 
 
-@pytest.fixture
-def labelling(settings, fake_label_server, monkeypatch):
-    settings.PACTE_LABELS_BASE_URL = fake_label_server.base_url
-    settings.PACTE_LABELS_MODEL = "petit-modele"
-    settings.PACTE_LABELS_API_KEY_ENV = "TEST_LABELS_KEY"
-    settings.PACTE_LABELS_TIMEOUT = 5
-    monkeypatch.setenv("TEST_LABELS_KEY", "clef-de-test")
-    return fake_label_server
-
-
 def _analyse(consultation, capture) -> PipelineRun:
     with capture(execute=True):
         run = services.start_run(consultation=consultation, chunk_size=100)

@@ -18,18 +18,13 @@ from deliberation.models import Panel
 from tests.conftest import with_totp
 from tests.factories import UserFactory
 from tests.helpers import make_consultation
+from tests.typography import text_of
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name, *args):
     return reverse(f"consultation:{name}", args=args)
-
-
-def text_of(response) -> str:
-    """The page as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
-    page = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(page).replace("\xa0", " ").replace("\u202f", " "))
 
 
 def badges(response) -> list[str]:

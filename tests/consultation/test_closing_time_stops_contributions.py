@@ -5,7 +5,6 @@ compared with one an organiser closed ("closed"): the same refusals (status and 
 JSON for JSON requests), nothing saved, and the same page: closed, with no way to take part."""
 
 import datetime as dt
-import html
 import re
 
 import pytest
@@ -18,6 +17,7 @@ from consultation import accepting, services
 from consultation.models import Answer, Consultation, PhaseChange, Proposal, Vote
 from tests.factories import UserFactory
 from tests.helpers import make_consultation
+from tests.typography import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ ENDS = ["closed", "due"]
 
 def url(name, *args):
     return reverse(f"consultation:{name}", args=args)
-
-
-def text_of(response) -> str:
-    """The page as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
-    page = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(page).replace("\xa0", " ").replace("\u202f", " "))
 
 
 @pytest.fixture
