@@ -23,6 +23,14 @@ fits it on every voter). ``ari_vs_polis_rule_of_last_vote`` uses Pol.is's rule o
 ordinary ones before 2017-02-27. All diagnostics, never the result: on the shared conversations last updated
 in 2019 the zero fill reads 0.10 and 0.07 where the current rule reads 0.96 and 0.87.
 
+Whether the second axis is determined at all (decision 0020, addendum): ``pc_variance_shares`` gives the
+share of variance of the first three principal components. When the second and third are nearly equal, the
+second axis is any direction of their plane, and Pol.is's power iteration, started each update from the
+previous update's axes, ends on the one its history leads to, not necessarily ours.
+``polis_split_angle_degrees`` (two groups on both sides) is the angle between the line joining Pol.is's two
+group centres and the line joining ours, in our positions: near 0, both split the same map along the same
+direction (a gap in ARI is then where the boundary falls); large, Pol.is split along another direction.
+
 Run: ``python benchmarks/polis_groups.py ../shared/data/polis/brexit-consensus [--seed 0]
 [--clustering candidates|polis]``
 """
@@ -97,6 +105,7 @@ def main() -> None:
                 "participants_not_placed": shown.n_unplaced,
                 "seconds": round(seconds, 3),
                 **polis_partition(result, theirs, both),
+                **axes(export, result, theirs, both),
                 "last_vote": last_vote(export),
                 **other_rules(export, parameters, args.seed, theirs),
             }
@@ -146,6 +155,37 @@ def other_rules(export, parameters: OpinionParameters, seed: int, theirs: dict) 
         else:
             out["ari_vs_polis_rule_of_last_vote"] = score(positions(matrix, "zero", members), old)
     return out
+
+
+def axes(export, result, theirs: dict, both: list) -> dict:
+    """Shares of variance of the first three components, and the angle between Pol.is's split and ours."""
+    from sklearn.decomposition import TruncatedSVD
+
+    matrix = opinion.build_vote_matrix(
+        export.vote_triples(),
+        proposals=[c.comment_id for c in export.comments],
+        moderated_out=export.moderated_out_ids | export.meta_ids,
+    )
+    centred = matrix.centred()
+    shares = None
+    if min(centred.shape) > 3:
+        svd = TruncatedSVD(n_components=3, algorithm="arpack", random_state=0).fit(centred)
+        shares = [round(float(r), 4) for r in svd.explained_variance_ratio_]
+    angle = None
+    group = {p.participant: p.group for p in result.participants}
+    if len({theirs[p] for p in both}) == 2 and len({group[p] for p in both}) == 2:
+        position = {p.participant: (p.x, p.y) for p in result.participants}
+        points = np.array([position[p] for p in both])
+
+        def split(labels: np.ndarray) -> np.ndarray:
+            first, second = np.unique(labels)
+            return points[labels == second].mean(axis=0) - points[labels == first].mean(axis=0)
+
+        a = split(np.array([theirs[p] for p in both]))
+        b = split(np.array([group[p] for p in both]))
+        cosine = abs(float(a @ b)) / (float(np.linalg.norm(a) * np.linalg.norm(b)) or 1.0)
+        angle = round(float(np.degrees(np.arccos(min(1.0, cosine)))), 1)
+    return {"pc_variance_shares": shares, "polis_split_angle_degrees": angle}
 
 
 def polis_partition(result, theirs: dict, both: list) -> dict:
