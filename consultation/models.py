@@ -136,7 +136,17 @@ class CharterVersion(models.Model):
 
 
 class PhaseChange(models.Model):
-    """History of phase transitions, shown on the organiser page (the audit log holds the same)."""
+    """History of phase transitions, shown on the organiser page (the audit log holds the same).
+
+    Who moved it: a person (`actor`; an erased account keeps its pseudonym), or the platform itself,
+    said in `platform` with why, never guessed from a missing actor (no actor and no `platform`: a
+    person whose account row is gone, or a move recorded before migration 0018 that it could not tell)."""
+
+    class Platform(models.TextChoices):
+        # What the "By" column says: the platform, and the event that made it act.
+        CLOSING_TIME = "closing_time", _("The platform (closing time reached)")
+        READY_MADE = "ready_made", _("The platform (ready-made consultation loaded)")
+        POLIS = "polis", _("The platform (imported Pol.is conversation ended)")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="phase_changes")
     from_phase = models.CharField(max_length=24)
@@ -144,10 +154,17 @@ class PhaseChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    platform = models.CharField(max_length=24, choices=Platform.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(  # a move is a person's or the platform's, not both
+                condition=models.Q(platform="") | models.Q(actor__isnull=True),
+                name="phase_change_person_or_platform",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_phase} -> {self.to_phase}"

@@ -9,8 +9,9 @@ accept the charter), the vote's SQL guard `votes.TARGET_GUARD` on both vote path
 time contributions stop, whether this runs a minute later or not at all (the beat down).
 
 This module then moves the phase at the time planned, through the phase's declared step
-(`consultations.transition`, actor None: the system), so the close is checked, kept in the phase history
-and audited as an organiser's close, and what follows a closed phase (public results, the synthesis)
+(`consultations.transition`, no actor, `platform=CLOSING_TIME`: the history's "By" says "The platform
+(closing time reached)", not a person), so the close is checked, kept in the phase history and audited
+as an organiser's close, and what follows a closed phase (public results, the synthesis)
 follows. Until it runs (at most one period), the
 phase still reads open but nothing can be contributed, and the pages already say it is closed.
 
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import accepting
-from ..models import Consultation
+from ..models import Consultation, PhaseChange
 from .consultations import transition
 
 
@@ -45,7 +46,12 @@ def close_due_consultations(*, now: dt.datetime | None = None, only: Consultatio
             row = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
             if row is None:  # closed meanwhile, moved, or being closed by another run
                 continue
-            transition(actor=None, consultation=row, to_phase=Consultation.Phase.CLOSED)
+            transition(
+                actor=None,
+                consultation=row,
+                to_phase=Consultation.Phase.CLOSED,
+                platform=PhaseChange.Platform.CLOSING_TIME,
+            )
             closed.append(row.slug)
     return closed
 

@@ -162,10 +162,12 @@ def update_consultation(*, actor, consultation: Consultation, **fields) -> Consu
 
 
 @transaction.atomic
-def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultation:
+def transition(*, actor, consultation: Consultation, to_phase: str, platform: str = "") -> Consultation:
     """Move to `to_phase` if the table (consultation/states.py) and its rule allow it; the row is locked
     so that two organisers clicking at once cannot both move it. Each move is kept as a PhaseChange (the
-    page's history) and audited. Returns the moved row; `consultation` is moved with it.
+    page's history) and audited. Returns the moved row; `consultation` is moved with it. A move the
+    platform makes itself has no actor and says why in `platform` (a `PhaseChange.Platform`), kept in
+    the history and the audit event, so the history tells it from a person's.
 
     Opening needs a closing time in the future (or none). Closing records when it closed in `closes_at`:
     the time planned when the beat closes it at that time (services/closing.py), now when an organiser
@@ -190,10 +192,18 @@ def transition(*, actor, consultation: Consultation, to_phase: str) -> Consultat
             changes["closes_at"] = now
 
     def keep_in_history(moved: Consultation, previous: str) -> None:
-        PhaseChange.objects.create(consultation=moved, from_phase=previous, to_phase=to_phase, actor=actor)
+        PhaseChange.objects.create(
+            consultation=moved, from_phase=previous, to_phase=to_phase, actor=actor, platform=platform
+        )
 
     states.transition(
-        locked, to_phase, actor=actor, action="consultation.phase", changes=changes, then=keep_in_history
+        locked,
+        to_phase,
+        actor=actor,
+        action="consultation.phase",
+        details={"platform": platform} if platform else None,
+        changes=changes,
+        then=keep_in_history,
     )
     consultation.phase, consultation.closes_at = locked.phase, locked.closes_at
     return locked

@@ -374,14 +374,15 @@ def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImport
 
 def _date_the_close(consultation: Consultation, ended, *, created: bool) -> bool:
     """Say that an imported conversation closed when it ended: ``closes_at`` (what its page and cards say,
-    "Closed on …") and the one phase change of its history (open → closed, by no one) both at ``ended``.
+    "Closed on …") and the one phase change of its history (open → closed, by the platform: the Pol.is
+    conversation ended) both at ``ended``.
     For a consultation this import creates, and again on a later import of it (a longer export moves the
     date; one imported before this rule gets it) as long as nobody has moved its phase since; never for
     a consultation the organisers made or moved. Returns whether it dated it."""
     if ended is None or consultation.phase != Consultation.Phase.CLOSED:
         return False
     changes = list(consultation.phase_changes.all()[:2])
-    own = [c for c in changes if c.actor_id is None and (c.from_phase, c.to_phase) == ("open", "closed")]
+    own = [c for c in changes if c.platform == PhaseChange.Platform.POLIS]
     if not created and (len(changes) > 1 or own != changes or not _created_by_polis_import(consultation)):
         return False
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=ended)
@@ -394,6 +395,7 @@ def _date_the_close(consultation: Consultation, ended, *, created: bool) -> bool
             from_phase=Consultation.Phase.OPEN,
             to_phase=Consultation.Phase.CLOSED,
             actor=None,
+            platform=PhaseChange.Platform.POLIS,
             created_at=ended,
         )
     return True

@@ -136,9 +136,9 @@ def test_the_beat_closes_a_consultation_past_its_time_once_and_leaves_the_others
     assert later.pk and unset.pk
 
 
-def test_the_beat_runs_close_due_at_the_configured_period():
-    """The schedule entry names a task the workers know, every PACTE_CLOSING_SWEEP_SECONDS: read in a
-    fresh process started with another period, as a deployer would set it."""
+def _beat_entry(period: str | None) -> list[str]:
+    """The beat's closing entry read in a fresh process, as a deployer starts it (`period`: the
+    PACTE_CLOSING_SWEEP_SECONDS they set, None: not set): task name, period, the registered task's name."""
     script = (
         "import django; django.setup()\n"
         "from config.celery import app\n"
@@ -147,11 +147,10 @@ def test_the_beat_runs_close_due_at_the_configured_period():
         "task = app.tasks.get(entry['task'])\n"
         "print(entry['task'], entry['schedule'], task.name if task else None)\n"
     )
-    environment = {
-        **os.environ,
-        "PACTE_CLOSING_SWEEP_SECONDS": "17",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    environment.pop("PACTE_CLOSING_SWEEP_SECONDS", None)
+    if period is not None:
+        environment["PACTE_CLOSING_SWEEP_SECONDS"] = period
     ran = subprocess.run(
         [sys.executable, "-c", script],
         env=environment,
@@ -161,7 +160,17 @@ def test_the_beat_runs_close_due_at_the_configured_period():
         check=False,
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
-    assert ran.stdout.split() == ["consultation.close_due", "17", "consultation.close_due"]
+    return ran.stdout.split()
+
+
+def test_the_beat_runs_close_due_at_the_configured_period():
+    """The schedule entry names a task the workers know, every PACTE_CLOSING_SWEEP_SECONDS: read in a
+    fresh process started with another period, as a deployer would set it. Unset, the period is at most
+    a minute: the history and the public results follow the closing time within it."""
+    assert _beat_entry("17") == ["consultation.close_due", "17", "consultation.close_due"]
+    task, period, registered = _beat_entry(None)
+    assert task == registered == "consultation.close_due"
+    assert 1 <= int(period) <= 60
     assert settings.CELERY_BEAT_SCHEDULE["close-due-consultations"] == {
         "task": tasks.close_due.name,
         "schedule": settings.PACTE_CLOSING_SWEEP_SECONDS,

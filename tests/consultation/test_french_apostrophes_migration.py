@@ -1,9 +1,11 @@
 """Migration 0017 writes the typographic apostrophe into the French text the platform wrote before with a
-straight one: the levels of every scale question, the demo consultation's French text. An organiser's
-own question keeps what they typed; the English is left alone."""
+straight one: the levels of every scale question, the demo consultation's French text exactly as
+consultation/content.py wrote it. Anything an organiser wrote keeps what they typed, even in a
+consultation of their own that has the demo's slug; the English is left alone."""
 
 import pytest
 
+from consultation.content import DATA_DONATION
 from tests.helpers import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -12,7 +14,19 @@ BEFORE = [("consultation", "0016_closing_closes_at")]
 AFTER = [("consultation", "0017_forms2_french_apostrophes")]
 
 
+def straight(text: str) -> str:
+    """The demo's text as the platform wrote it before 0017 (content.py now has ’)."""
+    return text.replace("’", "'")
+
+
+def _demo_question(start: str):
+    """(kind, French, English, choices) of the demo's question that starts with `start`."""
+    return next(q for q in DATA_DONATION["questions"] if q[1].startswith(start))
+
+
 def test_the_scale_levels_and_the_demo_text_get_the_typographic_apostrophe():
+    kind, question_fr, _en, choices = _demo_question("Par quels moyens")  # s’inscrire, l’Assurance maladie
+    open_kind, open_fr, _en, _choices = _demo_question("Qu’est-ce qui")
     old = migrate_to(BEFORE)
     try:
         Consultation = old.get_model("consultation", "Consultation")
@@ -26,32 +40,82 @@ def test_the_scale_levels_and_the_demo_text_get_the_typographic_apostrophe():
         single = Question.objects.create(consultation=own, kind="single", text_fr="Qu'en dites-vous ?")
         Choice.objects.create(question=single, position=0, label_fr="Plutôt d'accord", label_en="I'd agree")
         demo = Consultation.objects.create(
-            slug="data-donation", title_fr="Par défaut : qu'en pensez-vous ?", context_fr="Le don d'organes."
+            slug="data-donation",
+            title_fr=straight(DATA_DONATION["title_fr"]),
+            context_fr=straight(DATA_DONATION["context_fr"]),
         )
-        question = Question.objects.create(
-            consultation=demo, kind="single", text_fr="Qui décide de l'accès ?"
+        question = Question.objects.create(consultation=demo, kind=kind, text_fr=straight(question_fr))
+        for position, (label_fr, label_en, *_rest) in enumerate(choices):
+            Choice.objects.create(
+                question=question, position=position, label_fr=straight(label_fr), label_en=label_en
+            )
+        # as the first version of content.py wrote it (28 November): an ordinary space before "?"
+        Question.objects.create(
+            consultation=demo, kind=open_kind, text_fr=straight(open_fr).replace("\u00a0", " ")
         )
-        Choice.objects.create(question=question, label_fr="Agences de l'État", label_en="Don't know")
 
         new = migrate_to(AFTER)
         Consultation = new.get_model("consultation", "Consultation")
         Choice = new.get_model("consultation", "Choice")
         Question = new.get_model("consultation", "Question")
-        labels = dict(Choice.objects.values_list("label_fr", "label_en"))
-        assert labels == {
-            "Pas du tout d’accord": "Strongly disagree",  # a scale level, as the platform writes it
-            "Plutôt d'accord": "I'd agree",  # an organiser's own choice, as they typed it
-            "Agences de l’État": "Don't know",  # the demo's French
+        own_labels = Choice.objects.filter(question__consultation__slug="la-mienne")
+        assert set(own_labels.values_list("label_fr", "label_en")) == {
+            ("Pas du tout d’accord", "Strongly disagree"),  # a scale level, as the platform writes it
+            ("Plutôt d'accord", "I'd agree"),  # an organiser's own choice, as they typed it
         }
+        demo_labels = [c[0] for c in choices]  # the demo's French, now with ’
+        assert "Dans un accueil de l’Assurance maladie ou une maison France services" in demo_labels
+        rows = Choice.objects.filter(question=question.pk).order_by("position")
+        assert list(rows.values_list("label_fr", flat=True)) == demo_labels
         assert set(Question.objects.values_list("text_fr", flat=True)) == {
             "D'accord ?",
             "Qu'en dites-vous ?",
-            "Qui décide de l’accès ?",
+            question_fr,
+            open_fr.replace("\u00a0", " "),
         }
-        assert dict(Consultation.objects.values_list("slug", "title_fr")) == {
-            "la-mienne": "L'avis d'un organisateur",
-            "data-donation": "Par défaut : qu’en pensez-vous ?",
+        demo = Consultation.objects.get(slug="data-donation")
+        assert (demo.title_fr, demo.context_fr) == (DATA_DONATION["title_fr"], DATA_DONATION["context_fr"])
+        assert Consultation.objects.get(slug="la-mienne").title_fr == "L'avis d'un organisateur"
+    finally:
+        migrate_to_latest("consultation")
+
+
+def test_an_organisers_own_data_donation_consultation_keeps_its_text():
+    """Their own consultation under the demo's slug, and a demo text they edited: left as typed."""
+    _kind, question_fr, _en, _choices = _demo_question("Qui devrait décider")
+    edited = straight(question_fr).replace("décider", "trancher")
+    old = migrate_to(BEFORE)
+    try:
+        Consultation = old.get_model("consultation", "Consultation")
+        Question = old.get_model("consultation", "Question")
+        Choice = old.get_model("consultation", "Choice")
+        mine = Consultation.objects.create(
+            slug="data-donation",
+            title_fr="Le don d'organes : qu'en pense l'équipe ?",
+            context_fr="Consultation interne de l'association.",
+        )
+        question = Question.objects.create(consultation=mine, kind="single", text_fr=edited)
+        Choice.objects.create(question=question, position=0, label_fr="L'État", label_en="The State")
+        Choice.objects.create(
+            question=question, position=1, label_fr="Agences sanitaires de l'État (ARS)", label_en="ARS"
+        )
+        scale = Question.objects.create(consultation=mine, kind="scale", text_fr="Êtes-vous d'accord ?")
+        Choice.objects.create(question=scale, position=0, label_fr="Plutôt d'accord", label_en="Agree")
+
+        new = migrate_to(AFTER)
+        Consultation = new.get_model("consultation", "Consultation")
+        Question = new.get_model("consultation", "Question")
+        Choice = new.get_model("consultation", "Choice")
+        mine = Consultation.objects.get(slug="data-donation")
+        assert (mine.title_fr, mine.context_fr) == (
+            "Le don d'organes : qu'en pense l'équipe ?",
+            "Consultation interne de l'association.",
+        )
+        assert set(Question.objects.values_list("text_fr", flat=True)) == {edited, "Êtes-vous d'accord ?"}
+        assert set(Choice.objects.values_list("label_fr", flat=True)) == {
+            "L'État",
+            "Agences sanitaires de l'État (ARS)",
+            "Plutôt d’accord",  # the scale's level is the platform's, whoever's the consultation
         }
-        assert Consultation.objects.get(slug="data-donation").context_fr == "Le don d’organes."
     finally:
         migrate_to_latest("consultation")

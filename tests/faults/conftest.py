@@ -175,12 +175,44 @@ def stop_worker(worker: subprocess.Popen) -> None:
         worker.wait(timeout=60)
 
 
-def wait_for(predicate, seconds: float, what: str, log) -> None:
+def wait_for(predicate, seconds: float, what: str, log, state=None) -> None:
+    """Poll `predicate` until true; after `seconds`, fail saying where things stood: `state()` (what the test
+    polls, read from the database) and the workers' log without the beat's ticks, which otherwise fill it."""
     deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}; the workers' log ends:\n{log.read_text()[-4000:]}")
+            tail = without_beat_ticks(log.read_text())[-6000:]
+            pytest.fail(
+                f"timed out waiting for {what}{_described(state)}\n"
+                f"the workers' log ends (beat ticks left out):\n{tail}"
+            )
         time.sleep(0.1)
+
+
+def _described(state) -> str:
+    if state is None:
+        return ""
+    try:
+        return f"\nstate at the timeout: {state()}"
+    except Exception as exc:  # noqa: BLE001 (the timeout is the failure to report, not this)
+        return f"\nstate at the timeout unreadable: {exc!r}"
+
+
+def without_beat_ticks(text: str) -> str:
+    """The log without the lines of the periodic tasks that went well: the beat's "Sending due task" and
+    a scheduled task's "received" and "succeeded" lines. A scheduled task that raised stays, as does
+    everything else (tracebacks included)."""
+    from django.conf import settings
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    def tick(line: str) -> bool:
+        if "Scheduler: Sending due task" in line:
+            return True
+        routine = " received" in line or " succeeded in " in line
+        return routine and any(f"{task}[" in line for task in scheduled)
+
+    return "\n".join(line for line in text.splitlines() if not tick(line))
 
 
 def send_and_wait(redis_url: str, task: str, args: list, log) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from consultation import services
 from consultation.accepting import accepts_contributions
 from consultation.content import CONSULTATIONS
-from consultation.models import Consultation
+from consultation.models import Consultation, PhaseChange
 
 
 class Command(BaseCommand):
@@ -47,7 +47,12 @@ class Command(BaseCommand):
                     text_en=text_en,
                     choices=choices,
                 )
-            services.transition(actor=None, consultation=consultation, to_phase=Consultation.Phase.OPEN)
+            services.transition(
+                actor=None,
+                consultation=consultation,
+                to_phase=Consultation.Phase.OPEN,
+                platform=PhaseChange.Platform.READY_MADE,
+            )
             self.stdout.write(
                 self.style.SUCCESS(f"{slug}: created with {len(spec['questions'])} questions, open")
             )
