@@ -29,6 +29,7 @@ from .consultations import (
     check_changed_settings,
     create_consultation,
     delete_question,
+    set_question_required,
     transition,
     update_consultation,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "close_if_due",
     "add_question",
     "delete_question",
+    "set_question_required",
     "update_charter",
     "accept_charter",
     "save_answers",

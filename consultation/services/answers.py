@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from textsafety.normalise import normalise_input
 
 from ..models import MAX_ANSWER_LENGTH, Answer, Consultation, Question
+from ..required_answers import AnswersMissing, missing_answers
 from .base import ConsultationError
 from .charter import _check_can_contribute
 
@@ -31,15 +32,18 @@ def save_answers(
 ) -> SavedAnswers:
     """Create or replace the person's answers: `answers` maps question id to choice ids (closed
     questions) or text (open ones). Questions left out or left blank are left as they were, unless listed
-    in `taken_back`: every question is optional, so the person may take back an answer, which is then
-    deleted (not kept empty: the question is unanswered again, in the results and the analysis alike).
-    A question of `taken_back` that also gets an answer in `answers` keeps that answer."""
+    in `taken_back`: the person may take back an answer to an optional question, which is then deleted
+    (not kept empty: the question is unanswered again, in the results and the analysis alike). A question
+    of `taken_back` that also gets an answer in `answers` keeps that answer.
+
+    Every answer is checked before anything is written: a refusal saves nothing. A question marked
+    required must hold an answer once saved (``required_answers``: refused with `AnswersMissing`)."""
     _check_can_contribute(user, consultation)
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
     taken_back = {int(pk) for pk in taken_back}
     if not taken_back <= set(questions) or not {int(pk) for pk in answers} <= set(questions):
         raise ConsultationError(_("This question does not belong to the consultation."))
-    saved = set()
+    given: dict[int, str | set[int]] = {}
     for question_id, value in answers.items():
         question = questions[int(question_id)]
         if question.kind == Question.Kind.OPEN:
@@ -50,10 +54,7 @@ def save_answers(
                 continue
             if len(text) > MAX_ANSWER_LENGTH:
                 raise ConsultationError(_("An answer cannot be longer than 5,000 characters."))
-            answer, _created = Answer.objects.update_or_create(
-                question=question, user=user, defaults={"text": text}
-            )
-            saved.add(question.pk)
+            given[question.pk] = text
             continue
         ids = {int(v) for v in (value or [])}
         if not ids:
@@ -69,13 +70,23 @@ def save_answers(
                 _("“%(choice)s” cannot be ticked with another choice: tick it alone, or untick it.")
                 % {"choice": alone[0].label}
             )
-        answer, _created = Answer.objects.update_or_create(
-            question=question, user=user, defaults={"text": ""}
-        )
-        answer.choices.set(ids)
-        saved.add(question.pk)
+        given[question.pk] = ids
+    stored = set(
+        Answer.objects.filter(user=user, question_id__in=questions).values_list("question_id", flat=True)
+    )
+    missing = missing_answers(questions.values(), given=set(given), taken_back=taken_back, stored=stored)
+    if missing:
+        raise AnswersMissing(missing)
+    for question_id, value in given.items():
+        if isinstance(value, str):
+            Answer.objects.update_or_create(question_id=question_id, user=user, defaults={"text": value})
+        else:
+            answer, _created = Answer.objects.update_or_create(
+                question_id=question_id, user=user, defaults={"text": ""}
+            )
+            answer.choices.set(value)
     removed = 0
-    if taken_back - saved:
-        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - saved).delete()
+    if taken_back - set(given):
+        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
         removed = by_model.get(Answer._meta.label, 0)
-    return SavedAnswers(saved=len(saved), removed=removed)
+    return SavedAnswers(saved=len(given), removed=removed)

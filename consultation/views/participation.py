@@ -133,8 +133,8 @@ def answer(request, consultation, slug):
         }
         show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
-    except ServiceError as exc:
-        form.add_error(None, exc)
+    except ServiceError as exc:  # a required question unanswered: its message under it
+        form.show_refusal(exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
     messages.success(request, answers_saved_message(result))
