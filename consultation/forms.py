@@ -252,9 +252,17 @@ class QuestionnaireForm(MarksTheExceptions):
         if not by_question:
             self.add_error(None, error)
             return
-        for question in self.questions:  # in the order of the page, as the summary lists them
-            if question.pk in by_question:
+        self.show_missing(by_question)
+
+    def show_missing(self, by_question: dict[int, str]) -> None:
+        """Each message under its question (``required_answers``), in the order of the page."""
+        for question in self.questions:
+            if question.pk in by_question and f"q{question.pk}" not in self.errors:
                 self.add_error(f"q{question.pk}", by_question[question.pk])
+
+    def refused_questions(self) -> list[int]:
+        """The questions whose value the form itself refused (a choice not offered, a text too long)."""
+        return [q.pk for q in self.questions if f"q{q.pk}" in self.errors]
 
     def answers(self) -> dict[int, list[int] | str]:
         result: dict[int, list[int] | str] = {}

@@ -41,15 +41,38 @@ def save_answers(
     _check_can_contribute(user, consultation)
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
     taken_back = {int(pk) for pk in taken_back}
+    # A line break counts as one character, as in the browser (which sends it as CR LF). Controls and
+    # bidirectional overrides removed, NFC (textsafety.normalise).
+    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
+    given = _read(questions, answers, taken_back)
+    missing = _required_missing(user, questions, given=set(given), taken_back=taken_back)
+    if missing:
+        raise AnswersMissing(missing)
+    for question_id, value in given.items():
+        if isinstance(value, str):
+            Answer.objects.update_or_create(question_id=question_id, user=user, defaults={"text": value})
+        else:
+            answer, _created = Answer.objects.update_or_create(
+                question_id=question_id, user=user, defaults={"text": ""}
+            )
+            answer.choices.set(value)
+    removed = 0
+    if taken_back - set(given):
+        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
+        removed = by_model.get(Answer._meta.label, 0)
+    return SavedAnswers(saved=len(given), removed=removed)
+
+
+def _read(questions: dict[int, Question], answers: dict, taken_back: set[int]) -> dict[int, str | set[int]]:
+    """The answers given (their texts normalised), checked (refused with a ConsultationError), blanks
+    left out: text for an open question, choice ids for the others."""
     if not taken_back <= set(questions) or not {int(pk) for pk in answers} <= set(questions):
         raise ConsultationError(_("This question does not belong to the consultation."))
     given: dict[int, str | set[int]] = {}
     for question_id, value in answers.items():
         question = questions[int(question_id)]
         if question.kind == Question.Kind.OPEN:
-            # A line break counts as one character, as in the browser (which sends it as CR LF).
-            # Controls and bidirectional overrides removed, NFC (textsafety.normalise).
-            text = normalise_input(str(value or "")).strip()
+            text = str(value or "").strip()  # normalised by the caller
             if not text:
                 continue
             if len(text) > MAX_ANSWER_LENGTH:
@@ -71,22 +94,33 @@ def save_answers(
                 % {"choice": alone[0].label}
             )
         given[question.pk] = ids
+    return given
+
+
+def _required_missing(user, questions: dict[int, Question], *, given: set[int], taken_back: set[int]) -> dict:
     stored = set(
         Answer.objects.filter(user=user, question_id__in=questions).values_list("question_id", flat=True)
     )
-    missing = missing_answers(questions.values(), given=set(given), taken_back=taken_back, stored=stored)
-    if missing:
-        raise AnswersMissing(missing)
-    for question_id, value in given.items():
-        if isinstance(value, str):
-            Answer.objects.update_or_create(question_id=question_id, user=user, defaults={"text": value})
-        else:
-            answer, _created = Answer.objects.update_or_create(
-                question_id=question_id, user=user, defaults={"text": ""}
-            )
-            answer.choices.set(value)
-    removed = 0
-    if taken_back - set(given):
-        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
-        removed = by_model.get(Answer._meta.label, 0)
-    return SavedAnswers(saved=len(given), removed=removed)
+    return missing_answers(questions.values(), given=given, taken_back=taken_back, stored=stored)
+
+
+def required_left_blank(
+    *,
+    user,
+    consultation: Consultation,
+    answers: dict,
+    taken_back: Iterable[int] = (),
+    refused: Iterable[int] = (),
+) -> dict[int, str]:
+    """What `save_answers` would also refuse about the required questions, for a questionnaire the form
+    refused for other reasons, so that the person sees every error at once; saves nothing. `refused`: the
+    questions whose value the form refused (they have their own error). A preview only: the save decides."""
+    questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
+    refused = {int(pk) for pk in refused}
+    taken_back = {int(pk) for pk in taken_back}
+    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
+    try:
+        given = _read(questions, {pk: v for pk, v in answers.items() if int(pk) not in refused}, taken_back)
+    except ConsultationError:
+        return {}
+    return _required_missing(user, questions, given=set(given) | refused, taken_back=taken_back)

@@ -122,6 +122,16 @@ def answer(request, consultation, slug):
         return redirect(consultation_url(consultation) + "#questionnaire")
     form = QuestionnaireForm(request.POST, questions=selectors.questionnaire(consultation))
     if not form.is_valid():
+        if accepts_contributions(consultation):  # the required questions left blank too: every error at once
+            form.show_missing(
+                services.required_left_blank(
+                    user=request.user,
+                    consultation=consultation,
+                    answers=form.answers(),
+                    taken_back=form.taken_back(),
+                    refused=form.refused_questions(),
+                )
+            )
         return _detail_page(request, consultation, questionnaire=form, status=400)
     try:
         result = services.save_answers(

@@ -200,6 +200,29 @@ def test_saving_without_a_required_answer_shows_the_error_and_keeps_everything(
     assert saved["open"].text == "Parce que c’est utile."
 
 
+def test_a_required_question_left_blank_is_shown_with_the_other_errors_at_once(client, member, consultation):
+    """The form refuses "None" ticked with another choice; the required questions left blank are said
+    in the same answer, not one round later."""
+    q = _q(consultation)
+    data = _sent_by_browser(_page(client, consultation))
+    data[f"q{q['multiple'].pk}"] = [_choice(q["multiple"], "Post"), _choice(q["multiple"], "None")]
+    data[f"q{q['open'].pk}"] = ["Parce que."]
+    response = _save(client, consultation, data)
+    assert response.status_code == 400
+    parts = elements(response.content.decode())
+    summary = next(e for e in parts if e["tag"] == "div" and "fr-alert--error" in e["attrs"].get("class", ""))
+    hrefs = [e["attrs"]["href"] for e in parts if e["tag"] == "a" and _inside(e, summary)]
+    assert hrefs == [f"#radio-id_q{q['scale'].pk}", f"#checkboxes-id_q{q['multiple'].pk}"]
+    errors = {
+        e["attrs"]["id"]: html.unescape(e["text"])
+        for e in parts
+        if e["attrs"].get("id", "").endswith("-desc-error")
+    }
+    assert MISSING["en"] in errors[f"id_q{q['scale'].pk}-desc-error"]
+    assert "cannot be ticked with another choice" in errors[f"id_q{q['multiple'].pk}-desc-error"]
+    assert not Answer.objects.exists()
+
+
 def _inside(element, container) -> bool:
     while element is not None:
         if element is container:
