@@ -340,6 +340,25 @@ class RequiredToHideField(forms.CharField):
             super().validate(value)
 
 
+class _NoRequiredAttributeCheckbox(forms.CheckboxInput):
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class SettingCheckbox(forms.BooleanField):
+    """A yes/no setting: unticked is an answer too, so the DSFR's "(Optional)" after its label would
+    contradict it ("Answer required (Optional)"). Declared required so that the DSFR does not mark it; it
+    accepts unticked and sets no HTML `required` attribute."""
+
+    widget = _NoRequiredAttributeCheckbox
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        pass
+
+
 class ModerationForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -403,9 +422,8 @@ class QuestionForm(PacteForm):
             "“Aucun” (None), one per line."
         ),
     )
-    required = forms.BooleanField(
+    required = SettingCheckbox(
         label=_("Answer required"),
-        required=False,
         help_text=_("Participants cannot save their answers without answering this question."),
     )
 

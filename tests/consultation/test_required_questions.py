@@ -282,6 +282,16 @@ def editor(client, organiser):
 
 def test_the_editor_adds_a_required_question(editor, db):
     draft = make_consultation("brouillon", phase="draft", questions=False)
+    page = editor.get(reverse("consultation:questions", args=[draft.slug]), HTTP_ACCEPT_LANGUAGE="fr")
+    parts = elements(page.content.decode())
+    box = next(e for e in parts if e["tag"] == "input" and e["attrs"].get("name") == "required")
+    assert (
+        box["attrs"]["type"] == "checkbox"
+        and "required" not in box["attrs"]
+        and "checked" not in box["attrs"]
+    )
+    label = next(e for e in parts if e["tag"] == "label" and e["attrs"].get("for") == box["attrs"]["id"])
+    assert label["text"].startswith("Réponse obligatoire Les participants")  # no "(Optionnel)" after it
     response = editor.post(
         reverse("consultation:questions", args=[draft.slug]),
         {"kind": "open", "text_fr": "Pourquoi ?", "required": "on"},
@@ -290,6 +300,10 @@ def test_the_editor_adds_a_required_question(editor, db):
     )
     assert response.status_code == 200
     assert draft.questions.get().required
+    editor.post(
+        reverse("consultation:questions", args=[draft.slug]), {"kind": "open", "text_fr": "Et encore ?"}
+    )
+    assert not draft.questions.get(text_fr="Et encore ?").required  # unticked: optional
     parts = elements(response.content.decode())
     item = next(e for e in parts if e["attrs"].get("id", "").startswith("question-"))
     assert "Answer required" in item["text"]
