@@ -124,6 +124,32 @@ class ExclusiveMultipleChoiceField(forms.MultipleChoiceField):
             )
 
 
+class _AnswerField:
+    """A questionnaire field that may be marked required (its label's mark, the `required` attribute)
+    without checking it: whether a required question is answered depends on what the person saved
+    before, so the one rule is the service's (consultation/required_answers.py), shown under the field
+    by ``QuestionnaireForm.show_refusal``."""
+
+    def validate(self, value):
+        required, self.required = self.required, False
+        try:
+            super().validate(value)
+        finally:
+            self.required = required
+
+
+class _TextAnswer(_AnswerField, ParagraphField):
+    pass
+
+
+class _ChoicesAnswer(_AnswerField, ExclusiveMultipleChoiceField):
+    pass
+
+
+class _ChoiceAnswer(_AnswerField, forms.ChoiceField):
+    pass
+
+
 def _exclusive_hint(choices) -> str:
     """The hint under a multiple-choice question with a choice that stands alone. The DSFR snippet shows
     a hint unescaped: the labels are escaped here."""
@@ -139,15 +165,20 @@ NO_ANSWER = ""
 
 
 class QuestionnaireForm(MarksTheExceptions):
-    """One field per question, all optional: a person may answer some questions and come back later. The
-    form says so once at the top and marks only the exceptions (config/form_marks.py), not "(Optional)"
-    after every question.
+    """One field per question, optional unless the organisers marked the question required: a person may
+    answer some questions and come back later. The form says once at the top which are required and marks
+    only the exceptions (config/form_marks.py), not "(Optional)" after every question.
 
     An answer can be taken back: a radio cannot be unticked, so each single-choice and scale question ends
     with a "No answer" radio (ticked while the question is unanswered); boxes unticked and a text emptied
     say the same for the other kinds. Such a blank takes back the saved answer only for a question the
     page showed answered (``answered``, a hidden list written when the page was shown): a page left open
-    in another tab never erases an answer given since."""
+    in another tab never erases an answer given since. A required question cannot be taken back: a radio
+    group of one offers no "No answer", and the service refuses boxes unticked or a text emptied.
+
+    The sentence at the top names the mark it explains."""
+
+    optional_unless_marked = _("Every question is optional, except those marked “(required)”.")
 
     answered = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -163,29 +194,32 @@ class QuestionnaireForm(MarksTheExceptions):
             choices = [(str(c.pk), shown_in_its_language(c, "label")) for c in question.choices.all()]
             previous = answers.get(question.pk)
             if question.kind == Question.Kind.OPEN:
-                field = ParagraphField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_ANSWER_LENGTH)
+                field = _TextAnswer(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_ANSWER_LENGTH)
                 initial = previous.text if previous else ""
             elif question.kind == Question.Kind.MULTIPLE:
                 exclusive = [c for c in question.choices.all() if c.exclusive]
-                field = ExclusiveMultipleChoiceField(
+                field = _ChoicesAnswer(
                     choices=choices,
                     exclusive=[str(c.pk) for c in exclusive],
                     names={str(c.pk): c.label for c in exclusive},
                 )
                 initial = [str(c.pk) for c in previous.choices.all()] if previous else []
-            else:  # every question is optional, so every radio group offers no answer (last)
+            elif question.required:  # no "No answer": nothing ticked until the person chooses
+                field = _ChoiceAnswer(choices=choices, widget=forms.RadioSelect)
+                initial = next((str(c.pk) for c in previous.choices.all()), None) if previous else None
+            else:  # an optional radio group offers no answer (last)
                 no_answer = (
                     _("No answer (erases the answer you saved)")
                     if question.pk in self.answered_before
                     else _("No answer")
                 )
-                field = forms.ChoiceField(
-                    choices=[*choices, (NO_ANSWER, no_answer)], widget=forms.RadioSelect
-                )
+                field = _ChoiceAnswer(choices=[*choices, (NO_ANSWER, no_answer)], widget=forms.RadioSelect)
                 initial = (
                     next((str(c.pk) for c in previous.choices.all()), NO_ANSWER) if previous else NO_ANSWER
                 )
-            field.required = False
+            field.required = question.required
+            if question.required and question.kind == Question.Kind.OPEN:
+                field.widget.attrs["aria-required"] = "true"
             field.label = shown_in_its_language(question, "text")
             # The organiser's text: the DSFR snippet shows a hint unescaped, so it is escaped here.
             field.help_text = shown_in_its_language(question, "help") if question.help else ""
@@ -206,6 +240,29 @@ class QuestionnaireForm(MarksTheExceptions):
     def fields_with_errors(self) -> list:
         """The bound fields refused, in the order of the questions (for the summary above the form)."""
         return [self[name] for name in self.fields if name in self.errors]
+
+    @property
+    def has_required(self) -> bool:
+        return any(q.required for q in self.questions)
+
+    def show_refusal(self, error) -> None:
+        """A refusal of the service shown in the form: under each question it names (the required
+        questions left unanswered), otherwise at the top."""
+        by_question = getattr(error, "by_question", None)
+        if not by_question:
+            self.add_error(None, error)
+            return
+        self.show_missing(by_question)
+
+    def show_missing(self, by_question: dict[int, str]) -> None:
+        """Each message under its question (``required_answers``), in the order of the page."""
+        for question in self.questions:
+            if question.pk in by_question and f"q{question.pk}" not in self.errors:
+                self.add_error(f"q{question.pk}", by_question[question.pk])
+
+    def refused_questions(self) -> list[int]:
+        """The questions whose value the form itself refused (a choice not offered, a text too long)."""
+        return [q.pk for q in self.questions if f"q{q.pk}" in self.errors]
 
     def answers(self) -> dict[int, list[int] | str]:
         result: dict[int, list[int] | str] = {}
@@ -283,6 +340,25 @@ class RequiredToHideField(forms.CharField):
             super().validate(value)
 
 
+class _NoRequiredAttributeCheckbox(forms.CheckboxInput):
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class SettingCheckbox(forms.BooleanField):
+    """A yes/no setting: unticked is an answer too, so the DSFR's "(Optional)" after its label would
+    contradict it ("Answer required (Optional)"). Declared required so that the DSFR does not mark it; it
+    accepts unticked and sets no HTML `required` attribute."""
+
+    widget = _NoRequiredAttributeCheckbox
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        pass
+
+
 class ModerationForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -345,6 +421,10 @@ class QuestionForm(PacteForm):
             "Multiple choice only: the French label of each choice that must be ticked alone, such as "
             "“Aucun” (None), one per line."
         ),
+    )
+    required = SettingCheckbox(
+        label=_("Answer required"),
+        help_text=_("Participants cannot save their answers without answering this question."),
     )
 
     def clean(self):

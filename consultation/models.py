@@ -197,6 +197,9 @@ class Question(models.Model):
     text_en = models.CharField(_("question (English)"), max_length=500, blank=True)
     help_fr = models.CharField(_("help (French)"), max_length=500, blank=True)
     help_en = models.CharField(_("help (English)"), max_length=500, blank=True)
+    # A question every participant must answer (consultation/required_answers.py holds the rule). Off by
+    # default: the questions saved before it existed stay optional.
+    required = models.BooleanField(_("answer required"), default=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -43,6 +43,16 @@ def can_edit_questions(user, consultation: Consultation) -> bool:
     return can_manage(user) and consultation.phase == Phase.DRAFT
 
 
+# Whether a question's answer is required may change with answers already given (they stay valid; the
+# rule applies from each person's next save), while the consultation is a draft or open: after, it would
+# change nothing anyone can still do.
+REQUIRED_CHANGEABLE_PHASES = (Phase.DRAFT, Phase.OPEN)
+
+
+def can_change_required(user, consultation: Consultation) -> bool:
+    return can_manage(user) and consultation.phase in REQUIRED_CHANGEABLE_PHASES
+
+
 def can_contribute(user, consultation: Consultation) -> bool:
     """Answer, vote, propose, accept the charter: any signed-in person while the consultation accepts
     contributions (open, and its closing time not reached: consultation/accepting.py)."""

@@ -30,6 +30,9 @@ urlpatterns = [
     path("<slug:slug>/gerer/charte/", views.charter, name="charter"),
     path("<slug:slug>/gerer/questions/", views.questions, name="questions"),
     path("<slug:slug>/gerer/questions/<int:pk>/supprimer/", views.delete_question, name="delete_question"),
+    path(
+        "<slug:slug>/gerer/questions/<int:pk>/obligatoire/", views.question_required, name="question_required"
+    ),
     path("<slug:slug>/gerer/importer/", views.import_file, name="import"),
     path("<slug:slug>/gerer/importer/progression/", views.import_progress, name="import_progress"),
     # Decision-makers' answers to the proposals and themes (answer_views.py)

@@ -170,6 +170,8 @@ EXPECTED = {
     "consultation:charter": e("slug", organiser),
     "consultation:questions": e("slug", organiser),
     "consultation:delete_question": post_only("question", organiser),
+    # Refused by the service (a message) once the consultation is closed.
+    "consultation:question_required": post_only("question", organiser),
     "consultation:import": e("slug", organiser),
     "consultation:import_progress": e("slug", organiser),
     # Decision-makers' answers: the follow-up page is public; the rule and the answer forms are organisers'

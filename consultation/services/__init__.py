@@ -18,7 +18,7 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 - gdpr.py: a person's export and the erasure handlers.
 """
 
-from .answers import save_answers
+from .answers import required_left_blank, save_answers
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import accept_charter, update_charter
 from .closing import close_due_consultations, close_if_due
@@ -29,6 +29,7 @@ from .consultations import (
     check_changed_settings,
     create_consultation,
     delete_question,
+    set_question_required,
     transition,
     update_consultation,
 )
@@ -65,9 +66,11 @@ __all__ = [
     "close_if_due",
     "add_question",
     "delete_question",
+    "set_question_required",
     "update_charter",
     "accept_charter",
     "save_answers",
+    "required_left_blank",
     "clean_proposal_text",
     "submit_proposal",
     "VOTE_VALUES",

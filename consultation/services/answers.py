@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from textsafety.normalise import normalise_input
 
 from ..models import MAX_ANSWER_LENGTH, Answer, Consultation, Question
+from ..required_answers import AnswersMissing, missing_answers
 from .base import ConsultationError
 from .charter import _check_can_contribute
 
@@ -31,29 +32,52 @@ def save_answers(
 ) -> SavedAnswers:
     """Create or replace the person's answers: `answers` maps question id to choice ids (closed
     questions) or text (open ones). Questions left out or left blank are left as they were, unless listed
-    in `taken_back`: every question is optional, so the person may take back an answer, which is then
-    deleted (not kept empty: the question is unanswered again, in the results and the analysis alike).
-    A question of `taken_back` that also gets an answer in `answers` keeps that answer."""
+    in `taken_back`: the person may take back an answer to an optional question, which is then deleted
+    (not kept empty: the question is unanswered again, in the results and the analysis alike). A question
+    of `taken_back` that also gets an answer in `answers` keeps that answer.
+
+    Every answer is checked before anything is written: a refusal saves nothing. A question marked
+    required must hold an answer once saved (``required_answers``: refused with `AnswersMissing`)."""
     _check_can_contribute(user, consultation)
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
     taken_back = {int(pk) for pk in taken_back}
+    # A line break counts as one character, as in the browser (which sends it as CR LF). Controls and
+    # bidirectional overrides removed, NFC (textsafety.normalise).
+    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
+    given = _read(questions, answers, taken_back)
+    missing = _required_missing(user, questions, given=set(given), taken_back=taken_back)
+    if missing:
+        raise AnswersMissing(missing)
+    for question_id, value in given.items():
+        if isinstance(value, str):
+            Answer.objects.update_or_create(question_id=question_id, user=user, defaults={"text": value})
+        else:
+            answer, _created = Answer.objects.update_or_create(
+                question_id=question_id, user=user, defaults={"text": ""}
+            )
+            answer.choices.set(value)
+    removed = 0
+    if taken_back - set(given):
+        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
+        removed = by_model.get(Answer._meta.label, 0)
+    return SavedAnswers(saved=len(given), removed=removed)
+
+
+def _read(questions: dict[int, Question], answers: dict, taken_back: set[int]) -> dict[int, str | set[int]]:
+    """The answers given (their texts normalised), checked (refused with a ConsultationError), blanks
+    left out: text for an open question, choice ids for the others."""
     if not taken_back <= set(questions) or not {int(pk) for pk in answers} <= set(questions):
         raise ConsultationError(_("This question does not belong to the consultation."))
-    saved = set()
+    given: dict[int, str | set[int]] = {}
     for question_id, value in answers.items():
         question = questions[int(question_id)]
         if question.kind == Question.Kind.OPEN:
-            # A line break counts as one character, as in the browser (which sends it as CR LF).
-            # Controls and bidirectional overrides removed, NFC (textsafety.normalise).
-            text = normalise_input(str(value or "")).strip()
+            text = str(value or "").strip()  # normalised by the caller
             if not text:
                 continue
             if len(text) > MAX_ANSWER_LENGTH:
                 raise ConsultationError(_("An answer cannot be longer than 5,000 characters."))
-            answer, _created = Answer.objects.update_or_create(
-                question=question, user=user, defaults={"text": text}
-            )
-            saved.add(question.pk)
+            given[question.pk] = text
             continue
         ids = {int(v) for v in (value or [])}
         if not ids:
@@ -69,13 +93,34 @@ def save_answers(
                 _("“%(choice)s” cannot be ticked with another choice: tick it alone, or untick it.")
                 % {"choice": alone[0].label}
             )
-        answer, _created = Answer.objects.update_or_create(
-            question=question, user=user, defaults={"text": ""}
-        )
-        answer.choices.set(ids)
-        saved.add(question.pk)
-    removed = 0
-    if taken_back - saved:
-        _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - saved).delete()
-        removed = by_model.get(Answer._meta.label, 0)
-    return SavedAnswers(saved=len(saved), removed=removed)
+        given[question.pk] = ids
+    return given
+
+
+def _required_missing(user, questions: dict[int, Question], *, given: set[int], taken_back: set[int]) -> dict:
+    stored = set(
+        Answer.objects.filter(user=user, question_id__in=questions).values_list("question_id", flat=True)
+    )
+    return missing_answers(questions.values(), given=given, taken_back=taken_back, stored=stored)
+
+
+def required_left_blank(
+    *,
+    user,
+    consultation: Consultation,
+    answers: dict,
+    taken_back: Iterable[int] = (),
+    refused: Iterable[int] = (),
+) -> dict[int, str]:
+    """What `save_answers` would also refuse about the required questions, for a questionnaire the form
+    refused for other reasons, so that the person sees every error at once; saves nothing. `refused`: the
+    questions whose value the form refused (they have their own error). A preview only: the save decides."""
+    questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
+    refused = {int(pk) for pk in refused}
+    taken_back = {int(pk) for pk in taken_back}
+    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
+    try:
+        given = _read(questions, {pk: v for pk, v in answers.items() if int(pk) not in refused}, taken_back)
+    except ConsultationError:
+        return {}
+    return _required_missing(user, questions, given=set(given) | refused, taken_back=taken_back)

@@ -14,6 +14,7 @@ from textsafety.normalise import normalises_text
 
 from .. import accepting, rules
 from ..models import MAX_PROPOSAL_LENGTH, Choice, Consultation, PhaseChange, Question
+from ..required_answers import participants_without_answer
 from ..slugs import reserved_slugs
 from ..states import PHASES
 from .base import Conflict, ConsultationError, NotAllowed
@@ -253,13 +254,15 @@ def add_question(
     help_fr: str = "",
     help_en: str = "",
     choices: Iterable[tuple[str, str] | tuple[str, str, bool]] = (),
+    required: bool = False,
 ) -> Question:
     """Add a question. Scale questions get the five standard agreement levels; single and multiple
     choice questions need at least two `choices` as (French, English) labels, or (French, English,
     exclusive): an exclusive choice ("None") cannot be ticked with another one. Only a multiple-choice
     question has exclusive choices (elsewhere every choice already stands alone), and it needs at least two
     ordinary choices besides them: with one, ticking several boxes would be impossible, a single choice
-    in disguise. Refusals name the field "choices"."""
+    in disguise. Refusals name the field "choices". A `required` question must be answered by everyone
+    who saves their answers (consultation/required_answers.py)."""
     if actor is not None and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit the questionnaire."))
     if consultation.phase != Consultation.Phase.DRAFT:
@@ -287,12 +290,15 @@ def add_question(
         text_en=text_en.strip(),
         help_fr=help_fr,
         help_en=help_en,
+        required=required,
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, label_fr=fr, label_en=en, exclusive=exclusive)
         for i, (fr, en, exclusive) in enumerate(choices)
     )
-    record_event(actor=actor, action="question.added", obj=question, details={"kind": kind})
+    record_event(
+        actor=actor, action="question.added", obj=question, details={"kind": kind, "required": required}
+    )
     return question
 
 
@@ -302,3 +308,29 @@ def delete_question(*, actor, question: Question) -> None:
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
     record_event(actor=actor, action="question.deleted", obj=question, details={"text": question.text_fr})
     question.delete()
+
+
+@transaction.atomic
+def set_question_required(*, actor, question: Question, required: bool) -> int:
+    """Make a question's answer required or optional again, while the consultation is a draft or open
+    (after, it would change nothing anyone can still do). Allowed with answers already given: they stay
+    as they are; returns how many participants have not answered the question (asked for it only the
+    next time they save their answers), recorded in the audit event."""
+    if actor is not None and not rules.can_manage(actor):  # None: the system (a script, a test's setup)
+        raise NotAllowed(_("Only organisers can edit the questionnaire."))
+    # Locked: a phase change waits for this one, so the phase read here holds until it is written.
+    consultation = Consultation.objects.select_for_update().get(pk=question.consultation_id)
+    if consultation.phase not in rules.REQUIRED_CHANGEABLE_PHASES:
+        raise NotAllowed(
+            _("Whether an answer is required can only be changed while the consultation is a draft or open.")
+        )
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    without = participants_without_answer(question)
+    if question.required != required:
+        question.required = required
+        question.save(update_fields=["required"])
+        record_event(
+            actor=actor, action="question.required_changed", obj=question,
+            details={"required": required, "participants_without_answer": without},
+        )  # fmt: skip
+    return without

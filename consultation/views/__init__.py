@@ -12,7 +12,7 @@ accounts.refusals. One module per sub-domain, re-exported here for urls.py:
 """
 
 from .imports import import_file, import_progress
-from .manage import change_phase, charter, delete_question, manage, questions
+from .manage import change_phase, charter, delete_question, manage, question_required, questions
 from .moderation import moderate, moderation
 from .participation import accept_charter, answer, consultation_list, detail, discard_answers_draft
 from .proposals import my_contributions, proposal_detail, proposals, propose, report
@@ -42,6 +42,7 @@ __all__ = [
     "charter",
     "questions",
     "delete_question",
+    "question_required",
     "import_progress",
     "import_file",
 ]

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
@@ -11,6 +13,7 @@ from accounts.refusals import attempt, form_status, post_form
 from .. import rules, selectors, services
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
+from ..required_answers import participants_without_answer
 from ..states import PHASES
 
 _SETTINGS_FIELDS = [name for name in ConsultationForm.base_fields if name != "slug"]
@@ -135,6 +138,7 @@ def questions(request, slug):
             text_fr=data["text_fr"],
             text_en=data["text_en"],
             choices=form.parsed_choices(),
+            required=data["required"],
         ),
         _("Question added."),
     ):
@@ -145,8 +149,9 @@ def questions(request, slug):
         {
             "consultation": consultation,
             "form": form,
-            "questions": selectors.questionnaire(consultation),
+            "questions": _editor_rows(consultation),
             "can_edit_questions": rules.can_edit_questions(request.user, consultation),
+            "can_change_required": rules.can_change_required(request.user, consultation),
         },
         status=form_status(form),
     )
@@ -163,3 +168,46 @@ def delete_question(request, slug, pk):
         _("Question deleted."),
     )
     return redirect("consultation:questions", slug=slug)
+
+
+def _editor_rows(consultation) -> list[dict]:
+    """Each question, with how many participants have not answered it once some have answered (what
+    making it required means for them: nothing now, a question to answer at their next save)."""
+    questions = selectors.questionnaire(consultation)
+    counted = consultation.phase != Consultation.Phase.DRAFT
+    return [{"q": q, "without": participants_without_answer(q) if counted else 0} for q in questions]
+
+
+def _required_message(question, without: int) -> str:
+    if not question.required:
+        return _("The answer to “%(question)s” is now optional.") % {"question": question.text}
+    said = _("The answer to “%(question)s” is now required.") % {"question": question.text}
+    if without:
+        said += " " + ngettext(
+            "%(n)s participant who already answered has not answered it: their answers stay saved and "
+            "valid; they will be asked for this answer only the next time they save their answers.",
+            "%(n)s participants who already answered have not answered it: their answers stay saved and "
+            "valid; they will be asked for this answer only the next time they save their answers.",
+            without,
+        ) % {"n": without}
+    return said
+
+
+@require_POST
+@require_rule(rules.can_manage, login=True)
+def question_required(request, slug, pk):
+    """Make a question's answer required or optional (POST ``required`` = "1" or "0")."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    question = get_object_or_404(consultation.questions, pk=pk)
+    wanted = request.POST.get("required") == "1"
+
+    def changed(without: int) -> str:
+        question.required = wanted
+        return _required_message(question, without)
+
+    attempt(
+        request,
+        lambda: services.set_question_required(actor=request.user, question=question, required=wanted),
+        changed,
+    )
+    return redirect(reverse("consultation:questions", args=[slug]) + f"#question-{question.pk}")

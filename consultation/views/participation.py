@@ -122,6 +122,16 @@ def answer(request, consultation, slug):
         return redirect(consultation_url(consultation) + "#questionnaire")
     form = QuestionnaireForm(request.POST, questions=selectors.questionnaire(consultation))
     if not form.is_valid():
+        if accepts_contributions(consultation):  # the required questions left blank too: every error at once
+            form.show_missing(
+                services.required_left_blank(
+                    user=request.user,
+                    consultation=consultation,
+                    answers=form.answers(),
+                    taken_back=form.taken_back(),
+                    refused=form.refused_questions(),
+                )
+            )
         return _detail_page(request, consultation, questionnaire=form, status=400)
     try:
         result = services.save_answers(
@@ -133,8 +143,8 @@ def answer(request, consultation, slug):
         }
         show_refusal(request, exc)
         return redirect(consultation_url(consultation) + "#charter")
-    except ServiceError as exc:
-        form.add_error(None, exc)
+    except ServiceError as exc:  # a required question unanswered: its message under it
+        form.show_refusal(exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
     messages.success(request, answers_saved_message(result))

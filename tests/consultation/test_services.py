@@ -71,6 +71,10 @@ def test_permission_grid(db, phase, citizen, moderator, organiser):
             (False, False, False, phase in ("draft", "open")),
             lambda u: rules.can_edit_charter(u, consultation),
         ),
+        "can_change_required": (
+            (False, False, False, phase in ("draft", "open")),
+            lambda u: rules.can_change_required(u, consultation),
+        ),
         "can_view_results": (
             (phase in ("closed", "synthesis_published"),) * 2 + (phase != "draft",) * 2,
             lambda u: rules.can_view_results(u, consultation),
