@@ -87,6 +87,8 @@ def recommendation_fact(recommendation: Recommendation) -> dict:
     return {
         "label": _("Recommendation “%(title)s” of the panel “%(panel)s”")
         % {"title": recommendation.title, "panel": recommendation.panel.title},
+        "title": recommendation.title,
+        "panel": recommendation.panel,
         "url": reverse("deliberation:recommendation", args=[recommendation.pk]),
         "status": recommendation.get_status_display(),
         "answer_status": latest.get_status_display() if latest else "",
@@ -195,10 +197,19 @@ def themes_of_recommendation(recommendation: Recommendation) -> list[dict]:
 
 def attach_recommendations(themes: list[dict], data: dict) -> None:
     """Give each theme of the report (``report.visible_themes``) its ``recommendations``: the public
-    panel recommendations confirmed as linked to it, as ``recommendation_fact``s (one query)."""
+    panel recommendations confirmed as linked to it, as ``recommendation_fact``s (one query), and the same
+    by panel (``recommendation_panels``: [{"panel", "recommendations"}], panels in order of first
+    appearance) so that the report names each panel once, not in every line."""
     linked = recommendations_by_entry(data, themes)
     for theme in themes:
-        theme["recommendations"] = [recommendation_fact(r) for r in linked.get(theme["key"], [])]
+        facts = [recommendation_fact(r) for r in linked.get(theme["key"], [])]
+        theme["recommendations"] = facts
+        by_panel: dict[int, dict] = {}
+        for fact in facts:
+            by_panel.setdefault(fact["panel"].pk, {"panel": fact["panel"], "recommendations": []})[
+                "recommendations"
+            ].append(fact)
+        theme["recommendation_panels"] = list(by_panel.values())
 
 
 def citizens_by_entry(published: PublishedSynthesis) -> dict[str, set[int]]:

@@ -2,6 +2,7 @@
 only confirmed links to decided recommendations are public, in both directions."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -88,8 +89,10 @@ def test_facilitator_confirms_a_suggestion_and_both_pages_show_the_link(linked_s
     client.logout()
     client.cookies["django_language"] = "en"
     report_page = client.get(report).content.decode()
-    assert "Panel recommendations linked to this theme" in report_page
-    assert recommendation_page in report_page
+    # Named once by its panel, then by its own title (not "Recommendation X of the panel Y" in each line).
+    assert "Recommendations of the panel “Assises” linked to this theme" in report_page
+    assert re.search(rf'<a href="{recommendation_page}"[^>]*>Une alimentation saine</a>', report_page)
+    assert "of the panel “Assises”</a>" not in report_page
     page = client.get(recommendation_page).content.decode()
     assert f"{report}#theme-t{themes['Alimentation'].pk}" in page and "Alimentation" in page
     assert page_url(recommendation) not in page  # the public gets no way to the linking page
