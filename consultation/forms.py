@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.date_inputs import DateInput, DateTimeInput
 from config.form_marks import MarksTheExceptions
-from config.forms import PacteForm
+from config.forms import PacteForm, SettingCheckbox
 
 from .languages import shown_in_its_language
 from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
@@ -340,25 +340,6 @@ class RequiredToHideField(forms.CharField):
             super().validate(value)
 
 
-class _NoRequiredAttributeCheckbox(forms.CheckboxInput):
-    def use_required_attribute(self, initial) -> bool:
-        return False
-
-
-class SettingCheckbox(forms.BooleanField):
-    """A yes/no setting: unticked is an answer too, so the DSFR's "(Optional)" after its label would
-    contradict it ("Answer required (Optional)"). Declared required so that the DSFR does not mark it; it
-    accepts unticked and sets no HTML `required` attribute."""
-
-    widget = _NoRequiredAttributeCheckbox
-
-    def __init__(self, **kwargs):
-        super().__init__(required=True, **kwargs)
-
-    def validate(self, value):
-        pass
-
-
 class ModerationForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -394,7 +375,7 @@ class ConsultationForm(PacteForm):
     moderation = forms.ChoiceField(
         label=_("Moderation of proposals"), choices=Consultation.Moderation.choices, widget=forms.RadioSelect
     )
-    proposals_allowed = forms.BooleanField(label=_("Citizens may submit proposals"), required=False)
+    proposals_allowed = SettingCheckbox(label=_("Citizens may submit proposals"))
     max_proposal_length = forms.IntegerField(
         label=_("Maximum length of a proposal (characters)"), min_value=20, max_value=MAX_PROPOSAL_LENGTH
     )
