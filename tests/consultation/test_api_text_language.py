@@ -36,8 +36,11 @@ def test_the_schema_declares_the_language_of_each_text(client):
     consultation = schema["components"]["schemas"]["Consultation"]["properties"]
     for name in ("title_lang", "context_lang"):
         assert consultation[name]["readOnly"] is True
-        enum = consultation[name].get("enum") or schema["components"]["schemas"][
-            consultation[name]["allOf"][0]["$ref"].rsplit("/", 1)[1]
-        ]["enum"]
+        enum = (
+            consultation[name].get("enum")
+            or schema["components"]["schemas"][consultation[name]["allOf"][0]["$ref"].rsplit("/", 1)[1]][
+                "enum"
+            ]
+        )
         assert set(enum) == {"fr", "en"}
     assert "title_lang" in consultation["title"]["description"]

@@ -53,7 +53,7 @@ def test_a_conversation_in_another_language_creates_no_consultation_and_says_whi
     with pytest.raises(CommandError) as refused:
         _import(test_data, language="de")
     message = str(refused.value)
-    assert "(fr)" in message and "(en)" in message and "“de”" in message and "londres" in message
+    assert all(part in message for part in ("(fr)", "(en)", "(de)", "londres"))
     assert not Consultation.objects.exists() and not Proposal.objects.exists()
 
 
