@@ -212,7 +212,7 @@ def test_an_organiser_cannot_set_a_closing_time_in_the_past(client, organiser):
     response = client.post(
         url("manage", consultation.slug), {**form, "closes_at": "2020-03-01T12:00"}, HTTP_ACCEPT_LANGUAGE="fr"
     )
-    assert response.status_code == 200  # the form again, with what was typed
+    assert response.status_code == 400  # the form again, with what was typed (400 as every refused form)
     page = html.unescape(response.content.decode())
     assert "La date et l’heure de clôture (1 mars 2020 à 12:00) sont passées" in page
     consultation.refresh_from_db()
