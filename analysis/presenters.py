@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
+from . import map_labels
 from .models import SynthesisVersion
 from .synthesis import top_level
 
@@ -127,14 +128,17 @@ def in_map_box(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
 MAP_TITLE_CHARS = 40
 
 
-MAP_TITLE_LINE = 14  # height of a title's line on the map (12 px font and a little air)
+MAP_TITLE_LINE = map_labels.TITLE_LINE  # height of a title's line on the map (12 px font and a little air)
 
 
 def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
-    """Each theme's title at the centre of its points (the median, which one stray point cannot pull),
-    kept inside the box; "Other contributions", scattered by nature, gets none. A title that would
-    cover one placed before it (a larger theme) moves up or down by whole lines, the least it can."""
+    """Each theme's title by the centre of its points (the median, which one stray point cannot pull),
+    kept inside the box, larger themes first; "Other contributions", scattered by nature, gets none. A
+    title covers no point it can avoid, nor a title placed before it (`map_labels.place_title`): it moves
+    to the nearest free place, at the edge of its points."""
     titles = []
+    drawn = [(p.cx, p.cy) for p in points]
+    box = map_labels.Box(MAP_MARGIN, MAP_MARGIN + 12, MAP_WIDTH - MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN)
     for theme in themes:
         mine = [p for p in points if p.theme_key == theme["key"]]
         if not mine or theme["other"]:
@@ -142,30 +146,19 @@ def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
         text = theme["display_label"]
         if len(text) > MAP_TITLE_CHARS:
             text = text[:MAP_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:'’") + "…"
-        half = 3.4 * len(text)  # about half the width of the text at the map's font size
         cx = float(np.median([p.cx for p in mine]))
         cy = float(np.median([p.cy for p in mine]))
-        cx = min(max(cx, MAP_MARGIN + half), MAP_WIDTH - MAP_MARGIN - half)
-        cy = _free_line(cx, min(max(cy, MAP_MARGIN + 12), MAP_HEIGHT - MAP_MARGIN), half, titles)
-        titles.append({"text": text, "number": theme["number"], "cx": round(cx, 1), "cy": round(cy, 1)})
+        half = map_labels.half_width(text)
+        cx, cy = map_labels.place_title(cx, cy, half, drawn, titles, box)
+        titles.append(
+            {
+                "text": text, "number": theme["number"], "cx": round(cx, 1), "cy": round(cy, 1),
+                # From its left end: the theme's marker (centred 5 units in), then its text.
+                "marker_x": round(5 - half, 1), "text_x": round(map_labels.MARKER_SPACE - half, 1),
+                "marker": theme.get("marker", MARKERS[0]), "colour": theme.get("colour", PALETTE[0]),
+            }
+        )  # fmt: skip
     return titles
-
-
-def _free_line(cx: float, cy: float, half: float, placed: list[dict]) -> float:
-    """The height nearest ``cy`` (whole lines up or down, inside the box) where a title of half-width
-    ``half`` centred on ``cx`` covers none of the ``placed`` titles; ``cy`` itself if there is none."""
-
-    def clear(y: float) -> bool:
-        return all(
-            abs(y - t["cy"]) >= MAP_TITLE_LINE or abs(cx - t["cx"]) >= half + 3.4 * len(t["text"]) + 4
-            for t in placed
-        )
-
-    for step in range(0, 8):
-        for y in (cy + step * MAP_TITLE_LINE, cy - step * MAP_TITLE_LINE):
-            if MAP_MARGIN + 12 <= y <= MAP_HEIGHT - MAP_MARGIN and clear(y):
-                return y
-    return cy
 
 
 # The map's table alternative names, for each theme, the themes drawn closest to it: at most

@@ -346,6 +346,9 @@ class Session(models.Model):
     video_link = models.URLField(_("video link"), blank=True)
     checkin_code = models.CharField(_("check-in code"), max_length=8, default=new_checkin_code)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Set when a facilitator ends the session on its console (`services.end_session`); where a session
+    # stands is `rules.session_phase`.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

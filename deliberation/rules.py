@@ -5,6 +5,7 @@ the same question the same way."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.utils import timezone
@@ -269,34 +270,78 @@ def can_edit_agenda_item(user, item) -> bool:
     return can_edit_agenda(user, item.session)
 
 
+class SessionPhase(StrEnum):
+    """Where a session stands (`session_phase`): what its console offers follows from it alone."""
+
+    #: Its day is today or to come and no one ended it: run live from the console, the code checks in.
+    LIVE = "live"
+    #: Its day is past and it was neither run from the console nor ended (held on paper, scheduled
+    #: afterwards): the facilitator records its agenda, attendance and minutes after the fact.
+    TO_RECORD = "to_record"
+    #: Ended by a facilitator (`services.end_session`), or run from the console on a day now past: its
+    #: agenda is the record of what was held.
+    FINISHED = "finished"
+
+
+def session_was_run(session) -> bool:
+    """Its facilitator moved through its agenda on the console (an item was started)."""
+    return any(item.started_at for item in session.agenda.all())
+
+
+def session_phase(session, now: datetime | None = None) -> SessionPhase:
+    """The one rule of a session's phase. A past date alone does not finish a session: one never run
+    from the console can still be prepared and recorded (a session held on paper last week)."""
+    if session.ended_at is not None:
+        return SessionPhase.FINISHED
+    if timezone.localdate(session.starts_at) >= timezone.localdate(now or timezone.now()):
+        return SessionPhase.LIVE
+    return SessionPhase.FINISHED if session_was_run(session) else SessionPhase.TO_RECORD
+
+
 def session_is_over(session, now: datetime | None = None) -> bool:
-    """A session held on an earlier day (in the site's time zone) is over: its agenda is the record of
-    what was held, whether or not its facilitator moved through it on the console at the time."""
-    return timezone.localdate(session.starts_at) < timezone.localdate(now or timezone.now())
+    """A finished session's agenda is the record of what was held (`SessionPhase.FINISHED`)."""
+    return session_phase(session, now) == SessionPhase.FINISHED
+
+
+def checkin_code_works(session, now: datetime | None = None) -> bool:
+    """The check-in code is a credential of the session held live: not once it is finished, nor for a
+    session recorded after its day (the facilitator checks members in from the console)."""
+    return session_phase(session, now) == SessionPhase.LIVE
 
 
 def can_rearrange_agenda(user, session: Session) -> bool:
-    """Reorder and remove agenda items and move through them on the console: the panel's team
-    (`can_edit_agenda`), until the session is over. A finished session's agenda is the record of what was
-    held: its console offers none of these and the services refuse them (`services.sessions`), with a
-    message. Adding an item is refused too (`can_add_to_agenda`); correcting an item's wording stays open,
-    as the minutes do."""
-    return not session_is_over(session) and can_edit_agenda(user, session)
-
-
-def can_add_to_agenda(user, session: Session) -> bool:
-    """Add an item to a session's agenda from the console: the panel's team (`can_edit_agenda`), until the
-    session is over. A finished session's agenda is the record of what was held: its console no longer
-    offers *Add to the agenda* and `services.add_agenda_item` refuses it. Correcting an item's wording
+    """Reorder and remove agenda items: the panel's team (`can_edit_agenda`), until the session is
+    finished. A finished session's agenda is the record of what was held: its console offers none of these
+    and the services refuse them (`services.sessions`), with a message. Correcting an item's wording
     stays open, as the minutes and attendance do."""
     return not session_is_over(session) and can_edit_agenda(user, session)
 
 
+def can_move_through_agenda(user, session: Session) -> bool:
+    """*Next item* / *Previous item* time the items as they are held: only while the session is live. A
+    session recorded after its day has nothing to time (and starting an item would date it today)."""
+    return checkin_code_works(session) and can_edit_agenda(user, session)
+
+
+def can_add_to_agenda(user, session: Session) -> bool:
+    """Add an item to a session's agenda from the console: the panel's team (`can_edit_agenda`), until the
+    session is finished; a session recorded after its day gets the items that were held."""
+    return not session_is_over(session) and can_edit_agenda(user, session)
+
+
+def can_end_session(user, session: Session, now: datetime | None = None) -> bool:
+    """*End the session*: the panel's team, once the session has begun (its start time passed, or an item
+    was started), until it is finished."""
+    now = now or timezone.now()
+    begun = session.starts_at <= now or session_was_run(session)
+    return begun and not session_is_over(session, now) and can_edit_agenda(user, session)
+
+
 def can_see_checkin_code(user, session: Session) -> bool:
     """The session's check-in code is a credential of the session: shown to the panel's team (the console,
-    the facilitation page) until the session is over. A finished session's pages do not carry it at all,
-    and the code no longer checks anyone in (`services.check_in_with_code`)."""
-    return not session_is_over(session) and can_run_panel(user, session.panel)
+    the facilitation page) while it works (`checkin_code_works`). Other pages do not carry it at all, and
+    the code checks no one in (`services.check_in_with_code`)."""
+    return checkin_code_works(session) and can_run_panel(user, session.panel)
 
 
 def can_run_member_panel(user, member: PanelMember) -> bool:

@@ -87,9 +87,8 @@ def current_agenda_item(items) -> AgendaItem | None:
 
 
 def session_is_over(session, now: datetime | None = None) -> bool:
-    """A session held on an earlier day is over: its console shows it finished (every item done, none
-    running), whether or not its facilitator moved through the agenda on the console at the time. The
-    one rule is `rules.session_is_over`, which also closes the agenda to changes."""
+    """A finished session's console shows it so (every item done, none running). The one rule is
+    `rules.session_phase`, which also closes the agenda to changes."""
     return rules.session_is_over(session, now)
 
 

@@ -229,6 +229,7 @@ EXPECTED = {
     "deliberation:create_recommendation": post_only("panel", team),
     "deliberation:console": e("session", team),
     "deliberation:move_agenda": post_only("session", team),
+    "deliberation:end_session": post_only("session", team),
     "deliberation:add_agenda_item": post_only("session", team),
     "deliberation:check_in": post_only("session", team),
     "deliberation:undo_check_in": post_only("session", team),

@@ -41,7 +41,7 @@ def schedule_session(
 
 def _refuse_once_over(session: Session, message: str | None = None) -> None:
     """A finished session's agenda is the record of what was held: no reordering, removing, adding, nor
-    moving through it (`rules.session_is_over`, `rules.can_rearrange_agenda`, `rules.can_add_to_agenda`)."""
+    moving through it (`rules.session_phase`, `rules.can_rearrange_agenda`, `rules.can_add_to_agenda`)."""
     if rules.session_is_over(session):
         raise DeliberationError(
             message
@@ -151,6 +151,13 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
     running, or None when the agenda is finished."""
     _require(rules.can_run_panel(actor, session.panel))
     _refuse_once_over(session)
+    if not rules.checkin_code_works(session):  # recorded after its day: nothing to time
+        raise DeliberationError(
+            _("This session took place on %(date)s: its items are recorded, not run one after the other. "
+              "Add the items that were held, check in the members who came and write the minutes.")
+            % {"date": date_format(timezone.localtime(session.starts_at), "DATE_FORMAT")},
+            status=409,
+        )  # fmt: skip
     items = list(session.agenda.select_for_update().order_by("order"))
     now = timezone.now()
     current = selectors.current_agenda_item(items)
@@ -181,6 +188,25 @@ def move_agenda(*, actor, session: Session, forward: bool) -> AgendaItem | None:
         details={"item": target.pk},
     )
     return target
+
+
+@transaction.atomic
+def end_session(*, actor, session: Session) -> Session:
+    """The facilitator ends the session (`rules.can_end_session`): its agenda becomes the record of what
+    was held and its check-in code stops working. A running item ends with it."""
+    _require(rules.can_run_panel(actor, session.panel))
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    now = timezone.now()
+    _refuse_once_over(session, _("This session is already over."))
+    if not rules.can_end_session(actor, session, now):
+        raise DeliberationError(
+            _("This session has not begun yet: it can be ended once its start time has passed."), status=409
+        )
+    session.agenda.filter(started_at__isnull=False, ended_at__isnull=True).update(ended_at=now)
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    _record_by_panel_team(actor=actor, action="session.ended", obj=session)
+    return session
 
 
 @normalises_text
@@ -243,9 +269,9 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     seat = rules.active_seat(user, session.panel)
     if seat is None:
         raise PermissionDenied
-    if rules.session_is_over(session):
-        # The code is a credential of the session: once it is over (`rules.can_see_checkin_code`) it
-        # checks no one in, even inside the window below (a session late in the evening).
+    if not rules.checkin_code_works(session):
+        # The code is a credential of the session held live (`rules.checkin_code_works`): once it is over
+        # it checks no one in, even inside the window below (a session late in the evening).
         raise DeliberationError(
             _("This session is over: its check-in code no longer works. Ask the facilitator to record your "
               "presence."),

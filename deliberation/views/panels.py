@@ -69,8 +69,9 @@ def _facilitate_page(request, panel, **failed):
     """The facilitation page; `failed` holds the form just sent that failed, as sent, under its name."""
     if "recommendation_form" in failed and not panel.sessions.exists():  # not offered without a session
         show_form_errors(request, failed.pop("recommendation_form"))
-    sessions = list(panel.sessions.all())
-    for session in sessions:  # a finished session's check-in code is not in the page at all
+    # The agenda says whether a past session was run (`rules.session_phase`): read once for all.
+    sessions = list(panel.sessions.prefetch_related("agenda"))
+    for session in sessions:  # a code that no longer works is not in the page at all
         session.show_code = rules.can_see_checkin_code(request.user, session)
     return render(
         request,

@@ -30,8 +30,8 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
     sessions = list(panel.sessions.prefetch_related("agenda"))
     attended = set(seat.attendances.values_list("session_id", flat=True)) if seat else set()
     for s in sessions:
-        # A finished session's code checks no one in (`services.check_in_with_code`): no form for it.
-        s.over = selectors.session_is_over(s)
+        # A code no longer live checks no one in (`services.check_in_with_code`): no form for it.
+        s.over = not rules.checkin_code_works(s)
         s.code_form = forms.CheckInCodeForm(auto_id=f"code-{s.pk}-%s")
         if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended and not s.over:
             s.code_form, failed_code = failed_code[1], None
@@ -120,7 +120,8 @@ def _console_page(request, session, **failed):
     """The session console; `failed` holds the form just sent that failed, as sent, under its name
     (`edit_item` = (item id, its form) for the forms repeated per agenda item)."""
     items = list(session.agenda.all())
-    over = selectors.session_is_over(session)
+    phase = rules.session_phase(session)
+    over = phase == rules.SessionPhase.FINISHED
     current = None if over else selectors.current_agenda_item(items)
     remaining = selectors.remaining_seconds(current) if current else None
     sent = failed.pop("edit_item", None)
@@ -148,6 +149,8 @@ def _console_page(request, session, **failed):
             "panel": session.panel,
             "items": items,
             "over": over,
+            # Recorded after its day: the console says why *Next item* and the code are not offered.
+            "to_record": phase == rules.SessionPhase.TO_RECORD,
             "current": current,
             "remaining_minutes": abs(remaining) // 60 if remaining is not None else None,
             "remaining_seconds": abs(remaining) % 60 if remaining is not None else None,
@@ -161,6 +164,8 @@ def _console_page(request, session, **failed):
             "members": [selectors.MemberRow(m, attendances.get(m.pk), can_see_identity) for m in members],
             "can_see_identity": can_see_identity,
             "can_rearrange_agenda": rules.can_rearrange_agenda(request.user, session),
+            "can_move_through_agenda": rules.can_move_through_agenda(request.user, session),
+            "can_end_session": rules.can_end_session(request.user, session),
             "can_add_to_agenda": can_add,
             # The code is a credential of the session: not in a finished session's page at all.
             "can_see_checkin_code": rules.can_see_checkin_code(request.user, session),
@@ -185,6 +190,17 @@ def move_agenda(request, session, pk):
             actor=request.user, session=session, forward=request.POST.get("direction") != "previous"
         ),
         None,
+    )
+    return _to_console(session)
+
+
+@require_POST
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def end_session(request, session, pk):
+    attempt(
+        request,
+        lambda: services.end_session(actor=request.user, session=session),
+        _("The session is ended: its agenda stays as it was held."),
     )
     return _to_console(session)
 

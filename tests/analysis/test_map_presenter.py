@@ -1,6 +1,7 @@
-"""The map's presenter: one scaling into the drawing box, theme titles at the centre of their points."""
+"""The map's presenter: one scaling into the drawing box, theme titles by the centre of their points, over
+none of them (`analysis.map_labels`)."""
 
-from analysis import presenters
+from analysis import map_labels, presenters
 from analysis.presenters import MAP_HEIGHT, MAP_MARGIN, MAP_WIDTH, MapPoint
 
 
@@ -16,7 +17,7 @@ def _point(key, cx, cy):
     return MapPoint(1, key, key, cx, cy, "#000091", "circle", 0.0, 0.0, "texte")
 
 
-def test_each_theme_title_sits_at_the_centre_of_its_points_inside_the_box():
+def test_each_theme_title_sits_by_the_centre_of_its_points_inside_the_box():
     themes = [
         {"key": "a", "display_label": "Don d’organes", "other": False, "number": 1},
         {
@@ -31,7 +32,10 @@ def test_each_theme_title_sits_at_the_centre_of_its_points_inside_the_box():
     points += [_point("b", 630, 30), _point("o", 300, 300)]
     titles = {t["number"]: t for t in presenters.map_titles(themes, points)}
     assert set(titles) == {1, 2}  # "Other" is scattered by nature: no title
-    assert (titles[1]["cx"], titles[1]["cy"]) == (120, 110)  # the median, not pulled by the stray point
+    # By the median (120, 110), not pulled by the stray point; moved off the two points there.
+    assert titles[1]["cx"] == 120 and abs(titles[1]["cy"] - 110) <= 2 * presenters.MAP_TITLE_LINE
+    half = map_labels.half_width("Don d’organes")
+    assert map_labels.covered_points(120, titles[1]["cy"], half, [(100, 100), (120, 110)]) == 0
     # Cut at a whole word: "Une phrase clé bien trop longue pour la…".
     shown = titles[2]["text"]
     assert shown.endswith("…") and len(shown) <= presenters.MAP_TITLE_CHARS
@@ -72,4 +76,18 @@ def test_a_title_that_would_cover_another_moves_to_a_free_line():
     first, second = presenters.map_titles(themes, points)
     assert abs(first["cy"] - second["cy"]) >= presenters.MAP_TITLE_LINE  # the two no longer overlap
     assert abs(second["cy"] - 192.5) <= 2 * presenters.MAP_TITLE_LINE  # still by its points
-    assert (first["cx"], first["cy"]) == (205, 202.5)  # the larger theme's title stays at its centre
+    assert first["cx"] == 205 and abs(first["cy"] - 202.5) <= 2 * presenters.MAP_TITLE_LINE  # by its centre
+
+
+def test_a_title_leaves_the_points_of_a_dense_theme_visible():
+    """A theme of 35 points packed round its centre: its title, written there, hid a row of them. It now
+    sits at the edge of the group, covering none, still within a few lines of the centre."""
+    themes = [{"key": "a", "display_label": "Consentement éclairé", "other": False, "number": 1}]
+    points = [_point("a", 260 + 12 * i, 170 + 12 * j) for i in range(7) for j in range(5)]  # 72 x 48
+    (title,) = presenters.map_titles(themes, points)
+    half = map_labels.half_width(title["text"])
+    assert map_labels.covered_points(title["cx"], title["cy"], half, [(p.cx, p.cy) for p in points]) == 0
+    assert abs(title["cy"] - 194) <= map_labels.MAX_LINES * map_labels.TITLE_LINE
+    assert (
+        map_labels.covered_points(296, 194, half, [(p.cx, p.cy) for p in points]) > 0
+    )  # the centre hid some

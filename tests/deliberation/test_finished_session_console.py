@@ -1,4 +1,5 @@
-"""The console of a finished session (held on an earlier day) offers no action that no longer applies:
+"""The console of a finished session (run from the console on an earlier day: `rules.session_phase`) offers
+no action that no longer applies:
 no reordering or removing of agenda items, no moving through the agenda. A POST sent anyway (an old
 tab, a crafted request) is refused with a message on the console, nothing changed. Attendance, minutes
 and correcting an item's wording stay open: they are how the session is recorded afterwards."""
@@ -48,8 +49,10 @@ def _order(session):
 
 @pytest.fixture
 def finished(panel, facilitator, client):
-    # Scheduled while it was to come, then its day passed: moved back in time as the calendar would.
+    # Scheduled while it was to come and run from the console, then its day passed: moved back in time
+    # as the calendar would.
     session = _session(panel, facilitator, days_ago=0)
+    services.move_agenda(actor=facilitator, session=session, forward=True)
     type(session).objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(days=3))
     session.refresh_from_db()
     client.force_login(with_totp(facilitator))
@@ -108,7 +111,9 @@ def test_removing_and_moving_through_are_refused_too(client, finished):
         assert response.status_code == 200, url
         assert REFUSAL["en"] in messages_of(response), url
     assert _order(finished) == before
-    assert not AgendaItem.objects.filter(session=finished, started_at__isnull=False).exists()
+    assert list(AgendaItem.objects.filter(session=finished, started_at__isnull=False)) == [
+        AgendaItem.objects.get(session=finished, title="Audition")
+    ]  # as it was left on its day
 
 
 def test_the_rule_closes_the_agenda_once_the_day_is_over(finished, panel, facilitator):

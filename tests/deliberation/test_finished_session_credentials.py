@@ -1,7 +1,9 @@
-"""A finished session (held on an earlier day: `rules.session_is_over`) is no longer run live: its check-in
-code, a credential of the session, is not in its console's HTML at all (nor in the facilitation page),
-and no longer checks anyone in, even inside the check-in window; its console no longer offers *Add to the
-agenda*, and the service refuses it. A session to come or running today shows both."""
+"""A finished session (run from the console on an earlier day: `rules.session_phase`) is no longer run
+live: its check-in code, a credential of the session, is not in its console's HTML at all (nor in the
+facilitation page), and no longer checks anyone in, even inside the check-in window; its console no longer
+offers *Add to the agenda*, and the service refuses it. A session to come or running today shows both. A
+past session never run from the console is recorded afterwards (test_session_recorded_afterwards.py): its
+code does not work either."""
 
 from datetime import timedelta
 
@@ -26,14 +28,17 @@ CODE_REFUSED = {
 ADD_REFUSED = "This session is over: its agenda stays as it was held and no item can be added to it."
 
 
-def _scheduled(panel, facilitator, *, days: float) -> Session:
-    """A session scheduled while it was to come, then moved `days` from now (negative: in the past)."""
+def _scheduled(panel, facilitator, *, days: float, run: bool = True) -> Session:
+    """A session scheduled while it was to come, run from the console (`run`), then moved `days` from now
+    (negative: in the past)."""
     session = services.schedule_session(
         actor=facilitator, panel=panel, title="Séance de juin", starts_at=timezone.now(), place="Lyon"
     )
     services.add_agenda_item(
         actor=facilitator, session=session, title="Audition", kind="plenary", duration_minutes=30
     )
+    if run:
+        services.move_agenda(actor=facilitator, session=session, forward=True)
     Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() + timedelta(days=days))
     session.refresh_from_db()
     return session
@@ -93,8 +98,9 @@ def test_adding_to_a_finished_sessions_agenda_is_refused_with_a_message(client, 
 # The window is wide open: only the session being over refuses the code.
 @override_settings(PACTE_CHECKIN_CLOSES_HOURS_AFTER=24 * 7)
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_a_finished_sessions_code_checks_no_one_in(client, panel, facilitator, language):
-    finished = _scheduled(panel, facilitator, days=-2)
+@pytest.mark.parametrize("run", [True, False], ids=["finished", "to-record"])
+def test_a_past_sessions_code_checks_no_one_in(client, panel, facilitator, language, run):
+    finished = _scheduled(panel, facilitator, days=-2, run=run)
     member = seat(panel)
     client.force_login(member.volunteer.user)
     client.cookies["django_language"] = language
