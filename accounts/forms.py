@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import PacteForm
+from config.forms import PacteForm, SettingCheckbox
 
 from .models import ErasureRecord, NoticePreference, Profile
 from .roles import Role
@@ -110,12 +110,11 @@ class DeleteAccountForm(PacteForm):
 
 
 class NoticesForm(PacteForm):
-    email_notices = forms.BooleanField(
+    email_notices = SettingCheckbox(
         label=_(
             "E-mail me about what becomes of my contributions: my proposals published or hidden by "
             "moderators, being drawn for a panel I volunteered for, answers to its recommendations"
         ),
-        required=False,
     )
 
 

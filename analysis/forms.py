@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.forms import PacteForm
+from config.forms import PacteForm, SettingCheckbox
 
 from .models import SynthesisVersion
 
@@ -15,9 +15,8 @@ class StartRunForm(PacteForm):
         max_value=50,
         help_text=_("Leave empty to let the analysis choose it from the data (recommended)."),
     )
-    reweight = forms.BooleanField(
+    reweight = SettingCheckbox(
         label=_("Also give each theme's share corrected for who took part"),
-        required=False,
         initial=True,
         help_text=_(
             "Contributors who gave their gender, age, region or education in their profile (or in an "
@@ -25,9 +24,8 @@ class StartRunForm(PacteForm):
             "mostly by an over-represented group does not look bigger than it is. The raw shares stay."
         ),
     )
-    fresh = forms.BooleanField(
+    fresh = SettingCheckbox(
         label=_("Find the themes afresh"),
-        required=False,
         help_text=_(
             "By default a new analysis keeps the themes of the previous one while they still fit the "
             "contributions as well as new ones would (new contributions join the nearest theme), so the "

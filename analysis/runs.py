@@ -15,6 +15,7 @@ from accounts import outbox, states
 
 from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
 from .pipeline.label_service import ThemeLabel
+from .pipeline.typography import for_readers
 from .states import RUN_STATES
 
 Status = PipelineRun.Status
@@ -152,12 +153,20 @@ def save_result(
         number = int(entry["theme"])
         keywords = entry.get("keywords", [])
         named = (labels or {}).get(number)
+        quoted = [q["text"] for q in entry.get("quotes", [])]
+        # Whoever wrote them (the title stage, the labelling service, the keywords), the title and summary
+        # of a French theme get the typographic apostrophe here, the one way into the stored themes.
+        label, summary = for_readers(
+            # "" shows as "Other"; the organiser renames themes in the synthesis editor.
+            "" if entry.get("other") else (named.label if named else theme_label(entry, number)),
+            named.summary if named else entry.get("summary", ""),
+            quoted,
+        )
         theme = Theme.objects.create(
             run=run,
             number=number,
-            # "" shows as "Other"; the organiser renames themes in the synthesis editor.
-            label="" if entry.get("other") else (named.label if named else theme_label(entry, number)),
-            summary=named.summary if named else entry.get("summary", ""),
+            label=label,
+            summary=summary,
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -174,12 +183,17 @@ def save_result(
             for sub in subs:
                 if int(sub["subtheme"]) < 0:
                     continue
+                label, summary = for_readers(
+                    theme_label(sub, int(sub["subtheme"])),
+                    sub.get("summary", ""),
+                    [q["text"] for q in sub.get("quotes", [])] or quoted,
+                )
                 subthemes[(number, int(sub["subtheme"]))] = Theme.objects.create(
                     run=run,
                     parent=theme,
                     number=int(sub["subtheme"]),
-                    label=theme_label(sub, int(sub["subtheme"])),
-                    summary=sub.get("summary", ""),
+                    label=label,
+                    summary=summary,
                     keywords=sub.get("keywords", []),
                     size=int(sub.get("size", 0)),
                     share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),

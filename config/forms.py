@@ -1,5 +1,6 @@
 """The project's base form: django-dsfr's, with each field's hint read once by screen readers."""
 
+from django import forms
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 
 
@@ -19,3 +20,22 @@ class HintInLabelBoundField(DsfrBoundField):
 
 class PacteForm(DsfrBaseForm):
     bound_field_class = HintInLabelBoundField
+
+
+class _NoRequiredAttributeCheckbox(forms.CheckboxInput):
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class SettingCheckbox(forms.BooleanField):
+    """A yes/no setting: unticked is an answer too, so the DSFR's "(Optional)" after its label would
+    contradict it ("Answer required (Optional)"). Declared required so that the DSFR does not mark it; it
+    accepts unticked and sets no HTML `required` attribute."""
+
+    widget = _NoRequiredAttributeCheckbox
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        pass

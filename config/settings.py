@@ -311,6 +311,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The languages of the bilingual texts (title_lang, context_lang): one named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"BilingualLanguageEnum": "consultation.languages.BILINGUAL"},
 }
 
 # --- Content Security Policy (django-csp 4): everything is served from our own origin.

@@ -18,7 +18,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
 from . import rules, selectors
-from .languages import language_of
+from .languages import BILINGUAL, language_of, shown
 from .models import Choice, Consultation, Proposal, Question, Vote
 from .opendata import LICENCE, LICENCE_URL, VOTE_NAMES, pseudonym
 from .publish import public_text
@@ -33,9 +33,43 @@ _THROTTLED = OpenApiResponse(
 _LIST_ERRORS = {400: _ERROR, 404: _ERROR, 429: _THROTTLED}
 
 
+class ShownLanguageField(serializers.ChoiceField):
+    """The language of the text that a bilingual field of the API (``title``, ``context``) gives: the same
+    rule as the pages' ``lang`` attribute (``languages.shown``), so a client can mark the text the way the
+    site does (WCAG 3.1.2) and knows when it got the other language's text."""
+
+    def __init__(self, field: str, **kwargs):
+        self.bilingual_field = field
+        super().__init__(choices=list(BILINGUAL), read_only=True, source="*", **kwargs)
+
+    def to_representation(self, obj) -> str:
+        return shown(obj, self.bilingual_field).language
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(read_only=True)
-    context = serializers.CharField(read_only=True)
+    title = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "The title in the request's language (Accept-Language), or in the other one when it has no title "
+            "in that language: title_lang says which."
+        ),
+    )
+    title_lang = ShownLanguageField(
+        "title", help_text=gettext_lazy("The language title is written in: fr or en.")
+    )
+    context = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "The context in the request's language, or in the other one when it has none in that language: "
+            "context_lang says which."
+        ),
+    )
+    context_lang = ShownLanguageField(
+        "context",
+        help_text=gettext_lazy(
+            "The language context is written in: fr or en (the request's language when there is no context)."
+        ),
+    )
     closes_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -49,8 +83,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consultation
-        fields = ["slug", "title", "title_fr", "title_en", "context", "phase", "starts_on", "closes_at",
-                  "ends_on", "moderation", "proposals_allowed", "max_proposal_length"]  # fmt: skip
+        fields = ["slug", "title", "title_lang", "title_fr", "title_en", "context", "context_lang", "phase",
+                  "starts_on", "closes_at", "ends_on", "moderation", "proposals_allowed",
+                  "max_proposal_length"]  # fmt: skip
 
     def get_ends_on(self, consultation) -> datetime.date | None:
         return timezone.localdate(consultation.closes_at) if consultation.closes_at else None

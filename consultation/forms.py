@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.date_inputs import DateInput, DateTimeInput
 from config.form_marks import MarksTheExceptions
-from config.forms import PacteForm
+from config.forms import PacteForm, SettingCheckbox
 
+from .either_language import EitherLanguageField, check_pair
 from .languages import shown_in_its_language
 from .models import MAX_ANSWER_LENGTH, MAX_PROPOSAL_LENGTH, Consultation, Question
 
@@ -71,18 +72,24 @@ class CharterForm(PacteForm):
 
 
 class CharterTextForm(PacteForm):
-    text_fr = forms.CharField(
+    text_fr = EitherLanguageField(
         label=_("Charter (French)"),
-        widget=forms.Textarea(attrs={"rows": 14}),
-        error_messages={"required": _("The charter needs a French text.")},
-        help_text=_("Shown to every participant before their first contribution. One paragraph per line."),
+        rows=14,
+        help_text=_(
+            "Shown to every participant before their first contribution. One paragraph per line. Left "
+            "empty, French readers see the English text."
+        ),
     )
-    text_en = forms.CharField(
+    text_en = EitherLanguageField(
         label=_("Charter (English)"),
-        widget=forms.Textarea(attrs={"rows": 14}),
-        required=False,
+        rows=14,
         help_text=_("Left empty, English readers see the French text."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        check_pair(self, cleaned, "text_fr", "text_en", "charter")
+        return cleaned
 
 
 class ExclusiveCheckboxes(forms.CheckboxSelectMultiple):
@@ -340,25 +347,6 @@ class RequiredToHideField(forms.CharField):
             super().validate(value)
 
 
-class _NoRequiredAttributeCheckbox(forms.CheckboxInput):
-    def use_required_attribute(self, initial) -> bool:
-        return False
-
-
-class SettingCheckbox(forms.BooleanField):
-    """A yes/no setting: unticked is an answer too, so the DSFR's "(Optional)" after its label would
-    contradict it ("Answer required (Optional)"). Declared required so that the DSFR does not mark it; it
-    accepts unticked and sets no HTML `required` attribute."""
-
-    widget = _NoRequiredAttributeCheckbox
-
-    def __init__(self, **kwargs):
-        super().__init__(required=True, **kwargs)
-
-    def validate(self, value):
-        pass
-
-
 class ModerationForm(PacteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -378,8 +366,18 @@ class ConsultationForm(PacteForm):
     slug = forms.SlugField(
         label=_("Short name in addresses"), max_length=80, help_text=_("Letters, digits and hyphens.")
     )
-    title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    # At least one of the two titles (either_language): a consultation imported in English only is edited
+    # without inventing a French title.
+    title_fr = EitherLanguageField(
+        label=_("Title (French)"),
+        max_length=200,
+        help_text=_("French, English or both. Left empty, French readers see the English title."),
+    )
+    title_en = EitherLanguageField(
+        label=_("Title (English)"),
+        max_length=200,
+        help_text=_("Left empty, English readers see the French title."),
+    )
     context_fr = forms.CharField(label=_("Context (French)"), widget=forms.Textarea, required=False)
     context_en = forms.CharField(label=_("Context (English)"), widget=forms.Textarea, required=False)
     starts_on = forms.DateField(label=_("Opening date"), required=False, widget=DateInput())
@@ -394,23 +392,37 @@ class ConsultationForm(PacteForm):
     moderation = forms.ChoiceField(
         label=_("Moderation of proposals"), choices=Consultation.Moderation.choices, widget=forms.RadioSelect
     )
-    proposals_allowed = forms.BooleanField(label=_("Citizens may submit proposals"), required=False)
+    proposals_allowed = SettingCheckbox(label=_("Citizens may submit proposals"))
     max_proposal_length = forms.IntegerField(
         label=_("Maximum length of a proposal (characters)"), min_value=20, max_value=MAX_PROPOSAL_LENGTH
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        check_pair(self, cleaned, "title_fr", "title_en", "title")
+        return cleaned
+
 
 class QuestionForm(PacteForm):
     kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices)
-    text_fr = forms.CharField(label=_("Question (French)"), max_length=500)
-    text_en = forms.CharField(label=_("Question (English)"), max_length=500, required=False)
+    text_fr = EitherLanguageField(
+        label=_("Question (French)"),
+        max_length=500,
+        help_text=_("French, English or both. Left empty, French readers see the English question."),
+    )
+    text_en = EitherLanguageField(
+        label=_("Question (English)"),
+        max_length=500,
+        help_text=_("Left empty, English readers see the French question."),
+    )
     choices = forms.CharField(
         label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "Single and multiple choice only: one choice per line, French then English separated by “|”. "
-            "Scale questions get the five agreement levels."
+            "Single and multiple choice only: one choice per line, French then English separated by “|” "
+            "(“Oui | Yes”; “Oui” alone in French only, “| Yes” in English only). Scale questions get the "
+            "five agreement levels."
         ),
     )
     exclusive_choices = forms.CharField(
@@ -418,8 +430,8 @@ class QuestionForm(PacteForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Multiple choice only: the French label of each choice that must be ticked alone, such as "
-            "“Aucun” (None), one per line."
+            "Multiple choice only: the label of each choice that must be ticked alone, French or English, "
+            "such as “Aucun” or “None”, one per line."
         ),
     )
     required = SettingCheckbox(
@@ -431,22 +443,14 @@ class QuestionForm(PacteForm):
         """What the typed text alone shows wrong; the rules of the choices themselves (how many, which
         may stand alone) are the service's (``services.check_choices``), shown under the same field."""
         cleaned = super().clean()
+        check_pair(self, cleaned, "text_fr", "text_en", "question")
         exclusive = self._exclusive_labels(cleaned)
-        labels = {fr for fr, _en, _exclusive in self._pairs(cleaned, exclusive=set())}
+        labels = {label for fr, en, _exclusive in self._pairs(cleaned, exclusive=set()) for label in (fr, en)}
         lines = cleaned.get("choices", "").splitlines()
         if cleaned.get("kind") in (Question.Kind.SCALE, Question.Kind.OPEN) and "".join(lines).strip():
             # Typed choices would be dropped unsaid: a scale has its five levels, an open question none.
             self.add_error(
                 "choices", _("Only single and multiple choice questions take choices: empty this field.")
-            )
-        elif untitled := [
-            n
-            for n, line in enumerate(lines, 1)
-            if line.partition("|")[2].strip() and not line.partition("|")[0].strip()
-        ]:
-            self.add_error(
-                "choices",
-                _("Line %(n)s has no French label: write it before the “|”.") % {"n": untitled[0]},
             )
         if exclusive and cleaned.get("kind") != Question.Kind.MULTIPLE:
             self.add_error(
@@ -466,13 +470,13 @@ class QuestionForm(PacteForm):
     def _pairs(cleaned, *, exclusive: set[str]) -> list[tuple[str, str, bool]]:
         triples = []
         for line in cleaned.get("choices", "").splitlines():
-            fr, _sep, en = line.partition("|")
-            if fr.strip():
-                triples.append((fr.strip(), en.strip(), fr.strip() in exclusive))
+            fr, en = (part.strip() for part in line.partition("|")[::2])
+            if fr or en:  # a choice needs one label, French or English (a blank line is none)
+                triples.append((fr, en, bool({fr, en} & exclusive)))
         return triples
 
     def parsed_choices(self) -> list[tuple[str, str, bool]]:
-        """(French, English, exclusive) for each choice typed."""
+        """(French, English, exclusive) for each choice typed; exclusive when either label is listed."""
         return self._pairs(self.cleaned_data, exclusive=set(self._exclusive_labels(self.cleaned_data)))
 
 

@@ -14,10 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .adoption import AnswerStatus
+from .either_language import NEEDS
 from .languages import shown
 
 MAX_PROPOSAL_LENGTH = 1000  # the spec's ceiling; an organiser may choose a lower one per consultation
 MAX_ANSWER_LENGTH = 5000  # an open answer; the questionnaire's textareas say so in their maxlength
+
+
+def _either_language(field: str, name: str, message) -> models.CheckConstraint:
+    """A bilingual text has its French or its English version, or both (consultation.either_language)."""
+    return models.CheckConstraint(
+        condition=~models.Q(**{f"{field}_fr": ""}) | ~models.Q(**{f"{field}_en": ""}),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 def _localised(obj, field: str) -> str:
@@ -42,7 +52,8 @@ class Consultation(models.Model):
     # The moves a consultation's phase can make are declared in consultation/states.py.
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
+    # French, English or both (either_language): the constraint below refuses neither.
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     context_fr = models.TextField(_("context (French)"), blank=True)
     context_en = models.TextField(_("context (English)"), blank=True)
@@ -78,6 +89,7 @@ class Consultation(models.Model):
                 condition=models.Q(max_proposal_length__gte=20, max_proposal_length__lte=MAX_PROPOSAL_LENGTH),
                 name="consultation_max_length_range",
             ),
+            _either_language("title", "consultation_has_a_title", NEEDS["title"]),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +124,7 @@ class CharterVersion(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="charter_versions")
     version = models.PositiveSmallIntegerField(_("version"))
-    text_fr = models.TextField(_("charter (French)"))
+    text_fr = models.TextField(_("charter (French)"), blank=True)
     text_en = models.TextField(_("charter (English)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -124,7 +136,8 @@ class CharterVersion(models.Model):
         verbose_name = _("charter version")
         verbose_name_plural = _("charter versions")
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "version"], name="one_charter_text_per_version")
+            models.UniqueConstraint(fields=["consultation", "version"], name="one_charter_text_per_version"),
+            _either_language("text", "charter_has_a_text", NEEDS["charter"]),
         ]
 
     def __str__(self) -> str:
@@ -193,7 +206,7 @@ class Question(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    text_fr = models.CharField(_("question (French)"), max_length=500)
+    text_fr = models.CharField(_("question (French)"), max_length=500, blank=True)
     text_en = models.CharField(_("question (English)"), max_length=500, blank=True)
     help_fr = models.CharField(_("help (French)"), max_length=500, blank=True)
     help_en = models.CharField(_("help (English)"), max_length=500, blank=True)
@@ -205,6 +218,7 @@ class Question(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        constraints = [_either_language("text", "question_has_a_text", NEEDS["question"])]
 
     def __str__(self) -> str:
         return self.text
@@ -225,7 +239,7 @@ class Question(models.Model):
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(default=0)
-    label_fr = models.CharField(_("label (French)"), max_length=200)
+    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     # A choice such as "None" or "I don't know" in a multiple-choice question: ticked, it must be the only
     # one (services.answers.save_answers refuses it with others; the questionnaire says so under the field).
@@ -237,6 +251,7 @@ class Choice(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [_either_language("label", "choice_has_a_label", NEEDS["choice"])]
 
     def __str__(self) -> str:
         return self.label

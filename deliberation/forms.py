@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from config.date_inputs import DateTimeInput
-from config.forms import PacteForm
+from config.forms import PacteForm, SettingCheckbox
 from consultation.answer_forms import AnswerForm, MilestoneChangeForm, MilestoneDoneForm  # noqa: F401 (pages)
 from consultation.languages import language_tag
 from consultation.models import Consultation
@@ -19,9 +19,7 @@ class PanelForm(PacteForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     size = forms.IntegerField(label=_("Panel size"), min_value=2, max_value=500, initial=30)
     threshold = forms.ChoiceField(label=_("Adoption threshold"), choices=Panel.Threshold.choices)
-    household_rule = forms.BooleanField(
-        label=_("At most one person per household"), required=False, initial=True
-    )
+    household_rule = SettingCheckbox(label=_("At most one person per household"), initial=True)
     consultation = forms.ModelChoiceField(
         label=_("Consultation"),
         queryset=Consultation.objects.all(),

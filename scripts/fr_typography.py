@@ -12,6 +12,8 @@ aujourd’hui), never the straight ' of the keyboard. The script rewrites a
 straight apostrophe between two letters into ’, outside what is not prose:
 HTML tags and their attributes (``<a title='…'>``), <code>, <kbd>, <pre> and
 <samp> elements, `backticks`, and placeholders (``%(name)s``, ``{name}``).
+That rule lives in ``textsafety/typography.py``, shared with the French text
+the platform writes from citizens' words (the synthesis's theme titles).
 
     python scripts/fr_typography.py            # rewrite locale/fr/.../django.po
     python scripts/fr_typography.py --check    # list offenders, exit 1 if any
@@ -25,9 +27,13 @@ import re
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the shared rule is a module of the project
+
+from textsafety.typography import APOSTROPHE, straight_apostrophes  # noqa: E402  (the one apostrophe rule)
+
 NBSP = "\u00a0"
-APOSTROPHE = "\u2019"
-PO = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 # A Python %-placeholder after the "%": "(name)" + spec, or a bare spec.
 PLACEHOLDER = re.compile(r"\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|[-#0+]*\d*(?:\.\d+)?[sdifgeEcrxXou]")
@@ -48,27 +54,6 @@ def offending_spaces(text, python_format):
                 continue
         found.append(i)
     return sorted(found)
-
-
-# The parts of a msgstr that are not French prose: an apostrophe there is left as it is.
-NOT_PROSE = re.compile(
-    r"<(code|kbd|pre|samp)\b.*?</\1\s*>"  # code shown as such
-    r"|<[^<>]*>"  # a tag with its attributes
-    r"|`[^`]*`"  # code between backticks
-    r"|%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
-    r"|\{[^{}]*\}",  # {name}, {{ name }}
-    re.S | re.I,
-)
-# A straight apostrophe between two letters (a letter: not a digit nor "_"), not escaped ("\n'" is a line
-# break then a quote).
-ELISION = re.compile(r"(?<=[^\W\d_])(?<!\\n)'(?=[^\W\d_])")
-
-
-def straight_apostrophes(text):
-    """Indexes of straight apostrophes of French prose in ``text`` (l'été), outside HTML tags and
-    attributes, code and placeholders (``NOT_PROSE``)."""
-    hidden = [(m.start(), m.end()) for m in NOT_PROSE.finditer(text)]
-    return [m.start() for m in ELISION.finditer(text) if not any(a <= m.start() < b for a, b in hidden)]
 
 
 def replacements(text, python_format):

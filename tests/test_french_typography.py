@@ -121,7 +121,8 @@ def test_template_text_leaves_the_space_before_signs_to_the_translations(templat
 
 
 def _script():
-    """scripts/fr_typography.py, the one place of the rules (not a package: loaded from its path)."""
+    """scripts/fr_typography.py, the catalogue's rules (not a package: loaded from its path); its
+    apostrophe rule is textsafety.typography's, shared with the synthesis's French theme titles."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("fr_typography", ROOT / "scripts" / "fr_typography.py")

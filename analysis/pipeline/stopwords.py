@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -19,3 +20,12 @@ def stop_words(language: str) -> frozenset[str]:
 def french_and_english() -> frozenset[str]:
     """Union of both lists: contributions mix the two languages, keywords must skip both."""
     return stop_words("fr") | stop_words("en")
+
+
+def language(text: str) -> str:
+    """ "fr" or "en", whichever language's stop words ``text`` uses more (French on a tie): the language
+    of a summary's sentence (``title``), of a theme's title and summary (``typography``)."""
+    words = re.findall(r"\w+", text.lower())
+    french = sum(w in stop_words("fr") for w in words)
+    english = sum(w in stop_words("en") for w in words)
+    return "en" if english > french else "fr"

@@ -46,7 +46,7 @@ from .phrases import (
     _is_stop,
     _phrases,
 )
-from .stopwords import french_and_english
+from .stopwords import french_and_english, language
 
 MAX_WORDS = 5
 _SAMPLE = 400  # texts per theme read for phrases: the most central ones (bounded cost at 100 000 texts)
@@ -420,16 +420,6 @@ def _summary_sentence(sentence: str) -> str | None:
     return cleaned
 
 
-def _language(sentence: str) -> str:
-    """ "fr" or "en", whichever language's stop words the sentence uses more (French on a tie)."""
-    from .stopwords import stop_words
-
-    words = re.findall(r"\w+", sentence.lower())
-    french = sum(w in stop_words("fr") for w in words)
-    english = sum(w in stop_words("en") for w in words)
-    return "en" if english > french else "fr"
-
-
 def _overlap(a: str, b: str) -> float:
     """Share of the content words of the shorter sentence that the other one uses too."""
     words_a, words_b = ({w for w in re.findall(r"\w+", t.lower()) if not _is_stop(w)} for t in (a, b))
@@ -459,7 +449,7 @@ def _summaries(
         pools[group.key] = pool
     # A summary speaks the consultation's main language: a theme's sentences in another language
     # ("Health data should stay in Europe") give way to those in it, when it has any.
-    languages = {s: _language(s) for pool in pools.values() for s in pool}
+    languages = {s: language(s) for pool in pools.values() for s in pool}
     main = Counter(languages.values()).most_common(1)[0][0] if languages else None
     for key, pool in pools.items():
         if any(languages[s] == main for s in pool):

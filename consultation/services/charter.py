@@ -10,6 +10,7 @@ from accounts.services import record_consent
 from textsafety.normalise import normalises_text
 
 from .. import rules
+from ..either_language import NEEDS, missing
 from ..models import CharterVersion, Consultation
 from ..selectors import accepted_an_earlier_charter, charter_texts, has_accepted_charter
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed
@@ -33,8 +34,8 @@ def update_charter(*, actor, consultation: Consultation, text_fr: str, text_en: 
     if locked.phase not in rules.CHARTER_EDITABLE_PHASES:
         raise NotAllowed(_("The charter can only be changed while the consultation is a draft or open."))
     text_fr, text_en = _clean_charter_text(text_fr), _clean_charter_text(text_en)
-    if not text_fr:
-        raise ConsultationError(_("The charter needs a French text."))
+    if missing(text_fr, text_en):
+        raise ConsultationError(str(NEEDS["charter"]), field="text_fr")
     if max(len(text_fr), len(text_en)) > MAX_CHARTER_LENGTH:
         raise ConsultationError(
             _("The charter can have at most %(max)d characters per language.") % {"max": MAX_CHARTER_LENGTH}

@@ -13,6 +13,7 @@ from accounts.audit import record_event
 from textsafety.normalise import normalises_text
 
 from .. import accepting, rules
+from ..either_language import NEEDS, missing
 from ..models import MAX_PROPOSAL_LENGTH, Choice, Consultation, PhaseChange, Question
 from ..required_answers import participants_without_answer
 from ..slugs import reserved_slugs
@@ -50,6 +51,12 @@ def _check_settings(fields: dict) -> None:
     starts_on, closes_at = fields.get("starts_on"), fields.get("closes_at")
     if starts_on and closes_at and timezone.localdate(closes_at) < starts_on:
         raise ConsultationError(_("The closing date must come after the opening date."), field="closes_at")
+
+
+def _check_title(title_fr, title_en) -> None:
+    """A title in French, in English or in both (either_language): never none."""
+    if missing(title_fr, title_en):
+        raise ConsultationError(str(NEEDS["title"]), field="title_fr")
 
 
 def _check_closing_time(closes_at) -> None:
@@ -90,6 +97,7 @@ def create_consultation(*, actor, slug: str, **fields) -> Consultation:
     if unknown:
         raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
     _check_settings(fields)
+    _check_title(fields.get("title_fr"), fields.get("title_en"))
     _check_closing_time(fields.get("closes_at"))
     check_slug(slug)
     if Consultation.objects.filter(slug=slug).exists():
@@ -106,6 +114,7 @@ def check_changed_settings(consultation: Consultation, fields: dict) -> None:
     it too, so that both say the same."""
     fields = _kept_closing_time(consultation, fields)
     _check_settings({"starts_on": consultation.starts_on, "closes_at": consultation.closes_at, **fields})
+    _check_title(fields.get("title_fr", consultation.title_fr), fields.get("title_en", consultation.title_en))
     if "closes_at" in fields:
         _check_not_closed_by_time(consultation)
         _check_closing_time(fields["closes_at"])
@@ -228,7 +237,7 @@ def check_choices(kind: str, choices: list[tuple[str, str, bool]]) -> None:
             seen.add(label.casefold())
     if kind != Question.Kind.MULTIPLE:
         return
-    combinable = [fr for fr, _en, exclusive in choices if not exclusive]
+    combinable = [fr or en for fr, en, exclusive in choices if not exclusive]
     if not combinable:
         raise ConsultationError(_("At least one choice must be combinable with others."), field="choices")
     if len(combinable) < 2:
@@ -268,12 +277,12 @@ def add_question(
     if consultation.phase != Consultation.Phase.DRAFT:
         # Adding a question to a running consultation would make earlier participants' answers incomplete.
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
-    if not text_fr.strip():
-        raise ConsultationError(_("The question needs a French text."))
+    if missing(text_fr, text_en):
+        raise ConsultationError(str(NEEDS["question"]), field="text_fr")
     choices = [
         (fr.strip(), en.strip(), kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
         for fr, en, *rest in choices
-        if fr.strip()
+        if fr.strip() or en.strip()  # a label in French, in English or in both
     ]
     if kind == Question.Kind.SCALE:
         choices = [(fr, en, False) for fr, en in SCALE_LABELS]
@@ -306,7 +315,12 @@ def add_question(
 def delete_question(*, actor, question: Question) -> None:
     if not rules.can_manage(actor) or question.consultation.phase != Consultation.Phase.DRAFT:
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
-    record_event(actor=actor, action="question.deleted", obj=question, details={"text": question.text_fr})
+    record_event(
+        actor=actor,
+        action="question.deleted",
+        obj=question,
+        details={"text": question.text_fr or question.text_en},
+    )
     question.delete()
 
 

@@ -29,7 +29,11 @@ def export_user_data(user) -> dict:
             for v in Vote.objects.filter(user=user)
         ],
         "answers": [
-            {"question": a.question.text_fr, "choices": [c.label_fr for c in a.choices.all()], "text": a.text}
+            {
+                "question": a.question.text_fr or a.question.text_en,  # either may be the only one
+                "choices": [c.label_fr or c.label_en for c in a.choices.all()],
+                "text": a.text,
+            }
             for a in Answer.objects.filter(user=user).select_related("question").prefetch_related("choices")
         ],
         "reports": [

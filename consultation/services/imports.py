@@ -252,15 +252,33 @@ class PolisImportReport:
 
 def _polis_texts(title: str, description: str, language: str) -> dict[str, str]:
     """A conversation's topic and description as a new consultation's bilingual fields: in the field of
-    the conversation's language when it is French or English (the pages show it in the other language
-    too, marked with its ``lang``: consultation.languages.shown); in both when it is not known or is
-    another language, as the pages cannot say which (read in the page's language)."""
+    the conversation's language, French or English (the pages show it in the other language too, marked
+    with its ``lang``: consultation.languages.shown); in both when it is not known, as the pages cannot
+    say which (read in the page's language). Another language is refused before (``_check_bilingual``)."""
     base = language.split("-")[0]
     languages = [base] if base in BILINGUAL else list(BILINGUAL)
     return {
         **{f"title_{lang}": title for lang in languages},
         **{f"context_{lang}": description for lang in languages},
     }
+
+
+def _check_bilingual(tag: str, slug: str) -> None:
+    """A consultation's own texts (title, context) are French or English: the interface offers only
+    those two and its pages mark a fallback with the field's language. A conversation in another language
+    would put its topic in a field whose language the pages would then announce wrongly (a German title
+    read as French), so it does not create a consultation; its statements may join one created first,
+    marked with their own language (``Proposal.language``)."""
+    if tag and tag.split("-")[0] not in BILINGUAL:
+        raise ConsultationError(
+            _(
+                "A consultation's title and context are written in French (fr) or English (en); this "
+                "conversation is in “%(language)s”. Create the consultation “%(slug)s” first with a French "
+                "or English title, then import the conversation into it: its statements keep their "
+                "language (%(language)s)."
+            )
+            % {"language": tag, "slug": slug}
+        )
 
 
 @transaction.atomic
@@ -277,7 +295,8 @@ def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImport
     ``language``: the conversation's, which a Pol.is export does not say (a tag such as "en"; another
     value is refused): every statement is recorded in it, and importing again with it gives it to the
     statements imported before without one; a consultation the import creates has its topic and
-    description in that language's fields (``_polis_texts``). Empty: nothing is recorded (never guessed)."""
+    description in that language's fields (``_polis_texts``), and is refused when that language is neither
+    French nor English (``_check_bilingual``). Empty: nothing is recorded (never guessed)."""
     from datetime import UTC, datetime
 
     tag = language_tag(language)
@@ -295,6 +314,7 @@ def import_polis(*, actor, export, slug: str, language: str = "") -> PolisImport
     consultation = Consultation.objects.filter(slug=slug).first()
     created = consultation is None
     if created:
+        _check_bilingual(tag, slug)
         check_slug(slug)
         consultation = Consultation.objects.create(
             slug=slug,

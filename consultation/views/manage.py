@@ -56,6 +56,7 @@ def manage(request, slug=None):
             "transitions": transitions,
             "history": selectors.phase_history(consultation) if consultation else [],
         },
+        status=form_status(form),  # 400 when shown again with errors, as the other organisers' pages
     )
 
 

@@ -43,3 +43,27 @@ def test_a_language_that_is_not_a_code_is_refused_before_anything_is_imported(te
     with pytest.raises(CommandError, match="not a language code|pas un code de langue"):
         _import(test_data, language="English")
     assert not Proposal.objects.exists()
+
+
+def test_a_conversation_in_another_language_creates_no_consultation_and_says_which_are_supported(test_data):
+    """A consultation's title and context are French or English: a German topic put in either field would
+    be announced with the wrong language. The import says so, and nothing is imported."""
+    from consultation.models import Consultation
+
+    with pytest.raises(CommandError) as refused:
+        _import(test_data, language="de")
+    message = str(refused.value)
+    assert all(part in message for part in ("(fr)", "(en)", "(de)", "londres"))
+    assert not Consultation.objects.exists() and not Proposal.objects.exists()
+
+
+def test_its_statements_join_a_consultation_created_first_marked_with_their_language(client, test_data):
+    from tests.helpers import make_consultation
+
+    make_consultation("londres", phase="closed", title_fr="Police et jeunesse", title_en="", questions=False)
+    statements = _import(test_data, language="de")
+    assert statements.exists() and set(statements.values_list("language", flat=True)) == {"de"}
+    shown = statements.filter(status=Proposal.Status.VISIBLE).order_by("id").first()
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("consultation:proposal", args=["londres", shown.pk])).content.decode()
+    assert set(languages_of_text(page, shown.text[:60])) == {"de"}

@@ -1,7 +1,8 @@
 """The organisers' question editor refuses a question whose choices make no real choice: a multiple-choice
 question with one ordinary choice beside "Aucun" (ticking several boxes is then impossible), choices all
 exclusive, the same choice twice, fewer than two choices, choices typed for a scale or open question (they
-would be dropped without a word), a line with no French label. Each refusal is under the "Choices" field,
+would be dropped without a word). A label in English only ("| No") is a choice, as in French only
+(tests/consultation/test_either_language_forms.py). Each refusal is under the "Choices" field,
 in the reader's language; what was typed stays in the form; nothing is saved, and the questions already
 saved stay as they were. The rule of the choices is the service's, so it holds for every caller."""
 
@@ -91,7 +92,6 @@ def test_one_ordinary_choice_beside_an_exclusive_one_is_refused_under_the_choice
         ({"kind": "multiple", "choices": "Oui | Yes\nSi | Yes\nNon | No"}, "“Yes” is written twice"),
         ({"kind": "scale", "choices": "Bof | Meh\nTop | Great"}, "Only single and multiple choice questions"),
         ({"kind": "open", "choices": "Oui | Yes"}, "Only single and multiple choice questions take choices"),
-        ({"kind": "single", "choices": "Oui | Yes\n| No\nPeut-être"}, "Line 2 has no French label"),
     ],
 )  # fmt: skip
 def test_other_degenerate_choices_are_refused_under_the_choices(editor, draft, fields, message):

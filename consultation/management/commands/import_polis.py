@@ -20,7 +20,9 @@ class Command(BaseCommand):
             default="",
             help="language the conversation is written in, a code such as en or fr (a Pol.is export does "
             "not say it): its statements are marked with it on the pages, and a consultation it creates "
-            "gets the topic in that language's title (title_en for en); none by default",
+            "gets the topic in that language's title (title_en for en; a consultation's own texts are French "
+            "or English only: in another language, create the consultation first, then import into it); "
+            "none by default",
         )
 
     def handle(self, *args, folder, consultation, language="", **options):
