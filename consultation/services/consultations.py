@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import states
 from accounts.audit import record_event
-from textsafety.normalise import normalises_text
+from textsafety.normalise import normalise_input, normalises_text
 
 from .. import accepting, rules
 from ..either_language import NEEDS, missing
@@ -279,10 +279,13 @@ def add_question(
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
     if missing(text_fr, text_en):
         raise ConsultationError(str(NEEDS["question"]), field="text_fr")
+    # The labels come as a list, which @normalises_text leaves alone: normalised here, before a label
+    # of invisible characters only is told from an empty one.
+    labels = [(normalise_input(fr).strip(), normalise_input(en).strip(), rest) for fr, en, *rest in choices]
     choices = [
-        (fr.strip(), en.strip(), kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
-        for fr, en, *rest in choices
-        if fr.strip() or en.strip()  # a label in French, in English or in both
+        (fr, en, kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
+        for fr, en, rest in labels
+        if fr or en  # a label in French, in English or in both
     ]
     if kind == Question.Kind.SCALE:
         choices = [(fr, en, False) for fr, en in SCALE_LABELS]
