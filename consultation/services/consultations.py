@@ -1,6 +1,7 @@
 """Organisers' writes on a consultation: create, edit its settings, move its phase, build its
 questionnaire."""
 
+import textwrap
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -225,6 +226,13 @@ def check_choices(kind: str, choices: list[tuple[str, str, bool]]) -> None:
     than two choices that can be ticked together (those that exclude the others set apart)."""
     if len(choices) < 2:
         raise ConsultationError(_("A choice question needs at least two choices."), field="choices")
+    longest = Choice._meta.get_field("label_fr").max_length  # the same for label_en
+    for label in (label for choice in choices for label in choice[:2] if len(label) > longest):
+        raise ConsultationError(  # refused here, not by the database (a server error, the form lost)
+            _("A choice has at most %(max)s characters; “%(start)s” has %(length)s.")
+            % {"max": longest, "start": textwrap.shorten(label, 40, placeholder="…"), "length": len(label)},
+            field="choices",
+        )
     for language in (0, 1):
         seen = set()
         for choice in choices:
