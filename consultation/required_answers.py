@@ -57,7 +57,10 @@ def missing_answers(
 
 def participants_without_answer(question: Question) -> int:
     """For the editor: how many people who already answered some of the consultation's questions have
-    not answered this one (they would be asked for it the next time they save, if it becomes required)."""
-    answered_some = Answer.objects.filter(question__consultation_id=question.consultation_id)
+    not answered this one (they would be asked for it the next time they save, if it becomes required).
+    Active accounts only: an erased one keeps its answers under its pseudonym but never saves again."""
+    answered_some = Answer.objects.filter(
+        question__consultation_id=question.consultation_id, user__is_active=True
+    )
     answered_this = Answer.objects.filter(question=question).values("user_id")
     return answered_some.exclude(user_id__in=answered_this).values("user_id").distinct().count()

@@ -40,7 +40,7 @@ def has_unwanted_characters(text: str) -> bool:
 TEXT_ARGUMENTS = frozenset({
     "text", "text_fr", "text_en", "title", "title_fr", "title_en", "context_fr", "context_en", "rationale",
     "explanation", "reason", "minutes", "body", "justification", "note", "decision_maker", "label_fr",
-    "label_en", "description", "summary", "label", "hide_reason",
+    "label_en", "description", "summary", "label", "hide_reason", "help_fr", "help_en",
 })  # fmt: skip
 
 

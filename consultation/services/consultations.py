@@ -1,6 +1,7 @@
 """Organisers' writes on a consultation: create, edit its settings, move its phase, build its
 questionnaire."""
 
+import textwrap
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import states
 from accounts.audit import record_event
-from textsafety.normalise import normalises_text
+from textsafety.normalise import normalise_input, normalises_text
 
 from .. import accepting, rules
 from ..either_language import NEEDS, missing
@@ -225,6 +226,13 @@ def check_choices(kind: str, choices: list[tuple[str, str, bool]]) -> None:
     than two choices that can be ticked together (those that exclude the others set apart)."""
     if len(choices) < 2:
         raise ConsultationError(_("A choice question needs at least two choices."), field="choices")
+    longest = Choice._meta.get_field("label_fr").max_length  # the same for label_en
+    for label in (label for choice in choices for label in choice[:2] if len(label) > longest):
+        raise ConsultationError(  # refused here, not by the database (a server error, the form lost)
+            _("A choice has at most %(max)s characters; “%(start)s” has %(length)s.")
+            % {"max": longest, "start": textwrap.shorten(label, 40, placeholder="…"), "length": len(label)},
+            field="choices",
+        )
     for language in (0, 1):
         seen = set()
         for choice in choices:
@@ -279,10 +287,13 @@ def add_question(
         raise NotAllowed(_("Questions can only be changed while the consultation is a draft."))
     if missing(text_fr, text_en):
         raise ConsultationError(str(NEEDS["question"]), field="text_fr")
+    # The labels come as a list, which @normalises_text leaves alone: normalised here, before a label
+    # of invisible characters only is told from an empty one.
+    labels = [(normalise_input(fr).strip(), normalise_input(en).strip(), rest) for fr, en, *rest in choices]
     choices = [
-        (fr.strip(), en.strip(), kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
-        for fr, en, *rest in choices
-        if fr.strip() or en.strip()  # a label in French, in English or in both
+        (fr, en, kind == Question.Kind.MULTIPLE and bool(rest and rest[0]))
+        for fr, en, rest in labels
+        if fr or en  # a label in French, in English or in both
     ]
     if kind == Question.Kind.SCALE:
         choices = [(fr, en, False) for fr, en in SCALE_LABELS]

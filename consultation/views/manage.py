@@ -11,6 +11,7 @@ from accounts.permissions import require_rule
 from accounts.refusals import attempt, form_status, post_form
 
 from .. import rules, selectors, services
+from ..accepting import accepts_contributions
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
 from ..required_answers import participants_without_answer
@@ -172,10 +173,11 @@ def delete_question(request, slug, pk):
 
 
 def _editor_rows(consultation) -> list[dict]:
-    """Each question, with how many participants have not answered it once some have answered (what
-    making it required means for them: nothing now, a question to answer at their next save)."""
+    """Each question, with how many participants have not answered it while people can still save their
+    answers (what making it required means for them: nothing now, a question to answer at their next
+    save). A draft has no answers; once closed, nobody saves again, so the count would promise nothing."""
     questions = selectors.questionnaire(consultation)
-    counted = consultation.phase != Consultation.Phase.DRAFT
+    counted = accepts_contributions(consultation)
     return [{"q": q, "without": participants_without_answer(q) if counted else 0} for q in questions]
 
 

@@ -140,3 +140,20 @@ def test_the_service_refuses_it_for_every_caller(draft):
             actor=None, consultation=draft, kind="single", text_fr="Oui ?", choices=[("Oui", ""), ("Oui", "")]
         )
     _unchanged(draft)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_choice_too_long_is_refused_under_the_choices_not_a_server_error(editor, draft, language):
+    long = "Dans un accueil de l’Assurance maladie " * 6  # 233 characters once stripped: too many
+    typed = f"{long}| At a counter\nEn ligne | Online"
+    response = _post(editor, draft, {"kind": "single", "text_fr": "Où ?", "choices": typed}, language)
+    assert response.status_code == 400
+    described, kept = _under_choices(response)
+    said = {
+        "en": "A choice has at most 200 characters; “Dans un accueil de l’Assurance maladie…” has 233.",
+        "fr": "Un choix compte au plus 200 caractères\u00a0; «\u00a0Dans un accueil de l’Assurance "
+        "maladie…\u00a0» en compte 233.",
+    }[language]
+    assert any(said in text for text in described), described
+    assert kept == " ".join(typed.split())
+    _unchanged(draft)

@@ -387,3 +387,43 @@ def test_the_results_show_organisers_which_questions_required_an_answer(
     client.force_login(with_totp(organiser))
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count("Answer required") == 1  # the scale; the open question has no results table
+
+
+def test_a_closed_consultations_editor_promises_no_next_save(editor, consultation, organiser):
+    """Once closed, nobody saves answers again and the setting no longer changes: the editor does not
+    say that those who have not answered "will be asked for this answer the next time they save"."""
+    q = _q(consultation)
+    person = UserFactory(roles=["citizen"])
+    services.accept_charter(user=person, consultation=consultation)
+    services.save_answers(
+        user=person,
+        consultation=consultation,
+        answers={q["scale"].pk: [int(_choice(q["scale"], "Agree"))], q["open"].pk: "Oui."},
+    )
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    page = editor.get(reverse("consultation:questions", args=[consultation.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    text = html.unescape(" ".join(page.content.decode().split()))
+    assert "Make the answer required" not in text
+    assert "the next time they save their answers" not in text
+
+
+def test_an_erased_participant_is_not_counted_as_one_to_ask(editor, consultation, organiser):
+    """An erased account that kept its answers under its pseudonym never saves again: the editor does not
+    count it among those "asked for this answer the next time they save"."""
+    from accounts.services import erase_account
+
+    q = _q(consultation)
+    people = [UserFactory(roles=["citizen"]) for _ in range(2)]
+    for person in people:
+        services.accept_charter(user=person, consultation=consultation)
+        services.save_answers(
+            user=person,
+            consultation=consultation,
+            answers={q["scale"].pk: [int(_choice(q["scale"], "Agree"))], q["open"].pk: "Oui."},
+        )
+    erase_account(user=people[0], keep_contributions=True)
+    assert Answer.objects.filter(user=people[0]).exists()  # kept, under the pseudonym
+    page = editor.get(reverse("consultation:questions", args=[consultation.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    text = html.unescape(" ".join(page.content.decode().split()))
+    assert "1 participant who already answered has not answered this question." in text
+    assert services.set_question_required(actor=organiser, question=q["single"], required=True) == 1

@@ -45,3 +45,22 @@ def test_a_moderators_public_reason_is_stored_normalised(citizen, moderator, con
 def test_a_proposal_of_invisible_characters_only_is_refused_as_empty(member, consultation, text):
     with pytest.raises(services.ConsultationError):
         services.submit_proposal(user=member, consultation=consultation, text=text)
+
+
+def test_a_questions_choices_and_help_typed_in_the_editor_are_stored_normalised(organiser_client):
+    """The choice labels come as a list and the help as help_fr/help_en: normalised like the question's
+    text, and a choice of invisible characters only is no choice (the question then has too few)."""
+    from consultation.models import Question
+    from tests.helpers import make_consultation
+
+    draft = make_consultation("choix-normalises", phase="draft", questions=False)
+    url = reverse("consultation:questions", args=[draft.slug])
+    organiser_client.post(
+        url, {"kind": "single", "text_fr": "Mode ?", "choices": f"{TYPED} | Yes\nNon | No\n\u202e | \u200b"}
+    )
+    question = Question.objects.get(consultation=draft)
+    assert [(c.label_fr, c.label_en) for c in question.choices.all()] == [(STORED, "Yes"), ("Non", "No")]
+    services.add_question(
+        actor=None, consultation=draft, kind="open", text_fr="Pourquoi ?", help_fr=TYPED, help_en=TYPED
+    )
+    assert Question.objects.filter(help_fr=STORED, help_en=STORED).count() == 1
