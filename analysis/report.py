@@ -97,8 +97,11 @@ def percent_totals(version: SynthesisVersion) -> dict[str, int]:
 
 def rank(entry: dict) -> tuple:
     """The one order of themes and sub-themes everywhere: by distinct contributions (the base of every
-    share, breakdown and trend), largest first, "Other" last; ties by all contributions, then by key."""
-    return (entry["other"], -entry.get("size", 0), -entry.get("contributions", 0), entry["key"])
+    share, breakdown and trend), largest first, "Other" last; ties by all contributions, then in the order
+    the themes were made (their key "t<id>" compared by number: as text "t10" would come before "t9")."""
+    digits = "".join(c for c in entry["key"] if c.isdigit())
+    made = int(digits) if digits else 0
+    return (entry["other"], -entry.get("size", 0), -entry.get("contributions", 0), made, entry["key"])
 
 
 def ranked_entries(data: dict) -> list[dict]:

@@ -83,3 +83,10 @@ def test_a_reader_of_the_map_table_gets_each_themes_size_and_nearest_themes(clie
         assert not any(re.search(r"\d[.,]\d", cell["text"]) for cell in row)
     anchors = {theme_link for row in rows for theme_link, _text in row[0]["links"]}
     assert all(f'id="{anchor[1:]}"' in page for anchor in anchors)
+
+
+def test_themes_of_equal_size_keep_the_order_they_were_made_in_past_nine():
+    from analysis.report import rank
+
+    tied = [{"key": k, "other": False, "size": 6, "contributions": 6} for k in ("t10", "t9", "t100")]
+    assert [e["key"] for e in sorted(tied, key=rank)] == ["t9", "t10", "t100"]
