@@ -212,3 +212,14 @@ def test_the_english_of_that_data_keeps_its_straight_apostrophes():
 
     english = [choice[1] for q in CONSULTATIONS["data-donation"]["questions"] for choice in q[3]]
     assert "I don't know" in english and "At one's doctor or pharmacist" in english
+
+
+def test_a_time_stays_on_the_line_of_its_date():
+    """« 5 février 2027 à 23:59 » must not break around « à » (a line ending « 2027 à » on a phone):
+    the space between « à » and a time, and between a date and « à », are non-breaking."""
+    offenders = [
+        f"django.po:{line}: {text}"
+        for line, _python_format, text in po_translations(PO)
+        if re.search(r"à %\(time\)s|%\(date\)s à", text)
+    ]
+    assert not offenders, "ordinary space around « à » before a time (use U+00A0):\n" + "\n".join(offenders)

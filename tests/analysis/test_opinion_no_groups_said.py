@@ -68,7 +68,7 @@ def test_a_group_under_the_minimum_share_is_said_so_not_not_enough_votes(consult
     assert "Pas encore assez de votes" not in french
     assert "Les 42 participants ayant assez voté ne se répartissent pas en deux groupes" in french
     date, time = _when(run, "fr")
-    assert f"Calculés le {date} à {time}, à partir de 504 votes." in french
+    assert f"Calculés le {date}\u00a0à\u00a0{time}, à partir de 504 votes." in french
 
 
 def test_too_few_participants_say_how_many_and_when_not_so_far(consultation, client):

@@ -58,7 +58,7 @@ def test_the_page_says_until_when_it_is_open_and_how_many_took_part(client, db):
     _took_part(consultation, 3)
     french, english = _page(client, consultation, "fr"), _page(client, consultation, "en")
     stamp = 'datetime="2030-01-15T23:59:00+01:00"'
-    assert f"Ouverte jusqu’au <time {stamp}>15 janvier 2030 à 23:59</time>" in french
+    assert f"Ouverte jusqu’au <time {stamp}>15 janvier 2030\u00a0à\u00a023:59</time>" in french
     assert "3 participants" in french
     assert f"Open until <time {stamp}>Jan. 15, 2030 at 11:59 p.m.</time>" in english
     assert "3 participants" in english
@@ -214,7 +214,7 @@ def test_an_organiser_cannot_set_a_closing_time_in_the_past(client, organiser):
     )
     assert response.status_code == 400  # the form again, with what was typed (400 as every refused form)
     page = html.unescape(response.content.decode())
-    assert "La date et l’heure de clôture (1 mars 2020 à 12:00) sont passées" in page
+    assert "La date et l’heure de clôture (1 mars 2020\u00a0à\u00a012:00) sont passées" in page
     consultation.refresh_from_db()
     assert consultation.closes_at is None
     response = client.post(url("manage", consultation.slug), {**form, "closes_at": "2030-01-15T23:59"})
