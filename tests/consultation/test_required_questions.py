@@ -184,6 +184,8 @@ def test_saving_without_a_required_answer_shows_the_error_and_keeps_everything(
     summary = next(e for e in parts if e["tag"] == "div" and "fr-alert--error" in e["attrs"].get("class", ""))
     hrefs = [e["attrs"]["href"] for e in parts if e["tag"] == "a" and _inside(e, summary)]
     assert hrefs == [f"#radio-id_q{q['scale'].pk}"]
+    # The link's target takes the focus, so the keyboard moves there too (a plain fieldset does not).
+    assert fieldset["attrs"]["tabindex"] == "-1"
     # What was typed and ticked is shown again.
     sent_back = _sent_by_browser(page)
     assert sent_back[f"q{q['single'].pk}"] == [_choice(q["single"], "Yes")]
