@@ -56,3 +56,12 @@ def test_a_required_question_left_blank_is_said_and_answered(
     browser.find_element(By.CSS_SELECTOR, "#questionnaire button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda b: Answer.objects.filter(user=person, question=required).exists())
     assert Answer.objects.filter(user=person).count() == 2
+    # The page comes back at the confirmation, in view and focused, not at the questionnaire again.
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/#messages"))
+    confirmation = browser.find_element(By.ID, "messages")
+    assert browser.switch_to.active_element == confirmation
+    assert confirmation.text.startswith("2 réponses enregistrées.")
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;",
+        confirmation,
+    )
