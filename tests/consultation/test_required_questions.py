@@ -389,3 +389,25 @@ def test_the_results_show_organisers_which_questions_required_an_answer(
     client.force_login(with_totp(organiser))
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count("Answer required") == 1  # the scale; the open question has no results table
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_editor_of_an_open_consultation_does_not_say_nothing_can_change(
+    editor, consultation, organiser, language
+):
+    """Below the "Make the answer required" buttons of an open consultation, the page said that questions
+    can only be changed while the consultation is a draft: it now says what can still change."""
+    url = reverse("consultation:questions", args=[consultation.slug])
+    still = {
+        "en": "whether an answer is required can still be changed until it closes.",
+        "fr": "le caractère obligatoire d’une réponse peut encore être changé jusqu’à sa clôture.",
+    }
+    draft_only = {
+        "en": "Questions can only be changed while the consultation is a draft.",
+        "fr": "Les questions ne peuvent être modifiées que tant que la consultation est un brouillon.",
+    }
+    page = " ".join(html.unescape(editor.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()).split())
+    assert still[language] in page and draft_only[language] not in page
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    page = " ".join(html.unescape(editor.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()).split())
+    assert draft_only[language] in page and still[language] not in page
