@@ -350,6 +350,7 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "consultation:charter": "organisers' form",
     "consultation:questions": "organisers' questions",
     "consultation:delete_question": "organisers' form",
+    "consultation:question_required": "organisers' form",
     "consultation:import": "organisers' import page",
     "consultation:import_progress": "progress figures",
     "api-root": "links",
