@@ -148,4 +148,6 @@ def answer(request, consultation, slug):
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
     messages.success(request, answers_saved_message(result))
-    return redirect(consultation_url(consultation))
+    # To the confirmation: without a fragment the browser keeps the form's "#questionnaire", the
+    # questionnaire shown again unchanged and the confirmation out of sight at the top of the page.
+    return redirect(consultation_url(consultation) + "#messages")

@@ -4,7 +4,9 @@ leading to it, what was typed kept; the page in that state passes axe. Answering
 
 import pytest
 from django.core.management import call_command
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.factories import UserFactory
@@ -44,9 +46,22 @@ def test_a_required_question_left_blank_is_said_and_answered(
         By.CSS_SELECTOR, f'#questionnaire .fr-alert a[href="#radio-id_q{required.pk}"]'
     ).click()
     WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith(f"#radio-id_q{required.pk}"))
+    # The keyboard follows the link: the question has the focus (not the page), Tab reaches its choices.
+    assert browser.switch_to.active_element.get_attribute("id") == f"radio-id_q{required.pk}"
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.get_attribute("name") == f"q{required.pk}"
     assert not Answer.objects.filter(user=person).exists()
 
     browser.find_element(By.CSS_SELECTOR, f"label[for=id_q{required.pk}_3]").click()
     browser.find_element(By.CSS_SELECTOR, "#questionnaire button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda b: Answer.objects.filter(user=person, question=required).exists())
     assert Answer.objects.filter(user=person).count() == 2
+    # The page comes back at the confirmation, in view and focused, not at the questionnaire again.
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/#messages"))
+    confirmation = browser.find_element(By.ID, "messages")
+    assert browser.switch_to.active_element == confirmation
+    assert confirmation.text.startswith("2 réponses enregistrées.")
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;",
+        confirmation,
+    )

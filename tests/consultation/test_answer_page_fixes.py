@@ -1,6 +1,8 @@
 """What the tester saw on the answers pages, fixed: the rule form starts unticked and previews what the
 values would require; the "Other contributions" group cannot be answered."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -146,10 +148,12 @@ def test_the_follow_up_tables_scroll_on_a_phone_and_say_what_late_means(world, c
     consultation, _proposals, _themes = world
     client.cookies["django_language"] = "en"
     page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
-    # Every table sits in the DSFR scrolling container, so a 390 px screen scrolls instead of cutting.
-    assert page.count("<table") == page.count(
-        '<div class="fr-table__container"><div class="fr-table__content"><table'
+    # Every table sits in the DSFR scrolling container, so a 390 px screen scrolls instead of cutting; the
+    # container takes the keyboard focus so that the keyboard can scroll it too.
+    focusable_box = (
+        r'<div class="fr-table__container" tabindex="0"[^>]*>' r'<div class="fr-table__content"><table'
     )
+    assert page.count("<table") == len(re.findall(focusable_box, page))
     definitions = page.split('id="overdue-definitions"')[1].split("</ul>")[0]
     assert "no answer counting as answered after the due date" in definitions
     assert "promised implementation date" in definitions and "It is not a late answer" in definitions

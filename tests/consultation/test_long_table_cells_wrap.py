@@ -27,3 +27,16 @@ def test_the_follow_up_pages_definition_tables_wrap_their_text(client, language)
     ).content.decode()
     for table_id in ("answer-definitions", "adoption-by-source"):
         assert "fr-table--multiline" in _table_wrapper(page, table_id), table_id
+
+
+def test_the_follow_up_pages_definition_tables_can_be_scrolled_with_the_keyboard(client):
+    """On a phone they still scroll sideways inside their box (four columns of long words): the box takes
+    the keyboard focus, named by the table's caption (axe: scrollable-region-focusable)."""
+    consultation = make_consultation()
+    page = client.get(reverse("consultation:followup", args=[consultation.slug])).content.decode()
+    for table_id in ("answer-definitions", "adoption-by-source"):
+        start = page.index(f'<table id="{table_id}"')
+        box = re.findall(r'<div class="fr-table__container"[^>]*>', page[:start])[-1]
+        assert 'tabindex="0"' in box and 'role="region"' in box, box
+        label = re.search(r'aria-labelledby="([^"]+)"', box).group(1)
+        assert re.search(rf'<caption id="{label}">', page[start:]), table_id

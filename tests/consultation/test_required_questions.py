@@ -184,6 +184,8 @@ def test_saving_without_a_required_answer_shows_the_error_and_keeps_everything(
     summary = next(e for e in parts if e["tag"] == "div" and "fr-alert--error" in e["attrs"].get("class", ""))
     hrefs = [e["attrs"]["href"] for e in parts if e["tag"] == "a" and _inside(e, summary)]
     assert hrefs == [f"#radio-id_q{q['scale'].pk}"]
+    # The link's target takes the focus, so the keyboard moves there too (a plain fieldset does not).
+    assert fieldset["attrs"]["tabindex"] == "-1"
     # What was typed and ticked is shown again.
     sent_back = _sent_by_browser(page)
     assert sent_back[f"q{q['single'].pk}"] == [_choice(q["single"], "Yes")]
@@ -427,3 +429,25 @@ def test_an_erased_participant_is_not_counted_as_one_to_ask(editor, consultation
     text = html.unescape(" ".join(page.content.decode().split()))
     assert "1 participant who already answered has not answered this question." in text
     assert services.set_question_required(actor=organiser, question=q["single"], required=True) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_editor_of_an_open_consultation_does_not_say_nothing_can_change(
+    editor, consultation, organiser, language
+):
+    """Below the "Make the answer required" buttons of an open consultation, the page said that questions
+    can only be changed while the consultation is a draft: it now says what can still change."""
+    url = reverse("consultation:questions", args=[consultation.slug])
+    still = {
+        "en": "whether an answer is required can still be changed until it closes.",
+        "fr": "le caractère obligatoire d’une réponse peut encore être changé jusqu’à sa clôture.",
+    }
+    draft_only = {
+        "en": "Questions can only be changed while the consultation is a draft.",
+        "fr": "Les questions ne peuvent être modifiées que tant que la consultation est un brouillon.",
+    }
+    page = " ".join(html.unescape(editor.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()).split())
+    assert still[language] in page and draft_only[language] not in page
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    page = " ".join(html.unescape(editor.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()).split())
+    assert draft_only[language] in page and still[language] not in page
