@@ -107,10 +107,17 @@ class ChoiceSerializer(serializers.ModelSerializer):
 
 class QuestionSerializer(serializers.ModelSerializer):
     choices = ChoiceSerializer(many=True, read_only=True)
+    required = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "Whether participants had to answer this question to save their answers (a forced answer "
+            "weighs on how its response rate reads)."
+        ),
+    )
 
     class Meta:
         model = Question
-        fields = ["id", "position", "kind", "text_fr", "text_en", "choices"]
+        fields = ["id", "position", "kind", "text_fr", "text_en", "required", "choices"]
 
 
 class ProposalSerializer(serializers.ModelSerializer):

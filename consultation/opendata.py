@@ -45,7 +45,9 @@ to another consultation. Dates are in UTC (ISO 8601).
 
 ## questions.csv
 question_id, position, kind (single | multiple | scale | open), text_fr, text_en, choice_id, choice_fr,
-choice_en — one row per choice (open questions: one row, choice columns empty).
+choice_en, required (true | false: the participants had to answer it to save their answers, which
+weighs on how its response rate reads) — one row per choice (open questions: one row, choice columns
+empty).
 
 ## answers.csv
 participant, question_id, choice_id (closed questions: one row per choice ticked), text (open
@@ -91,7 +93,8 @@ def build_archive(
             choices = list(q.choices.all()) or [None]
             for c in choices:
                 yield [q.pk, q.position, q.kind, q.text_fr, q.text_en,
-                       c.pk if c else "", c.label_fr if c else "", c.label_en if c else ""]  # fmt: skip
+                       c.pk if c else "", c.label_fr if c else "", c.label_en if c else "",
+                       "true" if q.required else "false"]  # fmt: skip
 
     def answers():
         rows = (
@@ -125,7 +128,7 @@ def build_archive(
 
     files = [
         ("questions.csv", ["question_id", "position", "kind", "text_fr", "text_en", "choice_id", "choice_fr",
-                           "choice_en"], questions),
+                           "choice_en", "required"], questions),  # new columns at the end only
         ("answers.csv", ["participant", "question_id", "choice_id", "text", "answered_at"], answers),
         ("proposals.csv", ["proposal_id", "created_at", "source", "author", "status", "text", "hide_reason",
                            "agree", "disagree", "pass", "language"], proposals),

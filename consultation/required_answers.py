@@ -7,6 +7,12 @@ answer to it can be changed but never taken back to empty. The rule is checked o
 participants who answered before a question became required keep their answers as they are (nothing is
 invalidated after the fact); they are asked for it the next time they save their answers.
 
+A save that takes back every answer the person had, leaving none, is allowed, required questions or not
+(a save of nothing by someone who never answered is still asked for the required ones): someone who
+withdraws from the questionnaire (``services.withdraw_answers``, "Take back all my answers") is no longer
+one of its respondents, and a required question binds only those who are. A save that leaves some answers
+must still answer every required question.
+
 ``services.save_answers`` applies it for every caller (the questionnaire page, the demo, any script);
 the page shows each refusal under its question (``QuestionnaireForm.show_refusal``)."""
 
@@ -42,6 +48,8 @@ def missing_answers(
     """The required questions left without an answer, with what to say under each: `given` the questions
     answered by this save, `taken_back` those whose saved answer the person empties, `stored` those
     already answered before it."""
+    if stored and not given and stored <= taken_back:  # every answer taken back: no longer a respondent
+        return {}
     missing = {}
     for question in questions:
         if not question.required or question.pk in given:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/charte/", views.accept_charter, name="accept_charter"),
     path("<slug:slug>/reponses/", views.answer, name="answer"),
     path("<slug:slug>/reponses/abandonner/", views.discard_answers_draft, name="discard_answers_draft"),
+    path("<slug:slug>/reponses/retirer/", views.withdraw_answers, name="withdraw_answers"),
     path("<slug:slug>/propositions/", views.proposals, name="proposals"),
     path("<slug:slug>/propositions/<int:pk>/", views.proposal_detail, name="proposal"),
     path("<slug:slug>/proposer/", views.propose, name="propose"),

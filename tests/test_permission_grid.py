@@ -155,6 +155,8 @@ EXPECTED = {
     # GET: back to the questionnaire. POST: only while open (the service's 403, in the page, otherwise).
     "consultation:answer": Entry("slug", consultation_visible(signed_in), open_only(signed_in)),
     "consultation:discard_answers_draft": e("slug", consultation_visible(signed_in)),
+    # GET: back to the questionnaire. POST: only while open (the service's 403, in the page, otherwise).
+    "consultation:withdraw_answers": Entry("slug", consultation_visible(signed_in), open_only(signed_in)),
     "consultation:proposals": e("slug", consultation_visible(everyone)),
     "consultation:proposal": e("proposal", consultation_visible(everyone)),
     # GET: the form, or back to the consultation with a message. POST: only while open (403 otherwise, the

@@ -342,6 +342,7 @@ ROUTES_WITHOUT_CONTRIBUTION_TEXT = {
     "consultation:accept_charter": "form",
     "consultation:answer": "form",
     "consultation:discard_answers_draft": "form",
+    "consultation:withdraw_answers": "form",
     "consultation:results": "closed questions' counts",
     "consultation:open_data": "the archive's page: links and progress",
     "consultation:open_data_progress": "progress figures",

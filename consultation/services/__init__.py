@@ -18,7 +18,7 @@ One module per sub-domain, all re-exported here, so that `services.cast_vote(...
 - gdpr.py: a person's export and the erasure handlers.
 """
 
-from .answers import required_left_blank, save_answers
+from .answers import required_left_blank, save_answers, withdraw_answers
 from .base import CharterRequired, Conflict, ConsultationError, NotAllowed, participant_key_for
 from .charter import accept_charter, update_charter
 from .closing import close_due_consultations, close_if_due
@@ -70,6 +70,7 @@ __all__ = [
     "update_charter",
     "accept_charter",
     "save_answers",
+    "withdraw_answers",
     "required_left_blank",
     "clean_proposal_text",
     "submit_proposal",

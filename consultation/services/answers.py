@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from textsafety.normalise import normalise_input
 
+from .. import rules
 from ..models import MAX_ANSWER_LENGTH, Answer, Consultation, Question
 from ..required_answers import AnswersMissing, missing_answers
-from .base import ConsultationError
+from .base import Conflict, ConsultationError, NotAllowed
 from .charter import _check_can_contribute
 
 
@@ -39,6 +40,11 @@ def save_answers(
     Every answer is checked before anything is written: a refusal saves nothing. A question marked
     required must hold an answer once saved (``required_answers``: refused with `AnswersMissing`)."""
     _check_can_contribute(user, consultation)
+    return _write(user, consultation, answers, taken_back)
+
+
+def _write(user, consultation: Consultation, answers: dict, taken_back: Iterable[int]) -> SavedAnswers:
+    """`save_answers` once the person may contribute: read, check the required questions, write."""
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
     taken_back = {int(pk) for pk in taken_back}
     # A line break counts as one character, as in the browser (which sends it as CR LF). Controls and
@@ -61,6 +67,38 @@ def save_answers(
         _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
         removed = by_model.get(Answer._meta.label, 0)
     return SavedAnswers(saved=len(given), removed=removed)
+
+
+@transaction.atomic
+def withdraw_answers(*, user, consultation: Consultation, shown: Iterable[int]) -> SavedAnswers:
+    """Take back every answer the person saved to the questionnaire: they are no longer one of its
+    respondents (``required_answers``: a save that leaves no answer at all is allowed, required questions
+    or not). Their proposals, votes and charter acceptance are not touched, nor audited: answers are
+    not (services/__init__.py), and the withdrawal leaves no row about them behind.
+
+    `shown`: the questions the page showed answered. An answer saved since (another tab) would be erased
+    unseen, so the withdrawal is then refused whole (`Conflict`), as a take-back of a single answer is
+    limited to what the page showed (forms.QuestionnaireForm). Only while the consultation accepts
+    contributions (`NotAllowed` after it closes); the charter need not be accepted (again) to withdraw."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Please sign in to take part."))
+    if not rules.can_contribute(user, consultation):
+        raise NotAllowed(_("This consultation is not open: your answers can no longer be taken back."))
+    stored = set(
+        Answer.objects.select_for_update()
+        .filter(user=user, question__consultation=consultation)
+        .values_list("question_id", flat=True)
+    )
+    if not stored:
+        raise ConsultationError(_("You have no saved answers to this questionnaire: nothing was taken back."))
+    if stored != set(shown):
+        raise Conflict(
+            _(
+                "Your answers changed since this page was shown (in another tab?): nothing was taken back. "
+                "Check them below, then take them back again if you wish."
+            )
+        )
+    return _write(user, consultation, {}, stored)
 
 
 def _read(questions: dict[int, Question], answers: dict, taken_back: set[int]) -> dict[int, str | set[int]]:

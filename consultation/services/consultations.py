@@ -3,6 +3,7 @@ questionnaire."""
 
 import textwrap
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -335,12 +336,21 @@ def delete_question(*, actor, question: Question) -> None:
     question.delete()
 
 
+@dataclass(frozen=True)
+class RequiredSet:
+    """What `set_question_required` found: how many participants have not answered the question, and
+    whether the setting changed (False: it already was so, e.g. a double submit; nothing recorded)."""
+
+    without: int
+    changed: bool
+
+
 @transaction.atomic
-def set_question_required(*, actor, question: Question, required: bool) -> int:
+def set_question_required(*, actor, question: Question, required: bool) -> RequiredSet:
     """Make a question's answer required or optional again, while the consultation is a draft or open
     (after, it would change nothing anyone can still do). Allowed with answers already given: they stay
-    as they are; returns how many participants have not answered the question (asked for it only the
-    next time they save their answers), recorded in the audit event."""
+    as they are; says how many participants have not answered the question (asked for it only the
+    next time they save their answers), recorded in the audit event, and whether anything changed."""
     if actor is not None and not rules.can_manage(actor):  # None: the system (a script, a test's setup)
         raise NotAllowed(_("Only organisers can edit the questionnaire."))
     # Locked: a phase change waits for this one, so the phase read here holds until it is written.
@@ -358,4 +368,5 @@ def set_question_required(*, actor, question: Question, required: bool) -> int:
             actor=actor, action="question.required_changed", obj=question,
             details={"required": required, "participants_without_answer": without},
         )  # fmt: skip
-    return without
+        return RequiredSet(without=without, changed=True)
+    return RequiredSet(without=without, changed=False)

@@ -14,7 +14,14 @@ accounts.refusals. One module per sub-domain, re-exported here for urls.py:
 from .imports import import_file, import_progress
 from .manage import change_phase, charter, delete_question, manage, question_required, questions
 from .moderation import moderate, moderation
-from .participation import accept_charter, answer, consultation_list, detail, discard_answers_draft
+from .participation import (
+    accept_charter,
+    answer,
+    consultation_list,
+    detail,
+    discard_answers_draft,
+    withdraw_answers,
+)
 from .proposals import my_contributions, proposal_detail, proposals, propose, report
 from .results import open_data, open_data_download, open_data_progress, results
 from .vote import vote
@@ -24,6 +31,7 @@ __all__ = [
     "detail",
     "accept_charter",
     "discard_answers_draft",
+    "withdraw_answers",
     "answer",
     "proposals",
     "proposal_detail",

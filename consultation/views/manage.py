@@ -181,7 +181,11 @@ def _editor_rows(consultation) -> list[dict]:
     return [{"q": q, "without": participants_without_answer(q) if counted else 0} for q in questions]
 
 
-def _required_message(question, without: int) -> str:
+def _required_message(question, without: int, changed: bool = True) -> str:
+    if not changed:  # a double submit or a second tab: nothing changed, nothing recorded
+        if question.required:
+            return _("The answer to “%(question)s” was already required.") % {"question": question.text}
+        return _("The answer to “%(question)s” was already optional.") % {"question": question.text}
     if not question.required:
         return _("The answer to “%(question)s” is now optional.") % {"question": question.text}
     said = _("The answer to “%(question)s” is now required.") % {"question": question.text}
@@ -204,9 +208,9 @@ def question_required(request, slug, pk):
     question = get_object_or_404(consultation.questions, pk=pk)
     wanted = request.POST.get("required") == "1"
 
-    def changed(without: int) -> str:
+    def changed(result) -> str:
         question.required = wanted
-        return _required_message(question, without)
+        return _required_message(question, result.without, result.changed)
 
     attempt(
         request,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.errors import ServiceError
 from accounts.permissions import require_rule
@@ -41,13 +42,19 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
     accepted = selectors.has_accepted_charter(request.user, consultation)
     charter_changed = not accepted and selectors.accepted_an_earlier_charter(request.user, consultation)
     draft = request.session.get(_answers_draft_key(consultation)) if request.user.is_authenticated else None
-    if questionnaire is None and accepts_contributions(consultation) and accepted:
+    accepting = accepts_contributions(consultation)
+    # The questions answered as saved now: what "Take back all my answers" offers to take back.
+    saved = (
+        selectors.answers_by_question(request.user, consultation)
+        if accepting and request.user.is_authenticated
+        else {}
+    )
+    if questionnaire is None and accepting and accepted:
         questions = selectors.questionnaire(consultation)
         if draft:  # answers typed before the charter changed: shown again, not saved yet
             questionnaire = QuestionnaireForm(MultiValueDict(draft), questions=questions)
         else:
-            answers = selectors.answers_by_question(request.user, consultation)
-            questionnaire = QuestionnaireForm(questions=questions, answers=answers)
+            questionnaire = QuestionnaireForm(questions=questions, answers=saved)
     return render(
         request,
         "consultation/detail.html",
@@ -60,6 +67,8 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
             "charter_form": charter_form or CharterForm(initial={"version": consultation.charter_version}),
             "questionnaire": questionnaire,
             "answers_draft": bool(draft),
+            "saved_answers": " ".join(str(pk) for pk in sorted(saved)),
+            "saved_count": len(saved),
             "can_contribute": rules.can_contribute(request.user, consultation),
             "can_view_results": rules.can_view_results(request.user, consultation),
             "can_manage": rules.can_manage(request.user),
@@ -150,4 +159,33 @@ def answer(request, consultation, slug):
     messages.success(request, answers_saved_message(result))
     # To the confirmation: without a fragment the browser keeps the form's "#questionnaire", the
     # questionnaire shown again unchanged and the confirmation out of sight at the top of the page.
+    return redirect(consultation_url(consultation) + "#messages")
+
+
+@require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
+def withdraw_answers(request, consultation, slug):
+    """Take back every saved answer to the questionnaire at once (POST ``answered``: the questions the page
+    showed answered). A refusal (closed, or answers changed since the page was shown) comes back as the
+    page with its message and the refusal's status; a GET (a reloaded address) takes back nothing."""
+    if request.method != "POST":
+        return redirect(consultation_url(consultation) + "#questionnaire")
+    shown = [pk for pk in str(request.POST.get("answered", "")).split() if pk.isascii() and pk.isdigit()]
+    try:
+        result = services.withdraw_answers(
+            user=request.user, consultation=consultation, shown=[int(pk) for pk in shown if len(pk) < 12]
+        )
+    except ServiceError as exc:
+        show_refusal(request, exc)
+        return _detail_page(request, consultation, status=exc.status)
+    messages.success(
+        request,
+        ngettext(
+            "Your answer to the questionnaire was taken back: you are no longer counted among its "
+            "respondents. Your proposals and votes are unchanged.",
+            "Your %(n)d answers to the questionnaire were taken back: you are no longer counted among its "
+            "respondents. Your proposals and votes are unchanged.",
+            result.removed,
+        )
+        % {"n": result.removed},
+    )
     return redirect(consultation_url(consultation) + "#messages")

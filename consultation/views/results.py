@@ -36,7 +36,6 @@ def results(request, consultation, slug):
             "stratum": stratum,
             "strata": [(name, category_label(name)) for name in STRATA_FIELDS],
             "min_cell": MIN_CELL,
-            "can_manage": rules.can_manage(request.user),  # sees which questions required an answer
         },
     )
 

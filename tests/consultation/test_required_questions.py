@@ -6,13 +6,19 @@ open consultation with the count of participants who have not answered), and the
 
 The page tests post what a browser sends (test_take_back_answers: every field as the page shows it)."""
 
+import csv
 import html
+import io
+import zipfile
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.validation import validate_schema
 
+from accounts.models import AuditEvent
 from consultation import services
 from consultation.models import Answer, Question
+from consultation.opendata import build_archive
 from consultation.required_answers import AnswersMissing
 from tests.conftest import with_totp
 from tests.consultation.test_take_back_answers import _choice, _page, _radios, _save, _sent_by_browser
@@ -118,7 +124,7 @@ def test_made_required_later_keeps_earlier_answers_and_asks_at_the_next_save(mem
         consultation=consultation,
         answers={q["scale"].pk: [int(_choice(q["scale"], "Agree"))], q["open"].pk: "Oui."},
     )
-    without = services.set_question_required(actor=organiser, question=q["single"], required=True)
+    without = services.set_question_required(actor=organiser, question=q["single"], required=True).without
     assert without == 1  # the member answered the questionnaire but not this question
     assert set(_saved(member)) == {"scale", "open"}  # nothing invalidated
     with pytest.raises(AnswersMissing):
@@ -353,6 +359,32 @@ def test_making_a_question_required_on_an_open_consultation_says_who_has_not_ans
     assert not Question.objects.get(pk=q["single"].pk).required
 
 
+@pytest.mark.parametrize(
+    ("language", "wanted", "said"),
+    [
+        ("en", "1", "The answer to “Which mode?” was already required."),
+        ("fr", "1", "La réponse à «\u00a0Mode ?\u00a0» était déjà obligatoire."),
+        ("en", "0", "The answer to “Trust?” was already optional."),
+        ("fr", "0", "La réponse à «\u00a0Confiance ?\u00a0» était déjà facultative."),
+    ],
+)
+def test_setting_the_value_a_question_already_has_says_so_and_records_nothing(
+    editor, consultation, organiser, language, wanted, said
+):
+    """A double submit, or a second tab: the first request changed the setting, the second finds it done."""
+    q = _q(consultation)
+    question = q["single"] if wanted == "1" else q["scale"]
+    url = reverse("consultation:question_required", args=[consultation.slug, question.pk])
+    editor.post(url, {"required": wanted}, follow=True)  # the first tab: changed, its message read
+    recorded = AuditEvent.objects.filter(action="question.required_changed").count()
+    response = editor.post(url, {"required": wanted}, HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    text = html.unescape(response.content.decode())
+    assert said in text
+    assert "now required" not in text and "désormais" not in text
+    assert AuditEvent.objects.filter(action="question.required_changed").count() == recorded
+    assert Question.objects.get(pk=question.pk).required is (wanted == "1")
+
+
 def test_the_setting_cannot_change_once_the_consultation_is_closed(editor, consultation, organiser):
     q = _q(consultation)
     services.transition(actor=organiser, consultation=consultation, to_phase="closed")
@@ -380,15 +412,49 @@ def test_a_citizen_cannot_change_the_setting(client, member, consultation):
 # --- Results -------------------------------------------------------------------------------------------
 
 
-def test_the_results_show_organisers_which_questions_required_an_answer(
-    client, member, consultation, organiser
+@pytest.mark.parametrize(("language", "badge"), [("en", "Answer required"), ("fr", "Réponse obligatoire")])
+def test_the_public_results_show_which_questions_required_an_answer(
+    client, member, consultation, organiser, language, badge
 ):
+    """A forced answer changes how a response rate reads: everyone sees it, not only the organisers."""
     services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    client.logout()
     url = reverse("consultation:results", args=[consultation.slug])
-    assert "Answer required" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    client.force_login(with_totp(organiser))
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert page.count("Answer required") == 1  # the scale; the open question has no results table
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert page.count(badge) == 1  # the scale; the open question has no results table
+
+
+def test_the_api_and_the_open_data_say_which_questions_required_an_answer(client, consultation):
+    q = _q(consultation)
+    questions = client.get(f"/api/consultations/{consultation.slug}/questions/").json()
+    assert {item["id"]: item["required"] for item in questions} == {
+        q["single"].pk: False, q["scale"].pk: True, q["multiple"].pk: False, q["open"].pk: True
+    }  # fmt: skip
+    schema = client.get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE="en").json()
+    validate_schema(schema)
+    declared = schema["components"]["schemas"]["Question"]["properties"]["required"]
+    assert declared["type"] == "boolean" and declared.get("readOnly") is True
+    assert "had to answer this question" in declared["description"]
+
+    archive = zipfile.ZipFile(io.BytesIO(build_archive(consultation)))
+    lines = archive.read("questions.csv").decode().splitlines()
+    assert lines[0].split(",") == [
+        "question_id",
+        "position",
+        "kind",
+        "text_fr",
+        "text_en",
+        "choice_id",
+        "choice_fr",
+        "choice_en",
+        "required",
+    ]  # fmt: skip  (added last: scripts reading the columns by position still work)
+    rows = list(csv.DictReader(lines))
+    assert {int(r["question_id"]): r["required"] for r in rows} == {
+        q["single"].pk: "false", q["scale"].pk: "true", q["multiple"].pk: "false", q["open"].pk: "true"
+    }  # fmt: skip
+    readme = archive.read("README.md").decode().split("## questions.csv", 1)[1].split("##", 1)[0]
+    assert "required (true | false" in " ".join(readme.split())
 
 
 def test_a_closed_consultations_editor_promises_no_next_save(editor, consultation, organiser):
@@ -428,7 +494,7 @@ def test_an_erased_participant_is_not_counted_as_one_to_ask(editor, consultation
     page = editor.get(reverse("consultation:questions", args=[consultation.slug]), HTTP_ACCEPT_LANGUAGE="en")
     text = html.unescape(" ".join(page.content.decode().split()))
     assert "1 participant who already answered has not answered this question." in text
-    assert services.set_question_required(actor=organiser, question=q["single"], required=True) == 1
+    assert services.set_question_required(actor=organiser, question=q["single"], required=True).without == 1
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
