@@ -251,8 +251,10 @@ def test_emptying_a_required_text_is_refused_and_the_saved_answer_stays(
     )
     page = _page(client, consultation, language)
     said = {
-        "en": "An answer to a required question can be changed but not taken back on its own: “Take back all my answers”, below, takes them all back.",
-        "fr": "La réponse à une question obligatoire peut être modifiée mais pas retirée seule : « Retirer toutes mes réponses », plus bas, les retire toutes.",
+        "en": "An answer to a required question can be changed but not taken back on its own: "
+        "“Take back all my answers”, below, takes them all back.",
+        "fr": "La réponse à une question obligatoire peut être modifiée mais pas retirée seule : "
+        "« Retirer toutes mes réponses », plus bas, les retire toutes.",
     }
     assert said[language] in page
     data = _sent_by_browser(page)
