@@ -40,16 +40,17 @@ def save_answers(
     Every answer is checked before anything is written: a refusal saves nothing. A question marked
     required must hold an answer once saved (``required_answers``: refused with `AnswersMissing`)."""
     _check_can_contribute(user, consultation)
+    # A line break counts as one character, as in the browser (which sends it as CR LF). Controls and
+    # bidirectional overrides removed, NFC (textsafety.normalise).
+    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
     return _write(user, consultation, answers, taken_back)
 
 
 def _write(user, consultation: Consultation, answers: dict, taken_back: Iterable[int]) -> SavedAnswers:
-    """`save_answers` once the person may contribute: read, check the required questions, write."""
+    """`save_answers` once the person may contribute and its texts are normalised: read, check the
+    required questions, write."""
     questions = {q.pk: q for q in consultation.questions.prefetch_related("choices")}
     taken_back = {int(pk) for pk in taken_back}
-    # A line break counts as one character, as in the browser (which sends it as CR LF). Controls and
-    # bidirectional overrides removed, NFC (textsafety.normalise).
-    answers = {pk: normalise_input(v) if isinstance(v, str) else v for pk, v in answers.items()}
     given = _read(questions, answers, taken_back)
     missing = _required_missing(user, questions, given=set(given), taken_back=taken_back)
     if missing:
