@@ -73,6 +73,7 @@ def _facilitate_page(request, panel, **failed):
     sessions = list(panel.sessions.prefetch_related("agenda"))
     for session in sessions:  # a code that no longer works is not in the page at all
         session.show_code = rules.can_see_checkin_code(request.user, session)
+        session.to_record = rules.session_phase(session) == rules.SessionPhase.TO_RECORD
     return render(
         request,
         "deliberation/facilitate.html",

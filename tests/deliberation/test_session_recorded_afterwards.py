@@ -186,3 +186,22 @@ def test_the_phase_grid(panel, facilitator):
     session.ended_at = now
     assert rules.session_phase(session) == rules.SessionPhase.FINISHED
     assert not rules.can_add_to_agenda(facilitator, session)
+
+
+@pytest.mark.parametrize(
+    "language, to_record, over",
+    [
+        ("en", "No code: to record in its console", "Session over"),
+        ("fr", "Pas de code\u00a0: à consigner dans sa console", "Séance terminée"),
+    ],
+)
+def test_the_facilitation_page_tells_a_session_to_record_from_one_over(
+    client, held_on_paper, panel, language, to_record, over
+):
+    client.cookies["django_language"] = language
+    url = reverse("deliberation:facilitate", args=[panel.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert to_record in page and over not in page
+    client.post(reverse("deliberation:end_session", args=[held_on_paper.pk]))
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert over in page and to_record not in page
