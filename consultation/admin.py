@@ -5,12 +5,14 @@ their questionnaire; never deleted here (votes and answers are the record)."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_records import LifeCycleAdmin
 from accounts.errors import ServiceError
 from accounts.refusals import add_refusal
 
 from . import services
+from .languages import shown_in_its_language
 from .models import Consultation
 
 
@@ -32,11 +34,17 @@ class ConsultationAdminForm(forms.ModelForm):
 @admin.register(Consultation)
 class ConsultationAdmin(LifeCycleAdmin):
     form = ConsultationAdminForm
-    list_display = ["slug", "title_fr", "phase", "closes_at", "created_at"]
+    list_display = ["slug", "title", "phase", "closes_at", "created_at"]
     list_filter = ["phase"]
     search_fields = ["slug", "title_fr", "title_en"]
     fields = ["slug", *services.CONSULTATION_FIELDS, "phase", "created_at"]
     readonly_fields = ["slug", "created_at"]
+
+    @admin.display(description=_("Title"), ordering="title_fr")
+    def title(self, obj):
+        """The title in the admin's language, else the other one (marked with its language): an
+        English-only consultation is not a blank line."""
+        return shown_in_its_language(obj, "title")
 
     def has_add_permission(self, request):
         return False

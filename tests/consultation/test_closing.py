@@ -330,3 +330,10 @@ def test_reopening_says_that_the_closing_time_is_gone(client, organiser):
     assert "Elle n’a plus de date de clôture : fixez-en une dans ses réglages" in page.replace("\xa0", " ")
     consultation.refresh_from_db()
     assert (consultation.phase, consultation.closes_at) == ("open", None)
+
+
+def test_the_admin_lists_an_english_only_consultation_by_its_english_title(client, db):
+    make_consultation("english-only", title_fr="", title_en="Health data in research")
+    client.force_login(with_totp(UserFactory(is_staff=True, is_superuser=True)))
+    listing = client.get(reverse("admin:consultation_consultation_changelist"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<span lang="en">Health data in research</span>' in listing.content.decode()
