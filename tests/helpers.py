@@ -87,6 +87,36 @@ class CountingEmbedder:
         self.texts.clear()
 
 
+# The answer tests' questions, by kind (``open_questionnaire``).
+QUESTIONS_BY_KIND = {
+    "single": {"text_fr": "Mode ?", "text_en": "Which mode?", "choices": [("Oui", "Yes"), ("Non", "No")]},
+    "scale": {"text_fr": "Confiance ?", "text_en": "Trust?"},
+    "multiple": {
+        "text_fr": "Canaux ?",
+        "text_en": "Channels?",
+        "choices": [("Courrier", "Post"), ("En ligne", "Online"), ("Aucun", "None", True)],
+    },
+    "open": {"text_fr": "Pourquoi ?", "text_en": "Why?"},
+}
+
+
+def open_questionnaire(
+    slug: str, *, kinds: Sequence[str] = ("single", "scale", "multiple", "open"), required: Sequence[str] = ()
+):
+    """An open consultation whose questionnaire has one question of each of `kinds`, in that order
+    (``QUESTIONS_BY_KIND``), made by the organisers' services; `required`: the kinds marked required."""
+    from consultation import services
+
+    consultation = make_consultation(slug, phase="draft", questions=False)
+    for kind in kinds:
+        details = QUESTIONS_BY_KIND[kind]
+        services.add_question(
+            actor=None, consultation=consultation, kind=kind, required=kind in required, **details
+        )
+    services.transition(actor=None, consultation=consultation, to_phase="open")
+    return consultation
+
+
 def html_handed_to_weasyprint(client, slug: str, monkeypatch) -> str:
     """The synthesis PDF of `slug`, with WeasyPrint replaced by a stand-in that keeps the HTML it is given."""
     import weasyprint

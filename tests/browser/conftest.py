@@ -260,3 +260,17 @@ def closed_results():
         Answer.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=days_ago))
     consultation_services.transition(actor=None, consultation=consultation, to_phase="closed")
     return consultation
+
+
+def assert_scrolls_with_the_keyboard(browser, box) -> None:
+    """`box`, a table's scrolling box on a narrow page, takes the focus (as Tab reaches it) and the arrow
+    keys scroll it sideways (axe's scrollable-region-focusable, as a keyboard user lives it)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("arguments[0].focus();", box)
+    assert browser.switch_to.active_element == box
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT * 3).perform()
+    scrolled = "return arguments[0].scrollLeft > 0;"
+    WebDriverWait(browser, 5).until(lambda b: b.execute_script(scrolled, box))

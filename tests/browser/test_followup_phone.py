@@ -2,11 +2,9 @@
 (a data table may, WCAG 1.4.10): the keyboard can reach and scroll them, and the page passes axe."""
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.conftest import assert_scrolls_with_the_keyboard
 from tests.helpers import make_consultation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,10 +19,6 @@ def test_the_follow_up_tables_scroll_with_the_keyboard_on_a_phone(browser, open_
         assert run_axe() == []
         box = browser.find_element(By.CSS_SELECTOR, "#adoption-by-source-table .fr-table__container")
         assert browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth;", box)
-        browser.execute_script("arguments[0].focus();", box)  # as Tab reaches it
-        assert browser.switch_to.active_element == box
-        ActionChains(browser).send_keys(Keys.ARROW_RIGHT * 3).perform()
-        scrolled = "return arguments[0].scrollLeft > 0;"
-        WebDriverWait(browser, 5).until(lambda b: b.execute_script(scrolled, box))
+        assert_scrolls_with_the_keyboard(browser, box)
     finally:
         browser.set_window_size(1280, 900)

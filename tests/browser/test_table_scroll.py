@@ -3,12 +3,11 @@ DSFR's older table markup included (its script wraps those tables in a scrolling
 synthesis page, whose tables use that markup, passes axe at 375 px and a scrolling box takes the focus."""
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.analysis.conftest import published_report
+from tests.browser.conftest import assert_scrolls_with_the_keyboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +40,7 @@ def test_the_synthesis_tables_scroll_with_the_keyboard_on_a_phone(browser, open_
         marked = browser.find_elements(By.CSS_SELECTOR, "[data-pacte-scroll]")
         box = next(b for b in marked if b.is_displayed())
         assert browser.execute_script("return !!arguments[0].getAttribute('aria-labelledby');", box)
-        browser.execute_script("arguments[0].focus();", box)  # as Tab reaches it
-        assert browser.switch_to.active_element == box
-        ActionChains(browser).send_keys(Keys.ARROW_RIGHT * 3).perform()
-        scrolled = "return arguments[0].scrollLeft > 0;"
-        WebDriverWait(browser, 5).until(lambda b: b.execute_script(scrolled, box))
+        assert_scrolls_with_the_keyboard(browser, box)
     finally:
         browser.set_window_size(1280, 900)
     # Wide again: that table no longer scrolls and gives the focus back.

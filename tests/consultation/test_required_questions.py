@@ -23,7 +23,7 @@ from consultation.required_answers import AnswersMissing
 from tests.conftest import with_totp
 from tests.consultation.test_take_back_answers import _choice, _page, _radios, _save, _sent_by_browser
 from tests.factories import UserFactory
-from tests.helpers import make_consultation
+from tests.helpers import make_consultation, open_questionnaire
 from tests.html_parts import elements
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +45,7 @@ NOTE = {
 @pytest.fixture
 def consultation(db):
     """Four questions, two of them required (a scale and an open question)."""
-    consultation = make_consultation("obligatoires", phase="draft", questions=False)
-    add = services.add_question
-    add(actor=None, consultation=consultation, kind="single", text_fr="Mode ?", text_en="Which mode?",
-        choices=[("Oui", "Yes"), ("Non", "No")])  # fmt: skip
-    add(actor=None, consultation=consultation, kind="scale", text_fr="Confiance ?", text_en="Trust?",
-        required=True)  # fmt: skip
-    add(actor=None, consultation=consultation, kind="multiple", text_fr="Canaux ?", text_en="Channels?",
-        choices=[("Courrier", "Post"), ("En ligne", "Online"), ("Aucun", "None", True)])  # fmt: skip
-    add(actor=None, consultation=consultation, kind="open", text_fr="Pourquoi ?", text_en="Why?",
-        required=True)  # fmt: skip
-    services.transition(actor=None, consultation=consultation, to_phase="open")
-    return consultation
+    return open_questionnaire("obligatoires", required=("scale", "open"))
 
 
 @pytest.fixture

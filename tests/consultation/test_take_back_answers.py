@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from consultation import services
 from consultation.models import Answer, Question
-from tests.helpers import make_consultation
+from tests.helpers import make_consultation, open_questionnaire
 from tests.html_parts import elements
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +27,7 @@ ERASES = {
 
 @pytest.fixture
 def consultation(db):
-    consultation = make_consultation("reponses-retirees", phase="draft", questions=False)
-    add = services.add_question
-    add(actor=None, consultation=consultation, kind="single", text_fr="Mode ?", text_en="Which mode?",
-        choices=[("Oui", "Yes"), ("Non", "No")])  # fmt: skip
-    add(actor=None, consultation=consultation, kind="scale", text_fr="Confiance ?", text_en="Trust?")
-    add(actor=None, consultation=consultation, kind="multiple", text_fr="Canaux ?", text_en="Channels?",
-        choices=[("Courrier", "Post"), ("En ligne", "Online"), ("Aucun", "None", True)])  # fmt: skip
-    add(actor=None, consultation=consultation, kind="open", text_fr="Pourquoi ?", text_en="Why?")
-    services.transition(actor=None, consultation=consultation, to_phase="open")
-    return consultation
+    return open_questionnaire("reponses-retirees")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from consultation.required_answers import AnswersMissing
 from tests.consultation.test_required_questions import _q
 from tests.consultation.test_take_back_answers import _choice
 from tests.factories import UserFactory
-from tests.helpers import make_consultation
+from tests.helpers import open_questionnaire
 from tests.html_parts import elements
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +34,7 @@ BUTTON = {"en": "Take back all my answers", "fr": "Retirer toutes mes réponses"
 @pytest.fixture
 def consultation(db):
     """A required scale and a required open question, and an optional single choice."""
-    consultation = make_consultation("retrait", phase="draft", questions=False)
-    add = services.add_question
-    add(actor=None, consultation=consultation, kind="single", text_fr="Mode ?", text_en="Which mode?",
-        choices=[("Oui", "Yes"), ("Non", "No")])  # fmt: skip
-    add(actor=None, consultation=consultation, kind="scale", text_fr="Confiance ?", text_en="Trust?",
-        required=True)  # fmt: skip
-    add(actor=None, consultation=consultation, kind="open", text_fr="Pourquoi ?", text_en="Why?",
-        required=True)  # fmt: skip
-    services.transition(actor=None, consultation=consultation, to_phase="open")
-    return consultation
+    return open_questionnaire("retrait", kinds=("single", "scale", "open"), required=("scale", "open"))
 
 
 def _answer(user, consultation, scale="Agree", text="Parce que."):
