@@ -116,9 +116,9 @@ def vote_target(slug: str, proposal_id: int) -> Proposal | None:
     )
     if row is None:
         return None
-    split = len(_VOTE_TARGET_PROPOSAL)
-    proposal = Proposal.from_db(connection.alias, _VOTE_TARGET_PROPOSAL, row[:split])
-    proposal.consultation = Consultation.from_db(connection.alias, _VOTE_TARGET_CONSULTATION, row[split:])
+    proposal, proposal.consultation = sql.instances(
+        row, (Proposal, _VOTE_TARGET_PROPOSAL), (Consultation, _VOTE_TARGET_CONSULTATION)
+    )
     return proposal
 
 
