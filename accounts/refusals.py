@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from . import beside as said_beside
 from .errors import ServiceError
 
 
@@ -27,16 +28,21 @@ def json_refusal(message, status: int, **headers) -> JsonResponse:
     return response
 
 
-def show_refusal(request, error: ServiceError) -> None:
+def show_refusal(request, error: ServiceError, *, beside: str | None = None) -> None:
     """The refusal as messages; a library's own explanation, if any, follows the last one in an element
-    marked with its language (both escaped)."""
+    marked with its language (both escaped). `beside`: the anchor of the item they are about, said there
+    (accounts/beside.py)."""
     texts = error.messages
     for i, message in enumerate(texts):
         if error.explanation and i == len(texts) - 1:
             message = format_html(
                 '{} <span lang="{}">{}</span>', message, error.explanation_lang, error.explanation
             )
-        messages.error(request, message)
+        messages.error(request, message, extra_tags=_tags(beside))
+
+
+def _tags(beside: str | None) -> str:
+    return said_beside.tag(beside) if beside else ""
 
 
 def show_form_errors(request, form) -> None:
@@ -49,23 +55,23 @@ def show_form_errors(request, form) -> None:
             )
 
 
-def attempt(request, action: Callable, success) -> bool:
+def attempt(request, action: Callable, success, *, beside: str | None = None) -> bool:
     """Call the service in `action()`; show its refusal, or the success message, as a message.
     `success` is the message, or a function of what the service returned that gives it (None: no
-    message)."""
+    message). `beside`: the anchor of the item the messages are about, said there (accounts/beside.py)."""
     try:
         result = action()
     except ServiceError as error:
-        show_refusal(request, error)
+        show_refusal(request, error, beside=beside)
         return False
-    _succeeded(request, success, result)
+    _succeeded(request, success, result, beside)
     return True
 
 
-def _succeeded(request, success, result) -> None:
+def _succeeded(request, success, result, beside: str | None = None) -> None:
     message = success(result) if callable(success) else success
     if message is not None:  # None: the caller says it itself (another level, or nothing)
-        messages.success(request, message)
+        messages.success(request, message, extra_tags=_tags(beside))
 
 
 def post_form(request, form, action: Callable, success) -> bool:

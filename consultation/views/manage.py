@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import beside
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, form_status, post_form
 
@@ -212,9 +213,12 @@ def question_required(request, slug, pk):
         question.required = wanted
         return _required_message(question, result.without, result.changed)
 
+    # Said in the question's row, where the page comes back to (accounts/beside.py).
+    anchor = beside.anchor_of("question", question.pk)
     attempt(
         request,
         lambda: services.set_question_required(actor=request.user, question=question, required=wanted),
         changed,
+        beside=anchor,
     )
-    return redirect(reverse("consultation:questions", args=[slug]) + f"#question-{question.pk}")
+    return beside.redirect_beside(reverse("consultation:questions", args=[slug]), anchor)

@@ -7,6 +7,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import beside
 from accounts.errors import ServiceError
 from accounts.permissions import require_rule
 from accounts.refusals import show_refusal
@@ -99,12 +100,14 @@ def accept_charter(request, consultation, slug):
         refused = CharterForm.refused(version=consultation.charter_version, message=exc.message)
         return _detail_page(request, consultation, charter_form=refused, status=exc.status)
     except ServiceError as exc:
-        show_refusal(request, exc)
-        return redirect(consultation_url(consultation) + "#charter")
-    messages.success(request, _("Thank you: you can now take part."))
+        show_refusal(request, exc, beside="charter")
+        return beside.redirect_beside(consultation_url(consultation), "charter")
+    # Said where the page comes back to (accounts/beside.py), not out of sight at its top.
     if _answers_draft_key(consultation) in request.session:  # back to the answers waiting to be saved
-        return redirect(consultation_url(consultation) + "#questionnaire")
-    return redirect(next_url(request, consultation_url(consultation)))
+        beside.say(request, messages.SUCCESS, _("Thank you: you can now take part."), "questionnaire")
+        return beside.redirect_beside(consultation_url(consultation), "questionnaire")
+    beside.say(request, messages.SUCCESS, _("Thank you: you can now take part."), "charter")
+    return beside.redirect_beside(next_url(request, consultation_url(consultation)), "charter")
 
 
 @require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
@@ -113,14 +116,13 @@ def discard_answers_draft(request, consultation, slug):
     already saved stay as they are; a GET (a reloaded or shared address) discards nothing."""
     if request.method != "POST":
         return redirect(consultation_url(consultation) + "#charter")
+    anchor = "questionnaire" if selectors.has_accepted_charter(request.user, consultation) else "charter"
     if request.session.pop(_answers_draft_key(consultation), None) is not None:
-        messages.success(
-            request, _("Your unsaved answers were discarded. The answers you saved before are unchanged.")
-        )
+        said = _("Your unsaved answers were discarded. The answers you saved before are unchanged.")
+        beside.say(request, messages.SUCCESS, said, anchor)
     else:
-        messages.info(request, _("There were no unsaved answers to discard."))
-    anchor = "#questionnaire" if selectors.has_accepted_charter(request.user, consultation) else "#charter"
-    return redirect(consultation_url(consultation) + anchor)
+        beside.say(request, messages.INFO, _("There were no unsaved answers to discard."), anchor)
+    return beside.redirect_beside(consultation_url(consultation), anchor)
 
 
 @require_rule(rules.can_view, object_from=consultation_from, login=True, hide=True)
@@ -150,8 +152,8 @@ def answer(request, consultation, slug):
         request.session[_answers_draft_key(consultation)] = {
             name: request.POST.getlist(name) for name in form.fields if name in request.POST
         }
-        show_refusal(request, exc)
-        return redirect(consultation_url(consultation) + "#charter")
+        show_refusal(request, exc, beside="charter")
+        return beside.redirect_beside(consultation_url(consultation), "charter")
     except ServiceError as exc:  # a required question unanswered: its message under it
         form.show_refusal(exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts import beside
 from accounts.errors import ServiceError
 from accounts.permissions import require_rule
 from accounts.refusals import post_form
@@ -131,10 +132,9 @@ def propose(request, consultation, slug):
         messages.error(request, refusal)
         return redirect(consultation_url(consultation))
     if not selectors.has_accepted_charter(request.user, consultation):
-        messages.warning(
-            request, _("Please accept the consultation's charter before your first contribution.")
-        )
-        return redirect(consultation_url(consultation) + "#charter")
+        said = _("Please accept the consultation's charter before your first contribution.")
+        beside.say(request, messages.WARNING, said, "charter")  # where the page opens (accounts/beside.py)
+        return beside.redirect_beside(consultation_url(consultation), "charter")
     draft_key = _proposal_draft_key(consultation)
     draft = request.session.get(draft_key, "")
     if request.method == "POST":

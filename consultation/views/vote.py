@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import vote_sessions
+from accounts import beside, vote_sessions
 from accounts.errors import ServiceError
 from accounts.network import client_ip
 from accounts.permissions import require_rule
@@ -94,11 +94,16 @@ def vote(request, slug, pk):
     the checks run one by one to give the exact refusal (docs/decisions/0013-vote-path.md)."""
     as_json = wants_json(request)
 
+    def back_beside():  # to the page the vote was sent from, at the proposal voted on (accounts/beside.py)
+        back = next_url(request, reverse("consultation:proposals", args=[slug]))
+        return beside.redirect_beside(back, beside.anchor_of("proposal", pk))
+
     def refuse(message, status):
         if as_json:
             return json_refusal(message, status)
-        messages.error(request, message)
-        return redirect(next_url(request, reverse("consultation:proposals", args=[slug])))
+        # Beside the proposal voted on when the page shows it (accounts/beside.py), else at the top.
+        beside.say(request, messages.ERROR, message, beside.anchor_of("proposal", pk))
+        return back_beside()
 
     if not request.user.is_authenticated:
         if as_json:
@@ -127,7 +132,7 @@ def vote(request, slug, pk):
         return JsonResponse(
             {"proposal": pk, "vote": Vote.Value(outcome.value).name.lower(), "changed": outcome.changed}
         )
-    messages.success(
-        request, _("Your vote “%(vote)s” is recorded.") % {"vote": Vote.Value(outcome.value).label}
-    )
-    return redirect(next_url(request, reverse("consultation:proposals", args=[slug])) + f"#proposal-{pk}")
+    # Said inside the proposal's card, where the page comes back to: in view on a phone, and read.
+    said = _("Your vote “%(vote)s” is recorded.") % {"vote": Vote.Value(outcome.value).label}
+    beside.say(request, messages.SUCCESS, said, beside.anchor_of("proposal", pk))
+    return back_beside()

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import beside
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, post_form
 
@@ -107,27 +109,34 @@ def import_volunteers(request, panel, pk):
             form.add_error("file", message)
         return _manage_page(request, panel, import_form=form)
     if report.created or not report.errors:
-        messages.success(
+        beside.say(
             request,
+            messages.SUCCESS,
             ngettext("%(n)s volunteer imported.", "%(n)s volunteers imported.", report.created)
             % {"n": report.created},
+            "import",
         )
     if report.encoding == "cp1252":
-        messages.warning(
-            request, _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right.")
+        beside.say(
+            request,
+            messages.WARNING,
+            _("The file was not UTF-8: it was read as Windows-1252. Check that accents look right."),
+            "import",
         )
     if report.already_in_pool:
-        messages.info(
+        beside.say(
             request,
+            messages.INFO,
             ngettext(
                 "%(n)s line was already in the pool with the same values: left as it was.",
                 "%(n)s lines were already in the pool with the same values: left as they were.",
                 report.already_in_pool,
             )
             % {"n": report.already_in_pool},
+            "import",
         )
-    if not report.errors:
-        return _to_manage(panel)
+    if not report.errors:  # back at the import, its outcome said there (accounts/beside.py)
+        return beside.redirect_beside(reverse("deliberation:manage", args=[panel.pk]), "import")
     n = len(report.errors)
     form.add_error(
         "file",

@@ -63,7 +63,7 @@ def test_discarding_the_answers_shown_again_after_accepting(client, member, cons
 
     client.cookies["django_language"] = "en"
     response = client.post(url("discard_answers_draft", consultation), follow=True)
-    assert response.redirect_chain[-1][0].endswith("#questionnaire")
+    assert response.redirect_chain[-1][0].endswith("#said-questionnaire")
     page = response.content.decode()
     assert "Your unsaved answers were discarded." in page
     assert KEPT not in page and SAVED in page and "Discard these answers" not in page

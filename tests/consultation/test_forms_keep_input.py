@@ -113,12 +113,12 @@ def test_answers_refused_for_a_changed_charter_wait_for_its_acceptance(
     response = client.post(
         url("answer", consultation.slug), {f"q{single.pk}": no.pk, f"q{open_1.pk}": "Mon avis détaillé."}
     )
-    assert response.status_code == 302 and response["Location"].endswith("#charter")
+    assert response.status_code == 302 and response["Location"].endswith("#said-charter")
     assert not Answer.objects.exists()
     page = text_of(client.get(response["Location"]))
     assert "Vos réponses au questionnaire sont conservées" in page
     accepted = client.post(url("accept_charter", consultation.slug), {"accept": "on", "version": "2"})
-    assert accepted["Location"].endswith("#questionnaire")
+    assert accepted["Location"].endswith("#said-questionnaire")
     detail = client.get(accepted["Location"])
     body = detail.content.decode()
     assert "Mon avis détaillé." in body and _checked(body, f"q{single.pk}", no.pk)
@@ -235,7 +235,7 @@ def test_voting_on_a_similar_proposal_comes_back_to_the_preview_with_the_draft(c
     assert f'name="next" value="{back_to}"' in preview.content.decode()
 
     voted = client.post(url("vote", consultation.slug, similar.pk), {"value": "agree", "next": back_to})
-    assert voted["Location"] == f"{back_to}#proposal-{similar.pk}"
+    assert voted["Location"] == f"{back_to}#said-proposal-{similar.pk}"
     assert Vote.objects.get(proposal=similar).value == Vote.Value.AGREE
     page = client.get(voted["Location"])
     body = page.content.decode()

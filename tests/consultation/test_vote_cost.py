@@ -127,12 +127,12 @@ def test_the_rate_limit_counts_before_the_write_and_a_missing_proposal_is_still_
 
 
 def test_a_form_vote_takes_the_same_path(member, consultation):
-    """Without JavaScript: the vote is stored, and the page comes back at the proposal."""
+    """Without JavaScript: the vote is stored, and the page comes back at the proposal, at what it says."""
     proposal = services.submit_proposal(user=member, consultation=consultation, text="Des bancs publics.")
     client = _signed_in(member)
     url = reverse("consultation:vote", args=[consultation.slug, proposal.pk])
     response = client.post(url, {"value": "pass"})
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#proposal-{proposal.pk}")
+    assert response["Location"].endswith(f"#said-proposal-{proposal.pk}")
     proposal.refresh_from_db()
     assert proposal.pass_count == 1

@@ -198,3 +198,25 @@ def test_a_file_refused_whole_is_explained_next_to_the_field(client, panel, orga
         assert page.status_code == 200 and message in html
         assert 'aria-describedby="id_file-hint id_file-error"' in html and 'id="import-problems"' not in html
     assert list(Volunteer.objects.filter(panel=panel).values_list("external_id", flat=True)) == ["x1"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_imported_file_comes_back_to_the_import_with_its_outcome_said_there(
+    client, panel, organiser, language
+):
+    """The form is far down the management page (its action ends in "#import"): the page comes back to it
+    with "N volunteers imported" inside the import section, not out of sight at the top
+    (accounts/beside.py)."""
+    from django.urls import reverse
+
+    from tests.conftest import with_totp
+    from tests.html_parts import elements
+
+    client.force_login(with_totp(organiser))
+    response = _import(client, panel, b"id,gender\nv1,female\nv2,male\n", language)
+    manage = reverse("deliberation:manage", args=[panel.pk])
+    assert response["Location"] == f"{manage}#said-import"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    said = next(e for e in elements(page) if e["attrs"].get("id") == "said-import")
+    assert said["attrs"]["role"] == "status" and said["parent"]["attrs"]["id"] == "import"
+    assert said["text"] == {"en": "2 volunteers imported.", "fr": "2 volontaires importés."}[language]
