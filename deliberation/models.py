@@ -349,6 +349,9 @@ class Session(models.Model):
     # Set when a facilitator ends the session on its console (`services.end_session`); where a session
     # stands is `rules.session_phase`.
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # Set when a facilitator reopens it (`services.reopen_session`): reopened after its day, a session run
+    # from the console is to record again until it is ended again (`rules.session_phase`).
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from consultation.publish import published, published_all, register_published_text, shown_text
 
 from .models import Amendment, Recommendation, RecommendationVersion
+from .rules import SessionPhase
 
 __all__ = [
     "register_texts",
@@ -34,6 +35,7 @@ __all__ = [
     "public_versions",
     "public_follow_ups",
     "public_title",
+    "checkin_code_note",
 ]
 
 
@@ -102,3 +104,22 @@ def public_follow_ups(follow_ups) -> list:
         )  # fmt: skip
         for f in follow_ups
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Sessions: what stands in the place of the check-in code once it no longer works
+# --------------------------------------------------------------------------------------------------
+
+
+def checkin_code_note(phase: SessionPhase, *, team: bool) -> str:
+    """What the facilitation page (`team`) or a member's schedule says in the code's place, for the
+    session's phase (`rules.session_phase`; the code itself works only while it is live). A session to
+    record was not held with its code, nor is it over: its team records it in its console, and a member
+    who came asks them to record their presence."""
+    if phase == SessionPhase.LIVE:
+        return ""
+    if phase == SessionPhase.TO_RECORD:
+        return (
+            _("No code: to record in its console") if team else _("No code: the facilitator records who came")
+        )
+    return _("Session over")

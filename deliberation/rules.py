@@ -3,6 +3,7 @@
 Membership predicates take the person's active seat on the panel (or None) so views and services ask
 the same question the same way."""
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -276,7 +277,8 @@ class SessionPhase(StrEnum):
     #: Its day is today or to come and no one ended it: run live from the console, the code checks in.
     LIVE = "live"
     #: Its day is past and it was neither run from the console nor ended (held on paper, scheduled
-    #: afterwards): the facilitator records its agenda, attendance and minutes after the fact.
+    #: afterwards), or a facilitator reopened it after its day (`services.reopen_session`): the
+    #: facilitator records its agenda, attendance and minutes after the fact, then ends it.
     TO_RECORD = "to_record"
     #: Ended by a facilitator (`services.end_session`), or run from the console on a day now past: its
     #: agenda is the record of what was held.
@@ -288,14 +290,24 @@ def session_was_run(session) -> bool:
     return any(item.started_at for item in session.agenda.all())
 
 
+def reopened_after_its_day(session) -> bool:
+    """A facilitator reopened it on a day after the one it was held (`services.reopen_session`)."""
+    return session.reopened_at is not None and timezone.localdate(session.reopened_at) > timezone.localdate(
+        session.starts_at
+    )
+
+
 def session_phase(session, now: datetime | None = None) -> SessionPhase:
     """The one rule of a session's phase. A past date alone does not finish a session: one never run
-    from the console can still be prepared and recorded (a session held on paper last week)."""
+    from the console can still be prepared and recorded (a session held on paper last week), and so can
+    one reopened after its day (a vote forgotten in the record), until a facilitator ends it again."""
     if session.ended_at is not None:
         return SessionPhase.FINISHED
     if timezone.localdate(session.starts_at) >= timezone.localdate(now or timezone.now()):
         return SessionPhase.LIVE
-    return SessionPhase.FINISHED if session_was_run(session) else SessionPhase.TO_RECORD
+    if session_was_run(session) and not reopened_after_its_day(session):
+        return SessionPhase.FINISHED
+    return SessionPhase.TO_RECORD
 
 
 def session_is_over(session, now: datetime | None = None) -> bool:
@@ -335,6 +347,35 @@ def can_end_session(user, session: Session, now: datetime | None = None) -> bool
     now = now or timezone.now()
     begun = session.starts_at <= now or session_was_run(session)
     return begun and not session_is_over(session, now) and can_edit_agenda(user, session)
+
+
+def can_reopen_session(user, session: Session, now: datetime | None = None) -> bool:
+    """*Reopen the session* (after a confirmation): the panel's team (`can_edit_agenda`: its assigned
+    facilitators, and the organisers, who run every panel), once the session is finished, while its
+    panel is not closed (a closed panel's record is final).
+
+    What reopening gives back is the session's phase without its end (`session_phase`): on its day it is
+    live again (*Next item*, the check-in code); after its day it is to record (add the items held, check
+    in, the minutes), until a facilitator ends it again. It never gives back a vote: ending a session
+    closes no vote and counts no ballot (closing a vote does, `services.close_vote`), and a vote counted
+    at the session stays as counted and published whatever becomes of the session: adopted and rejected
+    are final (`states.RECOMMENDATION_VOTE`), no ballot can be cast on them, nor can the check-in of a
+    member who voted be undone (`services.undo_check_in`). A vote still open goes on as before, and one
+    closed with no ballot cast decided nothing: it may be opened again, as it could before."""
+    return (
+        session_is_over(session, now)
+        and session.panel.status != Panel.Status.CLOSED
+        and can_edit_agenda(user, session)
+    )
+
+
+def phase_once_reopened(session, now: datetime | None = None) -> SessionPhase:
+    """The phase *Reopen the session* gives back (`services.reopen_session`), which its confirmation
+    page announces: live on the session's day, else to record."""
+    now = now or timezone.now()
+    reopened = copy(session)
+    reopened.ended_at, reopened.reopened_at = None, now
+    return session_phase(reopened, now)
 
 
 def can_see_checkin_code(user, session: Session) -> bool:

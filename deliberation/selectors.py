@@ -92,6 +92,12 @@ def session_is_over(session, now: datetime | None = None) -> bool:
     return rules.session_is_over(session, now)
 
 
+def votes_held_at(session) -> list[Recommendation]:
+    """The recommendations put to the vote at the session (counted or still open), for the confirmation
+    of *Reopen the session*: those counted stay as counted (`rules.can_reopen_session`)."""
+    return list(session.votes.order_by("voting_opened_at", "id"))
+
+
 def agenda_item_ends_at(item: AgendaItem) -> datetime:
     """When the running item is due to end: the console's countdown counts to it (server time)."""
     return item.started_at + timedelta(minutes=item.duration_minutes)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("seances/<int:pk>/console/", views.console, name="console"),
     path("seances/<int:pk>/avancer/", views.move_agenda, name="move_agenda"),
     path("seances/<int:pk>/terminer/", views.end_session, name="end_session"),
+    path("seances/<int:pk>/rouvrir/", views.reopen_session, name="reopen_session"),
     path("seances/<int:pk>/ordre-du-jour/", views.add_agenda_item, name="add_agenda_item"),
     path("seances/<int:pk>/presence/", views.check_in, name="check_in"),
     path("seances/<int:pk>/presence/annuler/", views.undo_check_in, name="undo_check_in"),

@@ -232,6 +232,8 @@ EXPECTED = {
     "deliberation:console": e("session", team),
     "deliberation:move_agenda": post_only("session", team),
     "deliberation:end_session": post_only("session", team),
+    # GET: the confirmation page (what reopening gives back, the votes held at the session).
+    "deliberation:reopen_session": e("session", team),
     "deliberation:add_agenda_item": post_only("session", team),
     "deliberation:check_in": post_only("session", team),
     "deliberation:undo_check_in": post_only("session", team),

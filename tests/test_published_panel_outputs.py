@@ -284,6 +284,7 @@ ROUTES_WITHOUT_PANEL_TEXT = {
     "deliberation:remove_agenda_item": "the panel's team's form",
     "deliberation:save_minutes": "the panel's team's form",
     "deliberation:end_session": "the panel's team's form",
+    "deliberation:reopen_session": "the panel's team's confirmation page (the votes' titles as written)",
     "deliberation:decide_amendment": "the panel's team's form; shows the recommendation page if refused",
     "deliberation:open_vote": "the panel's team's form; shows the recommendation page if refused",
     "deliberation:close_vote": "the panel's team's confirmation page",

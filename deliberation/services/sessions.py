@@ -209,6 +209,42 @@ def end_session(*, actor, session: Session) -> Session:
     return session
 
 
+def reopen_refusal(session: Session, now=None) -> str | None:
+    """Why the panel's team cannot reopen the session now (the session's side of
+    `rules.can_reopen_session`), for the service's refusal and the confirmation page; None when it can."""
+    if not rules.session_is_over(session, now):
+        return _("This session is not over: there is nothing to reopen.")
+    if session.panel.status == Panel.Status.CLOSED:
+        return _(
+            "This panel is closed: the record of its sessions is final and none of them can be reopened."
+        )
+    return None
+
+
+@transaction.atomic
+def reopen_session(*, actor, session: Session) -> Session:
+    """The facilitator reopens a finished session (`rules.can_reopen_session`), ended by mistake or to
+    record what was forgotten: its phase is again the one its day gives (`rules.session_phase`: live on
+    its day, else to record) until it is ended again. Votes counted at it stay as counted: reopening
+    touches no recommendation. Audited with when it had been ended."""
+    _require(rules.can_run_panel(actor, session.panel))
+    session = Session.objects.select_for_update().select_related("panel").get(pk=session.pk)
+    now = timezone.now()
+    refusal = reopen_refusal(session, now)
+    if refusal:
+        raise DeliberationError(refusal, status=409)
+    _require(rules.can_reopen_session(actor, session, now))
+    ended_at = session.ended_at
+    session.ended_at, session.reopened_at = None, now
+    session.save(update_fields=["ended_at", "reopened_at"])
+    _record_by_panel_team(
+        actor=actor, action="session.reopened", obj=session,
+        details={"ended_at": ended_at.isoformat() if ended_at else None,
+                 "phase": rules.session_phase(session, now).value},
+    )  # fmt: skip
+    return session
+
+
 @normalises_text
 @transaction.atomic
 def upload_document(
@@ -271,10 +307,13 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
         raise PermissionDenied
     if not rules.checkin_code_works(session):
         # The code is a credential of the session held live (`rules.checkin_code_works`): once it is over
-        # it checks no one in, even inside the window below (a session late in the evening).
+        # it checks no one in, even inside the window below (a session late in the evening). A session to
+        # record is not over: its day passed (`rules.session_phase`).
         raise DeliberationError(
             _("This session is over: its check-in code no longer works. Ask the facilitator to record your "
-              "presence."),
+              "presence.") if rules.session_is_over(session)
+            else _("This session's day is past: its check-in code no longer works. Ask the facilitator to "
+                   "record your presence."),
             status=409,
         )  # fmt: skip
     if not rules.checkin_open(session):

@@ -71,9 +71,9 @@ def _facilitate_page(request, panel, **failed):
         show_form_errors(request, failed.pop("recommendation_form"))
     # The agenda says whether a past session was run (`rules.session_phase`): read once for all.
     sessions = list(panel.sessions.prefetch_related("agenda"))
-    for session in sessions:  # a code that no longer works is not in the page at all
+    for session in sessions:  # a code that no longer works is not in the page at all: what is true instead
         session.show_code = rules.can_see_checkin_code(request.user, session)
-        session.to_record = rules.session_phase(session) == rules.SessionPhase.TO_RECORD
+        session.code_note = presenters.checkin_code_note(rules.session_phase(session), team=True)
     return render(
         request,
         "deliberation/facilitate.html",

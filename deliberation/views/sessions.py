@@ -32,6 +32,7 @@ def _member_space_page(request, panel, failed_code: tuple[int, forms.CheckInCode
     for s in sessions:
         # A code no longer live checks no one in (`services.check_in_with_code`): no form for it.
         s.over = not rules.checkin_code_works(s)
+        s.code_note = presenters.checkin_code_note(rules.session_phase(s), team=False)
         s.code_form = forms.CheckInCodeForm(auto_id=f"code-{s.pk}-%s")
         if failed_code and failed_code[0] == s.pk and seat and s.pk not in attended and not s.over:
             s.code_form, failed_code = failed_code[1], None
@@ -166,6 +167,9 @@ def _console_page(request, session, **failed):
             "can_rearrange_agenda": rules.can_rearrange_agenda(request.user, session),
             "can_move_through_agenda": rules.can_move_through_agenda(request.user, session),
             "can_end_session": rules.can_end_session(request.user, session),
+            "can_reopen_session": rules.can_reopen_session(request.user, session),
+            # Reopened after its day: the callout says so rather than "not run from this console".
+            "reopened": rules.reopened_after_its_day(session),
             "can_add_to_agenda": can_add,
             # The code is a credential of the session: not in a finished session's page at all.
             "can_see_checkin_code": rules.can_see_checkin_code(request.user, session),
@@ -203,6 +207,38 @@ def end_session(request, session, pk):
         _("The session is ended: its agenda stays as it was held."),
     )
     return _to_console(session)
+
+
+@require_rule(rules.can_run_session, object_from=_session, login=True)
+def reopen_session(request, session, pk):
+    """Reopening a finished session (ended by mistake, or to record what was forgotten) is confirmed: GET
+    (or a POST without the confirmation) says what it gives back and that the votes counted at the
+    session stay as counted; the confirmed POST reopens it. Refused: the console, with the reason."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        attempt(
+            request,
+            lambda: services.reopen_session(actor=request.user, session=session),
+            lambda reopened: (
+                _("The session is reopened: it is live again until you end it.")
+                if rules.session_phase(reopened) == rules.SessionPhase.LIVE
+                else _("The session is reopened: record what was missing, then end it again.")
+            ),
+        )
+        return _to_console(session)
+    refusal = services.reopen_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return _to_console(session)
+    return render(
+        request,
+        "deliberation/reopen_session.html",
+        {
+            "session": session,
+            "panel": session.panel,
+            "live_again": rules.phase_once_reopened(session) == rules.SessionPhase.LIVE,
+            "votes": selectors.votes_held_at(session),
+        },
+    )
 
 
 @require_POST

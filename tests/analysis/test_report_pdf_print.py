@@ -2,6 +2,7 @@
 ("Skip the map and go to its table") lead nowhere on paper; the page keeps them for keyboard and
 screen-reader users."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,41 @@ def test_a_published_pdf_is_drawn_once_then_read_from_storage(done_run, client, 
     Contribution.objects.filter(pk=quoted["id"]).update(health_flag=True)
     third = client.get(url)
     assert third.content == b"%PDF-1.7 2" and quoted["text"] not in drawn[1]
+
+
+HALO = re.compile(
+    r'<text class="pacte-map__title-halo" x="([^"]+)" fill="#fff" stroke="#fff" stroke-width="3" '
+    r'stroke-linejoin="round" paint-order="stroke">([^<]+)</text>'
+    r'<text class="pacte-map__title-text" x="([^"]+)">([^<]+)</text>'
+)
+
+
+def test_the_pdfs_theme_titles_have_the_web_maps_halo(client, monkeypatch):
+    """On the web map a title is dark on a white halo (analysis.css: paint-order: stroke), readable over
+    the points. WeasyPrint strokes text over its fill and ignores paint-order, so on paper each title is
+    drawn over a white stroked copy of itself: the same halo. The page keeps its CSS halo alone."""
+    consultation = published_report("halo", 12)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
+    assert "pacte-map__title-halo" not in page
+
+    pdf_html = html_handed_to_weasyprint(client, consultation.slug, monkeypatch)
+    titles = re.findall(r'<text class="pacte-map__title-text"[^>]*>([^<]+)</text>', pdf_html)
+    haloed = HALO.findall(pdf_html)
+    assert sorted(titles) == ["Alimentation", "Logement"]
+    # Each title has its halo right under it: the same words at the same place.
+    assert sorted(text for x, text, x_title, title in haloed if x == x_title and text == title) == sorted(
+        titles
+    )
+
+    # WeasyPrint draws it: white stroked text (rendering mode 2, fill then stroke) is in the PDF, and
+    # none without the halo copies.
+    monkeypatch.undo()
+    from weasyprint import HTML
+
+    drawn = HTML(string=pdf_html).write_pdf(uncompressed_pdf=True)
+    assert b"2 Tr" in drawn and b"1 1 1 RG" in drawn
+    without = HTML(string=re.sub(r'<text class="pacte-map__title-halo".*?</text>', "", pdf_html)).write_pdf(
+        uncompressed_pdf=True
+    )
+    assert b"2 Tr" not in without

@@ -173,8 +173,8 @@ def test_pool_exit_and_stale_draw_pages_pass_axe(
 def test_facilitator_pages_pass_axe(
     browser, open_in, run_axe, console_errors, login_browser, organiser, facilitator
 ):
-    """What an assigned facilitator works in: their panels, the facilitation page and a session's
-    console (agenda, attendance, minutes)."""
+    """What an assigned facilitator works in: their panels, the facilitation page, a session's console
+    (agenda, attendance, minutes) and an ended session's, with the page that confirms reopening it."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -194,11 +194,18 @@ def test_facilitator_pages_pass_axe(
     deliberation_services.add_agenda_item(
         actor=facilitator, session=session, title="Accueil", kind="plenary", duration_minutes=20
     )
+    ended = deliberation_services.schedule_session(
+        actor=facilitator, panel=panel, title="Séance close", starts_at=timezone.now(), place="Lyon"
+    )
+    deliberation_services.end_session(actor=facilitator, session=ended)
     login_browser(with_totp(facilitator))
     pages = {  # path -> what the facilitator must see there (not a refusal)
         "/panels/": panel.title,
         f"/panels/{panel.pk}/animation/": session.title,
         f"/panels/seances/{session.pk}/console/": "Accueil",
+        # An ended session's console offers to reopen it; the confirmation page.
+        f"/panels/seances/{ended.pk}/console/": f"/panels/seances/{ended.pk}/rouvrir/",
+        f"/panels/seances/{ended.pk}/rouvrir/": 'name="confirm"',
     }
     check_pages(browser, open_in, run_axe, console_errors, pages)
 

@@ -25,6 +25,19 @@ CODE_REFUSED = {
     "fr": "Cette séance est terminée\u00a0: son code de présence ne fonctionne plus. Demandez à l’animateur "
     "d’enregistrer votre présence.",
 }
+CODE_REFUSED_TO_RECORD = {
+    "en": "This session's day is past: its check-in code no longer works. Ask the facilitator to record "
+    "your presence.",
+    "fr": "Le jour de cette séance est passé : son code de présence ne fonctionne plus. Demandez à "
+    "l’animateur d’enregistrer votre présence.",
+}
+SCHEDULE_NOTE = {
+    True: {"en": "Session over", "fr": "Séance terminée"},
+    False: {
+        "en": "No code: the facilitator records who came",
+        "fr": "Pas de code : l’animateur consigne les présences",
+    },
+}
 ADD_REFUSED = "This session is over: its agenda stays as it was held and no item can be added to it."
 
 
@@ -107,7 +120,8 @@ def test_a_past_sessions_code_checks_no_one_in(client, panel, facilitator, langu
 
     space = _get(client, "member_space", panel.pk, language)
     assert reverse("deliberation:check_in_code", args=[finished.pk]) not in space  # no form to type it in
-    assert ("Session over" if language == "en" else "Séance terminée") in space
+    # Run from the console, it is over; never run, its day passed, it is to record (not "over").
+    assert SCHEDULE_NOTE[run][language] in space and SCHEDULE_NOTE[not run][language] not in space
     response = client.post(  # an old tab, or a code noted down
         reverse("deliberation:check_in_code", args=[finished.pk]),
         {"code": finished.checkin_code},
@@ -116,7 +130,7 @@ def test_a_past_sessions_code_checks_no_one_in(client, panel, facilitator, langu
     )
 
     assert response.status_code == 200
-    assert CODE_REFUSED[language] in messages_of(response)
+    assert (CODE_REFUSED if run else CODE_REFUSED_TO_RECORD)[language] in messages_of(response)
     assert not Attendance.objects.filter(session=finished).exists()
 
 
