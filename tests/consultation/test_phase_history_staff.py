@@ -2,7 +2,8 @@
 organiser's move by the role ("Les organisateurs"), the platform's by the platform and why, never the
 organiser's pseudonym (which would tie them to what they wrote as a citizen under it), name or e-mail, and
 neither does any other public page or export; the organisers' own page adds the pseudonym, the name the
-audit console knows them by. One presenter says it for both (consultation.presenters.moved_by)."""
+audit console knows them by (with their role there too). One presenter says it for both
+(consultation.presenters.moved_by)."""
 
 import datetime as dt
 import io
@@ -74,6 +75,18 @@ def test_the_organisers_page_adds_the_pseudonym(client, moved, language):
     (opened_by,), (closed_by,) = ([by] for *_, by in _by_column(client, url, language))
     assert opened_by == f"{TEAM[language]} ({organiser.pseudonym})"
     assert closed_by == PLATFORM[language]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_audit_console_names_the_organiser_with_their_role(client, moved, language):
+    consultation, organiser = moved
+    client.force_login(organiser)
+    page = client.get(reverse("accounts:audit_log"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    actors = [
+        row[2]["text"] for row in table_rows(page, "audit-log") if row[3]["text"] == "consultation.phase"
+    ]
+    role = {"fr": "Organisateur·rice", "en": "Organiser"}[language]
+    assert actors == [PLATFORM[language], f"{organiser.pseudonym} ({role})"]  # newest first
 
 
 def test_no_public_page_or_export_names_the_organiser(client, moved):
