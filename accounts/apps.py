@@ -11,3 +11,10 @@ class AccountsConfig(AppConfig):
         from .erasure import register_entries
 
         register_entries()
+        from celery.signals import task_postrun, task_prerun
+
+        from . import platform
+
+        # What a task records without an actor says it was the platform's task (accounts/platform.py).
+        task_prerun.connect(platform.task_started, weak=False, dispatch_uid="pacte-platform-task-started")
+        task_postrun.connect(platform.task_ended, weak=False, dispatch_uid="pacte-platform-task-ended")

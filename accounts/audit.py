@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import platform
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -48,10 +49,13 @@ def record_event(
     *, actor, action: str, obj: Any = None, details: dict | None = None, as_role: str = ""
 ) -> AuditEvent:
     """Append one event. Call it inside the service's transaction so the event and the change it
-    describes are committed together or not at all. `as_role` is the role (`accounts.roles.Role`) under
-    which the actor acted: public pages name the actor by it, in the reader's language, never by pseudonym
-    (`AuditEvent.public_actor`)."""
+        describes are committed together or not at all. `as_role` is the role (`accounts.roles.Role`) under
+        which the actor acted: public pages name the actor by it, in the reader's language, never by pseudonym
+        (`AuditEvent.public_actor`). Without an actor, the event records why the platform acted
+    (`accounts.platform`: the reason the details give, else the task or command running it)."""
     actor_id, actor_label = _describe_actor(actor)
+    if actor_id is None:  # the platform's own: why (accounts/platform.py), unless the details say it
+        details = {**platform.current(), **(details or {})}
     object_type = obj._meta.label_lower if hasattr(obj, "_meta") else (type(obj).__name__ if obj else "")
     object_id = str(getattr(obj, "pk", "") or "") if obj is not None else ""
     # Round-trip through JSON so the hash is computed on exactly what the database will return.

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .platform import actor_label as platform_actor
 from .roles import Role, public_actor
 from .strata import (
     DEPARTEMENT_CHOICES,
@@ -196,9 +197,10 @@ class AuditEvent(models.Model):
 
     def console_actor(self) -> str:
         """Who acted, for the organisers' console: the pseudonym at the time and the role, in the reader's
-        language ("system" for the system)."""
+        language; for the platform, the platform and why ("The platform (closing time reached)",
+        `accounts.platform`; "reason not recorded" for an event that did not say)."""
         if self.actor_id is None:
-            return str(_("system"))
+            return platform_actor(self.details or {})
         if self.actor_role in Role.values:
             return f"{self.actor_label} ({Role(self.actor_role).label})"
         return self.actor_label

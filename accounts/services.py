@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from . import gdpr, personal_data, selectors
+from . import gdpr, personal_data, platform, selectors
 from .audit import record_event
 from .models import ConsentRecord, ErasureRecord, Profile, User
 from .roles import Role
@@ -132,11 +132,13 @@ def _notice_preference(user: User) -> dict:
 def erase_account(*, user: User, keep_contributions: bool) -> ErasureRecord:
     """Erase the person (GDPR art. 17): every entry of the personal-data registry
     (`accounts.personal_data`) is applied, public contributions deleted or kept under the pseudonym as
-    the person chose; the choice is recorded without identity."""
+    the person chose; the choice is recorded without identity, as what the platform did at the account
+    holder's request (so is what the erasure sets off, e.g. the open-data archives built again)."""
     choice = ErasureRecord.Choice.PSEUDONYMISE if keep_contributions else ErasureRecord.Choice.DELETE
-    record = ErasureRecord.objects.create(pseudonym=user.pseudonym, choice=choice)
-    personal_data.erase_person(user, keep_contributions)
-    record_event(actor=None, action="account.erased", obj=user, details={"choice": choice})
+    with platform.acting(platform.ERASURE):
+        record = ErasureRecord.objects.create(pseudonym=user.pseudonym, choice=choice)
+        personal_data.erase_person(user, keep_contributions)
+        record_event(actor=None, action="account.erased", obj=user, details={"choice": choice})
     return record
 
 

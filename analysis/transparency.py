@@ -3,11 +3,11 @@ and what moderation hid (counted by reason), its citizen panels with their selec
 parameters and model of each published synthesis, the open-data archives with their SHA-256 checksums,
 and the result of the audit-chain check (``accounts.audit.verify_chain``, as ``manage.py verify_audit``).
 
-Nothing personal: no actor of a phase change or a moderation decision, no contribution text; the
-moderators' reasons for hiding are public already (shown in place of each hidden proposal) and are
-scrubbed once more here. The audit check walks the whole log: its result is cached for
-``AUDIT_CHECK_SECONDS``; an archive's checksum is cached for as long as the file exists (it never
-changes)."""
+Nothing personal: who moved a phase is the platform (and why) or the organisers' role, never the person;
+no actor of a moderation decision, no contribution text; the moderators' reasons for hiding are public
+already (shown in place of each hidden proposal) and are scrubbed once more here. The audit check walks
+the whole log: its result is cached for ``AUDIT_CHECK_SECONDS``; an archive's checksum is cached for as
+long as the file exists (it never changes)."""
 
 import hashlib
 from collections import Counter
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import verify_chain
 from accounts.models import AuditEvent
 from consultation.models import Consultation, OpenDataExport, Proposal
-from consultation.presenters import closing_of, shown_phase
+from consultation.presenters import PhaseRow, closing_of, phase_history, shown_phase
 from consultation.publish import scrub_text
 from deliberation import selectors as deliberation_selectors
 from textsafety.disclosure import MIN_CELL
@@ -31,14 +31,10 @@ AUDIT_CHECK_SECONDS = 300
 _AUDIT_KEY = "pacte:transparency:audit-check"
 
 
-def phases(consultation: Consultation) -> list[dict]:
-    """Every phase change, oldest first: when, from, to (phase names in the reader's language)."""
-    labels = dict(Consultation.Phase.choices)
-    return [
-        {"at": change.created_at, "from": labels.get(change.from_phase, change.from_phase),
-         "to": labels.get(change.to_phase, change.to_phase)}
-        for change in consultation.phase_changes.order_by("created_at", "id")
-    ]  # fmt: skip
+def phases(consultation: Consultation) -> list[PhaseRow]:
+    """Every phase change, oldest first: when, from, to, and who moved it as the public reads it (the
+    platform and why, or the organisers' role: ``consultation.presenters.moved_by``)."""
+    return phase_history(consultation)
 
 
 def moderation(consultation: Consultation) -> dict:

@@ -11,15 +11,17 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         import_module(f"{self.name}.states")  # declares the app's life cycles (accounts.states)
-        from accounts import gdpr
+        from accounts import gdpr, platform
         from accounts import hooks as account_hooks
         from accounts.models import ConsentRecord
 
         from . import adoption, answers, hooks, services
         from .links import account_section, charter_consent_wording
+        from .models import PhaseChange
         from .personal_data import register_entries
         from .search import register_sqlite_unaccent
 
+        platform.register_reasons(dict(PhaseChange.Platform.choices))  # the audit console's wording
         gdpr.register_exporter("consultation", services.export_user_data)
         register_entries()
         account_hooks.register_account_section(account_section)

@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
+from accounts.roles import Role, public_actor
+
+from . import selectors
 from .accepting import accepts_contributions
-from .models import Consultation
+from .models import Consultation, PhaseChange
 from .participants import participant_counts
 
 Phase = Consultation.Phase
@@ -58,6 +62,44 @@ def shown_phase(consultation: Consultation, now: dt.datetime | None = None) -> P
     if consultation.phase == Phase.OPEN and not accepts_contributions(consultation, now):
         return Phase.CLOSED
     return Phase(consultation.phase)
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """One move of a consultation's phase as a page or an export shows it (labels in the reader's
+    language)."""
+
+    at: dt.datetime
+    from_label: str
+    to_label: str
+    by: str
+
+
+def moved_by(change: PhaseChange, *, back_office: bool = False) -> str:
+    """Who moved the phase, in the reader's language: the platform and why (``PhaseChange.platform``);
+    for a person, the role every move requires (``rules.can_manage``: the organisers), as every public
+    page names staff (``accounts.roles.public_actor``), never their pseudonym, name or e-mail: a
+    pseudonym would tie the organiser to what they wrote as a citizen under it. ``back_office``: the
+    organisers' own page adds the pseudonym, the name the audit console knows them by. "—" when the
+    history cannot tell (a move recorded before migration 0018 whose audit event named a person since
+    gone)."""
+    if change.platform:
+        return change.get_platform_display()
+    if change.actor_id is None:
+        return "—"
+    team = capfirst(public_actor(Role.ORGANISER))
+    return f"{team} ({change.actor.pseudonym})" if back_office else team
+
+
+def phase_history(consultation: Consultation, *, back_office: bool = False) -> list[PhaseRow]:
+    """Every move of the consultation's phase, oldest first, as the transparency page (public) and the
+    organisers' page (``back_office``) show it: the one place that says who moved it."""
+    return [
+        PhaseRow(
+            change.created_at, change.from_label, change.to_label, moved_by(change, back_office=back_office)
+        )
+        for change in selectors.phase_history(consultation)
+    ]
 
 
 def with_closing_and_participants(consultations: Iterable[Consultation]) -> list[Consultation]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import states
 from accounts.audit import record_event
+from accounts.roles import Role
 from textsafety.normalise import normalise_input, normalises_text
 
 from .. import accepting, rules
@@ -213,6 +214,7 @@ def transition(*, actor, consultation: Consultation, to_phase: str, platform: st
         to_phase,
         actor=actor,
         action="consultation.phase",
+        as_role=Role.ORGANISER if actor is not None else "",  # the role every move requires (rules.py)
         details={"platform": platform} if platform else None,
         changes=changes,
         then=keep_in_history,

@@ -11,7 +11,7 @@ from accounts import beside
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, form_status, post_form
 
-from .. import rules, selectors, services
+from .. import presenters, rules, selectors, services
 from ..accepting import accepts_contributions
 from ..forms import CharterTextForm, ConsultationForm, QuestionForm
 from ..models import Consultation
@@ -55,7 +55,7 @@ def manage(request, slug=None):
             "form": form,
             "invalid": [form[name] for name in form.fields if name in form.errors],  # the summary's links
             "transitions": transitions,
-            "history": selectors.phase_history(consultation) if consultation else [],
+            "history": presenters.phase_history(consultation, back_office=True) if consultation else [],
         },
         status=form_status(form),  # 400 when shown again with errors, as the other organisers' pages
     )

@@ -1,7 +1,8 @@
 """The "By" column of a consultation's phase history says who moved it, truthfully: the platform, and
 why, when it closed the consultation at its closing time itself (the beat, or the organisers' page
-catching up); the organiser's pseudonym when they did it, still after their account is erased. The two
-never read alike. Migration 0018 sorts the moves recorded before by the audit log."""
+catching up); the organisers' role and the organiser's pseudonym when they did it, still after their
+account is erased. The two never read alike. Migration 0018 sorts the moves recorded before by the
+audit log."""
 
 import datetime as dt
 import re
@@ -56,7 +57,7 @@ def test_a_close_at_the_closing_time_is_the_platforms(organiser_client, language
     assert (change.actor, change.platform) == (None, PhaseChange.Platform.CLOSING_TIME)
 
 
-def test_an_erased_organisers_close_keeps_their_pseudonym_not_the_platforms(client, db):
+def test_an_erased_organisers_close_keeps_the_role_and_pseudonym_not_the_platforms(client, db):
     consultation = make_consultation(closes_at=timezone.now() + dt.timedelta(days=3))
     closer, reader = (with_totp(UserFactory(roles=["citizen", "organiser"])) for _ in range(2))
     client.force_login(closer)
@@ -66,7 +67,8 @@ def test_an_erased_organisers_close_keeps_their_pseudonym_not_the_platforms(clie
     client.force_login(reader)
     for language in ("fr", "en"):
         *_opened, closed = _history(client, consultation, language)
-        assert closed[2] == closer.pseudonym
+        team = {"fr": "Les organisateurs", "en": "The organisers"}[language]
+        assert closed[2] == f"{team} ({closer.pseudonym})"
         assert closed[2] not in PLATFORM.values()
 
 

@@ -1,9 +1,9 @@
 import secrets
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from accounts.platform import PlatformCommand
 from accounts.roles import Role
 from accounts.services import ensure_role_groups
 
@@ -14,7 +14,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = "Create the three demo accounts (citizen, facilitator, organiser) and print their passwords once."
 
     @transaction.atomic

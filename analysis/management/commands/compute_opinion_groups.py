@@ -1,13 +1,14 @@
 """python manage.py compute_opinion_groups <consultation-slug>: recompute the opinion groups now."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from accounts.platform import PlatformCommand
 from analysis.opinion import compute_and_save
 from consultation.models import Consultation
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = "Recompute the Pol.is-style opinion groups of a consultation from its votes."
 
     def add_arguments(self, parser):

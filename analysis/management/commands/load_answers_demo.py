@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.platform import PlatformCommand
 from analysis.answers_demo import load_answers_demo
 from consultation.models import Consultation
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Demo step (make demo, after the synthesis is published): state the consultation's answer rule and "
         "record a few decision-makers' answers to its proposals and themes. Running it again adds nothing."

@@ -4,18 +4,19 @@
 import argparse
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from accounts.platform import PlatformCommand
 from analysis import services, tasks
 from analysis.models import PipelineRun, RunChunk
 from config.celery import app as celery_app
 from consultation.models import Consultation
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = "Group a consultation's contributions into themes (broad listening) and print the result."
 
     def add_arguments(self, parser):

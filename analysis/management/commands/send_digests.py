@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import User
+from accounts.platform import PlatformCommand
 from analysis import digest
 from analysis.models import DigestItem
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Collect the news of citizens' contributions (answers to linked recommendations, published "
         "syntheses) and send the digests due, here, without Celery: what the beat task analysis.send_digests "

@@ -4,15 +4,16 @@ the recommendation answers (as the recommendation page's button does). Suggestio
 facilitator or an organiser confirms them; ``--confirm-best`` confirms the best one of each, for the demo
 (``make demo``) only: in a real consultation a person checks every link."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from accounts.platform import PlatformCommand
 from analysis import services
 from consultation.models import Consultation
 from deliberation.models import Recommendation
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = "Suggest theme links for the recommendations of a consultation's panels (--confirm-best: demo)."
 
     def add_arguments(self, parser):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from accounts.platform import PlatformCommand
 from consultation import services
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Close the open consultations whose closing date and time has passed, as an organiser's close does "
         "(what the Celery beat does every PACTE_CLOSING_SWEEP_SECONDS). Running it again, or on several "

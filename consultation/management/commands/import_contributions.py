@@ -1,15 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from accounts.platform import PlatformCommand
 from consultation import services
 from consultation.csv_import import CsvImportError
 from consultation.models import Consultation
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Import contributions from a CSV file as published proposals. Unreadable rows are reported with "
         "their line number; every other row is kept. Re-running with the same file adds nothing."

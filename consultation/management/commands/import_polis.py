@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.platform import PlatformCommand
 from consultation import services
 from consultation.polis_export import PolisExportError, read_polis_export
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Import a Pol.is export folder (comments.csv, votes.csv or participants-votes.csv, summary.csv) "
         "into a consultation, created when the slug is new. Idempotent."

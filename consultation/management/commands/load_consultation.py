@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.platform import acting
 from consultation import services
 from consultation.accepting import accepts_contributions
 from consultation.content import CONSULTATIONS
@@ -27,8 +28,13 @@ class Command(BaseCommand):
             "setting, 60 for data-donation; 0: no closing time, organisers close it)",
         )
 
+    def handle(self, *args, **options):
+        # What it records without an actor is the platform's loading of a ready-made consultation.
+        with acting(PhaseChange.Platform.READY_MADE):
+            self._load(**options)
+
     @transaction.atomic
-    def handle(self, *args, slug, demo_contributions, closes_in_days, **options):
+    def _load(self, *, slug, demo_contributions, closes_in_days, **options):
         spec = CONSULTATIONS[slug]
         consultation = Consultation.objects.filter(slug=slug).first()
         if consultation is None:

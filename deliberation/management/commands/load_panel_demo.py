@@ -10,12 +10,13 @@ from unittest import mock
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from accounts.platform import PlatformCommand
 from accounts.roles import Role
 from accounts.strata import DEPARTEMENT_TO_REGION, AgeBand, Education, Gender, SocioProfessional
 from consultation.models import Consultation
@@ -115,7 +116,7 @@ def _on(day, hour: int = 10) -> datetime:
 LANGUAGE = "fr"  # the demo panel's texts (title, description, recommendations) are written in French
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = "Create a demo citizen panel (pool, quotas, draw, sessions, recommendations, ballots, answers)."
 
     def handle(self, *args, **options):

@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
+from accounts.platform import PlatformCommand
 from deliberation import selectors, services
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Delete the volunteers who never had a seat from the pools of panels closed more than "
         "PACTE_POOL_RETENTION_DAYS days ago (what the daily Celery beat task does). Seated members stay, "

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.platform import PlatformCommand
 from deliberation import services
 from deliberation.models import Selection
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # its events without an actor name it (accounts/platform.py)
     help = (
         "Re-run the public draw of a selection from its published lottery (checked against its SHA-256) "
         "and its revealed seed (checked against its commitment), and compare with the seated panel."
