@@ -160,7 +160,8 @@ def everything(client, organiser, facilitator, media, eager_celery, django_captu
         },
     )
 
-    # The open-data archive, built by the worker.
+    # The open-data archive, built by the worker once the consultation closed (answers are in it then).
+    consultation_services.transition(actor=None, consultation=consultation, to_phase="closed")
     with django_capture_on_commit_callbacks(execute=True):
         consultation_services.request_open_data_export(actor=None, consultation=consultation)
     assert OpenDataExport.objects.get().state == OpenDataExport.State.DONE
@@ -261,6 +262,7 @@ def test_erasing_a_person_who_did_everything_leaves_nothing_of_them(
     email, pseudonym, key = person.email, person.pseudonym, participant_key_for(person)
     open_data_id = opendata.pseudonym(consultation, key)
     assert any(PROPOSAL in text for _name, text in _archived_texts(media))  # the archive held them
+    assert any(ANSWER in text for _name, text in _archived_texts(media))
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_account(user=person, keep_contributions=False)
