@@ -102,3 +102,16 @@ def test_answers_taken_back_after_a_reopening_leave_the_archive_built_while_clos
     _answer(other, consultation, text="Une autre réponse.")
     services.withdraw_answers(user=other, consultation=consultation, shown=[_q(consultation)["open"].pk])
     assert list(OpenDataExport.objects.filter(consultation=consultation)) == [fresh]
+
+
+def test_the_open_data_page_says_answers_come_once_closed(client, consultation, organiser):
+    notice = {
+        "fr": "Tant que la consultation est ouverte, l’archive ne contient aucune réponse au questionnaire",
+        "en": "While the consultation is open, the archive holds no answers to the questionnaire",
+    }
+    url = reverse("consultation:open_data", args=[consultation.slug])
+    for language, text in notice.items():
+        assert text in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
+    for language, text in notice.items():
+        assert text not in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
