@@ -13,11 +13,12 @@ import zipfile
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 
 from textsafety.spreadsheet import safe_writer
 
-from . import selectors
+from . import rules, selectors
 from .languages import language_of, shown
 from .models import Answer, Consultation, Vote
 from .publish import public_text
@@ -51,7 +52,8 @@ empty).
 
 ## answers.csv
 participant, question_id, choice_id (closed questions: one row per choice ticked), text (open
-questions), answered_at.
+questions), answered_at. Answers are published once the consultation closes, as its results are: an
+archive built while it is open has this file with its header only.
 
 Texts written by participants (answers and proposals) are published as the synthesis shows them:
 personal data (e-mail addresses, phone numbers, social-security numbers, IBANs, street addresses) is
@@ -97,6 +99,11 @@ def build_archive(
                        "true" if q.required else "false"]  # fmt: skip
 
     def answers():
+        # No live results (rules.can_view_results, as the results page and the API's answer counts): an
+        # archive of an open consultation, which anyone may download, would publish every answer so far,
+        # and keep those the participants take back afterwards.
+        if not rules.can_view_results(AnonymousUser(), consultation):
+            return
         rows = (
             Answer.objects.filter(question__consultation=consultation)
             .prefetch_related("choices")

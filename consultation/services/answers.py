@@ -13,6 +13,7 @@ from ..models import MAX_ANSWER_LENGTH, Answer, Consultation, Question
 from ..required_answers import AnswersMissing, missing_answers
 from .base import Conflict, ConsultationError, NotAllowed
 from .charter import _check_can_contribute
+from .gdpr import withdraw_answers_from_archives
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def _write(user, consultation: Consultation, answers: dict, taken_back: Iterable
     if taken_back - set(given):
         _total, by_model = Answer.objects.filter(user=user, question_id__in=taken_back - set(given)).delete()
         removed = by_model.get(Answer._meta.label, 0)
+        if removed:  # a reopened consultation's archives built while it was closed published them
+            withdraw_answers_from_archives(consultation)
     return SavedAnswers(saved=len(given), removed=removed)
 
 

@@ -3,7 +3,7 @@ registry (consultation/personal_data.py)."""
 
 from django.db import transaction
 
-from ..models import Answer, Consultation, OpenDataExport, Proposal, Report, Vote
+from ..models import Answer, Consultation, OpenDataExport, PhaseChange, Proposal, Report, Vote
 from .open_data import request_open_data_export
 from .votes import recount
 
@@ -75,7 +75,13 @@ def withdraw_open_data(user, keep_pseudonymous: bool) -> None:
         | set(Proposal.objects.filter(author=user).values_list("consultation_id", flat=True))
         | set(Vote.objects.filter(user=user).values_list("proposal__consultation_id", flat=True))
     )
-    exports = list(OpenDataExport.objects.filter(consultation_id__in=consultations))
+    withdraw_archives(OpenDataExport.objects.filter(consultation_id__in=consultations))
+
+
+def withdraw_archives(exports) -> None:
+    """Withdraw the open-data archives `exports` (a queryset): their rows now, their files once the
+    transaction is committed, and a fresh archive requested for each consultation that had one ready."""
+    exports = list(exports)
     if not exports:
         return
     rebuild = {e.consultation_id for e in exports if e.state == OpenDataExport.State.DONE}
@@ -89,3 +95,21 @@ def withdraw_open_data(user, keep_pseudonymous: bool) -> None:
     transaction.on_commit(remove_files)
     for consultation in Consultation.objects.filter(pk__in=rebuild):
         request_open_data_export(actor=None, consultation=consultation)
+
+
+def withdraw_answers_from_archives(consultation: Consultation) -> None:
+    """Answers taken back leave the archives that published them. An archive publishes answers only when
+    built while the consultation's results were public (`opendata.build_archive`); answers can be taken
+    back only while it is open again, so the archives that may hold them are those requested before it
+    was last reopened. Archives built since (no answers) stay, so taking answers back twice rebuilds
+    nothing more."""
+    reopened = (
+        PhaseChange.objects.filter(
+            consultation=consultation, from_phase=Consultation.Phase.CLOSED, to_phase=Consultation.Phase.OPEN
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if reopened is not None:
+        withdraw_archives(OpenDataExport.objects.filter(consultation=consultation, created_at__lt=reopened))

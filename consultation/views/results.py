@@ -1,6 +1,7 @@
 """Results of a closed consultation and its open-data archive."""
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -57,6 +58,8 @@ def open_data(request, consultation, slug):
             "exports": exports,
             "latest": latest,
             "can_build": can_build,
+            # opendata.build_archive: answers only once the results are public (no live results).
+            "answers_public": rules.can_view_results(AnonymousUser(), consultation),
             "building": oldest_active(exports) if can_build else None,
         },
     )

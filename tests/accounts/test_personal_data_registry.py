@@ -160,7 +160,8 @@ def everything(client, organiser, facilitator, media, eager_celery, django_captu
         },
     )
 
-    # The open-data archive, built by the worker.
+    # The open-data archive, built by the worker once the consultation closed (answers are in it then).
+    consultation_services.transition(actor=None, consultation=consultation, to_phase="closed")
     with django_capture_on_commit_callbacks(execute=True):
         consultation_services.request_open_data_export(actor=None, consultation=consultation)
     assert OpenDataExport.objects.get().state == OpenDataExport.State.DONE
@@ -261,6 +262,7 @@ def test_erasing_a_person_who_did_everything_leaves_nothing_of_them(
     email, pseudonym, key = person.email, person.pseudonym, participant_key_for(person)
     open_data_id = opendata.pseudonym(consultation, key)
     assert any(PROPOSAL in text for _name, text in _archived_texts(media))  # the archive held them
+    assert any(ANSWER in text for _name, text in _archived_texts(media))
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_account(user=person, keep_contributions=False)
@@ -317,3 +319,150 @@ def test_kept_contributions_lose_the_profile_answers_copied_on_them(
         or (label == "sessions.Session" and str(person.pk) in strings)
     ]
     assert not leftovers, leftovers
+
+
+# --- Every field classified ---------------------------------------------------------------------------
+#
+# A field that holds data about a person need not point at an account: a name typed in a form, a copy of
+# a profile answer, a timestamp that a kept audit event repeats. The foreign-key walk above finds none of
+# these, so every field of the project's models that outlives an erasure (a model without an entry, or
+# one whose entry keeps or blanks its rows) is classified below, with what it holds. A new field fails
+# `test_every_field_of_our_models_is_classified` until it is put here: if it holds data about a person,
+# it needs an entry (or its entry's handler must blank it) in accounts.personal_data first.
+
+_PROJECT_APPS = ("accounts", "consultation", "deliberation", "analysis")
+
+_ORGANISERS = "the organisers' own settings and texts about the consultation, about no participant"
+_PANEL_WORK = "the panel's work as its team records it (titles, times, places, texts), about no member"
+_ANSWERS = "a decision-maker's public answer and its milestones (the office answering, not a person)"
+_JOB = "a background job's state and figures: counts, percentages, codes, times"
+_ROW = "ids and links between rows"
+
+CLASSIFIED: list[tuple[str, str, str]] = [
+    # accounts: the account row, blanked by accounts.erasure (e-mail, names, password, roles, last login).
+    ("accounts.User", "id pseudonym erased_at date_joined groups user_permissions",
+     "kept: the public pseudonym, the account's id and dates (registry: accounts.User)"),
+    ("accounts.User", "password last_login is_superuser first_name last_name is_staff is_active email "
+     "email_notices", "blanked or reset by accounts.erasure"),
+    ("accounts.ErasureRecord", "id pseudonym choice created_at", "kept: the proof of the erasure"),
+    ("accounts.AuditEvent", "id created_at actor_id actor_label actor_role action object_type object_id "
+     "details prev_hash hash", "kept: append-only, hash-chained; names the pseudonym, never the e-mail"),
+    ("accounts.SentNotice", "id key sent_at", "kept: which notice went once, keyed by ids"),
+    ("accounts.OutboxTask", "id task args options created_at attempts last_error",
+     "a task waiting for the broker: its name and row ids (outbox.enqueue takes ids only)"),
+    # consultation
+    ("consultation.Consultation", "id slug title_fr title_en context_fr context_en starts_on closes_at "
+     "phase moderation proposals_allowed max_proposal_length charter_version created_at", _ORGANISERS),
+    ("consultation.CharterVersion", "id consultation version text_fr text_en created_at", _ORGANISERS),
+    ("consultation.PhaseChange", "id consultation from_phase to_phase platform created_at",
+     "the phase history (the platform's moves say why, never whose)"),
+    ("consultation.Question", "id consultation position kind text_fr text_en help_fr help_en required",
+     _ORGANISERS),
+    ("consultation.Choice", "id question position label_fr label_en exclusive", _ORGANISERS),
+    ("consultation.Answer", "id question text created_at updated_at choices",
+     "the answer itself: deleted, or kept under the pseudonym (registry: consultation.Answer)"),
+    ("consultation.Proposal", "id consultation author_key text status hide_reason source external_id "
+     "is_meta language created_at moderated_at agree_count disagree_count pass_count",
+     "the proposal: deleted, or kept under the pseudonym (registry: consultation.Proposal)"),
+    ("consultation.Proposal", "strata", "blanked when kept under the pseudonym (services.erase_proposals)"),
+    ("consultation.Vote", "id proposal participant_key value previous_value created_at updated_at",
+     "the vote: deleted, or kept under the pseudonym (registry: consultation.Vote)"),
+    ("consultation.ContributionImport", "id consultation file_name data text_column date_column "
+     "strata_columns language language_column state progress created skipped_existing errors warnings "
+     "failure created_at finished_at",
+     "an import's job: the file (contributions of people without an account) is erased once imported; "
+     "errors and warnings give line numbers and reasons, no text"),
+    ("consultation.OpenDataExport", "id consultation state progress file error task_id created_at "
+     "finished_at", "an archive: withdrawn and rebuilt (registry: consultation.OpenDataExport)"),
+    ("consultation.AnswerPolicy", "id consultation proposals_required proposal_min_agree_percent "
+     "proposal_min_votes themes_required theme_min_percent answers_due_on updated_at", _ORGANISERS),
+    ("consultation.ProposalAnswer", "id decision_maker body status justification answered_on "
+     "implementation_deadline implemented_on created_at proposal", _ANSWERS),
+    ("consultation.ProposalAnswerMilestone", "id title due_on done_on first_due_on change_note answer",
+     _ANSWERS),
+    # deliberation
+    ("deliberation.Panel", "id title description topic size threshold status household_rule consultation "
+     "created_at language closed_at", _PANEL_WORK),
+    ("deliberation.Volunteer", "id panel strata source language told_not_drawn_in created_at consent_at",
+     "a seat's pool entry, kept for the public composition without the person (deliberation.gdpr)"),
+    ("deliberation.Volunteer", "external_id name contact address",
+     "blanked by deliberation.gdpr._erase_volunteerings (an unseated entry is deleted)"),
+    ("deliberation.Quota", "id panel category value min max", _PANEL_WORK),
+    ("deliberation.Selection", "id panel seed algorithm status progress reasons probabilities portfolio "
+     "seed_commitment lottery lottery_sha256 lottery_published_at lottery_inputs_sha256 drawn reserves "
+     "composition quotas_used excluded min_probability median_probability pool_size created_at finished_at",
+     "the public record of a draw: pool entries by number, figures, never a name or contact"),
+    ("deliberation.PanelMember", "id panel volunteer selection status replaced_by joined_at dropped_at",
+     "a seat, kept for the public composition; its volunteer row no longer names the person"),
+    ("deliberation.PanelMember", "drop_reason", "blanked by deliberation.gdpr._erase_volunteerings"),
+    ("deliberation.Session", "id panel title starts_at place video_link checkin_code minutes ended_at",
+     _PANEL_WORK),
+    ("deliberation.AgendaItem", "id session order title kind duration_minutes started_at ended_at",
+     _PANEL_WORK),
+    ("deliberation.Document", "id panel session title description file created_at", _PANEL_WORK),
+    ("deliberation.Attendance", "id session member method checked_in_at",
+     "kept: a seat's presence, pointing at a seat no longer linked to anyone"),
+    ("deliberation.Recommendation", "id panel session title text rationale status vote_session votes_for "
+     "votes_against votes_abstain voting_opened_at decided_at created_at", _PANEL_WORK),
+    ("deliberation.RecommendationVersion", "id recommendation number title text rationale created_at",
+     _PANEL_WORK),
+    ("deliberation.Amendment", "id recommendation text explanation status reason decided_at "
+     "resulting_version created_at", "a decided amendment is the panel's record (registry)"),
+    ("deliberation.BallotBox", "recommendation sealed", "sealed counts, no row per ballot"),
+    ("deliberation.BallotReceipt", "id recommendation member", "who voted, never how; a seat, no time"),
+    ("deliberation.DecisionMakerResponse", "id decision_maker body status justification answered_on "
+     "implementation_deadline implemented_on created_at recommendation", _ANSWERS),
+    ("deliberation.Milestone", "id title due_on done_on first_due_on change_note response", _ANSWERS),
+    # analysis
+    ("analysis.EmbeddingVector", "id model_id text_hash dimensions vector created_at",
+     "deleted unless another copy shares the text (registry: analysis.EmbeddingVector)"),
+    ("analysis.PipelineRun", "id consultation status progress_done progress_total chunks_total error_code "
+     "error_detail params model_id input_hash k_selection labelling n_contributions n_distinct created_at "
+     "started_at finished_at", _JOB),
+    ("analysis.RunChunk", "id run index hashes done", _JOB + "; hashes of texts"),
+    ("analysis.Theme", "id run parent number label keywords summary quotes size share share_weighted "
+     "breakdown stance trend emerging", "a theme: quotes scrubbed, erased texts dropped (registry)"),
+    ("analysis.Contribution", "id run position source_type source_id text text_hash clean_key scrubbed "
+     "truncated likely_other_language submitted_at votes duplicate_group duplicate_count health_flag "
+     "theme subtheme x y", "a scrubbed copy: deleted, or kept under the pseudonym (registry)"),
+    ("analysis.Contribution", "strata", "blanked when kept under the pseudonym (registry)"),
+    ("analysis.SynthesisVersion", "id run number action description data created_at published_at",
+     "a synthesis: erased texts dropped from it (registry: analysis.SynthesisVersion)"),
+    ("analysis.PublishedSynthesis", "id consultation version published_at", _ROW),
+    ("analysis.OpinionRun", "id consultation computed_at vote_count status result",
+     "opinion groups: the person's position removed (registry: analysis.OpinionRun)"),
+    ("analysis.ThemeRecommendationLink", "id theme recommendation score confirmed_at created_at", _ROW),
+    ("analysis.ThemeAnswer", "id decision_maker body status justification answered_on "
+     "implementation_deadline implemented_on created_at theme", _ANSWERS),
+    ("analysis.ThemeAnswerMilestone", "id title due_on done_on first_due_on change_note answer", _ANSWERS),
+]  # fmt: skip
+
+
+def _fields_outliving_an_erasure():
+    """(model label, field) of every field of the project's models whose rows may outlive an erasure
+    and that no registry entry names."""
+    for model in apps.get_models():
+        if model._meta.app_label not in _PROJECT_APPS:
+            continue
+        label = model._meta.label
+        whole = personal_data.entry(label)
+        if whole and whole.erase == whole.pseudonymise == personal_data.Fate.DELETE:
+            continue  # the rows go, whatever their fields
+        for field in model._meta.get_fields():
+            if not field.concrete or personal_data.entry(f"{label}.{field.name}") is not None:
+                continue
+            if whole and whole.person.split("__")[0] == field.name:
+                continue
+            yield label, field.name
+
+
+def test_every_field_of_our_models_is_classified():
+    declared = {(label, name) for label, names, _why in CLASSIFIED for name in names.split()}
+    found = set(_fields_outliving_an_erasure())
+    assert not found - declared, (
+        "Classify these fields in CLASSIFIED (tests/accounts/test_personal_data_registry.py); if one holds "
+        "data about a person, declare what erasure does to it in accounts.personal_data first: "
+        f"{sorted(found - declared)}"
+    )
+    stale = sorted(declared - found)
+    assert not stale, f"No such field, or a registry entry names it now: {stale}"

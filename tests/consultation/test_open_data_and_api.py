@@ -34,6 +34,8 @@ def test_open_data_zip_built_by_a_real_celery_worker(celery_worker_process, clie
     consultation = make_consultation(slug="open-data")
     users, proposal = _populate(consultation)
     organiser = with_totp(UserFactory(roles=["citizen", "organiser"]))
+    # Closed: answers are published once the results are (test_open_data_answers_not_live.py).
+    services.transition(actor=organiser, consultation=consultation, to_phase="closed")
     client.force_login(organiser)
     response = client.post(reverse("consultation:open_data", args=[consultation.slug]))
     assert response.status_code == 302
