@@ -2,10 +2,11 @@ from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularRedocView
 
 from accounts.permissions import require_rule
 from accounts.rules import anyone
+from consultation.api import SchemaView
 
 from . import views
 
@@ -40,7 +41,7 @@ urlpatterns = [
     path("analyse/", include("analysis.urls")),
     # The API's documentation is not counted against the API's rate limit (a reader who reached it still
     # gets the page telling how to use the API, not a JSON refusal).
-    path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(throttle_classes=[]), name="api-schema"),
     path(
         "api/docs/",
         # Redoc writes its styles in <style> elements carrying the page's nonce (static/pacte/api-docs.js):
