@@ -1,7 +1,12 @@
 """The project's base form: django-dsfr's, with each field's hint read once by screen readers."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
+
+# The range of the database's integer columns (PostgreSQL's `integer`, which Django's IntegerField and
+# PositiveIntegerField use): a whole number outside it cannot be stored, nor compared in most queries.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
 
 class HintInLabelBoundField(DsfrBoundField):
@@ -19,7 +24,35 @@ class HintInLabelBoundField(DsfrBoundField):
 
 
 class PacteForm(DsfrBaseForm):
+    """Every number field is kept in the database's integer range (INTEGER_RANGE) unless it declares a
+    narrower one: a field with no `max_value` took any number of digits, and the service's write failed
+    with a 500 (`999999999999999` votes as the answer policy's threshold, found by fuzzing) instead of
+    Django's translated error under the field."""
+
     bound_field_class = HintInLabelBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and not isinstance(
+                field, forms.FloatField | forms.DecimalField
+            ):
+                bound_integer_field(field)
+
+
+def bound_integer_field(field: forms.IntegerField) -> None:
+    """Give `field` the database's integer range where it has no tighter bound of its own."""
+    low, high = INTEGER_RANGE
+    if field.max_value is None or field.max_value > high:
+        field.max_value = high
+        field.validators.append(MaxValueValidator(high))
+        if isinstance(field.widget, forms.NumberInput):
+            field.widget.attrs.setdefault("max", high)
+    if field.min_value is None or field.min_value < low:
+        field.min_value = low
+        field.validators.append(MinValueValidator(low))
+        if isinstance(field.widget, forms.NumberInput):
+            field.widget.attrs.setdefault("min", low)
 
 
 class _NoRequiredAttributeCheckbox(forms.CheckboxInput):

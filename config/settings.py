@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "accounts.prefetch.PrefetchSignedInMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the locale (its refusal is translated), before anything reads the address's parameters.
+    "config.middleware.NullCharacterInAddressMiddleware",
     # Before the CSRF check, which reads the form: a view's rule is decided before its body is read.
     "accounts.permissions.PermissionFirstMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

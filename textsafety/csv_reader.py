@@ -1,8 +1,9 @@
 """CSV files as spreadsheets save them: one reader for every import (contributions, volunteers).
 
-- Encoding: UTF-8 with or without its byte-order mark; UTF-16 with its mark (Excel's "Unicode text");
-  else Windows-1252, what Excel on a French Windows writes for "CSV (séparateur : point-virgule)" (the
-  caller may warn: `Table.encoding == "cp1252"`).
+- Encoding: UTF-8 with or without its byte-order mark; UTF-16 with its mark (Excel's "Unicode text"),
+  or without it (told by its zero bytes); else Windows-1252, what Excel on a French Windows writes for
+  "CSV (séparateur : point-virgule)" (the caller may warn: `Table.encoding == "cp1252"`). A file holding
+  a null character otherwise (a zip, an .xlsx, an image) is refused as `ENCODING`.
 - Separator: the one of `,` `;` and tab that the header line holds most of.
 - Records: cut on physical lines with balanced quotes, so an unclosed quote cannot swallow the rest of
   the file: its line is reported (`Row.cells is None`) and reading goes on with the next line.
@@ -57,12 +58,30 @@ class Table:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding) of a file's bytes; see the module's docstring for the encodings tried."""
+    """(text, encoding) of a file's bytes; see the module's docstring for the encodings tried. A text
+    holding a null character is no CSV (a zip, a spreadsheet's .xlsx, an image), unless it is UTF-16
+    saved without its mark, which is read as such: both would otherwise reach the database, which
+    refuses NUL in any text (a 500, or an import left running for ever)."""
     if data.startswith(_UTF16_MARKS):
         try:
-            return data.decode("utf-16"), "utf-16"
+            text, encoding = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise CsvFileError(ENCODING, f"not UTF-16 despite its mark (byte {exc.start})") from None
+    elif b"\x00" in data and (unmarked := _utf16_without_mark(data)) is not None:
+        text, encoding = unmarked, "utf-16"
+    else:
+        text, encoding = _utf8_or_cp1252(data)
+    refuse_null_character(text)
+    return text, encoding
+
+
+def refuse_null_character(text: str) -> None:
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CsvFileError(ENCODING, f"a null character on line {line}: not a text file", line=line)
+
+
+def _utf8_or_cp1252(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -73,6 +92,21 @@ def decode(data: bytes) -> tuple[str, str]:
         raise CsvFileError(
             ENCODING, f"not UTF-8 nor Windows-1252 (byte {exc.start})", position=exc.start
         ) from None
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """The text of UTF-16 bytes without a byte-order mark, told by the zero byte of each Latin letter
+    being on the same side (odd bytes: little-endian; even bytes: big-endian); None otherwise."""
+    if len(data) % 2:
+        return None
+    half = len(data) // 2
+    for zeros, codec in ((data[1::2], "utf-16-le"), (data[0::2], "utf-16-be")):
+        if zeros.count(0) >= 0.9 * half:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def records(text: str) -> Iterator[tuple[int, str | None]]:
@@ -102,6 +136,7 @@ def read_table(data: bytes | str) -> Table:
         text, encoding = decode(data)
     else:
         text, encoding = data.lstrip("\ufeff"), "text"
+        refuse_null_character(text)
     found = records(text)
     header_line, header_text = next(((n, r) for n, r in found if r and r.strip()), (0, None))
     if header_text is None:

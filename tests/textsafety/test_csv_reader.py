@@ -37,3 +37,27 @@ def test_a_file_that_cannot_be_read_is_refused_with_a_code(data, code):
     with pytest.raises(CsvFileError) as refused:
         read_table(data)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00", 1),
+        (b"id;note\n1;a\x00b\n", 2),
+        ("id\n1\n\x00".encode("utf-16-le")[:-1], 1),
+    ],
+)
+def test_a_file_holding_a_null_character_is_refused_with_its_line(data, line):
+    with pytest.raises(CsvFileError) as refused:
+        read_table(data)
+    assert (refused.value.code, refused.value.params.get("line")) == (ENCODING, line)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_is_read_as_utf16(codec):
+    table = read_table("id;ville\r\n1;Orléans\r\n".encode(codec))
+    assert (table.encoding, table.header, table.rows[0].cells) == (
+        "utf-16",
+        ["id", "ville"],
+        ["1", "Orléans"],
+    )
