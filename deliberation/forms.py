@@ -143,17 +143,6 @@ class QuotasForm(PacteForm):
     )
 
 
-class SelectionForm(PacteForm):
-    seed = forms.CharField(
-        label=_("Seed of the public draw"),
-        max_length=64,
-        required=False,
-        help_text=_(
-            "Leave empty for a random seed. It is published with the result so anyone can re-run the draw."
-        ),
-    )
-
-
 class SessionForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
