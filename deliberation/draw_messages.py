@@ -8,8 +8,12 @@ command) shows them. The codes:
 - ``{"code": "library", "kind": "infeasible" | "input" | "other", "text": ...}``: the sortition core's own
   explanation (`deliberation.sortition`, English only, naming strata and volunteers): shown as it is, marked
   as English, under a translated sentence that says what kind of failure it is;
-- ``{"code": "left_out", "n": ...}``: volunteers left out of that run for lack of an answer in a quota
-  category;
+  Its known cases (the pool smaller than the panel, too few households, a category's minimums or maximums
+  that cannot add up, a quota short of volunteers or households, an answer no quota lists, the smallest
+  relaxation) also come as codes with values under ``"known"`` (`SortitionError.reasons`): the page words
+  those in the reader's language (`known_case`) and keeps the English text only as the detail;
+- ``{"code": "left_out", "n": ..., "pool": ..., "missing": {category: n}}``: volunteers left out of that
+  run for lack of an answer in a quota category, counted per category (rows stored before have only `n`);
 - ``{"code": "time_limit", "minutes": ...}``: the worker stopped the draw (Celery time limit);
 - ``{"code": "abandoned", "role": "organiser", "person": ..., "minutes": ...}``: an organiser abandoned a
   draw stuck that many minutes after it started. The public report says "the organisers" (`role`; rows
@@ -62,10 +66,116 @@ def draw_is_final_message() -> str:
     )
 
 
+def unanswered_sentences(rows) -> list[str]:
+    """One sentence per quota category some volunteers gave no answer for (`selectors.UnansweredCategory`),
+    naming the category and how many lack it."""
+    from .strata import category_label
+
+    return [
+        ngettext(
+            "%(category)s: %(n)s volunteer of %(pool)s gave no answer.",
+            "%(category)s: %(n)s volunteers of %(pool)s gave no answer.",
+            row.missing,
+        )
+        % {"category": category_label(row.category).capitalize(), "n": row.missing, "pool": row.pool}
+        for row in rows
+    ]
+
+
 def library_failure(error: Exception, kind: str) -> dict[str, Any]:
     """The stored reason for a failure explained by the sortition core (`kind`: infeasible, input, other)."""
     messages = getattr(error, "messages", None) or [str(error)]
-    return {"code": "library", "kind": kind, "text": "\n".join(map(str, messages))}
+    stored = {"code": "library", "kind": kind, "text": "\n".join(map(str, messages))}
+    known = [dict(reason) for reason in getattr(error, "reasons", ()) if reason]
+    if known:
+        stored["known"] = known  # the cases we word ourselves (`known_case`); the text stays as the detail
+    return stored
+
+
+def left_out_reason(excluded: list[dict], pool: int) -> dict[str, Any]:
+    """The stored reason for volunteers left out of a run (`services.selection_inputs`' `excluded`): how
+    many, and per quota category how many gave no answer, so the page names the category."""
+    missing: dict[str, int] = {}
+    for person in excluded:
+        for category in person.get("missing", []):
+            missing[category] = missing.get(category, 0) + 1
+    return {"code": "left_out", "n": len(excluded), "pool": pool, "missing": missing}
+
+
+def known_case(item: dict[str, Any]) -> str:
+    """A known failure case of the sortition core (`SortitionInfeasible.reasons`), in the reader's language;
+    "" for a code this version does not know."""
+    from .strata import category_label, stratum_label
+
+    code = item.get("code")
+    values = {key: value for key, value in item.items() if key != "code"}
+    if "category" in item:
+        values["category"] = category_label(str(item["category"])).capitalize()
+    if "value" in item:
+        values["stratum"] = stratum_label(str(item["category"]), str(item["value"]))
+    if code == "value_without_quota":
+        return (
+            ngettext(
+                "%(stratum)s: %(n)s volunteer has this answer, which no quota lists: add a quota for it (a "
+                "minimum of 0 is enough).",
+                "%(stratum)s: %(n)s volunteers have this answer, which no quota lists: add a quota for it (a "
+                "minimum of 0 is enough).",
+                int(item.get("n", 0)),
+            )
+            % values
+        )
+    if code == "relax":
+        changes = []
+        for category, value, bound, before, after in item.get("changes") or []:
+            stratum = stratum_label(str(category), str(value))
+            if bound == "min":
+                change = _("%(stratum)s: lower the minimum from %(before)s to %(after)s")
+            else:
+                change = _("%(stratum)s: raise the maximum from %(before)s to %(after)s")
+            changes.append(change % {"stratum": stratum, "before": before, "after": after})
+        if not changes:
+            return ""
+        return _("Smallest change to the quotas that makes a panel possible: %(changes)s.") % {
+            "changes": "; ".join(changes)
+        }
+    if code == "pool_too_small":
+        return (
+            ngettext(
+                "Only %(pool)s volunteer could take part in the draw, fewer than the panel size %(size)s.",
+                "Only %(pool)s volunteers could take part in the draw, fewer than the panel size %(size)s.",
+                int(item.get("pool", 0)),
+            )
+            % values
+        )
+    if code == "households_too_few":
+        return (
+            _(
+                "The %(pool)s volunteers live in only %(households)s households; with at most one person per "
+                "household, a panel of %(size)s is impossible."
+            )
+            % values
+        )
+    if code == "min_sum":
+        return (
+            _("%(category)s: the minimums add up to %(total)s, more than the panel size %(size)s.") % values
+        )
+    if code == "max_sum":
+        return (
+            _("%(category)s: the maximums add up to %(total)s, less than the panel size %(size)s.") % values
+        )
+    if code == "quota_short":
+        return (
+            _("%(stratum)s: at least %(min)s needed, but only %(have)s volunteers have this answer.") % values
+        )
+    if code == "quota_households":
+        return (
+            _(
+                "%(stratum)s: at least %(min)s needed, but the %(have)s volunteers with this answer live in "
+                "only %(households)s households (at most one person per household can sit)."
+            )
+            % values
+        )
+    return ""
 
 
 def _library_intro(kind: str | None) -> str:
@@ -83,19 +193,38 @@ def failure_reason(item: dict[str, Any], *, public: bool = False) -> FailureReas
     never by pseudonym."""
     code = item.get("code")
     if code == "library":
+        # The known cases in the reader's language; the core's English text only as the detail after them.
+        known = [text for text in (known_case(case) for case in item.get("known") or []) if text]
+        if known:
+            return FailureReason(
+                "\n".join(
+                    [_("No panel can meet the quotas with this pool of volunteers:")
+                     if item.get("kind") != "input" else _("The pool and the quotas do not fit together:"),
+                     *known,
+                     _("The sortition library's own words (in English), for the detail:")]
+                ),
+                quoted=str(item.get("text", "")),
+                quoted_lang=LIBRARY_LANGUAGE,
+            )  # fmt: skip
         return FailureReason(
             _library_intro(item.get("kind")), quoted=str(item.get("text", "")), quoted_lang=LIBRARY_LANGUAGE
         )
     if code == "left_out":
         n = int(item.get("n", 0))
-        return FailureReason(
-            ngettext(
-                "%(n)s volunteer was left out for lack of an answer in a quota category.",
-                "%(n)s volunteers were left out for lack of an answer in a quota category.",
-                n,
-            )
-            % {"n": n}
-        )
+        sentence = ngettext(
+            "%(n)s volunteer was left out for lack of an answer in a quota category.",
+            "%(n)s volunteers were left out for lack of an answer in a quota category.",
+            n,
+        ) % {"n": n}
+        missing = item.get("missing") or {}
+        if missing:  # which category, and how many lack it (stored since the draw names them)
+            from .selectors import UnansweredCategory
+
+            rows = [
+                UnansweredCategory(c, int(m), int(item.get("pool", n))) for c, m in sorted(missing.items())
+            ]
+            sentence = "\n".join([sentence, *unanswered_sentences(rows)])
+        return FailureReason(sentence)
     if code == "time_limit":
         return FailureReason(
             _(

@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.translation import get_language, gettext
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -143,17 +144,6 @@ class QuotasForm(PacteForm):
     )
 
 
-class SelectionForm(PacteForm):
-    seed = forms.CharField(
-        label=_("Seed of the public draw"),
-        max_length=64,
-        required=False,
-        help_text=_(
-            "Leave empty for a random seed. It is published with the result so anyone can re-run the draw."
-        ),
-    )
-
-
 class SessionForm(PacteForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
@@ -225,17 +215,41 @@ class OpenVoteForm(PacteForm):
 
     def __init__(self, *args, panel, recommendation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = panel.sessions.all()
+        sessions = panel.sessions.all()
+        # Any session of the panel is accepted for validation (the service says why one cannot hold the
+        # vote); only those that can are offered.
+        self.fields["session"].queryset = sessions
+        self.no_session = False
         if recommendation is not None:
+            from django.db.models import Count
             from django.utils.formats import date_format
 
-            from .rules import earliest_vote_day
+            from .rules import earliest_vote_day, session_is_over, session_may_hold_vote
 
+            # Offered: the sessions held on or after the day the text was last changed, and not over with
+            # nobody checked in (nobody could vote there); each names its date and how many members are
+            # checked in, who alone can vote.
+            def label(s) -> str:
+                return ngettext(
+                    "%(title)s — %(date)s — %(n)s member checked in",
+                    "%(title)s — %(date)s — %(n)s members checked in",
+                    s.checked_in,
+                ) % {"title": s.title, "date": date_format(timezone.localtime(s.starts_at), "DATE_FORMAT"),
+                     "n": s.checked_in}  # fmt: skip
+
+            offered = [
+                (s.pk, label(s))
+                for s in sessions.annotate(checked_in=Count("attendances"))
+                if session_may_hold_vote(recommendation, s) and (s.checked_in or not session_is_over(s))
+            ]
+            self.fields["session"].choices = [("", self.fields["session"].empty_label), *offered]
             self.fields["session"].help_text = gettext(
                 "Only members checked in at this session can vote. The session must be held on %(date)s or "
                 "later: the text put to the vote was last changed that day."
             ) % {"date": date_format(earliest_vote_day(recommendation), "DATE_FORMAT")}
-            self._bound_fields_cache.pop("session", None)  # django-dsfr's form has already bound it
+            self.earliest_vote_day = earliest_vote_day(recommendation)
+            self.no_session = not offered
+        self._bound_fields_cache.pop("session", None)  # django-dsfr's form has already bound it
 
 
 class ReplaceMemberForm(PacteForm):

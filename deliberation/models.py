@@ -236,6 +236,14 @@ class Selection(models.Model):
     probabilities = models.JSONField(default=dict, blank=True)
     portfolio = models.JSONField(default=list, blank=True)
     seed_commitment = models.CharField(_("commitment to the seed"), max_length=64, blank=True)
+
+    class SeedOrigin(models.TextChoices):
+        RANDOM = "random", _("picked at random by Pacte")
+        TYPED = "typed", _("typed by the organisers")
+
+    # Where the seed came from (the report says it): Pacte's random seed, or one passed in by a command
+    # (the page refuses a typed seed). Empty for draws recorded before it was kept.
+    seed_origin = models.CharField(max_length=8, choices=SeedOrigin.choices, blank=True)
     lottery = models.JSONField(default=dict, blank=True)
     lottery_sha256 = models.CharField(max_length=64, blank=True)
     lottery_published_at = models.DateTimeField(null=True, blank=True)

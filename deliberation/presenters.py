@@ -123,3 +123,28 @@ def checkin_code_note(phase: SessionPhase, *, team: bool) -> str:
             _("No code: to record in its console") if team else _("No code: the facilitator records who came")
         )
     return _("Session over")
+
+
+# --------------------------------------------------------------------------------------------------
+# Chances of being drawn, as a citizen reads them
+# --------------------------------------------------------------------------------------------------
+
+
+def chance_words(probability: float) -> dict:
+    """A selection probability as the report shows it: a percentage with one decimal and "about 1 chance
+    in N", both from the same number (the percentage as shown), with one rounding rule (half up): N has one
+    decimal under 10, none from 10 on. So two probabilities shown with the same percentage read the same
+    chance, and 11.7 % and 11.8 % both read "1 chance in 8.5" (rounding 1/p to a whole number gave 9 and 8).
+    `one_in` is None for a probability of zero. Both are localised strings ("11,7", "8,5" in French)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.utils.formats import number_format
+
+    percent = (Decimal(repr(float(probability))) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    one_in = None
+    if percent > 0:
+        ratio = Decimal(100) / percent
+        places = Decimal("0.1") if ratio < 10 else Decimal(1)
+        ratio = ratio.quantize(places, rounding=ROUND_HALF_UP)
+        one_in = number_format(ratio, 1 if places < 1 and ratio != ratio.to_integral() else 0)
+    return {"percent": number_format(percent, 1), "one_in": one_in}

@@ -651,3 +651,42 @@ def expired_pools(*, now: datetime) -> QuerySet[Panel]:
         .annotate(unseated=_count_per_panel(unseated), members_to_clear=_count_per_panel(to_clear))
         .order_by("closed_at", "id")
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# The pool's answers to the quota categories
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnansweredCategory:
+    """A strata category and how many volunteers of the pool gave no answer for it (they cannot be drawn
+    while the quotas use it: `services.selection_inputs` leaves them out)."""
+
+    category: str
+    missing: int
+    pool: int
+
+
+def unanswered_categories(panel: Panel, categories=None) -> list[UnansweredCategory]:
+    """For each category (the panel's quota categories by default), in order, the volunteers without an
+    answer for it; categories every volunteer answered are left out."""
+    if categories is None:
+        categories = sorted(set(panel.quotas.values_list("category", flat=True)))
+    answers = list(panel.volunteers.values_list("strata", flat=True))
+    rows = []
+    for category in categories:
+        missing = sum(1 for strata in answers if not (strata or {}).get(category))
+        if missing:
+            rows.append(UnansweredCategory(category, missing, len(answers)))
+    return rows
+
+
+def drawable_pool(panel: Panel) -> int:
+    """How many volunteers have an answer for every category the quotas use (those the draw can seat)."""
+    categories = sorted(set(panel.quotas.values_list("category", flat=True)))
+    return sum(
+        1
+        for strata in panel.volunteers.values_list("strata", flat=True)
+        if all((strata or {}).get(c) for c in categories)
+    )

@@ -126,7 +126,7 @@ def run_selection(selection_id: int) -> str:
             kind = "input"  # malformed pool or quotas (e.g. a value without a quota)
         reasons = [draw_messages.library_failure(error, kind)]
         if excluded:
-            reasons.append({"code": "left_out", "n": len(excluded)})
+            reasons.append(draw_messages.left_out_reason(excluded, pool=len(people) + len(excluded)))
         services.record_selection_failure(selection_id=selection_id, reasons=reasons)
         return Selection.Status.FAILED
     except services.LotteryChanged:

@@ -65,14 +65,45 @@ def replace_quotas(*, actor, panel: Panel, quotas: list[QuotaInput]) -> list[Quo
     return created
 
 
-def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) -> list[Quota]:
+@dataclass(frozen=True)
+class ProposedQuotas:
+    """The quotas proposed, and the categories left without quotas because some volunteers of the pool
+    gave no answer for them (`selectors.UnansweredCategory`: a quota there would leave them out)."""
+
+    quotas: list[Quota]
+    not_proposed: list
+
+
+def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) -> ProposedQuotas:
     """Quotas bracketing the French reference population shares for this panel size, in the profile's
-    values; values the reference does not count (e.g. gender "other") get 0 to panel size."""
+    values; values the reference does not count (e.g. gender "other") get 0 to panel size. Only for the
+    categories every volunteer of the pool answered: a quota on a category someone did not answer leaves
+    them out of the draw (an imported file with only `age_band` and `gender` gets quotas on those two).
+    Refused when the pool is empty or no category is answered by everyone, naming what is missing."""
+    from .. import selectors
+    from ..draw_messages import unanswered_sentences
+
+    _require(rules.can_edit_selection_inputs(actor, panel))
     sortition = load_sortition()
     margins = population_margins()  # the reference shares, already in profile values
+    wanted = [category for category, _mapping in REFERENCE_TO_PROFILE.values()]
+    if categories is not None:
+        wanted = [category for category in wanted if category in categories]
+    if not panel.volunteers.exists():
+        raise DeliberationError(
+            _("The pool is empty: quotas are proposed for the profile questions the volunteers answered. "
+              "Import or recruit volunteers first, or type the quotas below.")
+        )  # fmt: skip
+    not_proposed = selectors.unanswered_categories(panel, wanted)
+    skipped = {row.category for row in not_proposed}
+    if all(category in skipped for category in wanted):
+        raise DeliberationError(
+            [_("No quota proposed: no profile question was answered by every volunteer of the pool."),
+             *unanswered_sentences(not_proposed)]
+        )  # fmt: skip
     proposed = []
-    for category, _mapping in REFERENCE_TO_PROFILE.values():
-        if categories is not None and category not in categories:
+    for category in wanted:
+        if category in skipped:
             continue
         by_value = {}
         for quota in sortition.propose_quotas({category: margins.get(category, {})}, panel.size):
@@ -81,4 +112,4 @@ def propose_quotas(*, actor, panel: Panel, categories: list[str] | None = None) 
         for value, _label in PROFILE_VALUES[category]:
             by_value.setdefault(str(value), QuotaInput(category, str(value), 0, panel.size))
         proposed.extend(by_value.values())
-    return replace_quotas(actor=actor, panel=panel, quotas=proposed)
+    return ProposedQuotas(replace_quotas(actor=actor, panel=panel, quotas=proposed), not_proposed)

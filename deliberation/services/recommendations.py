@@ -139,6 +139,12 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
         raise DeliberationError(_("This session belongs to another panel."))
     if not rules.session_may_hold_vote(recommendation, session):
         raise DeliberationError(vote_session_too_early_message(recommendation, session))
+    if rules.session_is_over(session) and not session.attendances.exists():
+        # Only members checked in at the session of the vote can vote: nobody ever could here.
+        raise DeliberationError(
+            _("Nobody was checked in at the session “%(session)s”, which is over: nobody could vote. Choose "
+              "a session where members are checked in, or schedule one.") % {"session": session.title}
+        )  # fmt: skip
     transition(
         recommendation, Recommendation.Status.VOTING, actor=actor, as_role=rules.acting_role(actor),
         action="vote.opened", details={"session": session.pk},

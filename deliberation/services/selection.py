@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import outbox
 from accounts.audit import record_event
@@ -41,19 +42,43 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
         )  # fmt: skip
     if not panel.quotas.exists():
         raise DeliberationError(_("Set the quotas before drawing the panel."))
+    from .. import selectors
+    from ..draw_messages import unanswered_sentences
+
+    drawable = selectors.drawable_pool(panel)
+    if drawable < panel.size:
+        # Volunteers without an answer for a quota category cannot be drawn: say which category, how many.
+        raise DeliberationError(
+            [_("No volunteer has an answer for every quota category: remove the quotas of a category the "
+               "volunteers did not answer, or import their answers.") if not drawable else ngettext(
+                "Only %(n)s volunteer has an answer for every quota category, fewer than the panel size "
+                "%(size)s: remove the quotas of a category the volunteers did not answer, or import their "
+                "answers.",
+                "Only %(n)s volunteers have an answer for every quota category, fewer than the panel size "
+                "%(size)s: remove the quotas of a category the volunteers did not answer, or import their "
+                "answers.",
+                drawable,
+            ) % {"n": drawable, "size": panel.size},
+             *unanswered_sentences(selectors.unanswered_categories(panel))]
+        )  # fmt: skip
     algorithm = algorithm or sortition.default_algorithm()
     if algorithm not in sortition.ALGORITHMS:
         raise DeliberationError(_("Unknown algorithm."))
+    # The page never passes a seed (it refuses one typed in: an organiser could try seeds until the panel
+    # suits them, the lottery following from the pool and the quotas); commands and tests may, and the
+    # report then says the seed was typed.
+    origin = Selection.SeedOrigin.TYPED if seed.strip() else Selection.SeedOrigin.RANDOM
     seed = seed.strip() or sortition.new_seed()
     selection = Selection.objects.create(
         panel=panel, seed=seed, seed_commitment=sortition.commitment(seed), algorithm=algorithm,
-        created_by=actor,
+        created_by=actor, seed_origin=origin,
     )  # fmt: skip
     # Only the commitment (SHA-256 of the seed) is recorded before the draw; the seed is revealed with
     # the drawn panel (`selection.drawn`), so anyone can check it is the seed committed to.
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="selection.started", obj=selection,
-        details={"seed_commitment": selection.seed_commitment, "algorithm": algorithm, "panel": panel.pk},
+        details={"seed_commitment": selection.seed_commitment, "algorithm": algorithm, "panel": panel.pk,
+                 "seed_origin": origin.value},
     )  # fmt: skip
     from ..tasks import run_selection
 

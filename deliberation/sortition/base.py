@@ -33,7 +33,13 @@ def default_algorithm() -> str:
 
 
 class SortitionError(ValueError):
-    """Base class: every failure of this module carries a human-readable English message."""
+    """Base class: every failure of this module carries a human-readable English message, and its known
+    cases as codes with values (`reasons`; `deliberation.draw_messages` words them in the reader's
+    language, the English message staying as the detail)."""
+
+    def __init__(self, *args: Any, reasons: Sequence[dict[str, Any]] = ()) -> None:
+        super().__init__(*args)
+        self.reasons = tuple(reasons)
 
 
 class SortitionInputError(SortitionError):
@@ -43,10 +49,15 @@ class SortitionInputError(SortitionError):
 class SortitionInfeasible(SortitionError):
     """No panel can satisfy the quotas. `messages` explain why; `relaxed_quotas` is a suggested fix."""
 
-    def __init__(self, messages: Sequence[str], relaxed_quotas: tuple[Quota, ...] | None = None) -> None:
+    def __init__(
+        self,
+        messages: Sequence[str],
+        relaxed_quotas: tuple[Quota, ...] | None = None,
+        reasons: Sequence[dict[str, Any]] = (),
+    ) -> None:
         self.messages = tuple(messages)
         self.relaxed_quotas = relaxed_quotas
-        super().__init__("\n".join(self.messages))
+        super().__init__("\n".join(self.messages), reasons=reasons)
 
 
 class NoValidReplacement(SortitionError):
@@ -213,6 +224,7 @@ def _validate(volunteers: Sequence[Volunteer], quotas: Sequence[Quota], panel_si
             )
     allowed = {category: {q.value for q in qs} for category, qs in _quotas_by_category(quotas).items()}
     seen_ids: set[str] = set()
+    without_quota: dict[tuple[str, str], int] = defaultdict(int)  # (category, value) -> volunteers
     for volunteer in volunteers:
         if not volunteer.id:
             problems.append("A volunteer has an empty id.")
@@ -224,13 +236,18 @@ def _validate(volunteers: Sequence[Volunteer], quotas: Sequence[Quota], panel_si
             if value is None:
                 problems.append(f"Volunteer {volunteer.id} has no value for category '{category}'.")
             elif value not in values:
+                without_quota[(category, value)] += 1
                 problems.append(
                     f"Volunteer {volunteer.id} has {category}={value}, which has no quota "
                     f"(known values: {', '.join(sorted(values))})."
                 )
     if problems:
         shown = problems[:20] + ([f"... and {len(problems) - 20} more."] if len(problems) > 20 else [])
-        raise SortitionInputError("\n".join(shown))
+        reasons = [
+            {"code": "value_without_quota", "category": category, "value": value, "n": n}
+            for (category, value), n in sorted(without_quota.items())
+        ]
+        raise SortitionInputError("\n".join(shown), reasons=reasons)
 
 
 def _check_seed(seed: str | int) -> str:

@@ -37,6 +37,7 @@ from .base import (
 from .feasibility import (
     _infeasible_from_library,
     _pool_too_small,
+    _pool_too_small_reason,
     _quick_problems,
     check_feasibility,
     library_inputs,
@@ -156,7 +157,9 @@ def find_distribution(
     _validate(volunteers, quotas, panel_size)
     too_small = _pool_too_small(volunteers, panel_size, household_rule)
     if too_small:
-        raise SortitionInfeasible([too_small])
+        raise SortitionInfeasible(
+            [too_small], reasons=[_pool_too_small_reason(volunteers, panel_size, household_rule)]
+        )
 
     if algorithm == "leximin":
         lottery, figures = _leximin_lottery(

@@ -51,35 +51,63 @@ def _quick_problems(
     volunteers: Sequence[Volunteer], quotas: Sequence[Quota], panel_size: int, household_rule: bool
 ) -> list[str]:
     """Arithmetic reasons the quotas cannot be met, found without a solver."""
+    return [message for message, _code in _quick_reasons(volunteers, quotas, panel_size, household_rule)]
+
+
+def _quick_reasons(
+    volunteers: Sequence[Volunteer], quotas: Sequence[Quota], panel_size: int, household_rule: bool
+) -> list[tuple[str, dict]]:
+    """`_quick_problems` with each one's code and values (for a translated message)."""
     problems = []
     for category, category_quotas in _quotas_by_category(quotas).items():
         total_min = sum(q.min for q in category_quotas)
         total_max = sum(q.max for q in category_quotas)
         if total_min > panel_size:
             problems.append(
-                f"Category '{category}': the minimums add up to {total_min}, more than the panel size "
-                f"{panel_size}."
+                (
+                    f"Category '{category}': the minimums add up to {total_min}, more than the panel size "
+                    f"{panel_size}.",
+                    {"code": "min_sum", "category": category, "total": total_min, "size": panel_size},
+                )
             )
         if total_max < panel_size:
             problems.append(
-                f"Category '{category}': the maximums add up to {total_max}, less than the panel size "
-                f"{panel_size}."
+                (
+                    f"Category '{category}': the maximums add up to {total_max}, less than the panel size "
+                    f"{panel_size}.",
+                    {"code": "max_sum", "category": category, "total": total_max, "size": panel_size},
+                )
             )
     for quota in quotas:
         having = [v for v in volunteers if v.strata[quota.category] == quota.value]
         households = len({_household_key(v) for v in having})
         if len(having) < quota.min:
-            problems.append(
+            problems.append((
                 f"Quota {quota.category}={quota.value}: at least {quota.min} needed but only "
-                f"{len(having)} volunteer(s) have this value."
-            )
+                f"{len(having)} volunteer(s) have this value.",
+                {"code": "quota_short", "category": quota.category, "value": quota.value, "min": quota.min,
+                 "have": len(having)},
+            ))  # fmt: skip
         elif household_rule and households < quota.min:
-            problems.append(
+            problems.append((
                 f"Quota {quota.category}={quota.value}: at least {quota.min} needed but the "
                 f"{len(having)} volunteers with this value live in only {households} household(s), "
-                "and at most one person per household can sit."
-            )
+                "and at most one person per household can sit.",
+                {"code": "quota_households", "category": quota.category, "value": quota.value,
+                 "min": quota.min, "have": len(having), "households": households},
+            ))  # fmt: skip
     return problems
+
+
+def _pool_too_small_reason(volunteers: Sequence[Volunteer], panel_size: int, household_rule: bool) -> dict:
+    """`_pool_too_small`'s case as a code with values (empty when the pool is large enough)."""
+    if len(volunteers) < panel_size:
+        return {"code": "pool_too_small", "pool": len(volunteers), "size": panel_size}
+    households = len({_household_key(v) for v in volunteers})
+    if household_rule and households < panel_size:
+        return {"code": "households_too_few", "pool": len(volunteers), "households": households,
+                "size": panel_size}  # fmt: skip
+    return {}
 
 
 def _pool_too_small(volunteers: Sequence[Volunteer], panel_size: int, household_rule: bool) -> str | None:
@@ -125,6 +153,19 @@ def _relaxation_messages(
     return messages, tuple(relaxed_quotas)
 
 
+def _relaxation_reason(quotas: Sequence[Quota], relaxed: Sequence[Quota] | None) -> dict:
+    """The suggested relaxation as a code with values: [category, value, "min" or "max", from, to] each."""
+    if not relaxed:
+        return {}
+    changes = []
+    for quota, bounds in zip(quotas, relaxed, strict=True):
+        if bounds.min < quota.min:
+            changes.append([quota.category, quota.value, "min", quota.min, bounds.min])
+        if bounds.max > quota.max:
+            changes.append([quota.category, quota.value, "max", quota.max, bounds.max])
+    return {"code": "relax", "changes": changes} if changes else {}
+
+
 def _infeasible_from_library(
     error: InfeasibleQuotasError | InfeasibleQuotasCantRelaxError,
     quotas: Sequence[Quota],
@@ -157,14 +198,24 @@ def check_feasibility(
     _validate(volunteers, quotas, panel_size)
     too_small = _pool_too_small(volunteers, panel_size, household_rule)
     if too_small:
-        raise SortitionInfeasible([too_small])
-    problems = _quick_problems(volunteers, quotas, panel_size, household_rule)
+        raise SortitionInfeasible(
+            [too_small], reasons=[_pool_too_small_reason(volunteers, panel_size, household_rule)]
+        )
+    quick = _quick_reasons(volunteers, quotas, panel_size, household_rule)
+    problems = [message for message, _code in quick]
+    codes = [code for _message, code in quick]
     features, people, address_columns = library_inputs(volunteers, quotas, household_rule)
     try:
         find_any_committee(features, people, panel_size, address_columns)
     except (InfeasibleQuotasError, InfeasibleQuotasCantRelaxError) as error:
-        raise _infeasible_from_library(error, quotas, problems) from error
+        infeasible = _infeasible_from_library(error, quotas, problems)
+        relax = _relaxation_reason(quotas, infeasible.relaxed_quotas)
+        raise SortitionInfeasible(
+            infeasible.messages, infeasible.relaxed_quotas, reasons=[*codes, *([relax] if relax else [])]
+        ) from error
     except SelectionError as error:
-        raise SortitionInfeasible([*problems, f"The solver could not find a panel: {error}"]) from error
+        raise SortitionInfeasible(
+            [*problems, f"The solver could not find a panel: {error}"], reasons=codes
+        ) from error
     if problems:  # the solver and the arithmetic disagree only if this module has a bug
-        raise SortitionInfeasible(problems)
+        raise SortitionInfeasible(problems, reasons=codes)

@@ -13,7 +13,7 @@ from accounts.refusals import attempt, post_form, show_form_errors
 from accounts.rules import anyone
 from consultation import rules as consultation_rules
 
-from .. import forms, presenters, rules, selectors, services
+from .. import draw_messages, forms, presenters, rules, selectors, services
 from ..models import Panel, Recommendation, Volunteer
 from ..strata import category_label, value_label
 from ._common import _panel
@@ -144,7 +144,9 @@ def _manage_page(request, panel, **failed):
             "can_see_identity": rules.can_see_member_identity(request.user, panel),
             "quota_form": forms.QuotasForm(initial={"quotas": _quota_lines(panel)}),
             "import_form": forms.ImportForm(),
-            "selection_form": forms.SelectionForm(),
+            # Quota categories some volunteers did not answer: they cannot be drawn (named before the draw).
+            "unanswered": draw_messages.unanswered_sentences(selectors.unanswered_categories(panel)),
+            "drawable": selectors.drawable_pool(panel),
             "selection": selection,
             "can_abandon": selection is not None and rules.can_abandon_selection(request.user, selection),
             "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES,

@@ -13,7 +13,7 @@ from accounts import beside
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, post_form
 
-from .. import forms, rules, selectors, services
+from .. import draw_messages, forms, rules, selectors, services
 from ..strata import category_label, value_label
 from ._common import _panel, _upload_limit_mb
 from .panels import _manage_page, _to_manage
@@ -188,9 +188,21 @@ def save_quotas(request, panel, pk):
 @require_POST
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def propose_quotas(request, panel, pk):
-    attempt(
-        request,
-        lambda: services.propose_quotas(actor=request.user, panel=panel),
-        _("Quotas proposed from the French population shares. Review and edit them."),
-    )
+    def proposed(result) -> str:
+        # Quotas only on the questions every volunteer answered; the others are named with their counts.
+        if result.not_proposed:
+            messages.warning(
+                request,
+                " ".join(
+                    [_("No quota proposed for a question some volunteers did not answer (a quota there would "
+                       "leave them out of the draw):"),
+                     *draw_messages.unanswered_sentences(result.not_proposed)]
+                ),
+            )  # fmt: skip
+        categories = sorted({q.category for q in result.quotas})
+        return _(
+            "Quotas proposed from the French population shares for: %(categories)s. Review and edit them."
+        ) % {"categories": ", ".join(category_label(c) for c in categories)}
+
+    attempt(request, lambda: services.propose_quotas(actor=request.user, panel=panel), proposed)
     return _to_manage(panel)

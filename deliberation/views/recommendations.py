@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
@@ -102,6 +103,9 @@ def _recommendation_page(request, recommendation, **failed):
             "open_vote_form": forms.OpenVoteForm(panel=panel, recommendation=recommendation),
             "can_open_vote": rules.can_open_vote(request.user, recommendation),
             "can_close_vote": rules.can_close_vote(request.user, recommendation),
+            "vote_turnout": selectors.open_vote_turnout(recommendation)
+            if recommendation.status == Recommendation.Status.VOTING
+            else None,
             "sections": hooks.recommendation_sections(recommendation, request.user),
             **single,
         },
@@ -182,9 +186,27 @@ def open_vote(request, recommendation, pk):
         lambda data: services.open_vote(
             actor=request.user, recommendation=recommendation, session=data["session"]
         ),
-        _("The vote is open."),
+        lambda opened: _vote_opened_message(request, opened),
     )  # fmt: skip
     return _done_or_again(request, done, recommendation, open_vote_form=form)
+
+
+def _vote_opened_message(request, recommendation) -> str:
+    """Says at which session the vote is open and how many can vote there (those checked in); warns when
+    nobody is checked in yet."""
+    turnout = selectors.open_vote_turnout(recommendation)
+    session = recommendation.vote_session
+    if not turnout.checked_in:
+        messages.warning(
+            request,
+            _("Nobody is checked in at the session “%(session)s” yet: only members checked in there can "
+              "vote. Check them in (session code, or from the console).") % {"session": session.title},
+        )  # fmt: skip
+    return ngettext(
+        "The vote is open at the session “%(session)s”: %(n)s member checked in there can vote.",
+        "The vote is open at the session “%(session)s”: %(n)s members checked in there can vote.",
+        turnout.checked_in,
+    ) % {"session": session.title, "n": turnout.checked_in}
 
 
 @require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)

@@ -1,17 +1,19 @@
 """Pages of the draw: the public report, the published lottery, the live progress, running or abandoning
 a draw, giving a member's seat to a reserve."""
 
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, json_refusal
 from accounts.rules import anyone
 
-from .. import forms, rules, selectors, services
+from .. import forms, presenters, rules, selectors, services
 from ..models import Panel, PanelMember, Selection
 from ..strata import category_label, value_label
 from ._common import _member, _panel, _public_panel, _selection
@@ -40,16 +42,12 @@ def selection_report(request, panel, pk):
 
 
 def _chances(selection: Selection | None) -> dict | None:
-    """The lowest and median selection probabilities as a citizen reads them: a percentage and "about 1
-    chance in N" (N left out for a probability of zero)."""
+    """The lowest and median selection probabilities as a citizen reads them (`presenters.chance_words`)."""
     if selection is None:
         return None
     return {
-        name: {"percent": probability * 100, "one_in": round(1 / probability) if probability > 0 else None}
-        for name, probability in (
-            ("lowest", selection.min_probability or 0),
-            ("median", selection.median_probability or 0),
-        )
+        "lowest": presenters.chance_words(selection.min_probability or 0),
+        "median": presenters.chance_words(selection.median_probability or 0),
     }
 
 
@@ -111,13 +109,40 @@ def selection_status(request, panel, pk):
 @require_POST
 @require_rule(rules.can_manage_panel, object_from=_panel, login=True)
 def run_selection(request, panel, pk):
-    form = forms.SelectionForm(data=request.POST)
-    if form.is_valid():
-        attempt(
+    """Start the draw. The seed is Pacte's, picked at random (`services.start_selection`): a seed typed in
+    (an old form, a hand-made request) is refused, since the lottery follows from the pool and the quotas
+    and an organiser could try seeds until the panel suits them. The message says what happened: with
+    eager tasks (`make demo`) the draw has ended by the time the page comes back."""
+    if request.POST.get("seed", "").strip():
+        messages.error(
             request,
-            lambda: services.start_selection(actor=request.user, panel=panel, seed=form.cleaned_data["seed"]),
-            _("The selection has started."),
-        )
+            _("A typed seed is refused: Pacte picks the seed at random and publishes its SHA-256 before the "
+              "lottery, so that nobody can try seeds until the panel suits them. Nothing was drawn."),
+        )  # fmt: skip
+        return _to_manage(panel)
+
+    def started(selection) -> None:
+        selection.refresh_from_db()
+        if selection.status == Selection.Status.DONE:
+            messages.success(
+                request,
+                ngettext(
+                    "The panel has been drawn: %(n)s member seated. The selection report shows the draw and "
+                    "how to check it.",
+                    "The panel has been drawn: %(n)s members seated. The selection report shows the draw and "
+                    "how to check it.",
+                    len(selection.drawn),
+                )
+                % {"n": len(selection.drawn)},
+            )
+        elif selection.status == Selection.Status.FAILED:
+            messages.error(
+                request, _("The draw ended without a panel: nobody was seated. Why is shown below.")
+            )
+        else:
+            messages.success(request, _("The draw has started; this page shows where it is."))
+
+    attempt(request, lambda: services.start_selection(actor=request.user, panel=panel), started)
     return _to_manage(panel)
 
 

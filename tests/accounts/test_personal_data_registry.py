@@ -388,9 +388,10 @@ CLASSIFIED: list[tuple[str, str, str]] = [
     ("deliberation.Volunteer", "external_id name contact address",
      "blanked by deliberation.gdpr._erase_volunteerings (an unseated entry is deleted)"),
     ("deliberation.Quota", "id panel category value min max", _PANEL_WORK),
-    ("deliberation.Selection", "id panel seed algorithm status progress reasons probabilities portfolio "
-     "seed_commitment lottery lottery_sha256 lottery_published_at lottery_inputs_sha256 drawn reserves "
-     "composition quotas_used excluded min_probability median_probability pool_size created_at finished_at",
+    ("deliberation.Selection", "id panel seed seed_origin algorithm status progress reasons probabilities "
+     "portfolio seed_commitment lottery lottery_sha256 lottery_published_at lottery_inputs_sha256 drawn "
+     "reserves composition quotas_used excluded min_probability median_probability pool_size created_at "
+     "finished_at",
      "the public record of a draw: pool entries by number, figures, never a name or contact"),
     ("deliberation.PanelMember", "id panel volunteer selection status replaced_by joined_at dropped_at",
      "a seat, kept for the public composition; its volunteer row no longer names the person"),

@@ -99,7 +99,7 @@ def test_the_pages_refuse_a_second_draw_with_a_message(drawn, organiser, client,
     assert "Status updated." not in messages_of(page)
 
     again = client.post(
-        reverse("deliberation:run_selection", args=[drawn.pk]), {"seed": "encore"}, follow=True,
+        reverse("deliberation:run_selection", args=[drawn.pk]), follow=True,
         HTTP_ACCEPT_LANGUAGE=language,
     )  # fmt: skip
     expected = {

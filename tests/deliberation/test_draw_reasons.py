@@ -152,19 +152,26 @@ def test_the_sortition_librarys_explanation_is_shown_as_english_under_a_translat
     [library, left_out] = selection.reasons
     assert library["code"] == "library" and library["kind"] == "infeasible"
     assert "No panel can meet every quota" in library["text"] and "gender" in library["text"]
-    assert left_out == {"code": "left_out", "n": 1}
+    # The left-out volunteers are counted per category, so that the page names the category.
+    assert left_out == {"code": "left_out", "n": 1, "pool": 11, "missing": {"gender": 1}}
 
     intro = {
-        "en": "No panel can meet the quotas with this pool of volunteers. The sortition library explains "
-        "why:",
-        "fr": "Aucun panel ne peut respecter les quotas avec ce vivier de volontaires.",
+        "en": "No panel can meet the quotas with this pool of volunteers",
+        "fr": "Aucun panel ne peut respecter les quotas avec ce vivier de volontaires",
+    }[language]
+    # The known case (the maximums add up to less than the panel) is worded in the reader's language.
+    case = {
+        "en": "Gender: the maximums add up to 2, less than the panel size 4.",
+        "fr": "Genre\u00a0: les maximums totalisent 2, moins que la taille du panel (4).",
     }[language]
     left = {
-        "en": "1 volunteer was left out for lack of an answer in a quota category.",
-        "fr": "1 volontaire a été écarté faute de réponse dans une catégorie de quota.",
+        "en": "1 volunteer was left out for lack of an answer in a quota category.<br>Gender: 1 volunteer "
+        "of 11 gave no answer.",
+        "fr": "1 volontaire a été écarté faute de réponse dans une catégorie de quota.<br>Genre\u00a0: 1 "
+        "volontaire sur 11 n’a pas répondu.",
     }[language]
     for html in _pages(organiser_client, selection, language):
-        assert intro in html and left in html
+        assert intro in html and case in html and left in html
         quoted = _english_blocks(html)
         assert len(quoted) == 1
         assert "No panel can meet every quota at once with these volunteers." in quoted[0]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
+from deliberation import presenters
 from tests.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,10 @@ def test_the_draw_report_gives_chances_in_words_and_keeps_server_commands_for_th
     for probability in (selection.min_probability, selection.median_probability):
         with translation.override(language):
             percent = formats.number_format(round(probability * 100, 1), 1)
+            # N from the percentage shown, one rounding rule (`presenters.chance_words`).
+            one_in = presenters.chance_words(probability)["one_in"]
         assert percent in page
-        assert CHANCE[language].format(n=round(1 / probability)) in page
+        assert CHANCE[language].format(n=one_in) in page
     assert f"{selection.min_probability:.4f}".replace(".", ",") not in page
     assert "scripts/verify_draw.py" in page  # anyone can check the draw
     assert "manage.py redraw_selection" not in page

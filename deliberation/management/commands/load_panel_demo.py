@@ -25,7 +25,6 @@ from deliberation.models import Attendance, Panel, PanelMember, Recommendation, 
 
 TITLE = "Assises citoyennes\u00a0: le don de données de santé par défaut"
 POOL = 240
-SEED = "assises-pacte-2026"
 CONSULTATION = "data-donation"  # `load_consultation data-donation`, loaded before by `make demo`
 
 # (title, text, rationale, panel votes for/against/abstain share, answer status or None, days to answer)
@@ -209,7 +208,9 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
         eager = app.conf.task_always_eager
         app.conf.task_always_eager = True
         try:
-            selection = services.start_selection(actor=organiser, panel=panel, seed=SEED)
+            selection = services.start_selection(
+                actor=organiser, panel=panel
+            )  # a random seed, as the page does
         finally:
             app.conf.task_always_eager = eager
         selection.refresh_from_db()
