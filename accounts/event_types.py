@@ -164,3 +164,19 @@ ACCOUNT_EVENT_TYPES = [
 ]
 
 register(*ACCOUNT_EVENT_TYPES)
+
+
+def _accounts(ids: list[str], reader) -> dict[str, ObjectRef]:
+    """An account by the pseudonym the log knows it by (no page to link to: the console is organisers')."""
+    from .models import User
+    from .rules import can_view_audit_log
+
+    if not can_view_audit_log(reader):
+        return {}
+    return {
+        str(pk): ObjectRef(gettext("Account %(pseudonym)s") % {"pseudonym": pseudonym})
+        for pk, pseudonym in User.objects.filter(pk__in=whole_ids(ids)).values_list("pk", "pseudonym")
+    }
+
+
+register_object_type("accounts.user", _accounts)

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.event_types import EventType, describer_for, register, register_object_type
 from accounts.roles import PANEL_TEAM, Role
+from consultation import rules as consultation_rules
 
 from . import rules
-from .models import PipelineRun, SynthesisVersion
+from .models import PipelineRun, SynthesisVersion, ThemeAnswer
 
 ORG = Role.ORGANISER
 Action = SynthesisVersion.Action
@@ -61,5 +62,20 @@ def register_audit_events() -> None:
                 % {"number": v.number, "n": v.run_id, "consultation": v.run.consultation.title}
             ),
             url=lambda v: reverse("analysis:editor", args=[v.run_id]),
+        ),
+    )
+    register_object_type(
+        "analysis.themeanswer",
+        describer_for(
+            "analysis.themeanswer",
+            load=lambda ids: ThemeAnswer.objects.filter(pk__in=ids).select_related(
+                "theme__run__consultation"
+            ),
+            may_see=lambda reader, answer: consultation_rules.can_view(reader, answer.theme.run.consultation),
+            name=lambda answer: (
+                gettext("Answer to theme %(n)s of “%(consultation)s”")
+                % {"n": answer.theme.number, "consultation": answer.theme.run.consultation.title}
+            ),
+            url=lambda answer: reverse("consultation:followup", args=[answer.theme.run.consultation.slug]),
         ),
     )

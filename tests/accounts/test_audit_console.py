@@ -122,6 +122,7 @@ def test_page_two_holds_the_older_events_and_keeps_the_filters(organiser_client,
     ids = [int(row[0]["text"]) for row in table_rows(second, "audit-log")]
     assert len(ids) == 10 and min(ids) == AuditEvent.objects.filter(action="profile.updated").first().pk
     assert "Événements 51 à 60 sur 60" in second
+    assert {row[4]["text"] for row in table_rows(second, "audit-log")} == {f"Compte {organiser.pseudonym}"}
     assert verify_chain().ok
 
 
