@@ -79,13 +79,26 @@ def every_type() -> list[EventType]:
     return sorted(_types.values(), key=lambda t: str(t.label).casefold())
 
 
-def register_object_type(model_label: str, describer: Describer) -> None:
-    """Declare how the console names and links one model's objects (``app_label.modelname``)."""
+_kinds: dict[str, object] = {}
+
+
+def register_object_type(model_label: str, describer: Describer, *, kind: object = None) -> None:
+    """Declare how the console names and links one model's objects (``app_label.modelname``); ``kind``:
+    its name, when the model's ``verbose_name`` is not the one to show."""
     _describers[model_label] = describer
+    if kind is not None:
+        _kinds[model_label] = kind
+
+
+def object_types() -> list[str]:
+    """The models whose objects the console names (its "Kind of object" filter)."""
+    return sorted(_describers)
 
 
 def kind(model_label: str) -> str:
     """The model's name in the reader's language ("Consultation"), or the label for an unknown one."""
+    if model_label in _kinds:
+        return str(_kinds[model_label])
     try:
         return capfirst(str(apps.get_model(model_label)._meta.verbose_name))
     except (LookupError, ValueError):

@@ -63,6 +63,7 @@ def register_audit_events() -> None:
             ),
             url=lambda v: reverse("analysis:editor", args=[v.run_id]),
         ),
+        kind=_("Synthesis version"),
     )
     register_object_type(
         "analysis.themeanswer",

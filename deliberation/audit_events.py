@@ -132,6 +132,7 @@ def register_audit_events() -> None:
             ),
             url=lambda a: _recommendation_url(a.recommendation),
         ),
+        kind=_("Amendment"),
     )
     register_object_type(
         "deliberation.decisionmakerresponse",
