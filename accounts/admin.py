@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .admin_records import RecordAdmin
+from .admin_records import AuditedAdmin, RecordAdmin
 from .models import AuditEvent, ConsentRecord, ErasureRecord, Profile, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "pseudonym", "is_active", "date_joined"]
     search_fields = ["email", "pseudonym"]
@@ -25,6 +25,6 @@ class AuditEventAdmin(RecordAdmin):
     list_filter = ["action"]
 
 
-admin.site.register(Profile)
+admin.site.register(Profile, AuditedAdmin)
 admin.site.register(ConsentRecord, RecordAdmin)
 admin.site.register(ErasureRecord, RecordAdmin)

@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import platform
+from . import event_types, platform
 from .models import AuditEvent
+from .roles import Role
 
 GENESIS_HASH = "0" * 64
 # Any constant: every writer of the chain takes this PostgreSQL advisory lock, so two concurrent
@@ -49,11 +50,15 @@ def record_event(
     *, actor, action: str, obj: Any = None, details: dict | None = None, as_role: str = ""
 ) -> AuditEvent:
     """Append one event. Call it inside the service's transaction so the event and the change it
-        describes are committed together or not at all. `as_role` is the role (`accounts.roles.Role`) under
-        which the actor acted: public pages name the actor by it, in the reader's language, never by pseudonym
-        (`AuditEvent.public_actor`). Without an actor, the event records why the platform acted
+    describes are committed together or not at all. `as_role` is the role (`accounts.roles.Role`) under
+    which the actor acted: public pages name the actor by it, in the reader's language, never by pseudonym
+    (`AuditEvent.public_actor`); without one, the role the event type declares (`accounts.event_types`),
+    so every staff step records its role. Without an actor, the event records why the platform acted
     (`accounts.platform`: the reason the details give, else the task or command running it)."""
     actor_id, actor_label = _describe_actor(actor)
+    if not as_role:  # the role its event type is taken under (accounts.event_types), when it names one
+        declared = event_types.declared_role(action)
+        as_role = declared if declared in Role.values else ""
     if actor_id is None:  # the platform's own: why (accounts/platform.py), unless the details say it
         details = {**platform.current(), **(details or {})}
     object_type = obj._meta.label_lower if hasattr(obj, "_meta") else (type(obj).__name__ if obj else "")

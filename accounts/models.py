@@ -5,8 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import event_types
 from .platform import actor_label as platform_actor
-from .roles import Role, public_actor
+from .roles import acted_by, public_actor
 from .strata import (
     DEPARTEMENT_CHOICES,
     DEPARTEMENT_TO_REGION,
@@ -196,14 +197,21 @@ class AuditEvent(models.Model):
         return public_actor(self.actor_role or default_role)
 
     def console_actor(self) -> str:
-        """Who acted, for the organisers' console: the pseudonym at the time and the role, in the reader's
-        language; for the platform, the platform and why ("The platform (closing time reached)",
+        """Who acted, for the organisers' console, in the reader's language: a staff step as the team and
+        the pseudonym at the time ("The organisers (Citoyen·ne 52A4DB)", `roles.acted_by`, the rule every
+        page follows), under the role recorded, else the role its event type is taken under
+        (`event_types`: events recorded before roles were); a person acting as a citizen or on their own
+        account by their pseudonym; the platform and why ("The platform (closing time reached)",
         `accounts.platform`; "reason not recorded" for an event that did not say)."""
         if self.actor_id is None:
             return platform_actor(self.details or {})
-        if self.actor_role in Role.values:
-            return f"{self.actor_label} ({Role(self.actor_role).label})"
-        return self.actor_label
+        role = self.actor_role or event_types.declared_role(self.action)
+        return acted_by(role, self.actor_label, back_office=True)
+
+    @property
+    def label(self) -> str:
+        """The event type in the reader's language (`accounts.event_types`)."""
+        return event_types.label(self.action)
 
 
 class SentNotice(models.Model):

@@ -1,6 +1,7 @@
 """Roles are Django groups. One place for their names and for the question "does this user have it"."""
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import cached
@@ -74,3 +75,26 @@ def forget_roles(user_ids) -> None:
     for user_id in user_ids:
         cached.invalidate(_roles_key(user_id))
         cached.invalidate(cached.user_key(user_id))
+
+
+#: The roles of those who run the platform: a step taken under one of them is the team's, never a person's.
+STAFF_ROLES = frozenset({Role.FACILITATOR, Role.MODERATOR, Role.ORGANISER})
+#: An event type taken by whoever runs the panel (organiser or facilitator, `deliberation.rules.acting_role`):
+#: what an event recorded before roles were reads as ("The panel's team"). Never stored as a role.
+PANEL_TEAM = "team"
+
+
+def acted_by(role: str, pseudonym: str = "", *, back_office: bool = False) -> str:
+    """Who acted, as every page names them (the one rule): a step taken under a staff role (or by the panel's
+    team, `PANEL_TEAM`) reads as the team in the reader's language ("The organisers"), never the person's
+    pseudonym: it would tie the organiser to what they wrote as a citizen under it. The back office (the
+    organisers' pages, the audit console, the panel's team's own pages) adds the pseudonym in brackets,
+    the name the audit console knows them by: "The organisers (Citoyen·ne 52A4DB)". A citizen acting as
+    one reads as "A participant" publicly and by pseudonym in the back office; so does a person acting on
+    their own account (no role)."""
+    if role in STAFF_ROLES or role == PANEL_TEAM:
+        team = capfirst(public_actor(role))
+        return f"{team} ({pseudonym})" if back_office and pseudonym else team
+    if back_office and pseudonym:
+        return pseudonym
+    return capfirst(public_actor(Role.CITIZEN))

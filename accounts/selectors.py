@@ -73,11 +73,6 @@ def audit_events_of(user: User):
     return AuditEvent.objects.filter(actor_id=user.pk).order_by("id")
 
 
-def audit_log_page(limit: int = 200):
-    """The newest audit events, for the audit-log page."""
-    return AuditEvent.objects.order_by("-id")[:limit]
-
-
 def recent_consents(user: User, limit: int = 20) -> list[ConsentRecord]:
     """The person's latest consent decisions, newest first, for their dashboard."""
     return list(user.consents.order_by("-created_at")[:limit])

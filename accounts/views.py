@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import hooks, selectors, services
+from . import audit_console, hooks, selectors, services
 from .forms import DeleteAccountForm, NoticesForm, ProfileForm, RoleForm
 from .models import ConsentRecord, ErasureRecord
 from .notification_views import digest_form, emails_section
@@ -142,4 +142,5 @@ def manage_roles(request):
 
 @require_rule(can_view_audit_log, login=True)
 def audit_log(request):
-    return render(request, "accounts/audit_log.html", {"events": selectors.audit_log_page()})
+    page = audit_console.console(request.GET, request.user)
+    return render(request, "accounts/audit_log.html", {"console": page})

@@ -35,5 +35,8 @@ class AnalysisConfig(AppConfig):
         adoption.register_adoption_source(THEMES_SOURCE)
         gdpr.register_exporter("analysis", services.export_user_data)
         register_entries()
+        from .audit_events import register_audit_events
+
+        register_audit_events()  # the audit console's labels and object names (accounts.event_types)
         register_theme_answers()
         digest.register_personal_data()

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role, acted_by
+
 from . import map_labels
-from .models import SynthesisVersion
+from .models import PipelineRun, SynthesisVersion
 from .synthesis import top_level
 
 # Map drawing box (SVG user units) and margin.
@@ -304,3 +306,12 @@ def one_claim_per_text(statements: list[dict], copies: dict[int, object] | None 
             seen.add(key)
             kept.append(statement)
     return kept
+
+
+def started_by(run: PipelineRun) -> str:
+    """Who started the run, on the organisers' run page: the organisers and the pseudonym in brackets
+    (``accounts.roles.acted_by``, the rule every page names staff by; starting one is theirs,
+    ``rules.can_run_analysis``); "command line" for a run started by ``run_pipeline``."""
+    if run.created_by is None:
+        return _("command line")
+    return acted_by(Role.ORGANISER, run.created_by.pseudonym, back_office=True)

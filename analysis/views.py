@@ -427,7 +427,14 @@ def run_detail(request, pk):
         initial={"k": run.k_selection.get("k"), "reweight": bool(run.params.get("reference_margins"))}
     )
     return render(
-        request, "analysis/run.html", {"run": run, "consultation": run.consultation, "rerun_form": rerun_form}
+        request,
+        "analysis/run.html",
+        {
+            "run": run,
+            "consultation": run.consultation,
+            "rerun_form": rerun_form,
+            "started_by": presenters.started_by(run),
+        },
     )
 
 

@@ -53,10 +53,13 @@ class ConsultationAdmin(LifeCycleAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # The admin's own log records who; the service checks and audits the change.
+        # The service checks and audits the change, with the staff member who made it as its actor (the
+        # admin site's permission let them in: the service's organisers' rule is not asked again).
         fields = {
             name: form.cleaned_data[name]
             for name in services.CONSULTATION_FIELDS
             if name in form.cleaned_data
         }
-        services.update_consultation(actor=None, consultation=Consultation.objects.get(pk=obj.pk), **fields)
+        services.update_consultation(
+            actor=request.user, in_admin=True, consultation=Consultation.objects.get(pk=obj.pk), **fields
+        )

@@ -24,6 +24,9 @@ class ConsultationConfig(AppConfig):
         platform.register_reasons(dict(PhaseChange.Platform.choices))  # the audit console's wording
         gdpr.register_exporter("consultation", services.export_user_data)
         register_entries()
+        from .audit_events import register_audit_events
+
+        register_audit_events()  # the audit console's labels and object names (accounts.event_types)
         account_hooks.register_account_section(account_section)
         account_hooks.register_consent_wording(ConsentRecord.Purpose.CHARTER, charter_consent_wording)
         adoption.register_adoption_source(answers.PROPOSALS_SOURCE)

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from accounts.roles import Role, public_actor
+from accounts.roles import Role, acted_by
 
 from . import selectors
 from .accepting import accepts_contributions
@@ -77,18 +76,16 @@ class PhaseRow:
 
 def moved_by(change: PhaseChange, *, back_office: bool = False) -> str:
     """Who moved the phase, in the reader's language: the platform and why (``PhaseChange.platform``);
-    for a person, the role every move requires (``rules.can_manage``: the organisers), as every public
-    page names staff (``accounts.roles.public_actor``), never their pseudonym, name or e-mail: a
-    pseudonym would tie the organiser to what they wrote as a citizen under it. ``back_office``: the
-    organisers' own page adds the pseudonym, the name the audit console knows them by. "—" when the
+    for a person, the role every move requires (``rules.can_manage``: the organisers), as every page names
+    staff (``accounts.roles.acted_by``): never their pseudonym publicly; ``back_office``, the organisers'
+    own page, adds it in brackets. "—" when the
     history cannot tell (a move recorded before migration 0018 whose audit event named a person since
     gone)."""
     if change.platform:
         return change.get_platform_display()
     if change.actor_id is None:
         return "—"
-    team = capfirst(public_actor(Role.ORGANISER))
-    return f"{team} ({change.actor.pseudonym})" if back_office else team
+    return acted_by(Role.ORGANISER, change.actor.pseudonym, back_office=back_office)
 
 
 def phase_history(consultation: Consultation, *, back_office: bool = False) -> list[PhaseRow]:

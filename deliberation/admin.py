@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_records import LifeCycleAdmin, RecordAdmin
+from accounts.admin_records import AuditedAdmin, LifeCycleAdmin, RecordAdmin
 
 from .models import (
     AgendaItem,
@@ -42,7 +42,7 @@ class RecommendationAdmin(LifeCycleAdmin):
 
 admin.site.register(PanelMember, LifeCycleAdmin)
 for model in (Volunteer, Quota, Session, AgendaItem, Document):
-    admin.site.register(model)
+    admin.site.register(model, AuditedAdmin)  # a change here is recorded with who made it
 # History: earlier versions of a text, and the answers the adoption rate is computed from.
 for model in (RecommendationVersion, DecisionMakerResponse, Milestone):
     admin.site.register(model, RecordAdmin)

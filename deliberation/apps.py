@@ -20,6 +20,9 @@ class DeliberationConfig(AppConfig):
         from .selectors import recommendation_answer_items
 
         register_texts()  # the panels' published texts, through consultation.publish
+        from .audit_events import register_audit_events
+
+        register_audit_events()  # the audit console's labels and object names (accounts.event_types)
         gdpr.register_exporter("citizen_panels", export)
         register_entries()
         hooks.register_consultation_links(consultation_links)

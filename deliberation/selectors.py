@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from accounts.roles import Role, public_actor
+from accounts.roles import PANEL_TEAM, Role, acted_by
 from consultation import adoption
 from consultation.adoption import AnswerItem, AnswerState, answer_state
 
@@ -303,14 +303,12 @@ class VersionRow:
 
 
 def recommendation_versions(recommendation: Recommendation, *, public: bool) -> list[VersionRow]:
-    """Every version of a recommendation, oldest first, with who wrote it. ``public``: by role only, worded
-    in the reader's language, never by pseudonym: an accepted amendment's version is a panel member's
-    (a participant), the first version is written under the role its audit event recorded (the organisers,
-    the facilitation team; "the panel's team" for events recorded before roles were). Staff (those who
-    run the panel) read the account's pseudonym."""
+    """Every version of a recommendation, oldest first, with who wrote it, as every page names who acted
+    (``accounts.roles.acted_by``): an accepted amendment's version is a panel member's ("A participant"
+    publicly, their pseudonym for the panel's team); the first version is written under the role its
+    audit event recorded ("The facilitation team", "The organisers"; "The panel's team" for events
+    recorded before roles were), the panel's team (``public=False``) reading the pseudonym in brackets."""
     versions = list(recommendation.versions.select_related("author", "amendment").order_by("number"))
-    if not public:
-        return [VersionRow(v, v.author.pseudonym if v.author else "—") for v in versions]
     created = (
         AuditEvent.objects.filter(
             object_type="deliberation.recommendation",
@@ -320,10 +318,17 @@ def recommendation_versions(recommendation: Recommendation, *, public: bool) -> 
         .order_by("id")
         .first()
     )
-    drafted_by = created.public_actor() if created is not None else public_actor("")
-    # A version without an amendment raises on `v.amendment`, an AttributeError: getattr's default.
-    amended = public_actor(Role.CITIZEN)
-    return [VersionRow(v, amended if getattr(v, "amendment", None) else drafted_by) for v in versions]
+    drafting_role = (created.actor_role if created is not None else "") or PANEL_TEAM
+    back_office = not public
+
+    def by(version) -> str:
+        pseudonym = version.author.pseudonym if version.author else ""
+        # A version without an amendment raises on `v.amendment`, an AttributeError: getattr's default.
+        if getattr(version, "amendment", None):
+            return acted_by(Role.CITIZEN, pseudonym, back_office=back_office)
+        return acted_by(drafting_role, pseudonym, back_office=back_office)
+
+    return [VersionRow(v, by(v)) for v in versions]
 
 
 @dataclass(frozen=True)

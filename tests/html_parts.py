@@ -90,3 +90,42 @@ def table_rows(html: str, container_id: str) -> list[list[dict]]:
         if any(c["tag"] == "td" for c in cells):  # a body row (the header row has th only)
             rows.append([{"text": c["text"], "links": links(c)} for c in cells])
     return rows
+
+
+def audit_console(client, language: str, **filters) -> list[dict]:
+    """Every row of the audit console (/compte/journal/) as the signed-in client reads it in `language`,
+    newest first, following its pages: {"id", "code" (the event type its label stands for, None for a
+    label no type has), "label", "actor", "object", "links"}."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts import event_types
+
+    with translation.override(language):
+        codes = {str(t.label): t.code for t in event_types.every_type()}
+    rows, page = [], 1
+    while True:
+        response = client.get(
+            f"{reverse('accounts:audit_log')}?{urlencode({**filters, 'page': page})}",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        if 'id="audit-log"' not in html:
+            return rows
+        for cells in table_rows(html, "audit-log"):
+            rows.append(
+                {
+                    "id": int(cells[0]["text"]),
+                    "code": codes.get(cells[3]["text"]),
+                    "label": cells[3]["text"],
+                    "actor": cells[2]["text"],
+                    "object": cells[4]["text"],
+                    "links": cells[4]["links"],
+                }
+            )
+        if "fr-pagination__link--next" not in html:
+            return rows
+        page += 1

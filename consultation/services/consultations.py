@@ -154,8 +154,12 @@ def _kept_closing_time(consultation: Consultation, fields: dict) -> dict:
 
 @normalises_text
 @transaction.atomic
-def update_consultation(*, actor, consultation: Consultation, **fields) -> Consultation:
-    if actor is not None and not rules.can_manage(actor):
+def update_consultation(
+    *, actor, consultation: Consultation, in_admin: bool = False, **fields
+) -> Consultation:
+    """``in_admin``: a staff member's change in the admin site, which checked its own permission; the
+    event records them as actor (and ``"via": "admin"``)."""
+    if actor is not None and not in_admin and not rules.can_manage(actor):
         raise NotAllowed(_("Only organisers can edit a consultation."))
     # The row as it is now, locked, and only the fields changed written: the phase that the beat
     # (services/closing.py) or another organiser moved since the request read it is not written back.
@@ -170,7 +174,8 @@ def update_consultation(*, actor, consultation: Consultation, **fields) -> Consu
     locked.save(update_fields=changed)
     for name in (*changed, "phase", "closes_at"):
         setattr(consultation, name, getattr(locked, name))
-    record_event(actor=actor, action="consultation.updated", obj=consultation, details={"changed": changed})
+    details = {"changed": changed, **({"via": "admin"} if in_admin else {})}
+    record_event(actor=actor, action="consultation.updated", obj=consultation, details=details)
     return consultation
 
 

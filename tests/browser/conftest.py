@@ -156,7 +156,7 @@ def organiser_pages(organiser, participation_data) -> list[str]:
     """The open consultation "data-donation" (questionnaire; `organiser` accepted its charter) and the
     pages the organiser works in: moderation, consultation management, charter, an import that ended
     with unreadable rows (its report and the table of imports), the analysis runs and synthesis editor
-    of `participation_data`, a panel's management."""
+    of `participation_data`, a panel's management, the audit console."""
     from django.core.management import call_command
 
     from analysis.models import PipelineRun
@@ -186,6 +186,8 @@ def organiser_pages(organiser, participation_data) -> list[str]:
         f"/analyse/analyses/{run.pk}/synthese/",
         f"/analyse/analyses/{run.pk}/synthese/?q=donn%C3%A9es",  # the search, its results to tick
         f"/panels/{panel.pk}/gestion/",
+        "/compte/journal/",  # the audit console: its filters, its table, its pages
+        "/compte/journal/?type=question.added&since=2020-01-01&until=2019-01-01&page=2",  # an error, page 2
     ]
 
 

@@ -18,7 +18,7 @@ from consultation.models import Consultation
 from tests.conftest import with_totp
 from tests.factories import UserFactory
 from tests.helpers import make_consultation
-from tests.html_parts import table_rows
+from tests.html_parts import audit_console, table_rows
 
 TEAM = {"fr": "Les organisateurs", "en": "The organisers"}
 PLATFORM = {"fr": "La plateforme (heure de clôture atteinte)", "en": "The platform (closing time reached)"}
@@ -78,15 +78,11 @@ def test_the_organisers_page_adds_the_pseudonym(client, moved, language):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_audit_console_names_the_organiser_with_their_role(client, moved, language):
+def test_the_audit_console_names_the_organiser_as_the_organisers_page_does(client, moved, language):
     consultation, organiser = moved
     client.force_login(organiser)
-    page = client.get(reverse("accounts:audit_log"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    actors = [
-        row[2]["text"] for row in table_rows(page, "audit-log") if row[3]["text"] == "consultation.phase"
-    ]
-    role = {"fr": "Organisateur·rice", "en": "Organiser"}[language]
-    assert actors == [PLATFORM[language], f"{organiser.pseudonym} ({role})"]  # newest first
+    actors = [row["actor"] for row in audit_console(client, language) if row["code"] == "consultation.phase"]
+    assert actors == [PLATFORM[language], f"{TEAM[language]} ({organiser.pseudonym})"]  # newest first
 
 
 def test_no_public_page_or_export_names_the_organiser(client, moved):

@@ -12,10 +12,10 @@ from deliberation.models import RecommendationVersion
 from tests.conftest import with_totp
 from tests.deliberation.conftest import adopt
 
-ORGANISERS = {"en": "the organisers", "fr": "les organisateurs"}
-FACILITATION = {"en": "the facilitation team", "fr": "l’équipe d’animation"}
-PARTICIPANT = {"en": "a participant", "fr": "un·e participant·e"}
-TEAM = {"en": "the panel's team", "fr": "l’équipe du panel"}
+ORGANISERS = {"en": "The organisers", "fr": "Les organisateurs"}
+FACILITATION = {"en": "The facilitation team", "fr": "L’équipe d’animation"}
+PARTICIPANT = {"en": "A participant", "fr": "Un·e participant·e"}
+TEAM = {"en": "The panel's team", "fr": "L’équipe du panel"}
 
 
 def version_rows(client, recommendation, language) -> tuple[str, list[str]]:
@@ -82,10 +82,14 @@ def test_a_version_recorded_before_roles_reads_as_the_panels_team(client, panel,
     assert f"|{TEAM['fr']}|" in rows[0] and facilitator.pseudonym not in html
 
 
-def test_the_panels_team_reads_the_account(client, amended, facilitator, members):
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_panels_team_reads_the_role_and_the_account(client, amended, facilitator, members, language):
+    """The facilitator who drafted it reads as the facilitation team with their pseudonym in brackets (as
+    every back-office page names staff, `accounts.roles.acted_by`), never as a citizen's pseudonym alone;
+    the member whose amendment made the second version, by their pseudonym."""
     with_totp(facilitator)
     client.force_login(facilitator)
-    _html, rows = version_rows(client, amended, "en")
-    assert f"|{facilitator.pseudonym}|" in rows[0]
+    _html, rows = version_rows(client, amended, language)
+    assert f"|{FACILITATION[language]} ({facilitator.pseudonym})|" in rows[0]
     assert f"|{members[0].volunteer.user.pseudonym}|" in rows[1]
     assert RecommendationVersion.objects.filter(recommendation=amended).count() == 2

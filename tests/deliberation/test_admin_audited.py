@@ -1,0 +1,57 @@
+"""A change made in the Django admin is recorded with the staff member who made it: the audit console
+names them (as every back-office page names staff) instead of "The platform (reason not recorded)"."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from deliberation import services
+from deliberation.models import AgendaItem
+from tests.conftest import with_totp
+from tests.factories import UserFactory
+from tests.helpers import make_consultation
+from tests.html_parts import audit_console
+
+
+@pytest.fixture
+def staff(db):
+    """The first organiser, made with createsuperuser and given the organisers' role."""
+    return with_totp(UserFactory(is_staff=True, is_superuser=True, roles=["citizen", "organiser"]))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_consultation_edited_in_the_admin_names_who_edited_it(client, staff, language):
+    consultation = make_consultation()
+    client.force_login(staff)
+    form = {
+        "title_fr": "Nouveau titre",
+        "title_en": consultation.title_en,
+        "moderation": "post",
+        "proposals_allowed": "on",
+        "max_proposal_length": "1000",
+    }
+    address = reverse("admin:consultation_consultation_change", args=[consultation.pk])
+    assert client.post(address, form).status_code == 302
+    event = AuditEvent.objects.filter(action="consultation.updated").latest("id")
+    assert (event.actor_id, event.actor_role, event.details["via"]) == (staff.pk, "organiser", "admin")
+    rows = audit_console(client, language, type="consultation.updated")
+    team = {"fr": "Les organisateurs", "en": "The organisers"}[language]
+    assert [row["actor"] for row in rows] == [f"{team} ({staff.pseudonym})"]
+
+
+def test_an_agenda_item_deleted_in_the_admin_names_who_deleted_it(client, staff, session, facilitator):
+    item = services.add_agenda_item(
+        actor=facilitator,
+        session=session,
+        title="Accueil",
+        kind=AgendaItem.Kind.values[0],
+        duration_minutes=10,
+    )
+    client.force_login(staff)
+    address = reverse("admin:deliberation_agendaitem_delete", args=[item.pk])
+    assert client.post(address, {"post": "yes"}).status_code == 302
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+    rows = audit_console(client, "en", type="admin.deleted")
+    assert [(row["actor"], row["object"]) for row in rows] == [
+        (f"The organisers ({staff.pseudonym})", f"Agenda item no. {item.pk}")
+    ]
