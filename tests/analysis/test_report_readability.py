@@ -190,7 +190,8 @@ def test_theme_counts_say_which_unit_they_count_and_add_up(campaign_run, organis
     assert "Shares are rounded so that they add up to 100%" in overview
     assert sum(t["percent"] for t in themes) == 100
     for t in themes:
-        row = f"{t['number']}{t['display_label']}{t['contributions']}{t['size']}{t['percent']}%"
+        # The share right after the name (in sight on a phone), then the counts.
+        row = f"{t['number']}{t['display_label']}{t['percent']}%{t['contributions']}{t['size']}"
         assert row.replace(" ", "") in overview.replace(" ", ""), row
     # The weekly trend counts distinct contributions, and says so: it adds up to the distinct count.
     assert "Trend: distinct contributions per week" in text
