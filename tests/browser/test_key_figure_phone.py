@@ -7,7 +7,7 @@ title; the tables keep their headers (a row's name in its <th scope="row">) for 
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.analysis.conftest import published_report
+from tests.analysis.test_theme_text_language import french_synthesis
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_the_key_figure_of_each_table_is_in_sight_at_360_px(
     browser, open_in, run_axe, followed_recommendation, language, themes, share, theme, votes, outcome,
     recommendation,
 ):  # fmt: skip
-    consultation = published_report("telephone-chiffres", 12)
+    consultation = french_synthesis("telephone-chiffres")  # a theme with two sub-themes
     panel = followed_recommendation.panel
     browser.set_window_size(375, 900)  # less the test browser's 15 px scrollbar: a 360 px page
     try:
