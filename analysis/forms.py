@@ -86,6 +86,7 @@ class EditForm(PacteForm):
         choices = theme_choices(themes)
         self.fields["key"].choices = choices
         self.fields["target"].choices = [("", "—")] + choices
+        theme_field_languages(self, themes, "key", "target")
 
     def clean(self):
         data = super().clean()
@@ -97,6 +98,32 @@ class EditForm(PacteForm):
         if action == "move" and not data.get("contribution"):
             self.add_error("contribution", _("Give the number of the contribution to move."))
         return data
+
+
+class ThemeSelect(forms.Select):
+    """A menu of themes whose each option says the language of its theme's title (``lang``, from
+    ``report.title_language``): a French theme read on the English editor with a French voice."""
+
+    def __init__(self, *args, languages: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = languages or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if self.languages.get(str(value)):
+            option["attrs"]["lang"] = self.languages[str(value)]
+        return option
+
+
+def theme_field_languages(form, themes: list[dict], *names: str) -> None:
+    """Give the theme menus ``names`` of ``form`` the language of each theme's title."""
+    from .report import title_language
+
+    quotes = {t["key"]: [q.get("text") or "" for q in t.get("quotes") or []] for t in themes}
+    languages = {t["key"]: title_language(t, quotes.get(t["parent"])) for t in themes}
+    for name in names:
+        field = form.fields[name]
+        field.widget = ThemeSelect(attrs=field.widget.attrs, choices=field.choices, languages=languages)
 
 
 def theme_choices(themes: list[dict], *, top_only: bool = False) -> list[tuple[str, str]]:
@@ -121,6 +148,7 @@ class FindForm(forms.Form):
     def __init__(self, *args, themes: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", _("Any theme"))] + theme_choices(themes)
+        theme_field_languages(self, themes, "theme")
 
 
 class MoveForm(PacteForm):
@@ -131,3 +159,4 @@ class MoveForm(PacteForm):
     def __init__(self, *args, themes: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = theme_choices(themes, top_only=True)
+        theme_field_languages(self, themes, "key")

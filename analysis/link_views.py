@@ -12,7 +12,7 @@ from accounts.refusals import show_refusal
 from deliberation.models import Recommendation
 
 from . import services
-from .report import theme_label
+from .report import theme_label, theme_language, title_language
 from .rules import can_link_themes
 from .trace import themes_of_recommendation
 
@@ -55,6 +55,7 @@ def recommendation_themes(request, recommendation, pk):
     themes = services.linkable_themes(recommendation)
     for theme in themes:
         theme["display_label"] = theme_label(theme)
+        theme["language"], theme["label_language"] = theme_language(theme), title_language(theme)
         theme["link"] = links.get(theme["theme_id"])
     themes.sort(
         key=lambda t: (

@@ -7,7 +7,9 @@ The one place map coordinates become SVG positions (`in_map_box`), for the theme
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import Role, acted_by
 
@@ -55,7 +57,8 @@ class MapPoint:
     x: float
     y: float
     text: str
-    language: str = ""  # the proposal's, as recorded (consultation.languages): the page marks its text
+    language: str = ""  # the text's: its proposal's as recorded, else its theme's (``report.theme_language``)
+    theme_language: str = ""  # the language of ``theme_label`` (``report.title_language``)
 
     @property
     def label(self) -> str:
@@ -105,7 +108,8 @@ def map_points(
             x=round(p["x"], 4),
             y=round(p["y"], 4),
             text=p["text"][:140],
-            language=p.get("language", "") if p["text"] else "",
+            language=(p.get("language") or by_key[p["theme"]].get("language", "")) if p["text"] else "",
+            theme_language=by_key[p["theme"]].get("label_language", ""),
         )
         for p, (cx, cy) in zip(points, placed, strict=True)
     ], total
@@ -154,7 +158,8 @@ def map_titles(themes: list[dict], points: list[MapPoint]) -> list[dict]:
         cx, cy = map_labels.place_title(cx, cy, half, drawn, titles, box)
         titles.append(
             {
-                "text": text, "number": theme["number"], "cx": round(cx, 1), "cy": round(cy, 1),
+                "text": text, "language": theme.get("label_language", ""), "number": theme["number"],
+                "cx": round(cx, 1), "cy": round(cy, 1),
                 # From its left end: the theme's marker (centred 5 units in), then its text.
                 "marker_x": round(5 - half, 1), "text_x": round(map_labels.MARKER_SPACE - half, 1),
                 "marker": theme.get("marker", MARKERS[0]), "colour": theme.get("colour", PALETTE[0]),
@@ -201,11 +206,18 @@ def map_table(version: SynthesisVersion, themes: list[dict], points: list[MapPoi
             for distance, _number, key in distances[:NEIGHBOURS_SHOWN]:
                 if nearest and distance > NEIGHBOUR_RATIO * distances[0][0]:
                     break
-                nearest.append({"key": key, "label": by_key[key]["display_label"]})
+                nearest.append(
+                    {
+                        "key": key,
+                        "label": by_key[key]["display_label"],
+                        "language": by_key[key].get("label_language", ""),
+                    }
+                )
         rows.append(
             {
                 "key": theme["key"],
                 "label": theme["display_label"],
+                "language": theme.get("label_language", ""),
                 "other": theme["other"],
                 "size": theme["size"],
                 "percent": theme["percent"],
@@ -315,3 +327,31 @@ def started_by(run: PipelineRun) -> str:
     if run.created_by is None:
         return _("command line")
     return acted_by(Role.ORGANISER, run.created_by.pseudonym, back_office=True)
+
+
+def voted_share(share: dict, *, group_size: int | None = None, voters: int | None = None) -> str:
+    """The one way the opinion groups' figures are written (a group's statements, the consensus, the
+    bridging statements): the share among those who voted on the statement, its counts, and among whom:
+    "93% (14 of 15 who voted, group of 37)" for a group, "93% (14 of 15 who voted, of 161 voters)" for
+    everyone. "93% (14 of 15)" alone, under a heading about most voters, read as most of a group of 161.
+    ``share``: ``opinion.plain_share``; "" when no one voted."""
+    if share.get("percent") is None:
+        return ""
+    values = {
+        "percent": share["percent"],
+        "agree": formats.number_format(share["agree"], force_grouping=True),
+        "seen": formats.number_format(share["seen"], force_grouping=True),
+    }
+    if group_size is not None:
+        size = formats.number_format(group_size, force_grouping=True)
+        return _("%(percent)s%% (%(agree)s of %(seen)s who voted, group of %(size)s)") % {
+            **values,
+            "size": size,
+        }
+    if voters is not None:
+        return ngettext(
+            "%(percent)s%% (%(agree)s of %(seen)s who voted, of %(voters)s voter)",
+            "%(percent)s%% (%(agree)s of %(seen)s who voted, of %(voters)s voters)",
+            voters,
+        ) % {**values, "voters": formats.number_format(voters, force_grouping=True)}
+    return _("%(percent)s%% (%(agree)s of %(seen)s who voted)") % values

@@ -12,6 +12,7 @@ from textsafety.disclosure import MIN_CELL
 from . import selectors
 from .models import Contribution, PublishedSynthesis, SynthesisVersion
 from .opinion import plain_share
+from .pipeline import typography
 from .presenters import OTHER_COLOUR, theme_colours
 from .synthesis import membership, membership_of, top_level
 
@@ -26,6 +27,36 @@ def stratum_labels(variable: str) -> tuple[str, dict]:
 
 def theme_label(entry: dict) -> str:
     return entry["label"] or _("Other contributions")
+
+
+def theme_language(entry: dict, sample: list[str] | None = None) -> str:
+    """The language of a theme's (or a sub-theme's) own text: its title, summary, keywords and the quotes
+    whose proposal's language is not recorded. The pipeline's one rule (``typography.theme_language``)
+    over its title, summary and quotes; a sub-theme without quotes of its own reads its parent's
+    (``sample``), as the pipeline did. Every page that shows theme text marks it with this (``lang_attr``),
+    so a French theme on the English pages is read with a French voice (WCAG 3.1.2)."""
+    quotes = [q.get("text") or "" for q in entry.get("quotes") or []]
+    return typography.theme_language(
+        entry.get("label") or "", entry.get("summary") or "", quotes or sample or []
+    )
+
+
+def grouped_in_theme(entry: dict):
+    """ "Grouped in the theme “…”" for a page (the trace of a contribution), the title in a ``<span lang>``
+    of the theme's language (``title_language``): escaped, safe to show."""
+    from django.utils.html import format_html
+
+    from consultation.languages import in_its_language
+
+    # The translated sentence is the format (no brace in it); the title goes in escaped, in its <span>.
+    sentence = _("Grouped in the theme “%(theme)s”") % {"theme": "{}"}
+    return format_html(sentence, in_its_language(theme_label(entry), title_language(entry)))
+
+
+def title_language(entry: dict, sample: list[str] | None = None) -> str:
+    """The language of ``theme_label(entry)``: the theme's (``theme_language``), or "" for the unnamed
+    "Other contributions", which the interface writes in the page's own language."""
+    return theme_language(entry, sample) if entry.get("label") else ""
 
 
 def rounded_percents(shares: list[float | None]) -> list[int | None]:
@@ -80,8 +111,11 @@ def attach_quote_languages(version: SynthesisVersion, themes: list[dict], rows: 
     languages = selectors.proposal_languages(
         version.run.consultation, {proposal_of.get(q.get("id")) for q in quotes}
     )
-    for quote in quotes:
-        quote["language"] = languages.get(proposal_of.get(quote.get("id")), "")
+    for theme in themes:  # not recorded (an answer, an older proposal): the theme's own language
+        for quote in theme.get("quotes", []):
+            quote["language"] = languages.get(proposal_of.get(quote.get("id")), "") or theme.get(
+                "language", ""
+            )
 
 
 def percent_totals(version: SynthesisVersion) -> dict[str, int]:
@@ -139,10 +173,17 @@ def visible_themes(version: SynthesisVersion) -> list[dict]:
         )
         theme["keywords"] = [scrub_text(k) for k in theme.get("keywords") or []]
         theme["display_label"] = theme_label(theme)
+        theme["language"], theme["label_language"] = theme_language(theme), title_language(theme)
+        quoted = [q.get("text") or "" for q in theme.get("quotes") or []]
         theme["colour"], theme["marker"] = OTHER_COLOUR if theme["other"] else colours[number - 1]
         theme["subthemes"] = sorted(
             (
-                {**s, "display_label": scrub_text(theme_label(s))}
+                {
+                    **s,
+                    "display_label": scrub_text(theme_label(s)),
+                    "language": theme_language(s, quoted),
+                    "label_language": title_language(s, quoted),
+                }
                 for s in data["themes"]
                 if s["parent"] == theme["key"] and not s["hidden"]
             ),

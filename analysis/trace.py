@@ -18,7 +18,7 @@ from deliberation.models import DecisionMakerResponse, Recommendation
 from deliberation.presenters import public_recommendation
 
 from .models import Contribution, PublishedSynthesis, ThemeRecommendationLink
-from .report import theme_label
+from .report import grouped_in_theme, theme_label, title_language
 from .synthesis import membership_of
 
 # Recommendations whose page the public may read (deliberation.views: decided ones).
@@ -107,7 +107,7 @@ def theme_fact(
     decision-makers' answer to the theme itself (``theme_answers.theme_answer_facts``: ``answer_label``,
     ``answer_note``, ``answer_status``, ``answer_late``)."""
     return {
-        "label": _("Grouped in the theme “%(theme)s”") % {"theme": theme_label(entry)},
+        "label": grouped_in_theme(entry),  # the title marked in the theme's language
         "url": reverse("analysis:report", args=[consultation.slug]) + f"#theme-{entry['key']}",
         "note": _("Synthesis published on %(date)s")
         % {"date": formats.date_format(published.published_at, "DATE_FORMAT")},
@@ -188,6 +188,7 @@ def themes_of_recommendation(recommendation: Recommendation) -> list[dict]:
             facts.append(
                 {
                     "label": scrub_text(theme_label(entry)),
+                    "language": title_language(entry),  # the page marks the title (lang_attr)
                     "url": reverse("analysis:report", args=[published.consultation.slug])
                     + f"#theme-{entry['key']}",
                 }

@@ -173,6 +173,9 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                         "text": texts[s["proposal"]],
                         "language": languages.get(s["proposal"], ""),
                         **plain_share(s["n_success"], s["n_trials"]),
+                        "figure": presenters.voted_share(
+                            plain_share(s["n_success"], s["n_trials"]), group_size=g["size"]
+                        ),
                     }
                     for s in g["representative"]
                     if s["proposal"] in texts and passes(s)
@@ -186,6 +189,10 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
     # Clustered participants whose group was too small to be shown stay on the map, in grey.
     unplaced = [p for p in result.get("participants", []) if p.get("clustered") and p.get("group") is None]
     points = presenters.opinion_map(participants, unplaced)
+    # Consensus counts every voter; groups hold only those who voted enough to be placed in one. Both
+    # are the computation's counts, which its figures rest on: the positions list loses a person
+    # whose personal data is erased (services.erase_opinion_positions), the counts do not.
+    n_voters = result.get("n_voters") or sum(1 for p in result.get("participants", []) if p.get("n_votes"))
     cross = []
     if version is not None and groups:
         cross = opinion_reads.themes_by_groups(latest, themes, reports.proposal_themes(version, rows))
@@ -204,6 +211,9 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                     "text": texts[s["proposal"]],
                     "language": languages.get(s["proposal"], ""),
                     **plain_share(s["n_success"], s["n_trials"]),
+                    "figure": presenters.voted_share(
+                        plain_share(s["n_success"], s["n_trials"]), voters=n_voters
+                    ),
                 }
                 for s in result.get("consensus_agree", []) + result.get("consensus_disagree", [])
                 if s["proposal"] in texts and passes(s)
@@ -216,17 +226,16 @@ def _opinion_context(consultation, latest, version, themes, rows) -> dict:
                     **b,
                     "text": texts[b["proposal"]],
                     "language": languages.get(b["proposal"], ""),
-                    "shares": bridging_shares(b, result, len(groups)),
+                    "shares": [
+                        {**share, "figure": presenters.voted_share(share, group_size=g["size"])}
+                        for share, g in zip(bridging_shares(b, result, len(groups)), groups, strict=False)
+                    ],
                 }
                 for b in bridging
             ],
             copies,
         ),
-        # Consensus counts every voter; groups hold only those who voted enough to be placed in one. Both
-        # are the computation's counts, which its figures rest on: the positions list loses a person
-        # whose personal data is erased (services.erase_opinion_positions), the counts do not.
-        "n_voters": result.get("n_voters")
-        or sum(1 for p in result.get("participants", []) if p.get("n_votes")),
+        "n_voters": n_voters,
         "n_grouped": sum(g["size"] for g in result.get("groups", [])),
         "n_unplaced": len(unplaced),
         "min_group_percent": round(100 * params.get("min_group_share", OpinionParameters.min_group_share)),
@@ -492,8 +501,17 @@ def editor(request, pk):
             messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
             return redirect("analysis:editor", pk=run.pk)
     themes = top_level(latest.data)
-    for theme in themes:
-        theme["subthemes"] = [t for t in latest.data["themes"] if t["parent"] == theme["key"]]
+    for theme in themes:  # each title, summary and keywords marked in the theme's language (lang_attr)
+        theme["language"], theme["label_language"] = (
+            reports.theme_language(theme),
+            reports.title_language(theme),
+        )
+        quoted = [q.get("text") or "" for q in theme.get("quotes") or []]
+        theme["subthemes"] = [
+            {**t, "label_language": reports.title_language(t, quoted)}
+            for t in latest.data["themes"]
+            if t["parent"] == theme["key"]
+        ]
     flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
     find, found = _find_contributions(request, run, latest.data)
     return render(
@@ -545,6 +563,7 @@ def _find_contributions(request, run, data: dict) -> tuple[FindForm, list[dict] 
                 "text": row.text,
                 "copies": row.duplicate_count,
                 "theme": labels.get(sub or top, "") if (sub or top) else "",
+                "theme_language": find.fields["theme"].widget.languages.get(sub or top, ""),
                 "proposal": row.source_id if row.source_type != Contribution.Source.ANSWER else None,
             }
         )

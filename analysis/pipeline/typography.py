@@ -18,8 +18,15 @@ from textsafety.typography import typographic_apostrophes
 from .stopwords import language
 
 
+def theme_language(title: str, summary: str, sample: Sequence[str] = ()) -> str:
+    """ "fr" or "en": the language of a theme's generated text (its title, summary, keywords and
+    sub-themes), read from its stop words over the title, the summary and the texts it quotes. The one
+    rule: the typography here, and the ``lang`` the pages mark theme text with (``analysis.report``)."""
+    return language(" ".join([title, summary, *sample]))
+
+
 def for_readers(title: str, summary: str, sample: Sequence[str] = ()) -> tuple[str, str]:
     """``title`` and ``summary`` with the typographic apostrophe when the theme is French."""
-    if language(" ".join([title, summary, *sample])) != "fr":
+    if theme_language(title, summary, sample) != "fr":
         return title, summary
     return typographic_apostrophes(title), typographic_apostrophes(summary)

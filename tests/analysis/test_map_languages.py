@@ -1,7 +1,8 @@
 """The synthesis's map of the contributions names each point by the contribution's text (WCAG 3.1.2, RGAA
-8.7): a proposal written in English is marked lang="en" on its point, whose <title> holds the text (the
-point's name for a screen reader, and its tooltip), while its theme, the point's <desc>, stays in the
-page's language. The contributions file says each text's language too."""
+8.7): a proposal written in English is marked lang="en" on its point's <title> (its tooltip, and the line
+the map's script writes for the point under the pointer or reached with the arrow keys), a text of unknown
+language is read in its theme's language, and its theme, the point's <desc>, in the theme's language (the
+themes' text is French here, on both pages). The contributions file says each text's language too."""
 
 import json
 
@@ -31,14 +32,15 @@ def test_a_map_point_is_named_by_its_text_in_the_language_it_is_written_in(clien
     page = client.get(reverse("analysis:report", args=[consultation.slug])).content.decode()
     drawn = _map(page)
     # The cut page has no <html lang>: a text left unmarked is read as None.
-    assert languages_of_text(drawn, ENGLISH) == ["en"]  # its point's <title>, the point marked English
-    assert languages_of_text(drawn, UNKNOWN) == [None]  # not known: not marked, not guessed
+    assert languages_of_text(drawn, ENGLISH) == ["en"]  # its point's <title>, marked English
+    assert languages_of_text(drawn, UNKNOWN) == ["fr"]  # not known: its theme's language
     point = next(
         e for e in elements(drawn) if e["tag"] == "g" and any(c["text"] == ENGLISH for c in e["children"])
     )
-    assert point["attrs"]["role"] == "img" and "aria-label" not in point["attrs"]  # named by its <title>
+    # Not a stop of its own, nor an image of its own: the map is one (tests/browser/test_map_keyboard.py).
+    assert "role" not in point["attrs"] and "tabindex" not in point["attrs"]
     (theme,) = [c for c in point["children"] if c["tag"] == "desc"]
-    assert theme["text"] == "Logement" and theme["attrs"]["lang"] == language  # its theme, the page's own
+    assert theme["text"] == "Logement" and theme["attrs"]["lang"] == "fr"  # its theme, in the theme's
     # The script that names the point under the pointer writes "Theme: text" with this separator.
     separator = ":" if language == "en" else "\u00a0:"
     assert f'data-separator="{separator} "' in page

@@ -11,8 +11,8 @@ from analysis import presenters
 
 
 def _drawn(html: str) -> dict[str, str]:
-    """Each point's label (its group) -> the SVG element that draws it."""
-    return dict(re.findall(r'aria-label="([^"]+)"><title>[^<]*</title><(\w+)', html, re.S))
+    """Each point's label (its group, its <title>) -> the SVG element that draws it."""
+    return dict(re.findall(r'<g class="pacte-map__point"[^>]*><title>([^<]+)</title><(\w+)', html, re.S))
 
 
 def _legend(html: str) -> dict[str, str]:

@@ -173,4 +173,4 @@ def test_a_saved_consensus_is_shown_only_if_it_passes_the_one_claim_rule(consult
     run.result["consensus_agree"] = [{**weak, "p_success": 0.625, "p_test": 0.76}]
     run.save(update_fields=["result"])
     english = _section(client, consultation, "en")
-    assert "67% (4 of 6)" not in english and "No consensus statement yet." in english
+    assert "67% (4 of 6" not in english and "No consensus statement yet." in english

@@ -37,4 +37,4 @@ def test_the_french_synthesis_marks_the_english_proposals_it_quotes(client):
     # Its theme's quote, a group's statement, the consensus and the bridging tables.
     assert len(found) == 4 and set(found) == {"en"}
     other = languages_of_text(quotes_and_statements, "Proposition numéro 2 sur les données.")
-    assert other and set(other) == {None}  # language unknown: not marked, not guessed
+    assert other and set(other) == {"fr"}  # language unknown: its theme's (report.theme_language)

@@ -66,10 +66,10 @@ def test_a_published_pdf_is_drawn_once_then_read_from_storage(done_run, client, 
     assert third.content == b"%PDF-1.7 2" and quoted["text"] not in drawn[1]
 
 
-HALO = re.compile(
-    r'<text class="pacte-map__title-halo" x="([^"]+)" fill="#fff" stroke="#fff" stroke-width="3" '
-    r'stroke-linejoin="round" paint-order="stroke">([^<]+)</text>'
-    r'<text class="pacte-map__title-text" x="([^"]+)">([^<]+)</text>'
+HALO = re.compile(  # a title and its halo copy carry the theme's language (lang="fr"), when it is known
+    r'<text class="pacte-map__title-halo" x="([^"]+)"(?: lang="[^"]+")? fill="#fff" stroke="#fff" '
+    r'stroke-width="3" stroke-linejoin="round" paint-order="stroke">([^<]+)</text>'
+    r'<text class="pacte-map__title-text" x="([^"]+)"(?: lang="[^"]+")?>([^<]+)</text>'
 )
 
 

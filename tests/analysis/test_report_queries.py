@@ -52,5 +52,5 @@ def test_one_read_still_drops_the_quotes_and_map_texts_of_hidden_contributions(c
     Proposal.objects.filter(pk=hidden.pk).update(status=Proposal.Status.HIDDEN)
     client.cookies["django_language"] = "en"
     page, _sqls = queries(client, reverse("analysis:report", args=[consultation.slug]))
-    assert f"“{shown.text}”" in page and f"<title>{shown.text}</title>" in page  # quote and map point
+    assert f"“{shown.text}”" in page and f">{shown.text}</title>" in page  # quote and map point
     assert hidden.text not in page

@@ -57,16 +57,20 @@ def test_opinion_percentages_are_plain_shares_with_their_counts(two_camps, clien
     consultation, _proposals = two_camps
     response, text = page_text(client, reverse("analysis:report", args=[consultation.slug]))
     assert response.status_code == 200
-    consensus = text.split("Consensus: statements most voters agree")[1].split("Bridging statements")[0]
-    assert "Toute fuite doit être sanctionnée.Agree85% (29 of 34)" in consensus
+    consensus = text.split("Consensus: statements that most of those who voted on them agree")[1]
+    consensus = consensus.split("Bridging statements")[0]
+    assert "Toute fuite doit être sanctionnée.Agree85% (29 of 34 who voted, of 34 voters)" in consensus
     bridging = text.split("Bridging statements")[1]
     row = bridging.split("Toute fuite doit être sanctionnée.")[1][:60]
-    assert "100% (15 of 15)" in row and "67% (10 of 15)" in row
+    row = bridging.split("Toute fuite doit être sanctionnée.")[1][:120]
+    assert "100% (15 of 15 who voted, group of 15)" in row and "67% (10 of 15 who voted, group of 15)" in row
     assert "94%" not in text and "65%" not in row  # the smoothed figures are gone
     assert "The consensus table counts all 34 voters" in text and "only the 30 participants" in text
     assert not misplaced_separators(text, "en")
     _response, french = page_text(client, reverse("analysis:report", args=[consultation.slug]), "fr")
-    assert "85\u00a0% (29 sur 34)" in french and not misplaced_separators(french, "fr")
+    assert "85\u00a0% (29 sur 34 ayant voté, sur 34 votants)" in french and not misplaced_separators(
+        french, "fr"
+    )
 
 
 def test_themes_by_opinion_groups_show_plain_shares_of_all_votes_with_their_counts(client):
@@ -186,7 +190,8 @@ def test_theme_counts_say_which_unit_they_count_and_add_up(campaign_run, organis
     assert "Shares are rounded so that they add up to 100%" in overview
     assert sum(t["percent"] for t in themes) == 100
     for t in themes:
-        row = f"{t['number']}{t['display_label']}{t['contributions']}{t['size']}{t['percent']}%"
+        # The share right after the name (in sight on a phone), then the counts.
+        row = f"{t['number']}{t['display_label']}{t['percent']}%{t['contributions']}{t['size']}"
         assert row.replace(" ", "") in overview.replace(" ", ""), row
     # The weekly trend counts distinct contributions, and says so: it adds up to the distinct count.
     assert "Trend: distinct contributions per week" in text

@@ -136,3 +136,26 @@ def test_pages_reflow_at_320_css_pixels(
     assert browser.find_element(By.CSS_SELECTOR, "details form input[name=note]").is_displayed()
 
     assert not overflows, "pages wider than 320 CSS px:\n" + "\n".join(map(describe, overflows))
+
+
+def test_the_synthesis_editor_reflows_with_long_theme_titles(
+    browser, live_server, open_in, login_browser, narrow_window, organiser
+):
+    """The editor's menus of themes (the search's "In the theme" had no width of its own) take the width
+    of their longest option: with a theme title of 200 characters, they stay inside 320 px."""
+    from analysis.models import SynthesisVersion
+    from tests.analysis.conftest import published_report
+    from tests.conftest import with_totp
+
+    consultation = published_report("editeur-etroit", 6)
+    version = SynthesisVersion.objects.get(run__consultation=consultation)
+    version.data["themes"][0]["label"] = ("Alimentation durable et données de santé des cantines " * 4)[:200]
+    version.save(update_fields=["data"])
+    login_browser(with_totp(organiser))
+    overflows = too_wide(browser, live_server, open_in, [f"/analyse/analyses/{version.run_id}/synthese/"])
+    assert not overflows, "\n".join(map(describe, overflows))
+    widest = browser.execute_script(
+        "return Math.max(...[...document.querySelectorAll('select')]"
+        ".map(s => s.getBoundingClientRect().width))"
+    )
+    assert 0 < widest <= NARROW
