@@ -99,6 +99,7 @@ def report_context(
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
         reports.attach_quote_languages(version, themes, rows)
+        presenters.attach_summaries(themes, run=version.run, rows=rows)  # quoted and linked, or not
         points, distinct = presenters.map_points(version, themes, rows=rows)
         trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
@@ -471,6 +472,7 @@ def editor(request, pk):
         data = form.cleaned_data
         arguments = {
             "rename": {"key": data["key"], "label": data["label"] or ""},
+            "summary": {"key": data["key"], "summary": data["summary"] or ""},
             "merge": {"source": data["key"], "target": data["target"]},
             "split": {"key": data["key"]},
             "hide": {"key": data["key"]},
@@ -487,6 +489,7 @@ def editor(request, pk):
     themes = top_level(latest.data)
     for theme in themes:
         theme["subthemes"] = [t for t in latest.data["themes"] if t["parent"] == theme["key"]]
+    presenters.attach_summaries(themes, run=run)  # with their sources, for the organisers to check
     flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
     find, found = _find_contributions(request, run, latest.data)
     return render(
