@@ -76,6 +76,7 @@ def report():
         "key": theme["key"],
         "proposal": Proposal.objects.get(pk=proposal_row.source_id),
         "answer_row": answer_row,
+        "proposal_row": proposal_row.pk,
     }
 
 
@@ -198,3 +199,13 @@ def test_a_quote_of_a_contribution_cut_by_cleaning_ends_on_a_visible_ellipsis(cl
     assert f"{report['answer_row'].text} […]" in _text(quote)
     first = html.split(f'id="quote-{report["key"]}-1"', 1)[1].split("</blockquote>", 1)[0]
     assert "[…]" not in first  # a whole contribution is shown as it is
+
+
+def test_the_themes_export_says_who_wrote_each_summary_and_its_sources(client, report):
+    client.cookies["django_language"] = "en"
+    themes = client.get(reverse("analysis:export_themes", args=[SLUG, "json"])).json()
+    first = next(t for t in themes if t["key"] == report["key"])
+    assert first["summary_by"] == "citizens"
+    assert first["summary_sources"] == [[report["proposal_row"]], [report["answer_row"].pk]]
+    table = client.get(reverse("analysis:export_themes", args=[SLUG, "csv"])).content.decode("utf-8-sig")
+    assert f"{report['proposal_row']}; {report['answer_row'].pk}" in table
