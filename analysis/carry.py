@@ -166,10 +166,13 @@ def carry_over(run: PipelineRun, data: dict, previous) -> dict:
         if row is None or row.is_other:
             continue
         renamed = entry["label"] and entry["label"] != row.label
-        if not renamed and not (entry["hidden"] and entry["parent"] is None):
+        summarised = entry.get("summary_by") == "organisers"  # their own text, not the run's
+        if not renamed and not summarised and not (entry["hidden"] and entry["parent"] is None):
             continue
         key = entry_key(entry)
         if key is None:
+            if summarised:
+                lost.append({"edit": "summary", "label": entry["label"], "reason": THEME_GONE})
             if renamed:
                 lost.append({"edit": "rename", "label": entry["label"], "reason": THEME_GONE})
             if entry["hidden"] and entry["parent"] is None:
@@ -178,6 +181,9 @@ def carry_over(run: PipelineRun, data: dict, previous) -> dict:
         if renamed:
             data = synthesis.rename(data, key, entry["label"])
             carried.append({"edit": "rename", "label": entry["label"]})
+        if summarised:
+            data = synthesis.summarise(data, key, entry["summary"])
+            carried.append({"edit": "summary", "label": entry["label"]})
         if entry["hidden"] and entry["parent"] is None and synthesis.find(data, key)["parent"] is None:
             data = synthesis.set_hidden(data, key, True)
             carried.append({"edit": "hide", "label": entry["label"]})

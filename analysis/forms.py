@@ -38,6 +38,7 @@ class StartRunForm(PacteForm):
 # SynthesisVersion.Action ("Renamed a theme"), which says what was done.
 EDIT_ACTIONS = [
     (SynthesisVersion.Action.RENAME.value, _("Rename a theme")),
+    (SynthesisVersion.Action.SUMMARISE.value, _("Write a theme's summary")),
     (SynthesisVersion.Action.MERGE.value, _("Merge a theme into another")),
     (SynthesisVersion.Action.SPLIT.value, pgettext_lazy("edit command", "Split a theme into its sub-themes")),
     (SynthesisVersion.Action.HIDE.value, _("Hide a theme")),
@@ -46,7 +47,7 @@ EDIT_ACTIONS = [
 ]
 # The fields only some changes need: editor.html renders them without the DSFR "(Optional)" mark, which
 # would say they can always be left empty; their help text says which change needs them.
-CONDITIONAL_FIELDS = ("target", "label", "contribution")
+CONDITIONAL_FIELDS = ("target", "label", "summary", "contribution")
 
 
 class EditForm(PacteForm):
@@ -73,6 +74,17 @@ class EditForm(PacteForm):
         required=False,
         max_length=200,
         help_text=_("Needed to rename. Leave it empty for the other changes."),
+    )
+    summary = forms.CharField(
+        label=_("Summary by the organisers"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to write a summary: it replaces the theme's summary and is shown as the organisers' "
+            "text, not as quotes of contributions. Empty: the theme has no summary. Leave it empty for "
+            "the other changes."
+        ),
     )
     contribution = forms.IntegerField(
         label=_("Contribution number"),

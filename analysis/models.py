@@ -212,7 +212,13 @@ class Theme(models.Model):
     number = models.IntegerField()
     label = models.CharField(max_length=200)
     keywords = models.JSONField(default=list)
-    summary = models.TextField(blank=True, default="")  # from the optional labelling service
+    summary = models.TextField(blank=True, default="")  # the title stage's, or the labelling service's
+    # Who wrote ``summary``: citizens (sentences of their contributions, the title stage's extractive
+    # summary), the optional labelling service (a language model), or "" for a run saved before this.
+    summary_by = models.CharField(max_length=8, blank=True, default="")
+    # The extractive summary's sentences, each with the contributions (ids) it was taken from:
+    # [{"text": sentence, "ids": [contribution id, ...]}], so the report quotes and links each one.
+    summary_sentences = models.JSONField(default=list, blank=True)
     quotes = models.JSONField(default=list)  # [{"text": scrubbed text, "contribution": assignment id}]
     size = models.PositiveIntegerField(default=0)  # contributions, duplicates included
     share = models.FloatField(default=0.0)  # of distinct contributions (a campaign counts once)
@@ -304,6 +310,7 @@ class SynthesisVersion(models.Model):
         HIDE = "hide", _("Hid a theme")
         SHOW = "show", _("Showed a hidden theme")
         MOVE = "move", _("Moved a contribution")
+        SUMMARISE = "summary", _("Wrote a theme's summary")
 
     run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()

@@ -7,14 +7,18 @@ The one place map coordinates become SVG positions (`in_map_box`), for the theme
 from dataclasses import dataclass
 
 import numpy as np
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Role, acted_by
+from consultation.publish import public_text
 
 from . import map_labels
-from .models import PipelineRun, SynthesisVersion
+from .models import Contribution, PipelineRun, SynthesisVersion
+from .pipeline.stopwords import language
+from .pipeline.title import sentences as split_sentences
 from .synthesis import top_level
 
 # Map drawing box (SVG user units) and margin.
@@ -355,3 +359,114 @@ def voted_share(share: dict, *, group_size: int | None = None, voters: int | Non
             voters,
         ) % {**values, "voters": formats.number_format(voters, force_grouping=True)}
     return _("%(percent)s%% (%(agree)s of %(seen)s who voted)") % values
+
+
+# Who wrote a theme's summary, as the report says it (``Theme.summary_by``, ``synthesis.summarise``).
+CITIZENS, ORGANISERS, SERVICE = "citizens", "organisers", "service"
+
+
+def summary_of(
+    entry: dict,
+    *,
+    rows: dict | None,
+    slug: str,
+    quotes: list[dict] | None = None,
+    legacy_by: str = CITIZENS,
+    anchor: str = "",
+    check_public: bool = True,
+) -> dict | None:
+    """What a theme's (or sub-theme's) summary is, for the page, the PDF and the editor alike.
+
+    ``{"by": "citizens" | "organisers" | "service", "text": ..., "sentences": [...], "linked": bool}``,
+    or None without a summary. A generated summary is citizens' sentences: each is quoted on its own
+    (never glued to another person's), with a link to the contribution it comes from: the proposal's page,
+    else its number among the theme's ``quotes`` (``#<anchor>-<n>``), else none; ``others`` counts the
+    other contributions that wrote the same sentence. A sentence whose contributions may no longer be
+    shown (``rows``' ``public``, when ``check_public``) is left out, as their quotes are. An organiser's or
+    the labelling service's summary is one text, said to be theirs. A summary saved before its sources
+    were kept (``summary_by`` unknown) reads as ``legacy_by`` wrote it: quoted sentences without links.
+    """
+    text = public_text(entry.get("summary") or "") or ""
+    if not text:
+        return None
+    by = entry.get("summary_by")
+    said = entry.get("summary_sentences") or []
+    if by in (ORGANISERS, SERVICE) or (not by and legacy_by != CITIZENS):
+        return {"by": by or legacy_by, "text": text, "sentences": [], "linked": False}
+    if not said:  # an old run: its sentences, quoted one by one, with no link (their sources are unknown)
+        quoted = [
+            {"text": s, "url": "", "link": "", "others": 0, "language": language(s)}
+            for s in split_sentences(text)
+        ]
+        return {"by": CITIZENS, "text": text, "sentences": quoted, "linked": False}
+    number_of = {q.get("id"): n for n, q in enumerate(quotes or [], start=1)}
+    result = []
+    for sentence in said:
+        words = public_text(sentence.get("text") or "")
+        ids = list(sentence.get("ids") or [])
+        if rows is not None and check_public:
+            ids = [i for i in ids if i in rows and rows[i].get("public")]
+            if not ids and sentence.get("ids"):
+                continue  # every contribution it came from was hidden since: not shown
+        if not words:
+            continue
+        # The most central contribution that has a page, else one quoted below, else the most central.
+        first = next((i for i in ids if _proposal_row(rows, i)), None)
+        first = first or next((i for i in ids if i in number_of and anchor), None) or (ids or [None])[0]
+        row = (rows or {}).get(first) or {}
+        url = link = ""
+        if _proposal_row(rows, first):
+            url = reverse("consultation:proposal", args=[slug, row["source_id"]])
+            link = _("proposal %(n)s") % {"n": row["source_id"]}
+        elif first in number_of and anchor:
+            url = f"#{anchor}-{number_of[first]}"
+            link = _("quote %(n)s below") % {"n": number_of[first]}
+        result.append(
+            {
+                "text": words,
+                "url": url,
+                "link": link,
+                "contribution": first,
+                "others": max(0, len(ids) - 1),
+                # Marked for screen readers: the proposal's recorded language, else the summaries' own
+                # rule (``stopwords.language``: an answer's language is not recorded).
+                "language": row.get("language") or language(words),
+            }
+        )
+    if not result:
+        return None
+    return {"by": CITIZENS, "text": text, "sentences": result, "linked": True}
+
+
+def _proposal_row(rows: dict | None, contribution) -> bool:
+    """Whether ``contribution`` is a proposal, whose page the public can open (an answer or an imported
+    contribution has none)."""
+    return ((rows or {}).get(contribution) or {}).get("source_type") == Contribution.Source.PROPOSAL
+
+
+def attach_summaries(themes: list[dict], *, run: PipelineRun, rows: list[dict] | None = None) -> None:
+    """``summary_view`` (``summary_of``) on every theme of ``themes`` and on its ``subthemes``, in place.
+    ``rows``: the version's ``report.contributions_table`` on the public report (a sentence of a
+    contribution no longer public is left out, a quote is numbered among the theme's shown quotes);
+    None in the editor, where organisers check every source (read here, only those named)."""
+    slug = run.consultation.slug
+    legacy_by = SERVICE if (run.labelling or {}).get("source") == SERVICE else CITIZENS
+    entries = [t for theme in themes for t in [theme, *theme.get("subthemes", [])]]
+    if rows is None:
+        wanted = {i for t in entries for s in t.get("summary_sentences") or [] for i in s.get("ids") or []}
+        found = Contribution.objects.filter(run=run, pk__in=wanted).values("pk", "source_type", "source_id")
+        by_id = {r["pk"]: {**r, "public": True} for r in found}
+    else:
+        by_id = {r["contribution"]: r for r in rows}
+    for theme in themes:
+        anchor = f"quote-{theme['key']}" if rows is not None else ""
+        for entry in [theme, *theme.get("subthemes", [])]:
+            entry["summary_view"] = summary_of(
+                entry,
+                rows=by_id,
+                slug=slug,
+                quotes=theme.get("quotes"),
+                legacy_by=legacy_by,
+                anchor=anchor,
+                check_public=rows is not None,
+            )

@@ -96,9 +96,13 @@ def drop_quotes_no_longer_public(
     ``contributions_table`` if the caller has read it already."""
     rows = contributions_table(version) if rows is None else rows
     public = {r["contribution"] for r in rows if r["public"]}
+    cut = {r["contribution"] for r in rows if r.get("truncated")}
     for theme in themes:  # a quote's id is its contribution's; its text goes through the one exit too
         quotes = [{**q, "text": public_text(q.get("text") or "")} for q in theme.get("quotes", [])]
         theme["quotes"] = [q for q in quotes if q.get("id") in public and q["text"]]
+        for quote in theme["quotes"]:  # one contribution each, whole, or ending on a visible ellipsis
+            if quote["id"] in cut:
+                quote["text"] += " […]"
 
 
 def attach_quote_languages(version: SynthesisVersion, themes: list[dict], rows: list[dict]) -> None:
@@ -262,6 +266,7 @@ TABLE_COLUMNS = (
     "theme",
     "subtheme",
     "clean_key",
+    "truncated",
 )
 
 
@@ -308,6 +313,7 @@ def contributions_table(version: SynthesisVersion) -> list[dict]:
                 "public": text is not None,
                 "text": text or "",
                 "language": "" if c.source_type == answer else languages.get(c.source_id, ""),
+                "truncated": c.truncated,  # cut by cleaning: a quote of it ends on a visible ellipsis
             }
         )
     return rows

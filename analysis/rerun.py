@@ -129,14 +129,33 @@ def previous_look(
         for row in rows
         if (key := (row.source_type, row.source_id, row.text_hash)) in placed
     }
-    titles = {}
+    titles, sentences, authors = {}, {}, {}
     labelled = PipelineRun.objects.filter(pk=since["run"]).values_list("labelling", flat=True).first()
     kept = Theme.objects.filter(run_id=since["run"], number__gte=0)
     if labelling is None or labelled == labelling:
-        columns = ("number", "parent__number", "label", "summary")
-        for number, parent, label, summary in kept.values_list(*columns):
-            if parent is None:
-                titles[("t", number)] = (label, summary)
-            else:
-                titles[("s", parent, number)] = (label, summary)
-    return PreviousLook(coordinates=coordinates, titles=titles)
+        # A summary's sentences name the previous run's rows: the same contributions in this run.
+        previous_rows = {
+            pk: key
+            for pk, *key in Contribution.objects.filter(run_id=since["run"]).values_list(
+                "pk", "source_type", "source_id", "text_hash"
+            )
+        }
+        position_of = {(row.source_type, row.source_id, row.text_hash): row.position for row in rows}
+        columns = ("number", "parent__number", "label", "summary", "summary_by", "summary_sentences")
+        for number, parent, label, summary, by, said in kept.values_list(*columns):
+            key = ("t", number) if parent is None else ("s", parent, number)
+            titles[key] = (label, summary)
+            authors[key] = by
+            if said:
+                sentences[key] = [
+                    {
+                        "text": s["text"],
+                        "ids": [
+                            position_of[tuple(previous_rows[i])]
+                            for i in s.get("ids", [])
+                            if i in previous_rows and tuple(previous_rows[i]) in position_of
+                        ],
+                    }
+                    for s in said
+                ]
+    return PreviousLook(coordinates=coordinates, titles=titles, sentences=sentences, authors=authors)

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import outbox, states
+from textsafety.typography import typographic_apostrophes
 
 from .models import Contribution, PipelineRun, PublishedSynthesis, RunChunk, SynthesisVersion, Theme
 from .pipeline.label_service import ThemeLabel
@@ -125,6 +126,29 @@ def theme_label(entry: dict, number: int) -> str:
     return ", ".join(keywords[:3]).capitalize() if keywords else f"{number + 1}"
 
 
+def _summary_by(summary: str, entry: dict, by_service: bool) -> str:
+    """Who wrote a theme's summary, as ``Theme.summary_by`` records it: the labelling service, else what
+    the pipeline says (the title stage: "citizens"; a summary carried from a previous run: its author)."""
+    if not summary:
+        return ""
+    return "service" if by_service else entry.get("summary_by", "")
+
+
+def _sentences(summary: str, entry: dict, by_position: dict) -> list[dict]:
+    """The summary's sentences with the run's rows they come from (``Theme.summary_sentences``), with the
+    typographic apostrophe when ``for_readers`` gave it to the summary they make up; a sentence whose
+    contributions are all unknown is kept, without ids (the report then quotes it without a link)."""
+    typographic = summary != entry.get("summary", "")
+    return [
+        {
+            "text": typographic_apostrophes(s["text"]) if typographic else s["text"],
+            "ids": [by_position[i].pk for i in s.get("ids", []) if i in by_position],
+        }
+        for s in entry.get("summary_sentences") or []
+        if s.get("text")
+    ]
+
+
 @transaction.atomic
 def save_result(
     run: PipelineRun,
@@ -162,11 +186,16 @@ def save_result(
             named.summary if named else entry.get("summary", ""),
             quoted,
         )
+        # A labelling service's summary is its own text; the title stage's is citizens' sentences, each
+        # kept with the contributions it comes from (positions -> this run's rows).
+        sentences = [] if named else _sentences(summary, entry, by_position)
         theme = Theme.objects.create(
             run=run,
             number=number,
             label=label,
             summary=summary,
+            summary_by=_summary_by(summary, entry, named is not None),
+            summary_sentences=sentences,
             keywords=keywords,
             quotes=[{"id": by_position[q["id"]].pk, "text": q["text"]} for q in entry.get("quotes", [])],
             size=int(entry.get("size", 0)),
@@ -194,6 +223,8 @@ def save_result(
                     number=int(sub["subtheme"]),
                     label=label,
                     summary=summary,
+                    summary_by=_summary_by(summary, sub, False),
+                    summary_sentences=_sentences(summary, sub, by_position),
                     keywords=sub.get("keywords", []),
                     size=int(sub.get("size", 0)),
                     share=int(sub.get("size", 0)) / max(1, len(result.run["distinct_ids"])),

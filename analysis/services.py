@@ -120,7 +120,7 @@ def _new_version(*, run: PipelineRun, actor, action: str, description: str, data
 def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> SynthesisVersion:
     """Apply one edit to the run's latest version and save the result as the next version.
 
-    `action` is a SynthesisVersion.Action (rename, merge, split, hide, show, move); raises
+    `action` is a SynthesisVersion.Action (rename, summary, merge, split, hide, show, move); raises
     synthesis.SynthesisEditError with a message for the organiser when the edit makes no sense."""
     _check(actor, can_edit_synthesis)
     run = PipelineRun.objects.select_for_update().get(pk=run.pk)
@@ -132,6 +132,9 @@ def edit_synthesis(*, actor, run: PipelineRun, action: str, **arguments) -> Synt
     if action == Action.RENAME:
         data = synthesis.rename(data, arguments["key"], arguments["label"])
         description = f"{arguments['key']} → {arguments['label'].strip()}"
+    elif action == Action.SUMMARISE:
+        data = synthesis.summarise(data, arguments["key"], arguments["summary"])
+        description = arguments["key"]
     elif action in (Action.HIDE, Action.SHOW):
         data = synthesis.set_hidden(data, arguments["key"], action == Action.HIDE)
         description = arguments["key"]

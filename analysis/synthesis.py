@@ -3,6 +3,7 @@
 A version's ``data`` is self-contained, so a published version reads the same forever::
 
     {"themes": [{"key": "t12", "theme_ids": [12], "parent": null, "label": "...", "summary": "...",
+                 "summary_by": "citizens", "summary_sentences": [{"text": ..., "ids": [contribution id]}],
                  "hidden": false, "other": false, "keywords": [...],
                  "quotes": [{"id": position, "text": ...}],
                  "size": distinct texts, "contributions": texts with duplicates, "share": ..,
@@ -45,6 +46,10 @@ def _entry(theme: Theme, parent: str | None) -> dict:
         "parent": parent,
         "label": theme.label,
         "summary": theme.summary,
+        # Who wrote it ("citizens": sentences of contributions, each with its sources; "service": the
+        # labelling service; "organisers": typed in the editor; "" in versions saved before: not known).
+        "summary_by": theme.summary_by,
+        "summary_sentences": list(theme.summary_sentences),
         "hidden": False,
         "other": theme.is_other,
         "keywords": list(theme.keywords),
@@ -236,6 +241,21 @@ def rename(data: dict, key: str, label: str) -> dict:
     return data
 
 
+def summarise(data: dict, key: str, summary: str) -> dict:
+    """The organisers' own summary of a theme (empty: none). It replaces the generated one, which the
+    report quoted as citizens' words: this one is the organisers' text, and the report says so."""
+    summary = " ".join(summary.split())
+    data = copy.deepcopy(data)
+    entry = find(data, key)
+    entry["summary"] = summary[:SUMMARY_MAX]
+    entry["summary_by"] = "organisers" if summary else ""
+    entry["summary_sentences"] = []
+    return data
+
+
+SUMMARY_MAX = 1000  # characters of an organisers' summary
+
+
 def set_hidden(data: dict, key: str, hidden: bool) -> dict:
     data = copy.deepcopy(data)
     entry = find(data, key)
@@ -261,6 +281,7 @@ def merge(run: PipelineRun, data: dict, source: str, target: str) -> dict:
     b["quotes"] = (b["quotes"] + a["quotes"])[:8]
     b["other"] = b["other"] and a["other"]
     b["summary"] = ""  # it described one of the two themes only
+    b["summary_by"], b["summary_sentences"] = "", []
     # Sizes, shares, breakdowns, stance, trend and the emerging flag are recomputed by with_figures.
     for child in children(data, source):
         child["parent"] = target

@@ -99,6 +99,7 @@ def report_context(
         rows = reports.contributions_table(version)  # read once: quotes, map and themes x groups
         reports.drop_quotes_no_longer_public(version, themes, rows)
         reports.attach_quote_languages(version, themes, rows)
+        presenters.attach_summaries(themes, run=version.run, rows=rows)  # quoted and linked, or not
         points, distinct = presenters.map_points(version, themes, rows=rows)
         trace.attach_recommendations(themes, version.data)  # the panel recommendations linked to each
         context.update(
@@ -316,7 +317,8 @@ def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
     """CSV that a spreadsheet opens as a table, in the reader's language: UTF-8 with a byte-order mark
     (without it Excel reads Windows-1252), and in French the separators French Excel expects (``;``
     between fields, a decimal comma) and "oui"/"non" for booleans ("yes"/"no" in English, with ``,``
-    and a decimal point). A list is one field, its items joined by "; "; a number is written for people
+    and a decimal point). A list is one field, its items joined by "; " (an item that is a list, by
+    spaces); a number is written for people
     (``spreadsheet_number``: never "1e-05")."""
     french = (get_language() or "").startswith("fr")
     yes, no = _("yes"), _("no")
@@ -324,8 +326,8 @@ def write_spreadsheet_csv(out, rows: list[dict], fields: list[str]) -> None:
     def cell(value):
         if isinstance(value, bool):
             return yes if value else no
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
+        if isinstance(value, list):  # a list of lists (each summary sentence's sources): "1 2; 3"
+            return "; ".join(" ".join(map(str, v)) if isinstance(v, list) else str(v) for v in value)
         if isinstance(value, float):
             return spreadsheet_number(value, decimal="," if french else ".")
         return value
@@ -375,6 +377,8 @@ THEME_FIELDS = [
     "parent",
     "label",
     "summary",
+    "summary_by",  # who wrote it: citizens (sentences quoted from them), organisers, service (a model)
+    "summary_sources",  # for citizens' sentences: the contribution ids of each sentence
     "keywords",
     "size",
     "contributions",
@@ -391,6 +395,22 @@ def export_contributions(request, consultation, slug, fmt):
     return _export(rows, CONTRIBUTION_FIELDS, fmt, f"pacte-{consultation.slug}-contributions")
 
 
+def _summary_origin(entry: dict, version: SynthesisVersion) -> dict:
+    """Who wrote a theme's summary and, for citizens' sentences, their contributions (as the page says:
+    ``presenters.summary_of``); a version saved before says what its run wrote, without sources."""
+    if not entry.get("summary"):
+        return {"summary_by": "", "summary_sources": []}
+    by = entry.get("summary_by") or (
+        presenters.SERVICE
+        if (version.run.labelling or {}).get("source") == presenters.SERVICE
+        else presenters.CITIZENS
+    )
+    return {
+        "summary_by": by,
+        "summary_sources": [s.get("ids", []) for s in entry.get("summary_sentences") or []],
+    }
+
+
 @require_rule(can_read_synthesis, object_from=_consultation, hide=True)
 def export_themes(request, consultation, slug, fmt):
     version = _published_or_404(request, consultation)
@@ -399,6 +419,7 @@ def export_themes(request, consultation, slug, fmt):
             **{k: t.get(k) for k in THEME_FIELDS},
             "label": scrub_text(reports.theme_label(t)),
             "summary": public_text(t.get("summary") or "") or "",
+            **_summary_origin(t, version),
             "keywords": [scrub_text(k) for k in t.get("keywords") or []],
         }
         for t in reports.ranked_entries(version.data)
@@ -487,6 +508,7 @@ def editor(request, pk):
         data = form.cleaned_data
         arguments = {
             "rename": {"key": data["key"], "label": data["label"] or ""},
+            "summary": {"key": data["key"], "summary": data["summary"] or ""},
             "merge": {"source": data["key"], "target": data["target"]},
             "split": {"key": data["key"]},
             "hide": {"key": data["key"]},
@@ -512,6 +534,7 @@ def editor(request, pk):
             for t in latest.data["themes"]
             if t["parent"] == theme["key"]
         ]
+    presenters.attach_summaries(themes, run=run)  # with their sources, for the organisers to check
     flagged = run.contributions.filter(health_flag=True) if can_see_health_flags(request.user) else None
     find, found = _find_contributions(request, run, latest.data)
     return render(

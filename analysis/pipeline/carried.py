@@ -31,6 +31,11 @@ class PreviousLook:
 
     coordinates: Mapping[str | int, tuple[float, float]] = field(default_factory=dict)
     titles: Mapping[TitleKey, tuple[str, str]] = field(default_factory=dict)
+    # The summary's sentences with the contributions (ids of this run) each was taken from, when the
+    # previous run kept them (``summary_sentences`` of ``run._add_titles``).
+    sentences: Mapping[TitleKey, list[dict[str, Any]]] = field(default_factory=dict)
+    # Who wrote each summary ("citizens", "service" or "" when not known), carried with it.
+    authors: Mapping[TitleKey, str] = field(default_factory=dict)
 
 
 def carried_coordinates(distinct_ids: Sequence[str | int], look: PreviousLook) -> np.ndarray | None:
@@ -63,4 +68,7 @@ def carry_titles(themes: list[dict[str, Any]], look: PreviousLook) -> bool:
         return False
     for entry, key in wanted:
         entry["title"], entry["summary"] = look.titles[key]
+        if key in look.sentences:
+            entry["summary_sentences"] = look.sentences[key]
+        entry["summary_by"] = look.authors.get(key, "")
     return True

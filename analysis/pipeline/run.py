@@ -219,7 +219,17 @@ def run_pipeline(
         carried.append("titles")
     else:
         # Phrases and sentences read the texts' cache (a sentence may be a whole text) but are not kept.
-        _add_titles(themes, distinct_texts, vectors, clusters, ~distinct_flags, embedder, _ReadThrough(cache))
+        _add_titles(
+            themes,
+            distinct_texts,
+            vectors,
+            clusters,
+            ~distinct_flags,
+            embedder,
+            _ReadThrough(cache),
+            ids=[item.id for item in distinct_items],
+        )
+    _quote_summary_sources(themes, [item.id for item in distinct_items], distinct_texts)
     timings["title"] = time.perf_counter() - started
 
     theme_of_group = clusters.themes
@@ -371,8 +381,13 @@ def _add_titles(
     quotable: np.ndarray,
     embedder: Embedder,
     cache: EmbeddingCache | None,
+    *,
+    ids: Sequence[Any],
 ) -> None:
-    """A title and a summary on every theme and sub-theme entry (``title`` module), in place."""
+    """A title and a summary on every theme and sub-theme entry (``title`` module), in place.
+
+    The summary's sentences are kept with the contributions they come from (``summary_sentences``:
+    ``[{"text": sentence, "ids": [contribution id, ...]}]``, ``ids`` giving each row's id)."""
     groups = []
     for entry in themes:
         if entry["other"]:
@@ -395,10 +410,35 @@ def _add_titles(
         named = found.get(("t", entry["theme"]))
         if named is not None:
             entry["title"], entry["summary"] = named.title, named.summary
+            entry["summary_sentences"] = _sentence_sources(named, ids)
+            entry["summary_by"] = "citizens" if named.summary else ""
         for sub in entry.get("subthemes", []):
             named = found.get(("s", entry["theme"], sub["subtheme"]))
             if named is not None:
                 sub["title"], sub["summary"] = named.title, named.summary
+                sub["summary_sentences"] = _sentence_sources(named, ids)
+                sub["summary_by"] = "citizens" if named.summary else ""
+
+
+def _quote_summary_sources(themes: list[dict[str, Any]], ids: Sequence[Any], texts: Sequence[str]) -> None:
+    """A theme's quotes take in the first contribution of each of its summary's sentences when they lack
+    it, so a reader finds the whole text a sentence was taken from among the quotes (a theme may then
+    have one or two more quotes), in place."""
+    text_of = dict(zip(ids, texts, strict=True))
+    for entry in themes:
+        if entry["other"] or "quotes" not in entry:
+            continue
+        quoted = {q["id"] for q in entry["quotes"]}
+        for sentence in entry.get("summary_sentences") or []:
+            first = (sentence.get("ids") or [None])[0]
+            if first in text_of and first not in quoted:
+                entry["quotes"].append({"id": first, "text": text_of[first]})
+                quoted.add(first)
+
+
+def _sentence_sources(named, ids: Sequence[Any]) -> list[dict[str, Any]]:
+    """A summary's sentences with the ids of the contributions each was taken from (most central first)."""
+    return [{"text": sentence, "ids": [ids[row] for row in rows]} for sentence, rows in named.sentences]
 
 
 class _ReadThrough:

@@ -22,7 +22,8 @@ The candidate phrases and the rules of their edges live in ``phrases``; this mod
 
 Summaries: one or two sentences of the theme's most central quotable texts, re-scrubbed
 (``clean.scrub``), the most central sentence first, then a second one only if it adds something (not a
-near-copy of the first).
+near-copy of the first). Each sentence keeps the rows of the texts it was taken from
+(``Title.sentences``), so the report can quote it as those citizens' words and link it to them.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ class Title:
     title: str
     summary: str
     phrases: list[str] = field(default_factory=list)  # the next best phrases, for the record
+    # The summary's sentences, each with the rows (into ``texts``, most central first) of the texts that
+    # hold it: a sentence is one citizen's words, quoted, never the platform's (" ".join gives ``summary``).
+    sentences: list[tuple[str, list[int]]] = field(default_factory=list)
 
 
 def _central(vectors: np.ndarray, members: np.ndarray, centre: np.ndarray, limit: int) -> np.ndarray:
@@ -287,8 +291,9 @@ def titles_and_summaries(
     return {
         g.key: Title(
             titles[g.key],
-            summaries.get(g.key, ""),
+            " ".join(sentence for sentence, _rows in summaries.get(g.key, [])),
             [displayed[k] for _s, k in scored[g.key][:5]],
+            summaries.get(g.key, []),
         )
         for g in groups
     }
@@ -410,7 +415,7 @@ def _summary_sentence(sentence: str) -> str | None:
     if scrubbed or "[" in cleaned:
         return None
     if any(word in _REGISTER for word in re.findall(r"\w+", cleaned.lower())):
-        return None  # "infos claires stp": a summary speaks in the organisers' register
+        return None  # "infos claires stp": a summary quotes sentences every reader can take in
     words = cleaned.split()
     if not 5 <= len(words) <= 60:
         return None
@@ -434,19 +439,25 @@ def _summaries(
     cache: EmbeddingCache | None,
     quotable: np.ndarray | None,
     siblings: dict[Hashable, list[Group]],
-) -> dict[Hashable, str]:
+) -> dict[Hashable, list[tuple[str, list[int]]]]:
+    """Each group's summary: its sentences, each with the rows of the texts it was taken from."""
     pools: dict[Hashable, list[str]] = {}
+    origins: dict[Hashable, dict[str, list[int]]] = {}
     for group in groups:
         rows = representative_quotes(
             vectors, group.members, group.centre, n_quotes=_SUMMARY_TEXTS, eligible=quotable
         )
         pool: list[str] = []
+        origin: dict[str, list[int]] = defaultdict(list)
         for row in rows:
             for sentence in sentences(texts[row]):
                 kept = _summary_sentence(sentence)
+                if kept and int(row) not in origin[kept]:
+                    origin[kept].append(int(row))  # a stock sentence many people wrote: all of them
                 if kept and kept not in pool:
                     pool.append(kept)
         pools[group.key] = pool
+        origins[group.key] = origin
     # A summary speaks the consultation's main language: a theme's sentences in another language
     # ("Health data should stay in Europe") give way to those in it, when it has any.
     languages = {s: language(s) for pool in pools.values() for s in pool}
@@ -458,7 +469,7 @@ def _summaries(
     if not every:
         return {}
     sentence_vectors = dict(zip(every, embed_with_cache(embedder, every, cache), strict=True))
-    result: dict[Hashable, str] = {}
+    result: dict[Hashable, list[tuple[str, list[int]]]] = {}
     for level in siblings.values():
         centres = np.stack([g.centre for g in level]).astype(np.float32)
         for position, group in enumerate(level):
@@ -484,5 +495,5 @@ def _summaries(
                 if len(chosen[0]) + 1 + len(pool[index]) <= _SUMMARY_MAX_CHARS:
                     chosen.append(pool[index])
                     break
-            result[group.key] = " ".join(chosen)
+            result[group.key] = [(sentence, origins[group.key][sentence]) for sentence in chosen]
     return result

@@ -14,6 +14,8 @@ def _edit(item: dict) -> str:
     edit = item.get("edit")
     if edit == "rename":
         return _("The name “%(label)s”") % values
+    if edit == "summary":
+        return _("The organisers' summary of “%(label)s”") % values
     if edit == "hide":
         return _("The hidden theme “%(label)s”") % values
     if edit == "split":

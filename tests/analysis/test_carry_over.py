@@ -166,3 +166,20 @@ def test_themes_match_only_when_they_share_more_than_half_of_their_contributions
     assert carry.match(halves, old, shared) == {}  # exactly half of each: no clear match
     thirds = {i: set(range(i * 17, i * 17 + 17)) | set(range(50 + i * 17, 67 + i * 17)) for i in range(3)}
     assert carry.match(thirds, old, shared) == {}
+
+
+def test_an_organisers_summary_carries_over_and_the_editor_says_so(consultation, organiser_client):
+    old = build_run(consultation, {"Food": list(range(0, 20)), "Housing": list(range(20, 40))})
+    written = "Les contributions demandent une alimentation locale dans les cantines."
+    data = synthesis.summarise(old.versions.get().data, key(old, "Food"), written)
+    previous = publish(old, data)
+    new = build_run(consultation, {"Food 2": [*range(0, 20), 40], "Housing 2": list(range(20, 40))})
+    data = carry.carry_over(new, new.versions.get().data, previous)
+    food = entry(data, "Food 2")
+    assert (food["summary"], food["summary_by"], food["summary_sentences"]) == (written, "organisers", [])
+    assert entry(data, "Housing 2")["summary_by"] != "organisers"
+    assert {"edit": "summary", "label": "Food"} in data["carried"]["carried"]
+    SynthesisVersion.objects.filter(run=new).update(data=data)
+    organiser_client.cookies["django_language"] = "en"
+    page = organiser_client.get(reverse("analysis:editor", args=[new.pk])).content.decode()
+    assert "The organisers&#x27; summary of “Food”" in page and written in page
