@@ -102,3 +102,18 @@ def public_follow_ups(follow_ups) -> list:
         )  # fmt: skip
         for f in follow_ups
     ]
+
+
+def overdue_notice(follow_up, responses) -> dict | None:
+    """Where the recommendation page says that something is overdue, with its subject, once: "no answer
+    after 90 days" under the answers' heading; or, an implementation deadline passed, beside that
+    deadline in the answer in force, unless a milestone of it already shows as late (its own badge
+    says it there). ``{"reason": "no_answer"|"deadline", "response": pk or None}`` or None."""
+    if follow_up is None or not follow_up.overdue:
+        return None
+    if follow_up.overdue_reason != "deadline":
+        return {"reason": follow_up.overdue_reason, "response": None}
+    latest = follow_up.latest
+    if latest is None or any(m.is_late for m in latest.milestones.all()):
+        return None
+    return {"reason": "deadline", "response": latest.pk}
