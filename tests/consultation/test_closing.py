@@ -325,7 +325,9 @@ def test_reopening_says_that_the_closing_time_is_gone(client, organiser):
     consultation = make_consultation(phase="closed", closes_at=JAN_15)
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - dt.timedelta(days=1))
     client.force_login(with_totp(organiser))
-    response = client.post(url("change_phase", consultation.slug), {"phase": "open"}, follow=True)
+    response = client.post(
+        url("change_phase", consultation.slug), {"phase": "open", "understood": "yes"}, follow=True
+    )
     page = html.unescape(response.content.decode())
     assert "Elle n’a plus de date de clôture : fixez-en une dans ses réglages" in page.replace("\xa0", " ")
     consultation.refresh_from_db()
