@@ -9,7 +9,7 @@ from accounts.permissions import require_rule
 from accounts.strata import STRATA_FIELDS, category_label
 from textsafety.disclosure import MIN_CELL
 
-from .. import rules, selectors, services
+from .. import presenters, rules, selectors, services
 from ..models import OpenDataExport
 from .common import consultation_from, consultation_url, oldest_active, progress_answer
 
@@ -58,6 +58,7 @@ def open_data(request, consultation, slug):
             "latest": latest,
             "can_build": can_build,
             "building": oldest_active(exports) if can_build else None,
+            **presenters.open_data_page(consultation, request.user),
         },
     )
 
