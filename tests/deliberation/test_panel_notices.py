@@ -217,7 +217,8 @@ def test_seated_members_are_told_of_a_new_session(
     assert sorted(by_address) == sorted([english.email, french.email])  # not the member who left
     fr = by_address[french.email]
     assert (
-        fr.subject == "Séance de votre panel citoyen\u00a0: Audition des chercheurs, 12 déc. 2026\u00a0à\u00a009:30"
+        fr.subject
+        == "Séance de votre panel citoyen\u00a0: Audition des chercheurs, 12 déc. 2026 à\u00a009:30"
     )
     assert "Lieu\u00a0: Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
     en = by_address[english.email]

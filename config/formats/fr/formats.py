@@ -5,7 +5,7 @@ Templates name these formats (``|date:"DATETIME_FORMAT"``), never a pattern of t
 
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = DATE_FORMAT
-DATETIME_FORMAT = "j N Y\u00a0à\u00a0H:i"  # no line break around « à »
+DATETIME_FORMAT = "j N Y à\u00a0H:i"  # a line may break before « à », never after it
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = "F Y"
