@@ -99,8 +99,11 @@ def export_data(request):
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="pacte-my-data-{stamp}.json"'
+    # Named in the reader's language and dated by the Paris calendar (TIME_ZONE), not UTC's: an export
+    # made at 00:30 in Paris is the day's, not the day before's. ISO date: unambiguous in both languages.
+    # Translators: a file name, ASCII letters, digits and dashes only.
+    name = _("pacte-my-data-%(date)s.json") % {"date": timezone.localdate().isoformat()}
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -18,7 +18,7 @@ class AnalysisConfig(AppConfig):
         from .link_views import recommendation_section
         from .opinion import bridging_order
         from .personal_data import register_entries
-        from .report import consultation_links, contribution_fate
+        from .report import consultation_links, contribution_fate, open_data_downloads
         from .tasks import on_votes_changed
         from .theme_answers import THEMES_SOURCE
         from .theme_answers import register_personal_data as register_theme_answers
@@ -30,6 +30,7 @@ class AnalysisConfig(AppConfig):
         )
         hooks.register_votes_changed(on_votes_changed)
         hooks.register_consultation_links(consultation_links)
+        hooks.register_open_data_downloads(open_data_downloads)
         hooks.register_contribution_traces(contribution_traces)
         deliberation_hooks.register_recommendation_section(recommendation_section)
         adoption.register_adoption_source(THEMES_SOURCE)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require_rule
 from consultation.adoption import adoption_sources
-from consultation.answers import percent
+from consultation.answers import percent_of
 from consultation.models import Consultation
 
 from . import kpis, transparency
@@ -79,7 +79,7 @@ def adoption_rows(adoption: dict) -> list[dict]:
                 "definition": str(source.definition) if source else "",
                 "figures": values,
                 "taken_up": values["adopted"] + values["partly_adopted"],
-                "rate": percent(values["adoption_rate"]),
+                "rate": percent_of(values["adopted"] + values["partly_adopted"], values["answered"]),
                 "overall": source is None,
             }
         )

@@ -4,6 +4,7 @@ from one signed-off version (the published one for the public)."""
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultation.publish import public_text, scrub_text
@@ -387,3 +388,39 @@ def consultation_links(consultation, user) -> list[dict]:
             }
         )
     return links
+
+
+def open_data_downloads(consultation, user) -> list[dict]:
+    """The consultation's open-data page lists the published synthesis's files
+    (``hooks.register_open_data_downloads``): contributions and themes, CSV and JSON, and the PDF report,
+    with the day the synthesis was published. Nothing before it is published."""
+    from django.utils.formats import date_format
+
+    from .rules import can_read_synthesis
+
+    published = PublishedSynthesis.objects.filter(consultation_id=consultation.pk).first()
+    if published is None or not can_read_synthesis(user, consultation):
+        return []
+    day = date_format(timezone.localtime(published.published_at), "DATE_FORMAT")
+    files = [
+        (_("Contributions and their theme"), "analysis:export_contributions", "csv", "CSV"),
+        (_("Contributions and their theme"), "analysis:export_contributions", "json", "JSON"),
+        (_("Themes of the synthesis"), "analysis:export_themes", "csv", "CSV"),
+        (_("Themes of the synthesis"), "analysis:export_themes", "json", "JSON"),
+    ]
+    downloads = [
+        {
+            "label": label,
+            "url": reverse(name, args=[consultation.slug, fmt]),
+            "detail": _("%(format)s — synthesis published on %(date)s") % {"format": kind, "date": day},
+        }
+        for label, name, fmt, kind in files
+    ]
+    downloads.append(
+        {
+            "label": _("Report of the synthesis"),
+            "url": reverse("analysis:report_pdf", args=[consultation.slug]),
+            "detail": _("%(format)s — synthesis published on %(date)s") % {"format": "PDF", "date": day},
+        }
+    )
+    return downloads

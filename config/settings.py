@@ -270,6 +270,8 @@ LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# One date format and one date-time format per language for the whole site (config/formats/<lang>/).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static and media files (DSFR assets ship in django-dsfr; no CDN).

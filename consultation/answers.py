@@ -482,11 +482,37 @@ def proposal_answer_traces(proposals, answers) -> dict[tuple[str, int], list[dic
 # --------------------------------------------------------------------------------------------------
 
 
-def percent(rate: float | None) -> str:
-    """A rate as the reader's language writes a percentage with one decimal, or an em dash."""
-    if rate is None:
+#: A rate gets a decimal only over this many items: below, one item moves it by a tenth of a point or more,
+#: and "88,9 %" of 9 recommendations is a precision the count does not have.
+RATE_DECIMAL_FROM_ITEMS = 1000
+
+
+def percent_of(part: int | None, whole: int | None) -> str:
+    """The one rule for showing a rate of items (adoption rate, share still unanswered...) in the reader's
+    language: whole per cent below ``RATE_DECIMAL_FROM_ITEMS`` items ("89 %" for 8 of 9), one decimal
+    from there; never "100 %" or "0 %" unless all or none; an em dash with no item. The page shows the
+    count beside it (`rate_with_count`, or the count in the same row or tile)."""
+    if not whole or part is None:
         return "—"
-    return _("%(value)s%%") % {"value": formats.number_format(round(100 * rate, 1), 1)}
+    decimals = 1 if whole >= RATE_DECIMAL_FROM_ITEMS else 0
+    value = round(100 * part / whole, decimals)
+    step = 10**-decimals
+    if part < whole:
+        value = min(value, 100 - step)
+    if part > 0:
+        value = max(value, step)
+    return _("%(value)s%%") % {"value": formats.number_format(value, decimals)}
+
+
+def rate_with_count(part: int | None, whole: int | None) -> str:
+    """A rate with its count, as every page writes it: "89 % (8 of 9)"; an em dash with no item."""
+    if not whole or part is None:
+        return "—"
+    return _("%(percent)s (%(part)s of %(whole)s)") % {
+        "percent": percent_of(part, whole),
+        "part": formats.number_format(part, force_grouping=True),
+        "whole": formats.number_format(whole, force_grouping=True),
+    }
 
 
 def adoption_rows(reports, overall) -> list[dict]:
@@ -497,7 +523,7 @@ def adoption_rows(reports, overall) -> list[dict]:
             "label": str(report.source.label),
             "definition": str(report.source.definition),
             "figures": report.figures,
-            "rate": percent(report.figures.adoption_rate),
+            "rate": percent_of(report.figures.taken_up, report.figures.answered),
             "overall": False,
         }
         for report in reports
@@ -511,7 +537,7 @@ def adoption_rows(reports, overall) -> list[dict]:
                 "average of the rates above)."
             ),
             "figures": overall,
-            "rate": percent(overall.adoption_rate),
+            "rate": percent_of(overall.taken_up, overall.answered),
             "overall": True,
         }
     )

@@ -7,9 +7,9 @@ Deterministic (seeded) and idempotent: a second run finds the demo participants 
 """
 
 import random
-from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Profile, User
@@ -223,10 +223,22 @@ def load_demo_contributions(consultation: Consultation, *, participants: int = 1
             services.cast_vote(user=user, proposal=proposal, value=value)
             votes += 1
 
-    # Spread the activity over the last three weeks so "participation over time" has a shape.
+    # Spread the activity over the time the consultation has been open (months in the demo, whose
+    # consultation opened first in its history: accounts/demo_clock.py), more of it lately, so
+    # "participation over time" has a shape and nothing predates the opening.
+    opened = (
+        consultation.phase_changes.filter(to_phase=Consultation.Phase.OPEN)
+        .values_list("created_at", flat=True)
+        .first()
+    ) or now
     for user in users:
-        when = now - timedelta(days=rng.betavariate(1.2, 2.5) * 21, minutes=rng.randint(0, 600))
+        when = now - (now - opened) * rng.betavariate(1.2, 2.5)
         Proposal.objects.filter(author=user, consultation=consultation).update(created_at=when)
         Answer.objects.filter(user=user, question__consultation=consultation).update(created_at=when)
         Vote.objects.filter(user=user).update(created_at=when, updated_at=when)
+    # Nobody voted on a proposal before it was written: such a vote is dated when the proposal was.
+    written = Subquery(Proposal.objects.filter(pk=OuterRef("proposal_id")).values("created_at")[:1])
+    Vote.objects.filter(proposal__consultation=consultation, created_at__lt=F("proposal__created_at")).update(
+        created_at=written, updated_at=written
+    )
     return {"participants": len(users), "proposals": len(proposals), "answers": answers, "votes": votes}

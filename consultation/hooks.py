@@ -96,3 +96,21 @@ def contribution_traces(proposals, answers) -> dict[tuple[str, int], list[dict]]
         for key, facts in (provider(proposals, answers) or {}).items():
             traces.setdefault(key, []).extend(facts)
     return traces
+
+
+# Open-data downloads that higher layers publish about a consultation (the synthesis's CSV and JSON files),
+# listed on its open-data page beside the archive: fn(consultation, user) -> list of {"label": translated
+# text, "url": ..., "detail": format and date, translated}. Only what `user` may download.
+_download_providers: list[Callable[[Any, Any], list[dict]]] = []
+
+
+def register_open_data_downloads(fn: Callable[[Any, Any], list[dict]]) -> None:
+    if fn not in _download_providers:
+        _download_providers.append(fn)
+
+
+def open_data_downloads(consultation, user) -> list[dict]:
+    downloads: list[dict] = []
+    for provider in _download_providers:
+        downloads.extend(provider(consultation, user) or [])
+    return downloads

@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Role, acted_by
@@ -137,3 +138,71 @@ def answers_saved_message(result) -> str:
             % {"n": result.removed}
         )
     return " ".join(parts)
+
+
+def phase_moves(consultation: Consultation, targets: Iterable[str]) -> list[dict]:
+    """The phase changes the organisers' page offers, each with what it will do, said before it is done
+    (the page asks to tick "I understand…" first: `views.manage.change_phase`)."""
+    Phase = Consultation.Phase
+    consequences = {
+        (Phase.DRAFT, Phase.OPEN): _(
+            "Opening it freezes the questionnaire: the texts of the questions and their choices can no "
+            "longer be changed. Citizens can then answer, submit proposals and vote."
+        ),
+        (Phase.OPEN, Phase.CLOSED): _(
+            "Closing it ends contributions now: nobody can answer, submit a proposal or vote any more, and "
+            "the results become public. You can reopen it."
+        ),
+        (Phase.CLOSED, Phase.OPEN): _(
+            "Reopening it lets citizens answer, submit proposals and vote again, with no closing time: set "
+            "one in its settings if it should close again."
+        ),
+        (Phase.CLOSED, Phase.SYNTHESIS_PUBLISHED): _(
+            "This says publicly that the synthesis is published; the consultation can no longer be reopened."
+        ),
+    }
+    return [
+        {
+            "phase": target,
+            "label": Phase(target).label,
+            "consequence": consequences.get((consultation.phase, target), ""),
+        }
+        for target in targets
+    ]
+
+
+def open_data_page(consultation: Consultation, user) -> dict:
+    """What the open-data page says is published: the archive's files, whether its answers are in it
+    yet (only once the results are public: the consultation closed), and the other downloads the
+    higher layers publish (the synthesis's files, ``hooks.open_data_downloads``)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from . import hooks, rules
+    from .opendata import LICENCE_URL
+
+    answers_public = rules.can_view_results(AnonymousUser(), consultation)
+    closing = closing_of(consultation)
+    if answers_public:
+        answers = _("answers.csv: every answer to the questionnaire, under pseudonymous participant ids.")
+    elif consultation.closes_at:
+        answers = _(
+            "answers.csv: the answers are published once the consultation closes (%(date)s); until "
+            "then the file holds only its header, as results are not shown while it runs."
+        ) % {"date": formats.date_format(timezone.localtime(consultation.closes_at), "DATETIME_FORMAT")}
+    else:
+        answers = _(
+            "answers.csv: the answers are published once the consultation closes; until then the file "
+            "holds only its header, as results are not shown while it runs."
+        )
+    return {
+        "files": [
+            _("questions.csv: the questions and their choices, in French and English."),
+            answers,
+            _("proposals.csv: the published proposals with their vote counts."),
+            _("votes.csv: each participant's current vote on each proposal, under pseudonymous ids."),
+            _("README.md: the columns of every file, the licence and how the ids are made."),
+        ],
+        "closing": closing,
+        "licence_url": LICENCE_URL,
+        "downloads": hooks.open_data_downloads(consultation, user),
+    }

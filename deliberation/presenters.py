@@ -148,3 +148,18 @@ def chance_words(probability: float) -> dict:
         ratio = ratio.quantize(places, rounding=ROUND_HALF_UP)
         one_in = number_format(ratio, 1 if places < 1 and ratio != ratio.to_integral() else 0)
     return {"percent": number_format(percent, 1), "one_in": one_in}
+
+
+def overdue_notice(follow_up, responses) -> dict | None:
+    """Where the recommendation page says that something is overdue, with its subject, once: "no answer
+    after 90 days" under the answers' heading; or, an implementation deadline passed, beside that
+    deadline in the answer in force, unless a milestone of it already shows as late (its own badge
+    says it there). ``{"reason": "no_answer"|"deadline", "response": pk or None}`` or None."""
+    if follow_up is None or not follow_up.overdue:
+        return None
+    if follow_up.overdue_reason != "deadline":
+        return {"reason": follow_up.overdue_reason, "response": None}
+    latest = follow_up.latest
+    if latest is None or any(m.is_late for m in latest.milestones.all()):
+        return None
+    return {"reason": "deadline", "response": latest.pk}

@@ -456,21 +456,6 @@ class VoteOutcome:
         """Nobody voted: the vote decided nothing (never read as rejected)."""
         return self.total == 0
 
-    def percent(self, count: int) -> float:
-        return round(100 * count / self.total, 1) if self.total else 0.0
-
-    @property
-    def percent_for(self) -> float:
-        return self.percent(self.votes_for)
-
-    @property
-    def percent_against(self) -> float:
-        return self.percent(self.votes_against)
-
-    @property
-    def percent_abstain(self) -> float:
-        return self.percent(self.votes_abstain)
-
 
 def vote_outcome(threshold: str, votes_for: int, votes_against: int, votes_abstain: int) -> VoteOutcome:
     """The panel's adoption rule. Adopted when the votes for reach the panel's threshold among the votes

@@ -1,7 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
-from ..answers import percent as _percent
+from ..answers import percent_of as _percent_of
+from ..answers import rate_with_count as _rate_with_count
 from ..languages import fallback_language, in_its_language, language_of, shown_in_its_language
 
 register = template.Library()
@@ -25,11 +26,18 @@ def full_stop(text) -> str:
     return "" if str(text).rstrip(_CLOSING).endswith((".", "?", "!", "…")) else "."
 
 
-@register.filter
-def percent(rate) -> str:
-    """`{{ figures.adoption_rate|percent }}`: a rate as every page writes it ("88,9 %", "—" when there is
-    none), the one rule of consultation.answers.percent."""
-    return _percent(rate)
+@register.simple_tag
+def percent_of(part, whole) -> str:
+    """`{% percent_of figures.taken_up figures.answered %}`: a rate as every page writes it ("89 %" for 8
+    of 9, "—" with no item), the one rule of consultation.answers.percent_of; the page shows the count
+    beside it."""
+    return _percent_of(part, whole)
+
+
+@register.simple_tag
+def rate_with_count(part, whole) -> str:
+    """`{% rate_with_count f.taken_up f.answered %}`: "89 % (8 of 9)" (consultation.answers)."""
+    return _rate_with_count(part, whole)
 
 
 @register.filter

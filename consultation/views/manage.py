@@ -46,7 +46,7 @@ def manage(request, slug=None):
         return redirect("consultation:manage", slug=form.cleaned_data["slug"])
     transitions = []
     if consultation:
-        transitions = [(p, Consultation.Phase(p).label) for p in PHASES.targets(consultation.phase)]
+        transitions = presenters.phase_moves(consultation, PHASES.targets(consultation.phase))
     return render(
         request,
         "consultation/manage.html",
@@ -66,6 +66,14 @@ def manage(request, slug=None):
 def change_phase(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     was_closed = consultation.phase == Consultation.Phase.CLOSED
+    if request.POST.get("understood") != "yes":
+        # The page says what the move will do (opening freezes the questionnaire, closing ends the
+        # contributions) beside a box to tick: without it, nothing moves (no JavaScript needed).
+        messages.error(
+            request,
+            _("The phase did not change: tick “I understand” beside the button to confirm what it will do."),
+        )
+        return redirect(reverse("consultation:manage", args=[slug]) + "#phase")
     attempt(
         request,
         lambda: services.transition(

@@ -1,7 +1,6 @@
 """Results of a closed consultation and its open-data archive."""
 
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from accounts.permissions import require_rule
 from accounts.strata import STRATA_FIELDS, category_label
 from textsafety.disclosure import MIN_CELL
 
-from .. import rules, selectors, services
+from .. import presenters, rules, selectors, services
 from ..models import OpenDataExport
 from .common import consultation_from, consultation_url, oldest_active, progress_answer
 
@@ -58,9 +57,8 @@ def open_data(request, consultation, slug):
             "exports": exports,
             "latest": latest,
             "can_build": can_build,
-            # opendata.build_archive: answers only once the results are public (no live results).
-            "answers_public": rules.can_view_results(AnonymousUser(), consultation),
             "building": oldest_active(exports) if can_build else None,
+            **presenters.open_data_page(consultation, request.user),
         },
     )
 

@@ -75,6 +75,11 @@ def _recommendation_page(request, recommendation, **failed):
     for key, sent in failed.items():
         if key not in shown and key not in single:
             show_form_errors(request, sent[1] if isinstance(sent, tuple) else sent)
+    follow_up = (
+        selectors.follow_up(recommendation)
+        if recommendation.status == Recommendation.Status.ADOPTED
+        else None
+    )
     return render(
         request,
         "deliberation/recommendation.html",
@@ -89,9 +94,9 @@ def _recommendation_page(request, recommendation, **failed):
             "responses": responses,
             "outcome": selectors.recommendation_outcome(recommendation) if decided else None,
             "turnout": selectors.vote_turnout(recommendation) if decided else None,
-            "follow_up": selectors.follow_up(recommendation)
-            if recommendation.status == Recommendation.Status.ADOPTED
-            else None,
+            "follow_up": follow_up,
+            "overdue": presenters.overdue_notice(follow_up, responses),
+            "overdue_days": selectors.overdue_after_days(),
             "can_amend": can_amend,
             "can_decide": can_decide,
             "can_vote": can_vote,

@@ -346,4 +346,5 @@ def test_adoption_per_source_is_the_follow_up_pages(taken_part, organiser, organ
     page = organiser_client.get(reverse("analysis:consultation_dashboard", args=["tableau"])).content.decode()
     assert 'id="adoption-proposals"' in page and 'id="adoption-themes"' in page
     assert 'id="adoption-overall"' in page
-    assert "66,7" in page  # the overall rate, written as French writes it
+    # The overall rate as every page writes it: 2 of 3, whole per cent, French spacing.
+    assert "67\u00a0%" in page and "66,7" not in page

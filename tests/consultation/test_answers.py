@@ -144,10 +144,10 @@ def test_the_follow_up_page_gives_the_rate_per_source_and_overall(world, client)
         for key in ("recommendations", "proposals", "themes", "overall")
     }
     figures = {
-        "recommendations": ("<td>3</td>", "<td>2</td>", "<td>1</td>", "50.0%"),
-        "proposals": ("<td>4</td>", "<td>3</td>", "<td>2</td>", "66.7%"),
-        "themes": ("<td>2</td>", "<td>1</td>", "<td>1</td>", "100.0%"),
-        "overall": ("<td>9</td>", "<td>6</td>", "<td>4</td>", "66.7%"),
+        "recommendations": ("<td>3</td>", "<td>2</td>", "<td>1</td>", "50%"),
+        "proposals": ("<td>4</td>", "<td>3</td>", "<td>2</td>", "67%"),
+        "themes": ("<td>2</td>", "<td>1</td>", "<td>1</td>", "100%"),
+        "overall": ("<td>9</td>", "<td>6</td>", "<td>4</td>", "67%"),
     }
     for key, (items, answered, taken_up, rate) in figures.items():
         cells = rows[key]
@@ -157,7 +157,7 @@ def test_the_follow_up_page_gives_the_rate_per_source_and_overall(world, client)
     assert "Décret d&#x27;application — due" in page  # the milestone promised in the answer
     every = client.get(reverse("consultation:followup_all")).content.decode()
     overall = every.split('id="adoption-overall"')[1].split("</tr>")[0]
-    assert "<td>9</td>\n    <td>6</td>\n    <td>4</td>\n    <td>66.7%</td>" in overall
+    assert "<td>9</td>\n    <td>6</td>\n    <td>4</td>\n    <td>67%</td>" in overall
 
 
 def test_adoption_report_json_gives_the_same_figures(world):

@@ -55,7 +55,11 @@ def test_the_organisers_page_moves_it_to_clôturée_and_its_history_says_so(clie
     client.force_login(with_totp(organiser))
     page = text_of(client.get(url("manage", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Passer à « Clôturée »" in page
-    client.post(url("change_phase", consultation.slug), {"phase": "closed"}, HTTP_ACCEPT_LANGUAGE="fr")
+    client.post(
+        url("change_phase", consultation.slug),
+        {"phase": "closed", "understood": "yes"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     page = text_of(client.get(url("manage", consultation.slug), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Ouverte Clôturée" in page  # the history's From and To
     assert " Clos " not in page

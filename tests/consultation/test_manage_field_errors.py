@@ -15,7 +15,7 @@ from tests.html_parts import elements
 FORM = {"title_fr": "Consultation test", "moderation": "post", "max_proposal_length": "1000"}
 PAST = {
     "fr": "La date et l’heure de clôture (1 mars 2020\u00a0à\u00a012:00) sont passées",
-    "en": "The closing date and time (March 1, 2020 at noon) has passed",
+    "en": "The closing date and time (1 March 2020 at 12:00) has passed",
 }
 
 

@@ -259,10 +259,12 @@ def test_organiser_creates_consultation_adds_questions_and_opens_it(client, orga
     )
     assert consultation.questions.count() == 1  # the second lacks choices: refused with a message
     assert consultation.questions.get().choices.count() == 5
-    client.post(url("change_phase", "nouvelle-consultation"), {"phase": "synthesis_published"})
+    client.post(
+        url("change_phase", "nouvelle-consultation"), {"phase": "synthesis_published", "understood": "yes"}
+    )
     consultation.refresh_from_db()
     assert consultation.phase == "draft"
-    client.post(url("change_phase", "nouvelle-consultation"), {"phase": "open"})
+    client.post(url("change_phase", "nouvelle-consultation"), {"phase": "open", "understood": "yes"})
     consultation.refresh_from_db()
     assert consultation.phase == "open"
 
@@ -270,7 +272,12 @@ def test_organiser_creates_consultation_adds_questions_and_opens_it(client, orga
 def test_citizen_cannot_reach_organiser_pages(client, citizen, consultation):
     client.force_login(citizen)
     assert client.get(url("manage", consultation.slug)).status_code == 403
-    assert client.post(url("change_phase", consultation.slug), {"phase": "closed"}).status_code == 403
+    assert (
+        client.post(
+            url("change_phase", consultation.slug), {"phase": "closed", "understood": "yes"}
+        ).status_code
+        == 403
+    )
     assert (
         client.get(url("detail", make_consultation(slug="brouillon", phase="draft").slug)).status_code == 404
     )

@@ -61,7 +61,10 @@ def test_an_erased_organisers_close_keeps_the_role_and_pseudonym_not_the_platfor
     consultation = make_consultation(closes_at=timezone.now() + dt.timedelta(days=3))
     closer, reader = (with_totp(UserFactory(roles=["citizen", "organiser"])) for _ in range(2))
     client.force_login(closer)
-    client.post(reverse("consultation:change_phase", args=[consultation.slug]), {"phase": "closed"})
+    client.post(
+        reverse("consultation:change_phase", args=[consultation.slug]),
+        {"phase": "closed", "understood": "yes"},
+    )
     client.logout()
     erase_account(user=closer, keep_contributions=False)
     client.force_login(reader)

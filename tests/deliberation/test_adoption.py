@@ -146,8 +146,10 @@ def test_a_missed_deadline_is_not_counted_as_a_late_answer(client, panel, sessio
 def test_the_public_page_gives_each_rate_with_its_counts_written_as_everywhere_else(
     client, panel, session, facilitator, organiser
 ):
-    """2 of 3 decisions taken up reads "66,7 %" (as on the consultations' follow-up page, not "67 %"), with
-    the counts it is made of; the share still unanswered likewise."""
+    """2 of 3 decisions taken up reads "67 %" (whole per cent: one decimal from 3 items is a precision the
+    count does not have; the one rule of consultation.answers.percent_of, as on the consultations'
+    follow-up page), with the counts it is made of; the share still unanswered likewise, counted among the
+    recommendations adopted *by the panel* (not by the decision-maker, whose rate is beside it)."""
     recs = [adopt(r, days_ago=30) for r in make_recommendations(panel, session, facilitator, 4)]
     for recommendation, status in zip(recs, ("adopted", "partly_adopted", "rejected"), strict=False):
         answer(organiser, recommendation, status, 5)
@@ -160,5 +162,9 @@ def test_the_public_page_gives_each_rate_with_its_counts_written_as_everywhere_e
             html,
         )
     }
-    assert tiles["Taux d’adoption"] == ("66,7\u00a0%", "2 sur 3 recommandations ayant reçu une décision")
-    assert tiles["Encore sans réponse"] == ("25,0\u00a0%", "1 sur 4 recommandations adoptées")
+    assert tiles["Taux d’adoption"] == ("67\u00a0%", "2 sur 3 recommandations ayant reçu une décision")
+    assert tiles["Encore sans réponse"] == ("25\u00a0%", "1 sur 4 recommandations adoptées par le panel")
+    by_panel = html[html.index("Chiffres d’adoption de chaque panel") :]
+    assert "67\u00a0% (2 sur 3)" in by_panel and "25\u00a0% (1 sur 4)" in by_panel
+    english = client.get(reverse("deliberation:accountability"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 of 4 recommendations adopted by the panel" in english and "67% (2 of 3)" in english

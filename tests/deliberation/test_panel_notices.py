@@ -217,11 +217,12 @@ def test_seated_members_are_told_of_a_new_session(
     assert sorted(by_address) == sorted([english.email, french.email])  # not the member who left
     fr = by_address[french.email]
     assert (
-        fr.subject == "Séance de votre panel citoyen\u00a0: Audition des chercheurs, 12 décembre 2026 09:30"
+        fr.subject
+        == "Séance de votre panel citoyen\u00a0: Audition des chercheurs, 12 déc. 2026 à\u00a009:30"
     )
     assert "Lieu\u00a0: Salle du conseil, Lyon" in fr.body and f"/panels/{recruiting.pk}/espace/" in fr.body
     en = by_address[english.email]
-    assert "meets for “Audition des chercheurs” on Dec. 12, 2026, 9:30 a.m." in en.body
+    assert "meets for “Audition des chercheurs” on 12 Dec 2026, 09:30." in en.body
 
 
 def test_a_notice_task_delivered_again_sends_nothing_more(

@@ -1,5 +1,5 @@
 """Labels, figures and percentages on the panel pages are spaced the way of the page's language:
-"Current item: Vote" and "66.7%" in English, "Point en cours : Vote" and "66,7 %" with a no-break
+"Current item: Vote" and "67%" in English, "Point en cours : Vote" and "67 %" with a no-break
 space in French (see tests/typography.py)."""
 
 import pytest
@@ -13,9 +13,9 @@ from tests.typography import misplaced_separators, visible_text
 
 EXPECTED = {
     "en": ["Panel size: 4 members", "Status: Deliberating", "Current item: Vote", "Seed: test",
-           "66.7%", "33.3%", "100.0%"],
+           "67%", "33%", "100%"],
     "fr": ["Taille du panel\u00a0: 4 membres", "Statut\u00a0: En délibération", "Point en cours\u00a0: Vote",
-           "Graine\u00a0: test", "66,7\u00a0%", "33,3\u00a0%", "100,0\u00a0%"],
+           "Graine\u00a0: test", "67\u00a0%", "33\u00a0%", "100\u00a0%"],
 }  # fmt: skip
 
 

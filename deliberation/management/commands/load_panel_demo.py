@@ -4,17 +4,15 @@ ballot and decision-makers' answers (adoption rate near the ~80 % of the Assises
 en santé). Everything goes through the services, as a real organiser would do it."""
 
 import random
-from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
-from unittest import mock
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import DateTimeField
 from django.utils import timezone
 
+from accounts.demo_clock import DEMO_TIMELINE, SESSION_INTERVAL_DAYS, days_ago, demo_clock, on_day
 from accounts.models import Profile, User
 from accounts.platform import PlatformCommand
 from accounts.roles import Role
@@ -27,44 +25,48 @@ TITLE = "Assises citoyennes\u00a0: le don de données de santé par défaut"
 POOL = 240
 CONSULTATION = "data-donation"  # `load_consultation data-donation`, loaded before by `make demo`
 
-# (title, text, rationale, panel votes for/against/abstain share, answer status or None, days to answer)
+# (title, text, rationale, answer status or None, (days from the vote to the answer, from the answer to the
+# implementation deadline)): some measures done, one late, some due after the day the demo is loaded.
 RECOMMENDATIONS = [
     ("Consentement présumé avec registre national des refus",
      "Les données de santé sont données par défaut à la recherche publique, comme pour le don "
      "d'organes\u00a0; chacun peut s'y opposer en s'inscrivant au registre national des refus.",
-     "Le consentement présumé élargit les données utiles sans retirer la maîtrise à chacun.", "adopted", 45),
+     "Le consentement présumé élargit les données utiles sans retirer la maîtrise à chacun.",
+     "adopted", (45, 30)),
     ("Se retirer en un geste, partout",
      "L'inscription au registre des refus se fait en ligne (Mon Espace Santé), chez son médecin ou par "
      "courrier, en moins de cinq minutes, et peut être annulée à tout moment.",
-     "Un droit de refus n'existe que s'il est facile à exercer, y compris hors ligne.", "adopted", 30),
+     "Un droit de refus n'existe que s'il est facile à exercer, y compris hors ligne.", "adopted", (30, 45)),
     ("Consentement modulable par usage",
      "Chacun peut accepter ou refuser séparément\u00a0: recherche publique, recherche privée, entreprises, "
      "acteurs étrangers, entraînement d'intelligence artificielle.",
      "Les citoyens font davantage confiance aux acteurs publics qu'aux usages privés ou étrangers.",
-     "partly_adopted", 60),
+     "partly_adopted", (60, 90)),
     ("Des citoyens dans les comités d'accès aux données",
      "Des citoyens tirés au sort siègent avec voix délibérative dans les instances qui autorisent l'accès "
-     "aux données de santé.", "Une gouvernance partagée construit la confiance.", "adopted", 75),
+     "aux données de santé.", "Une gouvernance partagée construit la confiance.", "adopted", (75, 120)),
     ("Hébergement souverain et certifié",
      "Les données de santé sont hébergées sur une infrastructure européenne certifiée, non soumise aux lois "
      "extraterritoriales.",
-     "Sobriété et souveraineté sont des conditions de la confiance.", "partly_adopted", 90),
+     "Sobriété et souveraineté sont des conditions de la confiance.", "partly_adopted", (50, 30)),
     ("Voir les usages de ses données",
      "Mon Espace Santé montre à chacun quels projets ont utilisé ses données et ce qu'ils ont produit.",
-     "Des retours d'impact concrets et incarnés entretiennent l'adhésion.", "adopted", 40),
+     "Des retours d'impact concrets et incarnés entretiennent l'adhésion.", "adopted", (40, 60)),
     ("Une campagne nationale d'information",
      "Une campagne d'information grand public, sur le modèle de «\u00a0Les antibiotiques, "
      "c'est pas automatique\u00a0», précède l'entrée en vigueur du don par défaut.",
-     "67\u00a0% des Français se disent insuffisamment informés sur les données de santé.", "adopted", 20),
+     "67\u00a0% des Français se disent insuffisamment informés sur les données de santé.",
+     "adopted", (20, 30)),
     ("Former les professionnels de santé",
      "Les professionnels de santé sont formés pour expliquer le don de données et recueillir un refus.",
-     "Les soignants sont les acteurs en qui les citoyens ont le plus confiance (91\u00a0%).", "adopted", 55),
+     "Les soignants sont les acteurs en qui les citoyens ont le plus confiance (91\u00a0%).",
+     "adopted", (55, 90)),
     ("Partager les bénéfices",
      "Les bénéfices tirés des données par des acteurs privés financent en partie la santé publique.",
-     "Solidarité\u00a0: les données de tous doivent profiter à tous.", "under_study", 80),
+     "Solidarité\u00a0: les données de tous doivent profiter à tous.", "under_study", (80, None)),
     ("Inclure les territoires et publics vulnérables",
      "Les programmes de recherche rendent compte de la représentativité des données (territoires, publics "
-     "vulnérables) et corrigent les manques.", "Équité et représentativité.", "rejected", 50),
+     "vulnérables) et corrigent les manques.", "Équité et représentativité.", "rejected", (50, None)),
     ("Évaluer chaque année l'adhésion des citoyens",
      "Une enquête annuelle et une consultation publique mesurent l'adhésion au don par défaut.",
      "L'évaluation continue permet d'ajuster la politique.", None, None),
@@ -72,44 +74,6 @@ RECOMMENDATIONS = [
      "Aucune entreprise ne peut accéder aux données de santé, même pseudonymisées.",
      "Certains participants refusent toute marchandisation.", "panel_rejects", None),
 ]  # fmt: skip
-
-
-# The demo's history: the sessions took place months ago, at three-week intervals.
-FIRST_SESSION_DAYS_AGO = 200
-_REAL_NOW = timezone.now  # what the models' ``default=timezone.now`` fields call
-
-
-@contextmanager
-def demo_clock(moment: datetime):
-    """While the demo creates one step of its history, "now" is ``moment`` (plus the real time elapsed
-    since, so the steps keep their order): the audit events, recommendation versions and the other
-    times the services record are dated when that step happened, months ago, not when the demo was loaded.
-
-    Only for this demo loader: the services take no time argument (a real organiser acts now), and the
-    audit log is an append-only hash chain whose stored rows must never be edited afterwards, so the clock
-    is moved while the rows are created instead. It patches ``django.utils.timezone.now`` (what the
-    services and the audit log call) and the default of the models' ``default=timezone.now`` fields."""
-    started = _REAL_NOW()
-
-    def now() -> datetime:
-        # In UTC, as timezone.now() gives it: the audit log hashes the time as it will read it back.
-        return (moment + (_REAL_NOW() - started)).astimezone(UTC)
-
-    real_get_default = DateTimeField.get_default
-
-    def get_default(field):
-        return now() if field.default is _REAL_NOW else real_get_default(field)
-
-    with (
-        mock.patch.object(timezone, "now", now),
-        mock.patch.object(DateTimeField, "get_default", get_default),
-    ):
-        yield
-
-
-def _on(day, hour: int = 10) -> datetime:
-    """``hour`` o'clock, local time, on ``day``."""
-    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 LANGUAGE = "fr"  # the demo panel's texts (title, description, recommendations) are written in French
@@ -139,10 +103,11 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
             self.stdout.write(self.style.WARNING("The sortition module is missing: no demo panel created."))
             return
         rng = random.Random(2026)
-        # The history, in order: recruitment two months before the first session, the draw three weeks
-        # before it, the sessions, then the decision-makers' answers (see demo_clock).
-        first_session = _on(timezone.localdate() - timedelta(days=FIRST_SESSION_DAYS_AGO), hour=9)
-        with demo_clock(first_session - timedelta(days=60)):
+        # The history, in order (accounts/demo_clock.py): the consultation opened, then volunteers were
+        # called, the draw three weeks before the first session, the sessions two weeks apart, the votes
+        # at the third (the panel's work ends there: the organiser closes it), then the answers.
+        first_session = days_ago(DEMO_TIMELINE["first_session"], hour=9)
+        with demo_clock(days_ago(DEMO_TIMELINE["volunteers_called"])):
             panel = self._recruit(organiser, rng)
             self._assign(organiser, facilitator, panel)
             self._link(organiser, panel)
@@ -150,6 +115,8 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
             selection = self._draw(organiser, panel)
         if selection.status != Selection.Status.DONE:
             raise CommandError(f"The demo selection failed: {selection.failure_text}")
+        with demo_clock(first_session - timedelta(minutes=30)):  # the first session opens its work
+            services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
         sessions = self._sessions(facilitator, panel, first_session)
         self._recommendations(organiser, facilitator, panel, sessions, rng)
         self.stdout.write(self.style.SUCCESS(f"Demo panel #{panel.pk} created: {TITLE}"))
@@ -220,9 +187,7 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
 
             run_selection(selection.pk)
             selection.refresh_from_db()
-        if selection.status == Selection.Status.DONE:  # a failed draw is reported by the caller
-            services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.DELIBERATING)
-        return selection
+        return selection  # done: the draw seated the panel ("drawn"); failed: reported by the caller
 
     @transaction.atomic
     def _sessions(self, facilitator, panel, start):
@@ -262,7 +227,7 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
                     actor=facilitator,
                     panel=panel,
                     title=title,
-                    starts_at=start + timedelta(days=21 * index),
+                    starts_at=start + timedelta(days=SESSION_INTERVAL_DAYS * index),
                     place=place,
                     video_link="" if place else "https://visio.example.org/assises-2",
                 )
@@ -338,7 +303,7 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
                 amendment=rejected,
                 reason="Le courrier reste nécessaire aux personnes sans internet.",
             )
-        for number, (recommendation, (*_text, answer_status, days)) in enumerate(
+        for number, (recommendation, (*_text, answer_status, _days)) in enumerate(
             zip(recommendations, RECOMMENDATIONS, strict=True)
         ):
             with demo_clock(voting.starts_at + timedelta(hours=2, minutes=5 * number)):
@@ -356,6 +321,14 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
                         user=member.volunteer.user, recommendation=recommendation, choice=choice
                     )
                 recommendation = services.close_vote(actor=facilitator, recommendation=recommendation)
+            recommendations[number] = recommendation
+        # Every vote taken, the panel's work is over: the organiser closes it that evening; the
+        # decision-makers answer afterwards.
+        with demo_clock(voting.starts_at + timedelta(hours=9)):
+            services.set_panel_status(actor=organiser, panel=panel, status=Panel.Status.CLOSED)
+        for number, (recommendation, (*_text, answer_status, days)) in enumerate(
+            zip(recommendations, RECOMMENDATIONS, strict=True)
+        ):
             if recommendation.status != Recommendation.Status.ADOPTED or answer_status in (
                 None,
                 "panel_rejects",
@@ -364,17 +337,17 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
             self._answer(organiser, recommendation, number, answer_status, days)
 
     def _answer(self, organiser, recommendation, number, answer_status, days) -> None:
-        answered_on = timezone.localdate(recommendation.decided_at) + timedelta(days=days)
-        deadline = (
-            answered_on + timedelta(days=60) if answer_status in ("adopted", "partly_adopted") else None
-        )
-        # All but one measure implemented on time: that one shows as overdue, its decree as late.
+        to_answer, to_deadline = days
+        answered_on = timezone.localdate(recommendation.decided_at) + timedelta(days=to_answer)
+        deadline = answered_on + timedelta(days=to_deadline) if to_deadline else None
+        # The measures due by the day the demo is loaded were implemented on time but one, which shows as
+        # overdue, its decree as late; the measures due later are still to come.
         implemented_on = deadline - timedelta(days=5) if deadline and number != 4 else None
         # An implementation is recorded once done, never ahead (`services.response_date_problems`): the
         # answer of a measure implemented since is recorded on that day; one still to come is left open.
         if implemented_on and implemented_on > timezone.localdate():
             implemented_on = None
-        with demo_clock(_on(implemented_on or answered_on)):
+        with demo_clock(on_day(implemented_on or answered_on)):
             response = services.record_response(
                 actor=organiser,
                 recommendation=recommendation,
@@ -388,7 +361,7 @@ class Command(PlatformCommand):  # its events without an actor name it (accounts
                 milestones=[("Décret d'application", deadline)] if deadline else [],
             )
         if implemented_on and implemented_on <= timezone.localdate():
-            with demo_clock(_on(implemented_on)):
+            with demo_clock(on_day(implemented_on)):
                 for milestone in response.milestones.all():
                     services.complete_milestone(actor=organiser, milestone=milestone, done_on=implemented_on)
 
