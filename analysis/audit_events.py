@@ -24,6 +24,7 @@ EVENT_TYPES = [
     EventType(f"synthesis.{Action.HIDE}", _("Synthesis edited: theme hidden"), ORG),
     EventType(f"synthesis.{Action.SHOW}", _("Synthesis edited: theme shown again"), ORG),
     EventType(f"synthesis.{Action.MOVE}", _("Synthesis edited: contribution moved"), ORG),
+    EventType(f"synthesis.{Action.SUMMARISE}", _("Synthesis edited: theme summary written"), ORG),
     EventType("synthesis.published", _("Synthesis published"), ORG),
     EventType("analysis.theme_links_suggested", _("Themes suggested for a recommendation"), PANEL_TEAM),
     EventType("analysis.theme_linked", _("Theme linked to a recommendation"), PANEL_TEAM),

@@ -216,12 +216,44 @@ def erase_contributions(user, keep_pseudonymous: bool) -> None:
     runs = set(gone.values())
     for theme in Theme.objects.filter(run__in=runs):
         theme.quotes = [q for q in theme.quotes if q["id"] not in gone]
-        theme.save(update_fields=["quotes"])
+        said = {
+            "summary": theme.summary,
+            "summary_by": theme.summary_by,
+            "summary_sentences": theme.summary_sentences,
+        }
+        _forget_summary_sources(said, gone)
+        theme.summary, theme.summary_by, theme.summary_sentences = (
+            said["summary"],
+            said["summary_by"],
+            said["summary_sentences"],
+        )
+        theme.save(update_fields=["quotes", "summary", "summary_by", "summary_sentences"])
     for version in SynthesisVersion.objects.filter(run__in=runs):
         for entry in version.data["themes"]:
             entry["quotes"] = [q for q in entry["quotes"] if q["id"] not in gone]
+            _forget_summary_sources(entry, gone)
         version.data["moves"] = {k: v for k, v in version.data.get("moves", {}).items() if int(k) not in gone}
         version.save(update_fields=["data"])
+
+
+def _forget_summary_sources(entry: dict, gone) -> None:
+    """A generated summary is citizens' sentences, each with the contributions it was taken from
+    (``summary_sentences``): the deleted contributions leave its sources, and a sentence that came only
+    from deleted ones leaves the summary (its words were theirs), in place. An organiser's summary is
+    their own text and stays."""
+    sentences = entry.get("summary_sentences") or []
+    if not sentences:
+        return
+    kept = []
+    for sentence in sentences:
+        ids = [i for i in sentence.get("ids") or [] if i not in gone]
+        if ids or not sentence.get("ids"):
+            kept.append({**sentence, "ids": ids})
+    entry["summary_sentences"] = kept
+    if len(kept) < len(sentences):
+        entry["summary"] = " ".join(sentence["text"] for sentence in kept)
+        if not kept:
+            entry["summary_by"] = ""
 
 
 def erase_opinion_positions(user, keep_pseudonymous: bool) -> None:

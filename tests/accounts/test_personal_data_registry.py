@@ -421,8 +421,9 @@ CLASSIFIED: list[tuple[str, str, str]] = [
      "error_detail params model_id input_hash k_selection labelling n_contributions n_distinct created_at "
      "started_at finished_at", _JOB),
     ("analysis.RunChunk", "id run index hashes done", _JOB + "; hashes of texts"),
-    ("analysis.Theme", "id run parent number label keywords summary quotes size share share_weighted "
-     "breakdown stance trend emerging", "a theme: quotes scrubbed, erased texts dropped (registry)"),
+    ("analysis.Theme", "id run parent number label keywords summary summary_by summary_sentences quotes size "
+     "share share_weighted breakdown stance trend emerging",
+     "a theme: quotes and summary sentences scrubbed, erased texts dropped (registry)"),
     ("analysis.Contribution", "id run position source_type source_id text text_hash clean_key scrubbed "
      "truncated likely_other_language submitted_at votes duplicate_group duplicate_count health_flag "
      "theme subtheme x y", "a scrubbed copy: deleted, or kept under the pseudonym (registry)"),

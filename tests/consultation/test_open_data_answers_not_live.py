@@ -105,9 +105,9 @@ def test_answers_taken_back_after_a_reopening_leave_the_archive_built_while_clos
 
 
 def test_the_open_data_page_says_answers_come_once_closed(client, consultation, organiser):
-    notice = {
-        "fr": "Tant que la consultation est ouverte, l’archive ne contient aucune réponse au questionnaire",
-        "en": "While the consultation is open, the archive holds no answers to the questionnaire",
+    notice = {  # the archive's list of files (presenters.open_data_page) says when answers.csv gets them
+        "fr": "answers.csv\u00a0: les réponses sont publiées une fois la consultation clôturée",
+        "en": "answers.csv: the answers are published once the consultation closes",
     }
     url = reverse("consultation:open_data", args=[consultation.slug])
     for language, text in notice.items():
