@@ -52,7 +52,6 @@ def manage(request, slug=None):
         {
             "consultation": consultation,
             "form": form,
-            "invalid": [form[name] for name in form.fields if name in form.errors],  # the summary's links
             "transitions": transitions,
             "history": selectors.phase_history(consultation) if consultation else [],
         },
