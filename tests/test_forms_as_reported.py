@@ -94,7 +94,8 @@ def test_place_or_video_link_is_said_up_front_and_refused_on_the_fieldset(
     page = client.get(reverse("deliberation:facilitate", args=[team_panel.pk]), HTTP_ACCEPT_LANGUAGE=language)
     html = page.content.decode()
     where = _by_id(html)["session-where"]
-    assert where["tag"] == "fieldset" and ("l’un des deux" in where["text"] or "at least one" in where["text"])
+    assert where["tag"] == "fieldset"
+    assert "l’un des deux" in where["text"] or "at least one" in where["text"]
     assert optional not in where["text"]
 
     response = client.post(
