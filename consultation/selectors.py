@@ -446,11 +446,6 @@ def moderation_queue(consultation: Consultation | None = None):
     return queryset.select_related("consultation").order_by("created_at", "id")
 
 
-def moderation_queue_item(pk: int) -> Proposal:
-    """One proposal as the moderation queue shows it, whether or not it is still waiting for a decision."""
-    return Proposal.objects.select_related("consultation").prefetch_related("reports").get(pk=pk)
-
-
 def recent_exports(consultation: Consultation, limit: int = 5) -> list:
     """The open-data archives last requested, newest first."""
     return list(consultation.exports.all()[:limit])

@@ -72,6 +72,8 @@ NOT_A_FORM_PAGE = {
 UNREACHED = {
     "accounts:delete": "asks to sign in again first (allauth's reauthentication)",
     "deliberation:volunteer": "no panel of the grid's world takes volunteers: the form is not on the page",
+    "consultation:moderate": "the grid's proposals wait for no decision (not in the queue): the card with "
+    "its errors is checked in tests/test_forms_as_reported.py",
 }
 
 # Who sends a route's form when the first allowed of PREFERRED would not reach it.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
-from accounts.refusals import form_status, post_form
+from accounts.refusals import form_status, post_form, show_form_errors
 
 from .. import rules, selectors, services
 from ..forms import ModerationForm
@@ -17,8 +17,6 @@ def _render_queue(request, sent: ModerationForm | None = None, sent_pk: int | No
     """The queue, one form per proposal (prefixed so that field ids stay unique on the page); a decision
     refused is shown again in its own card, what was chosen and typed kept, its errors under its fields."""
     queue = list(selectors.moderation_queue().prefetch_related("reports"))
-    if sent_pk is not None and all(p.pk != sent_pk for p in queue):  # decided meanwhile: shown all the same
-        queue.insert(0, selectors.moderation_queue_item(sent_pk))
     for proposal in queue:
         proposal.form = sent if proposal.pk == sent_pk else ModerationForm(prefix=f"p{proposal.pk}")
         proposal.open_reports_list = [r for r in proposal.reports.all() if not r.resolved_at]
@@ -60,5 +58,10 @@ def moderate(request, pk):
         )
 
     if post_form(request, form, decide, _("Decision recorded.")):
+        return redirect("consultation:moderation")
+    if not selectors.moderation_queue().filter(pk=pk).exists():
+        # No longer waiting (decided meanwhile), or never shown in the queue (a draft consultation's): its
+        # card is not on the page, so the refusal is said as a message there.
+        show_form_errors(request, form)
         return redirect("consultation:moderation")
     return _render_queue(request, form, pk)
