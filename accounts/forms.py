@@ -37,6 +37,12 @@ class SignupForm(AllauthSignupForm):
         required=True,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth puts the fields it adds (the passwords) after the ones declared here: the privacy box
+        # comes last, after the passwords, as the last thing agreed to before creating the account.
+        self.fields["accept_privacy"] = self.fields.pop("accept_privacy")
+
 
 RECOVERY_CODE_HINT = _(
     "The 6-digit code shown by your authenticator app, or one of your recovery codes: the single-use codes "
@@ -114,6 +120,13 @@ class NoticesForm(PacteForm):
         label=_(
             "E-mail me about what becomes of my contributions: my proposals published or hidden by "
             "moderators, being drawn for a panel I volunteered for, answers to its recommendations"
+        ),
+        # On by default, and rightly so: news of one's own contributions is part of the service (the privacy
+        # notice's public-interest basis, GDPR art. 6-1-e), not a consent (art. 6-1-a, which a ticked box
+        # could not give) nor advertising; the hint says so, and every such e-mail has a link to stop them.
+        help_text=_(
+            "On unless you untick it: these e-mails are part of the service, never advertising, and each "
+            "has a link to stop them."
         ),
     )
 

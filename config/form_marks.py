@@ -15,8 +15,6 @@ A form using it is rendered field by field with ``templates/includes/marked_fiel
 snippets decide the mark from a global setting), the sentence from ``form.requirement_note``.
 """
 
-import re
-
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,13 +23,13 @@ from .forms import HintInLabelBoundField, PacteForm
 
 class MarkedBoundField(HintInLabelBoundField):
     @property
-    def widget_type(self) -> str:
-        """Django's widget type of the nearest Django widget class: a project subclass of
-        CheckboxSelectMultiple is still rendered (and linked to from an error summary) as checkboxes."""
-        for cls in type(self.field.widget).__mro__:
-            if cls.__module__ == "django.forms.widgets":
-                return re.sub(r"widget$|input$", "", cls.__name__.lower())
-        return super().widget_type
+    def error_anchor(self) -> str:
+        """A group of choices: its fieldset, which takes the focus (templates/includes/marked_field.html)."""
+        if self.widget_type == "radioselect":
+            return f"radio-{self.auto_id}"
+        if self.widget_type == "checkboxselectmultiple":
+            return f"checkboxes-{self.auto_id}"
+        return super().error_anchor
 
     @property
     def requirement_mark(self) -> str:

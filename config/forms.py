@@ -1,5 +1,7 @@
 """The project's base form: django-dsfr's, with each field's hint read once by screen readers."""
 
+import re
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
@@ -21,6 +23,22 @@ class HintInLabelBoundField(DsfrBoundField):
         if not ids:
             return ids
         return " ".join(i for i in ids.split() if i != f"{self.auto_id}_helptext")
+
+    @property
+    def widget_type(self) -> str:
+        """Django's widget type of the nearest Django widget class: django-dsfr picks the field's markup by
+        it, so a project subclass (SettingCheckbox's checkbox) is still drawn as a DSFR checkbox, and a
+        subclass of CheckboxSelectMultiple as DSFR checkboxes."""
+        for cls in type(self.field.widget).__mro__:
+            if cls.__module__ == "django.forms.widgets":
+                return re.sub(r"widget$|input$", "", cls.__name__.lower())
+        return super().widget_type
+
+    @property
+    def error_anchor(self) -> str:
+        """Where the error summary's link to this field goes (accounts/templatetags/form_errors.py): its
+        input, or the first choice of a group (Django ties a group's label to no input)."""
+        return self.id_for_label or (f"{self.auto_id}_0" if self.auto_id else "")
 
 
 class PacteForm(DsfrBaseForm):

@@ -145,10 +145,43 @@ class QuotasForm(PacteForm):
 
 
 class SessionForm(PacteForm):
+    """Place and video link: one of the two is needed (the service's rule), so neither is marked
+    "(Optional)" on its own; the fieldset holding both says it (templates/deliberation/_session_form.html)
+    and carries the error when both are left empty."""
+
+    WHERE = "where"  # the field name the service's refusal gives for "neither place nor video link"
+    where_id = "session-where"
+
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    where_legend = _("Where it takes place")
+    where_hint = _("Give a place, a video link, or both: at least one of the two is needed.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.where_errors: list[str] = []
+
+    def add_error(self, field, error):
+        if field is None and getattr(error, "field", "") == self.WHERE:
+            self.where_errors.extend(str(m) for m in error.messages)
+        super().add_error(field, error)
+
+    def clean(self):
+        """Neither place nor video link: said with the other fields' errors, not after they are fixed."""
+        from .services.sessions import where_refusal
+
+        data = super().clean()
+        refusal = where_refusal(data.get("place", ""), data.get("video_link", ""))
+        if refusal and "video_link" not in self.errors:  # a link refused as malformed was given all the same
+            self.add_error(None, refusal)
+        return data
+
+    @property
+    def non_field_anchor(self) -> str:
+        """The error summary's link for "neither place nor video link": the fieldset of the two."""
+        return self.where_id if self.where_errors else ""
 
 
 class AgendaItemForm(PacteForm):

@@ -22,7 +22,7 @@ def report_proposal(*, user, proposal: Proposal, reason: str) -> Report:
     if not reason:
         raise ConsultationError(_("Please say why this proposal should be hidden."))
     if len(reason) > 300:
-        raise ConsultationError(_("The reason can have at most 300 characters."))
+        raise ConsultationError(_("The reason can have at most 300 characters."), field="reason")
     report, created = Report.objects.get_or_create(
         proposal=proposal, reporter=user, defaults={"reason": reason}
     )
@@ -43,14 +43,14 @@ def moderate(*, actor, proposal: Proposal, decision: str, reason: str = "") -> P
     reason = (reason or "").strip()
     if decision == "hide":
         if not reason:
-            raise ConsultationError(_("Hiding a proposal needs a public reason."))
+            raise ConsultationError(_("Hiding a proposal needs a public reason."), field="reason")
         if len(reason) > 300:
-            raise ConsultationError(_("The reason can have at most 300 characters."))
+            raise ConsultationError(_("The reason can have at most 300 characters."), field="reason")
         proposal.status, proposal.hide_reason = Proposal.Status.HIDDEN, reason
     elif decision == "approve":
         proposal.status, proposal.hide_reason = Proposal.Status.VISIBLE, ""
     else:
-        raise ConsultationError(_("Unknown moderation decision."))
+        raise ConsultationError(_("Unknown moderation decision."), field="decision")
     proposal.moderated_at = timezone.now()
     proposal.save(update_fields=["status", "hide_reason", "moderated_at"])
     proposal.reports.filter(resolved_at__isnull=True).update(resolved_at=proposal.moderated_at)

@@ -53,7 +53,6 @@ def manage(request, slug=None):
         {
             "consultation": consultation,
             "form": form,
-            "invalid": [form[name] for name in form.fields if name in form.errors],  # the summary's links
             "transitions": transitions,
             "history": presenters.phase_history(consultation, back_office=True) if consultation else [],
         },

@@ -38,7 +38,9 @@ def _answers_draft_key(consultation) -> str:
     return f"answers_draft:{consultation.pk}"
 
 
-def _detail_page(request, consultation, *, charter_form=None, questionnaire=None, status=200):
+def _detail_page(
+    request, consultation, *, charter_form=None, questionnaire=None, questionnaire_note="", status=200
+):
     """The consultation page; a refused form comes back bound, with its errors beside its fields."""
     accepted = selectors.has_accepted_charter(request.user, consultation)
     charter_changed = not accepted and selectors.accepted_an_earlier_charter(request.user, consultation)
@@ -67,6 +69,7 @@ def _detail_page(request, consultation, *, charter_form=None, questionnaire=None
             "charter_changed": charter_changed,
             "charter_form": charter_form or CharterForm(initial={"version": consultation.charter_version}),
             "questionnaire": questionnaire,
+            "questionnaire_note": questionnaire_note,
             "answers_draft": bool(draft),
             "saved_answers": " ".join(str(pk) for pk in sorted(saved)),
             "saved_count": len(saved),
@@ -158,6 +161,9 @@ def answer(request, consultation, slug):
         form.show_refusal(exc)
         return _detail_page(request, consultation, questionnaire=form, status=exc.status)
     request.session.pop(_answers_draft_key(consultation), None)
+    if not result.saved and not result.removed:  # sent with nothing answered: nothing to confirm
+        # The questionnaire again, in view (the form's "#questionnaire"), with a neutral note at its top.
+        return _detail_page(request, consultation, questionnaire_note=_("You did not answer any question."))
     messages.success(request, answers_saved_message(result))
     # To the confirmation: without a fragment the browser keeps the form's "#questionnaire", the
     # questionnaire shown again unchanged and the confirmation out of sight at the top of the page.

@@ -18,14 +18,22 @@ from ..models import AgendaItem, Attendance, BallotReceipt, Document, Panel, Pan
 from ._common import DeliberationError, _record_by_panel_team, _require, _tell_panel
 
 
+def where_refusal(place: str, video_link: str) -> DeliberationError | None:
+    """A session takes place somewhere: a place, a video link, or both. The refusal when neither is given
+    (`field` "where": the form's fieldset of the two), checked by the form too, with its other fields."""
+    if not place and not video_link:
+        return DeliberationError(_("Give a place or a video link."), field="where")
+    return None
+
+
 @normalises_text
 @transaction.atomic
 def schedule_session(
     *, actor, panel: Panel, title: str, starts_at, place: str = "", video_link: str = ""
 ) -> Session:
     _require(rules.can_run_panel(actor, panel))
-    if not place and not video_link:
-        raise DeliberationError(_("Give a place or a video link."))
+    if refusal := where_refusal(place, video_link):
+        raise refusal
     session = Session.objects.create(
         panel=panel, title=title, starts_at=starts_at, place=place, video_link=video_link
     )

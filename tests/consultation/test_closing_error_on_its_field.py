@@ -47,10 +47,11 @@ def test_a_refused_closing_time_is_said_under_its_field(client, organiser, poste
     group = _closing_group(page)
     assert "fr-input-group--error" in group
     assert message in group
-    assert page.count(message) == 1  # under the field only, not also above the form
-    summary = re.search(r'<div[^>]*id="settings-errors".*?</div>', page, re.S).group(0)
-    assert "Les paramètres ne sont pas encore enregistrés" in summary
-    assert '<a href="#id_closes_at">Date et heure de clôture</a>' in summary
+    # Under the field, and in the site's error summary at the top, as a link to the field.
+    assert page.count(message) == 2
+    summary = re.search(r'<section[^>]*id="error-summary".*?</section>', page, re.S).group(0)
+    assert "Le formulaire contient 1 erreur" in summary
+    assert '<a href="#id_closes_at">Date et heure de clôture : ' + message in summary
     consultation.refresh_from_db()
     assert consultation.closes_at is None
 

@@ -85,7 +85,7 @@ def test_a_too_long_answer_comes_back_with_every_answer_kept_and_the_error_under
     assert message in html.unescape(under)
     shown = text_of(response)
     assert "Ce texte compte au plus 5 000 caractères ; il en compte 5 001." in shown
-    assert "Vos réponses ne sont pas encore enregistrées" in shown
+    assert "Le formulaire contient 1 erreur" in shown  # the site's error summary
     assert f'href="#id_q{open_2.pk}"' in page and f'id="id_q{open_2.pk}"' in page
     # The form sends the reader back to the questionnaire, not to the top of the page.
     assert f'action="{url("answer", consultation.slug)}#questionnaire"' in page

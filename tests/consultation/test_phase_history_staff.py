@@ -41,7 +41,9 @@ def moved(client, db):
         "par-qui", phase="draft", closes_at=timezone.now() + dt.timedelta(hours=1)
     )
     client.force_login(organiser)
-    client.post(reverse("consultation:change_phase", args=[consultation.slug]), {"phase": "open", "understood": "yes"})
+    client.post(
+        reverse("consultation:change_phase", args=[consultation.slug]), {"phase": "open", "understood": "yes"}
+    )
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     assert tasks.close_due() == {"closed": ["par-qui"]}
     client.logout()

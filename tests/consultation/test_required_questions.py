@@ -176,7 +176,7 @@ def test_saving_without_a_required_answer_shows_the_error_and_keeps_everything(
     described = [by_id[i]["text"] for i in fieldset["attrs"]["aria-labelledby"].split()]
     assert any(MISSING[language] in html.unescape(t) for t in described)
     # The summary at the top links to the question in error, and only to it.
-    summary = next(e for e in parts if e["tag"] == "div" and "fr-alert--error" in e["attrs"].get("class", ""))
+    summary = next(e for e in parts if e["attrs"].get("id") == "error-summary")  # the site's one summary
     hrefs = [e["attrs"]["href"] for e in parts if e["tag"] == "a" and _inside(e, summary)]
     assert hrefs == [f"#radio-id_q{q['scale'].pk}"]
     # The link's target takes the focus, so the keyboard moves there too (a plain fieldset does not).
@@ -207,7 +207,7 @@ def test_a_required_question_left_blank_is_shown_with_the_other_errors_at_once(c
     response = _save(client, consultation, data)
     assert response.status_code == 400
     parts = elements(response.content.decode())
-    summary = next(e for e in parts if e["tag"] == "div" and "fr-alert--error" in e["attrs"].get("class", ""))
+    summary = next(e for e in parts if e["attrs"].get("id") == "error-summary")  # the site's one summary
     hrefs = [e["attrs"]["href"] for e in parts if e["tag"] == "a" and _inside(e, summary)]
     assert hrefs == [f"#radio-id_q{q['scale'].pk}", f"#checkboxes-id_q{q['multiple'].pk}"]
     errors = {

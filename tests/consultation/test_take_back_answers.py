@@ -201,7 +201,9 @@ def test_unticking_every_box_or_emptying_the_text_takes_those_answers_back(clien
 
 def test_saving_the_unanswered_page_again_stores_no_empty_answer(client, member, consultation):
     response = _save(client, consultation, _sent_by_browser(_page(client, consultation)))
-    assert "0 answers saved" in response.content.decode() and "taken back" not in response.content.decode()
+    shown = response.content.decode()
+    assert "You did not answer any question." in shown  # not a green "0 answers saved"
+    assert "answers saved" not in shown and "taken back" not in shown
     assert not Answer.objects.exists()
 
 
