@@ -327,9 +327,9 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
         raise DeliberationError(_("This code is not the code of this session."))
     attendance = _check_in(session, seat, Attendance.Method.CODE)
-    record_event(
-        actor=user, as_role=Role.CITIZEN, action="session.check_in", obj=session, details={"member": seat.pk}
-    )
+    # The member is the actor: the event names their pseudonym and the session, not their seat, which the
+    # log (append-only) would tie to the pseudonym for good, also after their account is erased.
+    record_event(actor=user, as_role=Role.CITIZEN, action="session.check_in", obj=session)
     return attendance
 
 
