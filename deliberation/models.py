@@ -467,6 +467,9 @@ class Recommendation(models.Model):
         REJECTED = "rejected", _("Rejected by the panel")
         # Closed while nobody had voted: neither adopted nor rejected; the vote can be opened again.
         NO_BALLOT = "no_ballot", _("Vote closed: no ballot cast")
+        # Closed with fewer ballots than the counts may be published with (`rules.min_ballots_to_publish`):
+        # nothing decided, nothing counted or published; the vote can be opened again.
+        TOO_FEW = "too_few", _("Vote closed: too few ballots to publish a count")
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="recommendations")
     session = models.ForeignKey(
