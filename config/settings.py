@@ -443,6 +443,9 @@ PACTE_RATE_LIMITS = {
 # When a session's check-in code works: from this many minutes before its start to this many hours after.
 PACTE_CHECKIN_OPENS_MINUTES_BEFORE = int(env("PACTE_CHECKIN_OPENS_MINUTES_BEFORE", "60"))
 PACTE_CHECKIN_CLOSES_HOURS_AFTER = int(env("PACTE_CHECKIN_CLOSES_HOURS_AFTER", "10"))
+# A closed vote's counts are published only when at least this many ballots were cast; with fewer, they
+# would tell how the few who voted chose, and the vote decides nothing (deliberation.rules.vote_outcome).
+PACTE_MIN_BALLOTS_TO_PUBLISH = max(1, int(env("PACTE_MIN_BALLOTS_TO_PUBLISH", "5")))
 # The similar-proposal preview compares a draft with at most this many published proposals: those that
 # share the most words with it (a full-text prefilter in the database), the newest first among equals.
 PACTE_PREVIEW_CANDIDATES = int(env("PACTE_PREVIEW_CANDIDATES", "500"))

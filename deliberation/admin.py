@@ -40,9 +40,18 @@ class RecommendationAdmin(LifeCycleAdmin):
     counted_fields = ("votes_for", "votes_against", "votes_abstain")  # the sealed ballot box's tally
 
 
+class WrittenByServicesAdmin(RecordAdmin):
+    """What the product's own pages write through the services, which check the rules and audit each
+    change: a session's end and check-in code (`services.end_session`, `reopen_session`), its agenda (the
+    console), a volunteer's strata, consent and contact (volunteering, the pool import, erasure), the
+    quotas (the management page, before the draw). Edited here, they would change with no rule checked and
+    no audit event: shown, never added, changed or deleted."""
+
+
 admin.site.register(PanelMember, LifeCycleAdmin)
-for model in (Volunteer, Quota, Session, AgendaItem, Document):
-    admin.site.register(model, AuditedAdmin)  # a change here is recorded with who made it
+for model in (Volunteer, Quota, Session, AgendaItem):
+    admin.site.register(model, WrittenByServicesAdmin)
+admin.site.register(Document, AuditedAdmin)  # a change here is recorded with who made it
 # History: earlier versions of a text, and the answers the adoption rate is computed from.
 for model in (RecommendationVersion, DecisionMakerResponse, Milestone):
     admin.site.register(model, RecordAdmin)

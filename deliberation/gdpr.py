@@ -3,9 +3,13 @@
 Ballots are sealed counts with no identity (`ballot_box`): they are neither exported nor erasable per
 person; the receipts say only that a seat voted."""
 
+from datetime import UTC
+
+from django.db.models.functions import TruncDay
+
 from accounts.personal_data import Fate, Stage, register, register_staff_records
 
-from .models import Amendment, PanelFacilitator, PanelMember, Volunteer
+from .models import Amendment, Attendance, ErasedSeatStrata, PanelFacilitator, PanelMember, Quota, Volunteer
 
 
 def export(user) -> dict:
@@ -53,13 +57,41 @@ def _erase_amendments(user, keep_pseudonymous: bool) -> None:
 
 def _erase_volunteerings(user, keep_pseudonymous: bool) -> None:
     """Contact details go; a seat already taken stays (the panel's composition and the selection report
-    are public records) but no longer points at the person."""
+    are public records) but no longer points at the person, nor holds anything about them.
+
+    The audit log names the seat for the pseudonym (events written before it stopped doing so, and an
+    amendment points at it), so the seat's pool entry keeps nothing that would tell who they are: its
+    strata, consent time and notice language go, and the times that line up with the person's own audit
+    events (the entry's creation, their check-ins) are kept to the day (UTC). What the reserve rule needs of a
+    seat still held goes to the panel's anonymous counts (`ErasedSeatStrata`), tied to no seat."""
     mine = Volunteer.objects.filter(user=user)
     mine.filter(memberships__isnull=True).delete()
+    for entry in mine.select_related("panel"):
+        if entry.memberships.filter(status=PanelMember.Status.ACTIVE).exists() and entry.strata:
+            _count_erased_seat(entry)
     # Why they left a seat, as the panel's team wrote it, may say something about them: it goes too (the
     # audit event of the replacement keeps it, append-only).
     PanelMember.objects.filter(volunteer__in=mine).update(drop_reason="")
-    mine.update(user=None, name="", contact="", address="", external_id="")
+    Attendance.objects.filter(member__volunteer__in=mine).update(
+        checked_in_at=TruncDay("checked_in_at", tzinfo=UTC)
+    )
+    mine.update(
+        user=None, name="", contact="", address="", external_id="", strata={}, consent_at=None,
+        language="", created_at=TruncDay("created_at", tzinfo=UTC),
+    )  # fmt: skip
+
+
+def _count_erased_seat(entry: Volunteer) -> None:
+    """Add the seat's answers for the panel's quota categories (all the reserve rule reads) to the
+    panel's anonymous counts."""
+    categories = set(Quota.objects.filter(panel_id=entry.panel_id).values_list("category", flat=True))
+    record, _created = ErasedSeatStrata.objects.select_for_update().get_or_create(panel_id=entry.panel_id)
+    record.seats += 1
+    for category in sorted(categories):
+        value = str(entry.strata.get(category, ""))
+        by_value = record.counts.setdefault(category, {})
+        by_value[value] = by_value.get(value, 0) + 1
+    record.save()
 
 
 _SEAT = "The seat of a drawn member (public composition): it points at a volunteer row whose link to the "
@@ -82,8 +114,10 @@ def register_entries() -> None:
         person="user",
         handler=_erase_volunteerings,
         erase=Fate.BLANK,
-        why="Pool entries without a seat go; a seat's entry keeps its strata for the public composition, "
-        "without the person, contact, address or import id.",
+        why="Pool entries without a seat go; a seat's entry stays for the public composition without the "
+        "person, contact, address, import id, strata, consent time or notice language, its creation kept to "
+        "the day; a seat still held gives its quota answers to the panel's anonymous counts "
+        "(ErasedSeatStrata), for the reserve rule.",
     )
     register(
         "deliberation.PanelFacilitator",
@@ -97,8 +131,18 @@ def register_entries() -> None:
         erase=Fate.DELETE,
         why="The facilitators of a panel, through PanelFacilitator.",
     )
-    for name in ("deliberation.PanelMember", "deliberation.Attendance", "deliberation.BallotReceipt"):
+    for name in ("deliberation.PanelMember", "deliberation.BallotReceipt"):
         register(name, erase=Fate.KEEP, why=_SEAT)
+    register(
+        "deliberation.Attendance",
+        erase=Fate.KEEP,
+        why=_SEAT + " Its check-in time is kept to the day (deliberation.gdpr._erase_volunteerings).",
+    )
+    register(
+        "deliberation.ErasedSeatStrata",
+        erase=Fate.KEEP,
+        why="Counts per panel of the quota answers of seats whose member was erased, tied to no seat.",
+    )
     register(
         "deliberation.BallotBox",
         erase=Fate.KEEP,

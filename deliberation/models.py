@@ -189,6 +189,26 @@ class Volunteer(models.Model):
         return self.public_name
 
 
+class ErasedSeatStrata(models.Model):
+    """What the reserve rule still needs of the seats whose member erased their account while seated: how
+    many such seats the panel has, and how many of them hold each value of each quota category. A count
+    for the panel, tied to no seat row: the seat the audit log names for a pseudonym keeps no strata
+    (`deliberation.gdpr`); `services.replace_member` gives these counts back to those seats."""
+
+    panel = models.OneToOneField(
+        Panel, on_delete=models.CASCADE, primary_key=True, related_name="erased_seat_strata"
+    )
+    seats = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict)  # {category: {value: number of those seats}}
+
+    class Meta:
+        verbose_name = _("strata of erased members' seats")
+        verbose_name_plural = _("strata of erased members' seats")
+
+    def __str__(self) -> str:
+        return f"strata of {self.seats} erased seats of panel {self.panel_id}"
+
+
 class Quota(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="quotas")
     category = models.CharField(_("category"), max_length=40)
@@ -455,6 +475,9 @@ class Recommendation(models.Model):
         REJECTED = "rejected", _("Rejected by the panel")
         # Closed while nobody had voted: neither adopted nor rejected; the vote can be opened again.
         NO_BALLOT = "no_ballot", _("Vote closed: no ballot cast")
+        # Closed with fewer ballots than the counts may be published with (`rules.min_ballots_to_publish`):
+        # nothing decided, nothing counted or published; the vote can be opened again.
+        TOO_FEW = "too_few", _("Vote closed: too few ballots to publish a count")
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="recommendations")
     session = models.ForeignKey(

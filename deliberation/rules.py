@@ -139,9 +139,27 @@ def can_decide_amendment(user, recommendation: Recommendation) -> bool:
     return recommendation.status == Recommendation.Status.DRAFT and can_run_panel(user, recommendation.panel)
 
 
-def can_vote(user, recommendation: Recommendation) -> bool:
-    """Only an active member checked in at the session where the vote takes place, while it is open."""
+def ballots_accepted(recommendation: Recommendation, now: datetime | None = None) -> bool:
+    """A ballot is cast only while the vote is open **and its session is live** (`session_phase`): a
+    secret ballot is held at the session, among the members checked in there. A vote still open once its
+    session is ended, or once its day is past, is suspended: it stays open, its sealed box untouched, and
+    collects no ballot; the panel's team closes it (publishing what was cast) or reopens the session on its
+    day (`can_reopen_session`), which makes it live again. Ending a session does not close its votes:
+    closing publishes a result, a step taken on purpose (`services.close_vote`)."""
     if recommendation.status != Recommendation.Status.VOTING or recommendation.vote_session_id is None:
+        return False
+    return session_phase(recommendation.vote_session, now) == SessionPhase.LIVE
+
+
+def vote_suspended(recommendation: Recommendation, now: datetime | None = None) -> bool:
+    """Open, but its session is no longer live: no ballot can be cast (`ballots_accepted`)."""
+    return recommendation.status == Recommendation.Status.VOTING and not ballots_accepted(recommendation, now)
+
+
+def can_vote(user, recommendation: Recommendation) -> bool:
+    """Only an active member checked in at the session where the vote takes place, while it is open and
+    its session live (`ballots_accepted`)."""
+    if not ballots_accepted(recommendation):
         return False
     seat = active_seat(user, recommendation.panel)
     return (
@@ -220,6 +238,18 @@ def checkin_open(session, now: datetime | None = None) -> bool:
     return opens <= (now or timezone.now()) <= closes
 
 
+def attendance_open(session, now: datetime | None = None) -> bool:
+    """Who came is recorded (checked in, or a check-in undone, by the panel's team) while the session is
+    live or to record, never once it is finished: attendance is what lets a member vote at the session
+    (`can_vote`), so a finished session's attendance is its record, as its agenda is. A check-in forgotten
+    is recorded by reopening the session (`can_reopen_session`), audited."""
+    return not session_is_over(session, now)
+
+
+def can_record_attendance(user, session) -> bool:
+    return attendance_open(session) and can_run_panel(user, session.panel)
+
+
 def can_check_in_at(user, session) -> bool:
     """Only a member of the session's panel types its code (the service checks the time and the attempts)."""
     return active_seat(user, session.panel) is not None
@@ -227,9 +257,7 @@ def can_check_in_at(user, session) -> bool:
 
 def can_read_recommendation(user, recommendation: Recommendation) -> bool:
     """Decided recommendations are public; drafts and votes in progress are the panel's and its team's."""
-    decided = recommendation.status in (
-        Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED, Recommendation.Status.NO_BALLOT
-    )  # fmt: skip
+    decided = recommendation.status in CLOSED_VOTE
     panel = recommendation.panel
     if not can_view_panel(user, panel):
         return False
@@ -360,8 +388,11 @@ def can_reopen_session(user, session: Session, now: datetime | None = None) -> b
     closes no vote and counts no ballot (closing a vote does, `services.close_vote`), and a vote counted
     at the session stays as counted and published whatever becomes of the session: adopted and rejected
     are final (`states.RECOMMENDATION_VOTE`), no ballot can be cast on them, nor can the check-in of a
-    member who voted be undone (`services.undo_check_in`). A vote still open goes on as before, and one
-    closed with no ballot cast decided nothing: it may be opened again, as it could before."""
+    member who voted be undone (`services.undo_check_in`). A vote still open stays open: suspended while
+    the session was over (`ballots_accepted`), it takes ballots again if the session is live again (on its
+    day), not if it is to record. One closed with no ballot cast, or too few to publish, decided nothing:
+    it may be opened again, as it could before. Reopening also reopens the attendance
+    (`attendance_open`), audited as the reopening is."""
     return (
         session_is_over(session, now)
         and session.panel.status != Panel.Status.CLOSED
@@ -406,8 +437,30 @@ def can_replace_member(user, member: PanelMember) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 #: Statuses from which a vote can be opened: a text being drafted, or one whose vote was closed with no
-#: ballot cast (nothing was decided: it can be put to the vote again).
-OPENABLE = (Recommendation.Status.DRAFT, Recommendation.Status.NO_BALLOT)
+#: ballot cast or too few to publish (nothing was decided: it can be put to the vote again).
+OPENABLE = (Recommendation.Status.DRAFT, Recommendation.Status.NO_BALLOT, Recommendation.Status.TOO_FEW)
+#: A vote closed: what it decided is public (adopted, rejected), or that it decided nothing.
+CLOSED_VOTE = (
+    Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED, Recommendation.Status.NO_BALLOT,
+    Recommendation.Status.TOO_FEW,
+)  # fmt: skip
+
+
+def min_ballots_to_publish() -> int:
+    """The fewest ballots a closed vote's counts are published with (`PACTE_MIN_BALLOTS_TO_PUBLISH`, 5).
+
+    The one rule against a count that tells a vote: whoever runs the panel sees the number of ballots cast
+    as they come and closes the vote when they choose, so without it they could close after one ballot,
+    or after the few they want to single out, and the published counts would say how those members
+    voted. Below it, closing opens no box and publishes no count: the ballots are destroyed unread, the
+    vote decides nothing ("too few ballots to publish a count") and can be opened again, with every member
+    free to vote anew. The counts of a unanimous vote still tell everyone's choice: that is inherent to
+    publishing a result (docs/security.md)."""
+    return settings.PACTE_MIN_BALLOTS_TO_PUBLISH
+
+
+def too_few_to_publish(ballots: int) -> bool:
+    return 0 < ballots < min_ballots_to_publish()
 
 
 def can_open_vote(user, recommendation: Recommendation) -> bool:

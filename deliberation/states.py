@@ -57,15 +57,18 @@ _DECIDED = {
     R.ADOPTED: rules.can_close_vote,
     R.REJECTED: rules.can_close_vote,
     R.NO_BALLOT: rules.can_close_vote,
+    R.TOO_FEW: rules.can_close_vote,
 }
-#: The vote on a recommendation: opened on a draft (or after a vote with no ballot), closed as adopted,
-#: rejected or, with no ballot at all, "no ballot cast" (`rules.status_after_vote`). Adopted and rejected
+#: The vote on a recommendation: opened on a draft (or after a vote that decided nothing), closed as
+#: adopted, rejected or, with no ballot at all, "no ballot cast", or with too few to publish a count,
+#: "too few ballots" (`rules.status_after_vote`, `rules.min_ballots_to_publish`). Adopted and rejected
 #: are final.
 RECOMMENDATION_VOTE = StateMachine(
     Recommendation,
     {
         R.DRAFT: {R.VOTING: rules.can_open_vote},
         R.NO_BALLOT: {R.VOTING: rules.can_open_vote},
+        R.TOO_FEW: {R.VOTING: rules.can_open_vote},
         R.VOTING: _DECIDED,
     },
 )

@@ -41,6 +41,7 @@ from .recommendations import (
     propose_amendment,
     reject_amendment,
     vote_session_too_early_message,
+    vote_suspended_message,
 )
 from .responses import change_milestone, complete_milestone, record_response, response_date_problems
 from .selection import (
@@ -130,6 +131,7 @@ __all__ = [
     "accept_amendment",
     "reject_amendment",
     "vote_session_too_early_message",
+    "vote_suspended_message",
     "open_vote",
     "cast_ballot",
     "close_vote",

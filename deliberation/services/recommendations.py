@@ -154,6 +154,14 @@ def open_vote(*, actor, recommendation: Recommendation, session: Session) -> Rec
     return recommendation
 
 
+def vote_suspended_message() -> str:
+    """Why an open vote takes no ballot (`rules.ballots_accepted`), for the service and the page."""
+    return _(
+        "The session of this vote is over: the vote takes no more ballots. The panel's team can close it "
+        "and publish what was cast, or reopen the session on its day."
+    )
+
+
 @transaction.atomic
 def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
     """Secret ballot. The receipt says who voted, never how; the ballot only adds one to the sealed
@@ -167,6 +175,8 @@ def cast_ballot(*, user, recommendation: Recommendation, choice: str) -> None:
     seat = rules.active_seat(user, recommendation.panel)
     if seat is None:
         raise PermissionDenied
+    if rules.vote_suspended(recommendation):
+        raise DeliberationError(vote_suspended_message(), status=409)
     if not rules.can_vote(user, recommendation):
         raise DeliberationError(_("Only members checked in at the session of the vote can vote."))
     try:
@@ -213,6 +223,21 @@ def close_vote(*, actor, recommendation: Recommendation) -> Recommendation:
     if recommendation.status != Recommendation.Status.VOTING:
         raise DeliberationError(_("This vote is not open."))
     box = _ballot_box(recommendation)
+    ballots = recommendation.receipts.count()
+    if rules.too_few_to_publish(ballots):
+        # Too few to publish a count without telling how those few voted (`rules.min_ballots_to_publish`):
+        # the box goes unopened, the receipts go so every member may vote again when it is reopened, and
+        # the vote decides nothing. The event keeps how many voted (the `vote.ballot_cast` events say who).
+        box.delete()
+        recommendation.receipts.all().delete()
+        transition(
+            recommendation, Recommendation.Status.TOO_FEW, actor=actor, as_role=rules.acting_role(actor),
+            action="vote.closed",
+            details={"ballots": ballots, "min_ballots": rules.min_ballots_to_publish(),
+                     "status": Recommendation.Status.TOO_FEW},
+            changes={"votes_for": 0, "votes_against": 0, "votes_abstain": 0, "decided_at": timezone.now()},
+        )  # fmt: skip
+        return recommendation
     counts = _open_box(box)
     box.delete()  # the counts go on the recommendation; nothing of the vote stays apart from them
     outcome = rules.vote_outcome(

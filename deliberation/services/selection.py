@@ -17,7 +17,7 @@ from textsafety.normalise import normalises_text
 
 from .. import rules
 from ..draw_messages import draw_is_final_message
-from ..models import Panel, PanelMember, Selection, Volunteer
+from ..models import ErasedSeatStrata, Panel, PanelMember, Selection, Volunteer
 from ..states import SELECTION
 from ._common import DeliberationError, SortitionRefusal, _record_by_panel_team, _require, load_sortition
 
@@ -363,6 +363,46 @@ def redraw(selection: Selection) -> tuple[str, ...]:
         raise DeliberationError(message) from error
 
 
+def _erased_seats(panel: Panel, seated: list[str], people: list, quotas: list) -> list:
+    """The seats still held whose member erased their account: their pool entry keeps no strata
+    (`deliberation.gdpr`), so the draw's inputs leave them out. They come back here with the answers of
+    the panel's anonymous counts (`ErasedSeatStrata`), which the reserve rule reads as counts per value:
+    the panel's counts are those of before the erasure, so is every replacement. With one such seat its
+    answers are the counts; with several, which seat held which answer is no longer known: the seats take
+    the values in order, so the counts stay exact and a seat among them that leaves is taken to hold the
+    first values left."""
+    sortition = load_sortition()
+    known = {person.id for person in people}
+    missing = sorted((vid for vid in seated if vid not in known), key=int)
+    if not missing:
+        return []
+    record = ErasedSeatStrata.objects.select_for_update().filter(panel=panel).first()
+    categories = sorted({q.category for q in quotas})
+    values = {
+        c: sorted(v for v, n in ((record.counts if record else {}).get(c) or {}).items() for _ in range(n))
+        for c in categories
+    }
+    if record is None or record.seats != len(missing) or any(len(values[c]) != len(missing) for c in values):
+        raise DeliberationError(
+            _("The answers of %(n)s seated members are missing: the reserve rule cannot count the panel. "
+              "Ask the site's administrator.") % {"n": len(missing)}
+        )  # fmt: skip
+    return [
+        sortition.Volunteer(id=vid, strata={c: values[c][i] for c in categories}, household=None)
+        for i, vid in enumerate(missing)
+    ]
+
+
+def _uncount_erased_seat(panel: Panel, strata: dict) -> None:
+    record = ErasedSeatStrata.objects.select_for_update().get(panel=panel)
+    record.seats -= 1
+    for category, value in strata.items():
+        record.counts[category][value] -= 1
+        if not record.counts[category][value]:
+            del record.counts[category][value]
+    record.save()
+
+
 def replacement_reason_required_message() -> str:
     return _("Say why this member leaves the panel: the reason is recorded with the replacement.")
 
@@ -391,6 +431,8 @@ def replace_member(*, actor, member: PanelMember, reason: str) -> PanelMember:
     people, quotas, _excluded = selection_inputs(selection)
     seated = [str(v) for v in member.panel.members.filter(status=PanelMember.Status.ACTIVE).values_list(
         "volunteer_id", flat=True)]  # fmt: skip
+    erased = _erased_seats(panel, seated, people, quotas)
+    people += erased
     try:
         replacement = sortition.replace_dropout(
             seated,
@@ -417,6 +459,9 @@ def replace_member(*, actor, member: PanelMember, reason: str) -> PanelMember:
     )  # fmt: skip
     selection.reserves = list(replacement.reserves)
     selection.save(update_fields=["reserves"])
+    leaving = next((seat for seat in erased if seat.id == str(member.volunteer_id)), None)
+    if leaving is not None:
+        _uncount_erased_seat(panel, leaving.strata)
     _record_by_panel_team(
         actor=actor, action="selection.replaced", obj=selection,
         details={"dropped": member.volunteer_id, "replacement": newcomer.volunteer_id,

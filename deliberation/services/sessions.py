@@ -266,6 +266,16 @@ def upload_document(
     return document
 
 
+def _refuse_attendance_once_over(session: Session) -> None:
+    """A finished session's attendance is its record, as its agenda is (`rules.attendance_open`)."""
+    if not rules.attendance_open(session):
+        raise DeliberationError(
+            _("This session is over: who came is its record and can no longer change. Reopen the session to "
+              "correct its attendance."),
+            status=409,
+        )  # fmt: skip
+
+
 def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
     if member.panel_id != session.panel_id or member.status != PanelMember.Status.ACTIVE:
         raise DeliberationError(_("This person is not an active member of the panel."))
@@ -278,6 +288,8 @@ def _check_in(session: Session, member: PanelMember, method: str) -> Attendance:
 @transaction.atomic
 def check_in(*, actor, session: Session, member: PanelMember) -> Attendance:
     _require(rules.can_run_panel(actor, session.panel))
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _refuse_attendance_once_over(session)
     attendance = _check_in(session, member, Attendance.Method.FACILITATOR)
     _record_by_panel_team(
         actor=actor,
@@ -293,6 +305,8 @@ def undo_check_in(*, actor, session: Session, member: PanelMember) -> None:
     """A check-in made by mistake (the wrong person's line, a member who left at once) is taken back,
     audited. Not once the member has voted at this session: their ballot stays, so does their presence."""
     _require(rules.can_run_panel(actor, session.panel))
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _refuse_attendance_once_over(session)
     attendance = Attendance.objects.select_for_update().filter(session=session, member=member).first()
     if attendance is None:
         raise DeliberationError(_("This member is not checked in at this session."))
@@ -335,9 +349,9 @@ def check_in_with_code(*, user, session: Session, code: str) -> Attendance:
     if not secrets.compare_digest(code.strip().upper(), session.checkin_code):
         raise DeliberationError(_("This code is not the code of this session."))
     attendance = _check_in(session, seat, Attendance.Method.CODE)
-    record_event(
-        actor=user, as_role=Role.CITIZEN, action="session.check_in", obj=session, details={"member": seat.pk}
-    )
+    # The member is the actor: the event names their pseudonym and the session, not their seat, which the
+    # log (append-only) would tie to the pseudonym for good, also after their account is erased.
+    record_event(actor=user, as_role=Role.CITIZEN, action="session.check_in", obj=session)
     return attendance
 
 

@@ -29,9 +29,7 @@ def _recommendation_page(request, recommendation, **failed):
     decided by the view."""
     panel = recommendation.panel
     seat = rules.active_seat(request.user, panel)
-    decided = recommendation.status in (
-        Recommendation.Status.ADOPTED, Recommendation.Status.REJECTED, Recommendation.Status.NO_BALLOT
-    )  # fmt: skip
+    decided = recommendation.status in rules.CLOSED_VOTE
     can_run = rules.can_run_panel(request.user, panel)
     can_decide = rules.can_decide_amendment(request.user, recommendation)
     can_respond = rules.can_record_response(request.user, recommendation)
@@ -97,10 +95,14 @@ def _recommendation_page(request, recommendation, **failed):
             "follow_up": follow_up,
             "overdue": presenters.overdue_notice(follow_up, responses),
             "overdue_days": selectors.overdue_after_days(),
+            "too_few": recommendation.status == Recommendation.Status.TOO_FEW,
+            "min_ballots": rules.min_ballots_to_publish(),
             "can_amend": can_amend,
             "can_decide": can_decide,
             "can_vote": can_vote,
             "has_voted": has_voted,
+            "vote_suspended": rules.vote_suspended(recommendation) and (seat is not None or can_run),
+            "vote_suspended_message": services.vote_suspended_message(),
             "can_facilitate": can_run,
             "can_respond": can_respond,
             "amendment_form": forms.AmendmentForm(),
@@ -214,6 +216,14 @@ def _vote_opened_message(request, recommendation) -> str:
     ) % {"session": session.title, "n": turnout.checked_in}
 
 
+def too_few_message() -> str:
+    return _(
+        "The vote is closed with fewer than %(min)s ballots: too few ballots to publish a count without "
+        "revealing a vote. The ballots were destroyed unread, nothing was decided, and the vote can be "
+        "opened again."
+    ) % {"min": rules.min_ballots_to_publish()}
+
+
 @require_rule(rules.can_run_recommendation, object_from=_recommendation, login=True)
 def close_vote(request, recommendation, pk):
     """Closing a vote publishes its result at once and for good: GET (or a POST without the confirmation)
@@ -224,6 +234,7 @@ def close_vote(request, recommendation, pk):
             lambda: services.close_vote(actor=request.user, recommendation=recommendation),
             lambda closed: _("The vote is closed: no ballot was cast, nothing was decided. The vote can be "
                              "opened again.") if closed.status == Recommendation.Status.NO_BALLOT
+            else too_few_message() if closed.status == Recommendation.Status.TOO_FEW
             else _("The vote is closed and the result published."),
         )  # fmt: skip
         return _back_to(recommendation)
@@ -237,5 +248,6 @@ def close_vote(request, recommendation, pk):
             "recommendation": recommendation,
             "panel": recommendation.panel,
             "turnout": selectors.open_vote_turnout(recommendation),
+            "min_ballots": rules.min_ballots_to_publish(),
         },
     )

@@ -168,6 +168,7 @@ def _console_page(request, session, **failed):
             "can_move_through_agenda": rules.can_move_through_agenda(request.user, session),
             "can_end_session": rules.can_end_session(request.user, session),
             "can_reopen_session": rules.can_reopen_session(request.user, session),
+            "can_record_attendance": rules.can_record_attendance(request.user, session),
             # Reopened after its day: the callout says so rather than "not run from this console".
             "reopened": rules.reopened_after_its_day(session),
             "can_add_to_agenda": can_add,

@@ -383,10 +383,13 @@ CLASSIFIED: list[tuple[str, str, str]] = [
     # deliberation
     ("deliberation.Panel", "id title description topic size threshold status household_rule consultation "
      "created_at language closed_at", _PANEL_WORK),
-    ("deliberation.Volunteer", "id panel strata source language told_not_drawn_in created_at consent_at",
+    ("deliberation.Volunteer", "id panel source told_not_drawn_in",
      "a seat's pool entry, kept for the public composition without the person (deliberation.gdpr)"),
-    ("deliberation.Volunteer", "external_id name contact address",
+    ("deliberation.Volunteer", "external_id name contact address strata consent_at language",
      "blanked by deliberation.gdpr._erase_volunteerings (an unseated entry is deleted)"),
+    ("deliberation.Volunteer", "created_at", "kept to the day by deliberation.gdpr._erase_volunteerings"),
+    ("deliberation.ErasedSeatStrata", "panel seats counts",
+     "counts per panel of erased seats' quota answers, tied to no seat (deliberation.gdpr)"),
     ("deliberation.Quota", "id panel category value min max", _PANEL_WORK),
     ("deliberation.Selection", "id panel seed seed_origin algorithm status progress reasons probabilities "
      "portfolio seed_commitment lottery lottery_sha256 lottery_published_at lottery_inputs_sha256 drawn "
@@ -401,8 +404,9 @@ CLASSIFIED: list[tuple[str, str, str]] = [
     ("deliberation.AgendaItem", "id session order title kind duration_minutes started_at ended_at",
      _PANEL_WORK),
     ("deliberation.Document", "id panel session title description file created_at", _PANEL_WORK),
-    ("deliberation.Attendance", "id session member method checked_in_at",
+    ("deliberation.Attendance", "id session member method",
      "kept: a seat's presence, pointing at a seat no longer linked to anyone"),
+    ("deliberation.Attendance", "checked_in_at", "kept to the day by deliberation.gdpr._erase_volunteerings"),
     ("deliberation.Recommendation", "id panel session title text rationale status vote_session votes_for "
      "votes_against votes_abstain voting_opened_at decided_at created_at", _PANEL_WORK),
     ("deliberation.RecommendationVersion", "id recommendation number title text rationale created_at",

@@ -19,6 +19,13 @@ def _english_messages():
         yield
 
 
+@pytest.fixture
+def counts_published_from_one_ballot(settings):
+    """For tests of the vote's other rules on panels of a few members: a count is published from one
+    ballot (the floor of `PACTE_MIN_BALLOTS_TO_PUBLISH` is tested in test_vote_count_threshold.py)."""
+    settings.PACTE_MIN_BALLOTS_TO_PUBLISH = 1
+
+
 def messages_of(response) -> list[str]:
     """The messages a page shows its reader (as translated when it was rendered)."""
     return [str(m) for m in response.context["messages"]]

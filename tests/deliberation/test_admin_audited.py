@@ -2,11 +2,12 @@
 names them (as every back-office page names staff) instead of "The platform (reason not recorded)"."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from deliberation import services
-from deliberation.models import AgendaItem
+from deliberation.models import Document
 from tests.conftest import with_totp
 from tests.factories import UserFactory
 from tests.helpers import make_consultation
@@ -39,19 +40,20 @@ def test_a_consultation_edited_in_the_admin_names_who_edited_it(client, staff, l
     assert [row["actor"] for row in rows] == [f"{team} ({staff.pseudonym})"]
 
 
-def test_an_agenda_item_deleted_in_the_admin_names_who_deleted_it(client, staff, session, facilitator):
-    item = services.add_agenda_item(
+def test_a_document_deleted_in_the_admin_names_who_deleted_it(client, staff, session, facilitator):
+    """Sessions, their agenda and the volunteers are read-only there (WrittenByServicesAdmin); a panel's
+    document can still be deleted by staff, and the console says who did."""
+    document = services.upload_document(
         actor=facilitator,
-        session=session,
-        title="Accueil",
-        kind=AgendaItem.Kind.values[0],
-        duration_minutes=10,
+        panel=session.panel,
+        title="Dossier du participant",
+        file=SimpleUploadedFile("dossier.pdf", b"%PDF-1.4 dossier", content_type="application/pdf"),
     )
     client.force_login(staff)
-    address = reverse("admin:deliberation_agendaitem_delete", args=[item.pk])
+    address = reverse("admin:deliberation_document_delete", args=[document.pk])
     assert client.post(address, {"post": "yes"}).status_code == 302
-    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+    assert not Document.objects.filter(pk=document.pk).exists()
     rows = audit_console(client, "en", type="admin.deleted")
     assert [(row["actor"], row["object"]) for row in rows] == [
-        (f"The organisers ({staff.pseudonym})", f"Agenda item no. {item.pk}")
+        (f"The organisers ({staff.pseudonym})", f"Document no. {document.pk}")
     ]

@@ -8,6 +8,9 @@ from deliberation.models import BallotBox, BallotReceipt, PanelMember, Recommend
 
 from .conftest import other_session, seat
 
+# A count is published from one ballot here: the floor is tested in test_vote_count_threshold.py.
+pytestmark = pytest.mark.usefixtures("counts_published_from_one_ballot")
+
 
 @pytest.fixture
 def open_vote(recommendation, session, facilitator):

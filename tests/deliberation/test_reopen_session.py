@@ -179,6 +179,7 @@ def test_a_session_not_over_is_not_reopened_twice(team, panel, facilitator):
     assert AuditEvent.objects.filter(action="session.reopened").count() == 1
 
 
+@pytest.mark.usefixtures("counts_published_from_one_ballot")
 def test_a_vote_counted_at_the_session_stays_counted_once_it_is_reopened(team, panel, facilitator):
     session = services.schedule_session(
         actor=facilitator, panel=panel, title="Séance de vote", starts_at=timezone.now(), place="Lyon"

@@ -100,7 +100,7 @@ def test_team_grid(panel, session, citizen, facilitator, organiser, moderator):
 @pytest.mark.parametrize("status", [s.value for s in Recommendation.Status])
 def test_vote_opening_and_closing_grid(recommendation, status, citizen, facilitator, organiser):
     recommendation.status = status
-    openable = status in ("draft", "no_ballot")  # a vote closed with no ballot decided nothing
+    openable = status in ("draft", "no_ballot", "too_few")  # a vote that decided nothing
     for user, runs in ((facilitator, True), (organiser, True), (citizen, False)):
         assert rules.can_open_vote(user, recommendation) == (runs and openable), (user, status)
         assert rules.can_close_vote(user, recommendation) == (runs and status == "voting"), (user, status)

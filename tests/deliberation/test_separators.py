@@ -11,6 +11,9 @@ from deliberation.models import Panel
 from tests.conftest import with_totp
 from tests.typography import misplaced_separators, visible_text
 
+# A count is published from one ballot here: the floor is tested in test_vote_count_threshold.py.
+pytestmark = pytest.mark.usefixtures("counts_published_from_one_ballot")
+
 EXPECTED = {
     "en": ["Panel size: 4 members", "Status: Deliberating", "Current item: Vote", "Seed: test",
            "67%", "33%", "100%"],

@@ -26,9 +26,10 @@ NOT_LIVE = {
     "fr": "Le passage d’un point à l’autre et le code d’émargement ne servent que le jour de la séance.",
 }
 ENDED = {
-    "en": "Items can no longer be added, moved or removed, and the check-in code no longer works.",
-    "fr": "Les points ne peuvent plus être ajoutés, déplacés ni retirés, et le code d’émargement ne "
-    "fonctionne plus.",
+    "en": "Items can no longer be added, moved or removed, members can no longer be checked in and the "
+    "check-in code no longer works.",
+    "fr": "Les points ne peuvent plus être ajoutés, déplacés ni retirés, les membres ne peuvent plus être "
+    "émargés et le code d’émargement ne fonctionne plus.",
 }
 
 

@@ -87,7 +87,9 @@ R = Recommendation.Status
 VOTE_GRID = {
     "the panel's team": {
         (R.DRAFT, R.VOTING), (R.NO_BALLOT, R.VOTING),  # opened (again, after a vote with no ballot)
+        (R.TOO_FEW, R.VOTING),  # or after one with too few ballots to publish a count
         (R.VOTING, R.ADOPTED), (R.VOTING, R.REJECTED), (R.VOTING, R.NO_BALLOT),  # closed
+        (R.VOTING, R.TOO_FEW),
     },
     "a member": set(),
     "a facilitator of another panel": set(),

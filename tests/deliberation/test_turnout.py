@@ -1,12 +1,16 @@
 """A closed vote's public result shows its turnout: ballots cast, members seated, members checked in at
 the session of the vote (the threshold counts the ballots cast; there is no quorum, and the page says so)."""
 
+import pytest
 from django.urls import reverse
 
 from deliberation import services
 from deliberation.models import Panel
 
 from .conftest import seat
+
+# A count is published from one ballot here: the floor is tested in test_vote_count_threshold.py.
+pytestmark = pytest.mark.usefixtures("counts_published_from_one_ballot")
 
 NBSP = "\u00a0"
 

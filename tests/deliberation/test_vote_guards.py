@@ -75,6 +75,7 @@ def test_an_amendment_accepted_after_a_session_moves_the_earliest_vote(panel, fa
         services.open_vote(actor=facilitator, recommendation=recommendation, session=earlier)
 
 
+@pytest.mark.usefixtures("counts_published_from_one_ballot")
 def test_closing_a_vote_asks_for_a_confirmation_with_the_turnout(
     team, recommendation, session, facilitator, members
 ):
