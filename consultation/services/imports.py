@@ -49,6 +49,10 @@ def describe_file_error(error) -> str:
             "missing": ", ".join(f"“{c}”" for c in error.params["missing"]),
             "found": ", ".join(error.params["found"]) or "—",
         }
+    if error.code == ci.ENCODING and error.params.get("line"):
+        return _(
+            "Line %(line)d holds a null character, which no text file has: please save the file as UTF-8 CSV."
+        ) % {"line": error.params["line"]}
     if error.code == ci.ENCODING:
         return _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")
     return _("The file is empty or its first line (the column names) cannot be read.")
