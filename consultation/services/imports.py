@@ -21,7 +21,7 @@ from .. import rules
 from ..csv_import import CsvImportError
 from ..languages import BILINGUAL, language_tag
 from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, PhaseChange, Proposal, Vote
-from .base import ConsultationError, NotAllowed
+from .base import Conflict, ConsultationError, NotAllowed
 from .consultations import check_slug
 from .votes import recount
 
@@ -206,7 +206,7 @@ INTERRUPTED = _lazy(
 ACTIVE = Q(state__in=(ContributionImport.State.PENDING, ContributionImport.State.RUNNING))
 
 
-class _Ended(Exception):
+class _Ended(Conflict):
     """The job was ended (failed as stale) while this delivery imported it: its rows are rolled back."""
 
 
@@ -266,7 +266,7 @@ def run_import(import_id: int) -> dict:
                 )  # fmt: skip
                 # The result in the rows' transaction: both committed, or neither.
                 if not rows.select_for_update().exists():
-                    raise _Ended
+                    raise _Ended(INTERRUPTED)
                 rows.update(
                     state=ContributionImport.State.DONE, progress=100, created=report.created,
                     skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
