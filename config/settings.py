@@ -369,6 +369,12 @@ PACTE_ANSWER_OVERDUE_DAYS = int(env("PACTE_ANSWER_OVERDUE_DAYS", "90"))
 # was lost): well above the longest draw measured (maximin on 2,000 volunteers, panel of 30: 26 min).
 # A draw abandoned while its worker was in fact alive commits nothing: its late result is refused.
 PACTE_SELECTION_STALE_MINUTES = int(env("PACTE_SELECTION_STALE_MINUTES", "120"))
+# Minutes without a sign of life (queued, started, a progress figure: accounts/progress.py) after which an
+# organiser's CSV import still "waiting" or "importing" has lost its worker: the page and the beat end it as
+# failed, nothing imported, and a new import may start. A 100,000-row import reports every 1,000 rows.
+PACTE_JOB_STALE_MINUTES = int(env("PACTE_JOB_STALE_MINUTES", "10"))
+if PACTE_JOB_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("PACTE_JOB_STALE_MINUTES must be 1 or more minutes.")
 # Redis broker: a task a worker took but never acknowledged (acks late: the worker was killed or its machine
 # lost) goes back to the queue after `visibility_timeout` seconds, and another worker runs it. It must
 # exceed the longest task (the draw's time limit above), or a task still running would be handed to a
@@ -517,4 +523,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "purge-vote-state": {"task": "consultation.purge_vote_state", "schedule": crontab(hour=3, minute=45)},
+    "fail-stale-jobs": {"task": "consultation.fail_stale_jobs", "schedule": PACTE_CLOSING_SWEEP_SECONDS},
 }

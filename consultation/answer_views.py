@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
-from accounts.refusals import attempt, post_form, show_form_errors
+from accounts.refusals import attempt, form_status, post_form, show_form_errors
 from accounts.rules import anyone
 
 from . import answers, rules
@@ -104,6 +104,8 @@ def answer_policy(request, consultation, slug):
             "preview": answers.required_preview(consultation, values),
             "previewing": previewing,
         },
+        # A preview of valid values is the page itself; a form shown again with errors is not (400).
+        status=200 if previewing and form.is_valid() else form_status(form),
     )
 
 
@@ -133,6 +135,7 @@ def answer_proposal(request, consultation, slug, pk):
             "form": form,
             "definitions": answer_status_definitions(),
         },
+        status=form_status(form),
     )
 
 

@@ -465,6 +465,8 @@ class ContributionImport(BackgroundJob, models.Model):
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of its worker (queued, started, a progress figure): accounts.progress.stale.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -63,3 +63,10 @@ def close_due() -> dict:
     """Every PACTE_CLOSING_SWEEP_SECONDS (the beat): close the open consultations whose closing time has
     passed, through their phase's declared step (services.close_due_consultations; safe to run twice)."""
     return {"closed": services.close_due_consultations()}
+
+
+@shared_task(name="consultation.fail_stale_jobs")
+def fail_stale_jobs() -> dict:
+    """Every PACTE_CLOSING_SWEEP_SECONDS (the beat): end as failed the imports whose worker stopped
+    answering for PACTE_JOB_STALE_MINUTES (services.fail_stale_imports; the page applies it too)."""
+    return {"imports": services.fail_stale_imports()}

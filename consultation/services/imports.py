@@ -5,21 +5,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from accounts import outbox
 from accounts.audit import record_event
 from accounts.models import AuditEvent
-from accounts.progress import progress_writer
+from accounts.progress import progress_writer, stale
 from textsafety.normalise import normalise_input
 
 from .. import rules
 from ..csv_import import CsvImportError
 from ..languages import BILINGUAL, language_tag
 from ..models import MAX_PROPOSAL_LENGTH, Consultation, ContributionImport, PhaseChange, Proposal, Vote
-from .base import ConsultationError, NotAllowed
+from .base import Conflict, ConsultationError, NotAllowed
 from .consultations import check_slug
 from .votes import recount
 
@@ -49,6 +51,10 @@ def describe_file_error(error) -> str:
             "missing": ", ".join(f"“{c}”" for c in error.params["missing"]),
             "found": ", ".join(error.params["found"]) or "—",
         }
+    if error.code == ci.ENCODING and error.params.get("line"):
+        return _(
+            "Line %(line)d holds a null character, which no text file has: please save the file as UTF-8 CSV."
+        ) % {"line": error.params["line"]}
     if error.code == ci.ENCODING:
         return _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")
     return _("The file is empty or its first line (the column names) cannot be read.")
@@ -192,35 +198,82 @@ def start_import(
     return job
 
 
+#: What the organiser reads of an import whose worker stopped answering (accounts.progress.stale).
+INTERRUPTED = _lazy(
+    "The import did not go through (its processing was interrupted). Nothing was imported; you can start "
+    "again."
+)
+ACTIVE = Q(state__in=(ContributionImport.State.PENDING, ContributionImport.State.RUNNING))
+
+
+class _Ended(Conflict):
+    """The job was ended (failed as stale) while this delivery imported it: its rows are rolled back."""
+
+
+def fail_stale_imports(*, consultation: Consultation | None = None) -> int:
+    """End as failed the imports whose worker stopped answering (accounts.progress.stale): nothing of them
+    was committed (the import commits its rows and its result together), the file is erased, and the
+    organiser may start again. Applied by the import page when it is read and by the beat
+    (`consultation.fail_stale_jobs`). Returns how many it ended."""
+    jobs = ContributionImport.objects.all()
+    if consultation is not None:
+        jobs = jobs.filter(consultation=consultation)
+    ended = 0
+    for pk, language in stale(jobs, ACTIVE).values_list("pk", "language"):
+        with translation.override(language):
+            # Guarded: a job that showed a sign of life or ended meanwhile is left alone; one whose import
+            # is committing waits for it here and is then found done.
+            ended += stale(ContributionImport.objects.filter(pk=pk), ACTIVE).update(
+                state=ContributionImport.State.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now(),
+                data=b"",
+            )  # fmt: skip
+    return ended
+
+
 def run_import(import_id: int) -> dict:
     """Import the CSV of one ContributionImport (the Celery task's work). Safe to run again (a worker
-    lost mid-way): the import is one transaction and skips rows already imported. Progress is kept on
-    the row, written beside the import's transaction (accounts.progress) so that the page sees it move
-    while the rows appear only at the end, all of them or none; a run taken over after a worker was lost
-    starts again from 0 %. The file is erased at the end. Messages are written in the language of the
-    organiser who sent the file."""
+    lost mid-way): the import and its result are one transaction, which skips rows already imported.
+    Progress is kept on the row, written beside that transaction (accounts.progress) so that the page sees
+    it move while the rows appear only at the end, all of them or none; a run taken over after a worker was
+    lost starts again from 0 %. A job ended meanwhile as stale (`fail_stale_imports`) commits nothing. The
+    file is erased at the end. Messages are written in the language of the organiser who sent the file."""
 
     job = ContributionImport.objects.select_related("consultation", "created_by").filter(pk=import_id).first()
     if job is None or not job.is_active:  # deleted with its consultation, or already ended
         return {"import": import_id, "state": job.state if job else "deleted"}
-    rows = ContributionImport.objects.filter(pk=import_id)
-    rows.update(state=ContributionImport.State.RUNNING, progress=0)
+    rows = ContributionImport.objects.filter(ACTIVE, pk=import_id)
+    if not rows.update(state=ContributionImport.State.RUNNING, progress=0, heartbeat_at=timezone.now()):
+        return {"import": import_id, "state": "ended"}
 
     def ended() -> dict:  # the file is erased once the import ends, whatever the outcome
         return {"finished_at": timezone.now(), "data": b""}
 
-    with translation.override(job.language), progress_writer(ContributionImport, import_id) as write:
+    with (
+        translation.override(job.language),
+        progress_writer(ContributionImport, import_id, heartbeat="heartbeat_at") as write,
+    ):
 
-        def progress(saved: int, to_save: int) -> None:
+        def report_progress(saved: int, to_save: int) -> None:
             write(int(100 * saved / max(to_save, 1)))
 
         try:
-            report = import_contributions(
-                actor=job.created_by, consultation=job.consultation, data=bytes(job.data),
-                text_column=job.text_column, date_column=job.date_column or None,
-                strata_columns=tuple(job.strata_columns), progress=progress,
-                language_column=job.language_column or None,
-            )  # fmt: skip
+            with transaction.atomic():
+                report = import_contributions(
+                    actor=job.created_by, consultation=job.consultation, data=bytes(job.data),
+                    text_column=job.text_column, date_column=job.date_column or None,
+                    strata_columns=tuple(job.strata_columns), progress=report_progress,
+                    language_column=job.language_column or None,
+                )  # fmt: skip
+                # The result in the rows' transaction: both committed, or neither.
+                if not rows.select_for_update().exists():
+                    raise _Ended(INTERRUPTED)
+                rows.update(
+                    state=ContributionImport.State.DONE, progress=100, created=report.created,
+                    skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
+                    warnings=[str(w) for w in report.warnings], **ended(),
+                )  # fmt: skip
+        except _Ended:
+            return {"import": import_id, "state": ContributionImport.State.FAILED}
         except CsvImportError as exc:
             failure = describe_file_error(exc)
         except ConsultationError as exc:
@@ -232,11 +285,6 @@ def run_import(import_id: int) -> dict:
             )  # fmt: skip
             raise
         else:
-            rows.update(
-                state=ContributionImport.State.DONE, progress=100, created=report.created,
-                skipped_existing=report.skipped_existing, errors=[str(e) for e in report.errors],
-                warnings=[str(w) for w in report.warnings], **ended(),
-            )  # fmt: skip
             return {"import": import_id, "created": report.created}
     rows.update(state=ContributionImport.State.FAILED, failure=str(failure)[:500], **ended())
     return {"import": import_id, "failure": str(failure)}

@@ -17,6 +17,7 @@ from .common import oldest_active, progress_answer, upload_limit_mb
 def import_progress(request, slug):
     """The import running now, if any."""
     consultation = get_object_or_404(Consultation, slug=slug)
+    services.fail_stale_imports(consultation=consultation)  # a job whose worker stopped answering ends
     job = oldest_active(selectors.recent_imports(consultation))
     return progress_answer(job, file_name=job.file_name) if job else progress_answer(None)
 
@@ -41,6 +42,7 @@ def import_file(request, slug):
             language=translation.get_language(), language_column=data["language_column"].strip() or None,
         )  # fmt: skip
 
+    services.fail_stale_imports(consultation=consultation)  # a job whose worker stopped answering ends
     if request.method == "POST" and post_form(
         request, form, start, _("The file is being imported; this page shows the progress.")
     ):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import beside
 from accounts.errors import ServiceError
 from accounts.permissions import require_rule
-from accounts.refusals import post_form
+from accounts.refusals import form_status, post_form
 from accounts.rules import is_signed_in
 
 from .. import hooks, publish, rules, selectors, services
@@ -222,8 +222,9 @@ def _save_proposal(request, consultation, form, text):
 def report(request, consultation, slug, pk):
     proposal = get_object_or_404(Proposal, pk=pk, consultation=consultation, status=Proposal.Status.VISIBLE)
     form = ReportForm(request.POST if request.method == "POST" else None)
+    limited = False
     if request.method == "POST" and form.is_valid():
-        if is_rate_limited(request, "report"):
+        if limited := is_rate_limited(request, "report"):
             form.add_error(None, _("You have sent many reports in a short time. Please wait a little."))
         elif post_form(
             request,
@@ -244,6 +245,7 @@ def report(request, consultation, slug, pk):
             "form": form,
             "proposal_text": publish.public_text(proposal),
         },  # fmt: skip
+        status=429 if limited else form_status(form),
     )
 
 

@@ -50,6 +50,14 @@ def _read_file(text: str, data: bytes | None) -> tuple[Table, str]:
             text = normalise_input(text)  # what @normalises_text does to `text`
         return read_table(text), encoding
     except CsvFileError as error:
+        if error.code == ENCODING and error.params.get("line"):
+            raise DeliberationError(
+                _(
+                    "Line %(line)d holds a null character, which no text file has: please save the file as "
+                    "UTF-8 CSV."
+                )
+                % {"line": error.params["line"]}
+            ) from error
         if error.code == ENCODING:
             raise DeliberationError(
                 _("The file's character encoding cannot be read: please save it as UTF-8 CSV.")

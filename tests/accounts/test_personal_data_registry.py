@@ -369,7 +369,7 @@ CLASSIFIED: list[tuple[str, str, str]] = [
      "the vote: deleted, or kept under the pseudonym (registry: consultation.Vote)"),
     ("consultation.ContributionImport", "id consultation file_name data text_column date_column "
      "strata_columns language language_column state progress created skipped_existing errors warnings "
-     "failure created_at finished_at",
+     "failure created_at finished_at heartbeat_at",
      "an import's job: the file (contributions of people without an account) is erased once imported; "
      "errors and warnings give line numbers and reasons, no text"),
     ("consultation.OpenDataExport", "id consultation state progress file error task_id created_at "

@@ -17,11 +17,18 @@ UNREADABLE = {
     "en": "The file's character encoding cannot be read: please save it as UTF-8 CSV.",
     "fr": "L’encodage des caractères du fichier est illisible\u00a0: enregistrez-le en CSV UTF-8.",
 }
+NUL_ON_LINE = {
+    "en": "Line %d holds a null character, which no text file has: please save the file as UTF-8 CSV.",
+    "fr": "La ligne %d contient un caractère nul, qu’aucun fichier texte ne contient\u00a0: enregistrez le "
+    "fichier en CSV UTF-8.",
+}
+# Each file, and the line of its first null character (the reader records it; the message names it), or
+# None for bytes that are no text in any encoding read (a picture).
 BROKEN = {
-    "zip": b"PK\x03\x04\x14\x00\x00\x00\x08\x00texte\x00\x00\x00",
-    "picture": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
-    "NUL in a cell": "texte,âge\nUne idée,3\x000\n".encode(),
-    "NUL in the column's name": "tex\x00te\nUne idée\n".encode(),
+    "zip": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00texte\x00\x00\x00", 1),
+    "picture": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None),
+    "NUL in a cell": ("texte,âge\nUne idée,30\nUne autre,3\x000\n".encode(), 3),
+    "NUL in the column's name": ("tex\x00te\nUne idée\n".encode(), 1),
 }
 
 
@@ -47,11 +54,11 @@ def test_a_file_that_is_no_text_ends_its_import_with_the_reason(organiser, langu
     consultation = make_consultation("fichiers-casses", questions=False)
     first = _import(organiser, consultation, "texte,âge\nDéjà là,30\n".encode(), language)
     assert (first.state, first.created) == (ContributionImport.State.DONE, 1)
-    for name, data in BROKEN.items():
+    for name, (data, line) in BROKEN.items():
         job = _import(organiser, consultation, data, language)
         assert (job.state, job.failure, job.created) == (
             ContributionImport.State.FAILED,
-            UNREADABLE[language],
+            NUL_ON_LINE[language] % line if line else UNREADABLE[language],
             0,
         ), name
     assert list(Proposal.objects.filter(consultation=consultation).values_list("text", flat=True)) == [

@@ -59,6 +59,7 @@ PAGE_TEXT = {
         "cp1252": "The file was not UTF-8: it was read as Windows-1252. Check that accents look right.",
         "unreadable": "The file's character encoding cannot be read: please save it as UTF-8 CSV.",
         "quote": "A quotation mark is not closed",
+        "null": "Line %d holds a null character, which no text file has: please save the file as UTF-8 CSV.",
     },
     "fr": {
         "imported": "2 volontaires importés.",
@@ -67,6 +68,8 @@ PAGE_TEXT = {
         "unreadable": "L’encodage des caractères du fichier est illisible\u00a0: enregistrez-le en CSV "
         "UTF-8.",
         "quote": "Un guillemet n’est pas fermé",
+        "null": "La ligne %d contient un caractère nul, qu’aucun fichier texte ne contient\u00a0: "
+        "enregistrez le fichier en CSV UTF-8.",
     },
 }
 
@@ -109,13 +112,14 @@ def test_an_unclosed_quote_costs_its_line_only(client, panel, organiser, languag
 
 # Files that hold a null character: a zip, a spreadsheet's .xlsx (a zip too), a picture, a CSV with a
 # NUL in a cell or in a column's name. PostgreSQL refuses NUL in any text or JSON: such a file was a 500
-# (found by fuzzing the imports). The reader refuses it as unreadable; UTF-16 saved without its mark, the
-# one text that holds zero bytes, is read as such.
+# (found by fuzzing the imports). The reader refuses it, naming the line of its first null character (none
+# for a picture, no text in any encoding read); UTF-16 saved without its mark, the one text that holds zero
+# bytes, is read as such.
 NUL_FILES = {
-    "zip": b"PK\x03\x04\x14\x00\x00\x00\x08\x00id;gender\x00\x00\x00",
-    "picture": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
-    "NUL in a cell": b"id;gender;quartier\r\nn1;female;C\x00te\r\n",
-    "NUL in a column's name": b"id;gen\x00der\r\nn1;female\r\n",
+    "zip": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00id;gender\x00\x00\x00", 1),
+    "picture": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None),
+    "NUL in a cell": (b"id;gender;quartier\r\nn1;female;Nord\r\nn2;female;C\x00te\r\n", 3),
+    "NUL in a column's name": (b"id;gen\x00der\r\nn1;female\r\n", 1),
 }
 
 
@@ -123,10 +127,11 @@ NUL_FILES = {
 def test_a_file_with_a_null_character_is_refused_and_the_pool_kept(client, panel, organiser, language):
     services.import_volunteers(actor=organiser, panel=panel, data=FILES["UTF-8 without mark (,)"])
     client.force_login(with_totp(organiser))
-    for name, content in NUL_FILES.items():
+    for name, (content, line) in NUL_FILES.items():
         page = _import(client, panel, content, language)
         assert page.status_code == 200, name
-        assert PAGE_TEXT[language]["unreadable"] in page.content.decode().replace("&#x27;", "'"), name
+        said = PAGE_TEXT[language]["null"] % line if line else PAGE_TEXT[language]["unreadable"]
+        assert said in page.content.decode().replace("&#x27;", "'"), name
     assert sorted(Volunteer.objects.filter(panel=panel).values_list("external_id", flat=True)) == ["h1", "h2"]
 
 

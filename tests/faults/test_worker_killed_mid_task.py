@@ -216,6 +216,75 @@ def test_a_contribution_import_killed_half_way_imports_each_row_once(
     assert not events_recorded_twice()
 
 
+def test_a_contribution_import_whose_worker_is_lost_fails_once_stale_and_can_start_again(
+    own_redis, held_outbox, organiser, client, settings, tmp_path
+):
+    """No worker takes the import over (the broker lost the message, or the visibility timeout is hours
+    away): once PACTE_JOB_STALE_MINUTES pass without a sign of life, the organiser's page ends it as failed,
+    nothing imported, and a new import goes through. The dead worker's message, delivered again, does
+    nothing."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    consultation = make_consultation("import-perdu", questions=False)
+    content = ("texte\n" + "\n".join(f"Contribution perdue numéro {i}" for i in range(1500)) + "\n").encode()
+    client.force_login(with_totp(organiser))
+    page_address = reverse("consultation:import", args=[consultation.slug])
+
+    def send() -> ContributionImport:
+        upload = SimpleUploadedFile("contributions.csv", content, content_type="text/csv")
+        sent = client.post(page_address, {"file": upload, "text_column": "texte"}, HTTP_ACCEPT_LANGUAGE="fr")
+        assert sent.status_code == 302
+        hand_outbox_to(own_redis.url)
+        return ContributionImport.objects.latest("id")
+
+    job = send()
+    log, marker = tmp_path / "workers.log", tmp_path / "stalled"
+    # Killed with its first batch of 1,000 rows written, not committed.
+    first = start_stalling_worker(
+        own_redis.url, log, marker, "consultation.models:Proposal.objects.bulk_create", call=2
+    )
+    second = StandbyWorker(own_redis.url, log)
+    try:
+        _kill_when_stalled(first, marker, "the first worker to write its first batch", log)
+        job.refresh_from_db()
+        assert job.state == ContributionImport.State.RUNNING
+        page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "Un import est en cours" in page  # its last sign of life is recent: still waited for
+
+        # The stale time passes with no sign of life (the dead worker writes nothing any more).
+        silent_since = timezone.now() - timedelta(minutes=settings.PACTE_JOB_STALE_MINUTES + 1)
+        ContributionImport.objects.filter(pk=job.pk).update(heartbeat_at=silent_since)
+        page = client.get(page_address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "Un import est en cours" not in page
+        assert (
+            "L’import n’a pas abouti (le traitement s’est interrompu). Rien n’a été importé\u00a0; vous "
+            "pouvez recommencer." in page
+        )
+        assert not Proposal.objects.filter(consultation=consultation).exists()
+
+        # The dead worker's message comes back to the next worker, which leaves the ended import alone.
+        second.take_over()
+        wait_for(lambda: broker_drained(own_redis), 120, "the dead worker's task to be delivered again", log)
+        job.refresh_from_db()
+        assert job.state == ContributionImport.State.FAILED
+        assert not Proposal.objects.filter(consultation=consultation).exists()
+
+        again = send()
+        wait_for(lambda: not ContributionImport.objects.get(pk=again.pk).is_active, 120,
+                 "the new import to end", log)  # fmt: skip
+    finally:
+        second.stop()
+
+    again.refresh_from_db()
+    assert (again.state, again.created) == (ContributionImport.State.DONE, 1500), log.read_text()[-3000:]
+    assert Proposal.objects.filter(consultation=consultation).count() == 1500
+    assert AuditEvent.objects.filter(action="consultation.imported_csv").count() == 1
+    assert not events_recorded_twice()
+
+
 def _panel_with_members(organiser, facilitator, n: int):
     panel = deliberation_services.create_panel(actor=organiser, title="Assise des notices", size=n)
     deliberation_services.assign_facilitator(actor=organiser, panel=panel, user=facilitator)
