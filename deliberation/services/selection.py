@@ -160,6 +160,12 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
     _require(rules.can_organise(actor))
     Panel.objects.select_for_update().get(pk=selection.panel_id)  # the order record_selection_result locks
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    if selection.status == Selection.Status.AWAITING:
+        # Dropping it once the public value is known would be a way to try again for another panel.
+        raise DeliberationError(
+            _("The lottery of this draw is published and awaits its public value: it cannot be abandoned, so "
+              "that nobody can draw again once the value is known.")
+        )  # fmt: skip
     if selection.status not in (Selection.Status.QUEUED, Selection.Status.RUNNING):
         raise DeliberationError(_("This draw has already ended: there is nothing to abandon."))
     now = timezone.now()

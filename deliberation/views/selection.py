@@ -92,7 +92,8 @@ def selection_status(request, panel, pk):
     if selection is None:
         return json_refusal(_("No selection has been run."), 404)
     note = selection.progress_note
-    done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
+    # A two-step draw awaiting its public value has stopped: the page reloads to show the lottery.
+    done = not selection.is_under_way
     return JsonResponse(
         {
             "status": selection.status,

@@ -211,3 +211,16 @@ def test_both_steps_run_on_a_real_worker(celery_worker_process, organiser):
     )
     assert seated == sorted(services.redraw(selection))
     assert seated == sorted(lottery.draw(lottery.from_document(selection.lottery), selection.seed, "3 6 4"))
+
+
+def test_a_page_following_the_draw_stops_once_the_lottery_awaits_its_value(step_one, organiser_client):
+    status = organiser_client.get(reverse("deliberation:selection_status", args=[step_one.panel_id])).json()
+    assert status["status"] == "awaiting" and not status["active"]  # the page reloads to show the lottery
+
+
+def test_a_draw_awaiting_its_value_cannot_be_abandoned(step_one, organiser_client):
+    url = reverse("deliberation:abandon_selection", args=[step_one.pk])
+    response = organiser_client.post(url, HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert "il ne peut pas être abandonné" in " ".join(messages_of(response)).replace("\xa0", " ")
+    step_one.refresh_from_db()
+    assert step_one.status == Selection.Status.AWAITING
