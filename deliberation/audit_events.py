@@ -29,6 +29,8 @@ EVENT_TYPES = [
     EventType("panel.document_added", _("Document added to a panel"), TEAM),
     EventType("selection.started", SELECTION_STEPS["selection.started"], ORG),
     EventType("selection.lottery_published", SELECTION_STEPS["selection.lottery_published"]),
+    EventType("selection.awaiting_public_value", SELECTION_STEPS["selection.awaiting_public_value"]),
+    EventType("selection.public_value_entered", SELECTION_STEPS["selection.public_value_entered"], ORG),
     EventType("selection.drawn", SELECTION_STEPS["selection.drawn"]),
     EventType("selection.failed", SELECTION_STEPS["selection.failed"]),
     EventType("selection.abandoned", SELECTION_STEPS["selection.abandoned"], ORG),

@@ -296,6 +296,33 @@ def failure_text(reasons: list[dict[str, Any]]) -> str:
 PROGRESS_STAGES = ("loading", "feasibility", "draw")
 
 
+def public_value_refusal_message(code: str) -> str:
+    """Why the public value of a two-step draw is refused (`rules.public_value_refusal`)."""
+    messages = {
+        "not_organiser": _("Only the organisers enter the public value of a draw."),
+        "not_two_step": _(
+            "This draw was made from Pacte's seed alone: it announced no public value, so none is entered."
+        ),
+        "already_entered": _(
+            "The public value of this draw has already been entered: it is entered once, and the panel was "
+            "drawn with it."
+        ),
+        "not_published": _(
+            "The lottery of this draw is not published yet: the public value can only be entered once "
+            "everyone can read the lottery it will pick from."
+        ),
+        "format": _(
+            "Enter the public value as announced, in at most 100 characters: digits, letters, spaces and "
+            "the signs - + , . / : ; # only (for example “14” or “5 12 23 34 45 / 7”)."
+        ),
+        "source_required": _(
+            "Say which public value will pick the panel, and when it will be known (for example “sum of "
+            "three dice rolled in public at the first session on 12 January”)."
+        ),
+    }
+    return messages[code]
+
+
 @dataclass(frozen=True)
 class ProgressNote:
     """Where a running draw is, as a page shows it: `text` in the reader's language, then, for a note of

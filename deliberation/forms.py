@@ -324,3 +324,38 @@ class ResponseForm(AnswerForm):
         from .services import response_date_problems
 
         return response_date_problems(recommendation=self.recommendation, **dates)
+
+
+class TwoStepDrawForm(PacteForm):
+    """Step 1 of a two-step draw: the public random value that will pick the panel, announced in advance."""
+
+    public_value_source = forms.CharField(
+        label=_("Public value that will pick the panel, and when it will be known"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required. Published with the lottery before anyone can know the value (e.g. “sum of three dice "
+            "rolled in public at the first session on 12 January”, “the first number drawn by the national "
+            "lottery on 14 January”)."
+        ),
+        error_messages={
+            "required": _(
+                "Say which public value will pick the panel, and when it will be known (for example “sum of "
+                "three dice rolled in public at the first session on 12 January”)."
+            )
+        },
+    )
+
+
+class PublicValueForm(PacteForm):
+    """Step 2 of a two-step draw: the public value, once known (confirmed on a second page)."""
+
+    public_value = forms.CharField(
+        label=_("Public value"),
+        max_length=100,
+        help_text=_(
+            "As announced: digits, letters, spaces and the signs - + , . / : ; # (e.g. “14” or "
+            "“5 12 23 34 45 / 7”). Spaces around it and repeated spaces do not count."
+        ),
+        error_messages={"required": _("Enter the public value as announced.")},
+    )

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +103,21 @@ def draw_key(seed: str, public_value: str = "") -> str:
         raise LotteryError("The seed must not be empty.")
     public_value = public_value.strip()
     return f"{seed}|{public_value}" if public_value else seed
+
+
+#: What a public value may hold: a number or a few (dice, a lottery's drawn numbers), or a short code.
+PUBLIC_VALUE_MAX_CHARS = 100
+_PUBLIC_VALUE_CHARS = re.compile(r"[0-9A-Za-z \-+,./:;#]+")
+
+
+def normalise_public_value(text: str) -> str:
+    """The public value as it enters the key: spaces around it dropped and runs of spaces made one, so
+    that "5  12 23" and "5 12 23" pick the same panel. "" when it is not a public value
+    (`_PUBLIC_VALUE_CHARS`, at most `PUBLIC_VALUE_MAX_CHARS`)."""
+    value = " ".join(str(text).split())
+    if not value or len(value) > PUBLIC_VALUE_MAX_CHARS or not _PUBLIC_VALUE_CHARS.fullmatch(value):
+        return ""
+    return value
 
 
 def _hash_fraction(text: str) -> int:

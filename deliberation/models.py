@@ -236,6 +236,8 @@ class Selection(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Running")
+        # Two-step draw: the lottery is published, the panel waits for the public value announced.
+        AWAITING = "awaiting", _("Awaiting the public value")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -264,6 +266,12 @@ class Selection(models.Model):
     # Where the seed came from (the report says it): Pacte's random seed, or one passed in by a command
     # (the page refuses a typed seed). Empty for draws recorded before it was kept.
     seed_origin = models.CharField(max_length=8, choices=SeedOrigin.choices, blank=True)
+    # Two-step draw (docs/panels.md, "A public random value"): what public value will pick the panel and
+    # when, announced when the draw starts and published in the lottery; the value the organiser enters
+    # once it is known, after the lottery is published, and when. Empty for a draw from the seed alone.
+    public_value_source = models.CharField(_("announced public value"), max_length=300, blank=True)
+    public_value = models.CharField(_("public value"), max_length=100, blank=True)
+    public_value_at = models.DateTimeField(null=True, blank=True)
     lottery = models.JSONField(default=dict, blank=True)
     lottery_sha256 = models.CharField(max_length=64, blank=True)
     lottery_published_at = models.DateTimeField(null=True, blank=True)
@@ -297,6 +305,15 @@ class Selection(models.Model):
     def is_under_way(self) -> bool:
         """Waiting for a worker or running (`deliberation.states.SELECTION`)."""
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_awaiting_public_value(self) -> bool:
+        return self.status == self.Status.AWAITING
+
+    @property
+    def two_step(self) -> bool:
+        """Picked from the published lottery by a public value announced in advance."""
+        return bool(self.public_value_source)
 
     @property
     def has_ended(self) -> bool:

@@ -78,9 +78,36 @@ def draw_is_final(panel: Panel) -> bool:
     return panel.pk is not None and panel.selections.filter(status=Selection.Status.DONE).exists()
 
 
+#: A draw started and not ended: waiting for a worker, running, or (two-step draw) its lottery published
+#: and waiting for the public value announced.
+UNDER_WAY = (Selection.Status.QUEUED, Selection.Status.RUNNING, Selection.Status.AWAITING)
+
+
 def draw_running(panel: Panel) -> bool:
-    """A selection is waiting for a worker or running: the pool and the quotas it reads must not move."""
-    return panel.selections.filter(status__in=[Selection.Status.QUEUED, Selection.Status.RUNNING]).exists()
+    """A selection is under way (`UNDER_WAY`): the pool and the quotas it reads must not move, also while
+    its published lottery waits for the public value (the lottery was computed for them)."""
+    return panel.selections.filter(status__in=UNDER_WAY).exists()
+
+
+def public_value_refusal(user, selection: Selection) -> str:
+    """Why the public value of a two-step draw cannot be entered now ("" when it can): only an organiser,
+    only once the lottery is published with the announced source, and only once."""
+    from .draw_messages import public_value_refusal_message
+
+    if not can_organise(user):
+        return public_value_refusal_message("not_organiser")
+    if not selection.public_value_source:
+        return public_value_refusal_message("not_two_step")
+    if selection.public_value or selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
+        return public_value_refusal_message("already_entered")
+    if selection.status != Selection.Status.AWAITING or not selection.lottery_sha256:
+        return public_value_refusal_message("not_published")
+    return ""
+
+
+def can_enter_public_value(user, selection: Selection) -> bool:
+    """The organiser's step 2 of a two-step draw (`states.SELECTION`: awaiting -> queued)."""
+    return not public_value_refusal(user, selection)
 
 
 def selection_stale_since(selection: Selection) -> datetime:

@@ -181,6 +181,11 @@ def latest_selection(panel: Panel) -> Selection | None:
     return panel.selections.order_by("-created_at", "-id").first()
 
 
+def awaiting_selection(panel: Panel) -> Selection | None:
+    """The two-step draw whose lottery is published and awaits its public value, if any."""
+    return panel.selections.filter(status=Selection.Status.AWAITING).first()
+
+
 def published_selection(panel: Panel) -> Selection | None:
     return panel.selections.filter(status=Selection.Status.DONE).order_by("-created_at", "-id").first()
 
@@ -189,6 +194,8 @@ def published_selection(panel: Panel) -> Selection | None:
 SELECTION_STEPS = {
     "selection.started": _("Draw started"),
     "selection.lottery_published": _("Lottery published with its SHA-256, before the draw"),
+    "selection.awaiting_public_value": _("Lottery public: the draw awaits the public value announced"),
+    "selection.public_value_entered": _("Public value entered by the organisers"),
     "selection.drawn": _("Panel drawn and seated"),
     "selection.failed": _("Draw failed"),
     "selection.abandoned": _("Draw abandoned"),

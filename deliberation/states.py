@@ -35,19 +35,29 @@ PANEL = StateMachine(
 S = Selection.Status
 #: A draw is queued by `services.start_selection`; its task reports progress (running), then records its
 #: result (done) or failure; an organiser may abandon it (failed) after the stale time. Done and failed
-#: are final: a late worker changes nothing.
+#: are final: a late worker changes nothing. A two-step draw (an announced public value) stops once its
+#: lottery is published (awaiting); the organiser's public value queues it again
+#: (`rules.can_enter_public_value`), and the task draws from the published lottery. Only the system
+#: fails an awaiting draw (its pool changed): an organiser who could abandon it once the public value is
+#: known could drop a panel they dislike.
 SELECTION = StateMachine(
     Selection,
     {
         S.QUEUED: {
             S.RUNNING: by_the_system,
+            S.AWAITING: by_the_system,
             S.DONE: by_the_system,
             S.FAILED: rules.may_fail_selection,
         },
         S.RUNNING: {
             S.RUNNING: by_the_system,
+            S.AWAITING: by_the_system,
             S.DONE: by_the_system,
             S.FAILED: rules.may_fail_selection,
+        },
+        S.AWAITING: {
+            S.QUEUED: rules.can_enter_public_value,
+            S.FAILED: by_the_system,
         },
     },
 )

@@ -39,6 +39,10 @@ def throttled_progress(
     return report
 
 
+class _AwaitingPublicValue(Exception):
+    """A two-step draw's lottery is published: the task stops before the draw."""
+
+
 @shared_task(
     name="deliberation.run_selection",
     soft_time_limit=SELECTION_TIME_LIMIT,
@@ -56,6 +60,8 @@ def run_selection(selection_id: int) -> str:
     selection = Selection.objects.select_related("panel").get(pk=selection_id)
     if selection.status in (Selection.Status.DONE, Selection.Status.FAILED):
         return selection.status  # a redelivered message (acks_late) must not draw twice
+    if selection.status == Selection.Status.AWAITING:
+        return selection.status  # its lottery is published: only the public value entered goes on
     if services.refuse_second_draw(selection_id=selection_id):
         return Selection.Status.FAILED  # the panel's draw is already committed: it is final
     sortition = services.load_sortition()
@@ -89,11 +95,15 @@ def run_selection(selection_id: int) -> str:
         document = lottery.document(
             distribution.lottery,
             seed_commitment=selection.seed_commitment or sortition.commitment(selection.seed),
+            public_value_source=selection.public_value_source,
             algorithm=distribution.algorithm,
             quotas=[{"category": q.category, "value": q.value, "min": q.min, "max": q.max} for q in quotas],
             title=panel.title,
         )
         stored = services.publish_lottery(selection_id=selection_id, document=document, inputs_sha256=inputs)
+        if stored is not None and selection.two_step and not selection.public_value:
+            # A two-step draw stops once its lottery is public: the announced value picks the panel.
+            raise _AwaitingPublicValue
         return sortition.published_distribution(stored.lottery) if stored is not None else None
 
     try:
@@ -101,10 +111,16 @@ def run_selection(selection_id: int) -> str:
         # computed; the draw is made from the published one if the pool and quotas it was computed for
         # are unchanged (an edited title or another host's solver digits change nothing).
         published = services.taken_over_lottery(selection_id=selection_id, inputs_sha256=inputs)
+        if published is not None and selection.two_step and not selection.public_value:
+            raise _AwaitingPublicValue  # published, then its worker was lost before it said so
         if published is not None:
+            # Also step 2 of a two-step draw: the public value entered, the panel is drawn from the
+            # published lottery with the seed and that value.
             write(draw_messages.stage_progress("draw"))
             distribution = sortition.published_distribution(published)
-            result = sortition.draw_panel(people, quotas, distribution, selection.seed, panel.household_rule)
+            result = sortition.draw_panel(
+                people, quotas, distribution, selection.seed, panel.household_rule, selection.public_value
+            )
         else:
             result = sortition.select(
                 people,
@@ -116,6 +132,8 @@ def run_selection(selection_id: int) -> str:
                 progress=progress,
                 before_draw=publish,
             )
+    except _AwaitingPublicValue:
+        return services.await_public_value(selection_id=selection_id).status
     except (sortition.SortitionError, lottery.LotteryError) as error:
         # The sortition core explains in English (it names strata and volunteers): stored as it is, with
         # what kind of failure it is; our own reasons are codes, worded when shown (draw_messages).

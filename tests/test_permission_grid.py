@@ -261,6 +261,9 @@ EXPECTED = {
     ),
     "deliberation:run_selection": post_only("panel", organiser),
     "deliberation:abandon_selection": post_only("selection", organiser),
+    # GET: the forms of a two-step draw (publish the lottery with the announced value; enter the value).
+    "deliberation:start_two_step_draw": e("panel", organiser),
+    "deliberation:enter_public_value": e("selection", organiser),
     "deliberation:record_response": e("recommendation", organiser),
     "deliberation:complete_milestone": post_only("milestone", organiser),
     "deliberation:change_milestone": post_only("milestone", organiser),

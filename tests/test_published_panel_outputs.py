@@ -299,6 +299,8 @@ ROUTES_WITHOUT_PANEL_TEXT = {
     "deliberation:propose_quotas": "organisers' form",
     "deliberation:run_selection": "organisers' form",
     "deliberation:abandon_selection": "organisers' form",
+    "deliberation:start_two_step_draw": "organisers' form (the announced value goes into the lottery)",
+    "deliberation:enter_public_value": "organisers' form (the value is published on the selection report)",
     "deliberation:replace_member": "the panel's team's form",
     "deliberation:record_response": "organisers' form (the answer is published on the recommendation page)",
     "deliberation:complete_milestone": "organisers' form; shows the recommendation page if refused",

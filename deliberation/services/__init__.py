@@ -15,6 +15,7 @@ services.create_panel(...)`):
 - `responses`: decision-makers' answers and their milestones;
 - `_common`: the refusal types and the helpers the modules share."""
 
+from ..draw_messages import public_value_refusal_message
 from ._common import DeliberationError, SortitionRefusal, load_sortition
 from .panels import (
     assign_facilitator,
@@ -47,6 +48,8 @@ from .responses import change_milestone, complete_milestone, record_response, re
 from .selection import (
     LotteryChanged,
     abandon_selection,
+    await_public_value,
+    enter_public_value,
     lottery_file,
     publish_lottery,
     record_selection_failure,
@@ -105,6 +108,9 @@ __all__ = [
     "set_selection_progress",
     "record_selection_failure",
     "abandon_selection",
+    "await_public_value",
+    "enter_public_value",
+    "public_value_refusal_message",
     "refuse_second_draw",
     "record_selection_result",
     "publish_lottery",

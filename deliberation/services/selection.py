@@ -16,23 +16,40 @@ from accounts.states import transition
 from textsafety.normalise import normalises_text
 
 from .. import rules
-from ..draw_messages import draw_is_final_message
+from ..draw_messages import draw_is_final_message, public_value_refusal_message
 from ..models import ErasedSeatStrata, Panel, PanelMember, Selection, Volunteer
 from ..states import SELECTION
 from ._common import DeliberationError, SortitionRefusal, _record_by_panel_team, _require, load_sortition
 
 
 @transaction.atomic
-def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "") -> Selection:
+def start_selection(
+    *, actor, panel: Panel, seed: str = "", algorithm: str = "", public_value_source: str | None = None
+) -> Selection:
     """Record the seed and enqueue the selection task (after commit: the task reads the committed rows).
-    Refused once a draw is committed (it is final); allowed again after a run that failed."""
+    Refused once a draw is committed (it is final); allowed again after a run that failed.
+
+    With `public_value_source` (the two-step draw: what public value will pick the panel, and when), the
+    task publishes the lottery naming it and stops, awaiting that value (`enter_public_value`); None is
+    the draw from Pacte's seed alone, and an empty or blank source is refused."""
     _require(rules.can_organise(actor))
+    if public_value_source is not None:
+        public_value_source = " ".join(public_value_source.split())
+        if not public_value_source:
+            raise DeliberationError(public_value_refusal_message("source_required"))
+        if len(public_value_source) > Selection._meta.get_field("public_value_source").max_length:
+            raise DeliberationError(_("Say it in at most 300 characters."))
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if rules.draw_is_final(panel):
         raise DeliberationError(draw_is_final_message())
     _require(rules.can_run_selection(actor, panel))
     sortition = load_sortition()
     if rules.draw_running(panel):
+        if panel.selections.filter(status=Selection.Status.AWAITING).exists():
+            raise DeliberationError(
+                _("The lottery of this panel is published and awaits its public value: enter it to draw "
+                  "the panel.")
+            )  # fmt: skip
         raise DeliberationError(_("A selection is already running for this panel."))
     pool = panel.volunteers.count()
     if pool < panel.size:
@@ -71,14 +88,14 @@ def start_selection(*, actor, panel: Panel, seed: str = "", algorithm: str = "")
     seed = seed.strip() or sortition.new_seed()
     selection = Selection.objects.create(
         panel=panel, seed=seed, seed_commitment=sortition.commitment(seed), algorithm=algorithm,
-        created_by=actor, seed_origin=origin,
+        created_by=actor, seed_origin=origin, public_value_source=public_value_source or "",
     )  # fmt: skip
     # Only the commitment (SHA-256 of the seed) is recorded before the draw; the seed is revealed with
     # the drawn panel (`selection.drawn`), so anyone can check it is the seed committed to.
     record_event(
         actor=actor, as_role=Role.ORGANISER, action="selection.started", obj=selection,
         details={"seed_commitment": selection.seed_commitment, "algorithm": algorithm, "panel": panel.pk,
-                 "seed_origin": origin.value},
+                 "seed_origin": origin.value, "public_value_source": selection.public_value_source},
     )  # fmt: skip
     from ..tasks import run_selection
 
@@ -143,6 +160,12 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
     _require(rules.can_organise(actor))
     Panel.objects.select_for_update().get(pk=selection.panel_id)  # the order record_selection_result locks
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    if selection.status == Selection.Status.AWAITING:
+        # Dropping it once the public value is known would be a way to try again for another panel.
+        raise DeliberationError(
+            _("The lottery of this draw is published and awaits its public value: it cannot be abandoned, so "
+              "that nobody can draw again once the value is known.")
+        )  # fmt: skip
     if selection.status not in (Selection.Status.QUEUED, Selection.Status.RUNNING):
         raise DeliberationError(_("This draw has already ended: there is nothing to abandon."))
     now = timezone.now()
@@ -166,6 +189,52 @@ def abandon_selection(*, actor, selection: Selection) -> Selection:
                  "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES},
         changes={"reasons": reasons, "progress": {}, "finished_at": now},
     )  # fmt: skip
+    return selection
+
+
+@transaction.atomic
+def await_public_value(*, selection_id: int) -> Selection:
+    """For the task of a two-step draw, once its lottery is published: the draw stops there, awaiting the
+    public value announced (`enter_public_value`). Nobody is seated. A draw that ended meanwhile keeps its
+    outcome."""
+    selection = Selection.objects.select_for_update().get(pk=selection_id)
+    if selection.status not in (Selection.Status.QUEUED, Selection.Status.RUNNING):
+        return selection
+    return transition(
+        selection, Selection.Status.AWAITING, action="selection.awaiting_public_value",
+        details={"lottery_sha256": selection.lottery_sha256,
+                 "public_value_source": selection.public_value_source},
+        changes={"progress": {}},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def enter_public_value(*, actor, selection: Selection, public_value: str) -> Selection:
+    """Step 2 of a two-step draw: the organiser enters the public value announced when the draw started,
+    once its lottery is published. Entered once; audited with the value and how long after the lottery's
+    publication; the task then draws the panel from the published lottery with the seed and this value
+    (`lottery.draw`), as `scripts/verify_draw.py --public-value` does."""
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    refusal = rules.public_value_refusal(actor, selection)
+    if refusal:
+        raise DeliberationError(refusal, status=403 if not rules.can_organise(actor) else 409)
+    from .. import lottery
+
+    value = lottery.normalise_public_value(public_value)
+    if not value:
+        raise DeliberationError(public_value_refusal_message("format"))
+    now = timezone.now()
+    transition(
+        selection, Selection.Status.QUEUED, actor=actor, as_role=Role.ORGANISER,
+        action="selection.public_value_entered",
+        details={"public_value": value, "public_value_source": selection.public_value_source,
+                 "lottery_sha256": selection.lottery_sha256,
+                 "seconds_after_publication": int((now - selection.lottery_published_at).total_seconds())},
+        changes={"public_value": value, "public_value_at": now},
+    )  # fmt: skip
+    from ..tasks import run_selection
+
+    outbox.enqueue(run_selection, selection.pk)
     return selection
 
 
@@ -211,7 +280,8 @@ def record_selection_result(*, selection_id: int, result, excluded: list[dict]) 
     not_drawn = _tell_not_drawn(selection)
     transition(
         selection, Selection.Status.DONE, action="selection.drawn",
-        details={"seed": selection.seed, "panel": list(result.panel), "reserves": len(result.reserves),
+        details={"seed": selection.seed, "public_value": selection.public_value,
+                 "panel": list(result.panel), "reserves": len(result.reserves),
                  "min_probability": result.min_probability, "median_probability": result.median_probability,
                  "told_not_drawn": not_drawn},
         changes={
@@ -357,7 +427,7 @@ def redraw(selection: Selection) -> tuple[str, ...]:
     if lottery.commitment(selection.seed) != selection.lottery.get("seed_commitment"):
         raise DeliberationError(_("The seed does not match the commitment published before the draw."))
     try:
-        return lottery.draw(lottery.from_document(selection.lottery), selection.seed)
+        return lottery.draw(lottery.from_document(selection.lottery), selection.seed, selection.public_value)
     except lottery.LotteryError as error:
         message = _("The stored lottery cannot be read: %(error)s") % {"error": error}
         raise DeliberationError(message) from error

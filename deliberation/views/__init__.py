@@ -30,11 +30,13 @@ from .recommendations import (
 from .responses import accountability, change_milestone, complete_milestone, record_response
 from .selection import (
     abandon_selection,
+    enter_public_value,
     replace_member,
     run_selection,
     selection_lottery,
     selection_report,
     selection_status,
+    start_two_step_draw,
 )
 from .sessions import (
     add_agenda_item,
@@ -76,6 +78,8 @@ __all__ = [
     "selection_status",
     "run_selection",
     "abandon_selection",
+    "enter_public_value",
+    "start_two_step_draw",
     "replace_member",
     "member_space",
     "document_download",

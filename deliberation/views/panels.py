@@ -48,6 +48,7 @@ def panel_detail(request, panel, pk):
                 ).prefetch_related("responses__milestones")
             ),
             "selection": selectors.published_selection(panel),
+            **_awaiting(request.user, panel),
             "can_volunteer": rules.can_volunteer(request.user, panel) and volunteering is None,
             "volunteering": volunteering,
             "seat": rules.active_seat(request.user, panel),
@@ -58,6 +59,15 @@ def panel_detail(request, panel, pk):
             else None,
         },
     )
+
+
+def _awaiting(user, panel) -> dict:
+    """A two-step draw awaiting its public value, shown on the panel's pages, and who may enter it."""
+    awaiting = selectors.awaiting_selection(panel)
+    return {
+        "awaiting": awaiting,
+        "can_enter_public_value": awaiting is not None and rules.can_enter_public_value(user, awaiting),
+    }
 
 
 @require_rule(rules.can_run_panel, object_from=_panel, login=True)
@@ -148,6 +158,7 @@ def _manage_page(request, panel, **failed):
             "unanswered": draw_messages.unanswered_sentences(selectors.unanswered_categories(panel)),
             "drawable": selectors.drawable_pool(panel),
             "selection": selection,
+            **_awaiting(request.user, panel),
             "can_abandon": selection is not None and rules.can_abandon_selection(request.user, selection),
             "stale_minutes": settings.PACTE_SELECTION_STALE_MINUTES,
             "members": members,

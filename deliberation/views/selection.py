@@ -10,14 +10,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_rule
-from accounts.refusals import attempt, json_refusal
+from accounts.refusals import attempt, json_refusal, post_form
 from accounts.rules import anyone
 
 from .. import forms, presenters, rules, selectors, services
 from ..models import Panel, PanelMember, Selection
 from ..strata import category_label, value_label
 from ._common import _member, _panel, _public_panel, _selection
-from .panels import _to_manage
+from .panels import _awaiting, _to_manage
 
 
 @require_rule(anyone, object_from=_public_panel)
@@ -37,7 +37,8 @@ def selection_report(request, panel, pk):
         "deliberation/selection_report.html",
         {"panel": panel, "selection": selection, "composition": composition, "events": events,
          "latest": selectors.latest_selection(panel), "check": _draw_check(selection),
-         "chances": _chances(selection), "can_run_panel": rules.can_run_panel(request.user, panel)},
+         "chances": _chances(selection), "can_run_panel": rules.can_run_panel(request.user, panel),
+         **_awaiting(request.user, panel)},
     )  # fmt: skip
 
 
@@ -91,7 +92,8 @@ def selection_status(request, panel, pk):
     if selection is None:
         return json_refusal(_("No selection has been run."), 404)
     note = selection.progress_note
-    done = selection.status in (Selection.Status.DONE, Selection.Status.FAILED)
+    # A two-step draw awaiting its public value has stopped: the page reloads to show the lottery.
+    done = not selection.is_under_way
     return JsonResponse(
         {
             "status": selection.status,
@@ -144,6 +146,86 @@ def run_selection(request, panel, pk):
 
     attempt(request, lambda: services.start_selection(actor=request.user, panel=panel), started)
     return _to_manage(panel)
+
+
+@require_rule(rules.can_manage_panel, object_from=_panel, login=True)
+def start_two_step_draw(request, panel, pk):
+    """Step 1 of a two-step draw: the organiser announces the public value that will pick the panel; the
+    task publishes the lottery naming it and stops (`Selection.Status.AWAITING`). Nobody is seated."""
+    allowed = rules.can_run_selection(request.user, panel)
+    # Sent from a page whose panel can no longer be drawn: its form is not shown again, nor its errors.
+    posted = request.method == "POST" and allowed
+    form = forms.TwoStepDrawForm(data=request.POST if posted else None)
+    if posted and post_form(
+        request,
+        form,
+        lambda data: services.start_selection(
+            actor=request.user, panel=panel, public_value_source=data["public_value_source"]
+        ),
+        _published_message,
+    ):
+        return _to_manage(panel)
+    return render(
+        request,
+        "deliberation/two_step_draw.html",
+        {"panel": panel, "form": form, "allowed": allowed},
+        status=409 if request.method == "POST" and not allowed else getattr(form, "refusal_status", 200),
+    )
+
+
+def _published_message(selection: Selection) -> str:
+    selection.refresh_from_db()
+    if selection.status == Selection.Status.AWAITING:
+        return _(
+            "The lottery is published with the public value announced; nobody is seated yet. Once the value "
+            "is known, enter it here to draw the panel."
+        )
+    return _("The draw has started; this page shows where it is. Its lottery will be published first.")
+
+
+@require_rule(rules.can_manage_selection, object_from=_selection, login=True)
+def enter_public_value(request, selection, pk):
+    """Step 2 of a two-step draw: the public value, typed, then confirmed on a second page (the panel is
+    drawn with it and this cannot be undone)."""
+    panel = selection.panel
+    refusal = rules.public_value_refusal(request.user, selection)
+    # A refused value's form is not shown again (the page says why), nor its errors.
+    form = forms.PublicValueForm(data=request.POST if request.method == "POST" and not refusal else None)
+    context = {"panel": panel, "selection": selection, "form": form, "refusal": refusal}
+    if request.method == "POST" and form.is_valid() and not refusal:
+        from .. import lottery
+
+        value = lottery.normalise_public_value(form.cleaned_data["public_value"])
+        if not value:
+            form.add_error("public_value", services.public_value_refusal_message("format"))
+        elif request.POST.get("confirm") != "1":
+            return render(request, "deliberation/public_value.html", {**context, "confirm": value})
+        elif post_form(
+            request,
+            form,
+            lambda data: services.enter_public_value(
+                actor=request.user, selection=selection, public_value=value
+            ),
+            _drawn_message,
+        ):
+            return redirect(reverse("deliberation:selection_report", args=[panel.pk]))
+    status = 409 if request.method == "POST" and refusal else getattr(form, "refusal_status", 200)
+    if request.method == "POST" and form.errors and status == 200:
+        status = 400
+    return render(request, "deliberation/public_value.html", context, status=status)
+
+
+def _drawn_message(selection: Selection) -> str:
+    selection.refresh_from_db()
+    if selection.status == Selection.Status.DONE:
+        return ngettext(
+            "The panel has been drawn with the public value: %(n)s member seated.",
+            "The panel has been drawn with the public value: %(n)s members seated.",
+            len(selection.drawn),
+        ) % {"n": len(selection.drawn)}
+    if selection.status == Selection.Status.FAILED:
+        return _("The draw ended without a panel: nobody was seated. Why is shown below.")
+    return _("The public value is recorded; the panel is being drawn from the published lottery.")
 
 
 @require_POST

@@ -394,7 +394,7 @@ CLASSIFIED: list[tuple[str, str, str]] = [
     ("deliberation.Selection", "id panel seed seed_origin algorithm status progress reasons probabilities "
      "portfolio seed_commitment lottery lottery_sha256 lottery_published_at lottery_inputs_sha256 drawn "
      "reserves composition quotas_used excluded min_probability median_probability pool_size created_at "
-     "finished_at",
+     "finished_at public_value_source public_value public_value_at",
      "the public record of a draw: pool entries by number, figures, never a name or contact"),
     ("deliberation.PanelMember", "id panel volunteer selection status replaced_by joined_at dropped_at",
      "a seat, kept for the public composition; its volunteer row no longer names the person"),

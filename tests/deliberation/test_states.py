@@ -62,15 +62,21 @@ def test_panel_grid(panel, organiser, facilitator, situation):
 
 S = Selection.Status
 SELECTION_GRID = {
-    "system": _pairs((S.QUEUED, S.RUNNING), (S.RUNNING, S.DONE, S.FAILED)),
-    "organiser, draw stale": {(S.QUEUED, S.FAILED), (S.RUNNING, S.FAILED)},  # abandoned
-    "organiser, draw recent": set(),
+    # The system also stops a two-step draw once its lottery is published (awaiting) and fails one whose
+    # pool changed; only an organiser's public value moves it on (queued), and nobody abandons it.
+    "system": _pairs((S.QUEUED, S.RUNNING), (S.RUNNING, S.AWAITING, S.DONE, S.FAILED))
+    | {(S.AWAITING, S.FAILED)},
+    "organiser, draw stale": {(S.QUEUED, S.FAILED), (S.RUNNING, S.FAILED), (S.AWAITING, S.QUEUED)},
+    "organiser, draw recent": {(S.AWAITING, S.QUEUED)},
     "facilitator, draw stale": set(),
 }
 
 
 def test_selection_grid(panel, organiser, facilitator, settings):
-    selection = Selection.objects.create(panel=panel, seed="s", algorithm="leximin")
+    # A two-step draw whose lottery is published: the organiser's value may move it on from awaiting.
+    selection = Selection.objects.create(
+        panel=panel, seed="s", algorithm="leximin", public_value_source="dés", lottery_sha256="x"
+    )
     stale = timezone.now() - timedelta(minutes=settings.PACTE_SELECTION_STALE_MINUTES + 1)
     cases = {
         "system": (None, timezone.now()),
