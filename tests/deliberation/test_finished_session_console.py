@@ -121,3 +121,22 @@ def test_the_rule_closes_the_agenda_once_the_day_is_over(finished, panel, facili
     assert not rules.can_rearrange_agenda(facilitator, finished)
     today = _session(panel, facilitator, days_ago=0)
     assert rules.can_rearrange_agenda(facilitator, today)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_agenda_button_is_named_once_for_a_screen_reader(client, panel, facilitator, language):
+    """The visible word ("Descendre") is hidden from screen readers where the button's hidden text names
+    the action in full: read together they said « Descendre Descendre « Débat » »."""
+    import re
+
+    session = _session(panel, facilitator, days_ago=0)
+    client.force_login(with_totp(facilitator))
+    html = _console(client, session, language).content.decode()
+    # The buttons whose visible word is completed by a hidden text: the agenda's up, down and remove.
+    buttons = [b for b in re.findall(r"<button[^>]*>(.*?)</button>", html, re.S) if "fr-sr-only" in b]
+    assert len(buttons) >= 7  # up and down of three items (four), and three removals
+    for inner in buttons:
+        heard = re.sub(r'<span aria-hidden="true">.*?</span>', "", inner, flags=re.S)
+        words = re.sub(r"<[^>]+>", " ", heard).split()
+        first = words[0]
+        assert words.count(first) == 1, f"{' '.join(words)!r} names its action twice"
