@@ -324,6 +324,17 @@ def one_claim_per_text(statements: list[dict], copies: dict[int, object] | None 
     return kept
 
 
+def with_editor(version: SynthesisVersion) -> SynthesisVersion:
+    """The version with ``edited_by``: who made it, as the back office names staff (``acted_by``: the
+    organisers, their pseudonym in brackets); "the analysis" for the run's own first version."""
+    version.edited_by = (
+        acted_by(Role.ORGANISER, version.author.pseudonym, back_office=True)
+        if version.author
+        else _("the analysis")
+    )
+    return version
+
+
 def started_by(run: PipelineRun) -> str:
     """Who started the run, on the organisers' run page: the organisers and the pseudonym in brackets
     (``accounts.roles.acted_by``, the rule every page names staff by; starting one is theirs,

@@ -442,10 +442,13 @@ def runs(request, slug):
         )
         messages.success(request, _("The analysis has started."))
         return redirect("analysis:run", pk=run.pk)
+    runs = list(consultation.pipeline_runs.select_related("created_by")[:50])
+    for run in runs:
+        run.started_by = presenters.started_by(run)
     return render(
         request,
         "analysis/runs.html",
-        {"consultation": consultation, "form": form, "runs": consultation.pipeline_runs.all()[:50]},
+        {"consultation": consultation, "form": form, "runs": runs},
     )
 
 
@@ -547,7 +550,9 @@ def editor(request, pk):
             "themes": themes,
             "form": form,
             "conditional_fields": CONDITIONAL_FIELDS,
-            "versions": selectors.versions_with_authors(run),
+            "versions": [
+                presenters.with_editor(version) for version in selectors.versions_with_authors(run)
+            ],
             "published": selectors.published_version(run.consultation),
             "flagged": flagged,
             "find": find,

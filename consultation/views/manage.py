@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import beside
 from accounts.permissions import require_rule
 from accounts.refusals import attempt, form_status, post_form
+from accounts.roles import Role, acted_by
 
 from .. import presenters, rules, selectors, services
 from ..accepting import accepts_contributions
@@ -128,7 +129,12 @@ def charter(request, slug):
             "consultation": consultation,
             "form": form,
             "editable": editable,
-            "versions": selectors.charter_versions(consultation),
+            "versions": [
+                (version, acted_by(Role.ORGANISER, version.created_by.pseudonym, back_office=True))
+                if version.created_by
+                else (version, "—")
+                for version in selectors.charter_versions(consultation)
+            ],
         },
         status=form_status(form),
     )

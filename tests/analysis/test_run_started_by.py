@@ -2,6 +2,8 @@
 staff (``accounts.roles.acted_by``): the organisers, their pseudonym in brackets, never the pseudonym
 alone, which reads as a citizen's."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -28,3 +30,26 @@ def _rows(html):
         (re.sub(r"\s+", " ", header).strip(), re.sub(r"<[^>]+>", "", cell).strip())
         for header, cell in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', html, flags=re.S)
     ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_runs_list_and_the_charters_versions_name_staff_by_role(
+    consultation, organiser, organiser_client, language
+):
+    """The other back-office lists of who did what: the analyses of a consultation and the charter's
+    versions. A bare pseudonym there read as a citizen's."""
+    from consultation import services as consultation_services
+
+    services.start_run(consultation=consultation, actor=organiser, enqueue=False)
+    consultation_services.update_charter(
+        actor=organiser, consultation=consultation, text_fr="Charte révisée.", text_en="Revised charter."
+    )
+    named = f"{ORGANISERS[language]} ({organiser.pseudonym})"
+    for address in (
+        reverse("analysis:runs", args=[consultation.slug]),
+        reverse("consultation:charter", args=[consultation.slug]),
+    ):
+        html = organiser_client.get(address, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        cells = [c.strip() for c in re.findall(r"<td>([^<]*)</td>", html)]
+        assert named in cells, address
+        assert organiser.pseudonym not in [c for c in cells if c != named], address
