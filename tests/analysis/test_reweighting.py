@@ -21,10 +21,10 @@ CORRECTED = {
 
 
 def _shares(html: str) -> dict[str, tuple[int, int]]:
-    """Theme label -> (raw share %, corrected share %) from the report's table of themes (after the
-    columns of contributions and distinct contributions)."""
+    """Theme label -> (raw share %, corrected share %) from the report's table of themes (right after
+    the theme's name, where a phone shows them without scrolling)."""
     rows = re.findall(
-        r'<th scope="row"><a href="#theme-[^"]+">([^<]+)</a>.*?</th><td>\d+</td><td>\d+</td>'
+        r'<tr><td>\d+</td><th scope="row"><a href="#theme-[^"]+"(?: lang="[^"]+")?>([^<]+)</a>[^\n]*?</th>'
         r"<td>(\d+)[^<]*</td><td>(\d+)",
         html,
     )

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from consultation import services
 from consultation.models import Consultation, PhaseChange
@@ -61,8 +61,10 @@ def test_an_imported_conversation_says_it_closed_on_its_last_vote(client, organi
     client.force_login(with_totp(organiser))
     manage = client.get(reverse("consultation:manage", args=["polis"])).content.decode()
     history = manage[manage.index("<caption>Historique") :]
-    shown = timezone.localtime(last_vote).strftime("%H:%M")
-    assert f"{CLOSED_ON[name]} {shown}" in history
+    with translation.override("fr"):  # the site's one date-time format (config/formats), Paris time
+        shown = formats.date_format(timezone.localtime(last_vote), "DATETIME_FORMAT")
+    assert shown.replace(" à ", " ").startswith(CLOSED_ON[name].replace("juillet", "juil."))
+    assert shown in history
     assert timezone.localdate().strftime("%Y") not in history  # the import's day appears nowhere
 
 

@@ -111,7 +111,7 @@ def test_staff_are_named_by_role_on_every_public_page(
     versions = client.get(
         reverse("deliberation:recommendation", args=[recommendation.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert "the organisers" in versions.content.decode()  # the first version, by role
+    assert "The organisers" in versions.content.decode()  # the first version, by role (acted_by)
 
 
 def test_quotas_and_strata_read_in_words(client, pool_panel, organiser):
