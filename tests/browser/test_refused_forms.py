@@ -40,7 +40,12 @@ def test_a_refused_questionnaire_comes_back_at_the_question_with_the_answers_kep
     browser.find_element(By.CSS_SELECTOR, "#questionnaire button[type=submit]").click()
 
     WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/reponses/#questionnaire"))
-    assert "Vos réponses ne sont pas encore enregistrées" in browser.page_source
+    # The site's one error summary (includes/error_summary.html).
+    summary = browser.find_element(By.ID, "error-summary")
+    assert (
+        "Le formulaire contient 1\u00a0erreur" in summary.text
+        or "Le formulaire contient 1 erreur" in summary.text
+    )
     areas = browser.find_elements(By.CSS_SELECTOR, "#questionnaire textarea")
     assert areas[0].get_attribute("value") == "Une première réponse."
     assert len(areas[-1].get_attribute("value")) == 5001
