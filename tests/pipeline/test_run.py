@@ -83,7 +83,9 @@ def test_full_run_gives_a_serialisable_synthesis(use_embedder):
     real = [t for t in result.themes if not t["other"]]
     assert len(real) == result.run["clustering"]["k"] >= 2
     for theme in real:
-        assert theme["keywords"] and 1 <= len(theme["quotes"]) <= 5
+        # Five representative quotes, plus the source of each summary sentence not among them (a reader
+        # finds the whole text a sentence was taken from: run._quote_summary_sources).
+        assert theme["keywords"] and 1 <= len(theme["quotes"]) <= 5 + len(theme.get("summary_sentences", []))
         assert "stance" in theme and "trend" in theme and "gender" in theme["breakdown"]
     assert sum(t["weighted_share"] for t in result.themes) == pytest.approx(1.0)
     assert result.run["model_id"] == use_embedder.model_id
