@@ -2,10 +2,8 @@
 (step 1, nobody seated), then the organiser enters that value once it is known (step 2) and the panel is
 drawn from the published lottery with the seed and the value; scripts/verify_draw.py agrees."""
 
-import io
 import json
 import time
-from contextlib import redirect_stdout
 
 import pytest
 from django.urls import reverse
@@ -14,9 +12,9 @@ from django.utils import translation
 from accounts.models import AuditEvent
 from deliberation import lottery, rules, services
 from deliberation.models import Panel, PanelMember, Selection
-from scripts import verify_draw
 from tests.conftest import with_totp
 from tests.deliberation.conftest import messages_of
+from tests.deliberation.test_verifiable_draw import run_script
 from tests.typography import text_of
 
 SOURCE = "somme de trois dés lancés en séance publique le 12 janvier"
@@ -39,18 +37,6 @@ def enter(client, selection, value, *, confirm=True, language="en", capture=None
         return client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
     with capture(execute=True):
         return client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
-
-
-def run_script(tmp_path, data: bytes, *args: str) -> tuple[int, str]:
-    path = tmp_path / "lottery.json"
-    path.write_bytes(data)
-    out = io.StringIO()
-    with redirect_stdout(out):
-        try:
-            status = verify_draw.main([str(path), *args])
-        except SystemExit as stop:
-            status = stop.code
-    return status, out.getvalue()
 
 
 def test_step_one_publishes_the_lottery_with_the_announced_value_and_seats_nobody(step_one, client):
